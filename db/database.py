@@ -1,0 +1,165 @@
+"""Opening a database file: checks that it is an Agency Desk database this version can use,
+backs it up and upgrades it when it is older, and refuses (leaving it untouched) when it is
+not a database, is locked or read-only, or comes from a newer version.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Connection, Engine
+
+from db.errors import (
+    DatabaseLockedError,
+    MissingDatabaseError,
+    NewerDatabaseError,
+    NotADatabaseError,
+    ReadOnlyDatabaseError,
+)
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+MIGRATIONS = Path(__file__).with_name("migrations")
+LOCK_TIMEOUT_S = 2.0
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": LOCK_TIMEOUT_S})
+    event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise NotADatabaseError(f"{path}: is a folder, not an Agency Desk database")
+    try:
+        with path.open("rb") as f:
+            header = f.read(len(SQLITE_MAGIC))
+    except PermissionError as exc:
+        raise ReadOnlyDatabaseError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if header != SQLITE_MAGIC:
+        raise NotADatabaseError(f"{path}: is not an Agency Desk database (not an SQLite file)")
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise ReadOnlyDatabaseError(
+            f"{path}: is read-only; Agency Desk needs to write to the file and its folder"
+        )
+
+
+def _check_not_locked(path: Path) -> None:
+    conn = sqlite3.connect(path, timeout=LOCK_TIMEOUT_S)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.rollback()
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseLockedError(
+                f"{path}: is locked by another program; close it there and try again"
+            ) from exc
+        raise NotADatabaseError(f"{path}: is damaged or not a database ({exc})") from exc
+    finally:
+        conn.close()
+
+
+def backup(path: Path, label: str) -> Path:
+    """Copy the database with SQLite's backup API (consistent even mid-WAL) next to it."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.backup-{label}-{stamp}{path.suffix or '.sqlite'}")
+    source = sqlite3.connect(path)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    return target
+
+
+def open_database(path: Path | str, *, create: bool = False) -> Engine:
+    """Return an engine on an up-to-date Agency Desk database at `path`.
+
+    With create=True a missing file becomes a new, empty database. Any refusal raises a
+    DatabaseOpenError whose message names the file, and leaves the file as it was.
+    """
+    path = Path(path).expanduser().absolute()
+    if not path.exists():
+        if not create:
+            raise MissingDatabaseError(f"{path}: no such database file")
+        if not path.parent.is_dir():
+            raise MissingDatabaseError(f"{path.parent}: no such folder")
+        if not os.access(path.parent, os.W_OK):
+            raise ReadOnlyDatabaseError(f"{path.parent}: folder is read-only")
+        engine = make_engine(path)
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "head")
+        return engine
+
+    _check_file(path)
+    _check_not_locked(path)
+    current = _current_revision(path)
+    scripts = ScriptDirectory.from_config(alembic_config())
+    head = scripts.get_current_head()
+    if current is not None and current != head:
+        try:
+            scripts.get_revision(current)
+        except Exception as exc:
+            raise NewerDatabaseError(
+                f"{path}: was written by a newer version of Agency Desk (schema {current}); "
+                "update Agency Desk to open it"
+            ) from exc
+    engine = make_engine(path)
+    if current != head:
+        backup(path, f"schema-{current or 'none'}")
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "head")
+    return engine
+
+
+def _current_revision(path: Path) -> str | None:
+    """The schema revision in the file; None for an empty SQLite file; refuses foreign ones."""
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": LOCK_TIMEOUT_S})
+    try:
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            if not tables:
+                return None
+            if "alembic_version" not in tables:
+                raise NotADatabaseError(f"{path}: is an SQLite database but not an Agency Desk one")
+            return MigrationContext.configure(connection).get_current_revision()
+    except sqlite3.DatabaseError as exc:  # pragma: no cover - caught as SQLAlchemy's below
+        raise NotADatabaseError(f"{path}: is damaged or not a database ({exc})") from exc
+    except Exception as exc:
+        if isinstance(exc, NotADatabaseError):
+            raise
+        raise NotADatabaseError(f"{path}: is damaged or not a database ({exc})") from exc
+    finally:
+        engine.dispose()

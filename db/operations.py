@@ -1,0 +1,226 @@
+"""Operations: each applies one user-level change to the session and can revert it.
+
+An operation does not commit; `Store.apply` runs it inside one transaction and returns the
+change set. Operations keep what they need to revert (old values, snapshots of deleted rows),
+so the desktop wraps each one in a QUndoCommand without knowing what it does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from db.errors import NotFoundError
+from db.models import ENTITIES, AgencySetting, Entity, new_id
+from db.validation import check_values
+
+
+class Operation(Protocol):
+    label: str
+
+    def apply(self, session: Session) -> None: ...
+
+    def revert(self, session: Session) -> None: ...
+
+
+def column_values(obj: Entity) -> dict[str, Any]:
+    mapper = inspect(type(obj))
+    return {attr.key: getattr(obj, attr.key) for attr in mapper.column_attrs}
+
+
+def _scalar_defaults(entity: type[Entity]) -> dict[str, Any]:
+    """Column defaults that are plain values, so a new row is validated as it will be stored."""
+    found = {}
+    for attr in inspect(entity).column_attrs:
+        default = attr.columns[0].default
+        if default is not None and default.is_scalar:
+            found[attr.key] = default.arg
+    return found
+
+
+def _get(session: Session, entity: type[Entity], id_: str) -> Entity:
+    obj = session.get(entity, id_)
+    if obj is None:
+        raise NotFoundError(f"{entity.__name__} {id_} no longer exists")
+    return obj
+
+
+@dataclass
+class Create:
+    """Insert one row. The id is fixed when the operation is made so redo recreates the same
+    row and later operations can refer to it."""
+
+    entity: type[Entity]
+    values: dict[str, Any]
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        self.values = dict(self.values)
+        self.values.setdefault("id", new_id())
+        self.label = self.label or f"New {self.entity.__name__}"
+
+    @property
+    def id(self) -> str:
+        return str(self.values["id"])
+
+    def apply(self, session: Session) -> None:
+        check_values(
+            self.entity.__name__, {**_scalar_defaults(self.entity), **self.values}, partial=False
+        )
+        session.add(self.entity(**self.values))
+
+    def revert(self, session: Session) -> None:
+        Delete(self.entity, self.id).apply(session)
+
+
+@dataclass
+class Update:
+    """Set some fields of one row; remembers the old values for revert."""
+
+    entity: type[Entity]
+    id: str
+    values: dict[str, Any]
+    label: str = ""
+    old: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.label = self.label or f"Edit {self.entity.__name__}"
+
+    def apply(self, session: Session) -> None:
+        obj = _get(session, self.entity, self.id)
+        current = column_values(obj)
+        check_values(self.entity.__name__, {**current, **self.values}, partial=True)
+        self.old = {key: current[key] for key in self.values}
+        for key, value in self.values.items():
+            setattr(obj, key, value)
+
+    def revert(self, session: Session) -> None:
+        obj = _get(session, self.entity, self.id)
+        for key, value in self.old.items():
+            setattr(obj, key, value)
+
+
+def _referrers(entity: type[Entity]) -> list[tuple[type[Entity], str, str | None]]:
+    """(entity, fk column, ondelete) for every foreign key that points at `entity`."""
+    table = entity.__table__
+    found = []
+    for other in ENTITIES.values():
+        for fk in other.__table__.foreign_keys:
+            if fk.column.table is table:
+                found.append((other, fk.parent.name, fk.ondelete))
+    return found
+
+
+@dataclass
+class Delete:
+    """Delete one row and everything that cascades from it; revert puts all of it back, ids
+    and foreign keys as they were."""
+
+    entity: type[Entity]
+    id: str
+    label: str = ""
+    snapshot: list[tuple[type[Entity], dict[str, Any]]] = field(default_factory=list)
+    nulled: list[tuple[type[Entity], str, str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.label = self.label or f"Delete {self.entity.__name__}"
+
+    def apply(self, session: Session) -> None:
+        self.snapshot, self.nulled = [], []
+        root = _get(session, self.entity, self.id)
+        doomed: list[Entity] = []
+        self._collect(session, root, doomed, set())
+        for cls, col, ref_id, _target in self.nulled:
+            obj = session.get(cls, ref_id)
+            if obj is not None:
+                setattr(obj, col, None)
+        # Children before parents, so no flush ever sees a dangling foreign key.
+        for obj in reversed(doomed):
+            session.delete(obj)
+
+    def _collect(self, session: Session, obj: Entity, doomed: list[Entity], seen: set[str]) -> None:
+        if obj.id in seen:
+            return
+        seen.add(obj.id)
+        doomed.append(obj)
+        self.snapshot.append((type(obj), column_values(obj)))
+        for other, col, ondelete in _referrers(type(obj)):
+            rows = session.scalars(select(other).where(getattr(other, col) == obj.id)).all()
+            for row in rows:
+                if ondelete == "SET NULL":
+                    self.nulled.append((other, col, row.id, obj.id))
+                else:
+                    self._collect(session, row, doomed, seen)
+
+    def revert(self, session: Session) -> None:
+        doomed_ids = {values["id"] for _, values in self.snapshot}
+        # Parents first: tables in dependency order; within a table (a task tree) the
+        # snapshot's depth-first order already puts a parent before its children.
+        rank = {table: i for i, table in enumerate(Entity.metadata.sorted_tables)}
+        for cls, values in sorted(self.snapshot, key=lambda item: rank[item[0].__table__]):
+            session.add(cls(**values))
+        session.flush()
+        for cls, col, ref_id, target in self.nulled:
+            if ref_id in doomed_ids:
+                continue
+            obj = session.get(cls, ref_id)
+            if obj is not None:
+                setattr(obj, col, target)
+
+
+@dataclass
+class Batch:
+    """Several operations as one user-level edit (one undo step)."""
+
+    steps: Sequence[Operation]
+    label: str = ""
+
+    def apply(self, session: Session) -> None:
+        for step in self.steps:
+            step.apply(session)
+            session.flush()
+
+    def revert(self, session: Session) -> None:
+        for step in reversed(self.steps):
+            step.revert(session)
+            session.flush()
+
+
+@dataclass
+class SetSetting:
+    """Change one agency-wide setting."""
+
+    key: str
+    value: Any
+    label: str = ""
+    old: Any = None
+    existed: bool = False
+
+    def __post_init__(self) -> None:
+        self.label = self.label or f"Change {self.key.replace('_', ' ')}"
+
+    def apply(self, session: Session) -> None:
+        row = session.scalars(select(AgencySetting).where(AgencySetting.key == self.key)).first()
+        self.existed = row is not None
+        if row is None:
+            session.add(AgencySetting(key=self.key, value=self.value))
+        else:
+            self.old = row.value
+            row.value = self.value
+
+    def revert(self, session: Session) -> None:
+        row = session.scalars(select(AgencySetting).where(AgencySetting.key == self.key)).first()
+        if row is None:
+            return
+        if self.existed:
+            row.value = self.old
+        else:
+            session.delete(row)
+
+
+def batch(label: str, steps: Iterable[Operation]) -> Batch:
+    return Batch(list(steps), label)

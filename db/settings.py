@@ -1,0 +1,20 @@
+"""Agency-wide settings: their keys and defaults. Stored as AgencySetting rows so every station
+shares them; read with `Store.setting(key)`, changed with the `SetSetting` operation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+AGENCY_NAME = "agency_name"
+DEFAULT_CURRENCY = "default_currency"
+WORKING_WEEK = "working_week"  # weekday numbers, Monday = 0
+HOLIDAY_COUNTRY = "holiday_country"  # ISO 3166 code as the holidays package knows it, or ""
+HOLIDAY_REGION = "holiday_region"  # subdivision code, or ""
+
+DEFAULTS: dict[str, Any] = {
+    AGENCY_NAME: "My Agency",
+    DEFAULT_CURRENCY: "EUR",
+    WORKING_WEEK: [0, 1, 2, 3, 4],
+    HOLIDAY_COUNTRY: "",
+    HOLIDAY_REGION: "",
+}

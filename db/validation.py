@@ -1,0 +1,175 @@
+"""Field rules checked before any value reaches the database.
+
+One table of rules per entity and field; the GUI calls `check_field` as a user types (to show
+the message next to the field) and every operation calls `check_values` before it writes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from db.errors import ValidationError
+
+Rule = Callable[[Any], str | None]  # returns a message when the value is wrong
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def required_text(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return "must not be empty"
+    return None
+
+
+def optional_email(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not _EMAIL.match(value.strip()):
+        return f"{value!r} is not an email address"
+    return None
+
+
+def non_negative(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, int | float) or value < 0:
+        return "must not be negative"
+    return None
+
+
+def currency_code(value: Any) -> str | None:
+    if not isinstance(value, str) or not _CURRENCY.match(value):
+        return f"{value!r} is not a three-letter currency code such as EUR"
+    return None
+
+
+def score_0_to_10(value: Any) -> str | None:
+    if not isinstance(value, int) or not 0 <= value <= 10:
+        return "must be a whole number from 0 to 10"
+    return None
+
+
+def percent(value: Any) -> str | None:
+    if not isinstance(value, int) or not 0 <= value <= 100:
+        return "must be a whole number from 0 to 100"
+    return None
+
+
+def month(value: Any) -> str | None:
+    if not isinstance(value, int) or not 1 <= value <= 12:
+        return "must be a month from 1 to 12"
+    return None
+
+
+def optional_year(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or not 1900 <= value <= 2200:
+        return "must be a year such as 1984, or empty"
+    return None
+
+
+def positive_or_none(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or value <= 0:
+        return "must be a positive number of days, or empty"
+    return None
+
+
+def is_date(value: Any) -> str | None:
+    if not isinstance(value, date):
+        return "must be a date"
+    return None
+
+
+RULES: dict[str, dict[str, Rule]] = {
+    "TeamMember": {
+        "name": required_text,
+        "email": optional_email,
+        "weekly_capacity_hours": non_negative,
+    },
+    "Client": {
+        "name": required_text,
+        "annual_budget_cents": non_negative,
+        "currency": currency_code,
+        "yearly_gift_budget_cents": non_negative,
+    },
+    "ClientNote": {"text": required_text},
+    "Contact": {
+        "name": required_text,
+        "email": optional_email,
+        "stay_in_touch_days": positive_or_none,
+    },
+    "ImportantDate": {"label": required_text, "month": month, "year": optional_year},
+    "FollowUp": {"title": required_text, "due_date": is_date},
+    "Opportunity": {"title": required_text, "value_cents": non_negative},
+    "Gift": {"cost_cents": non_negative},
+    "SatisfactionRating": {"score": score_0_to_10, "rated_on": is_date},
+    "Project": {"name": required_text, "budget_cents": non_negative},
+    "Task": {
+        "name": required_text,
+        "duration_days": non_negative,
+        "progress": percent,
+        "start_date": is_date,
+    },
+    "CostEntry": {"spent_on": is_date},
+    "ChangeRequest": {"description": required_text},
+    "TimeOff": {"start_date": is_date, "end_date": is_date},
+    "Closure": {"start_date": is_date, "end_date": is_date},
+}
+
+FIELD_LABELS: dict[str, str] = {
+    "annual_budget_cents": "annual budget",
+    "yearly_gift_budget_cents": "yearly gift budget",
+    "value_cents": "value",
+    "cost_cents": "cost",
+    "budget_cents": "budget",
+    "weekly_capacity_hours": "weekly capacity",
+    "stay_in_touch_days": "stay in touch every",
+    "duration_days": "duration",
+}
+
+
+def field_label(entity: str, field: str) -> str:
+    """How a field is named in messages: 'Client annual budget'."""
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", entity).lower()
+    return f"{words.capitalize()} {FIELD_LABELS.get(field, field.replace('_', ' '))}"
+
+
+def check_field(entity: str, field: str, value: Any) -> str | None:
+    rule = RULES.get(entity, {}).get(field)
+    return rule(value) if rule else None
+
+
+def check_values(entity: str, values: Mapping[str, Any], *, partial: bool) -> None:
+    """Raise ValidationError for the first wrong value. With partial=False (a new row) the
+    required fields must be present too."""
+    rules = RULES.get(entity, {})
+    for field, rule in rules.items():
+        if field not in values and (partial or rule(None) is None):
+            continue
+        message = rule(values.get(field))
+        if message:
+            raise ValidationError(field_label(entity, field), message)
+    if entity == "ImportantDate" and ("day" in values or "month" in values):
+        _check_day_of_month(values)
+    for start, end in (("start_date", "end_date"),):
+        if values.get(start) and values.get(end) and values[end] < values[start]:
+            raise ValidationError(field_label(entity, end), "must not be before the start date")
+
+
+def _check_day_of_month(values: Mapping[str, Any]) -> None:
+    day, mon, year = values.get("day"), values.get("month"), values.get("year")
+    if not isinstance(day, int) or not isinstance(mon, int):
+        raise ValidationError("Important date day", "must be a day of the month")
+    # Without a year a 29 February birthday is real; with one it must exist that year.
+    last = calendar.monthrange(year if year else 2000, mon)[1]
+    if not 1 <= day <= last:
+        name = calendar.month_name[mon]
+        raise ValidationError("Important date day", f"{name} has no day {day}")
