@@ -1,0 +1,319 @@
+"""The client list: one row per client with status, account manager and last contact.
+
+Shaped like Anki's browser table model: the model holds the ordered client ids and a cache of
+display rows filled in batches as rows are shown. A `ChangeSet` drops only the cached rows it
+names and emits `dataChanged` for them; clients added or removed insert or remove rows. An
+Interaction or TeamMember change refreshes only the clients it touches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from sqlalchemy import func, select
+
+from db.changes import ChangeSet
+from db.models import Client, ClientStatus, Interaction, TeamMember
+from db.operations import Update
+from desktop.models.roles import ENTITY_ROLE, ID_ROLE, SORT_ROLE, STATUS_ROLE
+from desktop.workspace import Workspace
+
+COL_NAME, COL_STATUS, COL_MANAGER, COL_INDUSTRY, COL_LAST_CONTACT = range(5)
+HEADERS = ("Name", "Status", "Account manager", "Industry", "Last contact")
+EDITABLE = {COL_NAME, COL_STATUS}
+BATCH = 200  # rows fetched per query when the view asks for an uncached row
+
+STATUS_LABELS = {
+    ClientStatus.LEAD: "Lead",
+    ClientStatus.PROSPECT: "Prospect",
+    ClientStatus.ACTIVE: "Active",
+    ClientStatus.PAUSED: "Paused",
+    ClientStatus.FORMER: "Former",
+}
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRow:
+    id: str
+    name: str
+    status: ClientStatus
+    manager_id: str | None
+    manager: str
+    industry: str
+    last_contact: datetime | None
+    last_interaction_id: str | None  # lets a removed interaction find the one client it affects
+
+
+def describe_last_contact(when: datetime | None, today: date | None = None) -> str:
+    if when is None:
+        return "Never"
+    today = today or date.today()
+    days = (today - when.date()).days
+    if days == 0:
+        return "Today"
+    if days == 1:
+        return "Yesterday"
+    if 1 < days < 7:
+        return f"{days} days ago"
+    return when.strftime("%d %b %Y")
+
+
+class ClientsTableModel(QAbstractTableModel):
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self._ids: list[str] = []
+        self._rows: dict[str, ClientRow] = {}
+        self._today = date.today()
+        self.reload()
+        workspace.changed.connect(self.apply_changes)
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the id list afresh (on open; a ChangeSet never needs this)."""
+        self.beginResetModel()
+        self._ids = list(
+            self.workspace.session.scalars(select(Client.id).order_by(func.lower(Client.name)))
+        )
+        self._rows.clear()
+        self.endResetModel()
+
+    def _fetch(self, ids: Iterable[str]) -> None:
+        wanted = list(ids)
+        if not wanted:
+            return
+        session = self.workspace.session
+        latest = (
+            select(
+                Interaction.client_id.label("client_id"),
+                func.max(Interaction.occurred_at).label("occurred_at"),
+            )
+            .where(Interaction.client_id.in_(wanted))
+            .group_by(Interaction.client_id)
+            .subquery()
+        )
+        # The id of each latest interaction, so removing it can be traced back to its client.
+        latest_id = (
+            select(Interaction.id)
+            .where(Interaction.client_id == Client.id)
+            .order_by(Interaction.occurred_at.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        query = (
+            select(
+                Client.id,
+                Client.name,
+                Client.status,
+                Client.account_manager_id,
+                TeamMember.name,
+                Client.industry,
+                latest.c.occurred_at,
+                latest_id,
+            )
+            .outerjoin(TeamMember, TeamMember.id == Client.account_manager_id)
+            .outerjoin(latest, latest.c.client_id == Client.id)
+            .where(Client.id.in_(wanted))
+        )
+        for row in session.execute(query):
+            self._rows[row[0]] = ClientRow(
+                id=row[0],
+                name=row[1],
+                status=ClientStatus(row[2]),
+                manager_id=row[3],
+                manager=row[4] or "",
+                industry=row[5] or "",
+                last_contact=row[6],
+                last_interaction_id=row[7],
+            )
+
+    def row_data(self, row: int) -> ClientRow | None:
+        id_ = self._ids[row]
+        cached = self._rows.get(id_)
+        if cached is None:
+            # Fill the neighbourhood in one query: a view asks for rows in runs.
+            start = max(0, row - BATCH // 4)
+            self._fetch(i for i in self._ids[start : start + BATCH] if i not in self._rows)
+            cached = self._rows.get(id_)
+        return cached
+
+    def row_of(self, client_id: str) -> int:
+        try:
+            return self._ids.index(client_id)
+        except ValueError:
+            return -1
+
+    def client_id(self, row: int) -> str:
+        return self._ids[row]
+
+    # -- Qt model API ------------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
+            return HEADERS[section]
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() in EDITABLE:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        row = self.row_data(index.row())
+        if row is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, col)
+        if role == Qt.ItemDataRole.EditRole:
+            if col == COL_NAME:
+                return row.name
+            if col == COL_STATUS:
+                return row.status.value
+            return self._display(row, col)
+        if role == SORT_ROLE:
+            return self._sort_key(row, col)
+        if role == ID_ROLE:
+            return row.id
+        if role == ENTITY_ROLE:
+            return "Client"
+        if role == STATUS_ROLE and col == COL_STATUS:
+            return row.status.value
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_LAST_CONTACT and row.last_contact:
+            return row.last_contact.strftime("%A %d %B %Y, %H:%M")
+        return None
+
+    def _display(self, row: ClientRow, col: int) -> str:
+        if col == COL_NAME:
+            return row.name
+        if col == COL_STATUS:
+            return STATUS_LABELS[row.status]
+        if col == COL_MANAGER:
+            return row.manager or "—"
+        if col == COL_INDUSTRY:
+            return row.industry
+        return describe_last_contact(row.last_contact, self._today)
+
+    def _sort_key(self, row: ClientRow, col: int) -> Any:
+        if col == COL_STATUS:
+            return list(ClientStatus).index(row.status)
+        if col == COL_LAST_CONTACT:
+            # Never-contacted clients sort as the longest ago.
+            return (row.last_contact or datetime.min).isoformat()
+        return self._display(row, col).casefold()
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        row = self.row_data(index.row())
+        if row is None:
+            return False
+        col = index.column()
+        if col == COL_NAME:
+            name = str(value).strip()
+            if name == row.name:
+                return False
+            op = Update(Client, row.id, {"name": name}, label=f"Rename client to “{name}”")
+        elif col == COL_STATUS:
+            try:
+                status = ClientStatus(value)
+            except ValueError:
+                self.workspace.failed.emit(f"Client status: {value!r} is not a status")
+                return False
+            if status == row.status:
+                return False
+            op = Update(
+                Client,
+                row.id,
+                {"status": status},
+                label=f"Set {row.name} to {STATUS_LABELS[status]}",
+            )
+        else:
+            return False
+        # The model refreshes from the ChangeSet the run broadcasts, like any other change.
+        return self.workspace.run(op)
+
+    # -- refreshing from a ChangeSet -----------------------------------------------------------
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        self._today = date.today()
+        stale: set[str] = set()
+        if changes.touches("Client"):
+            self._remove(changes.removed.get("Client", set()))
+            self._add(changes.added.get("Client", set()))
+            stale |= changes.changed.get("Client", set())
+        if changes.touches("Interaction"):
+            stale |= self._clients_of_interactions(changes)
+        if changes.touches("TeamMember"):
+            members = changes.ids("TeamMember")
+            stale |= {r.id for r in self._rows.values() if r.manager_id in members}
+        self._refresh(stale)
+
+    def _clients_of_interactions(self, changes: ChangeSet) -> set[str]:
+        touched = changes.ids("Interaction")
+        # A removed interaction no longer says whose it was; it matters only if it was the
+        # latest one of a client we show, which the cached row remembers.
+        found = {r.id for r in self._rows.values() if r.last_interaction_id in touched}
+        present = changes.added.get("Interaction", set()) | changes.changed.get(
+            "Interaction", set()
+        )
+        if present:
+            found |= set(
+                self.workspace.session.scalars(
+                    select(Interaction.client_id).where(Interaction.id.in_(present))
+                )
+            )
+        return found
+
+    def _refresh(self, ids: set[str]) -> None:
+        cached = [i for i in ids if i in self._rows]
+        for id_ in cached:
+            del self._rows[id_]
+        # Rows not cached yet will be read fresh when shown; cached ones are re-read now so
+        # the view repaints with the new values.
+        self._fetch(cached)
+        last = len(HEADERS) - 1
+        for id_ in ids:
+            row = self.row_of(id_)
+            if row >= 0:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+
+    def _add(self, ids: set[str]) -> None:
+        fresh = [i for i in ids if i not in self._ids]
+        if not fresh:
+            return
+        # New rows go at the end; the proxy puts them in sorted place.
+        first = len(self._ids)
+        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+        self._ids.extend(fresh)
+        self.endInsertRows()
+
+    def _remove(self, ids: set[str]) -> None:
+        rows = sorted((self.row_of(i) for i in ids), reverse=True)
+        for row in rows:
+            if row < 0:
+                continue
+            self.beginRemoveRows(QModelIndex(), row, row)
+            self._rows.pop(self._ids.pop(row), None)
+            self.endRemoveRows()

@@ -1,0 +1,578 @@
+"""The project tree: projects at the top, each project's task tree (parent/children) below,
+with start, finish, duration and progress.
+
+Projects are read up front (one row each); a project's tasks are read the first time the view
+asks for them (expanding it), all in one query. A `ChangeSet` refreshes only the projects it
+touches: a renamed client repaints the rows of its projects, a task edit re-reads that one
+project's subtree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+from sqlalchemy import func, select
+
+from db.changes import ChangeSet
+from db.models import Client, Project, ProjectStatus, Task, TaskKind
+from db.operations import Update
+from db.settings import WORKING_WEEK
+from desktop.models.roles import ENTITY_ROLE, ID_ROLE, SORT_ROLE, STATUS_ROLE
+from desktop.workspace import Workspace
+
+COL_NAME, COL_CLIENT, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS = range(6)
+HEADERS = ("Name", "Client", "Start", "Finish", "Duration", "Progress")
+PROJECT_EDITABLE = {COL_NAME, COL_CLIENT, COL_START, COL_FINISH}
+TASK_EDITABLE = {COL_NAME, COL_START, COL_DURATION, COL_PROGRESS}
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def add_working_days(start: date, days: int, working_week: frozenset[int]) -> date:
+    """The last day of a span of `days` working days that begins on `start` (a milestone,
+    zero days, finishes where it starts). Holidays and closures are the scheduler's concern;
+    this is the plain calendar the list shows."""
+    if days <= 1 or not working_week:
+        return start
+    current, left = start, days - 1
+    while left:
+        current += timedelta(days=1)
+        if current.weekday() in working_week:
+            left -= 1
+    return current
+
+
+def working_days_between(start: date, finish: date, working_week: frozenset[int]) -> int:
+    if finish < start:
+        return 0
+    span = (finish - start).days + 1
+    weeks, rest = divmod(span, 7)
+    count = weeks * len(working_week)
+    count += sum(1 for i in range(rest) if (start.weekday() + i) % 7 in working_week)
+    return count
+
+
+@dataclass(slots=True)
+class ProjectRow:
+    name: str
+    client_id: str
+    client: str
+    status: ProjectStatus
+    start: date | None
+    finish: date | None
+    task_count: int
+
+
+@dataclass(slots=True)
+class TaskRow:
+    name: str
+    start: date
+    duration: int
+    finish: date
+    progress: int
+    kind: TaskKind
+    parent_id: str | None
+
+
+@dataclass(eq=False, slots=True)
+class Node:
+    entity: str  # "Project" or "Task"
+    id: str
+    parent: Node | None
+    row: ProjectRow | TaskRow
+    children: list[Node] | None = None  # None: a project whose tasks are not read yet
+    project: Node | None = field(default=None)
+
+    def child_list(self) -> list[Node]:
+        return self.children if self.children is not None else []
+
+
+def _qdate(value: date | None) -> QDate | None:
+    return QDate(value.year, value.month, value.day) if value else None
+
+
+def _pydate(value: Any) -> date | None:
+    if isinstance(value, QDate):
+        return date(value.year(), value.month(), value.day()) if value.isValid() else None
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def _fmt(value: date | None) -> str:
+    return value.strftime("%d %b %Y") if value else "—"
+
+
+class ProjectsTreeModel(QAbstractItemModel):
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self._projects: list[Node] = []
+        self._by_project: dict[str, Node] = {}
+        self._tasks: dict[str, Node] = {}
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self.reload()
+        workspace.changed.connect(self.apply_changes)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @property
+    def working_week(self) -> frozenset[int]:
+        return frozenset(self.workspace.store.setting(WORKING_WEEK))
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._week = self.working_week
+        rows = self._read_projects(None)
+        self._projects = [Node("Project", pid, None, row) for pid, row in rows]
+        for node in self._projects:
+            node.project = node
+        self._by_project = {n.id: n for n in self._projects}
+        self._tasks.clear()
+        self.endResetModel()
+
+    def _read_projects(self, ids: set[str] | None) -> list[tuple[str, ProjectRow]]:
+        session = self.workspace.session
+        stats = (
+            select(
+                Task.project_id.label("project_id"),
+                func.count(Task.id).label("n"),
+                func.min(Task.start_date).label("first"),
+            )
+            .group_by(Task.project_id)
+            .subquery()
+        )
+        query = (
+            select(
+                Project.id,
+                Project.name,
+                Project.client_id,
+                Client.name,
+                Project.status,
+                Project.start_date,
+                Project.due_date,
+                stats.c.n,
+                stats.c.first,
+            )
+            .join(Client, Client.id == Project.client_id)
+            .outerjoin(stats, stats.c.project_id == Project.id)
+            .order_by(func.lower(Client.name), func.lower(Project.name))
+        )
+        if ids is not None:
+            query = query.where(Project.id.in_(ids))
+        found = list(session.execute(query))
+        # A project without a due date finishes with its last task.
+        undated = [r[0] for r in found if r[6] is None and r[7]]
+        last = self._last_finish(undated)
+        return [
+            (
+                r[0],
+                ProjectRow(
+                    name=r[1],
+                    client_id=r[2],
+                    client=r[3],
+                    status=ProjectStatus(r[4]),
+                    start=r[5] or r[8],
+                    finish=r[6] or last.get(r[0]),
+                    task_count=r[7] or 0,
+                ),
+            )
+            for r in found
+        ]
+
+    def _last_finish(self, project_ids: list[str]) -> dict[str, date]:
+        if not project_ids:
+            return {}
+        last: dict[str, date] = {}
+        query = select(Task.project_id, Task.start_date, Task.duration_days).where(
+            Task.project_id.in_(project_ids)
+        )
+        for pid, start, days in self.workspace.session.execute(query):
+            finish = add_working_days(start, days, self._week)
+            if pid not in last or finish > last[pid]:
+                last[pid] = finish
+        return last
+
+    def _load_tasks(self, project: Node) -> None:
+        query = (
+            select(
+                Task.id,
+                Task.parent_id,
+                Task.name,
+                Task.start_date,
+                Task.duration_days,
+                Task.progress,
+                Task.kind,
+            )
+            .where(Task.project_id == project.id)
+            .order_by(Task.sort_order, Task.start_date)
+        )
+        rows = list(self.workspace.session.execute(query))
+        nodes: dict[str, Node] = {}
+        for r in rows:
+            nodes[r[0]] = Node(
+                "Task",
+                r[0],
+                None,
+                TaskRow(
+                    name=r[2],
+                    start=r[3],
+                    duration=r[4],
+                    finish=add_working_days(r[3], r[4], self._week),
+                    progress=r[5],
+                    kind=TaskKind(r[6]),
+                    parent_id=r[1],
+                ),
+                children=[],
+                project=project,
+            )
+        project.children = []
+        for r in rows:
+            node = nodes[r[0]]
+            parent = nodes.get(r[1]) if r[1] else None
+            node.parent = parent or project
+            node.parent.child_list().append(node)
+        for r in rows:
+            self._tasks[r[0]] = nodes[r[0]]
+
+    def _children(self, node: Node | None) -> list[Node]:
+        if node is None:
+            return self._projects
+        if node.children is None:
+            self._load_tasks(node)
+        return node.child_list()
+
+    def node(self, index: AnyIndex) -> Node | None:
+        return index.internalPointer() if index.isValid() else None
+
+    def index_of(self, node: Node, column: int = 0) -> QModelIndex:
+        siblings = self._projects if node.parent is None else node.parent.child_list()
+        try:
+            row = siblings.index(node)
+        except ValueError:
+            return QModelIndex()
+        return self.createIndex(row, column, node)
+
+    def project_index(self, project_id: str) -> QModelIndex:
+        node = self._by_project.get(project_id)
+        return self.index_of(node) if node else QModelIndex()
+
+    # -- Qt model API ------------------------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if column < 0 or column >= len(HEADERS) or row < 0:
+            return QModelIndex()
+        if parent.isValid() and parent.column() != 0:
+            return QModelIndex()
+        children = self._children(self.node(parent))
+        if row >= len(children):
+            return QModelIndex()
+        return self.createIndex(row, column, children[row])
+
+    def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        node = self.node(index)
+        if node is None or node.parent is None:
+            return QModelIndex()
+        return self.index_of(node.parent)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self._children(self.node(parent)))
+
+    def hasChildren(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        node = self.node(parent)
+        if node is None:
+            return bool(self._projects)
+        if parent.column() != 0:
+            return False
+        if node.children is None:  # answer without reading the tasks
+            return isinstance(node.row, ProjectRow) and node.row.task_count > 0
+        return bool(node.children)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
+            return HEADERS[section]
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        node = self.node(index)
+        if node is None:
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        editable = PROJECT_EDITABLE if node.entity == "Project" else TASK_EDITABLE
+        if index.column() in editable:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        node = self.node(index)
+        if node is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(node, col)
+        if role == Qt.ItemDataRole.EditRole:
+            return self._edit_value(node, col)
+        if role == SORT_ROLE:
+            return self._sort_key(node, col)
+        if role == ID_ROLE:
+            return node.id
+        if role == ENTITY_ROLE:
+            return node.entity
+        if role == STATUS_ROLE and isinstance(node.row, ProjectRow):
+            return node.row.status.value
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_DURATION, COL_PROGRESS):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and node.entity == "Project" and col == COL_NAME:
+            return self._bold
+        return None
+
+    def _display(self, node: Node, col: int) -> str:
+        row = node.row
+        if isinstance(row, ProjectRow):
+            if col == COL_NAME:
+                return row.name
+            if col == COL_CLIENT:
+                return row.client
+            if col == COL_START:
+                return _fmt(row.start)
+            if col == COL_FINISH:
+                return _fmt(row.finish)
+            if col == COL_DURATION:
+                if row.start and row.finish:
+                    return f"{working_days_between(row.start, row.finish, self._week)} d"
+                return ""
+            if col == COL_PROGRESS:
+                return row.status.value.replace("_", " ").capitalize()
+            return ""
+        if col == COL_NAME:
+            return row.name
+        if col == COL_START:
+            return _fmt(row.start)
+        if col == COL_FINISH:
+            return _fmt(row.finish)
+        if col == COL_DURATION:
+            return "◆ milestone" if row.kind == TaskKind.MILESTONE else f"{row.duration} d"
+        if col == COL_PROGRESS:
+            return f"{row.progress} %"
+        return ""
+
+    def _edit_value(self, node: Node, col: int) -> Any:
+        row = node.row
+        if col == COL_NAME:
+            return row.name
+        if isinstance(row, ProjectRow):
+            if col == COL_CLIENT:
+                return row.client_id
+            if col == COL_START:
+                return _qdate(row.start) or QDate.currentDate()
+            if col == COL_FINISH:
+                return _qdate(row.finish) or QDate.currentDate()
+            return None
+        if col == COL_START:
+            return _qdate(row.start)
+        if col == COL_DURATION:
+            return row.duration
+        if col == COL_PROGRESS:
+            return row.progress
+        return None
+
+    def _sort_key(self, node: Node, col: int) -> Any:
+        row = node.row
+        if col in (COL_START, COL_FINISH):
+            value = row.start if col == COL_START else row.finish
+            return (value or date.max).isoformat()
+        if col == COL_DURATION and isinstance(row, TaskRow):
+            return row.duration
+        if col == COL_PROGRESS and isinstance(row, TaskRow):
+            return row.progress
+        return self._display(node, col).casefold()
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        node = self.node(index)
+        if node is None or role != Qt.ItemDataRole.EditRole:
+            return False
+        op = self._edit(node, index.column(), value)
+        return op is not None and self.workspace.run(op)
+
+    def _edit(self, node: Node, col: int, value: Any) -> Update | None:
+        row = node.row
+        if col == COL_NAME:
+            name = str(value).strip()
+            if name == row.name:
+                return None
+            what = "project" if node.entity == "Project" else "task"
+            entity = Project if node.entity == "Project" else Task
+            return Update(entity, node.id, {"name": name}, label=f"Rename {what} to “{name}”")
+        if isinstance(row, ProjectRow):
+            if col == COL_CLIENT and value and value != row.client_id:
+                return Update(Project, node.id, {"client_id": str(value)}, label=f"Move {row.name}")
+            when = _pydate(value)
+            if col == COL_START and when and when != row.start:
+                return Update(
+                    Project, node.id, {"start_date": when}, label=f"Set start of {row.name}"
+                )
+            if col == COL_FINISH and when and when != row.finish:
+                return Update(
+                    Project, node.id, {"due_date": when}, label=f"Set due date of {row.name}"
+                )
+            return None
+        if col == COL_START:
+            when = _pydate(value)
+            if when and when != row.start:
+                return Update(Task, node.id, {"start_date": when}, label=f"Move {row.name}")
+            return None
+        if col in (COL_DURATION, COL_PROGRESS):
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                field = "duration" if col == COL_DURATION else "progress"
+                self.workspace.failed.emit(f"Task {field}: {value!r} is not a whole number")
+                return None
+            if col == COL_DURATION and number != row.duration:
+                return Update(
+                    Task, node.id, {"duration_days": number}, label=f"Set duration of {row.name}"
+                )
+            if col == COL_PROGRESS and number != row.progress:
+                return Update(
+                    Task, node.id, {"progress": number}, label=f"Set progress of {row.name}"
+                )
+        return None
+
+    # -- refreshing from a ChangeSet -----------------------------------------------------------
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        if changes.touches("AgencySetting"):
+            week = self.working_week
+            if week != self._week:  # every finish date moves: the one case for a reset
+                self.reload()
+                return
+        projects: set[str] = set()
+        if changes.touches("Project"):
+            self._remove_projects(changes.removed.get("Project", set()))
+            self._add_projects(changes.added.get("Project", set()))
+            projects |= changes.changed.get("Project", set())
+        if changes.touches("Client"):
+            clients = changes.changed.get("Client", set())
+            projects |= {
+                n.id
+                for n in self._projects
+                if isinstance(n.row, ProjectRow) and n.row.client_id in clients
+            }
+        if changes.touches("Task"):
+            projects |= self._projects_of_tasks(changes)
+        self._refresh_projects(projects & set(self._by_project))
+
+    def _projects_of_tasks(self, changes: ChangeSet) -> set[str]:
+        ids = changes.ids("Task")
+        found = {n.project.id for i in ids if (n := self._tasks.get(i)) and n.project}
+        present = changes.added.get("Task", set()) | changes.changed.get("Task", set())
+        if present:
+            found |= set(
+                self.workspace.session.scalars(select(Task.project_id).where(Task.id.in_(present)))
+            )
+        if ids - present - set(self._tasks):
+            # Removed tasks of projects never expanded: only their counts can tell which.
+            counts = dict(
+                self.workspace.session.execute(
+                    select(Task.project_id, func.count(Task.id)).group_by(Task.project_id)
+                ).all()
+            )
+            found |= {
+                n.id
+                for n in self._projects
+                if isinstance(n.row, ProjectRow) and n.row.task_count != counts.get(n.id, 0)
+            }
+        return found
+
+    def _refresh_projects(self, ids: set[str]) -> None:
+        if not ids:
+            return
+        fresh = dict(self._read_projects(ids))
+        last = len(HEADERS) - 1
+        for pid in ids:
+            node = self._by_project[pid]
+            if pid not in fresh:
+                continue
+            node.row = fresh[pid]
+            index = self.index_of(node)
+            self.dataChanged.emit(index, index.siblingAtColumn(last))
+            if node.children is not None:
+                self._refresh_tasks(node, index)
+
+    def _refresh_tasks(self, project: Node, index: QModelIndex) -> None:
+        old = {n.id: n for n in self._walk(project)}
+        old_shape = [(n.id, n.parent.id if n.parent else None) for n in self._walk(project)]
+        for id_ in old:
+            self._tasks.pop(id_, None)
+        kept = project.children
+        self._load_tasks(project)
+        new_shape = [(n.id, n.parent.id if n.parent else None) for n in self._walk(project)]
+        if new_shape == old_shape:
+            # Same tree: keep the old nodes (persistent indexes point at them), update rows.
+            project.children = kept
+            for node in self._walk(project):
+                node.row = self._tasks[node.id].row
+                self._tasks[node.id] = node
+            last = len(HEADERS) - 1
+            for node in self._walk(project):
+                first = self.index_of(node)
+                self.dataChanged.emit(first, first.siblingAtColumn(last))
+            return
+        # The shape changed: swap this one project's subtree, leaving the rest alone.
+        fresh = project.children
+        project.children = kept
+        if kept:
+            self.beginRemoveRows(index, 0, len(kept) - 1)
+            project.children = []
+            self.endRemoveRows()
+        project.children = []
+        if fresh:
+            self.beginInsertRows(index, 0, len(fresh) - 1)
+            project.children = fresh
+            self.endInsertRows()
+
+    def _walk(self, node: Node) -> list[Node]:
+        found: list[Node] = []
+        for child in node.child_list():
+            found.append(child)
+            found.extend(self._walk(child))
+        return found
+
+    def _add_projects(self, ids: set[str]) -> None:
+        fresh = [(pid, row) for pid, row in self._read_projects(ids) if pid not in self._by_project]
+        if not fresh:
+            return
+        first = len(self._projects)
+        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+        for pid, row in fresh:
+            node = Node("Project", pid, None, row)
+            node.project = node
+            self._projects.append(node)
+            self._by_project[pid] = node
+        self.endInsertRows()
+
+    def _remove_projects(self, ids: set[str]) -> None:
+        for pid in ids:
+            node = self._by_project.get(pid)
+            if node is None:
+                continue
+            row = self._projects.index(node)
+            self.beginRemoveRows(QModelIndex(), row, row)
+            self._projects.pop(row)
+            del self._by_project[pid]
+            for task in self._walk(node):
+                self._tasks.pop(task.id, None)
+            self.endRemoveRows()

@@ -1,0 +1,86 @@
+"""The workspace: the open database's store, the one undo stack every view shares, and the
+signal that tells every view what changed.
+
+Views never write to the store themselves. They build a `db` operation and call `run`; they
+refresh from `changed`, which carries the `ChangeSet` of every commit, whether it came from an
+edit, an undo or sync (which calls `Store.notify`).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+from sqlalchemy.orm import Session
+
+from db.changes import ChangeSet
+from db.errors import AgencyDeskError
+from db.operations import Operation
+from db.store import Store
+from desktop.commands import OperationCommand
+
+
+class Workspace(QObject):
+    """Signals:
+    changed(ChangeSet): after every commit, with what it added, changed and removed.
+    failed(str): an edit was refused or could not be undone; the message is for the user.
+    done(str): an edit went through; the text names it ("Rename client", "Undo …").
+    """
+
+    changed = Signal(object)
+    failed = Signal(str)
+    done = Signal(str)
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(500)
+        self.last_error: str | None = None
+        store.subscribe(self._forward)
+        self._pushing = False
+        self._index = 0
+        self.undo_stack.indexChanged.connect(self._report_step)
+
+    @property
+    def session(self) -> Session:
+        return self.store.session
+
+    def run(self, op: Operation) -> bool:
+        """Apply `op` as one undoable edit. Returns False (and emits `failed`) when the
+        operation refuses, leaving the database and the undo stack as they were."""
+        try:
+            self.store.apply(op)
+        except AgencyDeskError as exc:
+            self._fail(str(exc))
+            return False
+        self.last_error = None
+        self._pushing = True
+        try:
+            self.undo_stack.push(
+                OperationCommand(self.store, op, applied=True, on_error=self._fail)
+            )
+        finally:
+            self._pushing = False
+        self.done.emit(op.label)
+        return True
+
+    def close(self) -> None:
+        self.store.unsubscribe(self._forward)
+        self.undo_stack.clear()
+
+    def _forward(self, changes: ChangeSet) -> None:
+        self.changed.emit(changes)
+
+    def _fail(self, message: str) -> None:
+        self.last_error = message
+        self.failed.emit(message)
+
+    def _report_step(self, index: int) -> None:
+        previous, self._index = self._index, index
+        if self._pushing:
+            return
+        # Only an undo or redo moves the index without a push: name the edit it stepped over.
+        if index < previous:
+            self.done.emit(f"Undo {self.undo_stack.text(index)}")
+        elif index > previous:
+            self.done.emit(f"Redo {self.undo_stack.text(previous)}")
