@@ -10,6 +10,8 @@ DEFAULT_CURRENCY = "default_currency"
 WORKING_WEEK = "working_week"  # weekday numbers, Monday = 0
 HOLIDAY_COUNTRY = "holiday_country"  # ISO 3166 code as the holidays package knows it, or ""
 HOLIDAY_REGION = "holiday_region"  # subdivision code, or ""
+# Overrides of db.am.health.HealthThresholds fields (name -> int); the defaults live there.
+HEALTH_THRESHOLDS = "health_thresholds"
 
 DEFAULTS: dict[str, Any] = {
     AGENCY_NAME: "My Agency",
@@ -17,4 +19,5 @@ DEFAULTS: dict[str, Any] = {
     WORKING_WEEK: [0, 1, 2, 3, 4],
     HOLIDAY_COUNTRY: "",
     HOLIDAY_REGION: "",
+    HEALTH_THRESHOLDS: {},
 }

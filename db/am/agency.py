@@ -1,0 +1,30 @@
+"""The agency-wide settings the AM rules read, straight from the session (the rules run where
+no `Store` exists, e.g. in the benchmark and the CLI)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.am.health import HealthThresholds
+from db.models import AgencySetting
+from db.settings import DEFAULTS, HEALTH_THRESHOLDS, WORKING_WEEK
+
+
+def setting(session: Session, key: str) -> Any:
+    row = session.scalars(select(AgencySetting).where(AgencySetting.key == key)).first()
+    return row.value if row is not None else DEFAULTS[key]
+
+
+def health_thresholds(session: Session) -> HealthThresholds:
+    value = setting(session, HEALTH_THRESHOLDS)
+    return HealthThresholds.from_setting(value if isinstance(value, dict) else None)
+
+
+def working_week(session: Session) -> tuple[int, ...]:
+    value = setting(session, WORKING_WEEK)
+    if not isinstance(value, list):
+        return (0, 1, 2, 3, 4)
+    return tuple(sorted({d for d in value if isinstance(d, int) and 0 <= d <= 6}))

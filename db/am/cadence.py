@@ -1,0 +1,109 @@
+"""Stay-in-touch cadence: for each contact with a cadence, when the next touch is due.
+
+The clock starts at the latest interaction that involved the contact (any kind: a note about
+them counts, the AM chose to record it), or at the contact's creation when none was logged.
+Due date = last touch + cadence days; overdue days = days past the due date (0 if not yet).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.am.health_facts import end_of
+from db.models import Client, Contact, Interaction, InteractionContact
+
+
+def due_date(last_touch: date, cadence_days: int) -> date:
+    return last_touch + timedelta(days=cadence_days)
+
+
+def overdue_days(due: date, today: date) -> int:
+    return max((today - due).days, 0)
+
+
+@dataclass(frozen=True)
+class ContactCadence:
+    contact_id: str
+    contact_name: str
+    client_id: str
+    client_name: str
+    cadence_days: int
+    last_touch: date
+    touched: bool  # False when the clock runs from the contact's creation
+    due: date
+    overdue_days: int
+
+    @property
+    def reason(self) -> str:
+        if self.overdue_days:
+            return f"touch {self.overdue_days} days overdue (every {self.cadence_days} days)"
+        return f"touch due {self.due.isoformat()} (every {self.cadence_days} days)"
+
+
+def last_touches(
+    session: Session, as_of: date, contact_ids: Collection[str] | None = None
+) -> dict[str, date]:
+    """Latest interaction per contact up to `as_of`, one grouped query."""
+    query = (
+        select(InteractionContact.contact_id, func.max(Interaction.occurred_at))
+        .join(Interaction, Interaction.id == InteractionContact.interaction_id)
+        .where(Interaction.occurred_at < end_of(as_of))
+        .group_by(InteractionContact.contact_id)
+    )
+    if contact_ids is not None:
+        query = query.where(InteractionContact.contact_id.in_(contact_ids))
+    return {cid: when.date() for cid, when in session.execute(query).tuples()}
+
+
+def contact_cadences(
+    session: Session, today: date, client_id: str | None = None
+) -> list[ContactCadence]:
+    """Every contact with a cadence (of one client, or all), soonest due first."""
+    query = (
+        select(
+            Contact.id,
+            Contact.name,
+            Contact.client_id,
+            Client.name,
+            Contact.stay_in_touch_days,
+            Contact.created_at,
+        )
+        .join(Client, Client.id == Contact.client_id)
+        .where(Contact.stay_in_touch_days.is_not(None), Contact.stay_in_touch_days > 0)
+    )
+    if client_id is not None:
+        query = query.where(Contact.client_id == client_id)
+    rows = session.execute(query).tuples().all()
+    touches = last_touches(session, today, None if client_id is None else [r[0] for r in rows])
+    found = []
+    for contact_id, name, cid, client_name, days, created in rows:
+        touched = contact_id in touches
+        last = touches[contact_id] if touched else created.date()
+        due = due_date(last, days)
+        found.append(
+            ContactCadence(
+                contact_id,
+                name,
+                cid,
+                client_name,
+                days,
+                last,
+                touched,
+                due,
+                overdue_days(due, today),
+            )
+        )
+    return sorted(found, key=lambda c: (c.due, c.contact_name))
+
+
+def contacts_due(
+    session: Session, today: date, within_days: int = 0, client_id: str | None = None
+) -> list[ContactCadence]:
+    """Contacts whose touch is due by `today + within_days` (overdue ones included)."""
+    horizon = today + timedelta(days=within_days)
+    return [c for c in contact_cadences(session, today, client_id) if c.due <= horizon]

@@ -1,0 +1,99 @@
+"""A client's money at a glance: annual budget, revenue, spend to date and the pipeline.
+
+Revenue is what the agency has secured from the client: won opportunities plus the budgets of
+its projects that are not cancelled. Spend to date is the sum of the projects' cost entries
+up to today. The pipeline groups opportunities by stage (idea -> pitched -> won / lost); its
+open value (idea + pitched) is what the client list shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Client, CostEntry, Opportunity, OpportunityStage, Project, ProjectStatus
+
+OPEN_STAGES = (OpportunityStage.IDEA, OpportunityStage.PITCHED)
+
+
+@dataclass(frozen=True)
+class StageTotal:
+    count: int = 0
+    value_cents: int = 0
+
+
+@dataclass(frozen=True)
+class ClientMoney:
+    currency: str
+    annual_budget_cents: int
+    won_cents: int
+    project_budgets_cents: int
+    spend_cents: int
+    pipeline: dict[OpportunityStage, StageTotal] = field(default_factory=dict)
+
+    @property
+    def revenue_cents(self) -> int:
+        return self.won_cents + self.project_budgets_cents
+
+    @property
+    def open_pipeline_cents(self) -> int:
+        return sum(self.pipeline.get(s, StageTotal()).value_cents for s in OPEN_STAGES)
+
+    @property
+    def budget_used_percent(self) -> int | None:
+        """Revenue as a share of the client's annual budget; None without a budget."""
+        if self.annual_budget_cents <= 0:
+            return None
+        return self.revenue_cents * 100 // self.annual_budget_cents
+
+
+def client_money(session: Session, client_id: str, today: date) -> ClientMoney:
+    budget, currency = session.execute(
+        select(Client.annual_budget_cents, Client.currency).where(Client.id == client_id)
+    ).one()
+    pipeline = {
+        stage: StageTotal(n, total or 0)
+        for stage, n, total in session.execute(
+            select(Opportunity.stage, func.count(), func.sum(Opportunity.value_cents))
+            .where(Opportunity.client_id == client_id)
+            .group_by(Opportunity.stage)
+        ).tuples()
+    }
+    projects = select(Project.id).where(
+        Project.client_id == client_id, Project.status != ProjectStatus.CANCELLED
+    )
+    project_budgets = session.scalar(
+        select(func.coalesce(func.sum(Project.budget_cents), 0)).where(Project.id.in_(projects))
+    )
+    spend = session.scalar(
+        select(func.coalesce(func.sum(CostEntry.amount_cents), 0)).where(
+            CostEntry.project_id.in_(select(Project.id).where(Project.client_id == client_id)),
+            CostEntry.spent_on <= today,
+        )
+    )
+    return ClientMoney(
+        currency=currency,
+        annual_budget_cents=budget or 0,
+        won_cents=pipeline.get(OpportunityStage.WON, StageTotal()).value_cents,
+        project_budgets_cents=project_budgets or 0,
+        spend_cents=spend or 0,
+        pipeline=pipeline,
+    )
+
+
+def open_pipeline_values(
+    session: Session, client_ids: Collection[str] | None = None
+) -> dict[str, int]:
+    """Open pipeline value (idea + pitched) per client, one grouped query."""
+    query = (
+        select(Opportunity.client_id, func.sum(Opportunity.value_cents))
+        .where(Opportunity.stage.in_(OPEN_STAGES))
+        .group_by(Opportunity.client_id)
+    )
+    if client_ids is not None:
+        query = query.where(Opportunity.client_id.in_(client_ids))
+    return {cid: total or 0 for cid, total in session.execute(query).tuples()}

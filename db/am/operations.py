@@ -1,0 +1,203 @@
+"""The account manager's operations, built from `db.operations` (Create / Update / Batch) so
+each is one undo step and reports its changes like any other.
+
+Functions here only build operations; nothing touches the session until `Store.apply` (or
+`Workspace.run`) runs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from db.errors import ValidationError
+from db.models import (
+    ClientNote,
+    Contact,
+    FollowUp,
+    Horizon,
+    ImportantDate,
+    Interaction,
+    InteractionContact,
+    InteractionKind,
+    NoteKind,
+    Project,
+    ProjectStatus,
+    Sentiment,
+    utcnow,
+)
+from db.operations import Batch, Create, Operation, Update
+
+
+@dataclass(frozen=True)
+class FollowUpDraft:
+    title: str
+    due_date: date
+    owner_id: str | None = None
+    notes: str = ""
+
+
+def add_follow_up(client_id: str, draft: FollowUpDraft) -> Create:
+    return Create(
+        FollowUp,
+        {
+            "client_id": client_id,
+            "title": draft.title,
+            "due_date": draft.due_date,
+            "owner_id": draft.owner_id,
+            "notes": draft.notes,
+        },
+        label=f"New follow-up {draft.title!r}",
+    )
+
+
+def log_interaction(
+    client_id: str,
+    kind: InteractionKind,
+    summary: str,
+    *,
+    occurred_at: datetime | None = None,
+    contact_ids: Iterable[str] = (),
+    sentiment: Sentiment = Sentiment.NEUTRAL,
+    outcome: str = "",
+    logged_by_id: str | None = None,
+    follow_up: FollowUpDraft | None = None,
+) -> Batch:
+    """One interaction, who took part, and optionally the follow-up it calls for."""
+    interaction = Create(
+        Interaction,
+        {
+            "client_id": client_id,
+            "kind": kind,
+            "occurred_at": occurred_at or utcnow(),
+            "summary": summary,
+            "outcome": outcome,
+            "sentiment": sentiment,
+            "logged_by_id": logged_by_id,
+        },
+    )
+    steps: list[Operation] = [interaction]
+    steps += [
+        Create(InteractionContact, {"interaction_id": interaction.id, "contact_id": contact_id})
+        for contact_id in dict.fromkeys(contact_ids)
+    ]
+    if follow_up is not None:
+        steps.append(add_follow_up(client_id, follow_up))
+    return Batch(steps, f"Log {kind.value.replace('_', ' ')}")
+
+
+def add_note(
+    client_id: str,
+    kind: NoteKind,
+    text: str,
+    *,
+    horizon: Horizon = Horizon.SHORT,
+    noted_on: date | None = None,
+) -> Create:
+    return Create(
+        ClientNote,
+        {
+            "client_id": client_id,
+            "kind": kind,
+            "text": text,
+            "horizon": horizon,
+            "noted_on": noted_on or date.today(),
+        },
+        label=f"Add {kind.value.replace('_', ' ')}",
+    )
+
+
+def edit_note(note_id: str, values: Mapping[str, Any]) -> Update:
+    return Update(ClientNote, note_id, dict(values), label="Edit brief entry")
+
+
+def resolve_note(note_id: str, on: date | None = None) -> Update:
+    return Update(ClientNote, note_id, {"resolved_on": on or date.today()}, label="Resolve")
+
+
+def reopen_note(note_id: str) -> Update:
+    return Update(ClientNote, note_id, {"resolved_on": None}, label="Reopen")
+
+
+def complete_follow_up(follow_up_id: str, at: datetime | None = None) -> Update:
+    return Update(FollowUp, follow_up_id, {"done_at": at or utcnow()}, label="Complete follow-up")
+
+
+def reopen_follow_up(follow_up_id: str) -> Update:
+    return Update(FollowUp, follow_up_id, {"done_at": None}, label="Reopen follow-up")
+
+
+@dataclass(frozen=True)
+class DateDraft:
+    label: str
+    day: int
+    month: int
+    year: int | None = None
+
+
+def add_contact(
+    client_id: str, values: Mapping[str, Any], dates: Sequence[DateDraft] = ()
+) -> Batch:
+    """A contact with its important dates, as one step."""
+    contact = Create(Contact, {**values, "client_id": client_id})
+    steps: list[Operation] = [contact]
+    steps += [
+        Create(
+            ImportantDate,
+            {
+                "contact_id": contact.id,
+                "label": d.label,
+                "day": d.day,
+                "month": d.month,
+                "year": d.year,
+            },
+        )
+        for d in dates
+    ]
+    return Batch(steps, f"New contact {values.get('name', '')}".strip())
+
+
+def new_project_from_request(
+    client_id: str,
+    request: str,
+    *,
+    name: str,
+    project_manager_id: str | None,
+    project_manager_name: str = "",
+    account_manager_id: str | None = None,
+    start_date: date | None = None,
+    due_date: date | None = None,
+    budget_cents: int = 0,
+) -> Batch:
+    """A project for the client with the request as its brief, handed to a project manager,
+    and the hand-off written into the client's timeline (one undo step)."""
+    if not request.strip():
+        raise ValidationError("Request", "must not be empty")
+    project = Create(
+        Project,
+        {
+            "client_id": client_id,
+            "name": name.strip(),
+            "brief": request.strip(),
+            "project_manager_id": project_manager_id,
+            "account_manager_id": account_manager_id,
+            "status": ProjectStatus.PLANNED,
+            "start_date": start_date,
+            "due_date": due_date,
+            "budget_cents": budget_cents,
+        },
+    )
+    to_whom = f" to {project_manager_name}" if project_manager_name else ""
+    handoff = Create(
+        Interaction,
+        {
+            "client_id": client_id,
+            "kind": InteractionKind.NOTE,
+            "occurred_at": utcnow(),
+            "summary": f"Handed off project {name.strip()}{to_whom}: {request.strip()}",
+            "logged_by_id": account_manager_id,
+        },
+    )
+    return Batch([project, handoff], f"New project {name.strip()} from request")
