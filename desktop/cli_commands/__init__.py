@@ -1,0 +1,12 @@
+"""The subcommands of `agency-desk`, one module each (see `command.py` for what a module holds).
+
+To add one, write `desktop/cli_commands/<name>.py` and list it in COMMANDS below. The list is
+explicit rather than discovered so that the frozen build, which cannot scan folders, has them.
+"""
+
+from __future__ import annotations
+
+from desktop.cli_commands import demo
+from desktop.cli_commands.command import Command
+
+COMMANDS: tuple[Command, ...] = (demo,)
