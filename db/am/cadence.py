@@ -57,7 +57,7 @@ def last_touches(
     )
     if contact_ids is not None:
         query = query.where(InteractionContact.contact_id.in_(contact_ids))
-    return {cid: when.date() for cid, when in session.execute(query).tuples()}
+    return {cid: when.date() for cid, when in session.execute(query)}
 
 
 def contact_cadences(
@@ -78,7 +78,7 @@ def contact_cadences(
     )
     if client_id is not None:
         query = query.where(Contact.client_id == client_id)
-    rows = session.execute(query).tuples().all()
+    rows = session.execute(query).all()
     touches = last_touches(session, today, None if client_id is None else [r[0] for r in rows])
     found = []
     for contact_id, name, cid, client_name, days, created in rows:

@@ -82,13 +82,13 @@ def client_list_rows(
         last = last.where(Interaction.client_id.in_(client_ids))
         follow = follow.where(FollowUp.client_id.in_(client_ids))
         projects = projects.where(Project.client_id.in_(client_ids))
-    last_contact = dict(session.execute(last).tuples().all())
-    next_follow = dict(session.execute(follow).tuples().all())
-    open_projects = dict(session.execute(projects).tuples().all())
+    last_contact = dict(session.execute(last).all())
+    next_follow = dict(session.execute(follow).all())
+    open_projects = dict(session.execute(projects).all())
     pipeline = open_pipeline_values(session, client_ids)
     health = health_for_clients(session, today, client_ids)
     rows = []
-    for cid, name, status, am_id, am_name, currency, tags in session.execute(base).tuples():
+    for cid, name, status, am_id, am_name, currency, tags in session.execute(base):
         rows.append(
             ClientRow(
                 id=cid,
@@ -119,12 +119,12 @@ def search_texts(session: Session, client_ids: Collection[str] | None = None) ->
         clients = clients.where(Client.id.in_(client_ids))
         contacts = contacts.where(Contact.client_id.in_(client_ids))
         notes = notes.where(ClientNote.client_id.in_(client_ids))
-    for cid, name, tags in session.execute(clients).tuples():
+    for cid, name, tags in session.execute(clients):
         parts[cid].append(name)
         parts[cid].extend(tags or ())
-    for cid, name, email in session.execute(contacts).tuples():
+    for cid, name, email in session.execute(contacts):
         parts[cid].append(name)
         parts[cid].append(email)
-    for cid, text in session.execute(notes).tuples():
+    for cid, text in session.execute(notes):
         parts[cid].append(text)
     return {cid: "\n".join(p for p in texts if p).lower() for cid, texts in parts.items()}

@@ -53,7 +53,7 @@ def last_contacts(
         .where(Interaction.kind != InteractionKind.NOTE, Interaction.occurred_at < end_of(as_of))
         .group_by(Interaction.client_id)
     )
-    return dict(session.execute(_only(query, Interaction.client_id, client_ids)).tuples().all())
+    return dict(session.execute(_only(query, Interaction.client_id, client_ids)).all())
 
 
 def overdue_follow_up_counts(
@@ -70,7 +70,7 @@ def overdue_follow_up_counts(
         )
         .group_by(FollowUp.client_id)
     )
-    rows = session.execute(_only(query, FollowUp.client_id, client_ids)).tuples().all()
+    rows = session.execute(_only(query, FollowUp.client_id, client_ids)).all()
     return {client_id: n for client_id, n in rows if client_id is not None}
 
 
@@ -98,16 +98,14 @@ def open_project_facts(
             select(CostEntry.project_id, func.sum(CostEntry.amount_cents))
             .where(CostEntry.spent_on <= as_of, CostEntry.project_id.in_(open_ids))
             .group_by(CostEntry.project_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     finish: dict[str, date] = {}
     tasks = session.execute(
         select(Task.project_id, Task.start_date, Task.duration_days).where(
             Task.project_id.in_(open_ids)
         )
-    ).tuples()
+    )
     for project_id, start, duration in tasks:
         end = task_finish(start, duration, week)
         if project_id not in finish or end > finish[project_id]:
@@ -141,7 +139,7 @@ def latest_ratings(
     ).subquery()
     rows = session.execute(
         select(inner.c.client_id, inner.c.score, inner.c.rank).where(inner.c.rank <= 2)
-    ).tuples()
+    )
     newest_first: dict[str, list[int]] = defaultdict(list)
     for client_id, value, _rank in sorted(rows, key=lambda r: (r[0], r[2])):
         newest_first[client_id].append(value)
@@ -162,7 +160,7 @@ def health_facts(
             Client.id,
             client_ids,
         )
-    ).tuples()
+    )
     contacts = last_contacts(session, as_of, client_ids)
     overdue = overdue_follow_up_counts(session, as_of, client_ids)
     projects = open_project_facts(session, as_of, week, client_ids)

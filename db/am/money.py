@@ -61,7 +61,7 @@ def client_money(session: Session, client_id: str, today: date) -> ClientMoney:
             select(Opportunity.stage, func.count(), func.sum(Opportunity.value_cents))
             .where(Opportunity.client_id == client_id)
             .group_by(Opportunity.stage)
-        ).tuples()
+        )
     }
     projects = select(Project.id).where(
         Project.client_id == client_id, Project.status != ProjectStatus.CANCELLED
@@ -96,4 +96,4 @@ def open_pipeline_values(
     )
     if client_ids is not None:
         query = query.where(Opportunity.client_id.in_(client_ids))
-    return {cid: total or 0 for cid, total in session.execute(query).tuples()}
+    return {cid: total or 0 for cid, total in session.execute(query)}

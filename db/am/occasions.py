@@ -186,7 +186,7 @@ def gift_budget_use(session: Session, client_id: str, year: int) -> GiftBudget:
         select(Gift.state, func.sum(Gift.cost_cents))
         .where(Gift.client_id == client_id, when >= start.isoformat(), when <= end.isoformat())
         .group_by(Gift.state)
-    ).tuples()
+    )
     totals = {state: total or 0 for state, total in rows}
     spent = totals.get(GiftState.BOUGHT, 0) + totals.get(GiftState.GIVEN, 0)
     return GiftBudget(budget or 0, spent, totals.get(GiftState.IDEA, 0))

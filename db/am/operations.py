@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from db.errors import ValidationError
 from db.models import (
     ClientNote,
@@ -28,7 +30,29 @@ from db.models import (
     Sentiment,
     utcnow,
 )
-from db.operations import Batch, Create, Operation, Update
+from db.operations import Batch, Create, Delete, Update
+
+
+@dataclass
+class CreateTree:
+    """Create a parent row and rows that hang off it, as one step.
+
+    Reverting deletes parents first and lets their children go with them: reverting child by
+    child (as `Batch` does) trips over the parent's already-loaded child collection, whose
+    ORM cascade would delete the same child a second time.
+    """
+
+    steps: Sequence[Create]
+    label: str = ""
+
+    def apply(self, session: Session) -> None:
+        Batch(self.steps).apply(session)
+
+    def revert(self, session: Session) -> None:
+        for step in self.steps:
+            if session.get(step.entity, step.id) is not None:
+                Delete(step.entity, step.id).apply(session)
+                session.flush()
 
 
 @dataclass(frozen=True)
@@ -64,7 +88,7 @@ def log_interaction(
     outcome: str = "",
     logged_by_id: str | None = None,
     follow_up: FollowUpDraft | None = None,
-) -> Batch:
+) -> CreateTree:
     """One interaction, who took part, and optionally the follow-up it calls for."""
     interaction = Create(
         Interaction,
@@ -78,14 +102,14 @@ def log_interaction(
             "logged_by_id": logged_by_id,
         },
     )
-    steps: list[Operation] = [interaction]
+    steps: list[Create] = [interaction]
     steps += [
         Create(InteractionContact, {"interaction_id": interaction.id, "contact_id": contact_id})
         for contact_id in dict.fromkeys(contact_ids)
     ]
     if follow_up is not None:
         steps.append(add_follow_up(client_id, follow_up))
-    return Batch(steps, f"Log {kind.value.replace('_', ' ')}")
+    return CreateTree(steps, f"Log {kind.value.replace('_', ' ')}")
 
 
 def add_note(
@@ -139,10 +163,10 @@ class DateDraft:
 
 def add_contact(
     client_id: str, values: Mapping[str, Any], dates: Sequence[DateDraft] = ()
-) -> Batch:
+) -> CreateTree:
     """A contact with its important dates, as one step."""
     contact = Create(Contact, {**values, "client_id": client_id})
-    steps: list[Operation] = [contact]
+    steps: list[Create] = [contact]
     steps += [
         Create(
             ImportantDate,
@@ -156,7 +180,7 @@ def add_contact(
         )
         for d in dates
     ]
-    return Batch(steps, f"New contact {values.get('name', '')}".strip())
+    return CreateTree(steps, f"New contact {values.get('name', '')}".strip())
 
 
 def new_project_from_request(

@@ -69,7 +69,7 @@ def _follow_ups(session: Session, today: date, member_id: str | None) -> list[Fo
         )
     return [
         FollowUpItem(fid, title, due, cid, cname or "", owner, max((today - due).days, 0))
-        for fid, title, due, cid, cname, owner in session.execute(query).tuples()
+        for fid, title, due, cid, cname, owner in session.execute(query)
     ]
 
 
@@ -79,7 +79,7 @@ def health_drops(
     t = health_thresholds(session)
     now = health_for_clients(session, today, client_ids, t)
     before = health_for_clients(session, today - timedelta(days=7), client_ids, t)
-    names = dict(session.execute(select(Client.id, Client.name)).tuples().all())
+    names = dict(session.execute(select(Client.id, Client.name)).all())
     drops = [
         HealthDrop(cid, names.get(cid, ""), before[cid].score, h.score, h.reasons)
         for cid, h in now.items()
