@@ -331,9 +331,9 @@ class ProjectsTreeModel(QAbstractItemModel):
             return node.id
         if role == ENTITY_ROLE:
             return node.entity
-        if role == STATUS_ROLE and isinstance(node.row, ProjectRow):
+        if role == STATUS_ROLE and isinstance(node.row, ProjectRow) and col == COL_PROGRESS:
             return node.row.status.value
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_DURATION, COL_PROGRESS):
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_DURATION:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and node.entity == "Project" and col == COL_NAME:
             return self._bold

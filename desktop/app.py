@@ -1,0 +1,234 @@
+"""Starting the GUI: the QApplication, the qasync event loop, opening (or on first run
+creating) the database, the main window, and the two non-interactive modes: `--self-test`
+(show every view once, check the database, print one line) and the start-up benchmark hook
+(`AGENCY_DESK_EXIT_AFTER_FIRST_PAINT=1`: print `first-paint` after the first paint and quit).
+
+Start-up imports only what the first screen needs; other areas, the preferences dialog and the
+demo writer are imported when first used.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from db.errors import AgencyDeskError, DatabaseOpenError
+
+APP_NAME = "Agency Desk"
+DB_FILE_NAME = "agency.sqlite"
+BENCH_ENV = "AGENCY_DESK_EXIT_AFTER_FIRST_PAINT"
+HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc")
+
+
+def default_db_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, APP_NAME)) / DB_FILE_NAME
+
+
+def ask_first_run(location: str) -> str | None:
+    """Which agency to start with on first run: "demo", "empty", or None to quit."""
+    from desktop.first_run import ask_first_run as ask
+
+    return ask(location)
+
+
+def ask_create(path: Path) -> bool:
+    answer = QMessageBox.question(
+        None,
+        "Create database?",
+        f"There is no database at\n{path}\n\nCreate a new, empty Agency Desk database there?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def _fail(message: str, *, show: bool) -> int:
+    print(message.replace("\n", " "), file=sys.stderr, flush=True)
+    if show:
+        QMessageBox.critical(None, APP_NAME, message)
+    return 2
+
+
+def _application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    return app
+
+
+def run_gui(db_path: Path | None, *, self_test: bool = False) -> int:
+    """Run the app on `db_path` (None: the default database, created on first run) until
+    its window closes. Returns the process exit code: 0, or 2 when the database cannot be
+    opened (one line on stderr), or 1 when the self-test finds a fault."""
+    started = time.perf_counter()
+    app = _application()
+    interactive = not self_test and QGuiApplication.platformName() not in HEADLESS_PLATFORMS
+    bench = os.environ.get(BENCH_ENV) == "1"
+
+    from desktop.resources import setup_resources
+    from desktop.theme import apply_color_scheme
+
+    apply_color_scheme(app)
+    setup_resources(app)
+
+    first_run: str | None = None
+    if db_path is None:
+        db_path = default_db_path()
+        if not db_path.exists():
+            if self_test:
+                return _fail(f"{db_path}: no database yet; self-test needs one", show=False)
+            first_run = ask_first_run(str(db_path))
+            if first_run is None:
+                return 0
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+    elif not db_path.exists():
+        if self_test or not ask_create(db_path):
+            return _fail(f"{db_path}: no such database file", show=False)
+        first_run = "empty"
+
+    from db.database import open_database
+    from db.store import Store
+
+    try:
+        engine = open_database(db_path, create=first_run is not None)
+    except DatabaseOpenError as exc:
+        return _fail(str(exc), show=interactive)
+    store = Store(engine)
+    try:
+        if first_run == "demo":
+            app.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                from db.demo import populate
+
+                populate(store.session, scale=1)
+            finally:
+                app.restoreOverrideCursor()
+        return _run_window(app, store, db_path, self_test=self_test, bench=bench, t0=started)
+    except AgencyDeskError as exc:
+        return _fail(str(exc), show=interactive)
+    finally:
+        store.close()
+
+
+def _run_window(
+    app: QApplication, store: object, db_path: Path, *, self_test: bool, bench: bool, t0: float
+) -> int:
+    import qasync
+
+    from db.store import Store
+    from desktop.main_window import MainWindow
+    from desktop.workspace import Workspace
+
+    assert isinstance(store, Store)
+    workspace = Workspace(store)
+    quiet = self_test or bench
+    settings = QSettings() if not quiet else _scratch_settings()
+    window = MainWindow(workspace, settings, database_label=str(db_path))
+    window.persist = not quiet
+    window.setWindowTitle(f"{db_path.stem} — {APP_NAME}" if db_path.stem != "agency" else APP_NAME)
+    window.restore_state()
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    finished: asyncio.Future[int] = loop.create_future()
+
+    def finish(code: int) -> None:
+        if not finished.done():
+            finished.set_result(code)
+
+    # The loop, not Qt, decides when to stop: quitting Qt under qasync would end the loop
+    # before the future resolves.
+    quit_on_close = app.quitOnLastWindowClosed()
+    app.setQuitOnLastWindowClosed(False)
+    window.closed.connect(lambda: finish(0))
+    if bench:
+        window.first_painted.connect(
+            lambda: QTimer.singleShot(0, lambda: (print("first-paint", flush=True), finish(0)))
+        )
+
+    async def main() -> int:
+        window.show()
+        checks = asyncio.ensure_future(_self_test(window, store, t0, finish)) if self_test else None
+        code = await finished
+        if checks is not None and not checks.done():
+            checks.cancel()
+        return code
+
+    try:
+        with loop:
+            code = loop.run_until_complete(main())
+    finally:
+        asyncio.set_event_loop(None)
+        app.setQuitOnLastWindowClosed(quit_on_close)
+        window.persist = False
+        window.close()
+        window.deleteLater()
+        workspace.close()
+    return code
+
+
+def _scratch_settings() -> QSettings:
+    """Settings kept in memory only, so a self-test or benchmark never changes the user's."""
+    import tempfile
+
+    path = Path(tempfile.gettempdir()) / f"agency-desk-scratch-{os.getpid()}.ini"
+    path.unlink(missing_ok=True)
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+async def _self_test(
+    window: object, store: object, t0: float, finish: Callable[[int], None]
+) -> None:
+    from sqlalchemy import func, select, text
+
+    from db.models import Client, Project, Task
+    from db.store import Store
+    from desktop.main_window import MainWindow
+
+    assert isinstance(window, MainWindow) and isinstance(store, Store)
+    try:
+        await asyncio.sleep(0)
+        for key in window.area_keys():
+            window.show_area(key)
+            await asyncio.sleep(0)
+            if window.grab().isNull():
+                raise RuntimeError(f"the {key} view did not paint")
+        session = store.session
+        integrity = session.execute(text("PRAGMA integrity_check")).scalar()
+        if integrity != "ok":
+            raise RuntimeError(f"database integrity check says: {integrity}")
+        broken = session.execute(text("PRAGMA foreign_key_check")).first()
+        if broken is not None:
+            raise RuntimeError(f"database has a dangling reference in table {broken[0]}")
+        counts = [
+            session.scalar(select(func.count()).select_from(entity))
+            for entity in (Client, Project, Task)
+        ]
+    except Exception as exc:  # the self-test reports any fault as its one line
+        print(f"self-test failed: {exc}".replace("\n", " "), file=sys.stderr, flush=True)
+        finish(1)
+        return
+    elapsed = time.perf_counter() - t0
+    print(
+        f"self-test ok: {counts[0]} clients, {counts[1]} projects, {counts[2]} tasks, "
+        f"integrity ok, {elapsed:.2f} s",
+        flush=True,
+    )
+    finish(0)

@@ -1,0 +1,319 @@
+"""The main window: a sidebar switching between areas (Clients, Projects; later issues add
+more), menus and toolbar with the standard shortcuts, the status bar, and window state kept in
+QSettings.
+
+Areas are built the first time they are shown, so start-up pays only for the first screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from desktop.views.area import Area
+from desktop.workspace import Workspace
+
+AreaFactory = Callable[[Workspace], QWidget]
+SETTINGS_GEOMETRY = "main_window/geometry"
+SETTINGS_STATE = "main_window/state"
+SETTINGS_AREA = "main_window/area"
+STATUS_MS = 6000
+ERROR_MS = 12000
+
+
+@dataclass
+class _AreaSlot:
+    key: str
+    title: str
+    factory: AreaFactory
+    item: QListWidgetItem
+    holder: QWidget  # an empty page until the area is first shown
+    widget: QWidget | None = None
+
+
+def _clients_area(workspace: Workspace) -> QWidget:
+    from desktop.views.clients_view import ClientsView
+
+    return ClientsView(workspace)
+
+
+def _projects_area(workspace: Workspace) -> QWidget:
+    from desktop.views.projects_view import ProjectsView
+
+    return ProjectsView(workspace)
+
+
+class MainWindow(QMainWindow):
+    """Signals:
+    area_changed(str): the key of the area now showing.
+    first_painted(): the window painted for the first time (start-up benchmark).
+    closed(): the window closed; the application ends with it.
+    """
+
+    area_changed = Signal(str)
+    first_painted = Signal()
+    closed = Signal()
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        settings: QSettings | None = None,
+        *,
+        title: str = "Agency Desk",
+        database_label: str = "",
+    ) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.settings = settings if settings is not None else QSettings()
+        self._painted = False
+        self.persist = True  # False for runs that must not touch the user's settings
+        self._slots: dict[str, _AreaSlot] = {}
+        self.setWindowTitle(title)
+        self.setObjectName("mainWindow")
+        self.resize(1180, 740)
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("areaSwitcher")
+        self.sidebar.setFrameShape(QFrame.Shape.NoFrame)
+        self.sidebar.setFixedWidth(168)
+        self.sidebar.setIconSize(QSize(18, 18))
+        self.sidebar.setSpacing(2)
+        # palette() references keep the sidebar right on both light and dark palettes.
+        self.sidebar.setStyleSheet(
+            "QListWidget#areaSwitcher { padding: 8px 6px; }"
+            "QListWidget#areaSwitcher::item { padding-left: 10px; border-radius: 6px; }"
+            "QListWidget#areaSwitcher::item:selected {"
+            " background: palette(highlight); color: palette(highlighted-text); }"
+        )
+        self.sidebar.setBackgroundRole(QPalette.ColorRole.Window)
+        self.sidebar.viewport().setAutoFillBackground(False)
+        self.stack = QStackedWidget()
+        self.sidebar.currentRowChanged.connect(self._show_row)
+
+        divider = QFrame()
+        divider.setFrameShape(QFrame.Shape.VLine)
+        divider.setFrameShadow(QFrame.Shadow.Plain)
+        divider.setForegroundRole(QPalette.ColorRole.Mid)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.sidebar)
+        layout.addWidget(divider)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_actions()
+        self._build_menus_and_toolbar()
+        self.database_label = QLabel(database_label)
+        self.database_label.setEnabled(False)
+        self.statusBar().addPermanentWidget(self.database_label)
+        workspace.done.connect(self.show_status)
+        workspace.failed.connect(self.show_error)
+
+        self.add_area("clients", "Clients", _clients_area, "Ctrl+1")
+        self.add_area("projects", "Projects", _projects_area, "Ctrl+2")
+
+    # -- areas ---------------------------------------------------------------------------------
+
+    def add_area(self, key: str, title: str, factory: AreaFactory, shortcut: str = "") -> None:
+        """Host another area (the client page, the Gantt chart, …). It is built on first show."""
+        holder = QWidget()
+        holder_layout = QHBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        item = QListWidgetItem(title)
+        item.setSizeHint(QSize(0, self.fontMetrics().height() + 16))
+        self._slots[key] = _AreaSlot(key, title, factory, item, holder)
+        self.stack.addWidget(holder)
+        self.sidebar.addItem(item)
+        action = QAction(title, self)
+        action.setCheckable(False)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda: self.show_area(key))
+        self.view_menu.addAction(action)
+
+    def area_keys(self) -> list[str]:
+        return list(self._slots)
+
+    def area(self, key: str) -> QWidget:
+        slot = self._slots[key]
+        if slot.widget is None:
+            slot.widget = slot.factory(self.workspace)
+            layout = slot.holder.layout()
+            assert layout is not None
+            layout.addWidget(slot.widget)
+        return slot.widget
+
+    def show_area(self, key: str) -> None:
+        slot = self._slots[key]
+        self.sidebar.setCurrentItem(slot.item)
+
+    def current_area_key(self) -> str:
+        row = self.sidebar.currentRow()
+        return list(self._slots)[row] if row >= 0 else ""
+
+    def current_area(self) -> QWidget | None:
+        key = self.current_area_key()
+        return self.area(key) if key else None
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        key = list(self._slots)[row]
+        widget = self.area(key)
+        self.stack.setCurrentIndex(row)
+        self.new_action.setText(widget.new_text if isinstance(widget, Area) else "New")
+        self.new_action.setEnabled(isinstance(widget, Area))
+        self.area_changed.emit(key)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        keys = QKeySequence.StandardKey
+        self.new_action = QAction("New", self)
+        self.new_action.setShortcut(keys.New)
+        self.new_action.triggered.connect(self._new)
+        self.delete_action = QAction("Delete", self)
+        self.delete_action.setShortcut(keys.Delete)
+        self.delete_action.triggered.connect(self._delete)
+        # Only while the list has focus: Delete in a text field deletes text.
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo_action = self.workspace.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(keys.Undo)
+        self.redo_action = self.workspace.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(keys.Redo)
+        self.find_action = QAction("&Find…", self)
+        self.find_action.setShortcut(keys.Find)
+        self.find_action.triggered.connect(self._find)
+        self.preferences_action = QAction("&Preferences…", self)
+        self.preferences_action.setShortcut(keys.Preferences)
+        if QKeySequence(keys.Preferences).isEmpty():
+            self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.preferences_action.triggered.connect(self.open_preferences)
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(keys.Quit)
+        if QKeySequence(keys.Quit).isEmpty():
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        self.about_action = QAction("&About Agency Desk", self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self._about)
+
+    def _build_menus_and_toolbar(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        file_menu.addAction(self.new_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = menus.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.delete_action)
+        edit_menu.addAction(self.find_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.preferences_action)
+        self.view_menu = menus.addMenu("&View")
+        help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.new_action, self.undo_action, self.redo_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.find_action)
+        # Delete acts on the list that has focus; adding it to the window makes it reachable.
+        self.addAction(self.delete_action)
+
+    def _new(self) -> None:
+        area = self.current_area()
+        if isinstance(area, Area):
+            area.new_item()
+
+    def _delete(self) -> None:
+        area = self.current_area()
+        if isinstance(area, Area):
+            area.delete_selected()
+
+    def _find(self) -> None:
+        area = self.current_area()
+        if isinstance(area, Area):
+            area.focus_filter()
+
+    def open_preferences(self) -> None:
+        from desktop.preferences_dialog import PreferencesDialog
+
+        PreferencesDialog(self.workspace, self).exec()
+
+    def _about(self) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("agency-desk")
+        except PackageNotFoundError:
+            number = "development"
+        QMessageBox.about(
+            self,
+            "About Agency Desk",
+            f"<b>Agency Desk</b> {number}<br>Client relationships and project timelines "
+            "for small agencies, offline first.",
+        )
+
+    # -- status --------------------------------------------------------------------------------
+
+    def show_status(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text, STATUS_MS)
+
+    def show_error(self, text: str) -> None:
+        self.statusBar().showMessage(f"⚠ {text}", ERROR_MS)
+
+    # -- settings ------------------------------------------------------------------------------
+
+    def restore_state(self) -> None:
+        geometry = self.settings.value(SETTINGS_GEOMETRY)
+        if isinstance(geometry, QByteArray | bytes) and geometry:
+            self.restoreGeometry(QByteArray(geometry))
+        state = self.settings.value(SETTINGS_STATE)
+        if isinstance(state, QByteArray | bytes) and state:
+            self.restoreState(QByteArray(state))
+        key = self.settings.value(SETTINGS_AREA, "clients")
+        self.show_area(key if key in self._slots else "clients")
+
+    def save_state(self) -> None:
+        self.settings.setValue(SETTINGS_GEOMETRY, self.saveGeometry())
+        self.settings.setValue(SETTINGS_STATE, self.saveState())
+        self.settings.setValue(SETTINGS_AREA, self.current_area_key())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.persist:
+            self.save_state()
+        super().closeEvent(event)
+        self.closed.emit()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()

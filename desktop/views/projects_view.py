@@ -1,0 +1,194 @@
+"""The Projects area: the project managers' tree of projects and their tasks with dates;
+names, clients and dates edit in place, each edit one undo step. The Gantt chart will sit
+beside this tree in its own issue."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QRegularExpression,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QVBoxLayout, QWidget
+from sqlalchemy import func, select
+
+from db.models import Client, Project, Task
+from db.operations import Create, Delete
+from desktop.models.projects_tree import (
+    COL_CLIENT,
+    COL_DURATION,
+    COL_FINISH,
+    COL_NAME,
+    COL_PROGRESS,
+    COL_START,
+    ProjectRow,
+    ProjectsTreeModel,
+)
+from desktop.models.roles import ENTITY_ROLE, ID_ROLE, SORT_ROLE
+from desktop.views.area_header import AreaHeader
+from desktop.views.delegates import (
+    ChoiceDelegate,
+    DateDelegate,
+    NumberDelegate,
+    PaddedDelegate,
+    ProgressDelegate,
+)
+from desktop.workspace import Workspace
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class ProjectsProxy(QSortFilterProxyModel):
+    """Filters and sorts the projects; tasks keep their plan order under their project, so
+    reading a project's plan never depends on which column the list is sorted by."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSortRole(SORT_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        if source_parent.isValid():
+            return True
+        pattern = self.filterRegularExpression()
+        if not pattern.pattern():
+            return True
+        model = self.sourceModel()
+        return any(
+            pattern.match(str(model.index(source_row, col, source_parent).data())).hasMatch()
+            for col in (COL_NAME, COL_CLIENT)
+        )
+
+    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
+        if left.parent().isValid():
+            before = left.row() < right.row()
+            return before != (self.sortOrder() == Qt.SortOrder.DescendingOrder)
+        return super().lessThan(left, right)
+
+
+class ProjectsView(QWidget):
+    new_text = "New Project"
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.model = ProjectsTreeModel(workspace)
+        self.proxy = ProjectsProxy()
+        self.proxy.setSourceModel(self.model)
+
+        self.header = AreaHeader("Projects", "Filter projects or clients")
+        self.header.filter_changed.connect(self._filter)
+
+        self.tree = QTreeView()
+        self.tree.setObjectName("projectsTree")
+        self.tree.setModel(self.proxy)
+        self.tree.setUniformRowHeights(True)  # lets a long tree scroll without measuring rows
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.tree.setItemDelegate(PaddedDelegate(self))
+        self.tree.setSortingEnabled(True)
+        self.tree.sortByColumn(COL_CLIENT, Qt.SortOrder.AscendingOrder)
+        self.tree.setItemDelegateForColumn(COL_CLIENT, ChoiceDelegate(self._client_choices, self))
+        dates = DateDelegate(self)
+        self.tree.setItemDelegateForColumn(COL_START, dates)
+        self.tree.setItemDelegateForColumn(COL_FINISH, dates)
+        self.tree.setItemDelegateForColumn(COL_DURATION, NumberDelegate(0, 9999, " d", self))
+        self.tree.setItemDelegateForColumn(COL_PROGRESS, ProgressDelegate(0, 100, " %", self))
+        header = self.tree.header()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        em = self.fontMetrics().averageCharWidth()
+        for col, chars in (
+            (COL_CLIENT, 26),
+            (COL_START, 15),
+            (COL_FINISH, 15),
+            (COL_DURATION, 13),
+            (COL_PROGRESS, 20),
+        ):
+            header.resizeSection(col, chars * em)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.tree, 1)
+
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
+            signal.connect(self._update_count)
+        self._update_count()
+
+    # -- Area ----------------------------------------------------------------------------------
+
+    def new_item(self) -> None:
+        client_id = self._client_for_new_project()
+        if client_id is None:
+            self.workspace.failed.emit("New project: add a client first; a project belongs to one")
+            return
+        op = Create(Project, {"client_id": client_id, "name": "New project"}, label="New project")
+        if not self.workspace.run(op):
+            return
+        self.header.filter.clear()
+        index = self.proxy.mapFromSource(self.model.project_index(op.id))
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+            self.tree.scrollTo(index)
+            self.tree.edit(index)
+
+    def delete_selected(self) -> None:
+        index = self.tree.currentIndex()
+        if not index.isValid():
+            return
+        entity = index.data(ENTITY_ROLE)
+        name = index.siblingAtColumn(COL_NAME).data()
+        cls = Project if entity == "Project" else Task
+        what = "project" if entity == "Project" else "task"
+        self.workspace.run(Delete(cls, index.data(ID_ROLE), label=f"Delete {what} “{name}”"))
+
+    def focus_filter(self) -> None:
+        self.header.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.header.filter.selectAll()
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def project_index(self, project_id: str, column: int = COL_NAME) -> QModelIndex:
+        source = self.model.project_index(project_id)
+        return self.proxy.mapFromSource(
+            source.siblingAtColumn(column) if source.isValid() else source
+        )
+
+    def _client_for_new_project(self) -> str | None:
+        current = self.proxy.mapToSource(self.tree.currentIndex())
+        node = self.model.node(current)
+        if node is not None and node.project is not None:
+            row = node.project.row
+            if isinstance(row, ProjectRow):
+                return row.client_id
+        return self.workspace.session.scalars(
+            select(Client.id).order_by(func.lower(Client.name)).limit(1)
+        ).first()
+
+    def _client_choices(self) -> list[tuple[str, str]]:
+        rows = self.workspace.session.execute(
+            select(Client.id, Client.name).order_by(func.lower(Client.name))
+        )
+        return [(id_, name) for id_, name in rows]
+
+    def _filter(self, text: str) -> None:
+        self.proxy.setFilterRegularExpression(
+            QRegularExpression(
+                QRegularExpression.escape(text),
+                QRegularExpression.PatternOption.CaseInsensitiveOption,
+            )
+        )
+        self._update_count()
+
+    def _update_count(self, *_args: object) -> None:
+        self.header.set_count(self.proxy.rowCount(), self.model.rowCount(), "project")
