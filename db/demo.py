@@ -538,8 +538,9 @@ class _DemoAgency:
             summary = {"name": phase, "parent": None, "children": [], "kind": TaskKind.TASK}
             tree.append(summary)
             nested = None
-            if n >= 5 and self.rng.random() < 0.5:
-                nested = {"name": f"{phase} details", "parent": summary, "children": []}
+            if n >= 4 and self.rng.random() < 0.5:
+                group = words.PHASE_GROUPS[phase]
+                nested = {"name": group, "parent": summary, "children": []}
                 nested["kind"] = TaskKind.TASK
             for k in range(n):
                 if nested is not None and k == 1:

@@ -284,6 +284,15 @@ PHASES = (
     ),
 )
 
+# A phase's tasks may gather under a group of this name, one level deeper.
+PHASE_GROUPS = {
+    "Discovery": "Research",
+    "Concept": "Creative development",
+    "Design": "Assets",
+    "Production": "Build",
+    "Launch": "Campaign",
+}
+
 COST_NOTES = (
     "Photographer day rate",
     "Stock images",
