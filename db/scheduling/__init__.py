@@ -1,0 +1,20 @@
+"""Scheduling: working-day calendars, the dependency graph, the engine that computes dates,
+float and the critical path, baselines, and the undoable edits of a plan. No Qt here."""
+
+from db.scheduling.calendar import AgencyDays, WorkCalendar
+from db.scheduling.engine import Scheduled, Scheduler, schedule
+from db.scheduling.graph import CycleError
+from db.scheduling.plan import LinkSpec, Plan, TaskSpec, load_plan
+
+__all__ = [
+    "AgencyDays",
+    "CycleError",
+    "LinkSpec",
+    "Plan",
+    "Scheduled",
+    "Scheduler",
+    "TaskSpec",
+    "WorkCalendar",
+    "load_plan",
+    "schedule",
+]

@@ -1,0 +1,159 @@
+"""Working-day calendars: which days count as work for the agency and for a set of people.
+
+A `WorkCalendar` turns dates into *work indices* (the number of working days before a date) and
+back, so adding or counting working days is list indexing rather than a walk over the days —
+the scheduler makes several such calls per task and plans hold ten thousand tasks.
+
+Dates are handled as ordinals (`date.toordinal()`) inside the engine. A calendar covers a range
+that starts at a fixed origin and grows forward on demand; growing never renumbers existing
+indices, so an index stays valid for the calendar's lifetime.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import holidays as holidays_lib
+
+# Each growth covers at least this many days, so the per-day build loop runs rarely.
+_GROW_DAYS = 366 * 2
+
+
+@dataclass(frozen=True)
+class AgencyDays:
+    """What the agency as a whole does not work: its working week, public holidays of a country
+    (and region), and its own closures. Public holidays are fetched per year on demand."""
+
+    working_week: frozenset[int] = frozenset({0, 1, 2, 3, 4})
+    country: str = ""
+    region: str = ""
+    closures: tuple[tuple[date, date], ...] = ()
+    _holiday_cache: dict[int, frozenset[int]] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.working_week:
+            raise ValueError("working week: at least one weekday must be a working day")
+
+    def holidays_in(self, year: int) -> frozenset[int]:
+        """Ordinals of the public holidays of one year ('' country: none)."""
+        found = self._holiday_cache.get(year)
+        if found is None:
+            if self.country:
+                table = holidays_lib.country_holidays(
+                    self.country, subdiv=self.region or None, years=year
+                )
+                found = frozenset(d.toordinal() for d in table)
+            else:
+                found = frozenset()
+            self._holiday_cache[year] = found
+        return found
+
+    def holiday_name(self, day: date) -> str | None:
+        if not self.country:
+            return None
+        table = holidays_lib.country_holidays(
+            self.country, subdiv=self.region or None, years=day.year
+        )
+        return table.get(day)
+
+    def closed_ordinals(self) -> frozenset[int]:
+        return _expand_ranges(self.closures)
+
+
+def _expand_ranges(ranges: Iterable[tuple[date, date]]) -> frozenset[int]:
+    days: set[int] = set()
+    for start, end in ranges:
+        days.update(range(start.toordinal(), end.toordinal() + 1))
+    return frozenset(days)
+
+
+class WorkCalendar:
+    """Working days of the agency minus extra days off (a person's leave).
+
+    `index(o)`: working days strictly before ordinal `o` (from the origin).
+    `day(k)`: ordinal of the working day with index `k`.
+    So `day(index(o))` is the first working day on or after `o`, and a task of `n` days that
+    starts on working day `k` finishes on `day(k + n - 1)`.
+    """
+
+    def __init__(self, agency: AgencyDays, origin: date, days_off: frozenset[int] = frozenset()):
+        self.agency = agency
+        self.days_off = days_off
+        self._closed = agency.closed_ordinals() | days_off
+        self.origin = origin.toordinal()
+        self._index: list[int] = []  # per ordinal offset: working days before it
+        self._days: list[int] = []  # per work index: ordinal
+        self._grow(self.origin + _GROW_DAYS)
+
+    def _grow(self, through: int) -> None:
+        """Extend the covered range to include ordinal `through` (and some margin)."""
+        end = max(through, self.origin + len(self._index) + _GROW_DAYS)
+        week = self.agency.working_week
+        closed = self._closed
+        index, days = self._index, self._days
+        o = self.origin + len(index)
+        year_holidays: frozenset[int] = frozenset()
+        year = None
+        while o <= end:
+            index.append(len(days))
+            d = date.fromordinal(o)
+            if d.year != year:
+                year = d.year
+                year_holidays = self.agency.holidays_in(year)
+            if d.weekday() in week and o not in closed and o not in year_holidays:
+                days.append(o)
+            o += 1
+        # One more slot so index(o) is defined for the day after the last covered day.
+        index.append(len(days))
+
+    # -- ordinal API (hot path) -------------------------------------------------------------
+
+    def index(self, ordinal: int) -> int:
+        off = ordinal - self.origin
+        if off < 0:
+            return 0
+        if off >= len(self._index) - 1:
+            self._grow(ordinal + 1)
+        return self._index[off]
+
+    def day(self, k: int) -> int:
+        if k < 0:
+            k = 0
+        while k >= len(self._days):
+            self._grow(self.origin + len(self._index) + _GROW_DAYS)
+        return self._days[k]
+
+    def is_working_ordinal(self, ordinal: int) -> bool:
+        return self.index(ordinal + 1) > self.index(ordinal)
+
+    # -- date API -----------------------------------------------------------------------------
+
+    def is_working_day(self, day: date) -> bool:
+        return self.is_working_ordinal(day.toordinal())
+
+    def next_working_day(self, day: date) -> date:
+        """`day` itself when it is a working day, else the first working day after it."""
+        return date.fromordinal(self.day(self.index(day.toordinal())))
+
+    def add_working_days(self, day: date, n: int) -> date:
+        """The working day `n` working days after `day` (before, for negative `n`); `day` is
+        first moved to the next working day if it is not one."""
+        k = self.index(day.toordinal())
+        return date.fromordinal(self.day(k + n))
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days in [start, end): positive when end is later, negative when earlier."""
+        return self.index(end.toordinal()) - self.index(start.toordinal())
+
+    def finish_of(self, start: date, duration: int) -> date:
+        """The last working day of a task of `duration` working days starting on `start`."""
+        k = self.index(start.toordinal())
+        return date.fromordinal(self.day(k + max(duration, 1) - 1))
+
+
+def calendar_origin(earliest: date) -> date:
+    """Where to start a calendar for a plan whose earliest date is `earliest`: a margin before
+    it, so leads (negative lags) and early drags still land inside the range."""
+    return earliest - timedelta(days=366)

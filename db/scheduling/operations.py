@@ -1,0 +1,234 @@
+"""Undoable edits of a plan: move, resize, progress, link, unlink, indent, outdent.
+
+They follow the `db.operations` protocol (label / apply / revert) and are built from its
+`Update`, `Create` and `Delete`, so the store reports what they touched. They change only the
+*inputs* of the schedule; computed dates are derived by the engine (see `engine`), so
+applying one reschedules every successor and reverting one puts every task it moved back,
+successors included, without the operation having to list them.
+
+Edits that change the shape of the plan (links, hierarchy) are checked against the whole
+project first and refused with a `CycleError` naming the loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.errors import NotFoundError, ValidationError
+from db.models import Dependency, DependencyType, Task
+from db.operations import Create, Delete, Operation, Update
+from db.scheduling.engine import Scheduler
+from db.scheduling.plan import load_plan
+
+
+def _task(session: Session, task_id: str) -> Task:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFoundError(f"Task {task_id} no longer exists")
+    return task
+
+
+def _check_no_cycle(session: Session, project_id: str) -> None:
+    session.flush()
+    Scheduler(load_plan(session, project_id))  # raises CycleError naming the loop
+
+
+@dataclass(kw_only=True)
+class _Steps:
+    """An operation made of `Update`/`Create`/`Delete` steps decided at apply time."""
+
+    label: str = ""
+    steps: list[Operation] = field(default_factory=list)
+
+    def _run(self, session: Session, steps: list[Operation]) -> None:
+        self.steps = []
+        for step in steps:
+            step.apply(session)
+            self.steps.append(step)
+        session.flush()
+
+    def revert(self, session: Session) -> None:
+        for step in reversed(self.steps):
+            step.revert(session)
+            session.flush()
+
+
+@dataclass
+class MoveTask(_Steps):
+    """Set a task's "start no earlier than" date (a drag of the bar, or a keyboard move)."""
+
+    task_id: str
+    start: date
+
+    def apply(self, session: Session) -> None:
+        task = _task(session, self.task_id)
+        self.label = self.label or f"Move '{task.name}'"
+        self._run(session, [Update(Task, self.task_id, {"start_date": self.start})])
+
+
+@dataclass
+class ResizeTask(_Steps):
+    """Change a task's duration (working days), and its start when the left end is dragged."""
+
+    task_id: str
+    duration: int
+    start: date | None = None
+
+    def apply(self, session: Session) -> None:
+        task = _task(session, self.task_id)
+        if self.duration < 1:
+            raise ValidationError("Duration", "a task lasts at least one working day")
+        self.label = self.label or f"Change duration of '{task.name}'"
+        values: dict[str, object] = {"duration_days": self.duration}
+        if self.start is not None:
+            values["start_date"] = self.start
+        self._run(session, [Update(Task, self.task_id, values)])
+
+
+@dataclass
+class SetProgress(_Steps):
+    task_id: str
+    progress: int
+
+    def apply(self, session: Session) -> None:
+        task = _task(session, self.task_id)
+        if not 0 <= self.progress <= 100:
+            raise ValidationError("Progress", "must be between 0 and 100 %")
+        self.label = self.label or f"Set progress of '{task.name}'"
+        self._run(session, [Update(Task, self.task_id, {"progress": self.progress})])
+
+
+@dataclass
+class Link(_Steps):
+    """Make `successor` depend on `predecessor`; refused when it would close a loop."""
+
+    predecessor_id: str
+    successor_id: str
+    type: DependencyType = DependencyType.FS
+    lag: int = 0
+    id: str = ""
+
+    def apply(self, session: Session) -> None:
+        pred = _task(session, self.predecessor_id)
+        succ = _task(session, self.successor_id)
+        if pred.id == succ.id:
+            raise ValidationError("Dependency", f"'{pred.name}' cannot depend on itself")
+        if pred.project_id != succ.project_id:
+            raise ValidationError("Dependency", "both tasks must belong to the same project")
+        existing = session.scalars(
+            select(Dependency).where(
+                Dependency.predecessor_id == pred.id, Dependency.successor_id == succ.id
+            )
+        ).first()
+        if existing is not None:
+            raise ValidationError("Dependency", f"'{succ.name}' already depends on '{pred.name}'")
+        self.label = self.label or f"Link '{pred.name}' → '{succ.name}'"
+        values = {
+            "predecessor_id": pred.id,
+            "successor_id": succ.id,
+            "type": DependencyType(self.type),
+            "lag_days": self.lag,
+        }
+        if self.id:
+            values["id"] = self.id
+        create = Create(Dependency, values)
+        self.id = create.id
+        self._run(session, [create])
+        _check_no_cycle(session, pred.project_id)
+
+
+@dataclass
+class Unlink(_Steps):
+    dependency_id: str
+
+    def apply(self, session: Session) -> None:
+        dep = session.get(Dependency, self.dependency_id)
+        if dep is None:
+            raise NotFoundError(f"Dependency {self.dependency_id} no longer exists")
+        self.label = self.label or "Remove dependency"
+        self._run(session, [Delete(Dependency, self.dependency_id)])
+
+
+@dataclass
+class SetLink(_Steps):
+    """Change a dependency's type or lag."""
+
+    dependency_id: str
+    type: DependencyType
+    lag: int
+
+    def apply(self, session: Session) -> None:
+        if session.get(Dependency, self.dependency_id) is None:
+            raise NotFoundError(f"Dependency {self.dependency_id} no longer exists")
+        self.label = self.label or "Change dependency"
+        values = {"type": DependencyType(self.type), "lag_days": self.lag}
+        self._run(session, [Update(Dependency, self.dependency_id, values)])
+
+
+def _siblings(session: Session, task: Task) -> list[Task]:
+    return list(
+        session.scalars(
+            select(Task)
+            .where(Task.project_id == task.project_id, Task.parent_id.is_(task.parent_id))
+            .order_by(Task.sort_order)
+        )
+        if task.parent_id is None
+        else session.scalars(
+            select(Task).where(Task.parent_id == task.parent_id).order_by(Task.sort_order)
+        )
+    )
+
+
+@dataclass
+class Indent(_Steps):
+    """Make a task the last child of the sibling above it (that sibling becomes a summary)."""
+
+    task_id: str
+
+    def apply(self, session: Session) -> None:
+        task = _task(session, self.task_id)
+        siblings = _siblings(session, task)
+        at = siblings.index(task)
+        if at == 0:
+            raise ValidationError("Indent", f"'{task.name}' has no task above it to go under")
+        new_parent = siblings[at - 1]
+        last = session.scalar(
+            select(func.max(Task.sort_order)).where(Task.parent_id == new_parent.id)
+        )
+        order = max(task.sort_order, (last or 0) + 1)
+        self.label = self.label or f"Indent '{task.name}'"
+        self._run(
+            session,
+            [Update(Task, task.id, {"parent_id": new_parent.id, "sort_order": order})],
+        )
+        _check_no_cycle(session, task.project_id)
+
+
+@dataclass
+class Outdent(_Steps):
+    """Move a task up one level, just after its former parent."""
+
+    task_id: str
+
+    def apply(self, session: Session) -> None:
+        task = _task(session, self.task_id)
+        if task.parent_id is None:
+            raise ValidationError("Outdent", f"'{task.name}' is already at the top level")
+        parent = _task(session, task.parent_id)
+        self.label = self.label or f"Outdent '{task.name}'"
+        # Make room right after the former parent among its siblings.
+        steps: list[Operation] = []
+        for sibling in _siblings(session, parent):
+            if sibling.sort_order > parent.sort_order:
+                steps.append(Update(Task, sibling.id, {"sort_order": sibling.sort_order + 1}))
+        steps.append(
+            Update(
+                Task, task.id, {"parent_id": parent.parent_id, "sort_order": parent.sort_order + 1}
+            )
+        )
+        self._run(session, steps)
+        _check_no_cycle(session, task.project_id)

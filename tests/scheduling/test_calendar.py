@@ -1,0 +1,59 @@
+"""Working-day arithmetic: weekends, public holidays, closures and a person's leave."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from db.scheduling.calendar import AgencyDays, WorkCalendar
+
+MON = date(2026, 3, 2)
+
+
+def cal(agency: AgencyDays | None = None, off: frozenset[int] = frozenset()) -> WorkCalendar:
+    return WorkCalendar(agency or AgencyDays(), date(2025, 1, 1), off)
+
+
+def test_weekends_are_skipped() -> None:
+    c = cal()
+    assert c.add_working_days(MON, 4) == date(2026, 3, 6)  # Friday
+    assert c.add_working_days(MON, 5) == date(2026, 3, 9)  # next Monday
+    assert c.add_working_days(date(2026, 3, 9), -1) == date(2026, 3, 6)
+    assert c.next_working_day(date(2026, 3, 7)) == date(2026, 3, 9)
+    assert c.working_days_between(MON, date(2026, 3, 9)) == 5
+    assert c.working_days_between(date(2026, 3, 9), MON) == -5
+    assert c.finish_of(MON, 1) == MON
+    assert c.finish_of(MON, 6) == date(2026, 3, 9)
+
+
+def test_custom_working_week() -> None:
+    c = cal(AgencyDays(working_week=frozenset({0, 1, 2, 3})))  # four-day week
+    assert not c.is_working_day(date(2026, 3, 6))
+    assert c.add_working_days(MON, 4) == date(2026, 3, 9)
+
+
+def test_public_holidays_of_a_country_and_region() -> None:
+    c = cal(AgencyDays(country="DE", region="BY"))
+    assert not c.is_working_day(date(2026, 1, 1))  # New Year
+    assert not c.is_working_day(date(2026, 1, 6))  # Epiphany, Bavaria only
+    assert cal(AgencyDays(country="DE", region="BE")).is_working_day(date(2026, 1, 6))
+    name = AgencyDays(country="DE").holiday_name(date(2026, 12, 25))
+    assert (name is not None and "Weihnacht" in name) or name == "Christmas Day"
+
+
+def test_closures_and_leave() -> None:
+    agency = AgencyDays(closures=((date(2026, 3, 3), date(2026, 3, 4)),))
+    c = cal(agency)
+    assert c.add_working_days(MON, 1) == date(2026, 3, 5)
+    leave = frozenset(range(date(2026, 3, 5).toordinal(), date(2026, 3, 6).toordinal() + 1))
+    person = cal(agency, leave)
+    assert person.add_working_days(MON, 1) == date(2026, 3, 9)
+    assert cal().add_working_days(MON, 1) == date(2026, 3, 3)  # others unaffected
+
+
+def test_far_future_grows_the_range_without_renumbering() -> None:
+    c = cal()
+    k = c.index(MON.toordinal())
+    far = date(2040, 6, 1)
+    assert c.next_working_day(far) >= far
+    assert c.index(MON.toordinal()) == k
+    assert c.working_days_between(date(2026, 1, 5), date(2036, 1, 7)) > 2500

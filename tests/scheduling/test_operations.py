@@ -1,0 +1,152 @@
+"""Plan edits through the store: each reschedules what depends on it, refuses loops with the
+loop named, and reverts to exactly the dates it found."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from db.models import Client, Dependency, Project, Task, TeamMember, TimeOff
+from db.operations import Batch, Create
+from db.scheduling.baseline import SaveBaseline, baseline_dates, latest_baseline, slip
+from db.scheduling.engine import Scheduler
+from db.scheduling.graph import CycleError
+from db.scheduling.operations import (
+    Indent,
+    Link,
+    MoveTask,
+    Outdent,
+    ResizeTask,
+    SetLink,
+    SetProgress,
+    Unlink,
+)
+from db.scheduling.plan import insert_plan, load_plan
+from db.store import Store
+from tests.scheduling.plans import MON, link, plan, task
+
+
+@pytest.fixture
+def project(store: Store) -> str:
+    client = Create(Client, {"name": "Acme"})
+    proj = Create(Project, {"name": "Relaunch", "client_id": client.id})
+    store.apply(Batch([client, proj]))
+    tasks = [task("design", 3), task("review", 1), task("build", 5), task("other", 2)]
+    insert_plan(
+        store.session,
+        proj.id,
+        plan(tasks, [link("design", "review"), link("review", "build")]),
+    )
+    store.session.commit()
+    return proj.id
+
+
+def dates(store: Store, project_id: str) -> dict[str, tuple[date, date]]:
+    s = Scheduler(load_plan(store.session, project_id))
+    return {i: (s.start(i), s.finish(i)) for i in s.ids}
+
+
+def test_move_pushes_successors_and_revert_restores_every_task(store: Store, project: str) -> None:
+    before = dates(store, project)
+    op = MoveTask("design", date(2026, 3, 9))
+    changes = store.apply(op)
+    assert changes.changed == {"Task": {"design"}}
+    after = dates(store, project)
+    assert after["design"][0] == date(2026, 3, 9)
+    assert after["review"][0] == date(2026, 3, 12)
+    assert after["build"][0] == date(2026, 3, 13)
+    assert after["other"] == before["other"]
+    assert op.label == "Move 'Design'"
+    store.revert(op)
+    assert dates(store, project) == before
+    store.apply(op)
+    assert dates(store, project) == after
+
+
+def test_resize_and_progress(store: Store, project: str) -> None:
+    store.apply(ResizeTask("design", 1))
+    assert dates(store, project)["build"][0] == date(2026, 3, 4)
+    store.apply(SetProgress("design", 40))
+    assert store.get(Task, "design").progress == 40
+    with pytest.raises(Exception, match="Progress"):
+        store.apply(SetProgress("design", 140))
+    with pytest.raises(Exception, match="Duration"):
+        store.apply(ResizeTask("design", 0))
+
+
+def test_link_that_closes_a_loop_is_refused_with_the_loop_named(store: Store, project: str) -> None:
+    with pytest.raises(CycleError) as info:
+        store.apply(Link("build", "design"))
+    assert "Design → Review → Build → Design" in str(info.value)
+    assert store.session.scalars(select(Dependency)).all().__len__() == 2
+    with pytest.raises(Exception, match="itself"):
+        store.apply(Link("design", "design"))
+    with pytest.raises(Exception, match="already depends"):
+        store.apply(Link("design", "review"))
+
+
+def test_link_unlink_and_change_type(store: Store, project: str) -> None:
+    op = Link("build", "other", lag=1)
+    store.apply(op)
+    assert dates(store, project)["other"][0] == date(2026, 3, 16)
+    store.apply(SetLink(op.id, "SS", 0))  # type: ignore[arg-type]
+    assert dates(store, project)["other"][0] == date(2026, 3, 6)
+    unlink = Unlink(op.id)
+    store.apply(unlink)
+    assert dates(store, project)["other"][0] == MON
+    store.revert(unlink)
+    assert dates(store, project)["other"][0] == date(2026, 3, 6)
+
+
+def test_indent_and_outdent(store: Store, project: str) -> None:
+    store.apply(Indent("other"))
+    assert store.get(Task, "other").parent_id == "build"
+    s = Scheduler(load_plan(store.session, project))
+    assert s.is_summary("build")
+    assert s.start("other") == date(2026, 3, 6)  # the link into Build now holds it
+    outdent = Outdent("other")
+    store.apply(outdent)
+    assert store.get(Task, "other").parent_id is None
+    store.revert(outdent)
+    assert store.get(Task, "other").parent_id == "build"
+    with pytest.raises(Exception, match="no task above"):
+        store.apply(Indent("design"))
+
+
+def test_indent_that_would_make_a_task_wait_on_itself_is_refused(
+    store: Store, project: str
+) -> None:
+    # Review depends on Design; under Design it would hold up its own summary.
+    with pytest.raises(CycleError, match="Design"):
+        store.apply(Indent("review"))
+    assert store.get(Task, "review").parent_id is None
+
+
+def test_leave_of_an_assignee_moves_their_task(store: Store, project: str) -> None:
+    ana = Create(TeamMember, {"name": "Ana"})
+    store.apply(ana)
+    store.apply(
+        Create(TimeOff, {"member_id": ana.id, "start_date": MON, "end_date": date(2026, 3, 4)})
+    )
+    from db.models import Assignment
+
+    store.apply(Create(Assignment, {"task_id": "other", "member_id": ana.id}))
+    assert dates(store, project)["other"] == (date(2026, 3, 5), date(2026, 3, 6))
+
+
+def test_baseline_and_slip(store: Store, project: str) -> None:
+    save = SaveBaseline(project, "Signed off")
+    store.apply(save)
+    assert latest_baseline(store.session, project) == save.id
+    saved = baseline_dates(store.session, save.id)
+    assert saved["build"] == (date(2026, 3, 6), date(2026, 3, 12))
+    store.apply(ResizeTask("design", 5))
+    s = Scheduler(load_plan(store.session, project))
+    slips = slip(s, saved)
+    assert slips["build"] == 2 and slips["other"] == 0
+    store.revert(save)
+    assert latest_baseline(store.session, project) is None
+    with pytest.raises(Exception, match="Baseline name"):
+        store.apply(SaveBaseline(project, "  "))
