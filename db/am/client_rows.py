@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.am.health import Health
-from db.am.health_facts import CLOSED_PROJECT, health_for_clients
+from db.am.health_facts import CLOSED_PROJECT, health_for_clients, last_contacts
 from db.am.money import open_pipeline_values
 from db.models import (
     Client,
@@ -21,8 +21,6 @@ from db.models import (
     ClientStatus,
     Contact,
     FollowUp,
-    Interaction,
-    InteractionKind,
     Project,
     TeamMember,
 )
@@ -41,7 +39,6 @@ class ClientRow:
     open_projects: int
     pipeline_cents: int
     currency: str
-    tags: tuple[str, ...]
 
 
 def client_list_rows(
@@ -57,15 +54,9 @@ def client_list_rows(
             Client.account_manager_id,
             manager.name,
             Client.currency,
-            Client.tags,
         )
         .outerjoin(manager, manager.id == Client.account_manager_id)
         .order_by(func.lower(Client.name))
-    )
-    last = (
-        select(Interaction.client_id, func.max(Interaction.occurred_at))
-        .where(Interaction.kind != InteractionKind.NOTE)
-        .group_by(Interaction.client_id)
     )
     follow = (
         select(FollowUp.client_id, func.min(FollowUp.due_date))
@@ -79,16 +70,15 @@ def client_list_rows(
     )
     if client_ids is not None:
         base = base.where(Client.id.in_(client_ids))
-        last = last.where(Interaction.client_id.in_(client_ids))
         follow = follow.where(FollowUp.client_id.in_(client_ids))
         projects = projects.where(Project.client_id.in_(client_ids))
-    last_contact = dict(session.execute(last).all())
+    last_contact = last_contacts(session, today, client_ids)
     next_follow = dict(session.execute(follow).all())
     open_projects = dict(session.execute(projects).all())
     pipeline = open_pipeline_values(session, client_ids)
-    health = health_for_clients(session, today, client_ids)
+    health = health_for_clients(session, today, client_ids, contacts=last_contact)
     rows = []
-    for cid, name, status, am_id, am_name, currency, tags in session.execute(base):
+    for cid, name, status, am_id, am_name, currency in session.execute(base):
         rows.append(
             ClientRow(
                 id=cid,
@@ -102,7 +92,6 @@ def client_list_rows(
                 open_projects=open_projects.get(cid, 0),
                 pipeline_cents=pipeline.get(cid, 0),
                 currency=currency,
-                tags=tuple(tags or ()),
             )
         )
     return rows

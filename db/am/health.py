@@ -219,10 +219,10 @@ def score(
 ) -> Health:
     """Run every rule; the biggest penalties' reasons come first."""
     t = thresholds or HealthThresholds()
-    findings = [rule(facts, as_of, t, week) for rule in RULES]
+    findings = [f for f in (rule(facts, as_of, t, week) for rule in RULES) if f[1] is not None]
+    if not findings:
+        return Health(100, (), level_for(100, t))
     total = sum(max(penalty, 0) for penalty, _ in findings)
     value = max(0, min(100, 100 - total))
-    reasons = tuple(
-        reason for _, reason in sorted(findings, key=lambda f: -f[0]) if reason is not None
-    )
-    return Health(value, reasons, level_for(value, t))
+    findings.sort(key=lambda f: -f[0])
+    return Health(value, tuple(str(reason) for _, reason in findings), level_for(value, t))

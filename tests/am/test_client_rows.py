@@ -66,7 +66,6 @@ def test_one_row_per_client_with_every_column(agency: Agency) -> None:
     assert row.next_follow_up == date(2026, 3, 20)
     assert row.open_projects == 1
     assert row.pipeline_cents == 500_00
-    assert row.tags == ("retail",)
     assert row.health.score == 100
     bravo = rows[1]
     assert bravo.health.reasons[0].startswith("no contact logged")
