@@ -157,6 +157,9 @@ class MainWindow(QMainWindow):
             layout = slot.holder.layout()
             assert layout is not None
             layout.addWidget(slot.widget)
+            item_view = getattr(slot.widget, "item_view", None)
+            if isinstance(item_view, QWidget):
+                item_view.addAction(self.delete_action)
         return slot.widget
 
     def show_area(self, key: str) -> None:
@@ -186,28 +189,29 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         keys = QKeySequence.StandardKey
         self.new_action = QAction("New", self)
-        self.new_action.setShortcut(keys.New)
+        self.new_action.setShortcuts(keys.New)
         self.new_action.triggered.connect(self._new)
         self.delete_action = QAction("Delete", self)
-        self.delete_action.setShortcut(keys.Delete)
+        self.delete_action.setShortcuts(keys.Delete)
         self.delete_action.triggered.connect(self._delete)
-        # Only while the list has focus: Delete in a text field deletes text.
-        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # Only while an area's list has focus (see `area`): Delete in a text field or a cell
+        # editor deletes text, not the client.
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.undo_action = self.workspace.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(keys.Undo)
+        self.undo_action.setShortcuts(keys.Undo)
         self.redo_action = self.workspace.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcut(keys.Redo)
+        self.redo_action.setShortcuts(keys.Redo)
         self.find_action = QAction("&Find…", self)
-        self.find_action.setShortcut(keys.Find)
+        self.find_action.setShortcuts(keys.Find)
         self.find_action.triggered.connect(self._find)
         self.preferences_action = QAction("&Preferences…", self)
-        self.preferences_action.setShortcut(keys.Preferences)
+        self.preferences_action.setShortcuts(keys.Preferences)
         if QKeySequence(keys.Preferences).isEmpty():
             self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.preferences_action.triggered.connect(self.open_preferences)
         self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(keys.Quit)
+        self.quit_action.setShortcuts(keys.Quit)
         if QKeySequence(keys.Quit).isEmpty():
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -242,8 +246,6 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(self.find_action)
-        # Delete acts on the list that has focus; adding it to the window makes it reachable.
-        self.addAction(self.delete_action)
 
     def _new(self) -> None:
         area = self.current_area()

@@ -48,7 +48,9 @@ def _palette_is_dark(palette: QPalette) -> bool:
 def apply_color_scheme(app: QApplication) -> None:
     """Match the palette to the system's light/dark choice, now and whenever it changes."""
     _apply(app)
-    app.styleHints().colorSchemeChanged.connect(lambda _scheme: _apply(app))
+    if not app.property("agency_desk_follows_scheme"):  # connect once per application
+        app.setProperty("agency_desk_follows_scheme", True)
+        app.styleHints().colorSchemeChanged.connect(lambda _scheme: _apply(app))
 
 
 def _apply(app: QApplication) -> None:

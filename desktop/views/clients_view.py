@@ -50,8 +50,13 @@ class ClientsProxy(QSortFilterProxyModel):
         self.status: str | None = None
 
     def set_status(self, status: str | None) -> None:
-        self.status = status
-        self.invalidateRowsFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+; the older call is deprecated there
+            self.beginFilterChange()
+            self.status = status
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.status = status
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         if self.status:
@@ -89,6 +94,7 @@ class ClientsView(QWidget):
         self.header.filter_changed.connect(self._filter)
 
         self.table = QTableView()
+        self.item_view = self.table
         self.table.setObjectName("clientsTable")
         self.table.setModel(self.proxy)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -82,6 +82,7 @@ class ProjectsView(QWidget):
         self.header.filter_changed.connect(self._filter)
 
         self.tree = QTreeView()
+        self.item_view = self.tree
         self.tree.setObjectName("projectsTree")
         self.tree.setModel(self.proxy)
         self.tree.setUniformRowHeights(True)  # lets a long tree scroll without measuring rows

@@ -1,0 +1,247 @@
+"""The Clients and Projects areas driven as a user would: typing into cells, picking from
+combo boxes, the New/Delete/Find/Undo actions — and the sharing between the two views."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QDate, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDateEdit, QLineEdit
+
+from db.models import Client, ClientStatus, Project
+from desktop.main_window import MainWindow
+from desktop.models.clients_table import COL_NAME, COL_STATUS
+from desktop.models.projects_tree import COL_CLIENT, COL_START
+from desktop.views.clients_view import ClientsView
+from desktop.views.projects_view import ProjectsView
+
+pytestmark = [
+    pytest.mark.gui,
+    # The offscreen platform says so whenever a top-level window gets size limits.
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
+
+
+@pytest.fixture
+def window(qtbot, workspace, agency, settings) -> MainWindow:
+    w = MainWindow(workspace, settings)
+    qtbot.addWidget(w)
+    w.restore_state()
+    w.show()
+    w.activateWindow()
+    qtbot.waitExposed(w)
+    return w
+
+
+def clients_of(window: MainWindow) -> ClientsView:
+    view = window.area("clients")
+    assert isinstance(view, ClientsView)
+    return view
+
+
+def projects_of(window: MainWindow) -> ProjectsView:
+    view = window.area("projects")
+    assert isinstance(view, ProjectsView)
+    return view
+
+
+def finish_editing(qtbot, view, editor, key: Qt.Key = Qt.Key.Key_Return) -> None:
+    """Press Return (or Escape) in a cell editor; the view commits and closes it on the next
+    turn of the event loop."""
+    qtbot.keyClick(editor, key)
+    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState)
+
+
+def type_into_cell(qtbot, view, index, text: str) -> None:
+    view.setFocus()
+    view.setCurrentIndex(index)
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = view.focusWidget()
+    assert isinstance(editor, QLineEdit), editor
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    finish_editing(qtbot, view, editor)
+
+
+def undo_by_keyboard(qtbot, window: MainWindow, target) -> None:
+    target.setFocus()
+    qtbot.keyClick(target, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_rename_in_clients_shows_in_projects_and_ctrl_z_restores_both(
+    qtbot, window, agency, workspace
+) -> None:
+    clients, projects = clients_of(window), projects_of(window)
+    cell = QPersistentModelIndex(clients.proxy_index(agency.clients["acme"], COL_NAME))
+    project_client = QPersistentModelIndex(
+        projects.project_index(agency.projects["rebrand"], COL_CLIENT)
+    )
+    assert project_client.data() == "Acme Bakery"
+
+    type_into_cell(qtbot, clients.table, cell, "Acme Patisserie")
+
+    assert cell.data() == "Acme Patisserie"
+    assert project_client.data() == "Acme Patisserie"  # at once, no reload
+    assert workspace.store.get(Client, agency.clients["acme"]).name == "Acme Patisserie"
+
+    window.show_area("projects")
+    undo_by_keyboard(qtbot, window, projects.tree)
+
+    assert project_client.data() == "Acme Bakery"
+    assert cell.data() == "Acme Bakery"
+    assert workspace.store.get(Client, agency.clients["acme"]).name == "Acme Bakery"
+
+
+def test_undo_and_redo_actions_name_the_edit(qtbot, window, agency) -> None:
+    clients = clients_of(window)
+    assert not window.undo_action.isEnabled()
+    type_into_cell(qtbot, clients.table, clients.proxy_index(agency.clients["blue"]), "Blue Bay")
+    assert window.undo_action.text().replace("&", "") == "Undo Rename client to “Blue Bay”"
+    window.undo_action.trigger()
+    assert window.redo_action.text().replace("&", "") == "Redo Rename client to “Blue Bay”"
+    assert "Undo Rename client to “Blue Bay”" in window.statusBar().currentMessage()
+    qtbot.keyClick(
+        clients.table,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert clients.proxy_index(agency.clients["blue"]).data() == "Blue Bay"
+
+
+def test_a_refused_rename_shows_in_the_status_bar(qtbot, window, agency, workspace) -> None:
+    clients = clients_of(window)
+    cell = clients.proxy_index(agency.clients["blue"])
+    clients.table.setCurrentIndex(cell)
+    qtbot.keyClick(clients.table, Qt.Key.Key_F2)
+    editor = clients.table.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.clear()
+    finish_editing(qtbot, clients.table, editor)
+    assert "Client name: must not be empty" in window.statusBar().currentMessage()
+    assert workspace.undo_stack.count() == 0
+    assert clients.proxy_index(agency.clients["blue"]).data() == "Blue Harbor Hotels"
+
+
+def test_status_is_picked_from_a_combo_box(qtbot, window, agency, workspace) -> None:
+    clients = clients_of(window)
+    cell = clients.proxy_index(agency.clients["cedar"], COL_STATUS)
+    clients.table.setCurrentIndex(cell)
+    qtbot.keyClick(clients.table, Qt.Key.Key_F2)
+    combo = clients.table.focusWidget()
+    assert isinstance(combo, QComboBox)
+    assert combo.currentData() == "lead"
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # lead -> prospect
+    assert workspace.store.get(Client, agency.clients["cedar"]).status == ClientStatus.PROSPECT
+    assert clients.proxy_index(agency.clients["cedar"], COL_STATUS).data() == "Prospect"
+    assert workspace.undo_stack.undoText() == "Set Cedar & Sons to Prospect"
+
+
+def test_new_client_opens_its_name_for_typing(qtbot, window, workspace) -> None:
+    clients = clients_of(window)
+    qtbot.keyClick(clients.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    editor = clients.table.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    assert editor.text() == "New client"
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Dune Studio")
+    finish_editing(qtbot, clients.table, editor)
+    assert clients.model.rowCount() == 4
+    assert clients.header.count.text() == "4 clients"
+    names = [clients.proxy.index(r, COL_NAME).data() for r in range(clients.proxy.rowCount())]
+    assert "Dune Studio" in names
+    assert workspace.undo_stack.count() == 2  # the new client, then its name
+
+
+def test_delete_client_and_undo(qtbot, window, agency, workspace) -> None:
+    clients = clients_of(window)
+    clients.table.setFocus()
+    clients.table.selectRow(clients.proxy_index(agency.clients["blue"]).row())
+    window.delete_action.trigger()
+    assert clients.model.rowCount() == 2
+    assert workspace.store.get(Client, agency.clients["blue"]) is None
+    assert window.undo_action.text().replace("&", "") == "Undo Delete client “Blue Harbor Hotels”"
+    window.undo_action.trigger()
+    assert clients.model.rowCount() == 3
+    assert workspace.store.get(Client, agency.clients["blue"]) is not None
+
+
+def test_find_focuses_the_filter_and_filters(qtbot, window) -> None:
+    clients = clients_of(window)
+    clients.table.setFocus()
+    window.find_action.trigger()
+    assert clients.header.filter.hasFocus()
+    qtbot.keyClicks(clients.header.filter, "harbor")
+    assert clients.proxy.rowCount() == 1
+    assert clients.header.count.text() == "1 of 3 clients"
+    clients.status_filter.setCurrentIndex(clients.status_filter.findData("active"))
+    assert clients.proxy.rowCount() == 0
+
+
+def test_projects_rename_and_move_start_date(qtbot, window, agency, workspace) -> None:
+    window.show_area("projects")
+    projects = projects_of(window)
+    name = QPersistentModelIndex(projects.project_index(agency.projects["site"]))
+    type_into_cell(qtbot, projects.tree, name, "Booking site")
+    assert name.data() == "Booking site"
+    assert workspace.store.get(Project, agency.projects["site"]).name == "Booking site"
+
+    start = projects.project_index(agency.projects["site"], COL_START)
+    projects.tree.setCurrentIndex(start)
+    qtbot.keyClick(projects.tree, Qt.Key.Key_F2)
+    editor = projects.tree.focusWidget()
+    assert isinstance(editor, QDateEdit)
+    editor.setDate(QDate(2027, 1, 11))
+    finish_editing(qtbot, projects.tree, editor)
+    assert workspace.store.get(Project, agency.projects["site"]).start_date == date(2027, 1, 11)
+    assert projects.project_index(agency.projects["site"], COL_START).data() == "11 Jan 2027"
+    window.undo_action.trigger()
+    assert workspace.store.get(Project, agency.projects["site"]).start_date is None
+
+
+def test_new_project_belongs_to_the_selected_projects_client(qtbot, window, agency) -> None:
+    window.show_area("projects")
+    projects = projects_of(window)
+    projects.tree.setCurrentIndex(projects.project_index(agency.projects["site"]))
+    window.new_action.trigger()
+    editor = projects.tree.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    finish_editing(qtbot, projects.tree, editor, Qt.Key.Key_Escape)
+    assert projects.model.rowCount() == 3
+    assert projects.header.count.text() == "3 projects"
+    current = projects.tree.currentIndex()
+    assert current.siblingAtColumn(COL_CLIENT).data() == "Blue Harbor Hotels"
+
+
+def test_new_project_without_clients_says_why(qtbot, workspace, settings) -> None:
+    w = MainWindow(workspace, settings)
+    qtbot.addWidget(w)
+    w.show()
+    w.show_area("projects")
+    w.new_action.trigger()
+    assert "add a client first" in w.statusBar().currentMessage()
+    assert workspace.undo_stack.count() == 0
+
+
+def test_expanding_a_project_shows_its_task_tree(qtbot, window, agency) -> None:
+    window.show_area("projects")
+    projects = projects_of(window)
+    rebrand = projects.project_index(agency.projects["rebrand"])
+    projects.tree.expand(rebrand)
+    tasks = [projects.proxy.index(r, 0, rebrand).data() for r in range(3)]
+    assert tasks == ["Discovery", "Logo", "Launch"]
+    window.grab()  # paints the task rows, the progress bars and the status pills
+
+
+def test_delete_key_deletes_in_the_list_but_not_in_the_filter(qtbot, window, agency) -> None:
+    clients = clients_of(window)
+    clients.header.filter.setFocus()
+    qtbot.keyClicks(clients.header.filter, "b")
+    qtbot.keyClick(clients.header.filter, Qt.Key.Key_Left)
+    qtbot.keyClick(clients.header.filter, Qt.Key.Key_Delete)
+    assert clients.header.filter.text() == ""
+    assert clients.model.rowCount() == 3
+    clients.table.setFocus()
+    clients.table.selectRow(clients.proxy_index(agency.clients["cedar"]).row())
+    qtbot.keyClick(clients.table, Qt.Key.Key_Delete)
+    assert clients.model.rowCount() == 2
