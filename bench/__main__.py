@@ -42,7 +42,7 @@ def _table(rows: list[tuple[Metric, float]]) -> str:
     ]
     widths = [max(len(r[i]) for r in [header, *lines]) for i in range(len(header))]
     fmt = "  ".join(f"{{:{'<' if i in (0, 2) else '>'}{w}}}" for i, w in enumerate(widths))
-    out = [fmt.format(*header).rstrip(), "  ".join("-" * w for w in widths)]
+    out = [fmt.format(*header).rstrip(), "  ".join("-" * w for w in widths).rstrip()]
     out += [fmt.format(*line).rstrip() for line in lines]
     return "\n".join(out)
 
