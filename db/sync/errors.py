@@ -1,0 +1,34 @@
+"""Errors sync raises. Each message is one line fit to show as it is; the CLI maps every
+`SyncError` to exit code 2. Whatever the error, the local outbox is left untouched."""
+
+from __future__ import annotations
+
+from db.errors import AgencyDeskError
+
+
+class SyncError(AgencyDeskError):
+    """Sync could not complete; local data and the outbox are as they were."""
+
+
+class ShareMissingError(SyncError):
+    pass
+
+
+class ShareReadOnlyError(SyncError):
+    pass
+
+
+class ShareFullError(SyncError):
+    pass
+
+
+class ShareIOError(SyncError):
+    """The share failed in some other way (vanished mid-write, a hash that does not read back)."""
+
+
+class ShareFormatError(SyncError):
+    """The share was written by a newer Agency Desk (format or schema) than this one."""
+
+
+class SyncBusyError(SyncError):
+    """Another Agency Desk on this station is syncing the same database right now."""

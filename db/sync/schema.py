@@ -1,0 +1,271 @@
+"""The sync bookkeeping tables and the outbox triggers.
+
+The tables live on their own `MetaData`: they belong to this station, not to the agency's data
+model, and never travel in change files (a snapshot carries the version tables, see
+`snapshots.py`).
+
+Why triggers rather than a `before_flush` hook: an SQLite trigger runs inside the statement
+that changes the row, so the change record is in the same transaction by construction, and it
+catches ORM flushes, bulk `update()`/`delete()`, raw SQL and foreign-key cascades alike. The
+price is that a migration which changes a synced table's columns must regenerate them: call
+`install_triggers(op.get_bind())` at the end of its `upgrade()` (Alembic's batch mode copies the
+table and drops its triggers). `missing_trigger_columns` lets a test catch a forgotten call.
+
+Per row and statement, a trigger:
+- ticks the station's HLC (`sync_ctl.hlc`) and stamps the change above every version of the
+  row, so an edit made after seeing a change always orders after it;
+- writes an outbox row: insert = every column, update = the changed columns only plus, per
+  field, the version it was based on, delete = a tombstone carrying the whole old row;
+- keeps `sync_version` (row `*` = existence, plus one row per field edited since) and
+  `sync_tomb` (deleted rows, with their last values, so a conflict can restore them).
+While sync applies pulled changes `sync_ctl.applying` is 1 and the triggers stay silent.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, text
+from sqlalchemy.engine import Connection
+
+from db.models import ENTITIES
+from db.sync.hlc import COUNTER_BITS, SQL_WALL_MS
+
+metadata = MetaData()
+
+sync_ctl = Table(
+    "sync_ctl",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("station_id", String(36), nullable=False),
+    Column("station_name", String(200), nullable=False, server_default=""),
+    Column("hlc", Integer, nullable=False, server_default="0"),
+    # Added to this station's wall clock; tests use it to skew clocks, users never need to.
+    Column("clock_offset_ms", Integer, nullable=False, server_default="0"),
+    Column("applying", Integer, nullable=False, server_default="0"),
+    Column("seq", Integer, nullable=False, server_default="0"),  # last seq pushed
+    # Every outbox id up to here is sent: unsent rows are found by rowid range, no index.
+    Column("sent_id", Integer, nullable=False, server_default="0"),
+    # A push in flight: (seq, last outbox id). A crash between writing the file and marking
+    # the outbox re-pushes exactly the same rows under the same seq: same bytes, same name.
+    Column("pushing_seq", Integer),
+    Column("pushing_upto", Integer),
+    Column("acked", Text, nullable=False, server_default="{}"),  # vector last written to acks/
+    Column("generation", Integer, nullable=False, server_default="0"),  # snapshot joined/made
+)
+
+sync_outbox = Table(
+    "sync_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tbl", String(64), nullable=False),
+    Column("row_id", String(36), nullable=False),
+    Column("op", String(1), nullable=False),
+    Column("hlc", Integer, nullable=False),
+    Column("data", Text, nullable=False),
+    Column("base", Text, nullable=False),
+    Column("pushed_seq", Integer),
+)
+
+sync_version = Table(
+    "sync_version",
+    metadata,
+    Column("tbl", String(64), primary_key=True),
+    Column("row_id", String(36), primary_key=True),
+    Column("field", String(64), primary_key=True),
+    Column("hlc", Integer, nullable=False),
+    Column("station", String(36), nullable=False),
+    Column("base", Integer, nullable=False, server_default="0"),
+    sqlite_with_rowid=False,
+)
+
+sync_tomb = Table(
+    "sync_tomb",
+    metadata,
+    Column("tbl", String(64), primary_key=True),
+    Column("row_id", String(36), primary_key=True),
+    Column("hlc", Integer, nullable=False),
+    Column("station", String(36), nullable=False),
+    Column("base", Integer, nullable=False, server_default="0"),
+    Column("data", Text, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+sync_applied = Table(
+    "sync_applied",
+    metadata,
+    Column("station", String(36), primary_key=True),
+    Column("seq", Integer, nullable=False),
+)
+
+sync_pushed = Table(
+    "sync_pushed",
+    metadata,
+    Column("station", String(36), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("hash", String(64), nullable=False),
+)
+
+sync_conflict = Table(
+    "sync_conflict",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # field: same field edited on two stations; delete: a row deleted while edited (or whose
+    # parent was deleted) elsewhere; edit_deleted: an edit that arrived for a deleted row;
+    # orphan: a row added under a parent deleted elsewhere; unique: two rows claiming one
+    # unique key; future: a change stamped far ahead of this station's clock.
+    Column("kind", String(16), nullable=False),
+    Column("entity", String(64), nullable=False),
+    Column("row_id", String(36), nullable=False),
+    Column("field", String(64)),
+    Column("losing_value", Text),  # JSON
+    Column("winning_value", Text),  # JSON
+    Column("losing_station", String(36)),
+    Column("winning_station", String(36)),
+    Column("losing_hlc", Integer),
+    Column("winning_hlc", Integer),
+    Column("row_data", Text),  # JSON of the whole lost row, for delete/orphan/unique
+    Column("detected_at", Integer, nullable=False),
+    Column("resolved", Integer, nullable=False, server_default="0"),
+)
+
+TABLES = (
+    sync_ctl,
+    sync_outbox,
+    sync_version,
+    sync_tomb,
+    sync_applied,
+    sync_pushed,
+    sync_conflict,
+)
+
+TABLE_ENTITY = {cls.__table__.name: name for name, cls in ENTITIES.items()}  # type: ignore[attr-defined]
+ENTITY_TABLE = {name: table for table, name in TABLE_ENTITY.items()}
+
+# Tick the clock, then stamp this change above every version of the row (including its
+# tombstone, so a restore outranks the delete it undoes).
+_TICK = (
+    f"UPDATE sync_ctl SET hlc = max(hlc + 1, ({SQL_WALL_MS} + clock_offset_ms) << {COUNTER_BITS});"
+)
+
+
+def _row_max(tbl: str, ref: str) -> str:
+    return (
+        f"max(coalesce((SELECT max(hlc) FROM sync_version WHERE tbl = '{tbl}' AND row_id = "
+        f"{ref}.id), 0), coalesce((SELECT hlc FROM sync_tomb WHERE tbl = '{tbl}' AND row_id = "
+        f"{ref}.id), 0))"
+    )
+
+
+def _stamp(tbl: str, ref: str) -> str:
+    return f"max((SELECT hlc FROM sync_ctl), {_row_max(tbl, ref)} + 1)"
+
+
+def _obj(ref: str, cols: list[str]) -> str:
+    return "json_object(" + ", ".join(f"'{c}', {ref}.\"{c}\"" for c in cols) + ")"
+
+
+def _field_base(tbl: str, col: str) -> str:
+    return (
+        f"coalesce((SELECT max(hlc) FROM sync_version WHERE tbl = '{tbl}' AND row_id = NEW.id "
+        f"AND field IN ('{col}', '*')), 0)"
+    )
+
+
+def trigger_sql(tbl: str, columns: list[str]) -> list[str]:
+    """CREATE TRIGGER statements for one synced table with these live columns."""
+    fields = [c for c in columns if c != "id"]
+    quiet = "WHEN (SELECT applying FROM sync_ctl) = 0"
+    unchanged = ", ".join(
+        f"CASE WHEN OLD.\"{c}\" IS NEW.\"{c}\" THEN '$.{c}' ELSE '$.__same' END" for c in fields
+    )
+    changed_data = f"json_remove({_obj('NEW', fields)}, {unchanged})"
+    bases = "json_object(" + ", ".join(f"'{c}', {_field_base(tbl, c)}" for c in fields) + ")"
+    changed_bases = f"json_remove({bases}, {unchanged})"
+    changed_fields = " UNION ALL ".join(
+        f'SELECT \'{c}\' AS field WHERE OLD."{c}" IS NOT NEW."{c}"' for c in fields
+    )
+    last = "(SELECT hlc FROM sync_outbox WHERE id = last_insert_rowid())"
+    me = "(SELECT station_id FROM sync_ctl)"
+    return [
+        f"""CREATE TRIGGER sync_{tbl}_ai AFTER INSERT ON "{tbl}" {quiet} BEGIN
+  {_TICK}
+  INSERT INTO sync_outbox (tbl, row_id, op, hlc, data, base)
+    VALUES ('{tbl}', NEW.id, 'I', {_stamp(tbl, "NEW")}, {_obj("NEW", columns)}, '{{}}');
+  DELETE FROM sync_version WHERE tbl = '{tbl}' AND row_id = NEW.id;
+  DELETE FROM sync_tomb WHERE tbl = '{tbl}' AND row_id = NEW.id;
+  INSERT INTO sync_version (tbl, row_id, field, hlc, station, base)
+    VALUES ('{tbl}', NEW.id, '*', {last}, {me}, 0);
+END""",
+        f"""CREATE TRIGGER sync_{tbl}_au AFTER UPDATE ON "{tbl}" {quiet} BEGIN
+  {_TICK}
+  INSERT INTO sync_outbox (tbl, row_id, op, hlc, data, base)
+    SELECT '{tbl}', NEW.id, 'U', {_stamp(tbl, "NEW")}, {changed_data}, {changed_bases}
+    WHERE {changed_data} <> '{{}}';
+  INSERT OR REPLACE INTO sync_version (tbl, row_id, field, hlc, station, base)
+    SELECT '{tbl}', NEW.id, f.field, {last}, {me},
+      coalesce((SELECT max(hlc) FROM sync_version WHERE tbl = '{tbl}' AND row_id = NEW.id
+                AND field IN (f.field, '*')), 0)
+    FROM ({changed_fields}) AS f;
+END""",
+        f"""CREATE TRIGGER sync_{tbl}_ad AFTER DELETE ON "{tbl}" {quiet} BEGIN
+  {_TICK}
+  INSERT INTO sync_outbox (tbl, row_id, op, hlc, data, base)
+    VALUES ('{tbl}', OLD.id, 'D', {_stamp(tbl, "OLD")}, {_obj("OLD", columns)},
+            json_object('*', {_row_max(tbl, "OLD")}));
+  INSERT OR REPLACE INTO sync_tomb (tbl, row_id, hlc, station, base, data)
+    SELECT '{tbl}', OLD.id, o.hlc, {me}, json_extract(o.base, '$."*"'), o.data
+    FROM sync_outbox AS o WHERE o.id = last_insert_rowid();
+  DELETE FROM sync_version WHERE tbl = '{tbl}' AND row_id = OLD.id;
+END""",
+    ]
+
+
+def live_columns(conn: Connection, tbl: str) -> list[str]:
+    return [row[1] for row in conn.exec_driver_sql(f'PRAGMA table_info("{tbl}")')]
+
+
+def synced_tables(conn: Connection) -> list[str]:
+    present = {
+        row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
+    }
+    return sorted(t for t in TABLE_ENTITY if t in present)
+
+
+def install_triggers(conn: Connection) -> None:
+    """(Re)create the outbox triggers of every synced table from its live columns. Call at the
+    end of any migration that adds, drops or rebuilds a synced table."""
+    for tbl in synced_tables(conn):
+        for kind in ("ai", "au", "ad"):
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS sync_{tbl}_{kind}")
+        for sql in trigger_sql(tbl, live_columns(conn, tbl)):
+            conn.exec_driver_sql(sql)
+
+
+def missing_trigger_columns(conn: Connection) -> dict[str, set[str]]:
+    """Columns of synced tables that their triggers do not record (should be empty)."""
+    found: dict[str, set[str]] = {}
+    for tbl in synced_tables(conn):
+        sql = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type='trigger' AND name = ?", (f"sync_{tbl}_ai",)
+        ).scalar()
+        cols = set(live_columns(conn, tbl))
+        missing = cols if sql is None else {c for c in cols if f'NEW."{c}"' not in sql}
+        if missing:
+            found[tbl] = missing
+    return found
+
+
+def new_station_id() -> str:
+    return secrets.token_hex(8)
+
+
+def create_sync_tables(conn: Connection, tables: Iterable[Table] = TABLES) -> None:
+    """Create the bookkeeping tables, a fresh station identity, and the triggers."""
+    metadata.create_all(conn, tables=list(tables))
+    conn.execute(
+        text("INSERT INTO sync_ctl (id, station_id, station_name) VALUES (1, :sid, '')"),
+        {"sid": new_station_id()},
+    )
+    install_triggers(conn)

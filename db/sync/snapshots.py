@@ -1,0 +1,275 @@
+"""Snapshots: joining a share, rebuilding after a long absence, and compaction.
+
+A snapshot is this database as the compacting station holds it (agency data plus the version
+and tombstone tables and the applied vector), without anything station-local (identity,
+outbox, conflicts). Joining or rebuilding loads one into the local database in one
+transaction, keeping the station's identity and outbox; the changes newer than the snapshot
+then arrive by the ordinary pull, so sync time grows with the changes, not the database.
+
+Compaction runs under a lease (one station at a time; a lease expires so a dead compactor
+does not block the share forever; correctness never depends on it: a second compactor only
+wastes work, because publishing is fenced by the generation in meta.json). Change files go
+only when every *active* station (one whose ack is younger than the retention period) has
+applied them and a snapshot covering them is itself older than the retention period. A
+station offline for longer falls out of the active set; when it returns and finds its next
+file gone it rebuilds from the latest snapshot, after first pushing its own outbox.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from db.sync.errors import ShareFormatError, ShareIOError
+from db.sync.faults import crash_point
+from db.sync.local import UNSENT, LocalStation, known_schemas, schema_head
+from db.sync.merge import table_infos
+from db.sync.schema import TABLE_ENTITY
+from db.sync.transport import ChangeRef, Transport
+
+if TYPE_CHECKING:
+    from db.sync.engine import SyncResult
+
+DAY_MS = 24 * 3600 * 1000
+RETENTION_MS = 30 * DAY_MS
+COMPACT_EVERY_MS = DAY_MS
+LEASE_MS = 10 * 60 * 1000
+KEEP_SNAPSHOTS = 2
+SHARED_SYNC_TABLES = ("sync_version", "sync_tomb", "sync_applied")
+LOCAL_SYNC_TABLES = ("sync_outbox", "sync_conflict", "sync_pushed")
+
+
+# -- joining and rebuilding --------------------------------------------------------------------
+
+
+def needs_rebuild(station: LocalStation, transport: Transport, meta: dict[str, Any]) -> bool:
+    """True when a file we still need was compacted away (we were gone too long)."""
+    vector: dict[str, int] = meta.get("vector", {})
+    applied = station.applied()
+    for other, covered in vector.items():
+        have = applied.get(other, 0)
+        if have >= covered:
+            continue
+        refs, _ = transport.list_changes(other, have)
+        if not refs or refs[0].seq != have + 1:
+            return True
+    return False
+
+
+def join(
+    station: LocalStation, transport: Transport, meta: dict[str, Any], result: SyncResult
+) -> None:
+    if meta.get("snapshot"):
+        rebuild(station, transport, meta, result)
+        result.rebuilt = False
+
+
+def rebuild(
+    station: LocalStation, transport: Transport, meta: dict[str, Any], result: SyncResult
+) -> None:
+    name = meta.get("snapshot")
+    refs = [r for r in transport.list_snapshots() if r.name == name]
+    if not refs:
+        raise ShareIOError(f"snapshot {name} named in meta.json is missing from the share")
+    with tempfile.TemporaryDirectory(prefix="agency-desk-snap-") as tmp:
+        local = Path(tmp) / "snapshot.sqlite"
+        transport.fetch_snapshot(refs[0], local)
+        _check_snapshot(local)
+        before = station.table_ids(sorted(TABLE_ENTITY))
+        _load(station, local)
+    after = station.table_ids(sorted(TABLE_ENTITY))
+    for tbl, ids in after.items():
+        entity = TABLE_ENTITY[tbl]
+        result.changes.add("added", entity, ids - before[tbl])
+        result.changes.add("changed", entity, ids & before[tbl])
+        result.changes.add("removed", entity, before[tbl] - ids)
+    result.changes.merge(type(result.changes)())
+    result.rebuilt = True
+
+
+def _check_snapshot(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        rev = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise ShareIOError(f"snapshot is damaged ({exc})") from exc
+    finally:
+        conn.close()
+    if ok != "ok":
+        raise ShareIOError(f"snapshot failed its integrity check ({ok})")
+    if rev not in known_schemas():
+        raise ShareFormatError(
+            f"snapshot was written by a newer Agency Desk (schema {rev}); update to sync"
+        )
+
+
+def _load(station: LocalStation, snapshot: Path) -> None:
+    """Replace agency data and shared sync tables by the snapshot's, in one transaction."""
+    conn = station.conn
+    conn.execute("ATTACH DATABASE ? AS snap", (str(snapshot),))
+    try:
+        station.begin()
+        try:
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            conn.execute("UPDATE sync_ctl SET applying = 1 WHERE id = 1")
+            infos = table_infos(conn)
+            from db.models import Base
+
+            order = [t.name for t in Base.metadata.sorted_tables if t.name in infos]
+            for tbl in reversed(order):
+                conn.execute(f'DELETE FROM main."{tbl}"')
+            for tbl in order:
+                theirs = {r[1] for r in conn.execute(f'PRAGMA snap.table_info("{tbl}")')}
+                cols = ", ".join(f'"{c}"' for c in infos[tbl].columns if c in theirs)
+                conn.execute(f'INSERT INTO main."{tbl}" ({cols}) SELECT {cols} FROM snap."{tbl}"')
+            for tbl in SHARED_SYNC_TABLES:
+                conn.execute(f"DELETE FROM main.{tbl}")
+                conn.execute(f"INSERT INTO main.{tbl} SELECT * FROM snap.{tbl}")
+            snap_hlc = conn.execute("SELECT hlc FROM snap.sync_ctl").fetchone()[0]
+            me = station.identity()
+            # Our own files stay ours: re-applying those newer than the snapshot is harmless.
+            conn.execute(
+                "UPDATE sync_ctl SET applying = 0, hlc = max(hlc, ?), acked = '{}' WHERE id = 1",
+                (snap_hlc,),
+            )
+            del me
+            crash_point("rebuild.before_commit")
+            station.commit()
+        except BaseException:
+            station.rollback()
+            raise
+    finally:
+        conn.execute("DETACH DATABASE snap")
+
+
+# -- compaction -------------------------------------------------------------------------------
+
+
+def compaction_due(meta: dict[str, Any], now_ms: int) -> bool:
+    history = meta.get("snapshots", [])
+    last = max((s["wall_ms"] for s in history), default=0)
+    return now_ms - last >= COMPACT_EVERY_MS
+
+
+def _take_lease(station: LocalStation, transport: Transport, generation: int) -> bool:
+    me = station.identity().station_id
+    now = station.now_ms()
+    lease = transport.read_lease()
+    if lease and lease.get("station") != me and lease.get("expires_ms", 0) > now:
+        return False
+    transport.write_lease({"station": me, "expires_ms": now + LEASE_MS, "generation": generation})
+    held = transport.read_lease()
+    return bool(held and held.get("station") == me)
+
+
+def compact(station: LocalStation, transport: Transport, retention_ms: int) -> bool:
+    """Publish a snapshot and delete change files that nobody needs any more. False when
+    another station holds the lease, our outbox is not empty, or another compactor won."""
+    meta = transport.read_meta()
+    generation = int(meta.get("generation", 0))
+    if station.unpushed_count() or not _take_lease(station, transport, generation + 1):
+        return False
+    crash_point("compact.after_lease")
+    me = station.identity().station_id
+    try:
+        with tempfile.TemporaryDirectory(prefix="agency-desk-compact-") as tmp:
+            copy, final = Path(tmp) / "copy.sqlite", Path(tmp) / "snapshot.sqlite"
+            source = sqlite3.connect(station.path)
+            try:
+                dest = sqlite3.connect(copy)
+                source.backup(dest)
+                dest.close()
+            finally:
+                source.close()
+            conn = sqlite3.connect(copy, isolation_level=None)
+            try:
+                unpushed = f"SELECT count(*) FROM sync_outbox WHERE {UNSENT}"
+                if conn.execute(unpushed).fetchone()[0]:
+                    return False  # an edit slipped in after the push; next time
+                vector = dict(conn.execute("SELECT station, seq FROM sync_applied").fetchall())
+                for tbl in LOCAL_SYNC_TABLES:
+                    conn.execute(f"DELETE FROM {tbl}")
+                conn.execute(
+                    "UPDATE sync_ctl SET station_id = '', station_name = '', seq = 0, "
+                    "acked = '{}', pushing_seq = NULL, pushing_upto = NULL"
+                )
+                conn.execute("VACUUM INTO ?", (str(final),))
+            finally:
+                conn.close()
+            check = sqlite3.connect(final)
+            try:
+                ok = check.execute("PRAGMA integrity_check").fetchone()[0]
+            finally:
+                check.close()
+            if ok != "ok":
+                raise ShareIOError(f"compaction: snapshot failed its integrity check ({ok})")
+            crash_point("compact.before_publish")
+            ref = transport.publish_snapshot(generation + 1, final)
+        crash_point("compact.after_publish")
+        current = transport.read_meta()
+        if int(current.get("generation", 0)) != generation:
+            transport.delete_snapshot(ref)
+            return False  # another compactor published first: ours was wasted work
+        now = station.now_ms()
+        history = [
+            *current.get("snapshots", []),
+            {
+                "generation": generation + 1,
+                "name": ref.name,
+                "vector": vector,
+                "wall_ms": now,
+            },
+        ]
+        transport.write_meta(
+            {
+                **current,
+                "generation": generation + 1,
+                "snapshot": ref.name,
+                "vector": vector,
+                "schema": schema_head(),
+                "snapshots": history[-50:],
+            }
+        )
+        crash_point("compact.after_meta")
+        _delete_old_snapshots(transport, ref.name)
+        _delete_covered_changes(transport, history, now, retention_ms)
+        crash_point("compact.after_cleanup")
+        return True
+    finally:
+        lease = transport.read_lease()
+        if lease and lease.get("station") == me:
+            transport.write_lease(None)
+
+
+def _delete_old_snapshots(transport: Transport, keep: str) -> None:
+    refs = transport.list_snapshots()
+    for ref in refs[:-KEEP_SNAPSHOTS]:
+        if ref.name != keep:
+            transport.delete_snapshot(ref)
+
+
+def _delete_covered_changes(
+    transport: Transport, history: list[dict[str, Any]], now: int, retention_ms: int
+) -> None:
+    old_enough = [s for s in history if now - s["wall_ms"] >= retention_ms]
+    if not old_enough:
+        return
+    covered_by_snapshot: dict[str, int] = old_enough[-1]["vector"]
+    acks = transport.read_acks()
+    active = [a for a in acks.values() if now - int(a.get("wall_ms", 0)) < retention_ms]
+    if not active:
+        return
+    for other, covered in covered_by_snapshot.items():
+        limit = min([covered] + [int(a.get("applied", {}).get(other, 0)) for a in active])
+        refs, _ = transport.list_changes(other, 0)
+        for ref in refs:
+            if ref.seq <= limit:
+                transport.delete_change(ChangeRef(ref.seq, ref.sha256, other))
+
+
+def describe_meta(meta: dict[str, Any]) -> str:
+    return json.dumps({k: meta.get(k) for k in ("format", "generation", "snapshot")})

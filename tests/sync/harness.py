@@ -1,0 +1,241 @@
+"""A multi-station test bench: N station databases and one shared folder under a temp dir.
+
+Stations edit through the real `Store` and operations (so the outbox triggers see exactly what
+the app writes) and sync through the real `sync()`. `dump()` is a canonical view of every
+synced table, and `lost_edits()` checks the promise of the feature: every edit ever made is
+either the value that survived, superseded by an edit made after seeing it, or listed as a
+conflict on every station.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from db.database import make_engine, open_database
+from db.operations import Operation
+from db.store import Store
+from db.sync.engine import SyncResult, sync
+from db.sync.schema import TABLE_ENTITY, new_station_id
+from db.sync.transport import Transport
+
+
+@dataclass
+class Station:
+    name: str
+    path: Path
+    store: Store | None = None
+    results: list[SyncResult] = field(default_factory=list)
+
+    def open(self) -> Store:
+        if self.store is None:
+            # The database is migrated already (new_station_db); skip open_database's checks.
+            self.store = Store(make_engine(self.path))
+        return self.store
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def apply(self, op: Operation) -> None:
+        self.open().apply(op)
+
+    def sql(self, query: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        conn = sqlite3.connect(self.path)
+        try:
+            with conn:
+                return conn.execute(query, args).fetchall()
+        finally:
+            conn.close()
+
+    @property
+    def station_id(self) -> str:
+        return self.sql("SELECT station_id FROM sync_ctl")[0][0]
+
+    def set_clock_offset(self, ms: int) -> None:
+        self.sql("UPDATE sync_ctl SET clock_offset_ms = ?", (ms,))
+
+
+_TEMPLATE: list[Path] = []
+
+
+def new_station_db(path: Path) -> None:
+    """A migrated, empty database with its own station id; copying one template is much
+    faster than running the migrations for every station of every hypothesis example."""
+    if not _TEMPLATE:
+        template = Path(tempfile.mkdtemp(prefix="agency-desk-template-")) / "template.sqlite"
+        open_database(template, create=True).dispose()
+        conn = sqlite3.connect(template)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        _TEMPLATE.append(template)
+    shutil.copyfile(_TEMPLATE[0], path)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE sync_ctl SET station_id = ?", (new_station_id(),))
+    conn.close()
+
+
+class Bench:
+    def __init__(self, root: Path, n: int) -> None:
+        self.root = root
+        self.share = root / "share"
+        self.share.mkdir(parents=True, exist_ok=True)
+        self.stations = [Station(f"s{i}", root / f"s{i}.sqlite") for i in range(n)]
+        for s in self.stations:
+            new_station_db(s.path)
+            s.open()
+
+    def sync(self, station: Station, transport: Transport | None = None, **kw: Any) -> SyncResult:
+        result = sync(
+            station.path, self.share, station_name=station.name, transport=transport, **kw
+        )
+        station.results.append(result)
+        return result
+
+    def settle(self, rounds: int = 3) -> None:
+        """Sync every station a few times, until everyone has everyone's changes."""
+        for _ in range(rounds):
+            for s in self.stations:
+                self.sync(s)
+
+    def close(self) -> None:
+        for s in self.stations:
+            s.close()
+
+
+@contextmanager
+def bench(root: Path, n: int) -> Iterator[Bench]:
+    b = Bench(root, n)
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every synced table's rows, ordered by id: equal dumps mean identical data."""
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            tbl: conn.execute(f'SELECT * FROM "{tbl}" ORDER BY id').fetchall()
+            for tbl in sorted(TABLE_ENTITY)
+        }
+    finally:
+        conn.close()
+
+
+def conflicts(path: Path) -> list[dict[str, Any]]:
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute("SELECT * FROM sync_conflict ORDER BY id")]
+    finally:
+        conn.close()
+
+
+@dataclass(frozen=True)
+class Edit:
+    station: str
+    tbl: str
+    row_id: str
+    op: str
+    hlc: int
+    fields: dict[str, Any]
+    bases: dict[str, int]
+
+
+def edits(path: Path) -> list[Edit]:
+    conn = sqlite3.connect(path)
+    try:
+        sid = conn.execute("SELECT station_id FROM sync_ctl").fetchone()[0]
+        return [
+            Edit(sid, t, r, o, h, json.loads(d), json.loads(b))
+            for t, r, o, h, d, b in conn.execute(
+                "SELECT tbl, row_id, op, hlc, data, base FROM sync_outbox ORDER BY id"
+            )
+        ]
+    finally:
+        conn.close()
+
+
+QUIET = {"created_at", "updated_at"}
+
+
+def lost_edits(paths: list[Path]) -> list[str]:
+    """Every field edit and every deleted-while-edited row must be accounted for, on every
+    station: its value survived, a later edit was made having seen it, or it is listed as a
+    conflict there. Returns a description of each edit that is not."""
+    all_edits = [e for p in paths for e in edits(p)]
+    # (tbl, row, field) -> edits, and rows that were deleted -> delete edits
+    by_field: dict[tuple[str, str, str], list[Edit]] = {}
+    deletes: dict[tuple[str, str], list[Edit]] = {}
+    for e in all_edits:
+        if e.op == "D":
+            deletes.setdefault((e.tbl, e.row_id), []).append(e)
+            continue
+        for f in e.fields:
+            if f != "id" and f not in QUIET:
+                by_field.setdefault((e.tbl, e.row_id, f), []).append(e)
+    problems = []
+    for path in paths:
+        data = dump(path)
+        rows = {tbl: {r[0]: r for r in _rows_with_names(path, tbl)} for tbl in data}
+        listed = conflicts(path)
+        listed_rows = {(c["entity"], c["row_id"]) for c in listed if c["row_data"]}
+        listed_fields = {(c["entity"], c["row_id"], c["field"], c["losing_value"]) for c in listed}
+        for (tbl, row_id, f), group in by_field.items():
+            entity = TABLE_ENTITY[tbl]
+            row = rows[tbl].get(row_id)
+            for e in group:
+                value = e.fields[f]
+                superseded = any(o is not e and int(o.bases.get(f, 0)) >= e.hlc for o in group)
+                if row is None:
+                    gone = deletes.get((tbl, row_id), [])
+                    seen = any(int(d.bases.get("*", 0)) >= e.hlc for d in gone)
+                    if (
+                        seen
+                        or superseded
+                        or (entity, row_id) in listed_rows
+                        or _cascaded(tbl, row_id, listed, path)
+                    ):
+                        continue
+                    problems.append(f"{path.name}: {entity} {row_id[:8]} deleted, edit of {f} lost")
+                    continue
+                if row[1].get(f) == value or superseded:
+                    continue
+                if (entity, row_id, f, json.dumps(value, sort_keys=True)) in listed_fields:
+                    continue
+                problems.append(
+                    f"{path.name}: {entity} {row_id[:8]}.{f}={value!r} lost (now {row[1].get(f)!r})"
+                )
+    return problems
+
+
+def _cascaded(tbl: str, row_id: str, listed: list[dict[str, Any]], path: Path) -> bool:
+    """A row that went with a deleted ancestor: its ancestor chain holds a listed row."""
+    conn = sqlite3.connect(path)
+    try:
+        found = conn.execute(
+            "SELECT data FROM sync_tomb WHERE tbl = ? AND row_id = ?", (tbl, row_id)
+        ).fetchone()
+    finally:
+        conn.close()
+    return found is not None and any(c["row_data"] for c in listed)
+
+
+def _rows_with_names(path: Path, tbl: str) -> list[tuple[str, dict[str, Any]]]:
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [(r["id"], dict(r)) for r in conn.execute(f'SELECT * FROM "{tbl}"')]
+    finally:
+        conn.close()

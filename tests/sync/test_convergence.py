@@ -1,0 +1,117 @@
+"""Random edits on several stations, synced in random order: at the end every station holds
+the same data and no edit is lost (it survived, was overwritten by someone who had seen it, or
+is listed as a conflict on every station)."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from db.errors import NotFoundError
+from db.models import Client, Contact, ImportantDate, TeamMember
+from db.operations import Create, Delete, Update
+from tests.sync.harness import Bench, dump, lost_edits
+
+ENTITY_FIELDS = {
+    TeamMember: ("name", lambda i: f"member {i}"),
+    Client: ("name", lambda i: f"client {i}"),
+    Contact: ("name", lambda i: f"contact {i}"),
+    ImportantDate: ("label", lambda i: f"date {i}"),
+}
+PARENT = {Contact: (Client, "client_id"), ImportantDate: (Contact, "contact_id")}
+
+step = st.tuples(
+    st.sampled_from(["create", "create", "update", "update", "update", "delete", "sync"]),
+    st.integers(0, 10),  # station index (mod n)
+    st.sampled_from(list(ENTITY_FIELDS)),
+    st.integers(0, 1000),  # which row (mod how many exist) / value
+    st.sampled_from(["name", "industry", "email", "title", "manager"]),
+)
+
+
+def _rows(bench: Bench, station_index: int, entity: type) -> list[str]:
+    station = bench.stations[station_index]
+    return [r[0] for r in station.sql(f"SELECT id FROM {entity.__tablename__} ORDER BY id")]
+
+
+def run_scenario(root: Path, n: int, steps: list[tuple], final_rounds: int = 3) -> None:
+    bench = Bench(root, n)
+    try:
+        for i, (kind, who, entity, pick, which) in enumerate(steps):
+            si = who % n
+            station = bench.stations[si]
+            if kind == "sync":
+                bench.sync(station)
+                continue
+            with contextlib.suppress(NotFoundError):  # the row went in an earlier step
+                _edit(bench, station, si, kind, entity, pick, which, i)
+        for s in bench.stations:
+            s.close()
+        bench.settle(final_rounds)
+        dumps = [dump(s.path) for s in bench.stations]
+        for s, d in zip(bench.stations[1:], dumps[1:], strict=True):
+            assert d == dumps[0], f"{s.name} differs from s0"
+        lost = lost_edits([s.path for s in bench.stations])
+        assert lost == [], "\n".join(lost)
+        for s in bench.stations:
+            assert all(not r.waiting for r in s.results[-1:]), s.results[-1].summary()
+    finally:
+        bench.close()
+
+
+def _edit(bench, station, si, kind, entity, pick, which, i) -> None:
+    field, value = ENTITY_FIELDS[entity]
+    if kind == "create":
+        values: dict = {field: value(i)}
+        if entity in PARENT:
+            parent, fk = PARENT[entity]
+            parents = _rows(bench, si, parent)
+            if not parents:
+                return
+            values[fk] = parents[pick % len(parents)]
+        if entity is ImportantDate:
+            values.update(day=1 + pick % 28, month=1 + pick % 12)
+        station.apply(Create(entity, values))
+        return
+    ids = _rows(bench, si, entity)
+    if not ids:
+        return
+    target = ids[pick % len(ids)]
+    if kind == "delete":
+        station.apply(Delete(entity, target))
+        return
+    updates: dict = {field: f"{value(i)} edited on {station.name}"}
+    if entity is Client and which == "industry":
+        updates = {"industry": f"industry {i}"}
+    elif entity is Client and which == "manager":
+        members = _rows(bench, si, TeamMember)
+        updates = {"account_manager_id": members[pick % len(members)] if members else None}
+    elif entity is Contact and which in ("email", "title"):
+        updates = {which: f"{which}{i}@x.example" if which == "email" else f"title {i}"}
+    elif entity is TeamMember and which == "email":
+        updates = {"email": f"m{i}@x.example"}
+    station.apply(Update(entity, target, updates))
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.integers(2, 3), st.lists(step, min_size=5, max_size=40))
+def test_random_edits_converge_with_nothing_lost(n: int, steps: list[tuple]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        run_scenario(Path(tmp), n, steps)
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(2, 5), st.lists(step, min_size=10, max_size=120))
+def test_soak_random_edits_converge(n: int, steps: list[tuple]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        run_scenario(Path(tmp), n, steps)
