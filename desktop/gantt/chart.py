@@ -1,0 +1,721 @@
+"""The Gantt chart: bars, milestones, summaries, progress, dependency arrows, today line,
+weekends and holidays, baseline ghosts and the critical path, dragged with the mouse.
+
+A `QGraphicsView` with an empty scene: the scene only provides coordinates (x = days from
+`origin` times the zoom, y = row times the row height) and scrolling; `drawBackground` paints
+just the rows and days in the exposed rectangle, so a repaint costs the same at 100 tasks or
+10,000 and opening needs no item per task.
+
+Dragging uses mouse events, not QDrag, so tests drive it with press/move/release on the
+viewport. While a drag is in progress the engine reschedules live (successors follow) and a
+label beside the cursor shows the new dates; Escape puts everything back; release commits one
+plan edit, which the workspace makes one undo step. A task cannot be dragged to start before
+its predecessors allow: the bar stops at the limit, a red line marks it and the label says
+which predecessor holds it and why (refused with a visible reason, never silently turned into
+a lag).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPolygonF,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
+
+from db.models import DependencyType
+from db.operations import Operation
+from db.scheduling.operations import Link, MoveTask, ResizeTask, SetProgress
+from db.scheduling.plan import TaskSpec
+from desktop.gantt.document import GanttDocument
+from desktop.gantt.tree_model import ROW_HEIGHT
+
+ZOOMS: dict[str, float] = {"day": 32.0, "week": 14.0, "month": 4.5, "quarter": 1.6}
+ZOOM_ORDER = ["quarter", "month", "week", "day"]
+BAR_TOP = 5
+BAR_HEIGHT = 13
+EDGE = 5  # px of a bar's ends that resize instead of move
+LINK_HANDLE = 9  # px right of a bar's end: the dot to drag a link from
+DRAG_THRESHOLD = 3
+
+RunEdit = Callable[[Operation], bool]
+
+
+@dataclass
+class Colors:
+    bar: QColor
+    bar_edge: QColor
+    progress: QColor
+    critical: QColor
+    critical_progress: QColor
+    milestone: QColor
+    summary: QColor
+    baseline: QColor
+    arrow: QColor
+    weekend: QColor
+    holiday: QColor
+    grid: QColor
+    today: QColor
+    refuse: QColor
+    text: QColor
+    label_bg: QColor
+    row_alt: QColor
+
+    @classmethod
+    def for_palette(cls, palette: QPalette) -> Colors:
+        dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
+        text = palette.color(QPalette.ColorRole.Text)
+        base = palette.color(QPalette.ColorRole.Base)
+        return cls(
+            bar=QColor("#8ab4f8" if dark else "#9cc0f5"),
+            bar_edge=QColor("#5b8def" if dark else "#3b78e7"),
+            progress=QColor("#3b78e7" if dark else "#2f6bd6"),
+            critical=QColor("#f28b82" if dark else "#f4a49d"),
+            critical_progress=QColor("#d93025"),
+            milestone=QColor("#c58af9" if dark else "#8e44ad"),
+            summary=QColor("#bdc1c6" if dark else "#3c4043"),
+            baseline=QColor(128, 128, 128, 110),
+            arrow=QColor("#9aa0a6" if dark else "#80868b"),
+            weekend=QColor(255, 255, 255, 10) if dark else QColor(0, 0, 0, 13),
+            holiday=QColor(255, 180, 80, 28) if dark else QColor(230, 140, 30, 30),
+            grid=QColor(255, 255, 255, 22) if dark else QColor(0, 0, 0, 22),
+            today=QColor("#fbbc04"),
+            refuse=QColor("#d93025"),
+            text=text,
+            label_bg=palette.color(QPalette.ColorRole.ToolTipBase),
+            row_alt=QColor(base.lighter(108) if dark else base.darker(102)),
+        )
+
+
+@dataclass
+class Drag:
+    """One gesture in progress: what is dragged, the task as it was, the preview so far."""
+
+    part: str  # "move", "start", "finish", "progress", "link"
+    node: int
+    press: QPointF
+    original: TaskSpec
+    start_o: int
+    finish_o: int
+    active: bool = False
+    new_start: date | None = None
+    new_duration: int | None = None
+    new_progress: int | None = None
+    target: int = -1
+    at: QPointF | None = None
+    limit_o: int | None = None
+    reason: str = ""
+
+
+class GanttChart(QGraphicsView):
+    """Signals:
+    refused(str): a drag hit a limit or an edit was refused; the text says why.
+    zoom_changed(str): the zoom level's name.
+    """
+
+    refused = Signal(str)
+    zoom_changed = Signal(str)
+
+    def __init__(
+        self, document: GanttDocument, run: RunEdit, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.document = document
+        self._run = run
+        self.setScene(QGraphicsScene(self))
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.viewport().setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.zoom = "week"
+        self.px = ZOOMS[self.zoom]
+        self.show_critical = False
+        self.show_baseline = True
+        self.drag: Drag | None = None
+        self.colors = Colors.for_palette(self.palette())
+        self._font = QFont(self.font())
+        self._small = QFont(self.font())
+        self._small.setPointSizeF(max(7.0, self._small.pointSizeF() - 1))
+        self.today_o = date.today().toordinal()
+        self.refresh_scene_rect()
+
+    # -- geometry -----------------------------------------------------------------------------
+
+    def refresh_scene_rect(self) -> None:
+        span = self.document.scheduler.project_span()
+        first, last = span if span else (date.today(), date.today())
+        self.origin = (first - timedelta(days=14)).toordinal()
+        self.end_o = (last + timedelta(days=60)).toordinal()
+        width = (self.end_o - self.origin) * self.px
+        height = max(len(self.document.rows), 1) * ROW_HEIGHT
+        self.scene().setSceneRect(0, 0, width, height)
+
+    def x_of(self, ordinal: float) -> float:
+        return (ordinal - self.origin) * self.px
+
+    def ordinal_at(self, x: float) -> int:
+        return math.floor(x / self.px) + self.origin
+
+    def row_at(self, y: float) -> int:
+        row = int(y // ROW_HEIGHT)
+        return row if 0 <= row < len(self.document.rows) else -1
+
+    def bar_rect(self, node: int) -> QRectF:
+        s = self.document.scheduler
+        row = self.document.row_of.get(node, -1)
+        x0 = self.x_of(s.start_o[node])
+        x1 = self.x_of(s.finish_o[node] + 1)
+        return QRectF(x0, row * ROW_HEIGHT + BAR_TOP, max(x1 - x0, 2.0), BAR_HEIGHT)
+
+    def _is_milestone(self, node: int) -> bool:
+        s = self.document.scheduler
+        return s.specs[node].milestone and not s.children[node]
+
+    def handle_pos(self, task_id: str, part: str = "move") -> QPointF:
+        """Where, in scene coordinates, to press for a gesture on a task's bar."""
+        node = self.document.node(task_id)
+        rect = self.bar_rect(node)
+        y = rect.center().y()
+        if self._is_milestone(node):
+            x = self.x_of(self.document.scheduler.start_o[node] + 0.5)
+            return QPointF(x + (LINK_HANDLE + 3 if part == "link" else 0), y)
+        if part == "start":
+            return QPointF(rect.left() + 2, y)
+        if part == "finish":
+            return QPointF(rect.right() - 2, y)
+        if part == "link":
+            return QPointF(rect.right() + LINK_HANDLE, y)
+        if part == "progress":
+            progress = self.document.scheduler.specs[node].progress
+            return QPointF(rect.left() + rect.width() * progress / 100, rect.bottom() - 2)
+        return QPointF(rect.center().x(), y)
+
+    def date_x(self, day: date) -> float:
+        """Scene x of the middle of a day (for tests and keyboard users)."""
+        return self.x_of(day.toordinal() + 0.5)
+
+    def hit(self, pos: QPointF) -> tuple[int, str]:
+        """(node, part) under a scene point, (-1, "") for none."""
+        row = self.row_at(pos.y())
+        if row < 0:
+            return -1, ""
+        node = self.document.rows[row]
+        s = self.document.scheduler
+        y = pos.y() - row * ROW_HEIGHT
+        if s.children[node]:
+            rect = self.bar_rect(node)
+            return (node, "summary") if rect.left() <= pos.x() <= rect.right() else (-1, "")
+        if self._is_milestone(node):
+            cx = self.x_of(s.start_o[node] + 0.5)
+            if abs(pos.x() - (cx + LINK_HANDLE + 3)) <= 5:
+                return node, "link"
+            return (node, "move") if abs(pos.x() - cx) <= 8 else (-1, "")
+        rect = self.bar_rect(node)
+        if (
+            abs(pos.x() - (rect.right() + LINK_HANDLE)) <= 5
+            and BAR_TOP <= y <= BAR_TOP + BAR_HEIGHT
+        ):
+            return node, "link"
+        if not (rect.left() - 2 <= pos.x() <= rect.right() + 2):
+            return -1, ""
+        if not (BAR_TOP - 3 <= y <= BAR_TOP + BAR_HEIGHT + 3):
+            return -1, ""
+        if pos.x() <= rect.left() + EDGE:
+            return node, "start"
+        if pos.x() >= rect.right() - EDGE:
+            return node, "finish"
+        px = rect.left() + rect.width() * s.specs[node].progress / 100
+        if abs(pos.x() - px) <= 4 and y >= BAR_TOP + BAR_HEIGHT / 2:
+            return node, "progress"
+        return node, "move"
+
+    # -- zoom ---------------------------------------------------------------------------------
+
+    def set_zoom(self, name: str, anchor_x: float | None = None) -> None:
+        """Zoom to a level, keeping the day under `anchor_x` (viewport x) where it was."""
+        if name not in ZOOMS:
+            return
+        hbar = self.horizontalScrollBar()
+        vx = anchor_x if anchor_x is not None else self.viewport().width() / 2
+        day = (hbar.value() + vx) / self.px + self.origin
+        self.zoom = name
+        self.px = ZOOMS[name]
+        self.refresh_scene_rect()
+        hbar.setValue(round((day - self.origin) * self.px - vx))
+        self.viewport().update()
+        self.zoom_changed.emit(name)
+
+    def zoom_by(self, steps: int, anchor_x: float | None = None) -> None:
+        at = ZOOM_ORDER.index(self.zoom)
+        self.set_zoom(ZOOM_ORDER[max(0, min(len(ZOOM_ORDER) - 1, at + steps))], anchor_x)
+
+    def fit_to_project(self) -> None:
+        """The largest zoom at which the whole project fits the width."""
+        span = self.document.scheduler.project_span()
+        if span is None:
+            return
+        days = (span[1] - span[0]).days + 3
+        width = max(self.viewport().width(), 100)
+        choice = ZOOM_ORDER[0]
+        for name in ZOOM_ORDER:
+            if days * ZOOMS[name] <= width:
+                choice = name
+        self.set_zoom(choice)
+        self.horizontalScrollBar().setValue(round(self.x_of(span[0].toordinal() - 1)))
+
+    def scroll_to_task(self, task_id: str) -> None:
+        node = self.document.node(task_id)
+        x = self.x_of(self.document.scheduler.start_o[node]) - 3 * self.px - 20
+        self.horizontalScrollBar().setValue(max(0, round(x)))
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = 1 if event.angleDelta().y() > 0 else -1
+            self.zoom_by(steps, event.position().x())
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    # -- painting -----------------------------------------------------------------------------
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        c = self.colors
+        doc = self.document
+        s = doc.scheduler
+        painter.fillRect(rect, self.palette().color(QPalette.ColorRole.Base))
+        first_row = max(0, int(rect.top() // ROW_HEIGHT))
+        last_row = min(len(doc.rows) - 1, int(rect.bottom() // ROW_HEIGHT))
+        first_o = self.ordinal_at(rect.left())
+        last_o = self.ordinal_at(rect.right()) + 1
+        self._paint_days(painter, rect, first_o, last_o)
+        for r in range(first_row, last_row + 1):
+            if r % 2:
+                painter.fillRect(
+                    QRectF(rect.left(), r * ROW_HEIGHT, rect.width(), ROW_HEIGHT), c.row_alt
+                )
+        critical = s.critical_ids() if self.show_critical else set()
+        visible = doc.rows[first_row : last_row + 1]
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self._paint_arrows(painter, visible, critical)
+        for node in visible:
+            self._paint_task(painter, node, critical)
+        today = self.x_of(self.today_o + 0.5)
+        if rect.left() <= today <= rect.right():
+            painter.setPen(QPen(c.today, 2))
+            painter.drawLine(QLineF(today, rect.top(), today, rect.bottom()))
+
+    def _paint_days(self, painter: QPainter, rect: QRectF, first_o: int, last_o: int) -> None:
+        c = self.colors
+        cal = self.document.scheduler.calendar
+        if self.px >= 3:
+            for o in range(first_o, last_o + 1):
+                if not cal.is_working_ordinal(o):
+                    weekday = date.fromordinal(o).weekday()
+                    colour = c.weekend if weekday not in cal.agency.working_week else c.holiday
+                    painter.fillRect(
+                        QRectF(self.x_of(o), rect.top(), self.px, rect.height()), colour
+                    )
+        painter.setPen(QPen(c.grid, 1))
+        for o in range(first_o, last_o + 1):
+            d = date.fromordinal(o)
+            line = (
+                d.weekday() == 0
+                if self.px >= 8
+                else d.day == 1
+                if self.px >= 3
+                else d.day == 1 and d.month in (1, 4, 7, 10)
+            )
+            if line:
+                x = self.x_of(o)
+                painter.drawLine(QLineF(x, rect.top(), x, rect.bottom()))
+
+    def _paint_task(self, painter: QPainter, node: int, critical: set[str]) -> None:
+        c = self.colors
+        s = self.document.scheduler
+        spec = s.specs[node]
+        task_id = s.ids[node]
+        rect = self.bar_rect(node)
+        is_critical = task_id in critical
+        base = self.document.baseline.get(task_id) if self.show_baseline else None
+        if base is not None:
+            x0 = self.x_of(base[0].toordinal())
+            x1 = self.x_of(base[1].toordinal() + 1)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(c.baseline)
+            painter.drawRoundedRect(QRectF(x0, rect.bottom() + 2, max(x1 - x0, 3), 4), 1.5, 1.5)
+        if s.children[node]:
+            self._paint_summary(painter, rect, is_critical)
+            return
+        if spec.milestone:
+            cx = self.x_of(s.start_o[node] + 0.5)
+            cy = rect.center().y()
+            r = BAR_HEIGHT / 2 + 1
+            diamond = QPolygonF(
+                [QPointF(cx, cy - r), QPointF(cx + r, cy), QPointF(cx, cy + r), QPointF(cx - r, cy)]
+            )
+            painter.setPen(QPen(c.milestone.darker(130), 1))
+            painter.setBrush(c.critical_progress if is_critical else c.milestone)
+            painter.drawPolygon(diamond)
+            self._paint_label(painter, spec.name, cx + r + 4, cy)
+            return
+        fill = c.critical if is_critical else c.bar
+        done = c.critical_progress if is_critical else c.progress
+        dragged = self.drag is not None and self.drag.active and self.drag.node == node
+        painter.setPen(QPen(done if dragged else c.bar_edge, 2 if dragged else 1))
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, 3, 3)
+        if spec.progress:
+            width = rect.width() * min(spec.progress, 100) / 100
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(done)
+            path = QPainterPath()
+            path.addRoundedRect(rect, 3, 3)
+            painter.save()
+            painter.setClipRect(QRectF(rect.left(), rect.top(), width, rect.height()))
+            painter.drawPath(path)
+            painter.restore()
+        self._paint_label(painter, spec.name, rect.right() + LINK_HANDLE + 8, rect.center().y())
+
+    def _paint_summary(self, painter: QPainter, rect: QRectF, is_critical: bool) -> None:
+        c = self.colors
+        colour = c.critical_progress if is_critical else c.summary
+        top = rect.top() + 2
+        band = QRectF(rect.left(), top, rect.width(), 5)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRect(band)
+        for x, sign in ((rect.left(), 1), (rect.right(), -1)):
+            painter.drawPolygon(
+                QPolygonF([QPointF(x, top), QPointF(x + 6 * sign, top + 5), QPointF(x, top + 10)])
+            )
+
+    def _paint_label(self, painter: QPainter, text: str, x: float, cy: float) -> None:
+        if self.px < 3:
+            return
+        painter.setFont(self._small)
+        painter.setPen(self.colors.text)
+        painter.drawText(QPointF(x, cy + 4), text)
+
+    def _paint_arrows(self, painter: QPainter, visible: list[int], critical: set[str]) -> None:
+        doc = self.document
+        s = doc.scheduler
+        seen: set[tuple[int, int]] = set()
+        pen = QPen(self.colors.arrow, 1.2)
+        hot = QPen(self.colors.critical_progress, 1.6)
+        for node in visible:
+            for p, code, _lag, target in s.incoming[node]:
+                self._arrow_once(painter, p, target, code, seen, pen, hot, critical)
+            for leaf in s.outgoing[node]:
+                for p, code, _lag, target in s.incoming[leaf]:
+                    if p == node:
+                        self._arrow_once(painter, p, target, code, seen, pen, hot, critical)
+
+    def _arrow_once(
+        self,
+        painter: QPainter,
+        p: int,
+        target: int,
+        code: int,
+        seen: set[tuple[int, int]],
+        pen: QPen,
+        hot: QPen,
+        critical: set[str],
+    ) -> None:
+        if (p, target) in seen:
+            return
+        seen.add((p, target))
+        doc = self.document
+        if p not in doc.row_of or target not in doc.row_of:
+            return
+        s = doc.scheduler
+        both_hot = s.ids[p] in critical and s.ids[target] in critical
+        from_end = code in (0, 2)  # FS, FF leave the predecessor's finish
+        to_start = code in (0, 1)  # FS, SS enter the successor's start
+        pr, tr = self.bar_rect(p), self.bar_rect(target)
+        if self._is_milestone(p):
+            mx = self.x_of(s.start_o[p] + 0.5)
+            pr = QRectF(mx - 6, pr.top(), 12, pr.height())
+        if self._is_milestone(target):
+            mx = self.x_of(s.start_o[target] + 0.5)
+            tr = QRectF(mx - 6, tr.top(), 12, tr.height())
+        sx = pr.right() if from_end else pr.left()
+        sy = pr.center().y()
+        tx = tr.left() if to_start else tr.right()
+        ty = tr.center().y()
+        out = 6 if from_end else -6
+        into = -6 if to_start else 6
+        path = QPainterPath(QPointF(sx, sy))
+        ax = sx + out
+        bx = tx + into
+        if (to_start and ax <= bx) or (not to_start and ax >= bx):
+            path.lineTo(ax if to_start else bx, sy)
+            path.lineTo(ax if to_start else bx, ty)
+        else:
+            mid = ty - ROW_HEIGHT / 2 if ty > sy else ty + ROW_HEIGHT / 2
+            path.lineTo(ax, sy)
+            path.lineTo(ax, mid)
+            path.lineTo(bx, mid)
+            path.lineTo(bx, ty)
+        path.lineTo(tx, ty)
+        painter.setPen(hot if both_hot else pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(path)
+        d = 1 if to_start else -1
+        head = QPolygonF(
+            [QPointF(tx, ty), QPointF(tx - 5 * d, ty - 3.5), QPointF(tx - 5 * d, ty + 3.5)]
+        )
+        painter.setBrush((hot if both_hot else pen).color())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawPolygon(head)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        drag = self.drag
+        if drag is None or not drag.active or drag.at is None:
+            return
+        c = self.colors
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if drag.part == "link":
+            start = self.handle_pos(self.document.scheduler.ids[drag.node], "link")
+            painter.setPen(QPen(c.bar_edge, 1.5, Qt.PenStyle.DashLine))
+            painter.drawLine(QLineF(start, drag.at))
+            if drag.target >= 0:
+                painter.setPen(QPen(c.bar_edge, 2))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(self.bar_rect(drag.target).adjusted(-3, -3, 3, 3), 4, 4)
+        if drag.limit_o is not None:
+            x = self.x_of(drag.limit_o)
+            row = self.document.row_of.get(drag.node, 0)
+            painter.setPen(QPen(c.refuse, 2, Qt.PenStyle.DashLine))
+            painter.drawLine(QLineF(x, row * ROW_HEIGHT - 6, x, (row + 1) * ROW_HEIGHT + 6))
+        lines = self.drag_text().split("\n")
+        fm = QFontMetricsF(self._font)
+        width = max(fm.horizontalAdvance(line) for line in lines) + 16
+        height = fm.height() * len(lines) + 10
+        # Keep the label inside the visible part of the scene.
+        box = QRectF(drag.at.x() + 16, drag.at.y() + 14, width, height)
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        if box.right() > visible.right():
+            box.moveRight(drag.at.x() - 12)
+        if box.bottom() > visible.bottom():
+            box.moveBottom(drag.at.y() - 10)
+        painter.setPen(QPen(c.refuse if drag.reason else c.grid.darker(200), 1))
+        painter.setBrush(c.label_bg)
+        painter.drawRoundedRect(box, 5, 5)
+        painter.setFont(self._font)
+        y = box.top() + 5 + fm.ascent()
+        for n, line in enumerate(lines):
+            painter.setPen(c.refuse if drag.reason and n == len(lines) - 1 else c.text)
+            painter.drawText(QPointF(box.left() + 8, y), line)
+            y += fm.height()
+
+    def drag_text(self) -> str:
+        """What the live label says about the drag in progress."""
+        drag = self.drag
+        if drag is None:
+            return ""
+        s = self.document.scheduler
+        node = drag.node
+        name = s.specs[node].name
+        fmt = "%a %d %b %Y"
+        if drag.part == "link":
+            if drag.target < 0:
+                return f"Link from '{name}': drop on the task that follows it"
+            return f"'{s.specs[drag.target].name}' will start after '{name}' finishes"
+        if drag.part == "progress":
+            return f"'{name}': {drag.new_progress if drag.new_progress is not None else 0} % done"
+        start = date.fromordinal(s.start_o[node])
+        finish = date.fromordinal(s.finish_o[node])
+        days = s.duration(s.ids[node])
+        text = f"{start:{fmt}} → {finish:{fmt}}  ({days} d)"
+        if drag.reason:
+            text += "\n" + drag.reason
+        return text
+
+    # -- mouse --------------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self.drag is not None:
+            super().mousePressEvent(event)
+            return
+        pos = self.mapToScene(event.position().toPoint())
+        node, part = self.hit(pos)
+        if node < 0 or part == "summary":
+            super().mousePressEvent(event)
+            return
+        s = self.document.scheduler
+        if self._is_milestone(node) and part not in ("move", "link"):
+            part = "move"
+        self.drag = Drag(
+            part=part,
+            node=node,
+            press=pos,
+            original=s.specs[node],
+            start_o=s.start_o[node],
+            finish_o=s.finish_o[node],
+        )
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = self.mapToScene(event.position().toPoint())
+        drag = self.drag
+        if drag is None:
+            _node, part = self.hit(pos)
+            cursors = {
+                "move": Qt.CursorShape.SizeAllCursor,
+                "start": Qt.CursorShape.SizeHorCursor,
+                "finish": Qt.CursorShape.SizeHorCursor,
+                "progress": Qt.CursorShape.PointingHandCursor,
+                "link": Qt.CursorShape.CrossCursor,
+            }
+            self.viewport().setCursor(cursors.get(part, Qt.CursorShape.ArrowCursor))
+            super().mouseMoveEvent(event)
+            return
+        if not drag.active and abs(pos.x() - drag.press.x()) + abs(pos.y() - drag.press.y()) < (
+            DRAG_THRESHOLD
+        ):
+            return
+        drag.active = True
+        drag.at = pos
+        self._preview(drag, pos)
+        self.viewport().update()
+        event.accept()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        drag = self.drag
+        if drag is None or event.button() != Qt.MouseButton.LeftButton:
+            super().mouseReleaseEvent(event)
+            return
+        pos = self.mapToScene(event.position().toPoint())
+        if drag.active:
+            drag.at = pos
+            self._preview(drag, pos)
+        self._commit(drag)
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.drag is not None:
+            self.cancel_drag()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def cancel_drag(self) -> None:
+        """Put the dragged task (and so everything that followed it) back as it was."""
+        drag, self.drag = self.drag, None
+        if drag is None:
+            return
+        moved = self.document.scheduler.update([drag.original])
+        self._after_preview(moved)
+        self.viewport().update()
+
+    # -- the gesture's effect -----------------------------------------------------------------
+
+    on_preview: Callable[[set[str]], None] | None = None
+
+    def _after_preview(self, moved: set[str]) -> None:
+        if self.on_preview is not None and moved:
+            self.on_preview(moved)
+
+    def _snap(self, ordinal: int, node: int) -> date:
+        cal = self.document.scheduler.cal[node]
+        return cal.next_working_day(date.fromordinal(ordinal))
+
+    def _preview(self, drag: Drag, pos: QPointF) -> None:
+        s = self.document.scheduler
+        node = drag.node
+        task_id = s.ids[node]
+        shift = round((pos.x() - drag.press.x()) / self.px)
+        cal = s.cal[node]
+        drag.reason, drag.limit_o = "", None
+        spec = drag.original
+        if drag.part == "link":
+            row = self.row_at(pos.y())
+            target = self.document.rows[row] if row >= 0 else -1
+            drag.target = target if target != node else -1
+            return
+        if drag.part == "progress":
+            rect = self.bar_rect(node)
+            share = (pos.x() - rect.left()) / max(rect.width(), 1)
+            drag.new_progress = int(round(max(0.0, min(1.0, share)) * 20) * 5)
+            s.update([replace(spec, progress=drag.new_progress)])
+            return
+        if drag.part == "finish":
+            finish = self._snap(drag.finish_o + shift, node)
+            start = date.fromordinal(drag.start_o)
+            drag.new_duration = max(1, cal.working_days_between(start, finish) + 1)
+            new = replace(spec, duration=drag.new_duration)
+        else:
+            start = self._snap(drag.start_o + shift, node)
+            earliest, why = s.earliest_start(task_id)
+            if earliest is not None and start < earliest:
+                start = earliest
+                drag.limit_o = earliest.toordinal()
+                drag.reason = f"Can't start before {earliest:%a %d %b}: {why}"
+            drag.new_start = start
+            if drag.part == "start":
+                finish = date.fromordinal(drag.finish_o)
+                drag.new_duration = max(1, cal.working_days_between(start, finish) + 1)
+                new = replace(spec, start=start, duration=drag.new_duration)
+            else:
+                new = replace(spec, start=start)
+        moved = s.update([new])
+        if drag.reason:
+            self.refused.emit(drag.reason)
+        self._grow_scene_for(node)
+        self._after_preview(moved)
+
+    def _grow_scene_for(self, node: int) -> None:
+        s = self.document.scheduler
+        if s.finish_o[node] + 30 > self.end_o:
+            self.refresh_scene_rect()
+
+    def _commit(self, drag: Drag) -> None:
+        """End the gesture: one plan edit (one undo step), or nothing if nothing changed."""
+        s = self.document.scheduler
+        task_id = s.ids[drag.node]
+        spec = drag.original
+        op: Operation | None = None
+        if drag.active:
+            if drag.part == "move" and drag.new_start is not None:
+                if drag.new_start.toordinal() != drag.start_o:
+                    op = MoveTask(task_id, drag.new_start)
+            elif drag.part == "start" and drag.new_start is not None:
+                if drag.new_start.toordinal() != drag.start_o:
+                    op = ResizeTask(task_id, drag.new_duration or 1, start=drag.new_start)
+            elif drag.part == "finish" and drag.new_duration is not None:
+                if drag.new_duration != spec.duration:
+                    op = ResizeTask(task_id, drag.new_duration)
+            elif drag.part == "progress" and drag.new_progress is not None:
+                if drag.new_progress != spec.progress:
+                    op = SetProgress(task_id, drag.new_progress)
+            elif drag.part == "link" and drag.target >= 0:
+                op = Link(task_id, s.ids[drag.target], DependencyType.FS)
+        if op is None:
+            self.cancel_drag()
+            return
+        # Back to the stored plan first: the edit's change set brings the preview back
+        # through the same path an undo or a sync takes, so all three stay alike.
+        self.cancel_drag()
+        self._run(op)
+        self.viewport().update()
