@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda: self.show_area(key))
         self.view_menu.addAction(action)
+        self.addAction(action)  # the shortcut works whether or not a menu bar is showing
 
     def area_keys(self) -> list[str]:
         return list(self._slots)

@@ -47,14 +47,14 @@ def _palette_is_dark(palette: QPalette) -> bool:
 
 def apply_color_scheme(app: QApplication) -> None:
     """Match the palette to the system's light/dark choice, now and whenever it changes."""
-    _apply(app)
+    match_palette(app, app.styleHints().colorScheme())
     if not app.property("agency_desk_follows_scheme"):  # connect once per application
         app.setProperty("agency_desk_follows_scheme", True)
-        app.styleHints().colorSchemeChanged.connect(lambda _scheme: _apply(app))
+        app.styleHints().colorSchemeChanged.connect(lambda scheme: match_palette(app, scheme))
 
 
-def _apply(app: QApplication) -> None:
-    wants_dark = app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+def match_palette(app: QApplication, scheme: Qt.ColorScheme) -> None:
+    wants_dark = scheme == Qt.ColorScheme.Dark
     if wants_dark and not _palette_is_dark(app.palette()):
         app.setPalette(dark_palette())
     elif not wants_dark and _palette_is_dark(app.palette()):

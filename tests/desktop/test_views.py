@@ -30,7 +30,7 @@ def window(qtbot, workspace, agency, settings) -> MainWindow:
     w.restore_state()
     w.show()
     w.activateWindow()
-    qtbot.waitExposed(w)
+    qtbot.waitUntil(w.isActiveWindow)
     return w
 
 
