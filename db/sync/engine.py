@@ -22,7 +22,7 @@ from db.sync import snapshots
 from db.sync.errors import ShareFormatError, ShareIOError, SyncBusyError
 from db.sync.faults import crash_point
 from db.sync.folder import FolderTransport
-from db.sync.local import UNSENT, LocalStation, ensure_database, known_schemas, schema_head
+from db.sync.local import UNSENT, LocalStation, known_schemas, schema_head
 from db.sync.merge import Deferred, Merger, table_infos
 from db.sync.transport import ChangeRef, Skipped, Transport
 from db.sync.wire import FORMAT, Rejected, decode, encode
@@ -107,7 +107,6 @@ def sync(
         result = SyncResult()
         if not db_path.exists():
             result.joined = True
-        ensure_database(db_path)
         station = LocalStation(db_path)
         try:
             if station_name is not None:

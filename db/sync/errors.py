@@ -32,3 +32,7 @@ class ShareFormatError(SyncError):
 
 class SyncBusyError(SyncError):
     """Another Agency Desk on this station is syncing the same database right now."""
+
+
+class RestoreError(SyncError):
+    """A conflict's losing value cannot be put back as it is (its row or key is taken)."""

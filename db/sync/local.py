@@ -36,20 +36,12 @@ def known_schemas() -> frozenset[str]:
     )
 
 
-def ensure_database(path: Path) -> None:
-    """Create or upgrade the database at `path`; a current one costs one small query."""
-    if path.exists():
-        try:
-            conn = sqlite3.connect(path)
-            try:
-                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            finally:
-                conn.close()
-            if row is not None and row[0] == schema_head():
-                return
-        except sqlite3.DatabaseError:
-            pass  # open_database below gives the user-facing refusal
-    open_database(path, create=True).dispose()
+def _is_current(conn: sqlite3.Connection) -> bool:
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError:
+        return False  # open_database gives the user-facing refusal
+    return row is not None and row[0] == schema_head()
 
 
 @dataclass
@@ -67,11 +59,20 @@ class Identity:
 
 class LocalStation:
     def __init__(self, path: Path) -> None:
+        """Open (creating or upgrading it first if needed) the database at `path`; a current
+        one costs one connection and one small query."""
         self.path = path
-        self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        self.conn = self._connect() if path.exists() else None
+        if self.conn is None or not _is_current(self.conn):
+            if self.conn is not None:
+                self.conn.close()
+            open_database(path, create=True).dispose()
+            self.conn = self._connect()
         self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
 
     def close(self) -> None:
         self.conn.close()

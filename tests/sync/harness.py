@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from db.database import make_engine, open_database
+from db.models import ENTITIES
 from db.operations import Operation
 from db.store import Store
 from db.sync.engine import SyncResult, sync
@@ -121,6 +122,12 @@ def bench(root: Path, n: int) -> Iterator[Bench]:
         b.close()
 
 
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
 def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every synced table's rows, ordered by id: equal dumps mean identical data."""
     conn = sqlite3.connect(path)
@@ -134,8 +141,7 @@ def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def conflicts(path: Path) -> list[dict[str, Any]]:
-    conn = sqlite3.connect(path)
-    conn.row_factory = sqlite3.Row
+    conn = _connect(path)
     try:
         return [dict(r) for r in conn.execute("SELECT * FROM sync_conflict ORDER BY id")]
     finally:
@@ -171,11 +177,11 @@ QUIET = {"created_at", "updated_at"}
 
 
 def lost_edits(paths: list[Path]) -> list[str]:
-    """Every field edit and every deleted-while-edited row must be accounted for, on every
-    station: its value survived, a later edit was made having seen it, or it is listed as a
-    conflict there. Returns a description of each edit that is not."""
+    """Every field edit must be accounted for on every station: its value survived, an edit
+    made having seen it (its base) replaced it, or it is listed as a conflict there; an edit
+    of a row that is gone must have been seen by the delete or be listed with the row (or
+    with an ancestor that went with it). Returns a line per edit that is not."""
     all_edits = [e for p in paths for e in edits(p)]
-    # (tbl, row, field) -> edits, and rows that were deleted -> delete edits
     by_field: dict[tuple[str, str, str], list[Edit]] = {}
     deletes: dict[tuple[str, str], list[Edit]] = {}
     for e in all_edits:
@@ -187,55 +193,72 @@ def lost_edits(paths: list[Path]) -> list[str]:
                 by_field.setdefault((e.tbl, e.row_id, f), []).append(e)
     problems = []
     for path in paths:
-        data = dump(path)
-        rows = {tbl: {r[0]: r for r in _rows_with_names(path, tbl)} for tbl in data}
-        listed = conflicts(path)
-        listed_rows = {(c["entity"], c["row_id"]) for c in listed if c["row_data"]}
-        listed_fields = {(c["entity"], c["row_id"], c["field"], c["losing_value"]) for c in listed}
-        for (tbl, row_id, f), group in by_field.items():
-            entity = TABLE_ENTITY[tbl]
-            row = rows[tbl].get(row_id)
-            for e in group:
-                value = e.fields[f]
-                superseded = any(o is not e and int(o.bases.get(f, 0)) >= e.hlc for o in group)
-                if row is None:
-                    gone = deletes.get((tbl, row_id), [])
-                    seen = any(int(d.bases.get("*", 0)) >= e.hlc for d in gone)
-                    if (
-                        seen
-                        or superseded
-                        or (entity, row_id) in listed_rows
-                        or _cascaded(tbl, row_id, listed, path)
-                    ):
-                        continue
-                    problems.append(f"{path.name}: {entity} {row_id[:8]} deleted, edit of {f} lost")
-                    continue
-                if row[1].get(f) == value or superseded:
-                    continue
-                if (entity, row_id, f, json.dumps(value, sort_keys=True)) in listed_fields:
-                    continue
-                problems.append(
-                    f"{path.name}: {entity} {row_id[:8]}.{f}={value!r} lost (now {row[1].get(f)!r})"
-                )
+        conn = _connect(path)
+        try:
+            problems += _lost_on(path.name, conn, by_field, deletes)
+        finally:
+            conn.close()
     return problems
 
 
-def _cascaded(tbl: str, row_id: str, listed: list[dict[str, Any]], path: Path) -> bool:
-    """A row that went with a deleted ancestor: its ancestor chain holds a listed row."""
-    conn = sqlite3.connect(path)
-    try:
-        found = conn.execute(
+def _lost_on(
+    name: str,
+    conn: sqlite3.Connection,
+    by_field: dict[tuple[str, str, str], list[Edit]],
+    deletes: dict[tuple[str, str], list[Edit]],
+) -> list[str]:
+    problems = []
+    listed = [dict(r) for r in conn.execute("SELECT * FROM sync_conflict")]
+    listed_rows = {(c["entity"], c["row_id"]) for c in listed if c["row_data"]}
+    listed_fields = {(c["entity"], c["row_id"], c["field"], c["losing_value"]) for c in listed}
+    for (tbl, row_id, f), group in by_field.items():
+        entity = TABLE_ENTITY[tbl]
+        found = conn.execute(f'SELECT * FROM "{tbl}" WHERE id = ?', (row_id,)).fetchone()
+        for e in group:
+            value = e.fields[f]
+            if any(o is not e and int(o.bases.get(f, 0)) >= e.hlc for o in group):
+                continue  # replaced by an edit made having seen it
+            if found is None:
+                gone = deletes.get((tbl, row_id), [])
+                if any(int(d.bases.get("*", 0)) >= e.hlc for d in gone):
+                    continue  # the delete saw this edit
+                if _listed_with_ancestor(conn, tbl, row_id, listed_rows):
+                    continue
+                problems.append(f"{name}: {entity} {row_id[:8]} deleted, edit of {f} lost")
+                continue
+            if found[f] == value:
+                continue
+            if (entity, row_id, f, json.dumps(value, sort_keys=True)) in listed_fields:
+                continue
+            problems.append(f"{name}: {entity} {row_id[:8]}.{f}={value!r} lost (now {found[f]!r})")
+    return problems
+
+
+def _listed_with_ancestor(
+    conn: sqlite3.Connection, tbl: str, row_id: str, listed_rows: set[tuple[str, str]]
+) -> bool:
+    """The row, or an ancestor it went with, is in the conflict list with its data."""
+    for _ in range(10):
+        if (TABLE_ENTITY[tbl], row_id) in listed_rows:
+            return True
+        tomb = conn.execute(
             "SELECT data FROM sync_tomb WHERE tbl = ? AND row_id = ?", (tbl, row_id)
         ).fetchone()
-    finally:
-        conn.close()
-    return found is not None and any(c["row_data"] for c in listed)
+        if tomb is None:
+            return False
+        data = json.loads(tomb[0])
+        parent = next(((t, data[c]) for c, t in PARENT_COLUMNS.get(tbl, ()) if data.get(c)), None)
+        if parent is None:
+            return False
+        tbl, row_id = parent
+    return False
 
 
-def _rows_with_names(path: Path, tbl: str) -> list[tuple[str, dict[str, Any]]]:
-    conn = sqlite3.connect(path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [(r["id"], dict(r)) for r in conn.execute(f'SELECT * FROM "{tbl}"')]
-    finally:
-        conn.close()
+PARENT_COLUMNS = {
+    cls.__table__.name: [  # type: ignore[attr-defined]
+        (fk.parent.name, fk.column.table.name)
+        for fk in cls.__table__.foreign_keys  # type: ignore[attr-defined]
+        if fk.ondelete == "CASCADE"
+    ]
+    for cls in ENTITIES.values()
+}
