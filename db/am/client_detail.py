@@ -1,0 +1,363 @@
+"""One client's lists for the client page, each read with one or two queries and returned as
+small frozen rows with an `id`, so a view can compare a fresh read with what it shows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from db.am.agency import working_week
+from db.am.cadence import contact_cadences
+from db.am.health import ProjectFacts
+from db.am.health import project_lateness as lateness
+from db.am.workdays import task_finish
+from db.models import (
+    ClientNote,
+    Contact,
+    CostEntry,
+    FollowUp,
+    Gift,
+    GiftState,
+    Horizon,
+    ImportantDate,
+    Interaction,
+    InteractionContact,
+    InteractionKind,
+    MemberRole,
+    NoteKind,
+    Opportunity,
+    OpportunityStage,
+    Project,
+    ProjectStatus,
+    SatisfactionRating,
+    Sentiment,
+    Task,
+    TeamMember,
+)
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    id: str
+    kind: NoteKind
+    horizon: Horizon
+    text: str
+    noted_on: date
+    resolved_on: date | None
+
+
+def brief_notes(session: Session, client_id: str) -> list[NoteRow]:
+    """Open entries first, each group oldest first."""
+    rows = session.execute(
+        select(
+            ClientNote.id,
+            ClientNote.kind,
+            ClientNote.horizon,
+            ClientNote.text,
+            ClientNote.noted_on,
+            ClientNote.resolved_on,
+        ).where(ClientNote.client_id == client_id)
+    )
+    notes = [NoteRow(*r) for r in rows]
+    return sorted(notes, key=lambda n: (n.resolved_on is not None, n.noted_on, n.text))
+
+
+@dataclass(frozen=True)
+class DateRow:
+    id: str
+    label: str
+    day: int
+    month: int
+    year: int | None
+
+    @property
+    def text(self) -> str:
+        month = date(2000, self.month, 1).strftime("%b")
+        year = f" {self.year}" if self.year else ""
+        return f"{self.label} {self.day} {month}{year}"
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    id: str
+    name: str
+    title: str
+    email: str
+    phone: str
+    rapport_notes: str
+    stay_in_touch_days: int | None
+    last_touch: date | None
+    touch_due: date | None
+    touch_overdue_days: int
+    dates: tuple[DateRow, ...]
+
+
+def contacts(session: Session, client_id: str, today: date) -> list[ContactRow]:
+    cadences = {c.contact_id: c for c in contact_cadences(session, today, client_id)}
+    dates: dict[str, list[DateRow]] = defaultdict(list)
+    for contact_id, *values in session.execute(
+        select(
+            ImportantDate.contact_id,
+            ImportantDate.id,
+            ImportantDate.label,
+            ImportantDate.day,
+            ImportantDate.month,
+            ImportantDate.year,
+        )
+        .join(Contact, Contact.id == ImportantDate.contact_id)
+        .where(Contact.client_id == client_id)
+        .order_by(ImportantDate.month, ImportantDate.day)
+    ):
+        dates[contact_id].append(DateRow(*values))
+    found = []
+    for c in session.scalars(
+        select(Contact).where(Contact.client_id == client_id).order_by(Contact.name)
+    ):
+        cadence = cadences.get(c.id)
+        found.append(
+            ContactRow(
+                c.id,
+                c.name,
+                c.title,
+                c.email,
+                c.phone,
+                c.rapport_notes,
+                c.stay_in_touch_days,
+                cadence.last_touch if cadence and cadence.touched else None,
+                cadence.due if cadence else None,
+                cadence.overdue_days if cadence else 0,
+                tuple(dates.get(c.id, ())),
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class InteractionRow:
+    id: str
+    occurred_at: datetime
+    kind: InteractionKind
+    summary: str
+    outcome: str
+    sentiment: Sentiment
+    with_names: tuple[str, ...]
+
+
+def timeline(session: Session, client_id: str) -> list[InteractionRow]:
+    """Interactions newest first, with who took part."""
+    names: dict[str, list[str]] = defaultdict(list)
+    for interaction_id, name in session.execute(
+        select(InteractionContact.interaction_id, Contact.name)
+        .join(Contact, Contact.id == InteractionContact.contact_id)
+        .join(Interaction, Interaction.id == InteractionContact.interaction_id)
+        .where(Interaction.client_id == client_id)
+        .order_by(Contact.name)
+    ):
+        names[interaction_id].append(name)
+    rows = session.execute(
+        select(
+            Interaction.id,
+            Interaction.occurred_at,
+            Interaction.kind,
+            Interaction.summary,
+            Interaction.outcome,
+            Interaction.sentiment,
+        )
+        .where(Interaction.client_id == client_id)
+        .order_by(Interaction.occurred_at.desc(), Interaction.created_at.desc())
+    )
+    return [InteractionRow(*r, tuple(names.get(r[0], ()))) for r in rows]
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    id: str
+    title: str
+    due_date: date
+    owner: str
+    done_at: datetime | None
+    created_at: datetime
+
+
+def follow_ups(session: Session, client_id: str) -> list[FollowUpRow]:
+    """Open ones by due date, then the done ones, latest first."""
+    rows = session.execute(
+        select(
+            FollowUp.id,
+            FollowUp.title,
+            FollowUp.due_date,
+            TeamMember.name,
+            FollowUp.done_at,
+            FollowUp.created_at,
+        )
+        .outerjoin(TeamMember, TeamMember.id == FollowUp.owner_id)
+        .where(FollowUp.client_id == client_id)
+    )
+    found = [FollowUpRow(i, t, d, o or "", done, c) for i, t, d, o, done, c in rows]
+    open_ = sorted((f for f in found if f.done_at is None), key=lambda f: (f.due_date, f.title))
+    done = [f for f in found if f.done_at is not None]
+    done.sort(key=lambda f: f.done_at or f.created_at, reverse=True)
+    return open_ + done
+
+
+@dataclass(frozen=True)
+class OpportunityRow:
+    id: str
+    title: str
+    stage: OpportunityStage
+    value_cents: int
+    expected_close: date | None
+
+
+def opportunities(session: Session, client_id: str) -> list[OpportunityRow]:
+    order = {s: i for i, s in enumerate(OpportunityStage)}
+    rows = session.execute(
+        select(
+            Opportunity.id,
+            Opportunity.title,
+            Opportunity.stage,
+            Opportunity.value_cents,
+            Opportunity.expected_close,
+        ).where(Opportunity.client_id == client_id)
+    )
+    return sorted((OpportunityRow(*r) for r in rows), key=lambda o: (order[o.stage], o.title))
+
+
+@dataclass(frozen=True)
+class GiftRow:
+    id: str
+    description: str
+    contact: str
+    occasion: str
+    state: GiftState
+    cost_cents: int
+    gift_date: date | None
+
+
+def gifts(session: Session, client_id: str) -> list[GiftRow]:
+    rows = session.execute(
+        select(
+            Gift.id,
+            Gift.description,
+            Contact.name,
+            Gift.occasion,
+            Gift.state,
+            Gift.cost_cents,
+            Gift.gift_date,
+        )
+        .outerjoin(Contact, Contact.id == Gift.contact_id)
+        .where(Gift.client_id == client_id)
+    )
+    found = [GiftRow(i, d, c or "", o, s, cost, g) for i, d, c, o, s, cost, g in rows]
+    return sorted(found, key=lambda g: (g.gift_date or date.max, g.description), reverse=True)
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    id: str
+    name: str
+    status: ProjectStatus
+    start_date: date | None
+    due_date: date | None
+    planned_finish: date | None
+    project_manager: str
+    budget_cents: int
+    spent_cents: int
+    late_days: int  # working days past due (or planned past due); 0 when on time or closed
+
+
+def projects(session: Session, client_id: str, today: date) -> list[ProjectRow]:
+    week = working_week(session)
+    manager = aliased(TeamMember)
+    finish: dict[str, date] = {}
+    for project_id, start, duration in session.execute(
+        select(Task.project_id, Task.start_date, Task.duration_days)
+        .join(Project, Project.id == Task.project_id)
+        .where(Project.client_id == client_id)
+    ):
+        end = task_finish(start, duration, week)
+        finish[project_id] = max(end, finish.get(project_id, end))
+    spent = dict(
+        session.execute(
+            select(CostEntry.project_id, func.sum(CostEntry.amount_cents))
+            .join(Project, Project.id == CostEntry.project_id)
+            .where(Project.client_id == client_id, CostEntry.spent_on <= today)
+            .group_by(CostEntry.project_id)
+        ).all()
+    )
+    found = []
+    for pid, name, status, start, due, pm, budget in session.execute(
+        select(
+            Project.id,
+            Project.name,
+            Project.status,
+            Project.start_date,
+            Project.due_date,
+            manager.name,
+            Project.budget_cents,
+        )
+        .outerjoin(manager, manager.id == Project.project_manager_id)
+        .where(Project.client_id == client_id)
+    ):
+        closed = status in (ProjectStatus.DONE, ProjectStatus.CANCELLED)
+        facts = ProjectFacts(name, due, finish.get(pid), budget, spent.get(pid, 0))
+        late = 0 if closed else lateness(facts, today, week)
+        found.append(
+            ProjectRow(
+                pid,
+                name,
+                status,
+                start,
+                due,
+                finish.get(pid),
+                pm or "",
+                budget or 0,
+                spent.get(pid, 0),
+                late,
+            )
+        )
+    return sorted(
+        found,
+        key=lambda p: (
+            p.status in (ProjectStatus.DONE, ProjectStatus.CANCELLED),
+            p.due_date or date.max,
+            p.name,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class RatingRow:
+    id: str
+    rated_on: date
+    score: int
+    comment: str
+
+
+def ratings(session: Session, client_id: str) -> list[RatingRow]:
+    """Oldest first, as the trend chart draws them."""
+    rows = session.execute(
+        select(
+            SatisfactionRating.id,
+            SatisfactionRating.rated_on,
+            SatisfactionRating.score,
+            SatisfactionRating.comment,
+        )
+        .where(SatisfactionRating.client_id == client_id)
+        .order_by(SatisfactionRating.rated_on, SatisfactionRating.created_at)
+    )
+    return [RatingRow(*r) for r in rows]
+
+
+def project_managers(session: Session) -> list[tuple[str, str]]:
+    """(id, name) of active members, project managers first, for the hand-off picker."""
+    rows = session.execute(
+        select(TeamMember.id, TeamMember.name, TeamMember.role).where(TeamMember.active.is_(True))
+    )
+    return [
+        (i, n) for i, n, _ in sorted(rows, key=lambda r: (r[2] != MemberRole.PROJECT_MANAGER, r[1]))
+    ]

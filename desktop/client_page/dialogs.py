@@ -1,0 +1,372 @@
+"""The client page's dialogs: log an interaction, add a contact, new project from a request.
+
+Each dialog checks its fields as they are typed (a message next to the field, OK disabled
+while anything is wrong) and hands back a `db` operation; the page runs it on the undo stack.
+Dialogs are opened with `open()` (window-modal, never a blocking `exec`), so tests drive them
+like a user would.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from datetime import date, datetime, time
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListView,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.am.operations import (
+    DateDraft,
+    FollowUpDraft,
+    add_contact,
+    log_interaction,
+    new_project_from_request,
+)
+from db.models import InteractionKind, Sentiment, utcnow
+from db.operations import Operation
+from db.validation import check_field
+from desktop.client_page.fields import FieldErrors
+from desktop.client_page.formatting import label
+
+KINDS = (
+    InteractionKind.CALL,
+    InteractionKind.EMAIL,
+    InteractionKind.MEETING,
+    InteractionKind.NOTE,
+    InteractionKind.REPORT_SENT,
+    InteractionKind.GIFT,
+)
+
+
+def date_edit(value: date | None = None) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("d MMM yyyy")
+    edit.setDate(QDate(value or date.today()))
+    return edit
+
+
+def py_date(edit: QDateEdit) -> date:
+    return edit.date().toPython()  # type: ignore[no-any-return]
+
+
+class _FormDialog(QDialog):
+    def __init__(self, title: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.errors = FieldErrors(self.form)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self._accept_if_valid)
+        self.buttons.rejected.connect(self.reject)
+        self.errors.changed.connect(self.ok_button().setEnabled)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        self.extra = QVBoxLayout()
+        layout.addLayout(self.extra)
+        layout.addWidget(self.buttons)
+
+    def ok_button(self):  # type: ignore[no-untyped-def]
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def _accept_if_valid(self) -> None:
+        if self.errors.check_all():
+            self.accept()
+
+
+class LogInteractionDialog(_FormDialog):
+    """Ctrl+L: a call, email, meeting or note with who took part, summary and sentiment, and
+    optionally the follow-up it calls for."""
+
+    def __init__(
+        self,
+        client_id: str,
+        contacts: Sequence[tuple[str, str]],
+        parent: QWidget | None = None,
+        *,
+        logged_by_id: str | None = None,
+    ) -> None:
+        super().__init__("Log interaction", parent)
+        self.client_id = client_id
+        self.logged_by_id = logged_by_id
+        self.kind = QComboBox()
+        for kind in KINDS:
+            self.kind.addItem(label(kind), kind)
+        self.when = date_edit()
+        self.contacts_model = QStandardItemModel(self)
+        for contact_id, name in contacts:
+            item = QStandardItem(name)
+            item.setCheckable(True)
+            item.setEditable(False)
+            item.setData(contact_id, Qt.ItemDataRole.UserRole)
+            self.contacts_model.appendRow(item)
+        self.contacts = QListView()
+        self.contacts.setModel(self.contacts_model)
+        self.contacts.setMaximumHeight(110)
+        self.summary = QPlainTextEdit()
+        self.summary.setPlaceholderText("What was said, what was agreed")
+        self.summary.setTabChangesFocus(True)
+        self.summary.setMaximumHeight(90)
+        self.sentiment = QComboBox()
+        for sentiment in (Sentiment.POSITIVE, Sentiment.NEUTRAL, Sentiment.NEGATIVE):
+            self.sentiment.addItem(label(sentiment), sentiment)
+        self.sentiment.setCurrentIndex(1)
+        self.errors.add_row("&Kind", self.kind, "kind")
+        self.errors.add_row("&Date", self.when, "when")
+        self.errors.add_row("&With", self.contacts, "contacts")
+        self.errors.add_row("&Summary", self.summary, "summary", self._check_summary)
+        self.errors.add_row("S&entiment", self.sentiment, "sentiment")
+
+        self.follow_up = QGroupBox("Create a &follow-up")
+        self.follow_up.setCheckable(True)
+        self.follow_up.setChecked(False)
+        follow_form = QFormLayout(self.follow_up)
+        self.follow_errors = FieldErrors(follow_form)
+        self.follow_title = QLineEdit()
+        self.follow_title.setPlaceholderText("Send the proposal")
+        self.follow_due = date_edit(date.today())
+        self.follow_errors.add_row("Title", self.follow_title, "title", self._check_follow_title)
+        self.follow_errors.add_row("Due", self.follow_due, "due")
+        self.extra.addWidget(self.follow_up)
+        self.summary.textChanged.connect(lambda: self.errors.check("summary"))
+        self.follow_title.textChanged.connect(lambda _t: self._recheck())
+        self.follow_up.toggled.connect(lambda _on: self._recheck())
+        self.follow_errors.changed.connect(lambda _v: self._sync_ok())
+        self.errors.changed.connect(lambda _v: self._sync_ok())
+        self.ok_button().setEnabled(False)
+        self.resize(460, 0)
+
+    def _check_summary(self) -> str | None:
+        return None if self.summary.toPlainText().strip() else "Say in a few words what happened"
+
+    def _check_follow_title(self) -> str | None:
+        if not self.follow_up.isChecked():
+            return None
+        message = check_field("FollowUp", "title", self.follow_title.text())
+        return f"Follow-up title {message}" if message else None
+
+    def _recheck(self) -> None:
+        self.follow_errors.check("title")
+
+    def _sync_ok(self) -> None:
+        self.ok_button().setEnabled(self.errors.valid() and self.follow_errors.valid())
+
+    def _accept_if_valid(self) -> None:
+        if self.errors.check_all() and self.follow_errors.check_all():
+            self.accept()
+
+    def contact_ids(self) -> list[str]:
+        found = []
+        for row in range(self.contacts_model.rowCount()):
+            item = self.contacts_model.item(row)
+            if item.checkState() == Qt.CheckState.Checked:
+                found.append(item.data(Qt.ItemDataRole.UserRole))
+        return found
+
+    def operation(self) -> Operation:
+        day = py_date(self.when)
+        occurred = utcnow() if day == date.today() else datetime.combine(day, time(12))
+        follow = None
+        if self.follow_up.isChecked():
+            follow = FollowUpDraft(
+                self.follow_title.text().strip(), py_date(self.follow_due), self.logged_by_id
+            )
+        return log_interaction(
+            self.client_id,
+            InteractionKind(self.kind.currentData()),
+            self.summary.toPlainText().strip(),
+            occurred_at=occurred,
+            contact_ids=self.contact_ids(),
+            sentiment=Sentiment(self.sentiment.currentData()),
+            logged_by_id=self.logged_by_id,
+            follow_up=follow,
+        )
+
+
+class ContactDialog(_FormDialog):
+    """A new contact and, optionally, one important date (a birthday without a year is fine)."""
+
+    def __init__(self, client_id: str, parent: QWidget | None = None) -> None:
+        super().__init__("New contact", parent)
+        self.client_id = client_id
+        self.name = QLineEdit()
+        self.title_edit = QLineEdit()
+        self.email = QLineEdit()
+        self.phone = QLineEdit()
+        self.cadence = QSpinBox()
+        self.cadence.setRange(0, 3650)
+        self.cadence.setSpecialValueText("No cadence")
+        self.cadence.setSuffix(" days")
+        self.cadence.setValue(30)
+        self.rapport = QPlainTextEdit()
+        self.rapport.setPlaceholderText("Family, pastimes, what they care about (private)")
+        self.rapport.setMaximumHeight(70)
+        self.rapport.setTabChangesFocus(True)
+        self.errors.add_row("&Name", self.name, "name", self._check("name", self.name))
+        self.errors.add_row("&Role", self.title_edit, "title")
+        self.errors.add_row("&Email", self.email, "email", self._check("email", self.email))
+        self.errors.add_row("&Phone", self.phone, "phone")
+        self.errors.add_row("Stay in &touch every", self.cadence, "cadence")
+        self.errors.add_row("Rapport &notes", self.rapport, "rapport")
+
+        self.date_label = QLineEdit("Birthday")
+        self.day = QSpinBox()
+        self.day.setRange(0, 31)
+        self.day.setSpecialValueText("—")
+        self.month = QComboBox()
+        self.month.addItem("—", 0)
+        for number in range(1, 13):
+            self.month.addItem(calendar.month_name[number], number)
+        self.year = QLineEdit()
+        self.year.setPlaceholderText("year, if known")
+        self.errors.add_row("Important &date", self.date_label, "date_label")
+        self.errors.add_row("Day", self.day, "day", self._check_day)
+        self.errors.add_row("Month", self.month, "month")
+        self.errors.add_row("Year", self.year, "year", self._check_year)
+
+        for edit, name in ((self.name, "name"), (self.email, "email"), (self.year, "year")):
+            edit.textChanged.connect(lambda _t, n=name: self.errors.check(n))
+        self.year.textChanged.connect(lambda _t: self.errors.check("day"))
+        self.day.valueChanged.connect(lambda _v: self.errors.check("day"))
+        self.month.currentIndexChanged.connect(lambda _i: self.errors.check("day"))
+        self.ok_button().setEnabled(False)
+        self.resize(440, 0)
+
+    def _check(self, field: str, edit: QLineEdit):  # type: ignore[no-untyped-def]
+        def rule() -> str | None:
+            message = check_field("Contact", field, edit.text().strip())
+            return f"{field.capitalize()} {message}" if message else None
+
+        return rule
+
+    def _year(self) -> int | None:
+        text = self.year.text().strip()
+        return int(text) if text.isdigit() else None
+
+    def _check_year(self) -> str | None:
+        text = self.year.text().strip()
+        if not text:
+            return None
+        if not text.isdigit():
+            return f"{text!r} is not a year"
+        message = check_field("ImportantDate", "year", int(text))
+        return f"Year {message}" if message else None
+
+    def _check_day(self) -> str | None:
+        day, month = self.day.value(), self.month.currentData()
+        if not day and not month:
+            return None
+        if not day or not month:
+            return "Give both a day and a month, or neither"
+        last = calendar.monthrange(self._year() or 2000, month)[1]  # 2000: 29 Feb exists
+        if day > last:
+            return f"{calendar.month_name[month]} has no day {day}"
+        return None
+
+    def operation(self) -> Operation:
+        values = {
+            "name": self.name.text().strip(),
+            "title": self.title_edit.text().strip(),
+            "email": self.email.text().strip(),
+            "phone": self.phone.text().strip(),
+            "rapport_notes": self.rapport.toPlainText().strip(),
+            "stay_in_touch_days": self.cadence.value() or None,
+        }
+        dates = []
+        if self.day.value() and self.month.currentData():
+            dates.append(
+                DateDraft(
+                    self.date_label.text().strip() or "Important date",
+                    self.day.value(),
+                    self.month.currentData(),
+                    self._year(),
+                )
+            )
+        return add_contact(self.client_id, values, dates)
+
+
+class NewProjectDialog(_FormDialog):
+    """Hand a client's request to a project manager as a new project."""
+
+    def __init__(
+        self,
+        client_id: str,
+        managers: Sequence[tuple[str, str]],
+        parent: QWidget | None = None,
+        *,
+        account_manager_id: str | None = None,
+    ) -> None:
+        super().__init__("New project from request", parent)
+        self.client_id = client_id
+        self.account_manager_id = account_manager_id
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("Spring campaign")
+        self.request = QPlainTextEdit()
+        self.request.setPlaceholderText("What the client asked for, in their words")
+        self.request.setTabChangesFocus(True)
+        self.manager = QComboBox()
+        self.manager.addItem("Nobody yet", None)
+        for member_id, name in managers:
+            self.manager.addItem(name, member_id)
+        if managers:
+            self.manager.setCurrentIndex(1)
+        self.has_due = QCheckBox("Due by")
+        self.due = date_edit(date.today())
+        self.due.setEnabled(False)
+        self.has_due.toggled.connect(self.due.setEnabled)
+        self.budget = QSpinBox()
+        self.budget.setRange(0, 100_000_000)
+        self.budget.setSingleStep(1000)
+        self.errors.add_row("&Name", self.name, "name", self._check_name)
+        self.errors.add_row("&Request", self.request, "request", self._check_request)
+        self.errors.add_row("Project &manager", self.manager, "manager")
+        due_row = QWidget()
+        due_layout = QHBoxLayout(due_row)
+        due_layout.setContentsMargins(0, 0, 0, 0)
+        due_layout.addWidget(self.has_due)
+        due_layout.addWidget(self.due, 1)
+        self.errors.add_row("Due", due_row, "due")
+        self.errors.add_row("&Budget", self.budget, "budget")
+        self.name.textChanged.connect(lambda _t: self.errors.check("name"))
+        self.request.textChanged.connect(lambda: self.errors.check("request"))
+        self.ok_button().setEnabled(False)
+        self.resize(480, 0)
+
+    def _check_name(self) -> str | None:
+        message = check_field("Project", "name", self.name.text())
+        return f"Project name {message}" if message else None
+
+    def _check_request(self) -> str | None:
+        return None if self.request.toPlainText().strip() else "Paste or type the request"
+
+    def operation(self) -> Operation:
+        return new_project_from_request(
+            self.client_id,
+            self.request.toPlainText(),
+            name=self.name.text(),
+            project_manager_id=self.manager.currentData(),
+            project_manager_name=self.manager.currentText() if self.manager.currentData() else "",
+            account_manager_id=self.account_manager_id,
+            due_date=py_date(self.due) if self.has_due.isChecked() else None,
+            budget_cents=self.budget.value() * 100,
+        )

@@ -1,0 +1,192 @@
+"""The client page: a header with the client's name, status, account manager and health
+badge (with the reasons spelled out), and one tab per part of the relationship.
+
+Everything shown comes from `db.am` queries for this one client; every edit is a `db`
+operation run through `Workspace.run` (so it is one step on the shared undo stack), and the
+page refreshes only from the workspace's change sets: each section re-reads itself when a
+change names an entity it shows, immediately if it is visible, else when next shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from sqlalchemy import select
+
+from db.am.health import Health
+from db.am.health_facts import health_at
+from db.changes import ChangeSet
+from db.models import Client, TeamMember
+from desktop.client_page.brief import BriefSection
+from desktop.client_page.context import PageContext
+from desktop.client_page.delight import DelightSection
+from desktop.client_page.dialogs import LogInteractionDialog
+from desktop.client_page.follow_ups import FollowUpsSection
+from desktop.client_page.formatting import day, label
+from desktop.client_page.health_badge import HealthBadge
+from desktop.client_page.money_tab import MoneySection
+from desktop.client_page.people import PeopleSection
+from desktop.client_page.projects_tab import ProjectsSection
+from desktop.client_page.satisfaction import SatisfactionSection
+from desktop.client_page.section import Section
+from desktop.client_page.timeline import TimelineSection
+from desktop.workspace import Workspace
+
+LOG_SHORTCUT = QKeySequence("Ctrl+L")
+
+# Entities whose change can move a client's health score.
+HEALTH_ENTITIES = (
+    "Client",
+    "Interaction",
+    "FollowUp",
+    "Project",
+    "Task",
+    "CostEntry",
+    "SatisfactionRating",
+    "AgencySetting",
+)
+
+
+class ClientPage(QWidget):
+    """Signals:
+    project_activated(str): a project was opened from the Projects tab.
+    closed_by_deletion(): the client was deleted (elsewhere, or by an undo).
+    """
+
+    project_activated = Signal(str)
+    closed_by_deletion = Signal()
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        client_id: str,
+        parent: QWidget | None = None,
+        *,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.client_id = client_id
+        self.context = PageContext(workspace, client_id, today)
+        self.health: Health | None = None
+
+        self.name = QLabel()
+        self.name.setObjectName("clientName")
+        font = QFont(self.name.font())
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setWeight(QFont.Weight.DemiBold)
+        self.name.setFont(font)
+        self.details = QLabel()
+        self.details.setEnabled(False)  # the palette's quiet secondary text
+        self.badge = HealthBadge()
+        self.reasons = QLabel()
+        self.reasons.setObjectName("healthReasons")
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.brief = BriefSection(self.context)
+        self.people = PeopleSection(self.context)
+        self.timeline = TimelineSection(self.context)
+        self.follow_ups = FollowUpsSection(self.context)
+        self.money = MoneySection(self.context)
+        self.delight = DelightSection(self.context)
+        self.projects = ProjectsSection(self.context)
+        self.satisfaction = SatisfactionSection(self.context)
+        self.sections: list[Section] = [
+            self.brief,
+            self.people,
+            self.timeline,
+            self.follow_ups,
+            self.money,
+            self.delight,
+            self.projects,
+            self.satisfaction,
+        ]
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for section in self.sections:
+            self.tabs.addTab(section, section.title)
+        self.projects.project_activated.connect(self.project_activated)
+
+        title_row = QHBoxLayout()
+        title_row.setSpacing(12)
+        title_row.addWidget(self.name)
+        title_row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        title_row.addStretch(1)
+        header = QVBoxLayout()
+        header.setContentsMargins(16, 12, 16, 4)
+        header.setSpacing(4)
+        header.addLayout(title_row)
+        header.addWidget(self.details)
+        header.addWidget(self.reasons)
+        body = QVBoxLayout()
+        body.setContentsMargins(12, 4, 12, 12)
+        body.addWidget(self.tabs)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(header)
+        layout.addLayout(body, 1)
+
+        self.log_shortcut = QShortcut(LOG_SHORTCUT, self)
+        self.log_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.log_shortcut.activated.connect(self.open_log_dialog)
+
+        self.refresh_header()
+        workspace.changed.connect(self.apply_changes)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def refresh_header(self) -> None:
+        session = self.workspace.session
+        row = session.execute(
+            select(Client.name, Client.status, Client.client_since, TeamMember.name)
+            .outerjoin(TeamMember, TeamMember.id == Client.account_manager_id)
+            .where(Client.id == self.client_id)
+        ).first()
+        if row is None:
+            return
+        name, status, since, manager = row
+        self.name.setText(name)
+        parts = [label(status)]
+        parts.append(f"Account manager {manager}" if manager else "No account manager")
+        if since:
+            parts.append(f"Client since {day(since)}")
+        self.details.setText("  ·  ".join(parts))
+        self.refresh_health()
+
+    def refresh_health(self) -> None:
+        self.health = health_at(self.workspace.session, self.client_id, self.context.today())
+        self.badge.set_health(self.health)
+        self.reasons.setText(
+            "  ·  ".join(r[:1].upper() + r[1:] for r in self.health.reasons)
+            if self.health.reasons
+            else "No concerns: in touch, on time, on budget."
+        )
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        if self.client_id in changes.removed.get("Client", set()):
+            self.closed_by_deletion.emit()
+            return
+        if changes.touches("Client", "TeamMember"):
+            self.refresh_header()
+        elif changes.touches(*HEALTH_ENTITIES):
+            self.refresh_health()
+        for section in self.sections:
+            section.apply_changes(changes)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def open_log_dialog(self) -> LogInteractionDialog:
+        """Ctrl+L anywhere on the page: log a call, email, meeting or note."""
+        return self.timeline.open_log_dialog()
+
+    def show_section(self, section: Section) -> None:
+        self.tabs.setCurrentWidget(section)
+
+    def close_page(self) -> None:
+        self.workspace.changed.disconnect(self.apply_changes)

@@ -1,0 +1,142 @@
+"""A table model over a list of small row objects with an `id`, described by `Column`s.
+
+Every list on the client page is one of these. `set_rows` compares the new rows with the
+shown ones by id: when the ids are the same in the same order only the cells that changed get
+`dataChanged` (selection and scroll stay put); otherwise the model resets. Edits never touch
+the rows: a column's `edit` builds a `db` operation, which the page runs on the shared undo
+stack, and the change set that follows brings the new row back in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+from db.operations import Operation
+from desktop.models.roles import ID_ROLE, SORT_ROLE
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+Runner = Callable[[Operation], bool]
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    display: Callable[[Any], str]
+    sort: Callable[[Any], Any] | None = None
+    # Build the operation that stores a new value, or None for a read-only column.
+    edit: Callable[[Any, Any], Operation] | None = None
+    edit_value: Callable[[Any], Any] | None = None  # what the editor starts from
+    check: Callable[[Any], bool] | None = None  # a check-box column: is it ticked?
+    right: bool = False
+    tooltip: Callable[[Any], str] | None = None
+
+
+class RowsModel(QAbstractTableModel):
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        run: Runner | None = None,
+        *,
+        quiet: Callable[[Any], bool] | None = None,
+    ) -> None:
+        super().__init__()
+        self.columns = list(columns)
+        self.rows: list[Any] = []
+        self._run = run
+        self._quiet = quiet  # rows drawn in the secondary colour (resolved, done, lost)
+
+    # -- content ---------------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        rows = list(rows)
+        if [r.id for r in rows] != [r.id for r in self.rows]:
+            self.beginResetModel()
+            self.rows = rows
+            self.endResetModel()
+            return
+        old, self.rows = self.rows, rows
+        for i, (before, after) in enumerate(zip(old, rows, strict=True)):
+            if before != after:
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
+
+    def row_of(self, id_: str) -> int:
+        return next((i for i, r in enumerate(self.rows) if r.id == id_), -1)
+
+    # -- Qt --------------------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.columns[section].header
+            if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[section].right:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        column = self.columns[index.column()]
+        if column.edit is not None and self._run is not None:
+            if column.check is not None:
+                flags |= Qt.ItemFlag.ItemIsUserCheckable
+            else:
+                flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.display(row)
+        if role == Qt.ItemDataRole.EditRole:
+            return column.edit_value(row) if column.edit_value else column.display(row)
+        if role == Qt.ItemDataRole.CheckStateRole and column.check is not None:
+            return Qt.CheckState.Checked if column.check(row) else Qt.CheckState.Unchecked
+        if role == ID_ROLE:
+            return row.id
+        if role == SORT_ROLE:
+            return column.sort(row) if column.sort else column.display(row).casefold()
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if self._quiet is not None and self._quiet(row):
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QApplication.palette().color(
+                    QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+                )
+            if role == Qt.ItemDataRole.FontRole and index.column() == 0:
+                font = QFont()
+                font.setStrikeOut(True)
+                return font
+        return None
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or self._run is None:
+            return False
+        column = self.columns[index.column()]
+        if column.edit is None:
+            return False
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.CheckStateRole and column.check is not None:
+            value = Qt.CheckState(value) == Qt.CheckState.Checked
+        elif role != Qt.ItemDataRole.EditRole:
+            return False
+        return self._run(column.edit(row, value))

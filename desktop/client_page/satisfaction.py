@@ -1,0 +1,87 @@
+"""Satisfaction: the client's ratings (0 to 10) over time with a trend chart, and adding one."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.am.client_detail import ratings
+from db.models import SatisfactionRating
+from db.operations import Create
+from db.validation import check_field
+from desktop.client_page.context import PageContext, list_table, stretch
+from desktop.client_page.dialogs import date_edit, py_date
+from desktop.client_page.fields import error_label
+from desktop.client_page.formatting import day
+from desktop.client_page.rows_model import Column, RowsModel
+from desktop.client_page.section import Section
+from desktop.client_page.trend_chart import TrendChart
+
+COLUMNS = (
+    Column("Rated", lambda r: day(r.rated_on), sort=lambda r: r.rated_on),
+    Column("Score", lambda r: f"{r.score} / 10", sort=lambda r: r.score, right=True),
+    Column("Comment", lambda r: r.comment, tooltip=lambda r: r.comment),
+)
+
+
+class SatisfactionSection(Section):
+    title = "Satisfaction"
+    entities = ("SatisfactionRating",)
+
+    def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.chart = TrendChart()
+        self.model = RowsModel(COLUMNS)
+        self.table = list_table()
+        self.table.setModel(self.model)
+        stretch(self.table, 2)
+        self.score = QSpinBox()
+        self.score.setRange(0, 10)
+        self.score.setValue(8)
+        self.score.setSuffix(" / 10")
+        self.rated_on = date_edit(context.today())
+        self.comment = QLineEdit()
+        self.comment.setPlaceholderText("What they said")
+        self.add_button = QPushButton("Add rating")
+        self.add_button.clicked.connect(self.add)
+        self.error = error_label()
+        adder = QHBoxLayout()
+        adder.addWidget(QLabel("Score"))
+        adder.addWidget(self.score)
+        adder.addWidget(self.rated_on)
+        adder.addWidget(self.comment, 1)
+        adder.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.chart)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(adder)
+        layout.addWidget(self.error)
+
+    def refresh(self) -> None:
+        rows = ratings(self.context.session, self.context.client_id)
+        self.chart.set_points([(r.rated_on, r.score) for r in rows])
+        self.model.set_rows(list(reversed(rows)))
+
+    def add(self) -> None:
+        message = check_field("SatisfactionRating", "score", self.score.value())
+        if message:
+            self.error.setText(f"Score {message}")
+            self.error.show()
+            return
+        self.error.hide()
+        values = {
+            "client_id": self.context.client_id,
+            "score": self.score.value(),
+            "rated_on": py_date(self.rated_on),
+            "comment": self.comment.text().strip(),
+        }
+        if self.context.run(Create(SatisfactionRating, values, label="New rating")):
+            self.comment.clear()

@@ -1,0 +1,59 @@
+"""Fixtures for the client page tests: a workspace over the per-test store and one client an
+account manager looks after, last called 41 days ago."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from db.models import Client, ClientStatus, Interaction, InteractionKind, MemberRole, TeamMember
+from db.store import Store
+from desktop.workspace import Workspace
+
+
+@pytest.fixture
+def workspace(store: Store, qapp: object) -> Iterator[Workspace]:
+    ws = Workspace(store)
+    yield ws
+    ws.close()
+
+
+@dataclass
+class Setup:
+    client_id: str
+    am_id: str
+    pm_id: str
+
+
+@pytest.fixture
+def acme(store: Store) -> Setup:
+    session = store.session
+    today = date.today()
+    long_ago = datetime.combine(today - timedelta(days=90), datetime.min.time())
+    am = TeamMember(name="Ann Keller", role=MemberRole.ACCOUNT_MANAGER)
+    pm = TeamMember(name="Pat Lindqvist", role=MemberRole.PROJECT_MANAGER)
+    session.add_all([am, pm])
+    session.flush()
+    client = Client(
+        name="Acme Coffee",
+        status=ClientStatus.ACTIVE,
+        account_manager_id=am.id,
+        client_since=today - timedelta(days=800),
+        created_at=long_ago,
+        updated_at=long_ago,
+    )
+    session.add(client)
+    session.flush()
+    session.add(
+        Interaction(
+            client_id=client.id,
+            kind=InteractionKind.EMAIL,
+            occurred_at=datetime.combine(today - timedelta(days=41), datetime.min.time()),
+            summary="Sent the quarterly report",
+        )
+    )
+    session.commit()
+    return Setup(client.id, am.id, pm.id)
