@@ -33,6 +33,7 @@ from db.sync.errors import (
     ShareReadOnlyError,
     SyncError,
 )
+from db.sync.faults import crash_point
 from db.sync.transport import ChangeRef, Skipped, SnapshotRef
 
 ROOT_NAME = "AgencyDesk"
@@ -109,7 +110,9 @@ class FolderTransport:
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
             self._write_bytes(tmp, data)
+            crash_point("share.after_tmp_write")
             self._retry(lambda: self._replace(tmp, target))
+            crash_point("share.after_rename")
         finally:
             if tmp.exists():
                 self._unlink(tmp)

@@ -96,6 +96,7 @@ class Bench:
             s.open()
 
     def sync(self, station: Station, transport: Transport | None = None, **kw: Any) -> SyncResult:
+        kw.setdefault("compact", False)  # tests compact when they say so
         result = sync(
             station.path, self.share, station_name=station.name, transport=transport, **kw
         )

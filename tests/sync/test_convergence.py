@@ -26,7 +26,9 @@ ENTITY_FIELDS = {
 PARENT = {Contact: (Client, "client_id"), ImportantDate: (Contact, "contact_id")}
 
 step = st.tuples(
-    st.sampled_from(["create", "create", "update", "update", "update", "delete", "sync"]),
+    st.sampled_from(
+        ["create", "create", "update", "update", "update", "delete", "sync", "sync", "compact"]
+    ),
     st.integers(0, 10),  # station index (mod n)
     st.sampled_from(list(ENTITY_FIELDS)),
     st.integers(0, 1000),  # which row (mod how many exist) / value
@@ -45,8 +47,8 @@ def run_scenario(root: Path, n: int, steps: list[tuple], final_rounds: int = 3) 
         for i, (kind, who, entity, pick, which) in enumerate(steps):
             si = who % n
             station = bench.stations[si]
-            if kind == "sync":
-                bench.sync(station)
+            if kind in ("sync", "compact"):
+                bench.sync(station, compact=kind == "compact")
                 continue
             with contextlib.suppress(NotFoundError):  # the row went in an earlier step
                 _edit(bench, station, si, kind, entity, pick, which, i)

@@ -1,0 +1,326 @@
+"""Faults, one test each: damaged and odd files on the share, gaps, a share that is missing,
+read-only, full or vanishes mid-write, two instances, a cloned disk, a long absence, and a
+process killed (SIGKILL, a real subprocess) at every step of push, pull, apply, compaction."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from db.models import Client
+from db.operations import Create, Update
+from db.sync import (
+    ShareFullError,
+    ShareMissingError,
+    ShareReadOnlyError,
+    SyncBusyError,
+    sync,
+)
+from db.sync.command import main as cli_main
+from db.sync.faults import ENV
+from db.sync.folder import FolderTransport, sha256
+from tests.sync.harness import Bench, dump, lost_edits
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def two(tmp_path: Path):
+    bench = Bench(tmp_path, 2)
+    yield bench
+    bench.close()
+
+
+def _files(bench: Bench, station) -> list[Path]:
+    folder = bench.share / "AgencyDesk" / "changes" / station.station_id
+    return sorted(folder.glob("*.jsonl"))
+
+
+def _names(station) -> list[str]:
+    return [r[0] for r in station.sql("SELECT name FROM client ORDER BY name")]
+
+
+def _unsent(station) -> int:
+    return station.sql(
+        "SELECT count(*) FROM sync_outbox WHERE id > (SELECT sent_id FROM sync_ctl)"
+    )[0][0]
+
+
+def _converged(bench: Bench) -> None:
+    for s in bench.stations:
+        s.close()
+    bench.settle(2)
+    first = dump(bench.stations[0].path)
+    assert all(dump(s.path) == first for s in bench.stations[1:])
+    assert lost_edits([s.path for s in bench.stations]) == []
+
+
+# -- damaged and odd files --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
+        pytest.param(lambda data: b"", id="zero-byte"),
+        pytest.param(lambda data: data.replace(b"Acme", b"Acmf"), id="checksum-failing"),
+    ],
+)
+def test_a_damaged_file_is_skipped_and_applied_once_whole(two: Bench, damage) -> None:
+    a, b = two.stations
+    a.apply(Create(Client, {"name": "Acme"}))
+    two.sync(a)
+    (path,) = _files(two, a)
+    good = path.read_bytes()
+    path.write_bytes(damage(good))
+    result = two.sync(b)
+    assert _names(b) == []
+    assert any("checksum" in s.reason for s in result.skipped)
+    path.write_bytes(good)  # the cloud client finished downloading
+    two.sync(b)
+    assert _names(b) == ["Acme"]
+
+
+def test_garbage_with_a_valid_name_is_skipped_with_a_reason(two: Bench) -> None:
+    a, b = two.stations
+    folder = two.share / "AgencyDesk" / "changes" / a.station_id
+    folder.mkdir(parents=True)
+    junk = b"\x00\xffnot json at all"
+    (folder / f"{1:012d}-{sha256(junk)}.jsonl").write_bytes(junk)
+    result = two.sync(b)
+    assert any("not a change file" in s.reason for s in result.skipped)
+
+
+def test_a_file_from_a_newer_format_is_refused(two: Bench) -> None:
+    a, b = two.stations
+    folder = two.share / "AgencyDesk" / "changes" / a.station_id
+    folder.mkdir(parents=True)
+    data = json.dumps({"format": 99, "schema": "9999", "seq": 1, "station": a.station_id})
+    data_b = (data + "\n").encode()
+    (folder / f"{1:012d}-{sha256(data_b)}.jsonl").write_bytes(data_b)
+    result = two.sync(b)
+    assert any("newer format" in s.reason for s in result.skipped)
+
+
+def test_conflicted_copies_and_temp_files_are_skipped(two: Bench) -> None:
+    a, b = two.stations
+    a.apply(Create(Client, {"name": "Acme"}))
+    two.sync(a)
+    (path,) = _files(two, a)
+    shutil.copy(path, path.with_name(path.stem + " (Bob's conflicted copy 2026-11-27).jsonl"))
+    shutil.copy(path, path.with_name("." + path.name + ".123.tmp"))
+    result = two.sync(b)
+    assert _names(b) == ["Acme"]
+    reasons = {s.reason for s in result.skipped}
+    assert "a cloud client's conflicted copy" in reasons
+    assert any("temporary" in r for r in reasons)
+
+
+def test_a_gap_waits_and_out_of_order_arrival_applies_in_order(two: Bench) -> None:
+    a, b = two.stations
+    op = Create(Client, {"name": "v1"})
+    a.apply(op)
+    two.sync(a)
+    a.apply(Update(Client, op.id, {"name": "v2"}))
+    two.sync(a)
+    first, _second = _files(two, a)
+    hidden = first.with_name("held-back")
+    first.rename(hidden)  # the first file has not arrived yet; the second has
+    result = two.sync(b)
+    assert _names(b) == [] and result.waiting == 1
+    hidden.rename(first)
+    two.sync(b)
+    assert _names(b) == ["v2"]
+
+
+# -- the share fails ----------------------------------------------------------------------------
+
+
+class FaultyFolder(FolderTransport):
+    def __init__(self, share: Path, fail: str, code: int) -> None:
+        super().__init__(share)
+        self.fail, self.code = fail, code
+
+    def _write_bytes(self, path: Path, data: bytes) -> None:
+        if self.fail == "write" and path.suffix == ".tmp" and "changes" in str(path):
+            raise OSError(self.code, os.strerror(self.code), str(path))
+        super()._write_bytes(path, data)
+
+    def _replace(self, src: Path, dst: Path) -> None:
+        if self.fail == "rename":
+            src.unlink()  # the share went away under us
+            raise OSError(self.code, os.strerror(self.code), str(dst))
+        super()._replace(src, dst)
+
+
+@pytest.mark.parametrize(
+    ("fail", "code", "error"),
+    [
+        ("write", errno.EROFS, ShareReadOnlyError),
+        ("write", errno.EACCES, ShareReadOnlyError),
+        ("write", errno.ENOSPC, ShareFullError),
+        ("rename", errno.ENOENT, ShareMissingError),
+    ],
+    ids=["read-only", "permission-denied", "full", "vanishing-mid-write"],
+)
+def test_share_failures_leave_the_outbox_untouched(two: Bench, fail, code, error) -> None:
+    a, b = two.stations
+    a.apply(Create(Client, {"name": "Acme"}))
+    before = _unsent(a)
+    with pytest.raises(error) as caught:
+        two.sync(a, transport=FaultyFolder(two.share, fail, code))
+    assert "\n" not in str(caught.value) and str(two.share) in str(caught.value)
+    assert _unsent(a) == before
+    assert not list((two.share / "AgencyDesk").rglob("*.tmp"))
+    two.sync(a)  # the share is back
+    two.sync(b)
+    assert _names(b) == ["Acme"]
+
+
+def test_cli_exit_codes_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "new.sqlite"
+    assert cli_main(["--db", str(db), "--share", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere" in capsys.readouterr().err
+    share = tmp_path / "share"
+    share.mkdir()
+    assert cli_main(["--db", str(db), "--share", str(share), "--station-name", "Desk"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("sync: ") and out.count("\n") == 1
+
+
+def test_a_new_station_joins_with_all_the_data(two: Bench, tmp_path: Path) -> None:
+    a, _b = two.stations
+    for i in range(3):
+        a.apply(Create(Client, {"name": f"c{i}"}))
+    two.sync(a, compact=True)
+    a.apply(Create(Client, {"name": "after the snapshot"}))
+    two.sync(a)
+    fresh = tmp_path / "fresh.sqlite"
+    result = sync(fresh, two.share, station_name="New desk")
+    assert result.joined
+    assert dump(fresh) == dump(a.path)
+
+
+def test_two_instances_on_one_station_do_not_sync_at_once(two: Bench) -> None:
+    a, _ = two.stations
+    with FileLock(str(a.path) + ".sync.lock"), pytest.raises(SyncBusyError):
+        two.sync(a)
+
+
+def test_a_cloned_disk_is_detected_and_both_copies_converge(tmp_path: Path) -> None:
+    bench = Bench(tmp_path, 3)
+    try:
+        a, b, clone = bench.stations
+        a.apply(Create(Client, {"name": "before cloning"}))
+        bench.sync(a)
+        a.close()
+        clone.close()
+        shutil.copy(a.path, clone.path)  # the disk image is copied to a new laptop
+        assert clone.station_id == a.station_id
+        a.apply(Create(Client, {"name": "on the original"}))
+        clone.apply(Create(Client, {"name": "on the clone"}))
+        bench.sync(a)
+        result = bench.sync(clone)
+        assert result.rekeyed and clone.station_id != a.station_id
+        _converged(bench)
+        assert _names(b) == ["before cloning", "on the clone", "on the original"]
+    finally:
+        bench.close()
+
+
+def test_a_station_offline_longer_than_retention_rebuilds(tmp_path: Path) -> None:
+    bench = Bench(tmp_path, 3)
+    retention = 60_000
+    try:
+        a, b, away = bench.stations
+        op = Create(Client, {"name": "shared"})
+        a.apply(op)
+        bench.settle(1)
+        away.apply(Update(Client, op.id, {"industry": "edited while away"}))
+        for i in range(3):
+            a.apply(Create(Client, {"name": f"new {i}"}))
+            bench.sync(a)
+        bench.sync(a, compact=True, retention_ms=retention)
+        # Two minutes later (by a's and b's clocks) the away station's ack is stale.
+        for s in (a, b):
+            s.set_clock_offset(2 * 60_000)
+        ack = bench.share / "AgencyDesk" / "acks" / f"{away.station_id}.json"
+        stale = json.loads(ack.read_text())
+        stale["wall_ms"] -= 10 * retention
+        ack.write_text(json.dumps(stale))
+        bench.sync(b)
+        bench.sync(a, compact=True, retention_ms=retention)
+        assert len(_files(bench, a)) < 4, "compaction removed change files nobody needs"
+        result = bench.sync(away)
+        assert result.rebuilt
+        _converged(bench)
+        assert "new 2" in _names(away)
+        assert a.sql("SELECT industry FROM client WHERE id = ?", (op.id,)) == [
+            ("edited while away",)
+        ]
+    finally:
+        bench.close()
+
+
+# -- SIGKILL at every step -------------------------------------------------------------------
+
+SCRIPT = """
+import sys
+from pathlib import Path
+from db.sync import sync
+sync(Path(sys.argv[1]), Path(sys.argv[2]), compact=sys.argv[3] == "1")
+"""
+
+CRASH_POINTS = [
+    ("push.before_write", "a"),
+    ("share.after_tmp_write", "a"),
+    ("share.after_rename", "a"),
+    ("push.after_write", "a"),
+    ("push.before_mark_commit", "a"),
+    ("apply.before_commit", "b"),
+    ("apply.after_commit", "b"),
+    ("compact.after_lease", "compact"),
+    ("compact.before_publish", "compact"),
+    ("compact.after_publish", "compact"),
+    ("compact.after_meta", "compact"),
+]
+
+
+def _killed_sync(db: Path, share: Path, point: str, compact: bool) -> None:
+    env = {**os.environ, ENV: point, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(db), str(share), "1" if compact else "0"],
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+    assert proc.returncode == -9, proc.stderr.decode()[-2000:]
+
+
+@pytest.mark.parametrize(("point", "who"), CRASH_POINTS, ids=[p for p, _ in CRASH_POINTS])
+def test_sigkill_at_every_step_loses_nothing(two: Bench, point: str, who: str) -> None:
+    a, b = two.stations
+    op = Create(Client, {"name": "first"})
+    a.apply(op)
+    two.settle(1)
+    a.apply(Update(Client, op.id, {"name": "second"}))
+    a.apply(Create(Client, {"name": "third"}))
+    b.apply(Update(Client, op.id, {"industry": "from b"}))
+    for s in two.stations:
+        s.close()
+    if who == "b":
+        two.sync(a)
+    _killed_sync((b if who == "b" else a).path, two.share, point, compact=who == "compact")
+    _converged(two)
+    assert _names(b) == ["second", "third"]
+    assert b.sql("SELECT industry FROM client WHERE id = ?", (op.id,)) == [("from b",)]
+    seqs = [p.name[:12] for p in _files(two, a)]
+    assert len(seqs) == len(set(seqs)), "a re-sent file kept its seq and its bytes"
