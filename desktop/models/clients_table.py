@@ -69,7 +69,10 @@ class ClientsTableModel(QAbstractTableModel):
         super().__init__()
         self.workspace = workspace
         self._ids: list[str] = []
+        self._pos: dict[str, int] = {}  # id -> row, rebuilt whenever rows move
         self._rows: dict[str, ClientRow] = {}
+        self._sort_column = COL_NAME
+        self._sort_order = Qt.SortOrder.AscendingOrder
         self._today = date.today()
         self.reload()
         workspace.changed.connect(self.apply_changes)
@@ -77,13 +80,21 @@ class ClientsTableModel(QAbstractTableModel):
     # -- loading -----------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Read the id list afresh (on open; a ChangeSet never needs this)."""
+        """Read the id list afresh (on open; a ChangeSet never needs this), in name order:
+        only ids and names are read, the rest of a row when it is shown."""
         self.beginResetModel()
-        self._ids = list(
-            self.workspace.session.scalars(select(Client.id).order_by(func.lower(Client.name)))
-        )
+        names = {
+            id_: name
+            for id_, name in self.workspace.session.execute(select(Client.id, Client.name))
+        }
+        self._ids = sorted(names, key=lambda i: names[i].casefold())
+        self._sort_column, self._sort_order = COL_NAME, Qt.SortOrder.AscendingOrder
+        self._reindex()
         self._rows.clear()
         self.endResetModel()
+
+    def _reindex(self) -> None:
+        self._pos = {id_: row for row, id_ in enumerate(self._ids)}
 
     def _fetch(self, ids: Iterable[str]) -> None:
         wanted = list(ids)
@@ -144,11 +155,12 @@ class ClientsTableModel(QAbstractTableModel):
             cached = self._rows.get(id_)
         return cached
 
+    def sort_key(self, row: int, column: int) -> Any:
+        data = self.row_data(row)
+        return self._sort_key(data, column) if data is not None else ""
+
     def row_of(self, client_id: str) -> int:
-        try:
-            return self._ids.index(client_id)
-        except ValueError:
-            return -1
+        return self._pos.get(client_id, -1)
 
     def client_id(self, row: int) -> str:
         return self._ids[row]
@@ -254,6 +266,68 @@ class ClientsTableModel(QAbstractTableModel):
         # The model refreshes from the ChangeSet the run broadcasts, like any other change.
         return self.workspace.run(op)
 
+    # -- sorting -------------------------------------------------------------------------------
+    # The model sorts itself (the proxy only filters): the ids come in name order from the
+    # database, so the list opens sorted without comparing a single pair, and a change moves
+    # only the rows whose sort key changed.
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(HEADERS):
+            return
+        if (column, order) == (self._sort_column, self._sort_order):
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._fetch([i for i in self._ids if i not in self._rows])
+        persistent = self.persistentIndexList()
+        held = [(self._ids[i.row()], i.column()) for i in persistent]
+        self._sort_column, self._sort_order = column, order
+        self._ids.sort(
+            key=lambda i: self._sort_key(self._rows[i], column),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        self._reindex()
+        self.changePersistentIndexList(
+            persistent, [self.index(self._pos[i], col) for i, col in held]
+        )
+        self.layoutChanged.emit()
+
+    def _key_of(self, client_id: str) -> Any:
+        row = self._rows.get(client_id)
+        if row is None:
+            row = self.row_data(self._pos[client_id])
+        return self._sort_key(row, self._sort_column) if row else ""
+
+    def _place_for(self, key: Any, ids: list[str]) -> int:
+        """Where a row with this sort key goes among `ids` (after its equals)."""
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        lo, hi = 0, len(ids)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            other = self._key_of(ids[mid])
+            if (key > other) if descending else (key < other):
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+    def _reposition(self, client_id: str) -> None:
+        row = self._pos.get(client_id)
+        if row is None:
+            return
+        key = self._key_of(client_id)
+        rest = self._ids[:row] + self._ids[row + 1 :]
+        target = self._place_for(key, rest)
+        if target == row:
+            return
+        # Qt counts the destination in the old rows: moving down lands after the target.
+        self.beginMoveRows(
+            QModelIndex(), row, row, QModelIndex(), target if target < row else target + 1
+        )
+        self._ids = rest
+        self._ids.insert(target, client_id)
+        self._reindex()
+        self.endMoveRows()
+
     # -- refreshing from a ChangeSet -----------------------------------------------------------
 
     def apply_changes(self, changes: ChangeSet) -> None:
@@ -298,16 +372,20 @@ class ClientsTableModel(QAbstractTableModel):
             row = self.row_of(id_)
             if row >= 0:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+                self._reposition(id_)
 
     def _add(self, ids: set[str]) -> None:
-        fresh = [i for i in ids if i not in self._ids]
-        if not fresh:
-            return
-        # New rows go at the end; the proxy puts them in sorted place.
-        first = len(self._ids)
-        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
-        self._ids.extend(fresh)
-        self.endInsertRows()
+        fresh = [i for i in ids if i not in self._pos]
+        self._fetch(fresh)
+        for id_ in fresh:
+            row = self._rows.get(id_)
+            if row is None:  # added and removed again before we looked
+                continue
+            place = self._place_for(self._sort_key(row, self._sort_column), self._ids)
+            self.beginInsertRows(QModelIndex(), place, place)
+            self._ids.insert(place, id_)
+            self._reindex()
+            self.endInsertRows()
 
     def _remove(self, ids: set[str]) -> None:
         rows = sorted((self.row_of(i) for i in ids), reverse=True)
@@ -316,4 +394,5 @@ class ClientsTableModel(QAbstractTableModel):
                 continue
             self.beginRemoveRows(QModelIndex(), row, row)
             self._rows.pop(self._ids.pop(row), None)
+            self._reindex()
             self.endRemoveRows()

@@ -31,7 +31,7 @@ from desktop.models.clients_table import (
     STATUS_LABELS,
     ClientsTableModel,
 )
-from desktop.models.roles import ID_ROLE, SORT_ROLE, STATUS_ROLE
+from desktop.models.roles import ID_ROLE, STATUS_ROLE
 from desktop.views.area_header import AreaHeader
 from desktop.views.delegates import StatusDelegate
 from desktop.workspace import Workspace
@@ -40,11 +40,10 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 class ClientsProxy(QSortFilterProxyModel):
-    """Sorts on each column's Python value; filters on the typed text and a status."""
+    """Filters on the typed text and a status; sorting is passed to the model."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.setSortRole(SORT_ROLE)
         self.setFilterKeyColumn(-1)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.status: str | None = None
@@ -57,6 +56,11 @@ class ClientsProxy(QSortFilterProxyModel):
         else:
             self.status = status
             self.invalidateRowsFilter()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        # The client model sorts itself (it opens already sorted and moves only changed
+        # rows); this proxy keeps the model's order and only filters.
+        self.sourceModel().sort(column, order)
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         if self.status:
@@ -107,8 +111,9 @@ class ClientsView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
+        # Indicator first: enabling sorting then sorts once, by name, instead of twice.
+        self.table.horizontalHeader().setSortIndicator(COL_NAME, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
         self.table.setItemDelegateForColumn(

@@ -94,8 +94,8 @@ class ProjectsView(QWidget):
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
         self.tree.setItemDelegate(PaddedDelegate(self))
+        self.tree.header().setSortIndicator(COL_CLIENT, Qt.SortOrder.AscendingOrder)
         self.tree.setSortingEnabled(True)
-        self.tree.sortByColumn(COL_CLIENT, Qt.SortOrder.AscendingOrder)
         self.tree.setItemDelegateForColumn(COL_CLIENT, ChoiceDelegate(self._client_choices, self))
         dates = DateDelegate(self)
         self.tree.setItemDelegateForColumn(COL_START, dates)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from db.models import Client, Interaction, InteractionKind, Project, Task, TeamMember
 from db.operations import Create, Delete, Update
-from desktop.models.clients_table import COL_LAST_CONTACT, COL_MANAGER, COL_NAME, ClientsTableModel
+from desktop.models.clients_table import (
+    COL_LAST_CONTACT,
+    COL_MANAGER,
+    COL_NAME,
+    COL_STATUS,
+    ClientsTableModel,
+)
 from desktop.models.projects_tree import COL_CLIENT, ProjectsTreeModel
 from desktop.workspace import Workspace
 
@@ -158,3 +164,32 @@ def test_projects_edits_are_undoable(workspace, agency) -> None:
     assert not model.setData(rebrand, "   ", Qt.ItemDataRole.EditRole)
     assert workspace.undo_stack.count() == 1
     assert "must not be empty" in (workspace.last_error or "")
+
+
+def test_clients_sort_by_any_column_and_keep_order_on_changes(workspace, agency, qtmodeltester):
+    model = ClientsTableModel(workspace)
+    model.sort(COL_STATUS, Qt.SortOrder.AscendingOrder)
+    # lead, prospect, active … in the lifecycle's order, not the alphabet's
+    assert names(model) == ["Cedar & Sons", "Blue Harbor Hotels", "Acme Bakery"]
+    model.sort(COL_NAME, Qt.SortOrder.DescendingOrder)
+    assert names(model) == ["Cedar & Sons", "Blue Harbor Hotels", "Acme Bakery"]
+    model.sort(COL_NAME, Qt.SortOrder.AscendingOrder)
+    held = QPersistentModelIndex(model.index(0, COL_NAME))
+    workspace.run(Update(Client, agency.clients["acme"], {"name": "Zest Bakery"}))
+    assert names(model) == ["Blue Harbor Hotels", "Cedar & Sons", "Zest Bakery"]
+    assert held.row() == 2 and held.data() == "Zest Bakery"  # the row moved, not a reset
+    workspace.run(Create(Client, {"name": "Bakehouse"}))
+    assert names(model) == ["Bakehouse", "Blue Harbor Hotels", "Cedar & Sons", "Zest Bakery"]
+    model.sort(COL_LAST_CONTACT, Qt.SortOrder.DescendingOrder)
+    assert names(model)[0] == "Zest Bakery"  # the only one ever contacted
+    qtmodeltester.check(model)
+
+
+def test_clients_list_opens_in_name_order_without_reading_rows(workspace, agency) -> None:
+    model = ClientsTableModel(workspace)
+    assert model._rows == {}  # nothing but ids and names read until a row is shown
+    assert [model.client_id(r) for r in range(3)] == [
+        agency.clients["acme"],
+        agency.clients["blue"],
+        agency.clients["cedar"],
+    ]
