@@ -30,6 +30,7 @@ from db.sync.wire import FORMAT, Rejected, decode, encode
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
+REBUILD_TRIES = 5
 PUSH_CHUNK = 20_000  # changes per file: big pushes become several files, each verified
 
 
@@ -153,7 +154,16 @@ def _sync_once(
     report("pull", 0, 1)
     meta = transport.read_meta()
     if snapshots.needs_rebuild(station, transport, meta):
-        snapshots.rebuild(station, transport, meta, result)
+        for attempt in range(REBUILD_TRIES):
+            try:
+                snapshots.rebuild(station, transport, meta, result)
+                break
+            except snapshots.EditRaced:
+                if attempt == REBUILD_TRIES - 1:
+                    raise SyncBusyError(
+                        f"{station.path}: edits keep arriving; sync again in a moment"
+                    ) from None
+                push(station, transport, result)
     pull(station, transport, result, report)
     write_ack(station, transport)
     if compact or (compact is None and snapshots.compaction_due(meta, station.now_ms())):

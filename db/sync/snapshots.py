@@ -42,6 +42,10 @@ SHARED_SYNC_TABLES = ("sync_version", "sync_tomb", "sync_applied")
 LOCAL_SYNC_TABLES = ("sync_outbox", "sync_conflict", "sync_pushed")
 
 
+class EditRaced(Exception):
+    """A local edit arrived between push and rebuild; push again, then rebuild."""
+
+
 # -- joining and rebuilding --------------------------------------------------------------------
 
 
@@ -114,6 +118,10 @@ def _load(station: LocalStation, snapshot: Path) -> None:
     try:
         station.begin()
         try:
+            if station.unpushed_count():
+                # An edit landed after our push; replacing the data now would drop it here
+                # while it travels to everyone else. Push it first (the caller retries).
+                raise EditRaced("local edits arrived during the rebuild")
             conn.execute("PRAGMA defer_foreign_keys = ON")
             conn.execute("UPDATE sync_ctl SET applying = 1 WHERE id = 1")
             infos = table_infos(conn)

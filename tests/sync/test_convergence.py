@@ -101,11 +101,11 @@ def _edit(bench, station, si, kind, entity, pick, which, i) -> None:
 
 
 @settings(
-    max_examples=12,
+    max_examples=8,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(st.integers(2, 3), st.lists(step, min_size=5, max_size=40))
+@given(st.integers(2, 3), st.lists(step, min_size=5, max_size=30))
 def test_random_edits_converge_with_nothing_lost(n: int, steps: list[tuple]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         run_scenario(Path(tmp), n, steps)
