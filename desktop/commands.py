@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
+from sqlalchemy.exc import IntegrityError
 
 from db.errors import AgencyDeskError
 from db.operations import Operation
@@ -45,6 +46,6 @@ class OperationCommand(QUndoCommand):
     def _step(self, run: Callable[[Operation], object], verb: str) -> None:
         try:
             run(self.op)
-        except AgencyDeskError as exc:
+        except (AgencyDeskError, IntegrityError) as exc:
             self.setObsolete(True)
             self._on_error(f"{verb} {self.op.label} failed: {exc}")

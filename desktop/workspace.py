@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.changes import ChangeSet
@@ -52,6 +53,11 @@ class Workspace(QObject):
             self.store.apply(op)
         except AgencyDeskError as exc:
             self._fail(str(exc))
+            return False
+        except IntegrityError as exc:
+            # A rule the database enforces (a reference to a row that is gone, a duplicate):
+            # the store has rolled back; tell the user in words, not a traceback.
+            self._fail(f"{op.label}: not saved, it conflicts with other data ({exc.orig})")
             return False
         self.last_error = None
         self._pushing = True

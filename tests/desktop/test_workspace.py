@@ -73,3 +73,15 @@ def test_changes_from_sync_reach_the_views(qtbot, workspace: Workspace) -> None:
     with qtbot.wait_signal(workspace.changed) as signal:
         workspace.store.notify(incoming)
     assert signal.args[0] is incoming
+
+
+def test_a_database_refusal_is_reported_not_raised(qtbot, workspace: Workspace) -> None:
+    op = Create(Client, {"name": "Acme"})
+    workspace.run(op)
+    with qtbot.wait_signal(workspace.failed) as failed:
+        assert not workspace.run(
+            Update(Client, op.id, {"account_manager_id": "gone"}, label="Assign manager")
+        )
+    assert failed.args[0].startswith("Assign manager: not saved, it conflicts with other data")
+    assert workspace.undo_stack.count() == 1
+    assert workspace.store.get(Client, op.id).account_manager_id is None
