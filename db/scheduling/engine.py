@@ -272,7 +272,6 @@ class Scheduler:
         heapq.heapify(heap)
         queued = set(seeds)
         changed: set[str] = set()
-        seed_set = set(seeds)
         while heap:
             _, i = heapq.heappop(heap)
             before = (self.start_o[i], self.finish_o[i], self.sm[i], self.em[i])
@@ -281,7 +280,7 @@ class Scheduler:
             if before[:2] != after[:2]:
                 changed.add(self.ids[i])
                 self._dates[self.ids[i]] = after[:2]
-            if before != after or i in seed_set:
+            if before != after:
                 nexts = list(self.outgoing[i])
                 if self.parent[i] >= 0:
                     nexts.append(self.parent[i])

@@ -64,7 +64,7 @@ def generated_plan(
                 first = tid
             prev_leaf = tid
         phase += 1
-    extra_streams = max(0, fan_out // (PHASE_SIZE * STREAM_PHASES) - 1)
+    extra_streams = -(-fan_out // (PHASE_SIZE * STREAM_PHASES))
     for head in stream_heads[1 : 1 + extra_streams]:
         links.append(LinkSpec("hub", head, _TYPES[len(links) % 4], 1, f"f{head}"))
     return Plan(tasks=tasks, links=links)

@@ -75,12 +75,16 @@ class Colors:
     text: QColor
     label_bg: QColor
     row_alt: QColor
+    row_selected: QColor
 
     @classmethod
     def for_palette(cls, palette: QPalette) -> Colors:
         dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
         text = palette.color(QPalette.ColorRole.Text)
         base = palette.color(QPalette.ColorRole.Base)
+        ink = QColor("white" if dark else "black")
+        # Backgrounds are opaque blends, not alpha: the raster engine fills opaque rects
+        # several times faster, and they cover most of every frame.
         return cls(
             bar=QColor("#8ab4f8" if dark else "#9cc0f5"),
             bar_edge=QColor("#5b8def" if dark else "#3b78e7"),
@@ -89,17 +93,26 @@ class Colors:
             critical_progress=QColor("#d93025"),
             milestone=QColor("#c58af9" if dark else "#8e44ad"),
             summary=QColor("#bdc1c6" if dark else "#3c4043"),
-            baseline=QColor(128, 128, 128, 110),
+            baseline=QColor("#80868b" if dark else "#b0b4b9"),
             arrow=QColor("#9aa0a6" if dark else "#80868b"),
-            weekend=QColor(255, 255, 255, 10) if dark else QColor(0, 0, 0, 13),
-            holiday=QColor(255, 180, 80, 28) if dark else QColor(230, 140, 30, 30),
-            grid=QColor(255, 255, 255, 22) if dark else QColor(0, 0, 0, 22),
+            weekend=_blend(base, ink, 0.06),
+            holiday=_blend(base, QColor("#e8a33d"), 0.18),
+            grid=_blend(base, ink, 0.12),
             today=QColor("#fbbc04"),
             refuse=QColor("#d93025"),
             text=text,
             label_bg=palette.color(QPalette.ColorRole.ToolTipBase),
-            row_alt=QColor(base.lighter(108) if dark else base.darker(102)),
+            row_alt=_blend(base, ink, 0.025),
+            row_selected=_blend(base, palette.color(QPalette.ColorRole.Highlight), 0.14),
         )
+
+
+def _blend(under: QColor, over: QColor, amount: float) -> QColor:
+    return QColor(
+        round(under.red() + (over.red() - under.red()) * amount),
+        round(under.green() + (over.green() - under.green()) * amount),
+        round(under.blue() + (over.blue() - under.blue()) * amount),
+    )
 
 
 @dataclass
@@ -152,6 +165,7 @@ class GanttChart(QGraphicsView):
         self.show_critical = False
         self.show_baseline = True
         self.drag: Drag | None = None
+        self.selected: set[int] = set()
         self.colors = Colors.for_palette(self.palette())
         self._font = QFont(self.font())
         self._small = QFont(self.font())
@@ -307,12 +321,17 @@ class GanttChart(QGraphicsView):
         last_row = min(len(doc.rows) - 1, int(rect.bottom() // ROW_HEIGHT))
         first_o = self.ordinal_at(rect.left())
         last_o = self.ordinal_at(rect.right()) + 1
-        self._paint_days(painter, rect, first_o, last_o)
         for r in range(first_row, last_row + 1):
             if r % 2:
                 painter.fillRect(
                     QRectF(rect.left(), r * ROW_HEIGHT, rect.width(), ROW_HEIGHT), c.row_alt
                 )
+        self._paint_days(painter, rect, first_o, last_o)
+        for node in self.selected:
+            r = doc.row_of.get(node, -1)
+            if first_row <= r <= last_row:
+                band = QRectF(rect.left(), r * ROW_HEIGHT, rect.width(), ROW_HEIGHT)
+                painter.fillRect(band, c.row_selected)
         critical = s.critical_ids() if self.show_critical else set()
         visible = doc.rows[first_row : last_row + 1]
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -714,8 +733,10 @@ class GanttChart(QGraphicsView):
         if op is None:
             self.cancel_drag()
             return
-        # Back to the stored plan first: the edit's change set brings the preview back
-        # through the same path an undo or a sync takes, so all three stay alike.
-        self.cancel_drag()
-        self._run(op)
+        # The preview already shows the result; the edit's change set then finds nothing
+        # left to move. A refused edit puts the preview back.
+        self.drag = None
+        if not self._run(op):
+            self.drag = drag
+            self.cancel_drag()
         self.viewport().update()

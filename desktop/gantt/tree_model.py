@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, QSize, Qt
@@ -21,9 +22,38 @@ HEADERS = ("WBS", "Name", "Start", "Finish", "Duration", "Progress", "People")
 ROW_HEIGHT = 26
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_EDIT = int(Qt.ItemDataRole.EditRole.value)
+_SIZE_HINT = int(Qt.ItemDataRole.SizeHintRole.value)
+_FONT = int(Qt.ItemDataRole.FontRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_ID = ID_ROLE
+_ANSWERED = frozenset({_DISPLAY, _EDIT, _SIZE_HINT, _FONT, _ALIGN, _ID})
+_ROW_SIZE = QSize(-1, ROW_HEIGHT)
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+
+_SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE = _SELECTABLE | Qt.ItemFlag.ItemIsEditable
+
+
+def _flags(editable: set[int]) -> tuple[Qt.ItemFlag, ...]:
+    return tuple(_EDITABLE if col in editable else _SELECTABLE for col in range(len(HEADERS)))
+
+
+# A summary's dates follow its tasks and a milestone has no duration or progress of its own.
+_SUMMARY_FLAGS = _flags({COL_NAME})
+_MILESTONE_FLAGS = _flags({COL_NAME, COL_START})
+_TASK_FLAGS = _flags({COL_NAME, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS})
 RunEdit = Callable[[Operation], bool]
 _ROOT = QModelIndex()  # the invisible root, as the default parent
 Refuse = Callable[[str], None]
+
+
+@lru_cache(maxsize=4096)
+def _label(ordinal: int) -> str:
+    """A date as the tree shows it; strftime is slow enough to matter in a repaint."""
+    return date.fromordinal(ordinal).strftime("%a %d %b %y")
 
 
 def qdate(day: date) -> QDate:
@@ -75,7 +105,11 @@ class TaskTreeModel(QAbstractItemModel):
         return len(HEADERS)
 
     def hasChildren(self, parent: AnyIndex = _ROOT) -> bool:
-        return self.rowCount(parent) > 0
+        if not parent.isValid():
+            return bool(self.document.roots)
+        return parent.column() == 0 and bool(
+            self.document.scheduler.children[parent.internalId() - 1]
+        )
 
     def index_of(self, node: int, column: int = 0) -> QModelIndex:
         return self.createIndex(self.document.row_in_parent(node), column, id=node + 1)
@@ -91,40 +125,39 @@ class TaskTreeModel(QAbstractItemModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Roles compared as plain ints and unknown roles dismissed first: a repaint asks
+        # about eight roles per cell and this runs a few thousand times per frame.
+        role = int(role)
+        if role not in _ANSWERED or not index.isValid():
             return None
         node = index.internalId() - 1
         s = self.document.scheduler
         col = index.column()
-        if role == Qt.ItemDataRole.SizeHintRole:
-            return QSize(-1, ROW_HEIGHT)
-        task_id = s.ids[node]
-        if role == ID_ROLE:
-            return task_id
+        if role == _SIZE_HINT:
+            return _ROW_SIZE
+        if role == _ID:
+            return s.ids[node]
         summary = bool(s.children[node])
-        if role == Qt.ItemDataRole.FontRole:
+        if role == _FONT:
             return self._bold if summary else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_DURATION, COL_PROGRESS):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return None
-        edit = role == Qt.ItemDataRole.EditRole
+        if role == _ALIGN:
+            return _RIGHT if col in (COL_DURATION, COL_PROGRESS) else None
+        task_id = s.ids[node]
+        edit = role == _EDIT
         spec = s.specs[node]
         if col == COL_WBS:
             return self.document.wbs[node]
         if col == COL_NAME:
             return spec.name
         if col == COL_START:
-            day = date.fromordinal(s.start_o[node])
-            return qdate(day) if edit else day.strftime("%a %d %b %y")
+            return qdate(date.fromordinal(s.start_o[node])) if edit else _label(s.start_o[node])
         if col == COL_FINISH:
-            day = date.fromordinal(s.finish_o[node])
-            return qdate(day) if edit else day.strftime("%a %d %b %y")
+            return qdate(date.fromordinal(s.finish_o[node])) if edit else _label(s.finish_o[node])
         if col == COL_DURATION:
             days = s.duration(task_id)
             if edit:
                 return None if summary or spec.milestone else days
-            return "◆ milestone" if spec.milestone and not summary else f"{days} d"
+            return "◆ 0 d" if spec.milestone and not summary else f"{days} d"
         if col == COL_PROGRESS:
             return None if summary else spec.progress
         if col == COL_PEOPLE:
@@ -134,20 +167,13 @@ class TaskTreeModel(QAbstractItemModel):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         node = index.internalId() - 1
         s = self.document.scheduler
-        col = index.column()
-        leaf = not s.children[node]
-        milestone = s.specs[node].milestone
-        editable = col == COL_NAME or (
-            leaf
-            and (
-                col == COL_START
-                or (col in (COL_FINISH, COL_DURATION, COL_PROGRESS) and not milestone)
-            )
-        )
-        return base | Qt.ItemFlag.ItemIsEditable if editable else base
+        if s.children[node]:
+            return _SUMMARY_FLAGS[index.column()]
+        if s.specs[node].milestone:
+            return _MILESTONE_FLAGS[index.column()]
+        return _TASK_FLAGS[index.column()]
 
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
@@ -190,13 +216,17 @@ class TaskTreeModel(QAbstractItemModel):
         self.beginResetModel()
         self.endResetModel()
 
-    def rows_changed(self, task_ids: set[str]) -> None:
-        """Repaint the rows of these tasks: one dataChanged per run of adjacent siblings."""
+    def rows_changed(self, task_ids: set[str], shown: range | None = None) -> None:
+        """Tell the view these tasks' rows changed: one dataChanged per run of adjacent
+        siblings. With `shown` (the range of visible rows on screen), only rows in it are
+        named: rows off screen are read fresh from the document when they scroll in, and
+        naming a thousand of them costs a QTreeView more than a frame."""
         s = self.document.scheduler
+        row_of = self.document.row_of
         by_parent: dict[int, list[int]] = {}
         for task_id in task_ids:
             node = s.pos.get(task_id)
-            if node is not None:
+            if node is not None and (shown is None or row_of.get(node, -1) in shown):
                 by_parent.setdefault(s.parent[node], []).append(self.document.row_in_parent(node))
         last = len(HEADERS) - 1
         for parent, rows in by_parent.items():

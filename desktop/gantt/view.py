@@ -31,6 +31,12 @@ from db.models import DependencyType
 from db.operations import Operation
 from db.scheduling.baseline import SaveBaseline
 from db.scheduling.operations import Indent, Link, MoveTask, Outdent
+from desktop.gantt.cells import (
+    CellDelegate,
+    DateCellDelegate,
+    NumberCellDelegate,
+    ProgressCellDelegate,
+)
 from desktop.gantt.chart import ZOOM_ORDER, GanttChart
 from desktop.gantt.document import GanttDocument
 from desktop.gantt.timescale import HEADER_HEIGHT, TimescaleHeader
@@ -41,9 +47,9 @@ from desktop.gantt.tree_model import (
     COL_PROGRESS,
     COL_START,
     COL_WBS,
+    ROW_HEIGHT,
     TaskTreeModel,
 )
-from desktop.views.delegates import DateDelegate, NumberDelegate, ProgressDelegate
 from desktop.workspace import Workspace
 
 
@@ -73,10 +79,15 @@ class GanttView(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.setTreePosition(COL_NAME)
         self.tree.setFrameShape(QTreeView.Shape.NoFrame)
-        self.tree.setItemDelegateForColumn(COL_START, DateDelegate(self.tree))
-        self.tree.setItemDelegateForColumn(COL_FINISH, DateDelegate(self.tree))
-        self.tree.setItemDelegateForColumn(COL_DURATION, NumberDelegate(1, 9999, " d", self.tree))
-        self.tree.setItemDelegateForColumn(COL_PROGRESS, ProgressDelegate(0, 100, " %", self.tree))
+        self.tree.setItemDelegate(CellDelegate(self.tree))
+        self.tree.setItemDelegateForColumn(COL_START, DateCellDelegate(self.tree))
+        self.tree.setItemDelegateForColumn(COL_FINISH, DateCellDelegate(self.tree))
+        self.tree.setItemDelegateForColumn(
+            COL_DURATION, NumberCellDelegate(1, 9999, " d", self.tree)
+        )
+        self.tree.setItemDelegateForColumn(
+            COL_PROGRESS, ProgressCellDelegate(0, 100, " %", self.tree)
+        )
         header = self.tree.header()
         header.setFixedHeight(HEADER_HEIGHT)
         header.setStretchLastSection(True)
@@ -84,8 +95,8 @@ class GanttView(QWidget):
         for col, width in (
             (COL_WBS, 56),
             (COL_NAME, 220),
-            (COL_START, 104),
-            (COL_FINISH, 104),
+            (COL_START, 112),
+            (COL_FINISH, 112),
             (COL_DURATION, 78),
             (COL_PROGRESS, 110),
         ):
@@ -130,6 +141,7 @@ class GanttView(QWidget):
         self.tree.expanded.connect(self._expanded)
         self.tree.collapsed.connect(self._collapsed)
         self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.tree.selectionModel().selectionChanged.connect(self._selection_changed)
 
         workspace.changed.connect(self._on_changed)
         workspace.failed.connect(self.show_refusal)
@@ -309,7 +321,11 @@ class GanttView(QWidget):
         self.status.setStyleSheet("color: #d93025;")
 
     def _rows_moved(self, task_ids: set[str]) -> None:
-        self.model.rows_changed(task_ids)
+        self.model.rows_changed(task_ids, self._shown_rows())
+
+    def _shown_rows(self) -> range:
+        top = self.tree.verticalScrollBar().value() // ROW_HEIGHT
+        return range(top, top + self.tree.viewport().height() // ROW_HEIGHT + 2)
 
     def _on_changed(self, changes: ChangeSet) -> None:
         if self.chart.drag is not None:
@@ -318,7 +334,7 @@ class GanttView(QWidget):
         if moved is None:
             self._reset_rows()
         elif moved:
-            self.model.rows_changed(moved)
+            self.model.rows_changed(moved, self._shown_rows())
         self.chart.refresh_scene_rect()
         self.chart.viewport().update()
 
@@ -356,6 +372,11 @@ class GanttView(QWidget):
         self.document.relayout()
         self.chart.refresh_scene_rect()
         self.chart.verticalScrollBar().setValue(self.tree.verticalScrollBar().value())
+        self.chart.viewport().update()
+
+    def _selection_changed(self, *_args: object) -> None:
+        rows = self.tree.selectionModel().selectedRows()
+        self.chart.selected = {self.model.node_of(i) for i in rows}
         self.chart.viewport().update()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

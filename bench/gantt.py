@@ -1,0 +1,187 @@
+"""Gantt benchmarks on generated projects of 2,000 and 10,000 tasks: parallel streams of
+chained phases with fan-outs, milestones and all four dependency types (see
+`db.scheduling.generate`).
+
+Each project is written with bulk inserts into a database file cached in the temp folder; a
+metric opens a fresh copy. Each metric reports the median of a few runs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.registry import metric
+from db.database import open_database
+from db.models import Client, Project
+from db.operations import Batch, Create
+from db.scheduling.generate import generated_plan
+from db.scheduling.plan import insert_plan
+from db.store import Store
+
+SCHEMA_VERSION = 1  # bump when the generated plan changes shape
+RUNS = 5
+PROJECT_ID = "bench-gantt-project"
+
+
+def _app() -> Any:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
+
+
+def _cached_db(n_tasks: int) -> Path:
+    folder = Path(tempfile.gettempdir()) / "agency-desk-bench"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"gantt-{n_tasks}-v{SCHEMA_VERSION}.sqlite"
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        store = Store(open_database(partial, create=True))
+        client = Create(Client, {"name": "Bench Client"})
+        project = Create(Project, {"id": PROJECT_ID, "name": "Bench", "client_id": client.id})
+        store.apply(Batch([client, project]))
+        insert_plan(store.session, PROJECT_ID, generated_plan(n_tasks, fan_out=1000))
+        store.session.commit()
+        store.close()
+        partial.rename(path)
+    return path
+
+
+def _open_store(n_tasks: int) -> Store:
+    source = _cached_db(n_tasks)
+    copy = Path(tempfile.mkdtemp(prefix="gantt-bench-")) / "agency.sqlite"
+    shutil.copy(source, copy)
+    return Store(open_database(copy))
+
+
+def _median(run: Callable[[], float], runs: int = RUNS) -> float:
+    return statistics.median(run() for _ in range(runs))
+
+
+def _open_view(store: Store) -> Any:
+    from desktop.gantt import GanttView
+    from desktop.workspace import Workspace
+
+    app = _app()
+    view = GanttView(Workspace(store), PROJECT_ID)
+    view.resize(1600, 900)
+    view.show()
+    app.processEvents()
+    view.chart.viewport().repaint()
+    view.tree.viewport().repaint()
+    return view
+
+
+def _time_open(n_tasks: int) -> float:
+    _app()
+
+    def once() -> float:
+        store = _open_store(n_tasks)
+        start = time.perf_counter()
+        view = _open_view(store)
+        took = time.perf_counter() - start
+        view.close()
+        view.deleteLater()
+        store.close()
+        return took
+
+    once()  # warm imports and the holiday tables
+    return _median(once, 3)
+
+
+@metric("gantt.open.2k", target=0.3, unit="s")
+def open_2k() -> float:
+    """Open a 2,000-task project to a painted tree and chart."""
+    return _time_open(2_000)
+
+
+@metric("gantt.open.10k", target=1.0, unit="s")
+def open_10k() -> float:
+    """Open a 10,000-task project to a painted tree and chart."""
+    return _time_open(10_000)
+
+
+@metric("gantt.drag_commit", target=0.05, unit="s")
+def drag_commit() -> float:
+    """Drag a task with 1,000 tasks downstream by three days and release: live reschedule,
+    the edit committed to the database, the view following, the chart repainted."""
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtTest import QTest
+
+    app = _app()
+    store = _open_store(10_000)
+    view = _open_view(store)
+    chart = view.chart
+    assert len(view.document.scheduler.downstream("hub")) >= 1000
+    view.select_task("hub")
+    chart.scroll_to_task("hub")
+    app.processEvents()
+    viewport = chart.viewport()
+    direction = [1]
+
+    def once() -> float:
+        grab = chart.handle_pos("hub", "move")
+        to = QPointF(grab.x() + 3 * chart.px * direction[0], grab.y())
+        a, b = chart.mapFromScene(grab), chart.mapFromScene(to)
+        direction[0] *= -1
+        start = time.perf_counter()
+        QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
+        QTest.mouseMove(viewport, b)
+        QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
+        viewport.repaint()
+        view.tree.viewport().repaint()
+        return time.perf_counter() - start
+
+    once()
+    took = _median(once, 7)
+    view.close()
+    store.close()
+    return took
+
+
+@metric("gantt.repaint.10k", target=0.016, unit="s")
+def repaint_10k() -> float:
+    """One scroll step (tree, chart and time scale repainted) on a 10,000-task project;
+    the slower of a scroll and a zoom step."""
+    app = _app()
+    store = _open_store(10_000)
+    view = _open_view(store)
+    chart = view.chart
+    bar = view.tree.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    app.processEvents()
+    step = [1]
+
+    def scroll() -> float:
+        start = time.perf_counter()
+        bar.setValue(bar.value() + 120 * step[0])
+        step[0] *= -1
+        view.tree.viewport().repaint()
+        chart.viewport().repaint()
+        view.timescale.repaint()
+        return time.perf_counter() - start
+
+    zooms = ["week", "day"]
+
+    def zoom() -> float:
+        start = time.perf_counter()
+        chart.set_zoom(zooms[0])
+        zooms.reverse()
+        chart.viewport().repaint()
+        view.timescale.repaint()
+        return time.perf_counter() - start
+
+    scroll()
+    zoom()
+    took = max(_median(scroll, 9), _median(zoom, 9))
+    view.close()
+    store.close()
+    return took

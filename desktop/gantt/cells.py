@@ -1,0 +1,95 @@
+"""How the task tree paints its cells: text straight onto the row, the progress column as a
+slim bar. The stock delegate asks the style to lay out every cell (about a tenth of a
+millisecond each in software rendering); painting directly keeps a scroll of the tree within
+a frame."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt
+from PySide6.QtGui import QFont, QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from desktop.views.delegates import DateDelegate, NumberDelegate
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+_PAD = 5
+
+
+class CellDelegate(QStyledItemDelegate):
+    """Text cells painted directly; the default editor."""
+
+    progress = False
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        rect = option.rect  # type: ignore[attr-defined]
+        palette: QPalette = option.palette  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        if selected:
+            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
+        text_colour = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        if self.progress:
+            self._paint_progress(painter, rect, index, palette, text_colour)
+            return
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if not text:
+            return
+        font = index.data(Qt.ItemDataRole.FontRole)
+        painter.save()
+        if isinstance(font, QFont):
+            painter.setFont(font)
+        painter.setPen(text_colour)
+        align = index.data(Qt.ItemDataRole.TextAlignmentRole)
+        flags = (
+            int(align) if align else int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        )
+        box = rect.adjusted(_PAD, 0, -_PAD, 0)
+        elided = painter.fontMetrics().elidedText(
+            str(text), Qt.TextElideMode.ElideRight, box.width()
+        )
+        painter.drawText(box, flags, elided)
+        painter.restore()
+
+    def _paint_progress(
+        self,
+        painter: QPainter,
+        rect: object,
+        index: AnyIndex,
+        palette: QPalette,
+        text_colour: object,
+    ) -> None:
+        value = index.data(Qt.ItemDataRole.EditRole)
+        if not isinstance(value, int):
+            return
+        painter.save()
+        box = rect.adjusted(_PAD, 0, -_PAD, 0)  # type: ignore[attr-defined]
+        label_width = painter.fontMetrics().horizontalAdvance("100 %") + 6
+        bar = QRectF(box.left(), box.center().y() - 2, max(box.width() - label_width, 10), 5)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.color(QPalette.ColorRole.Mid))
+        painter.drawRoundedRect(bar, 2.5, 2.5)
+        if value:
+            done = QRectF(bar.left(), bar.top(), bar.width() * min(value, 100) / 100, bar.height())
+            painter.setBrush(palette.color(QPalette.ColorRole.Highlight).lighter(115))
+            painter.drawRoundedRect(done, 2.5, 2.5)
+        painter.setPen(text_colour)  # type: ignore[arg-type]
+        painter.drawText(
+            box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), f"{value} %"
+        )
+        painter.restore()
+
+
+class DateCellDelegate(CellDelegate, DateDelegate):
+    """A date painted as text, edited with the shared date editor."""
+
+
+class NumberCellDelegate(CellDelegate, NumberDelegate):
+    """A whole number painted as text, edited with a spin box."""
+
+
+class ProgressCellDelegate(CellDelegate, NumberDelegate):
+    """Progress as a slim bar and a percentage, edited with a spin box."""
+
+    progress = True
