@@ -262,10 +262,48 @@ def new_station_id() -> str:
 
 
 def create_sync_tables(conn: Connection, tables: Iterable[Table] = TABLES) -> None:
-    """Create the bookkeeping tables, a fresh station identity, and the triggers."""
+    """Create the bookkeeping tables, a fresh station identity, and the triggers; rows that
+    exist already (a database from before sync) are queued as inserts so they travel too."""
     metadata.create_all(conn, tables=list(tables))
     conn.execute(
         text("INSERT INTO sync_ctl (id, station_id, station_name) VALUES (1, :sid, '')"),
         {"sid": new_station_id()},
     )
     install_triggers(conn)
+    enqueue_existing_rows(conn)
+
+
+def enqueue_existing_rows(conn: Connection) -> None:
+    """Queue every row present as an insert, parents before children (and parent tasks
+    before subtasks), so a receiver never meets a child before its parent."""
+    from db.models import Base
+
+    conn.exec_driver_sql(_TICK)
+    present = set(synced_tables(conn))
+    for table in Base.metadata.sorted_tables:
+        tbl = table.name
+        if tbl not in present:
+            continue
+        cols = live_columns(conn, tbl)
+        self_fk = next(
+            (fk.parent.name for fk in table.foreign_keys if fk.column.table is table), None
+        )
+        if self_fk:
+            source = (
+                f'WITH RECURSIVE d(id, depth) AS (SELECT id, 0 FROM "{tbl}" WHERE "{self_fk}" '
+                f'IS NULL UNION ALL SELECT t.id, d.depth + 1 FROM "{tbl}" AS t JOIN d ON '
+                f't."{self_fk}" = d.id) SELECT r.* FROM "{tbl}" AS r JOIN d ON d.id = r.id '
+                "ORDER BY d.depth"
+            )
+        else:
+            source = f'SELECT * FROM "{tbl}"'
+        conn.exec_driver_sql(
+            f"INSERT INTO sync_outbox (tbl, row_id, op, hlc, data, base) "
+            f"SELECT '{tbl}', NEW.id, 'I', (SELECT hlc FROM sync_ctl), {_obj('NEW', cols)}, '{{}}' "
+            f"FROM ({source}) AS NEW"
+        )
+        conn.exec_driver_sql(
+            f"INSERT INTO sync_version (tbl, row_id, field, hlc, station, base) "
+            f"SELECT '{tbl}', id, '*', (SELECT hlc FROM sync_ctl), "
+            f'(SELECT station_id FROM sync_ctl), 0 FROM "{tbl}"'
+        )

@@ -3,15 +3,16 @@ refresh_store pair, progress reports, and the HLC rules."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from db.changes import ChangeSet
 from db.database import open_database
-from db.models import Client
+from db.models import Client, Project, Task
 from db.operations import Create, Update
 from db.store import Store
 from db.sync import hlc, refresh_store, sync, sync_store
-from db.sync.schema import missing_trigger_columns
+from db.sync.schema import enqueue_existing_rows, install_triggers, missing_trigger_columns
 from tests.sync.harness import Bench
 
 
@@ -65,3 +66,35 @@ def test_hlc_ticks_forward_and_refuses_to_adopt_far_future_clocks() -> None:
     assert hlc.receive(first, future, now) == first
     near = (now + 1000) << hlc.COUNTER_BITS
     assert hlc.receive(first, near, now) == near
+
+
+def test_rows_from_before_sync_travel_too(tmp_path: Path) -> None:
+    """A database that has rows from before the sync migration: the migration queues them
+    (parents first, parent tasks before subtasks), as `enqueue_existing_rows` does here."""
+    old = tmp_path / "old.sqlite"
+    store = Store(open_database(old, create=True))
+    with store.engine.begin() as conn:  # as it was before 0002: no triggers
+        for (name,) in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        ).fetchall():
+            conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    client = Create(Client, {"name": "Old client"})
+    store.apply(client)
+    project = Create(Project, {"client_id": client.id, "name": "P"})
+    store.apply(project)
+    day = {"project_id": project.id, "start_date": date(2026, 12, 1)}
+    child = Create(Task, {**day, "name": "child"})
+    parent = Create(Task, {**day, "name": "parent"})
+    store.apply(child)
+    store.apply(parent)
+    store.apply(Update(Task, child.id, {"parent_id": parent.id}))  # parent inserted later
+    with store.engine.begin() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM sync_outbox").scalar() == 0
+        enqueue_existing_rows(conn)
+        install_triggers(conn)
+    store.close()
+    share = tmp_path / "share"
+    share.mkdir()
+    assert sync(old, share, compact=False).pushed == 4
+    result = sync(tmp_path / "other.sqlite", share, compact=False)
+    assert result.pulled == 4 and result.waiting == 0

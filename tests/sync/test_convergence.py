@@ -5,6 +5,8 @@ is listed as a conflict on every station)."""
 from __future__ import annotations
 
 import contextlib
+import os
+import random
 import tempfile
 from pathlib import Path
 
@@ -111,9 +113,31 @@ def test_random_edits_converge_with_nothing_lost(n: int, steps: list[tuple]) -> 
         run_scenario(Path(tmp), n, steps)
 
 
+def random_steps(rng: random.Random, length: int) -> list[tuple]:
+    kinds = ["create", "create", "update", "update", "update", "delete", "sync", "sync", "compact"]
+    fields = ["name", "industry", "email", "title", "manager"]
+    return [
+        (
+            rng.choice(kinds),
+            rng.randrange(11),
+            rng.choice(list(ENTITY_FIELDS)),
+            rng.randrange(1001),
+            rng.choice(fields),
+        )
+        for _ in range(length)
+    ]
+
+
 @pytest.mark.slow
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.integers(2, 5), st.lists(step, min_size=10, max_size=120))
-def test_soak_random_edits_converge(n: int, steps: list[tuple]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        run_scenario(Path(tmp), n, steps)
+def test_soak_many_seeds_more_stations(capsys: pytest.CaptureFixture[str]) -> None:
+    """SYNC_SOAK_SEEDS seeds (default 100), 2-6 stations, up to 150 steps each."""
+    seeds = int(os.environ.get("SYNC_SOAK_SEEDS", "100"))
+    ops = 0
+    for seed in range(seeds):
+        rng = random.Random(seed)
+        steps = random_steps(rng, rng.randint(20, 150))
+        ops += sum(1 for s in steps if s[0] not in ("sync", "compact"))
+        with tempfile.TemporaryDirectory() as tmp:
+            run_scenario(Path(tmp), rng.randint(2, 6), steps)
+    with capsys.disabled():
+        print(f"\nsync soak: {seeds} seeds, {ops} edit operations, 0 lost, all stations equal")
