@@ -250,7 +250,9 @@ class Merger:
         values = {k: v for k, v in change.fields.items() if k in info.columns}
         tomb = self._tomb(tbl, row_id)
         if tomb is not None and (tomb[0], tomb[1]) >= me:
-            if (tomb[0], tomb[1]) != me:
+            # Listed unless it is this very insert, or the deleting station had seen it (its
+            # delete just arrived before the insert did).
+            if (tomb[0], tomb[1]) != me and tomb[2] < change.hlc:
                 self.conflict(
                     "delete",
                     tbl,

@@ -200,3 +200,24 @@ def test_raw_sql_and_bulk_writes_are_recorded_too(two: Bench) -> None:
     a.sql("UPDATE client SET industry = 'Bulk' WHERE id = ?", (cid,))
     _converged(two)
     assert _client(b, cid)["industry"] == "Bulk"
+
+
+def test_a_delete_arriving_before_the_insert_it_saw_is_not_a_conflict(tmp_path: Path) -> None:
+    bench = Bench(tmp_path, 3)
+    try:
+        a, b, c = bench.stations
+        op = Create(Client, {"name": "short-lived"})
+        a.apply(op)
+        bench.sync(a)
+        bench.sync(b)
+        b.apply(Delete(Client, op.id))
+        bench.sync(b)
+        a_files = bench.share / "AgencyDesk" / "changes" / a.station_id
+        held = a_files.rename(tmp_path / "held")  # c sees b's delete before a's insert
+        bench.sync(c)
+        held.rename(a_files)
+        bench.sync(c)
+        assert c.sql("SELECT count(*) FROM client") == [(0,)]
+        assert conflicts(c.path) == []
+    finally:
+        bench.close()
