@@ -210,6 +210,15 @@ async def _self_test(
             await asyncio.sleep(0)
             if window.grab().isNull():
                 raise RuntimeError(f"the {key} view did not paint")
+            # Open the first item's detail too (client page, plan), so a frozen build that
+            # lacks one of their modules fails here rather than in a user's hands.
+            area = window.area(key)
+            open_first = getattr(area, "open_first_item", None)
+            if open_first is not None and open_first():
+                await asyncio.sleep(0)
+                if window.grab().isNull():
+                    raise RuntimeError(f"the {key} detail did not paint")
+                area.host.show_list()
         session = store.session
         integrity = session.execute(text("PRAGMA integrity_check")).scalar()
         if integrity != "ok":

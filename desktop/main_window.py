@@ -45,16 +45,28 @@ class _AreaSlot:
     widget: QWidget | None = None
 
 
+def _client_page(workspace: Workspace, client_id: str) -> QWidget:
+    from desktop.client_page.page import ClientPage
+
+    return ClientPage(workspace, client_id)
+
+
+def _project_plan(workspace: Workspace, project_id: str) -> QWidget:
+    from desktop.gantt.view import GanttView
+
+    return GanttView(workspace, project_id)
+
+
 def _clients_area(workspace: Workspace) -> QWidget:
     from desktop.views.clients_view import ClientsView
 
-    return ClientsView(workspace)
+    return ClientsView(workspace, detail_factory=_client_page)
 
 
 def _projects_area(workspace: Workspace) -> QWidget:
     from desktop.views.projects_view import ProjectsView
 
-    return ProjectsView(workspace)
+    return ProjectsView(workspace, detail_factory=_project_plan)
 
 
 class MainWindow(QMainWindow):
@@ -161,7 +173,17 @@ class MainWindow(QMainWindow):
             item_view = getattr(slot.widget, "item_view", None)
             if isinstance(item_view, QWidget):
                 item_view.addAction(self.delete_action)
+            # A project opened from another area (a client's page) opens in Projects.
+            if key != "projects" and hasattr(slot.widget, "project_activated"):
+                slot.widget.project_activated.connect(self.open_project)
         return slot.widget
+
+    def open_project(self, project_id: str) -> None:
+        self.show_area("projects")
+        projects = self.area("projects")
+        open_project = getattr(projects, "open_project", None)
+        if open_project is not None:
+            open_project(project_id)
 
     def show_area(self, key: str) -> None:
         slot = self._slots[key]

@@ -26,7 +26,7 @@ class AreaHeader(QWidget):
         self.filter = QLineEdit()
         self.filter.setPlaceholderText(placeholder)
         self.filter.setClearButtonEnabled(True)
-        self.filter.setMinimumWidth(260)
+        self.filter.setMinimumWidth(200)
         self.filter.textChanged.connect(self.filter_changed)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHeaderView,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -34,6 +35,7 @@ from desktop.models.clients_table import (
 from desktop.models.roles import ID_ROLE, STATUS_ROLE
 from desktop.views.area_header import AreaHeader
 from desktop.views.delegates import StatusDelegate
+from desktop.views.detail_host import DetailFactory, DetailHost
 from desktop.workspace import Workspace
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -72,16 +74,25 @@ class ClientsProxy(QSortFilterProxyModel):
 
 class ClientsView(QWidget):
     """Signals:
-    client_activated(str): a client was opened (double-click on a read-only cell or Return),
-        for the client page to show.
+    client_activated(str): a client was opened (Return, a double-click on a read-only cell,
+        or the Open button).
+    project_activated(str): the opened client's page asked to open one of its projects.
     """
 
     client_activated = Signal(str)
+    project_activated = Signal(str)
     new_text = "New Client"
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        parent: QWidget | None = None,
+        *,
+        detail_factory: DetailFactory | None = None,
+    ) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.detail_factory = detail_factory
         self.model = ClientsTableModel(workspace)
         self.proxy = ClientsProxy()
         self.proxy.setSourceModel(self.model)
@@ -95,6 +106,12 @@ class ClientsView(QWidget):
             lambda _i: self.proxy.set_status(self.status_filter.currentData())
         )
         self.header.extra.addWidget(self.status_filter)
+        self.open_button = QPushButton("Open")
+        self.open_button.setToolTip("Open the selected client's page (Return)")
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self._open_selected)
+        if detail_factory is not None:
+            self.header.extra.addWidget(self.open_button)
         self.header.filter_changed.connect(self._filter)
 
         self.table = QTableView()
@@ -132,13 +149,22 @@ class ClientsView(QWidget):
             (COL_LAST_CONTACT, 16),
         ):
             header.resizeSection(col, chars * em)
-        self.table.doubleClicked.connect(self._activated)
+        # Return, or a double-click on a cell that does not edit in place.
+        self.table.activated.connect(self._activated)
+        self.table.selectionModel().selectionChanged.connect(
+            lambda *_: self.open_button.setEnabled(self.selected_client() is not None)
+        )
 
+        list_page = QWidget()
+        list_layout = QVBoxLayout(list_page)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.setSpacing(0)
+        list_layout.addWidget(self.header)
+        list_layout.addWidget(self.table, 1)
+        self.host = DetailHost(list_page, "All clients")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.header)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.host)
 
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
             signal.connect(self._update_count)
@@ -148,6 +174,7 @@ class ClientsView(QWidget):
     # -- Area ----------------------------------------------------------------------------------
 
     def new_item(self) -> None:
+        self.host.show_list()
         op = Create(Client, {"name": "New client", "status": ClientStatus.LEAD}, label="New client")
         if not self.workspace.run(op):
             return
@@ -164,6 +191,7 @@ class ClientsView(QWidget):
         self.workspace.run(Delete(Client, client_id, label=f"Delete client “{name}”"))
 
     def focus_filter(self) -> None:
+        self.host.show_list()
         self.header.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.header.filter.selectAll()
 
@@ -199,5 +227,34 @@ class ClientsView(QWidget):
         self.header.set_count(self.proxy.rowCount(), self.model.rowCount(), "client")
 
     def _activated(self, index: QModelIndex) -> None:
-        if not index.flags() & Qt.ItemFlag.ItemIsEditable:
-            self.client_activated.emit(index.data(ID_ROLE))
+        client_id = index.data(ID_ROLE)
+        if client_id:
+            self.open_client(client_id)
+
+    def _open_selected(self) -> None:
+        client_id = self.selected_client()
+        if client_id:
+            self.open_client(client_id)
+
+    def open_client(self, client_id: str) -> None:
+        """Show the client's page in place of the list (when this area has one)."""
+        self.client_activated.emit(client_id)
+        if self.detail_factory is None or self.model.row_of(client_id) < 0:
+            return
+        widget = self.detail_factory(self.workspace, client_id)
+        # Optional signals of a detail page, connected when it has them.
+        project_activated = getattr(widget, "project_activated", None)
+        if project_activated is not None:
+            project_activated.connect(self.project_activated)
+        gone = getattr(widget, "closed_by_deletion", None)
+        if gone is not None:
+            gone.connect(self.host.show_list)
+        row = self.model.row_data(self.model.row_of(client_id))
+        self.host.show_detail(widget, row.name if row else "Client")
+
+    def open_first_item(self) -> bool:
+        """Open the first client shown (the self-test's look at the detail page)."""
+        if self.detail_factory is None or self.proxy.rowCount() == 0:
+            return False
+        self.open_client(self.proxy.index(0, COL_NAME).data(ID_ROLE))
+        return True

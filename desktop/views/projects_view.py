@@ -10,8 +10,16 @@ from PySide6.QtCore import (
     QRegularExpression,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QPushButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlalchemy import func, select
 
 from db.models import Client, Project, Task
@@ -35,6 +43,7 @@ from desktop.views.delegates import (
     PaddedDelegate,
     ProgressDelegate,
 )
+from desktop.views.detail_host import DetailFactory, DetailHost
 from desktop.workspace import Workspace
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -69,17 +78,36 @@ class ProjectsProxy(QSortFilterProxyModel):
 
 
 class ProjectsView(QWidget):
+    """Signals:
+    project_activated(str): a project's plan was opened (Return, a double-click on a cell
+        that does not edit in place, or the Open plan button).
+    """
+
+    project_activated = Signal(str)
     new_text = "New Project"
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        parent: QWidget | None = None,
+        *,
+        detail_factory: DetailFactory | None = None,
+    ) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.detail_factory = detail_factory
         self.model = ProjectsTreeModel(workspace)
         self.proxy = ProjectsProxy()
         self.proxy.setSourceModel(self.model)
 
         self.header = AreaHeader("Projects", "Filter projects or clients")
         self.header.filter_changed.connect(self._filter)
+        self.open_button = QPushButton("Open plan")
+        self.open_button.setToolTip("Open the selected project's timeline (Return)")
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(lambda: self._activated(self.tree.currentIndex()))
+        if detail_factory is not None:
+            self.header.extra.addWidget(self.open_button)
 
         self.tree = QTreeView()
         self.item_view = self.tree
@@ -116,11 +144,21 @@ class ProjectsView(QWidget):
         ):
             header.resizeSection(col, chars * em)
 
+        self.tree.activated.connect(self._activated)
+        self.tree.selectionModel().currentChanged.connect(
+            lambda current, _previous: self.open_button.setEnabled(current.isValid())
+        )
+
+        list_page = QWidget()
+        list_layout = QVBoxLayout(list_page)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.setSpacing(0)
+        list_layout.addWidget(self.header)
+        list_layout.addWidget(self.tree, 1)
+        self.host = DetailHost(list_page, "All projects")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.header)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.host)
 
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
             signal.connect(self._update_count)
@@ -129,6 +167,7 @@ class ProjectsView(QWidget):
     # -- Area ----------------------------------------------------------------------------------
 
     def new_item(self) -> None:
+        self.host.show_list()
         client_id = self._client_for_new_project()
         if client_id is None:
             self.workspace.failed.emit("New project: add a client first; a project belongs to one")
@@ -154,8 +193,36 @@ class ProjectsView(QWidget):
         self.workspace.run(Delete(cls, index.data(ID_ROLE), label=f"Delete {what} “{name}”"))
 
     def focus_filter(self) -> None:
+        self.host.show_list()
         self.header.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.header.filter.selectAll()
+
+    def open_project(self, project_id: str, task_id: str | None = None) -> None:
+        """Show the project's plan in place of the list (when this area has one)."""
+        self.project_activated.emit(project_id)
+        node = self.model.node(self.model.project_index(project_id))
+        if self.detail_factory is None or node is None:
+            return
+        widget = self.detail_factory(self.workspace, project_id)
+        select_task = getattr(widget, "select_task", None)
+        if task_id and select_task is not None:
+            select_task(task_id)
+        row = node.row
+        title = f"{row.client} — {row.name}" if isinstance(row, ProjectRow) else row.name
+        self.host.show_detail(widget, title)
+
+    def open_first_item(self) -> bool:
+        """Open the first project shown (the self-test's look at the plan view)."""
+        if self.detail_factory is None or self.proxy.rowCount() == 0:
+            return False
+        self.open_project(self.proxy.index(0, COL_NAME).data(ID_ROLE))
+        return True
+
+    def _activated(self, index: QModelIndex) -> None:
+        node = self.model.node(self.proxy.mapToSource(index))
+        if node is None or node.project is None:
+            return
+        self.open_project(node.project.id, node.id if node.entity == "Task" else None)
 
     # -- helpers -------------------------------------------------------------------------------
 

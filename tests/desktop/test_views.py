@@ -245,3 +245,47 @@ def test_delete_key_deletes_in_the_list_but_not_in_the_filter(qtbot, window, age
     clients.table.selectRow(clients.proxy_index(agency.clients["cedar"]).row())
     qtbot.keyClick(clients.table, Qt.Key.Key_Delete)
     assert clients.model.rowCount() == 2
+
+
+def test_return_on_a_client_opens_its_page_and_back_returns(qtbot, window, agency) -> None:
+    from desktop.client_page.page import ClientPage
+
+    clients = clients_of(window)
+    clients.table.setFocus()
+    clients.table.setCurrentIndex(clients.proxy_index(agency.clients["acme"]))
+    with qtbot.wait_signal(clients.client_activated) as opened:
+        qtbot.keyClick(clients.table, Qt.Key.Key_Return)
+    assert opened.args == [agency.clients["acme"]]
+    assert isinstance(clients.host.detail, ClientPage)
+    assert clients.host.title.text() == "Acme Bakery"
+    clients.host.back.click()
+    assert clients.host.currentWidget() is clients.host.list_page
+    assert clients.host.detail is None
+
+
+def test_find_from_a_client_page_goes_back_to_the_list(qtbot, window, agency) -> None:
+    clients = clients_of(window)
+    clients.open_client(agency.clients["blue"])
+    assert clients.host.showing_detail()
+    window.find_action.trigger()
+    assert not clients.host.showing_detail()
+    assert clients.header.filter.hasFocus()
+
+
+def test_a_project_opens_its_plan_from_the_list_or_a_client_page(qtbot, window, agency) -> None:
+    from desktop.gantt.view import GanttView
+
+    projects = projects_of(window)
+    clients = clients_of(window)
+    clients.open_client(agency.clients["acme"])
+    # The client page asks for one of its projects: the Projects area opens its plan.
+    clients.project_activated.emit(agency.projects["rebrand"])
+    assert window.current_area_key() == "projects"
+    assert isinstance(projects.host.detail, GanttView)
+    assert projects.host.title.text() == "Acme Bakery — Rebrand"
+    projects.host.show_list()
+    projects.tree.setFocus()
+    projects.tree.setCurrentIndex(projects.project_index(agency.projects["site"]))
+    projects.open_button.click()
+    assert isinstance(projects.host.detail, GanttView)
+    assert projects.host.detail.project_id == agency.projects["site"]
