@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -274,6 +275,7 @@ def test_a_station_offline_longer_than_retention_rebuilds(tmp_path: Path) -> Non
 
 SCRIPT = """
 import sys
+import time
 from pathlib import Path
 from db.sync import sync
 sync(Path(sys.argv[1]), Path(sys.argv[2]), compact=sys.argv[3] == "1")
@@ -324,3 +326,18 @@ def test_sigkill_at_every_step_loses_nothing(two: Bench, point: str, who: str) -
     assert b.sql("SELECT industry FROM client WHERE id = ?", (op.id,)) == [("from b",)]
     seqs = [p.name[:12] for p in _files(two, a)]
     assert len(seqs) == len(set(seqs)), "a re-sent file kept its seq and its bytes"
+
+
+def test_one_compactor_at_a_time_and_a_dead_ones_lease_expires(two: Bench) -> None:
+    a, b = two.stations
+    a.apply(Create(Client, {"name": "Acme"}))
+    two.sync(a)
+    lease = two.share / "AgencyDesk" / "lease.json"
+    now = int(time.time() * 1000)
+    lease.write_text(json.dumps({"station": "f" * 16, "expires_ms": now + 60_000}))
+    assert not two.sync(b, compact=True).compacted  # someone else is compacting
+    lease.write_text(json.dumps({"station": "f" * 16, "expires_ms": now - 1}))
+    assert two.sync(b, compact=True).compacted  # that one died; its lease ran out
+    assert not lease.exists()
+    meta = json.loads((two.share / "AgencyDesk" / "meta.json").read_text())
+    assert meta["generation"] == 1 and meta["vector"][a.station_id] == 1
