@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.am.health_facts import happened_by
+from db.am.reading import read
 from db.models import Client, Contact, Interaction, InteractionContact
 
 
@@ -61,7 +62,7 @@ def last_touches(
     )
     if contact_ids is not None:
         query = query.where(InteractionContact.contact_id.in_(contact_ids))
-    return {cid: when.date() for cid, when in session.execute(query)}
+    return {cid: when.date() for cid, when in read(session, query)}
 
 
 def contact_cadences(
@@ -82,7 +83,7 @@ def contact_cadences(
     )
     if client_id is not None:
         query = query.where(Contact.client_id == client_id)
-    rows = session.execute(query).all()
+    rows = read(session, query).all()
     touches = last_touches(session, today, None if client_id is None else [r[0] for r in rows])
     found = []
     for contact_id, name, cid, client_name, days, created in rows:

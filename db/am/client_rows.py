@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.am.health import Health
-from db.am.health_facts import CLOSED_PROJECT, health_for_clients, last_contacts
+from db.am.health_facts import CLOSED_PROJECT, as_text, health_for_clients, last_contacts
 from db.am.money import open_pipeline_values
+from db.am.reading import read
 from db.models import (
     Client,
     ClientNote,
@@ -73,12 +74,12 @@ def client_list_rows(
         follow = follow.where(FollowUp.client_id.in_(client_ids))
         projects = projects.where(Project.client_id.in_(client_ids))
     last_contact = last_contacts(session, today, client_ids)
-    next_follow = dict(session.execute(follow).all())
-    open_projects = dict(session.execute(projects).all())
+    next_follow = dict(read(session, follow).all())
+    open_projects = dict(read(session, projects).all())
     pipeline = open_pipeline_values(session, client_ids)
     health = health_for_clients(session, today, client_ids, contacts=last_contact)
     rows = []
-    for cid, name, status, am_id, am_name, currency in session.execute(base):
+    for cid, name, status, am_id, am_name, currency in read(session, base):
         rows.append(
             ClientRow(
                 id=cid,
@@ -99,21 +100,22 @@ def client_list_rows(
 
 def search_texts(session: Session, client_ids: Collection[str] | None = None) -> dict[str, str]:
     """Lower-case text per client to filter on: its name, tags, contacts' names and emails,
-    and its brief notes."""
+    and its brief notes (joined in SQL, one row per client per source)."""
     parts: dict[str, list[str]] = defaultdict(list)
-    clients = select(Client.id, Client.name, Client.tags)
-    contacts = select(Contact.client_id, Contact.name, Contact.email)
-    notes = select(ClientNote.client_id, ClientNote.text)
+    clients = select(Client.id, Client.name, as_text(Client.tags))
+    contacts = select(
+        Contact.client_id, func.group_concat(Contact.name + " " + Contact.email, "\n")
+    ).group_by(Contact.client_id)
+    notes = select(ClientNote.client_id, func.group_concat(ClientNote.text, "\n")).group_by(
+        ClientNote.client_id
+    )
     if client_ids is not None:
         clients = clients.where(Client.id.in_(client_ids))
         contacts = contacts.where(Contact.client_id.in_(client_ids))
         notes = notes.where(ClientNote.client_id.in_(client_ids))
-    for cid, name, tags in session.execute(clients):
-        parts[cid].append(name)
-        parts[cid].extend(tags or ())
-    for cid, name, email in session.execute(contacts):
-        parts[cid].append(name)
-        parts[cid].append(email)
-    for cid, text in session.execute(notes):
-        parts[cid].append(text)
-    return {cid: "\n".join(p for p in texts if p).lower() for cid, texts in parts.items()}
+    for cid, name, tags in read(session, clients):
+        parts[cid] += (name, tags or "")
+    for query in (contacts, notes):
+        for cid, text in read(session, query):
+            parts[cid].append(text or "")
+    return {cid: "\n".join(texts).lower() for cid, texts in parts.items()}

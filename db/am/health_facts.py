@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from db.am.agency import health_thresholds, working_week
 from db.am.health import Health, HealthFacts, HealthThresholds, ProjectFacts, score
+from db.am.reading import read
 from db.am.workdays import task_finish
 from db.models import (
     Client,
@@ -49,7 +50,8 @@ def as_text(column: ColumnElement[Any]) -> ColumnElement[str]:
 
 def happened_by(day: date) -> ColumnElement[bool]:
     """Interactions up to `day`. Wrapped in coalesce so SQLite does not pick the occurred_at
-    index for it: nearly every row qualifies, and the index would cost a row lookup each."""
+    index for it: nearly every row qualifies, and the index would cost a row lookup each
+    (the client/kind/occurred_at index still covers it)."""
     return func.coalesce(Interaction.occurred_at, None) < end_of(day)
 
 
@@ -61,15 +63,12 @@ def last_contacts(
     session: Session, as_of: date, client_ids: Collection[str] | None = None
 ) -> dict[str, datetime]:
     """Latest real contact (not an internal note) per client, up to `as_of`."""
-    # For every client, a plain table scan beats walking the client_id index, which costs a
-    # random row lookup per interaction; `|| ''` keeps SQLite off that index.
-    client = Interaction.client_id if client_ids is not None else Interaction.client_id + ""
     query = (
-        select(client, as_text(func.max(Interaction.occurred_at)))
+        select(Interaction.client_id, as_text(func.max(Interaction.occurred_at)))
         .where(Interaction.kind != InteractionKind.NOTE, happened_by(as_of))
-        .group_by(client)
+        .group_by(Interaction.client_id)
     )
-    rows = session.execute(_only(query, Interaction.client_id, client_ids))
+    rows = read(session, _only(query, Interaction.client_id, client_ids))
     return {cid: datetime.fromisoformat(when) for cid, when in rows}
 
 
@@ -87,7 +86,7 @@ def overdue_follow_up_counts(
         )
         .group_by(FollowUp.client_id)
     )
-    rows = session.execute(_only(query, FollowUp.client_id, client_ids)).all()
+    rows = read(session, _only(query, FollowUp.client_id, client_ids)).all()
     return {client_id: n for client_id, n in rows if client_id is not None}
 
 
@@ -97,31 +96,34 @@ def open_project_facts(
     week: Sequence[int],
     client_ids: Collection[str] | None = None,
 ) -> dict[str, list[ProjectFacts]]:
-    projects = session.execute(
+    projects = read(
+        session,
         _only(
             select(
                 Project.id, Project.client_id, Project.name, Project.due_date, Project.budget_cents
             ).where(Project.status.not_in(CLOSED_PROJECT)),
             Project.client_id,
             client_ids,
-        )
+        ),
     ).all()
     if not projects:
         return {}
     open_ids = select(Project.id).where(Project.status.not_in(CLOSED_PROJECT))
     open_ids = _only(open_ids, Project.client_id, client_ids)
     spent = dict(
-        session.execute(
+        read(
+            session,
             select(CostEntry.project_id, func.sum(CostEntry.amount_cents))
             .where(CostEntry.spent_on <= as_of, CostEntry.project_id.in_(open_ids))
-            .group_by(CostEntry.project_id)
+            .group_by(CostEntry.project_id),
         ).all()
     )
     finish: dict[str, date] = {}
-    tasks = session.execute(
+    tasks = read(
+        session,
         select(Task.project_id, Task.start_date, Task.duration_days).where(
             Task.project_id.in_(open_ids)
-        )
+        ),
     )
     for project_id, start, duration in tasks:
         end = task_finish(start, duration, week)
@@ -154,8 +156,8 @@ def latest_ratings(
         SatisfactionRating.client_id,
         client_ids,
     ).subquery()
-    rows = session.execute(
-        select(inner.c.client_id, inner.c.score, inner.c.rank).where(inner.c.rank <= 2)
+    rows = read(
+        session, select(inner.c.client_id, inner.c.score, inner.c.rank).where(inner.c.rank <= 2)
     )
     newest_first: dict[str, list[int]] = defaultdict(list)
     for client_id, value, _rank in sorted(rows, key=lambda r: (r[0], r[2])):
@@ -173,14 +175,15 @@ def health_facts(
     """Facts for every client (or the given ones) that existed on `as_of`; `contacts` passes
     in `last_contacts` when the caller has already read them."""
     week = working_week(session) if week is None else week
-    clients = session.execute(
+    clients = read(
+        session,
         _only(
             select(Client.id, as_text(func.substr(Client.created_at, 1, 10))).where(
                 Client.created_at < end_of(as_of)
             ),
             Client.id,
             client_ids,
-        )
+        ),
     )
     if contacts is None:
         contacts = last_contacts(session, as_of, client_ids)
@@ -217,6 +220,6 @@ def health_at(
     session: Session, client_id: str, as_of: date, thresholds: HealthThresholds | None = None
 ) -> Health:
     """One client's health as of a date (a client not yet created then scores a clean 100)."""
-    found = health_for_clients(session, as_of, [client_id], thresholds)
     t = thresholds or health_thresholds(session)
+    found = health_for_clients(session, as_of, [client_id], t)
     return found.get(client_id) or score(HealthFacts(known_since=as_of), as_of, t)

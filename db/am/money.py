@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from db.am.reading import read
 from db.models import Client, CostEntry, Opportunity, OpportunityStage, Project, ProjectStatus
 
 OPEN_STAGES = (OpportunityStage.IDEA, OpportunityStage.PITCHED)
@@ -52,15 +53,16 @@ class ClientMoney:
 
 
 def client_money(session: Session, client_id: str, today: date) -> ClientMoney:
-    budget, currency = session.execute(
-        select(Client.annual_budget_cents, Client.currency).where(Client.id == client_id)
+    budget, currency = read(
+        session, select(Client.annual_budget_cents, Client.currency).where(Client.id == client_id)
     ).one()
     pipeline = {
         stage: StageTotal(n, total or 0)
-        for stage, n, total in session.execute(
+        for stage, n, total in read(
+            session,
             select(Opportunity.stage, func.count(), func.sum(Opportunity.value_cents))
             .where(Opportunity.client_id == client_id)
-            .group_by(Opportunity.stage)
+            .group_by(Opportunity.stage),
         )
     }
     projects = select(Project.id).where(
@@ -96,4 +98,4 @@ def open_pipeline_values(
     )
     if client_ids is not None:
         query = query.where(Opportunity.client_id.in_(client_ids))
-    return {cid: total or 0 for cid, total in session.execute(query)}
+    return {cid: total or 0 for cid, total in read(session, query)}

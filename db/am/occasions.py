@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from db.am.reading import read
 from db.models import (
     Client,
     Contact,
@@ -113,7 +114,7 @@ def upcoming_occasions(
     )
     if client_id is not None:
         dates = dates.where(Client.id == client_id)
-    for label, day, month, year, contact_id, contact_name, cid, cname in session.execute(dates):
+    for label, day, month, year, contact_id, contact_name, cid, cname in read(session, dates):
         when = next_occurrence(month, day, today)
         if when <= until:
             years = when.year - year if year else None
@@ -124,7 +125,7 @@ def upcoming_occasions(
     )
     if client_id is not None:
         clients = clients.where(Client.id == client_id)
-    for cid, cname, since in session.execute(clients):
+    for cid, cname, since in read(session, clients):
         when = next_occurrence(since.month, since.day, today)
         years = when.year - since.year
         if when <= until and years > 0:
@@ -143,7 +144,7 @@ def upcoming_occasions(
     )
     if client_id is not None:
         projects = projects.where(Client.id == client_id)
-    for name, due, cid, cname in session.execute(projects):
+    for name, due, cid, cname in read(session, projects):
         found.append(Occasion(due, "project", name, cid, cname))
 
     if not found:
@@ -151,7 +152,7 @@ def upcoming_occasions(
     gifts_by_client: dict[str, list[tuple[str | None, str, GiftState, date | None]]] = {}
     gift_rows = select(Gift.client_id, Gift.contact_id, Gift.occasion, Gift.state, Gift.gift_date)
     gift_rows = gift_rows.where(Gift.client_id.in_({o.client_id for o in found}))
-    for cid, contact_id, occasion, state, gift_date in session.execute(gift_rows):
+    for cid, contact_id, occasion, state, gift_date in read(session, gift_rows):
         gifts_by_client.setdefault(cid, []).append((contact_id, occasion, state, gift_date))
     with_gifts = [
         replace(
@@ -182,10 +183,11 @@ def gift_budget_use(session: Session, client_id: str, year: int) -> GiftBudget:
     budget = session.scalar(select(Client.yearly_gift_budget_cents).where(Client.id == client_id))
     start, end = date(year, 1, 1), date(year, 12, 31)
     when = func.coalesce(Gift.gift_date, func.date(Gift.created_at))
-    rows = session.execute(
+    rows = read(
+        session,
         select(Gift.state, func.sum(Gift.cost_cents))
         .where(Gift.client_id == client_id, when >= start.isoformat(), when <= end.isoformat())
-        .group_by(Gift.state)
+        .group_by(Gift.state),
     )
     totals = {state: total or 0 for state, total in rows}
     spent = totals.get(GiftState.BOUGHT, 0) + totals.get(GiftState.GIVEN, 0)

@@ -17,6 +17,7 @@ from db.am.agency import health_thresholds
 from db.am.cadence import ContactCadence, contacts_due
 from db.am.health_facts import health_for_clients
 from db.am.occasions import Occasion, upcoming_occasions
+from db.am.reading import read
 from db.models import Client, FollowUp
 
 
@@ -69,7 +70,7 @@ def _follow_ups(session: Session, today: date, member_id: str | None) -> list[Fo
         )
     return [
         FollowUpItem(fid, title, due, cid, cname or "", owner, max((today - due).days, 0))
-        for fid, title, due, cid, cname, owner in session.execute(query)
+        for fid, title, due, cid, cname, owner in read(session, query)
     ]
 
 
@@ -79,7 +80,7 @@ def health_drops(
     t = health_thresholds(session)
     now = health_for_clients(session, today, client_ids, t)
     before = health_for_clients(session, today - timedelta(days=7), client_ids, t)
-    names = dict(session.execute(select(Client.id, Client.name)).all())
+    names = dict(read(session, select(Client.id, Client.name)).all())
     drops = [
         HealthDrop(cid, names.get(cid, ""), before[cid].score, h.score, h.reasons)
         for cid, h in now.items()

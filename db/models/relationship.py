@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Entity
@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 class Interaction(Entity):
     __tablename__ = "interaction"
+    # Every client's latest contact in one pass over the index (client list, health).
+    __table_args__ = (
+        Index("ix_interaction_client_kind_occurred", "client_id", "kind", "occurred_at"),
+    )
 
     client_id: Mapped[str] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"), index=True)
     kind: Mapped[InteractionKind] = mapped_column(enum_column(InteractionKind))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
@@ -37,6 +38,19 @@ from desktop.client_page.timeline import TimelineSection
 from desktop.workspace import Workspace
 
 LOG_SHORTCUT = QKeySequence("Ctrl+L")
+
+S = TypeVar("S", bound=Section)
+
+SECTIONS: tuple[type[Section], ...] = (
+    BriefSection,
+    PeopleSection,
+    TimelineSection,
+    FollowUpsSection,
+    MoneySection,
+    DelightSection,
+    ProjectsSection,
+    SatisfactionSection,
+)
 
 # Entities whose change can move a client's health score.
 HEALTH_ENTITIES = (
@@ -88,29 +102,18 @@ class ClientPage(QWidget):
         self.reasons.setWordWrap(True)
         self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.brief = BriefSection(self.context)
-        self.people = PeopleSection(self.context)
-        self.timeline = TimelineSection(self.context)
-        self.follow_ups = FollowUpsSection(self.context)
-        self.money = MoneySection(self.context)
-        self.delight = DelightSection(self.context)
-        self.projects = ProjectsSection(self.context)
-        self.satisfaction = SatisfactionSection(self.context)
-        self.sections: list[Section] = [
-            self.brief,
-            self.people,
-            self.timeline,
-            self.follow_ups,
-            self.money,
-            self.delight,
-            self.projects,
-            self.satisfaction,
-        ]
+        # Sections are built when first shown or asked for: opening a page builds one tab.
+        self._built: dict[type[Section], Section] = {}
+        self._holders: dict[type[Section], QWidget] = {}
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        for section in self.sections:
-            self.tabs.addTab(section, section.title)
-        self.projects.project_activated.connect(self.project_activated)
+        for kind in SECTIONS:
+            holder = QWidget()
+            holder_layout = QVBoxLayout(holder)
+            holder_layout.setContentsMargins(0, 8, 0, 0)
+            self._holders[kind] = holder
+            self.tabs.addTab(holder, kind.title)
+        self.tabs.currentChanged.connect(lambda i: self.section(SECTIONS[i]))
 
         title_row = QHBoxLayout()
         title_row.setSpacing(12)
@@ -137,7 +140,57 @@ class ClientPage(QWidget):
         self.log_shortcut.activated.connect(self.open_log_dialog)
 
         self.refresh_header()
+        self.section(SECTIONS[0])
         workspace.changed.connect(self.apply_changes)
+
+    # -- sections --------------------------------------------------------------------------
+
+    def section(self, kind: type[S]) -> S:
+        """The page's section of this kind, built on first use."""
+        found = self._built.get(kind)
+        if found is None:
+            found = kind(self.context)
+            self._built[kind] = found
+            self._holders[kind].layout().addWidget(found)
+            if isinstance(found, ProjectsSection):
+                found.project_activated.connect(self.project_activated)
+        return found  # type: ignore[return-value]
+
+    @property
+    def sections(self) -> list[Section]:
+        return list(self._built.values())
+
+    @property
+    def brief(self) -> BriefSection:
+        return self.section(BriefSection)
+
+    @property
+    def people(self) -> PeopleSection:
+        return self.section(PeopleSection)
+
+    @property
+    def timeline(self) -> TimelineSection:
+        return self.section(TimelineSection)
+
+    @property
+    def follow_ups(self) -> FollowUpsSection:
+        return self.section(FollowUpsSection)
+
+    @property
+    def money(self) -> MoneySection:
+        return self.section(MoneySection)
+
+    @property
+    def delight(self) -> DelightSection:
+        return self.section(DelightSection)
+
+    @property
+    def projects(self) -> ProjectsSection:
+        return self.section(ProjectsSection)
+
+    @property
+    def satisfaction(self) -> SatisfactionSection:
+        return self.section(SatisfactionSection)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -186,7 +239,7 @@ class ClientPage(QWidget):
         return self.timeline.open_log_dialog()
 
     def show_section(self, section: Section) -> None:
-        self.tabs.setCurrentWidget(section)
+        self.tabs.setCurrentWidget(self._holders[type(section)])
 
     def close_page(self) -> None:
         self.workspace.changed.disconnect(self.apply_changes)

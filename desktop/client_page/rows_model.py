@@ -65,6 +65,14 @@ class RowsModel(QAbstractTableModel):
             if before != after:
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
 
+    def update_rows(self, rows: Sequence[Any]) -> None:
+        """Replace the shown rows that have these ids (others are ignored), cell by cell."""
+        for row in rows:
+            i = self.row_of(row.id)
+            if i >= 0 and self.rows[i] != row:
+                self.rows[i] = row
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
+
     def row_of(self, id_: str) -> int:
         return next((i for i, r in enumerate(self.rows) if r.id == id_), -1)
 

@@ -1,0 +1,16 @@
+"""Bulk reads for the AM queries.
+
+A column-only select run through `Session.execute` still goes through the ORM's result
+machinery, which costs more than the query itself at 5,000+ rows; run on the session's
+connection it is plain Core (same transaction, same type conversions, rows built in C)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import CursorResult, Executable
+from sqlalchemy.orm import Session
+
+
+def read(session: Session, statement: Executable) -> CursorResult[Any]:
+    return session.connection().execute(statement)
