@@ -35,7 +35,7 @@ class TimescaleHeader(QWidget):
                 lambda d: d.day == 1,
                 lambda d: f"{d:%B %Y}",
                 lambda d: True,
-                lambda d: f"{d:%a}"[0] + f" {d.day}",
+                lambda d: str(d.day),
             )
         if px >= 8:
             return (

@@ -93,12 +93,12 @@ class GanttView(QWidget):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for col, width in (
-            (COL_WBS, 56),
-            (COL_NAME, 220),
+            (COL_WBS, 48),
+            (COL_NAME, 200),
             (COL_START, 112),
             (COL_FINISH, 112),
-            (COL_DURATION, 78),
-            (COL_PROGRESS, 110),
+            (COL_DURATION, 64),
+            (COL_PROGRESS, 100),
         ):
             header.resizeSection(col, width)
 
@@ -118,7 +118,7 @@ class GanttView(QWidget):
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([560, 900])
+        self.splitter.setSizes([640, 860])
 
         self.status = QLabel()
         self.status.setObjectName("ganttStatus")
