@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 from db.changes import ChangeSet
 from db.models import Client, Project, ProjectStatus, Task, TaskKind
 from db.operations import Update
-from db.settings import WORKING_WEEK
+from db.scheduling.calendar import AgencyDays, WorkCalendar, calendar_origin
+from db.scheduling.plan import agency_days
 from desktop.models.roles import ENTITY_ROLE, ID_ROLE, SORT_ROLE, STATUS_ROLE
 from desktop.workspace import Workspace
 
@@ -28,32 +29,9 @@ COL_NAME, COL_CLIENT, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS = range(
 HEADERS = ("Name", "Client", "Start", "Finish", "Duration", "Progress")
 PROJECT_EDITABLE = {COL_NAME, COL_CLIENT, COL_START, COL_FINISH}
 TASK_EDITABLE = {COL_NAME, COL_START, COL_DURATION, COL_PROGRESS}
+SUMMARY_EDITABLE = {COL_NAME, COL_PROGRESS}
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-def add_working_days(start: date, days: int, working_week: frozenset[int]) -> date:
-    """The last day of a span of `days` working days that begins on `start` (a milestone,
-    zero days, finishes where it starts). Holidays and closures are the scheduler's concern;
-    this is the plain calendar the list shows."""
-    if days <= 1 or not working_week:
-        return start
-    current, left = start, days - 1
-    while left:
-        current += timedelta(days=1)
-        if current.weekday() in working_week:
-            left -= 1
-    return current
-
-
-def working_days_between(start: date, finish: date, working_week: frozenset[int]) -> int:
-    if finish < start:
-        return 0
-    span = (finish - start).days + 1
-    weeks, rest = divmod(span, 7)
-    count = weeks * len(working_week)
-    count += sum(1 for i in range(rest) if (start.weekday() + i) % 7 in working_week)
-    return count
 
 
 @dataclass(slots=True)
@@ -121,13 +99,17 @@ class ProjectsTreeModel(QAbstractItemModel):
 
     # -- reading -----------------------------------------------------------------------------
 
-    @property
-    def working_week(self) -> frozenset[int]:
-        return frozenset(self.workspace.store.setting(WORKING_WEEK))
+    def _read_calendar(self) -> tuple[AgencyDays, WorkCalendar]:
+        """The agency's working days (week, public holidays, closures), the same calendar the
+        scheduler uses, so the list and the Gantt agree on every finish date."""
+        session = self.workspace.session
+        agency = agency_days(session)
+        earliest = session.scalar(select(func.min(Task.start_date))) or date.today()
+        return agency, WorkCalendar(agency, calendar_origin(min(earliest, date.today())))
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._week = self.working_week
+        self._agency, self._calendar = self._read_calendar()
         rows = self._read_projects(None)
         self._projects = [Node("Project", pid, None, row) for pid, row in rows]
         for node in self._projects:
@@ -193,7 +175,7 @@ class ProjectsTreeModel(QAbstractItemModel):
             Task.project_id.in_(project_ids)
         )
         for pid, start, days in self.workspace.session.execute(query):
-            finish = add_working_days(start, days, self._week)
+            finish = self._calendar.finish_of(start, days)
             if pid not in last or finish > last[pid]:
                 last[pid] = finish
         return last
@@ -223,7 +205,7 @@ class ProjectsTreeModel(QAbstractItemModel):
                     name=r[2],
                     start=r[3],
                     duration=r[4],
-                    finish=add_working_days(r[3], r[4], self._week),
+                    finish=self._calendar.finish_of(r[3], r[4]),
                     progress=r[5],
                     kind=TaskKind(r[6]),
                     parent_id=r[1],
@@ -239,6 +221,22 @@ class ProjectsTreeModel(QAbstractItemModel):
             node.parent.child_list().append(node)
         for r in rows:
             self._tasks[r[0]] = nodes[r[0]]
+        for node in project.child_list():
+            self._span(node)
+
+    def _span(self, node: Node) -> None:
+        """A summary task runs from its first child's start to its last child's finish."""
+        row = node.row
+        if not node.children or not isinstance(row, TaskRow):
+            return
+        for child in node.children:
+            self._span(child)
+        rows = [c.row for c in node.children if isinstance(c.row, TaskRow)]
+        row.start = min(r.start for r in rows)
+        row.finish = max(r.finish for r in rows)
+        row.duration = self._calendar.working_days_between(
+            row.start, row.finish + timedelta(days=1)
+        )
 
     def _children(self, node: Node | None) -> list[Node]:
         if node is None:
@@ -311,7 +309,12 @@ class ProjectsTreeModel(QAbstractItemModel):
         if node is None:
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        editable = PROJECT_EDITABLE if node.entity == "Project" else TASK_EDITABLE
+        if node.entity == "Project":
+            editable = PROJECT_EDITABLE
+        elif node.children:
+            editable = SUMMARY_EDITABLE  # its dates are its children's span
+        else:
+            editable = TASK_EDITABLE
         if index.column() in editable:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
@@ -352,7 +355,10 @@ class ProjectsTreeModel(QAbstractItemModel):
                 return _fmt(row.finish)
             if col == COL_DURATION:
                 if row.start and row.finish:
-                    return f"{working_days_between(row.start, row.finish, self._week)} d"
+                    days = self._calendar.working_days_between(
+                        row.start, row.finish + timedelta(days=1)
+                    )
+                    return f"{days} d"
                 return ""
             if col == COL_PROGRESS:
                 return row.status.value.replace("_", " ").capitalize()
@@ -454,11 +460,11 @@ class ProjectsTreeModel(QAbstractItemModel):
     # -- refreshing from a ChangeSet -----------------------------------------------------------
 
     def apply_changes(self, changes: ChangeSet) -> None:
-        if changes.touches("AgencySetting"):
-            week = self.working_week
-            if week != self._week:  # every finish date moves: the one case for a reset
-                self.reload()
-                return
+        calendar_changed = changes.touches("AgencySetting", "Closure")
+        if calendar_changed and agency_days(self.workspace.session) != self._agency:
+            # The calendar moved every finish date: the one case for a reset.
+            self.reload()
+            return
         projects: set[str] = set()
         if changes.touches("Project"):
             self._remove_projects(changes.removed.get("Project", set()))

@@ -7,7 +7,8 @@ from datetime import datetime
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from db.models import Client, Interaction, InteractionKind, Project, Task, TeamMember
-from db.operations import Create, Delete, Update
+from db.operations import Create, Delete, SetSetting, Update
+from db.settings import AGENCY_NAME, WORKING_WEEK
 from desktop.models.clients_table import (
     COL_LAST_CONTACT,
     COL_MANAGER,
@@ -193,3 +194,19 @@ def test_clients_list_opens_in_name_order_without_reading_rows(workspace, agency
         agency.clients["blue"],
         agency.clients["cedar"],
     ]
+
+
+def test_finish_dates_follow_the_agency_calendar(qtbot, workspace, agency) -> None:
+    model = ProjectsTreeModel(workspace)
+    rebrand = model.project_index(agency.projects["rebrand"])
+    discovery, logo = model.index(0, 0, rebrand), model.index(1, 0, rebrand)
+    assert logo.siblingAtColumn(3).data() == "20 Nov 2026"  # 10 days from Mon 9 Nov
+    # A summary spans its children, whatever its own stored duration says.
+    assert discovery.siblingAtColumn(3).data() == "04 Nov 2026"
+    assert not discovery.siblingAtColumn(2).flags() & Qt.ItemFlag.ItemIsEditable
+    with qtbot.wait_signal(model.modelReset):
+        workspace.run(SetSetting(WORKING_WEEK, [0, 1, 2, 3, 4, 5]))
+    rebrand = model.project_index(agency.projects["rebrand"])
+    assert model.index(1, 3, rebrand).data() == "19 Nov 2026"  # Saturdays work now
+    with qtbot.assert_not_emitted(model.modelReset):
+        workspace.run(SetSetting(AGENCY_NAME, "Studio North"))
