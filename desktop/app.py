@@ -15,12 +15,17 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from db.errors import AgencyDeskError, DatabaseOpenError
+
+if TYPE_CHECKING:  # imported for real only once the database is open
+    from db.store import Store
+    from desktop.main_window import MainWindow
 
 APP_NAME = "Agency Desk"
 DB_FILE_NAME = "agency.sqlite"
@@ -128,15 +133,13 @@ def run_gui(db_path: Path | None, *, self_test: bool = False) -> int:
 
 
 def _run_window(
-    app: QApplication, store: object, db_path: Path, *, self_test: bool, bench: bool, t0: float
+    app: QApplication, store: Store, db_path: Path, *, self_test: bool, bench: bool, t0: float
 ) -> int:
     import qasync
 
-    from db.store import Store
     from desktop.main_window import MainWindow
     from desktop.workspace import Workspace
 
-    assert isinstance(store, Store)
     workspace = Workspace(store)
     quiet = self_test or bench
     settings = QSettings() if not quiet else _scratch_settings()
@@ -194,15 +197,12 @@ def _scratch_settings() -> QSettings:
 
 
 async def _self_test(
-    window: object, store: object, t0: float, finish: Callable[[int], None]
+    window: MainWindow, store: Store, t0: float, finish: Callable[[int], None]
 ) -> None:
     from sqlalchemy import func, select, text
 
     from db.models import Client, Project, Task
-    from db.store import Store
-    from desktop.main_window import MainWindow
 
-    assert isinstance(window, MainWindow) and isinstance(store, Store)
     try:
         await asyncio.sleep(0)
         for key in window.area_keys():

@@ -143,7 +143,8 @@ class MainWindow(QMainWindow):
     # -- areas ---------------------------------------------------------------------------------
 
     def add_area(self, key: str, title: str, factory: AreaFactory, shortcut: str = "") -> None:
-        """Host another area (the client page, the Gantt chart, …). It is built on first show."""
+        """Host another top-level area (a dashboard, a resource plan, …) with a sidebar entry
+        and a View menu shortcut. The factory runs the first time the area is shown."""
         holder = QWidget()
         holder_layout = QHBoxLayout(holder)
         holder_layout.setContentsMargins(0, 0, 0, 0)
@@ -153,7 +154,6 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(holder)
         self.sidebar.addItem(item)
         action = QAction(title, self)
-        action.setCheckable(False)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda: self.show_area(key))
