@@ -66,9 +66,14 @@ def last_touches(
 
 
 def contact_cadences(
-    session: Session, today: date, client_id: str | None = None
+    session: Session,
+    today: date,
+    client_id: str | None = None,
+    client_ids: Collection[str] | None = None,
 ) -> list[ContactCadence]:
-    """Every contact with a cadence (of one client, or all), soonest due first."""
+    """Every contact with a cadence (of one client, of some, or all), soonest due first."""
+    if client_id is not None:
+        client_ids = [client_id]
     query = (
         select(
             Contact.id,
@@ -81,10 +86,10 @@ def contact_cadences(
         .join(Client, Client.id == Contact.client_id)
         .where(Contact.stay_in_touch_days.is_not(None), Contact.stay_in_touch_days > 0)
     )
-    if client_id is not None:
-        query = query.where(Contact.client_id == client_id)
+    if client_ids is not None:
+        query = query.where(Contact.client_id.in_(client_ids))
     rows = read(session, query).all()
-    touches = last_touches(session, today, None if client_id is None else [r[0] for r in rows])
+    touches = last_touches(session, today, None if client_ids is None else [r[0] for r in rows])
     found = []
     for contact_id, name, cid, client_name, days, created in rows:
         touched = contact_id in touches
@@ -107,8 +112,13 @@ def contact_cadences(
 
 
 def contacts_due(
-    session: Session, today: date, within_days: int = 0, client_id: str | None = None
+    session: Session,
+    today: date,
+    within_days: int = 0,
+    client_id: str | None = None,
+    client_ids: Collection[str] | None = None,
 ) -> list[ContactCadence]:
     """Contacts whose touch is due by `today + within_days` (overdue ones included)."""
     horizon = today + timedelta(days=within_days)
-    return [c for c in contact_cadences(session, today, client_id) if c.due <= horizon]
+    found = contact_cadences(session, today, client_id, client_ids)
+    return [c for c in found if c.due <= horizon]

@@ -38,8 +38,10 @@ _STATE_ORDER = {GiftState.IDEA: 0, GiftState.BOUGHT: 1, GiftState.GIVEN: 2}
 
 def occurrence_in(year: int, month: int, day: int) -> date:
     """The day a recurring date falls on in `year` (29 Feb -> 28 Feb in common years)."""
-    last = calendar.monthrange(year, month)[1]
-    return date(year, month, min(day, last))
+    try:
+        return date(year, month, day)
+    except ValueError:  # only 29 February in a common year passes validation yet fails here
+        return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def next_occurrence(month: int, day: int, on_or_after: date) -> date:

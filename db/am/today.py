@@ -96,7 +96,7 @@ def today_data(
     if member_id is not None:
         mine = set(session.scalars(select(Client.id).where(Client.account_manager_id == member_id)))
     follow_ups = _follow_ups(session, today, member_id)
-    cadences = [c for c in contacts_due(session, today) if mine is None or c.client_id in mine]
+    cadences = contacts_due(session, today, client_ids=mine)
     occasions = [
         o
         for o in upcoming_occasions(session, today, horizon_days)

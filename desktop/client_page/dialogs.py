@@ -232,21 +232,24 @@ class ContactDialog(_FormDialog):
         self.date_label = QLineEdit("Birthday")
         self.day = QSpinBox()
         self.day.setRange(0, 31)
-        self.day.setSpecialValueText("—")
+        self.day.setSpecialValueText("day")
         self.month = QComboBox()
-        self.month.addItem("—", 0)
+        self.month.addItem("month", 0)
         for number in range(1, 13):
             self.month.addItem(calendar.month_name[number], number)
         self.year = QLineEdit()
         self.year.setPlaceholderText("year, if known")
+        when = QWidget()
+        when_layout = QHBoxLayout(when)
+        when_layout.setContentsMargins(0, 0, 0, 0)
+        when_layout.addWidget(self.day)
+        when_layout.addWidget(self.month, 2)
+        when_layout.addWidget(self.year, 1)
         self.errors.add_row("Important &date", self.date_label, "date_label")
-        self.errors.add_row("Day", self.day, "day", self._check_day)
-        self.errors.add_row("Month", self.month, "month")
-        self.errors.add_row("Year", self.year, "year", self._check_year)
+        self.errors.add_row("On", when, "day", self._check_date)
 
-        for edit, name in ((self.name, "name"), (self.email, "email"), (self.year, "year")):
+        for edit, name in ((self.name, "name"), (self.email, "email"), (self.year, "day")):
             edit.textChanged.connect(lambda _t, n=name: self.errors.check(n))
-        self.year.textChanged.connect(lambda _t: self.errors.check("day"))
         self.day.valueChanged.connect(lambda _v: self.errors.check("day"))
         self.month.currentIndexChanged.connect(lambda _i: self.errors.check("day"))
         self.ok_button().setEnabled(False)
@@ -271,6 +274,9 @@ class ContactDialog(_FormDialog):
             return f"{text!r} is not a year"
         message = check_field("ImportantDate", "year", int(text))
         return f"Year {message}" if message else None
+
+    def _check_date(self) -> str | None:
+        return self._check_year() or self._check_day()
 
     def _check_day(self) -> str | None:
         day, month = self.day.value(), self.month.currentData()

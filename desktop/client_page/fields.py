@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from desktop.views.palette_colors import is_dark
 
 Check = Callable[[], str | None]
 
@@ -21,7 +23,8 @@ def error_label() -> QLabel:
     label.setObjectName("fieldError")
     label.setWordWrap(True)
     palette = label.palette()
-    palette.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.BrightText))
+    red = QColor("#ff8a80") if is_dark(palette) else QColor("#c62828")
+    palette.setColor(QPalette.ColorRole.WindowText, red)
     label.setPalette(palette)
     label.hide()
     return label

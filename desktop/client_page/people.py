@@ -55,8 +55,6 @@ def _set_cadence(row: ContactRow, value: Any) -> Update:
 COLUMNS = (
     Column("Name", lambda c: c.name, edit=_set("name")),
     Column("Role", lambda c: c.title, edit=_set("title")),
-    Column("Email", lambda c: c.email, edit=_set("email")),
-    Column("Phone", lambda c: c.phone, edit=_set("phone")),
     Column(
         "Stay in touch",
         _cadence_text,
@@ -66,6 +64,8 @@ COLUMNS = (
     ),
     Column("Last touch", lambda c: day(c.last_touch, "never"), sort=lambda c: c.last_touch),
     Column("Important dates", lambda c: ", ".join(d.text for d in c.dates)),
+    Column("Email", lambda c: c.email, edit=_set("email")),
+    Column("Phone", lambda c: c.phone, edit=_set("phone")),
 )
 
 
@@ -78,7 +78,7 @@ class PeopleSection(Section):
         self.model = RowsModel(COLUMNS, context.run)
         self.table = list_table()
         self.table.setModel(self.model)
-        stretch(self.table, 6)
+        stretch(self.table, 4)
         self.add_button = QPushButton("&Add contact…")
         self.add_button.clicked.connect(self.open_add_dialog)
         self.dialog: ContactDialog | None = None
