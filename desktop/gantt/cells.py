@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt
 from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from desktop.gantt.tree_model import CELL_ROLE
 from desktop.views.delegates import DateDelegate, NumberDelegate
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -32,24 +33,23 @@ class CellDelegate(QStyledItemDelegate):
         if self.progress:
             self._paint_progress(painter, rect, index, palette, text_colour)
             return
-        text = index.data(Qt.ItemDataRole.DisplayRole)
-        if not text:
+        cell = index.data(CELL_ROLE)
+        if not cell or not cell[0]:
             return
-        font = index.data(Qt.ItemDataRole.FontRole)
-        painter.save()
-        if isinstance(font, QFont):
-            painter.setFont(font)
-        painter.setPen(text_colour)
-        align = index.data(Qt.ItemDataRole.TextAlignmentRole)
-        flags = (
-            int(align) if align else int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        )
+        text, bold, align = cell
         box = rect.adjusted(_PAD, 0, -_PAD, 0)
-        elided = painter.fontMetrics().elidedText(
-            str(text), Qt.TextElideMode.ElideRight, box.width()
-        )
-        painter.drawText(box, flags, elided)
-        painter.restore()
+        if bold:
+            painter.save()
+            font = QFont(painter.font())
+            font.setBold(True)
+            painter.setFont(font)
+        metrics = painter.fontMetrics()
+        if metrics.horizontalAdvance(text) > box.width():
+            text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, box.width())
+        painter.setPen(text_colour)
+        painter.drawText(box, align, text)
+        if bold:
+            painter.restore()
 
     def _paint_progress(
         self,

@@ -29,9 +29,12 @@ _SIZE_HINT = int(Qt.ItemDataRole.SizeHintRole.value)
 _FONT = int(Qt.ItemDataRole.FontRole.value)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
 _ID = ID_ROLE
-_ANSWERED = frozenset({_DISPLAY, _EDIT, _SIZE_HINT, _FONT, _ALIGN, _ID})
+# (text, bold, alignment) in one call: what the tree's painter needs for a cell.
+CELL_ROLE = int(Qt.ItemDataRole.UserRole.value) + 40
+_ANSWERED = frozenset({_DISPLAY, _EDIT, _SIZE_HINT, _FONT, _ALIGN, _ID, CELL_ROLE})
 _ROW_SIZE = QSize(-1, ROW_HEIGHT)
 _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+_LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
 
 _SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _EDITABLE = _SELECTABLE | Qt.ItemFlag.ItemIsEditable
@@ -142,6 +145,10 @@ class TaskTreeModel(QAbstractItemModel):
             return self._bold if summary else None
         if role == _ALIGN:
             return _RIGHT if col in (COL_DURATION, COL_PROGRESS) else None
+        if role == CELL_ROLE:
+            text = self.data(index, _DISPLAY)
+            align = _RIGHT if col in (COL_DURATION, COL_PROGRESS) else _LEFT
+            return (str(text) if text is not None else "", summary, align)
         task_id = s.ids[node]
         edit = role == _EDIT
         spec = s.specs[node]

@@ -122,7 +122,8 @@ class GanttView(QWidget):
 
         self.status = QLabel()
         self.status.setObjectName("ganttStatus")
-        self.status.setWordWrap(True)
+        # A fixed height: a new message must not re-lay-out the splitter under it.
+        self.status.setFixedHeight(self.status.fontMetrics().height() + 6)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
