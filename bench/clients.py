@@ -97,7 +97,13 @@ def _stamp(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time()) + timedelta(hours=9)
 
 
-def _generate(path: Path, today: date) -> None:
+def _generate(
+    path: Path,
+    today: date,
+    clients: int = CLIENTS,
+    contacts: int = CONTACTS,
+    interactions: int = INTERACTIONS,
+) -> None:
     engine = open_database(path, create=True)
     rng = random.Random(20261127)
     firsts, lasts = _FIRST.split(), _LAST.split()
@@ -120,9 +126,9 @@ def _generate(path: Path, today: date) -> None:
         )
         for i in range(20)
     ]
-    clients: list[str] = []
+    client_ids: list[str] = []
     contacts_of: dict[str, list[str]] = {}
-    for i in range(CLIENTS):
+    for i in range(clients):
         created = today - timedelta(days=rng.randint(30, 1500))
         cid = add(
             Client,
@@ -138,7 +144,7 @@ def _generate(path: Path, today: date) -> None:
             tags=rng.sample(["retail", "b2b", "vip", "eu", "startup", "nonprofit"], 2),
             yearly_gift_budget_cents=rng.choice((0, 200_00, 500_00)),
         )
-        clients.append(cid)
+        client_ids.append(cid)
         contacts_of[cid] = []
         add(
             ClientNote,
@@ -150,8 +156,8 @@ def _generate(path: Path, today: date) -> None:
             noted_on=created,
             resolved_on=None,
         )
-    for i in range(CONTACTS):
-        cid = clients[i % CLIENTS]
+    for i in range(contacts):
+        cid = client_ids[i % clients]
         contact = add(
             Contact,
             today - timedelta(days=rng.randint(30, 900)),
@@ -174,8 +180,8 @@ def _generate(path: Path, today: date) -> None:
                 month=rng.randint(1, 12),
                 year=rng.choice((None, rng.randint(1960, 2000))),
             )
-    for _ in range(INTERACTIONS):
-        cid = rng.choice(clients)
+    for _ in range(interactions):
+        cid = rng.choice(client_ids)
         when = today - timedelta(days=rng.randint(0, 720))
         iid = add(
             Interaction,
@@ -189,8 +195,8 @@ def _generate(path: Path, today: date) -> None:
             logged_by_id=None,
         )
         add(InteractionContact, when, interaction_id=iid, contact_id=rng.choice(contacts_of[cid]))
-    for _ in range(CLIENTS * 2):
-        cid = rng.choice(clients)
+    for _ in range(clients * 2):
+        cid = rng.choice(client_ids)
         due = today + timedelta(days=rng.randint(-60, 60))
         add(
             FollowUp,
@@ -212,8 +218,8 @@ def _generate(path: Path, today: date) -> None:
             stage=rng.choice(list(OpportunityStage)),
             expected_close=None,
         )
-    for _ in range(CLIENTS // 2):
-        cid = rng.choice(clients)
+    for _ in range(clients // 2):
+        cid = rng.choice(client_ids)
         start = today - timedelta(days=rng.randint(0, 200))
         pid = add(
             Project,
