@@ -324,7 +324,7 @@ class ClientList:
     not depend on the state of the app's own list widget.
     """
 
-    BATCH = 200
+    BATCH = 60  # about two screens: a filter keystroke fetches no more than it shows
 
     def __init__(self, workspace: Any) -> None:
         from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
