@@ -24,7 +24,8 @@ from desktop.workspace import Workspace
 
 COL_NAME, COL_STATUS, COL_MANAGER, COL_INDUSTRY, COL_LAST_CONTACT = range(5)
 HEADERS = ("Name", "Status", "Account manager", "Industry", "Last contact")
-EDITABLE = {COL_NAME, COL_STATUS}
+EDITABLE = {COL_NAME, COL_STATUS, COL_MANAGER}
+NO_MANAGER = "No account manager"
 BATCH = 200  # rows fetched per query when the view asks for an uncached row
 
 STATUS_LABELS = {
@@ -203,6 +204,8 @@ class ClientsTableModel(QAbstractTableModel):
                 return row.name
             if col == COL_STATUS:
                 return row.status.value
+            if col == COL_MANAGER:
+                return row.manager_id or ""
             return self._display(row, col)
         if role == SORT_ROLE:
             return self._sort_key(row, col)
@@ -261,10 +264,33 @@ class ClientsTableModel(QAbstractTableModel):
                 {"status": status},
                 label=f"Set {row.name} to {STATUS_LABELS[status]}",
             )
+        elif col == COL_MANAGER:
+            manager_id = str(value) if value else None
+            if manager_id == row.manager_id:
+                return False
+            member = self.workspace.store.get(TeamMember, manager_id) if manager_id else None
+            if manager_id and member is None:
+                self.workspace.failed.emit("Client account manager: that person no longer exists")
+                return False
+            label = (
+                f"Make {member.name} account manager of {row.name}"
+                if member
+                else f"Remove account manager of {row.name}"
+            )
+            op = Update(Client, row.id, {"account_manager_id": manager_id}, label=label)
         else:
             return False
         # The model refreshes from the ChangeSet the run broadcasts, like any other change.
         return self.workspace.run(op)
+
+    def manager_choices(self) -> list[tuple[str, str]]:
+        """(id, name) of the active team members, for the account manager editor."""
+        rows = self.workspace.session.execute(
+            select(TeamMember.id, TeamMember.name)
+            .where(TeamMember.active.is_(True))
+            .order_by(func.lower(TeamMember.name))
+        )
+        return [("", NO_MANAGER), *((id_, name) for id_, name in rows)]
 
     # -- sorting -------------------------------------------------------------------------------
     # The model sorts itself (the proxy only filters): the ids come in name order from the

@@ -34,7 +34,7 @@ from desktop.models.clients_table import (
 )
 from desktop.models.roles import ID_ROLE, STATUS_ROLE
 from desktop.views.area_header import AreaHeader
-from desktop.views.delegates import StatusDelegate
+from desktop.views.delegates import ChoiceDelegate, StatusDelegate
 from desktop.views.detail_host import DetailFactory, DetailHost
 from desktop.workspace import Workspace
 
@@ -136,6 +136,9 @@ class ClientsView(QWidget):
         self.table.setItemDelegateForColumn(
             COL_STATUS,
             StatusDelegate(lambda: [(s.value, STATUS_LABELS[s]) for s in ClientStatus], self),
+        )
+        self.table.setItemDelegateForColumn(
+            COL_MANAGER, ChoiceDelegate(self.model.manager_choices, self)
         )
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDateEdit, QLineEdit
 
 from db.models import Client, ClientStatus, Project
 from desktop.main_window import MainWindow
-from desktop.models.clients_table import COL_NAME, COL_STATUS
+from desktop.models.clients_table import COL_MANAGER, COL_NAME, COL_STATUS
 from desktop.models.projects_tree import COL_CLIENT, COL_START
 from desktop.views.clients_view import ClientsView
 from desktop.views.projects_view import ProjectsView
@@ -289,3 +289,26 @@ def test_a_project_opens_its_plan_from_the_list_or_a_client_page(qtbot, window, 
     projects.open_button.click()
     assert isinstance(projects.host.detail, GanttView)
     assert projects.host.detail.project_id == agency.projects["site"]
+
+
+def test_account_manager_is_picked_from_the_team(qtbot, window, agency, workspace) -> None:
+    clients = clients_of(window)
+    cell = clients.proxy_index(agency.clients["cedar"], COL_MANAGER)
+    assert cell.data() == "—"
+    clients.table.setFocus()
+    clients.table.setCurrentIndex(cell)
+    qtbot.keyClick(clients.table, Qt.Key.Key_F2)
+    combo = clients.table.focusWidget()
+    assert isinstance(combo, QComboBox)
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "No account manager",
+        "Ana Ruiz",
+        "Ben Okafor",
+    ]
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert clients.proxy_index(agency.clients["cedar"], COL_MANAGER).data() == "Ana Ruiz"
+    client = workspace.store.get(Client, agency.clients["cedar"])
+    assert client.account_manager_id == agency.members["ana"]
+    assert workspace.undo_stack.undoText() == "Make Ana Ruiz account manager of Cedar & Sons"
+    window.undo_action.trigger()
+    assert clients.proxy_index(agency.clients["cedar"], COL_MANAGER).data() == "—"
