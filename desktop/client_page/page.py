@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from db.am.health import Health
 from db.am.health_facts import health_at
+from db.am.ownership import concerns
 from db.changes import ChangeSet
 from db.models import Client, TeamMember
 from desktop.client_page.brief import BriefSection
@@ -225,9 +226,10 @@ class ClientPage(QWidget):
         if self.client_id in changes.removed.get("Client", set()):
             self.closed_by_deletion.emit()
             return
-        if changes.touches("Client", "TeamMember"):
+        session = self.workspace.session
+        if concerns(session, changes, self.client_id, ("Client", "TeamMember")):
             self.refresh_header()
-        elif changes.touches(*HEALTH_ENTITIES):
+        elif concerns(session, changes, self.client_id, HEALTH_ENTITIES):
             self.refresh_health()
         for section in self.sections:
             section.apply_changes(changes)

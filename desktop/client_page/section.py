@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
+from db.am.ownership import concerns
 from db.changes import ChangeSet
 from desktop.client_page.context import PageContext
 
@@ -29,7 +30,7 @@ class Section(QWidget):
             self.refresh()
 
     def apply_changes(self, changes: ChangeSet) -> None:
-        if not changes.touches(*self.entities):
+        if not concerns(self.context.session, changes, self.context.client_id, self.entities):
             return
         self.stale = True
         if self.isVisible():

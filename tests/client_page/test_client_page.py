@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from db.models import (
+    Client,
     Contact,
     FollowUp,
     Gift,
@@ -213,6 +214,15 @@ def test_sections_refresh_only_for_changes_they_show(
         )
     )
     assert calls == ["timeline"]  # satisfaction is hidden and its data untouched
+    other = Create(Client, {"name": "Other client"})
+    workspace.run(other)
+    workspace.run(
+        Create(
+            Interaction,
+            {"client_id": other.id, "kind": InteractionKind.CALL, "occurred_at": date.today()},
+        )
+    )
+    assert calls == ["timeline"]  # another client's call is none of this page's business
 
 
 def test_models_pass_modeltester(qtmodeltester, page: ClientPage, workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
