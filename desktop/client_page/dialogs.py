@@ -9,7 +9,7 @@ like a user would.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 
 from PySide6.QtCore import QDate, Qt
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -86,7 +87,7 @@ class _FormDialog(QDialog):
         layout.addLayout(self.extra)
         layout.addWidget(self.buttons)
 
-    def ok_button(self):  # type: ignore[no-untyped-def]
+    def ok_button(self) -> QPushButton:
         return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     def _accept_if_valid(self) -> None:
@@ -255,7 +256,7 @@ class ContactDialog(_FormDialog):
         self.ok_button().setEnabled(False)
         self.resize(440, 0)
 
-    def _check(self, field: str, edit: QLineEdit):  # type: ignore[no-untyped-def]
+    def _check(self, field: str, edit: QLineEdit) -> Callable[[], str | None]:
         def rule() -> str | None:
             message = check_field("Contact", field, edit.text().strip())
             return f"{field.capitalize()} {message}" if message else None

@@ -27,6 +27,7 @@ from desktop.client_page.brief import BriefSection
 from desktop.client_page.context import PageContext
 from desktop.client_page.delight import DelightSection
 from desktop.client_page.dialogs import LogInteractionDialog
+from desktop.client_page.fields import error_label
 from desktop.client_page.follow_ups import FollowUpsSection
 from desktop.client_page.formatting import day, label
 from desktop.client_page.health_badge import HealthBadge
@@ -127,6 +128,10 @@ class ClientPage(QWidget):
         header.addLayout(title_row)
         header.addWidget(self.details)
         header.addWidget(self.reasons)
+        # An edit refused in a table cell (a bad email, an empty name) says why here.
+        self.message = error_label()
+        self.message.setObjectName("editMessage")
+        header.addWidget(self.message)
         body = QVBoxLayout()
         body.setContentsMargins(12, 4, 12, 12)
         body.addWidget(self.tabs)
@@ -143,6 +148,8 @@ class ClientPage(QWidget):
         self.refresh_header()
         self.section(SECTIONS[0])
         workspace.changed.connect(self.apply_changes)
+        workspace.failed.connect(self._show_failure)
+        workspace.done.connect(self._clear_failure)
 
     # -- sections --------------------------------------------------------------------------
 
@@ -243,5 +250,15 @@ class ClientPage(QWidget):
     def show_section(self, section: Section) -> None:
         self.tabs.setCurrentWidget(self._holders[type(section)])
 
+    def _show_failure(self, message: str) -> None:
+        if self.isVisible():
+            self.message.setText(message)
+            self.message.show()
+
+    def _clear_failure(self, _label: str) -> None:
+        self.message.hide()
+
     def close_page(self) -> None:
         self.workspace.changed.disconnect(self.apply_changes)
+        self.workspace.failed.disconnect(self._show_failure)
+        self.workspace.done.disconnect(self._clear_failure)

@@ -230,3 +230,26 @@ def test_models_pass_modeltester(qtmodeltester, page: ClientPage, workspace: Wor
     for section in (page.people, page.timeline, page.money, page.projects):
         section.ensure_loaded()
         qtmodeltester.check(section.model)
+
+
+def test_a_refused_cell_edit_says_why_on_the_page(
+    page: ClientPage, workspace: Workspace, acme: Setup
+) -> None:
+    workspace.run(Create(Contact, {"client_id": acme.client_id, "name": "Jo"}))
+    page.show_section(page.people)
+    model = page.people.model
+    email = next(i for i, c in enumerate(model.columns) if c.header == "Email")
+    assert not model.setData(model.index(0, email), "jo@", Qt.ItemDataRole.EditRole)
+    assert page.message.isVisible()
+    assert page.message.text() == "Contact email: 'jo@' is not an email address"
+    assert model.setData(model.index(0, email), "jo@acme.example", Qt.ItemDataRole.EditRole)
+    assert not page.message.isVisible()
+    assert texts(model, email) == ["jo@acme.example"]
+
+
+def test_new_project_dialog_needs_a_name_and_a_request(qtbot: QtBot, page: ClientPage) -> None:
+    dialog = page.projects.open_new_dialog()
+    assert not dialog.ok_button().isEnabled()
+    qtbot.keyClicks(dialog.name, " ")
+    assert dialog.errors.message("name") == "Project name must not be empty"
+    dialog.reject()
