@@ -152,7 +152,8 @@ class GanttChart(QGraphicsView):
         self._run = run
         self.setScene(QGraphicsScene(self))
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        # Scrolling blits what stays visible and paints only the strip that comes in.
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
@@ -181,7 +182,9 @@ class GanttChart(QGraphicsView):
         self.origin = (first - timedelta(days=14)).toordinal()
         self.end_o = (last + timedelta(days=60)).toordinal()
         width = (self.end_o - self.origin) * self.px
-        height = max(len(self.document.rows), 1) * ROW_HEIGHT
+        # One spare row: the tree scrolls by whole rows and can leave a partial row of space
+        # below its last one; the chart must be able to scroll as far.
+        height = (len(self.document.rows) + 1) * ROW_HEIGHT
         self.scene().setSceneRect(0, 0, width, height)
 
     def x_of(self, ordinal: float) -> float:
@@ -335,7 +338,12 @@ class GanttChart(QGraphicsView):
         critical = s.critical_ids() if self.show_critical else set()
         visible = doc.rows[first_row : last_row + 1]
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        self._paint_arrows(painter, visible, critical)
+        # Arrows are chosen by the rows of the whole viewport, not of the exposed strip, so
+        # an arrow crossing a freshly scrolled-in strip is drawn there too.
+        shown = self.mapToScene(self.viewport().rect()).boundingRect()
+        top = max(0, int(shown.top() // ROW_HEIGHT))
+        bottom = min(len(doc.rows) - 1, int(shown.bottom() // ROW_HEIGHT))
+        self._paint_arrows(painter, doc.rows[top : bottom + 1], critical)
         for node in visible:
             self._paint_task(painter, node, critical)
         today = self.x_of(self.today_o + 0.5)

@@ -66,7 +66,9 @@ class GanttView(QWidget):
         self.tree = QTreeView()
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
-        self.tree.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Per item: a QTreeView then scrolls by blitting and paints only the rows that come
+        # in (per pixel it repaints every row, which costs more than a frame).
+        self.tree.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
         self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.tree.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -135,10 +137,12 @@ class GanttView(QWidget):
         status_row.addWidget(self.status)
         layout.addLayout(status_row)
 
-        # Lock-step: both views scroll the same pixels; the tree's bar is the one shown.
+        # Lock-step: the tree scrolls by rows, the chart by pixels; each follows the other,
+        # and the chart snaps to whole rows so they never drift apart.
         tree_bar, chart_bar = self.tree.verticalScrollBar(), self.chart.verticalScrollBar()
-        tree_bar.valueChanged.connect(chart_bar.setValue)
-        chart_bar.valueChanged.connect(tree_bar.setValue)
+        chart_bar.setSingleStep(ROW_HEIGHT)
+        tree_bar.valueChanged.connect(lambda row: chart_bar.setValue(row * ROW_HEIGHT))
+        chart_bar.valueChanged.connect(lambda y: tree_bar.setValue(round(y / ROW_HEIGHT)))
         self.tree.expanded.connect(self._expanded)
         self.tree.collapsed.connect(self._collapsed)
         self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -325,7 +329,7 @@ class GanttView(QWidget):
         self.model.rows_changed(task_ids, self._shown_rows())
 
     def _shown_rows(self) -> range:
-        top = self.tree.verticalScrollBar().value() // ROW_HEIGHT
+        top = self.tree.verticalScrollBar().value()
         return range(top, top + self.tree.viewport().height() // ROW_HEIGHT + 2)
 
     def _on_changed(self, changes: ChangeSet) -> None:
@@ -372,7 +376,7 @@ class GanttView(QWidget):
     def _relayout(self) -> None:
         self.document.relayout()
         self.chart.refresh_scene_rect()
-        self.chart.verticalScrollBar().setValue(self.tree.verticalScrollBar().value())
+        self.chart.verticalScrollBar().setValue(self.tree.verticalScrollBar().value() * ROW_HEIGHT)
         self.chart.viewport().update()
 
     def _selection_changed(self, *_args: object) -> None:

@@ -74,14 +74,16 @@ def test_rows_scroll_and_collapse_in_lock_step(view: GanttView, qtbot: QtBot) ->
     view.resize(1400, 200)
     qtbot.wait(10)
     tree_bar, chart_bar = view.tree.verticalScrollBar(), view.chart.verticalScrollBar()
-    assert tree_bar.maximum() == chart_bar.maximum() > 0
-    tree_bar.setValue(ROW_HEIGHT * 2)
+    assert chart_bar.maximum() >= tree_bar.maximum() * ROW_HEIGHT > 0
+    tree_bar.setValue(2)  # the tree scrolls by rows
     assert chart_bar.value() == ROW_HEIGHT * 2
-    chart_bar.setValue(ROW_HEIGHT)
-    assert tree_bar.value() == ROW_HEIGHT
+    chart_bar.setValue(ROW_HEIGHT + 5)  # the chart snaps to the tree's rows
+    assert tree_bar.value() == 1 and chart_bar.value() == ROW_HEIGHT
+    tree_bar.setValue(tree_bar.maximum())
+    assert chart_bar.value() == tree_bar.maximum() * ROW_HEIGHT
     view.tree.collapse(view.model.index_of(view.document.node("launch")))
     assert len(view.document.rows) == 5
-    assert view.chart.sceneRect().height() == 5 * ROW_HEIGHT
+    assert view.chart.row_at(5 * ROW_HEIGHT - 1) == 4 and view.chart.row_at(5 * ROW_HEIGHT) == -1
     assert view.chart.row_at(view.chart.handle_pos("launch").y()) == 4
     # The same row under the same pixel in both views.
     row_rect = view.tree.visualRect(view.model.index_of(view.document.node("other")))
