@@ -211,6 +211,7 @@ class _DemoAgency:
         self.days = _WorkingDays(today)
         self.stamp = datetime.combine(today, time(6, 0))
         self.rows: dict[type[Entity], list[dict[str, Any]]] = defaultdict(list)
+        self.initials = 0  # rounds of names used up; see person()
         self.people = self._name_pool()
 
     # -- plumbing ----------------------------------------------------------------------------
@@ -228,12 +229,18 @@ class _DemoAgency:
     def days_ago(self, low: int, high: int) -> date:
         return self.today - timedelta(days=self.rng.randint(low, high))
 
-    def _name_pool(self) -> list[str]:
-        names = [f"{first} {last}" for first, last in product(words.FIRST_NAMES, words.LAST_NAMES)]
+    def _name_pool(self, middle: str = "") -> list[str]:
+        names = [
+            f"{first} {middle}{last}"
+            for first, last in product(words.FIRST_NAMES, words.LAST_NAMES)
+        ]
         self.rng.shuffle(names)
         return names
 
     def person(self) -> str:
+        if not self.people:  # a very large agency: the next round gets middle initials
+            self.initials += 1
+            self.people = self._name_pool(f"{chr(64 + self.initials)}. ")
         return self.people.pop()
 
     # -- the agency --------------------------------------------------------------------------
@@ -324,11 +331,7 @@ class _DemoAgency:
             )
 
     def clients(self) -> None:
-        names = [
-            (f"{brand} {sector}", industry)
-            for brand, (sector, industry) in product(words.BRANDS, words.SECTORS)
-        ]
-        self.rng.shuffle(names)
+        names = self._client_names(CLIENTS * self.scale)
         self.clients_: list[dict[str, Any]] = []
         managers = self.by_role[MemberRole.ACCOUNT_MANAGER]
         for i in range(CLIENTS * self.scale):
@@ -359,6 +362,22 @@ class _DemoAgency:
             info["manager"] = self.rows[Client][-1]["account_manager_id"]
             self.clients_.append(info)
             self._client_notes(client, industry, i)
+
+    def _client_names(self, count: int) -> list[tuple[str, str]]:
+        """`count` distinct (name, industry) pairs, each brand used once before any repeats."""
+        brands = list(words.BRANDS)
+        self.rng.shuffle(brands)
+        unused = {brand: list(words.SECTORS) for brand in brands}
+        names: list[tuple[str, str]] = []
+        while len(names) < count:
+            if not any(unused.values()):  # more clients than pairs: number the next round
+                round_ = len(names) // (len(brands) * len(words.SECTORS)) + 1
+                unused = {f"{brand} {round_}": list(words.SECTORS) for brand in brands}
+            for brand, sectors in unused.items():
+                if sectors and len(names) < count:
+                    sector, industry = sectors.pop(self.rng.randrange(len(sectors)))
+                    names.append((f"{brand} {sector}", industry))
+        return names
 
     def _client_notes(self, client: str, industry: str, index: int) -> None:
         kinds = list(NoteKind)
@@ -399,7 +418,7 @@ class _DemoAgency:
 
     def _contact(self, client: dict[str, Any]) -> None:
         name = self.person()
-        first, last = name.split(" ", 1)
+        first, last = name.split()[0], name.split()[-1]
         kids = self.rng.sample(words.FIRST_NAMES, 2)
         rapport = self.pick(words.RAPPORT_NOTES).format(
             kid=kids[0], kid2=kids[1], pet=self.pick(words.PET_NAMES)
