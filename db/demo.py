@@ -533,6 +533,7 @@ class _DemoAgency:
             row = self.rows[Project][-1]
             finish = self._tasks(project, status, start, per_project[i % PROJECTS])
             row["due_date"] = self.days.date(finish + self.rng.randint(0, 5))
+            row["name"] = name.format(season=_season(row["due_date"]))  # named for its launch
             info = {"id": project, "client": client["id"], "status": status, "start": start}
             info.update(finish=finish, budget=budget)
             self.projects_.append(info)
@@ -826,6 +827,10 @@ class _DemoAgency:
                     score=max(0, min(10, score)),
                     comment=self.pick(words.RATING_COMMENTS),
                 )
+
+
+def _season(day: date) -> str:
+    return ("Winter", "Spring", "Summer", "Autumn")[day.month % 12 // 3]
 
 
 def _split(total: int, parts: int) -> list[int]:

@@ -231,9 +231,9 @@ RATING_COMMENTS = (
 )
 
 PROJECT_NAMES = (
-    "Spring rebrand",
+    "{season} rebrand",
     "Website relaunch",
-    "Summer social campaign",
+    "{season} social campaign",
     "Product launch video",
     "Annual report",
     "Packaging refresh",
