@@ -131,7 +131,7 @@ class Scheduler:
             p, s = self.pos.get(link.predecessor_id), self.pos.get(link.successor_id)
             if p is None or s is None:
                 continue
-            code = _TYPE_CODE[DependencyType(link.type)]
+            code = _TYPE_CODE[link.type]
             for leaf in self._leaves(s):
                 self.incoming[leaf].append((p, code, link.lag, s))
                 self.outgoing[p].append(leaf)

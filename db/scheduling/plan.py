@@ -77,6 +77,9 @@ def agency_days(session: Session) -> AgencyDays:
     )
 
 
+_DEPENDENCY_TYPES = {t.value: t for t in DependencyType}
+
+
 def load_plan(session: Session, project_id: str) -> Plan:
     """Everything the engine needs about one project, read with column queries."""
     members: dict[str, set[str]] = defaultdict(set)
@@ -104,7 +107,7 @@ def load_plan(session: Session, project_id: str) -> Plan:
         )
         .where(task.project_id == project_id)
         .order_by(task.sort_order)
-    ):
+    ).all():
         milestone = kind == milestone_kind or duration == 0
         tasks.append(
             TaskSpec(
@@ -121,7 +124,7 @@ def load_plan(session: Session, project_id: str) -> Plan:
         )
     dep = Dependency.__table__.c
     links = [
-        LinkSpec(pred, succ, DependencyType(kind), lag, did)
+        LinkSpec(pred, succ, _DEPENDENCY_TYPES[kind], lag, did)
         for did, pred, succ, kind, lag in session.execute(
             select(
                 dep.id,
@@ -132,7 +135,7 @@ def load_plan(session: Session, project_id: str) -> Plan:
             )
             .join(Task.__table__, task.id == dep.successor_id)
             .where(task.project_id == project_id)
-        )
+        ).all()
     ]
     leave: dict[str, list[tuple[date, date]]] = defaultdict(list)
     assigned = set().union(*members.values()) if members else set()
