@@ -26,7 +26,7 @@ from desktop.client_page.trend_chart import TrendChart
 
 COLUMNS = (
     Column("Rated", lambda r: day(r.rated_on), sort=lambda r: r.rated_on),
-    Column("Score", lambda r: f"{r.score} / 10", sort=lambda r: r.score, right=True),
+    Column("Score", lambda r: f"{r.score} / 10", sort=lambda r: r.score),
     Column("Comment", lambda r: r.comment, tooltip=lambda r: r.comment),
 )
 
