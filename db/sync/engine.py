@@ -50,6 +50,8 @@ class SyncResult:
     rekeyed: bool = False
     compacted: bool = False
     changes: ChangeSet = field(default_factory=ChangeSet)
+    # Stations at the same point of sync whose row counts differ from ours (should be empty).
+    mismatched: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = [f"sent {self.pushed} changes", f"received {self.pulled}"]
@@ -59,6 +61,8 @@ class SyncResult:
             parts.append(f"{self.waiting} files waiting for earlier ones")
         if self.skipped:
             parts.append(f"{len(self.skipped)} files skipped")
+        if self.mismatched:
+            parts.append(f"row counts differ from {', '.join(self.mismatched)}")
         if self.flagged:
             parts.append(f"{self.flagged} changes stamped far in the future")
         for flag, text in (
@@ -165,7 +169,13 @@ def _sync_once(
                     ) from None
                 push(station, transport, result)
     pull(station, transport, result, report)
-    write_ack(station, transport)
+    ack = write_ack(station, transport)
+    if ack is not None:
+        result.mismatched = compare_counts(ack, transport.read_acks())
+        if result.mismatched:
+            log.warning(
+                "row counts differ from %s at the same point of sync", ", ".join(result.mismatched)
+            )
     if compact or (compact is None and snapshots.compaction_due(meta, station.now_ms())):
         result.compacted = snapshots.compact(station, transport, retention_ms)
     report("done", 1, 1)
@@ -338,21 +348,40 @@ def _apply_file(station: LocalStation, other: str, seq: int, changes: list) -> o
     return merger.out
 
 
-def write_ack(station: LocalStation, transport: Transport) -> None:
-    """Tell compaction how far we got; skipped when nothing moved (a no-op sync writes nothing)."""
+def write_ack(station: LocalStation, transport: Transport) -> dict | None:
+    """Tell compaction how far we got, with our row counts; skipped (None) when nothing
+    moved, so a no-op sync writes nothing."""
     me = station.identity()
     vector = station.applied()
     if vector == me.acked:
-        return
+        return None
     ack = {
         "station": me.station_id,
         "name": me.station_name,
         "applied": vector,
         "wall_ms": station.now_ms(),
         "format": FORMAT,
+        "unsent": station.unpushed_count(),
+        "counts": station.row_counts(),
     }
     transport.write_ack(me.station_id, ack)
     station.conn.execute("UPDATE sync_ctl SET acked = ? WHERE id = 1", (_dumps(vector),))
+    return ack
+
+
+def compare_counts(mine: dict, acks: dict[str, dict]) -> list[str]:
+    """Stations that applied exactly what we applied, with nothing unsent on either side,
+    must hold the same number of rows per table (Anki's post-sync check). Returns the names
+    of those that do not; the caller logs them (a rebuild from a snapshot repairs it)."""
+    if mine.get("unsent"):
+        return []
+    differ = []
+    for other, ack in acks.items():
+        if other == mine["station"] or ack.get("unsent") or "counts" not in ack:
+            continue
+        if ack.get("applied") == mine["applied"] and ack["counts"] != mine["counts"]:
+            differ.append(ack.get("name") or other)
+    return differ
 
 
 def _dumps(value: object) -> str:

@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 
 from db.database import alembic_config, open_database
 from db.sync import hlc as clock
-from db.sync.schema import new_station_id
+from db.sync.schema import TABLE_ENTITY, new_station_id
 
 BUSY_TIMEOUT_S = 10.0
 # Outbox rows not yet sent; every id up to sync_ctl.sent_id is, so this is a rowid range.
@@ -148,6 +148,12 @@ class LocalStation:
             self.rollback()
             raise
         return new
+
+    def row_counts(self) -> dict[str, int]:
+        return {
+            t: self.conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+            for t in sorted(TABLE_ENTITY)
+        }
 
     def table_ids(self, tables: list[str]) -> dict[str, set[str]]:
         return {t: {r[0] for r in self.conn.execute(f'SELECT id FROM "{t}"')} for t in tables}

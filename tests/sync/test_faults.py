@@ -341,3 +341,20 @@ def test_one_compactor_at_a_time_and_a_dead_ones_lease_expires(two: Bench) -> No
     assert not lease.exists()
     meta = json.loads((two.share / "AgencyDesk" / "meta.json").read_text())
     assert meta["generation"] == 1 and meta["vector"][a.station_id] == 1
+
+
+def test_row_counts_are_compared_after_sync(two: Bench) -> None:
+    a, b = two.stations
+    a.apply(Create(Client, {"name": "Acme"}))
+    a.apply(Create(Client, {"name": "Bolt"}))
+    _converged(two)
+    assert all(not r.mismatched for s in two.stations for r in s.results)
+    # Damage b behind sync's back (no outbox record), then move on.
+    b.sql("UPDATE sync_ctl SET applying = 1")
+    b.sql("DELETE FROM client WHERE name = 'Bolt'")
+    b.sql("UPDATE sync_ctl SET applying = 0")
+    a.apply(Create(Client, {"name": "Core"}))
+    two.sync(a)
+    result = two.sync(b)  # b now applied exactly what a had when it acknowledged
+    assert result.mismatched == ["s0"]
+    assert "row counts differ from s0" in result.summary()
