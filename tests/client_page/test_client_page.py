@@ -123,6 +123,10 @@ def test_log_a_call_with_ctrl_l_clears_the_no_contact_reason_and_undo_brings_it_
     assert [r.summary for r in page.timeline.rows()] == ["Sent the quarterly report"]
     assert workspace.session.query(FollowUp).count() == 0
 
+    workspace.undo_stack.redo()
+    assert page.timeline.rows()[0].with_names == ("Jo Baker",)
+    assert page.health.reasons == ()
+
 
 def test_new_project_from_request(
     qtbot: QtBot, page: ClientPage, workspace: Workspace, acme: Setup
