@@ -4,9 +4,9 @@ creating) the database, the main window, and the two non-interactive modes: `--s
 (`AGENCY_DESK_EXIT_AFTER_FIRST_PAINT=1`: print `first-paint` after the first paint and quit).
 
 Start-up imports only what the first screen needs; other areas, the preferences dialog and the
-demo writer are imported when first used. The data layer is imported before Qt on purpose:
-once PySide6 is loaded, its import hook inspects every module imported after it, which makes
-SQLAlchemy and Alembic (most of start-up) about a fifth slower to import.
+demo writer are imported when first used. The database is opened before Qt is even imported,
+on purpose: once PySide6 is loaded, its import hook inspects every module imported after it,
+which makes SQLAlchemy, Alembic and the migration scripts (most of start-up) markedly slower.
 """
 
 from __future__ import annotations
@@ -19,17 +19,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-# isort: off
 from db.database import open_database
 from db.errors import AgencyDeskError, DatabaseOpenError
 from db.store import Store
 
-# isort: on
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+if TYPE_CHECKING:  # Qt is imported only once the database is open (see above)
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
 
-if TYPE_CHECKING:
     from desktop.main_window import MainWindow
 
 APP_NAME = "Agency Desk"
@@ -52,6 +49,8 @@ def ask_first_run(location: str) -> str | None:
 
 
 def ask_create(path: Path) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
     answer = QMessageBox.question(
         None,
         "Create database?",
@@ -63,13 +62,23 @@ def ask_create(path: Path) -> bool:
 
 
 def _fail(message: str, *, show: bool) -> int:
+    """One line on stderr, exit code 2; a message box too when a user is looking."""
     print(message.replace("\n", " "), file=sys.stderr, flush=True)
     if show:
-        QMessageBox.critical(None, APP_NAME, message)
+        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtWidgets import QMessageBox
+
+        _application()
+        if QGuiApplication.platformName() not in HEADLESS_PLATFORMS:
+            QMessageBox.critical(None, APP_NAME, message)
     return 2
 
 
 def _application() -> QApplication:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
     app = QApplication.instance()
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
@@ -88,35 +97,42 @@ def run_gui(db_path: Path | None, *, self_test: bool = False) -> int:
     its window closes. Returns the process exit code: 0, or 2 when the database cannot be
     opened (one line on stderr), or 1 when the self-test finds a fault."""
     started = time.perf_counter()
-    app = _application()
-    interactive = not self_test and QGuiApplication.platformName() not in HEADLESS_PLATFORMS
     bench = os.environ.get(BENCH_ENV) == "1"
+    is_default = db_path is None
+    db_path = default_db_path() if db_path is None else db_path
+    first_run: str | None = None
+    engine = None
+    if db_path.exists():
+        try:
+            engine = open_database(db_path)
+        except DatabaseOpenError as exc:
+            return _fail(str(exc), show=not self_test)
+
+    from PySide6.QtCore import Qt
 
     from desktop.resources import setup_resources
     from desktop.theme import apply_color_scheme
 
+    app = _application()
     apply_color_scheme(app)
     setup_resources(app)
 
-    first_run: str | None = None
-    if db_path is None:
-        db_path = default_db_path()
-        if not db_path.exists():
-            if self_test:
-                return _fail(f"{db_path}: no database yet; self-test needs one", show=False)
+    if engine is None:
+        if self_test:
+            return _fail(f"{db_path}: no such database file", show=False)
+        if is_default:
             first_run = ask_first_run(str(db_path))
             if first_run is None:
                 return 0
             db_path.parent.mkdir(parents=True, exist_ok=True)
-    elif not db_path.exists():
-        if self_test or not ask_create(db_path):
+        elif ask_create(db_path):
+            first_run = "empty"
+        else:
             return _fail(f"{db_path}: no such database file", show=False)
-        first_run = "empty"
-
-    try:
-        engine = open_database(db_path, create=first_run is not None)
-    except DatabaseOpenError as exc:
-        return _fail(str(exc), show=interactive)
+        try:
+            engine = open_database(db_path, create=True)
+        except DatabaseOpenError as exc:
+            return _fail(str(exc), show=not self_test)
     store = Store(engine)
     try:
         if first_run == "demo":
@@ -129,7 +145,7 @@ def run_gui(db_path: Path | None, *, self_test: bool = False) -> int:
                 app.restoreOverrideCursor()
         return _run_window(app, store, db_path, self_test=self_test, bench=bench, t0=started)
     except AgencyDeskError as exc:
-        return _fail(str(exc), show=interactive)
+        return _fail(str(exc), show=not self_test)
     finally:
         store.close()
 
@@ -138,6 +154,7 @@ def _run_window(
     app: QApplication, store: Store, db_path: Path, *, self_test: bool, bench: bool, t0: float
 ) -> int:
     import qasync
+    from PySide6.QtCore import QSettings, QTimer
 
     from desktop.main_window import MainWindow
     from desktop.workspace import Workspace
@@ -190,8 +207,10 @@ def _run_window(
 
 
 def _scratch_settings() -> QSettings:
-    """Settings kept in memory only, so a self-test or benchmark never changes the user's."""
+    """Settings in a throwaway file, so a self-test or benchmark never changes the user's."""
     import tempfile
+
+    from PySide6.QtCore import QSettings
 
     path = Path(tempfile.gettempdir()) / f"agency-desk-scratch-{os.getpid()}.ini"
     path.unlink(missing_ok=True)
