@@ -344,11 +344,12 @@ class _DemoAgency:
                 else self.rng.randrange(5_000, 60_000, 5_000)
             )
             slug = name.lower().replace(" & ", "-").replace(" ", "-")
+            manager = self.pick(managers)
             client = self.add(
                 Client,
                 name=name,
                 status=status,
-                account_manager_id=self.pick(managers),
+                account_manager_id=manager,
                 client_since=self.days_ago(200, 3000) if established else None,
                 industry=industry,
                 annual_budget_cents=budget * 100,
@@ -357,10 +358,7 @@ class _DemoAgency:
                 tags=sorted(self.rng.sample(words.TAGS, self.rng.randint(0, 3))),
                 yearly_gift_budget_cents=self.rng.choice((0, 150, 300, 500, 1000)) * 100,
             )
-            info = {"id": client, "name": name, "status": status, "industry": industry}
-            info["slug"] = slug
-            info["manager"] = self.rows[Client][-1]["account_manager_id"]
-            self.clients_.append(info)
+            self.clients_.append({"id": client, "status": status, "slug": slug, "manager": manager})
             self._client_notes(client, industry, i)
 
     def _client_names(self, count: int) -> list[tuple[str, str]]:
@@ -534,8 +532,14 @@ class _DemoAgency:
             finish = self._tasks(project, status, start, per_project[i % PROJECTS])
             row["due_date"] = self.days.date(finish + self.rng.randint(0, 5))
             row["name"] = name.format(season=_season(row["due_date"]))  # named for its launch
-            info = {"id": project, "client": client["id"], "status": status, "start": start}
-            info.update(finish=finish, budget=budget)
+            info = {
+                "id": project,
+                "client": client["id"],
+                "status": status,
+                "start": start,
+                "finish": finish,
+                "budget": budget,
+            }
             self.projects_.append(info)
             self._money(info)
 
