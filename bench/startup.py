@@ -70,29 +70,32 @@ def _isolated_env() -> dict[str, str]:
 
 def time_to_first_paint(db_path: Path) -> float:
     """Seconds from spawning `python -m desktop --db PATH` to its `first-paint` line."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "desktop", "--db", str(db_path)],
-        cwd=REPO,
-        env=_isolated_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    painted: float | None = None
-    for line in process.stdout:
-        if line.strip() == "first-paint":
-            painted = time.perf_counter() - started
-            break
-    try:
-        _, err = process.communicate(timeout=FIRST_PAINT_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        _, err = process.communicate()
-    if painted is None or process.returncode != 0:
-        tail = " | ".join(err.strip().splitlines()[-3:])
-        raise RuntimeError(f"the app exited {process.returncode} without painting: {tail}")
+    # stderr goes to a file: a chatty child must never block on a full pipe mid-measurement.
+    with tempfile.TemporaryFile("w+") as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "desktop", "--db", str(db_path)],
+            cwd=REPO,
+            env=_isolated_env(),
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+        assert process.stdout is not None
+        painted: float | None = None
+        for line in process.stdout:
+            if line.strip() == "first-paint":
+                painted = time.perf_counter() - started
+                break
+        try:
+            process.communicate(timeout=FIRST_PAINT_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+        if painted is None or process.returncode != 0:
+            errors.seek(0)
+            tail = " | ".join(errors.read().strip().splitlines()[-3:])
+            raise RuntimeError(f"the app exited {process.returncode} without painting: {tail}")
     return painted
 
 
