@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from db.changes import ChangeSet
-from db.models import DependencyType
-from db.operations import Operation
+from db.models import DependencyType, Task
+from db.operations import Batch, Create, Delete, Operation
 from db.scheduling.baseline import SaveBaseline
 from db.scheduling.operations import Indent, Link, MoveTask, Outdent
 from desktop.gantt.cells import (
@@ -211,13 +211,13 @@ class GanttView(QWidget):
         bar.addSeparator()
         self.act_earlier = self._action(
             "◀ Day",
-            "Alt+Left",
+            "Ctrl+Shift+Left",
             lambda: self.move_selected(-1),
             "Move the selected task a working day earlier",
         )
         self.act_later = self._action(
             "Day ▶",
-            "Alt+Right",
+            "Ctrl+Shift+Right",
             lambda: self.move_selected(1),
             "Move the selected task a working day later",
         )
@@ -308,6 +308,58 @@ class GanttView(QWidget):
         for pred, succ in itertools.pairwise(ids):
             if not self.run(Link(pred, succ, DependencyType.FS)):
                 break
+
+    # -- the main window's New / Delete / Find ------------------------------------------------
+
+    new_text = "New Task"
+
+    def new_item(self) -> None:
+        """Add a task after the selected one, at its level and on its start day (or at the
+        end of the plan), and select its name for typing."""
+        s = self.document.scheduler
+        ids = self.selected_ids()
+        after = ids[-1] if ids else (s.ids[self.document.rows[-1]] if s.ids else None)
+        parent_id = s.spec(after).parent_id if after else None
+        start = s.start(after) if after else date.today()
+        order = 1 + max((t.sort_order for t in s.specs), default=0)
+        op = Create(
+            Task,
+            {
+                "project_id": self.project_id,
+                "parent_id": parent_id,
+                "name": "New task",
+                "start_date": start,
+                "duration_days": 1,
+                "sort_order": order,
+            },
+            label="New task",
+        )
+        if self.run(op):
+            self.select_task(op.id)
+            self.tree.edit(self.model.index_of(self.document.node(op.id), COL_NAME))
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        name = self.document.scheduler.spec(ids[0]).name
+        label = f"Delete '{name}'" if len(ids) == 1 else f"Delete {len(ids)} tasks"
+        # A task under another selected one goes with it.
+        chosen = set(ids)
+        tops = [i for i in ids if not self._under_any(i, chosen)]
+        self.run(Batch([Delete(Task, i) for i in tops], label))
+
+    def _under_any(self, task_id: str, chosen: set[str]) -> bool:
+        s = self.document.scheduler
+        parent = s.spec(task_id).parent_id
+        while parent is not None:
+            if parent in chosen:
+                return True
+            parent = s.spec(parent).parent_id
+        return False
+
+    def focus_filter(self) -> None:
+        self.tree.setFocus()
 
     def save_baseline(self) -> None:
         self.run(SaveBaseline(self.project_id, f"Baseline {date.today():%d %b %Y}"))

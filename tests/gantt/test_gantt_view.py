@@ -130,11 +130,12 @@ def test_ctrl_wheel_zooms_and_fit_shows_the_whole_project(view: GanttView) -> No
 def test_keyboard_moves_indents_and_links(view: GanttView, store: Store, project: str) -> None:
     view.select_task("design")
     view.tree.setFocus()
-    QTest.keyClick(view.tree, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    QTest.keyClick(view.tree, Qt.Key.Key_Right, ctrl_shift)
     assert dates(store, project)["design"][0] == d(3)
     assert dates(store, project)["build"][0] == d(9)  # successors follow
     view.select_task("build")
-    QTest.keyClick(view.tree, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    QTest.keyClick(view.tree, Qt.Key.Key_Left, ctrl_shift)
     assert "'Review' must finish first" in view.status.text()
     view.select_task("other")
     QTest.keyClick(
@@ -177,3 +178,39 @@ def test_changes_from_elsewhere_are_followed(view: GanttView, store: Store, proj
     view.workspace.run(Update(Task, "review", {"duration_days": 3}))
     assert view.document.scheduler.start("build") == d(10)
     assert cell(view, "build", COL_START) == "Tue 10 Mar 26"
+
+
+def test_new_and_delete_tasks(view: GanttView, store: Store, project: str) -> None:
+    view.select_task("press")
+    view.new_item()
+    new = view.selected_ids()[0]
+    task = store.get(Task, new)
+    assert task.parent_id == "launch" and task.name == "New task"
+    assert cell(view, new, COL_WBS) == "5.3"
+    view.select_task("launch")
+    view.delete_selected()
+    assert store.get(Task, "press") is None and store.get(Task, new) is None
+    view.workspace.undo_stack.undo()
+    assert store.get(Task, "press") is not None
+    assert view.document.scheduler.start("press") == d(13)
+
+
+def test_no_key_is_shared_with_the_main_windows_detail_host(
+    qtbot: QtBot, workspace: object, project: str
+) -> None:
+    """Hosted as a project's detail page (whose Back is Alt+Left), every Gantt key must stay
+    unambiguous, or Qt fires neither."""
+    from PySide6.QtGui import QKeySequence, QShortcut
+    from PySide6.QtWidgets import QWidget
+
+    from desktop.views.detail_host import DetailHost
+
+    host = DetailHost(QWidget(), "Projects")
+    qtbot.addWidget(host)
+    view = GanttView(workspace, project)  # type: ignore[arg-type]
+    host.show_detail(view, "Relaunch")
+    host_keys = {s.key().toString() for s in host.findChildren(QShortcut)}
+    assert QKeySequence(QKeySequence.StandardKey.Back).toString() in host_keys
+    ours = [a.shortcut().toString() for a in view.actions() if not a.shortcut().isEmpty()]
+    assert len(ours) == len(set(ours)) >= 9
+    assert host_keys.isdisjoint(ours)
