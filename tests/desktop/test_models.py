@@ -210,3 +210,28 @@ def test_finish_dates_follow_the_agency_calendar(qtbot, workspace, agency) -> No
     assert model.index(1, 3, rebrand).data() == "19 Nov 2026"  # Saturdays work now
     with qtbot.assert_not_emitted(model.modelReset):
         workspace.run(SetSetting(AGENCY_NAME, "Studio North"))
+
+
+def test_the_views_proxies_pass_modeltester(qtmodeltester, workspace, agency) -> None:
+    from desktop.views.clients_view import ClientsProxy
+    from desktop.views.projects_view import ProjectsProxy
+
+    clients = ClientsProxy()
+    clients.setSourceModel(ClientsTableModel(workspace))
+    clients.set_status("active")
+    qtmodeltester.check(clients)
+    projects = ProjectsProxy()
+    projects.setSourceModel(ProjectsTreeModel(workspace))
+    projects.sort(COL_CLIENT, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(projects)
+    # Tasks keep their plan order whichever way the projects are sorted.
+    rebrand = next(
+        projects.index(r, 0)
+        for r in range(projects.rowCount())
+        if projects.index(r, 0).data() == "Rebrand"
+    )
+    assert [projects.index(r, 0, rebrand).data() for r in range(3)] == [
+        "Discovery",
+        "Logo",
+        "Launch",
+    ]
