@@ -36,7 +36,9 @@ class CellDelegate(QStyledItemDelegate):
         cell = index.data(CELL_ROLE)
         if not cell or not cell[0]:
             return
-        text, bold, align = cell
+        text, bold, align, colour = cell
+        if colour is not None and not selected:
+            text_colour = colour
         box = rect.adjusted(_PAD, 0, -_PAD, 0)
         if bold:
             painter.save()

@@ -21,12 +21,14 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from html import escape
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -36,7 +38,7 @@ from PySide6.QtGui import (
     QPolygonF,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
 from db.models import DependencyType
 from db.operations import Operation
@@ -304,6 +306,44 @@ class GanttChart(QGraphicsView):
         node = self.document.node(task_id)
         x = self.x_of(self.document.scheduler.start_o[node]) - 3 * self.px - 20
         self.horizontalScrollBar().setValue(max(0, round(x)))
+
+    def tooltip_text(self, node: int) -> str:
+        """What hovering a bar tells: dates, duration, progress, float and baseline slip."""
+        doc = self.document
+        s = doc.scheduler
+        task_id = s.ids[node]
+        spec = s.specs[node]
+        fmt = "%a %d %b %Y"
+        start, finish = date.fromordinal(s.start_o[node]), date.fromordinal(s.finish_o[node])
+        lines = [f"<b>{doc.wbs[node]} {escape(spec.name)}</b>"]
+        if self._is_milestone(node):
+            lines.append(f"Milestone on {start:{fmt}}")
+        else:
+            lines.append(f"{start:{fmt}} → {finish:{fmt}} ({s.duration(task_id)} working days)")
+            if not s.children[node]:
+                lines.append(f"{spec.progress} % done")
+        slack = s.total_float(task_id)
+        lines.append("On the critical path" if slack <= 0 else f"Float: {slack} working days")
+        slip = doc.slip(node)
+        if slip:
+            lines.append(
+                f"{abs(slip)} working days {'late' if slip > 0 else 'early'} on the baseline"
+            )
+        if task_id in doc.people:
+            lines.append(escape(doc.people[task_id]))
+        return "<br>".join(lines)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and self.drag is None:
+            help_event = event
+            assert isinstance(help_event, QHelpEvent)
+            node, _part = self.hit(self.mapToScene(help_event.pos()))
+            if node >= 0:
+                QToolTip.showText(help_event.globalPos(), self.tooltip_text(node), self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:

@@ -104,6 +104,16 @@ class GanttDocument:
     def parent_of(self, node: int) -> int:
         return self.scheduler.parent[node]
 
+    def slip(self, node: int) -> int | None:
+        """Working days this task now finishes after its baseline finish (negative: ahead),
+        None when there is no baseline or the task is newer than it."""
+        s = self.scheduler
+        saved = self.baseline.get(s.ids[node])
+        if saved is None:
+            return None
+        cal = s.calendar
+        return cal.index(s.finish_o[node] + 1) - cal.index(saved[1].toordinal() + 1)
+
     def row_in_parent(self, node: int) -> int:
         return self.sibling_row[node]
 

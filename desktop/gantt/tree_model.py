@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 
 from db.models import Task
 from db.operations import Operation, Update
@@ -17,8 +17,10 @@ from db.scheduling.operations import MoveTask, ResizeTask, SetProgress
 from desktop.gantt.document import GanttDocument
 from desktop.models.roles import ID_ROLE
 
-COL_WBS, COL_NAME, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS, COL_PEOPLE = range(7)
-HEADERS = ("WBS", "Name", "Start", "Finish", "Duration", "Progress", "People")
+COL_WBS, COL_NAME, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS, COL_SLIP, COL_PEOPLE = range(
+    8
+)
+HEADERS = ("WBS", "Name", "Start", "Finish", "Duration", "Progress", "Slip", "People")
 ROW_HEIGHT = 26
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -29,9 +31,12 @@ _SIZE_HINT = int(Qt.ItemDataRole.SizeHintRole.value)
 _FONT = int(Qt.ItemDataRole.FontRole.value)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
 _ID = ID_ROLE
-# (text, bold, alignment) in one call: what the tree's painter needs for a cell.
+# (text, bold, alignment, colour or None) in one call: what the tree's painter needs for a cell.
 CELL_ROLE = int(Qt.ItemDataRole.UserRole.value) + 40
-_ANSWERED = frozenset({_DISPLAY, _EDIT, _SIZE_HINT, _FONT, _ALIGN, _ID, CELL_ROLE})
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_ANSWERED = frozenset({_DISPLAY, _EDIT, _SIZE_HINT, _FONT, _ALIGN, _ID, CELL_ROLE, _FOREGROUND})
+_RIGHT_COLUMNS = (COL_DURATION, COL_PROGRESS, COL_SLIP)
+_LATE = QColor("#d93025")
 _ROW_SIZE = QSize(-1, ROW_HEIGHT)
 _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 _LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
@@ -144,11 +149,16 @@ class TaskTreeModel(QAbstractItemModel):
         if role == _FONT:
             return self._bold if summary else None
         if role == _ALIGN:
-            return _RIGHT if col in (COL_DURATION, COL_PROGRESS) else None
+            return _RIGHT if col in _RIGHT_COLUMNS else None
+        if role == _FOREGROUND:
+            if col == COL_SLIP and (self.document.slip(node) or 0) > 0:
+                return _LATE
+            return None
         if role == CELL_ROLE:
             text = self.data(index, _DISPLAY)
-            align = _RIGHT if col in (COL_DURATION, COL_PROGRESS) else _LEFT
-            return (str(text) if text is not None else "", summary, align)
+            align = _RIGHT if col in _RIGHT_COLUMNS else _LEFT
+            late = col == COL_SLIP and (self.document.slip(node) or 0) > 0
+            return (str(text) if text is not None else "", summary, align, _LATE if late else None)
         task_id = s.ids[node]
         edit = role == _EDIT
         spec = s.specs[node]
@@ -166,7 +176,12 @@ class TaskTreeModel(QAbstractItemModel):
                 return None if summary or spec.milestone else days
             return "◆ 0 d" if spec.milestone and not summary else f"{days} d"
         if col == COL_PROGRESS:
-            return None if summary else spec.progress
+            return None if summary or spec.milestone else spec.progress
+        if col == COL_SLIP:
+            days = self.document.slip(node)
+            if days is None:
+                return None if edit else ""
+            return days if edit else ("on plan" if days == 0 else f"{days:+d} d")
         if col == COL_PEOPLE:
             return self.document.people.get(task_id, "")
         return None

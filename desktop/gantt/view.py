@@ -45,6 +45,7 @@ from desktop.gantt.tree_model import (
     COL_FINISH,
     COL_NAME,
     COL_PROGRESS,
+    COL_SLIP,
     COL_START,
     COL_WBS,
     ROW_HEIGHT,
@@ -101,6 +102,7 @@ class GanttView(QWidget):
             (COL_FINISH, 112),
             (COL_DURATION, 64),
             (COL_PROGRESS, 100),
+            (COL_SLIP, 64),
         ):
             header.resizeSection(col, width)
 

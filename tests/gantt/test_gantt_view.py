@@ -214,3 +214,21 @@ def test_no_key_is_shared_with_the_main_windows_detail_host(
     ours = [a.shortcut().toString() for a in view.actions() if not a.shortcut().isEmpty()]
     assert len(ours) == len(set(ours)) >= 9
     assert host_keys.isdisjoint(ours)
+
+
+def test_slip_against_the_baseline_and_the_bar_tooltip(
+    view: GanttView, store: Store, project: str
+) -> None:
+    from desktop.gantt.tree_model import COL_SLIP
+
+    assert cell(view, "build", COL_SLIP) == ""  # no baseline yet
+    view.act_save_baseline.trigger()
+    assert cell(view, "build", COL_SLIP) == "on plan"
+    view.workspace.run(Update(Task, "design", {"duration_days": 5}))
+    assert cell(view, "build", COL_SLIP) == "+2 d"
+    assert cell(view, "other", COL_SLIP) == "on plan"
+    text = view.chart.tooltip_text(view.document.node("build"))
+    assert "Fri 06 Mar 2026" not in text and "Tue 10 Mar 2026" in text
+    assert "2 working days late on the baseline" in text
+    assert "On the critical path" in text
+    assert "Float: " in view.chart.tooltip_text(view.document.node("other"))
