@@ -108,8 +108,6 @@ def run_gui(db_path: Path | None, *, self_test: bool = False) -> int:
         except DatabaseOpenError as exc:
             return _fail(str(exc), show=not self_test)
 
-    from PySide6.QtCore import Qt
-
     from desktop.resources import setup_resources
     from desktop.theme import apply_color_scheme
 
@@ -125,29 +123,63 @@ def run_gui(db_path: Path | None, *, self_test: bool = False) -> int:
             if first_run is None:
                 return 0
             db_path.parent.mkdir(parents=True, exist_ok=True)
+            if first_run == "demo":
+                try:
+                    _write_demo(app, db_path)
+                except Exception as exc:  # whatever went wrong, one sentence, no traceback
+                    return _fail(
+                        f"{db_path}: the demo agency could not be written ({exc})", show=True
+                    )
         elif ask_create(db_path):
             first_run = "empty"
         else:
             return _fail(f"{db_path}: no such database file", show=False)
         try:
-            engine = open_database(db_path, create=True)
+            engine = open_database(db_path, create=first_run != "demo")
         except DatabaseOpenError as exc:
             return _fail(str(exc), show=not self_test)
     store = Store(engine)
     try:
-        if first_run == "demo":
-            app.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                from db.demo import populate
-
-                populate(store.session, scale=1)
-            finally:
-                app.restoreOverrideCursor()
         return _run_window(app, store, db_path, self_test=self_test, bench=bench, t0=started)
     except AgencyDeskError as exc:
         return _fail(str(exc), show=not self_test)
     finally:
         store.close()
+
+
+def _write_demo(app: QApplication, db_path: Path) -> None:
+    """Write the demo agency in a worker thread (its own engine and session) while a busy
+    dialog keeps the interface painting."""
+    import threading
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QProgressDialog
+
+    from db.demo import write_demo
+
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            write_demo(db_path, 1)
+        except BaseException as exc:  # handed to the UI thread below
+            failure.append(exc)
+
+    worker = threading.Thread(target=work, name="demo-writer", daemon=True)
+    busy = QProgressDialog("Writing the demo agency…", "", 0, 0)
+    busy.setCancelButton(None)
+    busy.setWindowTitle(APP_NAME)
+    busy.setWindowModality(Qt.WindowModality.ApplicationModal)
+    busy.setMinimumDuration(0)
+    busy.show()
+    worker.start()
+    while worker.is_alive():
+        app.processEvents()
+        worker.join(0.03)
+    busy.close()
+    busy.deleteLater()
+    if failure:
+        raise failure[0]
 
 
 def _run_window(

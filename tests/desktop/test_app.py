@@ -150,3 +150,19 @@ def test_first_run_dialog_buttons(qtbot) -> None:
     dialog.show()
     dialog.demo_button.click()
     assert dialog.choice == DEMO
+
+
+def test_a_failed_demo_says_so_in_one_line(qapp, tmp_path, monkeypatch, capsys) -> None:
+    pytest.importorskip("db.demo")
+    default = tmp_path / "data" / "agency.sqlite"
+    monkeypatch.setattr(desktop_app, "default_db_path", lambda: default)
+    monkeypatch.setattr(desktop_app, "ask_first_run", lambda _location: DEMO)
+
+    def broken(path: Path, scale: int = 1) -> None:
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("db.demo.write_demo", broken)
+    assert run_gui(None) == 2
+    err = capsys.readouterr().err
+    assert err == (f"{default}: the demo agency could not be written (No space left on device)\n")
+    assert not default.exists()
