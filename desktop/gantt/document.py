@@ -10,6 +10,7 @@ shape of the plan reloads it.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import select
@@ -30,16 +31,22 @@ class GanttDocument:
         self.session = session
         self.project_id = project_id
         self.collapsed: set[int] = set()
-        self.show_baseline = True
+        self.about_to_reload: Callable[[], None] | None = None
         self.reload()
 
     # -- loading ------------------------------------------------------------------------------
 
     def reload(self) -> None:
+        """Read the plan again. Node numbers change, so `about_to_reload` runs first (a Qt
+        model begins its reset there) and collapsed summaries are carried over by id."""
+        if self.about_to_reload is not None:
+            self.about_to_reload()
+        old = getattr(self, "scheduler", None)
+        collapsed_ids = {old.ids[i] for i in self.collapsed} if old is not None else set()
         self.scheduler = Scheduler(load_plan(self.session, self.project_id))
         s = self.scheduler
         self.roots = [i for i in range(len(s.ids)) if s.parent[i] < 0]
-        self.collapsed = {i for i in self.collapsed if i < len(s.ids) and s.children[i]}
+        self.collapsed = {s.pos[i] for i in collapsed_ids if i in s.pos and s.children[s.pos[i]]}
         self._load_people()
         self.reload_baseline()
         self._number()

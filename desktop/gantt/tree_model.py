@@ -234,10 +234,6 @@ class TaskTreeModel(QAbstractItemModel):
 
     # -- refresh ------------------------------------------------------------------------------
 
-    def reset(self) -> None:
-        self.beginResetModel()
-        self.endResetModel()
-
     def rows_changed(self, task_ids: set[str], shown: range | None = None) -> None:
         """Tell the view these tasks' rows changed: one dataChanged per run of adjacent
         siblings. With `shown` (the range of visible rows on screen), only rows in it are

@@ -63,6 +63,7 @@ class GanttView(QWidget):
         self.project_id = project_id
         self.document = GanttDocument(workspace.session, project_id)
         self.model = TaskTreeModel(self.document, self.run, self.show_refusal)
+        self.document.about_to_reload = self.model.beginResetModel
 
         self.tree = QTreeView()
         self.tree.setModel(self.model)
@@ -398,9 +399,11 @@ class GanttView(QWidget):
         self.chart.viewport().update()
 
     def _reset_rows(self) -> None:
-        """After a reload: rebuild the tree with the same summaries collapsed."""
-        collapsed_ids = {self.document.scheduler.ids[i] for i in self.document.collapsed}
-        self.model.reset()
+        """After a reload: the model's reset began before the document changed (see
+        `GanttDocument.reload`); end it and expand all but the summaries that were closed."""
+        s = self.document.scheduler
+        collapsed_ids = {s.ids[i] for i in self.document.collapsed}
+        self.model.endResetModel()
         self._expand_all(collapsed_ids)
 
     def _expand_all(self, collapsed_ids: set[str] | None = None) -> None:

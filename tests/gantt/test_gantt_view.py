@@ -232,3 +232,34 @@ def test_slip_against_the_baseline_and_the_bar_tooltip(
     assert "2 working days late on the baseline" in text
     assert "On the critical path" in text
     assert "Float: " in view.chart.tooltip_text(view.document.node("other"))
+
+
+def test_a_reload_keeps_collapsed_summaries_closed(view: GanttView, qtmodeltester: object) -> None:
+    view.tree.collapse(view.model.index_of(view.document.node("launch")))
+    view.select_task("design")
+    view.new_item()  # a new task: the plan is read again
+    launch = view.model.index_of(view.document.node("launch"))
+    assert not view.tree.isExpanded(launch)
+    assert view.document.node("press") not in view.document.row_of
+    assert len(view.document.rows) == 6
+    qtmodeltester.check(view.model)  # type: ignore[attr-defined]
+
+
+def test_an_empty_project_opens_and_takes_a_first_task(
+    qtbot: QtBot, workspace: object, store: Store
+) -> None:
+    from db.models import Client, Project
+    from db.operations import Batch, Create
+
+    client = Create(Client, {"name": "Blank"})
+    proj = Create(Project, {"name": "Nothing yet", "client_id": client.id})
+    store.apply(Batch([client, proj]))
+    view = GanttView(workspace, proj.id)  # type: ignore[arg-type]
+    qtbot.addWidget(view)
+    view.resize(900, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.document.rows == []
+    view.chart.fit_to_project()
+    view.new_item()
+    assert len(view.document.rows) == 1
