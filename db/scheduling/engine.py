@@ -132,7 +132,7 @@ class Scheduler:
             if p is None or s is None:
                 continue
             code = _TYPE_CODE[link.type]
-            for leaf in self._leaves(s):
+            for leaf in self.leaves(s):
                 self.incoming[leaf].append((p, code, link.lag, s))
                 self.outgoing[p].append(leaf)
 
@@ -186,7 +186,8 @@ class Scheduler:
             self._calendars[members] = cal
         return cal
 
-    def _leaves(self, i: int) -> list[int]:
+    def leaves(self, i: int) -> list[int]:
+        """Node numbers of the tasks (not summaries) at or under node i."""
         if not self.children[i]:
             return [i]
         found, stack = [], [i]

@@ -12,14 +12,14 @@ label beside the cursor shows the new dates; Escape puts everything back; releas
 plan edit, which the workspace makes one undo step. A task cannot be dragged to start before
 its predecessors allow: the bar stops at the limit, a red line marks it and the label says
 which predecessor holds it and why (refused with a visible reason, never silently turned into
-a lag).
+a lag). Dragging a summary moves every task under it by the same number of working days.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from html import escape
 
@@ -41,7 +41,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
 from db.models import DependencyType
-from db.operations import Operation
+from db.operations import Batch, Operation
 from db.scheduling.operations import Link, MoveTask, ResizeTask, SetProgress
 from db.scheduling.plan import TaskSpec
 from desktop.gantt.document import GanttDocument
@@ -135,6 +135,9 @@ class Drag:
     at: QPointF | None = None
     limit_o: int | None = None
     reason: str = ""
+    # A summary drag moves every task under it: (node, spec as it was) for each.
+    group: list[tuple[int, TaskSpec]] = field(default_factory=list)
+    group_starts: dict[int, int] = field(default_factory=dict)
 
 
 class GanttChart(QGraphicsView):
@@ -626,7 +629,7 @@ class GanttChart(QGraphicsView):
             return
         pos = self.mapToScene(event.position().toPoint())
         node, part = self.hit(pos)
-        if node < 0 or part == "summary":
+        if node < 0:
             super().mousePressEvent(event)
             return
         s = self.document.scheduler
@@ -639,7 +642,9 @@ class GanttChart(QGraphicsView):
             original=s.specs[node],
             start_o=s.start_o[node],
             finish_o=s.finish_o[node],
+            group=[(leaf, s.specs[leaf]) for leaf in s.leaves(node)] if part == "summary" else [],
         )
+        self.drag.group_starts = {leaf: s.start_o[leaf] for leaf, _spec in self.drag.group}
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         event.accept()
 
@@ -650,6 +655,7 @@ class GanttChart(QGraphicsView):
             _node, part = self.hit(pos)
             cursors = {
                 "move": Qt.CursorShape.SizeAllCursor,
+                "summary": Qt.CursorShape.SizeAllCursor,
                 "start": Qt.CursorShape.SizeHorCursor,
                 "finish": Qt.CursorShape.SizeHorCursor,
                 "progress": Qt.CursorShape.PointingHandCursor,
@@ -692,7 +698,8 @@ class GanttChart(QGraphicsView):
         drag, self.drag = self.drag, None
         if drag is None:
             return
-        moved = self.document.scheduler.update([drag.original])
+        originals = [spec for _node, spec in drag.group] or [drag.original]
+        moved = self.document.scheduler.update(originals)
         self._after_preview(moved)
         self.viewport().update()
 
@@ -720,6 +727,9 @@ class GanttChart(QGraphicsView):
             row = self.row_at(pos.y())
             target = self.document.rows[row] if row >= 0 else -1
             drag.target = target if target != node else -1
+            return
+        if drag.part == "summary":
+            self._preview_summary(drag, shift)
             return
         if drag.part == "progress":
             rect = self.bar_rect(node)
@@ -752,6 +762,30 @@ class GanttChart(QGraphicsView):
         self._grow_scene_for(node)
         self._after_preview(moved)
 
+    def _preview_summary(self, drag: Drag, shift: int) -> None:
+        """Move every task under a summary by the same number of working days."""
+        s = self.document.scheduler
+        agency = s.calendar
+        target = agency.next_working_day(date.fromordinal(drag.start_o + shift))
+        days = agency.working_days_between(date.fromordinal(drag.start_o), target)
+        specs = []
+        for leaf, spec in drag.group:
+            cal = s.cal[leaf]
+            start = date.fromordinal(cal.day(cal.index(drag.group_starts[leaf]) + days))
+            specs.append(replace(spec, start=start))
+        moved = s.update(specs)
+        drag.new_start = target
+        actual = s.start_o[drag.node]
+        if actual > target.toordinal():
+            drag.limit_o = actual
+            drag.reason = (
+                f"Can't start before {date.fromordinal(actual):%a %d %b}: "
+                "a task under it waits for its predecessors"
+            )
+            self.refused.emit(drag.reason)
+        self._grow_scene_for(drag.node)
+        self._after_preview(moved)
+
     def _grow_scene_for(self, node: int) -> None:
         s = self.document.scheduler
         if s.finish_o[node] + 30 > self.end_o:
@@ -778,6 +812,14 @@ class GanttChart(QGraphicsView):
                     op = SetProgress(task_id, drag.new_progress)
             elif drag.part == "link" and drag.target >= 0:
                 op = Link(task_id, s.ids[drag.target], DependencyType.FS)
+            elif drag.part == "summary" and drag.group:
+                steps: list[Operation] = [
+                    MoveTask(s.ids[leaf], s.specs[leaf].start)
+                    for leaf, old in drag.group
+                    if s.specs[leaf].start != old.start
+                ]
+                if steps:
+                    op = Batch(steps, f"Move '{spec.name}'")
         if op is None:
             self.cancel_drag()
             return

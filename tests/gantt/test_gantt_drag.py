@@ -145,3 +145,21 @@ def test_a_link_that_closes_a_loop_is_refused_with_the_loop_named(
     drag(view, view.chart.handle_pos("build", "link"), view.chart.handle_pos("design", "move"))
     assert "Design → Review → Build → Design" in view.status.text()
     assert view.workspace.undo_stack.count() == 0
+
+
+def test_dragging_a_summary_moves_every_task_under_it_in_one_step(
+    view: GanttView, store: Store, project: str
+) -> None:
+    before = dates(store, project)
+    rect = view.chart.bar_rect(view.document.node("launch"))
+    grab = QPointF(rect.left() + 10, rect.center().y())
+    assert view.chart.hit(grab) == (view.document.node("launch"), "summary")
+    drag(view, grab, shift(view, grab, 7))
+    after = dates(store, project)
+    assert after["party"][0] == d(9)
+    assert after["press"][0] == d(20)
+    assert after["design"] == before["design"]
+    assert view.workspace.undo_stack.count() == 1
+    assert view.workspace.undo_stack.text(0) == "Move 'Launch'"
+    view.workspace.undo_stack.undo()
+    assert dates(store, project) == before
