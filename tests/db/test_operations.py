@@ -180,3 +180,22 @@ def test_listeners_hear_each_commit_once(store: Store) -> None:
     store.apply(Create(Client, {"name": "Acme"}))
     assert len(heard) == 1 and "Client" in heard[0].added
     store.unsubscribe(heard.append)
+
+
+def test_batch_revert_with_a_loaded_child_collection_deletes_each_row_once(store: Store) -> None:
+    client = Create(Client, {"name": "Acme"})
+    contact = Create(Contact, {"name": "Bob", "client_id": client.id})
+    store.apply(Batch([client, contact]))
+    call = Create(
+        Interaction,
+        {"client_id": client.id, "kind": InteractionKind.CALL, "occurred_at": datetime(2026, 5, 1)},
+    )
+    link = Create(InteractionContact, {"interaction_id": call.id, "contact_id": contact.id})
+    log = Batch([call, link], "Log call")
+    store.apply(log)
+    assert [c.name for c in store.get(Interaction, call.id).contacts] == ["Bob"]  # loads links
+    changes = store.revert(log)
+    assert changes.removed == {"Interaction": {call.id}, "InteractionContact": {link.id}}
+    assert _count(store, InteractionContact) == 0
+    store.apply(log)
+    assert [c.name for c in store.get(Interaction, call.id).contacts] == ["Bob"]
