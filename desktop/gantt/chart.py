@@ -397,13 +397,18 @@ class GanttChart(QGraphicsView):
     def _paint_days(self, painter: QPainter, rect: QRectF, first_o: int, last_o: int) -> None:
         c = self.colors
         cal = self.document.scheduler.calendar
+        # Weekends from week zoom in (further out they would only stripe the chart);
+        # holidays and closures down to month zoom.
         if self.px >= 3:
+            week = cal.agency.working_week
             for o in range(first_o, last_o + 1):
                 if not cal.is_working_ordinal(o):
-                    weekday = date.fromordinal(o).weekday()
-                    colour = c.weekend if weekday not in cal.agency.working_week else c.holiday
+                    weekend = date.fromordinal(o).weekday() not in week
+                    if weekend and self.px < 8:
+                        continue
                     painter.fillRect(
-                        QRectF(self.x_of(o), rect.top(), self.px, rect.height()), colour
+                        QRectF(self.x_of(o), rect.top(), self.px, rect.height()),
+                        c.weekend if weekend else c.holiday,
                     )
         painter.setPen(QPen(c.grid, 1))
         for o in range(first_o, last_o + 1):

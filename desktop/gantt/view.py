@@ -97,7 +97,7 @@ class GanttView(QWidget):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for col, width in (
-            (COL_WBS, 48),
+            (COL_WBS, 64),
             (COL_NAME, 200),
             (COL_START, 112),
             (COL_FINISH, 112),
