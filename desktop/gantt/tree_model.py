@@ -234,21 +234,30 @@ class TaskTreeModel(QAbstractItemModel):
 
     # -- refresh ------------------------------------------------------------------------------
 
-    def rows_changed(self, task_ids: set[str], shown: range | None = None) -> None:
-        """Tell the view these tasks' rows changed: one dataChanged per run of adjacent
-        siblings. With `shown` (the range of visible rows on screen), only rows in it are
-        named: rows off screen are read fresh from the document when they scroll in, and
-        naming a thousand of them costs a QTreeView more than a frame."""
-        s = self.document.scheduler
-        row_of = self.document.row_of
+    def rows_changed(
+        self,
+        task_ids: set[str],
+        shown: range | None = None,
+        columns: tuple[int, int] = (0, len(HEADERS) - 1),
+    ) -> None:
+        """Tell the view these tasks' rows changed, in `columns` (first, last): one
+        dataChanged per run of adjacent siblings. With `shown` (the range of visible rows on
+        screen), only rows in it are named: rows off screen are read fresh from the document
+        when they scroll in, and naming a thousand of them costs a QTreeView more than a
+        frame."""
+        doc = self.document
+        s = doc.scheduler
+        if shown is not None:
+            visible = doc.rows[max(shown.start, 0) : shown.stop]
+            nodes = [n for n in visible if s.ids[n] in task_ids]
+        else:
+            nodes = [s.pos[i] for i in task_ids if i in s.pos]
         by_parent: dict[int, list[int]] = {}
-        for task_id in task_ids:
-            node = s.pos.get(task_id)
-            if node is not None and (shown is None or row_of.get(node, -1) in shown):
-                by_parent.setdefault(s.parent[node], []).append(self.document.row_in_parent(node))
-        last = len(HEADERS) - 1
+        for node in nodes:
+            by_parent.setdefault(s.parent[node], []).append(doc.row_in_parent(node))
+        first_col, last_col = columns
         for parent, rows in by_parent.items():
-            kids = self.document.children_of(parent)
+            kids = doc.children_of(parent)
             rows.sort()
             start = prev = rows[0]
             for row in [*rows[1:], None]:
@@ -256,8 +265,8 @@ class TaskTreeModel(QAbstractItemModel):
                     prev = row
                     continue
                 self.dataChanged.emit(
-                    self.createIndex(start, 0, id=kids[start] + 1),
-                    self.createIndex(prev, last, id=kids[prev] + 1),
+                    self.createIndex(start, first_col, id=kids[start] + 1),
+                    self.createIndex(prev, last_col, id=kids[prev] + 1),
                 )
                 if row is not None:
                     start = prev = row

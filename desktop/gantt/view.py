@@ -381,7 +381,8 @@ class GanttView(QWidget):
         self.status.setStyleSheet("color: #d93025;")
 
     def _rows_moved(self, task_ids: set[str]) -> None:
-        self.model.rows_changed(task_ids, self._shown_rows())
+        """A drag preview moved these tasks: only their date columns need repainting."""
+        self.model.rows_changed(task_ids, self._shown_rows(), (COL_START, COL_SLIP))
 
     def _shown_rows(self) -> range:
         top = self.tree.verticalScrollBar().value()
