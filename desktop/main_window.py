@@ -203,8 +203,11 @@ class MainWindow(QMainWindow):
         key = list(self._slots)[row]
         widget = self.area(key)
         self.stack.setCurrentIndex(row)
-        self.new_action.setText(widget.new_text if isinstance(widget, Area) else "New")
-        self.new_action.setEnabled(isinstance(widget, Area))
+        is_area = isinstance(widget, Area)
+        self.new_action.setText(widget.new_text if is_area else "New")
+        self.new_action.setEnabled(is_area)
+        self.delete_action.setText(widget.delete_text if is_area else "Delete")
+        self.delete_action.setEnabled(is_area)
         self.area_changed.emit(key)
 
     # -- actions -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Protocol, runtime_checkable
 @runtime_checkable
 class Area(Protocol):
     new_text: str  # the New action's text in this area, e.g. "New Client"
+    delete_text: str  # the Delete action's text, e.g. "Delete Client"
 
     def new_item(self) -> None: ...
 

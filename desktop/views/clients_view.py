@@ -82,6 +82,7 @@ class ClientsView(QWidget):
     client_activated = Signal(str)
     project_activated = Signal(str)
     new_text = "New Client"
+    delete_text = "Delete Client"
 
     def __init__(
         self,
@@ -128,7 +129,7 @@ class ClientsView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
-        # Indicator first: enabling sorting then sorts once, by name, instead of twice.
+        # The model already holds name order, so enabling sorting by name costs nothing.
         self.table.horizontalHeader().setSortIndicator(COL_NAME, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().hide()

@@ -85,6 +85,7 @@ class ProjectsView(QWidget):
 
     project_activated = Signal(str)
     new_text = "New Project"
+    delete_text = "Delete Project or Task"
 
     def __init__(
         self,
