@@ -25,17 +25,13 @@ from html import escape
 
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QFont,
     QFontMetricsF,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
-    QPainterPath,
-    QPalette,
     QPen,
-    QPolygonF,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip, QWidget
@@ -45,76 +41,22 @@ from db.operations import Batch, Operation
 from db.scheduling.operations import Link, MoveTask, ResizeTask, SetProgress
 from db.scheduling.plan import TaskSpec
 from desktop.gantt.document import GanttDocument
+from desktop.gantt.painter import (
+    BAR_HEIGHT,
+    BAR_TOP,
+    LINK_HANDLE,
+    ChartPainter,
+    Colors,
+    bar_rect,
+)
 from desktop.gantt.tree_model import ROW_HEIGHT
 
 ZOOMS: dict[str, float] = {"day": 32.0, "week": 14.0, "month": 4.5, "quarter": 1.6}
 ZOOM_ORDER = ["quarter", "month", "week", "day"]
-BAR_TOP = 5
-BAR_HEIGHT = 13
 EDGE = 5  # px of a bar's ends that resize instead of move
-LINK_HANDLE = 9  # px right of a bar's end: the dot to drag a link from
 DRAG_THRESHOLD = 3
 
 RunEdit = Callable[[Operation], bool]
-
-
-@dataclass
-class Colors:
-    bar: QColor
-    bar_edge: QColor
-    progress: QColor
-    critical: QColor
-    critical_progress: QColor
-    milestone: QColor
-    summary: QColor
-    baseline: QColor
-    arrow: QColor
-    weekend: QColor
-    holiday: QColor
-    grid: QColor
-    today: QColor
-    refuse: QColor
-    text: QColor
-    label_bg: QColor
-    row_alt: QColor
-    row_selected: QColor
-
-    @classmethod
-    def for_palette(cls, palette: QPalette) -> Colors:
-        dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
-        text = palette.color(QPalette.ColorRole.Text)
-        base = palette.color(QPalette.ColorRole.Base)
-        ink = QColor("white" if dark else "black")
-        # Backgrounds are opaque blends, not alpha: the raster engine fills opaque rects
-        # several times faster, and they cover most of every frame.
-        return cls(
-            bar=QColor("#8ab4f8" if dark else "#9cc0f5"),
-            bar_edge=QColor("#5b8def" if dark else "#3b78e7"),
-            progress=QColor("#3b78e7" if dark else "#2f6bd6"),
-            critical=QColor("#f28b82" if dark else "#f4a49d"),
-            critical_progress=QColor("#d93025"),
-            milestone=QColor("#c58af9" if dark else "#8e44ad"),
-            summary=QColor("#bdc1c6" if dark else "#3c4043"),
-            baseline=QColor("#80868b" if dark else "#b0b4b9"),
-            arrow=QColor("#9aa0a6" if dark else "#80868b"),
-            weekend=_blend(base, ink, 0.06),
-            holiday=_blend(base, QColor("#e8a33d"), 0.18),
-            grid=_blend(base, ink, 0.12),
-            today=QColor("#fbbc04"),
-            refuse=QColor("#d93025"),
-            text=text,
-            label_bg=palette.color(QPalette.ColorRole.ToolTipBase),
-            row_alt=_blend(base, ink, 0.025),
-            row_selected=_blend(base, palette.color(QPalette.ColorRole.Highlight), 0.14),
-        )
-
-
-def _blend(under: QColor, over: QColor, amount: float) -> QColor:
-    return QColor(
-        round(under.red() + (over.red() - under.red()) * amount),
-        round(under.green() + (over.green() - under.green()) * amount),
-        round(under.blue() + (over.blue() - under.blue()) * amount),
-    )
 
 
 @dataclass
@@ -203,11 +145,7 @@ class GanttChart(QGraphicsView):
         return row if 0 <= row < len(self.document.rows) else -1
 
     def bar_rect(self, node: int) -> QRectF:
-        s = self.document.scheduler
-        row = self.document.row_of.get(node, -1)
-        x0 = self.x_of(s.start_o[node])
-        x1 = self.x_of(s.finish_o[node] + 1)
-        return QRectF(x0, row * ROW_HEIGHT + BAR_TOP, max(x1 - x0, 2.0), BAR_HEIGHT)
+        return bar_rect(self.document, node, self.px, self.origin)
 
     def _is_milestone(self, node: int) -> bool:
         s = self.document.scheduler
@@ -358,210 +296,31 @@ class GanttChart(QGraphicsView):
 
     # -- painting -----------------------------------------------------------------------------
 
+    def chart_painter(self) -> ChartPainter:
+        """The shared painter (`desktop.gantt.painter`) set to what the screen shows now."""
+        drag = self.drag
+        return ChartPainter(
+            document=self.document,
+            colors=self.colors,
+            px=self.px,
+            origin=self.origin,
+            today_o=self.today_o,
+            font=self._font,
+            small=self._small,
+            show_critical=self.show_critical,
+            show_baseline=self.show_baseline,
+            selected=self.selected,
+            dragged=drag.node if drag is not None and drag.active else -1,
+        )
+
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        c = self.colors
-        doc = self.document
-        s = doc.scheduler
-        painter.fillRect(rect, self.palette().color(QPalette.ColorRole.Base))
-        first_row = max(0, int(rect.top() // ROW_HEIGHT))
-        last_row = min(len(doc.rows) - 1, int(rect.bottom() // ROW_HEIGHT))
-        first_o = self.ordinal_at(rect.left())
-        last_o = self.ordinal_at(rect.right()) + 1
-        for r in range(first_row, last_row + 1):
-            if r % 2:
-                painter.fillRect(
-                    QRectF(rect.left(), r * ROW_HEIGHT, rect.width(), ROW_HEIGHT), c.row_alt
-                )
-        self._paint_days(painter, rect, first_o, last_o)
-        for node in self.selected:
-            r = doc.row_of.get(node, -1)
-            if first_row <= r <= last_row:
-                band = QRectF(rect.left(), r * ROW_HEIGHT, rect.width(), ROW_HEIGHT)
-                painter.fillRect(band, c.row_selected)
-        critical = s.critical_ids() if self.show_critical else set()
-        visible = doc.rows[first_row : last_row + 1]
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        rows = self.document.rows
         # Arrows are chosen by the rows of the whole viewport, not of the exposed strip, so
         # an arrow crossing a freshly scrolled-in strip is drawn there too.
         shown = self.mapToScene(self.viewport().rect()).boundingRect()
         top = max(0, int(shown.top() // ROW_HEIGHT))
-        bottom = min(len(doc.rows) - 1, int(shown.bottom() // ROW_HEIGHT))
-        self._paint_arrows(painter, doc.rows[top : bottom + 1], critical)
-        for node in visible:
-            self._paint_task(painter, node, critical)
-        today = self.x_of(self.today_o + 0.5)
-        if rect.left() <= today <= rect.right():
-            painter.setPen(QPen(c.today, 2))
-            painter.drawLine(QLineF(today, rect.top(), today, rect.bottom()))
-
-    def _paint_days(self, painter: QPainter, rect: QRectF, first_o: int, last_o: int) -> None:
-        c = self.colors
-        cal = self.document.scheduler.calendar
-        # Weekends from week zoom in (further out they would only stripe the chart);
-        # holidays and closures down to month zoom.
-        if self.px >= 3:
-            week = cal.agency.working_week
-            for o in range(first_o, last_o + 1):
-                if not cal.is_working_ordinal(o):
-                    weekend = date.fromordinal(o).weekday() not in week
-                    if weekend and self.px < 8:
-                        continue
-                    painter.fillRect(
-                        QRectF(self.x_of(o), rect.top(), self.px, rect.height()),
-                        c.weekend if weekend else c.holiday,
-                    )
-        painter.setPen(QPen(c.grid, 1))
-        for o in range(first_o, last_o + 1):
-            d = date.fromordinal(o)
-            line = (
-                d.weekday() == 0
-                if self.px >= 8
-                else d.day == 1
-                if self.px >= 3
-                else d.day == 1 and d.month in (1, 4, 7, 10)
-            )
-            if line:
-                x = self.x_of(o)
-                painter.drawLine(QLineF(x, rect.top(), x, rect.bottom()))
-
-    def _paint_task(self, painter: QPainter, node: int, critical: set[str]) -> None:
-        c = self.colors
-        s = self.document.scheduler
-        spec = s.specs[node]
-        task_id = s.ids[node]
-        rect = self.bar_rect(node)
-        is_critical = task_id in critical
-        base = self.document.baseline.get(task_id) if self.show_baseline else None
-        if base is not None:
-            x0 = self.x_of(base[0].toordinal())
-            x1 = self.x_of(base[1].toordinal() + 1)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(c.baseline)
-            painter.drawRoundedRect(QRectF(x0, rect.bottom() + 2, max(x1 - x0, 3), 4), 1.5, 1.5)
-        if s.children[node]:
-            self._paint_summary(painter, rect, is_critical)
-            return
-        if spec.milestone:
-            cx = self.x_of(s.start_o[node] + 0.5)
-            cy = rect.center().y()
-            r = BAR_HEIGHT / 2 + 1
-            diamond = QPolygonF(
-                [QPointF(cx, cy - r), QPointF(cx + r, cy), QPointF(cx, cy + r), QPointF(cx - r, cy)]
-            )
-            painter.setPen(QPen(c.milestone.darker(130), 1))
-            painter.setBrush(c.critical_progress if is_critical else c.milestone)
-            painter.drawPolygon(diamond)
-            self._paint_label(painter, spec.name, cx + r + 4, cy)
-            return
-        fill = c.critical if is_critical else c.bar
-        done = c.critical_progress if is_critical else c.progress
-        dragged = self.drag is not None and self.drag.active and self.drag.node == node
-        painter.setPen(QPen(done if dragged else c.bar_edge, 2 if dragged else 1))
-        painter.setBrush(fill)
-        painter.drawRoundedRect(rect, 3, 3)
-        if spec.progress:
-            width = rect.width() * min(spec.progress, 100) / 100
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(done)
-            path = QPainterPath()
-            path.addRoundedRect(rect, 3, 3)
-            painter.save()
-            painter.setClipRect(QRectF(rect.left(), rect.top(), width, rect.height()))
-            painter.drawPath(path)
-            painter.restore()
-        self._paint_label(painter, spec.name, rect.right() + LINK_HANDLE + 8, rect.center().y())
-
-    def _paint_summary(self, painter: QPainter, rect: QRectF, is_critical: bool) -> None:
-        c = self.colors
-        colour = c.critical_progress if is_critical else c.summary
-        top = rect.top() + 2
-        band = QRectF(rect.left(), top, rect.width(), 5)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(colour)
-        painter.drawRect(band)
-        for x, sign in ((rect.left(), 1), (rect.right(), -1)):
-            painter.drawPolygon(
-                QPolygonF([QPointF(x, top), QPointF(x + 6 * sign, top + 5), QPointF(x, top + 10)])
-            )
-
-    def _paint_label(self, painter: QPainter, text: str, x: float, cy: float) -> None:
-        if self.px < 3:
-            return
-        painter.setFont(self._small)
-        painter.setPen(self.colors.text)
-        painter.drawText(QPointF(x, cy + 4), text)
-
-    def _paint_arrows(self, painter: QPainter, visible: list[int], critical: set[str]) -> None:
-        doc = self.document
-        s = doc.scheduler
-        seen: set[tuple[int, int]] = set()
-        pen = QPen(self.colors.arrow, 1.2)
-        hot = QPen(self.colors.critical_progress, 1.6)
-        for node in visible:
-            for p, code, _lag, target in s.incoming[node]:
-                self._arrow_once(painter, p, target, code, seen, pen, hot, critical)
-            for leaf in s.outgoing[node]:
-                for p, code, _lag, target in s.incoming[leaf]:
-                    if p == node:
-                        self._arrow_once(painter, p, target, code, seen, pen, hot, critical)
-
-    def _arrow_once(
-        self,
-        painter: QPainter,
-        p: int,
-        target: int,
-        code: int,
-        seen: set[tuple[int, int]],
-        pen: QPen,
-        hot: QPen,
-        critical: set[str],
-    ) -> None:
-        if (p, target) in seen:
-            return
-        seen.add((p, target))
-        doc = self.document
-        if p not in doc.row_of or target not in doc.row_of:
-            return
-        s = doc.scheduler
-        both_hot = s.ids[p] in critical and s.ids[target] in critical
-        from_end = code in (0, 2)  # FS, FF leave the predecessor's finish
-        to_start = code in (0, 1)  # FS, SS enter the successor's start
-        pr, tr = self.bar_rect(p), self.bar_rect(target)
-        if self._is_milestone(p):
-            mx = self.x_of(s.start_o[p] + 0.5)
-            pr = QRectF(mx - 6, pr.top(), 12, pr.height())
-        if self._is_milestone(target):
-            mx = self.x_of(s.start_o[target] + 0.5)
-            tr = QRectF(mx - 6, tr.top(), 12, tr.height())
-        sx = pr.right() if from_end else pr.left()
-        sy = pr.center().y()
-        tx = tr.left() if to_start else tr.right()
-        ty = tr.center().y()
-        out = 6 if from_end else -6
-        into = -6 if to_start else 6
-        path = QPainterPath(QPointF(sx, sy))
-        ax = sx + out
-        bx = tx + into
-        if (to_start and ax <= bx) or (not to_start and ax >= bx):
-            path.lineTo(ax if to_start else bx, sy)
-            path.lineTo(ax if to_start else bx, ty)
-        else:
-            mid = ty - ROW_HEIGHT / 2 if ty > sy else ty + ROW_HEIGHT / 2
-            path.lineTo(ax, sy)
-            path.lineTo(ax, mid)
-            path.lineTo(bx, mid)
-            path.lineTo(bx, ty)
-        path.lineTo(tx, ty)
-        painter.setPen(hot if both_hot else pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(path)
-        d = 1 if to_start else -1
-        head = QPolygonF(
-            [QPointF(tx, ty), QPointF(tx - 5 * d, ty - 3.5), QPointF(tx - 5 * d, ty + 3.5)]
-        )
-        painter.setBrush((hot if both_hot else pen).color())
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawPolygon(head)
+        bottom = min(len(rows) - 1, int(shown.bottom() // ROW_HEIGHT))
+        self.chart_painter().paint(painter, rect, rows[top : bottom + 1])
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         drag = self.drag

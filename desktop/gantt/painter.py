@@ -1,0 +1,346 @@
+"""Drawing the Gantt chart onto any QPainter: one scene, two outputs.
+
+`ChartPainter` paints a range of rows by a range of days in scene coordinates (x = days from
+`origin` times `px`, y = row times `ROW_HEIGHT`): bars, milestones, summaries, progress,
+dependency arrows, today line, weekends and holidays, baseline ghosts and the critical path.
+The on-screen chart (`GanttChart.drawBackground`) and the printed pages
+(`desktop.printing.gantt_pages`) both call it, so a printed plan looks like the screen.
+It only reads the document; it never holds a widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen, QPolygonF
+
+from desktop.gantt.document import GanttDocument
+from desktop.gantt.tree_model import ROW_HEIGHT
+
+BAR_TOP = 5
+BAR_HEIGHT = 13
+LINK_HANDLE = 9  # px right of a bar's end: the dot to drag a link from
+
+
+@dataclass
+class Colors:
+    bar: QColor
+    bar_edge: QColor
+    progress: QColor
+    critical: QColor
+    critical_progress: QColor
+    milestone: QColor
+    summary: QColor
+    baseline: QColor
+    arrow: QColor
+    weekend: QColor
+    holiday: QColor
+    grid: QColor
+    today: QColor
+    refuse: QColor
+    text: QColor
+    label_bg: QColor
+    row_alt: QColor
+    row_selected: QColor
+    base: QColor
+
+    @classmethod
+    def for_palette(cls, palette: QPalette) -> Colors:
+        dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
+        text = palette.color(QPalette.ColorRole.Text)
+        base = palette.color(QPalette.ColorRole.Base)
+        ink = QColor("white" if dark else "black")
+        # Backgrounds are opaque blends, not alpha: the raster engine fills opaque rects
+        # several times faster, and they cover most of every frame.
+        return cls(
+            bar=QColor("#8ab4f8" if dark else "#9cc0f5"),
+            bar_edge=QColor("#5b8def" if dark else "#3b78e7"),
+            progress=QColor("#3b78e7" if dark else "#2f6bd6"),
+            critical=QColor("#f28b82" if dark else "#f4a49d"),
+            critical_progress=QColor("#d93025"),
+            milestone=QColor("#c58af9" if dark else "#8e44ad"),
+            summary=QColor("#bdc1c6" if dark else "#3c4043"),
+            baseline=QColor("#80868b" if dark else "#b0b4b9"),
+            arrow=QColor("#9aa0a6" if dark else "#80868b"),
+            weekend=blend(base, ink, 0.06),
+            holiday=blend(base, QColor("#e8a33d"), 0.18),
+            grid=blend(base, ink, 0.12),
+            today=QColor("#fbbc04"),
+            refuse=QColor("#d93025"),
+            text=text,
+            label_bg=palette.color(QPalette.ColorRole.ToolTipBase),
+            row_alt=blend(base, ink, 0.025),
+            row_selected=blend(base, palette.color(QPalette.ColorRole.Highlight), 0.14),
+            base=base,
+        )
+
+    @classmethod
+    def for_paper(cls) -> Colors:
+        """The light scheme whatever the screen's theme: paper is white."""
+        palette = QPalette()
+        palette.setColor(QPalette.ColorRole.Base, QColor("white"))
+        palette.setColor(QPalette.ColorRole.Text, QColor("#202124"))
+        palette.setColor(QPalette.ColorRole.ToolTipBase, QColor("white"))
+        palette.setColor(QPalette.ColorRole.Highlight, QColor("#3b78e7"))
+        return cls.for_palette(palette)
+
+
+def blend(under: QColor, over: QColor, amount: float) -> QColor:
+    return QColor(
+        round(under.red() + (over.red() - under.red()) * amount),
+        round(under.green() + (over.green() - under.green()) * amount),
+        round(under.blue() + (over.blue() - under.blue()) * amount),
+    )
+
+
+def grid_line_at(day: date, px: float) -> bool:
+    """Whether a vertical grid line starts this day at this zoom: weeks, months or quarters."""
+    if px >= 8:
+        return day.weekday() == 0
+    if px >= 3:
+        return day.day == 1
+    return day.day == 1 and day.month in (1, 4, 7, 10)
+
+
+def bar_rect(document: GanttDocument, node: int, px: float, origin: int) -> QRectF:
+    """A task's bar in scene coordinates (the hit-testing and the painting agree on it)."""
+    s = document.scheduler
+    row = document.row_of.get(node, -1)
+    x0 = (s.start_o[node] - origin) * px
+    x1 = (s.finish_o[node] + 1 - origin) * px
+    return QRectF(x0, row * ROW_HEIGHT + BAR_TOP, max(x1 - x0, 2.0), BAR_HEIGHT)
+
+
+@dataclass
+class ChartPainter:
+    """What to draw and how: the document, the scale and the colours. Cheap to build, so the
+    screen makes one per repaint and the printer one per document."""
+
+    document: GanttDocument
+    colors: Colors
+    px: float
+    origin: int
+    today_o: int
+    font: QFont
+    small: QFont
+    show_critical: bool = False
+    show_baseline: bool = True
+    selected: set[int] = field(default_factory=set)
+    dragged: int = -1  # the node being dragged: drawn with a heavier outline
+
+    # -- geometry -----------------------------------------------------------------------------
+
+    def x_of(self, ordinal: float) -> float:
+        return (ordinal - self.origin) * self.px
+
+    def ordinal_at(self, x: float) -> int:
+        return int(x // self.px) + self.origin
+
+    def is_milestone(self, node: int) -> bool:
+        s = self.document.scheduler
+        return s.specs[node].milestone and not s.children[node]
+
+    def bar_rect(self, node: int) -> QRectF:
+        return bar_rect(self.document, node, self.px, self.origin)
+
+    # -- painting -----------------------------------------------------------------------------
+
+    def paint(
+        self, painter: QPainter, rect: QRectF, arrow_rows: Sequence[int] | None = None
+    ) -> None:
+        """Paint the chart within `rect` (scene coordinates). `arrow_rows` are the rows whose
+        dependency arrows to draw (default: the rows in `rect`); the screen passes the whole
+        viewport's rows so an arrow crossing a freshly exposed strip is drawn there too."""
+        c = self.colors
+        doc = self.document
+        s = doc.scheduler
+        painter.fillRect(rect, c.base)
+        first_row = max(0, int(rect.top() // ROW_HEIGHT))
+        last_row = min(len(doc.rows) - 1, int(rect.bottom() // ROW_HEIGHT))
+        first_o = self.ordinal_at(rect.left())
+        last_o = self.ordinal_at(rect.right()) + 1
+        for r in range(first_row, last_row + 1):
+            if r % 2:
+                painter.fillRect(
+                    QRectF(rect.left(), r * ROW_HEIGHT, rect.width(), ROW_HEIGHT), c.row_alt
+                )
+        self.paint_days(painter, rect, first_o, last_o)
+        for node in self.selected:
+            r = doc.row_of.get(node, -1)
+            if first_row <= r <= last_row:
+                band = QRectF(rect.left(), r * ROW_HEIGHT, rect.width(), ROW_HEIGHT)
+                painter.fillRect(band, c.row_selected)
+        critical = s.critical_ids() if self.show_critical else set()
+        visible = doc.rows[first_row : last_row + 1]
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        arrows = visible if arrow_rows is None else arrow_rows
+        self.paint_arrows(painter, arrows, critical)
+        for node in visible:
+            self.paint_task(painter, node, critical)
+        today = self.x_of(self.today_o + 0.5)
+        if rect.left() <= today <= rect.right():
+            painter.setPen(QPen(c.today, 2))
+            painter.drawLine(QLineF(today, rect.top(), today, rect.bottom()))
+
+    def paint_days(self, painter: QPainter, rect: QRectF, first_o: int, last_o: int) -> None:
+        c = self.colors
+        cal = self.document.scheduler.calendar
+        # Weekends from week zoom in (further out they would only stripe the chart);
+        # holidays and closures down to month zoom.
+        if self.px >= 3:
+            week = cal.agency.working_week
+            for o in range(first_o, last_o + 1):
+                if not cal.is_working_ordinal(o):
+                    weekend = date.fromordinal(o).weekday() not in week
+                    if weekend and self.px < 8:
+                        continue
+                    painter.fillRect(
+                        QRectF(self.x_of(o), rect.top(), self.px, rect.height()),
+                        c.weekend if weekend else c.holiday,
+                    )
+        painter.setPen(QPen(c.grid, 1))
+        for o in range(first_o, last_o + 1):
+            if grid_line_at(date.fromordinal(o), self.px):
+                x = self.x_of(o)
+                painter.drawLine(QLineF(x, rect.top(), x, rect.bottom()))
+
+    def paint_task(self, painter: QPainter, node: int, critical: set[str]) -> None:
+        c = self.colors
+        s = self.document.scheduler
+        spec = s.specs[node]
+        task_id = s.ids[node]
+        rect = self.bar_rect(node)
+        is_critical = task_id in critical
+        base = self.document.baseline.get(task_id) if self.show_baseline else None
+        if base is not None:
+            x0 = self.x_of(base[0].toordinal())
+            x1 = self.x_of(base[1].toordinal() + 1)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(c.baseline)
+            painter.drawRoundedRect(QRectF(x0, rect.bottom() + 2, max(x1 - x0, 3), 4), 1.5, 1.5)
+        if s.children[node]:
+            self.paint_summary(painter, rect, is_critical)
+            return
+        if spec.milestone:
+            cx = self.x_of(s.start_o[node] + 0.5)
+            cy = rect.center().y()
+            r = BAR_HEIGHT / 2 + 1
+            diamond = QPolygonF(
+                [QPointF(cx, cy - r), QPointF(cx + r, cy), QPointF(cx, cy + r), QPointF(cx - r, cy)]
+            )
+            painter.setPen(QPen(c.milestone.darker(130), 1))
+            painter.setBrush(c.critical_progress if is_critical else c.milestone)
+            painter.drawPolygon(diamond)
+            self.paint_label(painter, spec.name, cx + r + 4, cy)
+            return
+        fill = c.critical if is_critical else c.bar
+        done = c.critical_progress if is_critical else c.progress
+        dragged = node == self.dragged
+        painter.setPen(QPen(done if dragged else c.bar_edge, 2 if dragged else 1))
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, 3, 3)
+        if spec.progress:
+            width = rect.width() * min(spec.progress, 100) / 100
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(done)
+            path = QPainterPath()
+            path.addRoundedRect(rect, 3, 3)
+            painter.save()
+            painter.setClipRect(QRectF(rect.left(), rect.top(), width, rect.height()))
+            painter.drawPath(path)
+            painter.restore()
+        self.paint_label(painter, spec.name, rect.right() + LINK_HANDLE + 8, rect.center().y())
+
+    def paint_summary(self, painter: QPainter, rect: QRectF, is_critical: bool) -> None:
+        c = self.colors
+        colour = c.critical_progress if is_critical else c.summary
+        top = rect.top() + 2
+        band = QRectF(rect.left(), top, rect.width(), 5)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRect(band)
+        for x, sign in ((rect.left(), 1), (rect.right(), -1)):
+            painter.drawPolygon(
+                QPolygonF([QPointF(x, top), QPointF(x + 6 * sign, top + 5), QPointF(x, top + 10)])
+            )
+
+    def paint_label(self, painter: QPainter, text: str, x: float, cy: float) -> None:
+        if self.px < 3:
+            return
+        painter.setFont(self.small)
+        painter.setPen(self.colors.text)
+        painter.drawText(QPointF(x, cy + 4), text)
+
+    def paint_arrows(self, painter: QPainter, visible: Sequence[int], critical: set[str]) -> None:
+        s = self.document.scheduler
+        seen: set[tuple[int, int]] = set()
+        pen = QPen(self.colors.arrow, 1.2)
+        hot = QPen(self.colors.critical_progress, 1.6)
+        for node in visible:
+            for p, code, _lag, target in s.incoming[node]:
+                self._arrow_once(painter, p, target, code, seen, pen, hot, critical)
+            for leaf in s.outgoing[node]:
+                for p, code, _lag, target in s.incoming[leaf]:
+                    if p == node:
+                        self._arrow_once(painter, p, target, code, seen, pen, hot, critical)
+
+    def _arrow_once(
+        self,
+        painter: QPainter,
+        p: int,
+        target: int,
+        code: int,
+        seen: set[tuple[int, int]],
+        pen: QPen,
+        hot: QPen,
+        critical: set[str],
+    ) -> None:
+        if (p, target) in seen:
+            return
+        seen.add((p, target))
+        doc = self.document
+        if p not in doc.row_of or target not in doc.row_of:
+            return
+        s = doc.scheduler
+        both_hot = s.ids[p] in critical and s.ids[target] in critical
+        from_end = code in (0, 2)  # FS, FF leave the predecessor's finish
+        to_start = code in (0, 1)  # FS, SS enter the successor's start
+        pr, tr = self.bar_rect(p), self.bar_rect(target)
+        if self.is_milestone(p):
+            mx = self.x_of(s.start_o[p] + 0.5)
+            pr = QRectF(mx - 6, pr.top(), 12, pr.height())
+        if self.is_milestone(target):
+            mx = self.x_of(s.start_o[target] + 0.5)
+            tr = QRectF(mx - 6, tr.top(), 12, tr.height())
+        sx = pr.right() if from_end else pr.left()
+        sy = pr.center().y()
+        tx = tr.left() if to_start else tr.right()
+        ty = tr.center().y()
+        out = 6 if from_end else -6
+        into = -6 if to_start else 6
+        path = QPainterPath(QPointF(sx, sy))
+        ax = sx + out
+        bx = tx + into
+        if (to_start and ax <= bx) or (not to_start and ax >= bx):
+            path.lineTo(ax if to_start else bx, sy)
+            path.lineTo(ax if to_start else bx, ty)
+        else:
+            mid = ty - ROW_HEIGHT / 2 if ty > sy else ty + ROW_HEIGHT / 2
+            path.lineTo(ax, sy)
+            path.lineTo(ax, mid)
+            path.lineTo(bx, mid)
+            path.lineTo(bx, ty)
+        path.lineTo(tx, ty)
+        painter.setPen(hot if both_hot else pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(path)
+        d = 1 if to_start else -1
+        head = QPolygonF(
+            [QPointF(tx, ty), QPointF(tx - 5 * d, ty - 3.5), QPointF(tx - 5 * d, ty + 3.5)]
+        )
+        painter.setBrush((hot if both_hot else pen).color())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawPolygon(head)
