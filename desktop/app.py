@@ -15,7 +15,8 @@ import asyncio
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from db.store import Store
 if TYPE_CHECKING:  # Qt is imported only once the database is open (see above)
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
+    from sqlalchemy.engine import Engine
 
     from desktop.main_window import MainWindow
 
@@ -97,24 +99,37 @@ def run_gui(db_path: Path | None, *, self_test: bool = False) -> int:
     its window closes. Returns the process exit code: 0, or 2 when the database cannot be
     opened (one line on stderr), or 1 when the self-test finds a fault."""
     started = time.perf_counter()
-    bench = os.environ.get(BENCH_ENV) == "1"
     is_default = db_path is None
     db_path = default_db_path() if db_path is None else db_path
-    first_run: str | None = None
-    engine = None
+    engine: Engine | None = None
     if db_path.exists():
         try:
             engine = open_database(db_path)
         except DatabaseOpenError as exc:
             return _fail(str(exc), show=not self_test)
 
+    app = _application()
+    with _without_offscreen_noise():
+        return _run_with_app(
+            app, db_path, engine, is_default=is_default, self_test=self_test, t0=started
+        )
+
+
+def _run_with_app(
+    app: QApplication,
+    db_path: Path,
+    engine: Engine | None,
+    *,
+    is_default: bool,
+    self_test: bool,
+    t0: float,
+) -> int:
     from desktop.resources import setup_resources
     from desktop.theme import apply_color_scheme
 
-    app = _application()
     apply_color_scheme(app)
     setup_resources(app)
-
+    first_run: str | None = None
     if engine is None:
         if self_test:
             return _fail(f"{db_path}: no such database file", show=False)
@@ -139,12 +154,41 @@ def run_gui(db_path: Path | None, *, self_test: bool = False) -> int:
         except DatabaseOpenError as exc:
             return _fail(str(exc), show=not self_test)
     store = Store(engine)
+    bench = os.environ.get(BENCH_ENV) == "1"
     try:
-        return _run_window(app, store, db_path, self_test=self_test, bench=bench, t0=started)
+        return _run_window(app, store, db_path, self_test=self_test, bench=bench, t0=t0)
     except AgencyDeskError as exc:
         return _fail(str(exc), show=not self_test)
     finally:
         store.close()
+
+
+@contextmanager
+def _without_offscreen_noise() -> Iterator[None]:
+    """The offscreen platform warns that it cannot propagate size hints whenever a window gets
+    size limits. That is no fault of ours, and a self-test's output should be its one line;
+    every other Qt message still goes where it went."""
+    from PySide6.QtCore import qInstallMessageHandler
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.platformName() != "offscreen":
+        yield
+        return
+    previous: Callable[..., None] | None = None
+
+    def handler(mode: object, context: object, message: str) -> None:
+        if "does not support propagateSizeHints" in message:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            print(message, file=sys.stderr, flush=True)
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(previous)
 
 
 def _write_demo(app: QApplication, db_path: Path) -> None:
