@@ -1,0 +1,44 @@
+"""Finding a client or project by what a user types: an id, or a name matched
+case-insensitively (an exact name wins; otherwise a unique partial match)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Client, Project
+
+
+class NoMatch(Exception):
+    """The text matched nothing, or more than one row; the message names the candidates."""
+
+
+def _find(session: Session, model: type[Client] | type[Project], what: str, text: str) -> str:
+    needle = text.strip()
+    if not needle:
+        raise NoMatch(f"{what}: empty name")
+    if session.get(model, needle) is not None:
+        return needle
+    rows = session.execute(select(model.id, model.name).order_by(model.name)).all()
+    folded = needle.casefold()
+    exact = [r for r in rows if r.name.casefold() == folded]
+    if len(exact) == 1:
+        return str(exact[0].id)
+    partial = exact or [r for r in rows if folded in r.name.casefold()]
+    if len(partial) == 1:
+        return str(partial[0].id)
+    if not partial:
+        raise NoMatch(f"{what} {text!r}: no such {what} (give a name or an id)")
+    names = ", ".join(repr(r.name) for r in partial[:8])
+    more = f" and {len(partial) - 8} more" if len(partial) > 8 else ""
+    raise NoMatch(f"{what} {text!r} is ambiguous: {names}{more}")
+
+
+def find_client(session: Session, text: str) -> str:
+    """The id of the client named or identified by `text`."""
+    return _find(session, Client, "client", text)
+
+
+def find_project(session: Session, text: str) -> str:
+    """The id of the project named or identified by `text`."""
+    return _find(session, Project, "project", text)
