@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from db.errors import NotFoundError
 from db.models import Client, Contact, ImportantDate, TeamMember
-from db.operations import Create, Delete, Update
+from db.operations import Create, Delete, SetSetting, Update
 from tests.sync.harness import Bench, dump, lost_edits
 
 ENTITY_FIELDS = {
@@ -27,10 +27,12 @@ ENTITY_FIELDS = {
 }
 PARENT = {Contact: (Client, "client_id"), ImportantDate: (Contact, "contact_id")}
 
+KINDS = [
+    *("create", "create", "update", "update", "update", "delete"),
+    *("sync", "sync", "compact", "setting"),
+]
 step = st.tuples(
-    st.sampled_from(
-        ["create", "create", "update", "update", "update", "delete", "sync", "sync", "compact"]
-    ),
+    st.sampled_from(KINDS),
     st.integers(0, 10),  # station index (mod n)
     st.sampled_from(list(ENTITY_FIELDS)),
     st.integers(0, 1000),  # which row (mod how many exist) / value
@@ -70,6 +72,9 @@ def run_scenario(root: Path, n: int, steps: list[tuple], final_rounds: int = 3) 
 
 def _edit(bench, station, si, kind, entity, pick, which, i) -> None:
     field, value = ENTITY_FIELDS[entity]
+    if kind == "setting":  # a unique key: two stations may add the same one
+        station.apply(SetSetting(("agency_name", "default_currency")[pick % 2], f"v{i}"))
+        return
     if kind == "create":
         values: dict = {field: value(i)}
         if entity in PARENT:
@@ -103,7 +108,7 @@ def _edit(bench, station, si, kind, entity, pick, which, i) -> None:
 
 
 @settings(
-    max_examples=8,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -114,11 +119,10 @@ def test_random_edits_converge_with_nothing_lost(n: int, steps: list[tuple]) -> 
 
 
 def random_steps(rng: random.Random, length: int) -> list[tuple]:
-    kinds = ["create", "create", "update", "update", "update", "delete", "sync", "sync", "compact"]
     fields = ["name", "industry", "email", "title", "manager"]
     return [
         (
-            rng.choice(kinds),
+            rng.choice(KINDS),
             rng.randrange(11),
             rng.choice(list(ENTITY_FIELDS)),
             rng.randrange(1001),
