@@ -1,0 +1,42 @@
+"""The three reports from data to output, for the command line and the GUI alike: each builds
+its content with `db.reports`, picks the paper and renders to a PDF or a preview."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QLocale
+from sqlalchemy.orm import Session
+
+from db.reports.client_summary import Audience, client_summary
+from desktop.printing.formats import Formats
+from desktop.printing.output import Render, write_pdf
+from desktop.printing.paper import page_layout
+from desktop.printing.summary import render_summary
+
+
+def summary_render(
+    session: Session,
+    client_id: str,
+    audience: Audience,
+    today: date,
+    locale: QLocale | None = None,
+) -> tuple[Render, str]:
+    summary = client_summary(session, client_id, today, audience)
+    title = f"{summary.client_name}: {'internal briefing' if summary.internal else 'summary'}"
+    return render_summary(summary, Formats(locale)), title
+
+
+def write_summary_pdf(
+    session: Session,
+    client_id: str,
+    path: Path,
+    *,
+    audience: Audience = Audience.CLIENT,
+    today: date | None = None,
+    locale: QLocale | None = None,
+    paper: str | None = None,
+) -> None:
+    render, title = summary_render(session, client_id, audience, today or date.today(), locale)
+    write_pdf(path, render, page_layout(locale=locale, paper=paper), title)
