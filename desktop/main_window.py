@@ -322,6 +322,13 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value(SETTINGS_GEOMETRY)
         if isinstance(geometry, QByteArray | bytes) and geometry:
             self.restoreGeometry(QByteArray(geometry))
+        elif (screen := self.screen()) is not None:
+            # First start: a Gantt chart needs room, so take most of the screen, centred.
+            area = screen.availableGeometry()
+            width = min(area.width(), max(1180, area.width() * 4 // 5))
+            height = min(area.height(), max(740, area.height() * 4 // 5))
+            self.resize(width, height)
+            self.move(area.center() - self.rect().center())
         state = self.settings.value(SETTINGS_STATE)
         if isinstance(state, QByteArray | bytes) and state:
             self.restoreState(QByteArray(state))
