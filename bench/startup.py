@@ -22,7 +22,7 @@ from bench.registry import metric
 
 REPO = Path(__file__).resolve().parent.parent
 CACHE = Path(tempfile.gettempdir()) / "agency-desk-bench"
-RUNS = 3
+RUNS = 5  # a shared 2-core machine is noisy: the median of five holds steadier
 FIRST_PAINT_TIMEOUT_S = 120.0
 # The demo is laid out around a fixed day so every run measures the same data.
 DEMO_DAY = date(2025, 3, 12)
