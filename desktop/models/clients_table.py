@@ -1,32 +1,82 @@
-"""The client list: one row per client with status, account manager and last contact.
+"""The client list: one row per client with status, account manager, health, last contact,
+next follow-up, open projects and pipeline value.
 
-Shaped like Anki's browser table model: the model holds the ordered client ids and a cache of
-display rows filled in batches as rows are shown. A `ChangeSet` drops only the cached rows it
-names and emits `dataChanged` for them; clients added or removed insert or remove rows. An
-Interaction or TeamMember change refreshes only the clients it touches.
+Shaped like Anki's browser table model. On open the model reads only the light facts of every
+client (id, name, status, account manager) — enough to sort by those columns and to filter by
+status and manager. The figures (`db.am.client_rows.client_list_rows`: health, dates, counts,
+money) are read a batch at a time as rows are shown, and the lower-case text that
+type-to-filter searches (`search_texts`) is read on the first keystroke.
+
+A `ChangeSet` re-reads only the clients it touches: a logged call, a follow-up, a project or
+its tasks and costs, an opportunity or a rating map back to their one client
+(`db.am.ownership.client_of`). A removed row no longer says whose it was, so the model
+remembers the client of every row it has seen change; a removal it cannot trace (a row it
+never saw) marks every cached row stale, to be re-read when next shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
+from db.am.client_rows import ClientRow, client_list_rows, search_texts
+from db.am.ownership import EVERYONE, client_of
+from db.am.reading import read
 from db.changes import ChangeSet
-from db.models import Client, ClientStatus, Interaction, TeamMember
+from db.models import Client, ClientStatus, TeamMember
 from db.operations import Update
+from desktop.client_page.formatting import CURRENCY_SIGNS
 from desktop.models.roles import ENTITY_ROLE, ID_ROLE, SORT_ROLE, STATUS_ROLE
 from desktop.workspace import Workspace
 
-COL_NAME, COL_STATUS, COL_MANAGER, COL_INDUSTRY, COL_LAST_CONTACT = range(5)
-HEADERS = ("Name", "Status", "Account manager", "Industry", "Last contact")
+(
+    COL_NAME,
+    COL_STATUS,
+    COL_MANAGER,
+    COL_HEALTH,
+    COL_LAST_CONTACT,
+    COL_NEXT_FOLLOW_UP,
+    COL_OPEN_PROJECTS,
+    COL_PIPELINE,
+) = range(8)
+HEADERS = (
+    "Name",
+    "Status",
+    "Account manager",
+    "Health",
+    "Last contact",
+    "Next follow-up",
+    "Open projects",
+    "Pipeline",
+)
 EDITABLE = {COL_NAME, COL_STATUS, COL_MANAGER}
+NUMERIC = {COL_HEALTH, COL_OPEN_PROJECTS, COL_PIPELINE}
+# Columns whose sort key is known from the light facts read on open.
+LIGHT_COLUMNS = {COL_NAME, COL_STATUS, COL_MANAGER}
+HEALTH_ROLE = Qt.ItemDataRole.UserRole + 20  # the row's `db.am.health.Health`
 NO_MANAGER = "No account manager"
-BATCH = 200  # rows fetched per query when the view asks for an uncached row
+OVERDUE_HUE = "#d64541"  # the health badge's "at risk" red, readable on light and dark
+BATCH = 100  # rows read per query when the view asks for an uncached row
+
+# Rows whose change alters a client's figures (health, dates, counts, money).
+FIGURE_ENTITIES = (
+    "Interaction",
+    "FollowUp",
+    "Opportunity",
+    "Project",
+    "Task",
+    "CostEntry",
+    "SatisfactionRating",
+)
+# Rows whose change alters the text type-to-filter searches.
+TEXT_ENTITIES = ("Client", "Contact", "ClientNote")
 
 STATUS_LABELS = {
     ClientStatus.LEAD: "Lead",
@@ -35,20 +85,19 @@ STATUS_LABELS = {
     ClientStatus.PAUSED: "Paused",
     ClientStatus.FORMER: "Former",
 }
+STATUS_ORDER = {status: i for i, status in enumerate(ClientStatus)}
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True, slots=True)
-class ClientRow:
-    id: str
+class Light:
+    """What the list knows of every client from the moment it opens."""
+
     name: str
     status: ClientStatus
     manager_id: str | None
     manager: str
-    industry: str
-    last_contact: datetime | None
-    last_interaction_id: str | None  # lets a removed interaction find the one client it affects
 
 
 def describe_last_contact(when: datetime | None, today: date | None = None) -> str:
@@ -65,106 +114,137 @@ def describe_last_contact(when: datetime | None, today: date | None = None) -> s
     return when.strftime("%d %b %Y")
 
 
+def money_text(cents: int, currency: str, locale: QLocale | None = None) -> str:
+    """The amount in the client's currency, grouped and signed the way the user's locale
+    writes money ('€12,500' or '12.500 €')."""
+    locale = locale or QLocale()
+    symbol = CURRENCY_SIGNS.get(currency, f"{currency} ").strip()
+    precision = 0 if cents % 100 == 0 else 2
+    return locale.toCurrencyString(cents / 100, symbol, precision)
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%d %b %Y") if value else "—"
+
+
 class ClientsTableModel(QAbstractTableModel):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
         self._ids: list[str] = []
         self._pos: dict[str, int] = {}  # id -> row, rebuilt whenever rows move
+        self._light: dict[str, Light] = {}
         self._rows: dict[str, ClientRow] = {}
+        self._haystack: dict[str, str] | None = None  # read on the first keystroke
+        self._owner: dict[tuple[str, str], str] = {}  # (entity, id) -> client, for removals
         self._sort_column = COL_NAME
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._today = date.today()
+        self._locale = QLocale()
+        # Set by a filtering proxy: a batch read skips the rows it hides.
+        self.shown: Callable[[int], bool] | None = None
         self.reload()
         workspace.changed.connect(self.apply_changes)
 
     # -- loading -----------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Read the id list afresh (on open; a ChangeSet never needs this), in name order:
-        only ids and names are read, the rest of a row when it is shown."""
+        """Read the light facts afresh (on open; a ChangeSet never needs this), in name
+        order; the figures of a row are read when it is shown."""
         self.beginResetModel()
-        names = {
-            id_: name
-            for id_, name in self.workspace.session.execute(select(Client.id, Client.name))
-        }
-        self._ids = sorted(names, key=lambda i: names[i].casefold())
+        self._light = self._read_light(None)
+        self._ids = sorted(self._light, key=lambda i: self._light[i].name.casefold())
         self._sort_column, self._sort_order = COL_NAME, Qt.SortOrder.AscendingOrder
         self._reindex()
         self._rows.clear()
+        self._haystack = None
         self.endResetModel()
+
+    def _read_light(self, ids: Iterable[str] | None) -> dict[str, Light]:
+        manager = aliased(TeamMember)
+        query = select(
+            Client.id, Client.name, Client.status, Client.account_manager_id, manager.name
+        ).outerjoin(manager, manager.id == Client.account_manager_id)
+        if ids is not None:
+            query = query.where(Client.id.in_(list(ids)))
+        return {
+            cid: Light(name, ClientStatus(status), am_id, am_name or "")
+            for cid, name, status, am_id, am_name in read(self.workspace.session, query)
+        }
 
     def _reindex(self) -> None:
         self._pos = {id_: row for row, id_ in enumerate(self._ids)}
 
-    def _fetch(self, ids: Iterable[str]) -> None:
-        wanted = list(ids)
-        if not wanted:
+    def _fetch(self, ids: Iterable[str] | None) -> None:
+        """Read the figures of these clients (None: of every client, in one go)."""
+        wanted = None if ids is None else list(ids)
+        if wanted == []:
             return
-        session = self.workspace.session
-        latest = (
-            select(
-                Interaction.client_id.label("client_id"),
-                func.max(Interaction.occurred_at).label("occurred_at"),
-            )
-            .where(Interaction.client_id.in_(wanted))
-            .group_by(Interaction.client_id)
-            .subquery()
-        )
-        # The id of each latest interaction, so removing it can be traced back to its client.
-        latest_id = (
-            select(Interaction.id)
-            .where(Interaction.client_id == Client.id)
-            .order_by(Interaction.occurred_at.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        query = (
-            select(
-                Client.id,
-                Client.name,
-                Client.status,
-                Client.account_manager_id,
-                TeamMember.name,
-                Client.industry,
-                latest.c.occurred_at,
-                latest_id,
-            )
-            .outerjoin(TeamMember, TeamMember.id == Client.account_manager_id)
-            .outerjoin(latest, latest.c.client_id == Client.id)
-            .where(Client.id.in_(wanted))
-        )
-        for row in session.execute(query):
-            self._rows[row[0]] = ClientRow(
-                id=row[0],
-                name=row[1],
-                status=ClientStatus(row[2]),
-                manager_id=row[3],
-                manager=row[4] or "",
-                industry=row[5] or "",
-                last_contact=row[6],
-                last_interaction_id=row[7],
-            )
+        for row in client_list_rows(self.workspace.session, self._today, wanted):
+            self._rows[row.id] = row
 
     def row_data(self, row: int) -> ClientRow | None:
         id_ = self._ids[row]
         cached = self._rows.get(id_)
         if cached is None:
-            # Fill the neighbourhood in one query: a view asks for rows in runs.
-            start = max(0, row - BATCH // 4)
-            self._fetch(i for i in self._ids[start : start + BATCH] if i not in self._rows)
+            # Fill the run of rows the view will ask for next in one query, skipping rows a
+            # filter hides: a view asks for rows in runs.
+            shown = self.shown
+            batch: list[str] = []
+            for position in range(row, len(self._ids)):
+                other = self._ids[position]
+                if other not in self._rows and (shown is None or shown(position)):
+                    batch.append(other)
+                    if len(batch) == BATCH:
+                        break
+            if id_ not in batch:
+                batch.insert(0, id_)
+            self._fetch(batch)
             cached = self._rows.get(id_)
         return cached
 
+    def light(self, client_id: str) -> Light | None:
+        return self._light.get(client_id)
+
     def sort_key(self, row: int, column: int) -> Any:
-        data = self.row_data(row)
-        return self._sort_key(data, column) if data is not None else ""
+        return self._key_of(self._ids[row], column)
 
     def row_of(self, client_id: str) -> int:
         return self._pos.get(client_id, -1)
 
     def client_id(self, row: int) -> str:
         return self._ids[row]
+
+    # -- filtering -------------------------------------------------------------------------
+
+    def haystack(self) -> dict[str, str]:
+        """Lower-case text per client (name, tags, contacts, notes), read once."""
+        if self._haystack is None:
+            self._haystack = search_texts(self.workspace.session)
+        return self._haystack
+
+    def matches(
+        self,
+        row: int,
+        needle: str,
+        statuses: frozenset[str] | None = None,
+        manager: str | None = None,
+    ) -> bool:
+        """Whether the row passes the filters: `needle` is already lower case; `manager`
+        is a member id, or "" for clients without one. Never reads the database once the
+        text has been read, so a keystroke costs one dict look-up and a substring test."""
+        id_ = self._ids[row]
+        light = self._light.get(id_)
+        if light is None:
+            return False
+        if statuses is not None and light.status.value not in statuses:
+            return False
+        if manager is not None and (light.manager_id or "") != manager:
+            return False
+        if needle:
+            haystack = self.haystack()
+            return needle in haystack.get(id_, light.name.lower())
+        return True
 
     # -- Qt model API ------------------------------------------------------------------------
 
@@ -177,9 +257,12 @@ class ClientsTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in NUMERIC:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -193,63 +276,114 @@ class ClientsTableModel(QAbstractTableModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
+        id_ = self._ids[index.row()]
+        col = index.column()
+        if role == ID_ROLE:
+            return id_
+        if role == ENTITY_ROLE:
+            return "Client"
+        light = self._light[id_]
+        if col in LIGHT_COLUMNS:
+            # Name, status and manager never need the figures: painting them reads nothing.
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self._light_display(light, col)
+            if role == Qt.ItemDataRole.EditRole:
+                return (light.name, light.status.value, light.manager_id or "")[col]
+            if role == SORT_ROLE:
+                return self._light_key(light, col)
+            if role == STATUS_ROLE and col == COL_STATUS:
+                return light.status.value
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if col in NUMERIC:
+                return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            return None
         row = self.row_data(index.row())
         if row is None:
             return None
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, col)
-        if role == Qt.ItemDataRole.EditRole:
-            if col == COL_NAME:
-                return row.name
-            if col == COL_STATUS:
-                return row.status.value
-            if col == COL_MANAGER:
-                return row.manager_id or ""
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return self._display(row, col)
         if role == SORT_ROLE:
-            return self._sort_key(row, col)
-        if role == ID_ROLE:
-            return row.id
-        if role == ENTITY_ROLE:
-            return "Client"
-        if role == STATUS_ROLE and col == COL_STATUS:
-            return row.status.value
-        if role == Qt.ItemDataRole.ToolTipRole and col == COL_LAST_CONTACT and row.last_contact:
-            return row.last_contact.strftime("%A %d %B %Y, %H:%M")
+            return self._figure_key(row, col)
+        if col == COL_HEALTH:
+            if role == HEALTH_ROLE:
+                return row.health
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "\n".join(row.health.reasons) or "No concerns"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_LAST_CONTACT and row.last_contact:
+                return row.last_contact.strftime("%A %d %B %Y, %H:%M")
+            if col == COL_NEXT_FOLLOW_UP and row.next_follow_up:
+                late = (self._today - row.next_follow_up).days
+                return f"Overdue by {late} days" if late > 0 else None
+        overdue = row.next_follow_up is not None and row.next_follow_up < self._today
+        if role == Qt.ItemDataRole.ForegroundRole and col == COL_NEXT_FOLLOW_UP and overdue:
+            return QColor(OVERDUE_HUE)
         return None
 
-    def _display(self, row: ClientRow, col: int) -> str:
+    def _light_display(self, light: Light, col: int) -> str:
         if col == COL_NAME:
-            return row.name
+            return light.name
         if col == COL_STATUS:
-            return STATUS_LABELS[row.status]
-        if col == COL_MANAGER:
-            return row.manager or "—"
-        if col == COL_INDUSTRY:
-            return row.industry
-        return describe_last_contact(row.last_contact, self._today)
+            return STATUS_LABELS[light.status]
+        return light.manager or "—"
 
-    def _sort_key(self, row: ClientRow, col: int) -> Any:
+    def _light_key(self, light: Light, col: int) -> Any:
         if col == COL_STATUS:
-            return list(ClientStatus).index(row.status)
+            return STATUS_ORDER[light.status]
+        return self._light_display(light, col).casefold()
+
+    def _display(self, row: ClientRow, col: int) -> str:
+        if col == COL_HEALTH:
+            return str(row.health.score)
+        if col == COL_LAST_CONTACT:
+            return describe_last_contact(row.last_contact, self._today)
+        if col == COL_NEXT_FOLLOW_UP:
+            return _day(row.next_follow_up)
+        if col == COL_OPEN_PROJECTS:
+            return str(row.open_projects) if row.open_projects else "—"
+        if col == COL_PIPELINE:
+            if not row.pipeline_cents:
+                return "—"
+            return money_text(row.pipeline_cents, row.currency, self._locale)
+        return ""
+
+    @staticmethod
+    def _figure_key(row: ClientRow, col: int) -> Any:
+        if col == COL_HEALTH:
+            return row.health.score
         if col == COL_LAST_CONTACT:
             # Never-contacted clients sort as the longest ago.
-            return (row.last_contact or datetime.min).isoformat()
-        return self._display(row, col).casefold()
+            return row.last_contact or datetime.min
+        if col == COL_NEXT_FOLLOW_UP:
+            return row.next_follow_up or date.max  # nothing planned sorts last
+        if col == COL_OPEN_PROJECTS:
+            return row.open_projects
+        if col == COL_PIPELINE:
+            return row.pipeline_cents
+        return ""
+
+    def _key_of(self, client_id: str, column: int | None = None) -> Any:
+        column = self._sort_column if column is None else column
+        if column in LIGHT_COLUMNS:
+            light = self._light.get(client_id)
+            return self._light_key(light, column) if light else ""
+        row = self._rows.get(client_id)
+        if row is None:
+            row = self.row_data(self._pos[client_id])
+        return self._figure_key(row, column) if row else ""
 
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
-        row = self.row_data(index.row())
-        if row is None:
-            return False
+        client_id = self._ids[index.row()]
+        row = self._light[client_id]
         col = index.column()
         if col == COL_NAME:
             name = str(value).strip()
             if name == row.name:
                 return False
-            op = Update(Client, row.id, {"name": name}, label=f"Rename client to “{name}”")
+            op = Update(Client, client_id, {"name": name}, label=f"Rename client to “{name}”")
         elif col == COL_STATUS:
             try:
                 status = ClientStatus(value)
@@ -260,7 +394,7 @@ class ClientsTableModel(QAbstractTableModel):
                 return False
             op = Update(
                 Client,
-                row.id,
+                client_id,
                 {"status": status},
                 label=f"Set {row.name} to {STATUS_LABELS[status]}",
             )
@@ -277,7 +411,7 @@ class ClientsTableModel(QAbstractTableModel):
                 if member
                 else f"Remove account manager of {row.name}"
             )
-            op = Update(Client, row.id, {"account_manager_id": manager_id}, label=label)
+            op = Update(Client, client_id, {"account_manager_id": manager_id}, label=label)
         else:
             return False
         # The model refreshes from the ChangeSet the run broadcasts, like any other change.
@@ -293,9 +427,9 @@ class ClientsTableModel(QAbstractTableModel):
         return [("", NO_MANAGER), *((id_, name) for id_, name in rows)]
 
     # -- sorting -------------------------------------------------------------------------------
-    # The model sorts itself (the proxy only filters): the ids come in name order from the
-    # database, so the list opens sorted without comparing a single pair, and a change moves
-    # only the rows whose sort key changed.
+    # The model sorts itself (the proxy only filters): the ids come in name order, so the
+    # list opens sorted without comparing a single pair, and a change moves only the rows
+    # whose sort key changed. Sorting by a figure reads every row's figures in one query.
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(HEADERS):
@@ -303,12 +437,13 @@ class ClientsTableModel(QAbstractTableModel):
         if (column, order) == (self._sort_column, self._sort_order):
             return
         self.layoutAboutToBeChanged.emit()
-        self._fetch([i for i in self._ids if i not in self._rows])
+        if column not in LIGHT_COLUMNS and len(self._rows) < len(self._ids):
+            self._fetch(None)
         persistent = self.persistentIndexList()
         held = [(self._ids[i.row()], i.column()) for i in persistent]
         self._sort_column, self._sort_order = column, order
         self._ids.sort(
-            key=lambda i: self._sort_key(self._rows[i], column),
+            key=lambda i: self._key_of(i, column),
             reverse=order == Qt.SortOrder.DescendingOrder,
         )
         self._reindex()
@@ -316,12 +451,6 @@ class ClientsTableModel(QAbstractTableModel):
             persistent, [self.index(self._pos[i], col) for i, col in held]
         )
         self.layoutChanged.emit()
-
-    def _key_of(self, client_id: str) -> Any:
-        row = self._rows.get(client_id)
-        if row is None:
-            row = self.row_data(self._pos[client_id])
-        return self._sort_key(row, self._sort_column) if row else ""
 
     def _place_for(self, key: Any, ids: list[str]) -> int:
         """Where a row with this sort key goes among `ids` (after its equals)."""
@@ -357,34 +486,69 @@ class ClientsTableModel(QAbstractTableModel):
     # -- refreshing from a ChangeSet -----------------------------------------------------------
 
     def apply_changes(self, changes: ChangeSet) -> None:
-        self._today = date.today()
+        if date.today() != self._today:  # past midnight: every "days since" moved on
+            self._today = date.today()
+            self._stale_everything()
+        if changes.touches("AgencySetting"):  # thresholds or the working week
+            self._stale_everything()
         stale: set[str] = set()
         if changes.touches("Client"):
             self._remove(changes.removed.get("Client", set()))
             self._add(changes.added.get("Client", set()))
-            stale |= changes.changed.get("Client", set())
-        if changes.touches("Interaction"):
-            stale |= self._clients_of_interactions(changes)
+            changed = changes.changed.get("Client", set())
+            self._light.update(self._read_light(changed))
+            stale |= changed
         if changes.touches("TeamMember"):
             members = changes.ids("TeamMember")
-            stale |= {r.id for r in self._rows.values() if r.manager_id in members}
+            mine = {i for i, light in self._light.items() if light.manager_id in members}
+            self._light.update(self._read_light(mine))
+            stale |= mine
+        if changes.touches(*FIGURE_ENTITIES):
+            found, traced = self._clients_of(changes, FIGURE_ENTITIES)
+            if not traced:
+                self._stale_everything()
+            stale |= found
+        if self._haystack is not None and changes.touches(*TEXT_ENTITIES):
+            found, traced = self._clients_of(changes, TEXT_ENTITIES)
+            if traced:
+                self._haystack.update(search_texts(self.workspace.session, found))
+            else:
+                self._haystack = None  # read again on the next keystroke
         self._refresh(stale)
 
-    def _clients_of_interactions(self, changes: ChangeSet) -> set[str]:
-        touched = changes.ids("Interaction")
-        # A removed interaction no longer says whose it was; it matters only if it was the
-        # latest one of a client we show, which the cached row remembers.
-        found = {r.id for r in self._rows.values() if r.last_interaction_id in touched}
-        present = changes.added.get("Interaction", set()) | changes.changed.get(
-            "Interaction", set()
-        )
-        if present:
-            found |= set(
-                self.workspace.session.scalars(
-                    select(Interaction.client_id).where(Interaction.id.in_(present))
-                )
-            )
-        return found
+    def _clients_of(self, changes: ChangeSet, entities: tuple[str, ...]) -> tuple[set[str], bool]:
+        """The clients the change touches through these entities, and whether every row
+        could be traced to its client (or to none)."""
+        session = self.workspace.session
+        found: set[str] = set()
+        traced = True
+        for entity in changes.entities() & set(entities):
+            for id_ in changes.added.get(entity, set()) | changes.changed.get(entity, set()):
+                owner = client_of(session, entity, id_)
+                if owner == EVERYONE:
+                    traced = False
+                elif owner is not None:
+                    self._owner[(entity, id_)] = owner
+                    found.add(owner)
+            for id_ in changes.removed.get(entity, set()):
+                owner = self._owner.get((entity, id_))
+                if entity == "Client":
+                    continue
+                if owner is None:
+                    traced = False
+                else:
+                    found.add(owner)
+        return found, traced
+
+    def _stale_everything(self) -> None:
+        """Forget every cached figure; rows re-read as they are shown."""
+        self._rows.clear()
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, COL_PIPELINE))
+        if self._sort_column not in LIGHT_COLUMNS:
+            column, order = self._sort_column, self._sort_order
+            self._sort_column = COL_NAME  # so `sort` does not skip the same column
+            self.sort(column, order)
 
     def _refresh(self, ids: set[str]) -> None:
         cached = [i for i in ids if i in self._rows]
@@ -402,16 +566,25 @@ class ClientsTableModel(QAbstractTableModel):
 
     def _add(self, ids: set[str]) -> None:
         fresh = [i for i in ids if i not in self._pos]
-        self._fetch(fresh)
+        self._light.update(self._read_light(fresh))
+        if self._haystack is not None:
+            self._haystack.update(search_texts(self.workspace.session, fresh))
+        if self._sort_column not in LIGHT_COLUMNS:
+            self._fetch(fresh)
         for id_ in fresh:
-            row = self._rows.get(id_)
-            if row is None:  # added and removed again before we looked
+            if id_ not in self._light:  # added and removed again before we looked
                 continue
-            place = self._place_for(self._sort_key(row, self._sort_column), self._ids)
+            place = self._place_for(self._key_of_new(id_), self._ids)
             self.beginInsertRows(QModelIndex(), place, place)
             self._ids.insert(place, id_)
             self._reindex()
             self.endInsertRows()
+
+    def _key_of_new(self, client_id: str) -> Any:
+        if self._sort_column in LIGHT_COLUMNS:
+            return self._light_key(self._light[client_id], self._sort_column)
+        row = self._rows.get(client_id)
+        return self._figure_key(row, self._sort_column) if row else ""
 
     def _remove(self, ids: set[str]) -> None:
         rows = sorted((self.row_of(i) for i in ids), reverse=True)
@@ -419,6 +592,8 @@ class ClientsTableModel(QAbstractTableModel):
             if row < 0:
                 continue
             self.beginRemoveRows(QModelIndex(), row, row)
-            self._rows.pop(self._ids.pop(row), None)
+            gone = self._ids.pop(row)
+            self._rows.pop(gone, None)
+            self._light.pop(gone, None)
             self._reindex()
             self.endRemoveRows()

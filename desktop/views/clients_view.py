@@ -1,12 +1,17 @@
-"""The Clients area: the account managers' list of clients with status, account manager and
-last contact; name and status edit in place, each edit one undo step."""
+"""The Clients area: the account managers' list of clients with status, account manager,
+health badge, last contact, next follow-up, open projects and pipeline; type-to-filter across
+names, contacts, tags and notes; chips for status, account manager and "My clients". Name,
+status and manager edit in place, each edit one undo step."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QModelIndex,
     QPersistentModelIndex,
-    QRegularExpression,
+    QSettings,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -14,7 +19,9 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -24,51 +31,87 @@ from PySide6.QtWidgets import (
 from db.models import Client, ClientStatus
 from db.operations import Create, Delete
 from desktop.models.clients_table import (
-    COL_INDUSTRY,
+    COL_HEALTH,
     COL_LAST_CONTACT,
     COL_MANAGER,
     COL_NAME,
+    COL_NEXT_FOLLOW_UP,
+    COL_OPEN_PROJECTS,
+    COL_PIPELINE,
     COL_STATUS,
+    HEALTH_ROLE,
     STATUS_LABELS,
     ClientsTableModel,
 )
-from desktop.models.roles import ID_ROLE, STATUS_ROLE
+from desktop.models.roles import ID_ROLE
+from desktop.station_member import member_choices, set_station_member, station_member
 from desktop.views.area_header import AreaHeader
 from desktop.views.delegates import ChoiceDelegate, StatusDelegate
 from desktop.views.detail_host import DetailFactory, DetailHost
+from desktop.views.health_delegate import HealthDelegate
 from desktop.workspace import Workspace
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+ALL_MANAGERS = None
+WITHOUT_MANAGER = ""
+CHIP_STYLE = (
+    "QPushButton#myClientsChip { border: 1px solid palette(mid); border-radius: 11px;"
+    " padding: 3px 12px; }"
+    "QPushButton#myClientsChip:checked { background: palette(highlight);"
+    " color: palette(highlighted-text); border-color: palette(highlight); }"
+)
 
 
 class ClientsProxy(QSortFilterProxyModel):
-    """Filters on the typed text and a status; sorting is passed to the model."""
+    """Filters on the typed text, a status and an account manager; sorting is passed to the
+    model. Each row is judged by the model's `matches` (a dict look-up and a substring test
+    on text read once), so a keystroke over 5,000 clients costs a few milliseconds."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.setFilterKeyColumn(-1)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.status: str | None = None
+        self.manager: str | None = None  # a member id, "" for clients without one
+        self.text = ""
 
-    def set_status(self, status: str | None) -> None:
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
+        super().setSourceModel(model)
+        if isinstance(model, ClientsTableModel):
+            # Batch reads of figures skip the rows this proxy hides.
+            model.shown = lambda row: self._accepts(model, row)
+
+    def _refilter(self, change: Callable[[], None]) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt 6.9+; the older call is deprecated there
             self.beginFilterChange()
-            self.status = status
+            change()
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
-            self.status = status
+            change()
             self.invalidateRowsFilter()
+
+    def set_status(self, status: str | None) -> None:
+        self._refilter(lambda: setattr(self, "status", status or None))
+
+    def set_manager(self, manager: str | None) -> None:
+        self._refilter(lambda: setattr(self, "manager", manager))
+
+    def set_text(self, text: str) -> None:
+        needle = text.strip().lower()
+        if needle != self.text:
+            self._refilter(lambda: setattr(self, "text", needle))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # The client model sorts itself (it opens already sorted and moves only changed
         # rows); this proxy keeps the model's order and only filters.
         self.sourceModel().sort(column, order)
 
+    def _accepts(self, model: ClientsTableModel, source_row: int) -> bool:
+        statuses = frozenset((self.status,)) if self.status else None
+        return model.matches(source_row, self.text, statuses, self.manager)
+
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
-        if self.status:
-            index = self.sourceModel().index(source_row, COL_STATUS, source_parent)
-            if index.data(STATUS_ROLE) != self.status:
-                return False
+        model = self.sourceModel()
+        if isinstance(model, ClientsTableModel):
+            return self._accepts(model, source_row)
         return super().filterAcceptsRow(source_row, source_parent)
 
 
@@ -90,15 +133,25 @@ class ClientsView(QWidget):
         parent: QWidget | None = None,
         *,
         detail_factory: DetailFactory | None = None,
+        settings: QSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.detail_factory = detail_factory
+        self.settings = settings  # where "I am <team member>" is kept for "My clients"
         self.model = ClientsTableModel(workspace)
         self.proxy = ClientsProxy()
         self.proxy.setSourceModel(self.model)
 
-        self.header = AreaHeader("Clients", "Filter clients")
+        self.header = AreaHeader("Clients", "Filter by name, contact, tag or note")
+        self.my_clients = QPushButton("My clients")
+        self.my_clients.setObjectName("myClientsChip")
+        self.my_clients.setCheckable(True)
+        self.my_clients.setStyleSheet(CHIP_STYLE)
+        self.my_clients.setToolTip(
+            "Only the clients you look after (who you are is kept on this computer)"
+        )
+        self.my_clients.toggled.connect(self._my_clients_toggled)
         self.status_filter = QComboBox()
         self.status_filter.addItem("All statuses", None)
         for status, label in STATUS_LABELS.items():
@@ -106,7 +159,10 @@ class ClientsView(QWidget):
         self.status_filter.currentIndexChanged.connect(
             lambda _i: self.proxy.set_status(self.status_filter.currentData())
         )
-        self.header.extra.addWidget(self.status_filter)
+        self.manager_filter = QComboBox()
+        self.manager_filter.setAccessibleName("Account manager filter")
+        self._fill_managers()
+        self.manager_filter.currentIndexChanged.connect(self._manager_picked)
         self.open_button = QPushButton("Open")
         self.open_button.setToolTip("Open the selected client's page (Return)")
         self.open_button.setEnabled(False)
@@ -141,16 +197,21 @@ class ClientsView(QWidget):
         self.table.setItemDelegateForColumn(
             COL_MANAGER, ChoiceDelegate(self.model.manager_choices, self)
         )
+        self.table.setItemDelegateForColumn(COL_HEALTH, HealthDelegate(HEALTH_ROLE, self))
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
         em = self.fontMetrics().averageCharWidth()
         for col, chars in (
-            (COL_STATUS, 14),
-            (COL_MANAGER, 24),
-            (COL_INDUSTRY, 22),
-            (COL_LAST_CONTACT, 16),
+            (COL_STATUS, 13),
+            (COL_MANAGER, 20),
+            (COL_HEALTH, 11),
+            (COL_LAST_CONTACT, 15),
+            (COL_NEXT_FOLLOW_UP, 16),
+            (COL_OPEN_PROJECTS, 15),
+            (COL_PIPELINE, 14),
         ):
             header.resizeSection(col, chars * em)
         # Return, or a double-click on a cell that does not edit in place.
@@ -164,6 +225,13 @@ class ClientsView(QWidget):
         list_layout.setContentsMargins(0, 0, 0, 0)
         list_layout.setSpacing(0)
         list_layout.addWidget(self.header)
+        chips = QHBoxLayout()
+        chips.setContentsMargins(16, 0, 16, 8)
+        chips.setSpacing(8)
+        for widget in (self.my_clients, self.status_filter, self.manager_filter):
+            chips.addWidget(widget)
+        chips.addStretch(1)
+        list_layout.addLayout(chips)
         list_layout.addWidget(self.table, 1)
         self.host = DetailHost(list_page, "All clients")
         layout = QVBoxLayout(self)
@@ -173,7 +241,12 @@ class ClientsView(QWidget):
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
             signal.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
+        workspace.changed.connect(self._team_changed)
         self._update_count()
+
+    def use_settings(self, settings: QSettings) -> None:
+        """The main window hands over its settings (where the station's member is kept)."""
+        self.settings = settings
 
     # -- Area ----------------------------------------------------------------------------------
 
@@ -184,13 +257,15 @@ class ClientsView(QWidget):
             return
         self.header.filter.clear()
         self.status_filter.setCurrentIndex(0)
+        self.manager_filter.setCurrentIndex(0)
+        self.my_clients.setChecked(False)
         self.edit_client(op.id)
 
     def delete_selected(self) -> None:
         client_id = self.selected_client()
         if client_id is None:
             return
-        row = self.model.row_data(self.model.row_of(client_id))
+        row = self.model.light(client_id)
         name = row.name if row else "client"
         self.workspace.run(Delete(Client, client_id, label=f"Delete client “{name}”"))
 
@@ -219,13 +294,65 @@ class ClientsView(QWidget):
             self.table.edit(index)
 
     def _filter(self, text: str) -> None:
-        self.proxy.setFilterRegularExpression(
-            QRegularExpression(
-                QRegularExpression.escape(text),
-                QRegularExpression.PatternOption.CaseInsensitiveOption,
-            )
-        )
+        self.proxy.set_text(text)
         self._update_count()
+
+    # -- account manager chips ------------------------------------------------------------------
+
+    def _fill_managers(self) -> None:
+        current = self.manager_filter.currentData() if self.manager_filter.count() else None
+        self.manager_filter.blockSignals(True)
+        self.manager_filter.clear()
+        self.manager_filter.addItem("All account managers", ALL_MANAGERS)
+        self.manager_filter.addItem("No account manager", WITHOUT_MANAGER)
+        for id_, name in member_choices(self.workspace.session):
+            self.manager_filter.addItem(name, id_)
+        self.manager_filter.setCurrentIndex(max(self.manager_filter.findData(current), 0))
+        self.manager_filter.blockSignals(False)
+
+    def _team_changed(self, changes: object) -> None:
+        if getattr(changes, "touches", lambda *_: False)("TeamMember"):
+            self._fill_managers()
+
+    def _manager_picked(self, _index: int) -> None:
+        if self.my_clients.isChecked():
+            self.my_clients.setChecked(False)  # picking someone else ends "My clients"
+        self.proxy.set_manager(self.manager_filter.currentData())
+        self._update_count()
+
+    def _my_clients_toggled(self, on: bool) -> None:
+        if not on:
+            self.proxy.set_manager(self.manager_filter.currentData())
+            self._update_count()
+            return
+        member_id = station_member(self.settings, self.workspace.session) or self.ask_who_i_am()
+        if member_id is None:
+            self.my_clients.blockSignals(True)
+            self.my_clients.setChecked(False)
+            self.my_clients.blockSignals(False)
+            return
+        self.proxy.set_manager(member_id)
+        self._update_count()
+
+    def ask_who_i_am(self) -> str | None:
+        """Ask once which team member uses this station; kept in the station's settings."""
+        choices = member_choices(self.workspace.session)
+        if not choices:
+            self.workspace.failed.emit("My clients: add yourself to the team first")
+            return None
+        name, ok = QInputDialog.getItem(
+            self,
+            "Who are you?",
+            "My clients shows the clients of:",
+            [n for _i, n in choices],
+            0,
+            False,
+        )
+        if not ok:
+            return None
+        member_id = next(i for i, n in choices if n == name)
+        set_station_member(self.settings, member_id)
+        return member_id
 
     def _update_count(self, *_args: object) -> None:
         self.header.set_count(self.proxy.rowCount(), self.model.rowCount(), "client")
@@ -253,7 +380,7 @@ class ClientsView(QWidget):
         gone = getattr(widget, "closed_by_deletion", None)
         if gone is not None:
             gone.connect(self.host.show_list)
-        row = self.model.row_data(self.model.row_of(client_id))
+        row = self.model.light(client_id)
         self.host.show_detail(widget, row.name if row else "Client")
 
     def open_first_item(self) -> bool:
