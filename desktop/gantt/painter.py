@@ -10,6 +10,7 @@ It only reads the document; it never holds a widget.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +24,7 @@ from desktop.gantt.tree_model import ROW_HEIGHT
 BAR_TOP = 5
 BAR_HEIGHT = 13
 LINK_HANDLE = 9  # px right of a bar's end: the dot to drag a link from
+LABEL_ROOM = 600  # px a task's name may reach right of its bar
 
 
 @dataclass
@@ -130,6 +132,7 @@ class ChartPainter:
     show_baseline: bool = True
     selected: set[int] = field(default_factory=set)
     dragged: int = -1  # the node being dragged: drawn with a heavier outline
+    bounds: tuple[float, float] = (-math.inf, math.inf)  # x range being painted
 
     # -- geometry -----------------------------------------------------------------------------
 
@@ -177,8 +180,19 @@ class ChartPainter:
         visible = doc.rows[first_row : last_row + 1]
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         arrows = visible if arrow_rows is None else arrow_rows
+        self.bounds = (rect.left() - 8, rect.right() + 8)
         self.paint_arrows(painter, arrows, critical)
+        left = rect.left() - LABEL_ROOM
         for node in visible:
+            # Tasks wholly left or right of the rectangle (their label included) are skipped:
+            # a printed page shows a narrow window of a long plan.
+            if self.x_of(s.start_o[node]) > rect.right() or self.x_of(s.finish_o[node] + 1) < left:
+                base = self.document.baseline.get(s.ids[node]) if self.show_baseline else None
+                if base is None or not (
+                    self.x_of(base[0].toordinal()) <= rect.right()
+                    and self.x_of(base[1].toordinal() + 1) >= rect.left()
+                ):
+                    continue
             self.paint_task(painter, node, critical)
         today = self.x_of(self.today_o + 0.5)
         if rect.left() <= today <= rect.right():
@@ -249,7 +263,11 @@ class ChartPainter:
             path = QPainterPath()
             path.addRoundedRect(rect, 3, 3)
             painter.save()
-            painter.setClipRect(QRectF(rect.left(), rect.top(), width, rect.height()))
+            # Intersect, not replace: a printed page clips the chart to its tile.
+            painter.setClipRect(
+                QRectF(rect.left(), rect.top(), width, rect.height()),
+                Qt.ClipOperation.IntersectClip,
+            )
             painter.drawPath(path)
             painter.restore()
         self.paint_label(painter, spec.name, rect.right() + LINK_HANDLE + 8, rect.center().y())
@@ -301,6 +319,12 @@ class ChartPainter:
         if (p, target) in seen:
             return
         seen.add((p, target))
+        s_ = self.document.scheduler
+        xs = (self.x_of(s_.start_o[p]), self.x_of(s_.finish_o[p] + 1))
+        xt = (self.x_of(s_.start_o[target]), self.x_of(s_.finish_o[target] + 1))
+        low, high = self.bounds
+        if max(*xs, *xt) + 8 < low or min(*xs, *xt) - 8 > high:
+            return
         doc = self.document
         if p not in doc.row_of or target not in doc.row_of:
             return

@@ -56,6 +56,7 @@ class Canvas:
         self.footer: Callable[[Canvas], None] | None = None
         self.header: Callable[[Canvas], float] | None = None
         self._fonts: dict[tuple[float, int, bool], QFont] = {}
+        self._metrics: dict[str, QFontMetricsF] = {}
 
     # -- fonts and measuring ------------------------------------------------------------------
 
@@ -109,6 +110,32 @@ class Canvas:
             p.setPen(color)
             p.drawText(QRectF(x, y, width, box.height() + 1), flags, text)
         return box.height()
+
+    def label(
+        self,
+        x: float,
+        y: float,
+        width: float,
+        text: str,
+        font: QFont,
+        color: QColor = INK,
+        right: bool = False,
+    ) -> None:
+        """One line of text from its top-left (or top-right) corner, cut with an ellipsis to
+        `width`: the fast path for tables of thousands of rows (no layout pass)."""
+        if self.dry or not text:
+            return
+        metrics = self._metrics.get(font.key())
+        if metrics is None:
+            metrics = self._metrics[font.key()] = QFontMetricsF(font, self.device)
+        advance = metrics.horizontalAdvance(text)
+        if advance > width:
+            text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+            advance = metrics.horizontalAdvance(text)
+        p = self.painter
+        p.setFont(font)
+        p.setPen(color)
+        p.drawText(QPointF(x + width - advance if right else x, y + metrics.ascent()), text)
 
     def fill(self, rect: QRectF, color: QColor, radius: float = 0.0) -> None:
         if self.dry:

@@ -10,7 +10,9 @@ from PySide6.QtCore import QLocale
 from sqlalchemy.orm import Session
 
 from db.reports.client_summary import Audience, client_summary
+from desktop.gantt.document import GanttDocument
 from desktop.printing.formats import Formats
+from desktop.printing.gantt_pages import GanttPages, GanttPrintOptions, print_title
 from desktop.printing.output import Render, write_pdf
 from desktop.printing.paper import page_layout
 from desktop.printing.summary import render_summary
@@ -40,3 +42,44 @@ def write_summary_pdf(
 ) -> None:
     render, title = summary_render(session, client_id, audience, today or date.today(), locale)
     write_pdf(path, render, page_layout(locale=locale, paper=paper), title)
+
+
+def gantt_document(session: Session, project_id: str | None) -> tuple[GanttDocument, str]:
+    """The document to print and its name: a project's plan, or the portfolio when None."""
+    if project_id is None:
+        from desktop.printing.portfolio import PortfolioDocument
+
+        return PortfolioDocument(session), "Portfolio"
+    from db.models import Project
+
+    project = session.get(Project, project_id)
+    if project is None:
+        raise KeyError(project_id)
+    return GanttDocument(session, project_id), project.name
+
+
+def gantt_render(
+    document: GanttDocument,
+    name: str,
+    options: GanttPrintOptions,
+    locale: QLocale | None = None,
+    today: date | None = None,
+) -> tuple[Render, str]:
+    title = print_title(name, options.zoom)
+    pages = GanttPages(document, title, options, Formats(locale), today)
+    return pages.render, title
+
+
+def write_gantt_pdf(
+    session: Session,
+    project_id: str | None,
+    path: Path,
+    options: GanttPrintOptions,
+    *,
+    locale: QLocale | None = None,
+    paper: str | None = None,
+    today: date | None = None,
+) -> None:
+    document, name = gantt_document(session, project_id)
+    render, title = gantt_render(document, name, options, locale, today)
+    write_pdf(path, render, page_layout(landscape=True, locale=locale, paper=paper), title)
