@@ -83,3 +83,31 @@ def write_gantt_pdf(
     document, name = gantt_document(session, project_id)
     render, title = gantt_render(document, name, options, locale, today)
     write_pdf(path, render, page_layout(landscape=True, locale=locale, paper=paper), title)
+
+
+def agenda_render(
+    session: Session,
+    today: date,
+    days: int,
+    client_id: str | None = None,
+    locale: QLocale | None = None,
+) -> tuple[Render, str]:
+    from db.reports.agenda import agenda
+    from desktop.printing.agenda_pages import render_agenda
+
+    content = agenda(session, today, days, client_id)
+    return render_agenda(content, Formats(locale)), f"{content.title}: agenda"
+
+
+def write_agenda_pdf(
+    session: Session,
+    path: Path,
+    *,
+    client_id: str | None = None,
+    days: int = 7,
+    today: date | None = None,
+    locale: QLocale | None = None,
+    paper: str | None = None,
+) -> None:
+    render, title = agenda_render(session, today or date.today(), days, client_id, locale)
+    write_pdf(path, render, page_layout(locale=locale, paper=paper), title)
