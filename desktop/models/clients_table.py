@@ -56,6 +56,7 @@ HEADERS = (
     "Open projects",
     "Pipeline",
 )
+COLUMNS = len(HEADERS)
 EDITABLE = {COL_NAME, COL_STATUS, COL_MANAGER}
 NUMERIC = {COL_HEALTH, COL_OPEN_PROJECTS, COL_PIPELINE}
 # Columns whose sort key is known from the light facts read on open.
@@ -77,6 +78,31 @@ FIGURE_ENTITIES = (
 )
 # Rows whose change alters the text type-to-filter searches.
 TEXT_ENTITIES = ("Client", "Contact", "ClientNote")
+
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+EDIT = int(Qt.ItemDataRole.EditRole)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+NO_FLAGS = Qt.ItemFlag.NoItemFlags
+READ_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+EDIT_FLAGS = READ_FLAGS | Qt.ItemFlag.ItemIsEditable
+SERVED_ROLES = frozenset(
+    int(r)
+    for r in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.EditRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ForegroundRole,
+        SORT_ROLE,
+        ID_ROLE,
+        ENTITY_ROLE,
+        STATUS_ROLE,
+        HEALTH_ROLE,
+    )
+)
 
 STATUS_LABELS = {
     ClientStatus.LEAD: "Lead",
@@ -141,6 +167,7 @@ class ClientsTableModel(QAbstractTableModel):
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._today = date.today()
         self._locale = QLocale()
+        self.generation = 0  # counts changes of row order, for filters that cache by row
         # Set by a filtering proxy: a batch read skips the rows it hides.
         self.shown: Callable[[int], bool] | None = None
         self.reload()
@@ -174,6 +201,7 @@ class ClientsTableModel(QAbstractTableModel):
 
     def _reindex(self) -> None:
         self._pos = {id_: row for row, id_ in enumerate(self._ids)}
+        self.generation += 1
 
     def _fetch(self, ids: Iterable[str] | None) -> None:
         """Read the figures of these clients (None: of every client, in one go)."""
@@ -246,13 +274,31 @@ class ClientsTableModel(QAbstractTableModel):
             return needle in haystack.get(id_, light.name.lower())
         return True
 
+    def accepted_rows(
+        self, needle: str, statuses: frozenset[str] | None = None, manager: str | None = None
+    ) -> list[bool]:
+        """`matches` for every row at once, in row order."""
+        haystack = self.haystack() if needle else {}
+        light = self._light
+        found = []
+        for id_ in self._ids:
+            row = light[id_]
+            ok = (
+                (statuses is None or row.status.value in statuses)
+                and (manager is None or (row.manager_id or "") == manager)
+                and (not needle or needle in haystack.get(id_, row.name.lower()))
+            )
+            found.append(ok)
+        return found
+
     # -- Qt model API ------------------------------------------------------------------------
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+    def rowCount(self, parent: AnyIndex | None = None) -> int:
+        # Qt asks this for every cell it maps through the proxy: no default index built.
+        return len(self._ids) if parent is None or not parent.isValid() else 0
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
+    def columnCount(self, parent: AnyIndex | None = None) -> int:
+        return len(HEADERS) if parent is None or not parent.isValid() else 0
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -261,64 +307,67 @@ class ClientsTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section in NUMERIC:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if role == ALIGNMENT and section in NUMERIC:
+            return RIGHT
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() in EDITABLE:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+            return NO_FLAGS
+        return EDIT_FLAGS if index.column() in EDITABLE else READ_FLAGS
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+    def data(self, index: AnyIndex, role: int = DISPLAY) -> Any:
+        # A painted cell is asked for a dozen roles, most of them none of ours; at 5,000 rows
+        # the list's paint time is mostly these calls, so they compare plain ints.
+        if role not in SERVED_ROLES:
             return None
-        id_ = self._ids[index.row()]
+        row_number = index.row()
+        if not 0 <= row_number < len(self._ids) or not index.isValid():
+            return None
+        id_ = self._ids[row_number]
         col = index.column()
         if role == ID_ROLE:
             return id_
         if role == ENTITY_ROLE:
             return "Client"
-        light = self._light[id_]
         if col in LIGHT_COLUMNS:
             # Name, status and manager never need the figures: painting them reads nothing.
-            if role == Qt.ItemDataRole.DisplayRole:
+            light = self._light[id_]
+            if role == DISPLAY:
                 return self._light_display(light, col)
-            if role == Qt.ItemDataRole.EditRole:
+            if role == EDIT:
                 return (light.name, light.status.value, light.manager_id or "")[col]
             if role == SORT_ROLE:
                 return self._light_key(light, col)
             if role == STATUS_ROLE and col == COL_STATUS:
                 return light.status.value
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if col in NUMERIC:
-                return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-            return None
-        row = self.row_data(index.row())
+        if role == ALIGNMENT:
+            return RIGHT if col in NUMERIC else None
+        row = self._rows.get(id_) or self.row_data(row_number)
         if row is None:
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role in (DISPLAY, EDIT):
             return self._display(row, col)
         if role == SORT_ROLE:
             return self._figure_key(row, col)
+        if role == HEALTH_ROLE:
+            return row.health if col == COL_HEALTH else None
+        if role == TOOLTIP:
+            return self._tooltip(row, col)
+        if role == FOREGROUND and col == COL_NEXT_FOLLOW_UP:
+            overdue = row.next_follow_up is not None and row.next_follow_up < self._today
+            return QColor(OVERDUE_HUE) if overdue else None
+        return None
+
+    def _tooltip(self, row: ClientRow, col: int) -> str | None:
         if col == COL_HEALTH:
-            if role == HEALTH_ROLE:
-                return row.health
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return "\n".join(row.health.reasons) or "No concerns"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if col == COL_LAST_CONTACT and row.last_contact:
-                return row.last_contact.strftime("%A %d %B %Y, %H:%M")
-            if col == COL_NEXT_FOLLOW_UP and row.next_follow_up:
-                late = (self._today - row.next_follow_up).days
-                return f"Overdue by {late} days" if late > 0 else None
-        overdue = row.next_follow_up is not None and row.next_follow_up < self._today
-        if role == Qt.ItemDataRole.ForegroundRole and col == COL_NEXT_FOLLOW_UP and overdue:
-            return QColor(OVERDUE_HUE)
+            return "\n".join(row.health.reasons) or "No concerns"
+        if col == COL_LAST_CONTACT and row.last_contact:
+            return row.last_contact.strftime("%A %d %B %Y, %H:%M")
+        if col == COL_NEXT_FOLLOW_UP and row.next_follow_up:
+            late = (self._today - row.next_follow_up).days
+            return f"Overdue by {late} days" if late > 0 else None
         return None
 
     def _light_display(self, light: Light, col: int) -> str:

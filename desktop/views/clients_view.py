@@ -46,9 +46,9 @@ from desktop.models.clients_table import (
 from desktop.models.roles import ID_ROLE
 from desktop.station_member import member_choices, set_station_member, station_member
 from desktop.views.area_header import AreaHeader
-from desktop.views.delegates import ChoiceDelegate, StatusDelegate
+from desktop.views.badge_delegates import CachedStatusDelegate, HealthDelegate
+from desktop.views.delegates import ChoiceDelegate
 from desktop.views.detail_host import DetailFactory, DetailHost
-from desktop.views.health_delegate import HealthDelegate
 from desktop.workspace import Workspace
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -72,6 +72,8 @@ class ClientsProxy(QSortFilterProxyModel):
         self.status: str | None = None
         self.manager: str | None = None  # a member id, "" for clients without one
         self.text = ""
+        self._ok: list[bool] | None = None  # per source row, for the model's `generation`
+        self._ok_generation = -1
 
     def setSourceModel(self, model: QAbstractItemModel) -> None:
         super().setSourceModel(model)
@@ -80,6 +82,7 @@ class ClientsProxy(QSortFilterProxyModel):
             model.shown = lambda row: self._accepts(model, row)
 
     def _refilter(self, change: Callable[[], None]) -> None:
+        self._ok_generation = -1
         if hasattr(self, "beginFilterChange"):  # Qt 6.9+; the older call is deprecated there
             self.beginFilterChange()
             change()
@@ -105,8 +108,16 @@ class ClientsProxy(QSortFilterProxyModel):
         self.sourceModel().sort(column, order)
 
     def _accepts(self, model: ClientsTableModel, source_row: int) -> bool:
-        statuses = frozenset((self.status,)) if self.status else None
-        return model.matches(source_row, self.text, statuses, self.manager)
+        if not (self.text or self.status or self.manager is not None):
+            return True
+        if self._ok_generation != model.generation:
+            # One pass in Python over every row (a few ms), then an O(1) look-up per row
+            # while Qt asks row by row; any insert, removal or move starts a new generation.
+            statuses = frozenset((self.status,)) if self.status else None
+            self._ok = model.accepted_rows(self.text, statuses, self.manager)
+            self._ok_generation = model.generation
+        assert self._ok is not None
+        return 0 <= source_row < len(self._ok) and self._ok[source_row]
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         model = self.sourceModel()
@@ -192,7 +203,7 @@ class ClientsView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
         self.table.setItemDelegateForColumn(
             COL_STATUS,
-            StatusDelegate(lambda: [(s.value, STATUS_LABELS[s]) for s in ClientStatus], self),
+            CachedStatusDelegate(lambda: [(s.value, STATUS_LABELS[s]) for s in ClientStatus], self),
         )
         self.table.setItemDelegateForColumn(
             COL_MANAGER, ChoiceDelegate(self.model.manager_choices, self)
