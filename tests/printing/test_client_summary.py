@@ -112,7 +112,11 @@ def test_summary_is_one_or_two_pages_for_every_demo_client(
 @pytest.mark.parametrize(
     ("locale", "paper", "money"),
     [
-        (QLocale(QLocale.Language.English, QLocale.Country.UnitedStates), "612 x 792 pts (letter)", "€90,000"),
+        (
+            QLocale(QLocale.Language.English, QLocale.Country.UnitedStates),
+            "612 x 792 pts (letter)",
+            "€90,000",
+        ),
         (QLocale(QLocale.Language.German, QLocale.Country.Germany), "595 x 842 pts (A4)", "90.000"),
     ],
 )

@@ -1,0 +1,103 @@
+"""The Gantt across pages: tiles with the task names and the date header on every page,
+"row/column" page numbers, fit-to-N-pages, and the same painter as the screen."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from db.models import Project
+from db.store import Store
+from desktop.gantt.document import GanttDocument
+from desktop.gantt.painter import ChartPainter
+from desktop.printing.formats import Formats
+from desktop.printing.gantt_pages import GanttPages, GanttPrintOptions
+from desktop.printing.reports import write_gantt_pdf
+from tests.printing.conftest import (
+    TODAY,
+    pdf_page_size,
+    pdf_pages,
+    pdf_text,
+    render_png,
+    requires_poppler,
+)
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+def _project(store: Store) -> tuple[str, str]:
+    row = store.session.execute(select(Project.id, Project.name).order_by(Project.name)).first()
+    assert row is not None
+    return row.id, row.name
+
+
+def test_tiling_covers_every_row_and_day(printing_store: Store) -> None:
+    project_id, name = _project(printing_store)
+    doc = GanttDocument(printing_store.session, project_id)
+    pages = GanttPages(doc, name, GanttPrintOptions(zoom="day"), Formats(), TODAY)
+    t = pages.tiling(760, 510)
+    assert t.rows_per_page * t.page_rows >= len(doc.rows)
+    assert t.days_per_page * t.page_columns >= pages.end_o - pages.first_o
+    assert t.page_columns > 1  # a day zoom of a whole project needs several columns
+    fitted = GanttPages(doc, name, GanttPrintOptions(zoom="day", fit_pages=2), Formats(), TODAY)
+    assert fitted.tiling(760, 510).pages <= 2
+
+
+@requires_poppler
+def test_every_page_repeats_names_and_dates_and_is_numbered(
+    printing_store: Store, tmp_path: Path
+) -> None:
+    project_id, _name = _project(printing_store)
+    out = tmp_path / "gantt.pdf"
+    write_gantt_pdf(
+        printing_store.session, project_id, out, GanttPrintOptions(zoom="day"), today=TODAY
+    )
+    doc = GanttDocument(printing_store.session, project_id)
+    first_task = doc.scheduler.specs[doc.rows[0]].name
+    count = pdf_pages(out)
+    assert count > 1
+    width, height = (float(v) for v in pdf_page_size(out).split(" pts")[0].split(" x "))
+    assert width > height  # landscape by default
+    for page in range(1, count + 1):
+        text = pdf_text(out, page)
+        assert "Task" in text
+        assert first_task in text  # the name column is on every page of the first row band
+        assert f"Page 1/{page} (row/column)" in text
+    render_png(out, tmp_path, page=2)
+
+
+@requires_poppler
+def test_fit_pages_and_date_range(printing_store: Store, tmp_path: Path) -> None:
+    project_id, _name = _project(printing_store)
+    out = tmp_path / "fit.pdf"
+    options = GanttPrintOptions(zoom="day", fit_pages=1)
+    write_gantt_pdf(printing_store.session, project_id, out, options, today=TODAY)
+    assert pdf_pages(out) == 1
+    ranged = tmp_path / "range.pdf"
+    options = GanttPrintOptions(zoom="week", first=date(2026, 3, 2), last=date(2026, 3, 29))
+    write_gantt_pdf(printing_store.session, project_id, ranged, options, today=TODAY)
+    assert "Mar 2026" in pdf_text(ranged) or "2 Mar 2026" in pdf_text(ranged)
+
+
+@requires_poppler
+def test_portfolio_lists_open_projects(printing_store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "portfolio.pdf"
+    write_gantt_pdf(printing_store.session, None, out, GanttPrintOptions(zoom="month"), today=TODAY)
+    text = " ".join(pdf_text(out, p) for p in range(1, pdf_pages(out) + 1))
+    assert "Zebra Crossing Coffee" in text  # its project's row: "client: project"
+
+
+def test_screen_and_print_share_the_painter(printing_store: Store) -> None:
+    """One scene, two outputs: the chart widget paints through ChartPainter too."""
+    from desktop.gantt.chart import GanttChart
+
+    project_id, _name = _project(printing_store)
+    doc = GanttDocument(printing_store.session, project_id)
+    chart = GanttChart(doc, lambda _op: True)
+    painter = chart.chart_painter()
+    assert isinstance(painter, ChartPainter)
+    node = doc.rows[1]
+    assert painter.bar_rect(node) == chart.bar_rect(node)
