@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPdfWriter
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
 Render = Callable[[QPagedPaintDevice], None]
@@ -32,11 +32,15 @@ def preview_dialog(
     parent: QWidget | None, render: Render, layout: QPageLayout, title: str
 ) -> QPrintPreviewDialog:
     """A print preview of the report; the caller shows it (`open()` or `exec()`)."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    # The dialog's own printer: one passed in would be Python's to delete, and the dialog
+    # would be left holding a dangling pointer.
+    dialog = QPrintPreviewDialog(parent)
+    printer = dialog.printer()
     printer.setPageLayout(layout)
     printer.setDocName(title)
-    dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(f"Print preview: {title}")
-    dialog.paintRequested.connect(render)
+    # A closure, not the bound method: PySide holds a bound method's object weakly, and the
+    # layout object behind `render` has no other owner.
+    dialog.paintRequested.connect(lambda printer: render(printer))
     dialog.resize(1000, 800)
     return dialog

@@ -1,0 +1,196 @@
+"""The printing commands as a user types them: a PDF for good input; for bad input one clear
+line on stderr, exit code 2 and no file written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.cli import main
+from tests.printing.conftest import CLIENT, PRIVATE, TODAY, pdf_pages, pdf_text, requires_poppler
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    _out, err = capsys.readouterr()
+    return code, err
+
+
+def assert_refused(code: int, err: str, *fragments: str) -> None:
+    assert code == 2, err
+    assert len(err.splitlines()) == 1, err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in err
+
+
+@requires_poppler
+def test_print_summary_by_name_defaults_to_the_client(
+    capsys: pytest.CaptureFixture[str], printing_db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "zebra.pdf"
+    code, err = run(
+        capsys,
+        "print-summary",
+        "zebra crossing",
+        "--db",
+        str(printing_db),
+        "-o",
+        str(out),
+        "--today",
+        TODAY.isoformat(),
+    )
+    assert code == 0, err
+    text = pdf_text(out)
+    assert CLIENT in text
+    assert PRIVATE["rapport"] not in text
+    code, err = run(
+        capsys,
+        "print-summary",
+        CLIENT,
+        "--db",
+        str(printing_db),
+        "-o",
+        str(out),
+        "--audience",
+        "internal",
+        "--today",
+        TODAY.isoformat(),
+    )
+    assert code == 0, err
+    assert PRIVATE["rapport"] in pdf_text(out)
+
+
+def test_unknown_and_ambiguous_clients_are_refused(
+    capsys: pytest.CaptureFixture[str], printing_db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "x.pdf"
+    code, err = run(capsys, "print-summary", "Nobody Ltd", "--db", str(printing_db), "-o", str(out))
+    assert_refused(code, err, "Nobody Ltd", "no such client")
+    # "a" is in many names: the message names candidates.
+    code, err = run(capsys, "print-summary", "a", "--db", str(printing_db), "-o", str(out))
+    assert_refused(code, err, "ambiguous", "'")
+    assert not out.exists()
+
+
+def test_bad_output_and_database_are_refused(
+    capsys: pytest.CaptureFixture[str], printing_db: Path, tmp_path: Path
+) -> None:
+    code, err = run(
+        capsys, "print-summary", CLIENT, "--db", str(printing_db), "-o", str(tmp_path / "x.txt")
+    )
+    assert_refused(code, err, "x.txt", ".pdf")
+    code, err = run(
+        capsys,
+        "print-summary",
+        CLIENT,
+        "--db",
+        str(printing_db),
+        "-o",
+        str(tmp_path / "no" / "x.pdf"),
+    )
+    assert_refused(code, err, "no such folder")
+    code, err = run(
+        capsys,
+        "print-gantt",
+        "--db",
+        str(tmp_path / "missing.sqlite"),
+        "-o",
+        str(tmp_path / "g.pdf"),
+    )
+    assert_refused(code, err, "missing.sqlite")
+    code, err = run(
+        capsys,
+        "print-gantt",
+        "--db",
+        str(printing_db),
+        "-o",
+        str(tmp_path / "g.pdf"),
+        "--from",
+        "2026-05-01",
+        "--to",
+        "2026-04-01",
+    )
+    assert_refused(code, err, "--to")
+    code, err = run(
+        capsys,
+        "print-gantt",
+        "--db",
+        str(printing_db),
+        "-o",
+        str(tmp_path / "g.pdf"),
+        "--zoom",
+        "year",
+    )
+    assert_refused(code, err, "zoom")
+    code, err = run(
+        capsys,
+        "print-gantt",
+        "--db",
+        str(printing_db),
+        "-o",
+        str(tmp_path / "g.pdf"),
+        "--fit-pages",
+        "0",
+    )
+    assert_refused(code, err, "fit-pages")
+    code, err = run(
+        capsys,
+        "print-agenda",
+        "--client",
+        "Nobody Ltd",
+        "--db",
+        str(printing_db),
+        "-o",
+        str(tmp_path / "a.pdf"),
+    )
+    assert_refused(code, err, "Nobody Ltd")
+    assert not any(tmp_path.glob("*.pdf"))
+
+
+@requires_poppler
+def test_print_gantt_and_agenda(
+    capsys: pytest.CaptureFixture[str], printing_db: Path, tmp_path: Path
+) -> None:
+    gantt = tmp_path / "g.pdf"
+    code, err = run(
+        capsys,
+        "print-gantt",
+        "--project",
+        "Zest packaging",
+        "--db",
+        str(printing_db),
+        "-o",
+        str(gantt),
+        "--zoom",
+        "day",
+        "--fit-pages",
+        "2",
+        "--today",
+        TODAY.isoformat(),
+    )
+    assert code == 0, err
+    assert 1 <= pdf_pages(gantt) <= 2
+    assert "Zine layouts" in pdf_text(gantt, 1)
+    agenda = tmp_path / "a.pdf"
+    code, err = run(
+        capsys,
+        "print-agenda",
+        "--client",
+        CLIENT,
+        "--days",
+        "14",
+        "--db",
+        str(printing_db),
+        "-o",
+        str(agenda),
+        "--today",
+        TODAY.isoformat(),
+    )
+    assert code == 0, err
+    text = pdf_text(agenda)
+    assert f"Meeting with {CLIENT}" in text
+    assert "Send the zine proofs" in text
