@@ -2,7 +2,8 @@
 
 The CLI calls `cli_sync(args)` with an argparse namespace holding `db`, `share` and
 optionally `station_name`; exit code 0 when done, 2 when the share is missing, read-only,
-full or from a newer version (or this database is being synced by another instance).
+full or from a newer version (or this database is being synced by another instance), and 2
+when the database file cannot be used: bad input is exit code 2 across the command line.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from db.sync.engine import sync
 from db.sync.errors import SyncError
 
 EXIT_OK = 0
-EXIT_DATABASE = 1
+EXIT_DATABASE = 2
 EXIT_SHARE = 2
 
 

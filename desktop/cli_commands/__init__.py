@@ -6,7 +6,7 @@ explicit rather than discovered so that the frozen build, which cannot scan fold
 
 from __future__ import annotations
 
-from desktop.cli_commands import agenda, demo, print_gantt, print_summary
+from desktop.cli_commands import agenda, demo, print_gantt, print_summary, sync
 from desktop.cli_commands.command import Command
 
-COMMANDS: tuple[Command, ...] = (demo, print_summary, print_gantt, agenda)
+COMMANDS: tuple[Command, ...] = (demo, print_summary, print_gantt, agenda, sync)
