@@ -24,8 +24,6 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from bench.registry import metric
-from db.am.client_rows import client_list_rows, search_texts
-from db.am.reading import read
 from db.database import open_database
 from db.models import (
     Client,
@@ -313,119 +311,21 @@ def median_seconds(step: Callable[[], object], runs: int = RUNS) -> float:
     return statistics.median(times)
 
 
-class ClientList:
-    """The issue's client list, built only from `db.am` queries: name, status, account
-    manager, health, last contact, next follow-up, open projects and pipeline, with
-    type-to-filter across name, tags, contacts and notes, and rows refreshed from change sets.
+def open_list(workspace: Any) -> Any:
+    """Open the app's own client list (`desktop.views.clients_view.ClientsView`) as the
+    Clients area does, sized like a window, and paint its first screen."""
+    from desktop.views.clients_view import ClientsView
 
-    Shaped like Anki's browser table: the model holds the ordered ids and a cache of rows,
-    filled a batch at a time (`client_list_rows` for just those ids) as rows are shown. The
-    filter text is read on the first keystroke. The benchmark's stand-in, so its figures do
-    not depend on the state of the app's own list widget.
-    """
-
-    BATCH = 60  # about two screens: a filter keystroke fetches no more than it shows
-
-    def __init__(self, workspace: Any) -> None:
-        from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-        from PySide6.QtWidgets import QTableView
-
-        from desktop.client_page.formatting import day, label, money
-
-        self.workspace = workspace
-        self.today = date.today()
-        session = workspace.session
-        names = read(session, select(Client.id, Client.name)).all()
-        self.all_ids = [cid for cid, _ in sorted(names, key=lambda r: r[1].casefold())]
-        self.ids = self.all_ids
-        self.rows: dict[str, Any] = {}
-        self.haystack: dict[str, str] | None = None
-        columns: tuple[Callable[[Any], str], ...] = (
-            lambda r: r.name,
-            lambda r: label(r.status),
-            lambda r: r.account_manager,
-            lambda r: str(r.health.score),
-            lambda r: day(r.last_contact, "never"),
-            lambda r: day(r.next_follow_up),
-            lambda r: str(r.open_projects),
-            lambda r: money(r.pipeline_cents, r.currency),
-        )
-        owner = self
-
-        class Model(QAbstractTableModel):
-            def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
-                return 0 if parent.isValid() else len(owner.ids)
-
-            def columnCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
-                return 0 if parent.isValid() else len(columns)
-
-            def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-                if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
-                    return None
-                return columns[index.column()](owner.row(index.row()))
-
-        self.model = Model()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.resize(1200, 800)
-        workspace.changed.connect(self.apply_changes)
-
-    def row(self, position: int) -> Any:
-        id_ = self.ids[position]
-        found = self.rows.get(id_)
-        if found is None:
-            batch = [i for i in self.ids[position : position + self.BATCH] if i not in self.rows]
-            for fresh in client_list_rows(self.workspace.session, self.today, batch):
-                self.rows[fresh.id] = fresh
-            found = self.rows[id_]
-        return found
-
-    def set_filter(self, text: str) -> None:
-        if self.haystack is None:
-            self.haystack = search_texts(self.workspace.session)
-        needle, haystack = text.casefold().strip(), self.haystack
-        self.model.beginResetModel()
-        self.ids = [i for i in self.all_ids if needle in haystack.get(i, "")]
-        self.model.endResetModel()
-
-    def apply_changes(self, changes: Any) -> None:
-        touched: set[str] = set()
-        for entity in ("Interaction", "FollowUp", "Opportunity", "Project", "SatisfactionRating"):
-            for id_ in changes.added.get(entity, set()) | changes.changed.get(entity, set()):
-                row = self.workspace.session.get(ENTITY_CLASSES[entity], id_)
-                client_id = getattr(row, "client_id", None)
-                if client_id in self.rows:
-                    touched.add(client_id)
-        if not touched:
-            return
-        for fresh in client_list_rows(self.workspace.session, self.today, touched):
-            self.rows[fresh.id] = fresh
-            if fresh.id in self.ids:
-                position = self.ids.index(fresh.id)
-                self.model.dataChanged.emit(
-                    self.model.index(position, 0),
-                    self.model.index(position, self.model.columnCount() - 1),
-                )
-
-    def close(self) -> None:
-        self.workspace.changed.disconnect(self.apply_changes)
-        self.table.deleteLater()
+    view = ClientsView(workspace)
+    view.resize(1200, 800)
+    view.grab()
+    return view
 
 
-ENTITY_CLASSES = {
-    "Interaction": Interaction,
-    "FollowUp": FollowUp,
-    "Opportunity": Opportunity,
-    "Project": Project,
-    "SatisfactionRating": SatisfactionRating,
-}
-
-
-def _open_list(workspace: Any) -> ClientList:
-    """Open the client list: every row's figures read, the first screen painted."""
-    found = ClientList(workspace)
-    found.table.grab()
-    return found
+def close_list(view: Any) -> None:
+    view.model.workspace.changed.disconnect(view.model.apply_changes)
+    view.workspace.changed.disconnect(view._team_changed)
+    view.deleteLater()
 
 
 @metric("clients.list_open", target=0.3, unit="s")
@@ -435,12 +335,12 @@ def list_open() -> float:
 
     with fresh_store() as store:
         workspace = Workspace(store)
-        _open_list(workspace).close()  # warm the page cache as a running app has it
+        close_list(open_list(workspace))  # warm the page cache as a running app has it
         app.processEvents()
-        opened: list[ClientList] = []
-        seconds = median_seconds(lambda: opened.append(_open_list(workspace)))
+        opened: list[Any] = []
+        seconds = median_seconds(lambda: opened.append(open_list(workspace)))
         for found in opened:
-            found.close()
+            close_list(found)
         app.processEvents()
         workspace.close()
     return seconds
@@ -453,11 +353,14 @@ def filter_keystroke() -> float:
 
     with fresh_store() as store:
         workspace = Workspace(store)
-        found = _open_list(workspace)
-        found.set_filter("h")
+        found = open_list(workspace)
+        typing = found.header.filter
+        typing.setText("h")  # the first keystroke reads the text to search
+        found.table.grab()
         typed = iter(["ha", "har", "harb", "harbo", "harbor", "harbor "])
-        seconds = median_seconds(lambda: (found.set_filter(next(typed)), found.table.grab()))
-        found.close()
+        seconds = median_seconds(lambda: (typing.setText(next(typed)), found.table.grab()))
+        assert found.proxy.rowCount() < found.model.rowCount(), "the filter did not narrow"
+        close_list(found)
         app.processEvents()
         workspace.close()
     return seconds
@@ -504,19 +407,23 @@ def log_interaction_metric() -> float:
 
     with fresh_store() as store:
         workspace = Workspace(store)
-        found = _open_list(workspace)
-        steps = iter(found.ids[: RUNS + 1])
+        found = open_list(workspace)
+        model = found.model
+        steps = iter([model.client_id(row) for row in range(RUNS + 1)])
 
         def log() -> None:
             client_id = next(steps)
-            before = found.rows[client_id].last_contact
+            row = model.row_of(client_id)
+            before = model.row_data(row).last_contact
             workspace.run(log_interaction(client_id, InteractionKind.CALL, "Checked in"))
-            assert found.rows[client_id].last_contact != before, "the list did not update"
+            assert model.row_data(model.row_of(client_id)).last_contact != before, (
+                "the list did not update"
+            )
             found.table.grab()
 
         log()  # warm-up
         seconds = median_seconds(log)
-        found.close()
+        close_list(found)
         app.processEvents()
         workspace.close()
     return seconds

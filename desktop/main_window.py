@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -61,6 +61,12 @@ def _clients_area(workspace: Workspace) -> QWidget:
     from desktop.views.clients_view import ClientsView
 
     return ClientsView(workspace, detail_factory=_client_page)
+
+
+def _today_area(workspace: Workspace) -> QWidget:
+    from desktop.today import TodayView
+
+    return TodayView(workspace)
 
 
 def _projects_area(workspace: Workspace) -> QWidget:
@@ -137,8 +143,11 @@ class MainWindow(QMainWindow):
         workspace.done.connect(self.show_status)
         workspace.failed.connect(self.show_error)
 
+        # Today leads the sidebar: it is an account manager's start page (see restore_state).
+        self.add_area("today", "Today", _today_area, "Ctrl+T")
         self.add_area("clients", "Clients", _clients_area, "Ctrl+1")
         self.add_area("projects", "Projects", _projects_area, "Ctrl+2")
+        self.notifier = self._start_notifier()
 
     # -- areas ---------------------------------------------------------------------------------
 
@@ -170,6 +179,12 @@ class MainWindow(QMainWindow):
             layout = slot.holder.layout()
             assert layout is not None
             layout.addWidget(slot.widget)
+            use_settings = getattr(slot.widget, "use_settings", None)
+            if use_settings is not None:  # who sits at this station ("My clients", Today)
+                use_settings(self.settings)
+            client_activated = getattr(slot.widget, "client_activated", None)
+            if key != "clients" and client_activated is not None:
+                client_activated.connect(self.open_client)
             item_view = getattr(slot.widget, "item_view", None)
             if isinstance(item_view, QWidget):
                 item_view.addAction(self.delete_action)
@@ -184,6 +199,24 @@ class MainWindow(QMainWindow):
         open_project = getattr(projects, "open_project", None)
         if open_project is not None:
             open_project(project_id)
+
+    def open_client(self, client_id: str) -> None:
+        """Show a client's page in the Clients area (from Today or any other area)."""
+        self.show_area("clients")
+        clients = self.area("clients")
+        open_client = getattr(clients, "open_client", None)
+        if open_client is not None:
+            open_client(client_id)
+
+    def _start_notifier(self) -> QObject | None:
+        """Tray notifications of due items; none where the platform has no tray."""
+        from desktop.notifications import DueNotifier
+
+        if not DueNotifier.available():
+            return None
+        notifier = DueNotifier(self.workspace, self.settings, self.windowIcon(), self)
+        notifier.start()
+        return notifier
 
     def show_area(self, key: str) -> None:
         slot = self._slots[key]
@@ -333,6 +366,12 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray | bytes) and state:
             self.restoreState(QByteArray(state))
         key = self.settings.value(SETTINGS_AREA, "clients")
+        from desktop.station_member import is_account_manager, station_member
+
+        if is_account_manager(
+            self.workspace.session, station_member(self.settings, self.workspace.session)
+        ):
+            key = "today"  # an account manager's day starts on Today
         self.show_area(key if key in self._slots else "clients")
 
     def save_state(self) -> None:

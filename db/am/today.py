@@ -74,6 +74,14 @@ def _follow_ups(session: Session, today: date, member_id: str | None) -> list[Fo
     ]
 
 
+def due_follow_ups(
+    session: Session, today: date, member_id: str | None = None
+) -> list[FollowUpItem]:
+    """Open follow-ups due today or earlier (of a member's clients or owned by them), without
+    the rest of `today_data`: what a desktop notification announces."""
+    return _follow_ups(session, today, member_id)
+
+
 def health_drops(
     session: Session, today: date, client_ids: set[str] | None = None
 ) -> list[HealthDrop]:
