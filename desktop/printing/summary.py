@@ -179,9 +179,9 @@ class SummaryLayout:
             at += c.text(x, at, w, person.name, c.font(9, QFont.Weight.DemiBold))
             if person.title:
                 at += c.text(x, at, w, person.title, c.font(8), MUTED)
-            reach = "  ·  ".join(p for p in (person.email, person.phone) if p)
-            if reach:
-                at += c.text(x, at, w, reach, c.font(7.5), MUTED)
+            for reach in (person.email, person.phone):
+                if reach:
+                    at += c.text(x, at, w, reach, c.font(7.5), MUTED, LEFT)
             at += 5
         return at - y
 
