@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
             fit_pages=args.fit_pages,
             show_critical=args.critical,
         )
-        write_gantt_pdf(
+        tiling = write_gantt_pdf(
             store.session,
             project_id,
             output,
@@ -92,5 +92,9 @@ def run(args: argparse.Namespace) -> int:
         )
     finally:
         store.close()
-    print(f"{output}: timeline written", file=sys.stderr)
+    shape = f"{tiling.page_rows} x {tiling.page_columns}"
+    note = ""
+    if args.fit_pages and tiling.pages > args.fit_pages:
+        note = f"; fewer than {tiling.pages} would be too small to read"
+    print(f"{output}: timeline written on {tiling.pages} pages ({shape}){note}", file=sys.stderr)
     return 0

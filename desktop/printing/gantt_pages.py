@@ -27,7 +27,7 @@ from desktop.printing.canvas import ACCENT, DASH, INK, MUTED, RULE, Canvas
 from desktop.printing.formats import Formats
 
 SCREEN_SCALE = 0.75  # a screen pixel (1/96 in) in points: print at the size the screen shows
-MIN_SCALE = 0.05
+MIN_SCALE = 0.25  # names at about 2 pt: the smallest a printer still renders legibly
 NAME_WIDTH = 230.0  # scene px
 TITLE_PT = 26.0
 FOOTER_PT = 16.0
@@ -79,6 +79,7 @@ class GanttPages:
         end = options.last or last + timedelta(days=3)
         if end < start:
             raise ValueError("the date range ends before it starts")
+        self.printed: Tiling | None = None  # how the last render cut the chart
         self.first_o = start.toordinal()
         self.end_o = end.toordinal() + 1  # exclusive
 
@@ -121,6 +122,7 @@ class GanttPages:
     def render(self, device: QPagedPaintDevice) -> None:
         c = Canvas(device)
         tiling = self.tiling(c.width, c.height)
+        self.printed = tiling
         colors = Colors.for_paper()
         painter_ = ChartPainter(
             document=self.doc,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from db.reports.client_summary import Audience, client_summary
 from desktop.gantt.document import GanttDocument
 from desktop.printing.formats import Formats
-from desktop.printing.gantt_pages import GanttPages, GanttPrintOptions, print_title
+from desktop.printing.gantt_pages import GanttPages, GanttPrintOptions, Tiling, print_title
 from desktop.printing.output import Render, write_pdf
 from desktop.printing.paper import page_layout
 from desktop.printing.summary import render_summary
@@ -58,6 +58,16 @@ def gantt_document(session: Session, project_id: str | None) -> tuple[GanttDocum
     return GanttDocument(session, project_id), project.name
 
 
+def gantt_pages(
+    document: GanttDocument,
+    name: str,
+    options: GanttPrintOptions,
+    locale: QLocale | None = None,
+    today: date | None = None,
+) -> GanttPages:
+    return GanttPages(document, print_title(name, options.zoom), options, Formats(locale), today)
+
+
 def gantt_render(
     document: GanttDocument,
     name: str,
@@ -65,9 +75,8 @@ def gantt_render(
     locale: QLocale | None = None,
     today: date | None = None,
 ) -> tuple[Render, str]:
-    title = print_title(name, options.zoom)
-    pages = GanttPages(document, title, options, Formats(locale), today)
-    return pages.render, title
+    pages = gantt_pages(document, name, options, locale, today)
+    return pages.render, pages.title
 
 
 def write_gantt_pdf(
@@ -79,10 +88,16 @@ def write_gantt_pdf(
     locale: QLocale | None = None,
     paper: str | None = None,
     today: date | None = None,
-) -> None:
+) -> Tiling:
+    """Write the PDF; returns how the chart was cut (pages may exceed `fit_pages` when the
+    smallest legible scale still needs more)."""
     document, name = gantt_document(session, project_id)
-    render, title = gantt_render(document, name, options, locale, today)
-    write_pdf(path, render, page_layout(landscape=True, locale=locale, paper=paper), title)
+    pages = gantt_pages(document, name, options, locale, today)
+    write_pdf(
+        path, pages.render, page_layout(landscape=True, locale=locale, paper=paper), pages.title
+    )
+    assert pages.printed is not None
+    return pages.printed
 
 
 def agenda_render(
