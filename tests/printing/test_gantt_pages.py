@@ -73,9 +73,10 @@ def test_every_page_repeats_names_and_dates_and_is_numbered(
 def test_fit_pages_and_date_range(printing_store: Store, tmp_path: Path) -> None:
     project_id, _name = _project(printing_store)
     out = tmp_path / "fit.pdf"
-    options = GanttPrintOptions(zoom="day", fit_pages=1)
-    write_gantt_pdf(printing_store.session, project_id, out, options, today=TODAY)
-    assert pdf_pages(out) == 1
+    options = GanttPrintOptions(zoom="week", fit_pages=1)
+    tiling = write_gantt_pdf(printing_store.session, project_id, out, options, today=TODAY)
+    assert pdf_pages(out) == 1 == tiling.pages
+    assert tiling.scale < 0.75  # shrunk from the screen's size to fit
     ranged = tmp_path / "range.pdf"
     options = GanttPrintOptions(zoom="week", first=date(2026, 3, 2), last=date(2026, 3, 29))
     write_gantt_pdf(printing_store.session, project_id, ranged, options, today=TODAY)
