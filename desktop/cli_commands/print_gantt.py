@@ -96,5 +96,6 @@ def run(args: argparse.Namespace) -> int:
     note = ""
     if args.fit_pages and tiling.pages > args.fit_pages:
         note = f"; fewer than {tiling.pages} would be too small to read"
-    print(f"{output}: timeline written on {tiling.pages} pages ({shape}){note}", file=sys.stderr)
+    pages = f"{tiling.pages} page{'s' if tiling.pages != 1 else ''}"
+    print(f"{output}: timeline written on {pages} ({shape}){note}", file=sys.stderr)
     return 0

@@ -30,28 +30,36 @@ class ScaleColors:
     today: QColor
 
 
-def tiers(px: float) -> tuple:  # type: ignore[type-arg]
-    """(is_top_boundary, top_label, is_bottom_boundary, bottom_label) for a zoom in px/day."""
+MonthName = Callable[[date, bool], str]  # (day, long?) -> "March" / "Mar"
+
+
+def english_month(d: date, long: bool) -> str:
+    return f"{d:%B}" if long else f"{d:%b}"
+
+
+def tiers(px: float, month: MonthName = english_month) -> tuple:  # type: ignore[type-arg]
+    """(is_top_boundary, top_label, is_bottom_boundary, bottom_label) for a zoom in px/day;
+    `month` names the months (printing passes the locale's names)."""
     if px >= 20:
         return (
             lambda d: d.day == 1,
-            lambda d: f"{d:%B %Y}",
+            lambda d: f"{month(d, True)} {d.year}",
             lambda d: True,
             lambda d: str(d.day),
         )
     if px >= 8:
         return (
             lambda d: d.day == 1,
-            lambda d: f"{d:%B %Y}",
+            lambda d: f"{month(d, True)} {d.year}",
             lambda d: d.weekday() == 0,
-            lambda d: f"{d.day} {d:%b}",
+            lambda d: f"{d.day} {month(d, False)}",
         )
     if px >= 3:
         return (
             lambda d: d.day == 1 and d.month in (1, 4, 7, 10),
             _quarter,
             lambda d: d.day == 1,
-            lambda d: f"{d:%b}",
+            lambda d: month(d, False),
         )
     return (
         lambda d: d.day == 1 and d.month == 1,
@@ -71,12 +79,13 @@ def paint_timescale(
     px: float,
     colors: ScaleColors,
     today: int,
+    month: MonthName = english_month,
 ) -> None:
     """The two tiers of dates from day `first` to `last` across `width` x `height`, with
     `x_of(ordinal)` giving each day's x in the painter's coordinates. Shared by the header
     above the chart and the printed pages."""
     painter.fillRect(QRectF(0, 0, width, height), colors.background)
-    top_edge, top_label, bottom_edge, bottom_label = tiers(px)
+    top_edge, top_label, bottom_edge, bottom_label = tiers(px, month)
     half = height / 2
     grid = QPen(colors.grid, 1)
     painter.setPen(grid)

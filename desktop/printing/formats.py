@@ -32,6 +32,11 @@ class Formats:
             return empty
         return self.locale.toString(QDate(day.year, day.month, day.day), self._short)
 
+    def month(self, day: date, long: bool) -> str:
+        """The month's name in the locale's language (for the Gantt's date header)."""
+        kind = QLocale.FormatType.LongFormat if long else QLocale.FormatType.ShortFormat
+        return self.locale.standaloneMonthName(day.month, kind)
+
     def money(self, cents: int, currency: str) -> str:
         symbol = CURRENCY_SYMBOLS.get(currency, currency)
         precision = 0 if cents % 100 == 0 else 2

@@ -197,6 +197,7 @@ class GanttPages:
             self.px,
             scale_colors,
             chart.today_o,
+            self.formats.month,
         )
         p.restore()
         # Task names beside the rows.
