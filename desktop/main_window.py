@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.sync.window import attach_sync
 from desktop.views.area import Area
 from desktop.workspace import Workspace
 
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.database_label)
         workspace.done.connect(self.show_status)
         workspace.failed.connect(self.show_error)
+        self.sync = attach_sync(self, workspace, self.settings)
 
         # Today leads the sidebar: it is an account manager's start page (see restore_state).
         self.add_area("today", "Today", _today_area, "Ctrl+T")
@@ -324,7 +326,8 @@ class MainWindow(QMainWindow):
     def open_preferences(self) -> None:
         from desktop.preferences_dialog import PreferencesDialog
 
-        PreferencesDialog(self.workspace, self).exec()
+        PreferencesDialog(self.workspace, self, settings=self.settings).exec()
+        self.sync.controller.reload_settings()
 
     def _about(self) -> None:
         from importlib.metadata import PackageNotFoundError, version

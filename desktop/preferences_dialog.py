@@ -1,7 +1,8 @@
 """The Preferences dialog: agency name, default currency, working week and the holiday
 calendar (country and region from the `holidays` package). Saving writes each changed setting
 through a `SetSetting` operation, all of them one undoable edit; a wrong value is named next to
-its field and nothing is saved."""
+its field and nothing is saved. Given the app's QSettings, it also shows this station's Sync
+section (`desktop.sync.preferences`), saved there rather than in the agency's settings."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 from functools import cache
 from typing import Any
 
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,6 +34,7 @@ from db.settings import (
     WORKING_WEEK,
 )
 from db.validation import currency_code, required_text
+from desktop.sync.preferences import SyncPreferencesSection
 from desktop.workspace import Workspace
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -69,7 +72,13 @@ def holiday_regions(country: str) -> list[tuple[str, str]]:
 
 
 class PreferencesDialog(QDialog):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        parent: QWidget | None = None,
+        *,
+        settings: QSettings | None = None,
+    ) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.setWindowTitle("Preferences")
@@ -123,6 +132,11 @@ class PreferencesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addSpacing(8)
+        self.sync_section: SyncPreferencesSection | None = None
+        if settings is not None:
+            self.sync_section = SyncPreferencesSection(settings)
+            self.sync_section.edited.connect(self.validate)
+            layout.addWidget(self.sync_section)
         self.save_error = QLabel()
         self.save_error.setWordWrap(True)
         self.save_error.hide()
@@ -188,6 +202,8 @@ class PreferencesDialog(QDialog):
             label.setText(message)
             label.setVisible(bool(message))
         ok = not any(problems.values())
+        if self.sync_section is not None:
+            ok = self.sync_section.validate() and ok
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(ok)
         return ok
 
@@ -202,10 +218,14 @@ class PreferencesDialog(QDialog):
     def accept(self) -> None:
         if not self.validate():
             return
+        if self.sync_section is not None and not self.sync_section.check_folder():
+            return
         steps = self.changed_settings()
         if steps and not self.workspace.run(Batch(steps, "Change preferences")):
             # The store refused: say why and keep the dialog open with what was typed.
             self.save_error.setText(self.workspace.last_error or "Not saved")
             self.save_error.show()
             return
+        if self.sync_section is not None:
+            self.sync_section.save()
         super().accept()

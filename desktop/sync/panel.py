@@ -1,0 +1,254 @@
+"""The Sync panel: where this station syncs to and how the last sync went, the files it passed
+over on the share and why, and the conflict list — every value that lost a merge, with Restore
+(put the lost value back, on every station after the next sync) and Dismiss (agree with what
+was kept).
+
+Restore and Dismiss are not on the undo stack: they act on the conflict list, which is this
+station's own record, and a restore is an ordinary edit that sync sends on, so reverting it is
+another edit of the same field.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from db.errors import AgencyDeskError
+from desktop.sync.conflicts_model import COL_LOST, COL_RECORD, ConflictsModel
+from desktop.sync.controller import SyncController
+from desktop.sync.skipped_model import SkippedModel
+from desktop.sync.status import COLORS, ERROR_TEXT
+
+NOTE_COLOR = "#d0453b"
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.1)
+    label.setFont(font)
+    return label
+
+
+def _table(model: object) -> QTableView:
+    view = QTableView()
+    view.setModel(model)  # type: ignore[arg-type]
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setHighlightSections(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class SyncPanel(QDialog):
+    def __init__(self, controller: SyncController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.store = controller.workspace.store
+        self.setWindowTitle("Sync")
+        self.setObjectName("syncPanel")
+        self.resize(900, 560)
+
+        self.where = QLabel()
+        self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        self.sync_button = QPushButton("Sync now")
+        self.sync_button.clicked.connect(controller.sync_now)
+        top = QHBoxLayout()
+        facts = QVBoxLayout()
+        facts.setSpacing(2)
+        facts.addWidget(self.where)
+        facts.addWidget(self.state)
+        top.addLayout(facts, 1)
+        top.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignTop)
+
+        self.conflicts = ConflictsModel(self)
+        self.conflict_view = _table(self.conflicts)
+        header = self.conflict_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.conflict_view.setMinimumHeight(180)
+        self.conflicts_heading = _heading("Conflicts to review")
+        explain = QLabel(
+            "When two stations changed the same thing, the same edit was kept on every station "
+            "and the other is listed here. Restore puts the lost value back (other stations get "
+            "it with their next sync); Dismiss keeps what is there."
+        )
+        explain.setWordWrap(True)
+        explain.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.restore_button = QPushButton("Restore lost value")
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.dismiss_button = QPushButton("Dismiss")
+        self.dismiss_button.clicked.connect(self.dismiss_selected)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        palette = self.message.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(NOTE_COLOR))
+        self.message.setPalette(palette)
+        self.message.hide()
+        actions = QHBoxLayout()
+        actions.addWidget(self.message, 1)
+        actions.addWidget(self.dismiss_button)
+        actions.addWidget(self.restore_button)
+
+        self.skipped = SkippedModel(self)
+        self.skipped_view = _table(self.skipped)
+        self.skipped_view.setMaximumHeight(130)
+        self.skipped_heading = _heading("Files skipped in the last sync")
+        self.no_skipped = QLabel("None: every file on the share was whole and readable.")
+        self.no_skipped.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.close)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.setSpacing(8)
+        layout.addLayout(top)
+        layout.addSpacing(8)
+        layout.addWidget(self.conflicts_heading)
+        layout.addWidget(explain)
+        layout.addWidget(self.conflict_view, 1)
+        layout.addLayout(actions)
+        layout.addSpacing(8)
+        layout.addWidget(self.skipped_heading)
+        layout.addWidget(self.skipped_view)
+        layout.addWidget(self.no_skipped)
+        layout.addWidget(close)
+
+        self.conflict_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        controller.state_changed.connect(self._show_state)
+        controller.finished.connect(self.reload)
+        self.reload()
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the conflict list and the last result again."""
+        from db.sync import list_conflicts
+
+        c = self.controller
+        names = dict(c.station_names)
+        station_id = self._own_station_id()
+        if station_id:
+            names[station_id] = f"{c.config.station_name} (this station)"
+        self.conflicts.set_conflicts(self.store, list_conflicts(self.store), names)
+        self.conflict_view.resizeColumnsToContents()
+        for column in range(self.conflicts.columnCount()):
+            width = self.conflict_view.columnWidth(column)
+            limit = 260 if column in (COL_RECORD, COL_LOST) else 200
+            self.conflict_view.setColumnWidth(column, min(max(width + 16, 70), limit))
+        count = self.conflicts.rowCount()
+        self.conflicts_heading.setText(
+            f"Conflicts to review ({count})" if count else "Conflicts to review: none"
+        )
+        result = c.last_result
+        skipped = [(s.name, s.reason) for s in result.skipped] if result is not None else []
+        self.skipped.set_skipped(skipped)
+        self.skipped_view.resizeColumnToContents(0)
+        self.skipped_view.setVisible(bool(skipped))
+        self.no_skipped.setVisible(not skipped)
+        if result is None:
+            self.no_skipped.setText("No sync has run since Agency Desk started.")
+        self._show_state()
+        self._update_buttons()
+
+    def _own_station_id(self) -> str:
+        session = self.store.session
+        try:
+            row = session.connection().exec_driver_sql("SELECT station_id FROM sync_ctl").first()
+        finally:
+            session.commit()
+        return str(row[0]) if row is not None else ""
+
+    def _show_state(self) -> None:
+        c = self.controller
+        if c.config.share is None:
+            self.where.setText("Sync is off: choose a shared folder in Preferences to sync.")
+        else:
+            self.where.setText(
+                f"<b>{c.config.station_name}</b> syncs through <b>{c.config.share}</b>"
+            )
+        if c.busy:
+            text, color = "Syncing now…", COLORS["busy"]
+        elif c.last_error is not None:
+            headline = ERROR_TEXT.get(c.last_error_kind, "Sync failed — working locally")
+            text, color = f"{headline}.<br>{c.last_error}", COLORS["warn"]
+        elif c.last_result is not None and c.last_synced is not None:
+            summary = c.last_result.summary().removeprefix("sync: ")
+            text = f"Last sync at {c.last_synced:%H:%M}: {summary}."
+            color = COLORS["ok"]
+        else:
+            text, color = "No sync yet since Agency Desk started.", ""
+        dot = f'<span style="color:{color}">●</span> ' if color else ""
+        self.state.setText(dot + text)
+        self.sync_button.setEnabled(c.enabled and not c.busy)
+
+    def _update_buttons(self) -> None:
+        rows = self._selected_rows()
+        self.dismiss_button.setEnabled(bool(rows))
+        self.restore_button.setEnabled(any(self.conflicts.is_restorable(r) for r in rows))
+
+    def _selected_rows(self) -> list[int]:
+        model = self.conflict_view.selectionModel()
+        return sorted({index.row() for index in model.selectedRows()})
+
+    def select_row(self, row: int) -> None:
+        self.conflict_view.selectionModel().select(
+            self.conflicts.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+
+    # -- acting --------------------------------------------------------------------------------
+
+    def restore_selected(self) -> None:
+        from db.sync import restore_conflict
+
+        problems: list[str] = []
+        restored = 0
+        for row in self._selected_rows():
+            if not self.conflicts.is_restorable(row):
+                continue
+            try:
+                restore_conflict(self.store, self.conflicts.conflict_id(row))
+                restored += 1
+            except (AgencyDeskError, SQLAlchemyError) as exc:
+                problems.append(str(exc).splitlines()[0])
+        self._after_action(problems)
+        if restored and not problems:
+            self.controller.workspace.done.emit(
+                f"Restored {restored} lost value{'s' if restored != 1 else ''}"
+            )
+
+    def dismiss_selected(self) -> None:
+        from db.sync import dismiss_conflict
+
+        for row in self._selected_rows():
+            dismiss_conflict(self.store, self.conflicts.conflict_id(row))
+        self._after_action([])
+
+    def _after_action(self, problems: list[str]) -> None:
+        self.message.setText("Not restored: " + "; ".join(problems) if problems else "")
+        self.message.setVisible(bool(problems))
+        self.controller.count_open_conflicts()
+        self.reload()

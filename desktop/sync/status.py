@@ -1,0 +1,103 @@
+"""The status bar's sync indicator: a coloured dot and one short line ("Synced 12:04 · 3 in,
+5 out", "Syncing… receiving 4 of 9", "Share not reachable — working locally"), the full
+message as its tooltip. Clicking it opens the Sync panel. Hidden while sync is off.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QToolButton, QWidget
+
+from desktop.sync.controller import SyncController
+
+DOT_PX = 8
+COLORS = {
+    "ok": "#2f9e57",
+    "busy": "#3a7bd5",
+    "warn": "#d9931c",
+    "error": "#d0453b",
+}
+ERROR_TEXT = {
+    "missing": "Share not reachable — working locally",
+    "read-only": "Share is read-only — working locally",
+    "full": "Share is full — working locally",
+    "busy": "Another sync of this database is running",
+    "format": "Share needs a newer Agency Desk — working locally",
+}
+STAGE_TEXT = {"start": "Syncing…", "push": "Sending…", "pull": "Receiving…", "done": "Finishing…"}
+
+
+def dot_icon(color: str, device_ratio: float = 1.0) -> QIcon:
+    size = round(DOT_PX * device_ratio)
+    pixmap = QPixmap(size, size)
+    pixmap.setDevicePixelRatio(device_ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(color))
+    painter.drawEllipse(0, 0, DOT_PX, DOT_PX)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class SyncStatusWidget(QToolButton):
+    """Signals:
+    open_panel(): the user clicked the indicator.
+    """
+
+    open_panel = Signal()
+
+    def __init__(self, controller: SyncController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.setObjectName("syncStatus")
+        self.setAutoRaise(True)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.setIconSize(QSize(DOT_PX, DOT_PX))
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setStyleSheet("QToolButton#syncStatus { padding: 0px 6px; border: none; }")
+        self._icons: dict[str, QIcon] = {}
+        self.tone = ""
+        self.clicked.connect(self.open_panel)
+        controller.state_changed.connect(self.refresh)
+        self.refresh()
+
+    def _icon(self, tone: str) -> QIcon:
+        if tone not in self._icons:
+            self._icons[tone] = dot_icon(COLORS[tone], self.devicePixelRatioF())
+        return self._icons[tone]
+
+    def refresh(self) -> None:
+        c = self.controller
+        self.setVisible(c.enabled)
+        if not c.enabled:
+            return
+        tip = f"Shared folder: {c.config.share}\nClick for the Sync panel"
+        if c.busy:
+            tone, text = "busy", self._progress_text()
+        elif c.last_error is not None:
+            tone = "warn" if c.last_error_kind in ERROR_TEXT else "error"
+            text = ERROR_TEXT.get(c.last_error_kind, "Sync failed — working locally")
+            tip = f"{c.last_error}\n{tip}"
+        elif c.last_result is not None and c.last_synced is not None:
+            r = c.last_result
+            text = f"Synced {c.last_synced:%H:%M} · {r.pulled} in, {r.pushed} out"
+            tone = "ok"
+            if c.open_conflicts:
+                tone = "warn"
+                text += f" · {c.open_conflicts} conflict{'s' if c.open_conflicts != 1 else ''}"
+            tip = f"{r.summary()}\n{tip}"
+        else:
+            tone, text = "busy", "Not synced yet"
+        self.tone = tone
+        self.setIcon(self._icon(tone))
+        self.setText(text)
+        self.setToolTip(tip)
+
+    def _progress_text(self) -> str:
+        stage, done, total = self.controller.stage or ("start", 0, 1)
+        if stage == "pull" and total > 1 and done:
+            return f"Receiving {done} of {total}…"
+        return STAGE_TEXT.get(stage, "Syncing…")
