@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from desktop.printing.session import checked_database, checked_output, gui_application
+    from desktop.printing.command_line import checked_database, checked_output, gui_application
 
     db_path = checked_database(args.db)
     output = checked_output(args.output)

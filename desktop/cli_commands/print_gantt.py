@@ -52,7 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from desktop.printing.session import checked_database, checked_output, gui_application
+    from desktop.printing.command_line import checked_database, checked_output, gui_application
 
     if args.first and args.last and args.last < args.first:
         raise UsageError(f"--to {args.last} is before --from {args.first}")

@@ -36,6 +36,7 @@ from desktop.printing.formats import Formats
 
 Block = Callable[[Canvas, float, float, float], float]  # (canvas, x, y, width) -> height
 GAP = 16.0
+MAX_PROJECTS = 10  # keeps the section within a page; the rest are counted
 GUTTER = 18.0
 BRIEF_ORDER = (
     (NoteKind.VISION, "Vision"),
@@ -235,7 +236,8 @@ class SummaryLayout:
             return at - y + self.empty(c, x, at, w, "No projects yet.")
         name_w, status_w, slip_w, money_w = 150.0, 58.0, 70.0, 92.0
         line_w = w - name_w - status_w - slip_w - money_w - 12
-        days = [d for p in s.projects for d in (p.start, p.planned_finish, p.due) if d]
+        shown = s.projects[:MAX_PROJECTS]
+        days = [d for p in shown for d in (p.start, p.planned_finish, p.due) if d]
         first = min([*days, s.today]).toordinal()
         last = max([*days, s.today]).toordinal() + 1
         small = c.font(7, QFont.Weight.DemiBold)
@@ -255,7 +257,7 @@ class SummaryLayout:
         c.text(lx + line_w + 6, at, slip_w, "Schedule", small, MUTED, LEFT)
         c.text(x + w - money_w, at, money_w, "Spent / budget", small, MUTED, RIGHT)
         at += 12
-        for n, p in enumerate(s.projects):
+        for n, p in enumerate(s.projects[:MAX_PROJECTS]):
             row_h = 24.0
             if n % 2 == 0:
                 c.fill(QRectF(x - 3, at - 2, w + 6, row_h), BAND, 2)
@@ -299,6 +301,10 @@ class SummaryLayout:
             spent = f"{money(p.spent_cents, s.currency)} / {money(p.budget_cents, s.currency)}"
             c.text(x + w - money_w, at + 3, money_w, spent, c.font(8), INK, RIGHT)
             at += row_h
+        hidden = len(s.projects) - MAX_PROJECTS
+        if hidden > 0:
+            more = f"and {hidden} more project{'s' if hidden > 1 else ''}"
+            at += c.text(x, at + 2, w, more, c.font(8, italic=True), MUTED) + 2
         return at - y + 2
 
     def money(self, c: Canvas, x: float, y: float, w: float) -> float:
