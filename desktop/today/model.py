@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from db.am.occasions import Occasion
 from db.am.operations import complete_follow_up
 from db.am.today import TodayData
 from desktop.models.roles import ID_ROLE
@@ -60,7 +61,12 @@ def _relative(when: date, today: date) -> str:
         return "Today"
     if days == 1:
         return "Tomorrow"
-    return f"{when.strftime('%a %d %b')} (in {days} days)"
+    return f"{when.strftime('%a %d %b')}, in {days} days"
+
+
+def _with_gift(occasion: Occasion, today: date) -> str:
+    state = occasion.gift_state.value if occasion.gift_state else None
+    return f"{_relative(occasion.when, today)} · {GIFT_WORDS[state]}"
 
 
 def sections_of(data: TodayData, today: date) -> list[Section]:
@@ -101,12 +107,10 @@ def sections_of(data: TodayData, today: date) -> list[Section]:
         Item(
             "occasion",
             f"{o.kind}:{o.client_id}:{o.contact_id}:{o.label}:{o.when.isoformat()}",
-            f"{o.title} — {GIFT_WORDS[o.gift_state.value if o.gift_state else None]}"
-            if o.kind != "project"
-            else o.title,
+            o.title,
             o.client_id,
             o.client_name,
-            _relative(o.when, today),
+            _relative(o.when, today) if o.kind == "project" else _with_gift(o, today),
         )
         for o in data.upcoming
     ]

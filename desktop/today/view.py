@@ -109,13 +109,19 @@ class TodayView(QWidget):
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setFrameShape(QTreeView.Shape.NoFrame)
-        self.tree.setStyleSheet("QTreeView#todayTree::item { padding: 5px 2px; }")
+        # The check box drawn from palette roles, so it shows on the dark palette too.
+        self.tree.setStyleSheet(
+            "QTreeView#todayTree::item { padding: 5px 2px; }"
+            "QTreeView#todayTree::indicator { width: 13px; height: 13px; border-radius: 3px;"
+            " border: 1px solid palette(mid); background: palette(base); }"
+            "QTreeView#todayTree::indicator:hover { border-color: palette(highlight); }"
+        )
         head = self.tree.header()
         head.setStretchLastSection(False)
         head.setSectionResizeMode(COL_ITEM, QHeaderView.ResizeMode.Stretch)
         em = self.fontMetrics().averageCharWidth()
-        head.resizeSection(COL_CLIENT, 28 * em)
-        head.resizeSection(COL_WHEN, 24 * em)
+        head.resizeSection(COL_CLIENT, 22 * em)
+        head.resizeSection(COL_WHEN, 30 * em)
         self.tree.activated.connect(self._activated)
         self.model.modelReset.connect(self._expand)
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QPushButton,
     QTableView,
@@ -212,17 +211,20 @@ class ClientsView(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        # Name keeps room to be read; the last column takes what is left, and a narrow
+        # window scrolls sideways rather than squeezing names to a few letters.
+        header.setStretchLastSection(True)
         header.setMinimumSectionSize(40)
         em = self.fontMetrics().averageCharWidth()
         for col, chars in (
-            (COL_STATUS, 13),
-            (COL_MANAGER, 20),
-            (COL_HEALTH, 11),
-            (COL_LAST_CONTACT, 15),
-            (COL_NEXT_FOLLOW_UP, 16),
-            (COL_OPEN_PROJECTS, 15),
-            (COL_PIPELINE, 14),
+            (COL_NAME, 30),
+            (COL_STATUS, 12),
+            (COL_MANAGER, 18),
+            (COL_HEALTH, 9),
+            (COL_LAST_CONTACT, 14),
+            (COL_NEXT_FOLLOW_UP, 15),
+            (COL_OPEN_PROJECTS, 13),
+            (COL_PIPELINE, 13),
         ):
             header.resizeSection(col, chars * em)
         # Return, or a double-click on a cell that does not edit in place.
