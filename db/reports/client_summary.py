@@ -4,9 +4,9 @@
 takes into a meeting, then `for_audience` keeps, for the client's own eyes, only the fields
 named in `CLIENT_VISIBLE`. That is a whitelist on purpose: a field added later stays internal
 until someone decides the client may see it. Private rapport notes, contacts' personal dates,
-gifts, health and its reasons, internal notes (note-kind interactions, follow-up notes) and
-satisfaction comments live in fields of their own, outside the whitelist, so no row the client
-sees carries them.
+gifts, health and its reasons, internal notes (note-kind interactions, follow-up notes),
+satisfaction comments and the pipeline's ideas and losses live in fields of their own,
+outside the whitelist, so no row the client sees carries them.
 """
 
 from __future__ import annotations
@@ -49,6 +49,10 @@ CLIENT_FACING_KINDS = (
     InteractionKind.MEETING,
     InteractionKind.REPORT_SENT,
 )
+
+
+# Opportunities the client has heard of; ideas are the agency's own, lost ones are history.
+SHARED_STAGES = (OpportunityStage.PITCHED, OpportunityStage.WON)
 
 
 class Audience(StrEnum):
@@ -163,7 +167,7 @@ class ClientSummary:
     annual_budget_cents: int = 0
     revenue_cents: int = 0
     spend_cents: int = 0
-    pipeline: tuple[StageLine, ...] = ()
+    pipeline: tuple[StageLine, ...] = ()  # the stages the client knows of: pitched, won
     ratings: tuple[RatingLine, ...] = ()
     upcoming: tuple[DateLine, ...] = ()
     # Internal only: kept out by the whitelist below.
@@ -175,6 +179,14 @@ class ClientSummary:
     gifts: tuple[GiftLine, ...] = ()
     internal_notes: tuple[NoteLine, ...] = ()
     rating_comments: tuple[tuple[date, int, str], ...] = ()
+    private_pipeline: tuple[StageLine, ...] = ()  # our own ideas, and what we lost
+
+    @property
+    def all_pipeline(self) -> tuple[StageLine, ...]:
+        order = list(OpportunityStage)
+        return tuple(
+            sorted((*self.pipeline, *self.private_pipeline), key=lambda s: order.index(s.stage))
+        )
 
     @property
     def internal(self) -> bool:
@@ -305,11 +317,13 @@ def client_summary(
     )
 
     money = client_money(session, client_id, today)
-    pipeline = tuple(
+    stages = [
         StageLine(stage, money.pipeline[stage].count, money.pipeline[stage].value_cents)
         for stage in OpportunityStage
         if stage in money.pipeline
-    )
+    ]
+    pipeline = tuple(line for line in stages if line.stage in SHARED_STAGES)
+    private_pipeline = tuple(line for line in stages if line.stage not in SHARED_STAGES)
     rating_rows = client_detail.ratings(session, client_id)[-RATINGS:]
 
     occasions = upcoming_occasions(session, today, UPCOMING_DAYS, client_id)
@@ -350,6 +364,7 @@ def client_summary(
         revenue_cents=money.revenue_cents,
         spend_cents=money.spend_cents,
         pipeline=pipeline,
+        private_pipeline=private_pipeline,
         ratings=tuple(RatingLine(r.rated_on, r.score) for r in rating_rows),
         upcoming=upcoming,
         health_score=health.score,

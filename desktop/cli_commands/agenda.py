@@ -62,14 +62,17 @@ def run(args: argparse.Namespace) -> int:
         gui_application()
         from desktop.printing.reports import write_agenda_pdf
 
-        write_agenda_pdf(
-            store.session,
-            output,
-            client_id=client_id,
-            days=args.days,
-            today=args.today or date.today(),
-            paper=args.paper,
-        )
+        try:
+            write_agenda_pdf(
+                store.session,
+                output,
+                client_id=client_id,
+                days=args.days,
+                today=args.today or date.today(),
+                paper=args.paper,
+            )
+        except OSError as exc:
+            raise UsageError(f"{output}: cannot be written ({exc})") from exc
     finally:
         store.close()
     print(f"{output}: agenda written", file=sys.stderr)

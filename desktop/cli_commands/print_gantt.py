@@ -82,14 +82,17 @@ def run(args: argparse.Namespace) -> int:
             fit_pages=args.fit_pages,
             show_critical=args.critical,
         )
-        tiling = write_gantt_pdf(
-            store.session,
-            project_id,
-            output,
-            options,
-            paper=args.paper,
-            today=args.today or date.today(),
-        )
+        try:
+            tiling = write_gantt_pdf(
+                store.session,
+                project_id,
+                output,
+                options,
+                paper=args.paper,
+                today=args.today or date.today(),
+            )
+        except OSError as exc:
+            raise UsageError(f"{output}: cannot be written ({exc})") from exc
     finally:
         store.close()
     shape = f"{tiling.page_rows} x {tiling.page_columns}"

@@ -59,14 +59,17 @@ def run(args: argparse.Namespace) -> int:
         gui_application()
         from desktop.printing.reports import write_summary_pdf
 
-        write_summary_pdf(
-            store.session,
-            client_id,
-            output,
-            audience=Audience(args.audience),
-            today=args.today or date.today(),
-            paper=args.paper,
-        )
+        try:
+            write_summary_pdf(
+                store.session,
+                client_id,
+                output,
+                audience=Audience(args.audience),
+                today=args.today or date.today(),
+                paper=args.paper,
+            )
+        except OSError as exc:
+            raise UsageError(f"{output}: cannot be written ({exc})") from exc
     finally:
         store.close()
     print(f"{output}: {args.audience} summary written", file=sys.stderr)

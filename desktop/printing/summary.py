@@ -309,7 +309,13 @@ class SummaryLayout:
 
     def money(self, c: Canvas, x: float, y: float, w: float) -> float:
         s, f = self.s, self.f
-        at = y + self.heading(c, x, y, w, "Budget, spend and pipeline")
+        at = y + self.heading(
+            c,
+            x,
+            y,
+            w,
+            "Budget, spend and pipeline" if s.internal else "Budget, spend and proposals",
+        )
         half = (w - GUTTER) / 2
         rows = [
             (
@@ -336,7 +342,14 @@ class SummaryLayout:
                 + 2
             )
         rx = x + half + GUTTER
-        title_h = c.text(rx, at, half, "Pipeline by stage", c.font(8, QFont.Weight.DemiBold), INK)
+        title_h = c.text(
+            rx,
+            at,
+            half,
+            "Pipeline by stage" if s.internal else "Proposals",
+            c.font(8, QFont.Weight.DemiBold),
+            INK,
+        )
         parts = [
             (
                 f"{_label(line.stage.value)} ({line.count})",
@@ -344,12 +357,12 @@ class SummaryLayout:
                 f.compact_money(line.value_cents, s.currency),
                 STAGE_COLORS[line.stage.value],
             )
-            for line in s.pipeline
+            for line in s.all_pipeline
         ]
         if parts:
             right_h = title_h + 4 + charts.stacked_bar(c, rx, at + title_h + 4, half, parts)
         else:
-            right_h = title_h + self.empty(c, rx, at + title_h + 2, half, "No opportunities yet.")
+            right_h = title_h + self.empty(c, rx, at + title_h + 2, half, "None open.")
         return at - y + max(left_h, right_h) + 2
 
     def private(self, c: Canvas, x: float, y: float, w: float) -> float:

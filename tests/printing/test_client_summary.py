@@ -11,6 +11,7 @@ from PySide6.QtCore import QLocale
 
 from db.reports.client_summary import (
     CLIENT_VISIBLE,
+    SHARED_STAGES,
     Audience,
     ClientSummary,
     client_summary,
@@ -50,6 +51,7 @@ def test_client_facing_data_keeps_only_whitelisted_fields(printing_store: Store)
         if f.name not in CLIENT_VISIBLE:
             assert getattr(client, f.name) == f.default, f.name
     assert client.contacts == full.contacts
+    assert all(line.stage in SHARED_STAGES for line in client.pipeline)
     assert PRIVATE["rapport"] not in repr(client)
 
 
