@@ -131,3 +131,15 @@ def test_paper_and_money_follow_the_locale(
     )
     assert pdf_page_size(out).startswith(paper)
     assert money in pdf_text(out)
+
+
+@requires_poppler
+def test_only_the_bundled_font_is_embedded(printing_store: Store, tmp_path: Path) -> None:
+    import subprocess
+
+    out = tmp_path / "summary.pdf"
+    write_summary_pdf(printing_store.session, _client_id(printing_store), out, today=TODAY)
+    listing = subprocess.run(["pdffonts", str(out)], check=True, capture_output=True, text=True)
+    fonts = [line.split()[0] for line in listing.stdout.splitlines()[2:]]
+    assert fonts and all(name.startswith("Inter") for name in fonts), fonts
+    assert all(" yes " in line for line in listing.stdout.splitlines()[2:])  # embedded
