@@ -277,18 +277,21 @@ class ClientsTableModel(QAbstractTableModel):
     def accepted_rows(
         self, needle: str, statuses: frozenset[str] | None = None, manager: str | None = None
     ) -> list[bool]:
-        """`matches` for every row at once, in row order."""
-        haystack = self.haystack() if needle else {}
+        """`matches` for every row at once, in row order: one pass in Python."""
         light = self._light
-        found = []
-        for id_ in self._ids:
-            row = light[id_]
-            ok = (
-                (statuses is None or row.status.value in statuses)
-                and (manager is None or (row.manager_id or "") == manager)
-                and (not needle or needle in haystack.get(id_, row.name.lower()))
-            )
-            found.append(ok)
+        ids = self._ids
+        if needle:
+            text = self.haystack().get
+            found = [needle in text(i, "") for i in ids]
+        else:
+            found = [True] * len(ids)
+        if statuses is not None or manager is not None:
+            for row, id_ in enumerate(ids):
+                if found[row]:
+                    facts = light[id_]
+                    found[row] = (statuses is None or facts.status.value in statuses) and (
+                        manager is None or (facts.manager_id or "") == manager
+                    )
         return found
 
     # -- Qt model API ------------------------------------------------------------------------
@@ -299,6 +302,14 @@ class ClientsTableModel(QAbstractTableModel):
 
     def columnCount(self, parent: AnyIndex | None = None) -> int:
         return len(HEADERS) if parent is None or not parent.isValid() else 0
+
+    def index(self, row: int, column: int, parent: AnyIndex | None = None) -> QModelIndex:
+        # The proxy maps every painted cell through here; Qt's own version first asks
+        # rowCount and columnCount, two calls into Python instead of this one.
+        top = parent is None or not parent.isValid()
+        if top and 0 <= row < len(self._ids) and 0 <= column < COLUMNS:
+            return self.createIndex(row, column)
+        return QModelIndex()
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -535,6 +546,7 @@ class ClientsTableModel(QAbstractTableModel):
     # -- refreshing from a ChangeSet -----------------------------------------------------------
 
     def apply_changes(self, changes: ChangeSet) -> None:
+        self.generation += 1  # names, statuses or searched text may change: filters re-judge
         if date.today() != self._today:  # past midnight: every "days since" moved on
             self._today = date.today()
             self._stale_everything()

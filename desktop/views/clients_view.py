@@ -71,23 +71,43 @@ class ClientsProxy(QSortFilterProxyModel):
         self.status: str | None = None
         self.manager: str | None = None  # a member id, "" for clients without one
         self.text = ""
+        self._model: ClientsTableModel | None = None
         self._ok: list[bool] | None = None  # per source row, for the model's `generation`
         self._ok_generation = -1
 
     def setSourceModel(self, model: QAbstractItemModel) -> None:
         super().setSourceModel(model)
-        if isinstance(model, ClientsTableModel):
+        self._model = model if isinstance(model, ClientsTableModel) else None
+        self._ok = None
+        if self._model is not None:
             # Batch reads of figures skip the rows this proxy hides.
-            model.shown = lambda row: self._accepts(model, row)
+            self._model.shown = self._shown
+
+    def _filtering(self) -> bool:
+        return bool(self.text or self.status or self.manager is not None)
+
+    def _accepted(self) -> list[bool] | None:
+        """Row by row whether it shows, for the model's current generation (None: all)."""
+        model = self._model
+        if model is None or not self._filtering():
+            return None
+        if self._ok is None or self._ok_generation != model.generation:
+            statuses = frozenset((self.status,)) if self.status else None
+            self._ok = model.accepted_rows(self.text, statuses, self.manager)
+            self._ok_generation = model.generation
+        return self._ok
 
     def _refilter(self, change: Callable[[], None]) -> None:
-        self._ok_generation = -1
+        before = self._accepted()
+        change()
+        self._ok = None
+        after = self._accepted()
+        if after == before and self._model is not None:
+            return  # the same rows show: no need to ask Qt to lay the list out again
         if hasattr(self, "beginFilterChange"):  # Qt 6.9+; the older call is deprecated there
             self.beginFilterChange()
-            change()
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
-            change()
             self.invalidateRowsFilter()
 
     def set_status(self, status: str | None) -> None:
@@ -106,23 +126,16 @@ class ClientsProxy(QSortFilterProxyModel):
         # rows); this proxy keeps the model's order and only filters.
         self.sourceModel().sort(column, order)
 
-    def _accepts(self, model: ClientsTableModel, source_row: int) -> bool:
-        if not (self.text or self.status or self.manager is not None):
-            return True
-        if self._ok_generation != model.generation:
-            # One pass in Python over every row (a few ms), then an O(1) look-up per row
-            # while Qt asks row by row; any insert, removal or move starts a new generation.
-            statuses = frozenset((self.status,)) if self.status else None
-            self._ok = model.accepted_rows(self.text, statuses, self.manager)
-            self._ok_generation = model.generation
-        assert self._ok is not None
-        return 0 <= source_row < len(self._ok) and self._ok[source_row]
+    def _shown(self, source_row: int) -> bool:
+        ok = self._accepted()
+        return ok is None or (0 <= source_row < len(ok) and ok[source_row])
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
-        model = self.sourceModel()
-        if isinstance(model, ClientsTableModel):
-            return self._accepts(model, source_row)
-        return super().filterAcceptsRow(source_row, source_parent)
+        if self._model is None:
+            return super().filterAcceptsRow(source_row, source_parent)
+        # Called once per row on every change: an O(1) look-up in the list computed above.
+        ok = self._ok if self._ok_generation == self._model.generation else self._accepted()
+        return ok is None or (0 <= source_row < len(ok) and ok[source_row])
 
 
 class ClientsView(QWidget):

@@ -253,3 +253,21 @@ def test_an_account_manager_from_new_client_to_project(qtbot, window, workspace,
     found = projects.project_index(project.id)
     assert found.isValid()
     assert found.data() == "Shop launch"
+
+
+def test_the_filter_follows_edits_made_while_it_is_on(qtbot, workspace, agency) -> None:
+    view = ClientsView(workspace)
+    qtbot.addWidget(view)
+    view.header.filter.setText("bake")
+    assert shown_names(view) == ["Acme Bakery"]
+    workspace.run(Update(Client, agency.clients["acme"], {"name": "Acme Bread"}))
+    assert shown_names(view) == []  # renamed away from the filter
+    workspace.run(Create(Client, {"name": "Bakehouse"}))
+    assert shown_names(view) == ["Bakehouse"]
+    workspace.undo_stack.undo()
+    workspace.undo_stack.undo()
+    assert shown_names(view) == ["Acme Bakery"]
+    view.status_filter.setCurrentIndex(view.status_filter.findData("lead"))
+    assert shown_names(view) == []
+    workspace.run(Update(Client, agency.clients["acme"], {"status": "lead"}))
+    assert shown_names(view) == ["Acme Bakery"]
