@@ -18,7 +18,7 @@ from datetime import date
 
 from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
 from sqlalchemy import select
 
 from db.am.occasions import upcoming_occasions
@@ -85,8 +85,10 @@ class DueNotifier(QObject):
         if not self.available():
             return False
         self.tray = QSystemTrayIcon(self)
-        if self._icon is not None and not self._icon.isNull():
-            self.tray.setIcon(self._icon)
+        icon = self._icon if self._icon is not None else QApplication.windowIcon()
+        if icon.isNull():  # a tray entry without an icon is invisible (and Qt warns)
+            icon = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+        self.tray.setIcon(icon)
         self.tray.setToolTip("Agency Desk")
         self.tray.show()
         self.timer.start()
