@@ -248,8 +248,7 @@ def test_the_ui_stays_responsive_under_the_apps_qasync_loop(
 
     import qasync
 
-    for n in range(40):
-        station_a.apply(Create(Client, {"name": f"Client {n:02d}"}))
+    station_a.apply(*(Create(Client, {"name": f"Client {n:02d}"}) for n in range(40)))
     station_a.sync()
     controller = SyncController(workspace, settings)
     loop = qasync.QEventLoop(qapp)
