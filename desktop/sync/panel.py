@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from db.errors import AgencyDeskError
-from desktop.sync.conflicts_model import COL_LOST, COL_RECORD, ConflictsModel
+from desktop.sync.conflicts_model import COL_LOST, ConflictsModel
 from desktop.sync.controller import SyncController
 from desktop.sync.skipped_model import SkippedModel
 from desktop.sync.status import COLORS, ERROR_TEXT
@@ -66,7 +66,7 @@ class SyncPanel(QDialog):
         self.store = controller.workspace.store
         self.setWindowTitle("Sync")
         self.setObjectName("syncPanel")
-        self.resize(900, 560)
+        self.resize(1000, 580)
 
         self.where = QLabel()
         self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -84,8 +84,12 @@ class SyncPanel(QDialog):
 
         self.conflicts = ConflictsModel(self)
         self.conflict_view = _table(self.conflicts)
+        # Every column as wide as its text, except the lost value, which takes what is left
+        # and elides: the table fits the panel without a sideways scroll.
         header = self.conflict_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_LOST, QHeaderView.ResizeMode.Stretch)
         self.conflict_view.setMinimumHeight(180)
         self.conflicts_heading = _heading("Conflicts to review")
         explain = QLabel(
@@ -107,12 +111,18 @@ class SyncPanel(QDialog):
         self.message.hide()
         actions = QHBoxLayout()
         actions.addWidget(self.message, 1)
+        actions.addStretch(0)
         actions.addWidget(self.dismiss_button)
         actions.addWidget(self.restore_button)
 
         self.skipped = SkippedModel(self)
         self.skipped_view = _table(self.skipped)
         self.skipped_view.setMaximumHeight(130)
+        self.skipped_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        skipped_header = self.skipped_view.horizontalHeader()
+        skipped_header.setStretchLastSection(False)
+        skipped_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        skipped_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.skipped_heading = _heading("Files skipped in the last sync")
         self.no_skipped = QLabel("None: every file on the share was whole and readable.")
         self.no_skipped.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -150,13 +160,8 @@ class SyncPanel(QDialog):
         names = dict(c.station_names)
         station_id = self._own_station_id()
         if station_id:
-            names[station_id] = f"{c.config.station_name} (this station)"
+            names[station_id] = "this station"
         self.conflicts.set_conflicts(self.store, list_conflicts(self.store), names)
-        self.conflict_view.resizeColumnsToContents()
-        for column in range(self.conflicts.columnCount()):
-            width = self.conflict_view.columnWidth(column)
-            limit = 260 if column in (COL_RECORD, COL_LOST) else 200
-            self.conflict_view.setColumnWidth(column, min(max(width + 16, 70), limit))
         count = self.conflicts.rowCount()
         self.conflicts_heading.setText(
             f"Conflicts to review ({count})" if count else "Conflicts to review: none"
@@ -164,7 +169,6 @@ class SyncPanel(QDialog):
         result = c.last_result
         skipped = [(s.name, s.reason) for s in result.skipped] if result is not None else []
         self.skipped.set_skipped(skipped)
-        self.skipped_view.resizeColumnToContents(0)
         self.skipped_view.setVisible(bool(skipped))
         self.no_skipped.setVisible(not skipped)
         if result is None:

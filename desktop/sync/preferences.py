@@ -85,7 +85,6 @@ class SyncPreferencesSection(QGroupBox):
     def _error(self, key: str) -> QLabel:
         error = QLabel()
         error.setObjectName(f"sync_{key}_error")
-        error.setWordWrap(True)
         palette = error.palette()
         palette.setColor(QPalette.ColorRole.WindowText, QColor(ERROR_COLOR))
         error.setPalette(palette)

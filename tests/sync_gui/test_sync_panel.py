@@ -66,7 +66,7 @@ def test_an_edit_against_a_delete_is_listed_and_restore_brings_the_record_back(
     kind, record, field, kept, lost, stations, _when = row
     assert (kind, record, field, kept) == ("Client", "Acme Bakery", "Whole record", "Deleted")
     assert lost == "The record, with its edits: Acme Bakery"
-    assert stations == "A over B (this station)"
+    assert stations == "A over this station"
     assert window.workspace.store.get(Client, acme.id) is None
     assert window.area("clients").model.row_of(acme.id) < 0
 
