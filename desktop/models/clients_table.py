@@ -142,11 +142,20 @@ def describe_last_contact(when: datetime | None, today: date | None = None) -> s
 
 def money_text(cents: int, currency: str, locale: QLocale | None = None) -> str:
     """The amount in the client's currency, grouped and signed the way the user's locale
-    writes money ('€12,500' or '12.500 €')."""
-    locale = locale or QLocale()
-    symbol = CURRENCY_SIGNS.get(currency, f"{currency} ").strip()
+    writes money ('€12,500', 'CHF 12,500' or '12.500 €')."""
+    locale = locale or display_locale()
+    symbol = CURRENCY_SIGNS.get(currency, f"{currency} ")
     precision = 0 if cents % 100 == 0 else 2
-    return locale.toCurrencyString(cents / 100, symbol, precision)
+    return locale.toCurrencyString(cents / 100, symbol, precision).strip()
+
+
+def display_locale() -> QLocale:
+    """The user's locale, or English where the system has none (the bare "C" locale writes
+    money without grouping: '144500CHF')."""
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        return QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+    return locale
 
 
 def _day(value: date | None) -> str:
@@ -166,7 +175,7 @@ class ClientsTableModel(QAbstractTableModel):
         self._sort_column = COL_NAME
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._today = date.today()
-        self._locale = QLocale()
+        self._locale = display_locale()
         self.generation = 0  # counts changes of row order, for filters that cache by row
         # Set by a filtering proxy: a batch read skips the rows it hides.
         self.shown: Callable[[int], bool] | None = None

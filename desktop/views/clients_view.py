@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -51,6 +52,7 @@ from desktop.views.detail_host import DetailFactory, DetailHost
 from desktop.workspace import Workspace
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+NAME_MIN_CHARS = 30
 ALL_MANAGERS = None
 WITHOUT_MANAGER = ""
 CHIP_STYLE = (
@@ -224,13 +226,12 @@ class ClientsView(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        # Name keeps room to be read; the last column takes what is left, and a narrow
-        # window scrolls sideways rather than squeezing names to a few letters.
-        header.setStretchLastSection(True)
+        # Name takes the room a wide window has (see resizeEvent) but never less than its
+        # own width: a narrow window scrolls sideways rather than squeezing names.
         header.setMinimumSectionSize(40)
         em = self.fontMetrics().averageCharWidth()
         for col, chars in (
-            (COL_NAME, 30),
+            (COL_NAME, NAME_MIN_CHARS),
             (COL_STATUS, 12),
             (COL_MANAGER, 18),
             (COL_HEALTH, 9),
@@ -269,6 +270,18 @@ class ClientsView(QWidget):
         self.proxy.layoutChanged.connect(self._update_count)
         workspace.changed.connect(self._team_changed)
         self._update_count()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_name_column()
+
+    def _fit_name_column(self) -> None:
+        header = self.table.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(1, self.model.columnCount()))
+        room = self.table.viewport().width() - others
+        header.resizeSection(
+            COL_NAME, max(room, NAME_MIN_CHARS * self.fontMetrics().averageCharWidth())
+        )
 
     def use_settings(self, settings: QSettings) -> None:
         """The main window hands over its settings (where the station's member is kept)."""
