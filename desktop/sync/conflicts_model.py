@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 Index = QModelIndex | QPersistentModelIndex
 
 COL_ENTITY, COL_RECORD, COL_FIELD, COL_KEPT, COL_LOST, COL_STATIONS, COL_WHEN = range(7)
-HEADERS = ("Kind", "Record", "Field", "Kept value", "Lost value", "Stations", "When")
+HEADERS = ("Type", "Record", "Field", "Kept value", "Lost value", "Stations", "When")
 ConflictIdRole = Qt.ItemDataRole.UserRole + 1
 RestorableRole = Qt.ItemDataRole.UserRole + 2
 LABEL_FIELDS = ("name", "title", "key", "summary", "description")

@@ -17,6 +17,7 @@ from db.operations import Create, Update
 from desktop.main_window import MainWindow
 from desktop.sync.controller import SyncController
 from desktop.sync.settings import SyncSettings
+from desktop.sync.status import SyncStatusWidget
 from desktop.workspace import Workspace
 
 pytestmark = [
@@ -204,14 +205,18 @@ def test_never_two_syncs_at_once(qtbot, station_a, workspace, settings) -> None:
     states: list[bool] = []
     controller.state_changed.connect(lambda: states.append(controller.busy))
 
+    status = SyncStatusWidget(controller)
+    qtbot.addWidget(status)
     assert controller.sync_now()
     assert controller.busy
+    assert status.text() == "Syncing…" and status.tone == "busy"
     assert not controller.sync_now()  # a second request while one runs is refused
     assert len(executor.held) == 1
 
     with qtbot.wait_signal(controller.finished, timeout=SYNC_TIMEOUT_MS):
         executor.release()
     assert not controller.busy and controller.last_result.pulled == 1
+    assert status.text().endswith("· 1 in, 0 out") and status.tone == "ok"
     assert controller.sync_now()  # and once it finished, the next one may start
     with qtbot.wait_signal(controller.finished, timeout=SYNC_TIMEOUT_MS):
         executor.release()
