@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +27,8 @@ from desktop.sync.settings import SyncSettings
 from desktop.workspace import Workspace
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from db.sync import SyncResult
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ class SyncController(QObject):
         self.workspace = workspace
         self.settings = settings
         self.config = SyncSettings.load(settings)
-        self._executor = executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync")
+        self._executor = executor  # made on the first sync when not given: start-up stays lean
         self._owns_executor = executor is None
         self.busy = False
         self.closed = False
@@ -134,6 +135,10 @@ class SyncController(QObject):
         self.last_attempt = datetime.now()
         self.started.emit()
         self.state_changed.emit()
+        if self._executor is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync")
         try:
             self._executor.submit(self._work, share, self.config.station_name)
         except RuntimeError as exc:  # the executor is shut down: the window is closing
@@ -222,7 +227,7 @@ class SyncController(QObject):
         safe to interrupt, but there is no need to."""
         self.closed = True
         self.timer.stop()
-        if self._owns_executor:
+        if self._owns_executor and self._executor is not None:
             self._executor.shutdown(wait=False)
 
 

@@ -10,8 +10,6 @@ than a desk on the office network.
 from __future__ import annotations
 
 import os
-import socket
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +23,8 @@ MAX_INTERVAL_MINUTES = 24 * 60
 
 
 def default_station_name() -> str:
+    import socket  # here, not at start-up: only needed when no name was saved
+
     return socket.gethostname().split(".")[0] or "This station"
 
 
@@ -60,6 +60,8 @@ def share_problem(path: Path) -> str | None:
 
     Writability is tried with a real file, not `os.access`: a read-only mount, an SMB share
     without write rights and a full disk all pass `os.access` on some systems."""
+    import tempfile
+
     if not str(path).strip():
         return "Choose a folder"
     if not path.exists():
