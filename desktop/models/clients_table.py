@@ -33,6 +33,7 @@ from db.changes import ChangeSet
 from db.models import Client, ClientStatus, TeamMember
 from db.operations import Update
 from desktop.client_page.formatting import CURRENCY_SIGNS
+from desktop.models.clients_prefetch import ClientsPrefetch
 from desktop.models.roles import ENTITY_ROLE, ID_ROLE, SORT_ROLE, STATUS_ROLE
 from desktop.workspace import Workspace
 
@@ -179,8 +180,30 @@ class ClientsTableModel(QAbstractTableModel):
         self.generation = 0  # counts changes of row order, for filters that cache by row
         # Set by a filtering proxy: a batch read skips the rows it hides.
         self.shown: Callable[[int], bool] | None = None
+        self._change_count = 0  # change sets seen, so a background read can tell it is stale
+        self._prefetch: ClientsPrefetch | None = None
         self.reload()
         workspace.changed.connect(self.apply_changes)
+
+    def prefetch(self) -> None:
+        """Read every row's figures and the filter text in the background (once the list
+        is on screen); rows already read, or changed meanwhile, are left as they are."""
+        if self._prefetch is None:
+            self._prefetch = ClientsPrefetch(self.workspace.store.engine)
+            self._prefetch.read.connect(self._prefetched)
+        self._prefetch.start(self._today, self._change_count)
+
+    def stop_prefetch(self) -> None:
+        if self._prefetch is not None:
+            self._prefetch.shutdown()
+
+    def _prefetched(self, rows: list[ClientRow], texts: dict[str, str], mark: int) -> None:
+        if mark != self._change_count:
+            return  # read before a change: the cache fills on demand instead
+        for row in rows:
+            self._rows.setdefault(row.id, row)
+        if self._haystack is None:
+            self._haystack = texts
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -556,6 +579,7 @@ class ClientsTableModel(QAbstractTableModel):
 
     def apply_changes(self, changes: ChangeSet) -> None:
         self.generation += 1  # names, statuses or searched text may change: filters re-judge
+        self._change_count += 1
         if date.today() != self._today:  # past midnight: every "days since" moved on
             self._today = date.today()
             self._stale_everything()

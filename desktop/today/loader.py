@@ -49,7 +49,7 @@ class TodayLoader(QObject):
         try:
             with Session(self._engine) as session:
                 data: TodayData = today_data(session, today, member_id)
-        except Exception as exc:
+        except Exception as exc:  # any failure: one sentence in the status bar
             self.failed.emit(f"Today: could not read the day's list ({exc})")
             return
         if generation == self._generation:

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -269,7 +269,15 @@ class ClientsView(QWidget):
             signal.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
         workspace.changed.connect(self._team_changed)
+        self._prefetched = False
+        self.destroyed.connect(self.model.stop_prefetch)
         self._update_count()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._prefetched:
+            self._prefetched = True
+            self.model.prefetch()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

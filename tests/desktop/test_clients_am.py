@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
+from db.am.client_rows import client_list_rows
 from db.am.health import Health
 from db.models import Client, ClientNote, Contact, NoteKind, Project
 from db.operations import Create, Update
@@ -271,3 +272,24 @@ def test_the_filter_follows_edits_made_while_it_is_on(qtbot, workspace, agency) 
     assert shown_names(view) == []
     workspace.run(Update(Client, agency.clients["acme"], {"status": "lead"}))
     assert shown_names(view) == ["Acme Bakery"]
+
+
+def test_once_shown_the_list_reads_every_row_in_the_background(qtbot, workspace, agency) -> None:
+    view = ClientsView(workspace)
+    qtbot.addWidget(view)
+    model = view.model
+    assert model._rows == {}
+    view.show()
+    qtbot.waitUntil(lambda: len(model._rows) == 3 and model._haystack is not None)
+    assert "bakery" in model._haystack[agency.clients["acme"]]
+
+
+def test_a_background_read_overtaken_by_a_change_is_dropped(qtbot, workspace, agency) -> None:
+    model = ClientsTableModel(workspace)
+    stale = model._change_count
+    before = client_list_rows(workspace.session, date.today())
+    workspace.run(Update(Client, agency.clients["acme"], {"name": "Acme Bread"}))
+    model._prefetched(before, {agency.clients["acme"]: "acme bakery"}, stale)
+    assert model._rows == {} and model._haystack is None  # dropped: read before the rename
+    model._prefetched(before, {}, model._change_count)
+    assert len(model._rows) == 3
