@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.changes import ChangeSet
 from db.models import Client, ClientStatus
 from db.operations import Create, Delete
 from desktop.models.clients_table import (
@@ -357,8 +358,8 @@ class ClientsView(QWidget):
         self.manager_filter.setCurrentIndex(max(self.manager_filter.findData(current), 0))
         self.manager_filter.blockSignals(False)
 
-    def _team_changed(self, changes: object) -> None:
-        if getattr(changes, "touches", lambda *_: False)("TeamMember"):
+    def _team_changed(self, changes: ChangeSet) -> None:
+        if changes.touches("TeamMember"):
             self._fill_managers()
 
     def _manager_picked(self, _index: int) -> None:

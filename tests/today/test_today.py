@@ -211,3 +211,15 @@ def test_without_a_tray_nothing_happens(monkeypatch, workspace, settings, day) -
     assert notifier.tray is None
     assert notifier.check() == []
     assert not notifier.timer.isActive()
+
+
+def test_due_follow_ups_are_today_data_s_without_the_rest(workspace, day) -> None:
+    from db.am.today import due_follow_ups
+
+    session = workspace.session
+    mine = due_follow_ups(session, date.today(), day.am_id)
+    assert [f.title for f in mine] == ["Send the proposal", "Book the workshop"]
+    data = today_data(session, date.today(), day.am_id)
+    assert mine == data.overdue_follow_ups + data.due_follow_ups
+    everyone = {f.title for f in due_follow_ups(session, date.today())}
+    assert everyone == {"Send the proposal", "Book the workshop", "Call about invoices"}
