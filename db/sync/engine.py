@@ -54,17 +54,17 @@ class SyncResult:
     mismatched: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        parts = [f"sent {self.pushed} changes", f"received {self.pulled}"]
+        parts = [f"sent {_count(self.pushed, 'change')}", f"received {self.pulled}"]
         if self.conflicts:
-            parts.append(f"{self.conflicts} new conflicts to review")
+            parts.append(f"{_count(self.conflicts, 'new conflict')} to review")
         if self.waiting:
-            parts.append(f"{self.waiting} files waiting for earlier ones")
+            parts.append(f"{_count(self.waiting, 'file')} waiting for earlier ones")
         if self.skipped:
-            parts.append(f"{len(self.skipped)} files skipped")
+            parts.append(f"{_count(len(self.skipped), 'file')} skipped")
         if self.mismatched:
             parts.append(f"row counts differ from {', '.join(self.mismatched)}")
         if self.flagged:
-            parts.append(f"{self.flagged} changes stamped far in the future")
+            parts.append(f"{_count(self.flagged, 'change')} stamped far in the future")
         for flag, text in (
             (self.joined, "joined the share"),
             (self.rebuilt, "rebuilt from snapshot"),
@@ -74,6 +74,10 @@ class SyncResult:
             if flag:
                 parts.append(text)
         return "sync: " + ", ".join(parts)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _lock(db_path: Path) -> FileLock:

@@ -59,7 +59,7 @@ def test_two_stations_converge_through_the_command_line(
 
     code, out, err = run_cli(capsys, "sync", "--db", str(a_path), "--share", str(share))
     assert (code, err) == (0, "")
-    assert out.startswith("sync: sent 1 changes") and out.count("\n") == 1
+    assert out.startswith("sync: sent 1 change,") and out.count("\n") == 1
     code, out, _ = run_cli(
         capsys, "sync", "--db", str(b_path), "--share", str(share), "--station-name", "Front desk"
     )
@@ -127,7 +127,7 @@ def test_a_read_only_share_is_exit_code_2_and_keeps_the_outbox(
     assert "read-only" in err and err.count("\n") == 1
     # Nothing was marked sent: the next sync, with the share writable again, sends it.
     code, out, _ = run_cli(capsys, "sync", "--db", str(db), "--share", str(share))
-    assert code == 0 and "sent 1 changes" in out
+    assert code == 0 and "sent 1 change," in out
 
 
 @pytest.mark.parametrize(
@@ -156,7 +156,7 @@ def test_a_full_or_read_only_share_simulated_is_exit_code_2(
     assert words in err and err.count("\n") == 1
     monkeypatch.undo()
     exit_code, out, _ = run_cli(capsys, "sync", "--db", str(db), "--share", str(share))
-    assert exit_code == 0 and "sent 1 changes" in out  # the outbox kept what was not sent
+    assert exit_code == 0 and "sent 1 change," in out  # the outbox kept what was not sent
 
 
 def test_a_file_that_is_not_a_database_is_exit_code_2_and_left_alone(

@@ -43,7 +43,7 @@ def test_skipped_files_are_listed_with_their_reason(
     assert "conflicted copy" in model.index(0, 0).data()
     assert model.index(0, 1).data() == "a cloud client's conflicted copy"
     assert panel.skipped_view.isVisible() and not panel.no_skipped.isVisible()
-    assert "1 files skipped" in panel.state.text()
+    assert "1 file skipped" in panel.state.text()
 
 
 def test_an_edit_against_a_delete_is_listed_and_restore_brings_the_record_back(
