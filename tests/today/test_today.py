@@ -223,3 +223,33 @@ def test_due_follow_ups_are_today_data_s_without_the_rest(workspace, day) -> Non
     assert mine == data.overdue_follow_ups + data.due_follow_ups
     everyone = {f.title for f in due_follow_ups(session, date.today())}
     assert everyone == {"Send the proposal", "Book the workshop", "Call about invoices"}
+
+
+def test_space_ticks_the_current_follow_up(qtbot, window, workspace, day) -> None:
+    view = today_of(qtbot, window)
+    view.tree.setFocus()
+    view.tree.setCurrentIndex(follow_up_index(view.model, "Book the workshop"))
+    with qtbot.wait_signal(view.loaded):
+        qtbot.keyClick(view.tree, Qt.Key.Key_Space)
+    assert workspace.store.get(FollowUp, day.due_id).done_at is not None
+    assert "Follow-ups due today" not in items(view.model)
+
+
+def test_a_client_whose_health_fell_this_week_is_listed(qtbot, workspace, day, settings) -> None:
+    from datetime import datetime
+
+    # Acme has been a client for a month: a week ago it was not yet 30 days without
+    # contact, and its follow-up was not yet overdue.
+    acme = workspace.session.get(Client, day.client_id)
+    acme.created_at = datetime.now() - timedelta(days=30)
+    workspace.session.commit()
+    settings.setValue(SETTINGS_MEMBER, day.am_id)
+    view = TodayView(workspace, settings=settings)
+    qtbot.addWidget(view)
+    with qtbot.wait_signal(view.loaded):
+        view.show()
+    (drop,) = items(view.model)["Health dropped this week"]
+    assert drop.startswith("Health fell from 100 to ")
+    index = follow_up_index(view.model, drop)
+    assert index.data(CLIENT_ROLE) == day.client_id
+    assert "no contact" in index.data(Qt.ItemDataRole.ToolTipRole)
