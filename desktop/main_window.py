@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.station_member import is_account_manager, station_member
 from desktop.sync.window import attach_sync
 from desktop.views.area import Area
 from desktop.workspace import Workspace
@@ -369,8 +370,6 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray | bytes) and state:
             self.restoreState(QByteArray(state))
         key = self.settings.value(SETTINGS_AREA, "clients")
-        from desktop.station_member import is_account_manager, station_member
-
         if is_account_manager(
             self.workspace.session, station_member(self.settings, self.workspace.session)
         ):
