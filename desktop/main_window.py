@@ -278,6 +278,16 @@ class MainWindow(QMainWindow):
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
+        self.print_action = QAction("&Print…", self)
+        self.print_action.setShortcuts(keys.Print)
+        self.print_action.setStatusTip(
+            "Print what is showing: a client's summary, a project's timeline, or the agenda"
+        )
+        self.print_action.triggered.connect(lambda: self._print(to_pdf=False))
+        self.export_pdf_action = QAction("&Export as PDF…", self)
+        self.export_pdf_action.triggered.connect(lambda: self._print(to_pdf=True))
+        self.agenda_action = QAction("Print &Agenda…", self)
+        self.agenda_action.triggered.connect(self._print_agenda)
         self.about_action = QAction("&About Agency Desk", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self._about)
@@ -286,6 +296,11 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         file_menu.addAction(self.new_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.print_action)
+        file_menu.addAction(self.export_pdf_action)
+        file_menu.addAction(self.agenda_action)
+        file_menu.aboutToShow.connect(self._name_print_actions)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = menus.addMenu("&Edit")
@@ -323,6 +338,58 @@ class MainWindow(QMainWindow):
         area = self.current_area()
         if isinstance(area, Area):
             area.focus_filter()
+
+    def print_target(self) -> tuple[str, str | None]:
+        """What Print acts on: ("client", id) on a client page, ("project", id) on a plan,
+        ("portfolio", None) on the projects list, else ("agenda", None): the team agenda."""
+        area = self.current_area()
+        host = getattr(area, "host", None)
+        detail = getattr(host, "detail", None)
+        if detail is not None and host.currentWidget() is not getattr(host, "list_page", None):
+            if (client_id := getattr(detail, "client_id", None)) is not None:
+                return "client", client_id
+            if (project_id := getattr(detail, "project_id", None)) is not None:
+                return "project", project_id
+        if self.current_area_key() == "projects":
+            return "portfolio", None
+        return "agenda", None
+
+    def _name_print_actions(self) -> None:
+        kind, _ = self.print_target()
+        what = {
+            "client": "Client Summary",
+            "project": "Timeline",
+            "portfolio": "Portfolio Timeline",
+            "agenda": "Team Agenda",
+        }[kind]
+        self.print_action.setText(f"&Print {what}…")
+        self.export_pdf_action.setText(f"&Export {what} as PDF…")
+        client_agenda = kind == "client"
+        self.agenda_action.setText("Print Client &Agenda…" if client_agenda else "Print &Agenda…")
+
+    def _print(self, *, to_pdf: bool) -> None:
+        from desktop.printing import actions
+
+        kind, item_id = self.print_target()
+        if kind == "client" and item_id:
+            show = actions.export_client_summary_pdf if to_pdf else actions.preview_client_summary
+            show(self, self.workspace, item_id)
+        elif kind in ("project", "portfolio"):
+            detail = getattr(getattr(self.current_area(), "host", None), "detail", None)
+            document = getattr(detail, "document", None) if kind == "project" else None
+            gantt = actions.export_gantt_pdf if to_pdf else actions.preview_gantt
+            gantt(self, self.workspace, item_id, document=document)
+        else:
+            agenda = actions.export_agenda_pdf if to_pdf else actions.preview_agenda
+            agenda(self, self.workspace)
+
+    def _print_agenda(self) -> None:
+        from desktop.printing import actions
+
+        kind, item_id = self.print_target()
+        actions.preview_agenda(
+            self, self.workspace, client_id=item_id if kind == "client" else None
+        )
 
     def open_preferences(self) -> None:
         from desktop.preferences_dialog import PreferencesDialog

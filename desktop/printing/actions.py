@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
@@ -94,13 +93,6 @@ def export_client_summary_pdf(
         return None
     render, title = summary_render(workspace.session, client_id, audience, date.today())
     return _save(parent, render, title, landscape=False)
-
-
-def install_print_shortcut(page: QWidget, workspace: Workspace, client_id: str) -> QShortcut:
-    """Ctrl+P (the platform's Print key) on a client page previews its summary."""
-    shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Print), page)
-    shortcut.activated.connect(lambda: preview_client_summary(page, workspace, client_id))
-    return shortcut
 
 
 # -- Gantt ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 from pytestqt.qtbot import QtBot
 
 from db.reports.client_summary import Audience
@@ -39,7 +39,7 @@ def _print_to_pdf(dialog: QPrintPreviewDialog, path: Path) -> None:
 
 
 @requires_poppler
-def test_ctrl_p_asks_the_audience_and_previews(
+def test_summary_preview_asks_the_audience_client_first(
     qtbot: QtBot,
     workspace: Workspace,
     opened: list[QPrintPreviewDialog],
@@ -53,11 +53,8 @@ def test_ctrl_p_asks_the_audience_and_previews(
         return items[current], True
 
     monkeypatch.setattr(QInputDialog, "getItem", staticmethod(choose_first))
-    page = QWidget()
-    qtbot.addWidget(page)
     client_id = find_client(workspace.session, CLIENT)
-    shortcut = actions.install_print_shortcut(page, workspace, client_id)
-    shortcut.activated.emit()
+    actions.preview_client_summary(None, workspace, client_id)
     assert asked and asked[0][0].startswith("For the client")
     (dialog,) = opened
     out = tmp_path / "preview.pdf"
