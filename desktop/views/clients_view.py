@@ -266,7 +266,15 @@ class ClientsView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.host)
 
-        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
+        # The proxy drops a removed row while the source still counts it, so the total is
+        # read again once the source itself has removed (or inserted) the row.
+        for signal in (
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.modelReset,
+            self.model.rowsInserted,
+            self.model.rowsRemoved,
+        ):
             signal.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
         workspace.changed.connect(self._team_changed)

@@ -159,10 +159,12 @@ def test_delete_client_and_undo(qtbot, window, agency, workspace) -> None:
     clients.table.selectRow(clients.proxy_index(agency.clients["blue"]).row())
     window.delete_action.trigger()
     assert clients.model.rowCount() == 2
+    assert clients.header.count.text() == "2 clients"
     assert workspace.store.get(Client, agency.clients["blue"]) is None
     assert window.undo_action.text().replace("&", "") == "Undo Delete client “Blue Harbor Hotels”"
     window.undo_action.trigger()
     assert clients.model.rowCount() == 3
+    assert clients.header.count.text() == "3 clients"
     assert workspace.store.get(Client, agency.clients["blue"]) is not None
 
 
