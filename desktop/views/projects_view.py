@@ -161,7 +161,14 @@ class ProjectsView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.host)
 
-        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
+        # As in the clients list: the proxy drops a removed row before the source does.
+        for signal in (
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.modelReset,
+            self.model.rowsInserted,
+            self.model.rowsRemoved,
+        ):
             signal.connect(self._update_count)
         self._update_count()
 

@@ -314,3 +314,16 @@ def test_account_manager_is_picked_from_the_team(qtbot, window, agency, workspac
     assert workspace.undo_stack.undoText() == "Make Ana Ruiz account manager of Cedar & Sons"
     window.undo_action.trigger()
     assert clients.proxy_index(agency.clients["cedar"], COL_MANAGER).data() == "—"
+
+
+def test_deleting_a_project_updates_the_count(qtbot, window, agency, workspace) -> None:
+    window.show_area("projects")
+    projects = projects_of(window)
+    assert projects.model.rowCount() == 2
+    projects.tree.setFocus()
+    projects.tree.setCurrentIndex(projects.project_index(agency.projects["site"]))
+    window.delete_action.trigger()
+    assert projects.model.rowCount() == 1
+    assert projects.header.count.text() == "1 project"
+    window.undo_action.trigger()
+    assert projects.header.count.text() == "2 projects"
