@@ -17,10 +17,12 @@ from sqlalchemy.engine import Connection, Engine
 from db.errors import (
     DatabaseLockedError,
     MissingDatabaseError,
+    NetworkDriveError,
     NewerDatabaseError,
     NotADatabaseError,
     ReadOnlyDatabaseError,
 )
+from db.local_disk import network_filesystem
 from db.migrations import SCHEMA_HEAD
 
 if TYPE_CHECKING:
@@ -119,6 +121,7 @@ def open_database(path: Path | str, *, create: bool = False) -> Engine:
     DatabaseOpenError whose message names the file, and leaves the file as it was.
     """
     path = Path(path).expanduser().absolute()
+    _refuse_network_drive(path)
     if not path.exists():
         if not create:
             raise MissingDatabaseError(f"{path}: no such database file")
@@ -150,6 +153,15 @@ def open_database(path: Path | str, *, create: bool = False) -> Engine:
     engine = make_engine(path)
     _upgrade(engine)
     return engine
+
+
+def _refuse_network_drive(path: Path) -> None:
+    fstype = network_filesystem(path)
+    if fstype is not None:
+        raise NetworkDriveError(
+            f"{path}: is on a network drive ({fstype}); SQLite databases there can be "
+            "corrupted. Keep the database on this computer and share through Sync instead"
+        )
 
 
 def _upgrade(engine: Engine) -> None:

@@ -37,6 +37,10 @@ class ReadOnlyDatabaseError(DatabaseOpenError):
     pass
 
 
+class NetworkDriveError(DatabaseOpenError):
+    """The file is on a network drive, where SQLite's locking cannot be trusted."""
+
+
 class NewerDatabaseError(DatabaseOpenError):
     """The file was written by a newer Agency Desk; opening it could damage it."""
 

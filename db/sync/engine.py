@@ -19,7 +19,7 @@ from db.changes import ChangeSet
 from db.models import ENTITIES
 from db.store import Store
 from db.sync import snapshots
-from db.sync.errors import ShareFormatError, ShareIOError, SyncBusyError
+from db.sync.errors import DatabaseOnShareError, ShareFormatError, ShareIOError, SyncBusyError
 from db.sync.faults import crash_point
 from db.sync.folder import FolderTransport
 from db.sync.local import UNSENT, LocalStation, known_schemas, schema_head
@@ -101,6 +101,13 @@ def sync(
     None compacts when the last snapshot is older than a day.
     """
     db_path = Path(db_path).expanduser().absolute()
+    if transport is None and db_path.resolve().is_relative_to(Path(share).resolve()):
+        # Every station would open one live SQLite file over the network: the very thing
+        # this design exists to avoid.
+        raise DatabaseOnShareError(
+            f"{db_path}: the station's database must not live inside the shared folder "
+            f"{share}; keep it on this computer"
+        )
     share_transport = transport or FolderTransport(Path(share))
     report = progress or (lambda _stage, _done, _total: None)
     share_transport.check()

@@ -30,6 +30,10 @@ class ShareFormatError(SyncError):
     """The share was written by a newer Agency Desk (format or schema) than this one."""
 
 
+class DatabaseOnShareError(SyncError):
+    """The station's live database lies inside the share, which sync must never allow."""
+
+
 class SyncBusyError(SyncError):
     """Another Agency Desk on this station is syncing the same database right now."""
 
