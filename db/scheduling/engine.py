@@ -211,8 +211,14 @@ class Scheduler:
         best, which = -(1 << 40), -1
         em, sm = self.em, self.sm
         for k, (p, code, lag, _target) in enumerate(self.incoming[i]):
-            b = cal.index(em[p] if code in (_FS, _FF) else sm[p]) + lag
-            need = b - (self._milestone_offset(p, code) if ms else (0 if code <= _SS else d))
+            moment = em[p] if code in (_FS, _FF) else sm[p]
+            if ms:
+                # The day the milestone sits on, counted in calendar days first: when that day
+                # is off for the milestone's people, it moves to their next working day, never
+                # back to the one before.
+                need = cal.index(moment - self._milestone_offset(p, code)) + lag
+            else:
+                need = cal.index(moment) + lag - (0 if code <= _SS else d)
             if need > best:
                 best, which = need, k
         return best, which

@@ -133,3 +133,15 @@ def test_update_touches_only_the_downstream_closure() -> None:
     assert changed == {"a", "b", "c"}
     assert s.start("other") == MON
     assert s.downstream("a") == {"b", "c"}
+
+
+def test_a_milestone_whose_day_falls_in_its_owners_leave_waits_for_their_return() -> None:
+    # Design ends on Thursday 5 March; Ana, who signs off, is away Thursday to Sunday.
+    p = plan(
+        [task("design", 4), task("signoff", 0, members=("ana",))],
+        [link("design", "signoff")],
+        leave={"ana": [(date(2026, 3, 5), date(2026, 3, 8))]},
+    )
+    s = Scheduler(p)
+    assert s.finish("design") == date(2026, 3, 5)
+    assert s.start("signoff") == date(2026, 3, 9)  # never back to Wednesday, before Design ends
