@@ -5,14 +5,10 @@ status and manager edit in place, each edit one undo step."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QModelIndex,
     QPersistentModelIndex,
     QSettings,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -64,83 +60,6 @@ CHIP_STYLE = (
 )
 
 
-class ClientsProxy(QSortFilterProxyModel):
-    """Filters on the typed text, a status and an account manager; sorting is passed to the
-    model. Each row is judged by the model's `matches` (a dict look-up and a substring test
-    on text read once), so a keystroke over 5,000 clients costs a few milliseconds."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.status: str | None = None
-        self.manager: str | None = None  # a member id, "" for clients without one
-        self.text = ""
-        self._model: ClientsTableModel | None = None
-        self._ok: list[bool] | None = None  # per source row, for the model's `generation`
-        self._ok_generation = -1
-
-    def setSourceModel(self, model: QAbstractItemModel) -> None:
-        super().setSourceModel(model)
-        self._model = model if isinstance(model, ClientsTableModel) else None
-        self._ok = None
-        if self._model is not None:
-            # Batch reads of figures skip the rows this proxy hides.
-            self._model.shown = self._shown
-
-    def _filtering(self) -> bool:
-        return bool(self.text or self.status or self.manager is not None)
-
-    def _accepted(self) -> list[bool] | None:
-        """Row by row whether it shows, for the model's current generation (None: all)."""
-        model = self._model
-        if model is None or not self._filtering():
-            return None
-        if self._ok is None or self._ok_generation != model.generation:
-            statuses = frozenset((self.status,)) if self.status else None
-            self._ok = model.accepted_rows(self.text, statuses, self.manager)
-            self._ok_generation = model.generation
-        return self._ok
-
-    def _refilter(self, change: Callable[[], None]) -> None:
-        before = self._accepted()
-        change()
-        self._ok = None
-        after = self._accepted()
-        if after == before and self._model is not None:
-            return  # the same rows show: no need to ask Qt to lay the list out again
-        if hasattr(self, "beginFilterChange"):  # Qt 6.9+; the older call is deprecated there
-            self.beginFilterChange()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.invalidateRowsFilter()
-
-    def set_status(self, status: str | None) -> None:
-        self._refilter(lambda: setattr(self, "status", status or None))
-
-    def set_manager(self, manager: str | None) -> None:
-        self._refilter(lambda: setattr(self, "manager", manager))
-
-    def set_text(self, text: str) -> None:
-        needle = text.strip().lower()
-        if needle != self.text:
-            self._refilter(lambda: setattr(self, "text", needle))
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        # The client model sorts itself (it opens already sorted and moves only changed
-        # rows); this proxy keeps the model's order and only filters.
-        self.sourceModel().sort(column, order)
-
-    def _shown(self, source_row: int) -> bool:
-        ok = self._accepted()
-        return ok is None or (0 <= source_row < len(ok) and ok[source_row])
-
-    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
-        if self._model is None:
-            return super().filterAcceptsRow(source_row, source_parent)
-        # Called once per row on every change: an O(1) look-up in the list computed above.
-        ok = self._ok if self._ok_generation == self._model.generation else self._accepted()
-        return ok is None or (0 <= source_row < len(ok) and ok[source_row])
-
-
 class ClientsView(QWidget):
     """Signals:
     client_activated(str): a client was opened (Return, a double-click on a read-only cell,
@@ -165,9 +84,9 @@ class ClientsView(QWidget):
         self.workspace = workspace
         self.detail_factory = detail_factory
         self.settings = settings  # where "I am <team member>" is kept for "My clients"
+        # The view attaches to the model itself, which filters as well as sorts: a proxy
+        # in between doubled the Python calls behind every painted cell.
         self.model = ClientsTableModel(workspace)
-        self.proxy = ClientsProxy()
-        self.proxy.setSourceModel(self.model)
 
         self.header = AreaHeader("Clients", "Filter by name, contact, tag or note")
         self.my_clients = QPushButton("My clients")
@@ -183,7 +102,7 @@ class ClientsView(QWidget):
         for status, label in STATUS_LABELS.items():
             self.status_filter.addItem(label, status.value)
         self.status_filter.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_status(self.status_filter.currentData())
+            lambda _i: self.model.set_status(self.status_filter.currentData())
         )
         self.manager_filter = QComboBox()
         self.manager_filter.setAccessibleName("Account manager filter")
@@ -200,7 +119,7 @@ class ClientsView(QWidget):
         self.table = QTableView()
         self.item_view = self.table
         self.table.setObjectName("clientsTable")
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(
@@ -266,17 +185,13 @@ class ClientsView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.host)
 
-        # The proxy drops a removed row while the source still counts it, so the total is
-        # read again once the source itself has removed (or inserted) the row.
         for signal in (
-            self.proxy.rowsInserted,
-            self.proxy.rowsRemoved,
-            self.proxy.modelReset,
             self.model.rowsInserted,
             self.model.rowsRemoved,
+            self.model.modelReset,
+            self.model.layoutChanged,
         ):
             signal.connect(self._update_count)
-        self.proxy.layoutChanged.connect(self._update_count)
         workspace.changed.connect(self._team_changed)
         self._prefetched = False
         self.destroyed.connect(self.model.stop_prefetch)
@@ -333,10 +248,11 @@ class ClientsView(QWidget):
     # -- helpers -------------------------------------------------------------------------------
 
     def proxy_index(self, client_id: str, column: int = COL_NAME) -> QModelIndex:
+        """The client's cell in the table (invalid while the filter hides the client)."""
         row = self.model.row_of(client_id)
         if row < 0:
             return QModelIndex()
-        return self.proxy.mapFromSource(self.model.index(row, column))
+        return self.model.index(row, column)
 
     def selected_client(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
@@ -350,7 +266,7 @@ class ClientsView(QWidget):
             self.table.edit(index)
 
     def _filter(self, text: str) -> None:
-        self.proxy.set_text(text)
+        self.model.set_text(text)
         self._update_count()
 
     # -- account manager chips ------------------------------------------------------------------
@@ -369,16 +285,18 @@ class ClientsView(QWidget):
     def _team_changed(self, changes: ChangeSet) -> None:
         if changes.touches("TeamMember"):
             self._fill_managers()
+        # A client added or removed while the filter hides it changes only the total.
+        self._update_count()
 
     def _manager_picked(self, _index: int) -> None:
         if self.my_clients.isChecked():
             self.my_clients.setChecked(False)  # picking someone else ends "My clients"
-        self.proxy.set_manager(self.manager_filter.currentData())
+        self.model.set_manager(self.manager_filter.currentData())
         self._update_count()
 
     def _my_clients_toggled(self, on: bool) -> None:
         if not on:
-            self.proxy.set_manager(self.manager_filter.currentData())
+            self.model.set_manager(self.manager_filter.currentData())
             self._update_count()
             return
         member_id = station_member(self.settings, self.workspace.session) or self.ask_who_i_am()
@@ -387,7 +305,7 @@ class ClientsView(QWidget):
             self.my_clients.setChecked(False)
             self.my_clients.blockSignals(False)
             return
-        self.proxy.set_manager(member_id)
+        self.model.set_manager(member_id)
         self._update_count()
 
     def ask_who_i_am(self) -> str | None:
@@ -411,7 +329,7 @@ class ClientsView(QWidget):
         return member_id
 
     def _update_count(self, *_args: object) -> None:
-        self.header.set_count(self.proxy.rowCount(), self.model.rowCount(), "client")
+        self.header.set_count(self.model.rowCount(), self.model.total(), "client")
 
     def _activated(self, index: QModelIndex) -> None:
         client_id = index.data(ID_ROLE)
@@ -441,7 +359,7 @@ class ClientsView(QWidget):
 
     def open_first_item(self) -> bool:
         """Open the first client shown (the self-test's look at the detail page)."""
-        if self.detail_factory is None or self.proxy.rowCount() == 0:
+        if self.detail_factory is None or self.model.rowCount() == 0:
             return False
-        self.open_client(self.proxy.index(0, COL_NAME).data(ID_ROLE))
+        self.open_client(self.model.client_id(0))
         return True

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QInputDialog
 from db.am.client_rows import client_list_rows
 from db.am.health import Health
 from db.models import Client, ClientNote, Contact, NoteKind, Project
-from db.operations import Create, Update
+from db.operations import Create, Delete, Update
 from desktop.client_page.page import ClientPage
 from desktop.main_window import MainWindow
 from desktop.models.clients_table import (
@@ -52,7 +52,7 @@ def clients_of(window: MainWindow) -> ClientsView:
 
 
 def shown_names(view: ClientsView) -> list[str]:
-    return [view.proxy.index(r, COL_NAME).data() for r in range(view.proxy.rowCount())]
+    return [view.model.index(r, COL_NAME).data() for r in range(view.model.rowCount())]
 
 
 def test_typing_narrows_by_contact_tag_and_note(qtbot, window, workspace, agency) -> None:
@@ -293,3 +293,35 @@ def test_a_background_read_overtaken_by_a_change_is_dropped(qtbot, workspace, ag
     assert model._rows == {} and model._haystack is None  # dropped: read before the rename
     model._prefetched(before, {}, model._change_count)
     assert len(model._rows) == 3
+
+
+def test_a_filtered_list_follows_changes_sorts_and_counts(
+    qtbot, qtmodeltester, window, workspace, agency
+) -> None:
+    clients = clients_of(window)
+    qtmodeltester.check(clients.model)  # stays attached: every change below is checked too
+    clients.table.setFocus()
+    qtbot.keyClicks(clients.header.filter, "harbor")
+    assert shown_names(clients) == ["Blue Harbor Hotels"]
+    clients.table.selectRow(0)
+    assert clients.selected_client() == agency.clients["blue"]
+    # A rename takes a client into or out of the filtered rows at once.
+    workspace.run(Update(Client, agency.clients["acme"], {"name": "Acme Harbor Bakery"}))
+    assert shown_names(clients) == ["Acme Harbor Bakery", "Blue Harbor Hotels"]
+    assert clients.selected_client() == agency.clients["blue"]  # the selection stays
+    assert clients.header.count.text() == "2 of 3 clients"
+    workspace.run(Update(Client, agency.clients["blue"], {"name": "Blue Bay Hotels"}))
+    assert shown_names(clients) == ["Acme Harbor Bakery"]
+    # Deleting a client the filter hides changes only the total.
+    workspace.run(Delete(Client, agency.clients["cedar"]))
+    assert clients.header.count.text() == "1 of 2 clients"
+    workspace.undo_stack.undo()
+    assert clients.header.count.text() == "1 of 3 clients"
+    # Sorting while filtered sorts the shown rows; clearing the filter shows every client
+    # in that order.
+    workspace.run(Update(Client, agency.clients["cedar"], {"name": "Cedar Harbor & Sons"}))
+    clients.table.sortByColumn(COL_NAME, Qt.SortOrder.DescendingOrder)
+    assert shown_names(clients) == ["Cedar Harbor & Sons", "Acme Harbor Bakery"]
+    clients.header.filter.clear()
+    assert shown_names(clients) == ["Cedar Harbor & Sons", "Blue Bay Hotels", "Acme Harbor Bakery"]
+    assert clients.header.count.text() == "3 clients"

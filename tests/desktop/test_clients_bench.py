@@ -46,8 +46,8 @@ def test_bench_drives_the_real_client_list(small_agency: Workspace) -> None:
     first = model.client_id(0)
     name = model.light(first).name
     found.header.filter.setText(name.split()[-1])  # the unique number ending each name
-    assert 1 <= found.proxy.rowCount() < 40
-    shown = [found.proxy.index(r, 0).data() for r in range(found.proxy.rowCount())]
+    assert 1 <= found.model.rowCount() < 40
+    shown = [found.model.index(r, 0).data() for r in range(found.model.rowCount())]
     assert name in shown
     found.header.filter.clear()
 

@@ -148,7 +148,7 @@ def test_new_client_opens_its_name_for_typing(qtbot, window, workspace) -> None:
     finish_editing(qtbot, clients.table, editor)
     assert clients.model.rowCount() == 4
     assert clients.header.count.text() == "4 clients"
-    names = [clients.proxy.index(r, COL_NAME).data() for r in range(clients.proxy.rowCount())]
+    names = [clients.model.index(r, COL_NAME).data() for r in range(clients.model.rowCount())]
     assert "Dune Studio" in names
     assert workspace.undo_stack.count() == 2  # the new client, then its name
 
@@ -174,10 +174,10 @@ def test_find_focuses_the_filter_and_filters(qtbot, window) -> None:
     window.find_action.trigger()
     assert clients.header.filter.hasFocus()
     qtbot.keyClicks(clients.header.filter, "harbor")
-    assert clients.proxy.rowCount() == 1
+    assert clients.model.rowCount() == 1
     assert clients.header.count.text() == "1 of 3 clients"
     clients.status_filter.setCurrentIndex(clients.status_filter.findData("active"))
-    assert clients.proxy.rowCount() == 0
+    assert clients.model.rowCount() == 0
 
 
 def test_projects_rename_and_move_start_date(qtbot, window, agency, workspace) -> None:
