@@ -6,13 +6,15 @@ status and manager edit in place, each edit one undo step."""
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSettings,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -162,6 +164,7 @@ class ClientsView(QWidget):
         ):
             header.resizeSection(col, chars * em)
         # Return, or a double-click on a cell that does not edit in place.
+        self.table.viewport().installEventFilter(self)
         self.table.activated.connect(self._activated)
         self.table.selectionModel().selectionChanged.connect(
             lambda *_: self.open_button.setEnabled(self.selected_client() is not None)
@@ -203,9 +206,12 @@ class ClientsView(QWidget):
             self._prefetched = True
             self.model.prefetch()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit_name_column()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The table's viewport, not this view: its width is only final after the layout has
+        # run, and it also changes when the scroll bar comes and goes as a filter narrows.
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_name_column()
+        return super().eventFilter(watched, event)
 
     def _fit_name_column(self) -> None:
         header = self.table.horizontalHeader()
