@@ -18,7 +18,7 @@ from sqlalchemy.orm.util import identity_key
 from db.changes import ChangeSet
 from db.models import ENTITIES
 from db.store import Store
-from db.sync import snapshots
+from db.sync import agency, join, local_settings, snapshots
 from db.sync.errors import DatabaseOnShareError, ShareFormatError, ShareIOError, SyncBusyError
 from db.sync.faults import crash_point
 from db.sync.folder import FolderTransport
@@ -101,6 +101,7 @@ def sync(
     None compacts when the last snapshot is older than a day.
     """
     db_path = Path(db_path).expanduser().absolute()
+    share = Path(share).expanduser().absolute()
     if transport is None and db_path.resolve().is_relative_to(Path(share).resolve()):
         # Every station would open one live SQLite file over the network: the very thing
         # this design exists to avoid.
@@ -122,13 +123,19 @@ def sync(
     try:
         result = SyncResult()
         if not db_path.exists():
+            # A new station: built beside the target and renamed into place when whole, so
+            # a kill at any moment leaves either nothing or a complete database (join.py).
+            join.join_new(db_path, share_transport, share, meta, result, station_name)
             result.joined = True
         station = LocalStation(db_path)
         try:
+            # Before anything is written anywhere: one agency per share (agency.py).
+            if agency.settle(station, share_transport, share) is agency.Outcome.ADOPTED_BLANK:
+                snapshots.join(station, share_transport, meta, result)
+                result.joined = True
             if station_name is not None:
                 station.set_name(station_name)
-            if result.joined:
-                snapshots.join(station, share_transport, meta, result)
+            local_settings.remember_share(station.conn.execute, str(share))
             _sync_once(station, share_transport, result, report, compact, retention_ms)
         finally:
             station.close()

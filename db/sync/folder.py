@@ -1,6 +1,7 @@
 """The shared-folder transport: plain files, each written once and never changed in place.
 
     AgencyDesk/meta.json                        format version, latest snapshot and its vector
+    AgencyDesk/agency.json                      the agency the share belongs to (written once)
     AgencyDesk/changes/<station>/<seq:012>-<sha256>.jsonl
     AgencyDesk/snapshots/<generation:08>-<sha256>.sqlite
     AgencyDesk/acks/<station>.json
@@ -40,6 +41,7 @@ ROOT_NAME = "AgencyDesk"
 CHANGE_NAME = re.compile(r"^(\d{12})-([0-9a-f]{64})\.jsonl$")
 SNAPSHOT_NAME = re.compile(r"^(\d{8})-([0-9a-f]{64})\.sqlite$")
 RENAME_TRIES = 8
+AGENCY_FILE = "agency.json"
 RENAME_PAUSE_S = 0.05
 
 T = TypeVar("T")
@@ -260,3 +262,49 @@ class FolderTransport:
                 self._unlink(self.root / "lease.json")
             else:
                 self._write_json(self.root / "lease.json", lease)
+
+    # -- the agency record (see agency.py) -----------------------------------------------------
+
+    def read_agency(self) -> dict[str, Any] | None:
+        path = self.root / AGENCY_FILE
+        with self._guard(path):
+            try:
+                data = self._read_bytes(path)
+            except FileNotFoundError:
+                return None
+        try:
+            record = json.loads(data)
+        except (ValueError, UnicodeDecodeError):
+            record = None
+        if not isinstance(record, dict):
+            # Never "absent": that would let this station claim a share that is someone's.
+            raise ShareIOError(
+                f"{path}: cannot be read (half copied by a cloud client, or damaged); "
+                "nothing was sent or received"
+            )
+        return record
+
+    def claim_agency(self, agency: dict[str, Any]) -> dict[str, Any]:
+        """Create agency.json only if it does not exist: a hard link of a finished temp file
+        fails when the name is taken, so two stations using an empty share at the same moment
+        cannot both win. Where the file system has no hard links, a rename after a check
+        narrows the race to that moment."""
+        target = self.root / AGENCY_FILE
+        tmp = target.with_name(f".{AGENCY_FILE}.{os.getpid()}.tmp")
+        with self._guard(target):
+            try:
+                self._write_bytes(tmp, json.dumps(agency, sort_keys=True, indent=1).encode())
+                try:
+                    os.link(tmp, target)
+                except FileExistsError:
+                    pass
+                except OSError:
+                    if not target.exists():
+                        self._retry(lambda: self._replace(tmp, target))
+            finally:
+                if tmp.exists():
+                    self._unlink(tmp)
+        held = self.read_agency()
+        if held is None:
+            raise ShareIOError(f"{target}: did not read back as written; nothing was sent")
+        return held

@@ -66,6 +66,11 @@ class LocalStation:
         if self.conn is None or not _is_current(self.conn):
             if self.conn is not None:
                 self.conn.close()
+                from db.sync.join import discard_half_created
+
+                # An older version killed while creating this file left it unusable; it holds
+                # nothing, so it is made again (and joins, see db.sync.agency).
+                discard_half_created(path)
             open_database(path, create=True).dispose()
             self.conn = self._connect()
         self.conn.execute("PRAGMA foreign_keys = ON")

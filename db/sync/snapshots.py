@@ -39,7 +39,8 @@ COMPACT_EVERY_MS = DAY_MS
 LEASE_MS = 10 * 60 * 1000
 KEEP_SNAPSHOTS = 2
 SHARED_SYNC_TABLES = ("sync_version", "sync_tomb", "sync_applied")
-LOCAL_SYNC_TABLES = ("sync_outbox", "sync_conflict", "sync_pushed")
+# `sync_settings` holds a path on the compacting computer: never published (local_settings.py).
+LOCAL_SYNC_TABLES = ("sync_outbox", "sync_conflict", "sync_pushed", "sync_settings")
 
 
 class EditRaced(Exception):

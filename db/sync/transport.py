@@ -75,3 +75,10 @@ class Transport(Protocol):
     def read_lease(self) -> dict[str, Any] | None: ...
 
     def write_lease(self, lease: dict[str, Any] | None) -> None: ...
+
+    def read_agency(self) -> dict[str, Any] | None:
+        """The agency the share belongs to (`agency.json`), None before its first use;
+        raises `ShareIOError` when the record is there but unreadable."""
+
+    def claim_agency(self, agency: dict[str, Any]) -> dict[str, Any]:
+        """Record `agency` unless one is recorded already; returns the one that is."""

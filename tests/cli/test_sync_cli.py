@@ -52,18 +52,22 @@ def test_two_stations_converge_through_the_command_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, share: Path
 ) -> None:
     a_path, b_path = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
-    a = new_station(a_path, "Acme Bakery")
-    b = new_station(b_path, "Blue Harbor Hotels")
-    a.close()
-    b.close()
+    new_station(a_path, "Acme Bakery").close()
 
     code, out, err = run_cli(capsys, "sync", "--db", str(a_path), "--share", str(share))
     assert (code, err) == (0, "")
     assert out.startswith("sync: sent 1 change,") and out.count("\n") == 1
+    # The second station joins the agency (a new database), then works on its own.
     code, out, _ = run_cli(
         capsys, "sync", "--db", str(b_path), "--share", str(share), "--station-name", "Front desk"
     )
-    assert code == 0 and "received 1" in out
+    assert code == 0 and "joined the share" in out
+    assert client_names(b_path) == ["Acme Bakery"]
+    b = Store(open_database(b_path))
+    b.apply(Create(Client, {"name": "Blue Harbor Hotels"}))
+    b.close()
+    code, out, _ = run_cli(capsys, "sync", "--db", str(b_path), "--share", str(share))
+    assert code == 0 and "sent 1 change," in out
     assert run_cli(capsys, "sync", "--db", str(a_path), "--share", str(share))[0] == 0
 
     assert client_names(a_path) == client_names(b_path) == ["Acme Bakery", "Blue Harbor Hotels"]
