@@ -1,6 +1,7 @@
 """Faults, one test each: damaged and odd files on the share, gaps, a share that is missing,
 read-only, full or vanishes mid-write, two instances, a cloned disk, a long absence, and a
-process killed (SIGKILL, a real subprocess) at every step of push, pull, apply, compaction."""
+process killed (SIGKILL, a real subprocess) at every step of push, pull, apply, compaction
+and joining (including a half-created file an older version left)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import errno
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from db.database import open_database
 from db.models import Client
 from db.operations import Create, Update
 from db.sync import (
@@ -358,3 +361,122 @@ def test_row_counts_are_compared_after_sync(two: Bench) -> None:
     result = two.sync(b)  # b now applied exactly what a had when it acknowledged
     assert result.mismatched == ["s0"]
     assert "row counts differ from s0" in result.summary()
+
+
+# -- SIGKILL while joining (issue 9 §6) -----------------------------------------------------
+
+JOIN_CRASH_POINTS = [
+    "join.after_create",
+    "join.before_snapshot",
+    "rebuild.before_commit",
+    "join.after_snapshot",
+    "join.before_rename",
+    "join.after_rename",
+    "apply.before_commit",
+    "apply.after_commit",
+]
+
+
+def _integrity(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _agency_with_a_snapshot_and_newer_changes(bench: Bench) -> None:
+    a, _b = bench.stations
+    for i in range(3):
+        a.apply(Create(Client, {"name": f"in the snapshot {i}"}))
+    bench.sync(a, compact=True)
+    a.apply(Create(Client, {"name": "after the snapshot"}))
+    bench.sync(a)
+    a.close()
+
+
+@pytest.mark.parametrize("point", JOIN_CRASH_POINTS)
+def test_a_join_killed_at_any_step_finishes_on_the_next_run(
+    two: Bench, tmp_path: Path, point: str
+) -> None:
+    _agency_with_a_snapshot_and_newer_changes(two)
+    a = two.stations[0]
+    fresh = tmp_path / "fresh.sqlite"
+    _killed_sync(fresh, two.share, point, compact=False)
+    result = sync(fresh, two.share, compact=False)
+    assert _integrity(fresh) == "ok"
+    assert dump(fresh) == dump(a.path)
+    assert not list(tmp_path.glob("fresh.sqlite.joining*"))
+    station_ids = {fresh_id for (fresh_id,) in _sql(fresh, "SELECT station_id FROM sync_ctl")}
+    assert a.station_id not in station_ids
+    if point not in ("join.after_rename", "apply.before_commit", "apply.after_commit"):
+        assert result.joined  # the file was not there yet: the join started again
+
+
+def _sql(path: Path, query: str) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(query).fetchall()
+    finally:
+        conn.close()
+
+
+def _half_created_by_an_older_version(path: Path) -> None:
+    """What a kill during an older version's join left: the schema begun (tables created one
+    by one, each committed), no version recorded, no row anywhere."""
+    from sqlalchemy import create_engine
+
+    from db.models import Base
+
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        tables = Base.metadata.sorted_tables
+        Base.metadata.create_all(conn, tables=tables[: len(tables) // 2])
+    engine.dispose()
+
+
+def test_a_half_created_file_from_an_older_version_is_joined_again(
+    two: Bench, tmp_path: Path
+) -> None:
+    _agency_with_a_snapshot_and_newer_changes(two)
+    fresh = tmp_path / "fresh.sqlite"
+    _half_created_by_an_older_version(fresh)
+    assert _sql(fresh, "SELECT count(*) FROM agency_setting") == [(0,)]
+    result = sync(fresh, two.share, compact=False)
+    assert result.joined
+    assert _integrity(fresh) == "ok"
+    assert dump(fresh) == dump(two.stations[0].path)
+
+
+def test_a_complete_but_empty_file_from_an_older_version_is_joined_in_place(
+    two: Bench, tmp_path: Path
+) -> None:
+    _agency_with_a_snapshot_and_newer_changes(two)
+    fresh = tmp_path / "fresh.sqlite"
+    open_database(fresh, create=True).dispose()  # killed after the schema, before the data
+    result = sync(fresh, two.share, compact=False)
+    assert result.joined
+    assert dump(fresh) == dump(two.stations[0].path)
+
+
+def test_a_file_with_rows_is_never_taken_for_a_half_created_one(tmp_path: Path) -> None:
+    from db.sync.join import discard_half_created
+
+    odd = tmp_path / "odd.sqlite"
+    _half_created_by_an_older_version(odd)
+    _sql_write(odd, "INSERT INTO alembic_version VALUES ('0001')")
+    assert not discard_half_created(odd) and odd.exists()
+    foreign = tmp_path / "foreign.sqlite"
+    _sql_write(foreign, "CREATE TABLE shopping (item TEXT)")
+    assert not discard_half_created(foreign) and foreign.exists()
+    notes = tmp_path / "notes.sqlite"
+    notes.write_bytes(b"shopping list\n" * 100)
+    assert not discard_half_created(notes) and notes.exists()
+
+
+def _sql_write(path: Path, query: str) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(query)
+    conn.close()
