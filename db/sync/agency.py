@@ -30,6 +30,7 @@ from typing import Any
 from db.sync import local_settings as settings
 from db.sync.errors import ShareIOError, SyncError
 from db.sync.local import LocalStation
+from db.sync.schema import TABLE_ENTITY
 from db.sync.transport import Transport
 
 AGENCY_FORMAT = 1
@@ -92,10 +93,43 @@ def share_agency(transport: Transport) -> Agency | None:
     return None if record is None else parse(record, "agency.json on the shared folder")
 
 
-def local_agency(station: LocalStation) -> Agency | None:
-    run = station.conn.execute
-    agency_id = settings.agency_id(run)
-    return Agency(agency_id, settings.agency_name(run)) if agency_id else None
+class DatabaseView:
+    """What the rules read from a database, through `run` (sync's own connection, or the
+    app's session when Preferences checks a folder before saving it)."""
+
+    def __init__(self, run: settings.Run, name: str) -> None:
+        self.run = run
+        self.name = name
+
+    def agency(self) -> Agency | None:
+        agency_id = settings.agency_id(self.run)
+        return Agency(agency_id, settings.agency_name(self.run)) if agency_id else None
+
+    def agency_name(self) -> str:
+        return settings.agency_name(self.run)
+
+    def station_id(self) -> str:
+        return str(self.run("SELECT station_id FROM sync_ctl WHERE id = 1").fetchone()[0])
+
+    def applied(self) -> dict[str, int]:
+        return dict(self.run("SELECT station, seq FROM sync_applied").fetchall())
+
+    def is_blank(self) -> bool:
+        """Holds no record at all and never synced: nothing of its own could be mixed in."""
+        if not settings.never_synced(self.run):
+            return False
+        if self.run("SELECT 1 FROM sync_outbox LIMIT 1").fetchone():
+            return False
+        return not any(
+            self.run(f'SELECT 1 FROM "{tbl}" LIMIT 1').fetchone() for tbl in sorted(TABLE_ENTITY)
+        )
+
+
+def known_on_share(station_id: str, applied: dict[str, int], transport: Transport) -> bool:
+    """A database took part in the share before: its station id is there (files or an
+    acknowledgement), or it applied files of a station that is."""
+    stations = set(transport.list_stations()) | set(transport.read_acks())
+    return station_id in stations or bool({s for s, q in applied.items() if q > 0} & stations)
 
 
 def share_is_empty(transport: Transport) -> bool:
@@ -104,23 +138,40 @@ def share_is_empty(transport: Transport) -> bool:
     return not (transport.read_acks() or transport.list_snapshots())
 
 
-def synced_here(station: LocalStation, transport: Transport) -> bool:
-    """This database took part in the share before: its station id is there (files or an
-    acknowledgement), or it applied files of a station that is."""
-    me = station.identity().station_id
-    stations = set(transport.list_stations()) | set(transport.read_acks())
-    applied = {s for s, seq in station.applied().items() if seq > 0}
-    return me in stations or bool(applied & stations)
-
-
-def is_blank(station: LocalStation) -> bool:
-    """Holds no record at all and never synced: nothing of its own could be mixed in."""
-    run = station.conn.execute
-    return (
-        settings.never_synced(run)
-        and not station.conn.execute("SELECT count(*) FROM sync_outbox").fetchone()[0]
-        and not any(station.row_counts().values())
+def _decide(
+    db: DatabaseView, transport: Transport, share: Path, joining: bool
+) -> tuple[Outcome, Agency | None]:
+    """The rules of the module docstring, without writing anything: the outcome and the
+    agency to take (None: claim the share with this database's). Raises on a refusal."""
+    mine = db.agency()
+    theirs = share_agency(transport)
+    if theirs is None:
+        known = mine is None and known_on_share(db.station_id(), db.applied(), transport)
+        if joining or known or share_is_empty(transport):
+            return Outcome.CLAIMED, None
+        raise AgencyMismatchError(
+            f"shared folder {share} holds another agency's data (from an older Agency Desk, "
+            f"which did not record the agency) and this database never synced there; nothing "
+            f"was sent or received. {join_hint(share)}"
+        )
+    if mine is not None and mine.id == theirs.id:
+        return Outcome.SAME, theirs
+    if joining or (mine is None and known_on_share(db.station_id(), db.applied(), transport)):
+        return Outcome.ADOPTED, theirs
+    if db.is_blank():
+        return Outcome.ADOPTED_BLANK, theirs
+    ours = mine or Agency("", db.agency_name())
+    raise AgencyMismatchError(
+        f"shared folder {share} belongs to the agency {describe(theirs, ours)}, and this "
+        f"database ({db.name}) to the agency {describe(ours, theirs)}; nothing was "
+        f"sent or received. {join_hint(share)}"
     )
+
+
+def check(db: DatabaseView, transport: Transport, share: Path) -> Outcome:
+    """What a sync would do about the agency, without doing it; raises
+    `AgencyMismatchError` when it would refuse (Preferences says so next to the folder)."""
+    return _decide(db, transport, share, joining=False)[0]
 
 
 def settle(
@@ -128,43 +179,17 @@ def settle(
 ) -> Outcome:
     """Make sure the database and the share belong to one agency (see the module's rules);
     raises `AgencyMismatchError` with nothing changed on either side otherwise."""
-    mine = local_agency(station)
-    theirs = share_agency(transport)
-    if theirs is None:
-        if share_is_empty(transport) or (mine is None and synced_here(station, transport)):
-            return _claim(station, transport, share, mine)
-        if joining:
-            # An old share with data and no record: a station that joins it is its agency.
-            return _claim(station, transport, share, None)
-        raise AgencyMismatchError(
-            f"shared folder {share} holds another agency's data (from an older Agency Desk, "
-            f"which did not record the agency) and this database never synced there; nothing "
-            f"was sent or received. {join_hint(share)}"
-        )
-    if mine is not None and mine.id == theirs.id:
-        return Outcome.SAME
-    if joining or (mine is None and synced_here(station, transport)):
-        settings.set_agency_id(station.conn.execute, theirs.id)
-        return Outcome.ADOPTED
-    if is_blank(station):
-        settings.set_agency_id(station.conn.execute, theirs.id)
-        return Outcome.ADOPTED_BLANK
-    ours = mine or Agency("", settings.agency_name(station.conn.execute))
-    raise AgencyMismatchError(
-        f"shared folder {share} belongs to the agency {describe(theirs, ours)}, and this "
-        f"database ({station.path.name}) to the agency {describe(ours, theirs)}; nothing was "
-        f"sent or received. {join_hint(share)}"
-    )
-
-
-def _claim(
-    station: LocalStation, transport: Transport, share: Path, mine: Agency | None
-) -> Outcome:
+    assert station.conn is not None
     run = station.conn.execute
-    agency = mine or Agency(settings.new_agency_id(), settings.agency_name(run))
-    held = parse(transport.claim_agency(agency.record()), "agency.json on the shared folder")
-    if held.id != agency.id:
-        # Another station recorded its agency a moment before us: judge against that one.
-        return settle(station, transport, share)
-    settings.set_agency_id(run, agency.id)
-    return Outcome.CLAIMED
+    db = DatabaseView(run, station.path.name)
+    outcome, theirs = _decide(db, transport, share, joining)
+    if outcome is Outcome.CLAIMED:
+        agency = db.agency() or Agency(settings.new_agency_id(), db.agency_name())
+        held = parse(transport.claim_agency(agency.record()), "agency.json on the shared folder")
+        if held.id != agency.id:
+            # Another station recorded its agency a moment before us: judge against that one.
+            return settle(station, transport, share, joining=joining)
+        settings.set_agency_id(run, agency.id)
+    elif outcome is not Outcome.SAME and theirs is not None:
+        settings.set_agency_id(run, theirs.id)
+    return outcome

@@ -57,22 +57,27 @@ def join_new(
 
     building = joining_path(target)
     remove_database_files(building)  # a killed attempt's leftovers: start again
-    open_database(building, create=True).dispose()
-    crash_point("join.after_create")
-    station = LocalStation(building)
     try:
-        agency.settle(station, transport, share, joining=True)
-        if station_name is not None:
-            station.set_name(station_name)
-        settings.remember_share(station.conn.execute, str(share))
-        crash_point("join.before_snapshot")
-        snapshots.join(station, transport, meta, result)
-        crash_point("join.after_snapshot")
-        # Fold the write-ahead log into the file: the rename must carry everything.
-        station.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        station.close()
-    _fsync(building)
+        open_database(building, create=True).dispose()
+        crash_point("join.after_create")
+        station = LocalStation(building)
+        assert station.conn is not None
+        try:
+            agency.settle(station, transport, share, joining=True)
+            if station_name is not None:
+                station.set_name(station_name)
+            settings.remember_share(station.conn.execute, str(share))
+            crash_point("join.before_snapshot")
+            snapshots.join(station, transport, meta, result)
+            crash_point("join.after_snapshot")
+            # Fold the write-ahead log into the file: the rename must carry everything.
+            station.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            station.close()
+        _fsync(building)
+    except BaseException:
+        remove_database_files(building)  # the share failed mid-way: leave nothing behind
+        raise
     crash_point("join.before_rename")
     os.replace(building, target)
     for side in SIDE_FILES[1:]:
