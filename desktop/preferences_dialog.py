@@ -1,8 +1,9 @@
 """The Preferences dialog: agency name, default currency, working week and the holiday
 calendar (country and region from the `holidays` package). Saving writes each changed setting
 through a `SetSetting` operation, all of them one undoable edit; a wrong value is named next to
-its field and nothing is saved. Given the app's QSettings, it also shows this station's Sync
-section (`desktop.sync.preferences`), saved there rather than in the agency's settings."""
+its field and nothing is saved. Given the window's QSettings (the station's side of things), it
+also shows this station's Sync section (`desktop.sync.preferences`), saved in the database's
+local sync settings rather than in the agency's synced ones."""
 
 from __future__ import annotations
 
@@ -134,7 +135,7 @@ class PreferencesDialog(QDialog):
         layout.addSpacing(8)
         self.sync_section: SyncPreferencesSection | None = None
         if settings is not None:
-            self.sync_section = SyncPreferencesSection(settings)
+            self.sync_section = SyncPreferencesSection(workspace.store)
             self.sync_section.edited.connect(self.validate)
             layout.addWidget(self.sync_section)
         self.save_error = QLabel()

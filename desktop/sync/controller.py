@@ -11,6 +11,11 @@ mid-flight.
 
 Whatever goes wrong reaches the user as one sentence in the status bar and the panel; the
 traceback of an unexpected error goes to the log only. Local work carries on regardless.
+
+The settings are the open database's own (`desktop.sync.settings`). The QSettings given are
+read only for the values older versions kept there: at start, for a database with no settings
+of its own, a worker checks whether this database's station is known on that old folder, and
+only then are they moved into the database (see `adopt_legacy`).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
-from desktop.sync.settings import SyncSettings
+from desktop.sync.settings import SyncSettings, forget_legacy, is_configured
 from desktop.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -43,8 +48,11 @@ class SyncController(QObject):
     progressed(str, int, int): the running sync's stage ("push", "pull", "done"), done, total.
     finished(object): a sync completed (its `SyncResult`); open views are refreshed already.
     failed(str): a sync could not complete; the message is for the user (`last_error_kind`
-        says which way: "missing", "read-only", "full", "busy", "format" or "other").
+        says which way: "agency", "missing", "read-only", "full", "busy", "format" or
+        "other").
     state_changed(): any of the above, or the settings changed: redraw what shows the state.
+    legacy_checked(bool): the old per-user folder was checked against this database; True
+        when its settings were moved into the database (then a sync starts).
     """
 
     started = Signal()
@@ -52,9 +60,11 @@ class SyncController(QObject):
     finished = Signal(object)
     failed = Signal(str)
     state_changed = Signal()
+    legacy_checked = Signal(bool)
     # Worker-thread side: emitted off the UI thread, delivered queued onto it.
     _worker_done = Signal(object, object)
     _worker_failed = Signal(str, str)
+    _legacy_done = Signal(object, bool)
 
     def __init__(
         self,
@@ -66,8 +76,8 @@ class SyncController(QObject):
     ) -> None:
         super().__init__(parent)
         self.workspace = workspace
-        self.settings = settings
-        self.config = SyncSettings.load(settings)
+        self.settings = settings  # only for the values older versions kept per user
+        self.config = SyncSettings.load(workspace.store)
         self._executor = executor  # made on the first sync when not given: start-up stays lean
         self._owns_executor = executor is None
         self.busy = False
@@ -84,6 +94,7 @@ class SyncController(QObject):
         self.timer.timeout.connect(self.sync_now)
         self._worker_done.connect(self._on_done)
         self._worker_failed.connect(self._on_failed)
+        self._legacy_done.connect(self._on_legacy_checked)
         self.progressed.connect(self._on_progress)
         self._configure_timer()
 
@@ -94,14 +105,71 @@ class SyncController(QObject):
         return self.config.share is not None and self._database() is not None
 
     def start(self) -> None:
-        """Sync shortly after start-up when a shared folder is set."""
+        """Sync shortly after start-up when a shared folder is set; with none, see whether
+        an older version's per-user folder belongs to this database."""
         if self.enabled:
             QTimer.singleShot(START_DELAY_MS, self.sync_now)
+        else:
+            self.adopt_legacy()
+
+    def adopt_legacy(self) -> bool:
+        """Check, on the worker, whether the folder an older version kept per computer user
+        is this database's (its station synced there); True when a check started. Only a
+        database with no sync settings of its own is considered."""
+        legacy = SyncSettings.legacy(self.settings)
+        if legacy is None or legacy.share is None or self.busy or self.closed:
+            return False
+        path = self._database()
+        if path is None or is_configured(self.workspace.store):
+            return False
+        session = self.workspace.store.session
+        try:
+            conn = session.connection()
+            station = str(conn.exec_driver_sql("SELECT station_id FROM sync_ctl").scalar())
+            applied = dict(conn.exec_driver_sql("SELECT station, seq FROM sync_applied").all())
+        finally:
+            session.commit()
+        executor = self._ensure_executor()
+        try:
+            executor.submit(self._legacy_work, legacy, station, applied)
+        except RuntimeError:  # shut down: the window is closing
+            return False
+        return True
+
+    def _legacy_work(self, legacy: SyncSettings, station: str, applied: dict[str, int]) -> None:
+        from db.sync import SyncError
+        from db.sync.agency import known_on_share
+        from db.sync.folder import FolderTransport
+
+        assert legacy.share is not None
+        transport = FolderTransport(legacy.share)
+        try:
+            known = transport.root.is_dir() and known_on_share(station, applied, transport)
+        except (SyncError, OSError):
+            known = False  # not reachable now: the next start asks again
+        self._emit(self._legacy_done, legacy, known)
+
+    def _on_legacy_checked(self, legacy: SyncSettings, known: bool) -> None:
+        if self.closed:
+            return
+        adopted = known and not is_configured(self.workspace.store)
+        if adopted:
+            legacy.save(self.workspace.store)
+            forget_legacy(self.settings)
+            log.info("sync settings of an older version moved into %s", self._database())
+            self.workspace.done.emit(f"Sync settings moved into this database: {legacy.share}")
+            self.reload_settings()
+        else:
+            log.info(
+                "the shared folder an older version kept (%s) is not this database's: ignored",
+                legacy.share,
+            )
+        self.legacy_checked.emit(adopted)
 
     def reload_settings(self) -> None:
         """Pick up changed preferences; a newly chosen folder is synced with at once."""
         before = self.config
-        self.config = SyncSettings.load(self.settings)
+        self.config = SyncSettings.load(self.workspace.store)
         self._configure_timer()
         if self.config.share != before.share:
             self.last_error = None
@@ -135,17 +203,20 @@ class SyncController(QObject):
         self.last_attempt = datetime.now()
         self.started.emit()
         self.state_changed.emit()
-        if self._executor is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync")
         try:
-            self._executor.submit(self._work, share, self.config.station_name)
+            self._ensure_executor().submit(self._work, share, self.config.station_name)
         except RuntimeError as exc:  # the executor is shut down: the window is closing
             self.busy = False
             self._on_failed("other", f"Sync could not start ({exc})")
             return False
         return True
+
+    def _ensure_executor(self) -> Executor:
+        if self._executor is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync")
+        return self._executor
 
     def _work(self, share: Path, station_name: str) -> None:
         """The worker thread: everything that touches the share or the disk."""
@@ -233,6 +304,7 @@ class SyncController(QObject):
 
 def _error_kind(exc: Exception) -> str:
     from db.sync import (
+        AgencyMismatchError,
         ShareFormatError,
         ShareFullError,
         ShareMissingError,
@@ -241,6 +313,7 @@ def _error_kind(exc: Exception) -> str:
     )
 
     kinds: tuple[tuple[type[Exception], str], ...] = (
+        (AgencyMismatchError, "agency"),
         (ShareMissingError, "missing"),
         (ShareReadOnlyError, "read-only"),
         (ShareFullError, "full"),

@@ -1,7 +1,8 @@
 """The Sync section of the Preferences dialog: the shared folder (off by default; a folder
 chooser and an Off button), this station's name, and the auto-sync interval. The folder must
-exist and be writable; what is wrong is said next to the field. Saved to QSettings (see
-`desktop.sync.settings` for why these are per station).
+exist, be writable, and not belong to another agency (the message names both and points to
+File > Join a Shared Agency…); what is wrong is said next to the field. Saved in the open
+database, not in the agency's synced settings (see `desktop.sync.settings` for why).
 
 The folder is tried (a probe file written and removed) when the field is left, a folder is
 chosen, or the dialog saves, not on every keystroke: a network path that does not answer can
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -26,7 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.sync.settings import MAX_INTERVAL_MINUTES, SyncSettings, share_problem
+from db.store import Store
+from desktop.sync.settings import (
+    MAX_INTERVAL_MINUTES,
+    SyncSettings,
+    agency_problem,
+    share_problem,
+)
 
 ERROR_COLOR = "#d0453b"
 
@@ -38,10 +45,10 @@ class SyncPreferencesSection(QGroupBox):
 
     edited = Signal()
 
-    def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__("Sync through a shared folder (this station)", parent)
-        self.settings = settings
-        current = SyncSettings.load(settings)
+        self.store = store
+        current = SyncSettings.load(store)
 
         self.folder = QLineEdit(str(current.share) if current.share is not None else "")
         self.folder.setPlaceholderText("Off — this station works on its own")
@@ -85,6 +92,7 @@ class SyncPreferencesSection(QGroupBox):
     def _error(self, key: str) -> QLabel:
         error = QLabel()
         error.setObjectName(f"sync_{key}_error")
+        error.setWordWrap(True)  # another agency's folder takes a few sentences
         palette = error.palette()
         palette.setColor(QPalette.ColorRole.WindowText, QColor(ERROR_COLOR))
         error.setPalette(palette)
@@ -116,8 +124,11 @@ class SyncPreferencesSection(QGroupBox):
             return None
         text = self.folder.text()
         if probe or (self._probed is not None and self._probed[0] != text):
-            self._probed = (text, share_problem(share)) if probe else None
+            self._probed = (text, self._probe(share)) if probe else None
         return self._probed[1] if self._probed is not None else None
+
+    def _probe(self, share: Path) -> str | None:
+        return share_problem(share) or agency_problem(share, self.store)
 
     def validate(self, *, probe: bool = False) -> bool:
         values = self.values()
@@ -134,7 +145,7 @@ class SyncPreferencesSection(QGroupBox):
     def save(self) -> bool:
         """Write the values if they differ from what is stored; True when they did."""
         values = self.values()
-        if values == SyncSettings.load(self.settings):
+        if values == SyncSettings.load(self.store):
             return False
-        values.save(self.settings)
+        values.save(self.store)
         return True

@@ -19,6 +19,7 @@ COLORS = {
     "error": "#d0453b",
 }
 ERROR_TEXT = {
+    "agency": "Shared folder belongs to another agency — not synced",
     "missing": "Share not reachable — working locally",
     "read-only": "Share is read-only — working locally",
     "full": "Share is full — working locally",
@@ -78,7 +79,9 @@ class SyncStatusWidget(QToolButton):
         if c.busy:
             tone, text = "busy", self._progress_text()
         elif c.last_error is not None:
-            tone = "warn" if c.last_error_kind in ERROR_TEXT else "error"
+            # Another agency's folder is not a passing outage: red, not amber.
+            known = c.last_error_kind in ERROR_TEXT and c.last_error_kind != "agency"
+            tone = "warn" if known else "error"
             text = ERROR_TEXT.get(c.last_error_kind, "Sync failed — working locally")
             tip = f"{c.last_error}\n{tip}"
         elif c.last_result is not None and c.last_synced is not None:

@@ -1,6 +1,7 @@
-"""Fixtures for the sync GUI tests: a shared folder, station A (a database edited and synced
-the way the command line does it), and station B — the `store` fixture's database — open in
-a main window whose QSettings point at the share."""
+"""Fixtures for the sync GUI tests: a shared folder, station A (a database that joined the
+share the way the command line does it, then edited and synced), and station B — the `store`
+fixture's new, empty database, whose sync settings point at the share — open in a main window.
+B holds nothing of its own, so its first sync takes the share's agency (db.sync.agency)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtCore import QSettings
 from db.database import open_database
 from db.operations import Operation
 from db.store import Store
+from db.sync import sync
 from desktop.cli import main as cli_main
 from desktop.main_window import MainWindow
 from desktop.sync.settings import SyncSettings
@@ -26,7 +28,7 @@ class StationA:
     def __init__(self, path: Path, share: Path) -> None:
         self.path = path
         self.share = share
-        Store(open_database(path, create=True)).close()
+        sync(path, share, station_name="A")  # a new station: joins (or first uses) the share
 
     def apply(self, *ops: Operation) -> None:
         store = Store(open_database(self.path))
@@ -64,11 +66,11 @@ def station_a(tmp_path: Path, share: Path) -> StationA:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, share: Path) -> QSettings:
-    """Station B's settings: syncing through `share` by hand only (no timer in tests)."""
-    s = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    SyncSettings(share, "B", 0).save(s)
-    return s
+def settings(tmp_path: Path, share: Path, store: Store) -> QSettings:
+    """Station B's window settings; its database syncs through `share` by hand only (no
+    timer in tests)."""
+    SyncSettings(share, "B", 0).save(store)
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
 @pytest.fixture

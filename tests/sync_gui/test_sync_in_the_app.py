@@ -141,7 +141,7 @@ def test_a_missing_share_is_said_in_the_status_bar_and_work_goes_on(
     qtbot, tmp_path: Path, make_window, workspace: Workspace
 ) -> None:
     settings = QSettings(str(tmp_path / "nas.ini"), QSettings.Format.IniFormat)
-    SyncSettings(tmp_path / "unplugged-nas", "B", 0).save(settings)
+    SyncSettings(tmp_path / "unplugged-nas", "B", 0).save(workspace.store)
     window = make_window(settings)
     controller = window.sync.controller
     with qtbot.wait_signal(controller.failed, timeout=SYNC_TIMEOUT_MS) as failed:
@@ -229,17 +229,17 @@ def test_sync_runs_at_start_and_on_the_interval(qtbot, station_a, workspace, tmp
     station_a.apply(Create(Client, {"name": "Acme Bakery"}))
     station_a.sync()
     settings = QSettings(str(tmp_path / "auto.ini"), QSettings.Format.IniFormat)
-    SyncSettings(share, "B", 7).save(settings)
+    SyncSettings(share, "B", 7).save(workspace.store)
     controller = SyncController(workspace, settings)
     assert controller.timer.isActive() and controller.timer.interval() == 7 * 60_000
     with qtbot.wait_signal(controller.finished, timeout=SYNC_TIMEOUT_MS):
         controller.start()
     assert controller.last_result.pulled == 1
 
-    SyncSettings(share, "B", 0).save(settings)
+    SyncSettings(share, "B", 0).save(workspace.store)
     controller.reload_settings()
     assert not controller.timer.isActive()  # 0: only when asked
-    SyncSettings(None, "B", 5).save(settings)
+    SyncSettings(None, "B", 5).save(workspace.store)
     controller.reload_settings()
     assert not controller.enabled and not controller.timer.isActive()
     controller.shutdown()

@@ -1,6 +1,7 @@
 """The Sync section of Preferences: off by default, a folder that must exist and be writable
 (said next to the field), a station name, an interval where 0 means only when asked; saved to
-this station's QSettings, and the window's sync follows at once."""
+the open database (not the computer user's QSettings), and the window's sync follows at
+once."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def open_dialog(qtbot, workspace, settings: QSettings) -> PreferencesDialog:
 def test_sync_is_off_by_default_with_the_machine_name_and_five_minutes(
     qtbot, workspace, blank
 ) -> None:
-    loaded = SyncSettings.load(blank)
+    loaded = SyncSettings.load(workspace.store)
     assert loaded == SyncSettings(None, default_station_name(), 5)
     dialog = open_dialog(qtbot, workspace, blank)
     section = dialog.sync_section
@@ -58,7 +59,7 @@ def test_a_missing_or_unwritable_folder_is_named_next_to_the_field(
     assert section.errors["folder"].isVisible()
     assert section.errors["folder"].text() == "This folder does not exist or is not reachable"
     dialog.accept()  # refused: the dialog stays open and nothing is written
-    assert dialog.isVisible() and SyncSettings.load(blank).share is None
+    assert dialog.isVisible() and SyncSettings.load(workspace.store).share is None
 
     a_file = tmp_path / "file.txt"
     a_file.write_text("x")
@@ -89,7 +90,7 @@ def test_choose_saves_the_folder_and_the_window_starts_syncing(
     monkeypatch.setattr(PreferencesDialog, "exec", fill_and_save)
     with qtbot.wait_signal(window.sync.controller.finished, timeout=30_000):
         window.preferences_action.trigger()
-    assert SyncSettings.load(blank) == SyncSettings(share, "Front desk", 10)
+    assert SyncSettings.load(workspace.store) == SyncSettings(share, "Front desk", 10)
     assert window.sync.status.isVisible()
     assert window.sync.status.text().startswith("Synced ")
     assert window.sync.controller.timer.interval() == 10 * 60_000
@@ -101,7 +102,7 @@ def test_choose_saves_the_folder_and_the_window_starts_syncing(
 
     monkeypatch.setattr(PreferencesDialog, "exec", turn_off)
     window.preferences_action.trigger()
-    assert SyncSettings.load(blank).share is None
+    assert SyncSettings.load(workspace.store).share is None
     assert not window.sync.status.isVisible()
     assert not window.sync.controller.timer.isActive()
 
