@@ -44,10 +44,17 @@ def default_db_path() -> Path:
 
 
 def ask_first_run(location: str) -> str | None:
-    """Which agency to start with on first run: "demo", "empty", or None to quit."""
+    """Which agency to start with on first run: "demo", "empty", "join", or None to quit."""
     from desktop.first_run import ask_first_run as ask
 
     return ask(location)
+
+
+def ask_join(path: Path) -> Path | None:
+    """Join a shared agency into the new database at `path`; its path, or None if cancelled."""
+    from desktop.sync.join_dialog import ask_join as ask
+
+    return ask(path, fixed=True)
 
 
 def ask_create(path: Path) -> bool:
@@ -135,6 +142,11 @@ def _run_with_app(
             return _fail(f"{db_path}: no such database file", show=False)
         if is_default:
             first_run = ask_first_run(str(db_path))
+            while first_run == "join":
+                db_path.parent.mkdir(parents=True, exist_ok=True)
+                if ask_join(db_path) is not None:
+                    break
+                first_run = ask_first_run(str(db_path))  # the join was cancelled: choose again
             if first_run is None:
                 return 0
             db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,7 +162,7 @@ def _run_with_app(
         else:
             return _fail(f"{db_path}: no such database file", show=False)
         try:
-            engine = open_database(db_path, create=first_run != "demo")
+            engine = open_database(db_path, create=first_run == "empty")
         except DatabaseOpenError as exc:
             return _fail(str(exc), show=not self_test)
     store = Store(engine)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QPalette
@@ -288,6 +289,11 @@ class MainWindow(QMainWindow):
         self.export_pdf_action.triggered.connect(lambda: self._print(to_pdf=True))
         self.agenda_action = QAction("Print &Agenda…", self)
         self.agenda_action.triggered.connect(self._print_agenda)
+        self.join_action = QAction("&Join a Shared Agency…", self)
+        self.join_action.setStatusTip(
+            "Make a new database from an agency's shared folder and open it in a new window"
+        )
+        self.join_action.triggered.connect(self.join_agency)
         self.about_action = QAction("&About Agency Desk", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self._about)
@@ -296,6 +302,7 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         file_menu.addAction(self.new_action)
+        file_menu.addAction(self.join_action)
         file_menu.addSeparator()
         file_menu.addAction(self.print_action)
         file_menu.addAction(self.export_pdf_action)
@@ -396,6 +403,26 @@ class MainWindow(QMainWindow):
 
         PreferencesDialog(self.workspace, self, settings=self.settings).exec()
         self.sync.controller.reload_settings()
+
+    def join_agency(self) -> None:
+        """Join an agency's shared folder into a new database, opened in a new window: this
+        window's database never joins another agency (see desktop.sync.join_dialog)."""
+        from desktop.sync import join_dialog
+
+        current = Path(self.workspace.store.engine.url.database or "")
+        folder = current.parent if current.name else Path.home()
+        suggested = folder / "Shared agency.sqlite"
+        n = 2
+        while suggested.exists():
+            suggested = folder / f"Shared agency {n}.sqlite"
+            n += 1
+        path = join_dialog.ask_join(suggested, self)
+        if path is None:
+            return
+        if join_dialog.open_in_new_window(path):
+            self.show_status(f"Joined: {path.name} opens in a new window")
+        else:
+            self.show_error(f"Joined into {path}; open it with agency-desk --db {path}")
 
     def _about(self) -> None:
         from importlib.metadata import PackageNotFoundError, version

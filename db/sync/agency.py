@@ -40,7 +40,12 @@ MAX_NAME = 200
 
 class AgencyMismatchError(SyncError):
     """The database belongs to another agency than the share (or cannot be shown to belong
-    to it); nothing was sent or received."""
+    to it); nothing was sent or received. `brief` says it in two sentences for a field's
+    message (Preferences), without the paths the full message names."""
+
+    def __init__(self, message: str, brief: str) -> None:
+        super().__init__(message)
+        self.brief = brief
 
 
 class Outcome(Enum):
@@ -152,7 +157,10 @@ def _decide(
         raise AgencyMismatchError(
             f"shared folder {share} holds another agency's data (from an older Agency Desk, "
             f"which did not record the agency) and this database never synced there; nothing "
-            f"was sent or received. {join_hint(share)}"
+            f"was sent or received. {join_hint(share)}",
+            "This folder holds another agency's data (from an older Agency Desk) and this "
+            "database never synced there. To work with that agency, use File > Join a Shared "
+            "Agency…",
         )
     if mine is not None and mine.id == theirs.id:
         return Outcome.SAME, theirs
@@ -164,7 +172,10 @@ def _decide(
     raise AgencyMismatchError(
         f"shared folder {share} belongs to the agency {describe(theirs, ours)}, and this "
         f"database ({db.name}) to the agency {describe(ours, theirs)}; nothing was "
-        f"sent or received. {join_hint(share)}"
+        f"sent or received. {join_hint(share)}",
+        f"This folder belongs to the agency {describe(theirs, ours)}, and this database to "
+        f"{describe(ours, theirs)}. To work with the folder's agency on this computer, use "
+        "File > Join a Shared Agency…",
     )
 
 

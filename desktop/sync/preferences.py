@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -92,7 +92,8 @@ class SyncPreferencesSection(QGroupBox):
     def _error(self, key: str) -> QLabel:
         error = QLabel()
         error.setObjectName(f"sync_{key}_error")
-        error.setWordWrap(True)  # another agency's folder takes a few sentences
+        error.setWordWrap(True)  # another agency's folder takes two sentences
+        error.setTextFormat(Qt.TextFormat.PlainText)  # agency names are user text
         palette = error.palette()
         palette.setColor(QPalette.ColorRole.WindowText, QColor(ERROR_COLOR))
         error.setPalette(palette)
@@ -136,11 +137,21 @@ class SyncPreferencesSection(QGroupBox):
             "folder": self._folder_problem(values.share, probe),
             "station_name": None if values.station_name else "Give this station a name",
         }
+        grew = False
         for key, label in self.errors.items():
             message = problems.get(key) or ""
+            grew = grew or (bool(message) and label.text() != message)
             label.setText(message)
             label.setVisible(bool(message))
+        if grew:
+            QTimer.singleShot(0, self._make_room)  # once the label has its width
         return not any(problems.values())
+
+    def _make_room(self) -> None:
+        # A dialog's layout does not ask a wrapped label for its height at its width: hold
+        # each message at the height its text needs, and the dialog grows to fit.
+        for label in self.errors.values():
+            label.setMinimumHeight(label.heightForWidth(label.width()) if label.text() else 0)
 
     def save(self) -> bool:
         """Write the values if they differ from what is stored; True when they did."""

@@ -137,9 +137,9 @@ def share_problem(path: Path) -> str | None:
 
 
 def agency_problem(path: Path, store: Store) -> str | None:
-    """Why the open database cannot sync through `path` (it belongs to another agency), in
-    the words sync itself would refuse with; None when it can. Reads the folder, writes
-    nothing anywhere."""
+    """Why the open database cannot sync through `path` (it belongs to another agency), as
+    sync itself would refuse, in two sentences for the field; None when it can. Reads the
+    folder, writes nothing anywhere."""
     from db.sync import SyncError
     from db.sync.agency import AgencyMismatchError, DatabaseView, check
     from db.sync.folder import FolderTransport
@@ -152,7 +152,7 @@ def agency_problem(path: Path, store: Store) -> str | None:
     try:
         check(DatabaseView(session.connection().exec_driver_sql, name), transport, path)
     except AgencyMismatchError as exc:
-        return str(exc)
+        return exc.brief
     except SyncError:
         return None  # the folder itself is tried elsewhere; sync will say what is wrong
     finally:

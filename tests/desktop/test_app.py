@@ -13,7 +13,7 @@ from db.models import Client
 from db.store import Store
 from desktop import app as desktop_app
 from desktop.app import run_gui
-from desktop.first_run import DEMO, EMPTY, FirstRunDialog
+from desktop.first_run import DEMO, EMPTY, JOIN, FirstRunDialog
 
 from .conftest import populate_small
 
@@ -150,6 +150,43 @@ def test_first_run_dialog_buttons(qtbot) -> None:
     dialog.show()
     dialog.demo_button.click()
     assert dialog.choice == DEMO
+    dialog.show()
+    dialog.join_button.click()
+    assert dialog.choice == JOIN
+
+
+def test_first_run_can_join_a_shared_agency(qapp, tmp_path, small_db, monkeypatch) -> None:
+    """Join on the first-run dialog builds this station's database from the share, where the
+    app keeps its database, and the app opens it; a cancelled join asks again."""
+    from db.sync import local_settings, sync
+
+    share = tmp_path / "share"
+    share.mkdir()
+    sync(small_db, share)  # the agency's office computer first used the share
+    default = tmp_path / "data" / "agency.sqlite"
+    monkeypatch.setattr(desktop_app, "default_db_path", lambda: default)
+    monkeypatch.setenv(desktop_app.BENCH_ENV, "1")
+    choices = iter([JOIN, JOIN])
+    monkeypatch.setattr(desktop_app, "ask_first_run", lambda _location: next(choices))
+    joins: list[Path] = []
+
+    def join(path: Path) -> Path | None:
+        joins.append(path)
+        if len(joins) == 1:
+            return None  # cancelled
+        sync(path, share, station_name="Laptop")
+        return path
+
+    monkeypatch.setattr(desktop_app, "ask_join", join)
+    assert run_gui(None) == 0
+    assert joins == [default, default]
+    assert count_clients(default) == count_clients(small_db) > 0
+    store = Store(open_database(default))
+    try:
+        stored = local_settings.read_settings(store.session.connection().exec_driver_sql)
+    finally:
+        store.close()
+    assert stored is not None and stored.share == str(share)
 
 
 def test_a_failed_demo_says_so_in_one_line(qapp, tmp_path, monkeypatch, capsys) -> None:
