@@ -269,3 +269,14 @@ def test_a_damaged_agency_record_stops_sync_and_is_not_overwritten(
     record.write_text(json.dumps({"agency_id": "not hex", "name": "x"}))
     with pytest.raises(SyncError, match="not valid"):
         sync(a, share, compact=False)
+
+
+def test_later_runs_may_leave_the_share_out(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, share: Path
+) -> None:
+    db = tmp_path / "laptop.sqlite"
+    code, _, err = run_cli(capsys, "sync", "--db", str(db))
+    assert code == 2 and "--share DIR is needed" in err and not db.exists()
+    assert run_cli(capsys, "sync", "--db", str(db), "--share", str(share))[0] == 0
+    code, out, _ = run_cli(capsys, "sync", "--db", str(db))
+    assert code == 0 and out.startswith("sync: ")
