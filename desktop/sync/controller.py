@@ -126,7 +126,8 @@ class SyncController(QObject):
         try:
             conn = session.connection()
             station = str(conn.exec_driver_sql("SELECT station_id FROM sync_ctl").scalar())
-            applied = dict(conn.exec_driver_sql("SELECT station, seq FROM sync_applied").all())
+            rows = conn.exec_driver_sql("SELECT station, seq FROM sync_applied").all()
+            applied = {str(other): int(seq) for other, seq in rows}
         finally:
             session.commit()
         executor = self._ensure_executor()

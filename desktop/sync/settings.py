@@ -93,7 +93,7 @@ class SyncSettings:
             return None
         name = str(settings.value(STATION_NAME_KEY, "") or "").strip()
         try:
-            interval = int(settings.value(INTERVAL_KEY, DEFAULT_INTERVAL_MINUTES))  # type: ignore[arg-type]
+            interval = int(str(settings.value(INTERVAL_KEY, DEFAULT_INTERVAL_MINUTES)))
         except (TypeError, ValueError):
             interval = DEFAULT_INTERVAL_MINUTES
         return cls(Path(share), name or default_station_name(), _clamp(interval))
