@@ -93,7 +93,10 @@ def write_settings(run: Run, share: str | None, interval_minutes: int, name: str
 
 def remember_share(run: Run, share: str) -> bool:
     """Record `share` as this database's shared folder unless settings exist already (a
-    database synced from the command line, or joined, then syncs there in the app too)."""
+    database synced from the command line, or joined, then syncs there in the app too).
+    Reads first, so the usual sync, whose database has settings, writes nothing here."""
+    if run("SELECT 1 FROM sync_settings WHERE id = 1").fetchone() is not None:
+        return False
     cursor = run(
         "INSERT INTO sync_settings (id, share) VALUES (1, ?) ON CONFLICT (id) DO NOTHING",
         (share,),
