@@ -294,6 +294,7 @@ class FolderTransport:
         with self._guard(target):
             try:
                 self._write_bytes(tmp, json.dumps(agency, sort_keys=True, indent=1).encode())
+                crash_point("agency.before_claim")
                 try:
                     os.link(tmp, target)
                 except FileExistsError:

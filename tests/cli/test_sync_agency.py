@@ -20,6 +20,7 @@ from db.settings import AGENCY_NAME
 from db.store import Store
 from db.sync import SyncError, sync
 from db.sync import local_settings as settings
+from db.sync.folder import FolderTransport
 from desktop.cli import main
 from tests.sync.harness import dump
 
@@ -280,3 +281,36 @@ def test_later_runs_may_leave_the_share_out(
     assert run_cli(capsys, "sync", "--db", str(db), "--share", str(share))[0] == 0
     code, out, _ = run_cli(capsys, "sync", "--db", str(db))
     assert code == 0 and out.startswith("sync: ")
+
+
+class LateListing(FolderTransport):
+    """A share whose first look at agency.json misses a record another station has just
+    written (two stations using an empty share at the same moment)."""
+
+    def __init__(self, share: Path, other: dict) -> None:
+        super().__init__(share)
+        self.other = other
+        self.looked = False
+
+    def read_agency(self) -> dict | None:
+        if not self.looked:
+            self.looked = True
+            FolderTransport(self.share).claim_agency(self.other)  # the other one wins
+            return None
+        return super().read_agency()
+
+
+def test_two_agencies_using_an_empty_share_at_once_one_wins_the_other_is_refused(
+    tmp_path: Path, share: Path
+) -> None:
+    mine = tmp_path / "mine.sqlite"
+    store = Store(open_database(mine, create=True))
+    store.apply(Create(Client, {"name": "Mine"}))
+    store.close()
+    theirs = {"format": 1, "agency_id": "a" * 32, "name": "Quick Studio"}
+    FolderTransport(share).check()
+    with pytest.raises(SyncError, match="Quick Studio"):
+        sync(mine, share, transport=LateListing(share, theirs), compact=False)
+    assert recorded(share) == theirs
+    assert not list((share / "AgencyDesk" / "changes").iterdir())  # nothing was pushed
+    assert agency_of(mine) != theirs["agency_id"]

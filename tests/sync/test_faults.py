@@ -413,6 +413,19 @@ def test_a_join_killed_at_any_step_finishes_on_the_next_run(
         assert result.joined  # the file was not there yet: the join started again
 
 
+def test_a_first_use_killed_while_recording_the_agency_records_it_on_the_next_run(
+    two: Bench,
+) -> None:
+    a, b = two.stations
+    a.apply(Create(Client, {"name": "Acme"}))
+    a.close()
+    _killed_sync(a.path, two.share, "agency.before_claim", compact=False)
+    assert not (two.share / "AgencyDesk" / "agency.json").exists()
+    two.sync(a)
+    two.sync(b)
+    assert _names(b) == ["Acme"]
+
+
 def _sql(path: Path, query: str) -> list[tuple]:
     conn = sqlite3.connect(path)
     try:
