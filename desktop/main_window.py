@@ -409,8 +409,11 @@ class MainWindow(QMainWindow):
         window's database never joins another agency (see desktop.sync.join_dialog)."""
         from desktop.sync import join_dialog
 
-        current = Path(self.workspace.store.engine.url.database or "")
-        folder = current.parent if current.name else Path.home()
+        # Suggest Documents rather than the open database's folder: a file dialog showing
+        # that folder would list (and may sniff) the open database's own files.
+        folder = Path.home() / "Documents"
+        if not folder.is_dir():
+            folder = Path.home()
         suggested = folder / "Shared agency.sqlite"
         n = 2
         while suggested.exists():
