@@ -158,9 +158,9 @@ def _decide(
             f"shared folder {share} holds another agency's data (from an older Agency Desk, "
             f"which did not record the agency) and this database never synced there; nothing "
             f"was sent or received. {join_hint(share)}",
-            "This folder holds another agency's data (from an older Agency Desk) and this "
-            "database never synced there. To work with that agency, use File > Join a Shared "
-            "Agency…",
+            "The shared folder holds another agency's data (from an older Agency Desk) and "
+            "this database never synced there. To work with that agency, use File > Join a "
+            "Shared Agency…",
         )
     if mine is not None and mine.id == theirs.id:
         return Outcome.SAME, theirs
@@ -173,7 +173,7 @@ def _decide(
         f"shared folder {share} belongs to the agency {describe(theirs, ours)}, and this "
         f"database ({db.name}) to the agency {describe(ours, theirs)}; nothing was "
         f"sent or received. {join_hint(share)}",
-        f"This folder belongs to the agency {describe(theirs, ours)}, and this database to "
+        f"The shared folder belongs to the agency {describe(theirs, ours)}, and this database to "
         f"{describe(ours, theirs)}. To work with the folder's agency on this computer, use "
         "File > Join a Shared Agency…",
     )

@@ -232,7 +232,9 @@ class SyncController(QObject):
             )
             names = _station_names(share)
         except SyncError as exc:
-            self._emit(self._worker_failed, _error_kind(exc), str(exc))
+            # Another agency's folder: the two-sentence version (the panel names the folder).
+            message = getattr(exc, "brief", "") or str(exc)
+            self._emit(self._worker_failed, _error_kind(exc), message)
         except Exception as exc:  # any fault becomes a sentence; the traceback goes to the log
             log.exception("sync failed")
             self._emit(self._worker_failed, "other", f"Sync failed: {type(exc).__name__}: {exc}")

@@ -10,7 +10,9 @@ another edit of the same field.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+import html
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -60,6 +62,13 @@ def _table(model: object) -> QTableView:
 
 
 class SyncPanel(QDialog):
+    """Signals:
+    join_requested(): the user asked to join the folder's agency (shown when the folder
+        belongs to another agency than this database).
+    """
+
+    join_requested = Signal()
+
     def __init__(self, controller: SyncController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
@@ -74,13 +83,23 @@ class SyncPanel(QDialog):
         self.state.setWordWrap(True)
         self.sync_button = QPushButton("Sync now")
         self.sync_button.clicked.connect(controller.sync_now)
+        self.join_button = QPushButton("Join a Shared Agency…")
+        self.join_button.setToolTip(
+            "Make a new database from this folder's agency; this database stays as it is"
+        )
+        self.join_button.clicked.connect(self.join_requested)
+        self.join_button.hide()
         top = QHBoxLayout()
         facts = QVBoxLayout()
         facts.setSpacing(2)
         facts.addWidget(self.where)
         facts.addWidget(self.state)
         top.addLayout(facts, 1)
-        top.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignTop)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.sync_button)
+        buttons.addWidget(self.join_button)
+        buttons.addStretch(1)
+        top.addLayout(buttons)
 
         self.conflicts = ConflictsModel(self)
         self.conflict_view = _table(self.conflicts)
@@ -190,13 +209,15 @@ class SyncPanel(QDialog):
             self.where.setText("Sync is off: choose a shared folder in Preferences to sync.")
         else:
             self.where.setText(
-                f"<b>{c.config.station_name}</b> syncs through <b>{c.config.share}</b>"
+                f"<b>{html.escape(c.config.station_name)}</b> syncs through "
+                f"<b>{html.escape(str(c.config.share))}</b>"
             )
         if c.busy:
             text, color = "Syncing now…", COLORS["busy"]
         elif c.last_error is not None:
             headline = ERROR_TEXT.get(c.last_error_kind, "Sync failed — working locally")
-            text, color = f"{headline}.<br>{c.last_error}", COLORS["warn"]
+            tone = "error" if c.last_error_kind == "agency" else "warn"
+            text, color = f"{headline}.<br>{html.escape(c.last_error)}", COLORS[tone]
         elif c.last_result is not None and c.last_synced is not None:
             summary = c.last_result.summary().removeprefix("sync: ")
             text = f"Last sync at {c.last_synced:%H:%M}: {summary}."
@@ -206,6 +227,7 @@ class SyncPanel(QDialog):
         dot = f'<span style="color:{color}">●</span> ' if color else ""
         self.state.setText(dot + text)
         self.sync_button.setEnabled(c.enabled and not c.busy)
+        self.join_button.setVisible(c.last_error is not None and c.last_error_kind == "agency")
 
     def _update_buttons(self) -> None:
         rows = self._selected_rows()

@@ -67,6 +67,9 @@ class SyncUi:
 
         if self.panel is None:
             self.panel = SyncPanel(self.controller, self.window)
+            join = getattr(self.window, "join_agency", None)
+            if join is not None:
+                self.panel.join_requested.connect(join)
         else:
             self.panel.reload()
         self.panel.show()

@@ -148,7 +148,7 @@ def test_opening_another_database_never_syncs_it_into_the_agencys_share(
 
 
 def test_a_database_of_another_agency_is_refused_in_the_status_bar_and_the_panel(
-    qtbot, tmp_path: Path, share: Path, office: Path, other_demo: Path, open_window
+    qtbot, tmp_path: Path, share: Path, office: Path, other_demo: Path, open_window, monkeypatch
 ) -> None:
     store = Store(open_database(other_demo))
     SyncSettings(share, "Desk", 0).save(store)  # say it was typed before the check existed
@@ -172,6 +172,12 @@ def test_a_database_of_another_agency_is_refused_in_the_status_bar_and_the_panel
     panel = window.sync.show_panel()
     assert ERROR_TEXT["agency"] in panel.state.text()
     assert "Join a Shared Agency" in panel.state.text()
+    panel.grab().save(str(tmp_path / "panel.png"))
+    asked: list[JoinDialog] = []
+    monkeypatch.setattr(JoinDialog, "exec", lambda dialog: asked.append(dialog))
+    assert panel.join_button.isVisible()
+    qtbot.mouseClick(panel.join_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1  # the panel offers the way out: Join, into a new database
     assert share_state(share) == share_before
     assert dump(other_demo) == demo_before and outbox(other_demo) == demo_outbox
 
