@@ -9,7 +9,8 @@ agency id (`local_settings.sync_agency`) is compared with it:
 - an empty share (no agency record, no station's files, no snapshot) is this database's first
   use: it records this database's agency there;
 - a database that has never held anything (no records, nothing sent or received) takes the
-  share's agency and loads its data: there is nothing of its own to mix in;
+  share's agency (or, on an old share without a record, records one) and loads its data: there
+  is nothing of its own to mix in;
 - a database that synced with this share before agencies were recorded (its agency id is NULL
   and its station id is known on the share) takes the share's agency; with an old share that
   has no record yet, such a database records a new one;
@@ -51,8 +52,15 @@ class AgencyMismatchError(SyncError):
 class Outcome(Enum):
     SAME = "same"
     CLAIMED = "claimed"  # first use of the share: it now records this database's agency
+    CLAIMED_BLANK = "claimed_blank"  # an empty database recorded an old share's agency
     ADOPTED = "adopted"  # a joining or pre-agency station took the share's agency
-    ADOPTED_BLANK = "adopted_blank"  # an empty database took it: its data must be loaded
+    ADOPTED_BLANK = "adopted_blank"  # an empty database took it
+
+    @property
+    def loads_data(self) -> bool:
+        """An empty database that became a station of an agency with data: it joins in
+        place (the share's snapshot, then the ordinary pull)."""
+        return self in (Outcome.CLAIMED_BLANK, Outcome.ADOPTED_BLANK)
 
 
 @dataclass(frozen=True)
@@ -154,6 +162,8 @@ def _decide(
         known = mine is None and known_on_share(db.station_id(), db.applied(), transport)
         if joining or known or share_is_empty(transport):
             return Outcome.CLAIMED, None
+        if db.is_blank():
+            return Outcome.CLAIMED_BLANK, None
         raise AgencyMismatchError(
             f"shared folder {share} holds another agency's data (from an older Agency Desk, "
             f"which did not record the agency) and this database never synced there; nothing "
@@ -194,7 +204,7 @@ def settle(
     run = station.conn.execute
     db = DatabaseView(run, station.path.name)
     outcome, theirs = _decide(db, transport, share, joining)
-    if outcome is Outcome.CLAIMED:
+    if outcome in (Outcome.CLAIMED, Outcome.CLAIMED_BLANK):
         agency = db.agency() or Agency(settings.new_agency_id(), db.agency_name())
         held = parse(transport.claim_agency(agency.record()), "agency.json on the shared folder")
         if held.id != agency.id:

@@ -102,14 +102,14 @@ def sync(
     """
     db_path = Path(db_path).expanduser().absolute()
     share = Path(share).expanduser().absolute()
-    if transport is None and db_path.resolve().is_relative_to(Path(share).resolve()):
+    if transport is None and db_path.resolve().is_relative_to(share.resolve()):
         # Every station would open one live SQLite file over the network: the very thing
         # this design exists to avoid.
         raise DatabaseOnShareError(
             f"{db_path}: the station's database must not live inside the shared folder "
             f"{share}; keep it on this computer"
         )
-    share_transport = transport or FolderTransport(Path(share))
+    share_transport = transport or FolderTransport(share)
     report = progress or (lambda _stage, _done, _total: None)
     share_transport.check()
     meta = _check_meta(share_transport)
@@ -130,7 +130,7 @@ def sync(
         station = LocalStation(db_path)
         try:
             # Before anything is written anywhere: one agency per share (agency.py).
-            if agency.settle(station, share_transport, share) is agency.Outcome.ADOPTED_BLANK:
+            if agency.settle(station, share_transport, share).loads_data:
                 snapshots.join(station, share_transport, meta, result)
                 result.joined = True
             if station_name is not None:

@@ -41,8 +41,8 @@ ROOT_NAME = "AgencyDesk"
 CHANGE_NAME = re.compile(r"^(\d{12})-([0-9a-f]{64})\.jsonl$")
 SNAPSHOT_NAME = re.compile(r"^(\d{8})-([0-9a-f]{64})\.sqlite$")
 RENAME_TRIES = 8
-AGENCY_FILE = "agency.json"
 RENAME_PAUSE_S = 0.05
+AGENCY_FILE = "agency.json"
 
 T = TypeVar("T")
 
@@ -77,6 +77,9 @@ class FolderTransport:
 
     def _replace(self, src: Path, dst: Path) -> None:
         os.replace(src, dst)
+
+    def _link(self, src: Path, dst: Path) -> None:
+        os.link(src, dst)  # fails when dst exists: the one exclusive create a share offers
 
     def _read_bytes(self, path: Path) -> bytes:
         return path.read_bytes()
@@ -296,7 +299,7 @@ class FolderTransport:
                 self._write_bytes(tmp, json.dumps(agency, sort_keys=True, indent=1).encode())
                 crash_point("agency.before_claim")
                 try:
-                    os.link(tmp, target)
+                    self._link(tmp, target)
                 except FileExistsError:
                     pass
                 except OSError:

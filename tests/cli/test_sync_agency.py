@@ -257,6 +257,25 @@ def test_an_old_share_without_a_record_refuses_a_database_that_never_synced_ther
     assert not (share / "AgencyDesk" / "agency.json").exists()
 
 
+def test_an_empty_database_joins_an_old_share_in_place_and_records_its_agency(
+    tmp_path: Path, share: Path
+) -> None:
+    a = tmp_path / "a.sqlite"
+    store = Store(open_database(a, create=True))
+    store.apply(Create(Client, {"name": "Acme"}))
+    store.close()
+    sync(a, share, compact=True)
+    (share / "AgencyDesk" / "agency.json").unlink()  # as an older version left it
+    make_legacy(a)
+    blank = tmp_path / "blank.sqlite"
+    Store(open_database(blank, create=True)).close()
+    assert sync(blank, share, compact=False).joined
+    assert dump(blank) == dump(a)
+    assert recorded(share)["agency_id"] == agency_of(blank)
+    sync(a, share, compact=False)  # the old station recognises itself and takes the record
+    assert agency_of(a) == agency_of(blank)
+
+
 def test_a_damaged_agency_record_stops_sync_and_is_not_overwritten(
     tmp_path: Path, share: Path
 ) -> None:
