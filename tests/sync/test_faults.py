@@ -462,6 +462,28 @@ def test_a_half_created_file_from_an_older_version_is_joined_again(
     assert dump(fresh) == dump(two.stations[0].path)
 
 
+def test_an_empty_file_left_by_a_kill_before_anything_was_written_is_joined_again(
+    two: Bench, tmp_path: Path
+) -> None:
+    _agency_with_a_snapshot_and_newer_changes(two)
+    fresh = tmp_path / "fresh.sqlite"
+    fresh.write_bytes(b"")
+    assert sync(fresh, two.share, compact=False).joined
+    assert dump(fresh) == dump(two.stations[0].path)
+
+
+def test_an_empty_database_killed_while_joining_in_place_finishes_on_the_next_run(
+    two: Bench, tmp_path: Path
+) -> None:
+    _agency_with_a_snapshot_and_newer_changes(two)
+    blank = tmp_path / "blank.sqlite"
+    open_database(blank, create=True).dispose()
+    _killed_sync(blank, two.share, "rebuild.before_commit", compact=False)
+    sync(blank, two.share, compact=False)
+    assert _integrity(blank) == "ok"
+    assert dump(blank) == dump(two.stations[0].path)
+
+
 def test_a_complete_but_empty_file_from_an_older_version_is_joined_in_place(
     two: Bench, tmp_path: Path
 ) -> None:
