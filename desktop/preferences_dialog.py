@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from db.operations import Batch, SetSetting
 from db.settings import (
@@ -228,5 +229,14 @@ class PreferencesDialog(QDialog):
             self.save_error.show()
             return
         if self.sync_section is not None:
-            self.sync_section.save()
+            try:
+                self.sync_section.save()
+            except SQLAlchemyError:
+                # A long sync can hold the database past the busy timeout: keep what was typed.
+                self.save_error.setText(
+                    "Sync settings not saved: the database is busy (a sync is running); "
+                    "try Save again in a moment"
+                )
+                self.save_error.show()
+                return
         super().accept()

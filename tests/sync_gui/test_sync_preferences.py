@@ -111,3 +111,28 @@ def test_the_dialog_without_settings_has_no_sync_section(qtbot, workspace) -> No
     dialog = PreferencesDialog(workspace)
     qtbot.addWidget(dialog)
     assert dialog.sync_section is None
+
+
+def test_a_busy_database_keeps_the_dialog_open_with_what_was_typed(
+    qtbot, workspace, blank, share: Path
+) -> None:
+    import sqlite3
+
+    dialog = open_dialog(qtbot, workspace, blank)
+    section = dialog.sync_section
+    assert section is not None
+    section.folder.setText(str(share))
+    section.station_name.setText("Front desk")
+    path = workspace.store.engine.url.database
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a long sync holds the database
+    try:
+        dialog.accept()
+        assert dialog.isVisible() and "database is busy" in dialog.save_error.text()
+        assert section.station_name.text() == "Front desk"
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    dialog.accept()
+    assert not dialog.isVisible()
+    assert SyncSettings.load(workspace.store) == SyncSettings(share, "Front desk", 5)
