@@ -250,7 +250,7 @@ def _run_window(
     workspace = Workspace(store)
     quiet = self_test or bench
     settings = QSettings() if not quiet else _scratch_settings()
-    window = MainWindow(workspace, settings, database_label=str(db_path))
+    window = MainWindow(workspace, settings, database_label=str(db_path), auto_sync=not quiet)
     window.persist = not quiet
     window.setWindowTitle(f"{db_path.stem} — {APP_NAME}" if db_path.stem != "agency" else APP_NAME)
     window.restore_state()

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         *,
         title: str = "Agency Desk",
         database_label: str = "",
+        auto_sync: bool = True,
     ) -> None:
         super().__init__()
         self.workspace = workspace
@@ -145,7 +146,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.database_label)
         workspace.done.connect(self.show_status)
         workspace.failed.connect(self.show_error)
-        self.sync = attach_sync(self, workspace, self.settings)
+        # A self-test or benchmark must not sync: the database's own settings may name a share.
+        self.sync = attach_sync(self, workspace, self.settings, start=auto_sync)
 
         # Today leads the sidebar: it is an account manager's start page (see restore_state).
         self.add_area("today", "Today", _today_area, "Ctrl+T")

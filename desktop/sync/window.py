@@ -89,13 +89,19 @@ class SyncUi:
             self.panel.close()
 
 
-def attach_sync(window: QMainWindow, workspace: Workspace, settings: QSettings) -> SyncUi:
-    """Add sync to `window` and start it (a first sync shortly after start when a shared
-    folder is set)."""
+def attach_sync(
+    window: QMainWindow, workspace: Workspace, settings: QSettings, *, start: bool = True
+) -> SyncUi:
+    """Add sync to `window` and, with `start`, start it (a first sync shortly after start
+    when the database has a shared folder; otherwise the check of an older version's one).
+    Without it nothing syncs by itself: Sync Now still works."""
     controller = SyncController(workspace, settings, parent=window)
     ui = SyncUi(window, workspace, controller)
     closed = getattr(window, "closed", None)
     if closed is not None:
         closed.connect(ui.close)
-    controller.start()
+    if start:
+        controller.start()
+    else:
+        controller.timer.stop()
     return ui

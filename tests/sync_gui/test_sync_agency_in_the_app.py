@@ -297,3 +297,19 @@ def test_the_join_dialog_says_what_is_wrong_beside_each_field(
     assert not dialog.validate()
     assert "not inside the shared folder" in dialog.errors["database"].text()
     assert not (share / "inside.sqlite").exists()
+
+
+def test_a_window_for_a_self_test_or_benchmark_never_syncs_by_itself(
+    qtbot, tmp_path: Path, share: Path, workspace: Workspace
+) -> None:
+    """The settings travel with the database now, so `--self-test` on the agency's database
+    would otherwise sync its share from a check that must change nothing."""
+    SyncSettings(share, "Desk", 1).save(workspace.store)
+    window = MainWindow(workspace, ini(tmp_path, "scratch"), auto_sync=False)
+    qtbot.addWidget(window)
+    window.persist = False
+    controller = window.sync.controller
+    assert controller.enabled and not controller.timer.isActive()
+    qtbot.wait(START_DELAY_MS + 300)
+    assert controller.last_result is None and not controller.busy
+    assert list(share.iterdir()) == []
