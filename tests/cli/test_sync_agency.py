@@ -333,3 +333,33 @@ def test_two_agencies_using_an_empty_share_at_once_one_wins_the_other_is_refused
     assert recorded(share) == theirs
     assert not list((share / "AgencyDesk" / "changes").iterdir())  # nothing was pushed
     assert agency_of(mine) != theirs["agency_id"]
+
+
+def _at_0003(path: Path, *, synced: bool) -> None:
+    from alembic import command
+
+    from db.database import alembic_config, make_engine
+
+    engine = make_engine(path)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0003")
+        if synced:
+            conn.exec_driver_sql("UPDATE sync_ctl SET seq = 3")
+    engine.dispose()
+
+
+def test_the_upgrade_gives_a_never_synced_database_its_own_agency_and_a_synced_one_none(
+    tmp_path: Path,
+) -> None:
+    never, synced = tmp_path / "never.sqlite", tmp_path / "synced.sqlite"
+    _at_0003(never, synced=False)
+    _at_0003(synced, synced=True)
+    for path in (never, synced):
+        open_database(path).dispose()  # upgrades (after a backup) to the current schema
+    assert len(agency_of(never) or "") == 32
+    assert agency_of(synced) is None  # taken from its share on the next sync
+    conn = sqlite3.connect(never)
+    try:
+        assert settings.read_settings(conn.execute) is None  # never configured
+    finally:
+        conn.close()
