@@ -1,6 +1,12 @@
 """Opening a database file: checks that it is an Agency Desk database this version can use,
 backs it up and upgrades it when it is older, and refuses (leaving it untouched) when it is
-not a database, is locked or read-only, or comes from a newer version.
+not a database, is locked or read-only, comes from a newer version, or is open in another
+Agency Desk process.
+
+This is the one door to the database, so it is where the instance lock (`db.instance_lock`,
+which explains why it exists) is taken: `open_database` holds it before SQLite first touches
+the file, and every engine from `make_engine` holds it for as long as it has a connection
+open, whichever code made the engine.
 """
 
 from __future__ import annotations
@@ -9,11 +15,12 @@ import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Connection, Engine
 
+from db import instance_lock
 from db.errors import (
     DatabaseLockedError,
     MissingDatabaseError,
@@ -62,9 +69,36 @@ def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
 
 
 def make_engine(path: Path) -> Engine:
+    """An engine on `path` whose connections hold the instance lock while they are open (the
+    first one raises DatabaseInUseError when another process holds it)."""
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": LOCK_TIMEOUT_S})
+    _hold_while_connected(engine, path)
     event.listen(engine, "connect", _set_pragmas)
     return engine
+
+
+def _hold_while_connected(engine: Engine, path: Path) -> None:
+    # Taken before the DBAPI connection exists, so SQLite never opens the file unlocked, and
+    # given back when the pool closes the connection (dispose, invalidation).
+    holding: dict[int, bool] = {}
+
+    def connect(dialect: Any, _record: object, cargs: list[Any], cparams: dict[str, Any]) -> Any:
+        instance_lock.acquire(path)
+        try:
+            connection = dialect.connect(*cargs, **cparams)
+        except BaseException:
+            instance_lock.release(path)
+            raise
+        holding[id(connection)] = True
+        return connection
+
+    def close(dbapi_connection: object, _record: object = None) -> None:
+        if holding.pop(id(dbapi_connection), False):
+            instance_lock.release(path)
+
+    event.listen(engine, "do_connect", connect)
+    event.listen(engine, "close", close)
+    event.listen(engine, "close_detached", close)
 
 
 def _check_file(path: Path) -> None:
@@ -129,12 +163,21 @@ def open_database(path: Path | str, *, create: bool = False) -> Engine:
             raise MissingDatabaseError(f"{path.parent}: no such folder")
         if not os.access(path.parent, os.W_OK):
             raise ReadOnlyDatabaseError(f"{path.parent}: folder is read-only")
-        engine = make_engine(path)
-        _upgrade(engine)
-        return engine
+        with instance_lock.held(path):
+            engine = make_engine(path)
+            _upgrade_or_dispose(engine)
+            return engine
 
     _check_file(path)
-    _check_not_locked(path)
+    with instance_lock.held(path):
+        _check_not_locked(path)
+        engine = _open_current(path)
+        # The engine keeps a pooled connection, and with it the lock, once this block ends.
+        engine.connect().close()
+        return engine
+
+
+def _open_current(path: Path) -> Engine:
     current = _current_revision(path)
     if current == SCHEMA_HEAD:
         return make_engine(path)
@@ -151,7 +194,7 @@ def open_database(path: Path | str, *, create: bool = False) -> Engine:
             ) from exc
     backup(path, f"schema-{current or 'none'}")
     engine = make_engine(path)
-    _upgrade(engine)
+    _upgrade_or_dispose(engine)
     return engine
 
 
@@ -162,6 +205,15 @@ def _refuse_network_drive(path: Path) -> None:
             f"{path}: is on a network drive ({fstype}); SQLite databases there can be "
             "corrupted. Keep the database on this computer and share through Sync instead"
         )
+
+
+def _upgrade_or_dispose(engine: Engine) -> None:
+    """Upgrade; a failed upgrade closes the engine's connections, so it holds no lock."""
+    try:
+        _upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
 
 
 def _upgrade(engine: Engine) -> None:

@@ -3,6 +3,11 @@ file and what is wrong."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from db.instance_lock import Owner
+
 
 class AgencyDeskError(Exception):
     """Base of every error meant for a user's eyes."""
@@ -47,3 +52,12 @@ class NewerDatabaseError(DatabaseOpenError):
 
 class NotFoundError(AgencyDeskError):
     """An operation names a row that no longer exists (deleted elsewhere, or by sync)."""
+
+
+class DatabaseInUseError(DatabaseLockedError):
+    """Another Agency Desk process has the database open (see `db.instance_lock`); `owner`
+    says which, when it could be read."""
+
+    def __init__(self, message: str, owner: Owner | None = None) -> None:
+        super().__init__(message)
+        self.owner = owner

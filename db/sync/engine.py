@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filelock import FileLock, Timeout
 from sqlalchemy.orm.util import identity_key
 
+from db import instance_lock
 from db.changes import ChangeSet
 from db.models import ENTITIES
 from db.store import Store
@@ -80,8 +82,24 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _lock(db_path: Path) -> FileLock:
-    return FileLock(str(db_path) + ".sync.lock")
+# One sync at a time per database inside this process (the app's timer and its Sync button);
+# other processes are kept out by the database's instance lock, which sync holds throughout.
+_syncing_guard = threading.Lock()
+_syncing: set[str] = set()
+
+
+@contextmanager
+def _one_sync_at_a_time(db_path: Path) -> Iterator[None]:
+    key = str(instance_lock.resolved(db_path))
+    with _syncing_guard:
+        if key in _syncing:
+            raise SyncBusyError(f"{db_path}: this database is being synced right now")
+        _syncing.add(key)
+    try:
+        yield
+    finally:
+        with _syncing_guard:
+            _syncing.discard(key)
 
 
 def sync(
@@ -113,14 +131,7 @@ def sync(
     report = progress or (lambda _stage, _done, _total: None)
     share_transport.check()
     meta = _check_meta(share_transport)
-    lock = _lock(db_path)
-    try:
-        lock.acquire(timeout=0)
-    except Timeout as exc:
-        raise SyncBusyError(
-            f"{db_path}: another Agency Desk is syncing this database right now"
-        ) from exc
-    try:
+    with _one_sync_at_a_time(db_path), instance_lock.held(db_path):
         result = SyncResult()
         if not db_path.exists():
             # A new station: built beside the target and renamed into place when whole, so
@@ -141,8 +152,6 @@ def sync(
             station.close()
         log.info(result.summary())
         return result
-    finally:
-        lock.release()
 
 
 def _check_meta(transport: Transport) -> dict:

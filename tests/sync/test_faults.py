@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
 
 from db.database import open_database
+from db.errors import DatabaseInUseError
 from db.models import Client
 from db.operations import Create, Update
 from db.sync import (
@@ -29,6 +29,7 @@ from db.sync import (
     sync,
 )
 from db.sync.command import main as cli_main
+from db.sync.engine import _one_sync_at_a_time
 from db.sync.faults import ENV
 from db.sync.folder import FolderTransport, sha256
 from tests.sync.harness import Bench, dump, lost_edits
@@ -215,8 +216,37 @@ def test_a_new_station_joins_with_all_the_data(two: Bench, tmp_path: Path) -> No
 
 def test_two_instances_on_one_station_do_not_sync_at_once(two: Bench) -> None:
     a, _ = two.stations
-    with FileLock(str(a.path) + ".sync.lock"), pytest.raises(SyncBusyError):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(a.path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        with pytest.raises(DatabaseInUseError, match="is open in 'agency-desk sync'"):
+            two.sync(a)
+    finally:
+        holder.kill()
+        holder.wait()
+    two.sync(a)  # and once the other instance is gone, syncing works
+
+
+def test_one_instance_does_not_start_a_second_sync_while_one_runs(two: Bench) -> None:
+    a, _ = two.stations
+    with _one_sync_at_a_time(a.path), pytest.raises(SyncBusyError):
         two.sync(a)
+
+
+# Another Agency Desk process syncing station `argv[1]`: it holds the database until killed.
+HOLD_LOCK = """
+import sys, time
+from db import instance_lock
+instance_lock.identify("'agency-desk sync'", app=False)
+instance_lock.acquire(sys.argv[1])
+print("holding", flush=True)
+time.sleep(60)
+"""
 
 
 def test_a_cloned_disk_is_detected_and_both_copies_converge(tmp_path: Path) -> None:
