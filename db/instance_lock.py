@@ -243,4 +243,3 @@ def _read_owner(fd: int) -> Owner | None:
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None  # written by a holder that has not finished its note, or not ours
-

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from db.database import open_database
-from db.errors import AgencyDeskError, DatabaseOpenError
+from db.errors import AgencyDeskError, DatabaseInUseError, DatabaseOpenError
 from db.store import Store
 
 if TYPE_CHECKING:  # Qt is imported only once the database is open (see above)
@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # Qt is imported only once the database is open (see above)
     from sqlalchemy.engine import Engine
 
     from desktop.main_window import MainWindow
+    from desktop.single_instance import ActivationServer
 
 APP_NAME = "Agency Desk"
 DB_FILE_NAME = "agency.sqlite"
@@ -112,6 +113,8 @@ def run_gui(db_path: Path | None, *, self_test: bool = False) -> int:
     if db_path.exists():
         try:
             engine = open_database(db_path)
+        except DatabaseInUseError as exc:
+            return _fail(str(exc), show=False) if self_test else _hand_over(db_path, exc)
         except DatabaseOpenError as exc:
             return _fail(str(exc), show=not self_test)
 
@@ -120,6 +123,25 @@ def run_gui(db_path: Path | None, *, self_test: bool = False) -> int:
         return _run_with_app(
             app, db_path, engine, is_default=is_default, self_test=self_test, t0=started
         )
+
+
+def _hand_over(db_path: Path, refusal: DatabaseInUseError) -> int:
+    """The database is open in another Agency Desk: if that is the app, bring its window
+    forward and end here (exit 0); otherwise say where it is open (exit 2)."""
+    from desktop.single_instance import ask_running_app
+
+    _application()
+    owner = refusal.owner
+    # An app that is still starting holds the database before it listens: give it time.
+    wait_s = 5.0 if owner is None or owner.app else 0.0
+    if ask_running_app(db_path, wait_s=wait_s):
+        print(
+            f"{db_path}: is already open in Agency Desk; brought its window to the front",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 0
+    return _fail(str(refusal), show=True)
 
 
 def _run_with_app(
@@ -249,11 +271,16 @@ def _run_window(
 
     workspace = Workspace(store)
     quiet = self_test or bench
+    launches = None if self_test else _listen_for_launches(db_path)
     settings = QSettings() if not quiet else _scratch_settings()
     window = MainWindow(workspace, settings, database_label=str(db_path), auto_sync=not quiet)
     window.persist = not quiet
     window.setWindowTitle(f"{db_path.stem} — {APP_NAME}" if db_path.stem != "agency" else APP_NAME)
     window.restore_state()
+    if launches is not None:
+        from desktop.single_instance import bring_forward
+
+        launches.activation_requested.connect(lambda: bring_forward(window))
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -288,10 +315,20 @@ def _run_window(
         asyncio.set_event_loop(None)
         app.setQuitOnLastWindowClosed(quit_on_close)
         window.persist = False
+        if launches is not None:
+            launches.close()
+            launches.deleteLater()
         window.close()
         window.deleteLater()
         workspace.close()
     return code
+
+
+def _listen_for_launches(db_path: Path) -> ActivationServer:
+    """Listen before the window is built, so a second launch during start-up finds us."""
+    from desktop.single_instance import ActivationServer
+
+    return ActivationServer(db_path)
 
 
 def _scratch_settings() -> QSettings:

@@ -86,6 +86,18 @@ def _run_gui(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
 
 
+def _identify(args: argparse.Namespace) -> None:
+    """Name this process in the database's lock, for anyone it keeps out."""
+    from db import instance_lock
+
+    if args.command is not None:
+        instance_lock.identify(f"'{PROG} {args.command}'", app=False)
+    elif args.self_test:
+        instance_lock.identify(f"'{PROG} --self-test'", app=False)
+    else:
+        instance_lock.identify("the Agency Desk app", app=True)
+
+
 def _say(message: str) -> None:
     print(" ".join(message.splitlines()), file=sys.stderr)
 
@@ -94,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run `agency-desk` with `argv` (default: the process's arguments); return the exit code."""
     try:
         args = build_parser().parse_args(argv)
+        _identify(args)
         if args.command is None:
             return _run_gui(args)
         if args.self_test:

@@ -12,9 +12,10 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtPrintSupport import QPrintPreviewDialog
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from db.reports.client_summary import Audience
+from desktop import file_dialogs
 from desktop.gantt.document import GanttDocument
 from desktop.printing.gantt_pages import GanttPrintOptions
 from desktop.printing.output import Render, preview_dialog, write_pdf
@@ -51,7 +52,7 @@ def _open(
 
 
 def _save(parent: QWidget | None, render: Render, title: str, landscape: bool) -> Path | None:
-    name, _filter = QFileDialog.getSaveFileName(
+    name = file_dialogs.save_file_name(
         parent, f"Export {title} as PDF", f"{title}.pdf", "PDF files (*.pdf)"
     )
     if not name:

@@ -16,7 +16,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.store import Store
+from desktop import file_dialogs
 from desktop.sync.settings import (
     MAX_INTERVAL_MINUTES,
     SyncSettings,
@@ -103,7 +103,7 @@ class SyncPreferencesSection(QGroupBox):
 
     def choose_folder(self) -> None:
         start = self.folder.text().strip() or str(Path.home())
-        chosen = QFileDialog.getExistingDirectory(self, "Choose the shared folder", start)
+        chosen = file_dialogs.existing_directory(self, "Choose the shared folder", start)
         if chosen:
             self.folder.setText(chosen)
             self.check_folder()

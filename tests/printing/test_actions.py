@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
 from db.reports.client_summary import Audience
 from db.reports.lookup import find_client
 from db.store import Store
+from desktop import file_dialogs
 from desktop.printing import actions
 from desktop.workspace import Workspace
 from tests.printing.conftest import CLIENT, PRIVATE, pdf_text, requires_poppler
@@ -80,9 +81,7 @@ def test_export_writes_the_chosen_file(
     qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     target = tmp_path / "summary"
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(target), ""))
-    )
+    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *_a, **_k: str(target))
     client_id = find_client(workspace.session, CLIENT)
     written = actions.export_client_summary_pdf(None, workspace, client_id, Audience.CLIENT)
     assert written == tmp_path / "summary.pdf"

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+from PySide6.QtWidgets import QDialogButtonBox
 
+from desktop import file_dialogs
 from desktop.preferences_dialog import PreferencesDialog
 from desktop.sync.settings import SyncSettings, default_station_name, share_problem
 
@@ -75,7 +76,7 @@ def test_choose_saves_the_folder_and_the_window_starts_syncing(
 ) -> None:
     window = make_window(blank)
     assert not window.sync.status.isVisible()
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(share))
+    monkeypatch.setattr(file_dialogs, "existing_directory", lambda *a, **k: str(share))
 
     def fill_and_save(dialog: PreferencesDialog) -> None:
         section = dialog.sync_section
