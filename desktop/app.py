@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from db import instance_lock
 from db.database import open_database
 from db.errors import AgencyDeskError, DatabaseInUseError, DatabaseOpenError
 from db.store import Store
@@ -36,6 +37,9 @@ APP_NAME = "Agency Desk"
 DB_FILE_NAME = "agency.sqlite"
 BENCH_ENV = "AGENCY_DESK_EXIT_AFTER_FIRST_PAINT"
 HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc")
+# What the offscreen platform says it cannot do (size hints; raising a window that another
+# launch brought forward): no fault of ours.
+OFFSCREEN_NOISE = ("does not support propagateSizeHints", "does not support raise()")
 
 
 def default_db_path() -> Path:
@@ -107,6 +111,10 @@ def run_gui(db_path: Path | None, *, self_test: bool = False) -> int:
     its window closes. Returns the process exit code: 0, or 2 when the database cannot be
     opened (one line on stderr), or 1 when the self-test finds a fault."""
     started = time.perf_counter()
+    if self_test:
+        instance_lock.identify("'agency-desk --self-test'", app=False)
+    else:
+        instance_lock.identify("the Agency Desk app", app=True)
     is_default = db_path is None
     db_path = default_db_path() if db_path is None else db_path
     engine: Engine | None = None
@@ -200,8 +208,8 @@ def _run_with_app(
 @contextmanager
 def _without_offscreen_noise() -> Iterator[None]:
     """The offscreen platform warns that it cannot propagate size hints whenever a window gets
-    size limits. That is no fault of ours, and a self-test's output should be its one line;
-    every other Qt message still goes where it went."""
+    size limits, or raise one. That is no fault of ours, and a self-test's output should be its
+    one line; every other Qt message still goes where it went."""
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtGui import QGuiApplication
 
@@ -211,7 +219,7 @@ def _without_offscreen_noise() -> Iterator[None]:
     previous: Callable[..., None] | None = None
 
     def handler(mode: object, context: object, message: str) -> None:
-        if "does not support propagateSizeHints" in message:
+        if any(noise in message for noise in OFFSCREEN_NOISE):
             return
         if previous is not None:
             previous(mode, context, message)

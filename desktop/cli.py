@@ -86,16 +86,12 @@ def _run_gui(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
 
 
-def _identify(args: argparse.Namespace) -> None:
-    """Name this process in the database's lock, for anyone it keeps out."""
+def _identify(command: str) -> None:
+    """Name this process in the database's lock, for anyone it keeps out (the app names
+    itself in `run_gui`)."""
     from db import instance_lock
 
-    if args.command is not None:
-        instance_lock.identify(f"'{PROG} {args.command}'", app=False)
-    elif args.self_test:
-        instance_lock.identify(f"'{PROG} --self-test'", app=False)
-    else:
-        instance_lock.identify("the Agency Desk app", app=True)
+    instance_lock.identify(f"'{PROG} {command}'", app=False)
 
 
 def _say(message: str) -> None:
@@ -106,11 +102,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run `agency-desk` with `argv` (default: the process's arguments); return the exit code."""
     try:
         args = build_parser().parse_args(argv)
-        _identify(args)
         if args.command is None:
             return _run_gui(args)
         if args.self_test:
             raise UsageError(f"{PROG}: --self-test checks the app; it does not go with a command")
+        _identify(args.command)
         code: int = args.run(args)
         return code
     except UsageError as exc:

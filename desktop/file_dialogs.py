@@ -21,14 +21,8 @@ from pathlib import Path
 from typing import overload
 
 from PySide6.QtCore import QFileInfo, QMimeDatabase
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import (
-    QAbstractFileIconProvider,
-    QApplication,
-    QFileDialog,
-    QStyle,
-    QWidget,
-)
+from PySide6.QtGui import QAbstractFileIconProvider, QIcon
+from PySide6.QtWidgets import QApplication, QFileDialog, QStyle, QWidget
 
 NATIVE = sys.platform == "win32"
 
