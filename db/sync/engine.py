@@ -129,9 +129,9 @@ def sync(
         )
     share_transport = transport or FolderTransport(share)
     report = progress or (lambda _stage, _done, _total: None)
-    share_transport.check()
-    meta = _check_meta(share_transport)
     with _one_sync_at_a_time(db_path), instance_lock.held(db_path):
+        share_transport.check()
+        meta = _check_meta(share_transport)
         result = SyncResult()
         if not db_path.exists():
             # A new station: built beside the target and renamed into place when whole, so
