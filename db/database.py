@@ -168,7 +168,11 @@ def open_database(path: Path | str, *, create: bool = False) -> Engine:
             _upgrade_or_dispose(engine)
             return engine
 
-    _check_file(path)
+    if not instance_lock.held_here(path):
+        # Reading the header opens the file outside SQLite; in a process that already has it
+        # open that would drop SQLite's locks on it (see db.instance_lock). It was checked
+        # when this process first opened it.
+        _check_file(path)
     with instance_lock.held(path):
         _check_not_locked(path)
         engine = _open_current(path)

@@ -50,8 +50,20 @@ def run(args: argparse.Namespace) -> int:
     if path.exists() or path.is_symlink():
         if not args.if_missing:
             raise UsageError(f"{path}: already exists; choose a new file for the demo")
-        # Only an existing database passes: anything else at that path is a mistake.
-        open_database_or_refuse(path).dispose()
+        # Only an existing database passes: anything else at that path is a mistake. One that
+        # another Agency Desk has open passed that check when it was opened; it is left alone
+        # without being opened here (see db.instance_lock).
+        from db.errors import DatabaseInUseError
+
+        try:
+            open_database_or_refuse(path).dispose()
+        except UsageError as exc:
+            if not isinstance(exc.__cause__, DatabaseInUseError):
+                raise
+            print(
+                f"{path}: already exists and is open in Agency Desk, kept as it is", file=sys.stderr
+            )
+            return 0
         print(f"{path}: already exists, kept as it is", file=sys.stderr)
         return 0
     if not path.parent.is_dir():
