@@ -22,9 +22,18 @@ from typing import overload
 
 from PySide6.QtCore import QFileInfo, QMimeDatabase
 from PySide6.QtGui import QAbstractFileIconProvider, QIcon
-from PySide6.QtWidgets import QApplication, QFileDialog, QStyle, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHeaderView,
+    QStyle,
+    QTreeView,
+    QWidget,
+)
 
 NATIVE = sys.platform == "win32"
+DIALOG_SIZE = (860, 500)
+COLUMN_WIDTHS = (90, 150, 170)  # size, type, date modified
 
 
 class NameOnlyIconProvider(QAbstractFileIconProvider):
@@ -100,7 +109,22 @@ def file_dialog(
     if not NATIVE:
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setIconProvider(icon_provider())
+        _roomy(dialog)
     return dialog
+
+
+def _roomy(dialog: QFileDialog) -> None:
+    """Qt's own dialog opens small, with the type and date columns elided: give it room, and
+    give the name column what is left."""
+    dialog.resize(max(dialog.width(), DIALOG_SIZE[0]), max(dialog.height(), DIALOG_SIZE[1]))
+    details = dialog.findChild(QTreeView, "treeView")
+    if details is None:
+        return
+    header = details.header()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column, width in enumerate(COLUMN_WIDTHS, start=1):
+        header.resizeSection(column, width)
 
 
 def save_file_name(
