@@ -51,7 +51,7 @@ from pathlib import Path
 
 from filelock import lock_descriptor, unlock_descriptor
 
-from db.errors import DatabaseInUseError, DatabaseLockedError
+from db.errors import DatabaseInUseError, DatabaseLockedError, ReadOnlyDatabaseError
 
 SUFFIX = ".lock"
 _OPEN_FLAGS = os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0)
@@ -171,12 +171,7 @@ def held_here(db_path: Path | str) -> bool:
 
 def _lock(path: Path, db_path: Path) -> int:
     for _attempt in range(_RETRIES):
-        try:
-            fd = os.open(path, _OPEN_FLAGS, 0o644)
-        except OSError as exc:
-            raise DatabaseLockedError(
-                f"{db_path}: its lock file {path.name} cannot be created ({exc.strerror})"
-            ) from exc
+        fd = _open(path, db_path)
         try:
             locked = lock_descriptor(fd, blocking=False)
         except OSError as exc:
@@ -197,6 +192,24 @@ def _lock(path: Path, db_path: Path) -> int:
         unlock_descriptor(fd)
         os.close(fd)
     raise DatabaseLockedError(f"{db_path}: its lock file {path.name} keeps changing; try again")
+
+
+def _open(path: Path, db_path: Path) -> int:
+    try:
+        return os.open(path, _OPEN_FLAGS, 0o666)
+    except PermissionError as exc:
+        if path.exists():
+            # Left by another user's Agency Desk: a lock needs no write access, only the note.
+            with suppress(OSError):
+                return os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        raise ReadOnlyDatabaseError(
+            f"{db_path.parent}: folder is read-only; Agency Desk needs to write beside "
+            f"the database ({path.name})"
+        ) from exc
+    except OSError as exc:
+        raise DatabaseLockedError(
+            f"{db_path}: its lock file {path.name} cannot be created ({exc.strerror})"
+        ) from exc
 
 
 def _in_use_message(db_path: Path, owner: Owner | None) -> str:

@@ -35,7 +35,8 @@ class DatabaseOnShareError(SyncError):
 
 
 class SyncBusyError(SyncError):
-    """Another Agency Desk on this station is syncing the same database right now."""
+    """This Agency Desk is syncing the same database already (other processes are kept out
+    by the database's instance lock, `db.instance_lock`)."""
 
 
 class RestoreError(SyncError):
