@@ -141,7 +141,7 @@ def _hand_over(db_path: Path, refusal: DatabaseInUseError) -> int:
     _application()
     owner = refusal.owner
     # An app that is still starting holds the database before it listens: give it time.
-    wait_s = 5.0 if owner is None or owner.app else 0.0
+    wait_s = 10.0 if owner is None or owner.app else 0.0
     if ask_running_app(db_path, wait_s=wait_s):
         print(
             f"{db_path}: is already open in Agency Desk; brought its window to the front",
@@ -279,16 +279,16 @@ def _run_window(
 
     workspace = Workspace(store)
     quiet = self_test or bench
-    launches = None if self_test else _listen_for_launches(db_path)
     settings = QSettings() if not quiet else _scratch_settings()
     window = MainWindow(workspace, settings, database_label=str(db_path), auto_sync=not quiet)
     window.persist = not quiet
     window.setWindowTitle(f"{db_path.stem} — {APP_NAME}" if db_path.stem != "agency" else APP_NAME)
     window.restore_state()
-    if launches is not None:
-        from desktop.single_instance import bring_forward
-
-        launches.activation_requested.connect(lambda: bring_forward(window))
+    launches: list[ActivationServer] = []
+    if not self_test:
+        window.first_painted.connect(
+            lambda: QTimer.singleShot(0, lambda: _listen_for_launches(window, db_path, launches))
+        )
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -323,20 +323,28 @@ def _run_window(
         asyncio.set_event_loop(None)
         app.setQuitOnLastWindowClosed(quit_on_close)
         window.persist = False
-        if launches is not None:
-            launches.close()
-            launches.deleteLater()
+        for server in launches:
+            server.close()
+            server.deleteLater()
         window.close()
         window.deleteLater()
         workspace.close()
     return code
 
 
-def _listen_for_launches(db_path: Path) -> ActivationServer:
-    """Listen before the window is built, so a second launch during start-up finds us."""
-    from desktop.single_instance import ActivationServer
+def _listen_for_launches(
+    window: MainWindow, db_path: Path, servers: list[ActivationServer]
+) -> None:
+    """From the first paint on, a later launch on this database brings this window forward.
+    Not sooner: QtNetwork would slow the start, and a launch that comes earlier keeps trying
+    for a few seconds (see `desktop.app._hand_over`)."""
+    from desktop.single_instance import ActivationServer, bring_forward
 
-    return ActivationServer(db_path)
+    if servers:
+        return
+    server = ActivationServer(db_path)
+    server.activation_requested.connect(lambda: bring_forward(window))
+    servers.append(server)
 
 
 def _scratch_settings() -> QSettings:
