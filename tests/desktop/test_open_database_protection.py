@@ -17,14 +17,14 @@ from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QStandardPaths, QTimer
+from PySide6.QtCore import QFileInfo, QSettings, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel
 
 from db import instance_lock
 from db.models import Client
 from db.operations import Create, Update
 from db.store import Store
-from desktop import single_instance
+from desktop import file_dialogs, single_instance
 from desktop.app import run_gui
 from desktop.main_window import MainWindow
 from desktop.workspace import Workspace
@@ -397,3 +397,15 @@ def test_a_launch_while_a_command_holds_the_database_says_where_it_is_open(
         f"{db_path}: is open in 'agency-desk sync' (process {holder.pid} on this computer); "
         "try again when it has finished\n"
     )
+
+
+def test_the_dialogs_name_a_file_by_its_name_not_its_content(qapp, tmp_path: Path) -> None:
+    # Content sniffing would call this a PDF; the dialogs must not even look.
+    disguised = tmp_path / "agency.sqlite-wal"
+    disguised.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    provider = file_dialogs.icon_provider()
+    info = QFileInfo(str(disguised))
+    assert provider.type(info) == "SQLITE-WAL file"
+    assert not provider.icon(info).isNull()
+    assert provider.type(QFileInfo(str(tmp_path / "Timeline.pdf"))) == "PDF document"
+    assert provider.type(QFileInfo(str(tmp_path))) == "Folder"
