@@ -128,10 +128,16 @@ def _roomy(dialog: QFileDialog) -> None:
 
 
 def save_file_name(
-    parent: QWidget | None, caption: str, start: Path | str, filters: str = ""
+    parent: QWidget | None,
+    caption: str,
+    start: Path | str,
+    filters: str = "",
+    *,
+    confirm_overwrite: bool = True,
 ) -> str | None:
     """Ask for a file to write; None when the user cancels."""
     dialog = file_dialog(parent, caption, start, filters, accept=QFileDialog.AcceptMode.AcceptSave)
+    dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, not confirm_overwrite)
     return _chosen(dialog)
 
 

@@ -52,7 +52,8 @@ def join_new(
     station_name: str | None,
 ) -> None:
     """Build a new station of the share's agency at `target` (which must not exist). The
-    caller holds the database's sync lock, so no other join of `target` runs meanwhile."""
+    caller holds `target`'s instance lock (db.instance_lock), so no other join of it runs
+    meanwhile."""
     from db.database import open_database
 
     building = joining_path(target)

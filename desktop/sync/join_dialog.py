@@ -24,7 +24,6 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import file_dialogs
 from desktop.sync.settings import default_station_name, share_problem
 
 ERROR_COLOR = "#d0453b"
@@ -178,19 +178,19 @@ class JoinDialog(QDialog):
 
     def choose_folder(self) -> None:
         start = self.folder.text().strip() or str(Path.home())
-        chosen = QFileDialog.getExistingDirectory(self, "Choose the agency's shared folder", start)
+        chosen = file_dialogs.existing_directory(self, "Choose the agency's shared folder", start)
         if chosen:
             self.folder.setText(chosen)
             self.check_folder()
 
     def choose_database(self) -> None:
         # No content sniffing: only the name is taken (the file must not exist anyway).
-        chosen, _filter = QFileDialog.getSaveFileName(
+        chosen = file_dialogs.save_file_name(
             self,
             "New database for the joined agency",
             self.database.text().strip() or str(Path.home()),
             "Agency Desk databases (*.sqlite)",
-            options=QFileDialog.Option.DontConfirmOverwrite,
+            confirm_overwrite=False,
         )
         if chosen:
             path = Path(chosen)

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QFileDialog
 
 from db.database import open_database
 from db.demo import write_demo
 from db.store import Store
 from db.sync import local_settings, sync
+from desktop import file_dialogs
 from desktop.main_window import MainWindow
 from desktop.preferences_dialog import PreferencesDialog
 from desktop.sync import join_dialog
@@ -250,8 +250,8 @@ def test_join_a_shared_agency_from_the_file_menu(
     new.parent.mkdir()
     opened: list[Path] = []
     monkeypatch.setattr(join_dialog, "open_in_new_window", lambda p: opened.append(p) or True)
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(share))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(new), ""))
+    monkeypatch.setattr(file_dialogs, "existing_directory", lambda *a, **k: str(share))
+    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *a, **k: str(new))
 
     def drive(dialog: JoinDialog) -> None:
         dialog.show()
