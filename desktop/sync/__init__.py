@@ -4,5 +4,5 @@ a sync off the UI thread and refreshes open views (`controller`), the status-bar
 which fits them into the main window.
 
 Nothing here is imported at start-up unless a shared folder is set or the Sync menu is used;
-`db.sync` itself (Alembic, filelock) is imported by the worker thread on the first sync.
+`db.sync` itself (with Alembic) is imported by the worker thread on the first sync.
 """
