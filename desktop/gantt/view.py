@@ -152,6 +152,7 @@ class GanttView(QWidget):
         self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
         self.tree.selectionModel().selectionChanged.connect(self._selection_changed)
 
+        self.setFocusProxy(self.tree)  # opening the plan puts the keyboard on its tasks
         # Delete, with the tree or the chart in focus, takes the tasks selected in the tree.
         self.delete_offer = DeleteOffer(self.tree, self.deletion)
         self.chart_delete_offer = DeleteOffer(self.chart, self.deletion, follows=self.tree)
