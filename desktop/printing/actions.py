@@ -29,7 +29,8 @@ from desktop.printing.reports import (
 from desktop.workspace import Workspace
 
 AUDIENCES = {
-    "For the client (leaves out private notes, gifts and health)": Audience.CLIENT,
+    # Unshared follow-ups, private notes, gifts, health and staffing stay out.
+    "For the client (only what is shared with them)": Audience.CLIENT,
     "Internal (everything)": Audience.INTERNAL,
 }
 
