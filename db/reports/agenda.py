@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, fields, replace
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -114,7 +115,9 @@ def for_audience(found: Agenda, audience: Audience) -> Agenda:
     fields for the client."""
     if audience is Audience.INTERNAL:
         return replace(found, audience=audience)
-    hidden = {f.name: f.default for f in fields(found) if f.name not in CLIENT_VISIBLE}
+    hidden: dict[str, Any] = {
+        f.name: f.default for f in fields(found) if f.name not in CLIENT_VISIBLE
+    }
     return replace(found, audience=audience, **hidden)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import MISSING, dataclass, fields, replace
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -243,7 +244,7 @@ def for_audience(summary: ClientSummary, audience: Audience) -> ClientSummary:
     fields for the client."""
     if audience is Audience.INTERNAL:
         return replace(summary, audience=audience)
-    hidden = {}
+    hidden: dict[str, Any] = {}
     for f in fields(summary):
         if f.name in CLIENT_VISIBLE:
             continue
