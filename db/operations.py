@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import RelationshipDirection, Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from db.errors import NotFoundError
 from db.models import ENTITIES, AgencySetting, Entity, new_id
@@ -133,7 +134,7 @@ class Delete:
         self.snapshot, self.nulled = [], []
         root = _get(session, self.entity, self.id)
         doomed: list[Entity] = []
-        _collect(session, root, doomed, set(), self.snapshot, self.nulled)
+        _collect(session, [root], doomed, set(), self.snapshot, self.nulled)
         _remove(session, doomed, self.nulled)
 
     def revert(self, session: Session) -> None:
@@ -169,7 +170,7 @@ class DeleteRows:
     def preview(self, session: Session) -> dict[str, int]:
         """How many rows of each entity would go, the targets included."""
         found: dict[str, int] = {}
-        for obj in self._gather(session, [], []):
+        for obj in self._gather(session, [], [], preload=False):
             name = type(obj).__name__
             found[name] = found.get(name, 0) + 1
         return found
@@ -179,11 +180,13 @@ class DeleteRows:
         session: Session,
         snapshot: list[tuple[type[Entity], dict[str, Any]]],
         nulled: list[tuple[type[Entity], str, str, str]],
+        *,
+        preload: bool = True,
     ) -> list[Entity]:
         doomed: list[Entity] = []
-        seen: set[str] = set()
-        for entity, id_ in self.targets:
-            _collect(session, _get(session, entity, id_), doomed, seen, snapshot, nulled)
+        roots = [_get(session, entity, id_) for entity, id_ in self.targets]
+        _collect(session, roots, doomed, set(), snapshot, nulled, preload=preload)
+        seen = {obj.id for obj in doomed}
         # A reference from a row that goes too needs no clearing.
         nulled[:] = [n for n in nulled if n[2] not in seen]
         return doomed
@@ -191,26 +194,77 @@ class DeleteRows:
 
 def _collect(
     session: Session,
-    obj: Entity,
+    roots: Sequence[Entity],
     doomed: list[Entity],
     seen: set[str],
     snapshot: list[tuple[type[Entity], dict[str, Any]]],
     nulled: list[tuple[type[Entity], str, str, str]],
+    *,
+    preload: bool = True,
 ) -> None:
-    """Add `obj` and every row that cascades from it to `doomed` (depth first, parents before
-    children), snapshotting each, and note the references to it that become NULL."""
-    if obj.id in seen:
+    """Add `roots` and every row that cascades from them to `doomed`, snapshotting each, and
+    note the references to them that become NULL.
+
+    Level by level, one query per referring column and level (not per row): a project's
+    10,000 tasks cost a handful of queries, not tens of thousands. The child collections it
+    finds are handed to the ORM as loaded (`preload`, only for rows about to be deleted), so
+    deleting does not query them again one by one.
+    """
+    frontier: list[Entity] = []
+    for obj in roots:
+        if obj.id not in seen:
+            seen.add(obj.id)
+            frontier.append(obj)
+    while frontier:
+        for obj in frontier:
+            doomed.append(obj)
+            snapshot.append((type(obj), column_values(obj)))
+        found: list[Entity] = []
+        by_type: dict[type[Entity], list[Entity]] = {}
+        for obj in frontier:
+            by_type.setdefault(type(obj), []).append(obj)
+        for cls, parents in by_type.items():
+            for other, col, ondelete in _referrers(cls):
+                children: dict[str, list[Entity]] = {}
+                column = getattr(other, col)
+                ids = [parent.id for parent in parents]
+                for at in range(0, len(ids), _CHUNK):
+                    chunk = ids[at : at + _CHUNK]
+                    for row in session.scalars(select(other).where(column.in_(chunk))):
+                        target = getattr(row, col)
+                        children.setdefault(target, []).append(row)
+                        if ondelete == "SET NULL":
+                            nulled.append((other, col, row.id, target))
+                        elif row.id not in seen:
+                            seen.add(row.id)
+                            found.append(row)
+                if preload:
+                    _preload(parents, other, col, children)
+        frontier = found
+
+
+_CHUNK = 500  # ids per IN (...) query, well under SQLite's bound-parameter limit
+
+
+def _preload(
+    parents: Sequence[Entity], other: type[Entity], col: str, children: dict[str, list[Entity]]
+) -> None:
+    """Mark each parent's one-to-many collection over `other.col` as loaded with the rows
+    just read, so the ORM's delete cascade does not lazy-load it per parent."""
+    if not parents:
         return
-    seen.add(obj.id)
-    doomed.append(obj)
-    snapshot.append((type(obj), column_values(obj)))
-    for other, col, ondelete in _referrers(type(obj)):
-        rows = session.scalars(select(other).where(getattr(other, col) == obj.id)).all()
-        for row in rows:
-            if ondelete == "SET NULL":
-                nulled.append((other, col, row.id, obj.id))
-            else:
-                _collect(session, row, doomed, seen, snapshot, nulled)
+    for rel in inspect(type(parents[0])).relationships:
+        remote = list(rel.remote_side)
+        if (
+            rel.direction is RelationshipDirection.ONETOMANY
+            and rel.mapper.class_ is other
+            and len(remote) == 1
+            and remote[0].name == col
+            and rel.uselist
+        ):
+            for parent in parents:
+                if rel.key not in parent.__dict__:
+                    set_committed_value(parent, rel.key, list(children.get(parent.id, [])))
 
 
 def _remove(
