@@ -287,7 +287,7 @@ def _restore(
     doomed_ids = {values["id"] for _, values in snapshot}
     # Parents first: tables in dependency order, and within a table that refers to itself (a
     # task tree) by depth, whatever order the rows were found in.
-    rank = {table: i for i, table in enumerate(Entity.metadata.sorted_tables)}
+    rank: dict[object, int] = {t: i for i, t in enumerate(Entity.metadata.sorted_tables)}
     depth = _tree_depths(snapshot)
     ordered = sorted(
         snapshot, key=lambda item: (rank[item[0].__table__], depth.get(item[1]["id"], 0))
