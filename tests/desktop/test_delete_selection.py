@@ -65,6 +65,9 @@ def test_a_task_selected_in_a_plan_is_all_that_goes(
     plan.select_task(agency.tasks["logo"])
     assert menu_text(window) == "Delete task “Logo”"
     assert window.delete_action.isEnabled()
+    plan.chart.setFocus()  # the chart shows the tree's selection, and deletes it too
+    assert menu_text(window) == "Delete task “Logo”"
+    plan.tree.setFocus()
 
     qtbot.keyClick(plan.tree, Qt.Key.Key_Delete)
 
