@@ -3,11 +3,15 @@ off them, and put back exactly (links, assignments, subtasks) by one revert."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from db.database import open_database
 from db.errors import NotFoundError
 from db.models import (
     Assignment,
@@ -116,3 +120,74 @@ def test_preview_counts_what_would_go_and_changes_nothing(store: Store) -> None:
     }
     assert _rows(store) == before
     assert not store.session.new and not store.session.dirty and not store.session.deleted
+
+
+@st.composite
+def plans_and_selections(
+    draw: st.DrawFn,
+) -> tuple[list[int | None], list[tuple[int, int]], list[int]]:
+    """A task tree (each task's parent is an earlier task or none), links between tasks and
+    a selection of tasks in any order, ancestors and descendants mixed."""
+    n = draw(st.integers(1, 12))
+    parents = [draw(st.one_of(st.none(), st.integers(0, i - 1))) if i else None for i in range(n)]
+    pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] < p[1])
+    links = draw(st.lists(pairs, max_size=n, unique=True))
+    chosen = draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=n, unique=True))
+    return parents, links, chosen
+
+
+@pytest.fixture(scope="module")
+def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    store = Store(open_database(tmp_path_factory.mktemp("delete") / "a.sqlite", create=True))
+    yield store
+    store.close()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=plans_and_selections())
+def test_any_selection_goes_with_its_subtrees_and_comes_back_exactly(
+    shared_store: Store, case: tuple[list[int | None], list[tuple[int, int]], list[int]]
+) -> None:
+    parents, links, chosen = case
+    store = shared_store
+    client = Create(Client, {"name": "Prop"})
+    project = Create(Project, {"name": "Plan", "client_id": client.id})
+    tasks: list[Create] = []
+    for i, parent in enumerate(parents):
+        values: dict[str, object] = {
+            "project_id": project.id,
+            "name": f"T{i}",
+            "start_date": START,
+            "sort_order": i,
+        }
+        if parent is not None:
+            values["parent_id"] = tasks[parent].id
+        tasks.append(Create(Task, values))
+    deps = [
+        Create(Dependency, {"predecessor_id": tasks[a].id, "successor_id": tasks[b].id})
+        for a, b in links
+    ]
+    store.apply(Batch([client, project, *tasks, *deps], "Plan"))
+    before = _rows(store)
+
+    gone: set[int] = set()
+    for i in chosen:
+        gone |= {i}
+        changed = True
+        while changed:
+            changed = False
+            for j, parent in enumerate(parents):
+                if parent in gone and j not in gone:
+                    gone.add(j)
+                    changed = True
+    op = DeleteRows([(Task, tasks[i].id) for i in chosen])
+    assert op.preview(store.session).get("Task") == len(gone)
+    removed = store.apply(op).removed
+    assert removed["Task"] == {tasks[i].id for i in gone}
+    left = {name for (name,) in store.session.execute(select(Task.name)).all()}
+    assert left == {f"T{i}" for i in range(len(parents)) if i not in gone}
+    store.revert(op)
+    assert _rows(store) == before
+    store.apply(DeleteRows([(Client, client.id)]))
