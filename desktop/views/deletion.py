@@ -40,11 +40,9 @@ NOUNS: dict[str, tuple[str, str]] = {
     "ChangeRequest": ("change request", "change requests"),
     "Baseline": ("baseline", "baselines"),
     "TimeOff": ("leave entry", "leave entries"),
-    "Dependency": ("link", "links"),
-    "Assignment": ("assignment", "assignments"),
 }
-# Rows that only tie two others together: they go without a question, and are named only when
-# the question is asked anyway.
+# Rows that only tie two others together (links, assignments): they go without a question and
+# are not named in one; undo brings them back with the rows they tie.
 TIES = frozenset({"Dependency", "Assignment", "InteractionContact", "BaselineTask"})
 # A task's own tasks are its subtasks.
 CHILD_NOUNS: dict[tuple[str, str], tuple[str, str]] = {("Task", "Task"): ("subtask", "subtasks")}

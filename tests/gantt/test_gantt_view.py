@@ -193,7 +193,7 @@ def test_new_and_delete_tasks(
     view.select_task("launch")
     view.delete_selected()
     (asked,) = questions.asked
-    assert asked.startswith("Delete task “Launch” and its 3 subtasks and 1 link?\n")
+    assert asked.startswith("Delete task “Launch” and its 3 subtasks?\n")
     assert store.get(Task, "press") is None and store.get(Task, new) is None
     view.workspace.undo_stack.undo()
     assert store.get(Task, "press") is not None
