@@ -149,6 +149,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.database_label)
         workspace.done.connect(self.show_status)
         workspace.failed.connect(self.show_error)
+        # A rename, an undo or a sync can change what Delete would name.
+        workspace.changed.connect(self._workspace_changed)
         # A self-test or benchmark must not sync: the database's own settings may name a share.
         self.sync = attach_sync(self, workspace, self.settings, start=auto_sync)
 
@@ -357,6 +359,9 @@ class MainWindow(QMainWindow):
                 offer.changed.connect(self.name_delete_action)
                 if self.delete_action not in offer.view.actions():
                     offer.view.addAction(self.delete_action)  # the Delete key, there only
+        self.name_delete_action()
+
+    def _workspace_changed(self, _changes: object) -> None:
         self.name_delete_action()
 
     def delete_offer(self) -> DeleteOffer | None:
