@@ -17,6 +17,17 @@ from db.errors import ValidationError
 Rule = Callable[[Any], str | None]  # returns a message when the value is wrong
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# Size limits of every stored value, in one place: a column's own length when it has one (a
+# name is String(200)), otherwise these. Operations refuse longer values, and sync refuses
+# change files that carry them (db/sync/validate.py), so what one station can store every
+# station accepts.
+TEXT_MAX_CHARS = 100_000  # a Text column (notes, briefs) or a column without a length
+JSON_MAX_CHARS = 100_000  # a JSON column's value as stored (tags, a setting)
+JSON_MAX_DEPTH = 32  # nesting of a JSON column's value
+# Whole numbers (money in cents, days, hours): far beyond any agency's figures, and far
+# enough below SQLite's 64-bit range that sums over a table cannot overflow.
+INTEGER_LIMIT = 10**15
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
@@ -147,9 +158,36 @@ def check_field(entity: str, field: str, value: Any) -> str | None:
     return rule(value) if rule else None
 
 
+def max_chars(column: Any) -> int:
+    """The most characters a text value of this SQLAlchemy column may hold."""
+    length = getattr(column.type, "length", None)
+    return int(length) if length else TEXT_MAX_CHARS
+
+
+def _check_sizes(entity: str, values: Mapping[str, Any]) -> None:
+    from db.models import ENTITIES
+
+    columns = ENTITIES[entity].__table__.columns  # type: ignore[attr-defined]
+    for field, value in values.items():
+        column = columns.get(field)
+        if column is None:
+            continue
+        if isinstance(value, str) and len(value) > (limit := max_chars(column)):
+            raise ValidationError(
+                field_label(entity, field), f"must be at most {limit:,} characters"
+            )
+        if (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and not -INTEGER_LIMIT <= value <= INTEGER_LIMIT
+        ):
+            raise ValidationError(field_label(entity, field), "is too large")
+
+
 def check_values(entity: str, values: Mapping[str, Any], *, partial: bool) -> None:
     """Raise ValidationError for the first wrong value. With partial=False (a new row) the
     required fields must be present too."""
+    _check_sizes(entity, values)
     rules = RULES.get(entity, {})
     for field, rule in rules.items():
         if field not in values and (partial or rule(None) is None):

@@ -6,8 +6,12 @@ and now and then compact. `sync()` is the entry point for the CLI and for tests;
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
+import platform
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,20 +24,30 @@ from db import instance_lock
 from db.changes import ChangeSet
 from db.models import ENTITIES
 from db.store import Store
-from db.sync import agency, join, local_settings, snapshots
-from db.sync.errors import DatabaseOnShareError, ShareFormatError, ShareIOError, SyncBusyError
+from db.sync import agency, join, local_settings, quarantine, snapshots
+from db.sync.errors import (
+    DatabaseOnShareError,
+    ShareFormatError,
+    ShareIOError,
+    SyncBusyError,
+    SyncError,
+)
 from db.sync.faults import crash_point
-from db.sync.folder import FolderTransport
+from db.sync.folder import FolderTransport, sha256
 from db.sync.local import UNSENT, LocalStation, known_schemas, schema_head
 from db.sync.merge import Deferred, Merger, table_infos
-from db.sync.transport import ChangeRef, Skipped, Transport
-from db.sync.wire import FORMAT, Rejected, decode, encode
+from db.sync.transport import ChangeRef, FileInfo, Skipped, Transport
+from db.sync.validate import PUSH_BYTES, parse_change_file
+from db.sync.wire import FORMAT, Change, Rejected, encode
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 REBUILD_TRIES = 5
 PUSH_CHUNK = 20_000  # changes per file: big pushes become several files, each verified
+# Applying a file that passed validation can still break a rule of the database (a unique
+# key, a foreign key) or of the merge; the file is quarantined, never the sync stopped.
+APPLY_ERRORS = (sqlite3.IntegrityError, ValueError, TypeError, KeyError, OverflowError)
 
 
 @dataclass
@@ -47,6 +61,12 @@ class SyncResult:
     flagged: int = 0
     waiting: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    # Files quarantined for the first time by this sync (also in `skipped`): listed once.
+    quarantined: list[Skipped] = field(default_factory=list)
+    # Stations whose files wait behind a damaged or refused one: station id -> its name.
+    waiting_on: dict[str, str] = field(default_factory=dict)
+    # Own files found damaged or missing on the share and published again.
+    republished: int = 0
     joined: bool = False
     rebuilt: bool = False
     rekeyed: bool = False
@@ -61,8 +81,12 @@ class SyncResult:
             parts.append(f"{_count(self.conflicts, 'new conflict')} to review")
         if self.waiting:
             parts.append(f"{_count(self.waiting, 'file')} waiting for earlier ones")
+        for name in self.waiting_on.values():
+            parts.append(f"waiting for a damaged file from {name}")
         if self.skipped:
             parts.append(f"{_count(len(self.skipped), 'file')} skipped")
+        if self.republished:
+            parts.append(f"{_count(self.republished, 'damaged file')} of ours sent again")
         if self.mismatched:
             parts.append(f"row counts differ from {', '.join(self.mismatched)}")
         if self.flagged:
@@ -70,7 +94,7 @@ class SyncResult:
         for flag, text in (
             (self.joined, "joined the share"),
             (self.rebuilt, "rebuilt from snapshot"),
-            (self.rekeyed, "copied install detected: new station id"),
+            (self.rekeyed, "copied or moved install detected: new station id"),
             (self.compacted, "compacted"),
         ):
             if flag:
@@ -150,13 +174,16 @@ def sync(
             _sync_once(station, share_transport, result, report, compact, retention_ms)
         finally:
             station.close()
+        for ignored in getattr(share_transport, "ignored", []):
+            if all(s.name != ignored.name for s in result.skipped):
+                result.skipped.append(ignored)
         log.info(result.summary())
         return result
 
 
 def _check_meta(transport: Transport) -> dict:
     meta = transport.read_meta()
-    if not meta:
+    if not meta and getattr(transport, "bad_meta", None) is None:  # absent: a new share
         meta = {"format": FORMAT, "generation": 0, "snapshots": []}
         transport.write_meta(meta)
     if meta.get("format", FORMAT) > FORMAT:
@@ -175,15 +202,14 @@ def _sync_once(
     compact: bool | None,
     retention_ms: int,
 ) -> None:
-    me = station.identity()
-    result.station_id = me.station_id
-    if _detect_clone(station, transport):
+    if check_install(station):
         result.rekeyed = True
-        result.station_id = station.identity().station_id
+    result.station_id = station.identity().station_id
     report("push", 0, 1)
     push(station, transport, result)
-    report("pull", 0, 1)
     meta = transport.read_meta()
+    verify_own_files(station, transport, result, meta)
+    report("pull", 0, 1)
     if snapshots.needs_rebuild(station, transport, meta):
         for attempt in range(REBUILD_TRIES):
             try:
@@ -204,38 +230,50 @@ def _sync_once(
                 "row counts differ from %s at the same point of sync", ", ".join(result.mismatched)
             )
     if compact or (compact is None and snapshots.compaction_due(meta, station.now_ms())):
-        result.compacted = snapshots.compact(station, transport, retention_ms)
+        try:
+            result.compacted = snapshots.compact(station, transport, retention_ms)
+        except SyncError as exc:
+            # Compaction is housekeeping: the sync itself is done, so say why and move on.
+            log.warning("compaction skipped: %s", exc)
+            result.skipped.append(Skipped("compaction", f"not done this time: {exc}"))
     report("done", 1, 1)
 
 
 # -- push ------------------------------------------------------------------------------------
 
 
-def _detect_clone(station: LocalStation, transport: Transport) -> bool:
-    """Files under our id that we never wrote mean another install shares our id."""
-    me = station.identity()
-    refs, _ = transport.list_changes(me.station_id, 0)
-    ours = dict(
-        station.conn.execute(
-            "SELECT seq, hash FROM sync_pushed WHERE station = ?", (me.station_id,)
-        ).fetchall()
-    )
-    foreign = [
-        r.seq
-        for r in refs
-        if ours.get(r.seq) != r.sha256 and not (r.seq == me.pushing_seq and r.seq not in ours)
-    ]
-    if not foreign:
+def install_mark(path: Path) -> str:
+    """Where this database lives: host, path and file. A copy of the file (a cloned disk, a
+    restored backup, a moved folder) has another mark."""
+    place = f"{platform.node()}|{path.resolve()}|{os.stat(path).st_ino}"
+    return hashlib.sha256(place.encode()).hexdigest()[:32]
+
+
+def check_install(station: LocalStation) -> bool:
+    """A database that is a copy of another station's must not go on under that station's id:
+    it takes a new one, and the original keeps its own (True when this one took a new id).
+
+    This is decided by the database file itself, never by what lies in our folder on the
+    share: anyone can put a file there, and no such file may change our id. A file there
+    that we did not write is quarantined instead (`verify_own_files`)."""
+    mark = install_mark(station.path)
+    (stored,) = station.conn.execute("SELECT install_mark FROM sync_ctl WHERE id = 1").fetchone()
+    if stored == mark:
         return False
-    first = min(foreign)
-    new = station.rekey(first)
-    log.warning(
-        "station %s: files under our id that we did not write (a copied install?); "
-        "continuing as station %s",
-        me.station_id,
-        new,
-    )
-    return True
+    me = station.identity()
+    rekeyed = stored is not None
+    if rekeyed:
+        # Nothing already sent is sent again: only what this copy does from now on goes
+        # out under its new id; the original's later files are pulled as anyone's.
+        new = station.rekey(me.seq + 1)
+        log.warning(
+            "station %s: this database is a copy (moved, restored or cloned); continuing "
+            "as station %s",
+            me.station_id,
+            new,
+        )
+    station.conn.execute("UPDATE sync_ctl SET install_mark = ? WHERE id = 1", (mark,))
+    return rekeyed
 
 
 def push(station: LocalStation, transport: Transport, result: SyncResult) -> None:
@@ -247,6 +285,19 @@ def push(station: LocalStation, transport: Transport, result: SyncResult) -> Non
                 (PUSH_CHUNK - 1,),
             ).fetchone()
             upto = row[0] if row else None
+            # A file also stays under PUSH_BYTES, so every receiver's size cap admits it.
+            by_size = station.conn.execute(
+                "SELECT id FROM (SELECT id, sum(length(CAST(data AS BLOB)) + "
+                "length(CAST(base AS BLOB)) + 200) OVER (ORDER BY id) AS total "
+                f"FROM sync_outbox WHERE {UNSENT}) WHERE total > ? ORDER BY id LIMIT 1",
+                (PUSH_BYTES,),
+            ).fetchone()
+            if by_size is not None:
+                first = station.conn.execute(
+                    f"SELECT min(id) FROM sync_outbox WHERE {UNSENT}"
+                ).fetchone()[0]
+                limit = max(first, by_size[0] - 1)
+                upto = limit if upto is None else min(upto, limit)
             if upto is None:
                 upto = station.conn.execute(
                     f"SELECT max(id) FROM sync_outbox WHERE {UNSENT}"
@@ -279,6 +330,11 @@ def push(station: LocalStation, transport: Transport, result: SyncResult) -> Non
                 "INSERT OR REPLACE INTO sync_pushed (station, seq, hash) VALUES (?, ?, ?)",
                 (me.station_id, seq, ref.sha256),
             )
+            station.conn.execute(
+                "INSERT OR REPLACE INTO sync_file (station, seq, hash, size, mtime_ns) "
+                "VALUES (?, ?, ?, ?, NULL)",
+                (me.station_id, seq, ref.sha256, len(data)),
+            )
             station.set_applied(me.station_id, seq)
             crash_point("push.before_mark_commit")
             station.commit()
@@ -289,53 +345,211 @@ def push(station: LocalStation, transport: Transport, result: SyncResult) -> Non
         result.pushed_files += 1
 
 
+# -- own files on the share --------------------------------------------------------------
+
+
+def verify_own_files(
+    station: LocalStation, transport: Transport, result: SyncResult, meta: dict
+) -> None:
+    """Check this station's published files and publish again any that are damaged or
+    missing: other stations wait for them. Cheap: names, sizes and times from one listing;
+    a file is read only when its size or time changed since we wrote or last checked it.
+    A file in our folder that we did not write is quarantined, never adopted."""
+    me = station.identity().station_id
+    # Files at or below the snapshot's vector may be compacted away: not needed by anyone.
+    bad_meta = getattr(transport, "bad_meta", None) is not None
+    floor = int(meta.get("vector", {}).get(me, 0))
+    pushed = dict(
+        station.conn.execute(
+            "SELECT seq, hash FROM sync_pushed WHERE station = ? AND seq > ?", (me, floor)
+        ).fetchall()
+    )
+    listed = transport.inspect_changes(me)
+    if not pushed and not listed:
+        return
+    known = {
+        seq: (h, size, mtime)
+        for seq, h, size, mtime in station.conn.execute(
+            "SELECT seq, hash, size, mtime_ns FROM sync_file WHERE station = ? AND seq > ?",
+            (me, floor),
+        )
+    }
+    found: dict[tuple[int, str], FileInfo] = {(i.ref.seq, i.ref.sha256): i for i in listed}
+    for seq, digest in sorted(pushed.items()):
+        info = found.get((seq, digest))
+        problem = _own_file_problem(station, transport, me, seq, digest, info, known.get(seq))
+        if problem is None or (info is None and bad_meta):
+            continue  # sound; or missing while meta.json cannot say what was compacted
+        _republish(station, transport, result, ChangeRef(seq, digest, me), problem)
+    now = station.now_ms()
+    names = {quarantine.file_name(i.ref) for i in listed}
+    gone = {n for n in quarantine.open_names(station.conn) if n.startswith(me)} - names
+    if gone:
+        quarantine.resolve(station.conn, sorted(gone))
+    for info in listed:
+        if pushed.get(info.ref.seq) == info.ref.sha256 or info.ref.seq <= floor:
+            continue
+        reason = "in this station's folder but not written by it; left alone"
+        if quarantine.record(station.conn, info.ref, reason, now):
+            _listed(result, info.ref, reason)
+
+
+def _own_file_problem(
+    station: LocalStation,
+    transport: Transport,
+    me: str,
+    seq: int,
+    digest: str,
+    info: FileInfo | None,
+    known: tuple[str, int | None, int | None] | None,
+) -> str | None:
+    if info is None:
+        return "missing from the share"
+    if not info.regular:
+        return "not a regular file"
+    if known is not None and known[0] == digest and known[1] is not None:
+        if info.size != known[1]:
+            return f"{info.size:,} bytes instead of {known[1]:,}"
+        if info.mtime_ns == known[2]:
+            return None
+        if known[2] is None:  # just written and read back by push: take its time
+            _remember(station, me, seq, digest, info)
+            return None
+    try:  # changed in place, or never checked: read it once
+        transport.read_change(info.ref)
+    except ShareIOError as exc:
+        return str(exc)
+    _remember(station, me, seq, digest, info)
+    return None
+
+
+def _remember(station: LocalStation, me: str, seq: int, digest: str, info: FileInfo) -> None:
+    station.conn.execute(
+        "INSERT OR REPLACE INTO sync_file (station, seq, hash, size, mtime_ns) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (me, seq, digest, info.size, info.mtime_ns),
+    )
+
+
+def _republish(
+    station: LocalStation, transport: Transport, result: SyncResult, ref: ChangeRef, why: str
+) -> None:
+    """Write one of our files again from the outbox rows it was made of. Encoding is
+    deterministic, so it normally comes back under the very same name."""
+    rows = station.fetch_pushed(ref.seq)
+    if not rows:
+        log.warning("%s is %s and its changes are no longer here", ref, why)
+        return
+    data = b""
+    for schema in [schema_head(), *sorted(known_schemas())]:
+        data = encode(ref.station, ref.seq, schema, rows)
+        if sha256(data) == ref.sha256:
+            break
+    else:  # made by an older release in another format: same changes, a new name
+        data = encode(ref.station, ref.seq, schema_head(), rows)
+    try:
+        written = transport.write_change(ref.station, ref.seq, data)
+        if written.sha256 != ref.sha256:
+            transport.delete_change(ref)
+    except SyncError as exc:
+        log.warning("could not publish %s again: %s", ref, exc)
+        return
+    station.conn.execute(
+        "INSERT OR REPLACE INTO sync_pushed (station, seq, hash) VALUES (?, ?, ?)",
+        (ref.station, ref.seq, written.sha256),
+    )
+    station.conn.execute(
+        "INSERT OR REPLACE INTO sync_file (station, seq, hash, size, mtime_ns) "
+        "VALUES (?, ?, ?, ?, NULL)",
+        (ref.station, ref.seq, written.sha256, len(data)),
+    )
+    log.warning("published %012d again: it was %s", ref.seq, why)
+    result.republished += 1
+
+
 # -- pull ------------------------------------------------------------------------------------
 
 
+def _listed(result: SyncResult, ref: ChangeRef, reason: str) -> None:
+    entry = Skipped(quarantine.file_name(ref), reason)
+    log.warning("quarantined %s: %s", entry.name, reason)
+    result.quarantined.append(entry)
+    result.skipped.append(entry)
+
+
 def pull(station: LocalStation, transport: Transport, result: SyncResult, report: Progress) -> None:
+    """Apply every other station's files in seq order. A file that fails validation is
+    quarantined with its reason and the rest of its station's stream waits for a sound file
+    at that seq (its author publishes it again); other stations' files go on applying. A
+    second file at a seq already applied is quarantined too, never applied over the first."""
+    me = station.identity().station_id
     applied = station.applied()
     queues: dict[str, list[ChangeRef]] = {}
+    present: set[str] = set()
+    now = station.now_ms()
     for other in transport.list_stations():
-        refs, skipped = transport.list_changes(other, applied.get(other, 0))
+        have = applied.get(other, 0)
+        if other == me:
+            # Our own files are applied again only after a rebuild from a snapshot older
+            # than them, and only those we wrote; the folder is checked by verify_own_files.
+            ours = dict(
+                station.conn.execute(
+                    "SELECT seq, hash FROM sync_pushed WHERE station = ? AND seq > ?", (me, have)
+                ).fetchall()
+            )
+            if ours:
+                refs, _ = transport.list_changes(me, have)
+                queues[me] = [r for r in refs if ours.get(r.seq) == r.sha256]
+            continue
+        refs, skipped = transport.list_changes(other, 0)
         result.skipped.extend(skipped)
-        if refs:
-            queues[other] = refs
+        present.update(quarantine.file_name(r) for r in refs)
+        older = [r for r in refs if r.seq <= have]
+        if older:
+            _quarantine_twins(station, older, result, now)
+        newer = [r for r in refs if r.seq > have]
+        if newer:
+            queues[other] = newer
+    # Entries whose file left the share are closed (our own folder's: verify_own_files).
+    gone = {n for n in quarantine.open_names(station.conn) if not n.startswith(me)} - present
+    if gone:
+        quarantine.resolve(station.conn, sorted(gone))
     total = sum(len(q) for q in queues.values())
     if not total:
         return
-    schemas = set(known_schemas())
+    schemas = known_schemas()
     done = 0
     progressed = True
-    blocked: set[str] = set()
+    stuck: set[str] = set()
     while progressed:
         progressed = False
         for other in sorted(queues):
             queue = queues[other]
-            while queue:
-                ref = queue[0]
-                have = applied.get(other, 0)
-                if ref.seq <= have:  # a second file with one seq (twin installs): done
-                    queue.pop(0)
-                    continue
-                if ref.seq != have + 1:
+            while queue and other not in stuck:
+                seq = applied.get(other, 0) + 1
+                head = [r for r in queue if r.seq == seq]
+                if not head:
                     break  # a gap: the missing file has not arrived yet
+                chosen = _first_sound(station, transport, head, schemas, result, now)
+                if chosen is None:
+                    stuck.add(other)
+                    break
+                ref, changes = chosen
                 try:
-                    data = transport.read_change(ref)
-                    header, changes = decode(data, schemas)
-                    if header.get("station") != other or header.get("seq") != ref.seq:
-                        raise Rejected("header does not match its name")
-                except (Rejected, ShareIOError) as exc:
-                    _skip(result, ref, str(exc), queue)
-                    continue
-                try:
-                    outcome = _apply_file(station, other, ref.seq, changes)
+                    outcome = _apply_file(station, other, ref, changes)
                 except Deferred as exc:
                     log.info("%s/%012d waits: %s", other, ref.seq, exc)
-                    blocked.add(other)
                     break
-                blocked.discard(other)
+                except APPLY_ERRORS as exc:
+                    if not isinstance(exc, sqlite3.IntegrityError):
+                        log.exception("%s/%012d could not be applied", other, ref.seq)
+                    reason = f"cannot be applied here ({type(exc).__name__}: {exc})"
+                    if quarantine.record(station.conn, ref, reason, now):
+                        _listed(result, ref, reason)
+                    stuck.add(other)
+                    break
                 applied[other] = ref.seq
-                queue.pop(0)
+                queue[:] = [r for r in queue if r.seq > ref.seq]
                 progressed = True
                 done += 1
                 report("pull", done, total)
@@ -345,17 +559,60 @@ def pull(station: LocalStation, transport: Transport, result: SyncResult, report
                 result.flagged += outcome.flagged
                 result.changes.merge(outcome.changes)
     result.waiting = sum(len(q) for q in queues.values())
+    if stuck:
+        names = {sid: str(ack.get("name") or "") for sid, ack in transport.read_acks().items()}
+        for other in sorted(stuck):
+            name = names.get(other)
+            result.waiting_on[other] = f"{name}'s station" if name else f"station {other}"
 
 
-def _skip(result: SyncResult, ref: ChangeRef, reason: str, queue: list[ChangeRef]) -> None:
-    name = f"{ref.station}/{ref.seq:012d}-{ref.sha256[:12]}…"
-    log.warning("skipped %s: %s", name, reason)
-    result.skipped.append(Skipped(name, reason))
-    queue.remove(ref)
+def _first_sound(
+    station: LocalStation,
+    transport: Transport,
+    head: list[ChangeRef],
+    schemas: frozenset[str],
+    result: SyncResult,
+    now: int,
+) -> tuple[ChangeRef, list[Change]] | None:
+    """The first file at this seq that reads whole and passes validation; the others are
+    quarantined with their reasons. None when there is none (the stream waits)."""
+    for ref in head:
+        try:
+            data = transport.read_change(ref)
+            _header, changes = parse_change_file(
+                data, station=ref.station, seq=ref.seq, schemas=schemas
+            )
+        except (Rejected, ShareIOError) as exc:
+            if quarantine.record(station.conn, ref, str(exc), now):
+                _listed(result, ref, str(exc))
+            continue
+        return ref, changes
+    return None
 
 
-def _apply_file(station: LocalStation, other: str, seq: int, changes: list) -> object:
-    """Apply one file and record its seq in one local transaction."""
+def _quarantine_twins(
+    station: LocalStation, refs: list[ChangeRef], result: SyncResult, now: int
+) -> None:
+    """Files at seqs already applied whose hash is not the one applied: a second file at
+    one seq (someone else's, or a copied install's). Reported, never applied."""
+    low = min(r.seq for r in refs)
+    applied = dict(
+        station.conn.execute(
+            "SELECT seq, hash FROM sync_file WHERE station = ? AND seq >= ?",
+            (refs[0].station, low),
+        ).fetchall()
+    )
+    for ref in refs:
+        kept = applied.get(ref.seq)
+        if kept is None or kept == ref.sha256:
+            continue  # the file applied (or applied before this was recorded)
+        reason = f"a second file at seq {ref.seq}; the one applied first ({kept[:12]}…) stays"
+        if quarantine.record(station.conn, ref, reason, now):
+            _listed(result, ref, reason)
+
+
+def _apply_file(station: LocalStation, other: str, ref: ChangeRef, changes: list) -> object:
+    """Apply one file and record its seq and hash in one local transaction."""
     infos = table_infos(station.conn)
     merger = Merger(station.conn, infos, station.now_ms())
     station.begin()
@@ -364,7 +621,12 @@ def _apply_file(station: LocalStation, other: str, seq: int, changes: list) -> o
         for change in changes:
             merger.apply(other, change)
         crash_point("apply.before_commit")
-        station.set_applied(other, seq)
+        station.set_applied(other, ref.seq)
+        station.conn.execute(
+            "INSERT OR REPLACE INTO sync_file (station, seq, hash) VALUES (?, ?, ?)",
+            (other, ref.seq, ref.sha256),
+        )
+        quarantine.resolve(station.conn, [quarantine.file_name(ref)])
         station.observe(merger.out.max_hlc)
         station.conn.execute("UPDATE sync_ctl SET applying = 0 WHERE id = 1")
         station.commit()

@@ -11,6 +11,11 @@ A file is written as `*.tmp` beside its target, fsynced, renamed into place (ret
 times: antivirus, indexers and cloud clients hold files open on Windows), then read back and
 checked against its hash. Anything whose name is not exactly ours (temp files, a cloud
 client's "conflicted copy", editor backups) is listed as skipped with the reason.
+
+Reading is defensive, because anyone can put anything on the share: only regular files are
+read (never through a symlink, never a FIFO or a device: `O_NOFOLLOW | O_NONBLOCK`, then
+`fstat`), and never more than a cap. meta.json, acks and the lease are checked against their
+schemas (`validate.py`); a bad one is ignored, and why is kept in `ignored` for the summary.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import hashlib
 import json
 import os
 import re
-import shutil
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,7 +40,19 @@ from db.sync.errors import (
     SyncError,
 )
 from db.sync.faults import crash_point
-from db.sync.transport import ChangeRef, Skipped, SnapshotRef
+from db.sync.transport import ChangeRef, FileInfo, Skipped, SnapshotRef
+from db.sync.validate import (
+    ACK,
+    CHANGE_FILE_CAP,
+    LEASE,
+    META,
+    SMALL_FILE_CAP,
+    SNAPSHOT_CAP,
+    Kind,
+    check_record,
+    load_json,
+)
+from db.sync.wire import Rejected
 
 ROOT_NAME = "AgencyDesk"
 CHANGE_NAME = re.compile(r"^(\d{12})-([0-9a-f]{64})\.jsonl$")
@@ -43,8 +60,66 @@ SNAPSHOT_NAME = re.compile(r"^(\d{8})-([0-9a-f]{64})\.sqlite$")
 RENAME_TRIES = 8
 RENAME_PAUSE_S = 0.05
 AGENCY_FILE = "agency.json"
+STATION_FOLDER = re.compile(r"[0-9a-f]{16}")
+ACK_NAME = re.compile(r"([0-9a-f]{16})\.json")
+# Open for reading without following a symlink and without blocking on a FIFO (POSIX). Windows
+# has neither flag nor FIFOs; there `_open_regular` refuses links by lstat first.
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+_COPY_CHUNK = 1024 * 1024
 
 T = TypeVar("T")
+
+
+class NotAFileError(Exception):
+    """What is on the share under a file's name cannot be read as one; the message says why."""
+
+
+def _open_regular(path: Path, cap: int) -> tuple[int, int]:
+    """(fd, size) of a regular file no larger than `cap`; raises NotAFileError otherwise,
+    FileNotFoundError when absent. The caller closes the fd."""
+    if not hasattr(os, "O_NOFOLLOW") and stat.S_ISLNK(os.lstat(path).st_mode):
+        raise NotAFileError("a link, not a file")
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK):
+            raise NotAFileError("a symbolic link, not a file") from None
+        if exc.errno in (errno.EISDIR, errno.ENXIO):
+            raise NotAFileError("a folder or device, not a file") from None
+        raise
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a FIFO or device"
+        raise NotAFileError(f"{kind}, not a file")
+    if info.st_size > cap:
+        os.close(fd)
+        raise NotAFileError(f"{info.st_size:,} bytes, more than a file of ours can be")
+    return fd, info.st_size
+
+
+def read_regular(path: Path, cap: int) -> bytes:
+    """At most `cap` bytes of a regular file (see `_open_regular`); a file that grows past the
+    cap while read is refused too."""
+    fd, _size = _open_regular(path, cap)
+    try:
+        chunks, total = [], 0
+        while total <= cap:
+            chunk = os.read(fd, min(_COPY_CHUNK, cap + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    finally:
+        os.close(fd)
+    if total > cap:
+        raise NotAFileError(f"more than {cap:,} bytes, more than a file of ours can be")
+    return b"".join(chunks)
 
 
 def sha256(data: bytes) -> str:
@@ -66,6 +141,14 @@ class FolderTransport:
     def __init__(self, share: Path) -> None:
         self.share = Path(share)
         self.root = self.share / ROOT_NAME
+        # Files on the share passed over while reading meta.json, acks, the lease and the
+        # station folders, with the reason; the engine adds them to the sync's result.
+        self.ignored: list[Skipped] = []
+        self.bad_meta: str | None = None  # why meta.json was ignored, if it was
+
+    def note_ignored(self, name: str, reason: str) -> None:
+        if all(s.name != name for s in self.ignored):
+            self.ignored.append(Skipped(name, reason))
 
     # -- low level: every file-system call goes through these, so tests can inject faults ----
 
@@ -81,8 +164,8 @@ class FolderTransport:
     def _link(self, src: Path, dst: Path) -> None:
         os.link(src, dst)  # fails when dst exists: the one exclusive create a share offers
 
-    def _read_bytes(self, path: Path) -> bytes:
-        return path.read_bytes()
+    def _read_bytes(self, path: Path, cap: int = CHANGE_FILE_CAP) -> bytes:
+        return read_regular(path, cap)
 
     def _listdir(self, path: Path) -> list[str]:
         return os.listdir(path)
@@ -125,13 +208,22 @@ class FolderTransport:
     def _write_json(self, target: Path, value: Any) -> None:
         self._publish(target, json.dumps(value, sort_keys=True, indent=1).encode())
 
-    def _read_json(self, path: Path) -> Any:
+    def _read_record(self, path: Path, kind: Kind) -> tuple[Any, str | None]:
+        """(record, None), (None, None) when absent, or (None, reason) when it is not a
+        sound `kind` record."""
         try:
-            return json.loads(self._read_bytes(path))
+            data = self._read_bytes(path, SMALL_FILE_CAP)
         except FileNotFoundError:
-            return None
-        except (ValueError, UnicodeDecodeError):
-            return None  # half-synced by a cloud client: treated as absent until whole
+            return None, None
+        except NotAFileError as exc:
+            return None, str(exc)
+        try:
+            value = load_json(data, depth=8)
+        except Rejected as exc:
+            # Often a cloud client still writing it: ignored until whole.
+            return None, str(exc)
+        problem = check_record(kind, value)
+        return (None, problem) if problem else (value, None)
 
     # -- Transport ------------------------------------------------------------------------
 
@@ -145,8 +237,12 @@ class FolderTransport:
                 (self.root / sub).mkdir(parents=True, exist_ok=True)
 
     def read_meta(self) -> dict[str, Any]:
+        """meta.json, or {} when absent or unsound (then `bad_meta` says why)."""
         with self._guard():
-            meta = self._read_json(self.root / "meta.json")
+            meta, problem = self._read_record(self.root / "meta.json", META)
+        self.bad_meta = problem
+        if problem:
+            self.note_ignored("meta.json", problem)
         return meta if isinstance(meta, dict) else {}
 
     def write_meta(self, meta: dict[str, Any]) -> None:
@@ -154,14 +250,23 @@ class FolderTransport:
             self._write_json(self.root / "meta.json", meta)
 
     def list_stations(self) -> list[str]:
-        with self._guard():
-            names = self._listdir(self.root / "changes")
-        return sorted(n for n in names if re.fullmatch(r"[0-9a-f]{16}", n))
+        found = []
+        with self._guard(), os.scandir(self.root / "changes") as entries:
+            for entry in entries:
+                if not STATION_FOLDER.fullmatch(entry.name):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    found.append(entry.name)
+                else:
+                    self.note_ignored(f"changes/{entry.name}", "named like a station's folder")
+        return sorted(found)
 
     def list_changes(self, station: str, after: int) -> tuple[list[ChangeRef], list[Skipped]]:
         folder = self.root / "changes" / station
         with self._guard():
             try:
+                if not stat.S_ISDIR(os.lstat(folder).st_mode):
+                    return [], [Skipped(f"changes/{station}", "named like a station's folder")]
                 names = self._listdir(folder)
             except FileNotFoundError:
                 return [], []
@@ -182,13 +287,42 @@ class FolderTransport:
                 refs.append(ChangeRef(seq, m.group(2), station))
         return sorted(refs), skipped
 
+    def inspect_changes(self, station: str) -> list[FileInfo]:
+        """Every change file of `station` with its size and time, without reading it."""
+        infos = []
+        with self._guard():
+            try:
+                entries = list(os.scandir(self.root / "changes" / station))
+            except (FileNotFoundError, NotADirectoryError):
+                return []
+            for entry in entries:
+                m = CHANGE_NAME.match(entry.name)
+                if m is None:
+                    continue
+                try:
+                    info = entry.stat(follow_symlinks=False)
+                except FileNotFoundError:
+                    continue
+                ref = ChangeRef(int(m.group(1)), m.group(2), station)
+                infos.append(
+                    FileInfo(ref, info.st_size, info.st_mtime_ns, stat.S_ISREG(info.st_mode))
+                )
+        return sorted(infos, key=lambda i: i.ref)
+
     def _change_path(self, ref: ChangeRef) -> Path:
         return self.root / "changes" / ref.station / f"{ref.seq:012d}-{ref.sha256}.jsonl"
 
     def read_change(self, ref: ChangeRef) -> bytes:
         path = self._change_path(ref)
-        with self._guard(path):
-            data = self._read_bytes(path)
+        try:
+            with self._guard(path):
+                data = self._read_bytes(path, CHANGE_FILE_CAP)
+        except NotAFileError as exc:
+            raise ShareIOError(f"{path.name}: {exc}") from None
+        except ShareMissingError:
+            if self.share.is_dir():  # only the file went: compacted, or a cloud client
+                raise ShareIOError(f"{path.name}: gone from the share while read") from None
+            raise
         if sha256(data) != ref.sha256:
             raise ShareIOError(f"{path.name}: content does not match its checksum (partial?)")
         return data
@@ -212,10 +346,16 @@ class FolderTransport:
         acks = {}
         with self._guard():
             for name in self._listdir(self.root / "acks"):
-                if name.endswith(".json") and not name.startswith("."):
-                    ack = self._read_json(self.root / "acks" / name)
-                    if isinstance(ack, dict):
-                        acks[name[: -len(".json")]] = ack
+                m = ACK_NAME.fullmatch(name)
+                if m is None:
+                    continue
+                ack, problem = self._read_record(self.root / "acks" / name, ACK)
+                if problem is None and ack is not None and ack["station"] != m.group(1):
+                    problem = "its station is not the one it is named for"
+                if problem:
+                    self.note_ignored(f"acks/{name}", problem)
+                elif ack is not None:
+                    acks[m.group(1)] = ack
         return acks
 
     def write_ack(self, station: str, ack: dict[str, Any]) -> None:
@@ -234,9 +374,24 @@ class FolderTransport:
 
     def fetch_snapshot(self, ref: SnapshotRef, dest: Path) -> None:
         src = self.root / "snapshots" / ref.name
+        digest = hashlib.sha256()
         with self._guard(src):
-            shutil.copyfile(src, dest)
-        if sha256(dest.read_bytes()) != ref.sha256:
+            try:
+                fd, _size = _open_regular(src, SNAPSHOT_CAP)
+            except NotAFileError as exc:
+                raise ShareIOError(f"snapshot {ref.name}: {exc}") from None
+            try:
+                copied = 0
+                with open(dest, "wb") as out:
+                    while chunk := os.read(fd, _COPY_CHUNK):
+                        copied += len(chunk)
+                        if copied > SNAPSHOT_CAP:
+                            raise ShareIOError(f"snapshot {ref.name} is too large")
+                        digest.update(chunk)
+                        out.write(chunk)
+            finally:
+                os.close(fd)
+        if digest.hexdigest() != ref.sha256:
             raise ShareIOError(f"snapshot {ref.name} does not match its checksum")
 
     def publish_snapshot(self, generation: int, source: Path) -> SnapshotRef:
@@ -246,7 +401,7 @@ class FolderTransport:
         target = self.root / "snapshots" / ref.name
         with self._guard(target):
             self._publish(target, data)
-            if sha256(self._read_bytes(target)) != ref.sha256:
+            if sha256(self._read_bytes(target, SNAPSHOT_CAP)) != ref.sha256:
                 raise ShareIOError(f"snapshot {ref.name} did not read back as written")
         return ref
 
@@ -255,8 +410,11 @@ class FolderTransport:
             self._unlink(self.root / "snapshots" / ref.name)
 
     def read_lease(self) -> dict[str, Any] | None:
+        """The lease, or None when there is none or it is unsound (ignored, with why)."""
         with self._guard():
-            lease = self._read_json(self.root / "lease.json")
+            lease, problem = self._read_record(self.root / "lease.json", LEASE)
+        if problem:
+            self.note_ignored("lease.json", problem)
         return lease if isinstance(lease, dict) else None
 
     def write_lease(self, lease: dict[str, Any] | None) -> None:
@@ -272,12 +430,14 @@ class FolderTransport:
         path = self.root / AGENCY_FILE
         with self._guard(path):
             try:
-                data = self._read_bytes(path)
+                data = self._read_bytes(path, SMALL_FILE_CAP)
             except FileNotFoundError:
                 return None
+            except NotAFileError:
+                data = b""
         try:
-            record = json.loads(data)
-        except (ValueError, UnicodeDecodeError):
+            record = load_json(data, depth=8)
+        except Rejected:
             record = None
         if not isinstance(record, dict):
             # Never "absent": that would let this station claim a share that is someone's.

@@ -163,6 +163,14 @@ class LocalStation:
     def table_ids(self, tables: list[str]) -> dict[str, set[str]]:
         return {t: {r[0] for r in self.conn.execute(f'SELECT id FROM "{t}"')} for t in tables}
 
+    def fetch_pushed(self, seq: int) -> list[tuple[Any, ...]]:
+        """The outbox rows that went out in our file `seq`, as `fetch_outbox` gave them."""
+        return self.conn.execute(
+            "SELECT tbl, row_id, op, hlc, data, base FROM sync_outbox WHERE pushed_seq = ? "
+            "ORDER BY id",
+            (seq,),
+        ).fetchall()
+
     def fetch_outbox(self, upto: int) -> list[tuple[Any, ...]]:
         return self.conn.execute(
             "SELECT tbl, row_id, op, hlc, data, base FROM sync_outbox "

@@ -53,6 +53,9 @@ sync_ctl = Table(
     Column("pushing_upto", Integer),
     Column("acked", Text, nullable=False, server_default="{}"),  # vector last written to acks/
     Column("generation", Integer, nullable=False, server_default="0"),  # snapshot joined/made
+    # Where this database lives (host, path, file): a copy of the file elsewhere is a copied
+    # install, which takes a new station id (see engine.check_install). Added by 0006.
+    Column("install_mark", String(64)),
 )
 
 sync_outbox = Table(
@@ -129,6 +132,36 @@ sync_conflict = Table(
     Column("detected_at", Integer, nullable=False),
     Column("resolved", Integer, nullable=False, server_default="0"),
 )
+
+# Change files as this station last saw them: its own as published (size and time, to notice
+# one damaged on the share without reading it) and everyone else's as applied (to notice a
+# second file at a seq already applied). Added by migration 0006.
+sync_file = Table(
+    "sync_file",
+    metadata,
+    Column("station", String(36), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("hash", String(64), nullable=False),
+    Column("size", Integer),
+    Column("mtime_ns", Integer),
+    sqlite_with_rowid=False,
+)
+
+# Files on the share that failed validation, with the reason: listed in the Sync panel until
+# the file is gone or was applied after all (db/sync/quarantine.py). Added by migration 0006.
+sync_quarantine = Table(
+    "sync_quarantine",
+    metadata,
+    Column("name", String(200), primary_key=True),  # <station>/<seq:012>-<sha256>.jsonl
+    Column("station", String(36), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("seen_ms", Integer, nullable=False),
+    Column("resolved", Integer, nullable=False, server_default="0"),
+)
+
+# Created by migration 0006, not by 0002 (which creates TABLES as they are now).
+INTEGRITY_TABLES = (sync_file, sync_quarantine)
 
 TABLES = (
     sync_ctl,

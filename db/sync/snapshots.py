@@ -37,10 +37,20 @@ DAY_MS = 24 * 3600 * 1000
 RETENTION_MS = 30 * DAY_MS
 COMPACT_EVERY_MS = DAY_MS
 LEASE_MS = 10 * 60 * 1000
+# A lease claiming to run out later than a lease can (plus this much for clocks that
+# differ) was not taken by Agency Desk: it counts as expired, so it cannot stop compaction.
+LEASE_SLACK_MS = 60 * 1000
 KEEP_SNAPSHOTS = 2
 SHARED_SYNC_TABLES = ("sync_version", "sync_tomb", "sync_applied")
 # `sync_settings` holds a path on the compacting computer: never published (local_settings.py).
-LOCAL_SYNC_TABLES = ("sync_outbox", "sync_conflict", "sync_pushed", "sync_settings")
+LOCAL_SYNC_TABLES = (
+    "sync_outbox",
+    "sync_conflict",
+    "sync_pushed",
+    "sync_settings",
+    "sync_file",
+    "sync_quarantine",
+)
 
 
 class EditRaced(Exception):
@@ -50,8 +60,35 @@ class EditRaced(Exception):
 # -- joining and rebuilding --------------------------------------------------------------------
 
 
+def snapshot_problem(transport: Transport, meta: dict[str, Any]) -> str | None:
+    """Why the snapshot meta.json names cannot be trusted, or None. Its vector says which
+    files it covers; it may not claim more of a station than that station ever published:
+    what the share holds of it (its files) or its own ack says it sent."""
+    vector: dict[str, int] = meta.get("vector", {})
+    acks = transport.read_acks() if vector else {}
+    for other, covered in vector.items():
+        refs, _ = transport.list_changes(other, 0)
+        holds = max(
+            [r.seq for r in refs] + [int(acks.get(other, {}).get("applied", {}).get(other, 0))]
+        )
+        if covered > holds:
+            return (
+                f"its snapshot claims station {other}'s changes up to {covered}, "
+                f"but the share holds them only up to {holds}"
+            )
+    return None
+
+
+def _snapshot_usable(transport: Transport, meta: dict[str, Any]) -> bool:
+    problem = snapshot_problem(transport, meta)
+    if problem is not None and hasattr(transport, "note_ignored"):
+        transport.note_ignored("meta.json", f"snapshot ignored: {problem}")
+    return problem is None
+
+
 def needs_rebuild(station: LocalStation, transport: Transport, meta: dict[str, Any]) -> bool:
-    """True when a file we still need was compacted away (we were gone too long)."""
+    """True when a file we still need was compacted away (we were gone too long) and the
+    latest snapshot is consistent with the share."""
     vector: dict[str, int] = meta.get("vector", {})
     applied = station.applied()
     for other, covered in vector.items():
@@ -60,14 +97,14 @@ def needs_rebuild(station: LocalStation, transport: Transport, meta: dict[str, A
             continue
         refs, _ = transport.list_changes(other, have)
         if not refs or refs[0].seq != have + 1:
-            return True
+            return _snapshot_usable(transport, meta)
     return False
 
 
 def join(
     station: LocalStation, transport: Transport, meta: dict[str, Any], result: SyncResult
 ) -> None:
-    if meta.get("snapshot"):
+    if meta.get("snapshot") and _snapshot_usable(transport, meta):
         rebuild(station, transport, meta, result)
         result.rebuilt = False
 
@@ -82,7 +119,7 @@ def rebuild(
     with tempfile.TemporaryDirectory(prefix="agency-desk-snap-") as tmp:
         local = Path(tmp) / "snapshot.sqlite"
         transport.fetch_snapshot(refs[0], local)
-        _check_snapshot(local)
+        _check_snapshot(local, meta.get("vector", {}))
         before = station.table_ids(sorted(TABLE_ENTITY))
         _load(station, local)
     after = station.table_ids(sorted(TABLE_ENTITY))
@@ -95,11 +132,12 @@ def rebuild(
     result.rebuilt = True
 
 
-def _check_snapshot(path: Path) -> None:
+def _check_snapshot(path: Path, vector: dict[str, int]) -> None:
     conn = sqlite3.connect(path)
     try:
         ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
         rev = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        applied = dict(conn.execute("SELECT station, seq FROM sync_applied").fetchall())
     except sqlite3.DatabaseError as exc:
         raise ShareIOError(f"snapshot is damaged ({exc})") from exc
     finally:
@@ -109,6 +147,11 @@ def _check_snapshot(path: Path) -> None:
     if rev not in known_schemas():
         raise ShareFormatError(
             f"snapshot was written by a newer Agency Desk (schema {rev}); update to sync"
+        )
+    beyond = sorted(s for s, seq in applied.items() if seq > int(vector.get(s, 0)))
+    if beyond:
+        raise ShareIOError(
+            f"snapshot claims more of station {beyond[0]} than meta.json says it covers"
         )
 
 
@@ -164,11 +207,18 @@ def compaction_due(meta: dict[str, Any], now_ms: int) -> bool:
     return now_ms - last >= COMPACT_EVERY_MS
 
 
+def lease_held(lease: dict[str, Any], now_ms: int) -> bool:
+    """Whether another station's lease still stands: not run out, and not claiming longer
+    than a lease lasts (such a lease is counted as expired)."""
+    expires = int(lease.get("expires_ms", 0))
+    return now_ms < expires <= now_ms + LEASE_MS + LEASE_SLACK_MS
+
+
 def _take_lease(station: LocalStation, transport: Transport, generation: int) -> bool:
     me = station.identity().station_id
     now = station.now_ms()
     lease = transport.read_lease()
-    if lease and lease.get("station") != me and lease.get("expires_ms", 0) > now:
+    if lease and lease.get("station") != me and lease_held(lease, now):
         return False
     transport.write_lease({"station": me, "expires_ms": now + LEASE_MS, "generation": generation})
     held = transport.read_lease()
@@ -179,6 +229,8 @@ def compact(station: LocalStation, transport: Transport, retention_ms: int) -> b
     """Publish a snapshot and delete change files that nobody needs any more. False when
     another station holds the lease, our outbox is not empty, or another compactor won."""
     meta = transport.read_meta()
+    if getattr(transport, "bad_meta", None) is not None:
+        return False  # meta.json is unsound: writing over it could lose the share's history
     generation = int(meta.get("generation", 0))
     if station.unpushed_count() or not _take_lease(station, transport, generation + 1):
         return False
@@ -204,7 +256,7 @@ def compact(station: LocalStation, transport: Transport, retention_ms: int) -> b
                     conn.execute(f"DELETE FROM {tbl}")
                 conn.execute(
                     "UPDATE sync_ctl SET station_id = '', station_name = '', seq = 0, "
-                    "acked = '{}', pushing_seq = NULL, pushing_upto = NULL"
+                    "acked = '{}', pushing_seq = NULL, pushing_upto = NULL, install_mark = NULL"
                 )
                 conn.execute("VACUUM INTO ?", (str(final),))
             finally:

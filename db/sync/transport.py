@@ -32,6 +32,17 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class FileInfo:
+    """A change file as it lies on the share: its size and modification time (ns), and
+    whether it is a regular file at all."""
+
+    ref: ChangeRef
+    size: int
+    mtime_ns: int
+    regular: bool
+
+
+@dataclass(frozen=True)
 class SnapshotRef:
     generation: int
     sha256: str
@@ -50,6 +61,9 @@ class Transport(Protocol):
 
     def list_changes(self, station: str, after: int) -> tuple[list[ChangeRef], list[Skipped]]:
         """Change files of `station` with seq > `after`, in (seq, hash) order."""
+
+    def inspect_changes(self, station: str) -> list[FileInfo]:
+        """Every change file of `station`, with size and time, without reading any."""
 
     def read_change(self, ref: ChangeRef) -> bytes:
         """The file's bytes; raises `ShareIOError` when they do not match its hash."""

@@ -5,7 +5,8 @@
 
 `f` holds the new values (the whole row for an insert, the old row for a delete), `b` the
 version each edited field was based on (`*` for a delete). Encoding is deterministic, so a
-push re-sent after a crash produces the same bytes, hash and name.
+push re-sent after a crash produces the same bytes, hash and name. Reading a file back is
+`validate.parse_change_file`: everything on the share is checked before it is used.
 """
 
 from __future__ import annotations
@@ -50,28 +51,3 @@ def encode(
             f'"h": {int(hlc)}, "f": {data}, "b": {base}}}'
         )
     return ("\n".join(parts) + "\n").encode()
-
-
-def decode(data: bytes, known_schemas: set[str]) -> tuple[dict[str, Any], list[Change]]:
-    try:
-        lines = data.decode().splitlines()
-        header = json.loads(lines[0]) if lines else None
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise Rejected(f"not a change file ({exc.__class__.__name__})") from exc
-    if not isinstance(header, dict) or "format" not in header:
-        raise Rejected("not a change file (no header)")
-    if header["format"] > FORMAT:
-        raise Rejected(f"written in a newer format ({header['format']}); update Agency Desk")
-    if header.get("schema") not in known_schemas:
-        raise Rejected(f"written by a newer database schema ({header.get('schema')})")
-    body = lines[1:]
-    if len(body) != header.get("count"):
-        raise Rejected(f"holds {len(body)} changes, header says {header.get('count')}")
-    changes = []
-    try:
-        for line in body:
-            c = json.loads(line)
-            changes.append(Change(c["t"], c["id"], c["op"], int(c["h"]), c["f"], c["b"]))
-    except (ValueError, KeyError, TypeError) as exc:
-        raise Rejected(f"damaged change line ({exc})") from exc
-    return header, changes
