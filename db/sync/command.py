@@ -4,6 +4,8 @@ The CLI calls `cli_sync(args)` with an argparse namespace holding `db`, `share` 
 optionally `station_name`; exit code 0 when done, 2 when the share is missing, read-only,
 full or from a newer version (or this database is being synced by another instance), and 2
 when the database file cannot be used: bad input is exit code 2 across the command line.
+A damaged or refused file on the share is not a failure: it is quarantined, printed once
+under the summary with its reason, and the exit code stays 0.
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ def cli_sync(args: argparse.Namespace) -> int:
     for skipped in result.skipped:
         logging.getLogger(__name__).info("skipped %s: %s", skipped.name, skipped.reason)
     print(result.summary())
+    # Each refused file once, the sync it was first found in; later syncs only say what
+    # waits for it.
+    for entry in result.quarantined:
+        print(f"  quarantined {entry.name}: {entry.reason}")
     return EXIT_OK
 
 

@@ -549,6 +549,9 @@ def pull(station: LocalStation, transport: Transport, result: SyncResult, report
                     stuck.add(other)
                     break
                 applied[other] = ref.seq
+                twins = [r for r in head if r != ref]
+                if twins:
+                    _quarantine_twins(station, twins, result, now)
                 queue[:] = [r for r in queue if r.seq > ref.seq]
                 progressed = True
                 done += 1

@@ -103,6 +103,13 @@ def _open_regular(path: Path, cap: int) -> tuple[int, int]:
     return fd, info.st_size
 
 
+def _lstat_mode(path: Path) -> int:
+    try:
+        return os.lstat(path).st_mode
+    except FileNotFoundError:
+        return 0
+
+
 def read_regular(path: Path, cap: int) -> bytes:
     """At most `cap` bytes of a regular file (see `_open_regular`); a file that grows past the
     cap while read is refused too."""
@@ -332,6 +339,8 @@ class FolderTransport:
         path = self._change_path(ref)
         with self._guard(path):
             path.parent.mkdir(parents=True, exist_ok=True)
+            if stat.S_ISDIR(_lstat_mode(path)):
+                path.rmdir()  # an empty folder in our file's place (a non-empty one stays)
             self._publish(path, data)
             back = self._read_bytes(path)
         if sha256(back) != ref.sha256:
