@@ -17,8 +17,8 @@ import pytest
 
 from db.models import Client
 from db.operations import Create, Update
-from db.sync import sync
 from db.sync import folder as folder_module
+from db.sync import sync
 from db.sync.command import main as cli_main
 from db.sync.engine import SyncResult
 from db.sync.folder import sha256
