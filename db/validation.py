@@ -167,7 +167,8 @@ def max_chars(column: Any) -> int:
 def _check_sizes(entity: str, values: Mapping[str, Any]) -> None:
     from db.models import ENTITIES
 
-    columns = ENTITIES[entity].__table__.columns  # type: ignore[attr-defined]
+    table: Any = ENTITIES[entity].__table__
+    columns = table.columns
     for field, value in values.items():
         column = columns.get(field)
         if column is None:
