@@ -586,8 +586,10 @@ def _first_sound(
                 data, station=ref.station, seq=ref.seq, schemas=schemas
             )
         except (Rejected, ShareIOError) as exc:
-            if quarantine.record(station.conn, ref, str(exc), now):
-                _listed(result, ref, str(exc))
+            # The entry names the file already; the transport's message may start with it.
+            reason = str(exc).removeprefix(f"{ref.seq:012d}-{ref.sha256}.jsonl: ")
+            if quarantine.record(station.conn, ref, reason, now):
+                _listed(result, ref, reason)
             continue
         return ref, changes
     return None

@@ -1,7 +1,8 @@
-"""The Sync panel: where this station syncs to and how the last sync went, the files it passed
-over on the share and why, and the conflict list — every value that lost a merge, with Restore
-(put the lost value back, on every station after the next sync) and Dismiss (agree with what
-was kept).
+"""The Sync panel: where this station syncs to and how the last sync went (including a station
+whose files wait for a damaged one: "waiting for a damaged file from Katja's station"), the
+files it passed over or quarantined on the share and why, and the conflict list — every value
+that lost a merge, with Restore (put the lost value back, on every station after the next
+sync) and Dismiss (agree with what was kept).
 
 Restore and Dismiss are not on the undo stack: they act on the conflict list, which is this
 station's own record, and a restore is an ordinary edit that sync sends on, so reverting it is
@@ -135,6 +136,7 @@ class SyncPanel(QDialog):
         actions.addWidget(self.restore_button)
 
         self.skipped = SkippedModel(self)
+        self._quarantined_names: set[str] = set()
         self.skipped_view = _table(self.skipped)
         self.skipped_view.setMaximumHeight(130)
         self.skipped_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
@@ -142,7 +144,7 @@ class SyncPanel(QDialog):
         skipped_header.setStretchLastSection(False)
         skipped_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         skipped_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.skipped_heading = _heading("Files skipped in the last sync")
+        self.skipped_heading = _heading("Files skipped or quarantined")
         self.no_skipped = QLabel("None: every file on the share was whole and readable.")
         self.no_skipped.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
@@ -187,6 +189,7 @@ class SyncPanel(QDialog):
         )
         result = c.last_result
         skipped = [(s.name, s.reason) for s in result.skipped] if result is not None else []
+        skipped = self._with_quarantined(skipped, names)
         self.skipped.set_skipped(skipped)
         self.skipped_view.setVisible(bool(skipped))
         self.no_skipped.setVisible(not skipped)
@@ -194,6 +197,23 @@ class SyncPanel(QDialog):
             self.no_skipped.setText("No sync has run since Agency Desk started.")
         self._show_state()
         self._update_buttons()
+
+    def _with_quarantined(
+        self, skipped: list[tuple[str, str]], names: dict[str, str]
+    ) -> list[tuple[str, str]]:
+        """The last sync's skipped files, then every file still quarantined (each once, even
+        when a later sync met it again), named by the station it came from."""
+        from db.sync.quarantine import list_quarantined
+
+        rows = [(n, r) for n, r in skipped if n not in self._quarantined_names]
+        self._quarantined_names = set()
+        for entry in list_quarantined(self.store):
+            self._quarantined_names.add(entry.name)
+            station = names.get(entry.station) or entry.station
+            rows = [(n, r) for n, r in rows if n != entry.name]
+            seq, digest = entry.name.split("/", 1)[1].split("-", 1)
+            rows.append((f"{station}: {seq}-{digest[:12]}….jsonl", entry.reason))
+        return rows
 
     def _own_station_id(self) -> str:
         session = self.store.session
@@ -221,7 +241,8 @@ class SyncPanel(QDialog):
         elif c.last_result is not None and c.last_synced is not None:
             summary = c.last_result.summary().removeprefix("sync: ")
             text = f"Last sync at {c.last_synced:%H:%M}: {summary}."
-            color = COLORS["ok"]
+            # A station held up by a damaged file is not "all well", though nothing failed.
+            color = COLORS["warn"] if c.last_result.waiting_on else COLORS["ok"]
         else:
             text, color = "No sync yet since Agency Desk started.", ""
         dot = f'<span style="color:{color}">●</span> ' if color else ""

@@ -91,6 +91,9 @@ class SyncStatusWidget(QToolButton):
             if c.open_conflicts:
                 tone = "warn"
                 text += f" · {c.open_conflicts} conflict{'s' if c.open_conflicts != 1 else ''}"
+            if r.waiting_on:  # another station's files wait behind a damaged one
+                tone = "warn"
+                text += " · waiting for a damaged file"
             tip = f"{r.summary()}\n{tip}"
         else:
             tone, text = "busy", "Not synced yet"
