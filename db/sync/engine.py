@@ -285,14 +285,19 @@ def push(station: LocalStation, transport: Transport, result: SyncResult) -> Non
                 (PUSH_CHUNK - 1,),
             ).fetchone()
             upto = row[0] if row else None
-            # A file also stays under PUSH_BYTES, so every receiver's size cap admits it.
-            by_size = station.conn.execute(
-                "SELECT id FROM (SELECT id, sum(length(CAST(data AS BLOB)) + "
-                "length(CAST(base AS BLOB)) + 200) OVER (ORDER BY id) AS total "
-                f"FROM sync_outbox WHERE {UNSENT}) WHERE total > ? ORDER BY id LIMIT 1",
-                (PUSH_BYTES,),
-            ).fetchone()
-            if by_size is not None:
+            # A file also stays under PUSH_BYTES, so every receiver's size cap admits it;
+            # summing first keeps the usual push from paying for the running total.
+            size = "length(CAST(data AS BLOB)) + length(CAST(base AS BLOB)) + 200"
+            total = station.conn.execute(
+                f"SELECT sum({size}) FROM sync_outbox WHERE {UNSENT} AND id <= ?",
+                (upto if upto is not None else 2**62,),
+            ).fetchone()[0]
+            if total is not None and total > PUSH_BYTES:
+                by_size = station.conn.execute(
+                    f"SELECT id FROM (SELECT id, sum({size}) OVER (ORDER BY id) AS total "
+                    f"FROM sync_outbox WHERE {UNSENT}) WHERE total > ? ORDER BY id LIMIT 1",
+                    (PUSH_BYTES,),
+                ).fetchone()
                 first = station.conn.execute(
                     f"SELECT min(id) FROM sync_outbox WHERE {UNSENT}"
                 ).fetchone()[0]

@@ -557,3 +557,19 @@ def test_the_command_line_lists_a_quarantined_file_once_and_exits_0(
     assert f"quarantined {STRANGER}/000000000001-" in out and "out of range" in out
     assert cli_main(argv) == 0
     assert "quarantined" not in capsys.readouterr().out
+
+
+def test_a_big_push_is_split_so_every_file_stays_under_the_readers_cap(
+    two: Bench, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db.sync import engine
+
+    a, b = two.stations
+    monkeypatch.setattr(engine, "PUSH_BYTES", 3000)
+    for i in range(8):
+        a.apply(Create(Client, {"name": f"Client {i}", "website": "x" * 450}))
+    result = two.sync(a)
+    assert result.pushed == 8 and result.pushed_files >= 3
+    assert all(p.stat().st_size <= 3000 + 1500 for p in own_files(two, a))
+    two.sync(b)
+    assert len(names(b)) == 8
