@@ -94,13 +94,17 @@ def _finite_float(text: str) -> float:
     return value
 
 
+# One decoder for every line: json.loads with hooks would build a new one per call.
+_DECODER = json.JSONDecoder(parse_float=_finite_float, parse_constant=_refuse_constant)
+
+
 def load_json(data: bytes, *, depth: int = WIRE_MAX_DEPTH) -> Any:
     """Parse JSON from the share; raises `Rejected` with the reason. Never RecursionError,
     never infinities or NaN, no integers longer than Python's default digit limit."""
     if _nesting_too_deep(data, depth):
         raise Rejected(f"nested deeper than {depth} levels")
     try:
-        return json.loads(data, parse_float=_finite_float, parse_constant=_refuse_constant)
+        return _DECODER.decode(data.decode("utf-8"))
     except RecursionError:
         raise Rejected(f"nested deeper than {depth} levels") from None
     except UnicodeDecodeError:
