@@ -188,7 +188,6 @@ def _check_sizes(entity: str, values: Mapping[str, Any]) -> None:
 def check_values(entity: str, values: Mapping[str, Any], *, partial: bool) -> None:
     """Raise ValidationError for the first wrong value. With partial=False (a new row) the
     required fields must be present too."""
-    _check_sizes(entity, values)
     rules = RULES.get(entity, {})
     for field, rule in rules.items():
         if field not in values and (partial or rule(None) is None):
@@ -196,6 +195,7 @@ def check_values(entity: str, values: Mapping[str, Any], *, partial: bool) -> No
         message = rule(values.get(field))
         if message:
             raise ValidationError(field_label(entity, field), message)
+    _check_sizes(entity, values)  # after the field's own rule, whose message says more
     if entity == "ImportantDate" and ("day" in values or "month" in values):
         _check_day_of_month(values)
     for start, end in (("start_date", "end_date"),):

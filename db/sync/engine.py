@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy.orm.util import identity_key
 
@@ -35,7 +36,7 @@ from db.sync.errors import (
 from db.sync.faults import crash_point
 from db.sync.folder import FolderTransport, sha256
 from db.sync.local import UNSENT, LocalStation, known_schemas, schema_head
-from db.sync.merge import Deferred, Merger, table_infos
+from db.sync.merge import Deferred, Merger, Outcome, table_infos
 from db.sync.transport import ChangeRef, FileInfo, Skipped, Transport
 from db.sync.validate import PUSH_BYTES, parse_change_file
 from db.sync.wire import FORMAT, Change, Rejected, encode
@@ -535,24 +536,13 @@ def pull(station: LocalStation, transport: Transport, result: SyncResult, report
                 head = [r for r in queue if r.seq == seq]
                 if not head:
                     break  # a gap: the missing file has not arrived yet
-                chosen = _first_sound(station, transport, head, schemas, result, now)
-                if chosen is None:
-                    stuck.add(other)
+                applied_one = _apply_head(station, transport, other, head, schemas, result, now)
+                if applied_one is None:
+                    stuck.add(other)  # nothing sound at this seq: wait for its author
                     break
-                ref, changes = chosen
-                try:
-                    outcome = _apply_file(station, other, ref, changes)
-                except Deferred as exc:
-                    log.info("%s/%012d waits: %s", other, ref.seq, exc)
-                    break
-                except APPLY_ERRORS as exc:
-                    if not isinstance(exc, sqlite3.IntegrityError):
-                        log.exception("%s/%012d could not be applied", other, ref.seq)
-                    reason = f"cannot be applied here ({type(exc).__name__}: {exc})"
-                    if quarantine.record(station.conn, ref, reason, now):
-                        _listed(result, ref, reason)
-                    stuck.add(other)
-                    break
+                if applied_one is False:
+                    break  # waits for rows from another station's files (Deferred)
+                ref, outcome = applied_one
                 applied[other] = ref.seq
                 twins = [r for r in head if r != ref]
                 if twins:
@@ -574,30 +564,41 @@ def pull(station: LocalStation, transport: Transport, result: SyncResult, report
             result.waiting_on[other] = f"{name}'s station" if name else f"station {other}"
 
 
-def _first_sound(
+def _apply_head(
     station: LocalStation,
     transport: Transport,
+    other: str,
     head: list[ChangeRef],
     schemas: frozenset[str],
     result: SyncResult,
     now: int,
-) -> tuple[ChangeRef, list[Change]] | None:
-    """The first file at this seq that reads whole and passes validation; the others are
-    quarantined with their reasons. None when there is none (the stream waits)."""
+) -> tuple[ChangeRef, Outcome] | Literal[False] | None:
+    """Apply the first file at this seq that reads whole, passes validation and applies;
+    each one before it that fails is quarantined with its reason. Returns (file, outcome),
+    False when a sound file must wait for other stations' rows, None when no file here is
+    sound (the stream waits for its author to publish it again)."""
+    deferred = False
     for ref in head:
         try:
             data = transport.read_change(ref)
             _header, changes = parse_change_file(
                 data, station=ref.station, seq=ref.seq, schemas=schemas
             )
+            return ref, _apply_file(station, other, ref, changes)
         except (Rejected, ShareIOError) as exc:
             # The entry names the file already; the transport's message may start with it.
             reason = str(exc).removeprefix(f"{ref.seq:012d}-{ref.sha256}.jsonl: ")
-            if quarantine.record(station.conn, ref, reason, now):
-                _listed(result, ref, reason)
+        except Deferred as exc:
+            log.info("%s/%012d waits: %s", other, ref.seq, exc)
+            deferred = True
             continue
-        return ref, changes
-    return None
+        except APPLY_ERRORS as exc:
+            if not isinstance(exc, sqlite3.IntegrityError):
+                log.exception("%s/%012d could not be applied", other, ref.seq)
+            reason = f"cannot be applied here ({type(exc).__name__}: {exc})"
+        if quarantine.record(station.conn, ref, reason, now):
+            _listed(result, ref, reason)
+    return False if deferred else None
 
 
 def _quarantine_twins(
@@ -621,7 +622,9 @@ def _quarantine_twins(
             _listed(result, ref, reason)
 
 
-def _apply_file(station: LocalStation, other: str, ref: ChangeRef, changes: list) -> object:
+def _apply_file(
+    station: LocalStation, other: str, ref: ChangeRef, changes: list[Change]
+) -> Outcome:
     """Apply one file and record its seq and hash in one local transaction."""
     infos = table_infos(station.conn)
     merger = Merger(station.conn, infos, station.now_ms())
@@ -656,7 +659,7 @@ def write_ack(station: LocalStation, transport: Transport) -> dict | None:
         return None
     ack = {
         "station": me.station_id,
-        "name": me.station_name,
+        "name": me.station_name[:200],  # every reader checks the limit
         "applied": vector,
         "wall_ms": station.now_ms(),
         "format": FORMAT,

@@ -298,10 +298,10 @@ class FolderTransport:
         """Every change file of `station` with its size and time, without reading it."""
         infos = []
         with self._guard():
-            try:
-                entries = list(os.scandir(self.root / "changes" / station))
-            except (FileNotFoundError, NotADirectoryError):
+            folder = self.root / "changes" / station
+            if not stat.S_ISDIR(_lstat_mode(folder)):  # absent, a file, or a symlink
                 return []
+            entries = list(os.scandir(folder))
             for entry in entries:
                 m = CHANGE_NAME.match(entry.name)
                 if m is None:

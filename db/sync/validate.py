@@ -10,10 +10,12 @@ the column it is meant for, with the same limits the app's own field rules use
 (`db.validation`). A change file that fails is quarantined by the engine with the reason;
 a bad meta.json, ack or lease is ignored with the reason.
 
-A schema is a dict of field name -> `Check`; `REQUIRED` fields must be there, others may be.
-Fields we do not know are allowed (a newer station may add some) but not used. To add a field
-to a record kind, add its check to the kind's dict: e.g. a version vector in the change header
-is `HEADER["vector"] = vector`.
+Each record kind is a `Kind`: a dict of field name -> `Check` (a function returning the
+reason a value is wrong, or None) and the fields that must be there. Fields a kind does not
+list are allowed (a newer station may add some) but never used. To add a field, add its check
+where the kind is defined: a version vector in the change header is
+`"vector": vector` in HEADER's fields (and in `required` once every file carries one); a new
+field of a change line is checked in `check_change`.
 """
 
 from __future__ import annotations

@@ -573,3 +573,24 @@ def test_a_big_push_is_split_so_every_file_stays_under_the_readers_cap(
     assert all(p.stat().st_size <= 3000 + 1500 for p in own_files(two, a))
     two.sync(b)
     assert len(names(b)) == 8
+
+
+def test_a_sound_twin_that_must_wait_does_not_hold_up_the_real_file(two: Bench) -> None:
+    """A well-made file at a real station's seq that edits a row nobody has (so it would
+    wait for ever) is tried first, waits, and the real file at that seq applies instead."""
+    a, b = two.stations
+    a.apply(Create(Client, {"name": "Real work"}))
+    two.sync(a)
+    real = own_files(two, a)[0].name.split("-")[1]
+    while True:
+        ghost = str(uuid.uuid4())
+        line = json.dumps(
+            {"t": "client", "id": ghost, "op": "U", "h": now_hlc(), "f": {"name": "x"}, "b": {}}
+        )
+        forged = change_file(a.station_id, 1, [line])
+        if sha256(forged) < real:  # listed, and so tried, before the real one
+            break
+    drop(two, a.station_id, 1, forged)
+    result = two.sync(b)
+    assert names(b) == ["Real work"]
+    assert "a second file at seq 1" in result.quarantined[0].reason
