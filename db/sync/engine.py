@@ -10,7 +10,6 @@ import hashlib
 import json
 import logging
 import os
-import platform
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -244,9 +243,10 @@ def _sync_once(
 
 
 def install_mark(path: Path) -> str:
-    """Where this database lives: host, path and file. A copy of the file (a cloned disk, a
-    restored backup, a moved folder) has another mark."""
-    place = f"{platform.node()}|{path.resolve()}|{os.stat(path).st_ino}"
+    """Where this database lives: its path and its file (inode, or NTFS file index). A copy
+    of the file (another computer's copy, a restored backup, a moved folder) has another
+    mark. The host name is left out: a laptop's changes with the network it is on."""
+    place = f"{path.resolve()}|{os.stat(path).st_ino}"
     return hashlib.sha256(place.encode()).hexdigest()[:32]
 
 
