@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy.orm.util import identity_key
 
@@ -355,7 +355,7 @@ def push(station: LocalStation, transport: Transport, result: SyncResult) -> Non
 
 
 def verify_own_files(
-    station: LocalStation, transport: Transport, result: SyncResult, meta: dict
+    station: LocalStation, transport: Transport, result: SyncResult, meta: dict[str, Any]
 ) -> None:
     """Check this station's published files and publish again any that are damaged or
     missing: other stations wait for them. Cheap: names, sizes and times from one listing;
