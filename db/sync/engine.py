@@ -359,7 +359,8 @@ def verify_own_files(
 ) -> None:
     """Check this station's published files and publish again any that are damaged or
     missing: other stations wait for them. Cheap: names, sizes and times from one listing;
-    a file is read only when its size or time changed since we wrote or last checked it.
+    a file is read only when its size or time changed since we wrote or last checked it,
+    plus one file per sync in turn.
     A file in our folder that we did not write is quarantined, never adopted."""
     me = station.identity().station_id
     # Files at or below the snapshot's vector may be compacted away: not needed by anyone.
@@ -381,13 +382,18 @@ def verify_own_files(
         )
     }
     found: dict[tuple[int, str], FileInfo] = {(i.ref.seq, i.ref.sha256): i for i in listed}
+    now = station.now_ms()
+    # One file per sync is read in full whatever its size and time say, in turn, so even
+    # damage that kept both (a restore from a bad copy) is found in time.
+    spot = sorted(pushed)[(now // 1000) % len(pushed)] if pushed else None
     for seq, digest in sorted(pushed.items()):
         info = found.get((seq, digest))
-        problem = _own_file_problem(station, transport, me, seq, digest, info, known.get(seq))
+        problem = _own_file_problem(
+            station, transport, me, seq, digest, info, None if seq == spot else known.get(seq)
+        )
         if problem is None or (info is None and bad_meta):
             continue  # sound; or missing while meta.json cannot say what was compacted
         _republish(station, transport, result, ChangeRef(seq, digest, me), problem)
-    now = station.now_ms()
     names = {quarantine.file_name(i.ref) for i in listed}
     gone = {n for n in quarantine.open_names(station.conn) if n.startswith(me)} - names
     if gone:
