@@ -215,6 +215,10 @@ def _sync_once(
             try:
                 snapshots.rebuild(station, transport, meta, result)
                 break
+            except ShareIOError as exc:
+                # A damaged or half-copied snapshot: pull what there is, try again next time.
+                result.skipped.append(Skipped("snapshot", f"not used: {exc}"))
+                break
             except snapshots.EditRaced:
                 if attempt == REBUILD_TRIES - 1:
                     raise SyncBusyError(

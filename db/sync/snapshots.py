@@ -28,7 +28,7 @@ from db.sync.faults import crash_point
 from db.sync.local import UNSENT, LocalStation, known_schemas, schema_head
 from db.sync.merge import table_infos
 from db.sync.schema import TABLE_ENTITY
-from db.sync.transport import ChangeRef, Transport
+from db.sync.transport import ChangeRef, Skipped, Transport
 
 if TYPE_CHECKING:
     from db.sync.engine import SyncResult
@@ -105,7 +105,12 @@ def join(
     station: LocalStation, transport: Transport, meta: dict[str, Any], result: SyncResult
 ) -> None:
     if meta.get("snapshot") and _snapshot_usable(transport, meta):
-        rebuild(station, transport, meta, result)
+        try:
+            rebuild(station, transport, meta, result)
+        except ShareIOError as exc:
+            # Damaged or half-copied: join from the change files; the next sync sees what
+            # they lack and tries the snapshot again.
+            result.skipped.append(Skipped("snapshot", f"not used: {exc}"))
         result.rebuilt = False
 
 

@@ -608,3 +608,25 @@ def test_a_sound_twin_that_must_wait_does_not_hold_up_the_real_file(two: Bench) 
     result = two.sync(b)
     assert names(b) == ["Real work"]
     assert "a second file at seq 1" in result.quarantined[0].reason
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(lambda p: p.write_bytes(b"garbage"), id="garbage"),
+        pytest.param(lambda p: (p.unlink(), p.symlink_to("/dev/zero")), id="symlink-to-dev-zero"),
+    ],
+)
+def test_a_spoilt_snapshot_is_not_used_and_a_new_station_still_joins(
+    two: Bench, tmp_path: Path, spoil
+) -> None:
+    a, _b = two.stations
+    a.apply(Create(Client, {"name": "Acme"}))
+    two.sync(a, compact=True)
+    (snapshot,) = (two.share / "AgencyDesk" / "snapshots").glob("*.sqlite")
+    spoil(snapshot)
+    joined = sync(tmp_path / "new.sqlite", two.share)
+    assert "snapshot: not used" in reasons(joined)
+    conn = sqlite3.connect(tmp_path / "new.sqlite")
+    assert conn.execute("SELECT name FROM client").fetchall() == [("Acme",)]
+    conn.close()
