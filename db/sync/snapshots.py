@@ -82,7 +82,7 @@ def snapshot_problem(transport: Transport, meta: dict[str, Any]) -> str | None:
 def _snapshot_usable(transport: Transport, meta: dict[str, Any]) -> bool:
     problem = snapshot_problem(transport, meta)
     if problem is not None and hasattr(transport, "note_ignored"):
-        transport.note_ignored("meta.json", f"snapshot ignored: {problem}")
+        transport.note_ignored("meta.json snapshot", f"not used: {problem}")
     return problem is None
 
 
