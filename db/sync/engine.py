@@ -393,7 +393,7 @@ def verify_own_files(
     for seq, digest in sorted(pushed.items()):
         info = found.get((seq, digest))
         problem = _own_file_problem(
-            station, transport, me, seq, digest, info, None if seq == spot else known.get(seq)
+            station, transport, me, seq, digest, info, known.get(seq), read_anyway=seq == spot
         )
         if problem is None or (info is None and bad_meta):
             continue  # sound; or missing while meta.json cannot say what was compacted
@@ -418,24 +418,29 @@ def _own_file_problem(
     digest: str,
     info: FileInfo | None,
     known: tuple[str, int | None, int | None] | None,
+    *,
+    read_anyway: bool,
 ) -> str | None:
     if info is None:
         return "missing from the share"
     if not info.regular:
         return "not a regular file"
+    current = False  # what we know of the file matches what lies there
     if known is not None and known[0] == digest and known[1] is not None:
         if info.size != known[1]:
             return f"{info.size:,} bytes instead of {known[1]:,}"
-        if info.mtime_ns == known[2]:
-            return None
         if known[2] is None:  # just written and read back by push: take its time
             _remember(station, me, seq, digest, info)
+            current = True
+        current = current or info.mtime_ns == known[2]
+        if current and not read_anyway:
             return None
-    try:  # changed in place, or never checked: read it once
+    try:  # changed in place, never checked, or its turn: read it
         transport.read_change(info.ref)
     except ShareIOError as exc:
         return str(exc)
-    _remember(station, me, seq, digest, info)
+    if not current:
+        _remember(station, me, seq, digest, info)
     return None
 
 
