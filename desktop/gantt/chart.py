@@ -23,8 +23,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from html import escape
 
-from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QContextMenuEvent,
     QFont,
     QFontMetricsF,
     QHelpEvent,
@@ -86,10 +87,15 @@ class GanttChart(QGraphicsView):
     """Signals:
     refused(str): a drag hit a limit or an edit was refused; the text says why.
     zoom_changed(str): the zoom level's name.
+    task_activated(str): a bar was double-clicked (the view opens the task's details).
+    menu_requested(str, QPoint): a right-click, on a task's bar (its id) or on no bar ("");
+        the point is global.
     """
 
     refused = Signal(str)
     zoom_changed = Signal(str)
+    task_activated = Signal(str)
+    menu_requested = Signal(str, QPoint)
 
     def __init__(
         self, document: GanttDocument, run: RunEdit, parent: QWidget | None = None
@@ -448,6 +454,22 @@ class GanttChart(QGraphicsView):
             drag.at = pos
             self._preview(drag, pos)
         self._commit(drag)
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        node, _part = self.hit(self.mapToScene(event.position().toPoint()))
+        if event.button() == Qt.MouseButton.LeftButton and node >= 0 and self.drag is None:
+            self.task_activated.emit(self.document.scheduler.ids[node])
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if self.drag is not None:
+            return
+        node, _part = self.hit(self.mapToScene(event.pos()))
+        task_id = self.document.scheduler.ids[node] if node >= 0 else ""
+        self.menu_requested.emit(task_id, event.globalPos())
         event.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
