@@ -194,6 +194,9 @@ class MainWindow(QMainWindow):
             item_view = getattr(slot.widget, "item_view", None)
             if isinstance(item_view, QWidget):
                 item_view.addAction(self.delete_action)
+            actions_changed = getattr(slot.widget, "actions_changed", None)
+            if actions_changed is not None:  # New follows the area's page: "New Task" in a plan
+                actions_changed.connect(self._name_area_actions)
             # A project opened from another area (a client's page) opens in Projects.
             if key != "projects" and hasattr(slot.widget, "project_activated"):
                 slot.widget.project_activated.connect(self.open_project)
@@ -240,14 +243,18 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         key = list(self._slots)[row]
-        widget = self.area(key)
+        self.area(key)  # built the first time it shows
         self.stack.setCurrentIndex(row)
+        self._name_area_actions()
+        self.area_changed.emit(key)
+
+    def _name_area_actions(self) -> None:
+        widget = self.current_area()
         is_area = isinstance(widget, Area)
         self.new_action.setText(widget.new_text if is_area else "New")
         self.new_action.setEnabled(is_area)
         self.delete_action.setText(widget.delete_text if is_area else "Delete")
         self.delete_action.setEnabled(is_area)
-        self.area_changed.emit(key)
 
     # -- actions -------------------------------------------------------------------------------
 

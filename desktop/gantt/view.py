@@ -354,7 +354,7 @@ class GanttView(QWidget):
         return [self.document.scheduler.ids[n] for n in nodes]
 
     def select_task(self, task_id: str) -> None:
-        index = self.model.index_of(self.document.node(task_id))
+        index = self.model.index_of(self.document.node(task_id), COL_NAME)
         self.tree.selectionModel().setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -496,7 +496,8 @@ class GanttView(QWidget):
         model = self.tree.selectionModel()
         flags = QItemSelectionModel.SelectionFlag
         current_id = current_id if current_id in ids else ids[0]
-        current = self.model.index_of(s.pos[current_id])
+        # On the name: F2 and typing then rename, as on a row the user clicked.
+        current = self.model.index_of(s.pos[current_id], COL_NAME)
         model.setCurrentIndex(current, flags.NoUpdate)
         model.select(selection, flags.ClearAndSelect | flags.Rows)
         self.tree.scrollTo(current)

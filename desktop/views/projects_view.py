@@ -81,10 +81,12 @@ class ProjectsView(QWidget):
     """Signals:
     project_activated(str): a project's plan was opened (Return, a double-click on a cell
         that does not edit in place, or the Open plan button).
+    actions_changed(): what New does changed (a plan opened or closed); the main window
+        renames its New action.
     """
 
     project_activated = Signal(str)
-    new_text = "New Project"
+    actions_changed = Signal()
     delete_text = "Delete Project or Task"
 
     def __init__(
@@ -157,6 +159,7 @@ class ProjectsView(QWidget):
         list_layout.addWidget(self.header)
         list_layout.addWidget(self.tree, 1)
         self.host = DetailHost(list_page, "All projects")
+        self.host.detail_closed.connect(self.actions_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.host)
@@ -174,7 +177,22 @@ class ProjectsView(QWidget):
 
     # -- Area ----------------------------------------------------------------------------------
 
+    def _open_plan(self) -> QWidget | None:
+        """The project plan showing in place of the list, when it makes its own new items."""
+        detail = self.host.detail if self.host.showing_detail() else None
+        return detail if detail is not None and hasattr(detail, "new_item") else None
+
+    @property
+    def new_text(self) -> str:
+        plan = self._open_plan()
+        return str(getattr(plan, "new_text", "New Project")) if plan else "New Project"
+
     def new_item(self) -> None:
+        """New Project on the list; in an open plan, New Task (the plan's own New)."""
+        plan = self._open_plan()
+        if plan is not None:
+            plan.new_item()  # type: ignore[attr-defined]
+            return
         self.host.show_list()
         client_id = self._client_for_new_project()
         if client_id is None:
@@ -218,6 +236,7 @@ class ProjectsView(QWidget):
         row = node.row
         title = f"{row.client} — {row.name}" if isinstance(row, ProjectRow) else row.name
         self.host.show_detail(widget, title)
+        self.actions_changed.emit()
 
     def open_first_item(self) -> bool:
         """Open the first project shown (the self-test's look at the plan view)."""
