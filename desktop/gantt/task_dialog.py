@@ -231,6 +231,10 @@ class TaskDialog(QDialog):
         layout = QVBoxLayout(page)
         self.people_grid = QGridLayout()
         self.people_grid.setColumnStretch(0, 1)
+        for col, title in enumerate(("Person", "Hours a day", "")):
+            header = QLabel(title)
+            header.setEnabled(False)
+            self.people_grid.addWidget(header, 0, col)
         layout.addLayout(self.people_grid)
         self.people: list[_PersonRow] = []
         session = self.workspace.session
@@ -338,6 +342,10 @@ class TaskDialog(QDialog):
         layout = QVBoxLayout(page)
         self.links_grid = QGridLayout()
         self.links_grid.setColumnStretch(1, 1)
+        for col, title in enumerate(("This task", "Task", "Type", "Lag", "")):
+            header = QLabel(title)
+            header.setEnabled(False)
+            self.links_grid.addWidget(header, 0, col)
         layout.addLayout(self.links_grid)
         self.links: list[_LinkRow] = []
         session = self.workspace.session
@@ -355,8 +363,8 @@ class TaskDialog(QDialog):
         layout.addWidget(self.no_links)
         add_row = QHBoxLayout()
         self.link_side = QComboBox()
-        self.link_side.addItem("After (predecessor)", True)
-        self.link_side.addItem("Before (successor)", False)
+        self.link_side.addItem("Follows (predecessor)", True)
+        self.link_side.addItem("Precedes (successor)", False)
         self.link_task = QComboBox()
         self.link_task.setObjectName("linkTask")
         self.link_task.setEditable(True)
@@ -394,7 +402,7 @@ class TaskDialog(QDialog):
         row = _LinkRow(
             other_id, predecessor, _type_box(kind), _lag_box(lag), dependency_id, False, kind, lag
         )
-        side = QLabel("After" if predecessor else "Before")
+        side = QLabel("Follows" if predecessor else "Precedes")
         side.setEnabled(False)
         node = s.pos[other_id]
         name = QLabel(f"{self.document.wbs[node]}  {s.specs[node].name}")
