@@ -52,6 +52,15 @@ def _check_range(what: str, start: Any, end: Any) -> None:
         raise ValidationError(f"{what} end", "cannot be before the start")
 
 
+def _keep_length(values: dict[str, Any], start: date, end: date) -> dict[str, Any]:
+    """A new start alone moves the end with it (the range keeps its length), as a calendar
+    does; typing a new start after the old end is then no error."""
+    new_start = values.get("start_date")
+    if isinstance(new_start, date) and "end_date" not in values:
+        return {**values, "end_date": new_start + (end - start)}
+    return values
+
+
 def _member(session: Session, member_id: str) -> TeamMember:
     member = session.get(TeamMember, member_id)
     if member is None:
@@ -185,6 +194,7 @@ class EditLeave(_Steps):
         leave = session.get(TimeOff, self.leave_id)
         if leave is None:
             raise NotFoundError(f"Leave {self.leave_id} no longer exists")
+        self.values = _keep_length(self.values, leave.start_date, leave.end_date)
         start = self.values.get("start_date", leave.start_date)
         end = self.values.get("end_date", leave.end_date)
         _check_range("Leave", start, end)
@@ -217,6 +227,7 @@ class EditClosure(_Steps):
         closure = session.get(Closure, self.closure_id)
         if closure is None:
             raise NotFoundError(f"Closure {self.closure_id} no longer exists")
+        self.values = _keep_length(self.values, closure.start_date, closure.end_date)
         start = self.values.get("start_date", closure.start_date)
         end = self.values.get("end_date", closure.end_date)
         _check_range("Closure", start, end)

@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+from sqlalchemy import select
 
+from db.models import Client, TeamMember
 from desktop.station_member import is_account_manager, station_member
 from desktop.sync.window import attach_sync
 from desktop.views.area import Area
@@ -70,6 +72,12 @@ def _today_area(workspace: Workspace) -> QWidget:
     from desktop.today import TodayView
 
     return TodayView(workspace)
+
+
+def _team_area(workspace: Workspace) -> QWidget:
+    from desktop.team.view import TeamView
+
+    return TeamView(workspace)
 
 
 def _projects_area(workspace: Workspace) -> QWidget:
@@ -153,6 +161,7 @@ class MainWindow(QMainWindow):
         self.add_area("today", "Today", _today_area, "Ctrl+T")
         self.add_area("clients", "Clients", _clients_area, "Ctrl+1")
         self.add_area("projects", "Projects", _projects_area, "Ctrl+2")
+        self.add_area("team", "Team", _team_area, "Ctrl+3")
         self.notifier = self._start_notifier()
 
     # -- areas ---------------------------------------------------------------------------------
@@ -480,6 +489,11 @@ class MainWindow(QMainWindow):
             self.workspace.session, station_member(self.settings, self.workspace.session)
         ):
             key = "today"  # an account manager's day starts on Today
+        session = self.workspace.session
+        first_start = self.settings.value(SETTINGS_AREA) is None
+        empty = session.scalar(select(TeamMember.id).union_all(select(Client.id)).limit(1)) is None
+        if first_start and empty:
+            key = "team"  # a new, empty agency starts by adding its team
         self.show_area(key if key in self._slots else "clients")
 
     def save_state(self) -> None:

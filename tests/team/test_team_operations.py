@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from db.errors import ValidationError
-from db.models import Client, LeaveKind, Project, TeamMember, TimeOff
+from db.models import Client, Closure, LeaveKind, Project, TeamMember, TimeOff
 from db.operations import Batch, Create
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import insert_plan, load_plan
@@ -85,6 +85,10 @@ def test_leave_and_closures_move_the_plan(store: Store) -> None:
     store.apply(closure)
     assert Scheduler(load_plan(store.session, proj.id)).start("alone") == date(2026, 3, 3)
     with pytest.raises(ValidationError, match="Closure end"):
-        store.apply(EditClosure(closure.id, {"start_date": date(2026, 3, 9)}))
+        store.apply(EditClosure(closure.id, {"end_date": date(2026, 2, 27)}))
+    later = EditClosure(closure.id, {"start_date": date(2026, 3, 9)})  # the end follows
+    store.apply(later)
+    assert store.get(Closure, closure.id).end_date == date(2026, 3, 9)  # type: ignore[union-attr]
+    store.revert(later)
     store.revert(closure)
     assert Scheduler(load_plan(store.session, proj.id)).start("alone") == MON
