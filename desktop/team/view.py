@@ -39,7 +39,7 @@ from db.team import (
     RemoveMember,
 )
 from desktop.models.roles import ID_ROLE
-from desktop.team.records_model import Column, RecordsModel
+from desktop.models.records import Column, RecordsModel
 from desktop.views.area_header import AreaHeader
 from desktop.views.delegates import ChoiceDelegate, DateDelegate, NumberDelegate
 from desktop.workspace import Workspace
@@ -79,6 +79,19 @@ class _MemberRow:
         self.colour = member.colour
         self.active = member.active
         self.status = "Active" if member.active else "Archived"
+
+
+def _fit_columns(table: QTableView, stretch: int) -> None:
+    """Dates and kinds as wide as their text; `stretch` takes the rest."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    for col in range(table.model().columnCount()):
+        mode = (
+            QHeaderView.ResizeMode.Stretch
+            if col == stretch
+            else (QHeaderView.ResizeMode.ResizeToContents)
+        )
+        header.setSectionResizeMode(col, mode)
 
 
 def _table(model: Any, name: str) -> QTableView:
@@ -171,6 +184,7 @@ class TeamView(QWidget):
         )
         self.leave_table = _table(self.leave, "memberLeave")
         _delegates(self.leave_table, LEAVE_COLUMNS)
+        _fit_columns(self.leave_table, stretch=3)
         self.add_leave_button = QPushButton("Add leave")
         self.add_leave_button.clicked.connect(self.add_leave)
         self.remove_leave_button = QPushButton("Remove")
@@ -189,6 +203,7 @@ class TeamView(QWidget):
         )
         self.closures_table = _table(self.closures, "agencyClosures")
         _delegates(self.closures_table, CLOSURE_COLUMNS)
+        _fit_columns(self.closures_table, stretch=0)
         self.add_closure_button = QPushButton("Add closure")
         self.add_closure_button.clicked.connect(self.add_closure)
         self.remove_closure_button = QPushButton("Remove")

@@ -135,7 +135,7 @@ class RecordsModel(QAbstractTableModel):
     @staticmethod
     def _display(column: Column, value: Any) -> str:
         if column.kind == "date" and isinstance(value, date):
-            return value.strftime("%a %d %b %Y")
+            return value.strftime("%a %d %b %y")
         if column.kind == "choice":
             return dict(column.choices).get(str(value), str(value))
         if column.kind == "hours":
