@@ -22,6 +22,7 @@ from db.models.projects import (
     Baseline,
     BaselineTask,
     ChangeRequest,
+    ChangeRequestTask,
     CostEntry,
     Dependency,
     Project,
@@ -62,6 +63,7 @@ ENTITIES: dict[str, type[Entity]] = {
         BaselineTask,
         CostEntry,
         ChangeRequest,
+        ChangeRequestTask,
         AgencySetting,
     )
 }
@@ -75,6 +77,7 @@ __all__ = [
     "BaselineTask",
     "ChangeRequest",
     "ChangeRequestStatus",
+    "ChangeRequestTask",
     "Client",
     "ClientNote",
     "ClientStatus",
