@@ -38,8 +38,8 @@ from db.team import (
     EditMember,
     RemoveMember,
 )
-from desktop.models.roles import ID_ROLE
 from desktop.models.records import Column, RecordsModel
+from desktop.models.roles import ID_ROLE
 from desktop.views.area_header import AreaHeader
 from desktop.views.delegates import ChoiceDelegate, DateDelegate, NumberDelegate
 from desktop.workspace import Workspace
