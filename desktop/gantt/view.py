@@ -48,6 +48,7 @@ from desktop.gantt.cells import (
 )
 from desktop.gantt.chart import ZOOM_ORDER, GanttChart
 from desktop.gantt.document import GanttDocument
+from desktop.gantt.money_dialog import burn_text, open_money_dialog
 from desktop.gantt.task_dialog import TAB_GENERAL, TAB_LINKS, TAB_PEOPLE, open_task_dialog
 from desktop.gantt.timescale import HEADER_HEIGHT, TimescaleHeader
 from desktop.gantt.tree_model import (
@@ -149,7 +150,11 @@ class GanttView(QWidget):
         layout.addWidget(self.splitter, 1)
         status_row = QHBoxLayout()
         status_row.setContentsMargins(8, 3, 8, 3)
-        status_row.addWidget(self.status)
+        status_row.addWidget(self.status, 1)
+        self.burn = QLabel()
+        self.burn.setObjectName("ganttBurn")
+        self.burn.setEnabled(False)  # quiet, secondary text
+        status_row.addWidget(self.burn)
         layout.addLayout(status_row)
 
         # Lock-step: the tree scrolls by rows, the chart by pixels; each follows the other,
@@ -176,6 +181,7 @@ class GanttView(QWidget):
         workspace.changed.connect(self._on_changed)
         workspace.failed.connect(self.show_refusal)
         self._expand_all()
+        self._refresh_burn()
 
     # -- toolbar and keyboard -----------------------------------------------------------------
 
@@ -255,6 +261,10 @@ class GanttView(QWidget):
         self.insert_button.clicked.connect(lambda: self.insert(TaskKind.TASK))
         bar.addWidget(self.insert_button)
         bar.addAction(self.act_details)
+        self.act_money = QAction("Costs && changes…", self)
+        self.act_money.setToolTip("The project's costs, budget and change requests")
+        self.act_money.triggered.connect(self.open_money)
+        bar.addAction(self.act_money)
         bar.addSeparator()
         self.zoom_box = QComboBox()
         self.zoom_box.addItems([name.capitalize() for name in reversed(ZOOM_ORDER)])
@@ -601,7 +611,15 @@ class GanttView(QWidget):
         top = self.tree.verticalScrollBar().value()
         return range(top, top + self.tree.viewport().height() // ROW_HEIGHT + 2)
 
+    def open_money(self) -> None:
+        self.money = open_money_dialog(self.workspace, self.project_id, self)
+
+    def _refresh_burn(self) -> None:
+        self.burn.setText(burn_text(self.workspace, self.project_id))
+
     def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.touches("Project", "CostEntry", "Task"):
+            self._refresh_burn()
         if self.chart.drag is not None:
             self.chart.cancel_drag()
         moved = self.document.apply_changes(changes)

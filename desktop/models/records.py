@@ -5,9 +5,11 @@ operation. Small by nature (tens of rows), so it reloads whole on any change to 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import (
@@ -31,13 +33,41 @@ _ROOT = QModelIndex()
 @dataclass(frozen=True)
 class Column:
     """One column: `key` is the record's attribute; `kind` picks display and editor ("text",
-    "date", "choice", "hours", "colour"); `choices` are (value, label) pairs for a choice."""
+    "date", "choice", "hours", "number", "money" in cents, "colour"); `choices` are (value,
+    label) pairs for a choice, read each time (a callable) when they change with the data."""
 
     title: str
     key: str
     kind: str = "text"
     editable: bool = True
-    choices: Sequence[tuple[str, str]] = ()
+    choices: Sequence[tuple[str, str]] | Callable[[], Sequence[tuple[str, str]]] = ()
+
+    def choice_list(self) -> Sequence[tuple[str, str]]:
+        return self.choices() if callable(self.choices) else self.choices
+
+
+def parse_cents(text: str) -> int | None:
+    """'1,250.50', '1.250,50' or '1250,5' -> 125050; None when it is not an amount."""
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "").lstrip("€$£")
+    if "," in cleaned and "." in cleaned:
+        # The last separator is the decimal one: 1.250,50 or 1,250.50.
+        if cleaned.rfind(",") > cleaned.rfind("."):
+            cleaned = cleaned.replace(".", "").replace(",", ".")
+        else:
+            cleaned = cleaned.replace(",", "")
+    elif "," in cleaned:
+        # 10,000 groups thousands; 12,5 and 12,50 are decimal commas.
+        grouped = re.fullmatch(r"-?\d{1,3}(,\d{3})+", cleaned)
+        cleaned = cleaned.replace(",", "" if grouped else ".")
+    if not re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)", cleaned):
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    if not value.is_finite():
+        return None
+    return int((value * 100).quantize(Decimal(1)))
 
 
 Load = Callable[[], Sequence[Any]]
@@ -53,6 +83,7 @@ class RecordsModel(QAbstractTableModel):
         load: Load,
         edit: Edit,
         inactive: Callable[[Any], bool] | None = None,
+        money: Callable[[int], str] | None = None,
     ) -> None:
         super().__init__()
         self.workspace = workspace
@@ -61,6 +92,7 @@ class RecordsModel(QAbstractTableModel):
         self._load = load
         self._edit = edit
         self._inactive = inactive
+        self._money = money or (lambda cents: f"{cents / 100:,.2f}")
         self.rows: list[Any] = list(load())
         workspace.changed.connect(self._on_changed)
 
@@ -127,8 +159,16 @@ class RecordsModel(QAbstractTableModel):
                 return QDate(value.year, value.month, value.day)
             if column.kind == "hours":
                 return round(float(value))
-            return str(value) if column.kind == "choice" else value
+            if column.kind == "money":
+                return f"{value / 100:.2f}"
+            if column.kind == "choice":
+                return "" if value is None else str(value)
+            return value
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in ("money", "number"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.DisplayRole:
+            if column.kind == "money":
+                return self._money(int(value or 0))
             return self._display(column, value)
         return None
 
@@ -137,7 +177,7 @@ class RecordsModel(QAbstractTableModel):
         if column.kind == "date" and isinstance(value, date):
             return value.strftime("%a %d %b %y")
         if column.kind == "choice":
-            return dict(column.choices).get(str(value), str(value))
+            return dict(column.choice_list()).get("" if value is None else str(value), str(value))
         if column.kind == "hours":
             return f"{float(value):g} h"
         if column.kind == "colour":
@@ -153,10 +193,22 @@ class RecordsModel(QAbstractTableModel):
             value = date(value.year(), value.month(), value.day())
         if column.kind == "text":
             value = str(value).strip()
+        if column.kind == "money":
+            cents = parse_cents(str(value))
+            if cents is None:
+                self.workspace.failed.emit(
+                    f"{column.title}: '{value}' is not an amount; type one such as 1250.50"
+                )
+                return False
+            value = cents
+        if column.kind == "number":
+            value = int(value)
         current = getattr(record, column.key)
         if column.kind == "hours":
             value = float(value)
             current = float(current)
+        if column.kind == "choice":
+            value = value or None  # "" in a combo: none chosen
         if value == current or (column.kind == "choice" and str(value) == str(current)):
             return False  # an edit that changes nothing makes no undo step
         op = self._edit(record, column.key, value)

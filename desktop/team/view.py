@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -41,7 +40,7 @@ from db.team import (
 from desktop.models.records import Column, RecordsModel
 from desktop.models.roles import ID_ROLE
 from desktop.views.area_header import AreaHeader
-from desktop.views.delegates import ChoiceDelegate, DateDelegate, NumberDelegate
+from desktop.views.record_tables import fit_columns, record_table, set_delegates
 from desktop.workspace import Workspace
 
 ROLE_CHOICES = [(r.value, r.value.replace("_", " ").capitalize()) for r in MemberRole]
@@ -81,49 +80,6 @@ class _MemberRow:
         self.status = "Active" if member.active else "Archived"
 
 
-def _fit_columns(table: QTableView, stretch: int) -> None:
-    """Dates and kinds as wide as their text; `stretch` takes the rest."""
-    header = table.horizontalHeader()
-    header.setStretchLastSection(False)
-    for col in range(table.model().columnCount()):
-        mode = (
-            QHeaderView.ResizeMode.Stretch
-            if col == stretch
-            else (QHeaderView.ResizeMode.ResizeToContents)
-        )
-        header.setSectionResizeMode(col, mode)
-
-
-def _table(model: Any, name: str) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(
-        QAbstractItemView.EditTrigger.DoubleClicked
-        | QAbstractItemView.EditTrigger.EditKeyPressed
-        | QAbstractItemView.EditTrigger.SelectedClicked
-    )
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setHighlightSections(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setWordWrap(False)
-    return table
-
-
-def _delegates(table: QTableView, columns: list[Column]) -> None:
-    for col, column in enumerate(columns):
-        if column.kind == "date":
-            table.setItemDelegateForColumn(col, DateDelegate(table))
-        elif column.kind == "choice":
-            choices = list(column.choices)
-            table.setItemDelegateForColumn(col, ChoiceDelegate(lambda c=choices: c, table))
-        elif column.kind == "hours":
-            table.setItemDelegateForColumn(col, NumberDelegate(0, 168, " h", table))
-
-
 class TeamView(QWidget):
     new_text = "New Team Member"
     delete_text = "Delete or Archive Member"
@@ -159,9 +115,9 @@ class TeamView(QWidget):
         self.archive_button.clicked.connect(self.toggle_archived)
         self.header.extra.addWidget(self.archive_button)
 
-        self.table = _table(self.proxy, "teamMembers")
+        self.table = record_table(self.proxy, "teamMembers")
         self.item_view = self.table  # the main window's Delete works here
-        _delegates(self.table, MEMBER_COLUMNS)
+        set_delegates(self.table, MEMBER_COLUMNS)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
@@ -182,9 +138,9 @@ class TeamView(QWidget):
         self.leave = RecordsModel(
             workspace, LEAVE_COLUMNS, ("TimeOff",), self._load_leave, self._edit_leave
         )
-        self.leave_table = _table(self.leave, "memberLeave")
-        _delegates(self.leave_table, LEAVE_COLUMNS)
-        _fit_columns(self.leave_table, stretch=3)
+        self.leave_table = record_table(self.leave, "memberLeave")
+        set_delegates(self.leave_table, LEAVE_COLUMNS)
+        fit_columns(self.leave_table, stretch=3)
         self.add_leave_button = QPushButton("Add leave")
         self.add_leave_button.clicked.connect(self.add_leave)
         self.remove_leave_button = QPushButton("Remove")
@@ -201,9 +157,9 @@ class TeamView(QWidget):
         self.closures = RecordsModel(
             workspace, CLOSURE_COLUMNS, ("Closure",), closures, self._edit_closure
         )
-        self.closures_table = _table(self.closures, "agencyClosures")
-        _delegates(self.closures_table, CLOSURE_COLUMNS)
-        _fit_columns(self.closures_table, stretch=0)
+        self.closures_table = record_table(self.closures, "agencyClosures")
+        set_delegates(self.closures_table, CLOSURE_COLUMNS)
+        fit_columns(self.closures_table, stretch=0)
         self.add_closure_button = QPushButton("Add closure")
         self.add_closure_button.clicked.connect(self.add_closure)
         self.remove_closure_button = QPushButton("Remove")
