@@ -237,6 +237,7 @@ class ProjectMoneyDialog(QDialog):
         workspace.done.connect(self._clear_error)
         self._refresh_figures()
         self._request_selected(QModelIndex())
+        self.costs_table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @staticmethod
     def _page(table: QWidget, *buttons: QPushButton) -> QWidget:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -154,6 +154,10 @@ class GanttView(QWidget):
         self.burn = QLabel()
         self.burn.setObjectName("ganttBurn")
         self.burn.setEnabled(False)  # quiet, secondary text
+        self._burn_timer = QTimer(self)
+        self._burn_timer.setSingleShot(True)
+        self._burn_timer.setInterval(200)
+        self._burn_timer.timeout.connect(self._refresh_burn)
         status_row.addWidget(self.burn)
         layout.addLayout(status_row)
 
@@ -619,7 +623,8 @@ class GanttView(QWidget):
 
     def _on_changed(self, changes: ChangeSet) -> None:
         if changes.touches("Project", "CostEntry", "Task"):
-            self._refresh_burn()
+            # A query over every task: after the frame that shows the edit, not in it.
+            self._burn_timer.start()
         if self.chart.drag is not None:
             self.chart.cancel_drag()
         moved = self.document.apply_changes(changes)

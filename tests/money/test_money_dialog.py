@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
+from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from db.models import ChangeRequest, Contact, CostEntry, Interaction, Project
@@ -41,7 +42,9 @@ def open_dialog(view: GanttView) -> ProjectMoneyDialog:
     return dialog
 
 
-def test_costs_and_budget_show_the_burn(view: GanttView, store: Store, project: str) -> None:
+def test_costs_and_budget_show_the_burn(
+    view: GanttView, store: Store, project: str, qtbot: QtBot
+) -> None:
     assert view.burn.text().startswith("No budget")
     dialog = open_dialog(view)
     dialog.budget.setText("10,000")
@@ -51,7 +54,7 @@ def test_costs_and_budget_show_the_burn(view: GanttView, store: Store, project: 
     type_in_editor(dialog.costs_table, "2,500.50")
     cost = store.session.scalars(select(CostEntry)).one()
     assert cost.amount_cents == 2_500_50 and cost.spent_on == date.today()
-    assert "spent €2,500.50 (25%)" in view.burn.text()
+    qtbot.waitUntil(lambda: "spent €2,500.50 (25%)" in view.burn.text())
     assert dialog.burn.text() == view.burn.text()
     row = dialog.costs.row_of(cost.id)
     assert not dialog.costs.setData(dialog.costs.index(row, 1), "lots")
