@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError, ValidationError
 from db.models import Assignment, TeamMember, new_id
-from db.operations import Create, Delete, Update
+from db.operations import Create, Delete, Operation, Update
 from db.scheduling.operations import _Steps, _task
 
 MAX_HOURS_PER_DAY = 24.0
@@ -81,3 +81,56 @@ class Unassign(_Steps):
             raise NotFoundError(f"Assignment {self.assignment_id} no longer exists")
         self.label = self.label or f"Take {assignment.member.name} off '{assignment.task.name}'"
         self._run(session, [Delete(Assignment, self.assignment_id)])
+
+
+@dataclass
+class SetPeople(_Steps):
+    """Make exactly these people (by name, as typed in the People column: "Ana, ben o") the
+    task's: each name matches an active member, whole or by a unique start, ignoring case.
+    Newcomers get `hours` a day; people who stay keep theirs."""
+
+    task_id: str
+    names: list[str]
+    hours: float = 8.0
+    ids: dict[str, str] = field(default_factory=dict)  # member -> new assignment id, for redo
+
+    def apply(self, session: Session) -> None:
+        task = _task(session, self.task_id)
+        members = session.execute(
+            select(TeamMember.id, TeamMember.name).where(TeamMember.active.is_(True))
+        ).all()
+        wanted: list[str] = []
+        for typed in (n.strip() for n in self.names):
+            if not typed:
+                continue
+            key = typed.casefold()
+            exact = [m for m, name in members if name.casefold() == key]
+            starts = [m for m, name in members if name.casefold().startswith(key)]
+            found = exact or starts
+            if not found:
+                raise ValidationError("People", f"nobody called '{typed}' in the team")
+            if len(found) > 1:
+                raise ValidationError("People", f"'{typed}' could be several people; type more")
+            if found[0] not in wanted:
+                wanted.append(found[0])
+        current = dict(
+            session.execute(
+                select(Assignment.member_id, Assignment.id).where(Assignment.task_id == task.id)
+            ).all()
+        )
+        self.label = self.label or f"Change people on '{task.name}'"
+        steps: list[Operation] = [
+            Delete(Assignment, assignment_id)
+            for member_id, assignment_id in current.items()
+            if member_id not in wanted
+        ]
+        for member_id in wanted:
+            if member_id not in current:
+                values = {
+                    "id": self.ids.setdefault(member_id, new_id()),
+                    "task_id": task.id,
+                    "member_id": member_id,
+                    "hours_per_day": float(self.hours),
+                }
+                steps.append(Create(Assignment, values))
+        self._run(session, steps)

@@ -24,6 +24,7 @@ from db.models import Task
 from db.operations import Operation, Update
 from db.scheduling.operations import MoveTask, ResizeTask, SetProgress
 from db.scheduling.outline import MoveTasksTo
+from db.scheduling.staffing import SetPeople
 from desktop.gantt.document import GanttDocument
 from desktop.models.roles import ID_ROLE
 
@@ -66,8 +67,8 @@ def _flags(editable: set[int]) -> tuple[Qt.ItemFlag, ...]:
 
 # A summary's dates follow its tasks and a milestone has no duration or progress of its own.
 _SUMMARY_FLAGS = _flags({COL_NAME})
-_MILESTONE_FLAGS = _flags({COL_NAME, COL_START, COL_DURATION})  # a duration makes it a task
-_TASK_FLAGS = _flags({COL_NAME, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS})
+_MILESTONE_FLAGS = _flags({COL_NAME, COL_START, COL_DURATION, COL_PEOPLE})  # 1 d makes a task
+_TASK_FLAGS = _flags({COL_NAME, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS, COL_PEOPLE})
 RunEdit = Callable[[Operation], bool]
 TASK_IDS_MIME = "application/x-agency-desk-task-ids"  # dragged rows: task ids, one a line
 _ROOT = QModelIndex()  # the invisible root, as the default parent
@@ -257,6 +258,11 @@ class TaskTreeModel(QAbstractItemModel):
             if int(value) == s.specs[node].progress:
                 return False
             return self._run(SetProgress(task_id, int(value)))
+        if col == COL_PEOPLE:
+            names = [n.strip() for n in str(value).split(",") if n.strip()]
+            if ", ".join(names) == self.document.people.get(task_id, ""):
+                return False
+            return self._run(SetPeople(task_id, names))
         return False
 
     # -- dragging rows ------------------------------------------------------------------------

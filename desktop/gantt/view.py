@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
 from db.changes import ChangeSet
-from db.models import DependencyType, Task, TaskKind
+from db.models import DependencyType, Task, TaskKind, TeamMember
 from db.operations import Batch, Delete, Operation
 from db.scheduling.baseline import SaveBaseline
 from db.scheduling.operations import Link, MoveTask
@@ -44,6 +45,7 @@ from desktop.gantt.cells import (
     CellDelegate,
     DateCellDelegate,
     NumberCellDelegate,
+    PeopleCellDelegate,
     ProgressCellDelegate,
 )
 from desktop.gantt.chart import ZOOM_ORDER, GanttChart
@@ -55,6 +57,7 @@ from desktop.gantt.tree_model import (
     COL_DURATION,
     COL_FINISH,
     COL_NAME,
+    COL_PEOPLE,
     COL_PROGRESS,
     COL_SLIP,
     COL_START,
@@ -102,6 +105,9 @@ class GanttView(QWidget):
         )
         self.tree.setItemDelegateForColumn(
             COL_PROGRESS, ProgressCellDelegate(0, 100, " %", self.tree)
+        )
+        self.tree.setItemDelegateForColumn(
+            COL_PEOPLE, PeopleCellDelegate(self._member_names, self.tree)
         )
         header = self.tree.header()
         header.setFixedHeight(HEADER_HEIGHT)
@@ -614,6 +620,13 @@ class GanttView(QWidget):
     def _shown_rows(self) -> range:
         top = self.tree.verticalScrollBar().value()
         return range(top, top + self.tree.viewport().height() // ROW_HEIGHT + 2)
+
+    def _member_names(self) -> list[str]:
+        return list(
+            self.workspace.session.scalars(
+                select(TeamMember.name).where(TeamMember.active.is_(True)).order_by(TeamMember.name)
+            )
+        )
 
     def open_money(self) -> None:
         self.money = open_money_dialog(self.workspace, self.project_id, self)

@@ -317,3 +317,25 @@ def test_right_click_menus_offer_the_keyboard_actions(view: GanttView) -> None:
     for wanted in ("Move up", "Move down", "Indent", "Outdent", "Link"):
         assert wanted in texts
     assert "Task details…" not in [a.text() for a in view.context_menu("").actions()]
+
+
+def test_people_column_types_names_with_completion(view: GanttView, store: Store) -> None:
+    for name in ("Ana Lima", "Ben Okafor"):
+        view.workspace.run(Create(TeamMember, {"name": name}))
+    pick(view, "design")
+    view.tree.setCurrentIndex(view.model.index_of(view.document.node("design"), 7))
+    QTest.keyClick(view.tree, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    QTest.keyClicks(editor, "Ana Lima, Be")
+    completer = editor.completer()
+    assert completer.splitPath(editor.text()) == ["Be"]
+    completer.setCompletionPrefix("Be")
+    assert completer.currentCompletion() == "Ana Lima, Ben Okafor"
+    editor.setText("ana, ben")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    assert cell(view, "design", 7) == "Ana Lima, Ben Okafor"
+    assert len(store.session.scalars(select(Assignment)).all()) == 2
+    assert not view.model.setData(view.model.index_of(view.document.node("design"), 7), "Zed")
+    assert "nobody called 'Zed'" in view.status.text()

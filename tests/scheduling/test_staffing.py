@@ -11,7 +11,7 @@ from db.models import Assignment, Client, Project, TeamMember, TimeOff
 from db.operations import Batch, Create, Update
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import insert_plan, load_plan
-from db.scheduling.staffing import Assign, SetHours, Unassign
+from db.scheduling.staffing import Assign, SetHours, SetPeople, Unassign
 from db.store import Store
 from tests.scheduling.plans import MON, plan, task
 
@@ -55,3 +55,18 @@ def test_refusals_name_the_person_and_the_field(store: Store, project: str) -> N
     store.apply(Update(TeamMember, ana.id, {"active": False}))
     with pytest.raises(ValidationError, match="Ana is archived"):
         store.apply(Assign("design", ana.id, 4))
+
+
+def test_people_typed_by_name(store: Store, project: str) -> None:
+    for name in ("Ana Lima", "Ben Okafor", "Bea Stone"):
+        store.apply(Create(TeamMember, {"name": name}))
+    op = SetPeople("design", ["ana", " Ben O"])
+    store.apply(op)
+    s = Scheduler(load_plan(store.session, project))
+    assert len(s.spec("design").members) == 2
+    store.apply(SetPeople("design", ["Ana Lima"]))
+    assert len(Scheduler(load_plan(store.session, project)).spec("design").members) == 1
+    with pytest.raises(ValidationError, match="'B' could be several people"):
+        store.apply(SetPeople("design", ["B"]))
+    with pytest.raises(ValidationError, match="nobody called 'Zed'"):
+        store.apply(SetPeople("design", ["Zed"]))
