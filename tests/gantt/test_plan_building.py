@@ -319,7 +319,9 @@ def test_right_click_menus_offer_the_keyboard_actions(view: GanttView) -> None:
     assert "Task details…" not in [a.text() for a in view.context_menu("").actions()]
 
 
-@pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing the keyboard")
+@pytest.mark.qt_log_ignore(
+    "propagateSizeHints", "does not support raise", "does not support grabbing the keyboard"
+)
 def test_people_column_types_names_with_completion(view: GanttView, store: Store) -> None:
     for name in ("Ana Lima", "Ben Okafor"):
         view.workspace.run(Create(TeamMember, {"name": name}))
