@@ -11,7 +11,16 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -700,10 +709,44 @@ class GanttView(QWidget):
             if not view_left <= x <= view_left + self.chart.viewport().width() - 60:
                 self.chart.scroll_to_task(self.document.scheduler.ids[node])
 
+    # -- remembered between sessions ----------------------------------------------------------
+
+    def use_settings(self, settings: QSettings) -> None:
+        """Remember the splitter (for every plan) and, per project, the critical path,
+        baseline and zoom toggles; restore them now."""
+        self.settings = settings
+        key = f"gantt/project/{self.project_id}"
+        state = settings.value("gantt/splitter")
+        if isinstance(state, QByteArray | bytes) and state:
+            self.splitter.restoreState(QByteArray(state))
+            self._splitter_restored = True
+        critical = settings.value(f"{key}/critical")
+        if critical is not None:
+            self.act_critical.setChecked(str(critical).lower() == "true")
+            self._toggle_critical()
+        baseline = settings.value(f"{key}/baseline")
+        if baseline is not None:
+            self.act_baseline.setChecked(str(baseline).lower() == "true")
+            self._toggle_baseline()
+        zoom = settings.value(f"{key}/zoom")
+        if isinstance(zoom, str) and zoom in ZOOM_ORDER:
+            self.chart.set_zoom(zoom)
+        self.splitter.splitterMoved.connect(
+            lambda *_a: settings.setValue("gantt/splitter", self.splitter.saveState())
+        )
+        self.act_critical.toggled.connect(lambda on: settings.setValue(f"{key}/critical", on))
+        self.act_baseline.toggled.connect(lambda on: settings.setValue(f"{key}/baseline", on))
+        self.chart.zoom_changed.connect(lambda name: settings.setValue(f"{key}/zoom", name))
+
     def showEvent(self, event: object) -> None:  # type: ignore[override]
         super().showEvent(event)  # type: ignore[arg-type]
         if not getattr(self, "_shown_once", False):
             self._shown_once = True
+            if not getattr(self, "_splitter_restored", False):
+                # The chart is the point of a plan: the table gets at most 45 % of the width.
+                width = max(self.width(), 600)
+                table = min(640, max(300, int(width * 0.45)))
+                self.splitter.setSizes([table, width - table])
             span = self.document.scheduler.project_span()
             if span is not None:
                 self.chart.horizontalScrollBar().setValue(

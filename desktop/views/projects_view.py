@@ -8,6 +8,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QRegularExpression,
+    QSettings,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -177,6 +178,12 @@ class ProjectsView(QWidget):
 
     # -- Area ----------------------------------------------------------------------------------
 
+    settings: QSettings | None = None
+
+    def use_settings(self, settings: QSettings) -> None:
+        """Where plans opened here remember their layout (the main window passes its own)."""
+        self.settings = settings
+
     def _open_plan(self) -> QWidget | None:
         """The project plan showing in place of the list, when it makes its own new items."""
         detail = self.host.detail if self.host.showing_detail() else None
@@ -230,6 +237,9 @@ class ProjectsView(QWidget):
         if self.detail_factory is None or node is None:
             return
         widget = self.detail_factory(self.workspace, project_id)
+        use_settings = getattr(widget, "use_settings", None)
+        if self.settings is not None and use_settings is not None:
+            use_settings(self.settings)  # the plan's splitter and toggles
         select_task = getattr(widget, "select_task", None)
         if task_id and select_task is not None:
             select_task(task_id)

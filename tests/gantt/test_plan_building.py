@@ -342,3 +342,27 @@ def test_people_column_types_names_with_completion(view: GanttView, store: Store
     assert len(store.session.scalars(select(Assignment)).all()) == 2
     assert not view.model.setData(view.model.index_of(view.document.node("design"), 7), "Zed")
     assert "nobody called 'Zed'" in view.status.text()
+
+
+def test_toggles_are_remembered_per_project_and_the_chart_gets_room(
+    qtbot: QtBot, workspace: object, project: str, tmp_path: Path
+) -> None:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    first = GanttView(workspace, project)  # type: ignore[arg-type]
+    qtbot.addWidget(first)
+    first.use_settings(settings)
+    first.resize(860, 600)  # a 1024 px window less the sidebar
+    first.show()
+    qtbot.waitExposed(first)
+    table, chart = first.splitter.sizes()
+    assert chart > table  # the chart is not squeezed to a strip
+    first.act_critical.trigger()
+    first.act_baseline.trigger()
+    first.chart.set_zoom("month")
+    first.close()
+    again = GanttView(workspace, project)  # type: ignore[arg-type]
+    qtbot.addWidget(again)
+    again.use_settings(settings)
+    assert again.act_critical.isChecked() and again.chart.show_critical
+    assert not again.act_baseline.isChecked() and not again.chart.show_baseline
+    assert again.chart.zoom == "month"
