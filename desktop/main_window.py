@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QWidget,
@@ -312,6 +313,9 @@ class MainWindow(QMainWindow):
             "Make a new database from an agency's shared folder and open it in a new window"
         )
         self.join_action.triggered.connect(self.join_agency)
+        self.shortcuts_action = QAction("&Keyboard Shortcuts", self)
+        self.shortcuts_action.setShortcuts(keys.HelpContents)
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self.about_action = QAction("&About Agency Desk", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self._about)
@@ -338,6 +342,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.preferences_action)
         self.view_menu = menus.addMenu("&View")
         help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
 
         toolbar = self.addToolBar("Main")
@@ -444,6 +449,21 @@ class MainWindow(QMainWindow):
             self.show_status(f"Joined: {path.name} opens in a new window")
         else:
             self.show_error(f"Joined into {path}; open it with agency-desk --db {path}")
+
+    def show_shortcuts(self) -> QWidget:
+        from desktop.shortcuts_dialog import ShortcutsDialog, shortcut_rows
+
+        key = self.current_area_key()
+        area = self.current_area()
+        title = self._slots[key].title if key else ""
+        own = list(self.actions())
+        for menu in self.menuBar().findChildren(QMenu):
+            own += menu.actions()
+        on_show = area.findChildren(QAction) if area is not None else []
+        dialog = ShortcutsDialog(shortcut_rows(own, on_show, title), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _about(self) -> None:
         from importlib.metadata import PackageNotFoundError, version

@@ -366,3 +366,32 @@ def test_toggles_are_remembered_per_project_and_the_chart_gets_room(
     assert again.act_critical.isChecked() and again.chart.show_critical
     assert not again.act_baseline.isChecked() and not again.chart.show_baseline
     assert again.chart.zoom == "month"
+
+
+def test_help_lists_every_shortcut_from_the_actions(
+    qtbot: QtBot, workspace: object, project: str, tmp_path: Path
+) -> None:
+    from desktop.main_window import MainWindow
+    from desktop.shortcuts_dialog import ShortcutsDialog
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(workspace, settings)  # type: ignore[arg-type]
+    window.persist = False
+    qtbot.addWidget(window)
+    window.show_area("projects")
+    window.area("projects").open_project(project)  # type: ignore[attr-defined]
+    dialog = window.show_shortcuts()
+    assert isinstance(dialog, ShortcutsDialog)
+    rows = {
+        dialog.model.item(r, 0).text(): (
+            dialog.model.item(r, 1).text(),
+            dialog.model.item(r, 2).text(),
+        )
+        for r in range(dialog.model.rowCount())
+    }
+    assert rows["Undo"][1] == "Everywhere"
+    assert rows["Projects"] == ("Ctrl+2", "Everywhere")
+    assert rows["Task"] == ("Ins", "Projects")
+    assert rows["Move up"] == ("Ctrl+Up", "Projects")
+    assert rows["Duplicate"] == ("Ctrl+D", "Projects")
+    dialog.close()
