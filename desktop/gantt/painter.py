@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPolygonF,
+)
 
 from desktop.gantt.document import GanttDocument
 from desktop.gantt.tree_model import ROW_HEIGHT
@@ -178,6 +187,7 @@ class ChartPainter:
                 painter.fillRect(band, c.row_selected)
         critical = s.critical_ids() if self.show_critical else set()
         visible = doc.rows[first_row : last_row + 1]
+        self.paint_leave(painter, visible, first_o, last_o)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         arrows = visible if arrow_rows is None else arrow_rows
         self.bounds = (rect.left() - 8, rect.right() + 8)
@@ -198,6 +208,27 @@ class ChartPainter:
         if rect.left() <= today <= rect.right():
             painter.setPen(QPen(c.today, 2))
             painter.drawLine(QLineF(today, rect.top(), today, rect.bottom()))
+
+    def paint_leave(
+        self, painter: QPainter, visible: Sequence[int], first_o: int, last_o: int
+    ) -> None:
+        """Each task's people's leave, hatched across its row: why a bar sits where it does."""
+        s = self.document.scheduler
+        leave = s.plan.leave
+        if not leave:
+            return
+        brush = QBrush(self.colors.holiday.darker(125), Qt.BrushStyle.BDiagPattern)
+        for node in visible:
+            if s.children[node]:
+                continue
+            for member in s.specs[node].members:
+                for start, end in leave.get(member, ()):
+                    a, b = max(start.toordinal(), first_o), min(end.toordinal(), last_o)
+                    if a > b:
+                        continue
+                    y = self.document.row_of[node] * ROW_HEIGHT
+                    band = QRectF(self.x_of(a), y + 2, (b - a + 1) * self.px, ROW_HEIGHT - 4)
+                    painter.fillRect(band, brush)
 
     def paint_days(self, painter: QPainter, rect: QRectF, first_o: int, last_o: int) -> None:
         c = self.colors

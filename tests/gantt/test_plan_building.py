@@ -8,13 +8,21 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtCore import QModelIndex, QPointF, QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from db.models import Assignment, Dependency, DependencyType, Task, TaskKind, TeamMember
+from db.models import (
+    Assignment,
+    Dependency,
+    DependencyType,
+    Task,
+    TaskKind,
+    TeamMember,
+    TimeOff,
+)
 from db.operations import Create
 from db.store import Store
 from desktop.gantt import GanttView
@@ -395,3 +403,23 @@ def test_help_lists_every_shortcut_from_the_actions(
     assert rows["Move up"] == ("Ctrl+Up", "Projects")
     assert rows["Duplicate"] == ("Ctrl+D", "Projects")
     dialog.close()
+
+
+def test_the_chart_hatches_each_assignees_leave_on_their_rows(
+    view: GanttView, store: Store
+) -> None:
+    ana = Create(TeamMember, {"name": "Ana"})
+    view.workspace.run(ana)
+    view.workspace.run(Create(TimeOff, {"member_id": ana.id, "start_date": d(6), "end_date": d(6)}))
+    assert view.model.setData(view.model.index_of(view.document.node("build"), 7), "Ana")
+    assert view.document.scheduler.start("build") == d(9)  # she is away when it would start
+    chart = view.chart
+    y = round(chart.mapFromScene(chart.handle_pos("build")).y())
+    x = round(chart.mapFromScene(QPointF(chart.date_x(d(6)), 0)).x())
+    image = chart.viewport().grab().toImage()
+    band = {
+        image.pixelColor(x + dx, y + dy).name() for dx in range(-12, 12) for dy in (-6, -3, 3, 6)
+    }
+    other_row = round(chart.mapFromScene(chart.handle_pos("other")).y())
+    plain = {image.pixelColor(x + dx, other_row + 8).name() for dx in range(-12, 12)}
+    assert len(band) > len(plain)  # hatching: more than the plain row's colours
