@@ -90,12 +90,15 @@ class GanttChart(QGraphicsView):
     task_activated(str): a bar was double-clicked (the view opens the task's details).
     menu_requested(str, QPoint): a right-click, on a task's bar (its id) or on no bar ("");
         the point is global.
+    link_menu_requested(str, str, QPoint): a right-click on a link line: its predecessor's
+        and successor's ids, and the global point.
     """
 
     refused = Signal(str)
     zoom_changed = Signal(str)
     task_activated = Signal(str)
     menu_requested = Signal(str, QPoint)
+    link_menu_requested = Signal(str, str, QPoint)
 
     def __init__(
         self, document: GanttDocument, run: RunEdit, parent: QWidget | None = None
@@ -464,10 +467,25 @@ class GanttChart(QGraphicsView):
             return
         super().mouseDoubleClickEvent(event)
 
+    def link_at(self, pos: QPointF) -> tuple[str, str] | None:
+        """(predecessor id, successor id) of the link line under a scene point, if any."""
+        top = max(0, self.row_at(self.mapToScene(0, 0).y()))
+        rows = self.document.rows[top : top + self.viewport().height() // ROW_HEIGHT + 2]
+        pred, succ = self.chart_painter().link_at(pos, rows)
+        if pred < 0:
+            return None
+        ids = self.document.scheduler.ids
+        return ids[pred], ids[succ]
+
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         if self.drag is not None:
             return
-        node, _part = self.hit(self.mapToScene(event.pos()))
+        pos = self.mapToScene(event.pos())
+        node, _part = self.hit(pos)
+        if node < 0 and (link := self.link_at(pos)) is not None:
+            self.link_menu_requested.emit(link[0], link[1], event.globalPos())
+            event.accept()
+            return
         task_id = self.document.scheduler.ids[node] if node >= 0 else ""
         self.menu_requested.emit(task_id, event.globalPos())
         event.accept()

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QFont,
     QPainter,
     QPainterPath,
+    QPainterPathStroker,
     QPalette,
     QPen,
     QPolygonF,
@@ -336,31 +337,12 @@ class ChartPainter:
                     if p == node:
                         self._arrow_once(painter, p, target, code, seen, pen, hot, critical)
 
-    def _arrow_once(
-        self,
-        painter: QPainter,
-        p: int,
-        target: int,
-        code: int,
-        seen: set[tuple[int, int]],
-        pen: QPen,
-        hot: QPen,
-        critical: set[str],
-    ) -> None:
-        if (p, target) in seen:
-            return
-        seen.add((p, target))
-        s_ = self.document.scheduler
-        xs = (self.x_of(s_.start_o[p]), self.x_of(s_.finish_o[p] + 1))
-        xt = (self.x_of(s_.start_o[target]), self.x_of(s_.finish_o[target] + 1))
-        low, high = self.bounds
-        if max(*xs, *xt) + 8 < low or min(*xs, *xt) - 8 > high:
-            return
-        doc = self.document
-        if p not in doc.row_of or target not in doc.row_of:
-            return
-        s = doc.scheduler
-        both_hot = s.ids[p] in critical and s.ids[target] in critical
+    def arrow_path(
+        self, p: int, target: int, code: int
+    ) -> tuple[QPainterPath, tuple[float, float], bool]:
+        """A link's line from predecessor `p` to `target` (both on shown rows), where its head
+        points, and whether it enters the target's start. Painting and hit-testing share it."""
+        s = self.document.scheduler
         from_end = code in (0, 2)  # FS, FF leave the predecessor's finish
         to_start = code in (0, 1)  # FS, SS enter the successor's start
         pr, tr = self.bar_rect(p), self.bar_rect(target)
@@ -389,6 +371,53 @@ class ChartPainter:
             path.lineTo(bx, mid)
             path.lineTo(bx, ty)
         path.lineTo(tx, ty)
+        return path, (tx, ty), to_start
+
+    def link_at(self, pos: QPointF, rows: Sequence[int]) -> tuple[int, int]:
+        """(predecessor, successor) nodes of the link line under `pos`, or (-1, -1)."""
+        s = self.document.scheduler
+        stroker = QPainterPathStroker()
+        stroker.setWidth(7)
+        seen: set[tuple[int, int]] = set()
+        for node in rows:
+            for leaf in [node, *s.outgoing[node]]:
+                for p, code, _lag, target in s.incoming[leaf]:
+                    if (p, target) in seen or p not in self.document.row_of:
+                        continue
+                    seen.add((p, target))
+                    if target not in self.document.row_of:
+                        continue
+                    path, _head, _to_start = self.arrow_path(p, target, code)
+                    if stroker.createStroke(path).contains(pos):
+                        return p, target
+        return -1, -1
+
+    def _arrow_once(
+        self,
+        painter: QPainter,
+        p: int,
+        target: int,
+        code: int,
+        seen: set[tuple[int, int]],
+        pen: QPen,
+        hot: QPen,
+        critical: set[str],
+    ) -> None:
+        if (p, target) in seen:
+            return
+        seen.add((p, target))
+        s_ = self.document.scheduler
+        xs = (self.x_of(s_.start_o[p]), self.x_of(s_.finish_o[p] + 1))
+        xt = (self.x_of(s_.start_o[target]), self.x_of(s_.finish_o[target] + 1))
+        low, high = self.bounds
+        if max(*xs, *xt) + 8 < low or min(*xs, *xt) - 8 > high:
+            return
+        doc = self.document
+        if p not in doc.row_of or target not in doc.row_of:
+            return
+        s = doc.scheduler
+        both_hot = s.ids[p] in critical and s.ids[target] in critical
+        path, (tx, ty), to_start = self.arrow_path(p, target, code)
         painter.setPen(hot if both_hot else pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(path)

@@ -39,10 +39,10 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from db.changes import ChangeSet
-from db.models import DependencyType, Task, TaskKind, TeamMember
+from db.models import Dependency, DependencyType, Task, TaskKind, TeamMember
 from db.operations import Batch, Delete, Operation
 from db.scheduling.baseline import SaveBaseline
-from db.scheduling.operations import Link, MoveTask
+from db.scheduling.operations import Link, MoveTask, Unlink
 from db.scheduling.outline import (
     DuplicateTasks,
     IndentTasks,
@@ -138,6 +138,7 @@ class GanttView(QWidget):
         self.chart.refused.connect(self.show_refusal)
         self.chart.task_activated.connect(self.open_details)
         self.chart.menu_requested.connect(self._chart_menu)
+        self.chart.link_menu_requested.connect(self._link_menu)
         self.timescale = TimescaleHeader(self.chart)
 
         right = QWidget()
@@ -569,6 +570,33 @@ class GanttView(QWidget):
             if task_id not in self.selected_ids():
                 self.select_task(task_id)
         self.context_menu(task_id).popup(self.tree.viewport().mapToGlobal(pos))
+
+    def link_menu(self, pred_id: str, succ_id: str) -> QMenu:
+        """What a right-click on a link line offers: edit its type and lag, or remove it."""
+        s = self.document.scheduler
+        menu = QMenu(self)
+        title = menu.addAction(f"'{s.spec(pred_id).name}' → '{s.spec(succ_id).name}'")
+        title.setEnabled(False)
+        edit = menu.addAction("Edit link…")
+        edit.triggered.connect(lambda: self.open_details(succ_id, TAB_LINKS))
+        remove = menu.addAction("Remove link")
+        remove.triggered.connect(lambda: self.remove_link(pred_id, succ_id))
+        return menu
+
+    def remove_link(self, pred_id: str, succ_id: str) -> bool:
+        dep = self.workspace.session.scalar(
+            select(Dependency.id).where(
+                Dependency.predecessor_id == pred_id, Dependency.successor_id == succ_id
+            )
+        )
+        if dep is None:
+            return False
+        s = self.document.scheduler
+        label = f"Remove link '{s.spec(pred_id).name}' → '{s.spec(succ_id).name}'"
+        return self.run(Unlink(dep, label=label))
+
+    def _link_menu(self, pred_id: str, succ_id: str, global_pos: QPoint) -> None:
+        self.link_menu(pred_id, succ_id).popup(global_pos)
 
     def _chart_menu(self, task_id: str, global_pos: QPoint) -> None:
         if task_id and task_id not in self.selected_ids():

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPointF, QSettings, Qt
+from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -423,3 +424,33 @@ def test_the_chart_hatches_each_assignees_leave_on_their_rows(
     other_row = round(chart.mapFromScene(chart.handle_pos("other")).y())
     plain = {image.pixelColor(x + dx, other_row + 8).name() for dx in range(-12, 12)}
     assert len(band) > len(plain)  # hatching: more than the plain row's colours
+
+
+@pytest.mark.qt_log_ignore(
+    "propagateSizeHints", "does not support raise", "does not support grabbing the keyboard"
+)
+def test_right_click_on_a_link_edits_or_removes_it(
+    view: GanttView, store: Store, qtbot: QtBot
+) -> None:
+    chart = view.chart
+    s = view.document.scheduler
+    path, _head, _to_start = chart.chart_painter().arrow_path(s.pos["design"], s.pos["review"], 0)
+    on_line = path.pointAtPercent(0.4)
+    assert chart.link_at(on_line) == ("design", "review")
+    viewport = chart.viewport()
+    local = chart.mapFromScene(on_line)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, local, viewport.mapToGlobal(local))
+    with qtbot.waitSignal(chart.link_menu_requested) as signal:
+        QApplication.sendEvent(viewport, event)
+    assert signal.args[:2] == ["design", "review"]
+    for popped in view.findChildren(QMenu):
+        popped.close()  # the menu the right-click opened
+    menu = view.link_menu("design", "review")
+    actions = {a.text(): a for a in menu.actions()}
+    actions["Remove link"].trigger()
+    assert (
+        store.session.scalars(select(Dependency).where(Dependency.successor_id == "review")).all()
+        == []
+    )
+    assert view.workspace.undo_stack.undoText() == "Remove link 'Design' → 'Review'"
+    assert view.document.scheduler.start("review") == d(2)
