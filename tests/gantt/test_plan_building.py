@@ -454,3 +454,40 @@ def test_right_click_on_a_link_edits_or_removes_it(
     )
     assert view.workspace.undo_stack.undoText() == "Remove link 'Design' → 'Review'"
     assert view.document.scheduler.start("review") == d(2)
+
+
+def test_a_link_drag_onto_a_task_already_following_says_so_before_the_drop(
+    view: GanttView, store: Store
+) -> None:
+    from tests.gantt.conftest import drag
+
+    chart = view.chart
+    drag(
+        view, chart.handle_pos("design", "link"), chart.handle_pos("review", "move"), release=False
+    )
+    assert "'Review' already follows 'Design'" in chart.drag_text()
+    assert "will start after" not in chart.drag_text()
+    end = chart.mapFromScene(chart.handle_pos("review", "move"))
+    QTest.mouseRelease(
+        chart.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end
+    )
+    assert "already follows" in view.status.text()
+    assert steps(view) == 0
+
+
+def test_the_refusal_label_stays_inside_the_chart_at_its_left_edge(view: GanttView) -> None:
+    from tests.gantt.conftest import drag, shift
+
+    chart = view.chart
+    grab = chart.handle_pos("build", "move")
+    # The chart scrolled so Build sits at the left edge; drag it left, past what Review allows.
+    chart.horizontalScrollBar().setValue(
+        round(chart.bar_rect(view.document.node("build")).left() - 10)
+    )
+    drag(view, grab, shift(view, grab, -3), release=False)
+    assert chart.drag is not None and chart.drag.reason
+    visible = chart.mapToScene(chart.viewport().rect()).boundingRect()
+    box = chart.label_box(chart.drag_text().split("\n"))
+    assert visible.left() <= box.left() and box.right() <= visible.right() + box.width()
+    assert box.left() >= visible.left()
+    chart.cancel_drag()
