@@ -199,7 +199,8 @@ class GanttView(QWidget):
         self.tree.selectionModel().selectionChanged.connect(self._selection_changed)
 
         workspace.changed.connect(self._on_changed)
-        workspace.failed.connect(self.show_refusal)
+        workspace.failed.connect(self._show_failed)
+        workspace.done.connect(self._show_done)
         self._expand_all()
         self._refresh_burn()
 
@@ -640,15 +641,21 @@ class GanttView(QWidget):
     # -- edits and refresh --------------------------------------------------------------------
 
     def run(self, op: Operation) -> bool:
-        ok = self.workspace.run(op)
-        if ok:
-            self.status.setText(op.label)
-            self.status.setStyleSheet("")
-        return ok
+        return self.workspace.run(op)
 
     def show_refusal(self, message: str) -> None:
+        """Say why something was refused, through the workspace, so the plan's status line
+        and the window's status bar say the same thing."""
+        self.workspace.failed.emit(message)
+
+    def _show_failed(self, message: str) -> None:
         self.status.setText(message)
         self.status.setStyleSheet("color: #d93025;")
+
+    def _show_done(self, text: str) -> None:
+        # Edits, undo and redo alike ("Undo Move 'Design'"), as the window's status bar.
+        self.status.setText(text)
+        self.status.setStyleSheet("")
 
     def _rows_moved(self, task_ids: set[str]) -> None:
         """A drag preview moved these tasks: only their date columns need repainting."""

@@ -491,3 +491,30 @@ def test_the_refusal_label_stays_inside_the_chart_at_its_left_edge(view: GanttVi
     assert visible.left() <= box.left() and box.right() <= visible.right() + box.width()
     assert box.left() >= visible.left()
     chart.cancel_drag()
+
+
+def test_the_plans_status_line_and_the_windows_status_bar_agree(
+    qtbot: QtBot, workspace: object, project: str, tmp_path: Path
+) -> None:
+    from desktop.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(workspace, settings)  # type: ignore[arg-type]
+    window.persist = False
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.show_area("projects")
+    window.area("projects").open_project(project)  # type: ignore[attr-defined]
+    plan = window.area("projects").host.detail  # type: ignore[attr-defined]
+    pick(plan, "build")
+    QTest.keyClick(plan.tree, Qt.Key.Key_Up, CTRL)
+    assert plan.status.text() == "Move 'Build' up"
+    assert window.statusBar().currentMessage() == "Move 'Build' up"
+    window.undo_action.trigger()
+    assert plan.status.text() == window.statusBar().currentMessage() == "Undo Move 'Build' up"
+    pick(plan, "design")
+    QTest.keyClick(plan.tree, Qt.Key.Key_Up, CTRL)  # refused: already first
+    assert "already the first" in plan.status.text()
+    assert plan.status.text() in window.statusBar().currentMessage()
