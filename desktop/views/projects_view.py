@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import func, select
 
-from db.models import Client, Project, Task
+from db.models import Client, Project, ProjectStatus, Task
 from db.operations import Create, Delete
 from desktop.models.projects_tree import (
     COL_CLIENT,
@@ -32,6 +32,7 @@ from desktop.models.projects_tree import (
     COL_NAME,
     COL_PROGRESS,
     COL_START,
+    COL_STATUS,
     ProjectRow,
     ProjectsTreeModel,
 )
@@ -43,6 +44,7 @@ from desktop.views.delegates import (
     NumberDelegate,
     PaddedDelegate,
     ProgressDelegate,
+    StatusDelegate,
 )
 from desktop.views.detail_host import DetailFactory, DetailHost
 from desktop.workspace import Workspace
@@ -134,6 +136,8 @@ class ProjectsView(QWidget):
         self.tree.setItemDelegateForColumn(COL_FINISH, dates)
         self.tree.setItemDelegateForColumn(COL_DURATION, NumberDelegate(0, 9999, " d", self))
         self.tree.setItemDelegateForColumn(COL_PROGRESS, ProgressDelegate(0, 100, " %", self))
+        statuses = [(st.value, st.value.replace("_", " ").capitalize()) for st in ProjectStatus]
+        self.tree.setItemDelegateForColumn(COL_STATUS, StatusDelegate(lambda: statuses, self))
         header = self.tree.header()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
@@ -145,6 +149,7 @@ class ProjectsView(QWidget):
             (COL_FINISH, 15),
             (COL_DURATION, 13),
             (COL_PROGRESS, 20),
+            (COL_STATUS, 14),
         ):
             header.resizeSection(col, chars * em)
 
