@@ -280,7 +280,7 @@ class ChartPainter:
             painter.setPen(QPen(c.milestone.darker(130), 1))
             painter.setBrush(c.critical_progress if is_critical else c.milestone)
             painter.drawPolygon(diamond)
-            self.paint_label(painter, spec.name, cx + r + 4, cy)
+            self.paint_label(painter, self.label_of(spec.id, spec.name), cx + r + 4, cy)
             return
         fill = c.critical if is_critical else c.bar
         done = c.critical_progress if is_critical else c.progress
@@ -302,7 +302,8 @@ class ChartPainter:
             )
             painter.drawPath(path)
             painter.restore()
-        self.paint_label(painter, spec.name, rect.right() + LINK_HANDLE + 8, rect.center().y())
+        label = self.label_of(spec.id, spec.name)
+        self.paint_label(painter, label, rect.right() + LINK_HANDLE + 8, rect.center().y())
 
     def paint_summary(self, painter: QPainter, rect: QRectF, is_critical: bool) -> None:
         c = self.colors
@@ -316,6 +317,11 @@ class ChartPainter:
             painter.drawPolygon(
                 QPolygonF([QPointF(x, top), QPointF(x + 6 * sign, top + 5), QPointF(x, top + 10)])
             )
+
+    def label_of(self, task_id: str, name: str) -> str:
+        """A bar's label: its name, and who is on it ("Key visual — Ana Lima")."""
+        people = self.document.people.get(task_id)
+        return f"{name} — {people}" if people else name
 
     def paint_label(self, painter: QPainter, text: str, x: float, cy: float) -> None:
         if self.px < 3:

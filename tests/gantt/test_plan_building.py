@@ -518,3 +518,11 @@ def test_the_plans_status_line_and_the_windows_status_bar_agree(
     QTest.keyClick(plan.tree, Qt.Key.Key_Up, CTRL)  # refused: already first
     assert "already the first" in plan.status.text()
     assert plan.status.text() in window.statusBar().currentMessage()
+
+
+def test_bars_name_their_people(view: GanttView) -> None:
+    view.workspace.run(Create(TeamMember, {"name": "Ana Lima"}))
+    assert view.model.setData(view.model.index_of(view.document.node("build"), 7), "Ana")
+    painter = view.chart.chart_painter()
+    assert painter.label_of("build", "Build") == "Build — Ana Lima"
+    assert painter.label_of("other", "Other") == "Other"
