@@ -766,9 +766,10 @@ class _DemoAgency:
                 done_at = datetime.combine(due - timedelta(days=self.rng.randint(0, 3)), time(15))
             else:
                 due, done_at = self.today + timedelta(days=self.rng.randint(0, 45)), None
+            title = self.pick(words.FOLLOW_UP_TITLES)
             self.add(
                 FollowUp,
-                title=self.pick(words.FOLLOW_UP_TITLES),
+                title=title,
                 due_date=due,
                 owner_id=client["manager"],
                 done_at=done_at,
@@ -776,6 +777,7 @@ class _DemoAgency:
                 client_id=None if project is not None and i % 16 == 0 else client["id"],
                 project_id=project,
                 notes="",
+                share_with_client=title in words.SHARED_FOLLOW_UP_TITLES,
             )
 
     def opportunities(self) -> None:

@@ -197,6 +197,16 @@ FOLLOW_UP_TITLES = (
     "Ask for a testimonial",
     "Confirm photo shoot date",
 )
+# The ones an account manager would let the client see; the rest (chasing, thank-you notes,
+# invitations, asking favours) stay internal.
+SHARED_FOLLOW_UP_TITLES = frozenset(
+    {
+        "Send revised proposal",
+        "Book quarterly review",
+        "Share case study",
+        "Confirm photo shoot date",
+    }
+)
 
 OPPORTUNITY_TITLES = (
     "Website relaunch",

@@ -11,9 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -31,6 +33,7 @@ from db.models import Client, TeamMember
 from desktop.station_member import is_account_manager, station_member
 from desktop.sync.window import attach_sync
 from desktop.views.area import Area
+from desktop.views.deletion import DeleteOffer, delete_rows, offer_of
 from desktop.workspace import Workspace
 
 AreaFactory = Callable[[Workspace], QWidget]
@@ -155,6 +158,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.database_label)
         workspace.done.connect(self.show_status)
         workspace.failed.connect(self.show_error)
+        # A rename, an undo or a sync can change what Delete would name.
+        workspace.changed.connect(self._workspace_changed)
         # A self-test or benchmark must not sync: the database's own settings may name a share.
         self.sync = attach_sync(self, workspace, self.settings, start=auto_sync)
 
@@ -201,9 +206,6 @@ class MainWindow(QMainWindow):
             client_activated = getattr(slot.widget, "client_activated", None)
             if key != "clients" and client_activated is not None:
                 client_activated.connect(self.open_client)
-            item_view = getattr(slot.widget, "item_view", None)
-            if isinstance(item_view, QWidget):
-                item_view.addAction(self.delete_action)
             actions_changed = getattr(slot.widget, "actions_changed", None)
             if actions_changed is not None:  # New follows the area's page: "New Task" in a plan
                 actions_changed.connect(self._name_area_actions)
@@ -263,8 +265,7 @@ class MainWindow(QMainWindow):
         is_area = isinstance(widget, Area)
         self.new_action.setText(widget.new_text if is_area else "New")
         self.new_action.setEnabled(is_area)
-        self.delete_action.setText(widget.delete_text if is_area else "Delete")
-        self.delete_action.setEnabled(is_area)
+        self.name_delete_action()
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -275,10 +276,15 @@ class MainWindow(QMainWindow):
         self.new_action.triggered.connect(self._new)
         self.delete_action = QAction("Delete", self)
         self.delete_action.setShortcuts(keys.Delete)
-        self.delete_action.triggered.connect(self._delete)
-        # Only while an area's list has focus (see `area`): Delete in a text field or a cell
-        # editor deletes text, not the client.
+        self.delete_action.triggered.connect(self.delete_selection)
+        # Only on the view that offers a deletion (see `_focus_changed`): Delete in a text
+        # field or a cell editor deletes text, not the record.
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.delete_action.setEnabled(False)
+        self._delete_offer: DeleteOffer | None = None
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
         self.undo_action = self.workspace.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcuts(keys.Undo)
         self.redo_action = self.workspace.undo_stack.createRedoAction(self, "&Redo")
@@ -333,6 +339,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = menus.addMenu("&Edit")
+        edit_menu.aboutToShow.connect(self.name_delete_action)
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
@@ -359,10 +366,47 @@ class MainWindow(QMainWindow):
         if isinstance(area, Area):
             area.new_item()
 
-    def _delete(self) -> None:
-        area = self.current_area()
-        if isinstance(area, Area):
-            area.delete_selected()
+    # -- Delete: the selection of the view that has focus (see desktop.views.deletion) ------
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and new.window() is not self:
+            return  # a dialog or another window: this window's selection stays as it was
+        offer = offer_of(new)
+        if offer is not self._delete_offer:
+            if self._delete_offer is not None and shiboken6.isValid(self._delete_offer):
+                self._delete_offer.changed.disconnect(self.name_delete_action)
+            self._delete_offer = offer
+            if offer is not None:
+                offer.changed.connect(self.name_delete_action)
+                if self.delete_action not in offer.view.actions():
+                    offer.view.addAction(self.delete_action)  # the Delete key, there only
+        self.name_delete_action()
+
+    def _workspace_changed(self, _changes: object) -> None:
+        self.name_delete_action()
+
+    def delete_offer(self) -> DeleteOffer | None:
+        """The offer of the focused view, if it is in this window and still alive."""
+        offer = self._delete_offer
+        if offer is None or not shiboken6.isValid(offer) or not offer.view.isVisible():
+            return None
+        return offer
+
+    def name_delete_action(self) -> None:
+        """Edit > Delete says what it will delete, and is off when nothing is selected."""
+        offer = self.delete_offer()
+        deletion = offer.deletion() if offer is not None else None
+        self.delete_action.setText(deletion.text if deletion is not None else "Delete")
+        self.delete_action.setEnabled(deletion is not None)
+
+    def delete_selection(self) -> bool:
+        """Delete what the focused view has selected (one undo step). True when it went."""
+        offer = self.delete_offer()
+        deletion = offer.deletion() if offer is not None else None
+        if deletion is None or not delete_rows(self, self.workspace, deletion):
+            return False
+        self.name_delete_action()
+        return True
 
     def _find(self) -> None:
         area = self.current_area()

@@ -27,3 +27,36 @@ def store(db_path: Path) -> Iterator[Store]:
     s = Store(open_database(db_path, create=True))
     yield s
     s.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_unanswered_question(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal question that no test answers would hang the headless run: fail instead. A
+    test that expects one patches `QMessageBox.question` itself (after this fixture)."""
+
+    def unanswered(*args: object, **_kwargs: object) -> object:
+        raise AssertionError(f"a question nobody answers: {args[1:3]}")
+
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.question", unanswered)
+
+
+class Questions:
+    """The questions a test's GUI asked (`QMessageBox.question`), answered with `answer`."""
+
+    def __init__(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        self.asked: list[str] = []
+        self.answer = QMessageBox.StandardButton.Yes
+
+    def __call__(self, _parent: object, _title: str, text: str, *_args: object) -> object:
+        self.asked.append(text)
+        return self.answer
+
+
+@pytest.fixture
+def questions(monkeypatch: pytest.MonkeyPatch) -> Questions:
+    """Answer every question Yes (or set `.answer`) and keep the texts in `.asked`."""
+    found = Questions()
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.question", found)
+    return found

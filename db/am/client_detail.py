@@ -181,6 +181,7 @@ class FollowUpRow:
     owner: str
     done_at: datetime | None
     created_at: datetime
+    shared: bool = False  # the client may see it (summary, client agenda)
 
 
 def follow_ups(session: Session, client_id: str) -> list[FollowUpRow]:
@@ -193,11 +194,14 @@ def follow_ups(session: Session, client_id: str) -> list[FollowUpRow]:
             TeamMember.name,
             FollowUp.done_at,
             FollowUp.created_at,
+            FollowUp.share_with_client,
         )
         .outerjoin(TeamMember, TeamMember.id == FollowUp.owner_id)
         .where(FollowUp.client_id == client_id)
     )
-    found = [FollowUpRow(i, t, d, o or "", done, c) for i, t, d, o, done, c in rows]
+    found = [
+        FollowUpRow(i, t, d, o or "", done, c, bool(shared)) for i, t, d, o, done, c, shared in rows
+    ]
     open_ = sorted((f for f in found if f.done_at is None), key=lambda f: (f.due_date, f.title))
     done = [f for f in found if f.done_at is not None]
     done.sort(key=lambda f: f.done_at or f.created_at, reverse=True)

@@ -61,6 +61,7 @@ class FollowUpDraft:
     due_date: date
     owner_id: str | None = None
     notes: str = ""
+    share_with_client: bool = False
 
 
 def add_follow_up(client_id: str, draft: FollowUpDraft) -> Create:
@@ -72,9 +73,20 @@ def add_follow_up(client_id: str, draft: FollowUpDraft) -> Create:
             "due_date": draft.due_date,
             "owner_id": draft.owner_id,
             "notes": draft.notes,
+            "share_with_client": draft.share_with_client,
         },
         label=f"New follow-up {draft.title!r}",
     )
+
+
+def share_follow_up(follow_up_id: str, title: str, shared: bool) -> Update:
+    """Let the client see a follow-up in their summary and agenda, or make it internal."""
+    label = (
+        f"Share follow-up {title!r} with the client"
+        if shared
+        else f"Keep follow-up {title!r} internal"
+    )
+    return Update(FollowUp, follow_up_id, {"share_with_client": shared}, label=label)
 
 
 def log_interaction(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Entity
@@ -83,6 +83,8 @@ class FollowUp(Entity):
         ForeignKey("project.id", ondelete="CASCADE"), index=True
     )
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Internal unless someone decides the client may see it (summaries, client agendas).
+    share_with_client: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     owner: Mapped[TeamMember | None] = relationship()
     client: Mapped[Client | None] = relationship(back_populates="follow_ups")

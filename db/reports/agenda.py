@@ -5,12 +5,19 @@ window), milestones and deliverables the schedule puts in the next `days` days, 
 still pending, and the people over-allocated in that window (see `db.reports.allocation`).
 Dates of tasks come from the scheduling engine, not the stored start dates, so a milestone
 pushed out by its predecessors shows where it really falls.
+
+A client's agenda is for the client's eyes unless asked for otherwise (`Audience.INTERNAL`,
+the account manager's own preparation): as with the client summary, `for_audience` keeps only
+the fields named in `CLIENT_VISIBLE`, and follow-ups not marked "share with client" and who is
+over-allocated (internal staffing) live in fields outside it. The team meeting's agenda is
+always internal.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields, replace
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -28,6 +35,7 @@ from db.models import (
     TeamMember,
 )
 from db.reports.allocation import OverAllocation, over_allocated
+from db.reports.client_summary import Audience
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import load_plan
 from db.settings import AGENCY_NAME
@@ -42,6 +50,7 @@ class AgendaFollowUp:
     due: date
     owner: str
     overdue: bool
+    shared: bool = True  # marked "share with client"
 
 
 @dataclass(frozen=True)
@@ -70,16 +79,46 @@ class Agenda:
     client_name: str | None  # None: the weekly team meeting
     today: date
     until: date
-    follow_ups: tuple[AgendaFollowUp, ...]
+    follow_ups: tuple[AgendaFollowUp, ...]  # the shared ones
     due: tuple[DueItem, ...]
     changes: tuple[PendingChange, ...]
-    over_allocated: tuple[OverAllocation, ...]
+    audience: Audience = Audience.INTERNAL
+    # Internal only: kept out of a client's copy by the whitelist below.
+    internal_follow_ups: tuple[AgendaFollowUp, ...] = ()
+    over_allocated: tuple[OverAllocation, ...] = ()
+
+    @property
+    def internal(self) -> bool:
+        return self.audience is Audience.INTERNAL
+
+    @property
+    def all_follow_ups(self) -> tuple[AgendaFollowUp, ...]:
+        """Every follow-up this copy may list, by due date."""
+        merged = (*self.follow_ups, *self.internal_follow_ups)
+        return tuple(sorted(merged, key=lambda f: (f.due, f.client, f.title)))
 
     @property
     def title(self) -> str:
         if self.client_name is None:
             return "Weekly team meeting"
         return f"Meeting with {self.client_name}"
+
+
+# What a client's copy may hold. Everything else is reset to its empty default for them.
+CLIENT_VISIBLE = frozenset(
+    {"agency_name", "client_name", "today", "until", "follow_ups", "due", "changes", "audience"}
+)
+
+
+def for_audience(found: Agenda, audience: Audience) -> Agenda:
+    """The agenda as `audience` may see it: all of it for the agency, only the whitelisted
+    fields for the client."""
+    if audience is Audience.INTERNAL:
+        return replace(found, audience=audience)
+    hidden: dict[str, Any] = {
+        f.name: f.default for f in fields(found) if f.name not in CLIENT_VISIBLE
+    }
+    return replace(found, audience=audience, **hidden)
 
 
 def open_projects(session: Session, client_id: str | None = None) -> list[tuple[str, str, str]]:
@@ -95,7 +134,19 @@ def open_projects(session: Session, client_id: str | None = None) -> list[tuple[
     return [(pid, name, client) for pid, name, client in session.execute(query)]
 
 
-def agenda(session: Session, today: date, days: int = 7, client_id: str | None = None) -> Agenda:
+def agenda(
+    session: Session,
+    today: date,
+    days: int = 7,
+    client_id: str | None = None,
+    audience: Audience | None = None,
+) -> Agenda:
+    """The agenda of a client's meeting (for the client unless `audience` says otherwise)
+    or, without a client, of the weekly team meeting (internal)."""
+    if audience is None:
+        audience = Audience.CLIENT if client_id is not None else Audience.INTERNAL
+    if audience is Audience.CLIENT and client_id is None:
+        raise ValueError("an agenda for the client's eyes needs a client")
     until = today + timedelta(days=days)
     client_name = None
     if client_id is not None:
@@ -106,7 +157,13 @@ def agenda(session: Session, today: date, days: int = 7, client_id: str | None =
 
     owner = aliased(TeamMember)
     query = (
-        select(Client.name, FollowUp.title, FollowUp.due_date, owner.name)
+        select(
+            Client.name,
+            FollowUp.title,
+            FollowUp.due_date,
+            owner.name,
+            FollowUp.share_with_client,
+        )
         .join(Client, Client.id == FollowUp.client_id)
         .outerjoin(owner, owner.id == FollowUp.owner_id)
         .where(FollowUp.done_at.is_(None), FollowUp.due_date <= until)
@@ -114,9 +171,10 @@ def agenda(session: Session, today: date, days: int = 7, client_id: str | None =
     )
     if client_id is not None:
         query = query.where(FollowUp.client_id == client_id)
-    follow_ups = tuple(
-        AgendaFollowUp(c, t, d, o or "", d < today) for c, t, d, o in session.execute(query)
-    )
+    follow_up_rows = [
+        AgendaFollowUp(c, t, d, o or "", d < today, bool(shared))
+        for c, t, d, o, shared in session.execute(query)
+    ]
 
     # Every open project is scheduled: over-allocation needs all of a person's work, even
     # for one client's meeting.
@@ -168,7 +226,10 @@ def agenda(session: Session, today: date, days: int = 7, client_id: str | None =
         changes_query = changes_query.where(Project.client_id == client_id)
     changes = tuple(PendingChange(*row) for row in session.execute(changes_query))
 
-    people = over_allocated(session, schedulers, today, until)
+    # Staffing is internal: a client's copy never computes it.
+    people = (
+        over_allocated(session, schedulers, today, until) if audience is Audience.INTERNAL else []
+    )
     if ours is not None:
         # For a client's meeting: the people working on this client's projects.
         involved: set[str] = set()
@@ -177,13 +238,25 @@ def agenda(session: Session, today: date, days: int = 7, client_id: str | None =
                 involved |= spec.members
         people = [p for p in people if p.member_id in involved]
 
-    return Agenda(
+    full = Agenda(
         agency_name=str(setting(session, AGENCY_NAME) or ""),
         client_name=client_name,
         today=today,
         until=until,
-        follow_ups=follow_ups,
+        follow_ups=tuple(f for f in follow_up_rows if f.shared),
+        internal_follow_ups=tuple(f for f in follow_up_rows if not f.shared),
         due=tuple(due),
         changes=changes,
         over_allocated=tuple(people),
     )
+    return for_audience(full, audience)
+
+
+def _check_defaults() -> None:
+    """Every field the client may not see needs an empty default to be reset to."""
+    for f in fields(Agenda):
+        if f.name not in CLIENT_VISIBLE and f.default is MISSING:
+            raise TypeError(f"Agenda.{f.name} is internal and needs a default")
+
+
+_check_defaults()

@@ -5,8 +5,10 @@ takes into a meeting, then `for_audience` keeps, for the client's own eyes, only
 named in `CLIENT_VISIBLE`. That is a whitelist on purpose: a field added later stays internal
 until someone decides the client may see it. Private rapport notes, contacts' personal dates,
 gifts, health and its reasons, internal notes (note-kind interactions, follow-up notes),
-satisfaction comments and the pipeline's ideas and losses live in fields of their own,
-outside the whitelist, so no row the client sees carries them.
+satisfaction comments, the pipeline's ideas and losses, follow-ups not marked "share with
+client", and the brief's pain points and opportunities (our reading of the client, not their
+own words) live in fields of their own, outside the whitelist, so no row the client sees
+carries them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from dataclasses import MISSING, dataclass, fields, replace
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -53,6 +56,9 @@ CLIENT_FACING_KINDS = (
 
 # Opportunities the client has heard of; ideas are the agency's own, lost ones are history.
 SHARED_STAGES = (OpportunityStage.PITCHED, OpportunityStage.WON)
+# Brief entries in the client's own words. Pain points ("the CEO signs off everything") and
+# opportunities ("their sister company is unhappy with its agency") are our notes about them.
+SHARED_BRIEF_KINDS = (NoteKind.VISION, NoteKind.GOAL, NoteKind.NEED)
 
 
 class Audience(StrEnum):
@@ -90,6 +96,7 @@ class FollowUpLine:
     due: date
     owner: str
     overdue: bool
+    shared: bool = True  # marked "share with client"
 
 
 @dataclass(frozen=True)
@@ -180,6 +187,18 @@ class ClientSummary:
     internal_notes: tuple[NoteLine, ...] = ()
     rating_comments: tuple[tuple[date, int, str], ...] = ()
     private_pipeline: tuple[StageLine, ...] = ()  # our own ideas, and what we lost
+    internal_follow_ups: tuple[FollowUpLine, ...] = ()  # not marked "share with client"
+    private_brief: tuple[BriefLine, ...] = ()  # pain points and opportunities
+
+    @property
+    def all_follow_ups(self) -> tuple[FollowUpLine, ...]:
+        """Shared and internal follow-ups by due date (what the agency's own copy lists)."""
+        merged = sorted((*self.follow_ups, *self.internal_follow_ups), key=lambda f: f.due)
+        return tuple(merged)[:OPEN_FOLLOW_UPS]
+
+    @property
+    def all_brief(self) -> tuple[BriefLine, ...]:
+        return (*self.brief, *self.private_brief)
 
     @property
     def all_pipeline(self) -> tuple[StageLine, ...]:
@@ -225,7 +244,7 @@ def for_audience(summary: ClientSummary, audience: Audience) -> ClientSummary:
     fields for the client."""
     if audience is Audience.INTERNAL:
         return replace(summary, audience=audience)
-    hidden = {}
+    hidden: dict[str, Any] = {}
     for f in fields(summary):
         if f.name in CLIENT_VISIBLE:
             continue
@@ -260,11 +279,13 @@ def client_summary(
         session.get(TeamMember, client.account_manager_id) if client.account_manager_id else None
     )
 
-    brief = tuple(
+    brief_lines = [
         BriefLine(n.kind, n.horizon.value == "long", n.text, n.noted_on)
         for n in client_detail.brief_notes(session, client_id)
         if n.resolved_on is None
-    )
+    ]
+    brief = tuple(b for b in brief_lines if b.kind in SHARED_BRIEF_KINDS)
+    private_brief = tuple(b for b in brief_lines if b.kind not in SHARED_BRIEF_KINDS)
     people = client_detail.contacts(session, client_id, today)
     contacts = tuple(ContactLine(c.name, c.title, c.email, c.phone) for c in people)
     rapport = tuple(RapportLine(c.name, c.rapport_notes) for c in people if c.rapport_notes)
@@ -282,9 +303,12 @@ def client_summary(
     ][:RECENT_INTERACTIONS]
 
     open_follow_ups = [f for f in client_detail.follow_ups(session, client_id) if f.done_at is None]
-    follow_ups = tuple(
-        FollowUpLine(f.title, f.due_date, f.owner, f.due_date < today) for f in open_follow_ups
-    )[:OPEN_FOLLOW_UPS]
+    follow_up_lines = [
+        FollowUpLine(f.title, f.due_date, f.owner, f.due_date < today, f.shared)
+        for f in open_follow_ups
+    ]
+    follow_ups = tuple(f for f in follow_up_lines if f.shared)[:OPEN_FOLLOW_UPS]
+    internal_follow_ups = tuple(f for f in follow_up_lines if not f.shared)[:OPEN_FOLLOW_UPS]
     follow_up_notes = dict(
         session.execute(
             select(FollowUp.id, FollowUp.notes).where(
@@ -356,9 +380,11 @@ def client_summary(
         account_manager=manager.name if manager else "",
         currency=money.currency,
         brief=brief,
+        private_brief=private_brief,
         contacts=contacts,
         communication=communication,
         follow_ups=follow_ups,
+        internal_follow_ups=internal_follow_ups,
         projects=projects,
         annual_budget_cents=money.annual_budget_cents,
         revenue_cents=money.revenue_cents,

@@ -148,6 +148,12 @@ class LogInteractionDialog(_FormDialog):
         self.follow_due = date_edit(date.today())
         self.follow_errors.add_row("Title", self.follow_title, "title", self._check_follow_title)
         self.follow_errors.add_row("Due", self.follow_due, "due")
+        self.follow_shared = QCheckBox("S&hare with client")
+        self.follow_shared.setToolTip(
+            "Show this follow-up in the client's summary and meeting agenda. "
+            "Unticked, it stays internal."
+        )
+        follow_form.addRow("", self.follow_shared)
         self.extra.addWidget(self.follow_up)
         self.summary.textChanged.connect(lambda: self.errors.check("summary"))
         self.follow_title.textChanged.connect(lambda _t: self._recheck())
@@ -190,7 +196,10 @@ class LogInteractionDialog(_FormDialog):
         follow = None
         if self.follow_up.isChecked():
             follow = FollowUpDraft(
-                self.follow_title.text().strip(), py_date(self.follow_due), self.logged_by_id
+                self.follow_title.text().strip(),
+                py_date(self.follow_due),
+                self.logged_by_id,
+                share_with_client=self.follow_shared.isChecked(),
             )
         return log_interaction(
             self.client_id,

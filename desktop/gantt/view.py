@@ -40,7 +40,7 @@ from sqlalchemy import select
 
 from db.changes import ChangeSet
 from db.models import Dependency, DependencyType, Task, TaskKind, TeamMember
-from db.operations import Batch, Delete, Operation
+from db.operations import Batch, Operation
 from db.scheduling.baseline import SaveBaseline
 from db.scheduling.operations import Link, MoveTask, Unlink
 from db.scheduling.outline import (
@@ -74,6 +74,7 @@ from desktop.gantt.tree_model import (
     ROW_HEIGHT,
     TaskTreeModel,
 )
+from desktop.views.deletion import DeleteOffer, Deletion, delete_rows
 from desktop.workspace import Workspace
 
 
@@ -197,6 +198,11 @@ class GanttView(QWidget):
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.tree.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        self.setFocusProxy(self.tree)  # opening the plan puts the keyboard on its tasks
+        # Delete, with the tree or the chart in focus, takes the tasks selected in the tree.
+        self.delete_offer = DeleteOffer(self.tree, self.deletion)
+        self.chart_delete_offer = DeleteOffer(self.chart, self.deletion, follows=self.tree)
 
         workspace.changed.connect(self._on_changed)
         workspace.failed.connect(self._show_failed)
@@ -612,25 +618,32 @@ class GanttView(QWidget):
         """The main window's New (Ctrl+N) in a plan: a task below the selection."""
         self.insert(TaskKind.TASK)
 
-    def delete_selected(self) -> None:
+    def deletion(self) -> Deletion | None:
+        """Edit > Delete in the plan: the selected tasks (with their subtasks, links and
+        assignments), never the project."""
         ids = self.selected_ids()
         if not ids:
-            return
-        name = self.document.scheduler.spec(ids[0]).name
-        label = f"Delete '{name}'" if len(ids) == 1 else f"Delete {len(ids)} tasks"
-        # A task under another selected one goes with it.
-        chosen = set(ids)
-        tops = [i for i in ids if not self._under_any(i, chosen)]
-        self.run(Batch([Delete(Task, i) for i in tops], label))
+            return None
+        first = self.document.row_of.get(self.document.node(ids[0]), 0)
+        return Deletion(
+            Task,
+            ids,
+            ("task", "tasks"),
+            self.document.scheduler.spec(ids[0]).name,
+            after=lambda: self._select_row(first),
+        )
 
-    def _under_any(self, task_id: str, chosen: set[str]) -> bool:
-        s = self.document.scheduler
-        parent = s.spec(task_id).parent_id
-        while parent is not None:
-            if parent in chosen:
-                return True
-            parent = s.spec(parent).parent_id
-        return False
+    def delete_selected(self) -> bool:
+        """Delete the selected tasks as one step (asking first when subtasks go too)."""
+        deletion = self.deletion()
+        return deletion is not None and delete_rows(self, self.workspace, deletion)
+
+    def _select_row(self, row: int) -> None:
+        """After a delete: the task now on the deleted one's row, else the last one."""
+        rows = self.document.rows
+        if rows:
+            node = rows[min(row, len(rows) - 1)]
+            self.select_task(self.document.scheduler.ids[node])
 
     def focus_filter(self) -> None:
         self.tree.setFocus()

@@ -29,16 +29,18 @@ from desktop.printing.reports import (
 from desktop.workspace import Workspace
 
 AUDIENCES = {
-    "For the client (leaves out private notes, gifts and health)": Audience.CLIENT,
+    # Unshared follow-ups, private notes, gifts, health and staffing stay out.
+    "For the client (only what is shared with them)": Audience.CLIENT,
     "Internal (everything)": Audience.INTERNAL,
 }
 
 
-def ask_audience(parent: QWidget | None) -> Audience | None:
-    """Who the summary is for; client-facing is offered first, so it is the easy choice."""
+def ask_audience(parent: QWidget | None, what: str = "summary") -> Audience | None:
+    """Who the summary (or agenda) is for; client-facing is offered first, so it is the easy
+    choice."""
     names = list(AUDIENCES)
     choice, ok = QInputDialog.getItem(
-        parent, "Print client summary", "Who is this summary for?", names, 0, False
+        parent, f"Print client {what}", f"Who is this {what} for?", names, 0, False
     )
     return AUDIENCES[choice] if ok else None
 
@@ -143,16 +145,39 @@ def _project_name(workspace: Workspace, project_id: str | None) -> str:
 # -- agenda -----------------------------------------------------------------------------------
 
 
+def _agenda_audience(
+    parent: QWidget | None, client_id: str | None, audience: Audience | None
+) -> Audience | None:
+    """A client's agenda asks who it is for, as the summary does; the team's is internal."""
+    if client_id is None:
+        return Audience.INTERNAL
+    return audience or ask_audience(parent, "agenda")
+
+
 def preview_agenda(
-    parent: QWidget | None, workspace: Workspace, client_id: str | None = None, days: int = 7
-) -> QPrintPreviewDialog:
+    parent: QWidget | None,
+    workspace: Workspace,
+    client_id: str | None = None,
+    days: int = 7,
+    audience: Audience | None = None,
+) -> QPrintPreviewDialog | None:
     """A client's meeting agenda, or the weekly team meeting's with `client_id=None`."""
-    render, title = agenda_render(workspace.session, date.today(), days, client_id)
+    audience = _agenda_audience(parent, client_id, audience)
+    if audience is None:
+        return None
+    render, title = agenda_render(workspace.session, date.today(), days, client_id, audience)
     return _open(parent, render, title, landscape=False)
 
 
 def export_agenda_pdf(
-    parent: QWidget | None, workspace: Workspace, client_id: str | None = None, days: int = 7
+    parent: QWidget | None,
+    workspace: Workspace,
+    client_id: str | None = None,
+    days: int = 7,
+    audience: Audience | None = None,
 ) -> Path | None:
-    render, title = agenda_render(workspace.session, date.today(), days, client_id)
+    audience = _agenda_audience(parent, client_id, audience)
+    if audience is None:
+        return None
+    render, title = agenda_render(workspace.session, date.today(), days, client_id, audience)
     return _save(parent, render, title, landscape=False)

@@ -24,13 +24,24 @@ class AgendaLayout:
     def sections(self) -> list[tuple[str, list[Row], str]]:
         a, f = self.a, self.f
         team = a.client_name is None
+        # A client's own copy holds only what is shared with them; the account manager's copy
+        # of a client agenda says which of its follow-ups the client sees.
+        marks = a.internal and not team
         follow_ups: list[Row] = [
             (
                 item.title,
-                " · ".join(p for p in (item.client if team else "", item.owner) if p),
+                " · ".join(
+                    p
+                    for p in (
+                        item.client if team else "",
+                        item.owner,
+                        ("shared" if item.shared else "internal") if marks else "",
+                    )
+                    if p
+                ),
                 ("overdue since " if item.overdue else "due ") + f.short_date(item.due),
             )
-            for item in a.follow_ups
+            for item in a.all_follow_ups
         ]
         due: list[Row] = [
             (
@@ -66,12 +77,16 @@ class AgendaLayout:
             for p in a.over_allocated
         ]
         days = (a.until - a.today).days
-        return [
+        sections = [
             ("Open follow-ups", follow_ups, "Nothing open or due."),
             (f"Milestones and deliverables in the next {days} days", due, "Nothing due."),
             ("Change requests waiting for a decision", changes, "No pending change requests."),
-            ("People over-allocated", people, "Nobody is booked beyond their hours."),
         ]
+        if a.internal:  # staffing is the agency's business, never on a client's copy
+            sections.append(
+                ("People over-allocated", people, "Nobody is booked beyond their hours.")
+            )
+        return sections
 
     def header(self, c: Canvas) -> float:
         a, f = self.a, self.f
@@ -88,6 +103,16 @@ class AgendaLayout:
         )
         h = c.text(0, 30, c.width, a.title, c.font(20, QFont.Weight.Bold))
         span = f"{f.date(a.today)} {DASH} {f.date(a.until)}"
+        if a.internal and a.client_name is not None:  # the account manager's preparation
+            c.label(
+                c.width / 2,
+                32 + h,
+                c.width / 2,
+                f"INTERNAL {DASH} not for the client",
+                c.font(7.5, QFont.Weight.Bold),
+                POOR,
+                right=True,
+            )
         h += c.text(0, 32 + h, c.width, f"Covering {span}", c.font(9), MUTED)
         return 32 + h + 18
 

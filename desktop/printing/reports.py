@@ -105,12 +105,15 @@ def agenda_render(
     today: date,
     days: int,
     client_id: str | None = None,
+    audience: Audience | None = None,
     locale: QLocale | None = None,
 ) -> tuple[Render, str]:
+    """A client's agenda is for the client unless `audience` says otherwise; the team's is
+    internal (see `db.reports.agenda`)."""
     from db.reports.agenda import agenda
     from desktop.printing.agenda_pages import render_agenda
 
-    content = agenda(session, today, days, client_id)
+    content = agenda(session, today, days, client_id, audience)
     return render_agenda(content, Formats(locale)), f"{content.title}: agenda"
 
 
@@ -119,10 +122,11 @@ def write_agenda_pdf(
     path: Path,
     *,
     client_id: str | None = None,
+    audience: Audience | None = None,
     days: int = 7,
     today: date | None = None,
     locale: QLocale | None = None,
     paper: str | None = None,
 ) -> None:
-    render, title = agenda_render(session, today or date.today(), days, client_id, locale)
+    render, title = agenda_render(session, today or date.today(), days, client_id, audience, locale)
     write_pdf(path, render, page_layout(locale=locale, paper=paper), title)

@@ -157,12 +157,13 @@ class SummaryLayout:
 
     def brief(self, c: Canvas, x: float, y: float, w: float) -> float:
         at = y + self.heading(c, x, y, w, "Brief")
-        if not self.s.brief:
+        brief = self.s.all_brief  # for the client: what they told us (see db.reports)
+        if not brief:
             return at - y + self.empty(c, x, at, w, "No brief recorded yet.")
         seen: set[tuple[NoteKind, str]] = set()
         for kind, title in BRIEF_ORDER:
             lines = []
-            for line in self.s.brief:
+            for line in brief:
                 if line.kind is kind and (kind, line.text) not in seen:
                     seen.add((kind, line.text))
                     lines.append((line.text, "long term" if line.long_term else ""))
@@ -202,13 +203,16 @@ class SummaryLayout:
 
     def follow_ups(self, c: Canvas, x: float, y: float, w: float) -> float:
         at = y + self.heading(c, x, y, w, "Open follow-ups")
-        if not self.s.follow_ups:
+        # The client's copy holds only the shared ones; ours marks which the client sees.
+        follow_ups = self.s.all_follow_ups
+        if not follow_ups:
             return at - y + self.empty(c, x, at, w, "Nothing open.")
         items = []
-        for item in self.s.follow_ups:
+        for item in follow_ups:
             due = f"due {self.f.short_date(item.due)}"
             owner = f" · {item.owner}" if item.owner else ""
-            items.append((item.title, f"{due}{owner}"))
+            seen = (" · shared" if item.shared else " · internal") if self.s.internal else ""
+            items.append((item.title, f"{due}{owner}{seen}"))
         return at - y + self.bullets(c, x, at, w, items)
 
     def upcoming(self, c: Canvas, x: float, y: float, w: float) -> float:

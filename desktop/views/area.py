@@ -1,8 +1,10 @@
 """What the main window expects of each area it hosts (Clients, Projects, and later ones such
-as the client page or the Gantt chart): a widget that can make a new item, delete the
-selected one and put the cursor in its filter box. The window's New/Delete/Find actions call
-these on whichever area is showing. An area may also have an `item_view` attribute (its main
-list): the Delete key works there."""
+as the client page or the Gantt chart): a widget that can make a new item and put the cursor
+in its filter box. The window's New/Find actions call these on whichever area is showing.
+
+Delete is not an area's business: it acts on the selection of the focused view, which offers
+it through `desktop.views.deletion.DeleteOffer`.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +14,7 @@ from typing import Protocol, runtime_checkable
 @runtime_checkable
 class Area(Protocol):
     new_text: str  # the New action's text in this area, e.g. "New Client"
-    delete_text: str  # the Delete action's text, e.g. "Delete Client"
 
     def new_item(self) -> None: ...
-
-    def delete_selected(self) -> None: ...
 
     def focus_filter(self) -> None: ...

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from db.changes import ChangeSet
 from db.models import Client, ClientStatus
-from db.operations import Create, Delete
+from db.operations import Create
 from desktop.models.clients_table import (
     COL_HEALTH,
     COL_LAST_CONTACT,
@@ -47,6 +47,7 @@ from desktop.station_member import member_choices, set_station_member, station_m
 from desktop.views.area_header import AreaHeader
 from desktop.views.badge_delegates import CachedStatusDelegate, HealthDelegate
 from desktop.views.delegates import ChoiceDelegate
+from desktop.views.deletion import DeleteOffer, Deletion
 from desktop.views.detail_host import DetailFactory, DetailHost
 from desktop.workspace import Workspace
 
@@ -72,7 +73,6 @@ class ClientsView(QWidget):
     client_activated = Signal(str)
     project_activated = Signal(str)
     new_text = "New Client"
-    delete_text = "Delete Client"
 
     def __init__(
         self,
@@ -169,6 +169,7 @@ class ClientsView(QWidget):
         self.table.selectionModel().selectionChanged.connect(
             lambda *_: self.open_button.setEnabled(self.selected_client() is not None)
         )
+        self.delete_offer = DeleteOffer(self.table, self.deletion)
 
         list_page = QWidget()
         list_layout = QVBoxLayout(list_page)
@@ -238,13 +239,28 @@ class ClientsView(QWidget):
         self.my_clients.setChecked(False)
         self.edit_client(op.id)
 
-    def delete_selected(self) -> None:
+    def deletion(self) -> Deletion | None:
+        """Edit > Delete on the list: the selected client, with everything that is theirs."""
         client_id = self.selected_client()
         if client_id is None:
-            return
+            return None
         row = self.model.light(client_id)
-        name = row.name if row else "client"
-        self.workspace.run(Delete(Client, client_id, label=f"Delete client “{name}”"))
+        at = self.model.row_of(client_id)
+        return Deletion(
+            Client,
+            [client_id],
+            ("client", "clients"),
+            row.name if row else "",
+            after=lambda: self._select_row(at),
+        )
+
+    def _select_row(self, row: int) -> None:
+        """After a delete: the client that took the deleted one's place, else the last."""
+        row = min(row, self.model.rowCount() - 1)
+        if row >= 0:
+            index = self.model.index(row, COL_NAME)
+            self.table.setCurrentIndex(index)
+            self.table.scrollTo(index)
 
     def focus_filter(self) -> None:
         self.host.show_list()

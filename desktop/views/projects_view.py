@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import func, select
 
 from db.models import Client, Project, ProjectStatus, Task
-from db.operations import Create, Delete
+from db.operations import Create
 from desktop.models.projects_tree import (
     COL_CLIENT,
     COL_DURATION,
@@ -46,6 +46,7 @@ from desktop.views.delegates import (
     ProgressDelegate,
     StatusDelegate,
 )
+from desktop.views.deletion import DeleteOffer, Deletion
 from desktop.views.detail_host import DetailFactory, DetailHost
 from desktop.workspace import Workspace
 
@@ -90,7 +91,6 @@ class ProjectsView(QWidget):
 
     project_activated = Signal(str)
     actions_changed = Signal()
-    delete_text = "Delete Project or Task"
 
     def __init__(
         self,
@@ -157,6 +157,7 @@ class ProjectsView(QWidget):
         self.tree.selectionModel().currentChanged.connect(
             lambda current, _previous: self.open_button.setEnabled(current.isValid())
         )
+        self.delete_offer = DeleteOffer(self.tree, self.deletion)
 
         list_page = QWidget()
         list_layout = QVBoxLayout(list_page)
@@ -220,15 +221,32 @@ class ProjectsView(QWidget):
             self.tree.scrollTo(index)
             self.tree.edit(index)
 
-    def delete_selected(self) -> None:
-        index = self.tree.currentIndex()
-        if not index.isValid():
-            return
-        entity = index.data(ENTITY_ROLE)
-        name = index.siblingAtColumn(COL_NAME).data()
-        cls = Project if entity == "Project" else Task
-        what = "project" if entity == "Project" else "task"
-        self.workspace.run(Delete(cls, index.data(ID_ROLE), label=f"Delete {what} “{name}”"))
+    def deletion(self) -> Deletion | None:
+        """Edit > Delete on the tree: the selected project (with its plan) or task."""
+        rows = self.tree.selectionModel().selectedRows(COL_NAME)
+        if len(rows) != 1:
+            return None
+        index = rows[0]
+        is_project = index.data(ENTITY_ROLE) == "Project"
+        parent, at = QPersistentModelIndex(index.parent()), index.row()
+        return Deletion(
+            Project if is_project else Task,
+            [index.data(ID_ROLE)],
+            ("project", "projects") if is_project else ("task", "tasks"),
+            str(index.data() or ""),
+            after=lambda: self._select_after_delete(parent, at),
+        )
+
+    def _select_after_delete(self, parent: QPersistentModelIndex, row: int) -> None:
+        """The row that took the deleted one's place, else the one above, else its parent."""
+        parent_index = QModelIndex(parent) if parent.isValid() else QModelIndex()
+        count = self.proxy.rowCount(parent_index)
+        index = (
+            self.proxy.index(min(row, count - 1), COL_NAME, parent_index) if count else parent_index
+        )
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+            self.tree.scrollTo(index)
 
     def focus_filter(self) -> None:
         self.host.show_list()

@@ -43,7 +43,8 @@ def test_starts_on_clients_and_builds_projects_only_when_shown(qtbot, workspace,
     assert w.current_area_key() == "clients"
     assert w._slots["projects"].widget is None
     assert w.new_action.text() == "New Client"
-    assert w.delete_action.text() == "Delete Client"
+    # Nothing is selected yet: Delete names nothing and is off.
+    assert w.delete_action.text() == "Delete" and not w.delete_action.isEnabled()
     qtbot.keyClick(w, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert w.current_area_key() == "projects"
     assert w._slots["projects"].widget is not None

@@ -153,11 +153,13 @@ def test_new_client_opens_its_name_for_typing(qtbot, window, workspace) -> None:
     assert workspace.undo_stack.count() == 2  # the new client, then its name
 
 
-def test_delete_client_and_undo(qtbot, window, agency, workspace) -> None:
+def test_delete_client_and_undo(qtbot, window, agency, workspace, questions) -> None:
     clients = clients_of(window)
     clients.table.setFocus()
     clients.table.selectRow(clients.proxy_index(agency.clients["blue"]).row())
+    assert window.delete_action.text() == "Delete client “Blue Harbor Hotels”"
     window.delete_action.trigger()
+    assert questions.asked[0].startswith("Delete client “Blue Harbor Hotels” and its 1 project?")
     assert clients.model.rowCount() == 2
     assert clients.header.count.text() == "2 clients"
     assert workspace.store.get(Client, agency.clients["blue"]) is None
@@ -317,6 +319,7 @@ def test_account_manager_is_picked_from_the_team(qtbot, window, agency, workspac
 
 
 def test_deleting_a_project_updates_the_count(qtbot, window, agency, workspace) -> None:
+    """ "New website" has no tasks: it goes without a question."""
     window.show_area("projects")
     projects = projects_of(window)
     assert projects.model.rowCount() == 2

@@ -18,6 +18,7 @@ from db.scheduling.baseline import SaveBaseline
 from db.store import Store
 from desktop.gantt import GanttView
 from desktop.gantt.tree_model import COL_DURATION, COL_NAME, COL_START, COL_WBS, ROW_HEIGHT
+from tests.conftest import Questions
 from tests.gantt.conftest import dates
 
 pytestmark = [
@@ -180,7 +181,9 @@ def test_changes_from_elsewhere_are_followed(view: GanttView, store: Store, proj
     assert cell(view, "build", COL_START) == "Tue 10 Mar 26"
 
 
-def test_new_and_delete_tasks(view: GanttView, store: Store, project: str) -> None:
+def test_new_and_delete_tasks(
+    view: GanttView, store: Store, project: str, questions: Questions
+) -> None:
     view.select_task("press")
     view.new_item()
     new = view.selected_ids()[0]
@@ -190,6 +193,8 @@ def test_new_and_delete_tasks(view: GanttView, store: Store, project: str) -> No
     assert cell(view, "party", COL_WBS) == "5.3"
     view.select_task("launch")
     view.delete_selected()
+    (asked,) = questions.asked
+    assert asked.startswith("Delete task “Launch” and its 3 subtasks?\n")
     assert store.get(Task, "press") is None and store.get(Task, new) is None
     view.workspace.undo_stack.undo()
     assert store.get(Task, "press") is not None

@@ -43,6 +43,9 @@ PRIVATE = {
     "internal note": "Zealous about cutting our fee",
     "follow-up note": "Zigzag around the procurement desk",
     "rating comment": "Zesty but grumpy feedback",
+    # Internal unless marked "share with client": a to-do that would spoil a surprise.
+    "follow-up": "Book zoo tickets for Zoe's surprise",
+    "pain point": "Zigzagging approvals through their CEO",
 }
 PUBLIC = {
     "contact": "Zoe Quarrington",
@@ -88,6 +91,14 @@ def seed_private_client(store: Store) -> str:
     )
     s.add(ClientNote(client_id=client.id, kind=NoteKind.GOAL, text=PUBLIC["brief"], noted_on=TODAY))
     s.add(
+        ClientNote(
+            client_id=client.id,
+            kind=NoteKind.PAIN_POINT,
+            text=PRIVATE["pain point"],
+            noted_on=TODAY,
+        )
+    )
+    s.add(
         Gift(
             client_id=client.id,
             contact_id=contact.id,
@@ -119,6 +130,12 @@ def seed_private_client(store: Store) -> str:
             title=PUBLIC["follow-up"],
             due_date=TODAY - timedelta(days=4),
             notes=PRIVATE["follow-up note"],
+            share_with_client=True,
+        )
+    )
+    s.add(
+        FollowUp(
+            client_id=client.id, title=PRIVATE["follow-up"], due_date=TODAY + timedelta(days=3)
         )
     )
     s.add(

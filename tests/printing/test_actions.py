@@ -65,6 +65,32 @@ def test_summary_preview_asks_the_audience_client_first(
 
 
 @requires_poppler
+def test_a_clients_agenda_asks_who_it_is_for(
+    qtbot: QtBot,
+    workspace: Workspace,
+    opened: list[QPrintPreviewDialog],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    asked: list[str] = []
+
+    def choose(_parent, title, _label, items, _current, _editable):  # type: ignore[no-untyped-def]
+        asked.append(title)
+        return items[len(asked) - 1], True  # the client first, then internal
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(choose))
+    client_id = find_client(workspace.session, CLIENT)
+    actions.preview_agenda(None, workspace, client_id, days=14)
+    actions.preview_agenda(None, workspace, client_id, days=14)
+    assert asked == ["Print client agenda", "Print client agenda"]
+    theirs, mine = opened
+    _print_to_pdf(theirs, tmp_path / "theirs.pdf")
+    _print_to_pdf(mine, tmp_path / "mine.pdf")
+    assert "People over-allocated" not in pdf_text(tmp_path / "theirs.pdf")
+    assert "People over-allocated" in pdf_text(tmp_path / "mine.pdf")
+
+
+@requires_poppler
 def test_gantt_and_agenda_previews(
     qtbot: QtBot, workspace: Workspace, opened: list[QPrintPreviewDialog], tmp_path: Path
 ) -> None:

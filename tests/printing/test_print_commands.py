@@ -194,3 +194,40 @@ def test_print_gantt_and_agenda(
     text = pdf_text(agenda)
     assert f"Meeting with {CLIENT}" in text
     assert "Send the zine proofs" in text
+    assert PRIVATE["follow-up"] not in text and "People over-allocated" not in text
+    code, err = run(
+        capsys,
+        "print-agenda",
+        "--client",
+        CLIENT,
+        "--audience",
+        "internal",
+        "--days",
+        "14",
+        "--db",
+        str(printing_db),
+        "-o",
+        str(agenda),
+        "--today",
+        TODAY.isoformat(),
+    )
+    assert code == 0, err
+    text = pdf_text(agenda)
+    assert PRIVATE["follow-up"] in text and "People over-allocated" in text
+
+
+def test_a_client_copy_of_the_team_agenda_is_refused(
+    capsys: pytest.CaptureFixture[str], printing_db: Path, tmp_path: Path
+) -> None:
+    code, err = run(
+        capsys,
+        "print-agenda",
+        "--audience",
+        "client",
+        "--db",
+        str(printing_db),
+        "-o",
+        str(tmp_path / "a.pdf"),
+    )
+    assert_refused(code, err, "--audience client", "--client")
+    assert not any(tmp_path.glob("*.pdf"))

@@ -221,3 +221,24 @@ def test_a_delete_arriving_before_the_insert_it_saw_is_not_a_conflict(tmp_path: 
         assert conflicts(c.path) == []
     finally:
         bench.close()
+
+
+def test_sharing_a_follow_up_with_the_client_travels(two: Bench) -> None:
+    """The share flag is a field like any other: a follow-up one station shares is shared on
+    every station, and a new one arrives internal."""
+    from datetime import date
+
+    from db.models import FollowUp
+
+    a, b = two.stations
+    cid = _shared_client(two)
+    follow = Create(
+        FollowUp, {"client_id": cid, "title": "Send deck", "due_date": date(2026, 3, 2)}
+    )
+    a.apply(follow)
+    _converged(two)
+    shared = "SELECT share_with_client FROM follow_up WHERE id = ?"
+    assert b.sql(shared, (follow.id,)) == [(0,)]
+    b.apply(Update(FollowUp, follow.id, {"share_with_client": True}))
+    _converged(two)
+    assert a.sql(shared, (follow.id,)) == [(1,)]

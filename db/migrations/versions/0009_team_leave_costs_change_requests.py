@@ -21,7 +21,7 @@ from alembic import op
 from db.sync.schema import install_triggers
 
 revision: str = "0009"
-down_revision: str | None = "0004"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
