@@ -36,10 +36,12 @@ from db.team import (
     EditLeave,
     EditMember,
     RemoveMember,
+    can_delete_member,
 )
 from desktop.models.records import Column, RecordsModel
 from desktop.models.roles import ID_ROLE
 from desktop.views.area_header import AreaHeader
+from desktop.views.deletion import DeleteOffer, Deletion
 from desktop.views.record_tables import fit_columns, record_table, set_delegates
 from desktop.workspace import Workspace
 
@@ -82,7 +84,6 @@ class _MemberRow:
 
 class TeamView(QWidget):
     new_text = "New Team Member"
-    delete_text = "Delete or Archive Member"
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -116,7 +117,7 @@ class TeamView(QWidget):
         self.header.extra.addWidget(self.archive_button)
 
         self.table = record_table(self.proxy, "teamMembers")
-        self.item_view = self.table  # the main window's Delete works here
+        self.delete_offer = DeleteOffer(self.table, self.deletion)
         set_delegates(self.table, MEMBER_COLUMNS)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -229,11 +230,24 @@ class TeamView(QWidget):
             self.select_member(op.id)
             self.table.edit(self.table.currentIndex().siblingAtColumn(0))
 
-    def delete_selected(self) -> None:
-        """Delete the selected member, or archive one who has history."""
+    def deletion(self) -> Deletion | None:
+        """Edit > Delete on the team: the selected member, archived instead when they have
+        tasks or clients on record (their history stays readable)."""
         member_id = self.current_member()
-        if member_id:
-            self.workspace.run(RemoveMember(member_id))
+        member = self.workspace.store.get(TeamMember, member_id) if member_id else None
+        if member is None:
+            return None
+        verb = "Delete" if can_delete_member(self.workspace.session, member_id) else "Archive"
+        if verb == "Archive" and not member.active:
+            return None  # already archived: Restore is the archive button's
+        return Deletion(
+            TeamMember,
+            [member_id],
+            ("member", "members"),
+            member.name,
+            instead=RemoveMember(member_id),
+            verb=verb,
+        )
 
     def focus_filter(self) -> None:
         self.header.filter.setFocus(Qt.FocusReason.ShortcutFocusReason)
