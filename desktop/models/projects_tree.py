@@ -25,9 +25,9 @@ from db.scheduling.plan import agency_days
 from desktop.models.roles import ENTITY_ROLE, ID_ROLE, SORT_ROLE, STATUS_ROLE
 from desktop.workspace import Workspace
 
-COL_NAME, COL_CLIENT, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS = range(6)
-HEADERS = ("Name", "Client", "Start", "Finish", "Duration", "Progress")
-PROJECT_EDITABLE = {COL_NAME, COL_CLIENT, COL_START, COL_FINISH}
+COL_NAME, COL_CLIENT, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS, COL_STATUS = range(7)
+HEADERS = ("Name", "Client", "Start", "Finish", "Duration", "Progress", "Status")
+PROJECT_EDITABLE = {COL_NAME, COL_CLIENT, COL_START, COL_FINISH, COL_STATUS}
 TASK_EDITABLE = {COL_NAME, COL_START, COL_DURATION, COL_PROGRESS}
 SUMMARY_EDITABLE = {COL_NAME, COL_PROGRESS}
 
@@ -43,6 +43,7 @@ class ProjectRow:
     start: date | None
     finish: date | None
     task_count: int
+    progress: int = 0  # % of the work done, by working days of its tasks (not summaries)
 
 
 @dataclass(slots=True)
@@ -148,6 +149,18 @@ class ProjectsTreeModel(QAbstractItemModel):
         if ids is not None:
             query = query.where(Project.id.in_(ids))
         found = list(session.execute(query))
+        parents = select(Task.parent_id).where(Task.parent_id.is_not(None))
+        work = select(
+            Task.project_id,
+            func.sum(Task.duration_days * Task.progress),
+            func.sum(Task.duration_days),
+        ).where(Task.id.not_in(parents))
+        if ids is not None:
+            work = work.where(Task.project_id.in_(ids))
+        done = {
+            pid: round(d / total) if total else 0
+            for pid, d, total in session.execute(work.group_by(Task.project_id))
+        }
         # A project without a due date finishes with its last task.
         undated = [r[0] for r in found if r[6] is None and r[7]]
         last = self._last_finish(undated)
@@ -162,6 +175,7 @@ class ProjectsTreeModel(QAbstractItemModel):
                     start=r[5] or r[8],
                     finish=r[6] or last.get(r[0]),
                     task_count=r[7] or 0,
+                    progress=done.get(r[0], 0),
                 ),
             )
             for r in found
@@ -334,7 +348,7 @@ class ProjectsTreeModel(QAbstractItemModel):
             return node.id
         if role == ENTITY_ROLE:
             return node.entity
-        if role == STATUS_ROLE and isinstance(node.row, ProjectRow) and col == COL_PROGRESS:
+        if role == STATUS_ROLE and isinstance(node.row, ProjectRow) and col == COL_STATUS:
             return node.row.status.value
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_DURATION:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -361,6 +375,8 @@ class ProjectsTreeModel(QAbstractItemModel):
                     return f"{days} d"
                 return ""
             if col == COL_PROGRESS:
+                return f"{row.progress} %"
+            if col == COL_STATUS:
                 return row.status.value.replace("_", " ").capitalize()
             return ""
         if col == COL_NAME:
@@ -386,6 +402,10 @@ class ProjectsTreeModel(QAbstractItemModel):
                 return _qdate(row.start) or QDate.currentDate()
             if col == COL_FINISH:
                 return _qdate(row.finish) or QDate.currentDate()
+            if col == COL_PROGRESS:
+                return row.progress
+            if col == COL_STATUS:
+                return row.status.value
             return None
         if col == COL_START:
             return _qdate(row.start)
@@ -402,7 +422,7 @@ class ProjectsTreeModel(QAbstractItemModel):
             return (value or date.max).isoformat()
         if col == COL_DURATION and isinstance(row, TaskRow):
             return row.duration
-        if col == COL_PROGRESS and isinstance(row, TaskRow):
+        if col == COL_PROGRESS:
             return row.progress
         return self._display(node, col).casefold()
 
@@ -434,6 +454,10 @@ class ProjectsTreeModel(QAbstractItemModel):
                 return Update(
                     Project, node.id, {"due_date": when}, label=f"Set due date of {row.name}"
                 )
+            if col == COL_STATUS and value and value != row.status.value:
+                status = ProjectStatus(str(value))
+                label = f"Mark {row.name} {status.value.replace('_', ' ')}"
+                return Update(Project, node.id, {"status": status}, label=label)
             return None
         if col == COL_START:
             when = _pydate(value)

@@ -18,7 +18,7 @@ from alembic import op
 from db.sync.schema import INTEGRITY_TABLES, metadata
 
 revision: str = "0006"
-down_revision: str | None = "0007"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
