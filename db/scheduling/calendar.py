@@ -157,3 +157,35 @@ def calendar_origin(earliest: date) -> date:
     """Where to start a calendar for a plan whose earliest date is `earliest`: a margin before
     it, so leads (negative lags) and early drags still land inside the range."""
     return earliest - timedelta(days=366)
+
+
+class CalendarPool:
+    """Work calendars shared between the schedules of many projects.
+
+    Building a calendar walks every day of its range, and a project needs one per set of
+    people with leave; most projects of an agency use the same few. The pool hands out one
+    calendar per (agency days, origin, days off), with origins rounded to a year's start so
+    projects that start in the same year share them.
+    """
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[AgencyDays, date, frozenset[int]], WorkCalendar] = {}
+
+    @staticmethod
+    def origin(earliest: date) -> date:
+        """A year's first day at least as far before `earliest` as `calendar_origin`."""
+        margin = calendar_origin(earliest)
+        return date(margin.year, 1, 1)
+
+    def calendar(
+        self, agency: AgencyDays, origin: date, days_off: frozenset[int] = frozenset()
+    ) -> WorkCalendar:
+        key = (agency, origin, days_off)
+        found = self._found.get(key)
+        if found is None:
+            found = WorkCalendar(agency, origin, days_off)
+            self._found[key] = found
+        return found
+
+    def clear(self) -> None:
+        self._found.clear()
