@@ -67,6 +67,11 @@ class Schedules:
         self._member_projects: dict[str, set[str]] = defaultdict(set)
         self._leave_member: dict[str, str] = {}
         self.runs = 0  # engine runs so far: tests check a change re-runs only what it touches
+        # Bumped each time a project's schedule is dropped (and `_epoch` on `clear`), so a view
+        # can tell whether what it shows is still current even after another reader has
+        # scheduled the project again.
+        self._generation: dict[str, int] = {}
+        self._epoch = 0
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -129,6 +134,15 @@ class Schedules:
         s = self.scheduler(project_id)
         return s.scheduled(task_id) if task_id in s else None
 
+    def stamp(self, project_id: str) -> tuple[int, int]:
+        """Changes whenever the project's schedule is dropped: equal stamps, same dates."""
+        return self._epoch, self._generation.get(project_id, 0)
+
+    def working_days(self, first: date, last: date) -> int:
+        """The agency's working days from `first` to `last`, both included."""
+        cal = self.calendars.calendar(self.agency, CalendarPool.origin(min(first, last)))
+        return cal.index(last.toordinal() + 1) - cal.index(first.toordinal())
+
     def late_days(self, due: date | None, finish: date | None, as_of: date) -> int:
         """Working days an open project is, or is planned to be, past its due date: the
         agency's working days after `due` up to its finish, or up to `as_of` when that is
@@ -180,6 +194,7 @@ class Schedules:
     def forget(self, project_ids: Iterable[str]) -> None:
         """Drop these projects' schedules; the next read schedules them again."""
         for pid in project_ids:
+            self._generation[pid] = self._generation.get(pid, 0) + 1
             self._spans.pop(pid, None)
             s = self._plans.pop(pid, None)
             if s is None:
@@ -195,6 +210,7 @@ class Schedules:
 
     def clear(self) -> None:
         """Forget everything (the agency's calendar changed, or a write could not be traced)."""
+        self._epoch += 1
         self._agency = None
         self._agency_dirty = False
         self.calendars.clear()

@@ -1,16 +1,22 @@
 """The project tree: projects at the top, each project's task tree (parent/children) below,
-with start, finish, duration and progress.
+with start, finish, duration, progress and (for projects) the due date.
+
+Every start, finish and duration is the scheduling engine's, read through the store's schedule
+service (`db.scheduling.schedules`): the list shows the dates the Gantt, the client page and
+printing show, dependencies and leave included. A project spans its tasks; one without tasks
+shows its own start date and no finish.
 
 Projects are read up front (one row each); a project's tasks are read the first time the view
 asks for them (expanding it), all in one query. A `ChangeSet` refreshes only the projects it
 touches: a renamed client repaints the rows of its projects, a task edit re-reads that one
-project's subtree.
+project's subtree, and a change the schedule service says moved a project's dates (a link,
+an assignment, someone's leave) repaints that project.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt
@@ -20,14 +26,17 @@ from sqlalchemy import func, select
 from db.changes import ChangeSet
 from db.models import Client, Project, ProjectStatus, Task, TaskKind
 from db.operations import Update
-from db.scheduling.calendar import AgencyDays, WorkCalendar, calendar_origin
-from db.scheduling.plan import agency_days
+from db.scheduling.calendar import AgencyDays
+from db.scheduling.schedules import Schedules
 from desktop.models.roles import ENTITY_ROLE, ID_ROLE, SORT_ROLE, STATUS_ROLE
 from desktop.workspace import Workspace
 
-COL_NAME, COL_CLIENT, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS = range(6)
-HEADERS = ("Name", "Client", "Start", "Finish", "Duration", "Progress")
-PROJECT_EDITABLE = {COL_NAME, COL_CLIENT, COL_START, COL_FINISH}
+COL_NAME, COL_CLIENT, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS, COL_DUE = range(7)
+HEADERS = ("Name", "Client", "Start", "Finish", "Duration", "Progress", "Due")
+# A project's start and finish are its tasks' span; only a project without tasks has a start
+# of its own to edit. Its due date is the promise the schedule is measured against.
+PROJECT_EDITABLE = {COL_NAME, COL_CLIENT, COL_START, COL_DUE}
+PLANNED_PROJECT_EDITABLE = {COL_NAME, COL_CLIENT, COL_DUE}
 TASK_EDITABLE = {COL_NAME, COL_START, COL_DURATION, COL_PROGRESS}
 SUMMARY_EDITABLE = {COL_NAME, COL_PROGRESS}
 
@@ -42,13 +51,15 @@ class ProjectRow:
     status: ProjectStatus
     start: date | None
     finish: date | None
+    due: date | None
+    duration: int | None  # working days from start to finish; None without tasks
     task_count: int
 
 
 @dataclass(slots=True)
 class TaskRow:
     name: str
-    start: date
+    start: date  # scheduled, not the stored "no earlier than"
     duration: int
     finish: date
     progress: int
@@ -92,6 +103,7 @@ class ProjectsTreeModel(QAbstractItemModel):
         self._projects: list[Node] = []
         self._by_project: dict[str, Node] = {}
         self._tasks: dict[str, Node] = {}
+        self._stamps: dict[str, tuple[int, int]] = {}  # the schedule each project shows
         self._bold = QFont()
         self._bold.setBold(True)
         self.reload()
@@ -99,17 +111,14 @@ class ProjectsTreeModel(QAbstractItemModel):
 
     # -- reading -----------------------------------------------------------------------------
 
-    def _read_calendar(self) -> tuple[AgencyDays, WorkCalendar]:
-        """The agency's working days (week, public holidays, closures), the same calendar the
-        scheduler uses, so the list and the Gantt agree on every finish date."""
-        session = self.workspace.session
-        agency = agency_days(session)
-        earliest = session.scalar(select(func.min(Task.start_date))) or date.today()
-        return agency, WorkCalendar(agency, calendar_origin(min(earliest, date.today())))
+    @property
+    def schedules(self) -> Schedules:
+        return self.workspace.store.schedules
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._agency, self._calendar = self._read_calendar()
+        self._agency: AgencyDays = self.schedules.agency
+        self._stamps.clear()
         rows = self._read_projects(None)
         self._projects = [Node("Project", pid, None, row) for pid, row in rows]
         for node in self._projects:
@@ -121,11 +130,7 @@ class ProjectsTreeModel(QAbstractItemModel):
     def _read_projects(self, ids: set[str] | None) -> list[tuple[str, ProjectRow]]:
         session = self.workspace.session
         stats = (
-            select(
-                Task.project_id.label("project_id"),
-                func.count(Task.id).label("n"),
-                func.min(Task.start_date).label("first"),
-            )
+            select(Task.project_id.label("project_id"), func.count(Task.id).label("n"))
             .group_by(Task.project_id)
             .subquery()
         )
@@ -139,7 +144,6 @@ class ProjectsTreeModel(QAbstractItemModel):
                 Project.start_date,
                 Project.due_date,
                 stats.c.n,
-                stats.c.first,
             )
             .join(Client, Client.id == Project.client_id)
             .outerjoin(stats, stats.c.project_id == Project.id)
@@ -148,37 +152,29 @@ class ProjectsTreeModel(QAbstractItemModel):
         if ids is not None:
             query = query.where(Project.id.in_(ids))
         found = list(session.execute(query))
-        # A project without a due date finishes with its last task.
-        undated = [r[0] for r in found if r[6] is None and r[7]]
-        last = self._last_finish(undated)
-        return [
-            (
-                r[0],
-                ProjectRow(
-                    name=r[1],
-                    client_id=r[2],
-                    client=r[3],
-                    status=ProjectStatus(r[4]),
-                    start=r[5] or r[8],
-                    finish=r[6] or last.get(r[0]),
-                    task_count=r[7] or 0,
-                ),
+        schedules = self.schedules
+        spans = schedules.spans(r[0] for r in found if r[7])
+        rows = []
+        for pid, name, client_id, client, status, start, due, n in found:
+            span = spans.get(pid)
+            self._stamps[pid] = schedules.stamp(pid)
+            rows.append(
+                (
+                    pid,
+                    ProjectRow(
+                        name=name,
+                        client_id=client_id,
+                        client=client,
+                        status=ProjectStatus(status),
+                        start=span[0] if span else start,
+                        finish=span[1] if span else None,
+                        due=due,
+                        duration=schedules.working_days(*span) if span else None,
+                        task_count=n or 0,
+                    ),
+                )
             )
-            for r in found
-        ]
-
-    def _last_finish(self, project_ids: list[str]) -> dict[str, date]:
-        if not project_ids:
-            return {}
-        last: dict[str, date] = {}
-        query = select(Task.project_id, Task.start_date, Task.duration_days).where(
-            Task.project_id.in_(project_ids)
-        )
-        for pid, start, days in self.workspace.session.execute(query):
-            finish = self._calendar.finish_of(start, days)
-            if pid not in last or finish > last[pid]:
-                last[pid] = finish
-        return last
+        return rows
 
     def _load_tasks(self, project: Node) -> None:
         query = (
@@ -195,17 +191,20 @@ class ProjectsTreeModel(QAbstractItemModel):
             .order_by(Task.sort_order, Task.start_date)
         )
         rows = list(self.workspace.session.execute(query))
+        plan = self.schedules.scheduler(project.id)
+        self._stamps[project.id] = self.schedules.stamp(project.id)
         nodes: dict[str, Node] = {}
         for r in rows:
+            scheduled = plan.scheduled(r[0])
             nodes[r[0]] = Node(
                 "Task",
                 r[0],
                 None,
                 TaskRow(
                     name=r[2],
-                    start=r[3],
-                    duration=r[4],
-                    finish=self._calendar.finish_of(r[3], r[4]),
+                    start=scheduled.start,
+                    duration=plan.duration(r[0]),
+                    finish=scheduled.finish,
                     progress=r[5],
                     kind=TaskKind(r[6]),
                     parent_id=r[1],
@@ -221,22 +220,6 @@ class ProjectsTreeModel(QAbstractItemModel):
             node.parent.child_list().append(node)
         for r in rows:
             self._tasks[r[0]] = nodes[r[0]]
-        for node in project.child_list():
-            self._span(node)
-
-    def _span(self, node: Node) -> None:
-        """A summary task runs from its first child's start to its last child's finish."""
-        row = node.row
-        if not node.children or not isinstance(row, TaskRow):
-            return
-        for child in node.children:
-            self._span(child)
-        rows = [c.row for c in node.children if isinstance(c.row, TaskRow)]
-        row.start = min(r.start for r in rows)
-        row.finish = max(r.finish for r in rows)
-        row.duration = self._calendar.working_days_between(
-            row.start, row.finish + timedelta(days=1)
-        )
 
     def _children(self, node: Node | None) -> list[Node]:
         if node is None:
@@ -310,7 +293,8 @@ class ProjectsTreeModel(QAbstractItemModel):
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if node.entity == "Project":
-            editable = PROJECT_EDITABLE
+            planned = isinstance(node.row, ProjectRow) and node.row.task_count > 0
+            editable = PLANNED_PROJECT_EDITABLE if planned else PROJECT_EDITABLE
         elif node.children:
             editable = SUMMARY_EDITABLE  # its dates are its children's span
         else:
@@ -354,14 +338,11 @@ class ProjectsTreeModel(QAbstractItemModel):
             if col == COL_FINISH:
                 return _fmt(row.finish)
             if col == COL_DURATION:
-                if row.start and row.finish:
-                    days = self._calendar.working_days_between(
-                        row.start, row.finish + timedelta(days=1)
-                    )
-                    return f"{days} d"
-                return ""
+                return "" if row.duration is None else f"{row.duration} d"
             if col == COL_PROGRESS:
                 return row.status.value.replace("_", " ").capitalize()
+            if col == COL_DUE:
+                return _fmt(row.due)
             return ""
         if col == COL_NAME:
             return row.name
@@ -384,8 +365,8 @@ class ProjectsTreeModel(QAbstractItemModel):
                 return row.client_id
             if col == COL_START:
                 return _qdate(row.start) or QDate.currentDate()
-            if col == COL_FINISH:
-                return _qdate(row.finish) or QDate.currentDate()
+            if col == COL_DUE:
+                return _qdate(row.due) or QDate.currentDate()
             return None
         if col == COL_START:
             return _qdate(row.start)
@@ -397,8 +378,11 @@ class ProjectsTreeModel(QAbstractItemModel):
 
     def _sort_key(self, node: Node, col: int) -> Any:
         row = node.row
-        if col in (COL_START, COL_FINISH):
-            value = row.start if col == COL_START else row.finish
+        if col in (COL_START, COL_FINISH, COL_DUE):
+            if col == COL_DUE:
+                value = row.due if isinstance(row, ProjectRow) else None
+            else:
+                value = row.start if col == COL_START else row.finish
             return (value or date.max).isoformat()
         if col == COL_DURATION and isinstance(row, TaskRow):
             return row.duration
@@ -430,7 +414,7 @@ class ProjectsTreeModel(QAbstractItemModel):
                 return Update(
                     Project, node.id, {"start_date": when}, label=f"Set start of {row.name}"
                 )
-            if col == COL_FINISH and when and when != row.finish:
+            if col == COL_DUE and when and when != row.due:
                 return Update(
                     Project, node.id, {"due_date": when}, label=f"Set due date of {row.name}"
                 )
@@ -461,11 +445,12 @@ class ProjectsTreeModel(QAbstractItemModel):
 
     def apply_changes(self, changes: ChangeSet) -> None:
         calendar_changed = changes.touches("AgencySetting", "Closure")
-        if calendar_changed and agency_days(self.workspace.session) != self._agency:
+        if calendar_changed and self.schedules.agency != self._agency:
             # The calendar moved every finish date: the one case for a reset.
             self.reload()
             return
-        projects: set[str] = set()
+        schedules = self.schedules
+        projects = {pid for pid, seen in self._stamps.items() if schedules.stamp(pid) != seen}
         if changes.touches("Project"):
             self._remove_projects(changes.removed.get("Project", set()))
             self._add_projects(changes.added.get("Project", set()))
@@ -579,6 +564,7 @@ class ProjectsTreeModel(QAbstractItemModel):
             self.beginRemoveRows(QModelIndex(), row, row)
             self._projects.pop(row)
             del self._by_project[pid]
+            self._stamps.pop(pid, None)
             for task in self._walk(node):
                 self._tasks.pop(task.id, None)
             self.endRemoveRows()

@@ -26,6 +26,7 @@ from db.models import Client, Project, Task
 from db.operations import Create
 from desktop.models.projects_tree import (
     COL_CLIENT,
+    COL_DUE,
     COL_DURATION,
     COL_FINISH,
     COL_NAME,
@@ -129,6 +130,7 @@ class ProjectsView(QWidget):
         dates = DateDelegate(self)
         self.tree.setItemDelegateForColumn(COL_START, dates)
         self.tree.setItemDelegateForColumn(COL_FINISH, dates)
+        self.tree.setItemDelegateForColumn(COL_DUE, dates)
         self.tree.setItemDelegateForColumn(COL_DURATION, NumberDelegate(0, 9999, " d", self))
         self.tree.setItemDelegateForColumn(COL_PROGRESS, ProgressDelegate(0, 100, " %", self))
         header = self.tree.header()
@@ -142,6 +144,7 @@ class ProjectsView(QWidget):
             (COL_FINISH, 15),
             (COL_DURATION, 13),
             (COL_PROGRESS, 20),
+            (COL_DUE, 15),
         ):
             header.resizeSection(col, chars * em)
 
