@@ -89,10 +89,14 @@ class WorkCalendar:
 
     def _grow(self, through: int) -> None:
         """Extend the covered range to include ordinal `through` (and some margin)."""
-        end = max(through, self.origin + len(self._index) + _GROW_DAYS)
+        index, days = self._index, self._days
+        if index:
+            # Drop the slot for the day after the covered range: that day is covered now, and
+            # keeping the slot would skip it (it would never count as a working day).
+            index.pop()
+        end = max(through, self.origin + len(index) + _GROW_DAYS)
         week = self.agency.working_week
         closed = self._closed
-        index, days = self._index, self._days
         o = self.origin + len(index)
         year_holidays: frozenset[int] = frozenset()
         year = None

@@ -57,3 +57,19 @@ def test_far_future_grows_the_range_without_renumbering() -> None:
     assert c.next_working_day(far) >= far
     assert c.index(MON.toordinal()) == k
     assert c.working_days_between(date(2026, 1, 5), date(2036, 1, 7)) > 2500
+
+
+def test_a_calendar_that_grows_skips_no_day() -> None:
+    """A calendar covers about two years and grows on demand; growing used to skip the first
+    day past the old range, so a plan's dates depended on where its calendar started."""
+    start, far = date(2023, 1, 1), date(2029, 12, 31)
+    grown = WorkCalendar(AgencyDays(), start)
+    grown.is_working_day(far)  # grows the range step by step
+    weekdays = [
+        o for o in range(start.toordinal(), far.toordinal()) if date.fromordinal(o).weekday() < 5
+    ]
+    for o in range(start.toordinal(), far.toordinal()):
+        assert grown.is_working_ordinal(o) == (date.fromordinal(o).weekday() < 5), date.fromordinal(
+            o
+        )
+    assert grown.working_days_between(start, far) == len(weekdays)
