@@ -306,7 +306,9 @@ def generated_agency(store: Store, seed: int) -> None:
     closed_on = TODAY + timedelta(days=rng.randint(0, 40))
     ops.append(Create(Closure, {"name": "Offsite", "start_date": closed_on, "end_date": closed_on}))
     for c in range(3):
-        client = Create(Client, {"name": f"Client {seed}-{c}"})
+        client = Create(
+            Client, {"name": f"Client {seed}-{c}", "created_at": datetime(2025, 1, 6, 9)}
+        )
         ops.append(client)
         for p in range(rng.randint(1, 3)):
             start = TODAY + timedelta(days=rng.randint(-60, 30))
