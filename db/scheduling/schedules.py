@@ -234,6 +234,8 @@ class Schedules:
             return
         if changes.touches(*_AGENCY):
             self._agency_dirty = True
+        if not self._plans and not self._spans:
+            return  # nothing cached: nothing to trace, no query to run
         touched: set[str] = set(changes.removed.get("Project", ()))
         if changes.touches("Task"):
             ids = changes.ids("Task")
