@@ -73,3 +73,18 @@ def test_a_calendar_that_grows_skips_no_day() -> None:
             o
         )
     assert grown.working_days_between(start, far) == len(weekdays)
+
+
+def test_a_leave_calendar_derived_from_the_agencys_is_the_same_as_one_built_day_by_day() -> None:
+    agency = AgencyDays(country="GB", closures=((date(2026, 8, 3), date(2026, 8, 7)),))
+    origin = date(2025, 1, 1)
+    leave = [(date(2025, 1, 1), date(2025, 1, 3)), (date(2026, 3, 4), date(2026, 3, 12))]
+    leave += [(date(2026, 8, 6), date(2026, 8, 11)), (date(2026, 12, 31), date(2027, 1, 6))]
+    off = frozenset(o for a, b in leave for o in range(a.toordinal(), b.toordinal() + 1))
+    base = WorkCalendar(agency, origin)
+    derived = WorkCalendar.without(base, off)
+    built = WorkCalendar(agency, origin, off)
+    for o in range(origin.toordinal(), date(2029, 6, 1).toordinal()):
+        assert derived.index(o) == built.index(o), date.fromordinal(o)
+    for k in range(0, 1000):
+        assert derived.day(k) == built.day(k)

@@ -226,3 +226,26 @@ def test_lateness_skips_the_agencys_closures(store: Store) -> None:
         )
     )
     assert store.schedules.late_days(date(2026, 4, 1), date(2026, 4, 15), date(2026, 3, 1)) == 8
+
+
+def test_health_of_many_clients_schedules_each_project_once(store: Store, agency) -> None:
+    """Health reads every client's open projects in one batch and keeps the schedules: the
+    client list, Today and the client page reading it again run the engine no more."""
+    from db.am.health_facts import health_at, health_for_clients
+    from db.models import Interaction, InteractionKind
+
+    more = [Create(Client, {"name": f"Client {n}"}) for n in range(20)]
+    store.apply(Batch(more))
+    s = store.schedules
+    health_for_clients(store.session, MON)
+    assert s.runs == 3
+    health_for_clients(store.session, MON - timedelta(days=7))
+    health_at(store.session, agency["client"], MON)
+    store.apply(
+        Create(
+            Interaction,
+            {"client_id": agency["client"], "kind": InteractionKind.CALL, "occurred_at": MON},
+        )
+    )
+    health_for_clients(store.session, MON, [agency["client"]])
+    assert s.runs == 3
