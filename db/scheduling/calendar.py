@@ -11,14 +11,76 @@ indices, so an index stays valid for the calendar's lifetime.
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 import holidays as holidays_lib
 
 # Each growth covers at least this many days, so the per-day build loop runs rarely.
 _GROW_DAYS = 366 * 2
+
+
+class HolidayTables:
+    """Public holidays per (country, region, year), kept for the whole process and, once the
+    app names a file (`keep_in`), between runs.
+
+    The first holiday lookup makes the `holidays` package import every country it knows
+    (about 0.3 s); an app that starts on its client list needs a few years of one country's
+    holidays, which a small JSON file holds. The file is keyed by the package's version, so
+    an upgrade that corrects a holiday is never hidden by an old answer; a file that cannot be
+    read or written is ignored.
+    """
+
+    def __init__(self) -> None:
+        self._tables: dict[str, frozenset[int]] = {}
+        self._file: Path | None = None
+
+    def keep_in(self, path: Path) -> None:
+        self._file = path
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(saved, dict) and saved.get("version") == holidays_lib.__version__:
+            tables = saved.get("tables")
+            if isinstance(tables, dict):
+                for key, days in tables.items():
+                    if isinstance(days, list) and all(isinstance(d, int) for d in days):
+                        self._tables.setdefault(str(key), frozenset(days))
+
+    def of(self, country: str, region: str, year: int) -> frozenset[int]:
+        key = f"{country}/{region}/{year}"
+        found = self._tables.get(key)
+        if found is None:
+            table = holidays_lib.country_holidays(country, subdiv=region or None, years=year)
+            found = frozenset(d.toordinal() for d in table)
+            self._tables[key] = found
+            self._save()
+        return found
+
+    def _save(self) -> None:
+        if self._file is None:
+            return
+        body = {
+            "version": holidays_lib.__version__,
+            "tables": {key: sorted(days) for key, days in sorted(self._tables.items())},
+        }
+        try:
+            self._file.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(dir=self._file.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(body, out)
+            os.replace(name, self._file)
+        except OSError:
+            pass  # a cache that cannot be written only costs the next start its 0.3 s
+
+
+PUBLIC_HOLIDAYS = HolidayTables()
 
 
 @dataclass(frozen=True)
@@ -41,10 +103,7 @@ class AgencyDays:
         found = self._holiday_cache.get(year)
         if found is None:
             if self.country:
-                table = holidays_lib.country_holidays(
-                    self.country, subdiv=self.region or None, years=year
-                )
-                found = frozenset(d.toordinal() for d in table)
+                found = PUBLIC_HOLIDAYS.of(self.country, self.region, year)
             else:
                 found = frozenset()
             self._holiday_cache[year] = found

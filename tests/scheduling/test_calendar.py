@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from db.scheduling.calendar import AgencyDays, WorkCalendar
 
 MON = date(2026, 3, 2)
@@ -88,3 +90,26 @@ def test_a_leave_calendar_derived_from_the_agencys_is_the_same_as_one_built_day_
         assert derived.index(o) == built.index(o), date.fromordinal(o)
     for k in range(0, 1000):
         assert derived.day(k) == built.day(k)
+
+
+def test_public_holidays_are_kept_between_runs(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from db.scheduling import calendar
+
+    kept = tmp_path / "cache" / "public-holidays.json"
+    first = calendar.HolidayTables()
+    first.keep_in(kept)
+    easter_monday = date(2026, 4, 6).toordinal()
+    assert easter_monday in first.of("DE", "BE", 2026)
+
+    def offline(*_args: object, **_kwargs: object) -> object:
+        raise AssertionError("looked the holidays up again")
+
+    monkeypatch.setattr(calendar.holidays_lib, "country_holidays", offline)
+    second = calendar.HolidayTables()
+    second.keep_in(kept)
+    assert second.of("DE", "BE", 2026) == first.of("DE", "BE", 2026)
+    kept.write_text("not json")
+    third = calendar.HolidayTables()
+    third.keep_in(kept)  # a broken file is ignored, not an error
+    with pytest.raises(AssertionError):
+        third.of("DE", "BE", 2026)
