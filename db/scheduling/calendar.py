@@ -11,7 +11,9 @@ indices, so an index stays valid for the calendar's lifetime.
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 import os
 import tempfile
 from collections.abc import Iterable
@@ -190,12 +192,11 @@ class WorkCalendar:
             if base.origin <= o <= last and index[o - base.origin + 1] > index[o - base.origin]
         )
         cal._days = [o for o in base._days if o not in days_off] if removed else list(base._days)
-        fixed = list(index)
         # Each working day taken off lowers the index of every later day by one.
-        for k, o in enumerate(removed, start=1):
-            first = o - base.origin + 1
-            upto = removed[k] - base.origin + 1 if k < len(removed) else len(fixed)
-            fixed[first:upto] = [v - k for v in index[first:upto]]
+        lower = [0] * len(index)
+        for o in removed:
+            lower[o - base.origin + 1] += 1
+        fixed = list(map(operator.sub, index, itertools.accumulate(lower)))
         cal._index = fixed
         return cal
 
