@@ -76,6 +76,11 @@ def test_spans_are_the_engines_and_cost_one_run_per_project(store: Store, agency
     s.scheduler(agency["p1"])
     assert s.runs == 3
     assert schedules_for(store.session) is s  # readers given only the session share it
+    build = s.task(agency["build0"])
+    assert build is not None
+    assert (build.start, build.finish) == (MON + timedelta(days=3), MON + timedelta(days=4))
+    assert s.scheduler(agency["p0"]).critical(agency["build0"])
+    assert s.task("no such task") is None
 
 
 def test_an_edit_reruns_only_the_project_it_touches(store: Store, agency) -> None:
