@@ -223,6 +223,10 @@ class Schedules:
         self._member_projects.clear()
         self._leave_member.clear()
 
+    def __contains__(self, project_id: object) -> bool:
+        """Is this project's schedule kept (reading it runs no engine)?"""
+        return project_id in self._plans
+
     def cached(self) -> set[str]:
         """Ids of the projects scheduled and kept."""
         return set(self._plans)

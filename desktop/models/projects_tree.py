@@ -41,6 +41,8 @@ TASK_EDITABLE = {COL_NAME, COL_START, COL_DURATION, COL_PROGRESS}
 SUMMARY_EDITABLE = {COL_NAME, COL_PROGRESS}
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+_DATING_BATCH = 64  # projects scheduled together when the first of them is shown
+_DATE_COLUMNS = frozenset({COL_START, COL_FINISH, COL_DURATION})  # read from the schedule
 
 
 @dataclass(slots=True)
@@ -54,6 +56,8 @@ class ProjectRow:
     due: date | None
     duration: int | None  # working days from start to finish; None without tasks
     task_count: int
+    own_start: date | None = None  # the project's stored start, shown when it has no tasks
+    dated: bool = False  # start, finish and duration read from the schedule yet
 
 
 @dataclass(slots=True)
@@ -152,29 +156,52 @@ class ProjectsTreeModel(QAbstractItemModel):
         if ids is not None:
             query = query.where(Project.id.in_(ids))
         found = list(session.execute(query))
+        rows = [
+            (
+                pid,
+                ProjectRow(
+                    name=name,
+                    client_id=client_id,
+                    client=client,
+                    status=ProjectStatus(status),
+                    start=start,
+                    finish=None,
+                    due=due,
+                    duration=None,
+                    task_count=n or 0,
+                    own_start=start,
+                ),
+            )
+            for pid, name, client_id, client, status, start, due, n in found
+        ]
+        if ids is not None:  # a refresh of a few rows: date them now
+            self._date([row for _pid, row in rows], [pid for pid, _row in rows])
+        return rows
+
+    def _date(self, rows: list[ProjectRow], ids: list[str]) -> None:
+        """Fill in the schedule's start, finish and duration of these projects (one batch)."""
         schedules = self.schedules
-        spans = schedules.spans(r[0] for r in found if r[7])
-        rows = []
-        for pid, name, client_id, client, status, start, due, n in found:
+        spans = schedules.spans(pid for pid, row in zip(ids, rows, strict=True) if row.task_count)
+        for pid, row in zip(ids, rows, strict=True):
             span = spans.get(pid)
             self._stamps[pid] = schedules.stamp(pid)
-            rows.append(
-                (
-                    pid,
-                    ProjectRow(
-                        name=name,
-                        client_id=client_id,
-                        client=client,
-                        status=ProjectStatus(status),
-                        start=span[0] if span else start,
-                        finish=span[1] if span else None,
-                        due=due,
-                        duration=schedules.working_days(*span) if span else None,
-                        task_count=n or 0,
-                    ),
-                )
+            row.start = span[0] if span else row.own_start
+            row.finish = span[1] if span else None
+            row.duration = schedules.working_days(*span) if span else None
+            row.dated = True
+
+    def _dated(self, node: Node) -> ProjectRow | TaskRow:
+        """The node's row with its dates. Projects are scheduled when first shown, in batches
+        of the rows that follow, so opening a list of hundreds of projects schedules about a
+        screenful of them rather than all."""
+        row = node.row
+        if isinstance(row, ProjectRow) and not row.dated:
+            first = self._projects.index(node)
+            batch = [n for n in self._projects[first : first + _DATING_BATCH] if not n.row.dated]
+            self._date(
+                [n.row for n in batch if isinstance(n.row, ProjectRow)], [n.id for n in batch]
             )
-        return rows
+        return row
 
     def _load_tasks(self, project: Node) -> None:
         query = (
@@ -191,6 +218,14 @@ class ProjectsTreeModel(QAbstractItemModel):
             .order_by(Task.sort_order, Task.start_date)
         )
         rows = list(self.workspace.session.execute(query))
+        if project.id not in self.schedules:
+            # The sorting proxy reads every project's tasks: schedule them in batches.
+            first = self._projects.index(project) if project in self._projects else 0
+            batch = self._projects[first : first + _DATING_BATCH]
+            self.schedules.schedulers(
+                [project.id]
+                + [n.id for n in batch if isinstance(n.row, ProjectRow) and n.row.task_count]
+            )
         plan = self.schedules.scheduler(project.id)
         self._stamps[project.id] = self.schedules.stamp(project.id)
         nodes: dict[str, Node] = {}
@@ -327,7 +362,7 @@ class ProjectsTreeModel(QAbstractItemModel):
         return None
 
     def _display(self, node: Node, col: int) -> str:
-        row = node.row
+        row = self._dated(node) if col in _DATE_COLUMNS else node.row
         if isinstance(row, ProjectRow):
             if col == COL_NAME:
                 return row.name
@@ -357,7 +392,7 @@ class ProjectsTreeModel(QAbstractItemModel):
         return ""
 
     def _edit_value(self, node: Node, col: int) -> Any:
-        row = node.row
+        row = self._dated(node) if col in _DATE_COLUMNS else node.row
         if col == COL_NAME:
             return row.name
         if isinstance(row, ProjectRow):
@@ -377,7 +412,7 @@ class ProjectsTreeModel(QAbstractItemModel):
         return None
 
     def _sort_key(self, node: Node, col: int) -> Any:
-        row = node.row
+        row = self._dated(node) if col in _DATE_COLUMNS else node.row
         if col in (COL_START, COL_FINISH, COL_DUE):
             if col == COL_DUE:
                 value = row.due if isinstance(row, ProjectRow) else None
@@ -398,7 +433,7 @@ class ProjectsTreeModel(QAbstractItemModel):
         return op is not None and self.workspace.run(op)
 
     def _edit(self, node: Node, col: int, value: Any) -> Update | None:
-        row = node.row
+        row = self._dated(node) if col in _DATE_COLUMNS else node.row
         if col == COL_NAME:
             name = str(value).strip()
             if name == row.name:
