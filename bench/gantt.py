@@ -182,3 +182,38 @@ def repaint_10k() -> float:
     view.close()
     store.close()
     return took
+
+
+@metric("gantt.insert_task.10k", target=0.05, unit="s")
+def insert_task_10k() -> float:
+    """Insert a task below one in the middle of a 10,000-task plan (the Insert key): the
+    edit committed, the plan and tree following, the name open for typing, one frame painted.
+    Each run is undone (outside the timing) so every run inserts into the same plan."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    from db.models import TaskKind
+
+    app = _app()
+    store = _open_store(10_000)
+    view = _open_view(store)
+    s = view.document.scheduler
+    middle = s.ids[view.document.rows[len(view.document.rows) // 2]]
+
+    def once() -> float:
+        view.select_task(middle)
+        app.processEvents()
+        start = CLOCK()
+        view.insert(TaskKind.TASK)
+        app.processEvents()  # the frame: tree, chart and the name's editor
+        took = CLOCK() - start
+        view.tree.closePersistentEditor(view.tree.currentIndex())
+        view.tree.setState(QAbstractItemView.State.NoState)  # type: ignore[attr-defined]
+        view.workspace.undo_stack.undo()
+        app.processEvents()
+        return took
+
+    once()
+    took = _median(once, 5)
+    view.close()
+    store.close()
+    return took

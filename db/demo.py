@@ -49,6 +49,7 @@ from db.models import (
     Interaction,
     InteractionContact,
     InteractionKind,
+    LeaveKind,
     MemberRole,
     NoteKind,
     Opportunity,
@@ -62,6 +63,7 @@ from db.models import (
     TeamMember,
     TimeOff,
 )
+from db.team import MEMBER_COLOURS
 
 T = TypeVar("T")
 
@@ -79,6 +81,12 @@ GIFTS = 20
 AGENCY_NAME = "Harbour & Pine Studio"
 
 # One team of eight, repeated per unit of scale: (role, weekly capacity hours).
+_LEAVE_KINDS = {
+    "Vacation": LeaveKind.HOLIDAY,
+    "Sick": LeaveKind.SICK,
+    "Conference": LeaveKind.TRAINING,
+    "Training": LeaveKind.TRAINING,
+}
 _TEAM = (
     (MemberRole.ACCOUNT_MANAGER, 40.0),
     (MemberRole.ACCOUNT_MANAGER, 32.0),
@@ -288,6 +296,7 @@ class _DemoAgency:
                     email=f"{name.split()[0].lower()}@harbourandpine.example",
                     weekly_capacity_hours=capacity,
                     active=True,
+                    colour=MEMBER_COLOURS[len(self.members) % len(MEMBER_COLOURS)],
                 )
                 self.members.append(member)
                 self.by_role[role].append(member)
@@ -322,12 +331,15 @@ class _DemoAgency:
         if self.rng.random() < 0.4:
             starts.append(self.days_ago(-6, 6))  # someone is away around now
         for start in starts:
+            end = start + timedelta(days=self.rng.choice((0, 1, 4, 6, 13)))
+            reason = self.pick(words.TIME_OFF_REASONS)
             self.add(
                 TimeOff,
                 member_id=member,
                 start_date=start,
-                end_date=start + timedelta(days=self.rng.choice((0, 1, 4, 6, 13))),
-                reason=self.pick(words.TIME_OFF_REASONS),
+                end_date=end,
+                reason=reason,
+                kind=_LEAVE_KINDS.get(reason, LeaveKind.OTHER),
             )
 
     def clients(self) -> None:

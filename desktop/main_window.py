@@ -22,11 +22,14 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QWidget,
 )
+from sqlalchemy import select
 
+from db.models import Client, TeamMember
 from desktop.station_member import is_account_manager, station_member
 from desktop.sync.window import attach_sync
 from desktop.views.area import Area
@@ -73,6 +76,12 @@ def _today_area(workspace: Workspace) -> QWidget:
     from desktop.today import TodayView
 
     return TodayView(workspace)
+
+
+def _team_area(workspace: Workspace) -> QWidget:
+    from desktop.team.view import TeamView
+
+    return TeamView(workspace)
 
 
 def _projects_area(workspace: Workspace) -> QWidget:
@@ -158,6 +167,7 @@ class MainWindow(QMainWindow):
         self.add_area("today", "Today", _today_area, "Ctrl+T")
         self.add_area("clients", "Clients", _clients_area, "Ctrl+1")
         self.add_area("projects", "Projects", _projects_area, "Ctrl+2")
+        self.add_area("team", "Team", _team_area, "Ctrl+3")
         self.notifier = self._start_notifier()
 
     # -- areas ---------------------------------------------------------------------------------
@@ -196,6 +206,9 @@ class MainWindow(QMainWindow):
             client_activated = getattr(slot.widget, "client_activated", None)
             if key != "clients" and client_activated is not None:
                 client_activated.connect(self.open_client)
+            actions_changed = getattr(slot.widget, "actions_changed", None)
+            if actions_changed is not None:  # New follows the area's page: "New Task" in a plan
+                actions_changed.connect(self._name_area_actions)
             # A project opened from another area (a client's page) opens in Projects.
             if key != "projects" and hasattr(slot.widget, "project_activated"):
                 slot.widget.project_activated.connect(self.open_project)
@@ -242,13 +255,17 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         key = list(self._slots)[row]
-        widget = self.area(key)
+        self.area(key)  # built the first time it shows
         self.stack.setCurrentIndex(row)
+        self._name_area_actions()
+        self.area_changed.emit(key)
+
+    def _name_area_actions(self) -> None:
+        widget = self.current_area()
         is_area = isinstance(widget, Area)
         self.new_action.setText(widget.new_text if is_area else "New")
         self.new_action.setEnabled(is_area)
         self.name_delete_action()
-        self.area_changed.emit(key)
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -302,6 +319,9 @@ class MainWindow(QMainWindow):
             "Make a new database from an agency's shared folder and open it in a new window"
         )
         self.join_action.triggered.connect(self.join_agency)
+        self.shortcuts_action = QAction("&Keyboard Shortcuts", self)
+        self.shortcuts_action.setShortcuts(keys.HelpContents)
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self.about_action = QAction("&About Agency Desk", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self._about)
@@ -329,6 +349,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.preferences_action)
         self.view_menu = menus.addMenu("&View")
         help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
 
         toolbar = self.addToolBar("Main")
@@ -473,6 +494,21 @@ class MainWindow(QMainWindow):
         else:
             self.show_error(f"Joined into {path}; open it with agency-desk --db {path}")
 
+    def show_shortcuts(self) -> QWidget:
+        from desktop.shortcuts_dialog import ShortcutsDialog, shortcut_rows
+
+        key = self.current_area_key()
+        area = self.current_area()
+        title = self._slots[key].title if key else ""
+        own = list(self.actions())
+        for menu in self.menuBar().findChildren(QMenu):
+            own += menu.actions()
+        on_show = area.findChildren(QAction) if area is not None else []
+        dialog = ShortcutsDialog(shortcut_rows(own, on_show, title), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def _about(self) -> None:
         from importlib.metadata import PackageNotFoundError, version
 
@@ -517,6 +553,11 @@ class MainWindow(QMainWindow):
             self.workspace.session, station_member(self.settings, self.workspace.session)
         ):
             key = "today"  # an account manager's day starts on Today
+        session = self.workspace.session
+        first_start = self.settings.value(SETTINGS_AREA) is None
+        empty = session.scalar(select(TeamMember.id).union_all(select(Client.id)).limit(1)) is None
+        if first_start and empty:
+            key = "team"  # a new, empty agency starts by adding its team
         self.show_area(key if key in self._slots else "clients")
 
     def save_state(self) -> None:

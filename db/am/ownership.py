@@ -23,6 +23,7 @@ _PARENTS = {
     "Baseline": "project",
     "BaselineTask": "baseline",
     "ChangeRequest": "project",
+    "ChangeRequestTask": "change_request",
 }
 EVERYONE = "*"  # the row concerns every client
 

@@ -18,6 +18,13 @@ class MemberRole(StrEnum):
     OTHER = "other"
 
 
+class LeaveKind(StrEnum):
+    HOLIDAY = "holiday"
+    SICK = "sick"
+    TRAINING = "training"
+    OTHER = "other"
+
+
 class ClientStatus(StrEnum):
     LEAD = "lead"
     PROSPECT = "prospect"

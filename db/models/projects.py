@@ -179,6 +179,9 @@ class CostEntry(Entity):
     spent_on: Mapped[date] = mapped_column(Date)
     amount_cents: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
+    task_id: Mapped[str | None] = mapped_column(
+        ForeignKey("task.id", ondelete="SET NULL"), index=True
+    )
 
     project: Mapped[Project] = relationship(back_populates="costs")
 
@@ -198,5 +201,26 @@ class ChangeRequest(Entity):
     status: Mapped[ChangeRequestStatus] = mapped_column(
         enum_column(ChangeRequestStatus), default=ChangeRequestStatus.PENDING
     )
+    contact_id: Mapped[str | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL"), index=True
+    )
 
     project: Mapped[Project] = relationship(back_populates="change_requests")
+    tasks: Mapped[list[ChangeRequestTask]] = relationship(
+        back_populates="change_request", cascade="all, delete-orphan"
+    )
+
+
+class ChangeRequestTask(Entity):
+    """A task a change request's schedule impact falls on: accepting the request lengthens
+    each of these by the impact's working days."""
+
+    __tablename__ = "change_request_task"
+    __table_args__ = (UniqueConstraint("change_request_id", "task_id"),)
+
+    change_request_id: Mapped[str] = mapped_column(
+        ForeignKey("change_request.id", ondelete="CASCADE"), index=True
+    )
+    task_id: Mapped[str] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+
+    change_request: Mapped[ChangeRequest] = relationship(back_populates="tasks")

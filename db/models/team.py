@@ -8,7 +8,7 @@ from sqlalchemy import Date, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Entity
-from db.models.enums import MemberRole, enum_column
+from db.models.enums import LeaveKind, MemberRole, enum_column
 
 
 class TeamMember(Entity):
@@ -19,6 +19,7 @@ class TeamMember(Entity):
     email: Mapped[str] = mapped_column(String(320), default="")
     weekly_capacity_hours: Mapped[float] = mapped_column(Float, default=40.0)
     active: Mapped[bool] = mapped_column(default=True)
+    colour: Mapped[str] = mapped_column(String(7), default="", server_default="")  # "#rrggbb"
 
     time_off: Mapped[list[TimeOff]] = relationship(
         back_populates="member", cascade="all, delete-orphan"
@@ -36,6 +37,9 @@ class TimeOff(Entity):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[LeaveKind] = mapped_column(
+        enum_column(LeaveKind), default=LeaveKind.HOLIDAY, server_default=LeaveKind.HOLIDAY.value
+    )
 
     member: Mapped[TeamMember] = relationship(back_populates="time_off")
 

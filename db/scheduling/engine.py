@@ -329,6 +329,29 @@ class Scheduler:
         seen.discard(self.pos[task_id])
         return {self.ids[i] for i in seen}
 
+    def wait_path(self, from_id: str, to_id: str) -> list[str] | None:
+        """Task ids from `from_id` to `to_id` along what waits on what (links, and a task's
+        summary after it), both ends included; None when `to_id` does not wait on `from_id`.
+        A new link to_id → from_id would close exactly this loop."""
+        start, goal = self.pos[from_id], self.pos[to_id]
+        came: dict[int, int] = {start: -1}
+        queue = [start]
+        for i in queue:
+            if i == goal:
+                path = []
+                while i >= 0:
+                    path.append(self.ids[i])
+                    i = came[i]
+                return path[::-1]
+            nexts = list(self.outgoing[i])
+            if self.parent[i] >= 0:
+                nexts.append(self.parent[i])
+            for j in nexts:
+                if j not in came:
+                    came[j] = i
+                    queue.append(j)
+        return None
+
     # -- reading ------------------------------------------------------------------------------
 
     def __len__(self) -> int:

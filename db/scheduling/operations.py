@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError, ValidationError
-from db.models import Dependency, DependencyType, Task
+from db.models import Dependency, DependencyType, Task, TaskKind
 from db.operations import Create, Delete, Operation, Update
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import load_plan
@@ -72,7 +72,8 @@ class MoveTask(_Steps):
 
 @dataclass
 class ResizeTask(_Steps):
-    """Change a task's duration (working days), and its start when the left end is dragged."""
+    """Change a task's duration (working days), and its start when the left end is dragged.
+    A duration of 0 makes the task a milestone."""
 
     task_id: str
     duration: int
@@ -80,12 +81,42 @@ class ResizeTask(_Steps):
 
     def apply(self, session: Session) -> None:
         task = _task(session, self.task_id)
-        if self.duration < 1:
-            raise ValidationError("Duration", "a task lasts at least one working day")
+        if self.duration < 0:
+            raise ValidationError("Duration", "cannot be negative; 0 makes a milestone")
         self.label = self.label or f"Change duration of '{task.name}'"
         values: dict[str, object] = {"duration_days": self.duration}
+        # As in MS Project: no duration makes a milestone, and giving a milestone a
+        # duration makes it a task again (a deliverable keeps its kind).
+        if self.duration == 0 and task.kind != TaskKind.MILESTONE:
+            values["kind"] = TaskKind.MILESTONE
+        elif self.duration > 0 and task.kind == TaskKind.MILESTONE:
+            values["kind"] = TaskKind.TASK
         if self.start is not None:
             values["start_date"] = self.start
+        self._run(session, [Update(Task, self.task_id, values)])
+
+
+@dataclass
+class SetKind(_Steps):
+    """Make a task a milestone (no duration), a deliverable or a plain task. A milestone
+    that becomes a task or deliverable lasts one working day."""
+
+    task_id: str
+    kind: TaskKind
+
+    def apply(self, session: Session) -> None:
+        task = _task(session, self.task_id)
+        kind = TaskKind(self.kind)
+        self.label = self.label or f"Make '{task.name}' a {kind.value}"
+        values: dict[str, object] = {"kind": kind}
+        if kind == TaskKind.MILESTONE:
+            if session.scalar(select(Task.id).where(Task.parent_id == task.id).limit(1)):
+                raise ValidationError(
+                    "Kind", f"'{task.name}' has tasks under it; a milestone cannot"
+                )
+            values["duration_days"] = 0
+        elif task.duration_days == 0:
+            values["duration_days"] = 1
         self._run(session, [Update(Task, self.task_id, values)])
 
 

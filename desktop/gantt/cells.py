@@ -5,9 +5,18 @@ a frame."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QStringListModel, Qt
 from PySide6.QtGui import QFont, QPainter, QPalette
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QCompleter,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from desktop.gantt.tree_model import CELL_ROLE
 from desktop.views.delegates import DateDelegate, NumberDelegate
@@ -95,3 +104,34 @@ class ProgressCellDelegate(CellDelegate, NumberDelegate):
     """Progress as a slim bar and a percentage, edited with a spin box."""
 
     progress = True
+
+
+class PeopleCompleter(QCompleter):
+    """Completes the name being typed after the last comma ("Ana Lima, Be" -> "Ben Okafor")."""
+
+    def splitPath(self, path: str) -> list[str]:
+        return [path.split(",")[-1].strip()]
+
+    def pathFromIndex(self, index: AnyIndex) -> str:
+        typed = self.widget().text() if isinstance(self.widget(), QLineEdit) else ""
+        before = typed.rsplit(",", 1)[0] + ", " if "," in typed else ""
+        return before + str(index.data())
+
+
+class PeopleCellDelegate(CellDelegate):
+    """The People column: names separated by commas, each completed from the team."""
+
+    def __init__(self, names: Callable[[], list[str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._names = names
+
+    def createEditor(
+        self, parent: QWidget, _option: QStyleOptionViewItem, _index: AnyIndex
+    ) -> QWidget:
+        editor = QLineEdit(parent)
+        editor.setPlaceholderText("Names, separated by commas")
+        completer = PeopleCompleter(QStringListModel(self._names(), editor), editor)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        editor.setCompleter(completer)
+        return editor

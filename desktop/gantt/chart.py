@@ -23,8 +23,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from html import escape
 
-from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QContextMenuEvent,
     QFont,
     QFontMetricsF,
     QHelpEvent,
@@ -86,10 +87,18 @@ class GanttChart(QGraphicsView):
     """Signals:
     refused(str): a drag hit a limit or an edit was refused; the text says why.
     zoom_changed(str): the zoom level's name.
+    task_activated(str): a bar was double-clicked (the view opens the task's details).
+    menu_requested(str, QPoint): a right-click, on a task's bar (its id) or on no bar ("");
+        the point is global.
+    link_menu_requested(str, str, QPoint): a right-click on a link line: its predecessor's
+        and successor's ids, and the global point.
     """
 
     refused = Signal(str)
     zoom_changed = Signal(str)
+    task_activated = Signal(str)
+    menu_requested = Signal(str, QPoint)
+    link_menu_requested = Signal(str, str, QPoint)
 
     def __init__(
         self, document: GanttDocument, run: RunEdit, parent: QWidget | None = None
@@ -343,24 +352,74 @@ class GanttChart(QGraphicsView):
             painter.drawLine(QLineF(x, row * ROW_HEIGHT - 6, x, (row + 1) * ROW_HEIGHT + 6))
         lines = self.drag_text().split("\n")
         fm = QFontMetricsF(self._font)
-        width = max(fm.horizontalAdvance(line) for line in lines) + 16
-        height = fm.height() * len(lines) + 10
-        # Keep the label inside the visible part of the scene.
-        box = QRectF(drag.at.x() + 16, drag.at.y() + 14, width, height)
-        visible = self.mapToScene(self.viewport().rect()).boundingRect()
-        if box.right() > visible.right():
-            box.moveRight(drag.at.x() - 12)
-        if box.bottom() > visible.bottom():
-            box.moveBottom(drag.at.y() - 10)
-        painter.setPen(QPen(c.refuse if drag.reason else c.grid.darker(200), 1))
+        box = self.label_box(lines)
+        refused = bool(drag.reason) or (
+            drag.part == "link"
+            and drag.target >= 0
+            and bool(self.link_refusal(drag.node, drag.target))
+        )
+        painter.setPen(QPen(c.refuse if refused else c.grid.darker(200), 1))
         painter.setBrush(c.label_bg)
         painter.drawRoundedRect(box, 5, 5)
         painter.setFont(self._font)
         y = box.top() + 5 + fm.ascent()
         for n, line in enumerate(lines):
-            painter.setPen(c.refuse if drag.reason and n == len(lines) - 1 else c.text)
+            painter.setPen(c.refuse if refused and n == len(lines) - 1 else c.text)
             painter.drawText(QPointF(box.left() + 8, y), line)
             y += fm.height()
+
+    def label_box(self, lines: list[str]) -> QRectF:
+        """Where the drag's label goes (scene coordinates): beside the cursor, kept inside
+        the visible part of the chart on every side."""
+        drag = self.drag
+        at = drag.at if drag is not None and drag.at is not None else QPointF()
+        fm = QFontMetricsF(self._font)
+        width = max(fm.horizontalAdvance(line) for line in lines) + 16
+        height = fm.height() * len(lines) + 10
+        box = QRectF(at.x() + 16, at.y() + 14, width, height)
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        if box.right() > visible.right():
+            box.moveRight(at.x() - 12)
+        if box.bottom() > visible.bottom():
+            box.moveBottom(at.y() - 10)
+        # …and never past the left or top edge, where a refusal would be cut off.
+        if box.left() < visible.left() + 4:
+            box.moveLeft(visible.left() + 4)
+        if box.top() < visible.top() + 4:
+            box.moveTop(visible.top() + 4)
+        return box
+
+    def link_refusal(self, node: int, target: int) -> str:
+        """Why a link from `node` to `target` would be refused, or "" (the preview says so
+        before the drop, rather than promising a link the engine then refuses)."""
+        s = self.document.scheduler
+        found = getattr(self, "_verdict", None)  # asked on every mouse move: once per target
+        if found is not None and found[:3] == (id(self.drag), node, target):
+            return str(found[3])
+        pred, succ = s.specs[node].name, s.specs[target].name
+        reason = ""
+        if any(p == node and t == target for p, _c, _l, t in s.incoming[target]) or any(
+            p == node and t == target
+            for leaf in s.leaves(target)
+            for p, _c, _l, t in s.incoming[leaf]
+        ):
+            reason = f"'{succ}' already follows '{pred}'"
+        elif (loop := s.wait_path(s.ids[target], s.ids[node])) is not None:
+            names = " → ".join(s.spec(i).name for i in [*loop, loop[0]])
+            reason = f"these tasks would wait on each other forever: {names}"
+        elif target in self._ancestors(node):
+            reason = f"'{pred}' is part of '{succ}'; a summary cannot follow its own task"
+        self._verdict = (id(self.drag), node, target, reason)
+        return reason
+
+    def _ancestors(self, node: int) -> set[int]:
+        s = self.document.scheduler
+        found: set[int] = set()
+        parent = s.parent[node]
+        while parent >= 0:
+            found.add(parent)
+            parent = s.parent[parent]
+        return found
 
     def drag_text(self) -> str:
         """What the live label says about the drag in progress."""
@@ -374,6 +433,9 @@ class GanttChart(QGraphicsView):
         if drag.part == "link":
             if drag.target < 0:
                 return f"Link from '{name}': drop on the task that follows it"
+            refusal = self.link_refusal(node, drag.target)
+            if refusal:
+                return f"Link from '{name}'\n{refusal}"
             return f"'{s.specs[drag.target].name}' will start after '{name}' finishes"
         if drag.part == "progress":
             return f"'{name}': {drag.new_progress if drag.new_progress is not None else 0} % done"
@@ -448,6 +510,37 @@ class GanttChart(QGraphicsView):
             drag.at = pos
             self._preview(drag, pos)
         self._commit(drag)
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        node, _part = self.hit(self.mapToScene(event.position().toPoint()))
+        if event.button() == Qt.MouseButton.LeftButton and node >= 0 and self.drag is None:
+            self.task_activated.emit(self.document.scheduler.ids[node])
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def link_at(self, pos: QPointF) -> tuple[str, str] | None:
+        """(predecessor id, successor id) of the link line under a scene point, if any."""
+        top = max(0, self.row_at(self.mapToScene(0, 0).y()))
+        rows = self.document.rows[top : top + self.viewport().height() // ROW_HEIGHT + 2]
+        pred, succ = self.chart_painter().link_at(pos, rows)
+        if pred < 0:
+            return None
+        ids = self.document.scheduler.ids
+        return ids[pred], ids[succ]
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if self.drag is not None:
+            return
+        pos = self.mapToScene(event.pos())
+        node, _part = self.hit(pos)
+        if node < 0 and (link := self.link_at(pos)) is not None:
+            self.link_menu_requested.emit(link[0], link[1], event.globalPos())
+            event.accept()
+            return
+        task_id = self.document.scheduler.ids[node] if node >= 0 else ""
+        self.menu_requested.emit(task_id, event.globalPos())
         event.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -575,7 +668,11 @@ class GanttChart(QGraphicsView):
                 if drag.new_progress != spec.progress:
                     op = SetProgress(task_id, drag.new_progress)
             elif drag.part == "link" and drag.target >= 0:
-                op = Link(task_id, s.ids[drag.target], DependencyType.FS)
+                refusal = self.link_refusal(drag.node, drag.target)
+                if refusal:
+                    self.refused.emit(f"Dependency: {refusal}")
+                else:
+                    op = Link(task_id, s.ids[drag.target], DependencyType.FS)
             elif drag.part == "summary" and drag.group:
                 steps: list[Operation] = [
                     MoveTask(s.ids[leaf], s.specs[leaf].start)

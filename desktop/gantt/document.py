@@ -70,6 +70,13 @@ class GanttDocument:
         for task_id, name in rows:
             people[task_id].append(name)
         self.people = {k: ", ".join(v) for k, v in people.items()}
+        self.deliverables: set[str] = set(
+            self.session.scalars(
+                select(Task.id).where(
+                    Task.project_id == self.project_id, Task.kind == TaskKind.DELIVERABLE
+                )
+            )
+        )
 
     def _number(self) -> None:
         """WBS numbers ("2.1.3") in tree order."""
@@ -101,6 +108,17 @@ class GanttDocument:
         self.row_of = {i: r for r, i in enumerate(rows)}
 
     # -- reading ------------------------------------------------------------------------------
+
+    def tree_order(self) -> list[int]:
+        """Every task, top to bottom, collapsed summaries' tasks included."""
+        s = self.scheduler
+        order: list[int] = []
+        stack = list(reversed(self.roots))
+        while stack:
+            i = stack.pop()
+            order.append(i)
+            stack.extend(reversed(s.children[i]))
+        return order
 
     def node(self, task_id: str) -> int:
         return self.scheduler.pos[task_id]
@@ -164,6 +182,10 @@ class GanttDocument:
                 self.reload()
                 return None
             milestone = row.kind == TaskKind.MILESTONE or row.duration_days == 0
+            if row.kind == TaskKind.DELIVERABLE:
+                self.deliverables.add(row.id)
+            else:
+                self.deliverables.discard(row.id)
             specs.append(
                 TaskSpec(
                     id=row.id,

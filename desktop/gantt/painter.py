@@ -16,7 +16,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPalette,
+    QPen,
+    QPolygonF,
+)
 
 from desktop.gantt.document import GanttDocument
 from desktop.gantt.tree_model import ROW_HEIGHT
@@ -178,6 +188,7 @@ class ChartPainter:
                 painter.fillRect(band, c.row_selected)
         critical = s.critical_ids() if self.show_critical else set()
         visible = doc.rows[first_row : last_row + 1]
+        self.paint_leave(painter, visible, first_o, last_o)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         arrows = visible if arrow_rows is None else arrow_rows
         self.bounds = (rect.left() - 8, rect.right() + 8)
@@ -198,6 +209,27 @@ class ChartPainter:
         if rect.left() <= today <= rect.right():
             painter.setPen(QPen(c.today, 2))
             painter.drawLine(QLineF(today, rect.top(), today, rect.bottom()))
+
+    def paint_leave(
+        self, painter: QPainter, visible: Sequence[int], first_o: int, last_o: int
+    ) -> None:
+        """Each task's people's leave, hatched across its row: why a bar sits where it does."""
+        s = self.document.scheduler
+        leave = s.plan.leave
+        if not leave:
+            return
+        brush = QBrush(self.colors.holiday.darker(125), Qt.BrushStyle.BDiagPattern)
+        for node in visible:
+            if s.children[node]:
+                continue
+            for member in s.specs[node].members:
+                for start, end in leave.get(member, ()):
+                    a, b = max(start.toordinal(), first_o), min(end.toordinal(), last_o)
+                    if a > b:
+                        continue
+                    y = self.document.row_of[node] * ROW_HEIGHT
+                    band = QRectF(self.x_of(a), y + 2, (b - a + 1) * self.px, ROW_HEIGHT - 4)
+                    painter.fillRect(band, brush)
 
     def paint_days(self, painter: QPainter, rect: QRectF, first_o: int, last_o: int) -> None:
         c = self.colors
@@ -248,7 +280,7 @@ class ChartPainter:
             painter.setPen(QPen(c.milestone.darker(130), 1))
             painter.setBrush(c.critical_progress if is_critical else c.milestone)
             painter.drawPolygon(diamond)
-            self.paint_label(painter, spec.name, cx + r + 4, cy)
+            self.paint_label(painter, self.label_of(spec.id, spec.name), cx + r + 4, cy)
             return
         fill = c.critical if is_critical else c.bar
         done = c.critical_progress if is_critical else c.progress
@@ -270,7 +302,8 @@ class ChartPainter:
             )
             painter.drawPath(path)
             painter.restore()
-        self.paint_label(painter, spec.name, rect.right() + LINK_HANDLE + 8, rect.center().y())
+        label = self.label_of(spec.id, spec.name)
+        self.paint_label(painter, label, rect.right() + LINK_HANDLE + 8, rect.center().y())
 
     def paint_summary(self, painter: QPainter, rect: QRectF, is_critical: bool) -> None:
         c = self.colors
@@ -284,6 +317,11 @@ class ChartPainter:
             painter.drawPolygon(
                 QPolygonF([QPointF(x, top), QPointF(x + 6 * sign, top + 5), QPointF(x, top + 10)])
             )
+
+    def label_of(self, task_id: str, name: str) -> str:
+        """A bar's label: its name, and who is on it ("Key visual — Ana Lima")."""
+        people = self.document.people.get(task_id)
+        return f"{name} — {people}" if people else name
 
     def paint_label(self, painter: QPainter, text: str, x: float, cy: float) -> None:
         if self.px < 3:
@@ -305,31 +343,12 @@ class ChartPainter:
                     if p == node:
                         self._arrow_once(painter, p, target, code, seen, pen, hot, critical)
 
-    def _arrow_once(
-        self,
-        painter: QPainter,
-        p: int,
-        target: int,
-        code: int,
-        seen: set[tuple[int, int]],
-        pen: QPen,
-        hot: QPen,
-        critical: set[str],
-    ) -> None:
-        if (p, target) in seen:
-            return
-        seen.add((p, target))
-        s_ = self.document.scheduler
-        xs = (self.x_of(s_.start_o[p]), self.x_of(s_.finish_o[p] + 1))
-        xt = (self.x_of(s_.start_o[target]), self.x_of(s_.finish_o[target] + 1))
-        low, high = self.bounds
-        if max(*xs, *xt) + 8 < low or min(*xs, *xt) - 8 > high:
-            return
-        doc = self.document
-        if p not in doc.row_of or target not in doc.row_of:
-            return
-        s = doc.scheduler
-        both_hot = s.ids[p] in critical and s.ids[target] in critical
+    def arrow_path(
+        self, p: int, target: int, code: int
+    ) -> tuple[QPainterPath, tuple[float, float], bool]:
+        """A link's line from predecessor `p` to `target` (both on shown rows), where its head
+        points, and whether it enters the target's start. Painting and hit-testing share it."""
+        s = self.document.scheduler
         from_end = code in (0, 2)  # FS, FF leave the predecessor's finish
         to_start = code in (0, 1)  # FS, SS enter the successor's start
         pr, tr = self.bar_rect(p), self.bar_rect(target)
@@ -358,6 +377,53 @@ class ChartPainter:
             path.lineTo(bx, mid)
             path.lineTo(bx, ty)
         path.lineTo(tx, ty)
+        return path, (tx, ty), to_start
+
+    def link_at(self, pos: QPointF, rows: Sequence[int]) -> tuple[int, int]:
+        """(predecessor, successor) nodes of the link line under `pos`, or (-1, -1)."""
+        s = self.document.scheduler
+        stroker = QPainterPathStroker()
+        stroker.setWidth(7)
+        seen: set[tuple[int, int]] = set()
+        for node in rows:
+            for leaf in [node, *s.outgoing[node]]:
+                for p, code, _lag, target in s.incoming[leaf]:
+                    if (p, target) in seen or p not in self.document.row_of:
+                        continue
+                    seen.add((p, target))
+                    if target not in self.document.row_of:
+                        continue
+                    path, _head, _to_start = self.arrow_path(p, target, code)
+                    if stroker.createStroke(path).contains(pos):
+                        return p, target
+        return -1, -1
+
+    def _arrow_once(
+        self,
+        painter: QPainter,
+        p: int,
+        target: int,
+        code: int,
+        seen: set[tuple[int, int]],
+        pen: QPen,
+        hot: QPen,
+        critical: set[str],
+    ) -> None:
+        if (p, target) in seen:
+            return
+        seen.add((p, target))
+        s_ = self.document.scheduler
+        xs = (self.x_of(s_.start_o[p]), self.x_of(s_.finish_o[p] + 1))
+        xt = (self.x_of(s_.start_o[target]), self.x_of(s_.finish_o[target] + 1))
+        low, high = self.bounds
+        if max(*xs, *xt) + 8 < low or min(*xs, *xt) - 8 > high:
+            return
+        doc = self.document
+        if p not in doc.row_of or target not in doc.row_of:
+            return
+        s = doc.scheduler
+        both_hot = s.ids[p] in critical and s.ids[target] in critical
+        path, (tx, ty), to_start = self.arrow_path(p, target, code)
         painter.setPen(hot if both_hot else pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(path)

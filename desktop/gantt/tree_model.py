@@ -3,17 +3,28 @@ people, read from the `GanttDocument`. Editing a cell runs an undoable plan edit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QByteArray,
+    QDate,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont
 
 from db.models import Task
 from db.operations import Operation, Update
 from db.scheduling.operations import MoveTask, ResizeTask, SetProgress
+from db.scheduling.outline import MoveTasksTo
+from db.scheduling.staffing import SetPeople
 from desktop.gantt.document import GanttDocument
 from desktop.models.roles import ID_ROLE
 
@@ -41,7 +52,12 @@ _ROW_SIZE = QSize(-1, ROW_HEIGHT)
 _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 _LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
 
-_SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_SELECTABLE = (
+    Qt.ItemFlag.ItemIsEnabled
+    | Qt.ItemFlag.ItemIsSelectable
+    | Qt.ItemFlag.ItemIsDragEnabled
+    | Qt.ItemFlag.ItemIsDropEnabled
+)
 _EDITABLE = _SELECTABLE | Qt.ItemFlag.ItemIsEditable
 
 
@@ -51,9 +67,10 @@ def _flags(editable: set[int]) -> tuple[Qt.ItemFlag, ...]:
 
 # A summary's dates follow its tasks and a milestone has no duration or progress of its own.
 _SUMMARY_FLAGS = _flags({COL_NAME})
-_MILESTONE_FLAGS = _flags({COL_NAME, COL_START})
-_TASK_FLAGS = _flags({COL_NAME, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS})
+_MILESTONE_FLAGS = _flags({COL_NAME, COL_START, COL_DURATION, COL_PEOPLE})  # 1 d makes a task
+_TASK_FLAGS = _flags({COL_NAME, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS, COL_PEOPLE})
 RunEdit = Callable[[Operation], bool]
+TASK_IDS_MIME = "application/x-agency-desk-task-ids"  # dragged rows: task ids, one a line
 _ROOT = QModelIndex()  # the invisible root, as the default parent
 Refuse = Callable[[str], None]
 
@@ -173,8 +190,10 @@ class TaskTreeModel(QAbstractItemModel):
         if col == COL_DURATION:
             days = s.duration(task_id)
             if edit:
-                return None if summary or spec.milestone else days
-            return "◆ 0 d" if spec.milestone and not summary else f"{days} d"
+                return None if summary else days
+            if spec.milestone and not summary:
+                return "◆ 0 d"
+            return f"▣ {days} d" if task_id in self.document.deliverables else f"{days} d"
         if col == COL_PROGRESS:
             return None if summary or spec.milestone else spec.progress
         if col == COL_SLIP:
@@ -209,8 +228,11 @@ class TaskTreeModel(QAbstractItemModel):
             if name == s.specs[node].name:
                 return False
             return self._run(Update(Task, task_id, {"name": name}, label="Rename task"))
+        # An edit that changes nothing makes no undo step.
         if col == COL_START and isinstance(value, QDate):
             day = pydate(value)
+            if day.toordinal() == s.start_o[node]:
+                return False
             earliest, reason = s.earliest_start(task_id)
             if earliest is not None and s.calendar_of(task_id).next_working_day(day) < earliest:
                 self._refuse(
@@ -222,14 +244,82 @@ class TaskTreeModel(QAbstractItemModel):
             cal = s.calendar_of(task_id)
             start = date.fromordinal(s.start_o[node])
             days = cal.working_days_between(start, pydate(value)) + 1
+            if days == s.duration(task_id):
+                return False
             if days < 1:
                 self._refuse(f"Finish: '{s.specs[node].name}' cannot finish before it starts")
                 return False
             return self._run(ResizeTask(task_id, days))
         if col == COL_DURATION:
+            if int(value) == s.duration(task_id):
+                return False
             return self._run(ResizeTask(task_id, int(value)))
         if col == COL_PROGRESS:
+            if int(value) == s.specs[node].progress:
+                return False
             return self._run(SetProgress(task_id, int(value)))
+        if col == COL_PEOPLE:
+            names = [n.strip() for n in str(value).split(",") if n.strip()]
+            if ", ".join(names) == self.document.people.get(task_id, ""):
+                return False
+            return self._run(SetPeople(task_id, names))
+        return False
+
+    # -- dragging rows ------------------------------------------------------------------------
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [TASK_IDS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        s = self.document.scheduler
+        nodes = sorted(
+            {self.node_of(i) for i in indexes if i.isValid()},
+            key=lambda n: self.document.row_of.get(n, 1 << 30),
+        )
+        data = QMimeData()
+        data.setData(TASK_IDS_MIME, QByteArray("\n".join(s.ids[n] for n in nodes).encode()))
+        return data
+
+    def canDropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: AnyIndex,
+    ) -> bool:
+        return data.hasFormat(TASK_IDS_MIME)
+
+    def dropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: AnyIndex,
+    ) -> bool:
+        """A drop of dragged rows: on a row puts them under it (last); between rows puts them
+        there. One undoable move; refused (with the reason) when a task would go under
+        itself or a loop would close. Returns False either way so the view removes nothing:
+        the plan reloads from the database."""
+        if not data.hasFormat(TASK_IDS_MIME) or action != Qt.DropAction.MoveAction:
+            return False
+        ids = [i for i in bytes(data.data(TASK_IDS_MIME).data()).decode().split("\n") if i]
+        s = self.document.scheduler
+        parent_node = self.node_of(parent)
+        parent_id = s.ids[parent_node] if parent_node >= 0 else None
+        before_id = None
+        kids = self.document.children_of(parent_node)
+        if 0 <= row < len(kids):
+            before_id = s.ids[kids[row]]
+        if ids:
+            self._run(MoveTasksTo(ids, parent_id, before_id))
         return False
 
     # -- refresh ------------------------------------------------------------------------------

@@ -11,7 +11,16 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,31 +28,45 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QSplitter,
     QToolBar,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
 from db.changes import ChangeSet
-from db.models import DependencyType, Task
-from db.operations import Create, Operation
+from db.models import Dependency, DependencyType, Task, TaskKind, TeamMember
+from db.operations import Batch, Operation
 from db.scheduling.baseline import SaveBaseline
-from db.scheduling.operations import Indent, Link, MoveTask, Outdent
+from db.scheduling.operations import Link, MoveTask, Unlink
+from db.scheduling.outline import (
+    DuplicateTasks,
+    IndentTasks,
+    InsertTask,
+    MoveRows,
+    OutdentTasks,
+)
 from desktop.gantt.cells import (
     CellDelegate,
     DateCellDelegate,
     NumberCellDelegate,
+    PeopleCellDelegate,
     ProgressCellDelegate,
 )
 from desktop.gantt.chart import ZOOM_ORDER, GanttChart
 from desktop.gantt.document import GanttDocument
+from desktop.gantt.money_dialog import burn_text, open_money_dialog
+from desktop.gantt.task_dialog import TAB_GENERAL, TAB_LINKS, TAB_PEOPLE, open_task_dialog
 from desktop.gantt.timescale import HEADER_HEIGHT, TimescaleHeader
 from desktop.gantt.tree_model import (
     COL_DURATION,
     COL_FINISH,
     COL_NAME,
+    COL_PEOPLE,
     COL_PROGRESS,
     COL_SLIP,
     COL_START,
@@ -88,10 +111,13 @@ class GanttView(QWidget):
         self.tree.setItemDelegateForColumn(COL_START, DateCellDelegate(self.tree))
         self.tree.setItemDelegateForColumn(COL_FINISH, DateCellDelegate(self.tree))
         self.tree.setItemDelegateForColumn(
-            COL_DURATION, NumberCellDelegate(1, 9999, " d", self.tree)
+            COL_DURATION, NumberCellDelegate(0, 9999, " d", self.tree)
         )
         self.tree.setItemDelegateForColumn(
             COL_PROGRESS, ProgressCellDelegate(0, 100, " %", self.tree)
+        )
+        self.tree.setItemDelegateForColumn(
+            COL_PEOPLE, PeopleCellDelegate(self._member_names, self.tree)
         )
         header = self.tree.header()
         header.setFixedHeight(HEADER_HEIGHT)
@@ -111,6 +137,9 @@ class GanttView(QWidget):
         self.chart = GanttChart(self.document, self.run)
         self.chart.on_preview = self._rows_moved
         self.chart.refused.connect(self.show_refusal)
+        self.chart.task_activated.connect(self.open_details)
+        self.chart.menu_requested.connect(self._chart_menu)
+        self.chart.link_menu_requested.connect(self._link_menu)
         self.timescale = TimescaleHeader(self.chart)
 
         right = QWidget()
@@ -138,7 +167,15 @@ class GanttView(QWidget):
         layout.addWidget(self.splitter, 1)
         status_row = QHBoxLayout()
         status_row.setContentsMargins(8, 3, 8, 3)
-        status_row.addWidget(self.status)
+        status_row.addWidget(self.status, 1)
+        self.burn = QLabel()
+        self.burn.setObjectName("ganttBurn")
+        self.burn.setEnabled(False)  # quiet, secondary text
+        self._burn_timer = QTimer(self)
+        self._burn_timer.setSingleShot(True)
+        self._burn_timer.setInterval(200)
+        self._burn_timer.timeout.connect(self._refresh_burn)
+        status_row.addWidget(self.burn)
         layout.addLayout(status_row)
 
         # Lock-step: the tree scrolls by rows, the chart by pixels; each follows the other,
@@ -150,6 +187,16 @@ class GanttView(QWidget):
         self.tree.expanded.connect(self._expanded)
         self.tree.collapsed.connect(self._collapsed)
         self.tree.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.tree.activated.connect(self._tree_activated)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
+        # Rows are dragged to reorder them or to put them under another task; the model
+        # turns a drop into one undoable move (see `TaskTreeModel.dropMimeData`).
+        self.tree.setDragEnabled(True)
+        self.tree.setAcceptDrops(True)
+        self.tree.setDropIndicatorShown(True)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.tree.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.setFocusProxy(self.tree)  # opening the plan puts the keyboard on its tasks
@@ -158,8 +205,10 @@ class GanttView(QWidget):
         self.chart_delete_offer = DeleteOffer(self.chart, self.deletion, follows=self.tree)
 
         workspace.changed.connect(self._on_changed)
-        workspace.failed.connect(self.show_refusal)
+        workspace.failed.connect(self._show_failed)
+        workspace.done.connect(self._show_done)
         self._expand_all()
+        self._refresh_burn()
 
     # -- toolbar and keyboard -----------------------------------------------------------------
 
@@ -172,9 +221,78 @@ class GanttView(QWidget):
         self.addAction(action)
         return action
 
+    def _build_task_actions(self) -> None:
+        """Making and arranging tasks: the keys, the toolbar's Insert menu and the right-click
+        menus all use these actions."""
+        self.act_insert = self._action(
+            "Task", "Insert", lambda: self.insert(TaskKind.TASK), "Insert a task below"
+        )
+        self.act_subtask = self._action(
+            "Subtask",
+            "Alt+Insert",
+            lambda: self.insert(TaskKind.TASK, as_child=True),
+            "Insert a task under the selected one",
+        )
+        self.act_milestone = self._action(
+            "Milestone",
+            "Ctrl+Shift+M",
+            lambda: self.insert(TaskKind.MILESTONE),
+            "Insert a milestone below",
+        )
+        self.act_deliverable = self._action(
+            "Deliverable",
+            "Ctrl+Shift+D",
+            lambda: self.insert(TaskKind.DELIVERABLE),
+            "Insert a deliverable below",
+        )
+        self.act_duplicate = self._action(
+            "Duplicate",
+            "Ctrl+D",
+            self.duplicate_selected,
+            "Duplicate the selected tasks with their subtasks",
+        )
+        self.act_move_up = self._action(
+            "Move up", "Ctrl+Up", lambda: self.move_rows(-1), "Move the selected rows up"
+        )
+        self.act_move_down = self._action(
+            "Move down", "Ctrl+Down", lambda: self.move_rows(1), "Move the selected rows down"
+        )
+        self.act_details = self._action(
+            "Task details…",
+            "Ctrl+I",
+            lambda: self.open_details(),
+            "Name, kind, dates, people and links of the selected task",
+        )
+        self.act_rename = QAction("Rename", self)
+        self.act_rename.setShortcut(QKeySequence("F2"))
+        self.act_rename.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the tree's own
+        self.act_rename.triggered.connect(self.rename_selected)
+
     def _build_toolbar(self) -> QToolBar:
         bar = QToolBar()
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._build_task_actions()
+        insert_menu = QMenu(self)
+        for action in (
+            self.act_insert,
+            self.act_subtask,
+            self.act_milestone,
+            self.act_deliverable,
+        ):
+            insert_menu.addAction(action)
+        self.insert_button = QToolButton()
+        self.insert_button.setText("Insert")
+        self.insert_button.setToolTip("Insert a task, subtask, milestone or deliverable (Insert)")
+        self.insert_button.setMenu(insert_menu)
+        self.insert_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.insert_button.clicked.connect(lambda: self.insert(TaskKind.TASK))
+        bar.addWidget(self.insert_button)
+        bar.addAction(self.act_details)
+        self.act_money = QAction("Costs && changes…", self)
+        self.act_money.setToolTip("The project's costs, budget and change requests")
+        self.act_money.triggered.connect(self.open_money)
+        bar.addAction(self.act_money)
+        bar.addSeparator()
         self.zoom_box = QComboBox()
         self.zoom_box.addItems([name.capitalize() for name in reversed(ZOOM_ORDER)])
         self.zoom_box.setCurrentText(self.chart.zoom.capitalize())
@@ -273,7 +391,7 @@ class GanttView(QWidget):
         return [self.document.scheduler.ids[n] for n in nodes]
 
     def select_task(self, task_id: str) -> None:
-        index = self.model.index_of(self.document.node(task_id))
+        index = self.model.index_of(self.document.node(task_id), COL_NAME)
         self.tree.selectionModel().setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -302,50 +420,203 @@ class GanttView(QWidget):
         self.run(MoveTask(task_id, new))
 
     def indent_selected(self) -> None:
-        for task_id in self.selected_ids():
-            self.run(Indent(task_id))
+        ids = self.selected_ids()
+        if ids:
+            self._run_and_select(IndentTasks(ids), ids)
 
     def outdent_selected(self) -> None:
-        for task_id in reversed(self.selected_ids()):
-            self.run(Outdent(task_id))
+        ids = self.selected_ids()
+        if ids:
+            self._run_and_select(OutdentTasks(ids), ids)
 
     def link_selected(self) -> None:
         ids = self.selected_ids()
         if len(ids) < 2:
             self.show_refusal("Select two or more tasks to link them in order")
             return
-        for pred, succ in itertools.pairwise(ids):
-            if not self.run(Link(pred, succ, DependencyType.FS)):
-                break
+        names = [self.document.scheduler.spec(i).name for i in ids]
+        label = f"Link '{names[0]}' → '{names[1]}'" if len(ids) == 2 else f"Link {len(ids)} tasks"
+        steps: list[Operation] = [
+            Link(pred, succ, DependencyType.FS) for pred, succ in itertools.pairwise(ids)
+        ]
+        self._run_and_select(Batch(steps, label), ids)
+
+    def move_rows(self, step: int) -> None:
+        """Ctrl+Up / Ctrl+Down: the selected rows one place up or down at their level."""
+        ids = self.selected_ids()
+        if not ids:
+            self.show_refusal("Select the tasks to move")
+            return
+        self._run_and_select(MoveRows(ids, step), ids)
+
+    def duplicate_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            self.show_refusal("Select the tasks to duplicate")
+            return
+        op = DuplicateTasks(ids)
+        if self.run(op):
+            self.select_tasks(op.ids)
+
+    def insert(self, kind: TaskKind = TaskKind.TASK, *, as_child: bool = False) -> None:
+        """A new task (milestone, deliverable) below the selected one at its level, or under
+        it; at the end of the plan when nothing is selected. Its name is then open for typing."""
+        s = self.document.scheduler
+        ids = self.selected_ids()
+        current = self.tree.currentIndex()
+        if current.isValid() and self.tree.selectionModel().isSelected(current):
+            after: str | None = s.ids[self.model.node_of(current)]
+        else:
+            after = ids[-1] if ids else None
+        if as_child and after is None:
+            self.show_refusal("Select the task to put a subtask under")
+            return
+        if after is not None:
+            start = s.start(after)
+        else:
+            span = s.project_span()
+            start = span[0] if span else date.today()
+        op = InsertTask(self.project_id, after, kind, as_child=as_child, start=start)
+        if self.run(op):
+            self.select_task(op.id)
+            self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.tree.edit(self.model.index_of(self.document.node(op.id), COL_NAME))
+
+    def rename_selected(self) -> None:
+        index = self.tree.currentIndex()
+        if index.isValid():
+            self.tree.edit(index.siblingAtColumn(COL_NAME))
+
+    def open_details(self, task_id: str = "", tab: int = TAB_GENERAL) -> None:
+        """The task details dialog for `task_id` (or the current task)."""
+        if not task_id:
+            ids = self.selected_ids()
+            current = self.tree.currentIndex()
+            if current.isValid():
+                task_id = self.document.scheduler.ids[self.model.node_of(current)]
+            elif ids:
+                task_id = ids[0]
+        if not task_id or task_id not in self.document.scheduler:
+            self.show_refusal("Select a task to see its details")
+            return
+        if task_id not in self.selected_ids():
+            self.select_task(task_id)
+        self.details = open_task_dialog(self.workspace, self.document, task_id, self, tab)
+
+    def _tree_activated(self, index: QModelIndex) -> None:
+        # Return on a row (a double-click edits the cell in place instead).
+        if index.isValid():
+            self.open_details(self.document.scheduler.ids[self.model.node_of(index)])
+
+    def _run_and_select(self, op: Operation, ids: list[str]) -> bool:
+        """Run an edit that may reload the plan, then select the same tasks again, so the
+        next keyboard command acts on them."""
+        current = self.tree.currentIndex()
+        current_id = (
+            self.document.scheduler.ids[self.model.node_of(current)] if current.isValid() else ""
+        )
+        ok = self.run(op)
+        self.select_tasks(ids, current_id)
+        return ok
+
+    def select_tasks(self, ids: list[str], current_id: str = "") -> None:
+        """Select these tasks (the rows that still exist), the current row on `current_id`
+        or the first of them."""
+        s = self.document.scheduler
+        ids = [i for i in ids if i in s]
+        if not ids:
+            return
+        selection = QItemSelection()
+        for task_id in ids:
+            index = self.model.index_of(s.pos[task_id])
+            selection.select(index, index)
+        model = self.tree.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
+        current_id = current_id if current_id in ids else ids[0]
+        # On the name: F2 and typing then rename, as on a row the user clicked.
+        current = self.model.index_of(s.pos[current_id], COL_NAME)
+        model.setCurrentIndex(current, flags.NoUpdate)
+        model.select(selection, flags.ClearAndSelect | flags.Rows)
+        self.tree.scrollTo(current)
+
+    # -- right-click menus --------------------------------------------------------------------
+
+    def context_menu(self, task_id: str) -> QMenu:
+        """What a right-click on a task (row or bar) offers; on no task, only inserting."""
+        menu = QMenu(self)
+        if task_id:
+            menu.addAction(self.act_details)
+            people = menu.addAction("People…")
+            people.triggered.connect(lambda: self.open_details(task_id, TAB_PEOPLE))
+            links = menu.addAction("Predecessors and successors…")
+            links.triggered.connect(lambda: self.open_details(task_id, TAB_LINKS))
+            menu.addAction(self.act_rename)
+            menu.addSeparator()
+        for action in (self.act_insert, self.act_subtask, self.act_milestone):
+            menu.addAction(action)
+        menu.addAction(self.act_deliverable)
+        if task_id:
+            menu.addAction(self.act_duplicate)
+            menu.addSeparator()
+            for action in (
+                self.act_move_up,
+                self.act_move_down,
+                self.act_indent,
+                self.act_outdent,
+                self.act_link,
+            ):
+                menu.addAction(action)
+        self.act_subtask.setEnabled(bool(task_id))
+        return menu
+
+    def _tree_menu(self, pos: QPoint) -> None:
+        index = self.tree.indexAt(pos)
+        task_id = ""
+        if index.isValid():
+            task_id = self.document.scheduler.ids[self.model.node_of(index)]
+            if task_id not in self.selected_ids():
+                self.select_task(task_id)
+        self.context_menu(task_id).popup(self.tree.viewport().mapToGlobal(pos))
+
+    def link_menu(self, pred_id: str, succ_id: str) -> QMenu:
+        """What a right-click on a link line offers: edit its type and lag, or remove it."""
+        s = self.document.scheduler
+        menu = QMenu(self)
+        title = menu.addAction(f"'{s.spec(pred_id).name}' → '{s.spec(succ_id).name}'")
+        title.setEnabled(False)
+        edit = menu.addAction("Edit link…")
+        edit.triggered.connect(lambda: self.open_details(succ_id, TAB_LINKS))
+        remove = menu.addAction("Remove link")
+        remove.triggered.connect(lambda: self.remove_link(pred_id, succ_id))
+        return menu
+
+    def remove_link(self, pred_id: str, succ_id: str) -> bool:
+        dep = self.workspace.session.scalar(
+            select(Dependency.id).where(
+                Dependency.predecessor_id == pred_id, Dependency.successor_id == succ_id
+            )
+        )
+        if dep is None:
+            return False
+        s = self.document.scheduler
+        label = f"Remove link '{s.spec(pred_id).name}' → '{s.spec(succ_id).name}'"
+        return self.run(Unlink(dep, label=label))
+
+    def _link_menu(self, pred_id: str, succ_id: str, global_pos: QPoint) -> None:
+        self.link_menu(pred_id, succ_id).popup(global_pos)
+
+    def _chart_menu(self, task_id: str, global_pos: QPoint) -> None:
+        if task_id and task_id not in self.selected_ids():
+            self.select_task(task_id)
+        self.context_menu(task_id).popup(global_pos)
 
     # -- the main window's New / Delete / Find ------------------------------------------------
 
     new_text = "New Task"
 
     def new_item(self) -> None:
-        """Add a task after the selected one, at its level and on its start day (or at the
-        end of the plan), and select its name for typing."""
-        s = self.document.scheduler
-        ids = self.selected_ids()
-        after = ids[-1] if ids else (s.ids[self.document.rows[-1]] if s.ids else None)
-        parent_id = s.spec(after).parent_id if after else None
-        start = s.start(after) if after else date.today()
-        order = 1 + max((t.sort_order for t in s.specs), default=0)
-        op = Create(
-            Task,
-            {
-                "project_id": self.project_id,
-                "parent_id": parent_id,
-                "name": "New task",
-                "start_date": start,
-                "duration_days": 1,
-                "sort_order": order,
-            },
-            label="New task",
-        )
-        if self.run(op):
-            self.select_task(op.id)
-            self.tree.edit(self.model.index_of(self.document.node(op.id), COL_NAME))
+        """The main window's New (Ctrl+N) in a plan: a task below the selection."""
+        self.insert(TaskKind.TASK)
 
     def deletion(self) -> Deletion | None:
         """Edit > Delete in the plan: the selected tasks (with their subtasks, links and
@@ -383,15 +654,21 @@ class GanttView(QWidget):
     # -- edits and refresh --------------------------------------------------------------------
 
     def run(self, op: Operation) -> bool:
-        ok = self.workspace.run(op)
-        if ok:
-            self.status.setText(op.label)
-            self.status.setStyleSheet("")
-        return ok
+        return self.workspace.run(op)
 
     def show_refusal(self, message: str) -> None:
+        """Say why something was refused, through the workspace, so the plan's status line
+        and the window's status bar say the same thing."""
+        self.workspace.failed.emit(message)
+
+    def _show_failed(self, message: str) -> None:
         self.status.setText(message)
         self.status.setStyleSheet("color: #d93025;")
+
+    def _show_done(self, text: str) -> None:
+        # Edits, undo and redo alike ("Undo Move 'Design'"), as the window's status bar.
+        self.status.setText(text)
+        self.status.setStyleSheet("")
 
     def _rows_moved(self, task_ids: set[str]) -> None:
         """A drag preview moved these tasks: only their date columns need repainting."""
@@ -401,7 +678,23 @@ class GanttView(QWidget):
         top = self.tree.verticalScrollBar().value()
         return range(top, top + self.tree.viewport().height() // ROW_HEIGHT + 2)
 
+    def _member_names(self) -> list[str]:
+        return list(
+            self.workspace.session.scalars(
+                select(TeamMember.name).where(TeamMember.active.is_(True)).order_by(TeamMember.name)
+            )
+        )
+
+    def open_money(self) -> None:
+        self.money = open_money_dialog(self.workspace, self.project_id, self)
+
+    def _refresh_burn(self) -> None:
+        self.burn.setText(burn_text(self.workspace, self.project_id))
+
     def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.touches("Project", "CostEntry", "Task"):
+            # A query over every task: after the frame that shows the edit, not in it.
+            self._burn_timer.start()
         if self.chart.drag is not None:
             self.chart.cancel_drag()
         moved = self.document.apply_changes(changes)
@@ -464,10 +757,44 @@ class GanttView(QWidget):
             if not view_left <= x <= view_left + self.chart.viewport().width() - 60:
                 self.chart.scroll_to_task(self.document.scheduler.ids[node])
 
+    # -- remembered between sessions ----------------------------------------------------------
+
+    def use_settings(self, settings: QSettings) -> None:
+        """Remember the splitter (for every plan) and, per project, the critical path,
+        baseline and zoom toggles; restore them now."""
+        self.settings = settings
+        key = f"gantt/project/{self.project_id}"
+        state = settings.value("gantt/splitter")
+        if isinstance(state, QByteArray | bytes) and state:
+            self.splitter.restoreState(QByteArray(state))
+            self._splitter_restored = True
+        critical = settings.value(f"{key}/critical")
+        if critical is not None:
+            self.act_critical.setChecked(str(critical).lower() == "true")
+            self._toggle_critical()
+        baseline = settings.value(f"{key}/baseline")
+        if baseline is not None:
+            self.act_baseline.setChecked(str(baseline).lower() == "true")
+            self._toggle_baseline()
+        zoom = settings.value(f"{key}/zoom")
+        if isinstance(zoom, str) and zoom in ZOOM_ORDER:
+            self.chart.set_zoom(zoom)
+        self.splitter.splitterMoved.connect(
+            lambda *_a: settings.setValue("gantt/splitter", self.splitter.saveState())
+        )
+        self.act_critical.toggled.connect(lambda on: settings.setValue(f"{key}/critical", on))
+        self.act_baseline.toggled.connect(lambda on: settings.setValue(f"{key}/baseline", on))
+        self.chart.zoom_changed.connect(lambda name: settings.setValue(f"{key}/zoom", name))
+
     def showEvent(self, event: object) -> None:  # type: ignore[override]
         super().showEvent(event)  # type: ignore[arg-type]
         if not getattr(self, "_shown_once", False):
             self._shown_once = True
+            if not getattr(self, "_splitter_restored", False):
+                # The chart is the point of a plan: the table gets at most 45 % of the width.
+                width = max(self.width(), 600)
+                table = min(640, max(300, int(width * 0.45)))
+                self.splitter.setSizes([table, width - table])
             span = self.document.scheduler.project_span()
             if span is not None:
                 self.chart.horizontalScrollBar().setValue(

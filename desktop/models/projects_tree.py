@@ -31,12 +31,14 @@ from db.scheduling.schedules import Schedules
 from desktop.models.roles import ENTITY_ROLE, ID_ROLE, SORT_ROLE, STATUS_ROLE
 from desktop.workspace import Workspace
 
-COL_NAME, COL_CLIENT, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS, COL_DUE = range(7)
-HEADERS = ("Name", "Client", "Start", "Finish", "Duration", "Progress", "Due")
+COL_NAME, COL_CLIENT, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS, COL_STATUS, COL_DUE = (
+    range(8)
+)
+HEADERS = ("Name", "Client", "Start", "Finish", "Duration", "Progress", "Status", "Due")
 # A project's start and finish are its tasks' span; only a project without tasks has a start
 # of its own to edit. Its due date is the promise the schedule is measured against.
-PROJECT_EDITABLE = {COL_NAME, COL_CLIENT, COL_START, COL_DUE}
-PLANNED_PROJECT_EDITABLE = {COL_NAME, COL_CLIENT, COL_DUE}
+PROJECT_EDITABLE = {COL_NAME, COL_CLIENT, COL_START, COL_STATUS, COL_DUE}
+PLANNED_PROJECT_EDITABLE = {COL_NAME, COL_CLIENT, COL_STATUS, COL_DUE}
 TASK_EDITABLE = {COL_NAME, COL_START, COL_DURATION, COL_PROGRESS}
 SUMMARY_EDITABLE = {COL_NAME, COL_PROGRESS}
 
@@ -58,6 +60,7 @@ class ProjectRow:
     task_count: int
     own_start: date | None = None  # the project's stored start, shown when it has no tasks
     dated: bool = False  # start, finish and duration read from the schedule yet
+    progress: int = 0  # % of the work done, by working days of its tasks (not summaries)
 
 
 @dataclass(slots=True)
@@ -156,6 +159,18 @@ class ProjectsTreeModel(QAbstractItemModel):
         if ids is not None:
             query = query.where(Project.id.in_(ids))
         found = list(session.execute(query))
+        parents = select(Task.parent_id).where(Task.parent_id.is_not(None))
+        work = select(
+            Task.project_id,
+            func.sum(Task.duration_days * Task.progress),
+            func.sum(Task.duration_days),
+        ).where(Task.id.not_in(parents))
+        if ids is not None:
+            work = work.where(Task.project_id.in_(ids))
+        done = {
+            pid: round(d / total) if total else 0
+            for pid, d, total in session.execute(work.group_by(Task.project_id))
+        }
         rows = [
             (
                 pid,
@@ -170,6 +185,7 @@ class ProjectsTreeModel(QAbstractItemModel):
                     duration=None,
                     task_count=n or 0,
                     own_start=start,
+                    progress=done.get(pid, 0),
                 ),
             )
             for pid, name, client_id, client, status, start, due, n in found
@@ -353,7 +369,7 @@ class ProjectsTreeModel(QAbstractItemModel):
             return node.id
         if role == ENTITY_ROLE:
             return node.entity
-        if role == STATUS_ROLE and isinstance(node.row, ProjectRow) and col == COL_PROGRESS:
+        if role == STATUS_ROLE and isinstance(node.row, ProjectRow) and col == COL_STATUS:
             return node.row.status.value
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_DURATION:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -375,6 +391,8 @@ class ProjectsTreeModel(QAbstractItemModel):
             if col == COL_DURATION:
                 return "" if row.duration is None else f"{row.duration} d"
             if col == COL_PROGRESS:
+                return f"{row.progress} %"
+            if col == COL_STATUS:
                 return row.status.value.replace("_", " ").capitalize()
             if col == COL_DUE:
                 return _fmt(row.due)
@@ -402,6 +420,10 @@ class ProjectsTreeModel(QAbstractItemModel):
                 return _qdate(row.start) or QDate.currentDate()
             if col == COL_DUE:
                 return _qdate(row.due) or QDate.currentDate()
+            if col == COL_PROGRESS:
+                return row.progress
+            if col == COL_STATUS:
+                return row.status.value
             return None
         if col == COL_START:
             return _qdate(row.start)
@@ -421,7 +443,7 @@ class ProjectsTreeModel(QAbstractItemModel):
             return (value or date.max).isoformat()
         if col == COL_DURATION and isinstance(row, TaskRow):
             return row.duration
-        if col == COL_PROGRESS and isinstance(row, TaskRow):
+        if col == COL_PROGRESS:
             return row.progress
         return self._display(node, col).casefold()
 
@@ -453,6 +475,10 @@ class ProjectsTreeModel(QAbstractItemModel):
                 return Update(
                     Project, node.id, {"due_date": when}, label=f"Set due date of {row.name}"
                 )
+            if col == COL_STATUS and value and value != row.status.value:
+                status = ProjectStatus(str(value))
+                label = f"Mark {row.name} {status.value.replace('_', ' ')}"
+                return Update(Project, node.id, {"status": status}, label=label)
             return None
         if col == COL_START:
             when = _pydate(value)

@@ -19,7 +19,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QWidget
 
 from db.models import Entity
-from db.operations import DeleteRows
+from db.operations import DeleteRows, Operation
 from desktop.workspace import Workspace
 
 NAME_CHARS = 40
@@ -63,7 +63,9 @@ class Deletion:
 
     entity: what is selected (all rows of one kind); ids: the selected rows, top to bottom;
     noun: ("task", "tasks"); name: the one row's name (used when one row is selected);
-    after: called once the rows are gone, to select what now sits where they were.
+    after: called once the rows are gone, to select what now sits where they were;
+    instead: an operation a view runs in place of deleting (a team member with history is
+    archived, never deleted), with `verb` naming it in the menu ("Archive").
     """
 
     entity: type[Entity]
@@ -71,15 +73,19 @@ class Deletion:
     noun: tuple[str, str]
     name: str = ""
     after: Callable[[], None] | None = field(default=None, repr=False)
+    instead: Operation | None = field(default=None, repr=False)
+    verb: str = "Delete"
 
     @property
     def text(self) -> str:
         """The menu text and the undo step's name."""
         if len(self.ids) == 1:
-            return f"Delete {self.noun[0]} {quoted(self.name)}"
-        return f"Delete {len(self.ids)} {self.noun[1]}"
+            return f"{self.verb} {self.noun[0]} {quoted(self.name)}"
+        return f"{self.verb} {len(self.ids)} {self.noun[1]}"
 
-    def operation(self) -> DeleteRows:
+    def operation(self) -> Operation:
+        if self.instead is not None:
+            return self.instead
         return DeleteRows([(self.entity, id_) for id_ in self.ids], self.text)
 
     def question(self, counts: dict[str, int]) -> str:
@@ -154,7 +160,9 @@ def delete_rows(parent: QWidget, workspace: Workspace, deletion: Deletion) -> bo
     """Delete the selection as one undo step. When rows hang off it, ask first and name
     them ("Delete project “Site” and its 25 tasks?"). True when the rows went."""
     op = deletion.operation()
-    question = deletion.question(op.preview(workspace.session))
+    question = (
+        deletion.question(op.preview(workspace.session)) if isinstance(op, DeleteRows) else ""
+    )
     if question:
         undo = QKeySequence(QKeySequence.StandardKey.Undo).toString(
             QKeySequence.SequenceFormat.NativeText

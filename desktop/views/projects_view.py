@@ -8,6 +8,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QRegularExpression,
+    QSettings,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import func, select
 
-from db.models import Client, Project, Task
+from db.models import Client, Project, ProjectStatus, Task
 from db.operations import Create
 from desktop.models.projects_tree import (
     COL_CLIENT,
@@ -32,6 +33,7 @@ from desktop.models.projects_tree import (
     COL_NAME,
     COL_PROGRESS,
     COL_START,
+    COL_STATUS,
     ProjectRow,
     ProjectsTreeModel,
 )
@@ -43,6 +45,7 @@ from desktop.views.delegates import (
     NumberDelegate,
     PaddedDelegate,
     ProgressDelegate,
+    StatusDelegate,
 )
 from desktop.views.deletion import DeleteOffer, Deletion
 from desktop.views.detail_host import DetailFactory, DetailHost
@@ -83,10 +86,12 @@ class ProjectsView(QWidget):
     """Signals:
     project_activated(str): a project's plan was opened (Return, a double-click on a cell
         that does not edit in place, or the Open plan button).
+    actions_changed(): what New does changed (a plan opened or closed); the main window
+        renames its New action.
     """
 
     project_activated = Signal(str)
-    new_text = "New Project"
+    actions_changed = Signal()
 
     def __init__(
         self,
@@ -133,6 +138,8 @@ class ProjectsView(QWidget):
         self.tree.setItemDelegateForColumn(COL_DUE, dates)
         self.tree.setItemDelegateForColumn(COL_DURATION, NumberDelegate(0, 9999, " d", self))
         self.tree.setItemDelegateForColumn(COL_PROGRESS, ProgressDelegate(0, 100, " %", self))
+        statuses = [(st.value, st.value.replace("_", " ").capitalize()) for st in ProjectStatus]
+        self.tree.setItemDelegateForColumn(COL_STATUS, StatusDelegate(lambda: statuses, self))
         header = self.tree.header()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
@@ -144,6 +151,7 @@ class ProjectsView(QWidget):
             (COL_FINISH, 15),
             (COL_DURATION, 13),
             (COL_PROGRESS, 20),
+            (COL_STATUS, 14),
             (COL_DUE, 15),
         ):
             header.resizeSection(col, chars * em)
@@ -161,6 +169,7 @@ class ProjectsView(QWidget):
         list_layout.addWidget(self.header)
         list_layout.addWidget(self.tree, 1)
         self.host = DetailHost(list_page, "All projects")
+        self.host.detail_closed.connect(self.actions_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.host)
@@ -178,7 +187,28 @@ class ProjectsView(QWidget):
 
     # -- Area ----------------------------------------------------------------------------------
 
+    settings: QSettings | None = None
+
+    def use_settings(self, settings: QSettings) -> None:
+        """Where plans opened here remember their layout (the main window passes its own)."""
+        self.settings = settings
+
+    def _open_plan(self) -> QWidget | None:
+        """The project plan showing in place of the list, when it makes its own new items."""
+        detail = self.host.detail if self.host.showing_detail() else None
+        return detail if detail is not None and hasattr(detail, "new_item") else None
+
+    @property
+    def new_text(self) -> str:
+        plan = self._open_plan()
+        return str(getattr(plan, "new_text", "New Project")) if plan else "New Project"
+
     def new_item(self) -> None:
+        """New Project on the list; in an open plan, New Task (the plan's own New)."""
+        plan = self._open_plan()
+        if plan is not None:
+            plan.new_item()  # type: ignore[attr-defined]
+            return
         self.host.show_list()
         client_id = self._client_for_new_project()
         if client_id is None:
@@ -233,12 +263,16 @@ class ProjectsView(QWidget):
         if self.detail_factory is None or node is None:
             return
         widget = self.detail_factory(self.workspace, project_id)
+        use_settings = getattr(widget, "use_settings", None)
+        if self.settings is not None and use_settings is not None:
+            use_settings(self.settings)  # the plan's splitter and toggles
         select_task = getattr(widget, "select_task", None)
         if task_id and select_task is not None:
             select_task(task_id)
         row = node.row
         title = f"{row.client} — {row.name}" if isinstance(row, ProjectRow) else row.name
         self.host.show_detail(widget, title)
+        self.actions_changed.emit()
 
     def open_first_item(self) -> bool:
         """Open the first project shown (the self-test's look at the plan view)."""

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from db.models import Client
 from db.operations import Update
+from db.team import AddMember
 from desktop.main_window import MainWindow
 from desktop.theme import match_palette
 
@@ -29,7 +30,15 @@ def make_window(qtbot, workspace, settings) -> MainWindow:
     return w
 
 
+def test_an_empty_agency_starts_by_adding_its_team(qtbot, workspace, settings):
+    w = make_window(qtbot, workspace, settings)
+    assert w.current_area_key() == "team"
+    assert w.new_action.text() == "New Team Member"
+    assert w.area("team").empty_hint.isVisibleTo(w)
+
+
 def test_starts_on_clients_and_builds_projects_only_when_shown(qtbot, workspace, settings):
+    workspace.run(AddMember("Ana"))
     w = make_window(qtbot, workspace, settings)
     assert w.current_area_key() == "clients"
     assert w._slots["projects"].widget is None

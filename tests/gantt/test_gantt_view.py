@@ -189,7 +189,8 @@ def test_new_and_delete_tasks(
     new = view.selected_ids()[0]
     task = store.get(Task, new)
     assert task.parent_id == "launch" and task.name == "New task"
-    assert cell(view, new, COL_WBS) == "5.3"
+    assert cell(view, new, COL_WBS) == "5.2"  # just below the selection (issue 11)
+    assert cell(view, "party", COL_WBS) == "5.3"
     view.select_task("launch")
     view.delete_selected()
     (asked,) = questions.asked

@@ -73,7 +73,7 @@ def test_resize_and_progress(store: Store, project: str) -> None:
     with pytest.raises(Exception, match="Progress"):
         store.apply(SetProgress("design", 140))
     with pytest.raises(Exception, match="Duration"):
-        store.apply(ResizeTask("design", 0))
+        store.apply(ResizeTask("design", -1))
 
 
 def test_link_that_closes_a_loop_is_refused_with_the_loop_named(store: Store, project: str) -> None:

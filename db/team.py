@@ -1,0 +1,235 @@
+"""Undoable edits of the agency's people and time: add a team member, archive or restore one,
+their leave, and the agency's closures.
+
+A member with history (tasks, clients, projects) is archived rather than deleted, so what they
+did keeps their name; `can_delete_member` says which. Date ranges are checked here (the end
+is not before the start) so every screen gets the same refusal, naming the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from db.errors import NotFoundError, ValidationError
+from db.models import (
+    Assignment,
+    Client,
+    Closure,
+    FollowUp,
+    Interaction,
+    LeaveKind,
+    MemberRole,
+    Project,
+    TeamMember,
+    TimeOff,
+    new_id,
+)
+from db.operations import Create, Delete, Update
+from db.scheduling.operations import _Steps
+
+# Distinct on light and dark palettes; a new member takes the first one nobody has.
+MEMBER_COLOURS = (
+    "#1a73e8",
+    "#e8710a",
+    "#188038",
+    "#d93025",
+    "#9334e6",
+    "#007b83",
+    "#b06000",
+    "#c5221f",
+    "#5f6368",
+    "#a142f4",
+)
+
+
+def _check_range(what: str, start: Any, end: Any) -> None:
+    if isinstance(start, date) and isinstance(end, date) and end < start:
+        raise ValidationError(f"{what} end", "cannot be before the start")
+
+
+def _keep_length(values: dict[str, Any], start: date, end: date) -> dict[str, Any]:
+    """A new start alone moves the end with it (the range keeps its length), as a calendar
+    does; typing a new start after the old end is then no error."""
+    new_start = values.get("start_date")
+    if isinstance(new_start, date) and "end_date" not in values:
+        return {**values, "end_date": new_start + (end - start)}
+    return values
+
+
+def _member(session: Session, member_id: str) -> TeamMember:
+    member = session.get(TeamMember, member_id)
+    if member is None:
+        raise NotFoundError(f"Team member {member_id} no longer exists")
+    return member
+
+
+def next_colour(session: Session) -> str:
+    used = set(session.scalars(select(TeamMember.colour)))
+    return next((c for c in MEMBER_COLOURS if c not in used), MEMBER_COLOURS[0])
+
+
+@dataclass
+class AddMember(_Steps):
+    name: str = "New team member"
+    role: MemberRole = MemberRole.OTHER
+    email: str = ""
+    id: str = field(default_factory=new_id)
+    colour: str = ""
+
+    def apply(self, session: Session) -> None:
+        self.colour = self.colour or next_colour(session)
+        self.label = self.label or "New team member"
+        values = {
+            "id": self.id,
+            "name": self.name,
+            "role": MemberRole(self.role),
+            "email": self.email,
+            "colour": self.colour,
+        }
+        self._run(session, [Create(TeamMember, values)])
+
+
+@dataclass
+class ArchiveMember(_Steps):
+    """Archive a member (they leave the pickers; their history keeps their name), or bring
+    an archived one back with `archived=False`."""
+
+    member_id: str
+    archived: bool = True
+
+    def apply(self, session: Session) -> None:
+        member = _member(session, self.member_id)
+        if member.active != self.archived:
+            state = "archived" if self.archived else "active"
+            raise ValidationError("Archive", f"{member.name} is already {state}")
+        self.label = self.label or (
+            f"Archive {member.name}" if self.archived else f"Restore {member.name}"
+        )
+        self._run(session, [Update(TeamMember, member.id, {"active": not self.archived})])
+
+
+def can_delete_member(session: Session, member_id: str) -> bool:
+    """True for a member with no history: on no task, managing no client or project, owning
+    no follow-up and having logged no interaction (their leave goes with them)."""
+    links = (
+        Assignment.member_id,
+        Client.account_manager_id,
+        Project.account_manager_id,
+        Project.project_manager_id,
+        FollowUp.owner_id,
+        Interaction.logged_by_id,
+    )
+    has_history = session.scalar(select(or_(*(exists().where(c == member_id) for c in links))))
+    return not has_history
+
+
+@dataclass
+class RemoveMember(_Steps):
+    """Delete a member who has no history; archive one who has (never losing their past)."""
+
+    member_id: str
+
+    def apply(self, session: Session) -> None:
+        member = _member(session, self.member_id)
+        if can_delete_member(session, member.id):
+            self.label = self.label or f"Delete {member.name}"
+            self._run(session, [Delete(TeamMember, member.id)])
+        elif member.active:
+            self.label = self.label or f"Archive {member.name}"
+            self._run(session, [Update(TeamMember, member.id, {"active": False})])
+        else:
+            raise ValidationError(
+                "Delete", f"{member.name} has tasks or clients on record and stays archived"
+            )
+
+
+@dataclass
+class EditMember(_Steps):
+    member_id: str
+    values: dict[str, Any]
+
+    def apply(self, session: Session) -> None:
+        member = _member(session, self.member_id)
+        if "role" in self.values:
+            self.values["role"] = MemberRole(self.values["role"])
+        self.label = self.label or f"Edit {member.name}"
+        self._run(session, [Update(TeamMember, member.id, self.values)])
+
+
+@dataclass
+class AddLeave(_Steps):
+    member_id: str
+    start: date
+    end: date
+    kind: LeaveKind = LeaveKind.HOLIDAY
+    reason: str = ""
+    id: str = field(default_factory=new_id)
+
+    def apply(self, session: Session) -> None:
+        member = _member(session, self.member_id)
+        _check_range("Leave", self.start, self.end)
+        self.label = self.label or f"Add leave for {member.name}"
+        values = {
+            "id": self.id,
+            "member_id": member.id,
+            "start_date": self.start,
+            "end_date": self.end,
+            "kind": LeaveKind(self.kind),
+            "reason": self.reason,
+        }
+        self._run(session, [Create(TimeOff, values)])
+
+
+@dataclass
+class EditLeave(_Steps):
+    leave_id: str
+    values: dict[str, Any]
+
+    def apply(self, session: Session) -> None:
+        leave = session.get(TimeOff, self.leave_id)
+        if leave is None:
+            raise NotFoundError(f"Leave {self.leave_id} no longer exists")
+        self.values = _keep_length(self.values, leave.start_date, leave.end_date)
+        start = self.values.get("start_date", leave.start_date)
+        end = self.values.get("end_date", leave.end_date)
+        _check_range("Leave", start, end)
+        if "kind" in self.values:
+            self.values["kind"] = LeaveKind(self.values["kind"])
+        self.label = self.label or "Edit leave"
+        self._run(session, [Update(TimeOff, leave.id, self.values)])
+
+
+@dataclass
+class AddClosure(_Steps):
+    name: str
+    start: date
+    end: date
+    id: str = field(default_factory=new_id)
+
+    def apply(self, session: Session) -> None:
+        _check_range("Closure", self.start, self.end)
+        self.label = self.label or f"Add closure '{self.name}'"
+        values = {"id": self.id, "name": self.name, "start_date": self.start, "end_date": self.end}
+        self._run(session, [Create(Closure, values)])
+
+
+@dataclass
+class EditClosure(_Steps):
+    closure_id: str
+    values: dict[str, Any]
+
+    def apply(self, session: Session) -> None:
+        closure = session.get(Closure, self.closure_id)
+        if closure is None:
+            raise NotFoundError(f"Closure {self.closure_id} no longer exists")
+        self.values = _keep_length(self.values, closure.start_date, closure.end_date)
+        start = self.values.get("start_date", closure.start_date)
+        end = self.values.get("end_date", closure.end_date)
+        _check_range("Closure", start, end)
+        self.label = self.label or "Edit closure"
+        self._run(session, [Update(Closure, closure.id, self.values)])

@@ -1,0 +1,1 @@
+"""The Team area: members, their leave, and the agency's closures."""
