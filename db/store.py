@@ -3,6 +3,10 @@ view reads and every operation writes.
 
 `apply` runs an operation in one transaction and returns what it changed, gathered from the
 session's own flush events, so no operation can forget to report a row it touched.
+
+`schedules` is the session's one schedule service (`db.scheduling.schedules`): the GUI, printing
+and every `db` reader given this session share its cached dates, and `notify` brings it up to
+date before any listener reads.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlalchemy.orm import Session
 from db.changes import ChangeSet
 from db.models import AgencySetting, Entity
 from db.operations import Operation
+from db.scheduling.schedules import Schedules, attach
 from db.settings import DEFAULTS
 
 E = TypeVar("E", bound=Entity)
@@ -31,6 +36,8 @@ class Store:
         self._pending = ChangeSet()
         self._listeners: list[Listener] = []
         event.listen(self.session, "after_flush", self._record_flush)
+        self.schedules = Schedules(self.session)
+        attach(self.session, self.schedules)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -65,6 +72,8 @@ class Store:
     def notify(self, changes: ChangeSet) -> None:
         """Tell every listener what changed (sync calls this after applying pulled changes)."""
         if changes:
+            # First, so no listener reads a schedule the change made stale.
+            self.schedules.invalidate(changes)
             for listener in list(self._listeners):
                 listener(changes)
 

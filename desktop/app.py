@@ -48,6 +48,17 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, APP_NAME)) / DB_FILE_NAME
 
 
+def _keep_holidays_between_runs() -> None:
+    """The public holidays the schedule needs, from a cache file rather than from the
+    `holidays` package's slow first lookup (see `db.scheduling.calendar.HolidayTables`)."""
+    import platformdirs
+
+    from db.scheduling.calendar import PUBLIC_HOLIDAYS
+
+    cache = Path(platformdirs.user_cache_dir(APP_NAME, APP_NAME))
+    PUBLIC_HOLIDAYS.keep_in(cache / "public-holidays.json")
+
+
 def ask_first_run(location: str) -> str | None:
     """Which agency to start with on first run: "demo", "empty", "join", or None to quit."""
     from desktop.first_run import ask_first_run as ask
@@ -196,6 +207,7 @@ def _run_with_app(
         except DatabaseOpenError as exc:
             return _fail(str(exc), show=not self_test)
     store = Store(engine)
+    _keep_holidays_between_runs()
     bench = os.environ.get(BENCH_ENV) == "1"
     try:
         return _run_window(app, store, db_path, self_test=self_test, bench=bench, t0=t0)

@@ -4,11 +4,14 @@ Qt, so no test depends on the caller's environment."""
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
+# The app keeps caches (public holidays) in the user's cache folder; tests keep their own.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="agency-desk-tests-cache-")
 
 import pytest
 

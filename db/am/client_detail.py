@@ -10,11 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from db.am.agency import working_week
 from db.am.cadence import contact_cadences
-from db.am.health import ProjectFacts
-from db.am.health import project_lateness as lateness
-from db.am.workdays import task_finish
 from db.models import (
     ClientNote,
     Contact,
@@ -35,9 +31,9 @@ from db.models import (
     ProjectStatus,
     SatisfactionRating,
     Sentiment,
-    Task,
     TeamMember,
 )
+from db.scheduling.schedules import schedules_for
 
 
 @dataclass(frozen=True)
@@ -272,19 +268,13 @@ class ProjectRow:
     budget_cents: int
     spent_cents: int
     late_days: int  # working days past due (or planned past due); 0 when on time or closed
+    planned_start: date | None = None  # the schedule's first start, None without tasks
 
 
 def projects(session: Session, client_id: str, today: date) -> list[ProjectRow]:
-    week = working_week(session)
+    """The client's projects with the schedule's start, finish and lateness (see
+    `db.scheduling.schedules`: the same dates as the Gantt and the Projects list)."""
     manager = aliased(TeamMember)
-    finish: dict[str, date] = {}
-    for project_id, start, duration in session.execute(
-        select(Task.project_id, Task.start_date, Task.duration_days)
-        .join(Project, Project.id == Task.project_id)
-        .where(Project.client_id == client_id)
-    ):
-        end = task_finish(start, duration, week)
-        finish[project_id] = max(end, finish.get(project_id, end))
     spent = dict(
         session.execute(
             select(CostEntry.project_id, func.sum(CostEntry.amount_cents))
@@ -293,8 +283,7 @@ def projects(session: Session, client_id: str, today: date) -> list[ProjectRow]:
             .group_by(CostEntry.project_id)
         ).all()
     )
-    found = []
-    for pid, name, status, start, due, pm, budget in session.execute(
+    rows = session.execute(
         select(
             Project.id,
             Project.name,
@@ -306,10 +295,14 @@ def projects(session: Session, client_id: str, today: date) -> list[ProjectRow]:
         )
         .outerjoin(manager, manager.id == Project.project_manager_id)
         .where(Project.client_id == client_id)
-    ):
+    ).all()
+    schedules = schedules_for(session)
+    spans = schedules.spans(r[0] for r in rows)
+    found = []
+    for pid, name, status, start, due, pm, budget in rows:
         closed = status in (ProjectStatus.DONE, ProjectStatus.CANCELLED)
-        facts = ProjectFacts(name, due, finish.get(pid), budget, spent.get(pid, 0))
-        late = 0 if closed else lateness(facts, today, week)
+        span = spans[pid]
+        finish = span[1] if span else None
         found.append(
             ProjectRow(
                 pid,
@@ -317,11 +310,12 @@ def projects(session: Session, client_id: str, today: date) -> list[ProjectRow]:
                 status,
                 start,
                 due,
-                finish.get(pid),
+                finish,
                 pm or "",
                 budget or 0,
                 spent.get(pid, 0),
-                late,
+                0 if closed else schedules.late_days(due, finish, today),
+                span[0] if span else None,
             )
         )
     return sorted(

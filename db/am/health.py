@@ -15,8 +15,9 @@ no contact             no call/email/meeting/report/gift for             15 from
                        internal and do not count as contact)
 overdue follow-ups     open follow-ups whose due date has passed          10 each, at most 30
 late projects          an open project's due date has passed, or its      10 per late project,
-                       latest task finishes after it; lateness counted    20 when ≥ 10 working days,
-                       in working days of the agency's working week       at most 30
+                       scheduled finish is after it; lateness counted     20 when ≥ 10 working days,
+                       in the agency's working days by the schedule       at most 30
+                       service (`ProjectFacts.late_days`)
 satisfaction fell      latest rating is `satisfaction_drop_points` or     5 per point fallen
                        more below the one before
 satisfaction low       latest rating is `satisfaction_low_score` or less  15
@@ -36,8 +37,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from db.am.workdays import DEFAULT_WEEK, working_days_between
-
+DEFAULT_WEEK: tuple[int, ...] = (0, 1, 2, 3, 4)
 Finding = tuple[int, str | None]  # (penalty, reason); a rule that does not bite gives (0, None)
 
 
@@ -82,9 +82,12 @@ class HealthThresholds:
 class ProjectFacts:
     name: str
     due_date: date | None
-    planned_finish: date | None  # latest task finish, None without tasks
+    planned_finish: date | None  # the schedule's finish, None without tasks
     budget_cents: int
     spent_cents: int
+    # Working days past due as of the facts' date, from `Schedules.late_days`: the one count
+    # of lateness the client page, health and printing all show.
+    late_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -138,16 +141,8 @@ def overdue_follow_ups(facts: HealthFacts, _as_of: date, t: HealthThresholds, _w
     return penalty, f"{_plural(n, 'overdue follow-up')}"
 
 
-def project_lateness(project: ProjectFacts, as_of: date, week: Week) -> int:
-    """Working days an open project is (or is planned to be) past its due date."""
-    if project.due_date is None:
-        return 0
-    expected = max(as_of, project.planned_finish or as_of)
-    return working_days_between(project.due_date, expected, week)
-
-
-def late_projects(facts: HealthFacts, as_of: date, t: HealthThresholds, week: Week) -> Finding:
-    late = [(project_lateness(p, as_of, week), p.name) for p in facts.open_projects]
+def late_projects(facts: HealthFacts, _as_of: date, t: HealthThresholds, _w: Week) -> Finding:
+    late = [(p.late_days, p.name) for p in facts.open_projects]
     late = sorted((item for item in late if item[0] > 0), reverse=True)
     if not late:
         return 0, None

@@ -11,7 +11,7 @@ dropped this week.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from db.am.agency import health_thresholds, working_week
 from db.am.health import Health, HealthFacts, HealthThresholds, ProjectFacts, score
 from db.am.reading import read
-from db.am.workdays import task_finish
 from db.models import (
     Client,
     CostEntry,
@@ -31,8 +30,8 @@ from db.models import (
     Project,
     ProjectStatus,
     SatisfactionRating,
-    Task,
 )
+from db.scheduling.schedules import schedules_for
 
 CLOSED_PROJECT = (ProjectStatus.DONE, ProjectStatus.CANCELLED)
 
@@ -91,11 +90,11 @@ def overdue_follow_up_counts(
 
 
 def open_project_facts(
-    session: Session,
-    as_of: date,
-    week: Sequence[int],
-    client_ids: Collection[str] | None = None,
+    session: Session, as_of: date, client_ids: Collection[str] | None = None
 ) -> dict[str, list[ProjectFacts]]:
+    """Open projects per client with their scheduled finish and lateness, from the session's
+    schedule service: one batch of queries for the projects not scheduled yet, no engine run
+    for a project already scheduled or without tasks."""
     projects = read(
         session,
         _only(
@@ -118,21 +117,21 @@ def open_project_facts(
             .group_by(CostEntry.project_id),
         ).all()
     )
-    finish: dict[str, date] = {}
-    tasks = read(
-        session,
-        select(Task.project_id, Task.start_date, Task.duration_days).where(
-            Task.project_id.in_(open_ids)
-        ),
-    )
-    for project_id, start, duration in tasks:
-        end = task_finish(start, duration, week)
-        if project_id not in finish or end > finish[project_id]:
-            finish[project_id] = end
+    schedules = schedules_for(session)
+    spans = schedules.spans(p[0] for p in projects)
     found: dict[str, list[ProjectFacts]] = defaultdict(list)
     for project_id, client_id, name, due, budget in projects:
+        span = spans[project_id]
+        finish = span[1] if span else None
         found[client_id].append(
-            ProjectFacts(name, due, finish.get(project_id), budget or 0, spent.get(project_id, 0))
+            ProjectFacts(
+                name,
+                due,
+                finish,
+                budget or 0,
+                spent.get(project_id, 0),
+                schedules.late_days(due, finish, as_of),
+            )
         )
     return found
 
@@ -169,12 +168,10 @@ def health_facts(
     session: Session,
     as_of: date,
     client_ids: Collection[str] | None = None,
-    week: Sequence[int] | None = None,
     contacts: Mapping[str, datetime] | None = None,
 ) -> dict[str, HealthFacts]:
     """Facts for every client (or the given ones) that existed on `as_of`; `contacts` passes
     in `last_contacts` when the caller has already read them."""
-    week = working_week(session) if week is None else week
     clients = read(
         session,
         _only(
@@ -188,7 +185,7 @@ def health_facts(
     if contacts is None:
         contacts = last_contacts(session, as_of, client_ids)
     overdue = overdue_follow_up_counts(session, as_of, client_ids)
-    projects = open_project_facts(session, as_of, week, client_ids)
+    projects = open_project_facts(session, as_of, client_ids)
     ratings = latest_ratings(session, as_of, client_ids)
     found = {}
     for client_id, created in clients:
@@ -212,7 +209,7 @@ def health_for_clients(
 ) -> dict[str, Health]:
     week = working_week(session)
     t = thresholds or health_thresholds(session)
-    facts = health_facts(session, as_of, client_ids, week, contacts)
+    facts = health_facts(session, as_of, client_ids, contacts)
     return {cid: score(f, as_of, t, week) for cid, f in facts.items()}
 
 

@@ -36,8 +36,7 @@ from db.models import (
 )
 from db.reports.allocation import OverAllocation, over_allocated
 from db.reports.client_summary import Audience
-from db.scheduling.engine import Scheduler
-from db.scheduling.plan import load_plan
+from db.scheduling.schedules import schedules_for
 from db.settings import AGENCY_NAME
 
 OPEN_PROJECT = (ProjectStatus.PLANNED, ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD)
@@ -180,9 +179,7 @@ def agenda(
     # for one client's meeting.
     everything = open_projects(session)
     ours = {pid for pid, _n, _c in open_projects(session, client_id)} if client_id else None
-    schedulers: dict[str, Scheduler] = {}
-    for pid, _name, _client in everything:
-        schedulers[pid] = Scheduler(load_plan(session, pid))
+    schedulers = schedules_for(session).schedulers(pid for pid, _n, _c in everything)
     kinds = dict(
         session.execute(
             select(Task.id, Task.kind).where(

@@ -328,7 +328,7 @@ def client_summary(
         ProjectLine(
             p.name,
             p.status,
-            p.start_date,
+            p.planned_start or p.start_date,
             p.due_date,
             p.planned_finish,
             p.late_days,

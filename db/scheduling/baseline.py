@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from db.errors import ValidationError
 from db.models import Baseline, BaselineTask, new_id, utcnow
 from db.scheduling.engine import Scheduler
-from db.scheduling.plan import load_plan
+from db.scheduling.schedules import schedules_for
 
 
 @dataclass
@@ -31,7 +31,9 @@ class SaveBaseline:
         name = self.name.strip()
         if not name:
             raise ValidationError("Baseline name", "must not be empty")
-        plan = Scheduler(load_plan(session, self.project_id))
+        # Saved from the dates every view shows; the change set of this save touches no task,
+        # so the cached schedule stays.
+        plan = schedules_for(session).scheduler(self.project_id)
         session.add(Baseline(id=self.id, project_id=self.project_id, name=name, saved_at=utcnow()))
         session.flush()
         session.add_all(

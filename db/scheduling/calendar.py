@@ -11,14 +11,78 @@ indices, so an index stays valid for the calendar's lifetime.
 
 from __future__ import annotations
 
+import itertools
+import json
+import operator
+import os
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 import holidays as holidays_lib
 
 # Each growth covers at least this many days, so the per-day build loop runs rarely.
 _GROW_DAYS = 366 * 2
+
+
+class HolidayTables:
+    """Public holidays per (country, region, year), kept for the whole process and, once the
+    app names a file (`keep_in`), between runs.
+
+    The first holiday lookup makes the `holidays` package import every country it knows
+    (about 0.3 s); an app that starts on its client list needs a few years of one country's
+    holidays, which a small JSON file holds. The file is keyed by the package's version, so
+    an upgrade that corrects a holiday is never hidden by an old answer; a file that cannot be
+    read or written is ignored.
+    """
+
+    def __init__(self) -> None:
+        self._tables: dict[str, frozenset[int]] = {}
+        self._file: Path | None = None
+
+    def keep_in(self, path: Path) -> None:
+        self._file = path
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(saved, dict) and saved.get("version") == holidays_lib.__version__:
+            tables = saved.get("tables")
+            if isinstance(tables, dict):
+                for key, days in tables.items():
+                    if isinstance(days, list) and all(isinstance(d, int) for d in days):
+                        self._tables.setdefault(str(key), frozenset(days))
+
+    def of(self, country: str, region: str, year: int) -> frozenset[int]:
+        key = f"{country}/{region}/{year}"
+        found = self._tables.get(key)
+        if found is None:
+            table = holidays_lib.country_holidays(country, subdiv=region or None, years=year)
+            found = frozenset(d.toordinal() for d in table)
+            self._tables[key] = found
+            self._save()
+        return found
+
+    def _save(self) -> None:
+        if self._file is None:
+            return
+        body = {
+            "version": holidays_lib.__version__,
+            "tables": {key: sorted(days) for key, days in sorted(self._tables.items())},
+        }
+        try:
+            self._file.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(dir=self._file.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(body, out)
+            os.replace(name, self._file)
+        except OSError:
+            pass  # a cache that cannot be written only costs the next start its 0.3 s
+
+
+PUBLIC_HOLIDAYS = HolidayTables()
 
 
 @dataclass(frozen=True)
@@ -41,10 +105,7 @@ class AgencyDays:
         found = self._holiday_cache.get(year)
         if found is None:
             if self.country:
-                table = holidays_lib.country_holidays(
-                    self.country, subdiv=self.region or None, years=year
-                )
-                found = frozenset(d.toordinal() for d in table)
+                found = PUBLIC_HOLIDAYS.of(self.country, self.region, year)
             else:
                 found = frozenset()
             self._holiday_cache[year] = found
@@ -89,10 +150,14 @@ class WorkCalendar:
 
     def _grow(self, through: int) -> None:
         """Extend the covered range to include ordinal `through` (and some margin)."""
-        end = max(through, self.origin + len(self._index) + _GROW_DAYS)
+        index, days = self._index, self._days
+        if index:
+            # Drop the slot for the day after the covered range: that day is covered now, and
+            # keeping the slot would skip it (it would never count as a working day).
+            index.pop()
+        end = max(through, self.origin + len(index) + _GROW_DAYS)
         week = self.agency.working_week
         closed = self._closed
-        index, days = self._index, self._days
         o = self.origin + len(index)
         year_holidays: frozenset[int] = frozenset()
         year = None
@@ -107,6 +172,33 @@ class WorkCalendar:
             o += 1
         # One more slot so index(o) is defined for the day after the last covered day.
         index.append(len(days))
+
+    @classmethod
+    def without(cls, base: WorkCalendar, days_off: frozenset[int]) -> WorkCalendar:
+        """`base` (no days off of its own) less `days_off`, built from base's tables rather
+        than by walking every day again: what a person's leave calendar costs when many
+        projects are scheduled at once."""
+        assert not base.days_off, "derive from an agency calendar"
+        cal = cls.__new__(cls)
+        cal.agency = base.agency
+        cal.days_off = days_off
+        cal._closed = base._closed | days_off
+        cal.origin = base.origin
+        index = base._index
+        last = base.origin + len(index) - 2  # the last day base covers
+        removed = sorted(
+            o
+            for o in days_off
+            if base.origin <= o <= last and index[o - base.origin + 1] > index[o - base.origin]
+        )
+        cal._days = [o for o in base._days if o not in days_off] if removed else list(base._days)
+        # Each working day taken off lowers the index of every later day by one.
+        lower = [0] * len(index)
+        for o in removed:
+            lower[o - base.origin + 1] += 1
+        fixed = list(map(operator.sub, index, itertools.accumulate(lower)))
+        cal._index = fixed
+        return cal
 
     # -- ordinal API (hot path) -------------------------------------------------------------
 
@@ -157,3 +249,38 @@ def calendar_origin(earliest: date) -> date:
     """Where to start a calendar for a plan whose earliest date is `earliest`: a margin before
     it, so leads (negative lags) and early drags still land inside the range."""
     return earliest - timedelta(days=366)
+
+
+class CalendarPool:
+    """Work calendars shared between the schedules of many projects.
+
+    Building a calendar walks every day of its range, and a project needs one per set of
+    people with leave; most projects of an agency use the same few. The pool hands out one
+    calendar per (agency days, origin, days off), with origins rounded to a year's start so
+    projects that start in the same year share them.
+    """
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[AgencyDays, date, frozenset[int]], WorkCalendar] = {}
+
+    @staticmethod
+    def origin(earliest: date) -> date:
+        """A year's first day at least as far before `earliest` as `calendar_origin`."""
+        margin = calendar_origin(earliest)
+        return date(margin.year, 1, 1)
+
+    def calendar(
+        self, agency: AgencyDays, origin: date, days_off: frozenset[int] = frozenset()
+    ) -> WorkCalendar:
+        key = (agency, origin, days_off)
+        found = self._found.get(key)
+        if found is None:
+            if days_off:
+                found = WorkCalendar.without(self.calendar(agency, origin), days_off)
+            else:
+                found = WorkCalendar(agency, origin)
+            self._found[key] = found
+        return found
+
+    def clear(self) -> None:
+        self._found.clear()

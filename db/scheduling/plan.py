@@ -8,6 +8,7 @@ plan loads with a few column queries instead of ten thousand objects.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -82,20 +83,36 @@ _DEPENDENCY_TYPES = {t.value: t for t in DependencyType}
 
 def load_plan(session: Session, project_id: str) -> Plan:
     """Everything the engine needs about one project, read with column queries."""
+    return load_plans(session, [project_id])[project_id]
+
+
+def load_plans(
+    session: Session, project_ids: Collection[str], agency: AgencyDays | None = None
+) -> dict[str, Plan]:
+    """The plans of many projects at once: one query per kind of row for all of them, so
+    scheduling every open project of an agency costs a handful of queries, not a handful
+    per project. Every id asked for gets a plan (an empty one for a project without tasks)."""
+    wanted = list(dict.fromkeys(project_ids))
+    agency = agency_days(session) if agency is None else agency
+    tasks_of: dict[str, list[TaskSpec]] = {pid: [] for pid in wanted}
+    links_of: dict[str, list[LinkSpec]] = {pid: [] for pid in wanted}
+    if not wanted:
+        return {}
+    in_projects = Task.__table__.c.project_id.in_(wanted)
     members: dict[str, set[str]] = defaultdict(set)
     for task_id, member_id in session.execute(
         select(Assignment.task_id, Assignment.member_id)
         .join(Task, Task.id == Assignment.task_id)
-        .where(Task.project_id == project_id)
+        .where(in_projects)
     ):
         members[task_id].add(member_id)
     # Columns are read raw (ISO date text, enum text) and converted here: SQLAlchemy's
     # per-value Date and Enum processing dominated loading a 10,000-task plan.
     task = Task.__table__.c
     milestone_kind = TaskKind.MILESTONE.value
-    tasks = []
-    for tid, name, start, duration, parent_id, kind, sort_order, progress in session.execute(
+    for pid, tid, name, start, duration, parent_id, kind, sort_order, progress in session.execute(
         select(
+            task.project_id,
             task.id,
             task.name,
             type_coerce(task.start_date, String),
@@ -105,11 +122,11 @@ def load_plan(session: Session, project_id: str) -> Plan:
             task.sort_order,
             task.progress,
         )
-        .where(task.project_id == project_id)
+        .where(in_projects)
         .order_by(task.sort_order)
     ).all():
         milestone = kind == milestone_kind or duration == 0
-        tasks.append(
+        tasks_of[pid].append(
             TaskSpec(
                 tid,
                 name,
@@ -123,20 +140,19 @@ def load_plan(session: Session, project_id: str) -> Plan:
             )
         )
     dep = Dependency.__table__.c
-    links = [
-        LinkSpec(pred, succ, _DEPENDENCY_TYPES[kind], lag, did)
-        for did, pred, succ, kind, lag in session.execute(
-            select(
-                dep.id,
-                dep.predecessor_id,
-                dep.successor_id,
-                type_coerce(dep.type, String),
-                dep.lag_days,
-            )
-            .join(Task.__table__, task.id == dep.successor_id)
-            .where(task.project_id == project_id)
-        ).all()
-    ]
+    for pid, did, pred, succ, kind, lag in session.execute(
+        select(
+            task.project_id,
+            dep.id,
+            dep.predecessor_id,
+            dep.successor_id,
+            type_coerce(dep.type, String),
+            dep.lag_days,
+        )
+        .join(Task.__table__, task.id == dep.successor_id)
+        .where(in_projects)
+    ).all():
+        links_of[pid].append(LinkSpec(pred, succ, _DEPENDENCY_TYPES[kind], lag, did))
     leave: dict[str, list[tuple[date, date]]] = defaultdict(list)
     assigned = set().union(*members.values()) if members else set()
     if assigned:
@@ -146,7 +162,16 @@ def load_plan(session: Session, project_id: str) -> Plan:
             )
         ):
             leave[member_id].append((start, end))
-    return Plan(tasks=tasks, links=links, agency=agency_days(session), leave=dict(leave))
+    plans = {}
+    for pid in wanted:
+        people = {m for t in tasks_of[pid] for m in t.members}
+        plans[pid] = Plan(
+            tasks=tasks_of[pid],
+            links=links_of[pid],
+            agency=agency,
+            leave={m: leave[m] for m in people if m in leave},
+        )
+    return plans
 
 
 def insert_plan(session: Session, project_id: str, plan: Plan) -> None:

@@ -3,6 +3,8 @@ project manager; each opens in the project view; "New project from request" hand
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy import select
@@ -23,6 +25,11 @@ def _slip(p: ProjectRow) -> str:
     return "on time" if p.due_date else ""
 
 
+def _start(p: ProjectRow) -> date | None:
+    """The schedule's start; a project without tasks has only its own start date."""
+    return p.planned_start or p.start_date
+
+
 def _spent(p: ProjectRow) -> str:
     if not p.budget_cents:
         return money(p.spent_cents) if p.spent_cents else ""
@@ -33,7 +40,8 @@ def _spent(p: ProjectRow) -> str:
 COLUMNS = (
     Column("Project", lambda p: p.name),
     Column("Status", lambda p: label(p.status)),
-    Column("Start", lambda p: day(p.start_date), sort=lambda p: p.start_date),
+    Column("Start", lambda p: day(_start(p)), sort=_start),
+    Column("Finish", lambda p: day(p.planned_finish), sort=lambda p: p.planned_finish),
     Column("Due", lambda p: day(p.due_date), sort=lambda p: p.due_date),
     Column("Slip", _slip, sort=lambda p: p.late_days),
     Column("Project manager", lambda p: p.project_manager),
@@ -47,7 +55,18 @@ class ProjectsSection(Section):
     """
 
     title = "Projects"
-    entities = ("Project", "Task", "CostEntry", "TeamMember")
+    # Dates come from the schedule, which links, assignments, leave and the calendar move too.
+    entities = (
+        "Project",
+        "Task",
+        "CostEntry",
+        "TeamMember",
+        "Dependency",
+        "Assignment",
+        "TimeOff",
+        "Closure",
+        "AgencySetting",
+    )
     project_activated = Signal(str)
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:

@@ -1,16 +1,22 @@
 """The project tree: projects at the top, each project's task tree (parent/children) below,
-with start, finish, duration and progress.
+with start, finish, duration, progress and (for projects) the due date.
+
+Every start, finish and duration is the scheduling engine's, read through the store's schedule
+service (`db.scheduling.schedules`): the list shows the dates the Gantt, the client page and
+printing show, dependencies and leave included. A project spans its tasks; one without tasks
+shows its own start date and no finish.
 
 Projects are read up front (one row each); a project's tasks are read the first time the view
 asks for them (expanding it), all in one query. A `ChangeSet` refreshes only the projects it
 touches: a renamed client repaints the rows of its projects, a task edit re-reads that one
-project's subtree.
+project's subtree, and a change the schedule service says moved a project's dates (a link,
+an assignment, someone's leave) repaints that project.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt
@@ -20,18 +26,25 @@ from sqlalchemy import func, select
 from db.changes import ChangeSet
 from db.models import Client, Project, ProjectStatus, Task, TaskKind
 from db.operations import Update
-from db.scheduling.calendar import AgencyDays, WorkCalendar, calendar_origin
-from db.scheduling.plan import agency_days
+from db.scheduling.calendar import AgencyDays
+from db.scheduling.schedules import Schedules
 from desktop.models.roles import ENTITY_ROLE, ID_ROLE, SORT_ROLE, STATUS_ROLE
 from desktop.workspace import Workspace
 
-COL_NAME, COL_CLIENT, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS, COL_STATUS = range(7)
-HEADERS = ("Name", "Client", "Start", "Finish", "Duration", "Progress", "Status")
-PROJECT_EDITABLE = {COL_NAME, COL_CLIENT, COL_START, COL_FINISH, COL_STATUS}
+COL_NAME, COL_CLIENT, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS, COL_STATUS, COL_DUE = (
+    range(8)
+)
+HEADERS = ("Name", "Client", "Start", "Finish", "Duration", "Progress", "Status", "Due")
+# A project's start and finish are its tasks' span; only a project without tasks has a start
+# of its own to edit. Its due date is the promise the schedule is measured against.
+PROJECT_EDITABLE = {COL_NAME, COL_CLIENT, COL_START, COL_STATUS, COL_DUE}
+PLANNED_PROJECT_EDITABLE = {COL_NAME, COL_CLIENT, COL_STATUS, COL_DUE}
 TASK_EDITABLE = {COL_NAME, COL_START, COL_DURATION, COL_PROGRESS}
 SUMMARY_EDITABLE = {COL_NAME, COL_PROGRESS}
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+_DATING_BATCH = 64  # projects scheduled together when the first of them is shown
+_DATE_COLUMNS = frozenset({COL_START, COL_FINISH, COL_DURATION})  # read from the schedule
 
 
 @dataclass(slots=True)
@@ -42,14 +55,18 @@ class ProjectRow:
     status: ProjectStatus
     start: date | None
     finish: date | None
+    due: date | None
+    duration: int | None  # working days from start to finish; None without tasks
     task_count: int
+    own_start: date | None = None  # the project's stored start, shown when it has no tasks
+    dated: bool = False  # start, finish and duration read from the schedule yet
     progress: int = 0  # % of the work done, by working days of its tasks (not summaries)
 
 
 @dataclass(slots=True)
 class TaskRow:
     name: str
-    start: date
+    start: date  # scheduled, not the stored "no earlier than"
     duration: int
     finish: date
     progress: int
@@ -93,6 +110,7 @@ class ProjectsTreeModel(QAbstractItemModel):
         self._projects: list[Node] = []
         self._by_project: dict[str, Node] = {}
         self._tasks: dict[str, Node] = {}
+        self._stamps: dict[str, tuple[int, int]] = {}  # the schedule each project shows
         self._bold = QFont()
         self._bold.setBold(True)
         self.reload()
@@ -100,17 +118,14 @@ class ProjectsTreeModel(QAbstractItemModel):
 
     # -- reading -----------------------------------------------------------------------------
 
-    def _read_calendar(self) -> tuple[AgencyDays, WorkCalendar]:
-        """The agency's working days (week, public holidays, closures), the same calendar the
-        scheduler uses, so the list and the Gantt agree on every finish date."""
-        session = self.workspace.session
-        agency = agency_days(session)
-        earliest = session.scalar(select(func.min(Task.start_date))) or date.today()
-        return agency, WorkCalendar(agency, calendar_origin(min(earliest, date.today())))
+    @property
+    def schedules(self) -> Schedules:
+        return self.workspace.store.schedules
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._agency, self._calendar = self._read_calendar()
+        self._agency: AgencyDays = self.schedules.agency
+        self._stamps.clear()
         rows = self._read_projects(None)
         self._projects = [Node("Project", pid, None, row) for pid, row in rows]
         for node in self._projects:
@@ -122,11 +137,7 @@ class ProjectsTreeModel(QAbstractItemModel):
     def _read_projects(self, ids: set[str] | None) -> list[tuple[str, ProjectRow]]:
         session = self.workspace.session
         stats = (
-            select(
-                Task.project_id.label("project_id"),
-                func.count(Task.id).label("n"),
-                func.min(Task.start_date).label("first"),
-            )
+            select(Task.project_id.label("project_id"), func.count(Task.id).label("n"))
             .group_by(Task.project_id)
             .subquery()
         )
@@ -140,7 +151,6 @@ class ProjectsTreeModel(QAbstractItemModel):
                 Project.start_date,
                 Project.due_date,
                 stats.c.n,
-                stats.c.first,
             )
             .join(Client, Client.id == Project.client_id)
             .outerjoin(stats, stats.c.project_id == Project.id)
@@ -161,38 +171,53 @@ class ProjectsTreeModel(QAbstractItemModel):
             pid: round(d / total) if total else 0
             for pid, d, total in session.execute(work.group_by(Task.project_id))
         }
-        # A project without a due date finishes with its last task.
-        undated = [r[0] for r in found if r[6] is None and r[7]]
-        last = self._last_finish(undated)
-        return [
+        rows = [
             (
-                r[0],
+                pid,
                 ProjectRow(
-                    name=r[1],
-                    client_id=r[2],
-                    client=r[3],
-                    status=ProjectStatus(r[4]),
-                    start=r[5] or r[8],
-                    finish=r[6] or last.get(r[0]),
-                    task_count=r[7] or 0,
-                    progress=done.get(r[0], 0),
+                    name=name,
+                    client_id=client_id,
+                    client=client,
+                    status=ProjectStatus(status),
+                    start=start,
+                    finish=None,
+                    due=due,
+                    duration=None,
+                    task_count=n or 0,
+                    own_start=start,
+                    progress=done.get(pid, 0),
                 ),
             )
-            for r in found
+            for pid, name, client_id, client, status, start, due, n in found
         ]
+        if ids is not None:  # a refresh of a few rows: date them now
+            self._date([row for _pid, row in rows], [pid for pid, _row in rows])
+        return rows
 
-    def _last_finish(self, project_ids: list[str]) -> dict[str, date]:
-        if not project_ids:
-            return {}
-        last: dict[str, date] = {}
-        query = select(Task.project_id, Task.start_date, Task.duration_days).where(
-            Task.project_id.in_(project_ids)
-        )
-        for pid, start, days in self.workspace.session.execute(query):
-            finish = self._calendar.finish_of(start, days)
-            if pid not in last or finish > last[pid]:
-                last[pid] = finish
-        return last
+    def _date(self, rows: list[ProjectRow], ids: list[str]) -> None:
+        """Fill in the schedule's start, finish and duration of these projects (one batch)."""
+        schedules = self.schedules
+        spans = schedules.spans(pid for pid, row in zip(ids, rows, strict=True) if row.task_count)
+        for pid, row in zip(ids, rows, strict=True):
+            span = spans.get(pid)
+            self._stamps[pid] = schedules.stamp(pid)
+            row.start = span[0] if span else row.own_start
+            row.finish = span[1] if span else None
+            row.duration = schedules.working_days(*span) if span else None
+            row.dated = True
+
+    def _dated(self, node: Node) -> ProjectRow | TaskRow:
+        """The node's row with its dates. Projects are scheduled when first shown, in batches
+        of the rows that follow, so opening a list of hundreds of projects schedules about a
+        screenful of them rather than all."""
+        row = node.row
+        if isinstance(row, ProjectRow) and not row.dated:
+            first = self._projects.index(node)
+            batch = [n for n in self._projects[first : first + _DATING_BATCH] if not n.row.dated]
+            self._date(
+                [n.row for n in batch if isinstance(n.row, ProjectRow)], [n.id for n in batch]
+            )
+        return row
 
     def _load_tasks(self, project: Node) -> None:
         query = (
@@ -209,17 +234,28 @@ class ProjectsTreeModel(QAbstractItemModel):
             .order_by(Task.sort_order, Task.start_date)
         )
         rows = list(self.workspace.session.execute(query))
+        if project.id not in self.schedules:
+            # The sorting proxy reads every project's tasks: schedule them in batches.
+            first = self._projects.index(project) if project in self._projects else 0
+            batch = self._projects[first : first + _DATING_BATCH]
+            self.schedules.schedulers(
+                [project.id]
+                + [n.id for n in batch if isinstance(n.row, ProjectRow) and n.row.task_count]
+            )
+        plan = self.schedules.scheduler(project.id)
+        self._stamps[project.id] = self.schedules.stamp(project.id)
         nodes: dict[str, Node] = {}
         for r in rows:
+            scheduled = plan.scheduled(r[0])
             nodes[r[0]] = Node(
                 "Task",
                 r[0],
                 None,
                 TaskRow(
                     name=r[2],
-                    start=r[3],
-                    duration=r[4],
-                    finish=self._calendar.finish_of(r[3], r[4]),
+                    start=scheduled.start,
+                    duration=plan.duration(r[0]),
+                    finish=scheduled.finish,
                     progress=r[5],
                     kind=TaskKind(r[6]),
                     parent_id=r[1],
@@ -235,22 +271,6 @@ class ProjectsTreeModel(QAbstractItemModel):
             node.parent.child_list().append(node)
         for r in rows:
             self._tasks[r[0]] = nodes[r[0]]
-        for node in project.child_list():
-            self._span(node)
-
-    def _span(self, node: Node) -> None:
-        """A summary task runs from its first child's start to its last child's finish."""
-        row = node.row
-        if not node.children or not isinstance(row, TaskRow):
-            return
-        for child in node.children:
-            self._span(child)
-        rows = [c.row for c in node.children if isinstance(c.row, TaskRow)]
-        row.start = min(r.start for r in rows)
-        row.finish = max(r.finish for r in rows)
-        row.duration = self._calendar.working_days_between(
-            row.start, row.finish + timedelta(days=1)
-        )
 
     def _children(self, node: Node | None) -> list[Node]:
         if node is None:
@@ -324,7 +344,8 @@ class ProjectsTreeModel(QAbstractItemModel):
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if node.entity == "Project":
-            editable = PROJECT_EDITABLE
+            planned = isinstance(node.row, ProjectRow) and node.row.task_count > 0
+            editable = PLANNED_PROJECT_EDITABLE if planned else PROJECT_EDITABLE
         elif node.children:
             editable = SUMMARY_EDITABLE  # its dates are its children's span
         else:
@@ -357,7 +378,7 @@ class ProjectsTreeModel(QAbstractItemModel):
         return None
 
     def _display(self, node: Node, col: int) -> str:
-        row = node.row
+        row = self._dated(node) if col in _DATE_COLUMNS else node.row
         if isinstance(row, ProjectRow):
             if col == COL_NAME:
                 return row.name
@@ -368,16 +389,13 @@ class ProjectsTreeModel(QAbstractItemModel):
             if col == COL_FINISH:
                 return _fmt(row.finish)
             if col == COL_DURATION:
-                if row.start and row.finish:
-                    days = self._calendar.working_days_between(
-                        row.start, row.finish + timedelta(days=1)
-                    )
-                    return f"{days} d"
-                return ""
+                return "" if row.duration is None else f"{row.duration} d"
             if col == COL_PROGRESS:
                 return f"{row.progress} %"
             if col == COL_STATUS:
                 return row.status.value.replace("_", " ").capitalize()
+            if col == COL_DUE:
+                return _fmt(row.due)
             return ""
         if col == COL_NAME:
             return row.name
@@ -392,7 +410,7 @@ class ProjectsTreeModel(QAbstractItemModel):
         return ""
 
     def _edit_value(self, node: Node, col: int) -> Any:
-        row = node.row
+        row = self._dated(node) if col in _DATE_COLUMNS else node.row
         if col == COL_NAME:
             return row.name
         if isinstance(row, ProjectRow):
@@ -400,8 +418,8 @@ class ProjectsTreeModel(QAbstractItemModel):
                 return row.client_id
             if col == COL_START:
                 return _qdate(row.start) or QDate.currentDate()
-            if col == COL_FINISH:
-                return _qdate(row.finish) or QDate.currentDate()
+            if col == COL_DUE:
+                return _qdate(row.due) or QDate.currentDate()
             if col == COL_PROGRESS:
                 return row.progress
             if col == COL_STATUS:
@@ -416,9 +434,12 @@ class ProjectsTreeModel(QAbstractItemModel):
         return None
 
     def _sort_key(self, node: Node, col: int) -> Any:
-        row = node.row
-        if col in (COL_START, COL_FINISH):
-            value = row.start if col == COL_START else row.finish
+        row = self._dated(node) if col in _DATE_COLUMNS else node.row
+        if col in (COL_START, COL_FINISH, COL_DUE):
+            if col == COL_DUE:
+                value = row.due if isinstance(row, ProjectRow) else None
+            else:
+                value = row.start if col == COL_START else row.finish
             return (value or date.max).isoformat()
         if col == COL_DURATION and isinstance(row, TaskRow):
             return row.duration
@@ -434,7 +455,7 @@ class ProjectsTreeModel(QAbstractItemModel):
         return op is not None and self.workspace.run(op)
 
     def _edit(self, node: Node, col: int, value: Any) -> Update | None:
-        row = node.row
+        row = self._dated(node) if col in _DATE_COLUMNS else node.row
         if col == COL_NAME:
             name = str(value).strip()
             if name == row.name:
@@ -450,7 +471,7 @@ class ProjectsTreeModel(QAbstractItemModel):
                 return Update(
                     Project, node.id, {"start_date": when}, label=f"Set start of {row.name}"
                 )
-            if col == COL_FINISH and when and when != row.finish:
+            if col == COL_DUE and when and when != row.due:
                 return Update(
                     Project, node.id, {"due_date": when}, label=f"Set due date of {row.name}"
                 )
@@ -485,11 +506,12 @@ class ProjectsTreeModel(QAbstractItemModel):
 
     def apply_changes(self, changes: ChangeSet) -> None:
         calendar_changed = changes.touches("AgencySetting", "Closure")
-        if calendar_changed and agency_days(self.workspace.session) != self._agency:
+        if calendar_changed and self.schedules.agency != self._agency:
             # The calendar moved every finish date: the one case for a reset.
             self.reload()
             return
-        projects: set[str] = set()
+        schedules = self.schedules
+        projects = {pid for pid, seen in self._stamps.items() if schedules.stamp(pid) != seen}
         if changes.touches("Project"):
             self._remove_projects(changes.removed.get("Project", set()))
             self._add_projects(changes.added.get("Project", set()))
@@ -603,6 +625,7 @@ class ProjectsTreeModel(QAbstractItemModel):
             self.beginRemoveRows(QModelIndex(), row, row)
             self._projects.pop(row)
             del self._by_project[pid]
+            self._stamps.pop(pid, None)
             for task in self._walk(node):
                 self._tasks.pop(task.id, None)
             self.endRemoveRows()

@@ -27,6 +27,7 @@ from db.models import Client, Project, ProjectStatus, Task
 from db.operations import Create
 from desktop.models.projects_tree import (
     COL_CLIENT,
+    COL_DUE,
     COL_DURATION,
     COL_FINISH,
     COL_NAME,
@@ -134,6 +135,7 @@ class ProjectsView(QWidget):
         dates = DateDelegate(self)
         self.tree.setItemDelegateForColumn(COL_START, dates)
         self.tree.setItemDelegateForColumn(COL_FINISH, dates)
+        self.tree.setItemDelegateForColumn(COL_DUE, dates)
         self.tree.setItemDelegateForColumn(COL_DURATION, NumberDelegate(0, 9999, " d", self))
         self.tree.setItemDelegateForColumn(COL_PROGRESS, ProgressDelegate(0, 100, " %", self))
         statuses = [(st.value, st.value.replace("_", " ").capitalize()) for st in ProjectStatus]
@@ -150,6 +152,7 @@ class ProjectsView(QWidget):
             (COL_DURATION, 13),
             (COL_PROGRESS, 20),
             (COL_STATUS, 14),
+            (COL_DUE, 15),
         ):
             header.resizeSection(col, chars * em)
 

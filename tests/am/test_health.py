@@ -69,29 +69,30 @@ def test_overdue_follow_ups_count_and_cap() -> None:
     assert overdue_follow_ups(facts(overdue_follow_ups=9), TODAY, T, WEEK)[0] == 30
 
 
-def test_project_past_due_is_late_in_working_days() -> None:
-    # Due Tuesday of last week; today is Wednesday: 6 working days later.
-    late = project(due_date=date(2026, 3, 10))
+def test_a_late_project_costs_points_and_names_its_lateness() -> None:
+    # How many working days late is the schedule service's count (tests/scheduling/
+    # test_schedules.py); the rule scores it.
+    late = project(due_date=date(2026, 3, 10), late_days=6)
     assert late_projects(facts(open_projects=(late,)), TODAY, T, WEEK) == (
         10,
         "project Spring rebrand is 6 working days late",
     )
 
 
-def test_project_planned_to_finish_after_due_is_late() -> None:
-    slipping = project(due_date=date(2026, 4, 1), planned_finish=date(2026, 4, 15))
+def test_a_project_ten_working_days_late_costs_the_alarm_penalty() -> None:
+    slipping = project(due_date=date(2026, 4, 1), planned_finish=date(2026, 4, 15), late_days=10)
     penalty, reason = late_projects(facts(open_projects=(slipping,)), TODAY, T, WEEK)
     assert (penalty, reason) == (20, "project Spring rebrand is 10 working days late")
 
 
 def test_on_time_project_is_fine() -> None:
-    fine = project(due_date=date(2026, 4, 1), planned_finish=date(2026, 3, 30))
+    fine = project(due_date=date(2026, 4, 1), planned_finish=date(2026, 3, 30), late_days=0)
     assert late_projects(facts(open_projects=(fine,)), TODAY, T, WEEK) == (0, None)
 
 
 def test_several_late_projects_name_the_worst() -> None:
-    a = project("A", due_date=date(2026, 3, 17))
-    b = project("B", due_date=date(2026, 3, 10))
+    a = project("A", due_date=date(2026, 3, 17), late_days=1)
+    b = project("B", due_date=date(2026, 3, 10), late_days=6)
     penalty, reason = late_projects(facts(open_projects=(a, b)), TODAY, T, WEEK)
     assert penalty == 20
     assert reason == "project B is 6 working days late (1 more late)"
@@ -161,6 +162,7 @@ projects = st.builds(
     planned_finish=st.none() | st.dates(date(2025, 1, 1), date(2027, 1, 1)),
     budget_cents=st.integers(0, 10**7),
     spent_cents=st.integers(0, 10**7),
+    late_days=st.integers(0, 400),
 )
 any_facts = st.builds(
     HealthFacts,

@@ -141,7 +141,7 @@ def test_new_project_from_request(
     qtbot.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
 
     assert texts(page.projects.model, 0) == ["Spring campaign"]
-    assert texts(page.projects.model, 5) == ["Pat Lindqvist"]
+    assert texts(page.projects.model, 6) == ["Pat Lindqvist"]
     (project,) = workspace.session.query(Project).all()
     assert project.brief == "Launch the spring range in 40 shops by March"
     assert project.account_manager_id == acme.am_id

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from db.scheduling.calendar import AgencyDays, WorkCalendar
 
 MON = date(2026, 3, 2)
@@ -57,3 +59,57 @@ def test_far_future_grows_the_range_without_renumbering() -> None:
     assert c.next_working_day(far) >= far
     assert c.index(MON.toordinal()) == k
     assert c.working_days_between(date(2026, 1, 5), date(2036, 1, 7)) > 2500
+
+
+def test_a_calendar_that_grows_skips_no_day() -> None:
+    """A calendar covers about two years and grows on demand; growing used to skip the first
+    day past the old range, so a plan's dates depended on where its calendar started."""
+    start, far = date(2023, 1, 1), date(2029, 12, 31)
+    grown = WorkCalendar(AgencyDays(), start)
+    grown.is_working_day(far)  # grows the range step by step
+    weekdays = [
+        o for o in range(start.toordinal(), far.toordinal()) if date.fromordinal(o).weekday() < 5
+    ]
+    for o in range(start.toordinal(), far.toordinal()):
+        assert grown.is_working_ordinal(o) == (date.fromordinal(o).weekday() < 5), date.fromordinal(
+            o
+        )
+    assert grown.working_days_between(start, far) == len(weekdays)
+
+
+def test_a_leave_calendar_derived_from_the_agencys_is_the_same_as_one_built_day_by_day() -> None:
+    agency = AgencyDays(country="GB", closures=((date(2026, 8, 3), date(2026, 8, 7)),))
+    origin = date(2025, 1, 1)
+    leave = [(date(2025, 1, 1), date(2025, 1, 3)), (date(2026, 3, 4), date(2026, 3, 12))]
+    leave += [(date(2026, 8, 6), date(2026, 8, 11)), (date(2026, 12, 31), date(2027, 1, 6))]
+    off = frozenset(o for a, b in leave for o in range(a.toordinal(), b.toordinal() + 1))
+    base = WorkCalendar(agency, origin)
+    derived = WorkCalendar.without(base, off)
+    built = WorkCalendar(agency, origin, off)
+    for o in range(origin.toordinal(), date(2029, 6, 1).toordinal()):
+        assert derived.index(o) == built.index(o), date.fromordinal(o)
+    for k in range(0, 1000):
+        assert derived.day(k) == built.day(k)
+
+
+def test_public_holidays_are_kept_between_runs(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from db.scheduling import calendar
+
+    kept = tmp_path / "cache" / "public-holidays.json"
+    first = calendar.HolidayTables()
+    first.keep_in(kept)
+    easter_monday = date(2026, 4, 6).toordinal()
+    assert easter_monday in first.of("DE", "BE", 2026)
+
+    def offline(*_args: object, **_kwargs: object) -> object:
+        raise AssertionError("looked the holidays up again")
+
+    monkeypatch.setattr(calendar.holidays_lib, "country_holidays", offline)
+    second = calendar.HolidayTables()
+    second.keep_in(kept)
+    assert second.of("DE", "BE", 2026) == first.of("DE", "BE", 2026)
+    kept.write_text("not json")
+    third = calendar.HolidayTables()
+    third.keep_in(kept)  # a broken file is ignored, not an error
+    with pytest.raises(AssertionError):
+        third.of("DE", "BE", 2026)

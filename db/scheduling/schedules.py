@@ -1,0 +1,358 @@
+"""The one schedule every reader shares: the engine's dates for any set of projects, cached
+per project and dropped when a change touches that project.
+
+The Projects list, the client page, health, Today, the agenda, printing and sync's refresh all
+read task and project dates here, so they can never disagree with the Gantt (which runs the
+same engine on the same inputs). Nothing here knows about Qt.
+
+Where it lives: a `Store` makes one for its session (`store.schedules`) and keeps it in
+`session.info`, so every reader that only has the session — the `db.am` and `db.reports`
+functions — finds the same cache through `schedules_for(session)`. A session without a store
+(the CLI, the Today worker thread, tests) gets its own, which forgets everything whenever that
+session writes.
+
+Keeping it fresh:
+* ORM writes in the session are seen at flush, where even deleted rows still carry their
+  ids (`_after_flush`).
+* Everything else that changes the database under the session (sync, restoring a conflict)
+  ends in `Store.notify(changes)`, which calls `invalidate(changes)`; rows that are gone are
+  traced back through what the cache itself loaded (task, link, assignment and leave ids).
+* A rolled-back transaction, or a bulk statement the session cannot itemise, clears it all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from db.changes import ChangeSet
+from db.models import Assignment, Dependency, Task, TeamMember, TimeOff
+from db.scheduling.calendar import AgencyDays, CalendarPool
+from db.scheduling.engine import Scheduled, Scheduler
+from db.scheduling.plan import Plan, agency_days, load_plans
+
+_INFO_KEY = "agency_desk.schedules"
+# Entities that change the agency's calendar for every project.
+_AGENCY = ("AgencySetting", "Closure")
+# SQLite allows a limited number of bound values per statement.
+_BATCH = 5_000
+
+
+class Schedules:
+    """Scheduled projects of one session, computed on first read and kept until a change
+    touches them.
+
+    Read with `scheduler(pid)` / `schedulers(pids)` (the engine itself: dates, float, critical
+    path), `span(pid)` / `spans(pids)` (a project's first start and last finish), `task(tid)`
+    and `late_days(due, finish, as_of)`.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.calendars = CalendarPool()
+        self._agency: AgencyDays | None = None
+        self._agency_dirty = False  # a settings row or closure changed: compare on next read
+        self._plans: dict[str, Scheduler] = {}
+        self._spans: dict[str, tuple[date, date] | None] = {}
+        # What each cached project was built from, to trace a change back to it.
+        self._task_project: dict[str, str] = {}
+        self._link_project: dict[str, str] = {}
+        self._assignment_project: dict[str, str] = {}
+        self._assignments_of: dict[str, list[str]] = defaultdict(list)
+        self._member_projects: dict[str, set[str]] = defaultdict(set)
+        self._leave_member: dict[str, str] = {}
+        self.runs = 0  # engine runs so far: tests check a change re-runs only what it touches
+        # Bumped each time a project's schedule is dropped (and `_epoch` on `clear`), so a view
+        # can tell whether what it shows is still current even after another reader has
+        # scheduled the project again.
+        self._generation: dict[str, int] = {}
+        self._epoch = 0
+
+    # -- reading ------------------------------------------------------------------------------
+
+    @property
+    def agency(self) -> AgencyDays:
+        """The agency's working days the cached schedules were computed with. After a change
+        of settings or closures, the first read compares them with the database's and drops
+        every schedule when the calendar really changed (renaming the agency does not)."""
+        if self._agency_dirty:
+            self._agency_dirty = False
+            fresh = agency_days(self.session)
+            if fresh != self._agency:
+                self.clear()
+            self._agency = fresh
+        elif self._agency is None:
+            self._agency = agency_days(self.session)
+        return self._agency
+
+    def scheduler(self, project_id: str) -> Scheduler:
+        """The engine scheduled over one project (read-only: callers must not edit it)."""
+        return self.schedulers([project_id])[project_id]
+
+    def schedulers(self, project_ids: Iterable[str]) -> dict[str, Scheduler]:
+        wanted = list(dict.fromkeys(project_ids))
+        _ = self.agency  # drops stale schedules first when the calendar changed
+        missing = [pid for pid in wanted if pid not in self._plans]
+        for first in range(0, len(missing), _BATCH):
+            self._load(missing[first : first + _BATCH])
+        return {pid: self._plans[pid] for pid in wanted}
+
+    def span(self, project_id: str) -> tuple[date, date] | None:
+        """A project's first start and last finish; None when it has no tasks."""
+        return self.spans([project_id])[project_id]
+
+    def spans(self, project_ids: Iterable[str]) -> dict[str, tuple[date, date] | None]:
+        """Spans of many projects; projects without tasks cost no engine run."""
+        wanted = list(dict.fromkeys(project_ids))
+        _ = self.agency
+        unknown = [pid for pid in wanted if pid not in self._spans]
+        if unknown:
+            with_tasks = set(
+                self._scalars(
+                    select(Task.project_id).where(Task.project_id.in_(chunk)).distinct()
+                    for chunk in _chunks(unknown)
+                )
+            )
+            for pid in unknown:
+                if pid not in with_tasks:
+                    self._spans[pid] = None
+            self.schedulers(pid for pid in unknown if pid in with_tasks)
+        return {pid: self._spans[pid] for pid in wanted}
+
+    def task(self, task_id: str) -> Scheduled | None:
+        """A task's computed dates, None for a task that does not exist."""
+        project_id = self._task_project.get(task_id)
+        if project_id is None:
+            project_id = self.session.scalar(select(Task.project_id).where(Task.id == task_id))
+            if project_id is None:
+                return None
+        s = self.scheduler(project_id)
+        return s.scheduled(task_id) if task_id in s else None
+
+    def stamp(self, project_id: str) -> tuple[int, int]:
+        """Changes whenever the project's schedule is dropped: equal stamps, same dates."""
+        return self._epoch, self._generation.get(project_id, 0)
+
+    def working_days(self, first: date, last: date) -> int:
+        """The agency's working days from `first` to `last`, both included."""
+        cal = self.calendars.calendar(self.agency, CalendarPool.origin(min(first, last)))
+        return cal.index(last.toordinal() + 1) - cal.index(first.toordinal())
+
+    def late_days(self, due: date | None, finish: date | None, as_of: date) -> int:
+        """Working days an open project is, or is planned to be, past its due date: the
+        agency's working days after `due` up to its finish, or up to `as_of` when that is
+        later (work not done by its due date is late however the plan looks). 0 without a
+        due date."""
+        if due is None:
+            return 0
+        expected = max(as_of, finish or as_of)
+        if expected <= due:
+            return 0
+        cal = self.calendars.calendar(self.agency, CalendarPool.origin(due))
+        return cal.index(expected.toordinal() + 1) - cal.index(due.toordinal() + 1)
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def _load(self, project_ids: list[str]) -> None:
+        plans = load_plans(self.session, project_ids, self.agency)
+        for pid, plan in plans.items():
+            self._keep(pid, plan)
+        assignments = select(Assignment.id, Task.project_id).join(
+            Task, Task.id == Assignment.task_id
+        )
+        for aid, pid in self.session.execute(assignments.where(Task.project_id.in_(project_ids))):
+            self._assignment_project[aid] = pid
+            self._assignments_of[pid].append(aid)
+        members = {m for plan in plans.values() for m in plan.leave}
+        if members:
+            rows = select(TimeOff.id, TimeOff.member_id).where(TimeOff.member_id.in_(members))
+            for leave_id, member_id in self.session.execute(rows):
+                self._leave_member[leave_id] = member_id
+
+    def _keep(self, project_id: str, plan: Plan) -> None:
+        s = Scheduler(plan, self.calendars)
+        self.runs += 1
+        self._plans[project_id] = s
+        self._spans[project_id] = s.project_span()
+        for t in plan.tasks:
+            self._task_project[t.id] = project_id
+            for member in t.members:
+                self._member_projects[member].add(project_id)
+        for link in plan.links:
+            self._link_project[link.id] = project_id
+
+    def _scalars(self, queries: Iterable[Any]) -> list[Any]:
+        return [value for query in queries for value in self.session.scalars(query)]
+
+    # -- forgetting ---------------------------------------------------------------------------
+
+    def forget(self, project_ids: Iterable[str]) -> None:
+        """Drop these projects' schedules; the next read schedules them again."""
+        for pid in project_ids:
+            self._generation[pid] = self._generation.get(pid, 0) + 1
+            self._spans.pop(pid, None)
+            s = self._plans.pop(pid, None)
+            if s is None:
+                continue
+            for tid in s.ids:
+                self._task_project.pop(tid, None)
+            for link in s.plan.links:
+                self._link_project.pop(link.id, None)
+            for aid in self._assignments_of.pop(pid, ()):
+                self._assignment_project.pop(aid, None)
+            for projects in self._member_projects.values():
+                projects.discard(pid)
+
+    def clear(self) -> None:
+        """Forget everything (the agency's calendar changed, or a write could not be traced)."""
+        self._epoch += 1
+        self._agency = None
+        self._agency_dirty = False
+        self.calendars.clear()
+        self._plans.clear()
+        self._spans.clear()
+        self._task_project.clear()
+        self._link_project.clear()
+        self._assignment_project.clear()
+        self._assignments_of.clear()
+        self._member_projects.clear()
+        self._leave_member.clear()
+
+    def __contains__(self, project_id: object) -> bool:
+        """Is this project's schedule kept (reading it runs no engine)?"""
+        return project_id in self._plans
+
+    def cached(self) -> set[str]:
+        """Ids of the projects scheduled and kept."""
+        return set(self._plans)
+
+    def invalidate(self, changes: ChangeSet) -> None:
+        """Drop what `changes` touches. Rows that still exist are looked up; rows that are
+        gone are traced through the ids the cached schedules were built from."""
+        if not changes:
+            return
+        if changes.touches(*_AGENCY):
+            self._agency_dirty = True
+        if not self._plans and not self._spans:
+            return  # nothing cached: nothing to trace, no query to run
+        touched: set[str] = set(changes.removed.get("Project", ()))
+        if changes.touches("Task"):
+            ids = changes.ids("Task")
+            touched |= {p for t in ids if (p := self._task_project.get(t)) is not None}
+            present = changes.added.get("Task", set()) | changes.changed.get("Task", set())
+            if present:
+                touched |= set(
+                    self._scalars(
+                        select(Task.project_id).where(Task.id.in_(chunk))
+                        for chunk in _chunks(present)
+                    )
+                )
+        if changes.touches("Dependency"):
+            ids = changes.ids("Dependency")
+            touched |= {p for i in ids if (p := self._link_project.get(i)) is not None}
+            touched |= self._projects_of_tasks(
+                self._scalars(
+                    select(Dependency.successor_id).where(Dependency.id.in_(chunk))
+                    for chunk in _chunks(ids)
+                )
+            )
+        if changes.touches("Assignment"):
+            ids = changes.ids("Assignment")
+            touched |= {p for i in ids if (p := self._assignment_project.get(i)) is not None}
+            touched |= self._projects_of_tasks(
+                self._scalars(
+                    select(Assignment.task_id).where(Assignment.id.in_(chunk))
+                    for chunk in _chunks(ids)
+                )
+            )
+        if changes.touches("TimeOff"):
+            ids = changes.ids("TimeOff")
+            members = {m for i in ids if (m := self._leave_member.get(i)) is not None}
+            members |= set(
+                self._scalars(
+                    select(TimeOff.member_id).where(TimeOff.id.in_(chunk)) for chunk in _chunks(ids)
+                )
+            )
+            touched |= self._projects_of_members(members)
+        touched |= self._projects_of_members(changes.removed.get("TeamMember", set()))
+        self.forget(touched)
+
+    def _projects_of_tasks(self, task_ids: Iterable[str]) -> set[str]:
+        return {p for t in task_ids if (p := self._task_project.get(t)) is not None}
+
+    def _projects_of_members(self, member_ids: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        for m in member_ids:
+            found |= self._member_projects.get(m, set())
+        return found
+
+    # -- following a session's own writes ----------------------------------------------------
+
+    def follow(self, session: Session) -> None:
+        """Forget what the session's own ORM writes touch, as they are flushed."""
+        event.listen(session, "after_flush", self._after_flush)
+        event.listen(session, "after_rollback", self._after_rollback)
+        event.listen(session, "do_orm_execute", self._on_execute)
+
+    def _after_flush(self, session: Session, _context: object) -> None:
+        if not self._plans and not self._spans and self._agency is None:
+            return
+        touched: set[str] = set()
+        agency = False
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            name = type(obj).__name__
+            if name in _AGENCY:
+                agency = True
+            elif isinstance(obj, Task):
+                touched.add(obj.project_id)
+                touched |= self._projects_of_tasks([obj.id])
+            elif isinstance(obj, Dependency):
+                touched |= self._projects_of_tasks([obj.successor_id, obj.predecessor_id])
+                touched |= {p for p in [self._link_project.get(obj.id)] if p is not None}
+            elif isinstance(obj, Assignment):
+                touched |= self._projects_of_tasks([obj.task_id])
+            elif isinstance(obj, TimeOff):
+                touched |= self._projects_of_members([obj.member_id])
+                touched |= self._projects_of_members(
+                    [m for m in [self._leave_member.get(obj.id)] if m is not None]
+                )
+            elif isinstance(obj, TeamMember) and obj in session.deleted:
+                touched |= self._projects_of_members([obj.id])
+        if agency:
+            self._agency_dirty = True
+        self.forget(touched)
+
+    def _after_rollback(self, _session: Session) -> None:
+        self.clear()
+
+    def _on_execute(self, state: ORMExecuteState) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            self.clear()
+
+
+def _chunks(ids: Collection[str]) -> Iterable[list[str]]:
+    items = list(ids)
+    for first in range(0, len(items), _BATCH):
+        yield items[first : first + _BATCH]
+
+
+def schedules_for(session: Session) -> Schedules:
+    """The session's schedule service: its store's, or one made for this session now."""
+    found = session.info.get(_INFO_KEY)
+    if found is None:
+        found = Schedules(session)
+        found.follow(session)
+        session.info[_INFO_KEY] = found
+    assert isinstance(found, Schedules)
+    return found
+
+
+def attach(session: Session, schedules: Schedules) -> None:
+    """Make `schedules` the one `schedules_for(session)` returns (the store's)."""
+    schedules.follow(session)
+    session.info[_INFO_KEY] = schedules
