@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from db.errors import NotFoundError
 from db.models import ENTITIES, AgencySetting, Entity, new_id
-from db.validation import check_values
+from db.validation import check_lengths, check_values
 
 
 class Operation(Protocol):
@@ -72,6 +72,7 @@ class Create:
         check_values(
             self.entity.__name__, {**_scalar_defaults(self.entity), **self.values}, partial=False
         )
+        check_lengths(self.entity.__name__, self.values)
         session.add(self.entity(**self.values))
 
     def revert(self, session: Session) -> None:
@@ -95,6 +96,7 @@ class Update:
         obj = _get(session, self.entity, self.id)
         current = column_values(obj)
         check_values(self.entity.__name__, {**current, **self.values}, partial=True)
+        check_lengths(self.entity.__name__, self.values)
         self.old = {key: current[key] for key in self.values}
         for key, value in self.values.items():
             setattr(obj, key, value)

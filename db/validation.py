@@ -2,6 +2,11 @@
 
 One table of rules per entity and field; the GUI calls `check_field` as a user types (to show
 the message next to the field) and every operation calls `check_values` before it writes.
+
+`LIMITS` caps how long a typed text may be. A name or title is shown in headers, lists, undo
+labels and printouts; a 5,000-character client name once pushed the toolbar off the window.
+Limits are checked only on the fields an edit changes (`check_lengths`), so a record stored
+before a limit existed can still have its other fields edited.
 """
 
 from __future__ import annotations
@@ -29,6 +34,10 @@ JSON_MAX_DEPTH = 32  # nesting of a JSON column's value
 # enough below SQLite's 64-bit range that sums over a table cannot overflow.
 INTEGER_LIMIT = 10**15
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+NAME_MAX = 200  # names and titles: one line in a header, a list, an undo label
+LINE_MAX = 500  # short free text on one line: a website, an occasion, a brief entry
+NOTES_MAX = 20_000  # free notes: rapport, summaries, outcomes, a project's brief
 
 
 def required_text(value: Any) -> str | None:
@@ -135,6 +144,38 @@ RULES: dict[str, dict[str, Rule]] = {
     "Closure": {"start_date": is_date, "end_date": is_date},
 }
 
+_NAMED = ("Client", "Contact", "Project", "Task", "TeamMember", "Baseline")
+_TITLED = ("FollowUp", "Opportunity")
+LIMITS: dict[str, dict[str, int]] = {
+    **{entity: {"name": NAME_MAX} for entity in _NAMED},
+    **{entity: {"title": NAME_MAX} for entity in _TITLED},
+}
+LIMITS["Client"].update(industry=NAME_MAX, website=LINE_MAX)
+LIMITS["Contact"].update(title=NAME_MAX, email=320, phone=64, rapport_notes=NOTES_MAX)
+LIMITS["FollowUp"].update(notes=NOTES_MAX)
+LIMITS["Project"].update(brief=NOTES_MAX)
+LIMITS["Task"].update(notes=NOTES_MAX)
+LIMITS.update(
+    ClientNote={"text": LINE_MAX},
+    ImportantDate={"label": NAME_MAX},
+    Interaction={"summary": NOTES_MAX, "outcome": NOTES_MAX},
+    Gift={"description": LINE_MAX, "occasion": NAME_MAX},
+    SatisfactionRating={"comment": LINE_MAX},
+    ChangeRequest={"description": NOTES_MAX},
+)
+
+
+def max_length(entity: str, field: str) -> int | None:
+    """How many characters the field takes, None when it has no limit."""
+    return LIMITS.get(entity, {}).get(field)
+
+
+def length_message(limit: int, value: Any) -> str | None:
+    if isinstance(value, str) and len(value) > limit:
+        return f"must be at most {limit:,} characters (this has {len(value):,})"
+    return None
+
+
 FIELD_LABELS: dict[str, str] = {
     "annual_budget_cents": "annual budget",
     "yearly_gift_budget_cents": "yearly gift budget",
@@ -155,7 +196,17 @@ def field_label(entity: str, field: str) -> str:
 
 def check_field(entity: str, field: str, value: Any) -> str | None:
     rule = RULES.get(entity, {}).get(field)
-    return rule(value) if rule else None
+    message = rule(value) if rule else None
+    limit = max_length(entity, field)
+    return message or (length_message(limit, value) if limit else None)
+
+
+def check_lengths(entity: str, values: Mapping[str, Any]) -> None:
+    """Raise ValidationError for the first text longer than its field takes."""
+    for field, limit in LIMITS.get(entity, {}).items():
+        message = length_message(limit, values.get(field))
+        if message:
+            raise ValidationError(field_label(entity, field), message)
 
 
 def max_chars(column: Any) -> int:

@@ -12,6 +12,7 @@ from PySide6.QtGui import QUndoCommand
 from sqlalchemy.exc import IntegrityError
 
 from db.errors import AgencyDeskError
+from db.labels import short_label
 from db.operations import Operation
 from db.store import Store
 
@@ -28,7 +29,9 @@ class OperationCommand(QUndoCommand):
     def __init__(
         self, store: Store, op: Operation, *, applied: bool = False, on_error: ErrorSink
     ) -> None:
-        super().__init__(op.label)
+        # The stack's text feeds the Undo/Redo menu entries and the status bar: user text in
+        # a label (a pasted 5,000-character name) must not stretch them.
+        super().__init__(short_label(op.label))
         self.store = store
         self.op = op
         self._skip_redo = applied
@@ -48,4 +51,4 @@ class OperationCommand(QUndoCommand):
             run(self.op)
         except (AgencyDeskError, IntegrityError) as exc:
             self.setObsolete(True)
-            self._on_error(f"{verb} {self.op.label} failed: {exc}")
+            self._on_error(f"{verb} {short_label(self.op.label)} failed: {exc}")

@@ -34,6 +34,7 @@ from desktop.station_member import is_account_manager, station_member
 from desktop.sync.window import attach_sync
 from desktop.views.area import Area
 from desktop.views.deletion import DeleteOffer, delete_rows, offer_of
+from desktop.views.typing import commit_typing
 from desktop.workspace import Workspace
 
 AreaFactory = Callable[[Workspace], QWidget]
@@ -289,6 +290,10 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcuts(keys.Undo)
         self.redo_action = self.workspace.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts(keys.Redo)
+        # The toolbar shows the bare verb (its tooltip and the Edit menu name the edit): a
+        # long name in "Undo Rename client to …" must not push Find off the toolbar.
+        self.undo_action.setIconText("Undo")
+        self.redo_action.setIconText("Redo")
         self.find_action = QAction("&Find…", self)
         self.find_action.setShortcuts(keys.Find)
         self.find_action.triggered.connect(self._find)
@@ -567,6 +572,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        commit_typing(self)
         if self.persist:
             self.save_state()
         super().closeEvent(event)

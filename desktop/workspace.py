@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from db.changes import ChangeSet
 from db.errors import AgencyDeskError
+from db.labels import short_label
 from db.operations import Operation
 from db.store import Store
 from desktop.commands import OperationCommand
@@ -57,7 +58,9 @@ class Workspace(QObject):
         except IntegrityError as exc:
             # A rule the database enforces (a reference to a row that is gone, a duplicate):
             # the store has rolled back; tell the user in words, not a traceback.
-            self._fail(f"{op.label}: not saved, it conflicts with other data ({exc.orig})")
+            self._fail(
+                f"{short_label(op.label)}: not saved, it conflicts with other data ({exc.orig})"
+            )
             return False
         self.last_error = None
         self._pushing = True
@@ -67,7 +70,7 @@ class Workspace(QObject):
             )
         finally:
             self._pushing = False
-        self.done.emit(op.label)
+        self.done.emit(short_label(op.label))
         return True
 
     def close(self) -> None:

@@ -11,10 +11,12 @@ from db.am.client_detail import NoteRow, brief_notes
 from db.am.operations import add_note, edit_note, reopen_note, resolve_note
 from db.models import Horizon, NoteKind
 from db.operations import Operation
+from db.validation import max_length
 from desktop.client_page.context import PageContext, list_table, stretch
 from desktop.client_page.formatting import day
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
+from desktop.views.text_limits import cap_field
 
 KIND_TITLES = {
     NoteKind.VISION: ("Vision", "Where they want to be"),
@@ -35,6 +37,7 @@ COLUMNS = (
         lambda n: n.text,
         edit=lambda n, v: edit_note(n.id, {"text": str(v).strip()}),
         tooltip=lambda n: n.text,
+        max_length=max_length("ClientNote", "text"),
     ),
     Column(
         "Horizon",
@@ -72,7 +75,7 @@ class BriefSection(Section):
             table = list_table()
             table.setModel(model)
             stretch(table, 0)
-            adder = QLineEdit()
+            adder = cap_field(QLineEdit(), "ClientNote", "text")
             adder.setPlaceholderText(f"{placeholder}…  (Enter)")
             adder.returnPressed.connect(lambda k=kind: self._add(k))
             column = QVBoxLayout(box)

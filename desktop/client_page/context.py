@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from sqlalchemy.orm import Session
 
 from db.operations import Operation
+from desktop.views.delegates import LimitedTextDelegate
 from desktop.workspace import Workspace
 
 
@@ -39,6 +40,7 @@ def list_table(parent: QWidget | None = None) -> QTableView:
     table.setShowGrid(False)
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
+    table.setItemDelegate(LimitedTextDelegate(table))
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 12)
     header = table.horizontalHeader()

@@ -29,6 +29,7 @@ from desktop.client_page.fields import error_label
 from desktop.client_page.formatting import day, label, money
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
+from desktop.views.text_limits import cap_field
 
 HORIZON_DAYS = 90
 
@@ -85,9 +86,9 @@ class DelightSection(Section):
         gifts_table = list_table()
         gifts_table.setModel(self.gifts)
         stretch(gifts_table, 1)
-        self.idea = QLineEdit()
+        self.idea = cap_field(QLineEdit(), "Gift", "description")
         self.idea.setPlaceholderText("Gift idea…")
-        self.occasion = QLineEdit()
+        self.occasion = cap_field(QLineEdit(), "Gift", "occasion")
         self.occasion.setPlaceholderText("occasion")
         self.cost = QSpinBox()
         self.cost.setRange(0, 1_000_000)

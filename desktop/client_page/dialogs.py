@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QShowEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QListView,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -67,9 +68,21 @@ def py_date(edit: QDateEdit) -> date:
     return edit.date().toPython()  # type: ignore[no-any-return]
 
 
+def _typed_text(dialog: QDialog) -> list[str]:
+    """Everything typed into the dialog's text fields, in a fixed order."""
+    texts = [edit.text() for edit in dialog.findChildren(QLineEdit)]
+    texts += [edit.toPlainText() for edit in dialog.findChildren(QPlainTextEdit)]
+    return texts
+
+
 class _FormDialog(QDialog):
+    """A form with OK and Cancel. Cancel, Escape or the close button after typing asks
+    before throwing the typing away."""
+
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
+        self._initial: list[str] | None = None
+        self.confirm: QMessageBox | None = None
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.form = QFormLayout()
@@ -93,6 +106,41 @@ class _FormDialog(QDialog):
     def _accept_if_valid(self) -> None:
         if self.errors.check_all():
             self.accept()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._initial is None:
+            self._initial = _typed_text(self)
+        super().showEvent(event)
+
+    def typed(self) -> bool:
+        """Whether any text field differs from how the dialog opened."""
+        return self._initial is not None and _typed_text(self) != self._initial
+
+    def reject(self) -> None:
+        if self.confirm is not None:
+            return
+        if not self.typed():
+            super().reject()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.windowTitle(),
+            "Discard what you typed?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText("It has not been saved.")
+        box.button(QMessageBox.StandardButton.Cancel).setText("Keep editing")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.finished.connect(self._confirmed)
+        self.confirm = box
+        box.open()
+
+    def _confirmed(self, answer: int) -> None:
+        self.confirm = None
+        if answer == QMessageBox.StandardButton.Discard:
+            super().reject()
 
 
 class LogInteractionDialog(_FormDialog):
@@ -164,7 +212,11 @@ class LogInteractionDialog(_FormDialog):
         self.resize(460, 0)
 
     def _check_summary(self) -> str | None:
-        return None if self.summary.toPlainText().strip() else "Say in a few words what happened"
+        text = self.summary.toPlainText().strip()
+        if not text:
+            return "Say in a few words what happened"
+        message = check_field("Interaction", "summary", text)
+        return f"Summary {message}" if message else None
 
     def _check_follow_title(self) -> str | None:
         if not self.follow_up.isChecked():
@@ -233,11 +285,13 @@ class ContactDialog(_FormDialog):
         self.rapport.setMaximumHeight(70)
         self.rapport.setTabChangesFocus(True)
         self.errors.add_row("&Name", self.name, "name", self._check("name", self.name))
-        self.errors.add_row("&Role", self.title_edit, "title")
+        self.errors.add_row(
+            "&Role", self.title_edit, "title", self._check("title", self.title_edit)
+        )
         self.errors.add_row("&Email", self.email, "email", self._check("email", self.email))
-        self.errors.add_row("&Phone", self.phone, "phone")
+        self.errors.add_row("&Phone", self.phone, "phone", self._check("phone", self.phone))
         self.errors.add_row("Stay in &touch every", self.cadence, "cadence")
-        self.errors.add_row("Rapport &notes", self.rapport, "rapport")
+        self.errors.add_row("Rapport &notes", self.rapport, "rapport", self._check_rapport)
 
         self.date_label = QLineEdit("Birthday")
         self.day = QSpinBox()
@@ -255,22 +309,42 @@ class ContactDialog(_FormDialog):
         when_layout.addWidget(self.day)
         when_layout.addWidget(self.month, 2)
         when_layout.addWidget(self.year, 1)
-        self.errors.add_row("Important &date", self.date_label, "date_label")
+        self.errors.add_row(
+            "Important &date", self.date_label, "date_label", self._check_date_label
+        )
         self.errors.add_row("On", when, "day", self._check_date)
 
-        for edit, name in ((self.name, "name"), (self.email, "email"), (self.year, "day")):
+        for edit, name in (
+            (self.name, "name"),
+            (self.title_edit, "title"),
+            (self.email, "email"),
+            (self.phone, "phone"),
+            (self.date_label, "date_label"),
+            (self.year, "day"),
+        ):
             edit.textChanged.connect(lambda _t, n=name: self.errors.check(n))
+        self.rapport.textChanged.connect(lambda: self.errors.check("rapport"))
         self.day.valueChanged.connect(lambda _v: self.errors.check("day"))
         self.month.currentIndexChanged.connect(lambda _i: self.errors.check("day"))
         self.ok_button().setEnabled(False)
         self.resize(440, 0)
 
     def _check(self, field: str, edit: QLineEdit) -> Callable[[], str | None]:
+        title = {"title": "Role"}.get(field, field.capitalize())
+
         def rule() -> str | None:
             message = check_field("Contact", field, edit.text().strip())
-            return f"{field.capitalize()} {message}" if message else None
+            return f"{title} {message}" if message else None
 
         return rule
+
+    def _check_rapport(self) -> str | None:
+        message = check_field("Contact", "rapport_notes", self.rapport.toPlainText().strip())
+        return f"Rapport notes {message}" if message else None
+
+    def _check_date_label(self) -> str | None:
+        message = check_field("ImportantDate", "label", self.date_label.text().strip())
+        return f"Occasion {message}" if message and self.day.value() else None
 
     def _year(self) -> int | None:
         text = self.year.text().strip()
@@ -373,7 +447,11 @@ class NewProjectDialog(_FormDialog):
         return f"Project name {message}" if message else None
 
     def _check_request(self) -> str | None:
-        return None if self.request.toPlainText().strip() else "Paste or type the request"
+        text = self.request.toPlainText().strip()
+        if not text:
+            return "Paste or type the request"
+        message = check_field("Project", "brief", text)
+        return f"Request {message}" if message else None
 
     def operation(self) -> Operation:
         return new_project_from_request(

@@ -29,7 +29,7 @@ from db.am.operations import (
 )
 from db.models import FollowUp
 from db.operations import Operation, Update
-from db.validation import check_field
+from db.validation import check_field, max_length
 from desktop.client_page.context import PageContext, list_table, stretch
 from desktop.client_page.dialogs import date_edit, py_date
 from desktop.client_page.fields import error_label
@@ -37,6 +37,7 @@ from desktop.client_page.formatting import day
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
 from desktop.views.deletion import DeleteOffer, Deletion
+from desktop.views.text_limits import cap_field
 
 SHARED_TIP = "Shown to the client in their summary and meeting agenda; unticked, it stays internal"
 
@@ -61,6 +62,7 @@ class FollowUpsSection(Section):
                 "Follow-up",
                 lambda f: f.title,
                 edit=lambda f, v: Update(FollowUp, f.id, {"title": str(v).strip()}),
+                max_length=max_length("FollowUp", "title"),
             ),
             Column("Due", self._due_text, sort=lambda f: f.due_date),
             Column("Owner", lambda f: f.owner),
@@ -79,7 +81,7 @@ class FollowUpsSection(Section):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.delete_offer = DeleteOffer(self.table, self.deletion)
-        self.title_edit = QLineEdit()
+        self.title_edit = cap_field(QLineEdit(), "FollowUp", "title")
         self.title_edit.setPlaceholderText("New follow-up…")
         self.due = date_edit(context.today())
         self.share = QCheckBox("Share with client")

@@ -26,6 +26,7 @@ from desktop.client_page.fields import error_label
 from desktop.client_page.formatting import day, label, money
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
+from desktop.views.text_limits import cap_field
 
 
 class MoneySection(Section):
@@ -73,7 +74,7 @@ class MoneySection(Section):
             self.stage_picker.addItem(f"Move to {label(stage).lower()}", stage)
         self.move_button = QPushButton("Move")
         self.move_button.clicked.connect(self.move_selected)
-        self.new_title = QLineEdit()
+        self.new_title = cap_field(QLineEdit(), "Opportunity", "title")
         self.new_title.setPlaceholderText("New opportunity…")
         self.new_value = QSpinBox()
         self.new_value.setRange(0, 100_000_000)

@@ -15,7 +15,14 @@ from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlalchemy import select
 
 from db.am.health import Health
@@ -37,6 +44,7 @@ from desktop.client_page.projects_tab import ProjectsSection
 from desktop.client_page.satisfaction import SatisfactionSection
 from desktop.client_page.section import Section
 from desktop.client_page.timeline import TimelineSection
+from desktop.views.elided_label import ElidedLabel
 from desktop.workspace import Workspace
 
 LOG_SHORTCUT = QKeySequence("Ctrl+L")
@@ -90,18 +98,20 @@ class ClientPage(QWidget):
         self.context = PageContext(workspace, client_id, today)
         self.health: Health | None = None
 
-        self.name = QLabel()
+        self.name = ElidedLabel()
         self.name.setObjectName("clientName")
         font = QFont(self.name.font())
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setWeight(QFont.Weight.DemiBold)
         self.name.setFont(font)
-        self.details = QLabel()
+        self.details = ElidedLabel()
         self.details.setEnabled(False)  # the palette's quiet secondary text
         self.badge = HealthBadge()
         self.reasons = QLabel()
         self.reasons.setObjectName("healthReasons")
         self.reasons.setWordWrap(True)
+        # Reasons may name a project; a long name wraps or clips, it never widens the page.
+        self.reasons.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         # Sections are built when first shown or asked for: opening a page builds one tab.

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QItemSelection
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -17,14 +15,18 @@ from PySide6.QtWidgets import (
 )
 
 from db.am.client_detail import ContactRow, contacts
+from db.labels import quoted
 from db.models import Contact
 from db.operations import Update
+from db.validation import max_length
 from desktop.client_page.context import PageContext, list_table, stretch
 from desktop.client_page.dialogs import ContactDialog
 from desktop.client_page.formatting import day
+from desktop.client_page.notes_edit import RecordNotesEdit
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
 from desktop.models.roles import ID_ROLE
+from desktop.views.elided_label import ElidedLabel
 
 
 def _set(field: str) -> Any:
@@ -53,8 +55,10 @@ def _set_cadence(row: ContactRow, value: Any) -> Update:
 
 
 COLUMNS = (
-    Column("Name", lambda c: c.name, edit=_set("name")),
-    Column("Role", lambda c: c.title, edit=_set("title")),
+    Column("Name", lambda c: c.name, edit=_set("name"), max_length=max_length("Contact", "name")),
+    Column(
+        "Role", lambda c: c.title, edit=_set("title"), max_length=max_length("Contact", "title")
+    ),
     Column(
         "Stay in touch",
         _cadence_text,
@@ -64,8 +68,12 @@ COLUMNS = (
     ),
     Column("Last touch", lambda c: day(c.last_touch, "never"), sort=lambda c: c.last_touch),
     Column("Important dates", lambda c: ", ".join(d.text for d in c.dates)),
-    Column("Email", lambda c: c.email, edit=_set("email")),
-    Column("Phone", lambda c: c.phone, edit=_set("phone")),
+    Column(
+        "Email", lambda c: c.email, edit=_set("email"), max_length=max_length("Contact", "email")
+    ),
+    Column(
+        "Phone", lambda c: c.phone, edit=_set("phone"), max_length=max_length("Contact", "phone")
+    ),
 )
 
 
@@ -83,14 +91,12 @@ class PeopleSection(Section):
         self.add_button.clicked.connect(self.open_add_dialog)
         self.dialog: ContactDialog | None = None
 
-        self.rapport_title = QLabel("Rapport notes")
-        self.rapport = QPlainTextEdit()
-        self.rapport.setPlaceholderText("Select a contact: family, pastimes, preferences (private)")
-        self.rapport.setEnabled(False)
-        self.save_rapport = QPushButton("Save notes")
-        self.save_rapport.setEnabled(False)
-        self.save_rapport.clicked.connect(self._save_rapport)
-        self.rapport.textChanged.connect(self._rapport_edited)
+        self.rapport_title = ElidedLabel("Rapport notes")
+        # Saved when the user leaves the field or picks another contact: one undo step.
+        self.rapport = RecordNotesEdit(self._save_rapport)
+        self.rapport.setPlaceholderText(
+            "Family, pastimes, preferences (private; saved when you leave the field)"
+        )
         self.table.selectionModel().selectionChanged.connect(self._selected)
 
         side = QWidget()
@@ -98,7 +104,6 @@ class PeopleSection(Section):
         side_layout.setContentsMargins(8, 0, 0, 0)
         side_layout.addWidget(self.rapport_title)
         side_layout.addWidget(self.rapport, 1)
-        side_layout.addWidget(self.save_rapport, 0, Qt.AlignmentFlag.AlignRight)
         splitter = QSplitter()
         splitter.addWidget(self.table)
         splitter.addWidget(side)
@@ -133,24 +138,19 @@ class PeopleSection(Section):
 
     def _selected(self, *_args: QItemSelection) -> None:
         contact = self.selected()
-        self.rapport.blockSignals(True)
-        self.rapport.setEnabled(contact is not None)
-        self.rapport.setPlainText(contact.rapport_notes if contact else "")
-        self.rapport.blockSignals(False)
+        self.rapport.show_record(
+            contact.id if contact else None, contact.rapport_notes if contact else ""
+        )
         self.rapport_title.setText(f"Rapport notes: {contact.name}" if contact else "Rapport notes")
-        self.save_rapport.setEnabled(False)
 
-    def _rapport_edited(self) -> None:
-        self.save_rapport.setEnabled(self.selected() is not None)
-
-    def _save_rapport(self) -> None:
-        contact = self.selected()
-        if contact is not None:
-            self.context.run(
-                Update(
-                    Contact,
-                    contact.id,
-                    {"rapport_notes": self.rapport.toPlainText().strip()},
-                    label="Edit rapport notes",
-                )
+    def _save_rapport(self, contact_id: str, text: str) -> bool:
+        row = self.model.row_of(contact_id)
+        name = self.model.rows[row].name if row >= 0 else "contact"
+        return self.context.run(
+            Update(
+                Contact,
+                contact_id,
+                {"rapport_notes": text},
+                label=f"Edit rapport notes of {quoted(name)}",
             )
+        )

@@ -18,7 +18,7 @@ from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from db.operations import Operation
-from desktop.models.roles import ID_ROLE, SORT_ROLE
+from desktop.models.roles import ID_ROLE, MAX_LENGTH_ROLE, SORT_ROLE
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 Runner = Callable[[Operation], bool]
@@ -35,6 +35,7 @@ class Column:
     check: Callable[[Any], bool] | None = None  # a check-box column: is it ticked?
     right: bool = False
     tooltip: Callable[[Any], str] | None = None
+    max_length: int | None = None  # characters the edited text may have (db.validation)
 
 
 class RowsModel(QAbstractTableModel):
@@ -55,7 +56,11 @@ class RowsModel(QAbstractTableModel):
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         rows = list(rows)
-        if [r.id for r in rows] != [r.id for r in self.rows]:
+        old_ids, new_ids = [r.id for r in self.rows], [r.id for r in rows]
+        if old_ids != new_ids and sorted(old_ids) == sorted(new_ids):
+            self._reorder(rows)
+            return
+        if old_ids != new_ids:
             self.beginResetModel()
             self.rows = rows
             self.endResetModel()
@@ -64,6 +69,21 @@ class RowsModel(QAbstractTableModel):
         for i, (before, after) in enumerate(zip(old, rows, strict=True)):
             if before != after:
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
+
+    def _reorder(self, rows: list[Any]) -> None:
+        """The same rows in a new order (a rename moved one): a layout change, so selection,
+        the current row and an open cell editor follow their rows instead of being reset."""
+        self.layoutAboutToBeChanged.emit()
+        position = {r.id: i for i, r in enumerate(rows)}
+        moved_from, moved_to = [], []
+        for index in self.persistentIndexList():
+            if index.isValid():
+                moved_from.append(index)
+                new_row = position[self.rows[index.row()].id]
+                moved_to.append(self.index(new_row, index.column()))
+        self.rows = rows
+        self.changePersistentIndexList(moved_from, moved_to)
+        self.layoutChanged.emit()
 
     def update_rows(self, rows: Sequence[Any]) -> None:
         """Replace the shown rows that have these ids (others are ignored), cell by cell."""
@@ -119,6 +139,8 @@ class RowsModel(QAbstractTableModel):
             return Qt.CheckState.Checked if column.check(row) else Qt.CheckState.Unchecked
         if role == ID_ROLE:
             return row.id
+        if role == MAX_LENGTH_ROLE:
+            return column.max_length
         if role == SORT_ROLE:
             return column.sort(row) if column.sort else column.display(row).casefold()
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:

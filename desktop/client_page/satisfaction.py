@@ -23,6 +23,7 @@ from desktop.client_page.formatting import day
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
 from desktop.client_page.trend_chart import TrendChart
+from desktop.views.text_limits import cap_field
 
 COLUMNS = (
     Column("Rated", lambda r: day(r.rated_on), sort=lambda r: r.rated_on),
@@ -47,7 +48,7 @@ class SatisfactionSection(Section):
         self.score.setValue(8)
         self.score.setSuffix(" / 10")
         self.rated_on = date_edit(context.today())
-        self.comment = QLineEdit()
+        self.comment = cap_field(QLineEdit(), "SatisfactionRating", "comment")
         self.comment.setPlaceholderText("What they said")
         self.add_button = QPushButton("Add rating")
         self.add_button.clicked.connect(self.add)

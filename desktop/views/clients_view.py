@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from db.changes import ChangeSet
 from db.models import Client, ClientStatus
 from db.operations import Create
+from db.validation import NAME_MAX
 from desktop.models.clients_table import (
     COL_HEALTH,
     COL_LAST_CONTACT,
@@ -46,7 +47,7 @@ from desktop.models.roles import ID_ROLE
 from desktop.station_member import member_choices, set_station_member, station_member
 from desktop.views.area_header import AreaHeader
 from desktop.views.badge_delegates import CachedStatusDelegate, HealthDelegate
-from desktop.views.delegates import ChoiceDelegate
+from desktop.views.delegates import ChoiceDelegate, LimitedTextDelegate
 from desktop.views.deletion import DeleteOffer, Deletion
 from desktop.views.detail_host import DetailFactory, DetailHost
 from desktop.workspace import Workspace
@@ -145,6 +146,7 @@ class ClientsView(QWidget):
             COL_MANAGER, ChoiceDelegate(self.model.manager_choices, self)
         )
         self.table.setItemDelegateForColumn(COL_HEALTH, HealthDelegate(HEALTH_ROLE, self))
+        self.table.setItemDelegateForColumn(COL_NAME, LimitedTextDelegate(self, limit=NAME_MAX))
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

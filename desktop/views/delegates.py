@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDateEdit,
+    QLineEdit,
     QSpinBox,
     QStyle,
     QStyledItemDelegate,
@@ -26,8 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.models.roles import STATUS_ROLE
+from desktop.models.roles import MAX_LENGTH_ROLE, STATUS_ROLE
 from desktop.views.palette_colors import pill_colors
+from desktop.views.text_limits import cap
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 Choices = Callable[[], Sequence[tuple[str, str]]]  # (value, label) pairs, read when editing
@@ -68,6 +70,25 @@ def paint_pill(
     painter.setPen(ink)
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
     painter.restore()
+
+
+class LimitedTextDelegate(QStyledItemDelegate):
+    """The default editors, with a text cell capped at its field's length (`limit`, or the
+    cell's MAX_LENGTH_ROLE): typing stops there and a tip at the cell says why, instead of a
+    refusal after the editor closed, which would throw the typing away."""
+
+    def __init__(self, parent: QWidget | None = None, *, limit: int | None = None) -> None:
+        super().__init__(parent)
+        self._limit = limit
+
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex
+    ) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        limit = self._limit or index.data(MAX_LENGTH_ROLE)
+        if isinstance(editor, QLineEdit) and isinstance(limit, int):
+            cap(editor, limit)
+        return editor
 
 
 class ChoiceDelegate(QStyledItemDelegate):

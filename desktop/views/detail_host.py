@@ -11,13 +11,14 @@ from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.views.elided_label import ElidedLabel
+from desktop.views.typing import commit_typing
 from desktop.workspace import Workspace
 
 DetailFactory = Callable[[Workspace, str], QWidget]  # (workspace, id) -> the detail widget
@@ -39,7 +40,7 @@ class DetailHost(QStackedWidget):
         self.back.setAutoRaise(True)
         self.back.setToolTip("Back to the list (Alt+Left)")
         self.back.clicked.connect(self.show_list)
-        self.title = QLabel()
+        self.title = ElidedLabel()
         font = QFont(self.title.font())
         font.setWeight(QFont.Weight.DemiBold)
         self.title.setFont(font)
@@ -84,6 +85,7 @@ class DetailHost(QStackedWidget):
 
     def _drop_detail(self) -> None:
         if self.detail is not None:
+            commit_typing(self.detail)
             self._detail_layout.removeWidget(self.detail)
             self.detail.deleteLater()
             self.detail = None
