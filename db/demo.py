@@ -224,11 +224,11 @@ class _DemoAgency:
 
     # -- plumbing ----------------------------------------------------------------------------
 
-    def add(self, model: type[Entity], **values: Any) -> str:
+    def add(self, model: type[Entity], *, created: date | None = None, **values: Any) -> str:
+        """A row stamped `created` (a past day at 09:00) or, by default, this morning."""
         row_id = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
-        self.rows[model].append(
-            {"id": row_id, "created_at": self.stamp, "updated_at": self.stamp, **values}
-        )
+        stamp = self.stamp if created is None else datetime.combine(created, time(9, 0))
+        self.rows[model].append({"id": row_id, "created_at": stamp, "updated_at": stamp, **values})
         return row_id
 
     def pick(self, items: Sequence[T]) -> T:
@@ -357,12 +357,16 @@ class _DemoAgency:
             )
             slug = name.lower().replace(" & ", "-").replace(" ", "-")
             manager = self.pick(managers)
+            since = self.days_ago(200, 3000) if established else None
+            # Entered when they became a client, or some weeks ago for a lead: health can then
+            # be compared with a week ago ("Health dropped this week" on Today).
             client = self.add(
                 Client,
+                created=since or self.today - timedelta(days=20 + i * 37 % 130),
                 name=name,
                 status=status,
                 account_manager_id=manager,
-                client_since=self.days_ago(200, 3000) if established else None,
+                client_since=since,
                 industry=industry,
                 annual_budget_cents=budget * 100,
                 currency=self.pick(words.CURRENCIES),
@@ -767,8 +771,12 @@ class _DemoAgency:
             else:
                 due, done_at = self.today + timedelta(days=self.rng.randint(0, 45)), None
             title = self.pick(words.FOLLOW_UP_TITLES)
+            # Written down some days before it was due (and never in the future); not drawn
+            # from the generator, so the rest of the demo stays as it was.
+            created = min(due - timedelta(days=3 + i % 18), self.today)
             self.add(
                 FollowUp,
+                created=created,
                 title=title,
                 due_date=due,
                 owner_id=client["manager"],
@@ -840,6 +848,7 @@ class _DemoAgency:
                 level += trend
                 self.add(
                     SatisfactionRating,
+                    created=self.today - timedelta(days=end + 91 * (q - 1)),
                     client_id=client["id"],
                     rated_on=self.today - timedelta(days=end + 91 * (q - 1)),
                     score=max(0, min(10, score)),

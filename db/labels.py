@@ -26,3 +26,8 @@ def short_label(label: str, limit: int = LABEL_MAX) -> str:
     """A label fit for a menu: quoted parts elided first, then the whole cut if still long."""
     label = _QUOTED.sub(lambda m: quoted(m.group(1)), label)
     return elide(label, limit)
+
+
+def plural(n: int, word: str) -> str:
+    """'1 working day', '3 working days': a count and its noun, agreeing."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

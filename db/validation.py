@@ -80,6 +80,14 @@ def percent(value: Any) -> str | None:
     return None
 
 
+def optional_percent(value: Any) -> str | None:
+    return None if value is None else percent(value)
+
+
+def optional_currency(value: Any) -> str | None:
+    return None if value in (None, "") else currency_code(value)
+
+
 def month(value: Any) -> str | None:
     if not isinstance(value, int) or not 1 <= value <= 12:
         return "must be a month from 1 to 12"
@@ -128,7 +136,12 @@ RULES: dict[str, dict[str, Rule]] = {
     },
     "ImportantDate": {"label": required_text, "month": month, "year": optional_year},
     "FollowUp": {"title": required_text, "due_date": is_date},
-    "Opportunity": {"title": required_text, "value_cents": non_negative},
+    "Opportunity": {
+        "title": required_text,
+        "value_cents": non_negative,
+        "probability": optional_percent,
+        "currency": optional_currency,
+    },
     "Gift": {"cost_cents": non_negative},
     "SatisfactionRating": {"score": score_0_to_10, "rated_on": is_date},
     "Project": {"name": required_text, "budget_cents": non_negative},

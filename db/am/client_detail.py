@@ -141,19 +141,22 @@ class InteractionRow:
     outcome: str
     sentiment: Sentiment
     with_names: tuple[str, ...]
+    with_ids: tuple[str, ...] = ()
 
 
 def timeline(session: Session, client_id: str) -> list[InteractionRow]:
     """Interactions newest first, with who took part."""
     names: dict[str, list[str]] = defaultdict(list)
-    for interaction_id, name in session.execute(
-        select(InteractionContact.interaction_id, Contact.name)
+    ids: dict[str, list[str]] = defaultdict(list)
+    for interaction_id, name, contact_id in session.execute(
+        select(InteractionContact.interaction_id, Contact.name, Contact.id)
         .join(Contact, Contact.id == InteractionContact.contact_id)
         .join(Interaction, Interaction.id == InteractionContact.interaction_id)
         .where(Interaction.client_id == client_id)
         .order_by(Contact.name)
     ):
         names[interaction_id].append(name)
+        ids[interaction_id].append(contact_id)
     rows = session.execute(
         select(
             Interaction.id,
@@ -166,7 +169,7 @@ def timeline(session: Session, client_id: str) -> list[InteractionRow]:
         .where(Interaction.client_id == client_id)
         .order_by(Interaction.occurred_at.desc(), Interaction.created_at.desc())
     )
-    return [InteractionRow(*r, tuple(names.get(r[0], ()))) for r in rows]
+    return [InteractionRow(*r, tuple(names.get(r[0], ())), tuple(ids.get(r[0], ()))) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,9 @@ class FollowUpRow:
     done_at: datetime | None
     created_at: datetime
     shared: bool = False  # the client may see it (summary, client agenda)
+    owner_id: str | None = None
+    project_id: str | None = None
+    notes: str = ""
 
 
 def follow_ups(session: Session, client_id: str) -> list[FollowUpRow]:
@@ -191,12 +197,16 @@ def follow_ups(session: Session, client_id: str) -> list[FollowUpRow]:
             FollowUp.done_at,
             FollowUp.created_at,
             FollowUp.share_with_client,
+            FollowUp.owner_id,
+            FollowUp.project_id,
+            FollowUp.notes,
         )
         .outerjoin(TeamMember, TeamMember.id == FollowUp.owner_id)
         .where(FollowUp.client_id == client_id)
     )
     found = [
-        FollowUpRow(i, t, d, o or "", done, c, bool(shared)) for i, t, d, o, done, c, shared in rows
+        FollowUpRow(i, t, d, o or "", done, c, bool(shared), oid, pid, n)
+        for i, t, d, o, done, c, shared, oid, pid, n in rows
     ]
     open_ = sorted((f for f in found if f.done_at is None), key=lambda f: (f.due_date, f.title))
     done = [f for f in found if f.done_at is not None]
@@ -211,6 +221,8 @@ class OpportunityRow:
     stage: OpportunityStage
     value_cents: int
     expected_close: date | None
+    probability: int | None = None
+    currency: str | None = None
 
 
 def opportunities(session: Session, client_id: str) -> list[OpportunityRow]:
@@ -222,6 +234,8 @@ def opportunities(session: Session, client_id: str) -> list[OpportunityRow]:
             Opportunity.stage,
             Opportunity.value_cents,
             Opportunity.expected_close,
+            Opportunity.probability,
+            Opportunity.currency,
         ).where(Opportunity.client_id == client_id)
     )
     return sorted((OpportunityRow(*r) for r in rows), key=lambda o: (order[o.stage], o.title))
@@ -236,6 +250,8 @@ class GiftRow:
     state: GiftState
     cost_cents: int
     gift_date: date | None
+    contact_id: str | None = None
+    important_date_id: str | None = None
 
 
 def gifts(session: Session, client_id: str) -> list[GiftRow]:
@@ -248,11 +264,15 @@ def gifts(session: Session, client_id: str) -> list[GiftRow]:
             Gift.state,
             Gift.cost_cents,
             Gift.gift_date,
+            Gift.contact_id,
+            Gift.important_date_id,
         )
         .outerjoin(Contact, Contact.id == Gift.contact_id)
         .where(Gift.client_id == client_id)
     )
-    found = [GiftRow(i, d, c or "", o, s, cost, g) for i, d, c, o, s, cost, g in rows]
+    found = [
+        GiftRow(i, d, c or "", o, s, cost, g, cid, did) for i, d, c, o, s, cost, g, cid, did in rows
+    ]
     return sorted(found, key=lambda g: (g.gift_date or date.max, g.description), reverse=True)
 
 

@@ -30,6 +30,7 @@ from db.models import (
     Project,
     ProjectStatus,
     SatisfactionRating,
+    utcnow,
 )
 from db.scheduling.schedules import schedules_for
 
@@ -47,11 +48,14 @@ def as_text(column: ColumnElement[Any]) -> ColumnElement[str]:
     return type_coerce(column, String)
 
 
-def happened_by(day: date) -> ColumnElement[bool]:
-    """Interactions up to `day`. Wrapped in coalesce so SQLite does not pick the occurred_at
+def happened_by(day: date, now: datetime | None = None) -> ColumnElement[bool]:
+    """Interactions up to `day`, and never after `now`: a meeting planned for this
+    afternoon (or next week) is not contact yet, so it moves neither the last contact nor
+    health until it has happened. Wrapped in coalesce so SQLite does not pick the occurred_at
     index for it: nearly every row qualifies, and the index would cost a row lookup each
     (the client/kind/occurred_at index still covers it)."""
-    return func.coalesce(Interaction.occurred_at, None) < end_of(day)
+    cutoff = min(end_of(day), now or utcnow())
+    return func.coalesce(Interaction.occurred_at, None) < cutoff
 
 
 def _only(query: Select, column: object, client_ids: Collection[str] | None) -> Select:

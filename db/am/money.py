@@ -3,7 +3,8 @@
 Revenue is what the agency has secured from the client: won opportunities plus the budgets of
 its projects that are not cancelled. Spend to date is the sum of the projects' cost entries
 up to today. The pipeline groups opportunities by stage (idea -> pitched -> won / lost); its
-open value (idea + pitched) is what the client list shows.
+open value (idea + pitched) is what the client list shows. The weighted pipeline counts each
+open opportunity at its chance of winning: its own probability, else its stage's usual one.
 """
 
 from __future__ import annotations
@@ -19,12 +20,24 @@ from db.am.reading import read
 from db.models import Client, CostEntry, Opportunity, OpportunityStage, Project, ProjectStatus
 
 OPEN_STAGES = (OpportunityStage.IDEA, OpportunityStage.PITCHED)
+# The usual chance of winning at each stage, for opportunities without their own probability.
+STAGE_PROBABILITY = {
+    OpportunityStage.IDEA: 10,
+    OpportunityStage.PITCHED: 50,
+    OpportunityStage.WON: 100,
+    OpportunityStage.LOST: 0,
+}
+
+
+def probability_of(stage: OpportunityStage, probability: int | None) -> int:
+    return STAGE_PROBABILITY[stage] if probability is None else probability
 
 
 @dataclass(frozen=True)
 class StageTotal:
     count: int = 0
     value_cents: int = 0
+    weighted_cents: int = 0
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,11 @@ class ClientMoney:
         return sum(self.pipeline.get(s, StageTotal()).value_cents for s in OPEN_STAGES)
 
     @property
+    def weighted_pipeline_cents(self) -> int:
+        """Open opportunities, each at its chance of winning."""
+        return sum(self.pipeline.get(s, StageTotal()).weighted_cents for s in OPEN_STAGES)
+
+    @property
     def budget_used_percent(self) -> int | None:
         """Revenue as a share of the client's annual budget; None without a budget."""
         if self.annual_budget_cents <= 0:
@@ -56,15 +74,18 @@ def client_money(session: Session, client_id: str, today: date) -> ClientMoney:
     budget, currency = read(
         session, select(Client.annual_budget_cents, Client.currency).where(Client.id == client_id)
     ).one()
-    pipeline = {
-        stage: StageTotal(n, total or 0)
-        for stage, n, total in read(
-            session,
-            select(Opportunity.stage, func.count(), func.sum(Opportunity.value_cents))
-            .where(Opportunity.client_id == client_id)
-            .group_by(Opportunity.stage),
+    pipeline: dict[OpportunityStage, StageTotal] = {}
+    for stage, value, probability in read(
+        session,
+        select(Opportunity.stage, Opportunity.value_cents, Opportunity.probability).where(
+            Opportunity.client_id == client_id
+        ),
+    ):
+        was = pipeline.get(stage, StageTotal())
+        weighted = value * probability_of(stage, probability) // 100
+        pipeline[stage] = StageTotal(
+            was.count + 1, was.value_cents + value, was.weighted_cents + weighted
         )
-    }
     projects = select(Project.id).where(
         Project.client_id == client_id, Project.status != ProjectStatus.CANCELLED
     )

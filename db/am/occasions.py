@@ -5,9 +5,11 @@ yearly gift budget use.
 A 29 February date in a year without one is celebrated on 28 February (the last day of
 February, so it never slips into March and out of a February view).
 
-A gift belongs to an occasion when it is for the same client and the same contact (or for no
-contact, for client-level occasions) and either its date falls from 30 days before to 7 days
-after the occasion, or it has no date yet and its `occasion` text names the occasion. The
+A gift linked to a contact's important date (`Gift.important_date_id`) belongs to that date's
+occasion when it has no date yet or its date falls from 30 days before to 7 days after it.
+An unlinked gift belongs to an occasion when it is for the same client and the same contact
+(or for no contact, for client-level occasions) and either its date falls in that window, or
+it has no date yet and its `occasion` text names the occasion. The
 occasion shows the furthest state of its gifts (idea < bought < given); None means no gift yet.
 """
 
@@ -62,6 +64,7 @@ class Occasion:
     contact_name: str | None = None
     years: int | None = None  # e.g. 40th birthday, 5 years a client; None when unknown
     gift_state: GiftState | None = None
+    date_id: str | None = None  # the contact's ImportantDate, for kind "date"
 
     @property
     def title(self) -> str:
@@ -74,17 +77,20 @@ class Occasion:
         return f"{who}: {self.label}{years}"
 
 
+GiftFacts = tuple[str | None, str, GiftState, date | None, str | None]
+
+
 def _gift_state(
-    gifts: list[tuple[str | None, str, GiftState, date | None]],
-    contact_id: str | None,
-    label: str,
-    when: date,
+    gifts: list[GiftFacts], contact_id: str | None, label: str, when: date, date_id: str | None
 ) -> GiftState | None:
     best: GiftState | None = None
-    for gift_contact, occasion, state, gift_date in gifts:
-        if gift_contact != contact_id:
+    for gift_contact, occasion, state, gift_date, gift_date_id in gifts:
+        if gift_date_id is not None:
+            in_window = gift_date is None or when - GIFT_BEFORE <= gift_date <= when + GIFT_AFTER
+            matches = gift_date_id == date_id and in_window
+        elif gift_contact != contact_id:
             continue
-        if gift_date is not None:
+        elif gift_date is not None:
             matches = when - GIFT_BEFORE <= gift_date <= when + GIFT_AFTER
         else:
             matches = bool(occasion) and occasion.strip().lower() == label.strip().lower()
@@ -102,6 +108,7 @@ def upcoming_occasions(
 
     dates = (
         select(
+            ImportantDate.id,
             ImportantDate.label,
             ImportantDate.day,
             ImportantDate.month,
@@ -116,11 +123,25 @@ def upcoming_occasions(
     )
     if client_id is not None:
         dates = dates.where(Client.id == client_id)
-    for label, day, month, year, contact_id, contact_name, cid, cname in read(session, dates):
+    for date_id, label, day, month, year, contact_id, contact_name, cid, cname in read(
+        session, dates
+    ):
         when = next_occurrence(month, day, today)
         if when <= until:
             years = when.year - year if year else None
-            found.append(Occasion(when, "date", label, cid, cname, contact_id, contact_name, years))
+            found.append(
+                Occasion(
+                    when,
+                    "date",
+                    label,
+                    cid,
+                    cname,
+                    contact_id,
+                    contact_name,
+                    years,
+                    date_id=date_id,
+                )
+            )
 
     clients = select(Client.id, Client.name, Client.client_since).where(
         Client.client_since.is_not(None)
@@ -151,16 +172,24 @@ def upcoming_occasions(
 
     if not found:
         return []
-    gifts_by_client: dict[str, list[tuple[str | None, str, GiftState, date | None]]] = {}
-    gift_rows = select(Gift.client_id, Gift.contact_id, Gift.occasion, Gift.state, Gift.gift_date)
-    gift_rows = gift_rows.where(Gift.client_id.in_({o.client_id for o in found}))
-    for cid, contact_id, occasion, state, gift_date in read(session, gift_rows):
-        gifts_by_client.setdefault(cid, []).append((contact_id, occasion, state, gift_date))
+    gifts_by_client: dict[str, list[GiftFacts]] = {}
+    gift_rows = select(
+        Gift.client_id,
+        Gift.contact_id,
+        Gift.occasion,
+        Gift.state,
+        Gift.gift_date,
+        Gift.important_date_id,
+    ).where(Gift.client_id.in_({o.client_id for o in found}))
+    for cid, contact_id, occasion, state, gift_date, date_id in read(session, gift_rows):
+        gifts_by_client.setdefault(cid, []).append(
+            (contact_id, occasion, state, gift_date, date_id)
+        )
     with_gifts = [
         replace(
             o,
             gift_state=_gift_state(
-                gifts_by_client.get(o.client_id, []), o.contact_id, o.label, o.when
+                gifts_by_client.get(o.client_id, []), o.contact_id, o.label, o.when, o.date_id
             ),
         )
         for o in found

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.errors import ValidationError
+from db.labels import quoted
 from db.models import (
+    Client,
     ClientNote,
     Contact,
     FollowUp,
@@ -28,9 +31,11 @@ from db.models import (
     Project,
     ProjectStatus,
     Sentiment,
+    TeamMember,
     utcnow,
 )
-from db.operations import Batch, Create, Delete, Update
+from db.models.base import Entity
+from db.operations import Batch, Create, Delete, Operation, Update
 
 
 @dataclass
@@ -75,7 +80,7 @@ def add_follow_up(client_id: str, draft: FollowUpDraft) -> Create:
             "notes": draft.notes,
             "share_with_client": draft.share_with_client,
         },
-        label=f"New follow-up {draft.title!r}",
+        label=f"New follow-up {quoted(draft.title)}",
     )
 
 
@@ -192,7 +197,7 @@ def add_contact(
         )
         for d in dates
     ]
-    return CreateTree(steps, f"New contact {values.get('name', '')}".strip())
+    return CreateTree(steps, f"New contact {quoted(str(values.get('name', '')))}")
 
 
 def new_project_from_request(
@@ -236,4 +241,92 @@ def new_project_from_request(
             "logged_by_id": account_manager_id,
         },
     )
-    return Batch([project, handoff], f"New project {name.strip()} from request")
+    return Batch([project, handoff], f"New project {quoted(name.strip())} from request")
+
+
+# -- editing and deleting the records of a client page -------------------------------------
+
+
+def edit_record(
+    entity: type[Entity], record_id: str, values: Mapping[str, Any], what: str, name: str
+) -> Update:
+    """One record's fields, as one step: "Edit follow-up “Send the proposal”"."""
+    return Update(entity, record_id, dict(values), label=f"Edit {what} {quoted(name)}")
+
+
+def delete_record(entity: type[Entity], record_id: str, what: str, name: str) -> Delete:
+    """One record and what hangs off it (a contact's dates, an interaction's links)."""
+    return Delete(entity, record_id, label=f"Delete {what} {quoted(name)}")
+
+
+@dataclass(frozen=True)
+class DateEdit:
+    """An important date as a contact dialog shows it; `id` None for a new one."""
+
+    label: str
+    day: int
+    month: int
+    year: int | None = None
+    id: str | None = None
+
+
+def edit_contact(
+    contact_id: str,
+    name: str,
+    values: Mapping[str, Any],
+    old_dates: Sequence[DateEdit],
+    new_dates: Sequence[DateEdit],
+) -> Batch:
+    """A contact's fields and its important dates as they now should be (dates dropped from
+    the list are deleted, new ones created, changed ones updated), as one step."""
+    steps: list[Operation] = [Update(Contact, contact_id, dict(values))]
+    kept = {d.id for d in new_dates if d.id is not None}
+    before = {d.id: d for d in old_dates if d.id is not None}
+    steps += [Delete(ImportantDate, d) for d in before if d not in kept]
+    for d in new_dates:
+        fields = {"label": d.label, "day": d.day, "month": d.month, "year": d.year}
+        if d.id is None:
+            steps.append(Create(ImportantDate, {**fields, "contact_id": contact_id}))
+        elif before.get(d.id) != d:
+            steps.append(Update(ImportantDate, d.id, fields))
+    return Batch(steps, f"Edit contact {quoted(name)}")
+
+
+def edit_interaction(
+    interaction_id: str,
+    values: Mapping[str, Any],
+    links: Mapping[str, str],
+    contact_ids: Iterable[str],
+    what: str,
+) -> Batch:
+    """An interaction's fields and who took part (`links`: contact id -> its link row id, as
+    stored now; `contact_ids`: who should be linked), as one step."""
+    wanted = list(dict.fromkeys(contact_ids))
+    steps: list[Operation] = [Update(Interaction, interaction_id, dict(values))]
+    steps += [Delete(InteractionContact, link) for c, link in links.items() if c not in wanted]
+    steps += [
+        Create(InteractionContact, {"interaction_id": interaction_id, "contact_id": c})
+        for c in wanted
+        if c not in links
+    ]
+    return Batch(steps, f"Edit {what}")
+
+
+def interaction_links(session: Session, interaction_id: str) -> dict[str, str]:
+    """Contact id -> link row id of who took part in an interaction."""
+    rows = session.execute(
+        select(InteractionContact.contact_id, InteractionContact.id).where(
+            InteractionContact.interaction_id == interaction_id
+        )
+    )
+    return {contact_id: link_id for contact_id, link_id in rows}
+
+
+def default_owner(session: Session, client_id: str, me: str | None) -> str | None:
+    """Who a new follow-up belongs to: the person at this station ("I am"), else the
+    client's account manager, else nobody."""
+    if me is not None:
+        member = session.get(TeamMember, me)
+        if member is not None and member.active:
+            return me
+    return session.scalar(select(Client.account_manager_id).where(Client.id == client_id))

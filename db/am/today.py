@@ -2,7 +2,8 @@
 
 Overdue follow-ups and those due today, contacts due a touch, occasions in the next 14 days
 with their gift state, and clients whose health dropped by `weekly_drop_points` or more since
-a week ago. Given a member, only that member's clients (and follow-ups they own) are shown.
+a week ago (a client added since then: since the day it was added). Given a member, only that
+member's clients (and follow-ups they own) are shown.
 """
 
 from __future__ import annotations
@@ -86,8 +87,18 @@ def health_drops(
     session: Session, today: date, client_ids: set[str] | None = None
 ) -> list[HealthDrop]:
     t = health_thresholds(session)
+    week_ago = today - timedelta(days=7)
     now = health_for_clients(session, today, client_ids, t)
-    before = health_for_clients(session, today - timedelta(days=7), client_ids, t)
+    before = health_for_clients(session, week_ago, client_ids, t)
+    # A client added this week compares with its health on the day it was added: a new
+    # client whose first follow-up went overdue has dropped as much as an old one.
+    added: dict[date, list[str]] = {}
+    for cid in now.keys() - before.keys():
+        created = session.scalar(select(Client.created_at).where(Client.id == cid))
+        if created is not None and created.date() > week_ago:
+            added.setdefault(created.date(), []).append(cid)
+    for day, ids in added.items():
+        before.update(health_for_clients(session, day, ids, t))
     names = dict(read(session, select(Client.id, Client.name)).all())
     drops = [
         HealthDrop(cid, names.get(cid, ""), before[cid].score, h.score, h.reasons)

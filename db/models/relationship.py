@@ -103,6 +103,10 @@ class Opportunity(Entity):
         enum_column(OpportunityStage), default=OpportunityStage.IDEA
     )
     expected_close: Mapped[date | None] = mapped_column(Date)
+    # Chance of winning in percent; None means the stage's usual chance.
+    probability: Mapped[int | None] = mapped_column(Integer)
+    # None means the client's currency.
+    currency: Mapped[str | None] = mapped_column(String(3))
 
     client: Mapped[Client] = relationship(back_populates="opportunities")
 
@@ -119,6 +123,10 @@ class Gift(Entity):
     state: Mapped[GiftState] = mapped_column(enum_column(GiftState), default=GiftState.IDEA)
     cost_cents: Mapped[int] = mapped_column(Integer, default=0)
     gift_date: Mapped[date | None] = mapped_column(Date)
+    # The contact's important date the gift is for (a birthday); None for other occasions.
+    important_date_id: Mapped[str | None] = mapped_column(
+        ForeignKey("important_date.id", ondelete="SET NULL"), index=True
+    )
 
     client: Mapped[Client] = relationship(back_populates="gifts")
     contact: Mapped[Contact | None] = relationship()

@@ -1,19 +1,21 @@
 """Brief: the client's vision, long-term goals, short-term needs, pain points and
-opportunities, each a list of dated entries to add, edit in place and mark resolved."""
+opportunities, each a list of dated entries to add, edit in place and mark resolved. Return,
+a double-click or F2 edits an entry's text in place; Delete deletes it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from db.am.client_detail import NoteRow, brief_notes
 from db.am.operations import add_note, edit_note, reopen_note, resolve_note
-from db.models import Horizon, NoteKind
+from db.models import ClientNote, Horizon, NoteKind
 from db.operations import Operation
 from db.validation import max_length
 from desktop.client_page.context import PageContext, list_table, stretch
 from desktop.client_page.formatting import day
+from desktop.client_page.record_actions import RecordActions
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
 from desktop.views.text_limits import cap_field
@@ -24,6 +26,24 @@ KIND_TITLES = {
     NoteKind.NEED: ("Needs", "Add a need"),
     NoteKind.PAIN_POINT: ("Pain points", "Add a pain point"),
     NoteKind.OPPORTUNITY: ("Opportunities", "Add an opportunity"),
+}
+
+
+KIND_WORDS = {
+    NoteKind.VISION: "vision",
+    NoteKind.GOAL: "goal",
+    NoteKind.NEED: "need",
+    NoteKind.PAIN_POINT: "pain point",
+    NoteKind.OPPORTUNITY: "opportunity",
+}
+
+
+KIND_PLURALS = {
+    NoteKind.VISION: "visions",
+    NoteKind.GOAL: "goals",
+    NoteKind.NEED: "needs",
+    NoteKind.PAIN_POINT: "pain points",
+    NoteKind.OPPORTUNITY: "opportunities",
 }
 
 
@@ -64,6 +84,7 @@ class BriefSection(Section):
         super().__init__(context, parent)
         self.models: dict[NoteKind, RowsModel] = {}
         self.adders: dict[NoteKind, QLineEdit] = {}
+        self.tables: dict[NoteKind, QTableView] = {}
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(12)
@@ -72,9 +93,21 @@ class BriefSection(Section):
             box = QGroupBox(title)
             box.setObjectName(f"brief_{kind.value}")
             model = RowsModel(COLUMNS, context.run, quiet=lambda n: n.resolved_on is not None)
-            table = list_table()
+            table = list_table(empty="Nothing yet. Type below and press Enter")
             table.setModel(model)
             stretch(table, 0)
+            actions = RecordActions(
+                table,
+                model,
+                context.workspace,
+                what=KIND_WORDS[kind],
+                name=lambda n: n.text,
+                rename_column=0,
+                entity=ClientNote,
+                plural=KIND_PLURALS[kind],
+            )
+            actions.set_opener(actions.rename_current)  # an entry is its text
+            self.tables[kind] = table
             adder = cap_field(QLineEdit(), "ClientNote", "text")
             adder.setPlaceholderText(f"{placeholder}…  (Enter)")
             adder.returnPressed.connect(lambda k=kind: self._add(k))

@@ -1,11 +1,13 @@
 """Surprise and delight: occasions coming up for this client (contacts' important dates,
 client-since anniversaries, project completions) with their gift state, the gifts given or
-planned, and the yearly gift budget."""
+planned, and the yearly gift budget. A gift has a recipient (a contact or the whole client)
+and may be linked to one of the contact's important dates, whose occasion then shows the
+gift's state. Return opens a gift (or plans one for an occasion), F2 renames, Delete deletes.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -14,19 +16,24 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
-from db.am.client_detail import GiftRow, gifts
+from db.am.client_detail import GiftRow, contacts, gifts
+from db.am.gifts import edit_gift
 from db.am.occasions import Occasion, gift_budget_use, upcoming_occasions
-from db.models import Gift, GiftState
-from db.operations import Create, Operation, Update
-from db.validation import check_field
+from db.labels import quoted
+from db.models import Contact, Gift, GiftState
+from db.operations import Create, Operation
+from db.validation import max_length
 from desktop.client_page.context import PageContext, list_table, stretch
 from desktop.client_page.fields import error_label
 from desktop.client_page.formatting import day, label, money
+from desktop.client_page.money_edit import MoneyEdit
+from desktop.client_page.record_actions import RecordActions
+from desktop.client_page.record_dialogs import GiftDialog
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
 from desktop.views.text_limits import cap_field
@@ -38,13 +45,6 @@ HORIZON_DAYS = 90
 class OccasionRow:
     id: str
     occasion: Occasion
-
-
-def _given(row: GiftRow, given: Any) -> Operation:
-    values: dict[str, Any] = {"state": GiftState.GIVEN if given else GiftState.BOUGHT}
-    if given and row.gift_date is None:
-        values["gift_date"] = date.today()
-    return Update(Gift, row.id, values, label="Gift given" if given else "Gift not given")
 
 
 class DelightSection(Section):
@@ -65,12 +65,30 @@ class DelightSection(Section):
             ),
         )
         self.occasions = RowsModel(occasion_columns)
-        occasions_table = list_table()
+        self.occasions_table = occasions_table = list_table(
+            empty="No birthdays, anniversaries or project launches in the next 90 days"
+        )
         occasions_table.setModel(self.occasions)
         stretch(occasions_table, 1)
+        occasions_table.setToolTip("Return or double-click: plan a gift for the occasion")
+        self.occasion_actions = RecordActions(
+            occasions_table,
+            self.occasions,
+            context.workspace,
+            what="occasion",
+            name=lambda r: r.occasion.title,
+            open_record=self.plan_gift,
+        )
         gift_columns = (
-            Column("Given", lambda g: "", check=lambda g: g.state == GiftState.GIVEN, edit=_given),
-            Column("Gift", lambda g: g.description),
+            Column(
+                "Given", lambda g: "", check=lambda g: g.state == GiftState.GIVEN, edit=self._given
+            ),
+            Column(
+                "Gift",
+                lambda g: g.description,
+                edit=lambda g, v: self._edit(g, {"description": str(v).strip()}),
+                max_length=max_length("Gift", "description"),
+            ),
             Column("For", lambda g: g.contact),
             Column("Occasion", lambda g: g.occasion),
             Column("State", lambda g: label(g.state)),
@@ -83,24 +101,42 @@ class DelightSection(Section):
             Column("Date", lambda g: day(g.gift_date)),
         )
         self.gifts = RowsModel(gift_columns, context.run)
-        gifts_table = list_table()
+        self.gifts_table = gifts_table = list_table(
+            empty="No gifts yet. Type an idea below, or open an occasion to plan one"
+        )
         gifts_table.setModel(self.gifts)
         stretch(gifts_table, 1)
+        self.actions = RecordActions(
+            gifts_table,
+            self.gifts,
+            context.workspace,
+            what="gift",
+            name=lambda g: g.description,
+            open_record=self.open_gift,
+            rename_column=1,
+            entity=Gift,
+        )
+        self.dialog: GiftDialog | None = None
         self.idea = cap_field(QLineEdit(), "Gift", "description")
         self.idea.setPlaceholderText("Gift idea…")
         self.occasion = cap_field(QLineEdit(), "Gift", "occasion")
         self.occasion.setPlaceholderText("occasion")
-        self.cost = QSpinBox()
-        self.cost.setRange(0, 1_000_000)
-        self.cost.setPrefix("cost ")
+        self.cost = MoneyEdit()
+        self.cost.setPlaceholderText("cost")
+        self.cost.setMaximumWidth(self.fontMetrics().averageCharWidth() * 14)
+        self.cost.returnPressed.connect(self.add)
         self.add_button = QPushButton("Add idea")
         self.add_button.clicked.connect(self.add)
+        self.idea.returnPressed.connect(self.add)
+        self.more_button = QPushButton("New gift…")
+        self.more_button.clicked.connect(lambda: self._dialog(None))
         self.error = error_label()
         adder = QHBoxLayout()
         adder.addWidget(self.idea, 2)
         adder.addWidget(self.occasion, 1)
         adder.addWidget(self.cost)
         adder.addWidget(self.add_button)
+        adder.addWidget(self.more_button)
 
         upcoming = QGroupBox(f"Coming up in the next {HORIZON_DAYS} days")
         QVBoxLayout(upcoming).addWidget(occasions_table)
@@ -123,7 +159,10 @@ class DelightSection(Section):
         )
         found = upcoming_occasions(session, today, HORIZON_DAYS, client_id)
         self.occasions.set_rows(
-            [OccasionRow(f"{o.kind}:{o.label}:{o.contact_id}:{o.when}", o) for o in found]
+            [
+                OccasionRow(f"{o.kind}:{o.date_id or o.label}:{o.contact_id}:{o.when}", o)
+                for o in found
+            ]
         )
         rows = gifts(session, client_id)
         self.gifts.set_rows(rows)
@@ -141,9 +180,9 @@ class DelightSection(Section):
 
     def add(self) -> None:
         idea = self.idea.text().strip()
-        message = check_field("Gift", "cost_cents", self.cost.value() * 100)
-        if not idea or message:
-            self.error.setText((message and f"Gift cost {message}") or "Describe the gift idea")
+        message = self.cost.problem("Gift cost") or ("" if idea else "Describe the gift idea")
+        if message:
+            self.error.setText(message)
             self.error.show()
             return
         self.error.hide()
@@ -151,10 +190,57 @@ class DelightSection(Section):
             "client_id": self.context.client_id,
             "description": idea,
             "occasion": self.occasion.text().strip(),
-            "cost_cents": self.cost.value() * 100,
+            "cost_cents": self.cost.cents("Gift cost"),
             "state": GiftState.IDEA,
         }
-        if self.context.run(Create(Gift, values, label="New gift idea")):
+        if self.context.run(Create(Gift, values, label=f"New gift idea {quoted(idea)}")):
             self.idea.clear()
             self.occasion.clear()
-            self.cost.setValue(0)
+            self.cost.clear()
+
+    # -- one gift --------------------------------------------------------------------------
+
+    def _edit(self, gift: GiftRow, values: dict[str, Any]) -> Operation:
+        return edit_gift(self.context.session, gift.id, values, self.context.today())
+
+    def _given(self, gift: GiftRow, given: Any) -> Operation:
+        return self._edit(gift, {"state": GiftState.GIVEN if given else GiftState.BOUGHT})
+
+    def _dates(self) -> dict[str, list[tuple[str, str, str]]]:
+        """Each contact's important dates: (id, label, "Birthday 26 Jun")."""
+        found: dict[str, list[tuple[str, str, str]]] = {}
+        for c in contacts(self.context.session, self.context.client_id, self.context.today()):
+            found[c.id] = [(d.id, d.label, d.text) for d in c.dates]
+        return found
+
+    def _dialog(self, gift: GiftRow | None) -> GiftDialog:
+        session = self.context.session
+        people = [
+            (i, n)
+            for i, n in session.execute(
+                select(Contact.id, Contact.name)
+                .where(Contact.client_id == self.context.client_id)
+                .order_by(Contact.name)
+            )
+        ]
+        self.dialog = GiftDialog(
+            self.context, people, self._dates(), self, gift=gift, submit=self.context.submit
+        )
+        self.dialog.open()
+        return self.dialog
+
+    def open_gift(self, gift: GiftRow) -> GiftDialog:
+        return self._dialog(gift)
+
+    def plan_gift(self, row: OccasionRow) -> GiftDialog:
+        """A new gift for this occasion: its contact, its date (or its name) filled in."""
+        dialog = self._dialog(None)
+        o = row.occasion
+        dialog.recipient.setCurrentIndex(max(dialog.recipient.findData(o.contact_id), 0))
+        if o.date_id is not None:
+            dialog.occasion.setCurrentIndex(max(dialog.occasion.findData(o.date_id), 0))
+        else:
+            dialog.occasion.setEditText(o.title.split(": ", 1)[-1])
+        dialog.when.check.setChecked(True)
+        dialog.when.edit.setDate(o.when)
+        return dialog

@@ -9,7 +9,7 @@ like a user would.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time
 
 from PySide6.QtCore import QDate, Qt
@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QListView,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -33,18 +35,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.am.client_detail import ContactRow, InteractionRow
 from db.am.operations import (
     DateDraft,
+    DateEdit,
     FollowUpDraft,
     add_contact,
+    edit_contact,
+    edit_interaction,
     log_interaction,
     new_project_from_request,
 )
+from db.errors import AgencyDeskError
 from db.models import InteractionKind, Sentiment, utcnow
 from db.operations import Operation
 from db.validation import check_field
-from desktop.client_page.fields import FieldErrors
+from desktop.client_page.fields import FieldErrors, error_label
+from desktop.client_page.formatting import day as py_day
 from desktop.client_page.formatting import label
+from desktop.client_page.money_edit import MoneyEdit
+from desktop.views.text_limits import cap_field
 
 KINDS = (
     InteractionKind.CALL,
@@ -75,12 +85,21 @@ def _typed_text(dialog: QDialog) -> list[str]:
     return texts
 
 
-class _FormDialog(QDialog):
-    """A form with OK and Cancel. Cancel, Escape or the close button after typing asks
-    before throwing the typing away."""
+Submit = Callable[[Operation], str | None]  # run it; the refusal's message, or None
 
-    def __init__(self, title: str, parent: QWidget | None) -> None:
+
+class FormDialog(QDialog):
+    """A form with OK and Cancel. Cancel, Escape or the close button after typing asks
+    before throwing the typing away.
+
+    With `submit` set, OK runs `operation()` through it and closes only when it went through:
+    a refusal (a rule only the database can check) shows in the dialog, the typing intact.
+    Without it, OK just accepts and the caller takes `operation()`.
+    """
+
+    def __init__(self, title: str, parent: QWidget | None, *, submit: Submit | None = None) -> None:
         super().__init__(parent)
+        self.submit = submit
         self._initial: list[str] | None = None
         self.confirm: QMessageBox | None = None
         self.setWindowTitle(title)
@@ -98,6 +117,9 @@ class _FormDialog(QDialog):
         layout.addLayout(self.form)
         self.extra = QVBoxLayout()
         layout.addLayout(self.extra)
+        self.refusal = error_label()
+        self.refusal.setObjectName("dialogRefusal")
+        layout.addWidget(self.refusal)
         layout.addWidget(self.buttons)
 
     def ok_button(self) -> QPushButton:
@@ -105,7 +127,25 @@ class _FormDialog(QDialog):
 
     def _accept_if_valid(self) -> None:
         if self.errors.check_all():
+            self.finish()
+
+    def operation(self) -> Operation:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """OK with every field valid: submit the edit, close when it went through."""
+        if self.submit is None:
             self.accept()
+            return
+        try:
+            message = self.submit(self.operation())
+        except AgencyDeskError as exc:
+            message = str(exc)
+        if message:
+            self.refusal.setText(message)
+            self.refusal.show()
+            return
+        self.accept()
 
     def showEvent(self, event: QShowEvent) -> None:
         if self._initial is None:
@@ -143,7 +183,7 @@ class _FormDialog(QDialog):
             super().reject()
 
 
-class LogInteractionDialog(_FormDialog):
+class LogInteractionDialog(FormDialog):
     """Ctrl+L: a call, email, meeting or note with who took part, summary and sentiment, and
     optionally the follow-up it calls for."""
 
@@ -154,10 +194,15 @@ class LogInteractionDialog(_FormDialog):
         parent: QWidget | None = None,
         *,
         logged_by_id: str | None = None,
+        interaction: InteractionRow | None = None,
+        links: Mapping[str, str] | None = None,
+        submit: Submit | None = None,
     ) -> None:
-        super().__init__("Log interaction", parent)
+        super().__init__("Interaction" if interaction else "Log interaction", parent, submit=submit)
         self.client_id = client_id
         self.logged_by_id = logged_by_id
+        self.record = interaction
+        self.links = dict(links or {})
         self.kind = QComboBox()
         for kind in KINDS:
             self.kind.addItem(label(kind), kind)
@@ -184,6 +229,9 @@ class LogInteractionDialog(_FormDialog):
         self.errors.add_row("&Date", self.when, "when")
         self.errors.add_row("&With", self.contacts, "contacts")
         self.errors.add_row("&Summary", self.summary, "summary", self._check_summary)
+        self.outcome = cap_field(QLineEdit(), "Interaction", "outcome")
+        self.outcome.setPlaceholderText("What came of it (optional)")
+        self.errors.add_row("&Outcome", self.outcome, "outcome")
         self.errors.add_row("S&entiment", self.sentiment, "sentiment")
 
         self.follow_up = QGroupBox("Create a &follow-up")
@@ -209,7 +257,27 @@ class LogInteractionDialog(_FormDialog):
         self.follow_errors.changed.connect(lambda _v: self._sync_ok())
         self.errors.changed.connect(lambda _v: self._sync_ok())
         self.ok_button().setEnabled(False)
+        if interaction is not None:
+            self._show_record(interaction)
         self.resize(460, 0)
+
+    def _show_record(self, record: InteractionRow) -> None:
+        """Edit mode: the interaction as stored; a follow-up is added on its own tab."""
+        found = self.kind.findData(record.kind)
+        if found < 0:
+            self.kind.addItem(label(record.kind), record.kind)
+            found = self.kind.count() - 1
+        self.kind.setCurrentIndex(found)
+        self.when.setDate(QDate(record.occurred_at.date()))
+        for row in range(self.contacts_model.rowCount()):
+            item = self.contacts_model.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) in record.with_ids:
+                item.setCheckState(Qt.CheckState.Checked)
+        self.summary.setPlainText(record.summary)
+        self.outcome.setText(record.outcome)
+        self.sentiment.setCurrentIndex(max(self.sentiment.findData(record.sentiment), 0))
+        self.follow_up.hide()
+        self.ok_button().setEnabled(True)
 
     def _check_summary(self) -> str | None:
         text = self.summary.toPlainText().strip()
@@ -232,7 +300,7 @@ class LogInteractionDialog(_FormDialog):
 
     def _accept_if_valid(self) -> None:
         if self.errors.check_all() and self.follow_errors.check_all():
-            self.accept()
+            self.finish()
 
     def contact_ids(self) -> list[str]:
         found = []
@@ -245,6 +313,18 @@ class LogInteractionDialog(_FormDialog):
     def operation(self) -> Operation:
         day = py_date(self.when)
         occurred = utcnow() if day == date.today() else datetime.combine(day, time(12))
+        if self.record is not None:
+            kind = InteractionKind(self.kind.currentData())
+            values = {
+                "kind": kind,
+                "summary": self.summary.toPlainText().strip(),
+                "outcome": self.outcome.text().strip(),
+                "sentiment": Sentiment(self.sentiment.currentData()),
+            }
+            if day != self.record.occurred_at.date():
+                values["occurred_at"] = datetime.combine(day, time(12))
+            what = f"{label(kind).lower()} of {py_day(self.record.occurred_at)}"
+            return edit_interaction(self.record.id, values, self.links, self.contact_ids(), what)
         follow = None
         if self.follow_up.isChecked():
             follow = FollowUpDraft(
@@ -260,27 +340,39 @@ class LogInteractionDialog(_FormDialog):
             occurred_at=occurred,
             contact_ids=self.contact_ids(),
             sentiment=Sentiment(self.sentiment.currentData()),
+            outcome=self.outcome.text().strip(),
             logged_by_id=self.logged_by_id,
             follow_up=follow,
         )
 
 
-class ContactDialog(_FormDialog):
-    """A new contact and, optionally, one important date (a birthday without a year is fine)."""
+class ContactDialog(FormDialog):
+    """A contact: name, role, email, phone, stay-in-touch cadence, rapport notes and any
+    number of important dates (a birthday without a year is fine). Opened on an existing
+    contact it edits it, dates included, as one step."""
 
-    def __init__(self, client_id: str, parent: QWidget | None = None) -> None:
-        super().__init__("New contact", parent)
+    def __init__(
+        self,
+        client_id: str,
+        parent: QWidget | None = None,
+        *,
+        contact: ContactRow | None = None,
+        submit: Submit | None = None,
+    ) -> None:
+        super().__init__("Contact" if contact else "New contact", parent, submit=submit)
         self.client_id = client_id
-        self.name = QLineEdit()
-        self.title_edit = QLineEdit()
-        self.email = QLineEdit()
-        self.phone = QLineEdit()
+        self.record = contact
+        c = contact
+        self.name = cap_field(QLineEdit(c.name if c else ""), "Contact", "name")
+        self.title_edit = cap_field(QLineEdit(c.title if c else ""), "Contact", "title")
+        self.email = cap_field(QLineEdit(c.email if c else ""), "Contact", "email")
+        self.phone = cap_field(QLineEdit(c.phone if c else ""), "Contact", "phone")
         self.cadence = QSpinBox()
         self.cadence.setRange(0, 3650)
         self.cadence.setSpecialValueText("No cadence")
         self.cadence.setSuffix(" days")
-        self.cadence.setValue(30)
-        self.rapport = QPlainTextEdit()
+        self.cadence.setValue((c.stay_in_touch_days or 0) if c else 30)
+        self.rapport = QPlainTextEdit(c.rapport_notes if c else "")
         self.rapport.setPlaceholderText("Family, pastimes, what they care about (private)")
         self.rapport.setMaximumHeight(70)
         self.rapport.setTabChangesFocus(True)
@@ -293,7 +385,26 @@ class ContactDialog(_FormDialog):
         self.errors.add_row("Stay in &touch every", self.cadence, "cadence")
         self.errors.add_row("Rapport &notes", self.rapport, "rapport", self._check_rapport)
 
-        self.date_label = QLineEdit("Birthday")
+        self.old_dates = [
+            DateEdit(d.label, d.day, d.month, d.year, d.id) for d in (c.dates if c else ())
+        ]
+        self.date_list = QListWidget()
+        self.date_list.setMaximumHeight(86)
+        for d in self.old_dates:
+            self._list_date(d)
+        self.remove_date = QPushButton("Remove")
+        self.remove_date.clicked.connect(self._remove_date)
+        self.remove_date.setEnabled(False)
+        self.date_list.currentRowChanged.connect(lambda r: self.remove_date.setEnabled(r >= 0))
+        listed = QWidget()
+        listed_layout = QHBoxLayout(listed)
+        listed_layout.setContentsMargins(0, 0, 0, 0)
+        listed_layout.addWidget(self.date_list, 1)
+        listed_layout.addWidget(self.remove_date, 0, Qt.AlignmentFlag.AlignTop)
+        listed.setVisible(bool(self.old_dates))
+        self.listed = listed
+
+        self.date_label = cap_field(QLineEdit("Birthday"), "ImportantDate", "label")
         self.day = QSpinBox()
         self.day.setRange(0, 31)
         self.day.setSpecialValueText("day")
@@ -303,14 +414,21 @@ class ContactDialog(_FormDialog):
             self.month.addItem(calendar.month_name[number], number)
         self.year = QLineEdit()
         self.year.setPlaceholderText("year, if known")
+        self.add_date = QPushButton("Add date")
+        self.add_date.clicked.connect(self._add_date)
         when = QWidget()
         when_layout = QHBoxLayout(when)
         when_layout.setContentsMargins(0, 0, 0, 0)
         when_layout.addWidget(self.day)
         when_layout.addWidget(self.month, 2)
         when_layout.addWidget(self.year, 1)
+        when_layout.addWidget(self.add_date)
+        self.errors.add_row("Important &dates", listed, "dates")
         self.errors.add_row(
-            "Important &date", self.date_label, "date_label", self._check_date_label
+            "&Occasion" if c else "Important &date",
+            self.date_label,
+            "date_label",
+            self._check_date_label,
         )
         self.errors.add_row("On", when, "day", self._check_date)
 
@@ -326,8 +444,8 @@ class ContactDialog(_FormDialog):
         self.rapport.textChanged.connect(lambda: self.errors.check("rapport"))
         self.day.valueChanged.connect(lambda _v: self.errors.check("day"))
         self.month.currentIndexChanged.connect(lambda _i: self.errors.check("day"))
-        self.ok_button().setEnabled(False)
-        self.resize(440, 0)
+        self.ok_button().setEnabled(c is not None)
+        self.resize(460, 0)
 
     def _check(self, field: str, edit: QLineEdit) -> Callable[[], str | None]:
         title = {"title": "Role"}.get(field, field.capitalize())
@@ -373,6 +491,51 @@ class ContactDialog(_FormDialog):
             return f"{calendar.month_name[month]} has no day {day}"
         return None
 
+    # -- the list of dates -----------------------------------------------------------------
+
+    def _list_date(self, d: DateEdit) -> None:
+        month = calendar.month_abbr[d.month]
+        item = QListWidgetItem(f"{d.label} {d.day} {month}" + (f" {d.year}" if d.year else ""))
+        item.setData(Qt.ItemDataRole.UserRole, d)
+        self.date_list.addItem(item)
+
+    def _entered_date(self) -> DateEdit | None:
+        """The date typed in the entry row, if complete and valid."""
+        if not (self.day.value() and self.month.currentData()) or self._check_date():
+            return None
+        return DateEdit(
+            self.date_label.text().strip() or "Important date",
+            self.day.value(),
+            self.month.currentData(),
+            self._year(),
+        )
+
+    def _add_date(self) -> None:
+        entered = self._entered_date()
+        if entered is None:
+            self.errors.check("day")
+            return
+        self._list_date(entered)
+        self.listed.show()
+        self.date_label.clear()
+        self.day.setValue(0)
+        self.month.setCurrentIndex(0)
+        self.year.clear()
+
+    def _remove_date(self) -> None:
+        row = self.date_list.currentRow()
+        if row >= 0:
+            self.date_list.takeItem(row)
+
+    def dates(self) -> list[DateEdit]:
+        """The dates as they should be stored: the list, plus one typed but not yet added."""
+        found = [
+            self.date_list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.date_list.count())
+        ]
+        entered = self._entered_date()
+        return found + ([entered] if entered else [])
+
     def operation(self) -> Operation:
         values = {
             "name": self.name.text().strip(),
@@ -382,20 +545,15 @@ class ContactDialog(_FormDialog):
             "rapport_notes": self.rapport.toPlainText().strip(),
             "stay_in_touch_days": self.cadence.value() or None,
         }
-        dates = []
-        if self.day.value() and self.month.currentData():
-            dates.append(
-                DateDraft(
-                    self.date_label.text().strip() or "Important date",
-                    self.day.value(),
-                    self.month.currentData(),
-                    self._year(),
-                )
+        if self.record is not None:
+            return edit_contact(
+                self.record.id, values["name"], values, self.old_dates, self.dates()
             )
-        return add_contact(self.client_id, values, dates)
+        drafts = [DateDraft(d.label, d.day, d.month, d.year) for d in self.dates()]
+        return add_contact(self.client_id, values, drafts)
 
 
-class NewProjectDialog(_FormDialog):
+class NewProjectDialog(FormDialog):
     """Hand a client's request to a project manager as a new project."""
 
     def __init__(
@@ -424,9 +582,8 @@ class NewProjectDialog(_FormDialog):
         self.due = date_edit(date.today())
         self.due.setEnabled(False)
         self.has_due.toggled.connect(self.due.setEnabled)
-        self.budget = QSpinBox()
-        self.budget.setRange(0, 100_000_000)
-        self.budget.setSingleStep(1000)
+        self.budget = MoneyEdit()
+        self.budget.setPlaceholderText("0")
         self.errors.add_row("&Name", self.name, "name", self._check_name)
         self.errors.add_row("&Request", self.request, "request", self._check_request)
         self.errors.add_row("Project &manager", self.manager, "manager")
@@ -436,7 +593,8 @@ class NewProjectDialog(_FormDialog):
         due_layout.addWidget(self.has_due)
         due_layout.addWidget(self.due, 1)
         self.errors.add_row("Due", due_row, "due")
-        self.errors.add_row("&Budget", self.budget, "budget")
+        self.errors.add_row("&Budget", self.budget, "budget", lambda: self.budget.problem("Budget"))
+        self.budget.textChanged.connect(lambda _t: self.errors.check("budget"))
         self.name.textChanged.connect(lambda _t: self.errors.check("name"))
         self.request.textChanged.connect(lambda: self.errors.check("request"))
         self.ok_button().setEnabled(False)
@@ -462,5 +620,5 @@ class NewProjectDialog(_FormDialog):
             project_manager_name=self.manager.currentText() if self.manager.currentData() else "",
             account_manager_id=self.account_manager_id,
             due_date=py_date(self.due) if self.has_due.isChecked() else None,
-            budget_cents=self.budget.value() * 100,
+            budget_cents=self.budget.cents("Budget"),
         )

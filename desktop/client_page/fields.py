@@ -53,6 +53,10 @@ class FieldErrors(QObject):
         column.addWidget(label)
         self.form.addRow(title, holder)
         if check is not None:
+            # A checked field keeps a line for its message, so rows below never jump.
+            policy = label.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            label.setSizePolicy(policy)
             self.checks[name] = (check, label)
         return label
 

@@ -1,12 +1,15 @@
-"""Follow-ups: the rolling to-do list for this client: title, due date, owner, done, and
-whether the client may see it (internal unless shared: their summary and meeting agenda list
-only shared ones)."""
+"""Follow-ups: the rolling to-do list for this client: title, due date, owner, project, done.
+
+A new follow-up belongs to whoever sits at this station ("I am"), else to the client's
+account manager. Return opens one with every field; F2 renames it; typing in the Due cell
+reschedules it ("+3d", "next mon", a date); Delete deletes it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,26 +21,36 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
 from db.am.client_detail import FollowUpRow, follow_ups
 from db.am.operations import (
     FollowUpDraft,
     add_follow_up,
     complete_follow_up,
+    default_owner,
+    edit_record,
     reopen_follow_up,
     share_follow_up,
 )
-from db.models import FollowUp
-from db.operations import Operation, Update
+from db.am.when import parse_when
+from db.models import FollowUp, Project
+from db.operations import Operation
 from db.validation import check_field, max_length
 from desktop.client_page.context import PageContext, list_table, stretch
 from desktop.client_page.dialogs import date_edit, py_date
 from desktop.client_page.fields import error_label
 from desktop.client_page.formatting import day
+from desktop.client_page.record_actions import RecordActions
+from desktop.client_page.record_dialogs import FollowUpDialog
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
-from desktop.views.deletion import DeleteOffer, Deletion
+from desktop.station_member import member_choices
+from desktop.views.deletion import Deletion
 from desktop.views.text_limits import cap_field
+
+COL_TITLE = 1
+
 
 SHARED_TIP = "Shown to the client in their summary and meeting agenda; unticked, it stays internal"
 
@@ -52,7 +65,7 @@ def _shared(row: FollowUpRow, shared: Any) -> Operation:
 
 class FollowUpsSection(Section):
     title = "Follow-ups"
-    entities = ("FollowUp", "TeamMember")
+    entities = ("FollowUp", "TeamMember", "Project")
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -61,11 +74,20 @@ class FollowUpsSection(Section):
             Column(
                 "Follow-up",
                 lambda f: f.title,
-                edit=lambda f, v: Update(FollowUp, f.id, {"title": str(v).strip()}),
+                edit=lambda f, v: edit_record(
+                    FollowUp, f.id, {"title": str(v).strip()}, "follow-up", f.title
+                ),
                 max_length=max_length("FollowUp", "title"),
             ),
-            Column("Due", self._due_text, sort=lambda f: f.due_date),
+            Column(
+                "Due",
+                self._due_text,
+                sort=lambda f: f.due_date,
+                edit=self._reschedule,
+                edit_value=lambda f: day(f.due_date),
+            ),
             Column("Owner", lambda f: f.owner),
+            Column("Project", lambda f: self._projects.get(f.project_id or "", "")),
             Column(
                 "Client sees",
                 lambda f: "",
@@ -74,21 +96,36 @@ class FollowUpsSection(Section):
                 tooltip=lambda f: SHARED_TIP,
             ),
         )
+        self._projects: dict[str, str] = {}
         self.model = RowsModel(columns, context.run, quiet=lambda f: f.done_at is not None)
-        self.table = list_table()
+        self.table = list_table(
+            empty="No follow-ups. Type one below, or press Ctrl+L to log a call and add one"
+        )
         self.table.setModel(self.model)
-        stretch(self.table, 1)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._context_menu)
-        self.delete_offer = DeleteOffer(self.table, self.deletion)
+        stretch(self.table, COL_TITLE)
+        self.actions = RecordActions(
+            self.table,
+            self.model,
+            context.workspace,
+            what="follow-up",
+            name=lambda f: f.title,
+            open_record=self.open_follow_up,
+            rename_column=COL_TITLE,
+            entity=FollowUp,
+            extra_menu=self._share_entry,
+        )
+        self.delete_offer = self.actions.delete_offer
+        self.dialog: FollowUpDialog | None = None
         self.title_edit = cap_field(QLineEdit(), "FollowUp", "title")
-        self.title_edit.setPlaceholderText("New follow-up…")
+        self.title_edit.setPlaceholderText("New follow-up…  (Enter)")
         self.due = date_edit(context.today())
         self.share = QCheckBox("Share with client")
         self.share.setToolTip(SHARED_TIP)
         self.add_button = QPushButton("Add")
+        self.more_button = QPushButton("New with details…")
         self.error = error_label()
         self.add_button.clicked.connect(self.add)
+        self.more_button.clicked.connect(self.open_new_dialog)
         self.title_edit.returnPressed.connect(self.add)
         self.title_edit.textChanged.connect(lambda _t: self.error.hide())
         adder = QHBoxLayout()
@@ -97,6 +134,7 @@ class FollowUpsSection(Section):
         adder.addWidget(self.due)
         adder.addWidget(self.share)
         adder.addWidget(self.add_button)
+        adder.addWidget(self.more_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)
@@ -109,6 +147,14 @@ class FollowUpsSection(Section):
             return f"{day(f.due_date)}  ({late} d overdue)"
         return day(f.due_date)
 
+    def _reschedule(self, f: FollowUpRow, value: Any) -> Operation:
+        """The Due cell takes a date or a quick form: "+3d", "next mon", "tomorrow"."""
+        when = parse_when(str(value), self.context.today())
+        return edit_record(FollowUp, f.id, {"due_date": when}, "due date of follow-up", f.title)
+
+    def owner(self) -> str | None:
+        return default_owner(self.context.session, self.context.client_id, self.context.me())
+
     def add(self) -> None:
         title = self.title_edit.text().strip()
         message = check_field("FollowUp", "title", title)
@@ -116,57 +162,81 @@ class FollowUpsSection(Section):
             self.error.setText(f"Follow-up title {message}")
             self.error.show()
             return
-        draft = FollowUpDraft(title, py_date(self.due), share_with_client=self.share.isChecked())
+        draft = FollowUpDraft(
+            title, py_date(self.due), self.owner(), share_with_client=self.share.isChecked()
+        )
         if self.context.run(add_follow_up(self.context.client_id, draft)):
             self.title_edit.clear()
             self.share.setChecked(False)  # each follow-up is internal until said otherwise
 
     def selected(self) -> FollowUpRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.rows[rows[0].row()] if rows else None
+        return self.actions.current()  # type: ignore[no-any-return]
 
     def set_shared(self, row: FollowUpRow, shared: bool) -> bool:
         """Share a follow-up with the client, or make it internal (one undo step)."""
         return self.context.run(share_follow_up(row.id, row.title, shared))
 
     def deletion(self) -> Deletion | None:
-        row = self.selected()
-        if row is None:
-            return None
-        at = self.model.row_of(row.id)
-        return Deletion(
-            FollowUp,
-            [row.id],
-            ("follow-up", "follow-ups"),
-            row.title,
-            after=lambda: self._select(at),
-        )
+        return self.actions.deletion()
 
-    def _select(self, row: int) -> None:
-        row = min(row, self.model.rowCount() - 1)
-        if row >= 0:
-            self.table.selectRow(row)
-
-    def context_menu(self, row: FollowUpRow) -> QMenu:
-        """Right-click on a follow-up: share it with the client (or not)."""
-        menu = QMenu(self.table)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    def _share_action(self, row: FollowUpRow, menu: QMenu) -> QAction:
         share = QAction("Share with client", menu)
         share.setCheckable(True)
         share.setChecked(row.shared)
         share.setToolTip(SHARED_TIP)
         share.toggled.connect(lambda on: self.set_shared(row, on))
-        menu.addAction(share)
+        return share
+
+    def _share_entry(self, row: FollowUpRow, menu: QMenu) -> None:
+        menu.addAction(self._share_action(row, menu))
+
+    def context_menu(self, row: FollowUpRow) -> QMenu:
+        """Share a follow-up with the client (or not): the entry the right-click menu adds
+        after Open, Rename and Delete, on its own."""
+        menu = QMenu(self.table)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addAction(self._share_action(row, menu))
         return menu
 
-    def _context_menu(self, pos: QPoint) -> None:
-        index = self.table.indexAt(pos)
-        if not index.isValid():
-            return
-        self.table.selectRow(index.row())
-        self.context_menu(self.model.rows[index.row()]).popup(
-            self.table.viewport().mapToGlobal(pos)
+    def _dialog(self, record: FollowUpRow | None) -> FollowUpDialog:
+        session = self.context.session
+        projects = [
+            (i, n)
+            for i, n in session.execute(
+                select(Project.id, Project.name)
+                .where(Project.client_id == self.context.client_id)
+                .order_by(Project.name)
+            )
+        ]
+        self.dialog = FollowUpDialog(
+            self.context.client_id,
+            self.context.today(),
+            member_choices(session),
+            projects,
+            self,
+            follow_up=record,
+            owner_id=self.owner(),
+            submit=self.context.submit,
         )
+        if record is None and self.title_edit.text().strip():
+            self.dialog.title_edit.setText(self.title_edit.text().strip())
+            self.dialog.due.setDate(self.due.date())
+            self.dialog.accepted.connect(self.title_edit.clear)
+        self.dialog.open()
+        return self.dialog
+
+    def open_new_dialog(self) -> FollowUpDialog:
+        return self._dialog(None)
+
+    def open_follow_up(self, record: FollowUpRow) -> FollowUpDialog:
+        return self._dialog(record)
 
     def refresh(self) -> None:
-        self.model.set_rows(follow_ups(self.context.session, self.context.client_id))
+        session = self.context.session
+        self._projects = {
+            project_id: name
+            for project_id, name in session.execute(
+                select(Project.id, Project.name).where(Project.client_id == self.context.client_id)
+            )
+        }
+        self.model.set_rows(follow_ups(session, self.context.client_id))

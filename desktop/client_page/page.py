@@ -13,11 +13,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSizePolicy,
     QTabWidget,
     QVBoxLayout,
@@ -28,6 +29,7 @@ from sqlalchemy import select
 from db.am.health import Health
 from db.am.health_facts import health_at
 from db.am.ownership import concerns
+from db.am.tags import agency_tags
 from db.changes import ChangeSet
 from db.models import Client, TeamMember
 from desktop.client_page.brief import BriefSection
@@ -41,9 +43,11 @@ from desktop.client_page.health_badge import HealthBadge
 from desktop.client_page.money_tab import MoneySection
 from desktop.client_page.people import PeopleSection
 from desktop.client_page.projects_tab import ProjectsSection
+from desktop.client_page.record_dialogs import ClientDetailsDialog
 from desktop.client_page.satisfaction import SatisfactionSection
 from desktop.client_page.section import Section
 from desktop.client_page.timeline import TimelineSection
+from desktop.station_member import member_choices, station_member
 from desktop.views.elided_label import ElidedLabel
 from desktop.workspace import Workspace
 
@@ -132,6 +136,13 @@ class ClientPage(QWidget):
         title_row.addWidget(self.name)
         title_row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
         title_row.addStretch(1)
+        self.details_button = QPushButton("Edit &details…")
+        self.details_button.setToolTip(
+            "Name, status, account manager, industry, website, budgets and tags"
+        )
+        self.details_button.clicked.connect(self.open_details)
+        self.details_dialog: ClientDetailsDialog | None = None
+        title_row.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignVCenter)
         header = QVBoxLayout()
         header.setContentsMargins(16, 12, 16, 4)
         header.setSpacing(4)
@@ -215,18 +226,29 @@ class ClientPage(QWidget):
     def refresh_header(self) -> None:
         session = self.workspace.session
         row = session.execute(
-            select(Client.name, Client.status, Client.client_since, TeamMember.name)
+            select(
+                Client.name,
+                Client.status,
+                Client.client_since,
+                TeamMember.name,
+                Client.industry,
+                Client.tags,
+            )
             .outerjoin(TeamMember, TeamMember.id == Client.account_manager_id)
             .where(Client.id == self.client_id)
         ).first()
         if row is None:
             return
-        name, status, since, manager = row
+        name, status, since, manager, industry, tags = row
         self.name.setText(name)
         parts = [label(status)]
         parts.append(f"Account manager {manager}" if manager else "No account manager")
         if since:
             parts.append(f"Client since {day(since)}")
+        if industry:
+            parts.append(industry)
+        if tags:
+            parts.append("Tags: " + ", ".join(tags))
         self.details.setText("  ·  ".join(parts))
         self.refresh_health()
 
@@ -267,6 +289,26 @@ class ClientPage(QWidget):
 
     def _clear_failure(self, _label: str) -> None:
         self.message.hide()
+
+    def use_settings(self, settings: QSettings) -> None:
+        """The station's settings: who "I am" is, the owner of new follow-ups."""
+        self.context.me = lambda: station_member(settings, self.workspace.session)
+
+    def open_details(self) -> ClientDetailsDialog | None:
+        """The client's own record (name, status, budget, tags, …) in one dialog."""
+        client = self.workspace.session.get(Client, self.client_id)
+        if client is None:
+            return None
+        self.details_dialog = ClientDetailsDialog(
+            client,
+            member_choices(self.workspace.session),
+            agency_tags(self.workspace.session),
+            self.context.today(),
+            self.window(),
+            submit=self.context.submit,
+        )
+        self.details_dialog.open()
+        return self.details_dialog
 
     def close_page(self) -> None:
         self.workspace.changed.disconnect(self.apply_changes)

@@ -23,6 +23,7 @@ from desktop.client_page.context import PageContext, list_table, stretch
 from desktop.client_page.dialogs import ContactDialog
 from desktop.client_page.formatting import day
 from desktop.client_page.notes_edit import RecordNotesEdit
+from desktop.client_page.record_actions import RecordActions
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
 from desktop.models.roles import ID_ROLE
@@ -32,7 +33,8 @@ from desktop.views.elided_label import ElidedLabel
 def _set(field: str) -> Any:
     def edit(row: ContactRow, value: Any) -> Update:
         text = value.strip() if isinstance(value, str) else value
-        return Update(Contact, row.id, {field: text}, label=f"Edit contact {field}")
+        what = {"title": "role"}.get(field, field)
+        return Update(Contact, row.id, {field: text}, label=f"Edit {what} of {quoted(row.name)}")
 
     return edit
 
@@ -54,11 +56,16 @@ def _set_cadence(row: ContactRow, value: Any) -> Update:
     return Update(Contact, row.id, {"stay_in_touch_days": days or None}, label="Change cadence")
 
 
+def _text(header: str, field: str, read: Any) -> Column:
+    return Column(header, read, edit=_set(field), max_length=max_length("Contact", field))
+
+
+# Email and phone come before the wide columns, so they show without scrolling sideways.
 COLUMNS = (
-    Column("Name", lambda c: c.name, edit=_set("name"), max_length=max_length("Contact", "name")),
-    Column(
-        "Role", lambda c: c.title, edit=_set("title"), max_length=max_length("Contact", "title")
-    ),
+    _text("Name", "name", lambda c: c.name),
+    _text("Role", "title", lambda c: c.title),
+    _text("Email", "email", lambda c: c.email),
+    _text("Phone", "phone", lambda c: c.phone),
     Column(
         "Stay in touch",
         _cadence_text,
@@ -68,13 +75,8 @@ COLUMNS = (
     ),
     Column("Last touch", lambda c: day(c.last_touch, "never"), sort=lambda c: c.last_touch),
     Column("Important dates", lambda c: ", ".join(d.text for d in c.dates)),
-    Column(
-        "Email", lambda c: c.email, edit=_set("email"), max_length=max_length("Contact", "email")
-    ),
-    Column(
-        "Phone", lambda c: c.phone, edit=_set("phone"), max_length=max_length("Contact", "phone")
-    ),
 )
+COL_DATES = len(COLUMNS) - 1
 
 
 class PeopleSection(Section):
@@ -84,9 +86,19 @@ class PeopleSection(Section):
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.model = RowsModel(COLUMNS, context.run)
-        self.table = list_table()
+        self.table = list_table(empty="No contacts yet. Press Add contact… to add one")
         self.table.setModel(self.model)
-        stretch(self.table, 4)
+        stretch(self.table, COL_DATES)
+        self.actions = RecordActions(
+            self.table,
+            self.model,
+            context.workspace,
+            what="contact",
+            name=lambda c: c.name,
+            open_record=self.open_contact,
+            rename_column=0,
+            entity=Contact,
+        )
         self.add_button = QPushButton("&Add contact…")
         self.add_button.clicked.connect(self.open_add_dialog)
         self.dialog: ContactDialog | None = None
@@ -124,8 +136,17 @@ class PeopleSection(Section):
         self._selected()
 
     def open_add_dialog(self) -> ContactDialog:
-        self.dialog = ContactDialog(self.context.client_id, self)
-        self.dialog.accepted.connect(lambda: self.context.run(self.dialog.operation()))  # type: ignore[union-attr]
+        self.dialog = ContactDialog(self.context.client_id, self, submit=self.context.submit)
+        self.dialog.open()
+        return self.dialog
+
+    def open_contact(self, contact: ContactRow) -> ContactDialog:
+        """Every field of the contact, its important dates included."""
+        self.rapport.commit()  # the dialog starts from the notes as typed
+        fresh = self.model.rows[self.model.row_of(contact.id)]
+        self.dialog = ContactDialog(
+            self.context.client_id, self, contact=fresh, submit=self.context.submit
+        )
         self.dialog.open()
         return self.dialog
 

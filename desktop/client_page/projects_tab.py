@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy import select
 
 from db.am.client_detail import ProjectRow, project_managers, projects
+from db.labels import plural
 from db.models import Client
 from desktop.client_page.context import PageContext, list_table, stretch
 from desktop.client_page.dialogs import NewProjectDialog
@@ -21,7 +22,7 @@ from desktop.models.roles import ID_ROLE
 
 def _slip(p: ProjectRow) -> str:
     if p.late_days:
-        return f"{p.late_days} working days late"
+        return f"{plural(p.late_days, 'working day')} late"
     return "on time" if p.due_date else ""
 
 
@@ -72,7 +73,7 @@ class ProjectsSection(Section):
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.model = RowsModel(COLUMNS)
-        self.table = list_table()
+        self.table = list_table(empty="No projects yet. Hand a request over as a new project")
         self.table.setModel(self.model)
         stretch(self.table, 0)
         self.table.doubleClicked.connect(self._activated)

@@ -16,7 +16,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
+from sqlalchemy.orm import Session
 
+from db.errors import AgencyDeskError
 from db.operations import Operation
 from desktop.models.roles import ID_ROLE, MAX_LENGTH_ROLE, SORT_ROLE
 
@@ -169,4 +171,23 @@ class RowsModel(QAbstractTableModel):
             value = Qt.CheckState(value) == Qt.CheckState.Checked
         elif role != Qt.ItemDataRole.EditRole:
             return False
-        return self._run(column.edit(row, value))
+        try:
+            op = column.edit(row, value)
+        except AgencyDeskError as exc:  # the typed value means nothing ("+3x" as a date)
+            op = Refusal(str(exc))
+        return self._run(op)
+
+
+@dataclass
+class Refusal:
+    """An edit refused before it could become an operation: running it reports the message
+    the way any refused operation does (the page's message line), and changes nothing."""
+
+    message: str
+    label: str = "Edit"
+
+    def apply(self, session: Session) -> None:
+        raise AgencyDeskError(self.message)
+
+    def revert(self, session: Session) -> None:
+        pass

@@ -35,6 +35,7 @@ from db.am.client_rows import ClientRow, client_list_rows, search_texts
 from db.am.ownership import EVERYONE, client_of
 from db.am.reading import read
 from db.changes import ChangeSet
+from db.labels import plural, quoted
 from db.models import Client, ClientStatus, TeamMember
 from db.operations import Update
 from desktop.client_page.formatting import CURRENCY_SIGNS
@@ -181,6 +182,8 @@ class ClientsTableModel(QAbstractTableModel):
         self._light: dict[str, Light] = {}
         self._rows: dict[str, ClientRow] = {}
         self._haystack: dict[str, str] | None = None  # read on the first keystroke
+        self._tag: str | None = None  # casefolded tag the list is narrowed to
+        self._tags: dict[str, frozenset[str]] | None = None  # read when a tag is picked
         self._owner: dict[tuple[str, str], str] = {}  # (entity, id) -> client, for removals
         self._sort_column = COL_NAME
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -222,6 +225,7 @@ class ClientsTableModel(QAbstractTableModel):
         self._sort_column, self._sort_order = COL_NAME, Qt.SortOrder.AscendingOrder
         self._rows.clear()
         self._haystack = None
+        self._tags = None
         self._ids = self._wanted()
         self._reindex()
         self.endResetModel()
@@ -293,7 +297,20 @@ class ClientsTableModel(QAbstractTableModel):
         return len(self._order)
 
     def filtering(self) -> bool:
-        return bool(self._text or self._status or self._manager is not None)
+        return bool(self._text or self._status or self._manager is not None or self._tag)
+
+    def set_tag(self, tag: str | None) -> None:
+        """Show only clients with this tag (any case; None: every client)."""
+        wanted = tag.casefold() if tag else None
+        if wanted != self._tag:
+            self._tag = wanted
+            self._refilter()
+
+    def _tags_of(self) -> dict[str, frozenset[str]]:
+        if self._tags is None:
+            rows = self.workspace.session.execute(select(Client.id, Client.tags))
+            self._tags = {i: frozenset(t.casefold() for t in tags or ()) for i, tags in rows}
+        return self._tags
 
     def set_text(self, text: str) -> None:
         """Show only clients whose name, tags, contacts or notes contain the text."""
@@ -325,6 +342,9 @@ class ClientsTableModel(QAbstractTableModel):
             found = [i for i in order if needle in text(i, "")]
         else:
             found = order
+        if self._tag:
+            tag, tags = self._tag, self._tags_of()
+            found = [i for i in found if tag in tags.get(i, ())]
         statuses, manager, light = self._status, self._manager, self._light
         if statuses is None and manager is None:
             return list(found)
@@ -487,7 +507,7 @@ class ClientsTableModel(QAbstractTableModel):
             return row.last_contact.strftime("%A %d %B %Y, %H:%M")
         if col == COL_NEXT_FOLLOW_UP and row.next_follow_up:
             late = (self._today - row.next_follow_up).days
-            return f"Overdue by {late} days" if late > 0 else None
+            return f"Overdue by {plural(late, 'day')}" if late > 0 else None
         return None
 
     def _light_display(self, light: Light, col: int) -> str:
@@ -570,7 +590,7 @@ class ClientsTableModel(QAbstractTableModel):
                 Client,
                 client_id,
                 {"status": status},
-                label=f"Set {row.name} to {STATUS_LABELS[status]}",
+                label=f"Set {quoted(row.name)} to {STATUS_LABELS[status]}",
             )
         elif col == COL_MANAGER:
             manager_id = str(value) if value else None
@@ -581,9 +601,9 @@ class ClientsTableModel(QAbstractTableModel):
                 self.workspace.failed.emit("Client account manager: that person no longer exists")
                 return False
             label = (
-                f"Make {member.name} account manager of {row.name}"
+                f"Make {member.name} account manager of {quoted(row.name)}"
                 if member
-                else f"Remove account manager of {row.name}"
+                else f"Remove account manager of {quoted(row.name)}"
             )
             op = Update(Client, client_id, {"account_manager_id": manager_id}, label=label)
         else:
@@ -693,6 +713,8 @@ class ClientsTableModel(QAbstractTableModel):
             if not traced:
                 self._stale_everything()
             stale |= found
+        if changes.touches("Client"):
+            self._tags = None  # read again when a tag filter asks
         if self._haystack is not None and changes.touches(*TEXT_ENTITIES):
             found, traced = self._clients_of(changes, TEXT_ENTITIES)
             if traced:

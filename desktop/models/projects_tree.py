@@ -24,6 +24,7 @@ from PySide6.QtGui import QFont
 from sqlalchemy import func, select
 
 from db.changes import ChangeSet
+from db.labels import quoted
 from db.models import Client, Project, ProjectStatus, Task, TaskKind
 from db.operations import Update
 from db.scheduling.calendar import AgencyDays
@@ -465,15 +466,20 @@ class ProjectsTreeModel(QAbstractItemModel):
             return Update(entity, node.id, {"name": name}, label=f"Rename {what} to “{name}”")
         if isinstance(row, ProjectRow):
             if col == COL_CLIENT and value and value != row.client_id:
-                return Update(Project, node.id, {"client_id": str(value)}, label=f"Move {row.name}")
+                return Update(
+                    Project, node.id, {"client_id": str(value)}, label=f"Move {quoted(row.name)}"
+                )
             when = _pydate(value)
             if col == COL_START and when and when != row.start:
                 return Update(
-                    Project, node.id, {"start_date": when}, label=f"Set start of {row.name}"
+                    Project, node.id, {"start_date": when}, label=f"Set start of {quoted(row.name)}"
                 )
             if col == COL_DUE and when and when != row.due:
                 return Update(
-                    Project, node.id, {"due_date": when}, label=f"Set due date of {row.name}"
+                    Project,
+                    node.id,
+                    {"due_date": when},
+                    label=f"Set due date of {quoted(row.name)}",
                 )
             if col == COL_STATUS and value and value != row.status.value:
                 status = ProjectStatus(str(value))
@@ -483,7 +489,7 @@ class ProjectsTreeModel(QAbstractItemModel):
         if col == COL_START:
             when = _pydate(value)
             if when and when != row.start:
-                return Update(Task, node.id, {"start_date": when}, label=f"Move {row.name}")
+                return Update(Task, node.id, {"start_date": when}, label=f"Move {quoted(row.name)}")
             return None
         if col in (COL_DURATION, COL_PROGRESS):
             try:
@@ -494,11 +500,14 @@ class ProjectsTreeModel(QAbstractItemModel):
                 return None
             if col == COL_DURATION and number != row.duration:
                 return Update(
-                    Task, node.id, {"duration_days": number}, label=f"Set duration of {row.name}"
+                    Task,
+                    node.id,
+                    {"duration_days": number},
+                    label=f"Set duration of {quoted(row.name)}",
                 )
             if col == COL_PROGRESS and number != row.progress:
                 return Update(
-                    Task, node.id, {"progress": number}, label=f"Set progress of {row.name}"
+                    Task, node.id, {"progress": number}, label=f"Set progress of {quoted(row.name)}"
                 )
         return None
 

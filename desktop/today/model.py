@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont
 from db.am.occasions import Occasion
 from db.am.operations import complete_follow_up
 from db.am.today import TodayData
+from db.labels import plural
 from desktop.models.roles import ID_ROLE
 from desktop.workspace import Workspace
 
@@ -96,9 +97,9 @@ def sections_of(data: TodayData, today: date) -> list[Section]:
             c.client_id,
             c.client_name,
             f"{_days(c.overdue_days)} overdue" if c.overdue_days else "Today",
-            f"Every {c.cadence_days} days; last touch {c.last_touch.strftime('%d %b %Y')}"
+            f"Every {plural(c.cadence_days, 'day')}; last touch {c.last_touch.strftime('%d %b %Y')}"
             if c.touched
-            else f"Every {c.cadence_days} days; never touched",
+            else f"Every {plural(c.cadence_days, 'day')}; never touched",
             late=c.overdue_days > 0,
         )
         for c in data.contacts_due

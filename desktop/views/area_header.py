@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
 
@@ -28,6 +28,10 @@ class AreaHeader(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.setMinimumWidth(200)
         self.filter.textChanged.connect(self.filter_changed)
+        # Escape in the filter clears it (a second Escape leaves it as other widgets do).
+        clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.filter)
+        clear.setContext(Qt.ShortcutContext.WidgetShortcut)
+        clear.activated.connect(self.filter.clear)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
         layout.setSpacing(12)

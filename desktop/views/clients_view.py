@@ -5,27 +5,32 @@ status and manager edit in place, each edit one undo step."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QSettings,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QInputDialog,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from db.am.tags import agency_tags, rename_tag
 from db.changes import ChangeSet
 from db.models import Client, ClientStatus
 from db.operations import Create
@@ -48,8 +53,9 @@ from desktop.station_member import member_choices, set_station_member, station_m
 from desktop.views.area_header import AreaHeader
 from desktop.views.badge_delegates import CachedStatusDelegate, HealthDelegate
 from desktop.views.delegates import ChoiceDelegate, LimitedTextDelegate
-from desktop.views.deletion import DeleteOffer, Deletion
+from desktop.views.deletion import DeleteOffer, Deletion, delete_rows
 from desktop.views.detail_host import DetailFactory, DetailHost
+from desktop.views.palette_colors import outline_color
 from desktop.workspace import Workspace
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -57,11 +63,26 @@ NAME_MIN_CHARS = 30
 ALL_MANAGERS = None
 WITHOUT_MANAGER = ""
 CHIP_STYLE = (
-    "QPushButton#myClientsChip { border: 1px solid palette(mid); border-radius: 11px;"
+    "QPushButton#myClientsChip { border: 1px solid %s; border-radius: 11px;"
     " padding: 3px 12px; }"
     "QPushButton#myClientsChip:checked { background: palette(highlight);"
     " color: palette(highlighted-text); border-color: palette(highlight); }"
 )
+
+
+class FreshComboBox(QComboBox):
+    """A combo box that refills itself before its list opens when marked stale."""
+
+    def __init__(self, refill: Callable[[], None]) -> None:
+        super().__init__()
+        self.stale = False
+        self._refill = refill
+
+    def showPopup(self) -> None:
+        if self.stale:
+            self.stale = False
+            self._refill()
+        super().showPopup()
 
 
 class ClientsView(QWidget):
@@ -95,7 +116,7 @@ class ClientsView(QWidget):
         self.my_clients = QPushButton("My clients")
         self.my_clients.setObjectName("myClientsChip")
         self.my_clients.setCheckable(True)
-        self.my_clients.setStyleSheet(CHIP_STYLE)
+        self._style_chip()
         self.my_clients.setToolTip(
             "Only the clients you look after (who you are is kept on this computer)"
         )
@@ -111,6 +132,20 @@ class ClientsView(QWidget):
         self.manager_filter.setAccessibleName("Account manager filter")
         self._fill_managers()
         self.manager_filter.currentIndexChanged.connect(self._manager_picked)
+        self.tag_filter = FreshComboBox(self._fill_tags)
+        self.tag_filter.setAccessibleName("Tag filter")
+        self._fill_tags()
+        self.tag_filter.currentIndexChanged.connect(
+            lambda _i: self.model.set_tag(self.tag_filter.currentData())
+        )
+        self.rename_tag_button = QPushButton("Rename tag…")
+        self.rename_tag_button.setToolTip("Rename the picked tag on every client that has it")
+        self.rename_tag_button.setEnabled(False)
+        self.rename_tag_button.clicked.connect(self.ask_tag_name)
+        self.tag_filter.currentIndexChanged.connect(
+            lambda _i: self.rename_tag_button.setEnabled(self.tag_filter.currentData() is not None)
+        )
+        self.tag_dialog: QInputDialog | None = None
         self.open_button = QPushButton("Open")
         self.open_button.setToolTip("Open the selected client's page (Return)")
         self.open_button.setEnabled(False)
@@ -125,11 +160,8 @@ class ClientsView(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.SelectedClicked
-        )
+        # Double-click opens the client (as Return does); F2 renames, as on every list.
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
@@ -168,6 +200,9 @@ class ClientsView(QWidget):
         # Return, or a double-click on a cell that does not edit in place.
         self.table.viewport().installEventFilter(self)
         self.table.activated.connect(self._activated)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self.show_menu)
+        self.menu: QMenu | None = None
         self.table.selectionModel().selectionChanged.connect(
             lambda *_: self.open_button.setEnabled(self.selected_client() is not None)
         )
@@ -181,7 +216,13 @@ class ClientsView(QWidget):
         chips = QHBoxLayout()
         chips.setContentsMargins(16, 0, 16, 8)
         chips.setSpacing(8)
-        for widget in (self.my_clients, self.status_filter, self.manager_filter):
+        for widget in (
+            self.my_clients,
+            self.status_filter,
+            self.manager_filter,
+            self.tag_filter,
+            self.rename_tag_button,
+        ):
             chips.addWidget(widget)
         chips.addStretch(1)
         list_layout.addLayout(chips)
@@ -202,6 +243,16 @@ class ClientsView(QWidget):
         self._prefetched = False
         self.destroyed.connect(self.model.stop_prefetch)
         self._update_count()
+
+    def _style_chip(self) -> None:
+        # The outline follows the palette (light or dark) rather than palette(mid), which is
+        # nearly the window colour in dark palettes.
+        self.my_clients.setStyleSheet(CHIP_STYLE % outline_color(self.palette()).name())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._style_chip()
+        super().changeEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -306,7 +357,49 @@ class ClientsView(QWidget):
         self.manager_filter.setCurrentIndex(max(self.manager_filter.findData(current), 0))
         self.manager_filter.blockSignals(False)
 
+    def _fill_tags(self) -> None:
+        current = self.tag_filter.currentData() if self.tag_filter.count() else None
+        self.tag_filter.blockSignals(True)
+        self.tag_filter.clear()
+        self.tag_filter.addItem("All tags", None)
+        for tag in agency_tags(self.workspace.session):
+            self.tag_filter.addItem(tag, tag)
+        found = self.tag_filter.findData(current) if current is not None else 0
+        self.tag_filter.setCurrentIndex(max(found, 0))
+        self.tag_filter.blockSignals(False)
+        if current is not None and found < 0:  # the tag went (renamed, or its clients)
+            self.model.set_tag(None)
+            self.rename_tag_button.setEnabled(False)
+
+    def ask_tag_name(self) -> QInputDialog | None:
+        """Rename the picked tag across the agency (one undo step)."""
+        old = self.tag_filter.currentData()
+        if old is None:
+            return None
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Rename tag")
+        dialog.setLabelText(f"Rename “{old}” on every client to:")
+        dialog.setTextValue(old)
+        dialog.textValueSelected.connect(lambda new: self.rename_tag(old, new))
+        self.tag_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def rename_tag(self, old: str, new: str) -> bool:
+        new = " ".join(new.split())
+        if not new or new == old:
+            return False
+        if not self.workspace.run(rename_tag(self.workspace.session, old, new)):
+            return False
+        self._fill_tags()
+        self.tag_filter.setCurrentIndex(max(self.tag_filter.findData(new), 0))
+        return True
+
     def _team_changed(self, changes: ChangeSet) -> None:
+        if changes.touches("Client"):
+            # Read the agency's tags again when the list of them is next opened: reading
+            # every client's tags on each client edit would slow every rename.
+            self.tag_filter.stale = True
         if changes.touches("TeamMember"):
             self._fill_managers()
         # A client added or removed while the filter hides it changes only the total.
@@ -360,6 +453,34 @@ class ClientsView(QWidget):
         if client_id:
             self.open_client(client_id)
 
+    def show_menu(self, at: QPoint) -> QMenu | None:
+        """Right-click on a client: Open, Rename and Delete, as on every list."""
+        index = self.table.indexAt(at)
+        if not index.isValid():
+            return None
+        self.table.setCurrentIndex(index)
+        self.table.selectRow(index.row())
+        client_id = index.data(ID_ROLE)
+        menu = QMenu(self.table)
+        for text, key, slot in (
+            ("&Open", QKeySequence(Qt.Key.Key_Return), lambda: self.open_client(client_id)),
+            ("&Rename", QKeySequence(Qt.Key.Key_F2), lambda: self.edit_client(client_id)),
+            ("&Delete client", QKeySequence(QKeySequence.StandardKey.Delete), self._delete),
+        ):
+            action = QAction(text, menu)
+            action.setShortcut(key)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+        self.menu = menu
+        menu.popup(self.table.viewport().mapToGlobal(at))
+        return menu
+
+    def _delete(self) -> None:
+        """The menu's Delete: as Edit > Delete does it (asking when rows go with the client)."""
+        found = self.deletion()
+        if found is not None:
+            delete_rows(self, self.workspace, found)
+
     def _open_selected(self) -> None:
         client_id = self.selected_client()
         if client_id:
@@ -375,6 +496,9 @@ class ClientsView(QWidget):
         project_activated = getattr(widget, "project_activated", None)
         if project_activated is not None:
             project_activated.connect(self.project_activated)
+        use_settings = getattr(widget, "use_settings", None)
+        if use_settings is not None and self.settings is not None:
+            use_settings(self.settings)
         gone = getattr(widget, "closed_by_deletion", None)
         if gone is not None:
             gone.connect(self.host.show_list)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.roles import MAX_LENGTH_ROLE, STATUS_ROLE
-from desktop.views.palette_colors import pill_colors
+from desktop.views.palette_colors import outline_color, pill_colors
 from desktop.views.text_limits import cap
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -180,7 +180,7 @@ class NumberDelegate(QStyledItemDelegate):
         model.setData(index, editor.value(), Qt.ItemDataRole.EditRole)
 
 
-class PaddedDelegate(QStyledItemDelegate):
+class PaddedDelegate(LimitedTextDelegate):
     """The default look with room to breathe: rows a little taller than the text."""
 
     PADDING = 10
@@ -217,7 +217,7 @@ class ProgressDelegate(NumberDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(palette.color(QPalette.ColorRole.Mid))
+        painter.setBrush(outline_color(palette))  # the empty track shows even at 0 %
         painter.drawRoundedRect(bar, 2.5, 2.5)
         if value > 0:
             done = QRect(bar)

@@ -43,3 +43,12 @@ def pill_colors(status: str, palette: QPalette) -> tuple[QColor, QColor]:
     if is_dark(palette):
         return mix(base, hue, 0.35), mix(hue, QColor("white"), 0.55)
     return mix(base, hue, 0.16), mix(hue, QColor("black"), 0.35)
+
+
+def outline_color(palette: QPalette) -> QColor:
+    """A line that shows on both the window and the base colour of this palette: a chip's
+    outline, the empty track of a progress bar. (`Mid` is nearly the window colour in many
+    dark palettes, so outlines drawn with it vanish there.)"""
+    text = palette.color(QPalette.ColorRole.WindowText)
+    window = palette.color(QPalette.ColorRole.Window)
+    return mix(window, text, 0.45 if is_dark(palette) else 0.35)

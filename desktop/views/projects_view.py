@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 
 from db.models import Client, Project, ProjectStatus, Task
 from db.operations import Create
+from db.validation import NAME_MAX
 from desktop.models.projects_tree import (
     COL_CLIENT,
     COL_DUE,
@@ -129,6 +130,8 @@ class ProjectsView(QWidget):
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
         self.tree.setItemDelegate(PaddedDelegate(self))
+        # Project and task names stop at their length limit, with a note under the cell.
+        self.tree.setItemDelegateForColumn(COL_NAME, PaddedDelegate(self, limit=NAME_MAX))
         self.tree.header().setSortIndicator(COL_CLIENT, Qt.SortOrder.AscendingOrder)
         self.tree.setSortingEnabled(True)
         self.tree.setItemDelegateForColumn(COL_CLIENT, ChoiceDelegate(self._client_choices, self))

@@ -129,3 +129,30 @@ def test_thresholds_come_from_the_agency_setting(agency: Agency) -> None:
     assert health_at(agency.session, c.id, TODAY).score == 100
     agency.store.apply(SetSetting(HEALTH_THRESHOLDS, {"no_contact_warn_days": 10}))
     assert health_at(agency.session, c.id, TODAY).reasons == ("no contact for 12 days",)
+
+
+def test_a_planned_interaction_is_not_contact_until_it_has_happened(agency: Agency) -> None:
+    """Decided: an interaction dated in the future (a meeting planned for this afternoon or
+    next week) moves neither the last contact nor health until its time has come."""
+    from db.am.health_facts import last_contacts
+    from db.models import Interaction, InteractionKind, utcnow
+
+    c = agency.client()
+    now = utcnow()
+    earlier = now - timedelta(hours=1)
+    agency.add(Interaction, client_id=c.id, kind=InteractionKind.CALL, occurred_at=earlier)
+    agency.add(
+        Interaction,
+        client_id=c.id,
+        kind=InteractionKind.MEETING,
+        occurred_at=now + timedelta(hours=3),
+    )
+    agency.add(
+        Interaction,
+        client_id=c.id,
+        kind=InteractionKind.MEETING,
+        occurred_at=now + timedelta(days=6),
+    )
+    assert last_contacts(agency.session, now.date())[c.id] == earlier
+    week_on = now.date() + timedelta(days=7)
+    assert last_contacts(agency.session, week_on)[c.id] == earlier  # still only planned

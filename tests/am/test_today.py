@@ -53,3 +53,26 @@ def test_today_page(agency: Agency) -> None:
     ann_only = today_data(agency.session, TODAY, member_id=ann.id)
     assert [f.title for f in ann_only.due_follow_ups] == ["today"]
     assert ann_only.health_drops == []
+
+
+def test_a_client_added_this_week_compares_with_the_day_it_was_added(agency: Agency) -> None:
+    """Decided: a new client's "before" is its health on the day it was added, so a new
+    client whose follow-ups went overdue shows under "Health dropped this week"; one whose
+    health did not change since it was added does not."""
+    from datetime import timedelta
+
+    from db.am.today import health_drops
+    from db.models import FollowUp
+
+    new = agency.client("New", created=TODAY - timedelta(days=3))
+    agency.client("Quiet", created=TODAY - timedelta(days=2))
+    for days in (1, 2):
+        agency.add(
+            FollowUp,
+            client_id=new.id,
+            title=f"Call {days}",
+            due_date=TODAY - timedelta(days=days),
+            created_at=datetime.combine(TODAY - timedelta(days=3), datetime.min.time()),
+        )
+    drops = health_drops(agency.session, TODAY)
+    assert [(d.client_name, d.before, d.now) for d in drops] == [("New", 100, 80)]

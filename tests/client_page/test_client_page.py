@@ -24,6 +24,7 @@ from db.models import (
 )
 from db.operations import Create
 from desktop.client_page import ClientPage
+from desktop.client_page.people import COL_DATES
 from desktop.client_page.rows_model import RowsModel
 from desktop.workspace import Workspace
 
@@ -83,7 +84,7 @@ def test_add_contact_with_a_birthday_without_a_year(
     assert dialog.result() == QDialog.DialogCode.Accepted
 
     assert texts(page.people.model, 0) == ["Jo Baker"]
-    assert texts(page.people.model, 4) == ["Birthday 29 Feb"]
+    assert texts(page.people.model, COL_DATES) == ["Birthday 29 Feb"]
     assert workspace.undo_stack.count() == 1
     workspace.undo_stack.undo()
     assert texts(page.people.model, 0) == []

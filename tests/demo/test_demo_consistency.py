@@ -230,3 +230,14 @@ def test_the_same_day_gives_the_same_agency(tmp_path: Path) -> None:
 def test_scale_must_be_positive(store: Store) -> None:
     with pytest.raises(ValueError, match="scale"):
         populate(store.session, 0)
+
+
+@pytest.mark.parametrize("day", [TODAY, date(2026, 1, 1), date(2026, 11, 29)])
+def test_the_demo_has_a_client_whose_health_fell_this_week(tmp_path: Path, day: date) -> None:
+    from db.am.today import health_drops
+
+    engine = open_database(tmp_path / "demo.sqlite", create=True)
+    with Session(engine) as s:
+        populate(s, 1, today=day)
+        assert health_drops(s, day), "Today's 'Health dropped this week' would be empty"
+    engine.dispose()

@@ -15,6 +15,7 @@ from db.am.health import Health
 from db.models import Client, ClientNote, Contact, NoteKind, Project
 from db.operations import Create, Delete, Update
 from desktop.client_page.page import ClientPage
+from desktop.client_page.people import COL_DATES
 from desktop.main_window import MainWindow
 from desktop.models.clients_table import (
     COL_HEALTH,
@@ -223,7 +224,7 @@ def test_an_account_manager_from_new_client_to_project(qtbot, window, workspace,
     person.day.setValue(29)
     person.month.setCurrentIndex(2)  # 29 February, no year
     qtbot.mouseClick(person.ok_button(), Qt.MouseButton.LeftButton)
-    assert [page.people.model.index(0, 4).data()] == ["Birthday 29 Feb"]
+    assert [page.people.model.index(0, COL_DATES).data()] == ["Birthday 29 Feb"]
 
     assert any(r.startswith("no contact") for r in page.health.reasons)
     page.show_section(page.timeline)

@@ -29,3 +29,24 @@ def test_pill_text_reads_on_both_palettes(qapp, status: str) -> None:
     for palette in (light, dark_palette()):
         fill, ink = pill_colors(status, palette)
         assert contrast(fill, ink) >= 3.5, (status, is_dark(palette))
+
+
+def test_outlines_and_empty_progress_tracks_show_on_both_palettes(qapp) -> None:
+    from desktop.views.palette_colors import outline_color
+
+    light = QPalette(QColor("#f0f0f0"))
+    light.setColor(QPalette.ColorRole.Base, QColor("white"))
+    for palette in (light, dark_palette()):
+        line = outline_color(palette)
+        for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+            assert contrast(line, palette.color(role)) >= 2.3, (is_dark(palette), role)
+
+
+def test_the_my_clients_chip_outline_follows_a_dark_palette(qtbot, workspace) -> None:
+    from desktop.views.clients_view import ClientsView
+    from desktop.views.palette_colors import outline_color
+
+    view = ClientsView(workspace)
+    qtbot.addWidget(view)
+    view.setPalette(dark_palette())
+    assert outline_color(dark_palette()).name() in view.my_clients.styleSheet()

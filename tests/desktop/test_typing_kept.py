@@ -128,3 +128,30 @@ def test_a_name_from_an_older_database_neither_widens_the_page_nor_the_toolbar(
     )
     assert len(window.undo_action.text()) < 80
     toolbar_buttons_fit(window)
+
+
+def test_a_project_name_cell_stops_at_the_limit(qtbot, window, workspace, agency) -> None:
+    from db.models import Project
+    from desktop.models.projects_tree import COL_NAME as PROJECT_NAME
+    from desktop.views.projects_view import ProjectsView
+
+    window.show_area("projects")
+    projects = window.area("projects")
+    assert isinstance(projects, ProjectsView)
+    model = projects.tree.model()
+    index = next(
+        model.index(r, PROJECT_NAME)
+        for r in range(model.rowCount())
+        if model.index(r, PROJECT_NAME).data() == "Rebrand"
+    )
+    projects.tree.setFocus()
+    projects.tree.setCurrentIndex(index)
+    projects.tree.edit(index)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    editor.insert("P" * 5000)
+    assert editor.text() == "P" * 200 and editor.toolTip() == "At most 200 characters"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    rebrand = agency.projects["rebrand"]
+    qtbot.waitUntil(lambda: workspace.session.get(Project, rebrand).name == "P" * 200)

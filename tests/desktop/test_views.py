@@ -134,7 +134,7 @@ def test_status_is_picked_from_a_combo_box(qtbot, window, agency, workspace) -> 
     qtbot.keyClick(combo, Qt.Key.Key_Down)  # lead -> prospect
     assert workspace.store.get(Client, agency.clients["cedar"]).status == ClientStatus.PROSPECT
     assert clients.proxy_index(agency.clients["cedar"], COL_STATUS).data() == "Prospect"
-    assert workspace.undo_stack.undoText() == "Set Cedar & Sons to Prospect"
+    assert workspace.undo_stack.undoText() == "Set “Cedar & Sons” to Prospect"
 
 
 def test_new_client_opens_its_name_for_typing(qtbot, window, workspace) -> None:
@@ -313,7 +313,7 @@ def test_account_manager_is_picked_from_the_team(qtbot, window, agency, workspac
     assert clients.proxy_index(agency.clients["cedar"], COL_MANAGER).data() == "Ana Ruiz"
     client = workspace.store.get(Client, agency.clients["cedar"])
     assert client.account_manager_id == agency.members["ana"]
-    assert workspace.undo_stack.undoText() == "Make Ana Ruiz account manager of Cedar & Sons"
+    assert workspace.undo_stack.undoText() == "Make Ana Ruiz account manager of “Cedar & Sons”"
     window.undo_action.trigger()
     assert clients.proxy_index(agency.clients["cedar"], COL_MANAGER).data() == "—"
 
