@@ -95,7 +95,12 @@ class Update:
     def apply(self, session: Session) -> None:
         obj = _get(session, self.entity, self.id)
         current = column_values(obj)
-        check_values(self.entity.__name__, {**current, **self.values}, partial=True)
+        check_values(
+            self.entity.__name__,
+            {**current, **self.values},
+            partial=True,
+            changed=self.values.keys(),
+        )
         check_lengths(self.entity.__name__, self.values)
         self.old = {key: current[key] for key in self.values}
         for key, value in self.values.items():

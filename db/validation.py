@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
 from typing import Any
 
@@ -249,9 +249,16 @@ def _check_sizes(entity: str, values: Mapping[str, Any]) -> None:
             raise ValidationError(field_label(entity, field), "is too large")
 
 
-def check_values(entity: str, values: Mapping[str, Any], *, partial: bool) -> None:
+def check_values(
+    entity: str,
+    values: Mapping[str, Any],
+    *,
+    partial: bool,
+    changed: Collection[str] | None = None,
+) -> None:
     """Raise ValidationError for the first wrong value. With partial=False (a new row) the
-    required fields must be present too."""
+    required fields must be present too. `changed` (an edit's fields) limits the size checks
+    to them, so a value stored before a limit existed does not block editing other fields."""
     rules = RULES.get(entity, {})
     for field, rule in rules.items():
         if field not in values and (partial or rule(None) is None):
@@ -259,7 +266,8 @@ def check_values(entity: str, values: Mapping[str, Any], *, partial: bool) -> No
         message = rule(values.get(field))
         if message:
             raise ValidationError(field_label(entity, field), message)
-    _check_sizes(entity, values)  # after the field's own rule, whose message says more
+    sized = values if changed is None else {k: v for k, v in values.items() if k in changed}
+    _check_sizes(entity, sized)  # after the field's own rule, whose message says more
     if entity == "ImportantDate" and ("day" in values or "month" in values):
         _check_day_of_month(values)
     for start, end in (("start_date", "end_date"),):

@@ -18,7 +18,7 @@ from db.validation import NAME_MAX, check_field, max_length
 def test_a_5000_character_client_name_is_refused_with_a_message(store: Store) -> None:
     with pytest.raises(ValidationError) as refused:
         store.apply(Create(Client, {"name": "x" * 5000}))
-    assert str(refused.value) == "Client name: must be at most 200 characters (this has 5,000)"
+    assert str(refused.value).startswith("Client name: must be at most 200 characters")
     store.apply(Create(Client, {"name": "x" * NAME_MAX}))
 
 
