@@ -168,6 +168,11 @@ class BaselineTask(Entity):
     finish_date: Mapped[date] = mapped_column(Date)
 
     baseline: Mapped[Baseline] = relationship(back_populates="tasks")
+    # Never navigated: it tells the unit of work that a baseline row goes before the task it
+    # copies. Without it a project's delete could remove tasks first, the database's ON DELETE
+    # CASCADE took their baseline rows, and the ORM's own DELETE of those rows then matched
+    # nothing (SAWarning "expected to delete N row(s); 0 were matched").
+    task: Mapped[Task] = relationship()
 
 
 class CostEntry(Entity):

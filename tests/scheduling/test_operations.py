@@ -150,3 +150,41 @@ def test_baseline_and_slip(store: Store, project: str) -> None:
     assert latest_baseline(store.session, project) is None
     with pytest.raises(Exception, match="Baseline name"):
         store.apply(SaveBaseline(project, "  "))
+
+
+@pytest.mark.parametrize("what", ["project", "client", "task"])
+def test_deleting_a_plan_with_a_baseline_undoes_and_redoes(
+    store: Store, project: str, what: str
+) -> None:
+    """A project, its client or a task with baseline rows goes whole (the suite turns SQLAlchemy's
+    "expected to delete N rows; 0 were matched" into an error), and undo brings every row back."""
+    from db.models import Baseline, BaselineTask
+    from db.operations import Delete
+
+    save = SaveBaseline(project, "Signed off")
+    store.apply(save)
+    client_id = store.get(Project, project).client_id
+    entity, id_ = {
+        "project": (Project, project),
+        "client": (Client, client_id),
+        "task": (Task, "design"),
+    }[what]
+    before = {
+        cls: sorted(store.session.scalars(select(cls.id)).all())
+        for cls in (Client, Project, Task, Baseline, BaselineTask, Dependency)
+    }
+    delete = Delete(entity, id_)
+    store.apply(delete)
+    assert store.session.get(entity, id_) is None
+    if what == "task":
+        assert baseline_dates(store.session, save.id).keys() == {"review", "build", "other"}
+    else:
+        assert store.session.scalars(select(BaselineTask.id)).all() == []
+    store.revert(delete)
+    after = {
+        cls: sorted(store.session.scalars(select(cls.id)).all())
+        for cls in (Client, Project, Task, Baseline, BaselineTask, Dependency)
+    }
+    assert after == before
+    store.apply(delete)
+    assert store.session.get(entity, id_) is None
