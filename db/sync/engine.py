@@ -25,6 +25,7 @@ from db.changes import ChangeSet
 from db.models import ENTITIES
 from db.store import Store
 from db.sync import agency, join, local_settings, quarantine, snapshots
+from db.sync import hlc as clock
 from db.sync.errors import (
     DatabaseOnShareError,
     ShareFormatError,
@@ -58,7 +59,7 @@ class SyncResult:
     pulled: int = 0
     pulled_files: int = 0
     conflicts: int = 0
-    flagged: int = 0
+    flagged: int = 0  # stations newly flagged for a clock far ahead (each listed once)
     waiting: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     # Files quarantined for the first time by this sync (also in `skipped`): listed once.
@@ -90,7 +91,7 @@ class SyncResult:
         if self.mismatched:
             parts.append(f"row counts differ from {', '.join(self.mismatched)}")
         if self.flagged:
-            parts.append(f"{_count(self.flagged, 'change')} stamped far in the future")
+            parts.append(f"{_count(self.flagged, 'station')} with a clock far ahead")
         for flag, text in (
             (self.joined, "joined the share"),
             (self.rebuilt, "rebuilt from snapshot"),
@@ -228,12 +229,15 @@ def _sync_once(
     pull(station, transport, result, report)
     ack = write_ack(station, transport)
     if ack is not None:
-        result.mismatched = compare_counts(ack, transport.read_acks())
+        acks = transport.read_acks()
+        result.mismatched = compare_counts(ack, acks)
         if result.mismatched:
             log.warning(
                 "row counts differ from %s at the same point of sync", ", ".join(result.mismatched)
             )
-    if compact or (compact is None and snapshots.compaction_due(meta, station.now_ms())):
+        snapshots.purge_seen_by_all(station, {**acks, ack["station"]: ack}, retention_ms)
+    share_now = station.now_ms() - station.share_offset()
+    if compact or (compact is None and snapshots.compaction_due(meta, share_now)):
         try:
             result.compacted = snapshots.compact(station, transport, retention_ms)
         except SyncError as exc:
@@ -314,16 +318,20 @@ def push(station: LocalStation, transport: Transport, result: SyncResult) -> Non
                 ).fetchone()[0]
             if upto is None:
                 return
-            seq = me.seq + 1
+            seq, wall = me.seq + 1, station.now_ms()
             station.conn.execute(
-                "UPDATE sync_ctl SET pushing_seq = ?, pushing_upto = ? WHERE id = 1", (seq, upto)
+                "UPDATE sync_ctl SET pushing_seq = ?, pushing_upto = ?, pushing_wall = ? "
+                "WHERE id = 1",
+                (seq, upto, wall),
             )
         else:
-            seq, upto = me.pushing_seq, me.pushing_upto
+            seq, upto, wall = me.pushing_seq, me.pushing_upto, me.pushing_wall or 0
         rows = station.fetch_outbox(upto or 0)
-        data = encode(me.station_id, seq, schema_head(), rows)
+        contexts = station.contexts({r[7] for r in rows})
+        data = encode(me.station_id, seq, schema_head(), rows, contexts, wall)
         crash_point("push.before_write")
         ref = transport.write_change(me.station_id, seq, data)
+        offset = _share_offset(station, transport, ref)
         crash_point("push.after_write")
         station.begin()
         try:
@@ -333,19 +341,22 @@ def push(station: LocalStation, transport: Transport, result: SyncResult) -> Non
             )
             station.conn.execute("UPDATE sync_ctl SET sent_id = ? WHERE id = 1", (upto,))
             station.conn.execute(
-                "UPDATE sync_ctl SET seq = ?, pushing_seq = NULL, pushing_upto = NULL WHERE id = 1",
+                "UPDATE sync_ctl SET seq = ?, pushing_seq = NULL, pushing_upto = NULL, "
+                "pushing_wall = NULL WHERE id = 1",
                 (seq,),
             )
             station.conn.execute(
-                "INSERT OR REPLACE INTO sync_pushed (station, seq, hash) VALUES (?, ?, ?)",
-                (me.station_id, seq, ref.sha256),
+                "INSERT OR REPLACE INTO sync_pushed (station, seq, hash, wall) VALUES (?, ?, ?, ?)",
+                (me.station_id, seq, ref.sha256, wall),
             )
             station.conn.execute(
                 "INSERT OR REPLACE INTO sync_file (station, seq, hash, size, mtime_ns) "
                 "VALUES (?, ?, ?, ?, NULL)",
                 (me.station_id, seq, ref.sha256, len(data)),
             )
-            station.set_applied(me.station_id, seq)
+            station.set_applied(me.station_id, seq, max((r[6] for r in rows), default=0))
+            if offset is not None:
+                station.set_share_offset(offset)
             crash_point("push.before_mark_commit")
             station.commit()
         except BaseException:
@@ -353,6 +364,14 @@ def push(station: LocalStation, transport: Transport, result: SyncResult) -> Non
             raise
         result.pushed += len(rows)
         result.pushed_files += 1
+
+
+def _share_offset(station: LocalStation, transport: Transport, ref: ChangeRef) -> int | None:
+    """Our clock minus the share's, from the time the share gave the file we just wrote
+    (None when the transport cannot tell)."""
+    written_ms = getattr(transport, "written_ms", None)
+    share_ms = written_ms(ref) if written_ms is not None else None
+    return None if share_ms is None else station.now_ms() - share_ms
 
 
 # -- own files on the share --------------------------------------------------------------
@@ -461,13 +480,15 @@ def _republish(
     if not rows:
         log.warning("%s is %s and its changes are no longer here", ref, why)
         return
+    contexts = station.contexts({r[7] for r in rows})
+    wall = station.pushed_wall(ref.station, ref.seq)
     data = b""
     for schema in [schema_head(), *sorted(known_schemas())]:
-        data = encode(ref.station, ref.seq, schema, rows)
+        data = encode(ref.station, ref.seq, schema, rows, contexts, wall)
         if sha256(data) == ref.sha256:
             break
     else:  # made by an older release in another format: same changes, a new name
-        data = encode(ref.station, ref.seq, schema_head(), rows)
+        data = encode(ref.station, ref.seq, schema_head(), rows, contexts, wall)
     try:
         written = transport.write_change(ref.station, ref.seq, data)
         if written.sha256 != ref.sha256:
@@ -476,8 +497,8 @@ def _republish(
         log.warning("could not publish %s again: %s", ref, exc)
         return
     station.conn.execute(
-        "INSERT OR REPLACE INTO sync_pushed (station, seq, hash) VALUES (?, ?, ?)",
-        (ref.station, ref.seq, written.sha256),
+        "INSERT OR REPLACE INTO sync_pushed (station, seq, hash, wall) VALUES (?, ?, ?, ?)",
+        (ref.station, ref.seq, written.sha256, wall),
     )
     station.conn.execute(
         "INSERT OR REPLACE INTO sync_file (station, seq, hash, size, mtime_ns) "
@@ -505,6 +526,7 @@ def pull(station: LocalStation, transport: Transport, result: SyncResult, report
     second file at a seq already applied is quarantined too, never applied over the first."""
     me = station.identity().station_id
     applied = station.applied()
+    seen = station.seen()
     queues: dict[str, list[ChangeRef]] = {}
     present: set[str] = set()
     now = station.now_ms()
@@ -551,7 +573,9 @@ def pull(station: LocalStation, transport: Transport, result: SyncResult, report
                 head = [r for r in queue if r.seq == seq]
                 if not head:
                     break  # a gap: the missing file has not arrived yet
-                applied_one = _apply_head(station, transport, other, head, schemas, result, now)
+                applied_one = _apply_head(
+                    station, transport, other, head, schemas, result, now, seen
+                )
                 if applied_one is None:
                     stuck.add(other)  # nothing sound at this seq: wait for its author
                     break
@@ -587,19 +611,29 @@ def _apply_head(
     schemas: frozenset[str],
     result: SyncResult,
     now: int,
+    seen: dict[str, int],
 ) -> tuple[ChangeRef, Outcome] | Literal[False] | None:
     """Apply the first file at this seq that reads whole, passes validation and applies;
     each one before it that fails is quarantined with its reason. Returns (file, outcome),
     False when a sound file must wait for other stations' rows, None when no file here is
-    sound (the stream waits for its author to publish it again)."""
+    sound (the stream waits for its author to publish it again). A sound file made after
+    seeing changes not applied here yet waits for them too (False): judged now, it would be
+    judged against less than its author knew. `seen` is kept up to date."""
     deferred = False
     for ref in head:
         try:
             data = transport.read_change(ref)
-            _header, changes = parse_change_file(
+            header, changes = parse_change_file(
                 data, station=ref.station, seq=ref.seq, schemas=schemas
             )
-            return ref, _apply_file(station, other, ref, changes)
+            missing = _missing_predecessors(other, changes, seen)
+            if missing:
+                log.info("%s/%012d waits for earlier changes from %s", other, ref.seq, missing)
+                deferred = True
+                continue
+            outcome = _apply_file(station, other, ref, header, changes)
+            seen[other] = max([seen.get(other, 0)] + [c.n for c in changes])
+            return ref, outcome
         except (Rejected, ShareIOError) as exc:
             # The entry names the file already; the transport's message may start with it.
             reason = str(exc).removeprefix(f"{ref.seq:012d}-{ref.sha256}.jsonl: ")
@@ -614,6 +648,20 @@ def _apply_head(
         if quarantine.record(station.conn, ref, reason, now):
             _listed(result, ref, reason)
     return False if deferred else None
+
+
+def _missing_predecessors(author: str, changes: list[Change], seen: dict[str, int]) -> str:
+    """The first station whose changes these were made after seeing and we have not applied
+    yet ('' when nothing is missing)."""
+    checked: set[int] = set()
+    for change in changes:
+        if change.ctx is None or id(change.ctx) in checked:
+            continue
+        checked.add(id(change.ctx))
+        for other, n in change.ctx.items():
+            if other != author and seen.get(other, 0) < n:
+                return other
+    return ""
 
 
 def _quarantine_twins(
@@ -638,18 +686,23 @@ def _quarantine_twins(
 
 
 def _apply_file(
-    station: LocalStation, other: str, ref: ChangeRef, changes: list[Change]
+    station: LocalStation, other: str, ref: ChangeRef, header: dict, changes: list[Change]
 ) -> Outcome:
     """Apply one file and record its seq and hash in one local transaction."""
     infos = table_infos(station.conn)
-    merger = Merger(station.conn, infos, station.now_ms())
+    now = station.now_ms()
+    merger = Merger(station.conn, infos, now)
     station.begin()
     try:
         station.conn.execute("UPDATE sync_ctl SET applying = 1 WHERE id = 1")
+        wall = header.get("wall")
+        if changes and type(wall) is int and wall - now > clock.MAX_DRIFT_MS:
+            merger.flag_clock(other, wall - now, changes[0])
         for change in changes:
             merger.apply(other, change)
         crash_point("apply.before_commit")
-        station.set_applied(other, ref.seq)
+        station.set_applied(other, ref.seq, max((c.n for c in changes), default=0))
+        station.new_context()
         station.conn.execute(
             "INSERT OR REPLACE INTO sync_file (station, seq, hash) VALUES (?, ?, ?)",
             (other, ref.seq, ref.sha256),
@@ -666,23 +719,27 @@ def _apply_file(
 
 
 def write_ack(station: LocalStation, transport: Transport) -> dict | None:
-    """Tell compaction how far we got, with our row counts; skipped (None) when nothing
+    """Tell compaction how far we got (files applied, and for purging what every station has
+    seen, the change counters applied), with our row counts; skipped (None) when nothing
     moved, so a no-op sync writes nothing."""
     me = station.identity()
     vector = station.applied()
-    if vector == me.acked:
+    unsent = station.unpushed_count()
+    key = {"applied": vector, "settled": unsent == 0}
+    if key == me.acked:
         return None
     ack = {
         "station": me.station_id,
         "name": me.station_name[:200],  # every reader checks the limit
         "applied": vector,
+        "seen": station.seen(),
         "wall_ms": station.now_ms(),
         "format": FORMAT,
-        "unsent": station.unpushed_count(),
+        "unsent": unsent,
         "counts": station.row_counts(),
     }
     transport.write_ack(me.station_id, ack)
-    station.conn.execute("UPDATE sync_ctl SET acked = ? WHERE id = 1", (_dumps(vector),))
+    station.conn.execute("UPDATE sync_ctl SET acked = ? WHERE id = 1", (_dumps(key),))
     return ack
 
 

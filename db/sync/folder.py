@@ -481,3 +481,40 @@ class FolderTransport:
         if held is None:
             raise ShareIOError(f"{target}: did not read back as written; nothing was sent")
         return held
+
+    # -- the share's clock (hlc.py, compaction) --------------------------------------------
+
+    def written_ms(self, ref: ChangeRef) -> int | None:
+        """The time the share gave a change file (its modification time), in ms."""
+        try:
+            return os.stat(self._change_path(ref)).st_mtime_ns // 1_000_000
+        except OSError:
+            return None
+
+    def ack_times(self) -> dict[str, int]:
+        """station -> the time the share gave its ack file (ms); compaction judges who is
+        inactive by these, not by the clocks the stations wrote into them."""
+        times = {}
+        with self._guard():
+            for name in self._listdir(self.root / "acks"):
+                if name.endswith(".json") and not name.startswith("."):
+                    try:
+                        found = os.lstat(self.root / "acks" / name)
+                    except OSError:
+                        continue
+                    if stat.S_ISREG(found.st_mode):  # a folder or link named so is no ack
+                        times[name[: -len(".json")]] = found.st_mtime_ns // 1_000_000
+        return times
+
+    def lease_written_ms(self) -> int | None:
+        """The share's time when the lease was last written: 'now' by the share's clock."""
+        try:
+            return os.stat(self.root / "lease.json").st_mtime_ns // 1_000_000
+        except OSError:
+            return None
+
+    def snapshot_written_ms(self, name: str) -> int | None:
+        try:
+            return os.stat(self.root / "snapshots" / name).st_mtime_ns // 1_000_000
+        except OSError:
+            return None

@@ -55,6 +55,8 @@ class Identity:
     pushing_upto: int | None
     acked: dict[str, int]
     generation: int
+    ctx: int = 0
+    pushing_wall: int | None = None
 
 
 class LocalStation:
@@ -95,9 +97,12 @@ class LocalStation:
     def identity(self) -> Identity:
         row = self.conn.execute(
             "SELECT station_id, station_name, seq, hlc, clock_offset_ms, pushing_seq, "
-            "pushing_upto, acked, generation FROM sync_ctl WHERE id = 1"
+            "pushing_upto, acked, generation, ctx, pushing_wall FROM sync_ctl WHERE id = 1"
         ).fetchone()
-        return Identity(*row[:7], json.loads(row[7]), row[8])  # type: ignore[arg-type]
+        sid, name, seq, hlc, offset, pushing_seq, upto, acked, generation, ctx, wall = row
+        return Identity(
+            sid, name, seq, hlc, offset, pushing_seq, upto, json.loads(acked), generation, ctx, wall
+        )
 
     def now_ms(self) -> int:
         return clock.wall_ms(self.identity().clock_offset_ms)
@@ -106,14 +111,58 @@ class LocalStation:
         self.conn.execute("UPDATE sync_ctl SET station_name = ? WHERE id = 1", (name,))
 
     def applied(self) -> dict[str, int]:
+        """station -> highest file seq applied (orders the pull)."""
         return dict(self.conn.execute("SELECT station, seq FROM sync_applied").fetchall())
 
-    def set_applied(self, station: str, seq: int) -> None:
+    def seen(self) -> dict[str, int]:
+        """station -> highest change counter applied: the applied vector causal contexts
+        are compared with (our own entry is what we have pushed)."""
+        return dict(self.conn.execute("SELECT station, n FROM sync_applied").fetchall())
+
+    def set_applied(self, station: str, seq: int, n: int = 0) -> None:
         self.conn.execute(
-            "INSERT INTO sync_applied (station, seq) VALUES (?, ?) "
-            "ON CONFLICT (station) DO UPDATE SET seq = max(seq, excluded.seq)",
-            (station, seq),
+            "INSERT INTO sync_applied (station, seq, n) VALUES (?, ?, ?) "
+            "ON CONFLICT (station) DO UPDATE SET seq = max(seq, excluded.seq), "
+            "n = max(n, excluded.n)",
+            (station, seq, n),
         )
+
+    def new_context(self) -> None:
+        """The applied vector changed (a file was applied): edits from now on are made in a
+        new causal context. Call inside the applying transaction."""
+        self.conn.execute("UPDATE sync_ctl SET ctx = ctx + 1 WHERE id = 1")
+
+    def contexts(self, ids: set[int]) -> dict[int, dict[str, int]]:
+        found = {}
+        for ctx_id in sorted(ids):
+            row = self.conn.execute("SELECT vector FROM sync_ctx WHERE id = ?", (ctx_id,))
+            vector = row.fetchone()
+            found[ctx_id] = {} if vector is None else json.loads(vector[0])
+        return found
+
+    def set_share_offset(self, offset_ms: int) -> None:
+        """Our clock minus the share's, just measured; sets how far stamps are held back.
+        A clock within the slack (again) also brings our HLC back to the share's time when it
+        ran ahead of it (a clock set right after weeks ahead, or an ahead clock adopted
+        from a change): stamps stay above every version of the row anyway."""
+        excess = clock.excess_ms(offset_ms)
+        self.conn.execute(
+            "UPDATE sync_ctl SET share_offset_ms = ?, clock_excess_ms = ? WHERE id = 1",
+            (offset_ms, excess),
+        )
+        if excess == 0:
+            share_now = self.now_ms() - offset_ms
+            self.conn.execute(
+                "UPDATE sync_ctl SET hlc = ? WHERE id = 1 AND hlc > ?",
+                (
+                    share_now << clock.COUNTER_BITS,
+                    (share_now + clock.SHARE_SLACK_MS) << clock.COUNTER_BITS,
+                ),
+            )
+
+    def share_offset(self) -> int:
+        row = self.conn.execute("SELECT share_offset_ms FROM sync_ctl WHERE id = 1").fetchone()
+        return int(row[0] or 0)
 
     def unpushed_count(self) -> int:
         return self.conn.execute(f"SELECT count(*) FROM sync_outbox WHERE {UNSENT}").fetchone()[0]
@@ -128,11 +177,19 @@ class LocalStation:
     def rekey(self, from_seq: int) -> str:
         """This database is a copy of another station's (a cloned disk): take a new identity,
         and send again, under it, everything sent from `from_seq` on (those files collide
-        with the twin's). Keep pulling the old id's files after `from_seq - 1`: the twin's."""
+        with the twin's). Keep pulling the old id's files after `from_seq - 1`: the twin's.
+
+        The re-sent changes keep their counters and their contexts (so a re-sent delete
+        still removes only what it had seen), and become dots of the new id: this copy's
+        versions of them are renamed, and every context of ours learns that the history
+        both copies share (the old id up to the split) was seen."""
         me = self.identity()
         new = new_station_id()
         self.begin()
         try:
+            shared_n = self.conn.execute(
+                "SELECT coalesce(max(id), 0) FROM sync_outbox WHERE pushed_seq < ?", (from_seq,)
+            ).fetchone()[0]
             self.conn.execute(
                 "UPDATE sync_outbox SET pushed_seq = NULL WHERE pushed_seq >= ?", (from_seq,)
             )
@@ -142,11 +199,23 @@ class LocalStation:
             )
             self.conn.execute(
                 "UPDATE sync_ctl SET station_id = ?, seq = 0, pushing_seq = NULL, "
-                "pushing_upto = NULL, acked = '{}' WHERE id = 1",
+                "pushing_upto = NULL, pushing_wall = NULL, acked = '{}', ctx = ctx + 1 "
+                "WHERE id = 1",
                 (new,),
             )
+            for table in ("sync_version", "sync_tomb"):
+                self.conn.execute(
+                    f"UPDATE {table} SET station = ? WHERE station = ? AND n > ?",
+                    (new, me.station_id, shared_n),
+                )
+            if shared_n:
+                self.conn.execute(
+                    "UPDATE sync_ctx SET vector = json_set(vector, ?, ?)",
+                    (f'$."{me.station_id}"', shared_n),
+                )
             self.conn.execute(
-                "UPDATE sync_applied SET seq = ? WHERE station = ?", (from_seq - 1, me.station_id)
+                "UPDATE sync_applied SET seq = ?, n = ? WHERE station = ?",
+                (from_seq - 1, shared_n, me.station_id),
             )
             self.commit()
         except BaseException:
@@ -166,14 +235,21 @@ class LocalStation:
     def fetch_pushed(self, seq: int) -> list[tuple[Any, ...]]:
         """The outbox rows that went out in our file `seq`, as `fetch_outbox` gave them."""
         return self.conn.execute(
-            "SELECT tbl, row_id, op, hlc, data, base FROM sync_outbox WHERE pushed_seq = ? "
-            "ORDER BY id",
+            "SELECT tbl, row_id, op, hlc, data, base, id, ctx FROM sync_outbox "
+            "WHERE pushed_seq = ? ORDER BY id",
             (seq,),
         ).fetchall()
 
+    def pushed_wall(self, station: str, seq: int) -> int:
+        """The clock written into the header of our file `seq` (0 when not recorded)."""
+        row = self.conn.execute(
+            "SELECT wall FROM sync_pushed WHERE station = ? AND seq = ?", (station, seq)
+        ).fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
     def fetch_outbox(self, upto: int) -> list[tuple[Any, ...]]:
         return self.conn.execute(
-            "SELECT tbl, row_id, op, hlc, data, base FROM sync_outbox "
+            "SELECT tbl, row_id, op, hlc, data, base, id, ctx FROM sync_outbox "
             f"WHERE {UNSENT} AND id <= ? ORDER BY id",
             (upto,),
         ).fetchall()

@@ -1,24 +1,43 @@
 """Applying one pulled change file to the local database, field by field.
 
-Rules (every station applies them the same way, so every station converges):
-- A field's value is the one with the highest version, a version being (HLC, station id).
-- Two edits of one field conflict when the winner's author had not seen the loser (the
-  winner's base version is below the loser's HLC) and the values differ; the loser goes to
-  `sync_conflict`, restorable. `created_at`/`updated_at` merge the same way but never count
-  as conflicts: they always differ and nobody typed them.
-- Delete wins. An edit the deleting station had not seen, an edit that arrives after the
-  delete, and children added meanwhile under the deleted row all go to `sync_conflict` with
-  the whole row, so nothing vanishes unseen; restoring re-inserts them as a new local edit,
-  which outranks the tombstone on every station (KeePassXC keeps such an entry instead; we
-  keep it one click away, so all stations agree without a resurrection protocol).
-- A row arriving under a parent deleted here is not inserted (no foreign-key failure): it is
-  recorded as an `orphan` conflict and tombstoned; the station that added it drops it too
-  when the parent's delete reaches it. A reference to a deleted row in a SET NULL column
-  becomes NULL, with the old reference in the conflict list.
+Every station applies the same rules, so every station converges:
+- *Had seen* is causal, never a clock comparison: a change carries its dot (author, counter)
+  and the context it was made in (what its author had applied from every station). A local
+  version was seen by an incoming change when the change's context covers the version's dot
+  (or both come from one station, in its order).
+- Files wait for their causal predecessors (`engine.pull`): a change is applied only after
+  everything its author had seen, so it is judged against exactly what it could know of.
+- A field's value: a change replaces a version it had seen. Two changes neither of which saw
+  the other are concurrent: the higher (HLC, station id) wins and the loser goes to
+  `sync_conflict`, restorable. Because a local edit is stamped above every version of its
+  row, the HLC order agrees with the causal order, so the winner is a pure function of the
+  set of changes (the concurrent one with the highest HLC), whatever order they arrive in.
+  `created_at`/`updated_at` merge the same way but never count as conflicts.
+- A row exists by its insert (or restore); a delete removes the row. A delete answers only
+  what its author had seen: edits it had not seen go to the conflict list with the whole
+  row, children added meanwhile too. An insert or restore and a delete that did not see it
+  are concurrent; the higher (HLC, station) decides whether the row stays, and a losing
+  restore is listed again. A restore made after seeing a delete dominates it on every
+  station. An edit arriving for a deleted row was not seen by that delete (it would have
+  waited otherwise): it is listed as `edit_deleted`.
+- A deleted row keeps its field versions (an edit arriving for it still updates them), so a
+  restore is merged with edits it never saw by the field rule above, as on a station where
+  those edits came after the restore. A restored row keeps the delete it came back from, so
+  a change made before that delete still meets a deleted row wherever it arrives.
+- A row arriving under a parent deleted here (or deleted by a delete it never saw, restored
+  since) is not inserted: it is recorded as an `orphan` conflict and tombstoned; the
+  station that added it drops it too when the parent's delete reaches it. A reference to
+  such a row in a SET NULL column becomes NULL, with the old reference in the conflict list;
+  the field keeps the version of the write that won it, so its winner is still decided
+  among the writes alone, as on a station where the delete came after them.
 - A row whose parent (or whose own insert) has not arrived yet is not an error: the file
   waits (`Deferred`) and is retried after other stations' files, or at the next sync.
 - Two rows claiming one unique key (two stations adding the same setting): the higher
   version keeps it, the other is tombstoned and listed as a `unique` conflict.
+- Format 1 files (no dots or contexts) are judged as they were written: a field's base HLC
+  says what the author had seen. Versions from before causal tracking (counter 0) count as
+  seen by every change that carries a context.
+- A station whose clock is far ahead is flagged once, with its offset (`future`).
 """
 
 from __future__ import annotations
@@ -37,8 +56,9 @@ from db.sync.schema import TABLE_ENTITY
 from db.sync.wire import Change
 
 QUIET_FIELDS = frozenset({"created_at", "updated_at"})
-Version = tuple[int, str, int]  # hlc, station, base
+Version = tuple[int, str, int]  # hlc, station, counter (the dot is station + counter)
 NO_VERSION: Version = (0, "", 0)
+Tomb = tuple[int, str, int, str]  # hlc, station, counter, old row as JSON
 
 
 class Deferred(Exception):
@@ -121,23 +141,42 @@ class Merger:
         q = f'SELECT 1 FROM "{tbl}" WHERE id = ?'
         return self.conn.execute(q, (row_id,)).fetchone() is not None
 
-    def _tomb(self, tbl: str, row_id: str) -> tuple[int, str, int, str] | None:
+    def _tomb(self, tbl: str, row_id: str) -> Tomb | None:
         return self.conn.execute(
-            "SELECT hlc, station, base, data FROM sync_tomb WHERE tbl = ? AND row_id = ?",
+            "SELECT hlc, station, n, data FROM sync_tomb WHERE tbl = ? AND row_id = ?",
             (tbl, row_id),
         ).fetchone()
 
     def _versions(self, tbl: str, row_id: str) -> dict[str, Version]:
         rows = self.conn.execute(
-            "SELECT field, hlc, station, base FROM sync_version WHERE tbl = ? AND row_id = ?",
+            "SELECT field, hlc, station, n FROM sync_version WHERE tbl = ? AND row_id = ? "
+            "AND field NOT LIKE '-%'",
             (tbl, row_id),
         )
-        return {f: (h, s, b) for f, h, s, b in rows}
+        return {f: (h, s, n) for f, h, s, n in rows}
+
+    def _past_deletes(self, tbl: str, row_id: str) -> list[Version]:
+        """Deletes a restored row came back from (the latest per deleting station)."""
+        return self.conn.execute(
+            "SELECT hlc, station, n FROM sync_version WHERE tbl = ? AND row_id = ? "
+            "AND field LIKE '-%'",
+            (tbl, row_id),
+        ).fetchall()
+
+    def _unseen_delete(self, station: str, change: Change, tbl: str, row_id: str) -> Tomb | None:
+        """The row is there, but this change was made before a delete of it that it never
+        saw (the row was restored since): to it, the row is deleted, on every station,
+        whatever the order the delete, the restore and the change arrive in."""
+        for v in self._past_deletes(tbl, row_id):
+            if not self.saw(station, change, v, "*"):
+                row = self._row(tbl, row_id) or {}
+                return (v[0], v[1], v[2], _j(row))
+        return None
 
     def _set_version(self, tbl: str, row_id: str, fld: str, v: Version) -> None:
         self.conn.execute(
-            "INSERT OR REPLACE INTO sync_version (tbl, row_id, field, hlc, station, base) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO sync_version (tbl, row_id, field, hlc, station, base, n) "
+            "VALUES (?, ?, ?, ?, ?, 0, ?)",
             (tbl, row_id, fld, *v),
         )
 
@@ -146,11 +185,10 @@ class Merger:
         if old is not None and (old[0], old[1]) >= (v[0], v[1]):
             return
         self.conn.execute(
-            "INSERT OR REPLACE INTO sync_tomb (tbl, row_id, hlc, station, base, data) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (tbl, row_id, *v, _j(data)),
+            "INSERT OR REPLACE INTO sync_tomb (tbl, row_id, hlc, station, base, data, n) "
+            "VALUES (?, ?, ?, ?, 0, ?, ?)",
+            (tbl, row_id, v[0], v[1], _j(data), v[2]),
         )
-        self.conn.execute("DELETE FROM sync_version WHERE tbl = ? AND row_id = ?", (tbl, row_id))
 
     def conflict(
         self,
@@ -194,6 +232,42 @@ class Merger:
         )
         self.out.conflicts += 1
 
+    def flag_clock(self, station: str, ahead_ms: int, change: Change) -> None:
+        """List a station whose clock runs far ahead once, with how far; a later sighting
+        only updates the offset shown."""
+        text = f"clock {clock.describe_offset(ahead_ms)}"
+        found = self.conn.execute(
+            "SELECT id FROM sync_conflict WHERE kind = 'future' AND winning_station = ?",
+            (station,),
+        ).fetchone()
+        if found is not None:
+            self.conn.execute(
+                "UPDATE sync_conflict SET losing_value = ? WHERE id = ?", (_j(text), found[0])
+            )
+            return
+        self.conflict(
+            "future", change.tbl, change.row_id, losing=text, winner=(station, change.hlc)
+        )
+        self.out.flagged += 1
+
+    # -- had seen -----------------------------------------------------------------------------
+
+    @staticmethod
+    def saw(station: str, change: Change, v: Version, base_key: str) -> bool:
+        """Had the author of `change` seen local version `v` when making it?"""
+        hlc, author, n = v
+        if not author:
+            return True  # nothing recorded: nothing to have missed
+        if change.ctx is None:  # format 1: the field's base HLC says what it had seen
+            if author == station:
+                return hlc < change.hlc
+            return int(change.bases.get(base_key, 0)) >= hlc
+        if author == station:
+            return n < change.n or n == 0
+        if n == 0:
+            return True  # from before causal tracking: common history
+        return change.ctx.get(author, 0) >= n
+
     # -- applying ------------------------------------------------------------------------
 
     def apply(self, station: str, change: Change) -> None:
@@ -202,14 +276,7 @@ class Merger:
             raise Deferred(f"unknown table {change.tbl}")
         self.out.max_hlc = max(self.out.max_hlc, change.hlc)
         if clock.is_far_future(change.hlc, self.now_ms):
-            self.out.flagged += 1
-            self.conflict(
-                "future",
-                change.tbl,
-                change.row_id,
-                winner=(station, change.hlc),
-                winning=clock.describe(change.hlc),
-            )
+            self.flag_clock(station, clock.physical_ms(change.hlc) - self.now_ms, change)
         if change.op == "I":
             self._insert(info, station, change)
         elif change.op == "U":
@@ -221,12 +288,20 @@ class Merger:
     def _check_refs(
         self, info: TableInfo, values: dict[str, Any], station: str, change: Change
     ) -> bool:
-        """Fix references to deleted rows in place; False if the row must not exist."""
+        """Fix references to deleted rows in place; False if the row must not exist. A
+        reference set to NULL keeps this change's version: the field's winner is decided
+        among the writes to it, and a winner that refers to a deleted row reads NULL, as on
+        a station where the delete came after it."""
         for fk in info.fks:
             ref = values.get(fk.column)
-            if ref is None or fk.column not in values or self._exists(fk.target, ref):
+            if ref is None or fk.column not in values:
                 continue
-            tomb = self._tomb(fk.target, ref)
+            if self._exists(fk.target, ref):
+                tomb = self._unseen_delete(station, change, fk.target, ref)
+                if tomb is None:
+                    continue
+            else:
+                tomb = self._tomb(fk.target, ref)
             if tomb is None:
                 raise Deferred(f"{fk.target} {ref} has not arrived yet")
             if fk.ondelete == "SET NULL":
@@ -249,10 +324,13 @@ class Merger:
         tbl, row_id, me = change.tbl, change.row_id, (change.hlc, station)
         values = {k: v for k, v in change.fields.items() if k in info.columns}
         tomb = self._tomb(tbl, row_id)
-        if tomb is not None and (tomb[0], tomb[1]) >= me:
-            # Listed unless it is this very insert, or the deleting station had seen it (its
-            # delete just arrived before the insert did).
-            if (tomb[0], tomb[1]) != me and tomb[2] < change.hlc:
+        if tomb is not None:
+            if (tomb[0], tomb[1]) == me:
+                return  # this very insert, tombstoned here before (orphan, unique)
+            deleted_by = (tomb[0], tomb[1], tomb[2])
+            if not self.saw(station, change, deleted_by, "*") and (tomb[0], tomb[1]) > me:
+                # A delete this insert (a restore, mostly) had not seen, and that outranks
+                # it: the row stays deleted and the insert is listed, restorable again.
                 self.conflict(
                     "delete",
                     tbl,
@@ -261,22 +339,24 @@ class Merger:
                     winner=(tomb[1], tomb[0]),
                     row_data=values,
                 )
-            return
+                return
+            # A restore made after seeing the delete dominates it (or it outranks a delete
+            # it had not seen): the row comes back, merged with the edits it never saw.
+            kept = self._merge_retained(station, change, values, json.loads(tomb[3]))
+        else:
+            kept = {}
         if self._exists(tbl, row_id):
             ours = self._versions(tbl, row_id).get("*", NO_VERSION)
             if (ours[0], ours[1]) == me:
                 return  # this very insert, applied before
             fields = {k: v for k, v in values.items() if k != "id"}
-            self._merge_fields(info, station, change, fields, dict.fromkeys(fields, 0))
+            self._merge_fields(info, station, change, fields)
+            if me > (ours[0], ours[1]):
+                # Two restores of one row: it exists by the higher one on every station.
+                self._set_version(tbl, row_id, "*", (change.hlc, station, change.n))
             return
         if not self._check_refs(info, values, station, change):
-            parent_tomb = next(
-                self._tomb(fk.target, values[fk.column])
-                for fk in info.fks
-                if values.get(fk.column) is not None
-                and not self._exists(fk.target, values[fk.column])
-            )
-            assert parent_tomb is not None
+            parent_tomb = self._deleted_parent(info, station, change, values)
             self.conflict(
                 "orphan",
                 tbl,
@@ -285,7 +365,7 @@ class Merger:
                 winner=(parent_tomb[1], parent_tomb[0]),
                 row_data=values,
             )
-            self._set_tomb(tbl, row_id, (parent_tomb[0], parent_tomb[1], change.hlc), values)
+            self._set_tomb(tbl, row_id, (parent_tomb[0], parent_tomb[1], parent_tomb[2]), values)
             return
         if not self._claim_unique(info, station, change, values):
             return
@@ -295,10 +375,58 @@ class Merger:
             f'INSERT INTO "{tbl}" ({names}) VALUES ({", ".join("?" for _ in cols)})',
             [values[c] for c in cols],
         )
+        if tomb is not None:
+            self._remember_delete(tbl, row_id, (tomb[0], tomb[1], tomb[2]))
         self.conn.execute("DELETE FROM sync_tomb WHERE tbl = ? AND row_id = ?", (tbl, row_id))
-        self.conn.execute("DELETE FROM sync_version WHERE tbl = ? AND row_id = ?", (tbl, row_id))
-        self._set_version(tbl, row_id, "*", (change.hlc, station, 0))
+        self.conn.execute(
+            "DELETE FROM sync_version WHERE tbl = ? AND row_id = ? AND field NOT LIKE '-%'",
+            (tbl, row_id),
+        )
+        self._set_version(tbl, row_id, "*", (change.hlc, station, change.n))
+        for fld, version in kept.items():
+            self._set_version(tbl, row_id, fld, version)
         self.out.changes.add("added", TABLE_ENTITY[tbl], [row_id])
+
+    def _remember_delete(self, tbl: str, row_id: str, v: Version) -> None:
+        """A row restored after a delete keeps that delete (the latest per station), so a
+        change made before it, arriving later, is still judged as meeting a deleted row."""
+        self.conn.execute(
+            "INSERT INTO sync_version (tbl, row_id, field, hlc, station, base, n) "
+            "VALUES (?, ?, ?, ?, ?, 0, ?) ON CONFLICT (tbl, row_id, field) DO UPDATE SET "
+            "hlc = excluded.hlc, n = excluded.n WHERE excluded.n > n OR excluded.hlc > hlc",
+            (tbl, row_id, f"-{v[1]}", *v),
+        )
+
+    def _merge_retained(
+        self, station: str, change: Change, values: dict[str, Any], old: dict[str, Any]
+    ) -> dict[str, Version]:
+        """A deleted row comes back: each field takes the restore's value unless an edit the
+        restore never saw outranks it (the same field winner a station gets when that edit
+        arrives after the restore). Changes `values`; returns the versions kept."""
+        tbl, row_id, incoming = change.tbl, change.row_id, (change.hlc, station)
+        versions = self._versions(tbl, row_id)
+        star = versions.get("*", NO_VERSION)
+        kept: dict[str, Version] = {}
+        for fld, value in list(values.items()):
+            v = versions.get(fld, star)
+            if fld == "id" or fld not in old or self.saw(station, change, v, fld):
+                continue
+            differs = old[fld] != value and fld not in QUIET_FIELDS
+            if incoming > (v[0], v[1]):
+                if differs:
+                    self.conflict(
+                        "field", tbl, row_id, fld, losing=old[fld], winning=value,
+                        loser=(v[1], v[0]), winner=(station, change.hlc),
+                    )  # fmt: skip
+                continue
+            if differs:
+                self.conflict(
+                    "field", tbl, row_id, fld, losing=value, winning=old[fld],
+                    loser=(station, change.hlc), winner=(v[1], v[0]),
+                )  # fmt: skip
+            values[fld] = old[fld]
+            kept[fld] = v
+        return kept
 
     def _claim_unique(
         self, info: TableInfo, station: str, change: Change, values: dict[str, Any]
@@ -325,7 +453,7 @@ class Merger:
                     winner=(theirs[1], theirs[0]),
                     row_data=values,
                 )
-                self._set_tomb(info.name, change.row_id, (change.hlc, station, 0), values)
+                self._set_tomb(info.name, change.row_id, (change.hlc, station, change.n), values)
                 return False
             row = self._row(info.name, other) or {}
             self.conflict(
@@ -336,7 +464,7 @@ class Merger:
                 winner=(station, change.hlc),
                 row_data=row,
             )
-            self._remove(info.name, other, (theirs[0], theirs[1], 0), station, record=False)
+            self._remove(info.name, other, theirs, station, record=False)
         return True
 
     def _update(self, info: TableInfo, station: str, change: Change) -> None:
@@ -345,8 +473,10 @@ class Merger:
             tomb = self._tomb(tbl, row_id)
             if tomb is None:
                 raise Deferred(f"{tbl} {row_id} has not arrived yet")
-            # Edit versus delete: the delete wins; an edit its author had not seen is listed.
-            if change.hlc > tomb[2] and station != tomb[1]:
+            # The row was deleted by a delete that had not seen this edit (the edit waited
+            # for everything its author had seen, so that delete is concurrent with it):
+            # the delete wins and the edit is listed with the row.
+            if station != tomb[1]:
                 self.conflict(
                     "edit_deleted",
                     tbl,
@@ -356,18 +486,50 @@ class Merger:
                     winner=(tomb[1], tomb[0]),
                     row_data={**json.loads(tomb[3]), **change.fields},
                 )
+            self._update_retained(info, station, change, tomb)
             return
         fields = {k: v for k, v in change.fields.items() if k in info.columns and k != "id"}
-        bases = {k: int(change.bases.get(k, 0)) for k in fields}
-        self._merge_fields(info, station, change, fields, bases)
+        self._merge_fields(info, station, change, fields)
+
+    def _update_retained(self, info: TableInfo, station: str, change: Change, tomb: Tomb) -> None:
+        """Keep a deleted row's field versions as if it were there, so a later restore is
+        merged with this edit the same way on every station."""
+        tbl, row_id, incoming = change.tbl, change.row_id, (change.hlc, station)
+        versions = self._versions(tbl, row_id)
+        star = versions.get("*", NO_VERSION)
+        data = json.loads(tomb[3])
+        changed = False
+        for fld, value in change.fields.items():
+            if fld == "id" or fld not in info.columns:
+                continue
+            v = versions.get(fld, star)
+            if (v[0], v[1]) == incoming:
+                continue
+            differs = data.get(fld) != value and fld not in QUIET_FIELDS
+            if self.saw(station, change, v, fld) or incoming > (v[0], v[1]):
+                if differs and not self.saw(station, change, v, fld):
+                    self.conflict(
+                        "field", tbl, row_id, fld, losing=data.get(fld), winning=value,
+                        loser=(v[1], v[0]), winner=(station, change.hlc),
+                    )  # fmt: skip
+                data[fld] = value
+                self._set_version(tbl, row_id, fld, (change.hlc, station, change.n))
+                changed = True
+            elif differs:
+                # Listed by field too, as where the row is still there: restorable by itself
+                # once the row is back.
+                self.conflict(
+                    "field", tbl, row_id, fld, losing=value, winning=data.get(fld),
+                    loser=(station, change.hlc), winner=(v[1], v[0]),
+                )  # fmt: skip
+        if changed:
+            self.conn.execute(
+                "UPDATE sync_tomb SET data = ? WHERE tbl = ? AND row_id = ?",
+                (_j(data), tbl, row_id),
+            )
 
     def _merge_fields(
-        self,
-        info: TableInfo,
-        station: str,
-        change: Change,
-        fields: dict[str, Any],
-        bases: dict[str, int],
+        self, info: TableInfo, station: str, change: Change, fields: dict[str, Any]
     ) -> None:
         tbl, row_id, incoming = change.tbl, change.row_id, (change.hlc, station)
         versions = self._versions(tbl, row_id)
@@ -381,9 +543,11 @@ class Merger:
                 continue
             current = row.get(fld)
             differs = current != value and fld not in QUIET_FIELDS
-            if incoming > (local[0], local[1]):
+            if self.saw(station, change, local, fld):
+                to_set[fld] = value  # superseded by an edit made having seen it
+            elif incoming > (local[0], local[1]):
                 to_set[fld] = value
-                if differs and local[1] and local[1] != station and bases[fld] < local[0]:
+                if differs:
                     self.conflict(
                         "field",
                         tbl,
@@ -394,7 +558,7 @@ class Merger:
                         loser=(local[1], local[0]),
                         winner=(station, change.hlc),
                     )
-            elif differs and local[1] != station and local[2] < change.hlc:
+            elif differs:
                 self.conflict(
                     "field",
                     tbl,
@@ -409,40 +573,52 @@ class Merger:
             return
         if not self._check_refs(info, to_set, station, change):
             # Moved under a parent deleted here: it goes the way the parent went.
-            self._cascade_from_missing_parent(info, row_id, to_set)
+            self._cascade_from_missing_parent(info, station, change, to_set)
             return
         assignments = ", ".join(f'"{c}" = ?' for c in to_set)
         self.conn.execute(
             f'UPDATE "{tbl}" SET {assignments} WHERE id = ?', [*to_set.values(), row_id]
         )
         for fld in to_set:
-            self._set_version(tbl, row_id, fld, (change.hlc, station, bases[fld]))
+            self._set_version(tbl, row_id, fld, (change.hlc, station, change.n))
         self.out.changes.add("changed", TABLE_ENTITY[tbl], [row_id])
 
-    def _cascade_from_missing_parent(
-        self, info: TableInfo, row_id: str, values: dict[str, Any]
-    ) -> None:
+    def _deleted_parent(
+        self, info: TableInfo, station: str, change: Change, values: dict[str, Any]
+    ) -> Tomb:
+        """The delete of the parent that `values` may not be put under (see _check_refs)."""
         for fk in info.fks:
             ref = values.get(fk.column)
-            if ref is not None and not self._exists(fk.target, ref):
+            if ref is None or fk.ondelete == "SET NULL":
+                continue
+            if self._exists(fk.target, ref):
+                tomb = self._unseen_delete(station, change, fk.target, ref)
+            else:
                 tomb = self._tomb(fk.target, ref)
-                assert tomb is not None
-                self._remove(info.name, row_id, (tomb[0], tomb[1], tomb[2]), tomb[1], record=True)
-                return
+            if tomb is not None:
+                return tomb
+        raise AssertionError("no deleted parent")
+
+    def _cascade_from_missing_parent(
+        self, info: TableInfo, station: str, change: Change, values: dict[str, Any]
+    ) -> None:
+        tomb = self._deleted_parent(info, station, change, values)
+        self._remove(info.name, change.row_id, (tomb[0], tomb[1], tomb[2]), tomb[1], record=True)
 
     def _delete_change(self, info: TableInfo, station: str, change: Change) -> None:
         tbl, row_id = change.tbl, change.row_id
-        base = int(change.bases.get("*", 0))
-        version = (change.hlc, station, base)
+        version = (change.hlc, station, change.n)
         row = self._row(tbl, row_id)
         if row is None:
             self._set_tomb(tbl, row_id, version, change.fields)
             return
-        unseen = [
-            (h, s) for h, s, _b in self._versions(tbl, row_id).values() if h > base and s != station
-        ]
+        versions = self._versions(tbl, row_id)
+        star = versions.get("*", NO_VERSION)
+        if not self.saw(station, change, star, "*") and (star[0], star[1]) > version[:2]:
+            return  # a restore this delete had not seen outranks it: the row stays
+        unseen = [v for v in versions.values() if not self.saw(station, change, v, "*")]
         if unseen:
-            h, s = max(unseen)
+            h, s, _n = max(unseen)
             self.conflict(
                 "delete",
                 tbl,
@@ -451,7 +627,7 @@ class Merger:
                 winner=(station, change.hlc),
                 row_data=row,
             )
-        self._remove(tbl, row_id, version, station, record=False, row=row)
+        self._remove(tbl, row_id, version, station, record=False, row=row, by=change)
 
     def _remove(
         self,
@@ -462,23 +638,27 @@ class Merger:
         *,
         record: bool,
         row: dict[str, Any] | None = None,
+        by: Change | None = None,
     ) -> None:
-        """Delete a row and, first, whatever still refers to it: rows the deleting station
-        knew of were deleted by its own earlier lines, so anything left here is news to it
-        and is listed as a conflict before it goes."""
+        """Delete a row and, first, whatever still refers to it. Rows the deleting station
+        knew of were deleted by its own earlier lines, so anything left here it had not seen
+        (or saw only in part): listed as a conflict before it goes."""
         row = row if row is not None else self._row(tbl, row_id)
         if row is None:
             return
         if record:
-            mine = max(self._versions(tbl, row_id).values(), default=NO_VERSION)
-            self.conflict(
-                "delete",
-                tbl,
-                row_id,
-                loser=(mine[1], mine[0]),
-                winner=(station, version[0]),
-                row_data=row,
-            )
+            versions = self._versions(tbl, row_id).values()
+            unseen = [v for v in versions if by is None or not self.saw(station, by, v, "*")]
+            if unseen:
+                mine = max(unseen)
+                self.conflict(
+                    "delete",
+                    tbl,
+                    row_id,
+                    loser=(mine[1], mine[0]),
+                    winner=(station, version[0]),
+                    row_data=row,
+                )
         for child_tbl, fk in self.infos[tbl].referrers:
             children = self.conn.execute(
                 f'SELECT id FROM "{child_tbl}" WHERE "{fk.column}" = ?', (row_id,)
@@ -496,13 +676,13 @@ class Merger:
                         winning=None,
                         winner=(station, version[0]),
                     )
+                    # The field keeps the version of the write that won it (see _check_refs).
                     self.conn.execute(
                         f'UPDATE "{child_tbl}" SET "{fk.column}" = NULL WHERE id = ?', (child_id,)
                     )
-                    self._set_version(child_tbl, child_id, fk.column, version)
                     self.out.changes.add("changed", TABLE_ENTITY[child_tbl], [child_id])
                 else:
-                    self._remove(child_tbl, child_id, version, station, record=True)
+                    self._remove(child_tbl, child_id, version, station, record=True, by=by)
         self.conn.execute(f'DELETE FROM "{tbl}" WHERE id = ?', (row_id,))
         self._set_tomb(tbl, row_id, version, row)
         self.out.changes.add("removed", TABLE_ENTITY[tbl], [row_id])

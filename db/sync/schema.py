@@ -13,11 +13,24 @@ table and drops its triggers). `missing_trigger_columns` lets a test catch a for
 
 Per row and statement, a trigger:
 - ticks the station's HLC (`sync_ctl.hlc`) and stamps the change above every version of the
-  row, so an edit made after seeing a change always orders after it;
-- writes an outbox row: insert = every column, update = the changed columns only plus, per
-  field, the version it was based on, delete = a tombstone carrying the whole old row;
-- keeps `sync_version` (row `*` = existence, plus one row per field edited since) and
-  `sync_tomb` (deleted rows, with their last values, so a conflict can restore them).
+  row, so an edit made after seeing a change always orders after it (the HLC is only the
+  tie-breaker between concurrent changes; see `merge.py`). A station that found its clock
+  ahead of the share's by more than `hlc.SHARE_SLACK_MS` (`sync_ctl.clock_excess_ms`) stamps
+  by the share's clock instead, so a clock a month ahead cannot win every concurrent write;
+- makes sure the station's current causal context is on record: `sync_ctl.ctx` names the
+  applied vector (station -> highest change counter applied, its own excluded) and changes
+  with every pulled file, and `sync_ctx` keeps that vector the first time an edit is made
+  under it. The edit's outbox row names it, so an edit made before a pull never claims to
+  have seen what the pull brought;
+- writes an outbox row: insert = every column, update = the changed columns only, delete =
+  a tombstone carrying the whole old row. The outbox id is the change's counter: with the
+  station id it is the change's *dot*, which other stations' vectors are compared with;
+- keeps `sync_version` (row `*` = the insert or restore the row exists by, plus one row per
+  field edited since, each with its HLC and dot; kept when the row is deleted, so a restore
+  is merged with edits it never saw exactly as on a station where they came after it; a
+  restored row keeps the delete it came back from as field `-<station>`, so a change made
+  before that delete still meets a deleted row wherever it arrives) and `sync_tomb`
+  (deleted rows, with their last values, so a conflict can restore them).
 While sync applies pulled changes `sync_ctl.applying` is 1 and the triggers stay silent.
 """
 
@@ -56,6 +69,24 @@ sync_ctl = Table(
     # Where this database lives (host, path, file): a copy of the file elsewhere is a copied
     # install, which takes a new station id (see engine.check_install). Added by 0006.
     Column("install_mark", String(64)),
+    # The causal context local edits are made under: a key of sync_ctx, bumped by every
+    # applied file (sync_ctx gets the vector when the first edit under it is made).
+    Column("ctx", Integer, nullable=False, server_default="0"),
+    # How far this station's clock ran ahead of the share's at its last push, when beyond
+    # the slack allowed (else 0); local edits are stamped that much earlier (see hlc.py).
+    Column("clock_excess_ms", Integer, nullable=False, server_default="0"),
+    # This station's clock minus the share's, measured at the last push (None: not yet).
+    Column("share_offset_ms", Integer),
+    # The wall clock written into the header of the push in flight, so a re-push after a
+    # crash produces the same bytes.
+    Column("pushing_wall", Integer),
+)
+
+sync_ctx = Table(
+    "sync_ctx",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("vector", Text, nullable=False),  # JSON {station: highest counter applied}
 )
 
 sync_outbox = Table(
@@ -67,8 +98,9 @@ sync_outbox = Table(
     Column("op", String(1), nullable=False),
     Column("hlc", Integer, nullable=False),
     Column("data", Text, nullable=False),
-    Column("base", Text, nullable=False),
+    Column("base", Text, nullable=False),  # format 1 only: per-field HLC bases; now '{}'
     Column("pushed_seq", Integer),
+    Column("ctx", Integer, nullable=False, server_default="0"),  # sync_ctx id at edit time
 )
 
 sync_version = Table(
@@ -79,7 +111,9 @@ sync_version = Table(
     Column("field", String(64), primary_key=True),
     Column("hlc", Integer, nullable=False),
     Column("station", String(36), nullable=False),
-    Column("base", Integer, nullable=False, server_default="0"),
+    Column("base", Integer, nullable=False, server_default="0"),  # unused since format 2
+    # The dot's counter: the author's outbox id; 0 = from before causal tracking (format 1).
+    Column("n", Integer, nullable=False, server_default="0"),
     sqlite_with_rowid=False,
 )
 
@@ -92,6 +126,7 @@ sync_tomb = Table(
     Column("station", String(36), nullable=False),
     Column("base", Integer, nullable=False, server_default="0"),
     Column("data", Text, nullable=False),
+    Column("n", Integer, nullable=False, server_default="0"),
     sqlite_with_rowid=False,
 )
 
@@ -100,6 +135,9 @@ sync_applied = Table(
     metadata,
     Column("station", String(36), primary_key=True),
     Column("seq", Integer, nullable=False),
+    # The highest change counter applied from that station: the entry of the applied vector
+    # that causal contexts are made of (seq orders files, n orders changes).
+    Column("n", Integer, nullable=False, server_default="0"),
 )
 
 sync_pushed = Table(
@@ -108,6 +146,7 @@ sync_pushed = Table(
     Column("station", String(36), primary_key=True),
     Column("seq", Integer, primary_key=True),
     Column("hash", String(64), nullable=False),
+    Column("wall", Integer),  # the clock in its header, to write it again byte for byte
 )
 
 sync_conflict = Table(
@@ -165,6 +204,7 @@ INTEGRITY_TABLES = (sync_file, sync_quarantine)
 
 TABLES = (
     sync_ctl,
+    sync_ctx,
     sync_outbox,
     sync_version,
     sync_tomb,
@@ -181,6 +221,20 @@ ENTITY_TABLE = {name: table for table, name in TABLE_ENTITY.items()}
 _TICK = (
     f"UPDATE sync_ctl SET hlc = max(hlc + 1, ({SQL_WALL_MS} + clock_offset_ms) << {COUNTER_BITS});"
 )
+# The stamp's clock part: the station's HLC, or, when its clock runs ahead of the share's,
+# the share's time (plus the slack) instead.
+_CLOCK = (
+    "(SELECT CASE WHEN clock_excess_ms > 0 THEN min(hlc, "
+    f"(({SQL_WALL_MS} + clock_offset_ms - clock_excess_ms) << {COUNTER_BITS}) + "
+    f"{(1 << COUNTER_BITS) - 1}) ELSE hlc END FROM sync_ctl)"
+)
+# Record the vector the current context stands for, once, before the first edit made in it.
+_CONTEXT = (
+    "INSERT INTO sync_ctx (id, vector) SELECT c.ctx, (SELECT json_group_object(station, n) "
+    "FROM sync_applied WHERE n > 0 AND station <> c.station_id) FROM sync_ctl AS c "
+    "WHERE NOT EXISTS (SELECT 1 FROM sync_ctx WHERE id = c.ctx);"
+)
+_CTX = "(SELECT ctx FROM sync_ctl)"
 
 
 def _row_max(tbl: str, ref: str) -> str:
@@ -192,18 +246,11 @@ def _row_max(tbl: str, ref: str) -> str:
 
 
 def _stamp(tbl: str, ref: str) -> str:
-    return f"max((SELECT hlc FROM sync_ctl), {_row_max(tbl, ref)} + 1)"
+    return f"max({_CLOCK}, {_row_max(tbl, ref)} + 1)"
 
 
 def _obj(ref: str, cols: list[str]) -> str:
     return "json_object(" + ", ".join(f"'{c}', {ref}.\"{c}\"" for c in cols) + ")"
-
-
-def _field_base(tbl: str, col: str) -> str:
-    return (
-        f"coalesce((SELECT max(hlc) FROM sync_version WHERE tbl = '{tbl}' AND row_id = NEW.id "
-        f"AND field IN ('{col}', '*')), 0)"
-    )
 
 
 def trigger_sql(tbl: str, columns: list[str]) -> list[str]:
@@ -214,8 +261,6 @@ def trigger_sql(tbl: str, columns: list[str]) -> list[str]:
         f"CASE WHEN OLD.\"{c}\" IS NEW.\"{c}\" THEN '$.{c}' ELSE '$.__same' END" for c in fields
     )
     changed_data = f"json_remove({_obj('NEW', fields)}, {unchanged})"
-    bases = "json_object(" + ", ".join(f"'{c}', {_field_base(tbl, c)}" for c in fields) + ")"
-    changed_bases = f"json_remove({bases}, {unchanged})"
     changed_fields = " UNION ALL ".join(
         f'SELECT \'{c}\' AS field WHERE OLD."{c}" IS NOT NEW."{c}"' for c in fields
     )
@@ -224,33 +269,35 @@ def trigger_sql(tbl: str, columns: list[str]) -> list[str]:
     return [
         f"""CREATE TRIGGER sync_{tbl}_ai AFTER INSERT ON "{tbl}" {quiet} BEGIN
   {_TICK}
-  INSERT INTO sync_outbox (tbl, row_id, op, hlc, data, base)
-    VALUES ('{tbl}', NEW.id, 'I', {_stamp(tbl, "NEW")}, {_obj("NEW", columns)}, '{{}}');
-  DELETE FROM sync_version WHERE tbl = '{tbl}' AND row_id = NEW.id;
+  {_CONTEXT}
+  INSERT INTO sync_outbox (tbl, row_id, op, hlc, data, base, ctx)
+    VALUES ('{tbl}', NEW.id, 'I', {_stamp(tbl, "NEW")}, {_obj("NEW", columns)}, '{{}}', {_CTX});
+  INSERT OR REPLACE INTO sync_version (tbl, row_id, field, hlc, station, base, n)
+    SELECT '{tbl}', NEW.id, '-' || station, hlc, station, 0, n FROM sync_tomb
+    WHERE tbl = '{tbl}' AND row_id = NEW.id;
+  DELETE FROM sync_version WHERE tbl = '{tbl}' AND row_id = NEW.id AND field NOT LIKE '-%';
   DELETE FROM sync_tomb WHERE tbl = '{tbl}' AND row_id = NEW.id;
-  INSERT INTO sync_version (tbl, row_id, field, hlc, station, base)
-    VALUES ('{tbl}', NEW.id, '*', {last}, {me}, 0);
+  INSERT INTO sync_version (tbl, row_id, field, hlc, station, base, n)
+    VALUES ('{tbl}', NEW.id, '*', {last}, {me}, 0, last_insert_rowid());
 END""",
         f"""CREATE TRIGGER sync_{tbl}_au AFTER UPDATE ON "{tbl}" {quiet} BEGIN
   {_TICK}
-  INSERT INTO sync_outbox (tbl, row_id, op, hlc, data, base)
-    SELECT '{tbl}', NEW.id, 'U', {_stamp(tbl, "NEW")}, {changed_data}, {changed_bases}
+  {_CONTEXT}
+  INSERT INTO sync_outbox (tbl, row_id, op, hlc, data, base, ctx)
+    SELECT '{tbl}', NEW.id, 'U', {_stamp(tbl, "NEW")}, {changed_data}, '{{}}', {_CTX}
     WHERE {changed_data} <> '{{}}';
-  INSERT OR REPLACE INTO sync_version (tbl, row_id, field, hlc, station, base)
-    SELECT '{tbl}', NEW.id, f.field, {last}, {me},
-      coalesce((SELECT max(hlc) FROM sync_version WHERE tbl = '{tbl}' AND row_id = NEW.id
-                AND field IN (f.field, '*')), 0)
+  INSERT OR REPLACE INTO sync_version (tbl, row_id, field, hlc, station, base, n)
+    SELECT '{tbl}', NEW.id, f.field, {last}, {me}, 0, last_insert_rowid()
     FROM ({changed_fields}) AS f;
 END""",
         f"""CREATE TRIGGER sync_{tbl}_ad AFTER DELETE ON "{tbl}" {quiet} BEGIN
   {_TICK}
-  INSERT INTO sync_outbox (tbl, row_id, op, hlc, data, base)
-    VALUES ('{tbl}', OLD.id, 'D', {_stamp(tbl, "OLD")}, {_obj("OLD", columns)},
-            json_object('*', {_row_max(tbl, "OLD")}));
-  INSERT OR REPLACE INTO sync_tomb (tbl, row_id, hlc, station, base, data)
-    SELECT '{tbl}', OLD.id, o.hlc, {me}, json_extract(o.base, '$."*"'), o.data
+  {_CONTEXT}
+  INSERT INTO sync_outbox (tbl, row_id, op, hlc, data, base, ctx)
+    VALUES ('{tbl}', OLD.id, 'D', {_stamp(tbl, "OLD")}, {_obj("OLD", columns)}, '{{}}', {_CTX});
+  INSERT OR REPLACE INTO sync_tomb (tbl, row_id, hlc, station, base, data, n)
+    SELECT '{tbl}', OLD.id, o.hlc, {me}, 0, o.data, o.id
     FROM sync_outbox AS o WHERE o.id = last_insert_rowid();
-  DELETE FROM sync_version WHERE tbl = '{tbl}' AND row_id = OLD.id;
 END""",
     ]
 
@@ -266,9 +313,40 @@ def synced_tables(conn: Connection) -> list[str]:
     return sorted(t for t in TABLE_ENTITY if t in present)
 
 
+# Columns the triggers rely on that a database from before causal tracking lacks (0005 adds
+# them; `install_triggers` too, so a migration ordered before 0005 can install triggers).
+CAUSAL_COLUMNS = {
+    "sync_ctl": [
+        ("ctx", "INTEGER NOT NULL DEFAULT 0"),
+        ("clock_excess_ms", "INTEGER NOT NULL DEFAULT 0"),
+        ("share_offset_ms", "INTEGER"),
+        ("pushing_wall", "INTEGER"),
+    ],
+    "sync_outbox": [("ctx", "INTEGER NOT NULL DEFAULT 0")],
+    "sync_version": [("n", "INTEGER NOT NULL DEFAULT 0")],
+    "sync_tomb": [("n", "INTEGER NOT NULL DEFAULT 0")],
+    "sync_applied": [("n", "INTEGER NOT NULL DEFAULT 0")],
+    "sync_pushed": [("wall", "INTEGER")],
+}
+
+
+def ensure_causal_columns(conn: Connection) -> None:
+    """Add what causal tracking needs where it is missing (idempotent)."""
+    for table, columns in CAUSAL_COLUMNS.items():
+        have = {r[1] for r in conn.exec_driver_sql(f'PRAGMA table_info("{table}")')}
+        if not have:
+            continue
+        for name, ddl in columns:
+            if name not in have:
+                conn.exec_driver_sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {ddl}')
+    sync_ctx.create(conn, checkfirst=True)
+    conn.exec_driver_sql("INSERT OR IGNORE INTO sync_ctx (id, vector) VALUES (0, '{}')")
+
+
 def install_triggers(conn: Connection) -> None:
     """(Re)create the outbox triggers of every synced table from its live columns. Call at the
     end of any migration that adds, drops or rebuilds a synced table."""
+    ensure_causal_columns(conn)
     for tbl in synced_tables(conn):
         for kind in ("ai", "au", "ad"):
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS sync_{tbl}_{kind}")
@@ -302,6 +380,7 @@ def create_sync_tables(conn: Connection, tables: Iterable[Table] = TABLES) -> No
         text("INSERT INTO sync_ctl (id, station_id, station_name) VALUES (1, :sid, '')"),
         {"sid": new_station_id()},
     )
+    conn.exec_driver_sql("INSERT OR IGNORE INTO sync_ctx (id, vector) VALUES (0, '{}')")
     install_triggers(conn)
     enqueue_existing_rows(conn)
 
@@ -312,6 +391,7 @@ def enqueue_existing_rows(conn: Connection) -> None:
     from db.models import Base
 
     conn.exec_driver_sql(_TICK)
+    before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM sync_outbox").scalar()
     present = set(synced_tables(conn))
     for table in Base.metadata.sorted_tables:
         tbl = table.name
@@ -336,7 +416,8 @@ def enqueue_existing_rows(conn: Connection) -> None:
             f"FROM ({source}) AS NEW"
         )
         conn.exec_driver_sql(
-            f"INSERT INTO sync_version (tbl, row_id, field, hlc, station, base) "
-            f"SELECT '{tbl}', id, '*', (SELECT hlc FROM sync_ctl), "
-            f'(SELECT station_id FROM sync_ctl), 0 FROM "{tbl}"'
+            f"INSERT INTO sync_version (tbl, row_id, field, hlc, station, base, n) "
+            f"SELECT '{tbl}', o.row_id, '*', o.hlc, (SELECT station_id FROM sync_ctl), 0, o.id "
+            f"FROM sync_outbox AS o WHERE o.tbl = '{tbl}' AND o.op = 'I' AND o.id > ?",
+            (before,),
         )

@@ -9,10 +9,16 @@ then arrive by the ordinary pull, so sync time grows with the changes, not the d
 Compaction runs under a lease (one station at a time; a lease expires so a dead compactor
 does not block the share forever; correctness never depends on it: a second compactor only
 wastes work, because publishing is fenced by the generation in meta.json). Change files go
-only when every *active* station (one whose ack is younger than the retention period) has
-applied them and a snapshot covering them is itself older than the retention period. A
-station offline for longer falls out of the active set; when it returns and finds its next
-file gone it rebuilds from the latest snapshot, after first pushing its own outbox.
+only when every *active* station has applied them and a snapshot covering them is itself
+older than the retention period. Ages are measured by the share's clock (the times the share
+gave the ack, snapshot and lease files), never by the clocks stations write into their
+files, so one station a month ahead cannot make everyone look inactive: a station is
+inactive when its ack file was last written longer than the retention period ago *and* it
+has not applied everything the compacting station has. Each compaction records in
+meta.json which stations it left out and why, and which seqs it removed (`purged`). A
+station offline for longer falls out of the active set; when it returns and finds a file it
+needs purged it rebuilds from the latest snapshot, after first pushing its own outbox (a
+file that merely has not arrived yet is waited for, not taken for a purged one).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from db.sync.errors import ShareFormatError, ShareIOError
 from db.sync.faults import crash_point
+from db.sync.hlc import COUNTER_BITS
 from db.sync.local import UNSENT, LocalStation, known_schemas, schema_head
 from db.sync.merge import table_infos
 from db.sync.schema import TABLE_ENTITY
@@ -50,6 +57,7 @@ LOCAL_SYNC_TABLES = (
     "sync_settings",
     "sync_file",
     "sync_quarantine",
+    "sync_ctx",
 )
 
 
@@ -88,17 +96,32 @@ def _snapshot_usable(transport: Transport, meta: dict[str, Any]) -> bool:
 
 def needs_rebuild(station: LocalStation, transport: Transport, meta: dict[str, Any]) -> bool:
     """True when a file we still need was compacted away (we were gone too long) and the
-    latest snapshot is consistent with the share."""
-    vector: dict[str, int] = meta.get("vector", {})
+    latest snapshot is consistent with the share. Compaction records what it purged; a file
+    that is merely missing (not arrived yet) is waited for, though a snapshot that claims
+    more than the share holds is still reported."""
     applied = station.applied()
+    vector: dict[str, int] = meta.get("vector", {})
+    missing = False
     for other, covered in vector.items():
         have = applied.get(other, 0)
         if have >= covered:
             continue
         refs, _ = transport.list_changes(other, have)
         if not refs or refs[0].seq != have + 1:
-            return _snapshot_usable(transport, meta)
-    return False
+            missing = True
+            break
+    purged = meta.get("purged")
+    if isinstance(purged, dict):
+        gone = any(
+            isinstance(seq, int) and applied.get(other, 0) < seq for other, seq in purged.items()
+        )
+        if not gone:
+            if missing:
+                _snapshot_usable(transport, meta)  # not needed, but say if it is bogus
+            return False
+        return _snapshot_usable(transport, meta)
+    # A share compacted before `purged` was recorded: a missing next file means purged.
+    return missing and _snapshot_usable(transport, meta)
 
 
 def join(
@@ -184,13 +207,18 @@ def _load(station: LocalStation, snapshot: Path) -> None:
                 cols = ", ".join(f'"{c}"' for c in infos[tbl].columns if c in theirs)
                 conn.execute(f'INSERT INTO main."{tbl}" ({cols}) SELECT {cols} FROM snap."{tbl}"')
             for tbl in SHARED_SYNC_TABLES:
+                # By name: a snapshot from before causal tracking lacks the counters (0).
+                theirs = {r[1] for r in conn.execute(f'PRAGMA snap.table_info("{tbl}")')}
+                ours = [r[1] for r in conn.execute(f'PRAGMA main.table_info("{tbl}")')]
+                cols = ", ".join(f'"{c}"' for c in ours if c in theirs)
                 conn.execute(f"DELETE FROM main.{tbl}")
-                conn.execute(f"INSERT INTO main.{tbl} SELECT * FROM snap.{tbl}")
+                conn.execute(f"INSERT INTO main.{tbl} ({cols}) SELECT {cols} FROM snap.{tbl}")
             snap_hlc = conn.execute("SELECT hlc FROM snap.sync_ctl").fetchone()[0]
             me = station.identity()
             # Our own files stay ours: re-applying those newer than the snapshot is harmless.
             conn.execute(
-                "UPDATE sync_ctl SET applying = 0, hlc = max(hlc, ?), acked = '{}' WHERE id = 1",
+                "UPDATE sync_ctl SET applying = 0, hlc = max(hlc, ?), acked = '{}', "
+                "ctx = ctx + 1 WHERE id = 1",
                 (snap_hlc,),
             )
             del me
@@ -203,13 +231,87 @@ def _load(station: LocalStation, snapshot: Path) -> None:
         conn.execute("DETACH DATABASE snap")
 
 
+# -- purging what every station has seen -----------------------------------------------------
+
+
+def stable_vector(station: LocalStation, acks: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """station -> the change counter up to which every station has seen that station's
+    changes with none of its own concurrent edits still unsent, so nothing that has not
+    seen them can arrive any more. Empty unless every station known here has acknowledged
+    in the new format with nothing unsent, and we hold everything each had sent by then."""
+    mine = station.seen()
+    stations = set(mine) | set(acks)
+    seen_by: list[dict[str, int]] = []
+    for sid in stations:
+        ack = acks.get(sid)
+        seen = ack.get("seen") if isinstance(ack, dict) else None
+        if not isinstance(seen, dict) or ack.get("unsent") != 0:  # type: ignore[union-attr]
+            return {}
+        if mine.get(sid, 0) < _int(seen.get(sid)):
+            return {}  # it had sent changes we have not applied yet
+        seen_by.append(seen)
+    return {sid: min(_int(s.get(sid)) for s in seen_by) for sid in stations}
+
+
+def purge_seen_by_all(
+    station: LocalStation, acks: dict[str, dict[str, Any]], retention_ms: int
+) -> int:
+    """Drop per-row versions and tombstones that every station has seen and that are older
+    than the retention period: any change still to come was made having seen them, so it
+    supersedes them anyway. The age matters for a station nobody knows of yet (a new
+    install that worked offline before its first sync): like a station gone longer than
+    retention, its old edits meet a share that has moved on. A row's versions go together
+    (a field falls back to its row's insert). While a whole row waits on the conflict list
+    no tombstone goes: restoring it may bring back its deleted parents. Versions from before
+    causal tracking (counter 0) are kept. Returns how many went."""
+    stable = stable_vector(station, acks)
+    if not stable:
+        return 0
+    before = (station.now_ms() - station.share_offset() - retention_ms) << COUNTER_BITS
+    conn = station.conn
+    station.begin()
+    try:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS purge_stable (station TEXT PRIMARY KEY, n)")
+        conn.execute("DELETE FROM temp.purge_stable")
+        conn.executemany("INSERT INTO temp.purge_stable VALUES (?, ?)", stable.items())
+
+        def unstable(ref: str) -> str:
+            return (
+                f"{ref}.n = 0 OR {ref}.hlc >= {before} OR {ref}.n > coalesce((SELECT n FROM "
+                f"temp.purge_stable AS p WHERE p.station = {ref}.station), 0)"
+            )
+
+        gone = conn.execute(
+            "DELETE FROM sync_version WHERE NOT EXISTS (SELECT 1 FROM sync_version AS v "
+            "WHERE v.tbl = sync_version.tbl AND v.row_id = sync_version.row_id AND "
+            f"({unstable('v')}))"
+        ).rowcount
+        if not conn.execute(
+            "SELECT 1 FROM sync_conflict WHERE resolved = 0 AND row_data IS NOT NULL"
+        ).fetchone():
+            gone += conn.execute(
+                f"DELETE FROM sync_tomb WHERE NOT ({unstable('sync_tomb')})"
+            ).rowcount
+        station.commit()
+    except BaseException:
+        station.rollback()
+        raise
+    return gone
+
+
 # -- compaction -------------------------------------------------------------------------------
 
 
-def compaction_due(meta: dict[str, Any], now_ms: int) -> bool:
+def compaction_due(meta: dict[str, Any], share_now_ms: int) -> bool:
+    """`share_now_ms`: our clock corrected by its measured offset from the share's."""
     history = meta.get("snapshots", [])
-    last = max((s["wall_ms"] for s in history), default=0)
-    return now_ms - last >= COMPACT_EVERY_MS
+    last = max((_share_ms(s) for s in history), default=0)
+    return share_now_ms - last >= COMPACT_EVERY_MS
+
+
+def _share_ms(entry: dict[str, Any]) -> int:
+    value = entry.get("share_ms", entry.get("wall_ms", 0))
+    return value if isinstance(value, int) else 0
 
 
 def lease_held(lease: dict[str, Any], now_ms: int) -> bool:
@@ -281,15 +383,21 @@ def compact(station: LocalStation, transport: Transport, retention_ms: int) -> b
             transport.delete_snapshot(ref)
             return False  # another compactor published first: ours was wasted work
         now = station.now_ms()
-        history = [
-            *current.get("snapshots", []),
-            {
-                "generation": generation + 1,
-                "name": ref.name,
-                "vector": vector,
-                "wall_ms": now,
-            },
-        ]
+        published = _written(transport, "snapshot_written_ms", ref.name)
+        share_now = max(published or 0, _share_now(transport, station))
+        entry = {
+            "generation": generation + 1,
+            "name": ref.name,
+            "vector": vector,
+            "wall_ms": now,
+            "share_ms": published or share_now,
+        }
+        history = [*current.get("snapshots", []), entry]
+        doomed, inactive = _covered_changes(transport, history, vector, share_now, retention_ms)
+        entry["inactive"] = inactive
+        purged = dict(current.get("purged") or {})
+        for other, refs in doomed.items():
+            purged[other] = max([purged.get(other, 0)] + [r.seq for r in refs])
         transport.write_meta(
             {
                 **current,
@@ -298,17 +406,35 @@ def compact(station: LocalStation, transport: Transport, retention_ms: int) -> b
                 "vector": vector,
                 "schema": schema_head(),
                 "snapshots": history[-50:],
+                "purged": purged,
             }
         )
         crash_point("compact.after_meta")
         _delete_old_snapshots(transport, ref.name)
-        _delete_covered_changes(transport, history, now, retention_ms)
+        for refs in doomed.values():
+            for change_ref in refs:
+                transport.delete_change(change_ref)
         crash_point("compact.after_cleanup")
         return True
     finally:
         lease = transport.read_lease()
         if lease and lease.get("station") == me:
             transport.write_lease(None)
+
+
+def _int(value: Any) -> int:
+    return value if type(value) is int else 0
+
+
+def _written(transport: Transport, method: str, *args: Any) -> int | None:
+    found = getattr(transport, method, None)
+    return found(*args) if found is not None else None
+
+
+def _share_now(transport: Transport, station: LocalStation) -> int:
+    """Now by the share's clock: when it stamped the lease we hold (else our clock,
+    corrected by the offset measured at our last push)."""
+    return _written(transport, "lease_written_ms") or station.now_ms() - station.share_offset()
 
 
 def _delete_old_snapshots(transport: Transport, keep: str) -> None:
@@ -318,23 +444,48 @@ def _delete_old_snapshots(transport: Transport, keep: str) -> None:
             transport.delete_snapshot(ref)
 
 
-def _delete_covered_changes(
-    transport: Transport, history: list[dict[str, Any]], now: int, retention_ms: int
-) -> None:
-    old_enough = [s for s in history if now - s["wall_ms"] >= retention_ms]
+def _covered_changes(
+    transport: Transport,
+    history: list[dict[str, Any]],
+    mine: dict[str, int],
+    share_now: int,
+    retention_ms: int,
+) -> tuple[dict[str, list[ChangeRef]], dict[str, str]]:
+    """The change files nobody needs any more, and the stations left out of that judgement
+    with the reason. A station counts as inactive only when its ack file is older than the
+    retention period by the share's clock and it is behind `mine` (what the compacting
+    station applied): a station that is up to date loses nothing by the deletion."""
+    old_enough = [s for s in history if share_now - _share_ms(s) >= retention_ms]
     if not old_enough:
-        return
+        return {}, {}
     covered_by_snapshot: dict[str, int] = old_enough[-1]["vector"]
     acks = transport.read_acks()
-    active = [a for a in acks.values() if now - int(a.get("wall_ms", 0)) < retention_ms]
+    listed = _written(transport, "ack_times")
+    times: dict[str, int] = listed if isinstance(listed, dict) else {}
+    active: list[dict[str, Any]] = []
+    inactive: dict[str, str] = {}
+    for sid, ack in acks.items():
+        found = ack.get("applied")
+        applied: dict[str, Any] = found if isinstance(found, dict) else {}
+        written = times.get(sid)
+        if written is None:  # a transport without file times: the ack's own clock
+            wall = ack.get("wall_ms")
+            written = wall if isinstance(wall, int) else 0
+        age = share_now - written
+        behind = any(_int(applied.get(o)) < seq for o, seq in mine.items())
+        if age >= retention_ms and behind:
+            days = age / DAY_MS
+            inactive[sid] = f"ack last written {days:.1f} days ago by the share's clock, and behind"
+        else:
+            active.append(applied)
     if not active:
-        return
+        return {}, inactive
+    doomed: dict[str, list[ChangeRef]] = {}
     for other, covered in covered_by_snapshot.items():
-        limit = min([covered] + [int(a.get("applied", {}).get(other, 0)) for a in active])
+        limit = min([covered] + [_int(a.get(other)) for a in active])
         refs, _ = transport.list_changes(other, 0)
-        for ref in refs:
-            if ref.seq <= limit:
-                transport.delete_change(ChangeRef(ref.seq, ref.sha256, other))
+        doomed[other] = [ChangeRef(r.seq, r.sha256, other) for r in refs if r.seq <= limit]
+    return {k: v for k, v in doomed.items() if v}, inactive
 
 
 def describe_meta(meta: dict[str, Any]) -> str:

@@ -15,7 +15,8 @@ reason a value is wrong, or None) and the fields that must be there. Fields a ki
 list are allowed (a newer station may add some) but never used. To add a field, add its check
 where the kind is defined: a version vector in the change header is
 `"vector": vector` in HEADER's fields (and in `required` once every file carries one); a new
-field of a change line is checked in `check_change`.
+field of a change line is checked in `check_change`. Format 2's causal metadata (contexts,
+counters, the author's clock) is in HEADER and `_causal_changes`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -186,6 +187,11 @@ seq_number = integer(0, SEQ_MAX)
 wall_ms = integer(0, HLC_MAX >> clock.COUNTER_BITS)
 hlc_value = integer(HLC_MIN, HLC_MAX)
 vector = mapping(station_id, seq_number, 100_000)
+# A change's counter is its author's outbox id: far below 2**62 in any real database.
+COUNTER_MAX = 2**62
+counter = integer(1, COUNTER_MAX)
+# A causal context: station -> highest change counter applied (format 2).
+context = mapping(station_id, integer(0, COUNTER_MAX), 100_000)
 
 Schema = dict[str, Check]
 
@@ -223,6 +229,11 @@ HEADER = Kind(
         "schema": text(32, SCHEMA_REVISION),
         "seq": integer(1, SEQ_MAX),
         "station": station_id,
+        # Format 2 (wire.py): the contexts the changes were made in, their counter range,
+        # and the author's clock. Required of format 2 in parse_change_file.
+        "ctx": sequence(context, MAX_CHANGES_PER_FILE),
+        "n": sequence(counter, 2),
+        "wall": wall_ms,
     },
     frozenset({"count", "format", "schema", "seq", "station"}),
 )
@@ -236,6 +247,7 @@ ACK = Kind(
         "wall_ms": wall_ms,
         "format": integer(1, 1_000_000),
         "unsent": integer(0, 10**12),
+        "seen": context,
         "counts": mapping(text(64, IDENTIFIER), integer(0, 10**12), 1000),
     },
     frozenset({"station", "applied", "wall_ms"}),
@@ -416,14 +428,18 @@ def _bases(value: Any) -> str | None:
     return None
 
 
-def check_change(line: Any) -> Change:
-    """One change line, checked in full; raises `Rejected` with the reason."""
+def check_change(line: Any, fmt: int = 1) -> Change:
+    """One change line, checked in full; raises `Rejected` with the reason. Format 1 lines
+    carry per-field bases (`b`); format 2 lines none (the file's context says what was seen,
+    and `parse_change_file` gives each change its counter and context)."""
     if not isinstance(line, dict):
         raise Rejected(f"a change is {_show(line)}, not an object")
-    for key in ("t", "id", "op", "h", "f", "b"):
+    keys = ("t", "id", "op", "h", "f", "b") if fmt == 1 else ("t", "id", "op", "h", "f")
+    for key in keys:
         if key not in line:
             raise Rejected(f"a change has no {key!r}")
-    tbl, row_id, op, stamp, values, bases = (line[k] for k in ("t", "id", "op", "h", "f", "b"))
+    tbl, row_id, op, stamp, values = (line[k] for k in ("t", "id", "op", "h", "f"))
+    bases = line["b"] if fmt == 1 else {}
     if not isinstance(tbl, str) or tbl not in table_rules():
         raise Rejected(f"unknown table {_show(tbl)}")
     rules = table_rules()[tbl]
@@ -479,10 +495,47 @@ def parse_change_file(
     body = lines[1:]
     if len(body) != header["count"]:
         raise Rejected(f"holds {len(body)} changes, header says {header['count']}")
+    fmt = header["format"]
+    if fmt == 1:
+        changes = []
+        for number, raw in enumerate(body, start=1):
+            try:
+                changes.append(check_change(load_json(raw)))
+            except Rejected as exc:
+                raise Rejected(f"change {number}: {exc}") from None
+        return header, changes
+    return header, _causal_changes(header, body)
+
+
+def _causal_changes(header: dict[str, Any], body: list[bytes]) -> list[Change]:
+    """Format 2: each change with its counter (consecutive from n[0], or its own "n" when
+    the range has gaps; strictly increasing either way) and its context (the header's only
+    one, or the one its "c" names)."""
+    for key in ("ctx", "n", "wall"):
+        if key not in header:
+            raise Rejected(f"header has no {key!r}")
+    contexts, span = header["ctx"], header["n"]
+    if body and (len(span) != 2 or not contexts):
+        raise Rejected("header 'n' or 'ctx' does not fit its changes")
+    consecutive = bool(body) and span[1] - span[0] + 1 == len(body)
     changes = []
+    last = 0
     for number, raw in enumerate(body, start=1):
         try:
-            changes.append(check_change(load_json(raw)))
+            line = load_json(raw)
+            change = check_change(line, 2)
+            n = span[0] + number - 1 if consecutive else line.get("n")
+            if problem := counter(n):
+                raise Rejected(f"counter: {problem}")
+            if n <= last:
+                raise Rejected("counters out of order")
+            which = line.get("c", 0)
+            if problem := integer(0, len(contexts) - 1)(which):
+                raise Rejected(f"context: {problem}")
         except Rejected as exc:
             raise Rejected(f"change {number}: {exc}") from None
-    return header, changes
+        last = n
+        changes.append(replace(change, n=n, ctx=contexts[which]))
+    if body and last != span[1]:
+        raise Rejected("header 'n' does not match its changes' counters")
+    return changes

@@ -34,7 +34,8 @@ KIND_TEXT = {
     "edit_deleted": (None, "Deleted", None),
     "orphan": ("Whole record", "Its parent deleted", "The record"),
     "unique": (None, None, "A second record with this value"),
-    "future": ("Clock", "Flagged", "Stamped far in the future"),
+    # The lost value holds the offset: "clock about 30 days ahead".
+    "future": ("Clock", "Flagged", None),
 }
 
 

@@ -3,8 +3,8 @@
 Stations edit through the real `Store` and operations (so the outbox triggers see exactly what
 the app writes) and sync through the real `sync()`. `dump()` is a canonical view of every
 synced table, and `lost_edits()` checks the promise of the feature: every edit ever made is
-either the value that survived, superseded by an edit made after seeing it, or listed as a
-conflict on every station.
+either the value that survived, superseded by an edit made after seeing it (by its causal
+context: what its author had applied), or listed as a conflict on every station.
 """
 
 from __future__ import annotations
@@ -157,7 +157,13 @@ class Edit:
     op: str
     hlc: int
     fields: dict[str, Any]
-    bases: dict[str, int]
+    n: int  # the change's counter (its outbox id): (station, n) is its dot
+    ctx: dict[str, int]  # what its author had applied when making it
+
+    def saw(self, other: Edit) -> bool:
+        if other.station == self.station:
+            return other.n < self.n
+        return self.ctx.get(other.station, 0) >= other.n
 
 
 def edits(path: Path) -> list[Edit]:
@@ -165,9 +171,10 @@ def edits(path: Path) -> list[Edit]:
     try:
         sid = conn.execute("SELECT station_id FROM sync_ctl").fetchone()[0]
         return [
-            Edit(sid, t, r, o, h, json.loads(d), json.loads(b))
-            for t, r, o, h, d, b in conn.execute(
-                "SELECT tbl, row_id, op, hlc, data, base FROM sync_outbox ORDER BY id"
+            Edit(sid, t, r, o, h, json.loads(d), i, json.loads(v or "{}"))
+            for t, r, o, h, d, i, v in conn.execute(
+                "SELECT o.tbl, o.row_id, o.op, o.hlc, o.data, o.id, x.vector FROM sync_outbox "
+                "AS o LEFT JOIN sync_ctx AS x ON x.id = o.ctx ORDER BY o.id"
             )
         ]
     finally:
@@ -182,7 +189,14 @@ def lost_edits(paths: list[Path]) -> list[str]:
     made having seen it (its base) replaced it, or it is listed as a conflict there; an edit
     of a row that is gone must have been seen by the delete or be listed with the row (or
     with an ancestor that went with it). Returns a line per edit that is not."""
-    all_edits = [e for p in paths for e in edits(p)]
+    all_edits = []
+    known: set[tuple[Any, ...]] = set()
+    for e in (e for p in paths for e in edits(p)):
+        # A copied install's outbox repeats the original's history: one author each.
+        key = (e.tbl, e.row_id, e.op, e.hlc, e.n, json.dumps(e.fields, sort_keys=True))
+        if key not in known:
+            known.add(key)
+            all_edits.append(e)
     by_field: dict[tuple[str, str, str], list[Edit]] = {}
     deletes: dict[tuple[str, str], list[Edit]] = {}
     for e in all_edits:
@@ -217,12 +231,23 @@ def _lost_on(
         found = conn.execute(f'SELECT * FROM "{tbl}" WHERE id = ?', (row_id,)).fetchone()
         for e in group:
             value = e.fields[f]
-            if any(o is not e and int(o.bases.get(f, 0)) >= e.hlc for o in group):
+            if any(o is not e and o.saw(e) for o in group):
                 continue  # replaced by an edit made having seen it
+            if any(
+                o.saw(same)
+                for same in group
+                if same is not e and same.fields[f] == value
+                for o in group
+            ):
+                # The same value, written concurrently (two restores of one row), was
+                # replaced by an edit made having seen it: one field keeps one version.
+                continue
             if found is None:
                 gone = deletes.get((tbl, row_id), [])
-                if any(int(d.bases.get("*", 0)) >= e.hlc for d in gone):
+                if any(d.saw(e) for d in gone):
                     continue  # the delete saw this edit
+                if (entity, row_id, f, json.dumps(value, sort_keys=True)) in listed_fields:
+                    continue  # it had lost to a concurrent edit, and is listed as such
                 if _listed_with_ancestor(conn, tbl, row_id, listed_rows):
                     continue
                 problems.append(f"{name}: {entity} {row_id[:8]} deleted, edit of {f} lost")

@@ -1,6 +1,7 @@
-"""Random edits on several stations, synced in random order: at the end every station holds
-the same data and no edit is lost (it survived, was overwritten by someone who had seen it, or
-is listed as a conflict on every station)."""
+"""Random edits, deletes and restores on several stations, synced in random order with files
+arriving late: at the end every station holds the same data and no edit is lost (it survived,
+was overwritten or deleted by someone who had seen it, or is listed as a conflict on every
+station)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ from hypothesis import strategies as st
 from db.errors import NotFoundError
 from db.models import Client, Contact, ImportantDate, TeamMember
 from db.operations import Create, Delete, SetSetting, Update
+from db.sync import RestoreError, list_conflicts, restore_conflict
+from db.sync.folder import FolderTransport
+from db.sync.transport import ChangeRef, Skipped
 from tests.sync.harness import Bench, dump, lost_edits
 
 ENTITY_FIELDS = {
@@ -29,8 +33,25 @@ PARENT = {Contact: (Client, "client_id"), ImportantDate: (Contact, "contact_id")
 
 KINDS = [
     *("create", "create", "update", "update", "update", "delete"),
-    *("sync", "sync", "compact", "setting"),
+    *("sync", "sync", "compact", "setting", "restore", "late"),
 ]
+
+
+class LateFolder(FolderTransport):
+    """The share as a station sees it while a cloud client is still downloading: the newest
+    file of one other station has not arrived yet."""
+
+    def __init__(self, share: Path, late_station: str) -> None:
+        super().__init__(share)
+        self.late_station = late_station
+
+    def list_changes(self, station: str, after: int) -> tuple[list[ChangeRef], list[Skipped]]:
+        refs, skipped = super().list_changes(station, after)
+        if station == self.late_station and refs:
+            refs = refs[:-1]
+        return refs, skipped
+
+
 step = st.tuples(
     st.sampled_from(KINDS),
     st.integers(0, 10),  # station index (mod n)
@@ -54,6 +75,13 @@ def run_scenario(root: Path, n: int, steps: list[tuple], final_rounds: int = 3) 
             if kind in ("sync", "compact"):
                 bench.sync(station, compact=kind == "compact")
                 continue
+            if kind == "late":
+                other = bench.stations[(si + 1 + pick) % n]
+                bench.sync(station, transport=LateFolder(bench.share, other.station_id))
+                continue
+            if kind == "restore":
+                _restore(station, pick)
+                continue
             with contextlib.suppress(NotFoundError):  # the row went in an earlier step
                 _edit(bench, station, si, kind, entity, pick, which, i)
         for s in bench.stations:
@@ -68,6 +96,15 @@ def run_scenario(root: Path, n: int, steps: list[tuple], final_rounds: int = 3) 
             assert all(not r.waiting for r in s.results[-1:]), s.results[-1].summary()
     finally:
         bench.close()
+
+
+def _restore(station, pick: int) -> None:
+    """Put back one of the station's listed losers, as a user reviewing the list would."""
+    store = station.open()
+    listed = [c for c in list_conflicts(store) if c.kind != "future"]
+    if listed:
+        with contextlib.suppress(RestoreError):
+            restore_conflict(store, listed[pick % len(listed)].id)
 
 
 def _edit(bench, station, si, kind, entity, pick, which, i) -> None:
@@ -118,6 +155,30 @@ def test_random_edits_converge_with_nothing_lost(n: int, steps: list[tuple]) -> 
         run_scenario(Path(tmp), n, steps)
 
 
+# One agency's few records, fought over: deletes, restores of what lost, edits and late files.
+contested = st.tuples(
+    st.sampled_from(
+        ["update", "update", "delete", "restore", "restore", "sync", "sync", "late", "create"]
+    ),
+    st.integers(0, 10),
+    st.sampled_from([Client, Client, Contact]),
+    st.integers(0, 3),
+    st.sampled_from(["name", "industry", "email", "title"]),
+)
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.lists(contested, min_size=5, max_size=40))
+def test_deletes_and_restores_in_any_order_converge_with_nothing_lost(steps: list[tuple]) -> None:
+    seed = [("create", 0, Client, 0, "name"), ("create", 0, Contact, 0, "name"), ("sync", 0)]
+    with tempfile.TemporaryDirectory() as tmp:
+        run_scenario(Path(tmp), 3, [(*s, Client, 0, "name")[:5] for s in seed] + steps)
+
+
 def random_steps(rng: random.Random, length: int) -> list[tuple]:
     fields = ["name", "industry", "email", "title", "manager"]
     return [
@@ -142,6 +203,9 @@ def test_soak_many_seeds_more_stations(capsys: pytest.CaptureFixture[str]) -> No
         steps = random_steps(rng, rng.randint(20, 150))
         ops += sum(1 for s in steps if s[0] not in ("sync", "compact"))
         with tempfile.TemporaryDirectory() as tmp:
-            run_scenario(Path(tmp), rng.randint(2, 6), steps)
+            try:
+                run_scenario(Path(tmp), rng.randint(2, 6), steps)
+            except AssertionError as exc:
+                raise AssertionError(f"seed {seed}: {exc}") from exc
     with capsys.disabled():
         print(f"\nsync soak: {seeds} seeds, {ops} edit operations, 0 lost, all stations equal")

@@ -283,16 +283,21 @@ def test_a_station_offline_longer_than_retention_rebuilds(tmp_path: Path) -> Non
             a.apply(Create(Client, {"name": f"new {i}"}))
             bench.sync(a)
         bench.sync(a, compact=True, retention_ms=retention)
-        # Two minutes later (by a's and b's clocks) the away station's ack is stale.
-        for s in (a, b):
-            s.set_clock_offset(2 * 60_000)
+        # Ten retention periods later by the share's clock (the times it gave the files)
+        # the snapshot is old enough and the away station's ack is stale.
+        meta_path = bench.share / "AgencyDesk" / "meta.json"
+        meta = json.loads(meta_path.read_text())
+        for entry in meta["snapshots"]:
+            entry["share_ms"] -= 10 * retention
+        meta_path.write_text(json.dumps(meta))
         ack = bench.share / "AgencyDesk" / "acks" / f"{away.station_id}.json"
-        stale = json.loads(ack.read_text())
-        stale["wall_ms"] -= 10 * retention
-        ack.write_text(json.dumps(stale))
+        stale = time.time() - 10 * retention / 1000
+        os.utime(ack, (stale, stale))
         bench.sync(b)
         bench.sync(a, compact=True, retention_ms=retention)
         assert len(_files(bench, a)) < 4, "compaction removed change files nobody needs"
+        meta = json.loads(meta_path.read_text())
+        assert away.station_id in meta["snapshots"][-1]["inactive"]
         result = bench.sync(away)
         assert result.rebuilt
         _converged(bench)
@@ -359,6 +364,39 @@ def test_sigkill_at_every_step_loses_nothing(two: Bench, point: str, who: str) -
     assert b.sql("SELECT industry FROM client WHERE id = ?", (op.id,)) == [("from b",)]
     seqs = [p.name[:12] for p in _files(two, a)]
     assert len(seqs) == len(set(seqs)), "a re-sent file kept its seq and its bytes"
+
+
+def test_a_clock_a_month_ahead_does_not_make_everyone_inactive(tmp_path: Path) -> None:
+    """The compacting station's clock is a month ahead: by its clock every other ack is a
+    month old. By the share's clock C synced a moment ago, so the change file C still needs
+    stays, and nobody has to rebuild."""
+    bench = Bench(tmp_path, 3)
+    week = 7 * 24 * 3600 * 1000
+    try:
+        a, b, c = bench.stations
+        b.apply(Create(Client, {"name": "b1"}))
+        bench.settle(1)
+        b.apply(Create(Client, {"name": "b2"}))
+        bench.sync(b)
+        bench.sync(a)  # C has not seen b2 yet
+        bench.sync(b, compact=True, retention_ms=week)
+        meta_path = bench.share / "AgencyDesk" / "meta.json"
+        meta = json.loads(meta_path.read_text())
+        for entry in meta["snapshots"]:  # that snapshot is eight days old
+            entry["share_ms"] -= 8 * 24 * 3600 * 1000
+            entry["wall_ms"] -= 8 * 24 * 3600 * 1000
+        meta_path.write_text(json.dumps(meta))
+        a.set_clock_offset(31 * 24 * 3600 * 1000)
+        bench.sync(a, compact=True, retention_ms=week)
+        meta = json.loads(meta_path.read_text())
+        assert not meta["snapshots"][-1]["inactive"]
+        assert meta["purged"] == {b.station_id: 1}
+        assert [p.name[:12] for p in _files(bench, b)] == [f"{2:012d}"]
+        _converged(bench)
+        assert not any(r.rebuilt for s in bench.stations for r in s.results)
+        assert _names(c) == ["b1", "b2"]
+    finally:
+        bench.close()
 
 
 def test_one_compactor_at_a_time_and_a_dead_ones_lease_expires(two: Bench) -> None:

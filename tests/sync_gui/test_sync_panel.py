@@ -114,3 +114,21 @@ def test_names_and_values_read_as_words(qtmodeltester) -> None:
     model.set_skipped([("a/b.tmp", "temporary file"), ("c/d", "not a change file name")])
     qtmodeltester.check(model)
     assert model.headerData(1, Qt.Orientation.Horizontal) == "Why it was skipped"
+
+
+def test_a_clock_far_ahead_is_one_row_with_its_offset(store, qtmodeltester) -> None:
+    from db.sync import Conflict
+    from desktop.sync.conflicts_model import ConflictsModel
+
+    katja = "a" * 16
+    flagged = Conflict(
+        1, "future", "Client", "0" * 36, None, "clock about 30 days ahead", None, None,
+        katja, None, 1_800_000_000_000 << 16, None, False,
+    )  # fmt: skip
+    model = ConflictsModel()
+    model.set_conflicts(store, [flagged], {katja: "Katja's desk"})
+    qtmodeltester.check(model)
+    cells = [model.data(model.index(0, col)) for col in range(model.columnCount())]
+    assert cells[2:5] == ["Clock", "Flagged", "clock about 30 days ahead"]
+    assert cells[5].startswith("Katja's desk")
+    assert not model.is_restorable(0)
