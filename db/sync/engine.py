@@ -39,7 +39,7 @@ from db.sync.local import UNSENT, LocalStation, known_schemas, schema_head
 from db.sync.merge import Deferred, Merger, Outcome, table_infos
 from db.sync.transport import ChangeRef, FileInfo, Skipped, Transport
 from db.sync.validate import PUSH_BYTES, parse_change_file
-from db.sync.wire import FORMAT, Change, Rejected, encode
+from db.sync.wire import FORMAT, SHARE_FORMAT, Change, Rejected, encode
 
 log = logging.getLogger(__name__)
 
@@ -185,9 +185,9 @@ def sync(
 def _check_meta(transport: Transport) -> dict:
     meta = transport.read_meta()
     if not meta and getattr(transport, "bad_meta", None) is None:  # absent: a new share
-        meta = {"format": FORMAT, "generation": 0, "snapshots": []}
+        meta = {"format": SHARE_FORMAT, "generation": 0, "snapshots": []}
         transport.write_meta(meta)
-    if meta.get("format", FORMAT) > FORMAT:
+    if meta.get("format", SHARE_FORMAT) > SHARE_FORMAT:
         raise ShareFormatError(
             f"shared folder was written by a newer Agency Desk (format {meta['format']}); "
             "update Agency Desk to sync"

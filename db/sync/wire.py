@@ -29,6 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 FORMAT = 2
+# The share's layout (meta.json): unchanged by format 2, so a share stays readable to every
+# release that reads its change files.
+SHARE_FORMAT = 1
 
 
 class Rejected(Exception):
