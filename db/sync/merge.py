@@ -375,7 +375,9 @@ class Merger:
             f'INSERT INTO "{tbl}" ({names}) VALUES ({", ".join("?" for _ in cols)})',
             [values[c] for c in cols],
         )
-        if tomb is not None:
+        if tomb is not None and self.saw(station, change, (tomb[0], tomb[1], tomb[2]), "*"):
+            # Only a delete the restore answered: one it outranked without seeing it is
+            # dropped the same way where it arrives after the restore.
             self._remember_delete(tbl, row_id, (tomb[0], tomb[1], tomb[2]))
         self.conn.execute("DELETE FROM sync_tomb WHERE tbl = ? AND row_id = ?", (tbl, row_id))
         self.conn.execute(
