@@ -67,7 +67,7 @@ sync_ctl = Table(
     Column("acked", Text, nullable=False, server_default="{}"),  # vector last written to acks/
     Column("generation", Integer, nullable=False, server_default="0"),  # snapshot joined/made
     # Where this database lives (host, path, file): a copy of the file elsewhere is a copied
-    # install, which takes a new station id (see engine.check_install). Added by 0006.
+    # install, which takes a new station id (see engine.check_install). Added by 0007.
     Column("install_mark", String(64)),
     # The causal context local edits are made under: a key of sync_ctx, bumped by every
     # applied file (sync_ctx gets the vector when the first edit under it is made).
@@ -174,7 +174,7 @@ sync_conflict = Table(
 
 # Change files as this station last saw them: its own as published (size and time, to notice
 # one damaged on the share without reading it) and everyone else's as applied (to notice a
-# second file at a seq already applied). Added by migration 0006.
+# second file at a seq already applied). Added by migration 0007.
 sync_file = Table(
     "sync_file",
     metadata,
@@ -187,7 +187,7 @@ sync_file = Table(
 )
 
 # Files on the share that failed validation, with the reason: listed in the Sync panel until
-# the file is gone or was applied after all (db/sync/quarantine.py). Added by migration 0006.
+# the file is gone or was applied after all (db/sync/quarantine.py). Added by migration 0007.
 sync_quarantine = Table(
     "sync_quarantine",
     metadata,
@@ -199,7 +199,7 @@ sync_quarantine = Table(
     Column("resolved", Integer, nullable=False, server_default="0"),
 )
 
-# Created by migration 0006, not by 0002 (which creates TABLES as they are now).
+# Created by migration 0007, not by 0002 (which creates TABLES as they are now).
 INTEGRITY_TABLES = (sync_file, sync_quarantine)
 
 TABLES = (
@@ -313,8 +313,8 @@ def synced_tables(conn: Connection) -> list[str]:
     return sorted(t for t in TABLE_ENTITY if t in present)
 
 
-# Columns the triggers rely on that a database from before causal tracking lacks (0005 adds
-# them; `install_triggers` too, so a migration ordered before 0005 can install triggers).
+# Columns the triggers rely on that a database from before causal tracking lacks (0009 adds
+# them; `install_triggers` too, so a migration ordered before 0009 can install triggers).
 CAUSAL_COLUMNS = {
     "sync_ctl": [
         ("ctx", "INTEGER NOT NULL DEFAULT 0"),

@@ -1,6 +1,6 @@
 """The change-file format: JSON lines, a header then one change per line.
 
-    {"count": 2, "ctx": [{"9a1c...": 41}], "format": 2, "n": [57, 58], "schema": "0005",
+    {"count": 2, "ctx": [{"9a1c...": 41}], "format": 2, "n": [57, 58], "schema": "0009",
      "seq": 7, "station": "3f0c...", "wall": 1790000000000}
     {"t": "client", "id": "...", "op": "U", "h": 1176..., "f": {"name": "A"}}
 

@@ -445,7 +445,7 @@ def test_a_database_of_the_previous_release_upgrades_and_sends_its_unsent_edits(
     from db.database import MIGRATIONS, alembic_config
     from db.sync import sync
 
-    script = MIGRATIONS / "versions" / "0005_causal_sync.py"
+    script = MIGRATIONS / "versions" / "0009_causal_sync.py"
     spec = importlib.util.spec_from_file_location("causal_migration", script)
     assert spec is not None and spec.loader is not None
     migration = importlib.util.module_from_spec(spec)

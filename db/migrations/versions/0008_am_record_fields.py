@@ -1,7 +1,7 @@
 """opportunity probability and currency; a gift's link to the occasion it is for
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-29 05:00:00
 
 - opportunity.probability: the chance of winning in percent; NULL means the stage's usual
@@ -19,7 +19,7 @@ from alembic import op
 from db.sync.schema import install_triggers
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

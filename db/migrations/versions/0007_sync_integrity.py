@@ -1,7 +1,7 @@
 """sync integrity: quarantined files, published and applied change files, install mark
 
-Revision ID: 0006
-Revises: 0007
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-29 05:00:00
 
 Adds what sync needs to survive hostile or damaged files on the share: `sync_quarantine`
@@ -17,8 +17,8 @@ from alembic import op
 
 from db.sync.schema import INTEGRITY_TABLES, metadata
 
-revision: str = "0006"
-down_revision: str | None = "0009"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

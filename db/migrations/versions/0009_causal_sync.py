@@ -1,6 +1,6 @@
 """causal sync metadata: change counters, applied vectors and edit contexts
 
-Revision ID: 0005
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-11-29 04:45:00
 
@@ -23,7 +23,7 @@ from alembic import op
 
 from db.sync.schema import CAUSAL_COLUMNS, ensure_causal_columns, install_triggers
 
-revision: str = "0005"
+revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

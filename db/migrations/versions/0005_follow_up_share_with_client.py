@@ -1,6 +1,6 @@
 """follow-ups are internal unless shared with the client
 
-Revision ID: 0007
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-29 05:05:00
 
@@ -17,7 +17,7 @@ from alembic import op
 
 from db.sync.schema import install_triggers
 
-revision: str = "0007"
+revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,7 +1,7 @@
 """leave kinds, member colours, costs on tasks, change requests on contacts and tasks
 
-Revision ID: 0009
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-29 04:50:00
 
 Issue 11 (project managers make and change a plan in the app):
@@ -20,8 +20,8 @@ from alembic import op
 
 from db.sync.schema import install_triggers
 
-revision: str = "0009"
-down_revision: str | None = "0007"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
