@@ -393,6 +393,10 @@ async def _self_test(
                 if window.grab().isNull():
                     raise RuntimeError(f"the {key} detail did not paint")
                 area.host.show_list()
+        # Loaded only after a real start's first paint (second-launch hand-over): import it
+        # here so a frozen build that lacks QtNetwork fails the self-test, not a user's start.
+        import desktop.single_instance  # noqa: F401
+
         session = store.session
         integrity = session.execute(text("PRAGMA integrity_check")).scalar()
         if integrity != "ok":
