@@ -12,5 +12,5 @@ from sqlalchemy import CursorResult, Executable
 from sqlalchemy.orm import Session
 
 
-def read(session: Session, statement: Executable) -> CursorResult[Any]:
+def read(session: Session, statement: Executable) -> CursorResult[*tuple[Any, ...]]:
     return session.connection().execute(statement)

@@ -279,21 +279,22 @@ def test_once_shown_the_list_reads_every_row_in_the_background(qtbot, workspace,
     view = ClientsView(workspace)
     qtbot.addWidget(view)
     model = view.model
-    assert model._rows == {}
+    assert model.clients.rows == {}
     view.show()
-    qtbot.waitUntil(lambda: len(model._rows) == 3 and model._haystack is not None)
-    assert "bakery" in model._haystack[agency.clients["acme"]]
+    qtbot.waitUntil(lambda: len(model.clients.rows) == 3 and model.clients.haystack_read())
+    assert "bakery" in model.clients.haystack()[agency.clients["acme"]]
 
 
 def test_a_background_read_overtaken_by_a_change_is_dropped(qtbot, workspace, agency) -> None:
     model = ClientsTableModel(workspace)
-    stale = model._change_count
+    index = model.clients
+    stale = index.change_count
     before = client_list_rows(workspace.session, date.today())
     workspace.run(Update(Client, agency.clients["acme"], {"name": "Acme Bread"}))
-    model._prefetched(before, {agency.clients["acme"]: "acme bakery"}, stale)
-    assert model._rows == {} and model._haystack is None  # dropped: read before the rename
-    model._prefetched(before, {}, model._change_count)
-    assert len(model._rows) == 3
+    index.accept_prefetch(before, {agency.clients["acme"]: "acme bakery"}, stale)
+    assert index.rows == {} and not index.haystack_read()  # dropped: read before the rename
+    index.accept_prefetch(before, {}, index.change_count)
+    assert len(index.rows) == 3
 
 
 def test_a_filtered_list_follows_changes_sorts_and_counts(
