@@ -2,7 +2,8 @@
 view reads and every operation writes.
 
 `apply` runs an operation in one transaction and returns what it changed, gathered from the
-session's own flush events, so no operation can forget to report a row it touched.
+session's own flush events, so no operation can forget to report a row it touched. Each row's
+scope (its client and project) is resolved there too, while deleted rows are still loaded.
 
 `schedules` is the session's one schedule service (`db.scheduling.schedules`): the GUI, printing
 and every `db` reader given this session share its cached dates, and `notify` brings it up to
@@ -18,6 +19,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from db.change_scope import fill_scope, scope_of
 from db.changes import ChangeSet
 from db.models import AgencySetting, Entity
 from db.operations import Operation
@@ -72,6 +74,8 @@ class Store:
     def notify(self, changes: ChangeSet) -> None:
         """Tell every listener what changed (sync calls this after applying pulled changes)."""
         if changes:
+            # A change set from outside the session (sync) learns the scope of its rows here.
+            fill_scope(self.session, changes)
             # First, so no listener reads a schedule the change made stale.
             self.schedules.invalidate(changes)
             for listener in list(self._listeners):
@@ -85,15 +89,24 @@ class Store:
 
     def _record_flush(self, session: Session, _context: object) -> None:
         step = ChangeSet()
-        for obj in session.new:
-            if isinstance(obj, Entity):
-                step.add("added", type(obj).__name__, [obj.id])
-        for obj in session.dirty:
-            if isinstance(obj, Entity) and session.is_modified(obj, include_collections=False):
-                step.add("changed", type(obj).__name__, [obj.id])
-        for obj in session.deleted:
-            if isinstance(obj, Entity):
-                step.add("removed", type(obj).__name__, [obj.id])
+        # Scopes resolved earlier in this operation: a parent deleted by an earlier flush.
+        known = dict(self._pending.scope)
+        rows: list[tuple[str, Entity]] = [
+            *(("added", o) for o in session.new if isinstance(o, Entity)),
+            *(
+                ("changed", o)
+                for o in session.dirty
+                if isinstance(o, Entity) and session.is_modified(o, include_collections=False)
+            ),
+            *(("removed", o) for o in session.deleted if isinstance(o, Entity)),
+        ]
+        at_hand = {(type(o).__name__, o.id): o for _kind, o in rows}
+        for kind, obj in rows:
+            entity = type(obj).__name__
+            step.add(kind, entity, [obj.id])
+            scope = scope_of(session, obj, known, at_hand)
+            if scope is not None:
+                known[(entity, obj.id)] = step.scope[(entity, obj.id)] = scope
         self._pending.merge(step)
 
     def close(self) -> None:

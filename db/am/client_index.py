@@ -12,10 +12,9 @@ only through the primitives `insert_shown`, `remove_shown` and `set_shown`, so a
 over it can announce each change to its views before it happens (`desktop.models.clients_table`).
 
 A `ChangeSet` re-reads only the clients it touches: a logged call, a follow-up, a project or
-its tasks and costs, an opportunity or a rating map back to their one client
-(`db.am.ownership.client_of`). A removed row no longer says whose it was, so the index
-remembers the client of every row it has seen change; a removal it cannot trace (a row it
-never saw) marks every cached figure stale, to be re-read when next asked for.
+its tasks and costs, an opportunity or a rating name their client in the change set's scope,
+removed rows included. A row without a scope (a removal sync could not trace) marks every
+cached figure stale, to be re-read when next asked for.
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from db.am.client_rows import ClientRow, client_list_rows, search_texts
-from db.am.ownership import EVERYONE, client_of
 from db.am.reading import read
 from db.changes import ChangeSet
 from db.models import Client, ClientStatus, TeamMember
@@ -112,7 +110,6 @@ class ClientIndex:
         self.rows: dict[str, ClientRow] = {}  # figures read so far
         self._haystack: dict[str, str] | None = None  # read on the first keystroke
         self._tags: dict[str, frozenset[str]] | None = None  # read when a tag is picked
-        self._owner: dict[tuple[str, str], str] = {}  # (entity, id) -> client, for removals
         self.change_count = 0  # change sets seen, so a background read can tell it is stale
 
     # -- loading ---------------------------------------------------------------------------
@@ -311,16 +308,17 @@ class ClientIndex:
             self.light.update(self._read_light(mine))
             stale |= mine
         if changes.touches(*FIGURE_ENTITIES):
-            found, traced = self._clients_of(changes, FIGURE_ENTITIES)
-            if not traced:
+            found = changes.clients(*FIGURE_ENTITIES)
+            if found is None:
                 refresh.everything = True
-            stale |= found
-        if self._haystack is not None and changes.touches(*TEXT_ENTITIES):
-            found, traced = self._clients_of(changes, TEXT_ENTITIES)
-            if traced:
-                self._haystack.update(search_texts(self.session, found))
             else:
+                stale |= found & self.light.keys()
+        if self._haystack is not None and changes.touches(*TEXT_ENTITIES):
+            found = changes.clients(*TEXT_ENTITIES)
+            if found is None:
                 self._haystack = None  # read again on the next keystroke
+            else:
+                self._haystack.update(search_texts(self.session, found & self.light.keys()))
         if refresh.everything:
             self.rows.clear()
             if not self.sort_key.light:
@@ -334,29 +332,6 @@ class ClientIndex:
         for id_ in stale:
             self._reposition(id_)
         return refresh
-
-    def _clients_of(self, changes: ChangeSet, entities: tuple[str, ...]) -> tuple[set[str], bool]:
-        """The clients the change touches through these entities, and whether every row
-        could be traced to its client (or to none)."""
-        found: set[str] = set()
-        traced = True
-        for entity in changes.entities() & set(entities):
-            for id_ in changes.added.get(entity, set()) | changes.changed.get(entity, set()):
-                owner = client_of(self.session, entity, id_)
-                if owner == EVERYONE:
-                    traced = False
-                elif owner is not None:
-                    self._owner[(entity, id_)] = owner
-                    found.add(owner)
-            if entity == "Client":
-                continue
-            for id_ in changes.removed.get(entity, set()):
-                owner = self._owner.get((entity, id_))
-                if owner is None:
-                    traced = False
-                else:
-                    found.add(owner)
-        return found, traced
 
     def _learn(self, ids: set[str]) -> None:
         fresh = [i for i in ids if i not in self.light]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from db.am.client_index import ClientIndex, SortKey
+from db.changes import ChangeSet
 from db.models import (
     Client,
     ClientNote,
@@ -121,13 +122,20 @@ def test_added_renamed_and_removed_clients(store: Store, agency: Agency) -> None
     assert names(index) == ["Blue"] and new.id not in index.light
 
 
-def test_a_removal_it_never_saw_drops_every_cached_figure(store: Store, agency: Agency) -> None:
-    acme = agency.client("Acme")
+def test_a_removed_row_is_traced_and_an_untraceable_one_drops_every_figure(
+    store: Store, agency: Agency
+) -> None:
+    acme, blue = agency.client("Acme"), agency.client("Blue")
     call = agency.add(
         Interaction, client_id=acme.id, kind=InteractionKind.CALL, occurred_at=datetime(2026, 1, 5)
     )
     index = opened(store)
     index.figures(0)
+    store.session.expire_all()  # the index never saw the call: its change set says whose
     refresh = index.apply_changes(store.apply(Delete(Interaction, call.id)))
-    assert refresh.everything
-    assert index.figures(0) is not None and index.rows[acme.id].last_contact is None
+    assert refresh.stale == {acme.id} and not refresh.everything
+    assert index.rows[acme.id].last_contact is None and blue.id in index.rows
+    pulled = ChangeSet()  # a removal from outside the session, with no scope
+    pulled.add("removed", "Interaction", ["gone"])
+    refresh = index.apply_changes(pulled)
+    assert refresh.everything and index.rows == {}
