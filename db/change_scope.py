@@ -112,10 +112,11 @@ def _scope_by_id(
     return scope
 
 
-def fill_scope(session: Session, changes: ChangeSet) -> None:
-    """Resolve the scope of the rows the change set names without one, from the rows still
-    there (a removed row from outside the session stays without: it concerns everyone)."""
-    for entity in changes.entities():
+def fill_scope(session: Session, changes: ChangeSet, entities: tuple[str, ...] = ()) -> None:
+    """Resolve the scope of the rows (of these entities; of all when none is named) the
+    change set names without one, from the rows still there (a removed row from outside the
+    session stays without: it concerns everyone)."""
+    for entity in changes.entities() & set(entities) if entities else changes.entities():
         cls = ENTITIES.get(entity)
         for id_ in changes.ids(entity):
             key = (entity, id_)

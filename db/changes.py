@@ -9,7 +9,7 @@ without a scope could not be traced and concerns everyone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 EVERYONE = "*"  # the client of a row that concerns every client (a team member, a setting)
@@ -38,6 +38,11 @@ class ChangeSet:
     changed: dict[str, set[str]] = field(default_factory=_ids)
     removed: dict[str, set[str]] = field(default_factory=_ids)
     scope: dict[tuple[str, str], Scope] = field(default_factory=_scopes)  # (entity, id) ->
+    # Resolves the scope of rows that lack one when a listener first asks (a change set from
+    # outside the session: most listeners never ask, so no row is looked up for them).
+    resolve: Callable[[ChangeSet, tuple[str, ...]], None] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def add(self, kind: str, entity: str, ids: Iterable[str]) -> None:
         getattr(self, kind).setdefault(entity, set()).update(ids)
@@ -83,6 +88,8 @@ class ChangeSet:
         )
 
     def _rows(self, entities: tuple[str, ...]) -> list[tuple[str, str]]:
+        if self.resolve is not None:
+            self.resolve(self, entities)
         wanted = self.entities() if not entities else self.entities() & set(entities)
         return [(e, i) for e in wanted for i in self.ids(e)]
 

@@ -74,8 +74,10 @@ class Store:
     def notify(self, changes: ChangeSet) -> None:
         """Tell every listener what changed (sync calls this after applying pulled changes)."""
         if changes:
-            # A change set from outside the session (sync) learns the scope of its rows here.
-            fill_scope(self.session, changes)
+            # A change set from outside the session (sync) learns the scope of its rows when
+            # a listener first asks for it.
+            session = self.session
+            changes.resolve = lambda found, entities: fill_scope(session, found, entities)
             # First, so no listener reads a schedule the change made stale.
             self.schedules.invalidate(changes)
             for listener in list(self._listeners):

@@ -59,5 +59,5 @@ def concerns(
     (resolved here for rows it lacks, as for a change set made by hand)."""
     if not changes.touches(*entities):
         return False
-    fill_scope(session, changes)
+    fill_scope(session, changes, entities)
     return changes.concerns_client(client_id, *entities)

@@ -87,8 +87,9 @@ def test_a_change_set_from_outside_the_session_learns_its_scope(store: Store) ->
     pulled.add("changed", "Interaction", [call.id])
     pulled.add("removed", "Interaction", ["gone-before-anyone-looked"])
     store.notify(pulled)
-    assert seen[0].scope[("Interaction", call.id)] == Scope(client.id)
+    assert seen[0].scope == {}  # nothing looked up until a listener asks
     assert seen[0].clients("Interaction") is None  # the untraceable removal concerns everyone
+    assert seen[0].scope[("Interaction", call.id)] == Scope(client.id)
     assert seen[0].concerns_client("any client", "Interaction")
 
 
