@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from db.models import Client, TeamMember
+from desktop.printing.printable import AGENDA, PrintTarget, print_target_of
 from desktop.station_member import is_account_manager, station_member
 from desktop.sync.window import attach_sync
 from desktop.views.area import Area
@@ -418,46 +419,28 @@ class MainWindow(QMainWindow):
         if isinstance(area, Area):
             area.focus_filter()
 
-    def print_target(self) -> tuple[str, str | None]:
-        """What Print acts on: ("client", id) on a client page, ("project", id) on a plan,
-        ("portfolio", None) on the projects list, else ("agenda", None): the team agenda."""
-        area = self.current_area()
-        host = getattr(area, "host", None)
-        detail = getattr(host, "detail", None)
-        if detail is not None and host.currentWidget() is not getattr(host, "list_page", None):
-            if (client_id := getattr(detail, "client_id", None)) is not None:
-                return "client", client_id
-            if (project_id := getattr(detail, "project_id", None)) is not None:
-                return "project", project_id
-        if self.current_area_key() == "projects":
-            return "portfolio", None
-        return "agenda", None
+    def print_target(self) -> PrintTarget:
+        """What Print acts on: what the area showing offers (`Printable`), else the team
+        agenda."""
+        return print_target_of(self.current_area()) or AGENDA
 
     def _name_print_actions(self) -> None:
-        kind, _ = self.print_target()
-        what = {
-            "client": "Client Summary",
-            "project": "Timeline",
-            "portfolio": "Portfolio Timeline",
-            "agenda": "Team Agenda",
-        }[kind]
-        self.print_action.setText(f"&Print {what}…")
-        self.export_pdf_action.setText(f"&Export {what} as PDF…")
-        client_agenda = kind == "client"
+        target = self.print_target()
+        self.print_action.setText(f"&Print {target.title}…")
+        self.export_pdf_action.setText(f"&Export {target.title} as PDF…")
+        client_agenda = target.kind == "client"
         self.agenda_action.setText("Print Client &Agenda…" if client_agenda else "Print &Agenda…")
 
     def _print(self, *, to_pdf: bool) -> None:
         from desktop.printing import actions
 
-        kind, item_id = self.print_target()
-        if kind == "client" and item_id:
+        target = self.print_target()
+        if target.kind == "client" and target.item_id:
             show = actions.export_client_summary_pdf if to_pdf else actions.preview_client_summary
-            show(self, self.workspace, item_id)
-        elif kind in ("project", "portfolio"):
-            detail = getattr(getattr(self.current_area(), "host", None), "detail", None)
-            document = getattr(detail, "document", None) if kind == "project" else None
+            show(self, self.workspace, target.item_id)
+        elif target.kind in ("project", "portfolio"):
             gantt = actions.export_gantt_pdf if to_pdf else actions.preview_gantt
-            gantt(self, self.workspace, item_id, document=document)
+            gantt(self, self.workspace, target.item_id, document=target.document)
         else:
             agenda = actions.export_agenda_pdf if to_pdf else actions.preview_agenda
             agenda(self, self.workspace)
@@ -465,10 +448,9 @@ class MainWindow(QMainWindow):
     def _print_agenda(self) -> None:
         from desktop.printing import actions
 
-        kind, item_id = self.print_target()
-        actions.preview_agenda(
-            self, self.workspace, client_id=item_id if kind == "client" else None
-        )
+        target = self.print_target()
+        client_id = target.item_id if target.kind == "client" else None
+        actions.preview_agenda(self, self.workspace, client_id=client_id)
 
     def open_preferences(self) -> None:
         from desktop.preferences_dialog import PreferencesDialog

@@ -47,6 +47,7 @@ from desktop.client_page.record_dialogs import ClientDetailsDialog
 from desktop.client_page.satisfaction import SatisfactionSection
 from desktop.client_page.section import Section
 from desktop.client_page.timeline import TimelineSection
+from desktop.printing.printable import PrintTarget
 from desktop.station_member import member_choices, station_member
 from desktop.views.elided_label import ElidedLabel
 from desktop.workspace import Workspace
@@ -309,6 +310,10 @@ class ClientPage(QWidget):
         )
         self.details_dialog.open()
         return self.details_dialog
+
+    def print_target(self) -> PrintTarget:
+        """Print makes this client's summary (`Printable`)."""
+        return PrintTarget("client", self.client_id)
 
     def close_page(self) -> None:
         self.workspace.changed.disconnect(self.apply_changes)

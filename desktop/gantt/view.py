@@ -74,6 +74,7 @@ from desktop.gantt.tree_model import (
     ROW_HEIGHT,
     TaskTreeModel,
 )
+from desktop.printing.printable import PrintTarget
 from desktop.views.deletion import DeleteOffer, Deletion, delete_rows
 from desktop.workspace import Workspace
 
@@ -652,6 +653,10 @@ class GanttView(QWidget):
         self.run(SaveBaseline(self.project_id, f"Baseline {date.today():%d %b %Y}"))
 
     # -- edits and refresh --------------------------------------------------------------------
+
+    def print_target(self) -> PrintTarget:
+        """Print makes this plan's timeline, rows collapsed as shown (`Printable`)."""
+        return PrintTarget("project", self.project_id, self.document)
 
     def run(self, op: Operation) -> bool:
         return self.workspace.run(op)

@@ -49,6 +49,7 @@ from desktop.models.clients_table import (
     ClientsTableModel,
 )
 from desktop.models.roles import ID_ROLE
+from desktop.printing.printable import PrintTarget
 from desktop.station_member import member_choices, set_station_member, station_member
 from desktop.views.area_header import AreaHeader
 from desktop.views.badge_delegates import CachedStatusDelegate, HealthDelegate
@@ -314,6 +315,10 @@ class ClientsView(QWidget):
             index = self.model.index(row, COL_NAME)
             self.table.setCurrentIndex(index)
             self.table.scrollTo(index)
+
+    def print_target(self) -> PrintTarget | None:
+        """The open client page's summary (`Printable`); nothing of the list's own."""
+        return self.host.print_target()
 
     def focus_filter(self) -> None:
         self.host.show_list()

@@ -39,6 +39,7 @@ from desktop.models.projects_tree import (
     ProjectsTreeModel,
 )
 from desktop.models.roles import ENTITY_ROLE, ID_ROLE, SORT_ROLE
+from desktop.printing.printable import PrintTarget
 from desktop.views.area_header import AreaHeader
 from desktop.views.delegates import (
     ChoiceDelegate,
@@ -253,6 +254,10 @@ class ProjectsView(QWidget):
         if index.isValid():
             self.tree.setCurrentIndex(index)
             self.tree.scrollTo(index)
+
+    def print_target(self) -> PrintTarget | None:
+        """The open plan's timeline, else the portfolio timeline (`Printable`)."""
+        return self.host.print_target() or PrintTarget("portfolio")
 
     def focus_filter(self) -> None:
         self.host.show_list()
