@@ -51,9 +51,9 @@ from db.models import InteractionKind, Sentiment, utcnow
 from db.operations import Operation
 from db.validation import check_field
 from desktop.client_page.fields import FieldErrors, error_label
-from desktop.client_page.formatting import day as py_day
-from desktop.client_page.formatting import label
 from desktop.client_page.money_edit import MoneyEdit
+from desktop.formatting import day as py_day
+from desktop.formatting import label
 from desktop.views.text_limits import cap_field
 
 KINDS = (

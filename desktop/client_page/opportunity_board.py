@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from db.am.client_detail import OpportunityRow
 from db.am.money import probability_of
 from db.models import OpportunityStage
-from desktop.client_page.formatting import label, money
+from desktop.formatting import label, money
 
 ID = Qt.ItemDataRole.UserRole
 

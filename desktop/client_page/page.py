@@ -38,7 +38,6 @@ from desktop.client_page.delight import DelightSection
 from desktop.client_page.dialogs import LogInteractionDialog
 from desktop.client_page.fields import error_label
 from desktop.client_page.follow_ups import FollowUpsSection
-from desktop.client_page.formatting import day, label
 from desktop.client_page.health_badge import HealthBadge
 from desktop.client_page.money_tab import MoneySection
 from desktop.client_page.people import PeopleSection
@@ -47,6 +46,7 @@ from desktop.client_page.record_dialogs import ClientDetailsDialog
 from desktop.client_page.satisfaction import SatisfactionSection
 from desktop.client_page.section import Section
 from desktop.client_page.timeline import TimelineSection
+from desktop.formatting import day, label
 from desktop.printing.printable import PrintTarget
 from desktop.station_member import member_choices, station_member
 from desktop.views.elided_label import ElidedLabel

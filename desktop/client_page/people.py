@@ -21,11 +21,11 @@ from db.operations import Update
 from db.validation import max_length
 from desktop.client_page.context import PageContext, list_table, stretch
 from desktop.client_page.dialogs import ContactDialog
-from desktop.client_page.formatting import day
 from desktop.client_page.notes_edit import RecordNotesEdit
 from desktop.client_page.record_actions import RecordActions
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
+from desktop.formatting import day
 from desktop.models.roles import ID_ROLE
 from desktop.views.elided_label import ElidedLabel
 

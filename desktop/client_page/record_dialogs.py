@@ -44,8 +44,8 @@ from db.models import (
 from db.operations import Create, Operation
 from db.validation import check_field
 from desktop.client_page.dialogs import FormDialog, Submit, date_edit, py_date
-from desktop.client_page.formatting import day, label
 from desktop.client_page.money_edit import MoneyEdit
+from desktop.formatting import day, label
 from desktop.views.text_limits import cap_field
 
 Choices = Sequence[tuple[str, str]]  # (id, name)

@@ -49,7 +49,7 @@ from db.project_money import (
     SetBudget,
     burn,
 )
-from desktop.client_page.formatting import money
+from desktop.formatting import money
 from desktop.models.records import Column, RecordsModel, parse_cents
 from desktop.models.roles import ID_ROLE
 from desktop.views.record_tables import fit_columns, record_table, set_delegates

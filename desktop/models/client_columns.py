@@ -20,7 +20,7 @@ from db.am.client_index import BY_NAME, Light, SortKey
 from db.am.client_rows import ClientRow
 from db.labels import plural
 from db.models import ClientStatus
-from desktop.client_page.formatting import CURRENCY_SIGNS
+from desktop.formatting import describe_last_contact, money
 
 STATUS_LABELS = {
     ClientStatus.LEAD: "Lead",
@@ -53,38 +53,6 @@ class ClientColumn:
     edit_value: Callable[[Light], Any] | None = None
 
 
-def describe_last_contact(when: datetime | None, today: date | None = None) -> str:
-    if when is None:
-        return "Never"
-    today = today or date.today()
-    days = (today - when.date()).days
-    if days == 0:
-        return "Today"
-    if days == 1:
-        return "Yesterday"
-    if 1 < days < 7:
-        return f"{days} days ago"
-    return when.strftime("%d %b %Y")
-
-
-def money_text(cents: int, currency: str, locale: QLocale | None = None) -> str:
-    """The amount in the client's currency, grouped and signed the way the user's locale
-    writes money ('€12,500', 'CHF 12,500' or '12.500 €')."""
-    locale = locale or display_locale()
-    symbol = CURRENCY_SIGNS.get(currency, f"{currency} ")
-    precision = 0 if cents % 100 == 0 else 2
-    return locale.toCurrencyString(cents / 100, symbol, precision).strip()
-
-
-def display_locale() -> QLocale:
-    """The user's locale, or English where the system has none (the bare "C" locale writes
-    money without grouping: '144500CHF')."""
-    locale = QLocale()
-    if locale.language() == QLocale.Language.C:
-        return QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
-    return locale
-
-
 def _day(value: date | None) -> str:
     return value.strftime("%d %b %Y") if value else "—"
 
@@ -111,7 +79,7 @@ def _follow_up_tip(row: ClientRow, cells: CellContext) -> str | None:
 def _pipeline(row: ClientRow | None, cells: CellContext) -> str:
     if row is None or not row.pipeline_cents:
         return "—"
-    return money_text(row.pipeline_cents, row.currency, cells.locale)
+    return money(row.pipeline_cents, row.currency, cells.locale)
 
 
 BASE_COLUMNS = (

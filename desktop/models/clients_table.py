@@ -26,6 +26,7 @@ from db.changes import ChangeSet
 from db.labels import quoted
 from db.models import Client, ClientStatus, TeamMember
 from db.operations import Operation, Update
+from desktop.formatting import display_locale
 from desktop.models.client_columns import (
     COL_HEALTH,
     COL_LAST_CONTACT,
@@ -38,9 +39,6 @@ from desktop.models.client_columns import (
     STATUS_LABELS,
     CellContext,
     client_columns,
-    describe_last_contact,
-    display_locale,
-    money_text,
 )
 from desktop.models.clients_prefetch import ClientsPrefetch
 from desktop.models.roles import ENTITY_ROLE, ID_ROLE, SORT_ROLE, STATUS_ROLE
@@ -58,8 +56,6 @@ __all__ = [
     "HEALTH_ROLE",
     "STATUS_LABELS",
     "ClientsTableModel",
-    "describe_last_contact",
-    "money_text",
 ]
 
 HEALTH_ROLE = Qt.ItemDataRole.UserRole + 20  # the row's `db.am.health.Health`

@@ -9,8 +9,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QPagedPaintDevice
 
 from db.reports.agenda import Agenda
+from desktop.formatting import Formats
 from desktop.printing.canvas import ACCENT, BAND, DASH, INK, MUTED, POOR, RIGHT, RULE, WRAP, Canvas
-from desktop.printing.formats import Formats
 
 CENTER = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
 Row = tuple[str, str, str]  # main text, detail below it, note on the right

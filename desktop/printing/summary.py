@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QFont, QPagedPaintDevice
 
 from db.models import NoteKind, ProjectStatus
 from db.reports.client_summary import ClientSummary
+from desktop.formatting import Formats
 from desktop.printing import charts
 from desktop.printing.canvas import (
     ACCENT,
@@ -32,7 +33,6 @@ from desktop.printing.canvas import (
     Canvas,
 )
 from desktop.printing.charts import STAGE_COLORS
-from desktop.printing.formats import Formats
 
 Block = Callable[[Canvas, float, float, float], float]  # (canvas, x, y, width) -> height
 GAP = 16.0

@@ -16,6 +16,7 @@ from db.models import Client, ClientNote, Contact, NoteKind, Project
 from db.operations import Create, Delete, Update
 from desktop.client_page.page import ClientPage
 from desktop.client_page.people import COL_DATES
+from desktop.formatting import money
 from desktop.main_window import MainWindow
 from desktop.models.clients_table import (
     COL_HEALTH,
@@ -23,7 +24,6 @@ from desktop.models.clients_table import (
     COL_PIPELINE,
     HEALTH_ROLE,
     ClientsTableModel,
-    money_text,
 )
 from desktop.station_member import SETTINGS_MEMBER
 from desktop.views.clients_view import ClientsView
@@ -156,7 +156,7 @@ def test_pipeline_is_money_in_the_clients_currency(workspace, agency) -> None:
     )
     model = ClientsTableModel(workspace)
     text = model.index(model.row_of(agency.clients["blue"]), COL_PIPELINE).data()
-    assert text == money_text(1_250_000, "GBP")
+    assert text == money(1_250_000, "GBP")
     assert "£" in text and "12" in text
     assert model.index(model.row_of(agency.clients["acme"]), COL_PIPELINE).data() == "—"
 
