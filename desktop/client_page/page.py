@@ -38,7 +38,6 @@ from desktop.client_page.delight import DelightSection
 from desktop.client_page.dialogs import LogInteractionDialog
 from desktop.client_page.fields import error_label
 from desktop.client_page.follow_ups import FollowUpsSection
-from desktop.client_page.health_badge import HealthBadge
 from desktop.client_page.money_tab import MoneySection
 from desktop.client_page.people import PeopleSection
 from desktop.client_page.projects_tab import ProjectsSection
@@ -50,6 +49,7 @@ from desktop.formatting import day, label
 from desktop.printing.printable import PrintTarget
 from desktop.station_member import member_choices, station_member
 from desktop.views.elided_label import ElidedLabel
+from desktop.widgets.health_badge import HealthBadge
 from desktop.workspace import Workspace
 
 LOG_SHORTCUT = QKeySequence("Ctrl+L")
