@@ -373,8 +373,8 @@ def _scratch_settings() -> QSettings:
 async def _self_test(
     window: MainWindow, store: Store, t0: float, finish: Callable[[int], None]
 ) -> None:
-    from sqlalchemy import func, select, text
-
+    from db.directory import row_count
+    from db.integrity import integrity_problem
     from db.models import Client, Project, Task
 
     try:
@@ -398,16 +398,10 @@ async def _self_test(
         import desktop.single_instance  # noqa: F401
 
         session = store.session
-        integrity = session.execute(text("PRAGMA integrity_check")).scalar()
-        if integrity != "ok":
-            raise RuntimeError(f"database integrity check says: {integrity}")
-        broken = session.execute(text("PRAGMA foreign_key_check")).first()
-        if broken is not None:
-            raise RuntimeError(f"database has a dangling reference in table {broken[0]}")
-        counts = [
-            session.scalar(select(func.count()).select_from(entity))
-            for entity in (Client, Project, Task)
-        ]
+        problem = integrity_problem(session)
+        if problem is not None:
+            raise RuntimeError(problem)
+        counts = [row_count(session, entity) for entity in (Client, Project, Task)]
     except Exception as exc:  # the self-test reports any fault as its one line
         print(f"self-test failed: {exc}".replace("\n", " "), file=sys.stderr, flush=True)
         finish(1)

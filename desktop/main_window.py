@@ -27,9 +27,8 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
-from sqlalchemy import select
 
-from db.models import Client, TeamMember
+from db.directory import agency_is_empty
 from desktop.printing.printable import AGENDA, PrintTarget, print_target_of
 from desktop.station_member import is_account_manager, station_member
 from desktop.sync.window import attach_sync
@@ -542,8 +541,7 @@ class MainWindow(QMainWindow):
             key = "today"  # an account manager's day starts on Today
         session = self.workspace.session
         first_start = self.settings.value(SETTINGS_AREA) is None
-        empty = session.scalar(select(TeamMember.id).union_all(select(Client.id)).limit(1)) is None
-        if first_start and empty:
+        if first_start and agency_is_empty(session):
             key = "team"  # a new, empty agency starts by adding its team
         self.show_area(key if key in self._slots else "clients")
 

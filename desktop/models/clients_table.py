@@ -21,11 +21,11 @@ from PySide6.QtGui import QColor
 
 from db.am.client_index import ClientIndex, Light
 from db.am.client_rows import ClientRow
-from db.am.team_choices import active_members
 from db.changes import ChangeSet
 from db.labels import quoted
 from db.models import Client, ClientStatus, TeamMember
 from db.operations import Operation, Update
+from db.roster import active_members
 from desktop.formatting import display_locale
 from desktop.models.client_columns import (
     COL_HEALTH,

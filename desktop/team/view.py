@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 
 from db.models import Closure, LeaveKind, MemberRole, TeamMember, TimeOff
 from db.operations import Delete, Operation
+from db.roster import closures_in_order, leave_of, members_in_order
 from db.team import (
     AddClosure,
     AddLeave,
@@ -91,10 +91,7 @@ class TeamView(QWidget):
         session = workspace.session
 
         def members() -> list[_MemberRow]:
-            rows = session.scalars(
-                select(TeamMember).order_by(TeamMember.active.desc(), func.lower(TeamMember.name))
-            )
-            return [_MemberRow(m) for m in rows]
+            return [_MemberRow(m) for m in members_in_order(session)]
 
         self.members = RecordsModel(
             workspace,
@@ -153,7 +150,7 @@ class TeamView(QWidget):
 
         # The agency's closures.
         def closures() -> list[Closure]:
-            return list(session.scalars(select(Closure).order_by(Closure.start_date)))
+            return closures_in_order(session)
 
         self.closures = RecordsModel(
             workspace, CLOSURE_COLUMNS, ("Closure",), closures, self._edit_closure
@@ -319,11 +316,7 @@ class TeamView(QWidget):
         member_id = getattr(self, "_selected_member", "")
         if not member_id:
             return []
-        return list(
-            self.workspace.session.scalars(
-                select(TimeOff).where(TimeOff.member_id == member_id).order_by(TimeOff.start_date)
-            )
-        )
+        return leave_of(self.workspace.session, member_id)
 
     def add_leave(self) -> None:
         member_id = self.current_member()

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 
-from db.models import Client, Project, ProjectStatus, Task
+from db.directory import clients_by_name, first_client_id
+from db.models import Project, ProjectStatus, Task
 from db.operations import Create
 from db.validation import NAME_MAX
 from desktop.models.projects_tree import (
@@ -310,15 +310,10 @@ class ProjectsView(QWidget):
             row = node.project.row
             if isinstance(row, ProjectRow):
                 return row.client_id
-        return self.workspace.session.scalars(
-            select(Client.id).order_by(func.lower(Client.name)).limit(1)
-        ).first()
+        return first_client_id(self.workspace.session)
 
     def _client_choices(self) -> list[tuple[str, str]]:
-        rows = self.workspace.session.execute(
-            select(Client.id, Client.name).order_by(func.lower(Client.name))
-        )
-        return [(id_, name) for id_, name in rows]
+        return clients_by_name(self.workspace.session)
 
     def _filter(self, text: str) -> None:
         self.proxy.setFilterRegularExpression(
