@@ -52,7 +52,12 @@ from db.project_money import (
 from desktop.formatting import money
 from desktop.models.records import Column, RecordsModel, parse_cents
 from desktop.models.roles import ID_ROLE
-from desktop.views.record_tables import fit_columns, record_table, set_delegates
+from desktop.views.record_tables import (
+    fit_columns,
+    record_table,
+    set_delegates,
+    table_with_buttons,
+)
 from desktop.workspace import Workspace
 
 STATUS_LABELS = {
@@ -242,13 +247,7 @@ class ProjectMoneyDialog(QDialog):
     @staticmethod
     def _page(table: QWidget, *buttons: QPushButton) -> QWidget:
         page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addWidget(table, 1)
-        row = QHBoxLayout()
-        for button in buttons:
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        page.setLayout(table_with_buttons(table, *buttons))
         return page
 
     def _remover(self, table: Any, entity: type, label: str) -> Callable[[], None]:

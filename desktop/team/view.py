@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -42,7 +41,12 @@ from desktop.models.records import Column, RecordsModel
 from desktop.models.roles import ID_ROLE
 from desktop.views.area_header import AreaHeader
 from desktop.views.deletion import DeleteOffer, Deletion
-from desktop.views.record_tables import fit_columns, record_table, set_delegates
+from desktop.views.record_tables import (
+    fit_columns,
+    record_table,
+    set_delegates,
+    table_with_buttons,
+)
 from desktop.workspace import Workspace
 
 ROLE_CHOICES = [(r.value, r.value.replace("_", " ").capitalize()) for r in MemberRole]
@@ -145,7 +149,7 @@ class TeamView(QWidget):
         self.remove_leave_button.clicked.connect(self.remove_leave)
         self.leave_box = QGroupBox("Leave")
         self.leave_box.setLayout(
-            self._with_buttons(self.leave_table, self.add_leave_button, self.remove_leave_button)
+            table_with_buttons(self.leave_table, self.add_leave_button, self.remove_leave_button)
         )
 
         # The agency's closures.
@@ -163,7 +167,7 @@ class TeamView(QWidget):
         self.remove_closure_button = QPushButton("Remove")
         self.remove_closure_button.clicked.connect(self.remove_closure)
         closures_box = QGroupBox("Agency closures")
-        closures_layout = self._with_buttons(
+        closures_layout = table_with_buttons(
             self.closures_table, self.add_closure_button, self.remove_closure_button
         )
         holidays = QLabel("Public holidays follow the agency's country and region (Preferences).")
@@ -205,17 +209,6 @@ class TeamView(QWidget):
         )
         self._selected_member = ""
         self._after_members_reset()
-
-    @staticmethod
-    def _with_buttons(table: QTableView, *buttons: QPushButton) -> QVBoxLayout:
-        layout = QVBoxLayout()
-        layout.addWidget(table, 1)
-        row = QHBoxLayout()
-        for button in buttons:
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        return layout
 
     # -- Area ---------------------------------------------------------------------------------
 

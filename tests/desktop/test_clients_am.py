@@ -34,17 +34,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def window(qtbot, workspace, agency, settings) -> MainWindow:
-    w = MainWindow(workspace, settings)
-    qtbot.addWidget(w)
-    w.restore_state()
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    return w
-
-
 def clients_of(window: MainWindow) -> ClientsView:
     window.show_area("clients")
     view = window.area("clients")

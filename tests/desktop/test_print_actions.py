@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence
 
 from desktop.main_window import MainWindow
 from desktop.printing.printable import Printable, PrintTarget
+from tests.conftest import open_window
 
 pytestmark = [
     pytest.mark.gui,
@@ -42,13 +43,7 @@ def printed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object, object]]
 
 
 def _window(qtbot, workspace, settings) -> MainWindow:
-    w = MainWindow(workspace, settings)
-    qtbot.addWidget(w)
-    w.restore_state()
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    return w
+    return open_window(qtbot, workspace, settings)
 
 
 def _ctrl_p(qtbot, w: MainWindow) -> None:

@@ -18,6 +18,7 @@ from desktop.notifications import SETTINGS_SHOWN, DueNotifier
 from desktop.station_member import SETTINGS_MEMBER
 from desktop.today import TodayView
 from desktop.today.model import CLIENT_ROLE, KIND_ROLE, TodayModel, sections_of
+from tests.conftest import open_window
 
 pytestmark = [
     pytest.mark.gui,
@@ -47,13 +48,7 @@ def follow_up_index(model: TodayModel, title: str) -> QModelIndex:
 @pytest.fixture
 def window(qtbot, workspace, day, settings) -> MainWindow:
     settings.setValue(SETTINGS_MEMBER, day.am_id)  # Ann sits at this station
-    w = MainWindow(workspace, settings)
-    qtbot.addWidget(w)
-    w.restore_state()
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    return w
+    return open_window(qtbot, workspace, settings)
 
 
 def today_of(qtbot, window: MainWindow) -> TodayView:
