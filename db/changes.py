@@ -96,25 +96,23 @@ class ChangeSet:
     def clients(self, *entities: str) -> set[str] | None:
         """The clients the rows of these entities (of every entity when none is named)
         belong to; None when one of them concerns every client or has no known scope."""
-        found: set[str] = set()
-        for key in self._rows(entities):
-            scope = self.scope.get(key)
-            if scope is None or scope.client == EVERYONE:
-                return None
-            if scope.client is not None:
-                found.add(scope.client)
-        return found
+        return self._owners(entities, lambda scope: scope.client)
 
     def projects(self, *entities: str) -> set[str] | None:
         """The projects the rows of these entities belong to; None when one of them has no
         known scope or concerns every client (a team member's leave moves every plan)."""
+        return self._owners(entities, lambda scope: scope.project)
+
+    def _owners(
+        self, entities: tuple[str, ...], owner: Callable[[Scope], str | None]
+    ) -> set[str] | None:
         found: set[str] = set()
         for key in self._rows(entities):
             scope = self.scope.get(key)
             if scope is None or scope.client == EVERYONE:
                 return None
-            if scope.project is not None:
-                found.add(scope.project)
+            if (one := owner(scope)) is not None:
+                found.add(one)
         return found
 
     def concerns_client(self, client_id: str, *entities: str) -> bool:
