@@ -99,6 +99,7 @@ def _macos_fstype(path: Path) -> str | None:
         buf = StatFs()
         if statfs(os.fsencode(path), ctypes.byref(buf)) != 0:
             return None
-        return buf.f_fstypename.decode(errors="replace")
+        fstype: bytes = buf.f_fstypename  # a c_char array field reads as bytes
+        return fstype.decode(errors="replace")
     except (OSError, AttributeError):
         return None
