@@ -182,7 +182,7 @@ def sync(
         return result
 
 
-def _check_meta(transport: Transport) -> dict:
+def _check_meta(transport: Transport) -> dict[str, Any]:
     meta = transport.read_meta()
     if not meta and getattr(transport, "bad_meta", None) is None:  # absent: a new share
         meta = {"format": SHARE_FORMAT, "generation": 0, "snapshots": []}
@@ -686,7 +686,7 @@ def _quarantine_twins(
 
 
 def _apply_file(
-    station: LocalStation, other: str, ref: ChangeRef, header: dict, changes: list[Change]
+    station: LocalStation, other: str, ref: ChangeRef, header: dict[str, Any], changes: list[Change]
 ) -> Outcome:
     """Apply one file and record its seq and hash in one local transaction."""
     infos = table_infos(station.conn)
@@ -718,7 +718,7 @@ def _apply_file(
     return merger.out
 
 
-def write_ack(station: LocalStation, transport: Transport) -> dict | None:
+def write_ack(station: LocalStation, transport: Transport) -> dict[str, Any] | None:
     """Tell compaction how far we got (files applied, and for purging what every station has
     seen, the change counters applied), with our row counts; skipped (None) when nothing
     moved, so a no-op sync writes nothing."""
@@ -743,7 +743,7 @@ def write_ack(station: LocalStation, transport: Transport) -> dict | None:
     return ack
 
 
-def compare_counts(mine: dict, acks: dict[str, dict]) -> list[str]:
+def compare_counts(mine: dict[str, Any], acks: dict[str, dict[str, Any]]) -> list[str]:
     """Stations that applied exactly what we applied, with nothing unsent on either side,
     must hold the same number of rows per table (Anki's post-sync check). Returns the names
     of those that do not; the caller logs them (a rebuild from a snapshot repairs it)."""

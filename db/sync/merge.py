@@ -84,7 +84,7 @@ class TableInfo:
 def table_infos(conn: sqlite3.Connection) -> dict[str, TableInfo]:
     infos: dict[str, TableInfo] = {}
     for name, cls in ENTITIES.items():
-        table = cls.__table__  # type: ignore[attr-defined]
+        table = cls.__table__
         live = [r[1] for r in conn.execute(f'PRAGMA table_info("{table.name}")')]
         if not live:
             continue
@@ -142,10 +142,11 @@ class Merger:
         return self.conn.execute(q, (row_id,)).fetchone() is not None
 
     def _tomb(self, tbl: str, row_id: str) -> Tomb | None:
-        return self.conn.execute(
+        tomb: Tomb | None = self.conn.execute(
             "SELECT hlc, station, n, data FROM sync_tomb WHERE tbl = ? AND row_id = ?",
             (tbl, row_id),
         ).fetchone()
+        return tomb
 
     def _versions(self, tbl: str, row_id: str) -> dict[str, Version]:
         rows = self.conn.execute(

@@ -213,7 +213,7 @@ TABLES = (
     sync_conflict,
 )
 
-TABLE_ENTITY = {cls.__table__.name: name for name, cls in ENTITIES.items()}  # type: ignore[attr-defined]
+TABLE_ENTITY = {cls.__table__.name: name for name, cls in ENTITIES.items()}
 ENTITY_TABLE = {name: table for table, name in TABLE_ENTITY.items()}
 
 # Tick the clock, then stamp this change above every version of the row (including its
