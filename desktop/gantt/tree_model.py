@@ -197,10 +197,10 @@ class TaskTreeModel(QAbstractItemModel):
         if col == COL_PROGRESS:
             return None if summary or spec.milestone else spec.progress
         if col == COL_SLIP:
-            days = self.document.slip(node)
-            if days is None:
+            slip = self.document.slip(node)
+            if slip is None:
                 return None if edit else ""
-            return days if edit else ("on plan" if days == 0 else f"{days:+d} d")
+            return slip if edit else ("on plan" if slip == 0 else f"{slip:+d} d")
         if col == COL_PEOPLE:
             return self.document.people.get(task_id, "")
         return None
