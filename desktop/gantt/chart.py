@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from html import escape
 
-from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QFont,
@@ -322,16 +322,16 @@ class GanttChart(QGraphicsView):
             dragged=drag.node if drag is not None and drag.active else -1,
         )
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         rows = self.document.rows
         # Arrows are chosen by the rows of the whole viewport, not of the exposed strip, so
         # an arrow crossing a freshly scrolled-in strip is drawn there too.
         shown = self.mapToScene(self.viewport().rect()).boundingRect()
         top = max(0, int(shown.top() // ROW_HEIGHT))
         bottom = min(len(rows) - 1, int(shown.bottom() // ROW_HEIGHT))
-        self.chart_painter().paint(painter, rect, rows[top : bottom + 1])
+        self.chart_painter().paint(painter, QRectF(rect), rows[top : bottom + 1])
 
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         drag = self.drag
         if drag is None or not drag.active or drag.at is None:
             return

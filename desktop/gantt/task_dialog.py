@@ -324,8 +324,9 @@ class TaskDialog(QDialog):
                 row.hours.setValue(self.add_hours.value())
                 for col in range(3):
                     item = self.people_grid.itemAtPosition(self._grid_line(row), col)
-                    if item is not None and item.widget() is not None:
-                        item.widget().show()
+                    widget = item.widget() if item is not None else None
+                    if widget is not None:
+                        widget.show()
                 self._refresh_people()
                 return
         self._add_person_row(member_id, self.member_box.currentText(), self.add_hours.value())
@@ -333,7 +334,9 @@ class TaskDialog(QDialog):
 
     def _grid_line(self, row: _PersonRow) -> int:
         index = self.people_grid.indexOf(row.hours)
-        return self.people_grid.getItemPosition(index)[0]
+        position = self.people_grid.getItemPosition(index)
+        assert isinstance(position, tuple)  # (row, column, spans); PySide6 stubs say object
+        return int(position[0])
 
     # -- links --------------------------------------------------------------------------------
 
@@ -474,7 +477,8 @@ class TaskDialog(QDialog):
 
     def operations(self) -> list[Operation]:
         """What OK would do, as plan operations in an order that applies cleanly."""
-        task, ops = self.task, []
+        task = self.task
+        ops: list[Operation] = []
         name = self.name.text().strip()
         if name != task.name:
             ops.append(Update(Task, task.id, {"name": name}, label="Rename task"))
@@ -512,15 +516,15 @@ class TaskDialog(QDialog):
         for link in self.links:
             if link.removed:
                 continue
-            kind = DependencyType(link.type_box.currentData())
+            link_type = DependencyType(link.type_box.currentData())
             lag = link.lag.value()
             if not link.dependency_id:
                 pred, succ = (
                     (link.other_id, task.id) if link.predecessor else (task.id, link.other_id)
                 )
-                ops.append(Link(pred, succ, kind, lag))
-            elif kind != link.old_type or lag != link.old_lag:
-                ops.append(SetLink(link.dependency_id, kind, lag))
+                ops.append(Link(pred, succ, link_type, lag))
+            elif link_type != link.old_type or lag != link.old_lag:
+                ops.append(SetLink(link.dependency_id, link_type, lag))
         return ops
 
     def accept(self) -> None:

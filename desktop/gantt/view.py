@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -212,7 +212,13 @@ class GanttView(QWidget):
 
     # -- toolbar and keyboard -----------------------------------------------------------------
 
-    def _action(self, text: str, shortcut: QKeySequence | str, slot: object, tip: str) -> QAction:
+    def _action(
+        self,
+        text: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str,
+        slot: object,
+        tip: str,
+    ) -> QAction:
         action = QAction(text, self)
         action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -786,8 +792,8 @@ class GanttView(QWidget):
         self.act_baseline.toggled.connect(lambda on: settings.setValue(f"{key}/baseline", on))
         self.chart.zoom_changed.connect(lambda name: settings.setValue(f"{key}/zoom", name))
 
-    def showEvent(self, event: object) -> None:  # type: ignore[override]
-        super().showEvent(event)  # type: ignore[arg-type]
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
         if not getattr(self, "_shown_once", False):
             self._shown_once = True
             if not getattr(self, "_splitter_restored", False):
