@@ -316,9 +316,12 @@ def _run_window(
     app.setQuitOnLastWindowClosed(False)
     window.closed.connect(lambda: finish(0))
     if bench:
-        window.first_painted.connect(
-            lambda: QTimer.singleShot(0, lambda: (print("first-paint", flush=True), finish(0)))
-        )
+
+        def painted() -> None:
+            print("first-paint", flush=True)
+            finish(0)
+
+        window.first_painted.connect(lambda: QTimer.singleShot(0, painted))
 
     async def main() -> int:
         window.show()
@@ -330,7 +333,7 @@ def _run_window(
 
     try:
         with loop:
-            code = loop.run_until_complete(main())
+            code: int = loop.run_until_complete(main())
     finally:
         asyncio.set_event_loop(None)
         app.setQuitOnLastWindowClosed(quit_on_close)
@@ -376,6 +379,7 @@ async def _self_test(
     from sqlalchemy import func, select, text
 
     from db.models import Client, Project, Task
+    from desktop.views.detail_host import DetailHost
 
     try:
         await asyncio.sleep(0)
@@ -392,7 +396,10 @@ async def _self_test(
                 await asyncio.sleep(0)
                 if window.grab().isNull():
                     raise RuntimeError(f"the {key} detail did not paint")
-                area.host.show_list()
+                host = getattr(area, "host", None)
+                if not isinstance(host, DetailHost):
+                    raise RuntimeError(f"the {key} view has no list to go back to")
+                host.show_list()
         # Loaded only after a real start's first paint (second-launch hand-over): import it
         # here so a frozen build that lacks QtNetwork fails the self-test, not a user's start.
         import desktop.single_instance  # noqa: F401

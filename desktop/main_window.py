@@ -264,7 +264,7 @@ class MainWindow(QMainWindow):
     def _name_area_actions(self) -> None:
         widget = self.current_area()
         is_area = isinstance(widget, Area)
-        self.new_action.setText(widget.new_text if is_area else "New")
+        self.new_action.setText(widget.new_text if isinstance(widget, Area) else "New")
         self.new_action.setEnabled(is_area)
         self.name_delete_action()
 
@@ -424,7 +424,11 @@ class MainWindow(QMainWindow):
         area = self.current_area()
         host = getattr(area, "host", None)
         detail = getattr(host, "detail", None)
-        if detail is not None and host.currentWidget() is not getattr(host, "list_page", None):
+        if (
+            host is not None
+            and detail is not None
+            and host.currentWidget() is not getattr(host, "list_page", None)
+        ):
             if (client_id := getattr(detail, "client_id", None)) is not None:
                 return "client", client_id
             if (project_id := getattr(detail, "project_id", None)) is not None:

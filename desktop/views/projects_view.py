@@ -117,7 +117,7 @@ class ProjectsView(QWidget):
         if detail_factory is not None:
             self.header.extra.addWidget(self.open_button)
 
-        self.tree = QTreeView()
+        self.tree: QTreeView = QTreeView()  # typed here: the lambda above refers to it first
         self.item_view = self.tree
         self.tree.setObjectName("projectsTree")
         self.tree.setModel(self.proxy)
@@ -245,7 +245,12 @@ class ProjectsView(QWidget):
 
     def _select_after_delete(self, parent: QPersistentModelIndex, row: int) -> None:
         """The row that took the deleted one's place, else the one above, else its parent."""
-        parent_index = QModelIndex(parent) if parent.isValid() else QModelIndex()
+        # Rebuilt from its parts: QModelIndex(persistent) works but is missing from the stubs.
+        parent_index = (
+            self.proxy.index(parent.row(), parent.column(), parent.parent())
+            if parent.isValid()
+            else QModelIndex()
+        )
         count = self.proxy.rowCount(parent_index)
         index = (
             self.proxy.index(min(row, count - 1), COL_NAME, parent_index) if count else parent_index
