@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, Unpack
 
 from sqlalchemy.orm.util import identity_key
 
@@ -765,13 +765,23 @@ def _dumps(value: object) -> str:
 # -- the GUI's variant -------------------------------------------------------------------------
 
 
-def sync_store(store: Store, share: Path, **kwargs: object) -> SyncResult:
+class SyncOptions(TypedDict, total=False):
+    """`sync()`'s keyword options, so `sync_store` passes them on typed."""
+
+    station_name: str | None
+    progress: Progress | None
+    transport: Transport | None
+    compact: bool | None
+    retention_ms: int
+
+
+def sync_store(store: Store, share: Path, **options: Unpack[SyncOptions]) -> SyncResult:
     """`sync()` on the database behind `store`, through its own connection: safe to run in a
     worker thread while the UI keeps its session. Call `refresh_store` on the UI thread with
     the result afterwards."""
     path = store.engine.url.database
     assert path, "sync needs a file database"
-    return sync(Path(path), share, **kwargs)  # type: ignore[arg-type]
+    return sync(Path(path), share, **options)
 
 
 def refresh_store(store: Store, changes: ChangeSet) -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QStringListModel, Qt
-from PySide6.QtGui import QFont, QPainter, QPalette
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QStringListModel, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QCompleter,
     QLineEdit,
@@ -65,16 +65,16 @@ class CellDelegate(QStyledItemDelegate):
     def _paint_progress(
         self,
         painter: QPainter,
-        rect: object,
+        rect: QRect,
         index: AnyIndex,
         palette: QPalette,
-        text_colour: object,
+        text_colour: QColor,
     ) -> None:
         value = index.data(Qt.ItemDataRole.EditRole)
         if not isinstance(value, int):
             return
         painter.save()
-        box = rect.adjusted(_PAD, 0, -_PAD, 0)  # type: ignore[attr-defined]
+        box = rect.adjusted(_PAD, 0, -_PAD, 0)
         label_width = painter.fontMetrics().horizontalAdvance("100 %") + 6
         bar = QRectF(box.left(), box.center().y() - 2, max(box.width() - label_width, 10), 5)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

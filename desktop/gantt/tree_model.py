@@ -112,6 +112,7 @@ class TaskTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, id=kids[row] + 1)
 
+    # The override is ignored: QObject.parent() and the model's parent(index) share a name.
     def parent(self, child: AnyIndex = _ROOT) -> QModelIndex:  # type: ignore[override]
         if not child.isValid():
             return QModelIndex()

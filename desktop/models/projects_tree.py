@@ -311,6 +311,7 @@ class ProjectsTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, children[row])
 
+    # The override is ignored: QObject.parent() and the model's parent(index) share a name.
     def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         node = self.node(index)
         if node is None or node.parent is None:

@@ -210,7 +210,7 @@ class ProjectsView(QWidget):
         """New Project on the list; in an open plan, New Task (the plan's own New)."""
         plan = self._open_plan()
         if plan is not None:
-            plan.new_item()  # type: ignore[attr-defined]
+            plan.new_item()  # type: ignore[attr-defined]  # _open_plan checked it has one
             return
         self.host.show_list()
         client_id = self._client_for_new_project()
