@@ -64,8 +64,7 @@ class Plan:
 
 def agency_days(session: Session) -> AgencyDays:
     rows: dict[str, object] = {
-        key: value
-        for key, value in session.execute(select(AgencySetting.key, AgencySetting.value))
+        key: value for key, value in session.execute(select(AgencySetting.key, AgencySetting.value))
     }
 
     def setting(key: str) -> object:
