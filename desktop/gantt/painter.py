@@ -137,10 +137,13 @@ class Colors:
             own = QColor(colour)
             if not colour or not own.isValid():
                 return None
-            # A tint of the colour toward the background, so the text beside it, the part
-            # done and the critical path's red all stand out on both light and dark themes.
-            done = own.lighter(135) if self.dark else own
-            found = BarColours(blend(self.base, own, 0.5 if self.dark else 0.38), done, done)
+            # The part done in the colour itself, the rest a light tint of it, as the
+            # default bars are on either theme (on a dark one a tint toward the dark
+            # background would sink into it).
+            if self.dark:
+                found = BarColours(blend(own, QColor("white"), 0.45), own.lighter(125), own)
+            else:
+                found = BarColours(blend(self.base, own, 0.38), own, own)
             self._people[colour] = found
         return found
 
@@ -359,7 +362,7 @@ class ChartPainter:
         if own is not None:
             fill, edge, done = own.fill, own.edge, own.done
         elif is_critical:
-            fill, edge, done = c.critical, c.bar_edge, c.critical_progress
+            fill, edge, done = c.critical, c.critical_progress, c.critical_progress
         else:
             fill, edge, done = c.bar, c.bar_edge, c.progress
         dragged = node == self.dragged
