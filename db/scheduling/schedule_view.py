@@ -25,10 +25,12 @@ from typing import NamedTuple
 
 from db.models import DependencyType
 from db.scheduling.calendar import WorkCalendar
-from db.scheduling.engine import Scheduler
+from db.scheduling.engine import _TYPE_CODE, Scheduler
 from db.scheduling.plan import TaskSpec
 
 _NO_LEAVE: tuple[tuple[date, date], ...] = ()
+# The engine's link type codes, back to types.
+_TYPES = tuple(sorted(_TYPE_CODE, key=_TYPE_CODE.__getitem__))
 
 
 class ScheduledLink(NamedTuple):
@@ -55,13 +57,13 @@ class ScheduleView:
     """Read-only access to one scheduled plan. Build it with `ScheduleView(scheduler)` (or
     `Schedules.view(project_id)`); it never changes the scheduler."""
 
-    __slots__ = ("_linked", "_links_of", "_roots", "_s")
+    __slots__ = ("_links", "_links_of", "_roots", "_s")
 
     def __init__(self, scheduler: Scheduler) -> None:
         self._s = scheduler
         self._roots: list[int] | None = None
-        self._links_of: list[list[ScheduledLink]] | None = None
-        self._linked: set[tuple[int, int]] = set()
+        self._links_of: list[list[ScheduledLink] | None] = [None] * len(scheduler.ids)
+        self._links: dict[tuple[int, int], ScheduledLink] = {}
 
     # -- identity -----------------------------------------------------------------------------
 
@@ -221,20 +223,20 @@ class ScheduleView:
         """A person's leave as (first day, last day) ranges."""
         return self._s.plan.leave.get(member_id, _NO_LEAVE)
 
-    # -- links --------------------------------------------------------------------------------
+    # -- links ------------------------------------------------------------------------------
 
     def links_of(self, node: int) -> Sequence[ScheduledLink]:
-        """The links that start or end at a node."""
-        if self._links_of is None:
-            self._index_links()
-            assert self._links_of is not None
-        return self._links_of[node]
+        """The links that start or end at a node. Worked out per node on first request (a
+        chart asks only for the rows it shows, and a reload must not pay for all 10,000);
+        a link is the same object at both its ends."""
+        found = self._links_of[node]
+        if found is None:
+            found = self._links_of[node] = self._find_links(node)
+        return found
 
     def linked(self, predecessor: int, successor: int) -> bool:
         """Is there already a link from `predecessor` to `successor`?"""
-        if self._links_of is None:
-            self._index_links()
-        return (predecessor, successor) in self._linked
+        return any(link.successor == successor for link in self.links_of(predecessor))
 
     def wait_path(self, from_id: str, to_id: str) -> list[str] | None:
         """Task ids along what waits on what from one task to another (links, and a summary
@@ -242,16 +244,29 @@ class ScheduleView:
         A new link `to_id` → `from_id` would close exactly this loop."""
         return self._s.wait_path(from_id, to_id)
 
-    def _index_links(self) -> None:
-        pos = self._s.pos
-        by_node: list[list[ScheduledLink]] = [[] for _ in range(len(pos))]
-        for spec in self._s.plan.links:
-            p, s = pos.get(spec.predecessor_id), pos.get(spec.successor_id)
-            if p is None or s is None:
-                continue
-            link = ScheduledLink(p, s, DependencyType(spec.type), spec.lag)
-            by_node[p].append(link)
-            if s != p:
-                by_node[s].append(link)
-            self._linked.add((p, s))
-        self._links_of = by_node
+    def _find_links(self, node: int) -> list[ScheduledLink]:
+        # The engine keeps a link into a summary on every task under it (`incoming`), with
+        # the summary as its target: any one task under a node holds the links into it.
+        s = self._s
+        leaf = node
+        while s.children[leaf]:
+            leaf = s.children[leaf][0]
+        found = [
+            self._link(p, code, lag, node)
+            for p, code, lag, target in s.incoming[leaf]
+            if target == node
+        ]
+        targets: set[int] = set()
+        for succ in s.outgoing[node]:
+            for p, code, lag, target in s.incoming[succ]:
+                if p == node and target not in targets:
+                    targets.add(target)
+                    found.append(self._link(p, code, lag, target))
+        return found
+
+    def _link(self, p: int, code: int, lag: int, target: int) -> ScheduledLink:
+        key = (p, target)
+        link = self._links.get(key)
+        if link is None:
+            link = self._links[key] = ScheduledLink(p, target, _TYPES[code], lag)
+        return link

@@ -106,6 +106,8 @@ class GanttChart(QGraphicsView):
     # -- geometry -----------------------------------------------------------------------------
 
     def refresh_scene_rect(self) -> None:
+        # Rows may have changed under the mouse: the next move shows the right handles.
+        self.hover = -1
         span = self.document.schedule.span()
         first, last = span if span else (date.today(), date.today())
         self.origin = (first - timedelta(days=14)).toordinal()
@@ -428,8 +430,7 @@ class GanttChart(QGraphicsView):
         for row_node in (self.hover, node):
             row = self.document.row_of.get(row_node, -1)
             if row >= 0:
-                band = QRectF(self.origin, row * ROW_HEIGHT, self.sceneRect().width(), ROW_HEIGHT)
-                band.setLeft(0)
+                band = QRectF(0, row * ROW_HEIGHT, self.sceneRect().width(), ROW_HEIGHT)
                 self.viewport().update(self.mapFromScene(band).boundingRect())
         self.hover = node
 

@@ -5,7 +5,9 @@
 dependency arrows, today line, weekends and holidays, baseline ghosts and the critical path.
 The on-screen chart (`GanttChart.drawBackground`) and the printed pages
 (`desktop.printing.gantt_pages`) both call it, so a printed plan looks like the screen.
-It only reads the document; it never holds a widget.
+It reads only a `ChartRows` (a schedule's read API and which task sits on which row), so
+any plan laid out in rows paints the same way — one project's `GanttDocument`, or a
+portfolio; it never holds a widget.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
-from db.models import DependencyType
 from db.scheduling.schedule_view import ScheduledLink, ScheduleView
 from desktop.gantt.geometry import BAR_HEIGHT, BAR_TOP, LINK_HANDLE, ROW_HEIGHT
 
@@ -517,11 +518,3 @@ class ChartPainter:
                 if stroker.createStroke(path).contains(pos):
                     return link.predecessor, link.successor
         return -1, -1
-
-
-def link_type(from_finish: bool, to_finish: bool) -> DependencyType:
-    """The link a drag from one end of a task to one end of another makes: finish → start is
-    FS, start → start SS, finish → finish FF, start → finish SF."""
-    if from_finish:
-        return DependencyType.FF if to_finish else DependencyType.FS
-    return DependencyType.SF if to_finish else DependencyType.SS

@@ -24,7 +24,6 @@ from db.operations import Operation
 from db.scheduling.operations import Link
 from desktop.gantt.geometry import LINK_HANDLE
 from desktop.gantt.gestures.base import ChartHost, Gesture, Part
-from desktop.gantt.painter import link_type
 
 FINISH_ZONE = 10  # px at a bar's finish end (and beyond it) that aim a link at the finish
 
@@ -34,6 +33,14 @@ _WHAT = {
     DependencyType.FF: "'{succ}' will finish after '{pred}' finishes",
     DependencyType.SF: "'{succ}' will finish after '{pred}' starts",
 }
+
+
+def link_type(from_finish: bool, to_finish: bool) -> DependencyType:
+    """The link a drag from one end of a task to one end of another makes: finish → start is
+    FS, start → start SS, finish → finish FF, start → finish SF."""
+    if from_finish:
+        return DependencyType.FF if to_finish else DependencyType.FS
+    return DependencyType.SF if to_finish else DependencyType.SS
 
 
 class LinkGesture(Gesture):
