@@ -176,7 +176,7 @@ class ScheduleView:
 
     def duration(self, node: int) -> int:
         """Working days the task spans (a summary: in the agency's calendar; a milestone: 0)."""
-        return self._s.duration(self._s.ids[node])
+        return self._s.duration_at(node)
 
     def span(self) -> tuple[date, date] | None:
         """The plan's first start and last finish; None for a plan without tasks."""
@@ -184,10 +184,10 @@ class ScheduleView:
 
     def total_float(self, node: int) -> int:
         """Working days a task can slip without delaying the plan's finish."""
-        return self._s.total_float(self._s.ids[node])
+        return self._s.float_at(node)
 
     def is_critical(self, node: int) -> bool:
-        return self._s.total_float(self._s.ids[node]) <= 0
+        return self._s.float_at(node) <= 0
 
     def earliest_start(self, task_id: str) -> tuple[date | None, str]:
         """The first start a task's predecessors allow, and which one holds it and why;

@@ -92,9 +92,9 @@ class GanttDocument:
             )
         )
 
-    def colour_of(self, node: int) -> str:
+    def colour_of(self, task_id: str) -> str:
         """The colour a task's bar takes: its first person's ("" for none, or no colour)."""
-        found = self.assignees.get(self.schedule.task_id(node))
+        found = self.assignees.get(task_id)
         return found[0][1] if found else ""
 
     def _number(self) -> None:

@@ -44,7 +44,7 @@ class ChartRows(Protocol):
 
     `rows` are nodes top to bottom, `row_of` the inverse; `baseline` maps task ids to saved
     (start, finish); `people` maps task ids to the names a bar's label adds;
-    `colour_of(node)` is the "#rrggbb" a bar takes ("" for the default)."""
+    `colour_of(task_id)` is the "#rrggbb" a bar takes ("" for the default)."""
 
     @property
     def schedule(self) -> ScheduleView: ...
@@ -61,7 +61,7 @@ class ChartRows(Protocol):
     @property
     def people(self) -> Mapping[str, str]: ...
 
-    def colour_of(self, node: int) -> str: ...
+    def colour_of(self, task_id: str) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,10 +133,12 @@ class Colors:
 
     def person(self, colour: str) -> BarColours | None:
         """A person's bar colours, worked out once per colour; None for no or a bad colour."""
+        if not colour:
+            return None
         found = self._people.get(colour)
         if found is None:
             own = QColor(colour)
-            if not colour or not own.isValid():
+            if not own.isValid():
                 return None
             # The part done in the colour itself, the rest a light tint of it, as the
             # default bars are on either theme (on a dark one a tint toward the dark
@@ -357,9 +359,10 @@ class ChartPainter:
             painter.setPen(QPen(c.milestone.darker(130), 1))
             painter.setBrush(c.critical_progress if is_critical else c.milestone)
             painter.drawPolygon(diamond)
-            self.paint_label(painter, self.label_of(task_id, name), cx + r + 4, cy)
+            # Past its link handle, as a bar's label is.
+            self.paint_label(painter, self.label_of(task_id, name), cx + LINK_HANDLE + 11, cy)
             return
-        own = None if is_critical else c.person(self.document.colour_of(node))
+        own = None if is_critical else c.person(self.document.colour_of(task_id))
         if own is not None:
             fill, edge, done = own.fill, own.edge, own.done
         elif is_critical:

@@ -176,9 +176,9 @@ class TaskTreeModel(QAbstractItemModel):
             align = _RIGHT if col in _RIGHT_COLUMNS else _LEFT
             late = col == COL_SLIP and (self.document.slip(node) or 0) > 0
             return (str(text) if text is not None else "", summary, align, _LATE if late else None)
-        task_id = v.task_id(node)
-        edit = role == _EDIT
         spec = v.spec(node)
+        task_id = spec.id
+        edit = role == _EDIT
         if col == COL_WBS:
             return self.document.wbs[node]
         if col == COL_NAME:

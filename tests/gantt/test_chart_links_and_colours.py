@@ -122,7 +122,7 @@ def test_a_persons_colour_fills_their_bars_and_marks_their_name(
     view.workspace.run(SetPeople("build", ["Ana Lima"]))
     chart = view.chart
     node = view.document.node("build")
-    assert view.document.colour_of(node) == ANA
+    assert view.document.colour_of("build") == ANA
     rect = chart.bar_rect(node)
     middle = chart.mapFromScene(rect.center())
     image = chart.viewport().grab().toImage()
