@@ -35,22 +35,17 @@ _TYPES = tuple(sorted(_TYPE_CODE, key=_TYPE_CODE.__getitem__))
 
 class ScheduledLink(NamedTuple):
     """A dependency between two nodes, as the plan states it (a link into a summary names
-    the summary, not the tasks under it)."""
+    the summary, not the tasks under it). `leaves_finish`: the link leaves its
+    predecessor's finish (FS, FF) rather than its start; `enters_start`: it binds its
+    successor's start (FS, SS) rather than its finish. Plain fields, not properties: a
+    painter reads them for every arrow of every frame."""
 
     predecessor: int
     successor: int
     type: DependencyType
     lag: int
-
-    @property
-    def leaves_finish(self) -> bool:
-        """Does the link leave its predecessor's finish (FS, FF), rather than its start?"""
-        return self.type in (DependencyType.FS, DependencyType.FF)
-
-    @property
-    def enters_start(self) -> bool:
-        """Does the link bind its successor's start (FS, SS), rather than its finish?"""
-        return self.type in (DependencyType.FS, DependencyType.SS)
+    leaves_finish: bool
+    enters_start: bool
 
 
 class ScheduleView:
@@ -268,5 +263,14 @@ class ScheduleView:
         key = (p, target)
         link = self._links.get(key)
         if link is None:
-            link = self._links[key] = ScheduledLink(p, target, _TYPES[code], lag)
+            type_ = _TYPES[code]
+            link = ScheduledLink(
+                p,
+                target,
+                type_,
+                lag,
+                type_ in (DependencyType.FS, DependencyType.FF),
+                type_ in (DependencyType.FS, DependencyType.SS),
+            )
+            self._links[key] = link
         return link
