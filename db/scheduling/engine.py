@@ -389,7 +389,10 @@ class Scheduler:
 
     def duration(self, task_id: str) -> int:
         """Working days the task spans (a summary: in the agency calendar)."""
-        i = self.pos[task_id]
+        return self.duration_at(self.pos[task_id])
+
+    def duration_at(self, i: int) -> int:
+        """`duration` of node i."""
         if self.children[i]:
             c = self.calendar
             return c.index(self.finish_o[i] + 1) - c.index(self.start_o[i])
@@ -462,9 +465,13 @@ class Scheduler:
 
     def total_float(self, task_id: str) -> int:
         """Working days the task can slip without delaying the project's finish."""
+        return self.float_at(self.pos[task_id])
+
+    def float_at(self, i: int) -> int:
+        """`total_float` of node i."""
         if self._floats is None:
             self._floats = self._backward()
-        return self._floats[self.pos[task_id]]
+        return self._floats[i]
 
     def critical(self, task_id: str) -> bool:
         return self.total_float(task_id) <= 0

@@ -247,20 +247,19 @@ class ProjectsTreeModel(QAbstractItemModel):
                 [project.id]
                 + [n.id for n in batch if isinstance(n.row, ProjectRow) and n.row.task_count]
             )
-        plan = self.schedules.scheduler(project.id)
+        plan = self.schedules.view(project.id)
         self._stamps[project.id] = self.schedules.stamp(project.id)
         nodes: dict[str, Node] = {}
         for r in rows:
-            scheduled = plan.scheduled(r[0])
             nodes[r[0]] = Node(
                 "Task",
                 r[0],
                 None,
                 TaskRow(
                     name=r[2],
-                    start=scheduled.start,
-                    duration=plan.duration(r[0]),
-                    finish=scheduled.finish,
+                    start=plan.start(r[0]),
+                    duration=plan.duration(plan.node(r[0])),
+                    finish=plan.finish(r[0]),
                     progress=r[5],
                     kind=TaskKind(r[6]),
                     parent_id=r[1],
