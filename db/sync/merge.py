@@ -55,6 +55,10 @@ from db.sync import hlc as clock
 from db.sync.schema import TABLE_ENTITY
 from db.sync.wire import Change
 
+# sync_version rows that are field versions (`*` and column names), not deletes a restored
+# row remembers (`-<station>`: answered by a restore that had seen it) or keeps aside
+# (`~<station>:<n>`: no restore applied here had seen it).
+FIELDS_ONLY = "substr(field, 1, 1) NOT IN ('-', '~')"
 QUIET_FIELDS = frozenset({"created_at", "updated_at"})
 Version = tuple[int, str, int]  # hlc, station, counter (the dot is station + counter)
 NO_VERSION: Version = (0, "", 0)
@@ -150,7 +154,7 @@ class Merger:
     def _versions(self, tbl: str, row_id: str) -> dict[str, Version]:
         rows = self.conn.execute(
             "SELECT field, hlc, station, n FROM sync_version WHERE tbl = ? AND row_id = ? "
-            "AND field NOT LIKE '-%'",
+            f"AND {FIELDS_ONLY}",
             (tbl, row_id),
         )
         return {f: (h, s, n) for f, h, s, n in rows}
@@ -162,6 +166,37 @@ class Merger:
             "AND field LIKE '-%'",
             (tbl, row_id),
         ).fetchall()
+
+    def _void_deletes(self, tbl: str, row_id: str) -> list[tuple[str, Version]]:
+        """Deletes of the row known here that no restore applied here had seen."""
+        rows = self.conn.execute(
+            "SELECT field, hlc, station, n FROM sync_version WHERE tbl = ? AND row_id = ? "
+            "AND field LIKE '~%'",
+            (tbl, row_id),
+        )
+        return [(f, (h, s, n)) for f, h, s, n in rows]
+
+    def _void(self, tbl: str, row_id: str, v: Version) -> None:
+        """Keep a delete that lost (to a restore that never saw it, or to a higher delete as
+        the row's tombstone): a restore that had seen it, arriving later, answers it."""
+        self.conn.execute(
+            "INSERT OR IGNORE INTO sync_version (tbl, row_id, field, hlc, station, base, n) "
+            "VALUES (?, ?, ?, ?, ?, 0, ?)",
+            (tbl, row_id, f"~{v[1]}:{v[2]}", *v),
+        )
+
+    def _answer_deletes(self, station: str, change: Change) -> None:
+        """An insert or restore answers every delete of its row its author had seen: from
+        now on a change made before such a delete meets a deleted row. Which deletes are
+        answered is then a function of the changes applied, not of their order: every
+        restore is weighed against every delete it saw (they all arrived before it)."""
+        for fld, v in self._void_deletes(change.tbl, change.row_id):
+            if self.saw(station, change, v, "*"):
+                self._remember_delete(change.tbl, change.row_id, v)
+                self.conn.execute(
+                    "DELETE FROM sync_version WHERE tbl = ? AND row_id = ? AND field = ?",
+                    (change.tbl, change.row_id, fld),
+                )
 
     def _unseen_delete(self, station: str, change: Change, tbl: str, row_id: str) -> Tomb | None:
         """The row is there, but this change was made before a delete of it that it never
@@ -323,6 +358,7 @@ class Merger:
     def _insert(self, info: TableInfo, station: str, change: Change) -> None:
         tbl, row_id, me = change.tbl, change.row_id, (change.hlc, station)
         values = {k: v for k, v in change.fields.items() if k in info.columns}
+        self._answer_deletes(station, change)
         tomb = self._tomb(tbl, row_id)
         if tomb is not None:
             if (tomb[0], tomb[1]) == me:
@@ -375,13 +411,17 @@ class Merger:
             f'INSERT INTO "{tbl}" ({names}) VALUES ({", ".join("?" for _ in cols)})',
             [values[c] for c in cols],
         )
-        if tomb is not None and self.saw(station, change, (tomb[0], tomb[1], tomb[2]), "*"):
-            # Only a delete the restore answered: one it outranked without seeing it is
-            # dropped the same way where it arrives after the restore.
-            self._remember_delete(tbl, row_id, (tomb[0], tomb[1], tomb[2]))
+        if tomb is not None:
+            # Only a delete the restore answered counts from now on; one it outranked
+            # without seeing it is kept aside, as where it arrives after the restore.
+            deleted = (tomb[0], tomb[1], tomb[2])
+            if self.saw(station, change, deleted, "*"):
+                self._remember_delete(tbl, row_id, deleted)
+            else:
+                self._void(tbl, row_id, deleted)
         self.conn.execute("DELETE FROM sync_tomb WHERE tbl = ? AND row_id = ?", (tbl, row_id))
         self.conn.execute(
-            "DELETE FROM sync_version WHERE tbl = ? AND row_id = ? AND field NOT LIKE '-%'",
+            f"DELETE FROM sync_version WHERE tbl = ? AND row_id = ? AND {FIELDS_ONLY}",
             (tbl, row_id),
         )
         self._set_version(tbl, row_id, "*", (change.hlc, station, change.n))
@@ -612,12 +652,29 @@ class Merger:
         version = (change.hlc, station, change.n)
         row = self._row(tbl, row_id)
         if row is None:
-            self._set_tomb(tbl, row_id, version, change.fields)
+            tomb = self._tomb(tbl, row_id)
+            if tomb is None:
+                self._set_tomb(tbl, row_id, version, change.fields)
+            elif (tomb[1], tomb[2]) == (station, change.n):
+                pass  # this very delete, applied before
+            elif (tomb[0], tomb[1]) > version[:2]:
+                self._void(tbl, row_id, version)
+            else:
+                # Every delete of the row is kept (a restore may answer some and not
+                # others); the tombstone names the highest and keeps the row's values.
+                self._void(tbl, row_id, (tomb[0], tomb[1], tomb[2]))
+                self.conn.execute(
+                    "UPDATE sync_tomb SET hlc = ?, station = ?, n = ? WHERE tbl = ? AND row_id = ?",
+                    (*version, tbl, row_id),
+                )
             return
         versions = self._versions(tbl, row_id)
         star = versions.get("*", NO_VERSION)
         if not self.saw(station, change, star, "*") and (star[0], star[1]) > version[:2]:
-            return  # a restore this delete had not seen outranks it: the row stays
+            # A restore this delete had not seen outranks it: the row stays, and the delete
+            # is kept aside for a restore that had seen it.
+            self._void(tbl, row_id, version)
+            return
         unseen = [v for v in versions.values() if not self.saw(station, change, v, "*")]
         if unseen:
             h, s, _n = max(unseen)

@@ -275,6 +275,11 @@ def trigger_sql(tbl: str, columns: list[str]) -> list[str]:
   INSERT OR REPLACE INTO sync_version (tbl, row_id, field, hlc, station, base, n)
     SELECT '{tbl}', NEW.id, '-' || station, hlc, station, 0, n FROM sync_tomb
     WHERE tbl = '{tbl}' AND row_id = NEW.id;
+  INSERT INTO sync_version (tbl, row_id, field, hlc, station, base, n)
+    SELECT '{tbl}', NEW.id, '-' || station, hlc, station, 0, n FROM sync_version
+    WHERE tbl = '{tbl}' AND row_id = NEW.id AND field LIKE '~%'
+    ON CONFLICT (tbl, row_id, field) DO UPDATE SET hlc = excluded.hlc, n = excluded.n
+    WHERE excluded.n > sync_version.n;
   DELETE FROM sync_version WHERE tbl = '{tbl}' AND row_id = NEW.id AND field NOT LIKE '-%';
   DELETE FROM sync_tomb WHERE tbl = '{tbl}' AND row_id = NEW.id;
   INSERT INTO sync_version (tbl, row_id, field, hlc, station, base, n)
