@@ -239,12 +239,15 @@ class Merger:
     ) -> None:
         ls, lh = loser or (None, None)
         ws, wh = winner or (None, None)
+        # An entry is the change that lost, on its row and field (none for a whole row):
+        # whichever station applies both sides lists it, whatever the order they came in,
+        # and a file applied twice (say, rebuilt from a snapshot) never lists it twice.
         dup = self.conn.execute(
-            "SELECT 1 FROM sync_conflict WHERE kind = ? AND entity = ? AND row_id = ? AND "
-            "field IS ? AND losing_hlc IS ? AND losing_station IS ?",
-            (kind, TABLE_ENTITY[tbl], row_id, fld, lh, ls),
+            "SELECT 1 FROM sync_conflict WHERE entity = ? AND row_id = ? AND field IS ? AND "
+            "losing_hlc IS ? AND losing_station IS ? AND (kind = 'future') = (? = 'future')",
+            (TABLE_ENTITY[tbl], row_id, fld, lh, ls, kind),
         ).fetchone()
-        if dup:  # a file applied twice (say, rebuilt from a snapshot) must not list it twice
+        if dup:
             return
         self.conn.execute(
             "INSERT INTO sync_conflict (kind, entity, row_id, field, losing_value, "
@@ -266,6 +269,36 @@ class Merger:
             ),
         )
         self.out.conflicts += 1
+
+    def _repoint(
+        self,
+        tbl: str,
+        row_id: str,
+        fld: str,
+        old: Version,
+        station: str,
+        change: Change,
+        value: Any,
+    ) -> None:
+        """The field's winner changes from `old` to this change: what had lost to `old`
+        lost to this one, as on a station where this one came first. An entry for an edit
+        of this change's own station, made before it, goes: it was overwritten knowingly."""
+        if not old[1]:
+            return
+        where = (
+            "WHERE entity = ? AND row_id = ? AND field = ? AND kind = 'field' AND "
+            "resolved = 0 AND winning_station = ? AND winning_hlc = ?"
+        )
+        args = (TABLE_ENTITY[tbl], row_id, fld, old[1], old[0])
+        self.conn.execute(
+            f"DELETE FROM sync_conflict {where} AND losing_station = ? AND losing_hlc < ?",
+            (*args, station, change.hlc),
+        )
+        self.conn.execute(
+            "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ?, winning_value = ? "
+            f"{where}",
+            (station, change.hlc, _j(value), *args),
+        )  # fmt: skip
 
     def flag_clock(self, station: str, ahead_ms: int, change: Change) -> None:
         """List a station whose clock runs far ahead once, with how far; a later sighting
@@ -455,6 +488,7 @@ class Merger:
                 continue
             differs = old[fld] != value and fld not in QUIET_FIELDS
             if incoming > (v[0], v[1]):
+                self._repoint(tbl, row_id, fld, v, station, change, value)
                 if differs:
                     self.conflict(
                         "field", tbl, row_id, fld, losing=old[fld], winning=value,
@@ -517,18 +551,24 @@ class Merger:
                 raise Deferred(f"{tbl} {row_id} has not arrived yet")
             # The row was deleted by a delete that had not seen this edit (the edit waited
             # for everything its author had seen, so that delete is concurrent with it):
-            # the delete wins and the edit is listed with the row.
-            if station != tomb[1]:
+            # the delete wins and the edit is listed with the row, by the fields it holds.
+            self._update_retained(info, station, change, tomb)
+            mine = (change.hlc, station, change.n)
+            versions = self._versions(tbl, row_id).items()
+            held = [f for f, v in versions if v == mine and f != "*" and f not in QUIET_FIELDS]
+            after = self._tomb(tbl, row_id) or tomb
+            if station != tomb[1] and held:
+                data = json.loads(after[3])
                 self.conflict(
                     "edit_deleted",
                     tbl,
                     row_id,
-                    losing=change.fields,
+                    losing={f: data.get(f) for f in held},
                     loser=(station, change.hlc),
                     winner=(tomb[1], tomb[0]),
-                    row_data={**json.loads(tomb[3]), **change.fields},
+                    row_data=data,
                 )
-            self._update_retained(info, station, change, tomb)
+            self._refresh_lost_row(tbl, row_id)
             return
         fields = {k: v for k, v in change.fields.items() if k in info.columns and k != "id"}
         self._merge_fields(info, station, change, fields)
@@ -549,6 +589,7 @@ class Merger:
                 continue
             differs = data.get(fld) != value and fld not in QUIET_FIELDS
             if self.saw(station, change, v, fld) or incoming > (v[0], v[1]):
+                self._repoint(tbl, row_id, fld, v, station, change, value)
                 if differs and not self.saw(station, change, v, fld):
                     self.conflict(
                         "field", tbl, row_id, fld, losing=data.get(fld), winning=value,
@@ -587,8 +628,10 @@ class Merger:
             differs = current != value and fld not in QUIET_FIELDS
             if self.saw(station, change, local, fld):
                 to_set[fld] = value  # superseded by an edit made having seen it
+                self._repoint(tbl, row_id, fld, local, station, change, value)
             elif incoming > (local[0], local[1]):
                 to_set[fld] = value
+                self._repoint(tbl, row_id, fld, local, station, change, value)
                 if differs:
                     self.conflict(
                         "field",
@@ -675,18 +718,56 @@ class Merger:
             # is kept aside for a restore that had seen it.
             self._void(tbl, row_id, version)
             return
-        unseen = [v for v in versions.values() if not self.saw(station, change, v, "*")]
-        if unseen:
-            h, s, _n = max(unseen)
-            self.conflict(
-                "delete",
-                tbl,
-                row_id,
-                loser=(s, h),
-                winner=(station, change.hlc),
-                row_data=row,
-            )
+        self._list_lost_row(tbl, row_id, row, versions, (station, change), (station, change.hlc))
         self._remove(tbl, row_id, version, station, record=False, row=row, by=change)
+
+    def _list_lost_row(
+        self,
+        tbl: str,
+        row_id: str,
+        row: dict[str, Any],
+        versions: dict[str, Version],
+        by: tuple[str, Change] | None,
+        winner: tuple[str, int],
+        *,
+        with_parent: bool = False,
+    ) -> None:
+        """List what a delete takes that its author had not seen, one entry per change, as a
+        station gets them when those changes arrive after the delete (`_update`, `_insert`):
+        the row's insert or restore (`orphan` when it goes with its parent), and each edit
+        still holding a field (`edit_deleted`, with the fields it holds)."""
+        star = versions.get("*", NO_VERSION)
+        held: dict[Version, dict[str, Any]] = {}
+        for fld, v in versions.items():
+            if by is not None and self.saw(by[0], by[1], v, "*"):
+                continue
+            held.setdefault(v, {})
+            if fld != "*" and fld not in QUIET_FIELDS:
+                held[v][fld] = row.get(fld)
+        for v in sorted(held):
+            if v != star and not held[v]:
+                continue  # it holds only when the row was last touched
+            if v == star:
+                kind = "orphan" if with_parent else "delete"
+                self.conflict(kind, tbl, row_id, loser=(v[1], v[0]), winner=winner, row_data=row)
+            else:
+                self.conflict(
+                    "edit_deleted", tbl, row_id, losing=held[v], loser=(v[1], v[0]),
+                    winner=winner, row_data=row,
+                )  # fmt: skip
+
+    def _refresh_lost_row(self, tbl: str, row_id: str) -> None:
+        """A deleted row's listed entries show its latest values, as on a station where the
+        edits made meanwhile arrived before the delete."""
+        tomb = self._tomb(tbl, row_id)
+        if tomb is None:
+            return
+        self.conn.execute(
+            "UPDATE sync_conflict SET row_data = ? WHERE entity = ? AND row_id = ? AND "
+            "row_data IS NOT NULL AND resolved = 0 AND kind IN ('delete', 'orphan', "
+            "'edit_deleted')",
+            (tomb[3], TABLE_ENTITY[tbl], row_id),
+        )
 
     def _remove(
         self,
@@ -706,18 +787,15 @@ class Merger:
         if row is None:
             return
         if record:
-            versions = self._versions(tbl, row_id).values()
-            unseen = [v for v in versions if by is None or not self.saw(station, by, v, "*")]
-            if unseen:
-                mine = max(unseen)
-                self.conflict(
-                    "delete",
-                    tbl,
-                    row_id,
-                    loser=(mine[1], mine[0]),
-                    winner=(station, version[0]),
-                    row_data=row,
-                )
+            self._list_lost_row(
+                tbl,
+                row_id,
+                row,
+                self._versions(tbl, row_id),
+                None if by is None else (station, by),
+                (station, version[0]),
+                with_parent=True,
+            )
         for child_tbl, fk in self.infos[tbl].referrers:
             children = self.conn.execute(
                 f'SELECT id FROM "{child_tbl}" WHERE "{fk.column}" = ?', (row_id,)
@@ -726,6 +804,8 @@ class Merger:
                 if child_tbl == tbl and child_id == row_id:
                     continue
                 if fk.ondelete == "SET NULL":
+                    child_versions = self._versions(child_tbl, child_id)
+                    wrote = child_versions.get(fk.column, child_versions.get("*", NO_VERSION))
                     self.conflict(
                         "field",
                         child_tbl,
@@ -733,6 +813,7 @@ class Merger:
                         fk.column,
                         losing=row_id,
                         winning=None,
+                        loser=(wrote[1], wrote[0]) if wrote[1] else None,
                         winner=(station, version[0]),
                     )
                     # The field keeps the version of the write that won it (see _check_refs).

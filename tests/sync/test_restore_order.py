@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from db.models import Client, Contact, ImportantDate
 from db.operations import Create, Delete
-from tests.sync.harness import Bench, Station, conflicts, dump, lost_edits
+from tests.sync.harness import Bench, Station, conflicts, dump, listed, lost_edits
 from tests.sync.test_causal import not_arrived
 
 IDS = {"A": "a" * 16, "B": "b" * 16, "C": "c" * 16, "D": "d" * 16}
@@ -154,6 +154,8 @@ def test_two_deletes_a_restore_and_a_date_converge_in_any_arrival_order(
                         stack.enter_context(not_arrived(*newest))
                     bench.sync(station)
             _converged(bench)
+            lists = [listed(s) for s in bench.stations]
+            assert all(other == lists[0] for other in lists[1:])
             assert all(_dates(s) == 0 for s in bench.stations)
             assert all(s.sql("SELECT count(*) FROM contact")[0][0] == 1 for s in bench.stations)
         finally:
