@@ -65,6 +65,12 @@ NO_VERSION: Version = (0, "", 0)
 Tomb = tuple[int, str, int, str]  # hlc, station, counter, old row as JSON
 
 
+def versions_star(versions: dict[str, Version]) -> tuple[int, str]:
+    """The (HLC, station) of the insert or restore a row exists by."""
+    star = versions.get("*", NO_VERSION)
+    return star[0], star[1]
+
+
 class Deferred(Exception):
     """The file refers to rows that have not arrived yet; apply it later."""
 
@@ -185,6 +191,46 @@ class Merger:
             (tbl, row_id, f"~{v[1]}:{v[2]}", *v),
         )
 
+    def _relist_void(self, tbl: str, row_id: str, void: Version) -> None:
+        """A restore outranked this delete without seeing it: where the restore came first
+        the delete took nothing, so it is listed as having taken nothing. What it listed of
+        the row itself goes. Rows and references it took with the row stay as they are
+        (each was made before a delete the restore answered, and that one takes them where
+        the restore came first), so their entries name that delete instead."""
+        entity, winner = TABLE_ENTITY[tbl], (void[1], void[0])
+        row_level = "kind IN ('delete', 'edit_deleted', 'orphan')"
+        self.conn.execute(
+            f"DELETE FROM sync_conflict WHERE resolved = 0 AND {row_level} AND entity = ? AND "
+            "row_id = ? AND winning_station = ? AND winning_hlc = ?",
+            (entity, row_id, *winner),
+        )
+        answered = max(self._past_deletes(tbl, row_id), default=None)
+        if answered is not None:
+            self.conn.execute(
+                "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ? WHERE "
+                "resolved = 0 AND kind <> 'future' AND winning_station = ? AND winning_hlc = ?",
+                (answered[1], answered[0], *winner),
+            )
+
+    def _relist_overtaken(self, old: tuple[int, str], station: str, change: Change) -> None:
+        """A higher delete of a deleted row arrived: what the lower one had listed lost to
+        this one, as where this one came first; unless it had seen it (then it went
+        knowingly, and is no conflict)."""
+        listed = self.conn.execute(
+            "SELECT id, losing_hlc, losing_station, losing_n FROM sync_conflict WHERE "
+            "resolved = 0 AND kind <> 'future' AND winning_station = ? AND winning_hlc = ?",
+            (old[1], old[0]),
+        ).fetchall()
+        for entry, lh, ls, ln in listed:
+            known = ls is not None and lh is not None and ln is not None
+            if known and self.saw(station, change, (lh, ls, ln), "*"):
+                self.conn.execute("DELETE FROM sync_conflict WHERE id = ?", (entry,))
+            else:
+                self.conn.execute(
+                    "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ? WHERE id = ?",
+                    (station, change.hlc, entry),
+                )
+
     def _answer_deletes(self, station: str, change: Change) -> None:
         """An insert or restore answers every delete of its row its author had seen: from
         now on a change made before such a delete meets a deleted row. Which deletes are
@@ -233,11 +279,13 @@ class Merger:
         fld: str | None = None,
         losing: Any = None,
         winning: Any = None,
-        loser: tuple[str, int] | None = None,
+        loser: tuple[str, int, int] | None = None,
         winner: tuple[str, int] | None = None,
         row_data: dict[str, Any] | None = None,
     ) -> None:
-        ls, lh = loser or (None, None)
+        """List a change that lost: `loser` is its (station, HLC, counter), `winner` the
+        (station, HLC) of what it lost to."""
+        ls, lh, ln = loser or (None, None, None)
         ws, wh = winner or (None, None)
         # An entry is the change that lost, on its row and field (none for a whole row):
         # whichever station applies both sides lists it, whatever the order they came in,
@@ -252,7 +300,7 @@ class Merger:
         self.conn.execute(
             "INSERT INTO sync_conflict (kind, entity, row_id, field, losing_value, "
             "winning_value, losing_station, winning_station, losing_hlc, winning_hlc, "
-            "row_data, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "row_data, detected_at, losing_n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 kind,
                 TABLE_ENTITY[tbl],
@@ -266,6 +314,7 @@ class Merger:
                 wh,
                 None if row_data is None else _j(row_data),
                 self.now_ms,
+                ln,
             ),
         )
         self.out.conflicts += 1
@@ -281,8 +330,8 @@ class Merger:
         value: Any,
     ) -> None:
         """The field's winner changes from `old` to this change: what had lost to `old`
-        lost to this one, as on a station where this one came first. An entry for an edit
-        of this change's own station, made before it, goes: it was overwritten knowingly."""
+        lost to this one, as on a station where this one came first, unless this change was
+        made having seen it (then it was overwritten knowingly, and is no conflict)."""
         if not old[1]:
             return
         where = (
@@ -290,10 +339,18 @@ class Merger:
             "resolved = 0 AND winning_station = ? AND winning_hlc = ?"
         )
         args = (TABLE_ENTITY[tbl], row_id, fld, old[1], old[0])
-        self.conn.execute(
-            f"DELETE FROM sync_conflict {where} AND losing_station = ? AND losing_hlc < ?",
-            (*args, station, change.hlc),
-        )
+        listed = self.conn.execute(
+            f"SELECT id, losing_hlc, losing_station, losing_n FROM sync_conflict {where}", args
+        ).fetchall()
+        for entry, lh, ls, ln in listed:
+            if ls is None or lh is None:
+                continue
+            if ln is None:  # listed before counters were kept: only its own station's order
+                seen = ls == station and lh < change.hlc
+            else:
+                seen = self.saw(station, change, (lh, ls, ln), fld)
+            if seen:
+                self.conn.execute("DELETE FROM sync_conflict WHERE id = ?", (entry,))
         self.conn.execute(
             "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ?, winning_value = ? "
             f"{where}",
@@ -380,7 +437,7 @@ class Merger:
                     fk.column,
                     losing=ref,
                     winning=None,
-                    loser=(station, change.hlc),
+                    loser=(station, change.hlc, change.n),
                     winner=(tomb[1], tomb[0]),
                 )
                 values[fk.column] = None
@@ -404,7 +461,7 @@ class Merger:
                     "delete",
                     tbl,
                     row_id,
-                    loser=(station, change.hlc),
+                    loser=(station, change.hlc, change.n),
                     winner=(tomb[1], tomb[0]),
                     row_data=values,
                 )
@@ -430,7 +487,7 @@ class Merger:
                 "orphan",
                 tbl,
                 row_id,
-                loser=(station, change.hlc),
+                loser=(station, change.hlc, change.n),
                 winner=(parent_tomb[1], parent_tomb[0]),
                 row_data=values,
             )
@@ -452,6 +509,7 @@ class Merger:
                 self._remember_delete(tbl, row_id, deleted)
             else:
                 self._void(tbl, row_id, deleted)
+                self._relist_void(tbl, row_id, deleted)
         self.conn.execute("DELETE FROM sync_tomb WHERE tbl = ? AND row_id = ?", (tbl, row_id))
         self.conn.execute(
             f"DELETE FROM sync_version WHERE tbl = ? AND row_id = ? AND {FIELDS_ONLY}",
@@ -492,13 +550,13 @@ class Merger:
                 if differs:
                     self.conflict(
                         "field", tbl, row_id, fld, losing=old[fld], winning=value,
-                        loser=(v[1], v[0]), winner=(station, change.hlc),
+                        loser=(v[1], v[0], v[2]), winner=(station, change.hlc),
                     )  # fmt: skip
                 continue
             if differs:
                 self.conflict(
                     "field", tbl, row_id, fld, losing=value, winning=old[fld],
-                    loser=(station, change.hlc), winner=(v[1], v[0]),
+                    loser=(station, change.hlc, change.n), winner=(v[1], v[0]),
                 )  # fmt: skip
             values[fld] = old[fld]
             kept[fld] = v
@@ -525,7 +583,7 @@ class Merger:
                     "unique",
                     info.name,
                     change.row_id,
-                    loser=(station, change.hlc),
+                    loser=(station, change.hlc, change.n),
                     winner=(theirs[1], theirs[0]),
                     row_data=values,
                 )
@@ -536,7 +594,7 @@ class Merger:
                 "unique",
                 info.name,
                 other,
-                loser=(theirs[1], theirs[0]),
+                loser=(theirs[1], theirs[0], theirs[2]),
                 winner=(station, change.hlc),
                 row_data=row,
             )
@@ -557,14 +615,17 @@ class Merger:
             versions = self._versions(tbl, row_id).items()
             held = [f for f, v in versions if v == mine and f != "*" and f not in QUIET_FIELDS]
             after = self._tomb(tbl, row_id) or tomb
-            if station != tomb[1] and held:
+            # A row that lost a unique key is tombstoned by its own insert: its entry holds
+            # the whole row, this edit included, as where the edit came before the clash.
+            lost_key = (tomb[0], tomb[1]) == versions_star(self._versions(tbl, row_id))
+            if station != tomb[1] and held and not lost_key:
                 data = json.loads(after[3])
                 self.conflict(
                     "edit_deleted",
                     tbl,
                     row_id,
                     losing={f: data.get(f) for f in held},
-                    loser=(station, change.hlc),
+                    loser=(station, change.hlc, change.n),
                     winner=(tomb[1], tomb[0]),
                     row_data=data,
                 )
@@ -593,7 +654,7 @@ class Merger:
                 if differs and not self.saw(station, change, v, fld):
                     self.conflict(
                         "field", tbl, row_id, fld, losing=data.get(fld), winning=value,
-                        loser=(v[1], v[0]), winner=(station, change.hlc),
+                        loser=(v[1], v[0], v[2]), winner=(station, change.hlc),
                     )  # fmt: skip
                 data[fld] = value
                 self._set_version(tbl, row_id, fld, (change.hlc, station, change.n))
@@ -603,7 +664,7 @@ class Merger:
                 # once the row is back.
                 self.conflict(
                     "field", tbl, row_id, fld, losing=value, winning=data.get(fld),
-                    loser=(station, change.hlc), winner=(v[1], v[0]),
+                    loser=(station, change.hlc, change.n), winner=(v[1], v[0]),
                 )  # fmt: skip
         if changed:
             self.conn.execute(
@@ -640,7 +701,7 @@ class Merger:
                         fld,
                         losing=current,
                         winning=value,
-                        loser=(local[1], local[0]),
+                        loser=(local[1], local[0], local[2]),
                         winner=(station, change.hlc),
                     )
             elif differs:
@@ -651,7 +712,7 @@ class Merger:
                     fld,
                     losing=value,
                     winning=current,
-                    loser=(station, change.hlc),
+                    loser=(station, change.hlc, change.n),
                     winner=(local[1], local[0]),
                 )
         if not to_set:
@@ -706,6 +767,7 @@ class Merger:
                 # Every delete of the row is kept (a restore may answer some and not
                 # others); the tombstone names the highest and keeps the row's values.
                 self._void(tbl, row_id, (tomb[0], tomb[1], tomb[2]))
+                self._relist_overtaken((tomb[0], tomb[1]), station, change)
                 self.conn.execute(
                     "UPDATE sync_tomb SET hlc = ?, station = ?, n = ? WHERE tbl = ? AND row_id = ?",
                     (*version, tbl, row_id),
@@ -749,10 +811,12 @@ class Merger:
                 continue  # it holds only when the row was last touched
             if v == star:
                 kind = "orphan" if with_parent else "delete"
-                self.conflict(kind, tbl, row_id, loser=(v[1], v[0]), winner=winner, row_data=row)
+                self.conflict(
+                    kind, tbl, row_id, loser=(v[1], v[0], v[2]), winner=winner, row_data=row
+                )
             else:
                 self.conflict(
-                    "edit_deleted", tbl, row_id, losing=held[v], loser=(v[1], v[0]),
+                    "edit_deleted", tbl, row_id, losing=held[v], loser=(v[1], v[0], v[2]),
                     winner=winner, row_data=row,
                 )  # fmt: skip
 
@@ -765,7 +829,7 @@ class Merger:
         self.conn.execute(
             "UPDATE sync_conflict SET row_data = ? WHERE entity = ? AND row_id = ? AND "
             "row_data IS NOT NULL AND resolved = 0 AND kind IN ('delete', 'orphan', "
-            "'edit_deleted')",
+            "'edit_deleted', 'unique')",
             (tomb[3], TABLE_ENTITY[tbl], row_id),
         )
 
@@ -813,7 +877,7 @@ class Merger:
                         fk.column,
                         losing=row_id,
                         winning=None,
-                        loser=(wrote[1], wrote[0]) if wrote[1] else None,
+                        loser=(wrote[1], wrote[0], wrote[2]) if wrote[1] else None,
                         winner=(station, version[0]),
                     )
                     # The field keeps the version of the write that won it (see _check_refs).

@@ -170,6 +170,9 @@ sync_conflict = Table(
     Column("row_data", Text),  # JSON of the whole lost row, for delete/orphan/unique
     Column("detected_at", Integer, nullable=False),
     Column("resolved", Integer, nullable=False, server_default="0"),
+    # The losing change's counter (its dot is losing_station + losing_n), to tell whether a
+    # later change had seen it. Added by 0010; NULL in entries from before.
+    Column("losing_n", Integer),
 )
 
 # Change files as this station last saw them: its own as published (size and time, to notice
@@ -332,6 +335,7 @@ CAUSAL_COLUMNS = {
     "sync_tomb": [("n", "INTEGER NOT NULL DEFAULT 0")],
     "sync_applied": [("n", "INTEGER NOT NULL DEFAULT 0")],
     "sync_pushed": [("wall", "INTEGER")],
+    "sync_conflict": [("losing_n", "INTEGER")],
 }
 
 

@@ -154,7 +154,7 @@ def test_two_deletes_a_restore_and_a_date_converge_in_any_arrival_order(
                         stack.enter_context(not_arrived(*newest))
                     bench.sync(station)
             _converged(bench)
-            lists = [listed(s) for s in bench.stations]
+            lists = [listed(s.path) for s in bench.stations]
             assert all(other == lists[0] for other in lists[1:])
             assert all(_dates(s) == 0 for s in bench.stations)
             assert all(s.sql("SELECT count(*) FROM contact")[0][0] == 1 for s in bench.stations)
