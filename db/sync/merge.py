@@ -20,6 +20,18 @@ Every station applies the same rules, so every station converges:
   restore is listed again. A restore made after seeing a delete dominates it on every
   station. An edit arriving for a deleted row was not seen by that delete (it would have
   waited otherwise): it is listed as `edit_deleted`.
+- Every delete of a row is kept: the tombstone names the highest; the others, and deletes a
+  restore outranked without seeing them, are kept aside (`~<station>:<n>`). Any insert or
+  restore answers the deletes its author had seen (they become `-<station>`, remembered),
+  so which deletes a restored row remembers depends on the changes, not their order. A
+  delete a restore outranked unseen lists nothing of the row (as where it came second).
+- A conflict entry is the change that lost, on its row and field (none for a whole row):
+  a row lost with its parent is an `orphan`, a row's own delete beating a restore is a
+  `delete`, each edit a delete never saw is an `edit_deleted` with the fields it holds,
+  whichever side arrived first. When what an entry lost to changes (a higher write or
+  delete, a restore that voids the delete), the entry follows, or goes if the new winner
+  had seen the loser. The winner shown can still depend on arrival order where three or
+  more stations fight over one unique key (see tests/sync/test_convergence.py).
 - A deleted row keeps its field versions (an edit arriving for it still updates them), so a
   restore is merged with edits it never saw by the field rule above, as on a station where
   those edits came after the restore. A restored row keeps the delete it came back from, so

@@ -29,7 +29,8 @@ Per row and statement, a trigger:
   field edited since, each with its HLC and dot; kept when the row is deleted, so a restore
   is merged with edits it never saw exactly as on a station where they came after it; a
   restored row keeps the delete it came back from as field `-<station>`, so a change made
-  before that delete still meets a deleted row wherever it arrives) and `sync_tomb`
+  before that delete still meets a deleted row wherever it arrives; deletes no restore had
+  seen yet wait as `~<station>:<n>`, and a local restore answers them all) and `sync_tomb`
   (deleted rows, with their last values, so a conflict can restore them).
 While sync applies pulled changes `sync_ctl.applying` is 1 and the triggers stay silent.
 """
