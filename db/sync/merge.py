@@ -574,6 +574,17 @@ class Merger:
             kept[fld] = v
         return kept
 
+    def _lost_unique(self, tbl: str, row_id: str, tomb: Tomb) -> bool:
+        """The row was kept out by the insert that lost a unique key (it never got in)."""
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM sync_conflict WHERE kind = 'unique' AND entity = ? AND "
+                "row_id = ? AND losing_station = ? AND losing_hlc = ?",
+                (TABLE_ENTITY[tbl], row_id, tomb[1], tomb[0]),
+            ).fetchone()
+            is not None
+        )
+
     def _claim_unique(
         self, info: TableInfo, station: str, change: Change, values: dict[str, Any]
     ) -> bool:
@@ -602,6 +613,14 @@ class Merger:
                 self._set_tomb(info.name, change.row_id, (change.hlc, station, change.n), values)
                 return False
             row = self._row(info.name, other) or {}
+            # What had lost the key to the row that loses it now lost it to this one, as
+            # where this one came first.
+            self.conn.execute(
+                "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ? WHERE "
+                "kind = 'unique' AND resolved = 0 AND entity = ? AND winning_station = ? AND "
+                "winning_hlc = ?",
+                (station, change.hlc, TABLE_ENTITY[info.name], theirs[1], theirs[0]),
+            )
             self.conflict(
                 "unique",
                 info.name,
@@ -629,7 +648,9 @@ class Merger:
             after = self._tomb(tbl, row_id) or tomb
             # A row that lost a unique key is tombstoned by its own insert: its entry holds
             # the whole row, this edit included, as where the edit came before the clash.
-            lost_key = (tomb[0], tomb[1]) == versions_star(self._versions(tbl, row_id))
+            lost_key = (tomb[0], tomb[1]) == versions_star(
+                self._versions(tbl, row_id)
+            ) or self._lost_unique(tbl, row_id, tomb)
             if station != tomb[1] and held and not lost_key:
                 data = json.loads(after[3])
                 self.conflict(
