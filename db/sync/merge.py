@@ -204,18 +204,11 @@ class Merger:
         )
 
     def _relist_void(self, tbl: str, row_id: str, void: Version) -> None:
-        """A restore outranked this delete without seeing it: where the restore came first
-        the delete took nothing, so it is listed as having taken nothing. What it listed of
-        the row itself goes. Rows and references it took with the row stay as they are
-        (each was made before a delete the restore answered, and that one takes them where
-        the restore came first), so their entries name that delete instead."""
-        entity, winner = TABLE_ENTITY[tbl], (void[1], void[0])
-        row_level = "kind IN ('delete', 'edit_deleted', 'orphan')"
-        self.conn.execute(
-            f"DELETE FROM sync_conflict WHERE resolved = 0 AND {row_level} AND entity = ? AND "
-            "row_id = ? AND winning_station = ? AND winning_hlc = ?",
-            (entity, row_id, *winner),
-        )
+        """A restore outranked this delete without seeing it: rows and references it took
+        with the row stay as they are (each was made before a delete the restore answered,
+        and that one takes them where the restore came first), so their entries name that
+        delete instead. Entries are kept, never dropped: a list entry too many is safe."""
+        winner = (void[1], void[0])
         answered = max(self._past_deletes(tbl, row_id), default=None)
         if answered is not None:
             self.conn.execute(
@@ -226,22 +219,20 @@ class Merger:
 
     def _relist_overtaken(self, old: tuple[int, str], station: str, change: Change) -> None:
         """A higher delete of a deleted row arrived: what the lower one had listed lost to
-        this one, as where this one came first; unless it had seen it (then it went
-        knowingly, and is no conflict)."""
+        this one too, as where this one came first. An entry is kept even when this delete
+        had seen its loser (it then keeps naming the lower delete)."""
         listed = self.conn.execute(
             "SELECT id, losing_hlc, losing_station, losing_n FROM sync_conflict WHERE "
             "resolved = 0 AND kind <> 'future' AND winning_station = ? AND winning_hlc = ?",
             (old[1], old[0]),
         ).fetchall()
         for entry, lh, ls, ln in listed:
-            known = ls is not None and lh is not None and ln is not None
-            if known and self.saw(station, change, (lh, ls, ln), "*"):
-                self.conn.execute("DELETE FROM sync_conflict WHERE id = ?", (entry,))
-            else:
-                self.conn.execute(
-                    "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ? WHERE id = ?",
-                    (station, change.hlc, entry),
-                )
+            if None not in (lh, ls, ln) and self.saw(station, change, (lh, ls, ln), "*"):
+                continue  # it had seen it: the entry keeps naming the delete it lost to
+            self.conn.execute(
+                "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ? WHERE id = ?",
+                (station, change.hlc, entry),
+            )
 
     def _answer_deletes(self, station: str, change: Change) -> None:
         """An insert or restore answers every delete of its row its author had seen: from
@@ -342,8 +333,9 @@ class Merger:
         value: Any,
     ) -> None:
         """The field's winner changes from `old` to this change: what had lost to `old`
-        lost to this one, as on a station where this one came first, unless this change was
-        made having seen it (then it was overwritten knowingly, and is no conflict)."""
+        lost to this one, as on a station where this one came first. An entry is never
+        dropped here, even when this change had seen its loser: listing an edit twice over
+        is safe, losing it from the list is not."""
         if not old[1]:
             return
         where = (
@@ -351,18 +343,6 @@ class Merger:
             "resolved = 0 AND winning_station = ? AND winning_hlc = ?"
         )
         args = (TABLE_ENTITY[tbl], row_id, fld, old[1], old[0])
-        listed = self.conn.execute(
-            f"SELECT id, losing_hlc, losing_station, losing_n FROM sync_conflict {where}", args
-        ).fetchall()
-        for entry, lh, ls, ln in listed:
-            if ls is None or lh is None:
-                continue
-            if ln is None:  # listed before counters were kept: only its own station's order
-                seen = ls == station and lh < change.hlc
-            else:
-                seen = self.saw(station, change, (lh, ls, ln), fld)
-            if seen:
-                self.conn.execute("DELETE FROM sync_conflict WHERE id = ?", (entry,))
         self.conn.execute(
             "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ?, winning_value = ? "
             f"{where}",
