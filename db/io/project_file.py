@@ -8,7 +8,7 @@ assignments can be checked against them and messages can name them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from db.models import DependencyType
@@ -82,6 +82,32 @@ class FileCalendar:
 
     working_week: frozenset[int] | None = None  # Monday = 0; None: the file does not say
     days_off: list[tuple[date, date]] = field(default_factory=list)
+
+    def works(self, day: date) -> bool:
+        """Whether the file's calendar works on `day` (Monday to Friday when it does not say)."""
+        week = self.working_week if self.working_week else frozenset(range(5))
+        if day.weekday() not in week:
+            return False
+        return not any(start <= day <= end for start, end in self.days_off)
+
+    def finish_of(self, start: date, days: int) -> date:
+        """The last working day of `days` working days from `start` (a milestone: `start`)."""
+        day, left = start, max(days, 1)
+        for _ in range(20 * 366):  # a guard: a calendar with no working day at all
+            if self.works(day):
+                left -= 1
+                if left == 0:
+                    return day
+            day += timedelta(days=1)
+        return start
+
+    def working_days(self, start: date, finish: date) -> int:
+        """Working days from `start` to `finish`, both included (at least 1)."""
+        count, day = 0, start
+        while day <= finish and count < 20 * 366:
+            count += self.works(day)
+            day += timedelta(days=1)
+        return max(count, 1)
 
 
 @dataclass

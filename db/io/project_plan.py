@@ -480,6 +480,8 @@ def _why(
     while day <= last:
         here = calendar.is_working_day(day)
         there = _file_works(file_calendar, day)
+        if not here and day.toordinal() in calendar.days_off:
+            return Cause.CALENDAR, f"someone assigned is on leave on {day:%a %d %b %Y}"
         if there is not None and here != there:
             if here:
                 return Cause.CALENDAR, f"{day:%a %d %b %Y} is a working day here, not in the file"

@@ -79,6 +79,10 @@ class Fields:
     def attr_date(self, name: str, parse: Callable[[str], date] | None = None) -> date:
         return self._convert(name, self.attr(name), "a date", parse or iso_day)
 
+    def attr_parsed(self, name: str, kind: str, parse: Callable[[str], T]) -> T:
+        """An attribute read by `parse`; `kind` says what it should be ("a date")."""
+        return self._convert(name, self.attr(name), kind, parse)
+
     def child_flag(self, tag: str) -> bool:
         return (self.child(tag) or "0").lower() in ("1", "true")
 
