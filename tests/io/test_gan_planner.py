@@ -14,8 +14,7 @@ from db.io.project_file import Constraint
 from db.io.project_plan import Cause
 from db.models import DependencyType, Task, TeamMember, TimeOff
 from db.store import Store
-from tests.io.conftest import import_path, row_counts
-from tests.io.test_mspdi import _shape
+from tests.io.helpers import import_path, row_counts, shape
 
 
 def test_gan_links_sit_in_the_predecessor_with_their_own_type_codes(files: Path) -> None:
@@ -79,7 +78,7 @@ def test_gan_round_trip(store: Store, files: Path, tmp_path: Path) -> None:
     out.write_bytes(write_gan(store.session, first.project_id))
     again = import_path(store, out)
     assert again.project_name == "Rebrand"
-    assert _shape(store, again.project_id) == _shape(store, first.project_id)
+    assert shape(store, again.project_id) == shape(store, first.project_id)
     assert len(store.session.scalars(select(TimeOff)).all()) == 2  # not doubled
 
 

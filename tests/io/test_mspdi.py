@@ -15,7 +15,7 @@ from db.io.project_file import Constraint
 from db.io.project_plan import Cause
 from db.models import Assignment, Dependency, DependencyType, Project, Task, TeamMember, TimeOff
 from db.store import Store
-from tests.io.conftest import import_path, row_counts
+from tests.io.helpers import import_path, row_counts, shape
 
 
 def test_reads_the_traps_of_the_format(files: Path) -> None:
@@ -159,31 +159,7 @@ def test_export_then_import_gives_the_same_project(
     again = import_path(store, out)
     assert again.project_name == "Spring Launch"
     assert not again.differences  # Agency Desk's own dates come back exactly
-    assert _shape(store, again.project_id) == _shape(store, first.project_id)
+    assert shape(store, again.project_id) == shape(store, first.project_id)
     # The people are the same team members, not copies, and their leave is not doubled.
     assert len(store.session.scalars(select(TeamMember)).all()) == 1
     assert len(store.session.scalars(select(TimeOff)).all()) == 1
-
-
-def _shape(store: Store, project_id: str) -> list[tuple[object, ...]]:
-    """Everything a round trip must keep, without ids."""
-    session = store.session
-    scheduler = store.schedules.scheduler(project_id)
-    tasks = session.scalars(select(Task).where(Task.project_id == project_id)).all()
-    rows: list[tuple[object, ...]] = []
-    for task in sorted(tasks, key=lambda t: t.name):
-        rows.append(
-            (
-                task.name,
-                task.parent.name if task.parent else None,
-                task.kind.value,
-                task.duration_days if not task.children else None,
-                task.progress,
-                task.notes,
-                scheduler.start(task.id),
-                scheduler.finish(task.id),
-                sorted((d.predecessor.name, d.type.value, d.lag_days) for d in task.predecessors),
-                sorted((a.member.name, a.hours_per_day) for a in task.assignments),
-            )
-        )
-    return rows
