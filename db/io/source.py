@@ -59,7 +59,8 @@ class Source:
             ) from None
         except defusedxml.EntitiesForbidden:
             raise ImportFileError(
-                self.name, "declares XML entities, which an import never expands (a hostile file?)"
+                self.name,
+                "declares XML entities, which an import never expands nor follows to other files",
             ) from None
         except defusedxml.ExternalReferenceForbidden:
             raise ImportFileError(

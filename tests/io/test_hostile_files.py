@@ -68,7 +68,11 @@ def test_bad_values_name_the_element() -> None:
     error = refused(MSPDI.replace(b"<Start>2025-03-12T08:00:00</Start>", b"<Start>soon</Start>"))
     assert error.where == "Task UID 21 / Start"
     assert "'soon' is not a date" in error.message
-    error = refused(MSPDI.replace(b"<PredecessorUID>22</PredecessorUID>", b"<PredecessorUID>99</PredecessorUID>"))
+    error = refused(
+        MSPDI.replace(
+            b"<PredecessorUID>22</PredecessorUID>", b"<PredecessorUID>99</PredecessorUID>"
+        )
+    )
     assert "99" in error.message and "Task UID 23" in error.where
     error = refused(GAN.replace(b'type="3" difference="-1"', b'type="7" difference="-1"'), "x.gan")
     assert "type" in error.where and "7 is not" in error.message
@@ -79,7 +83,10 @@ def test_bad_values_name_the_element() -> None:
 def test_links_in_a_loop_are_refused_before_anything_is_written(
     store: Store, tmp_path: Path
 ) -> None:
-    looped = GAN.replace(b'<task id="6" name="Sign-off"', b'<task id="6" name="Sign-off"><depend id="0" type="2"/></task><task id="66" name="x"')
+    looped = GAN.replace(
+        b'<task id="6" name="Sign-off"',
+        b'<task id="6" name="Sign-off"><depend id="0" type="2"/></task><task id="66" name="x"',
+    )
     path = tmp_path / "loop.gan"
     path.write_bytes(looped)
     before = row_counts(store)
@@ -108,9 +115,7 @@ def test_not_a_project_file() -> None:
 @st.composite
 def damaged(draw: st.DrawFn) -> tuple[str, bytes]:
     """One of the good files, cut, spliced or with bytes flipped."""
-    name, data = draw(
-        st.sampled_from([("a.xml", MSPDI), ("a.gan", GAN), ("a.planner", PLANNER)])
-    )
+    name, data = draw(st.sampled_from([("a.xml", MSPDI), ("a.gan", GAN), ("a.planner", PLANNER)]))
     how = draw(st.sampled_from(["cut", "flip", "splice", "drop"]))
     at = draw(st.integers(0, len(data) - 1))
     if how == "cut":
@@ -125,7 +130,9 @@ def damaged(draw: st.DrawFn) -> tuple[str, bytes]:
     return name, data
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(damaged())
 def test_damaged_files_import_whole_or_not_at_all(store: Store, case: tuple[str, bytes]) -> None:
     name, data = case
