@@ -14,15 +14,51 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import Table, delete, insert, inspect, select
 from sqlalchemy.orm import Session
 
+from db.changes import ChangeSet
 from db.errors import NotFoundError
-from db.models import Entity
+from db.models import ENTITIES, Entity, utcnow
 from db.operations import DeleteRows, column_values
+from db.store import report_bulk
 from db.validation import check_lengths, check_values
 
 Row = tuple[type[Entity], dict[str, Any]]
+_CHUNK = 5_000  # rows per INSERT batch
+
+
+_CHUNK_IDS = 500  # ids per IN (...), well under SQLite's bound-parameter limit
+
+
+def _runs(
+    rows: list[Row], *, complete: bool = True
+) -> list[tuple[type[Entity], list[dict[str, Any]]]]:
+    """Consecutive rows of one table, with every column given (defaults filled in), so each
+    run is one executemany in the order the rows were planned."""
+    found: list[tuple[type[Entity], list[dict[str, Any]]]] = []
+    for entity, values in rows:
+        if not found or found[-1][0] is not entity:
+            found.append((entity, []))
+        found[-1][1].append(_complete(entity, values) if complete else values)
+    return found
+
+
+@cache
+def _referring_columns(entity: type[Entity]) -> list[tuple[type[Entity], str]]:
+    """(entity, column) of every foreign key that points at `entity`."""
+    table = entity.__table__
+    return [
+        (other, fk.parent.name)
+        for other in ENTITIES.values()
+        for fk in other.__table__.foreign_keys
+        if fk.column.table is table
+    ]
+
+
+def _complete(entity: type[Entity], values: dict[str, Any]) -> dict[str, Any]:
+    now = utcnow()
+    return {**_defaults(entity), "created_at": now, "updated_at": now, **values}
 
 
 @cache
@@ -66,21 +102,66 @@ class ImportOperation:
             self.old.append((entity, id_, {key: current[key] for key in values}))
             for key, value in values.items():
                 setattr(obj, key, value)
-        # Objects are made fresh on every apply: redo after undo must not reuse the instances
-        # the undo deleted.
-        session.add_all([entity(**values) for entity, values in self.creates])
         session.flush()
+        # Bulk statements, table by table in the order given (parents first): ten thousand
+        # ORM objects would cost seconds. The store still learns every row (`report_bulk`).
+        added = ChangeSet()
+        for entity, rows in _runs(self.creates):
+            table: Table = entity.__table__  # type: ignore[assignment]
+            for at in range(0, len(rows), _CHUNK):
+                session.execute(insert(table), rows[at : at + _CHUNK])
+            added.add("added", entity.__name__, [str(row["id"]) for row in rows])
+        report_bulk(session, added)
 
     def revert(self, session: Session) -> None:
-        roots = self.roots()
-        if roots:
-            DeleteRows(roots, label=self.label).apply(session)
+        created = {str(values["id"]) for _entity, values in self.creates}
+        if self._referred_from_outside(session, created):
+            # Rows made since (by sync, say) hang on imported ones: the general delete
+            # finds, snapshots and reports them too.
+            roots = self.roots()
+            if roots:
+                DeleteRows(roots, label=self.label).apply(session)
+        else:
+            self._bulk_delete(session)
         for entity, id_, values in reversed(self.old):
             obj = session.get(entity, id_)
             if obj is not None:
                 for key, value in values.items():
                     setattr(obj, key, value)
         session.flush()
+
+    def _bulk_delete(self, session: Session) -> None:
+        """Delete exactly the rows the import added, children before parents (the reverse
+        of the order they went in), with bulk statements; the store learns every id."""
+        removed = ChangeSet()
+        for entity, rows in reversed(_runs(self.creates, complete=False)):
+            ids = [str(row["id"]) for row in reversed(rows)]
+            table: Table = entity.__table__
+            for at in range(0, len(ids), _CHUNK_IDS):
+                session.execute(delete(table).where(table.c.id.in_(ids[at : at + _CHUNK_IDS])))
+            removed.add("removed", entity.__name__, ids)
+        # Objects the session still holds for these rows are gone from the database now.
+        for obj in list(session.identity_map.values()):
+            gone = isinstance(obj, Entity) and obj.id in removed.ids(type(obj).__name__)
+            if gone and obj in session:  # expunging a parent may have taken it already
+                session.expunge(obj)
+        report_bulk(session, removed)
+
+    def _referred_from_outside(self, session: Session, created: set[str]) -> bool:
+        """Whether any row the import did not add refers to one it did."""
+        by_entity: dict[type[Entity], list[str]] = {}
+        for entity, values in self.creates:
+            by_entity.setdefault(entity, []).append(str(values["id"]))
+        for entity, ids in by_entity.items():
+            for other, col in _referring_columns(entity):
+                column = other.__table__.c[col]
+                for at in range(0, len(ids), _CHUNK_IDS):
+                    for (row_id,) in session.execute(
+                        select(other.__table__.c.id).where(column.in_(ids[at : at + _CHUNK_IDS]))
+                    ):
+                        if row_id not in created:
+                            return True
+        return False
 
     def roots(self) -> list[tuple[type[Entity], str]]:
         """The added rows that no other added row takes with it when deleted: deleting

@@ -11,6 +11,8 @@ so, and `keep_file_dates` pins each such task to the file's start.
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -42,6 +44,15 @@ from db.scheduling.plan import LinkSpec, Plan, TaskSpec, agency_days
 from db.validation import NAME_MAX, NOTES_MAX, optional_email
 
 DEFAULT_CLIENT = "Imported projects"
+
+
+def _new_ids(n: int) -> list[str]:
+    """`n` random (version 4) UUIDs as `new_id` makes them, from one call for randomness:
+    uuid4() asks the system for 16 bytes at a time, which costs a 10,000-task import 0.3 s."""
+    pool = os.urandom(16 * n)
+    return [str(uuid.UUID(bytes=pool[16 * k : 16 * k + 16], version=4)) for k in range(n)]
+
+
 _EXACT = (Constraint.ASAP, Constraint.START_NO_EARLIER)
 
 
@@ -143,8 +154,8 @@ def plan_project_import(
             },
         )
     )
-    for task in tasks:
-        draft.task_ids[task.key] = new_id()
+    for task, task_id in zip(tasks, _new_ids(len(tasks)), strict=True):
+        draft.task_ids[task.key] = task_id
     by_key = {t.key: t for t in tasks}
     links = _links(file.links, by_key, draft)
     members = _people(session, file, draft)
@@ -193,18 +204,19 @@ def plan_project_import(
         )
     # Assignments and links come after the tasks they name; people and leave before.
     rows = draft.creates + task_rows
+    link_ids = _new_ids(len(links))
     rows += [
         (
             Dependency,
             {
-                "id": new_id(),
+                "id": link_ids[n],
                 "predecessor_id": draft.task_ids[link.predecessor_key],
                 "successor_id": draft.task_ids[link.successor_key],
                 "type": link.type,
                 "lag_days": link.lag_days,
             },
         )
-        for link in links
+        for n, link in enumerate(links)
     ]
     rows += [
         (
@@ -421,7 +433,7 @@ def _differences(
     ]
     link_specs = [
         LinkSpec(ids[link.predecessor_key], ids[link.successor_key], link.type, link.lag_days)
-        for link in links
+        for n, link in enumerate(links)
     ]
     used = {m for group in members.values() for m in group}
     plan = Plan(specs, link_specs, agency, {m: leave[m] for m in used if leave.get(m)})

@@ -24,12 +24,20 @@ class Fields:
         self.file = file
         self.element = element
         self.where = where
+        self._children: dict[str, Element] | None = None
 
     def fail(self, field: str, message: str) -> ImportFileError:
         return ImportFileError(self.file, message, f"{self.where} / {field}")
 
     def child(self, tag: str) -> str | None:
-        found = self.element.find(tag)
+        if self._children is None:
+            # One pass over the children instead of a search per field: a task has dozens.
+            children: dict[str, Element] = {}
+            for element in self.element:
+                if isinstance(element.tag, str):
+                    children.setdefault(element.tag, element)
+            self._children = children
+        found = self._children.get(tag)
         if found is None:
             return None
         return (found.text or "").strip()

@@ -88,10 +88,14 @@ def test_import_is_one_undo_step(store: Store, files: Path) -> None:
     ]
     assert session.scalars(select(Assignment)).one().task.name == "Photo shoot"
 
-    store.revert(plan.operation)
+    changes = store.revert(plan.operation)
     assert row_counts(store) == before
-    store.apply(plan.operation)  # redo brings back the very same rows
+    assert len(changes.removed["Task"]) == 9
+    changes = store.apply(plan.operation)  # redo brings back the very same rows
     assert store.session.get(Project, plan.project_id) is not None
+    # Every row is announced, though written in bulk: views refresh from this.
+    assert {t.id for t in project.tasks} == changes.added["Task"]
+    assert len(changes.added["Dependency"]) == 6
 
 
 def test_date_report_names_each_moved_task_and_why(store: Store, files: Path) -> None:
@@ -163,3 +167,20 @@ def test_export_then_import_gives_the_same_project(
     # The people are the same team members, not copies, and their leave is not doubled.
     assert len(store.session.scalars(select(TeamMember)).all()) == 1
     assert len(store.session.scalars(select(TimeOff)).all()) == 1
+
+
+def test_undo_also_removes_rows_others_hung_on_the_import(store: Store, files: Path) -> None:
+    """A link another station added to an imported task (arriving by sync) goes with the
+    import when it is undone, and the change set names it."""
+    from db.operations import Create
+
+    before = row_counts(store)
+    plan = import_path(store, files / "launch.xml")
+    tasks = {t.name: t.id for t in store.session.scalars(select(Task))}
+    extra = Create(
+        Dependency, {"predecessor_id": tasks["Research"], "successor_id": tasks["Launch"]}
+    )
+    store.apply(extra)
+    changes = store.revert(plan.operation)
+    assert row_counts(store) == before
+    assert extra.id in changes.removed["Dependency"]
