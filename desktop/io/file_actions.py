@@ -1,0 +1,261 @@
+"""The window's import and export: File > Import…, File > Export…, and project files dropped
+on the window, all through the same preview.
+
+A file is read and parsed on a worker thread (it may be large, and the interface keeps
+painting); the plan is made on the UI thread, which owns the session; nothing is written
+until the user confirms the preview, and then as one edit on the workspace's undo stack, so
+one Undo removes the whole import. The imported project's Gantt opens afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QMessageBox,
+    QWidget,
+)
+from sqlalchemy import select
+
+from db.errors import AgencyDeskError
+from db.io import ProjectFile, ProjectImport, plan_project_import, read_path
+from db.models import Client, Project
+from desktop.file_dialogs import file_dialog, save_file_name
+from desktop.io.preview_dialog import ImportPreviewDialog
+from desktop.workspace import Workspace
+
+IMPORT_FILTERS = (
+    "Project files (*.xml *.mpp.xml *.gan *.planner *.mrproject);;"
+    "Microsoft Project XML (*.xml);;GanttProject (*.gan);;GNOME Planner (*.planner);;"
+    "All files (*)"
+)
+EXPORT_FORMATS = (
+    ("mspdi", "Microsoft Project XML (*.xml)", ".xml"),
+    ("gan", "GanttProject (*.gan)", ".gan"),
+)
+SETTINGS_FOLDER = "import_export/folder"
+
+
+class ProjectOpener(Protocol):
+    def open_project(self, project_id: str) -> None: ...
+
+
+class FileActions(QObject):
+    """Import and Export actions for a window, and the window's file drops.
+
+    Signals:
+    imported(str): a project was imported (its id), after its Gantt was asked to open.
+    preview_shown(QDialog): the preview is up (tests and screenshots find it here).
+    """
+
+    imported = Signal(str)
+    preview_shown = Signal(QDialog)
+
+    def __init__(
+        self,
+        window: QWidget,
+        workspace: Workspace,
+        settings: QSettings,
+        opener: ProjectOpener,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.workspace = workspace
+        self.settings = settings
+        self.opener = opener
+        self.preview: ImportPreviewDialog | None = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-reader")
+        self.import_action = QAction("&Import…", window)
+        self.import_action.setStatusTip(
+            "Bring in a project from Microsoft Project XML, GanttProject or GNOME Planner"
+        )
+        self.import_action.triggered.connect(self.ask_import)
+        self.export_action = QAction("E&xport Project…", window)
+        self.export_action.setStatusTip(
+            "Write a project as Microsoft Project XML or GanttProject, for other tools"
+        )
+        self.export_action.triggered.connect(lambda: self.ask_export(self._shown_project()))
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)
+        window.destroyed.connect(lambda: self._pool.shutdown(wait=False))
+
+    # -- drops --------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.DragEnter:
+            assert isinstance(event, QDragEnterEvent)
+            if _local_files(event.mimeData().urls()):
+                event.acceptProposedAction()
+                return True
+        if watched is self.window and event.type() == QEvent.Type.Drop:
+            assert isinstance(event, QDropEvent)
+            files = _local_files(event.mimeData().urls())
+            if files:
+                event.acceptProposedAction()
+                self.import_path(files[0])
+                return True
+        return super().eventFilter(watched, event)
+
+    # -- import -------------------------------------------------------------------------------
+
+    def ask_import(self) -> None:
+        dialog = file_dialog(
+            self.window,
+            "Import a Project",
+            self._folder(),
+            IMPORT_FILTERS,
+            mode=QFileDialog.FileMode.ExistingFile,
+        )
+        try:
+            if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+                return
+            path = Path(dialog.selectedFiles()[0])
+        finally:
+            dialog.deleteLater()
+        self.import_path(path)
+
+    def import_path(self, path: Path) -> None:
+        """Read `path`, show the preview, and import on Import."""
+        self.settings.setValue(SETTINGS_FOLDER, str(path.parent))
+        try:
+            project = self._read(path)
+            plan = plan_project_import(self.workspace.session, project, str(path))
+        except AgencyDeskError as exc:
+            self._refuse(str(exc))
+            return
+
+        def replan(client: str, keep: bool) -> ProjectImport:
+            return plan_project_import(
+                self.workspace.session, project, str(path), client=client, keep_file_dates=keep
+            )
+
+        dialog = ImportPreviewDialog(plan, replan, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._apply(dialog.plan))
+        dialog.finished.connect(self._preview_closed)
+        self.preview = dialog
+        dialog.open()
+        self.preview_shown.emit(dialog)
+
+    def _preview_closed(self) -> None:
+        self.preview = None
+
+    def _read(self, path: Path) -> ProjectFile:
+        """The file's project, parsed on the worker thread while the interface paints."""
+        future: Future[ProjectFile] = self._pool.submit(read_path, path)
+        app = QApplication.instance()
+        while not future.done():
+            wait([future], timeout=0.03)
+            if app is not None:  # paint, but take no clicks or keys meanwhile
+                app.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        return future.result()
+
+    def _apply(self, plan: ProjectImport) -> None:
+        if self.workspace.run(plan.operation):
+            self.opener.open_project(plan.project_id)
+            self.imported.emit(plan.project_id)
+
+    def _refuse(self, message: str) -> None:
+        self.workspace.failed.emit(message)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Import", message, QMessageBox.StandardButton.Ok, self.window
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def _folder(self) -> str:
+        return str(self.settings.value(SETTINGS_FOLDER, str(Path.home())))
+
+    # -- export -------------------------------------------------------------------------------
+
+    def ask_export(self, project_id: str | None = None) -> Path | None:
+        """Ask for a project, a format and a file, and write it; the path written, or None."""
+        session = self.workspace.session
+        projects = session.execute(
+            select(Project.id, Project.name, Client.name)
+            .join(Client, Client.id == Project.client_id)
+            .order_by(Client.name, Project.name)
+        ).all()
+        if not projects:
+            self._refuse("There is no project to export yet.")
+            return None
+        dialog = QDialog(self.window)
+        dialog.setWindowTitle("Export Project")
+        project_box = QComboBox()
+        for pid, name, client in projects:
+            project_box.addItem(f"{client} — {name}", pid)
+        if project_id is not None:
+            project_box.setCurrentIndex(max(project_box.findData(project_id), 0))
+        format_box = QComboBox()
+        for key, label, _suffix in EXPORT_FORMATS:
+            format_box.addItem(label, key)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form = QFormLayout(dialog)
+        form.addRow("&Project:", project_box)
+        form.addRow("&Format:", format_box)
+        form.addRow(buttons)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            chosen = str(project_box.currentData())
+            kind = str(format_box.currentData())
+            name = next(n for pid, n, _c in projects if pid == chosen)
+        finally:
+            dialog.deleteLater()
+        _key, label, suffix = next(f for f in EXPORT_FORMATS if f[0] == kind)
+        target = save_file_name(
+            self.window, "Export Project", str(Path(self._folder()) / f"{name}{suffix}"), label
+        )
+        if not target:
+            return None
+        return self.export(chosen, kind, Path(target))
+
+    def _shown_project(self) -> str | None:
+        """The project whose plan the window shows, if any: the one Export offers first."""
+        target = getattr(self.window, "print_target", None)
+        if callable(target):
+            kind, item_id = target()
+            if kind == "project" and isinstance(item_id, str):
+                return item_id
+        return None
+
+    def export(self, project_id: str, kind: str, path: Path) -> Path | None:
+        from db.io.gan_write import write_gan
+        from db.io.mspdi_write import write_mspdi
+
+        writer = write_mspdi if kind == "mspdi" else write_gan
+        try:
+            data = writer(self.workspace.session, project_id)
+            fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(data)
+                os.replace(name, path)
+            finally:
+                Path(name).unlink(missing_ok=True)
+        except (AgencyDeskError, OSError) as exc:
+            self._refuse(f"{path}: not exported ({exc})")
+            return None
+        self.settings.setValue(SETTINGS_FOLDER, str(path.parent))
+        self.workspace.done.emit(f"Exported to {path.name}")
+        return path
+
+
+def _local_files(urls: list[QUrl]) -> list[Path]:
+    return [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
