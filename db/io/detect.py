@@ -18,6 +18,7 @@ class Format(StrEnum):
     MSPDI = "mspdi"
     GAN = "gan"
     PLANNER = "planner"
+    CSV = "csv"
 
 
 _ROOT = re.compile(rb"<(?!\?|!)([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)([^>]*)>", re.S)
@@ -60,8 +61,21 @@ def detect(source: Source) -> Format:
                 source.name,
                 f"is XML with root <{root}>, which is no project format Agency Desk reads",
             )
+    if _looks_like_csv(head):
+        return Format.CSV
     raise ImportFileError(
         source.name,
         "is not a file Agency Desk can import (Microsoft Project XML, GanttProject .gan, "
-        "GNOME Planner .planner)",
+        "GNOME Planner .planner, CSV)",
     )
+
+
+def _looks_like_csv(head: bytes) -> bool:
+    """Text whose first line names columns between commas, semicolons, tabs or bars."""
+    if b"\x00" in head:
+        return False
+    first = head.split(b"\n", 1)[0]
+    printable = sum(1 for b in first if b >= 0x20 or b in (0x09, 0x0D))
+    if not first or printable < len(first):
+        return False
+    return any(d in first for d in (b",", b";", b"\t", b"|"))

@@ -109,7 +109,8 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
 def test_not_a_project_file() -> None:
     assert "is empty" in refused(b"   ").message
     assert "root <html>" in refused(b"<html><body/></html>").message
-    assert "can import" in refused(b"name,email\nAda,ada@example.com\n").message
+    assert "not a project" in refused(b"name,email\nAda,ada@example.com\n").message
+    assert "can import" in refused(b"\x00\x01garbage").message
 
 
 @st.composite

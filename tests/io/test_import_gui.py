@@ -57,7 +57,7 @@ def shown_plan(window: MainWindow) -> GanttView | None:
 def test_drop_a_planner_file_preview_import_and_undo(qtbot, workspace, settings) -> None:
     window = make_window(qtbot, workspace, settings)
     before = row_counts(workspace.store)
-    with qtbot.waitSignal(window.file_actions.preview_shown) as shown:
+    with qtbot.waitSignal(window.file_actions.preview_shown, timeout=20000) as shown:
         drop(window, FILES / "website.planner")
     preview = shown.args[0]
     assert isinstance(preview, ImportPreviewDialog)
@@ -72,10 +72,10 @@ def test_drop_a_planner_file_preview_import_and_undo(qtbot, workspace, settings)
     assert any("leave" in why for why in whys)
     assert row_counts(workspace.store) == before  # nothing written before Import
 
-    with qtbot.waitSignal(window.file_actions.imported) as imported:
+    with qtbot.waitSignal(window.file_actions.imported, timeout=20000) as imported:
         qtbot.mouseClick(preview.import_button, Qt.MouseButton.LeftButton)
     project_id = imported.args[0]
-    qtbot.waitUntil(lambda: shown_plan(window) is not None)
+    qtbot.waitUntil(lambda: shown_plan(window) is not None, timeout=20000)
     gantt = shown_plan(window)
     assert gantt is not None and gantt.project_id == project_id
     assert workspace.undo_stack.count() == 1
@@ -89,7 +89,7 @@ def test_drop_a_planner_file_preview_import_and_undo(qtbot, workspace, settings)
 
 def test_the_preview_replans_for_another_client_and_kept_dates(qtbot, workspace, settings):
     window = make_window(qtbot, workspace, settings)
-    with qtbot.waitSignal(window.file_actions.preview_shown) as shown:
+    with qtbot.waitSignal(window.file_actions.preview_shown, timeout=20000) as shown:
         window.file_actions.import_path(FILES / "launch.xml")
     preview = shown.args[0]
     moved = preview.dates_model.rowCount()
@@ -100,7 +100,7 @@ def test_the_preview_replans_for_another_client_and_kept_dates(qtbot, workspace,
     preview.client_edit.setText("Acme Group")
     preview.client_edit.editingFinished.emit()
     assert preview.plan.client_name == "Acme Group"
-    with qtbot.waitSignal(window.file_actions.imported):
+    with qtbot.waitSignal(window.file_actions.imported, timeout=20000):
         preview.accept()
     assert list(workspace.session.scalars(select(Client.name))) == ["Acme Group"]
 
@@ -120,9 +120,9 @@ def test_a_bad_drop_says_why_and_writes_nothing(qtbot, workspace, settings, tmp_
 
 def test_export_writes_the_shown_project(qtbot, workspace, settings, tmp_path, monkeypatch):
     window = make_window(qtbot, workspace, settings)
-    with qtbot.waitSignal(window.file_actions.preview_shown) as shown:
+    with qtbot.waitSignal(window.file_actions.preview_shown, timeout=20000) as shown:
         window.file_actions.import_path(FILES / "rebrand.gan")
-    with qtbot.waitSignal(window.file_actions.imported) as imported:
+    with qtbot.waitSignal(window.file_actions.imported, timeout=20000) as imported:
         shown.args[0].accept()
     target = tmp_path / "out.xml"
     monkeypatch.setattr(QDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
