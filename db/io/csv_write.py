@@ -2,7 +2,8 @@
 
 Every file carries each row's `id`, so editing it in a spreadsheet and importing it back
 updates those rows instead of adding copies. Tasks keep their hierarchy in two columns, the
-parent's id and the outline number ("2.1.3"), and their links as "id FS+2". Files are UTF-8
+parent's id and the outline number ("2.1.3"), their links as "id FS+2" and their people as
+"Name: hours a day". Files are UTF-8
 with a byte-order mark (so Excel reads accents right), comma-separated unless asked
 otherwise. Contacts' private rapport notes are never written.
 """
@@ -31,9 +32,11 @@ TASK_COLUMNS = (
     "kind",
     "start",
     "finish",
+    "start_no_earlier_than",
     "duration_days",
     "progress",
     "predecessors",
+    "people",
     "notes",
 )
 
@@ -145,6 +148,10 @@ def tasks_csv(session: Session, project_id: str, delimiter: str = ",") -> bytes:
         incoming.setdefault(link.successor_id, []).append(
             (link.predecessor_id, link.type.value, link.lag)
         )
+    names = {m.id: m.name for m in project.members}
+    people: dict[str, list[str]] = {}
+    for task_id, member_id, hours in project.assignments:
+        people.setdefault(task_id, []).append(f"{names[member_id]}: {hours:g}")
     kind_of = {
         str(i): k.value
         for i, k in session.execute(select(Task.id, Task.kind).where(Task.project_id == project_id))
@@ -158,9 +165,11 @@ def tasks_csv(session: Session, project_id: str, delimiter: str = ",") -> bytes:
             "summary" if t.summary else kind_of.get(t.spec.id, "task"),
             t.start.isoformat(),
             t.finish.isoformat(),
+            "" if t.summary else t.spec.start.isoformat(),
             "" if t.summary else (0 if t.spec.milestone else t.spec.duration),
             t.spec.progress,
             predecessors_text(incoming.get(t.spec.id, ())),
+            "; ".join(people.get(t.spec.id, ())),
             t.notes,
         )
         for t in project.tasks

@@ -491,23 +491,12 @@ def _why(
     day = task.start
     while day <= last:
         here = calendar.is_working_day(day)
-        there = _file_works(file_calendar, day)
+        there = file_calendar.works(day)  # Monday to Friday where the file does not say
         if not here and day.toordinal() in calendar.days_off:
             return Cause.CALENDAR, f"someone assigned is on leave on {day:%a %d %b %Y}"
-        if there is not None and here != there:
+        if here != there:
             if here:
                 return Cause.CALENDAR, f"{day:%a %d %b %Y} is a working day here, not in the file"
             return Cause.CALENDAR, f"{day:%a %d %b %Y} is a working day in the file, not here"
-        if there is None and not here:
-            return Cause.CALENDAR, f"{day:%a %d %b %Y} is not a working day here"
         day += timedelta(days=1)
     return Cause.CALENDAR, "Agency Desk's calendar (working week, holidays, leave) differs"
-
-
-def _file_works(calendar: FileCalendar, day: date) -> bool | None:
-    """Whether the file's calendar works on `day`; None when the file does not say."""
-    if calendar.working_week is None:
-        return None
-    if any(start <= day <= end for start, end in calendar.days_off):
-        return False
-    return day.weekday() in calendar.working_week

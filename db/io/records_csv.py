@@ -95,6 +95,15 @@ def _folded(text: str) -> str:
     return " ".join(plain.casefold().split())
 
 
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _usable_id(text: str, fallback: str) -> str:
+    """The file's id for a new row when it is one Agency Desk made (a round trip to another
+    database keeps ids); anything else gets a fresh one."""
+    return text if _UUID.match(text) else fallback
+
+
 def _exact(text: str) -> str:
     """A name as a key: the same letters, whatever the case and spacing."""
     return " ".join(text.casefold().split())
@@ -194,7 +203,9 @@ def plan_csv_import(
     for entity, _id, _values in planner.updates:
         updated[entity.__name__] = updated.get(entity.__name__, 0) + 1
     summary.updated = updated
-    summary.notices.insert(0, f"Read as {table.described()}, {len(table.rows):,} rows")
+    count = len(table.rows)
+    rows = f"{count:,} row{'' if count == 1 else 's'}"
+    summary.notices.insert(0, f"Read as {table.described()}, {rows}")
     return RecordImport(
         table, kind, chosen, key, merge_duplicates, summary, planner.duplicates, operation
     )
@@ -329,7 +340,7 @@ class _ClientPlanner(_Planner):
             elif target is not None and target in planned:
                 planned[target].update({k: v for k, v in values.items() if v})
             else:
-                new = _new_ids(1)[0]
+                new = _usable_id(id_, _new_ids(1)[0])
                 planned[new] = {"id": new, **values}
                 self.clients[_folded(name)] = new
                 self.creates.append((Client, planned[new]))
@@ -422,7 +433,7 @@ class _ContactPlanner(_Planner):
             elif target is not None and target in planned:
                 planned[target].update(values)
             else:
-                target = next(ids)
+                target = _usable_id(id_, next(ids))
                 assert client_id is not None
                 planned[target] = {"id": target, "client_id": client_id, **values}
                 self.creates.append((Contact, planned[target]))

@@ -2,7 +2,8 @@
 through the same plan, preview and date report as any project import.
 
 The hierarchy comes from a `parent_id` column, or else from an `outline` number ("2.1.3");
-links from a `predecessors` column written "id FS+2; id SS" (as `csv_write` writes them).
+links from a `predecessors` column written "id FS+2; id SS" (as `csv_write` writes them);
+a task's own "start no earlier than" from the column of that name.
 The project is named after the file.
 """
 
@@ -14,7 +15,14 @@ from pathlib import PurePath
 
 from db.io.csv_table import CsvTable
 from db.io.errors import ImportFileError
-from db.io.project_file import FileLink, FileTask, ProjectFile
+from db.io.project_file import (
+    Constraint,
+    FileAssignment,
+    FileLink,
+    FileResource,
+    FileTask,
+    ProjectFile,
+)
 from db.io.records_csv import squash
 from db.io.xml_fields import iso_day
 from db.models import DependencyType
@@ -27,9 +35,11 @@ COLUMNS = {
     "kind": ("kind", "type"),
     "start": ("start", "startdate", "begin"),
     "finish": ("finish", "end", "enddate", "finishdate"),
+    "start_no_earlier_than": ("startnoearlierthan", "snet", "constraintdate"),
     "duration_days": ("durationdays", "duration", "days"),
     "progress": ("progress", "complete", "percentcomplete"),
     "predecessors": ("predecessors", "dependson", "links"),
+    "people": ("people", "assigned", "resources", "resourcenames"),
     "notes": ("notes", "note", "description"),
 }
 _LINK = re.compile(r"^\s*(\S+?)\s*(FS|SS|FF|SF)?\s*([+-]\d+)?\s*$", re.I)
@@ -87,6 +97,16 @@ def read_tasks_csv(table: CsvTable) -> ProjectFile:
         progress = _number(table, line, "progress", cell(row, "progress").rstrip("%")) or 0
         if not 0 <= progress <= 100:
             raise ImportFileError(table.name, f"progress {progress} is not 0 to 100", line)
+        pinned = None
+        if cell(row, "start_no_earlier_than"):
+            try:
+                pinned = iso_day(cell(row, "start_no_earlier_than"))
+            except ValueError:
+                raise ImportFileError(
+                    table.name,
+                    f"start_no_earlier_than {cell(row, 'start_no_earlier_than')!r} is not a date",
+                    line,
+                ) from None
         outline = cell(row, "outline")
         parent = cell(row, "parent_id") or None
         if parent is None and "." in outline:
@@ -104,8 +124,11 @@ def read_tasks_csv(table: CsvTable) -> ProjectFile:
                 milestone=milestone,
                 progress=progress,
                 notes=cell(row, "notes"),
+                constraint=Constraint.START_NO_EARLIER if pinned else Constraint.ASAP,
+                constraint_date=pinned,
             )
         )
+        _people(table, line, key, cell(row, "people"), project)
         for part in filter(None, (p.strip() for p in cell(row, "predecessors").split(";"))):
             match = _LINK.match(part)
             if match is None:
@@ -130,6 +153,30 @@ def read_tasks_csv(table: CsvTable) -> ProjectFile:
             )
     _check_tree(table, project)
     return project
+
+
+def _people(table: CsvTable, line: str, key: str, text: str, project: ProjectFile) -> None:
+    """'Mia Lorenz: 8; Ada: 4' (hours a day, 8 when left out) as assignments."""
+    known = {r.name.casefold(): r for r in project.resources}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        name, _, hours_text = part.rpartition(":") if ":" in part else (part, "", "")
+        name = name.strip()
+        hours = 8.0
+        if hours_text.strip():
+            try:
+                hours = float(hours_text.strip().rstrip("h").replace(",", "."))
+            except ValueError:
+                raise ImportFileError(
+                    table.name, f"people {part!r} is not written like 'Mia Lorenz: 8'", line
+                ) from None
+        if not 0 <= hours <= 24:
+            raise ImportFileError(table.name, f"{hours:g} hours a day for {name}", line)
+        resource = known.get(name.casefold())
+        if resource is None:
+            resource = FileResource(name, name)
+            known[name.casefold()] = resource
+            project.resources.append(resource)
+        project.assignments.append(FileAssignment(key, resource.key, hours))
 
 
 def _number(table: CsvTable, line: str, name: str, text: str) -> int | None:

@@ -1,6 +1,7 @@
-"""`agency-desk export FORMAT [--project NAME] -o FILE --db PATH`: write a project for
-another tool. FORMAT is `mspdi` (Microsoft Project XML, which every Gantt tool reads) or
-`gan` (GanttProject).
+"""`agency-desk export FORMAT [--project NAME] -o FILE --db PATH`: write data for another
+tool. FORMAT is `mspdi` (Microsoft Project XML, which every Gantt tool reads) or `gan`
+(GanttProject) for a project, `csv-tasks` for its task list, `csv-clients` and
+`csv-contacts` for the agency's clients and contacts.
 
 The file is written next to its final name and moved into place, so a failed export never
 leaves half a file where a good one was.
@@ -17,8 +18,9 @@ from pathlib import Path
 from desktop.cli_commands.command import UsageError, open_database_or_refuse
 
 NAME = "export"
-HELP = "write a project as Microsoft Project XML (mspdi) or GanttProject (gan)"
-FORMATS = ("mspdi", "gan")
+HELP = "write a project (mspdi, gan, csv-tasks) or the clients or contacts (csv-*) to a file"
+FORMATS = ("mspdi", "gan", "csv-clients", "csv-contacts", "csv-tasks")
+PROJECT_FORMATS = ("mspdi", "gan", "csv-tasks")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "Export a project: 'mspdi' writes Microsoft Project XML (read by MS Project, "
         "ProjectLibre, GanttProject and most Gantt tools), 'gan' a GanttProject file. Tasks, "
         "hierarchy, links with lags, milestones, progress, notes, people, their assignments "
-        "and leave, and the agency's calendar go with it."
+        "and leave, and the agency's calendar go with it. 'csv-tasks' writes a project's "
+        "tasks with their hierarchy and links; 'csv-clients' and 'csv-contacts' every "
+        "client or contact, with ids so that importing the edited file updates them."
     )
     parser.add_argument("format", choices=FORMATS, metavar="FORMAT", help=", ".join(FORMATS))
     parser.add_argument("--project", metavar="NAME", help="the project's name (or part) or id")
@@ -47,9 +51,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{output.parent}: no such folder")
     if output.is_dir():
         raise UsageError(f"{output}: is a folder; name the file to write")
-    if args.project is None:
+    if args.project is None and args.format in PROJECT_FORMATS:
         raise UsageError(f"{NAME} {args.format}: --project NAME is needed")
+    if args.project is not None and args.format not in PROJECT_FORMATS:
+        raise UsageError(f"{NAME} {args.format}: --project does not apply; it writes them all")
 
+    from db.io import csv_write
     from db.io.gan_write import write_gan
     from db.io.mspdi_write import write_mspdi
     from db.reports.lookup import NoMatch, find_project
@@ -57,12 +64,24 @@ def run(args: argparse.Namespace) -> int:
 
     store = Store(open_database_or_refuse(db_path))
     try:
-        try:
-            project_id = find_project(store.session, args.project)
-        except NoMatch as exc:
-            raise UsageError(f"--project: {exc}") from exc
-        writer = write_mspdi if args.format == "mspdi" else write_gan
-        data = writer(store.session, project_id)
+        session = store.session
+        if args.format in PROJECT_FORMATS:
+            try:
+                project_id = find_project(session, args.project)
+            except NoMatch as exc:
+                raise UsageError(f"--project: {exc}") from exc
+            project_writers = {
+                "mspdi": write_mspdi,
+                "gan": write_gan,
+                "csv-tasks": csv_write.tasks_csv,
+            }
+            data = project_writers[args.format](session, project_id)
+        else:
+            writers = {
+                "csv-clients": csv_write.clients_csv,
+                "csv-contacts": csv_write.contacts_csv,
+            }
+            data = writers[args.format](session)
     finally:
         store.close()
     _write_whole(output, data)

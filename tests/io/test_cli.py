@@ -117,3 +117,30 @@ def test_opening_the_app_on_a_project_that_is_not_there(
     err = capsys.readouterr().err
     assert err.startswith("--project: project 'Autumn': no such project")
     assert main(["--project", "Spring", "export", "gan", "-o", "x", "--db", str(db)]) == 2
+
+
+def test_csv_through_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "agency.sqlite"
+    assert main(["import", str(FILES / "kontakte.csv"), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "contacts ('Vorname' -> first_name" in out
+    assert "Likely duplicates, added (--merge-duplicates merges them):" in out
+    contacts = tmp_path / "contacts.csv"
+    assert main(["export", "csv-contacts", "-o", str(contacts), "--db", str(db)]) == 0
+    before = db.read_bytes()
+    assert main(["import", str(contacts), "--db", str(db), "--dry-run"]) == 0
+    assert "Add: nothing" in capsys.readouterr().out
+    assert db.read_bytes() == before
+    clients = tmp_path / "clients.csv"
+    assert main(["export", "csv-clients", "-o", str(clients), "--db", str(db)]) == 0
+    assert clients.read_text(encoding="utf-8-sig").startswith("id,name,status")
+    assert (
+        main(["export", "csv-clients", "--project", "x", "-o", str(clients), "--db", str(db)]) == 2
+    )
+    assert main(["import", str(FILES / "launch.xml"), "--db", str(db)]) == 0
+    tasks = tmp_path / "tasks.csv"
+    assert (
+        main(["export", "csv-tasks", "--project", "Spring", "-o", str(tasks), "--db", str(db)]) == 0
+    )
+    assert main(["import", str(tasks), "--db", str(db)]) == 0
+    assert _projects(db) == {"Spring Launch": 9, "tasks": 9}
