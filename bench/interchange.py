@@ -155,3 +155,67 @@ def export_mspdi_10k() -> float:
 def import_planner_10k() -> float:
     path = _planner_file(N_TASKS)
     return statistics.median(_import_seconds(path) for _ in range(RUNS))
+
+
+_FIRST = (
+    "Jürgen Anna Zoë Mehmet Ingrid Paolo Søren Aoife Lukas Chiara Tomasz Fatima Henrik Elif "
+    "Dmitri Amélie Kwame Yuki Björn Lucía Rahul Greta Oskar Noor Matteo Saoirse Jonas Leonie "
+    "Karim Hanne Pedro Ines Emil Mira Teodor Ayla Florian Sanne Radek Olga Nils Clara Viktor"
+)
+_LAST = (
+    "Müller Schmidt Groß Fèvre Yilmaz Rossi Nielsen Murphy Kowalski Haddad Lindqvist Demir "
+    "Ivanov Laurent Mensah Tanaka Berg García Sharma Weiß Novak Okafor Costa Brennan Horvat "
+    "Fischer Jansen Moreau Petrov Andersson Keller Dubois Santos Virtanen Kaya Richter"
+)
+_FIRST_NAMES = _FIRST.split()
+_LAST_NAMES = _LAST.split()
+
+
+def contacts_csv_text(n_rows: int, n_clients: int = 2_000) -> bytes:
+    """A semicolon-separated Windows-1252 contacts export, as a European Excel saves one:
+    `n_rows` people at `n_clients` companies, some birthdays with and some without a year."""
+    lines = ["Vorname;Nachname;Firma;Position;E-Mail;Telefon;Geburtstag"]
+    first = _FIRST_NAMES
+    last = _LAST_NAMES
+    for n in range(n_rows):
+        # One in five has a birthday noted, a third of those without the year.
+        birthday = ""
+        if n % 5 == 0:
+            year = f"{1940 + n % 60}" if n % 3 else ""
+            birthday = f"{n % 28 + 1:02d}.{n % 12 + 1:02d}.{year}"
+        lines.append(
+            f"{first[n % len(first)]};{last[(n // len(first)) % len(last)]};"
+            f"Bäckerei {n % n_clients};Einkauf;person{n}@example.de;"
+            f"+49 30 {n:06d};{birthday}"
+        )
+    return ("\r\n".join(lines) + "\r\n").encode("cp1252")
+
+
+def _contacts_file(n_rows: int) -> Path:
+    path = _folder() / f"interchange-contacts-{n_rows}-v{SCHEMA_VERSION}.csv"
+    if not path.exists():
+        path.with_suffix(".partial").write_bytes(contacts_csv_text(n_rows))
+        path.with_suffix(".partial").rename(path)
+    return path
+
+
+def _contacts_seconds(path: Path) -> float:
+    from db.io import CsvTable, Source, read_import
+    from db.io.records_csv import guess_kind, plan_csv_import
+
+    store = _fresh_store()
+    try:
+        started = time.perf_counter()
+        table = read_import(Source.read(path))
+        assert isinstance(table, CsvTable)
+        plan = plan_csv_import(store.session, table, guess_kind(table.header))
+        store.apply(plan.operation)
+        return time.perf_counter() - started
+    finally:
+        store.close()
+
+
+@metric("import.contacts_csv.50k", target=5.0)
+def import_contacts_csv_50k() -> float:
+    path = _contacts_file(50_000)
+    return statistics.median(_contacts_seconds(path) for _ in range(RUNS))

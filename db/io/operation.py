@@ -18,11 +18,18 @@ from sqlalchemy import Table, delete, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from db.changes import ChangeSet
-from db.errors import NotFoundError
+from db.errors import NotFoundError, ValidationError
 from db.models import ENTITIES, Entity, utcnow
 from db.operations import DeleteRows, column_values
 from db.store import report_bulk
-from db.validation import check_lengths, check_values
+from db.validation import (
+    INTEGER_LIMIT,
+    RULES,
+    check_lengths,
+    check_values,
+    field_label,
+    max_chars,
+)
 
 Row = tuple[type[Entity], dict[str, Any]]
 _CHUNK = 5_000  # rows per INSERT batch
@@ -34,14 +41,19 @@ _CHUNK_IDS = 500  # ids per IN (...), well under SQLite's bound-parameter limit
 def _runs(
     rows: list[Row], *, complete: bool = True
 ) -> list[tuple[type[Entity], list[dict[str, Any]]]]:
-    """Consecutive rows of one table, with every column given (defaults filled in), so each
-    run is one executemany in the order the rows were planned."""
-    found: list[tuple[type[Entity], list[dict[str, Any]]]] = []
+    """The rows table by table, parent tables first (a contact after its client), each
+    table's rows in the order planned (a task after its parent task), with every column given
+    (defaults filled in): one executemany per table however the plan interleaved them."""
+    by_table: dict[type[Entity], list[dict[str, Any]]] = {}
     for entity, values in rows:
-        if not found or found[-1][0] is not entity:
-            found.append((entity, []))
-        found[-1][1].append(_complete(entity, values) if complete else values)
-    return found
+        by_table.setdefault(entity, []).append(_complete(entity, values) if complete else values)
+    rank = _table_rank()
+    return sorted(by_table.items(), key=lambda item: rank[str(item[0].__tablename__)])
+
+
+@cache
+def _table_rank() -> dict[str, int]:
+    return {table.name: n for n, table in enumerate(Entity.metadata.sorted_tables)}
 
 
 @cache
@@ -72,6 +84,51 @@ def _defaults(entity: type[Entity]) -> dict[str, Any]:
     return found
 
 
+@cache
+def _text_limits(entity: type[Entity]) -> dict[str, int]:
+    table: Table = entity.__table__  # type: ignore[assignment]
+    return {column.name: max_chars(column) for column in table.columns}
+
+
+def _check_new(entity: type[Entity], values: dict[str, Any]) -> None:
+    """`check_values(partial=False)` and `check_lengths` for a new row, with the per-table
+    facts looked up once: checked one by one, 60,000 imported rows cost five seconds."""
+    name = entity.__name__
+    full = {**_defaults(entity), **values}
+    if name in _FULL_CHECK:
+        check_values(name, full, partial=False)
+        check_lengths(name, values)
+        return
+    for field_name, rule in RULES.get(name, {}).items():
+        if field_name not in full and rule(None) is None:
+            continue
+        message = rule(full.get(field_name))
+        if message:
+            raise ValidationError(field_label(name, field_name), message)
+    limits = _text_limits(entity)
+    for field_name, value in full.items():
+        if isinstance(value, str):
+            limit = limits.get(field_name)
+            if limit is not None and len(value) > limit:
+                raise ValidationError(
+                    field_label(name, field_name), f"must be at most {limit:,} characters"
+                )
+        elif (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and not -INTEGER_LIMIT <= value <= INTEGER_LIMIT
+        ):
+            raise ValidationError(field_label(name, field_name), "is too large")
+    start, end = full.get("start_date"), full.get("end_date")
+    if start and end and end < start:
+        raise ValidationError(field_label(name, "end_date"), "must not be before the start date")
+    check_lengths(name, values)
+
+
+# Tables whose rows need checks beyond field rules and sizes (the day of a month).
+_FULL_CHECK = frozenset({"ImportantDate"})
+
+
 @dataclass
 class ImportOperation:
     """Add `creates` (parents before children) and apply `updates` (entity, id, new values)."""
@@ -83,9 +140,7 @@ class ImportOperation:
 
     def apply(self, session: Session) -> None:
         for entity, values in self.creates:
-            name = entity.__name__
-            check_values(name, {**_defaults(entity), **values}, partial=False)
-            check_lengths(name, values)
+            _check_new(entity, values)
         targets = []
         for entity, id_, values in self.updates:
             obj = session.get(entity, id_)

@@ -104,6 +104,11 @@ def _usable_id(text: str, fallback: str) -> str:
     return text if _UUID.match(text) else fallback
 
 
+def _initials(folded: str) -> str:
+    words = folded.split()
+    return words[0][:1] + words[-1][:1] if words else ""
+
+
 def _exact(text: str) -> str:
     """A name as a key: the same letters, whatever the case and spacing."""
     return " ".join(text.casefold().split())
@@ -139,8 +144,10 @@ class RecordImport:
 class _Existing:
     by_id: dict[str, dict[str, Any]] = field(default_factory=dict)
     by_key: dict[tuple[str, ...], str] = field(default_factory=dict)
-    by_client: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # folded name, id
+    # client id -> (folded name, its initials, contact id) of every contact there
+    by_client: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
     by_email: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # id -> name of rows planned here
 
 
 def parse_birthday(text: str) -> tuple[int, int, int | None]:
@@ -459,7 +466,9 @@ class _ContactPlanner(_Planner):
             existing.by_id[id_] = values
         existing.by_key.setdefault(self._key(client_id, name, email), id_)
         existing.by_key.setdefault(("name", client_id, _exact(name)), id_)
-        existing.by_client.setdefault(client_id, []).append((_folded(name), id_))
+        folded = _folded(name)
+        existing.by_client.setdefault(client_id, []).append((folded, _initials(folded), id_))
+        existing.names[id_] = name
         if email:
             existing.by_email.setdefault(email.casefold(), id_)
 
@@ -470,22 +479,29 @@ class _ContactPlanner(_Planner):
             other = existing.by_email[email.casefold()]
             return other, self._name(existing, other), "the same email"
         folded = _folded(name)
-        for other_name, other in existing.by_client.get(client_id, []):
+        initials = _initials(folded)
+        matcher: difflib.SequenceMatcher[str] | None = None
+        for other_name, other_initials, other in existing.by_client.get(client_id, []):
+            # A typo rarely changes both initials: only such names are compared closely.
+            if other_initials != initials:
+                continue
+            if other_name == folded:
+                return other, self._name(existing, other), "the same name at the same client"
+            if matcher is None:
+                matcher = difflib.SequenceMatcher(None, b=folded)
+            matcher.set_seq1(other_name)
+            # The cheap upper bounds first: most names at a client are nothing alike.
             if (
-                other_name == folded
-                or difflib.SequenceMatcher(None, folded, other_name).ratio() >= SIMILAR
+                matcher.real_quick_ratio() >= SIMILAR
+                and matcher.quick_ratio() >= SIMILAR
+                and matcher.ratio() >= SIMILAR
             ):
                 return other, self._name(existing, other), "a similar name at the same client"
         return None
 
     def _name(self, existing: _Existing, id_: str) -> str:
         found = existing.by_id.get(id_)
-        if found is not None:
-            return str(found["name"])
-        for _entity, values in self.creates:
-            if values.get("id") == id_:
-                return str(values["name"])
-        return id_
+        return str(found["name"]) if found is not None else existing.names.get(id_, id_)
 
     def _birthday(
         self,
