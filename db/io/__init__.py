@@ -24,7 +24,7 @@ def read_project_file(source: Source) -> ProjectFile:
     found = read_import(source)
     if isinstance(found, CsvTable):
         raise ImportFileError(
-            source.name, "is a CSV file of clients or contacts, not a project's tasks"
+            source.name, "holds clients or contacts (CSV or vCard), not a project's tasks"
         )
     return found
 
@@ -37,6 +37,10 @@ def read_import(source: Source) -> ProjectFile | CsvTable:
     from db.io.tasks_csv import looks_like_tasks, read_tasks_csv
 
     kind = detect(source)
+    if kind is Format.VCARD:
+        from db.io.vcard import read_vcards
+
+        return read_vcards(source)
     if kind is Format.CSV:
         table = read_table(source)
         return read_tasks_csv(table) if looks_like_tasks(table.header) else table

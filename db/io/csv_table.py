@@ -34,6 +34,8 @@ class CsvTable:
         return self.lines[row]
 
     def described(self) -> str:
+        if self.delimiter == "vCard":
+            return f"{self.encoding} vCards"
         return f"{self.encoding}, {_NAMES.get(self.delimiter, repr(self.delimiter))}-separated"
 
 

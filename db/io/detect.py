@@ -19,6 +19,7 @@ class Format(StrEnum):
     GAN = "gan"
     PLANNER = "planner"
     CSV = "csv"
+    VCARD = "vcard"
 
 
 _ROOT = re.compile(rb"<(?!\?|!)([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)([^>]*)>", re.S)
@@ -61,6 +62,8 @@ def detect(source: Source) -> Format:
                 source.name,
                 f"is XML with root <{root}>, which is no project format Agency Desk reads",
             )
+    if stripped[:11].upper() == b"BEGIN:VCARD":
+        return Format.VCARD
     if _looks_like_csv(head):
         return Format.CSV
     raise ImportFileError(

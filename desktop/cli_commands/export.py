@@ -1,7 +1,9 @@
 """`agency-desk export FORMAT [--project NAME] -o FILE --db PATH`: write data for another
 tool. FORMAT is `mspdi` (Microsoft Project XML, which every Gantt tool reads) or `gan`
 (GanttProject) for a project, `csv-tasks` for its task list, `csv-clients` and
-`csv-contacts` for the agency's clients and contacts.
+`csv-contacts` for the agency's clients and contacts, `vcard` for the contacts as vCards, and
+`ics` for milestones, due dates, follow-ups and important dates (a project's, with --project;
+one person's, with --member).
 
 The file is written next to its final name and moved into place, so a failed export never
 leaves half a file where a good one was.
@@ -14,12 +16,16 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.cli_commands.command import UsageError, open_database_or_refuse
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 NAME = "export"
-HELP = "write a project (mspdi, gan, csv-tasks) or the clients or contacts (csv-*) to a file"
-FORMATS = ("mspdi", "gan", "csv-clients", "csv-contacts", "csv-tasks")
+HELP = "write a project (mspdi, gan, csv-tasks), clients or contacts (csv-*, vcard) or dates (ics)"
+FORMATS = ("mspdi", "gan", "csv-clients", "csv-contacts", "csv-tasks", "vcard", "ics")
 PROJECT_FORMATS = ("mspdi", "gan", "csv-tasks")
 
 
@@ -30,10 +36,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "hierarchy, links with lags, milestones, progress, notes, people, their assignments "
         "and leave, and the agency's calendar go with it. 'csv-tasks' writes a project's "
         "tasks with their hierarchy and links; 'csv-clients' and 'csv-contacts' every "
-        "client or contact, with ids so that importing the edited file updates them."
+        "client or contact, with ids so that importing the edited file updates them; "
+        "'vcard' the contacts with their birthdays; 'ics' the dates for a calendar program."
     )
     parser.add_argument("format", choices=FORMATS, metavar="FORMAT", help=", ".join(FORMATS))
     parser.add_argument("--project", metavar="NAME", help="the project's name (or part) or id")
+    parser.add_argument(
+        "--member", metavar="NAME", help="ics: only this team member's items (name or id)"
+    )
     parser.add_argument(
         "-o", "--output", type=Path, required=True, metavar="FILE", help="the file to write"
     )
@@ -53,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{output}: is a folder; name the file to write")
     if args.project is None and args.format in PROJECT_FORMATS:
         raise UsageError(f"{NAME} {args.format}: --project NAME is needed")
-    if args.project is not None and args.format not in PROJECT_FORMATS:
+    if args.member is not None and args.format != "ics":
+        raise UsageError(f"{NAME} {args.format}: --member applies to ics only")
+    if args.project is not None and args.format not in (*PROJECT_FORMATS, "ics"):
         raise UsageError(f"{NAME} {args.format}: --project does not apply; it writes them all")
 
     from db.io import csv_write
@@ -65,7 +77,9 @@ def run(args: argparse.Namespace) -> int:
     store = Store(open_database_or_refuse(db_path))
     try:
         session = store.session
-        if args.format in PROJECT_FORMATS:
+        if args.format == "ics":
+            data = _ics(session, args)
+        elif args.format in PROJECT_FORMATS:
             try:
                 project_id = find_project(session, args.project)
             except NoMatch as exc:
@@ -77,9 +91,12 @@ def run(args: argparse.Namespace) -> int:
             }
             data = project_writers[args.format](session, project_id)
         else:
+            from db.io.vcard import contacts_vcard
+
             writers = {
                 "csv-clients": csv_write.clients_csv,
                 "csv-contacts": csv_write.contacts_csv,
+                "vcard": contacts_vcard,
             }
             data = writers[args.format](session)
     finally:
@@ -87,6 +104,32 @@ def run(args: argparse.Namespace) -> int:
     _write_whole(output, data)
     print(f"{output}: {args.format} written", file=sys.stderr)
     return 0
+
+
+def _ics(session: Session, args: argparse.Namespace) -> bytes:
+    from sqlalchemy import select
+
+    from db.io.ics import calendar_ics
+    from db.models import TeamMember
+    from db.reports.lookup import NoMatch, find_project
+
+    project_id = member_id = None
+    if args.project is not None:
+        try:
+            project_id = find_project(session, args.project)
+        except NoMatch as exc:
+            raise UsageError(f"--project: {exc}") from exc
+    if args.member is not None:
+        wanted = args.member.strip().casefold()
+        found = [
+            id_
+            for id_, name in session.execute(select(TeamMember.id, TeamMember.name))
+            if id_ == args.member or name.casefold() == wanted
+        ]
+        if len(found) != 1:
+            raise UsageError(f"--member: {args.member!r} names no one on the team")
+        member_id = found[0]
+    return calendar_ics(session, member_id=member_id, project_id=project_id)
 
 
 def _write_whole(path: Path, data: bytes) -> None:

@@ -144,3 +144,16 @@ def test_csv_through_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixt
     )
     assert main(["import", str(tasks), "--db", str(db)]) == 0
     assert _projects(db) == {"Spring Launch": 9, "tasks": 9}
+
+
+def test_vcard_and_ics_through_the_command_line(tmp_path: Path) -> None:
+    db = tmp_path / "agency.sqlite"
+    assert main(["import", str(FILES / "people.vcf"), "--db", str(db)]) == 0
+    cards = tmp_path / "out.vcf"
+    assert main(["export", "vcard", "-o", str(cards), "--db", str(db)]) == 0
+    assert cards.read_text(encoding="utf-8").count("BEGIN:VCARD") == 3
+    dates = tmp_path / "dates.ics"
+    assert main(["export", "ics", "-o", str(dates), "--db", str(db)]) == 0
+    assert dates.read_text(encoding="utf-8").count("BEGIN:VEVENT") == 3
+    assert main(["export", "ics", "--member", "Nobody", "-o", str(dates), "--db", str(db)]) == 2
+    assert main(["export", "vcard", "--member", "x", "-o", str(cards), "--db", str(db)]) == 2
