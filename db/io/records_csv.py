@@ -434,7 +434,10 @@ class _ContactPlanner(_Planner):
                         Duplicate(self.table.line_of(n), name, like[0], like[1], like[2])
                     )
                     if self.merge:
+                        # The name stored is the one kept: merging adds what the row
+                        # knows, it does not rewrite how someone typed the name.
                         target = like[0]
+                        values.pop("name", None)
             if target is not None and target in existing.by_id:
                 self.update(target, existing.by_id[target], values)
             elif target is not None and target in planned:
@@ -486,7 +489,7 @@ class _ContactPlanner(_Planner):
             if other_initials != initials:
                 continue
             if other_name == folded:
-                return other, self._name(existing, other), "the same name at the same client"
+                return other, self._name(existing, other), "the same name, other accents"
             if matcher is None:
                 matcher = difflib.SequenceMatcher(None, b=folded)
             matcher.set_seq1(other_name)

@@ -30,15 +30,18 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from db.errors import AgencyDeskError
-from db.io import ProjectFile, ProjectImport, plan_project_import, read_path
+from db.io import CsvTable, ProjectFile, ProjectImport, Source, plan_project_import, read_import
+from db.io.records_csv import RecordImport, RecordKind
 from db.models import Client, Project
 from desktop.file_dialogs import file_dialog, save_file_name
 from desktop.io.preview_dialog import ImportPreviewDialog
+from desktop.io.records_dialog import RecordsPreviewDialog
 from desktop.workspace import Workspace
 
 IMPORT_FILTERS = (
-    "Project files (*.xml *.mpp.xml *.gan *.planner *.mrproject);;"
+    "Files Agency Desk reads (*.xml *.gan *.planner *.mrproject *.csv *.txt *.vcf);;"
     "Microsoft Project XML (*.xml);;GanttProject (*.gan);;GNOME Planner (*.planner);;"
+    "CSV (*.csv *.txt);;vCard (*.vcf);;"
     "All files (*)"
 )
 EXPORT_FORMATS = (
@@ -57,10 +60,12 @@ class FileActions(QObject):
 
     Signals:
     imported(str): a project was imported (its id), after its Gantt was asked to open.
+    records_imported(str): clients or contacts were imported ("clients" or "contacts").
     preview_shown(QDialog): the preview is up (tests and screenshots find it here).
     """
 
     imported = Signal(str)
+    records_imported = Signal(str)
     preview_shown = Signal(QDialog)
 
     def __init__(
@@ -75,11 +80,12 @@ class FileActions(QObject):
         self.workspace = workspace
         self.settings = settings
         self.opener = opener
-        self.preview: ImportPreviewDialog | None = None
+        self.preview: ImportPreviewDialog | RecordsPreviewDialog | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-reader")
         self.import_action = QAction("&Import…", window)
         self.import_action.setStatusTip(
-            "Bring in a project from Microsoft Project XML, GanttProject or GNOME Planner"
+            "Bring in a project (MS Project XML, GanttProject, Planner, CSV tasks), or clients "
+            "and contacts (CSV, vCard)"
         )
         self.import_action.triggered.connect(self.ask_import)
         self.export_action = QAction("E&xport Project…", window)
@@ -130,7 +136,11 @@ class FileActions(QObject):
         """Read `path`, show the preview, and import on Import."""
         self.settings.setValue(SETTINGS_FOLDER, str(path.parent))
         try:
-            project = self._read(path)
+            found = self._read(path)
+            if isinstance(found, CsvTable):
+                self._preview_records(found)
+                return
+            project = found
             plan = plan_project_import(self.workspace.session, project, str(path))
         except AgencyDeskError as exc:
             self._refuse(str(exc))
@@ -149,12 +159,40 @@ class FileActions(QObject):
         dialog.open()
         self.preview_shown.emit(dialog)
 
+    def _preview_records(self, table: CsvTable) -> None:
+        from db.io.records_csv import guess_kind, plan_csv_import
+
+        def replan(
+            kind: RecordKind, mapping: dict[str, int], key: str, merge: bool
+        ) -> RecordImport:
+            return plan_csv_import(
+                self.workspace.session,
+                table,
+                kind,
+                mapping=mapping,
+                key=key,
+                merge_duplicates=merge,
+            )
+
+        plan = plan_csv_import(self.workspace.session, table, guess_kind(table.header))
+        dialog = RecordsPreviewDialog(plan, replan, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._apply_records(dialog.plan))
+        dialog.finished.connect(self._preview_closed)
+        self.preview = dialog
+        dialog.open()
+        self.preview_shown.emit(dialog)
+
+    def _apply_records(self, plan: RecordImport) -> None:
+        if self.workspace.run(plan.operation):
+            self.records_imported.emit(plan.kind.value)
+
     def _preview_closed(self) -> None:
         self.preview = None
 
-    def _read(self, path: Path) -> ProjectFile:
-        """The file's project, parsed on the worker thread while the interface paints."""
-        future: Future[ProjectFile] = self._pool.submit(read_path, path)
+    def _read(self, path: Path) -> ProjectFile | CsvTable:
+        """The file's content, parsed on the worker thread while the interface paints."""
+        future: Future[ProjectFile | CsvTable] = self._pool.submit(_read_file, path)
         app = QApplication.instance()
         while not future.done():
             wait([future], timeout=0.03)
@@ -255,6 +293,10 @@ class FileActions(QObject):
         self.settings.setValue(SETTINGS_FOLDER, str(path.parent))
         self.workspace.done.emit(f"Exported to {path.name}")
         return path
+
+
+def _read_file(path: Path) -> ProjectFile | CsvTable:
+    return read_import(Source.read(path))
 
 
 def _local_files(urls: list[QUrl]) -> list[Path]:

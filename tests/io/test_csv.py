@@ -83,7 +83,8 @@ def test_merging_a_likely_duplicate_updates_the_existing_contact(store: Store) -
     )
     assert merged.summary.added == {} and merged.summary.updated == {"Contact": 1}
     store.apply(merged.operation)
-    assert contacts(store)["Jurgen Muller"].email == "jm@example.com"  # the row's name wins
+    # The stored spelling of the name stays; the row adds the email.
+    assert contacts(store)["Jürgen Müller"].email == "jm@example.com"
 
 
 def test_rows_that_cannot_be_kept_are_skipped_with_their_line(store: Store) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from sqlalchemy import select
 
-from db.models import Client
+from db.models import Client, Contact
 from desktop.gantt.view import GanttView
 from desktop.io.preview_dialog import ImportPreviewDialog
 from desktop.main_window import MainWindow
@@ -131,3 +131,31 @@ def test_export_writes_the_shown_project(qtbot, workspace, settings, tmp_path, m
     assert target.read_bytes().startswith(b"<?xml")
     assert b"<Title>Rebrand</Title>" in target.read_bytes()
     assert imported.args[0]
+
+
+def test_drop_a_contacts_csv_map_columns_merge_and_undo(qtbot, workspace, settings):
+    from desktop.io.records_dialog import RecordsPreviewDialog
+
+    window = make_window(qtbot, workspace, settings)
+    before = row_counts(workspace.store)
+    with qtbot.waitSignal(window.file_actions.preview_shown, timeout=20000) as shown:
+        drop(window, FILES / "kontakte.csv")
+    preview = shown.args[0]
+    assert isinstance(preview, RecordsPreviewDialog)
+    assert preview.column_boxes["email"].currentText() == "E-Mail"
+    assert preview.column_boxes["first_name"].currentText() == "Vorname"
+    assert preview.duplicates.count() == 1
+    # Leave the phone numbers out: the plan follows the mapping at once.
+    box = preview.column_boxes["phone"]
+    box.setCurrentIndex(box.findData(-1))
+    assert "phone" not in preview.plan.mapping
+    preview.merge.setChecked(True)
+    assert preview.plan.merge_duplicates and preview.plan.summary.added["Contact"] == 3
+    with qtbot.waitSignal(window.file_actions.records_imported, timeout=20000):
+        qtbot.mouseClick(preview.import_button, Qt.MouseButton.LeftButton)
+    names = sorted(workspace.session.scalars(select(Contact.name)))
+    assert names == ["Anna Groß", "Jürgen Müller", "Zoë Fèvre"]
+    assert all(not phone for phone in workspace.session.scalars(select(Contact.phone)))
+    assert workspace.undo_stack.count() == 1
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert row_counts(workspace.store) == before
