@@ -45,6 +45,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--member", metavar="NAME", help="ics: only this team member's items (name or id)"
     )
     parser.add_argument(
+        "--per-member",
+        action="store_true",
+        help="ics: one file per team member, written into the folder -o names (a shared "
+        "folder, for calendar programs to subscribe to)",
+    )
+    parser.add_argument(
         "-o", "--output", type=Path, required=True, metavar="FILE", help="the file to write"
     )
     parser.add_argument(
@@ -57,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
     output: Path = args.output.expanduser()
     if not db_path.is_file():
         raise UsageError(f"{db_path}: no such database file")
+    if args.per_member:
+        return _per_member(db_path, output, args)
     if not output.parent.is_dir():
         raise UsageError(f"{output.parent}: no such folder")
     if output.is_dir():
@@ -103,6 +111,27 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     _write_whole(output, data)
     print(f"{output}: {args.format} written", file=sys.stderr)
+    return 0
+
+
+def _per_member(db_path: Path, folder: Path, args: argparse.Namespace) -> int:
+    if args.format != "ics":
+        raise UsageError(f"{NAME} {args.format}: --per-member applies to ics only")
+    if args.project is not None or args.member is not None:
+        raise UsageError(f"{NAME} ics --per-member: writes everyone's; no --project or --member")
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: no such folder (--per-member writes into a folder)")
+    from db.io.ics import write_member_calendars
+    from db.store import Store
+
+    store = Store(open_database_or_refuse(db_path))
+    try:
+        written = write_member_calendars(store.session, folder)
+    except OSError as exc:
+        raise UsageError(f"{folder}: cannot be written ({exc.strerror or exc})") from exc
+    finally:
+        store.close()
+    print(f"{folder}: {len(written)} calendars written", file=sys.stderr)
     return 0
 
 

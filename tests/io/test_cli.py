@@ -157,3 +157,13 @@ def test_vcard_and_ics_through_the_command_line(tmp_path: Path) -> None:
     assert dates.read_text(encoding="utf-8").count("BEGIN:VEVENT") == 3
     assert main(["export", "ics", "--member", "Nobody", "-o", str(dates), "--db", str(db)]) == 2
     assert main(["export", "vcard", "--member", "x", "-o", str(cards), "--db", str(db)]) == 2
+
+
+def test_one_calendar_per_person_into_a_folder(tmp_path: Path) -> None:
+    db = tmp_path / "agency.sqlite"
+    assert main(["import", str(FILES / "rebrand.gan"), "--db", str(db)]) == 0
+    share = tmp_path / "share"
+    share.mkdir()
+    assert main(["export", "ics", "--per-member", "-o", str(share), "--db", str(db)]) == 0
+    assert sorted(p.name for p in share.iterdir()) == ["Ada Kowalski.ics", "Jonas Berg.ics"]
+    assert main(["export", "gan", "--per-member", "-o", str(share), "--db", str(db)]) == 2
