@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db.errors import AgencyDeskError
 from db.io import CsvTable, ProjectFile, ProjectImport, Source, plan_project_import, read_import
@@ -44,9 +45,18 @@ IMPORT_FILTERS = (
     "CSV (*.csv *.txt);;vCard (*.vcf);;"
     "All files (*)"
 )
+# (key, file filter, suffix, whether it writes one project)
 EXPORT_FORMATS = (
-    ("mspdi", "Microsoft Project XML (*.xml)", ".xml"),
-    ("gan", "GanttProject (*.gan)", ".gan"),
+    ("mspdi", "Microsoft Project XML (*.xml)", ".xml", True),
+    ("gan", "GanttProject (*.gan)", ".gan", True),
+    ("csv-tasks", "Task list, CSV (*.csv)", ".csv", True),
+    ("ics-project", "Project dates, iCalendar (*.ics)", ".ics", True),
+    ("csv-clients", "All clients, CSV (*.csv)", ".csv", False),
+    ("csv-contacts", "All contacts, CSV (*.csv)", ".csv", False),
+    ("csv-interactions", "All interactions, CSV (*.csv)", ".csv", False),
+    ("csv-follow-ups", "All follow-ups, CSV (*.csv)", ".csv", False),
+    ("vcard", "All contacts, vCard (*.vcf)", ".vcf", False),
+    ("ics", "All dates, iCalendar (*.ics)", ".ics", False),
 )
 SETTINGS_FOLDER = "import_export/folder"
 
@@ -88,9 +98,10 @@ class FileActions(QObject):
             "and contacts (CSV, vCard)"
         )
         self.import_action.triggered.connect(self.ask_import)
-        self.export_action = QAction("E&xport Project…", window)
+        self.export_action = QAction("E&xport…", window)
         self.export_action.setStatusTip(
-            "Write a project as Microsoft Project XML or GanttProject, for other tools"
+            "Write a project (MS Project XML, GanttProject, CSV), clients and contacts (CSV, "
+            "vCard) or dates (iCalendar) for other programs"
         )
         self.export_action.triggered.connect(lambda: self.ask_export(self._shown_project()))
         window.setAcceptDrops(True)
@@ -226,39 +237,45 @@ class FileActions(QObject):
             .join(Client, Client.id == Project.client_id)
             .order_by(Client.name, Project.name)
         ).all()
-        if not projects:
-            self._refuse("There is no project to export yet.")
-            return None
         dialog = QDialog(self.window)
-        dialog.setWindowTitle("Export Project")
+        dialog.setWindowTitle("Export")
         project_box = QComboBox()
         for pid, name, client in projects:
             project_box.addItem(f"{client} — {name}", pid)
         if project_id is not None:
             project_box.setCurrentIndex(max(project_box.findData(project_id), 0))
         format_box = QComboBox()
-        for key, label, _suffix in EXPORT_FORMATS:
+        for key, label, _suffix, per_project in EXPORT_FORMATS:
+            if per_project and not projects:
+                continue
             format_box.addItem(label, key)
+
+        def follow_format() -> None:
+            chosen = next(f for f in EXPORT_FORMATS if f[0] == format_box.currentData())
+            project_box.setEnabled(chosen[3])
+
+        format_box.currentIndexChanged.connect(follow_format)
+        follow_format()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
         form = QFormLayout(dialog)
-        form.addRow("&Project:", project_box)
         form.addRow("&Format:", format_box)
+        form.addRow("&Project:", project_box)
         form.addRow(buttons)
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
-            chosen = str(project_box.currentData())
             kind = str(format_box.currentData())
-            name = next(n for pid, n, _c in projects if pid == chosen)
+            _key, label, suffix, per_project = next(f for f in EXPORT_FORMATS if f[0] == kind)
+            chosen = str(project_box.currentData()) if per_project else ""
+            name = next((n for pid, n, _c in projects if pid == chosen), kind.split("-")[-1])
         finally:
             dialog.deleteLater()
-        _key, label, suffix = next(f for f in EXPORT_FORMATS if f[0] == kind)
         target = save_file_name(
-            self.window, "Export Project", str(Path(self._folder()) / f"{name}{suffix}"), label
+            self.window, "Export", str(Path(self._folder()) / f"{name}{suffix}"), label
         )
         if not target:
             return None
@@ -274,12 +291,9 @@ class FileActions(QObject):
         return None
 
     def export(self, project_id: str, kind: str, path: Path) -> Path | None:
-        from db.io.gan_write import write_gan
-        from db.io.mspdi_write import write_mspdi
-
-        writer = write_mspdi if kind == "mspdi" else write_gan
+        """Write `kind` (a key of EXPORT_FORMATS; `project_id` for a project's) to `path`."""
         try:
-            data = writer(self.workspace.session, project_id)
+            data = _exported(self.workspace.session, kind, project_id)
             fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as out:
@@ -293,6 +307,34 @@ class FileActions(QObject):
         self.settings.setValue(SETTINGS_FOLDER, str(path.parent))
         self.workspace.done.emit(f"Exported to {path.name}")
         return path
+
+
+def _exported(session: Session, kind: str, project_id: str) -> bytes:
+    from db.io import csv_write
+    from db.io.gan_write import write_gan
+    from db.io.ics import calendar_ics
+    from db.io.mspdi_write import write_mspdi
+    from db.io.vcard import contacts_vcard
+
+    if kind == "mspdi":
+        return write_mspdi(session, project_id)
+    if kind == "gan":
+        return write_gan(session, project_id)
+    if kind == "csv-tasks":
+        return csv_write.tasks_csv(session, project_id)
+    if kind == "ics-project":
+        return calendar_ics(session, project_id=project_id)
+    if kind == "ics":
+        return calendar_ics(session)
+    if kind == "vcard":
+        return contacts_vcard(session)
+    writers = {
+        "csv-clients": csv_write.clients_csv,
+        "csv-contacts": csv_write.contacts_csv,
+        "csv-interactions": csv_write.interactions_csv,
+        "csv-follow-ups": csv_write.follow_ups_csv,
+    }
+    return writers[kind](session)
 
 
 def _read_file(path: Path) -> ProjectFile | CsvTable:

@@ -47,6 +47,14 @@ def drop(window: MainWindow, path: Path) -> None:
     QApplication.sendEvent(window, dropped)
 
 
+def press_undo(qtbot, window: MainWindow) -> None:
+    """Ctrl+Z as a user presses it: in the window, once the preview has closed and the
+    window is active again (a shortcut goes to the active window)."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=10000)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+
+
 def shown_plan(window: MainWindow) -> GanttView | None:
     if window.current_area_key() != "projects":
         return None
@@ -81,7 +89,7 @@ def test_drop_a_planner_file_preview_import_and_undo(qtbot, workspace, settings)
     assert workspace.undo_stack.count() == 1
     assert row_counts(workspace.store) != before
 
-    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    press_undo(qtbot, window)
     assert row_counts(workspace.store) == before
     # The plan it showed is gone: the window is back on the projects list.
     assert shown_plan(window) is None
@@ -157,5 +165,25 @@ def test_drop_a_contacts_csv_map_columns_merge_and_undo(qtbot, workspace, settin
     assert names == ["Anna Groß", "Jürgen Müller", "Zoë Fèvre"]
     assert all(not phone for phone in workspace.session.scalars(select(Contact.phone)))
     assert workspace.undo_stack.count() == 1
-    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    press_undo(qtbot, window)
     assert row_counts(workspace.store) == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "start"),
+    [
+        ("csv-contacts", b"\xef\xbb\xbfid,name"),
+        ("csv-follow-ups", b"\xef\xbb\xbfid,title"),
+        ("vcard", b"BEGIN:VCARD"),
+        ("ics", b"BEGIN:VCALENDAR"),
+    ],
+)
+def test_export_of_records_and_dates(qtbot, workspace, settings, tmp_path, kind, start):
+    window = make_window(qtbot, workspace, settings)
+    with qtbot.waitSignal(window.file_actions.preview_shown, timeout=20000) as shown:
+        window.file_actions.import_path(FILES / "people.vcf")
+    with qtbot.waitSignal(window.file_actions.records_imported, timeout=20000):
+        shown.args[0].accept()
+    target = tmp_path / "out"
+    assert window.file_actions.export("", kind, target) == target
+    assert target.read_bytes().startswith(start)
