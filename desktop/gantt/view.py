@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QSettings,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
@@ -79,6 +80,12 @@ from desktop.workspace import Workspace
 
 
 class GanttView(QWidget):
+    """Signals:
+    closed_by_deletion(): the project is gone (deleted elsewhere, by sync, or an undone import).
+    """
+
+    closed_by_deletion = Signal()
+
     def __init__(
         self, workspace: Workspace, project_id: str, parent: QWidget | None = None
     ) -> None:
@@ -699,6 +706,12 @@ class GanttView(QWidget):
         self.burn.setText(burn_text(self.workspace, self.project_id))
 
     def _on_changed(self, changes: ChangeSet) -> None:
+        if self.project_id in changes.removed.get("Project", set()):
+            # Nothing left to show or refresh: whoever hosts the plan goes back to its list.
+            self.workspace.changed.disconnect(self._on_changed)
+            self._burn_timer.stop()
+            self.closed_by_deletion.emit()
+            return
         if changes.touches("Project", "CostEntry", "Task"):
             # A query over every task: after the frame that shows the edit, not in it.
             self._burn_timer.start()

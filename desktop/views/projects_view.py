@@ -274,6 +274,9 @@ class ProjectsView(QWidget):
         use_settings = getattr(widget, "use_settings", None)
         if self.settings is not None and use_settings is not None:
             use_settings(self.settings)  # the plan's splitter and toggles
+        gone = getattr(widget, "closed_by_deletion", None)
+        if gone is not None:
+            gone.connect(self.host.show_list)
         select_task = getattr(widget, "select_task", None)
         if task_id and select_task is not None:
             select_task(task_id)
