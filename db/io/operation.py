@@ -86,7 +86,7 @@ def _defaults(entity: type[Entity]) -> dict[str, Any]:
 
 @cache
 def _text_limits(entity: type[Entity]) -> dict[str, int]:
-    table: Table = entity.__table__  # type: ignore[assignment]
+    table: Table = entity.__table__
     return {column.name: max_chars(column) for column in table.columns}
 
 
@@ -162,7 +162,7 @@ class ImportOperation:
         # ORM objects would cost seconds. The store still learns every row (`report_bulk`).
         added = ChangeSet()
         for entity, rows in _runs(self.creates):
-            table: Table = entity.__table__  # type: ignore[assignment]
+            table: Table = entity.__table__
             for at in range(0, len(rows), _CHUNK):
                 session.execute(insert(table), rows[at : at + _CHUNK])
             added.add("added", entity.__name__, [str(row["id"]) for row in rows])
