@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.directory import agency_is_empty
+from desktop.io.file_actions import FileActions
 from desktop.printing.printable import AGENDA, PrintTarget, print_target_of
 from desktop.station_member import is_account_manager, station_member
 from desktop.sync.window import attach_sync
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_actions()
+        self.file_actions = FileActions(self, workspace, self.settings, self)
         self._build_menus_and_toolbar()
         self.database_label = QLabel(database_label)
         self.database_label.setEnabled(False)
@@ -264,7 +266,7 @@ class MainWindow(QMainWindow):
     def _name_area_actions(self) -> None:
         widget = self.current_area()
         is_area = isinstance(widget, Area)
-        self.new_action.setText(widget.new_text if is_area else "New")
+        self.new_action.setText(widget.new_text if isinstance(widget, Area) else "New")
         self.new_action.setEnabled(is_area)
         self.name_delete_action()
 
@@ -336,6 +338,9 @@ class MainWindow(QMainWindow):
         file_menu = menus.addMenu("&File")
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.join_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.file_actions.import_action)
+        file_menu.addAction(self.file_actions.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.print_action)
         file_menu.addAction(self.export_pdf_action)
