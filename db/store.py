@@ -18,6 +18,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from db import search
 from db.changes import ChangeSet
 from db.models import AgencySetting, Entity
 from db.operations import Operation
@@ -38,6 +39,10 @@ class Store:
         event.listen(self.session, "after_flush", self._record_flush)
         self.schedules = Schedules(self.session)
         attach(self.session, self.schedules)
+        if search.ensure_index(self._raw()):
+            self.session.commit()
+        else:
+            self.session.rollback()  # ends the read, so the first operation sees fresh data
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -60,6 +65,9 @@ class Store:
         self._pending = ChangeSet()
         try:
             step(self.session)
+            self.session.flush()
+            # In the operation's transaction: the index commits or rolls back with the data.
+            search.refresh(self._raw(), self._pending)
             self.session.commit()
         except BaseException:
             self.session.rollback()
@@ -68,6 +76,10 @@ class Store:
         changes, self._pending = self._pending, ChangeSet()
         self.notify(changes)
         return changes
+
+    def _raw(self) -> Any:
+        """The sqlite3 connection under the session, inside its current transaction."""
+        return self.session.connection().connection.driver_connection
 
     def notify(self, changes: ChangeSet) -> None:
         """Tell every listener what changed (sync calls this after applying pulled changes)."""

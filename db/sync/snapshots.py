@@ -29,6 +29,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from db import search
 from db.sync.errors import ShareFormatError, ShareIOError
 from db.sync.faults import crash_point
 from db.sync.hlc import COUNTER_BITS
@@ -222,6 +223,7 @@ def _load(station: LocalStation, snapshot: Path) -> None:
                 (snap_hlc,),
             )
             del me
+            search.rebuild(conn)  # the data was replaced: index all of it again
             crash_point("rebuild.before_commit")
             station.commit()
         except BaseException:
