@@ -11,6 +11,7 @@ date before any listener reads.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -39,10 +40,8 @@ class Store:
         event.listen(self.session, "after_flush", self._record_flush)
         self.schedules = Schedules(self.session)
         attach(self.session, self.schedules)
-        if search.ensure_index(self._raw()):
-            self.session.commit()
-        else:
-            self.session.rollback()  # ends the read, so the first operation sees fresh data
+        # Checked at first use, not here: opening a store must not open the database yet.
+        self._index_checked = False
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -67,8 +66,12 @@ class Store:
             step(self.session)
             self.session.flush()
             # In the operation's transaction: the index commits or rolls back with the data.
-            search.refresh(self._raw(), self._pending)
+            raw = self.raw_connection()
+            if not self._index_checked:
+                search.ensure_index(raw)
+            search.refresh(raw, self._pending)
             self.session.commit()
+            self._index_checked = True
         except BaseException:
             self.session.rollback()
             self._pending = ChangeSet()
@@ -77,9 +80,21 @@ class Store:
         self.notify(changes)
         return changes
 
-    def _raw(self) -> Any:
+    def raw_connection(self) -> sqlite3.Connection:
         """The sqlite3 connection under the session, inside its current transaction."""
-        return self.session.connection().connection.driver_connection
+        conn = self.session.connection().connection.driver_connection
+        assert isinstance(conn, sqlite3.Connection)
+        return conn
+
+    def search_connection(self) -> sqlite3.Connection:
+        """The connection to search through, its index built first if it is missing (an
+        old database, rows written past the store)."""
+        conn = self.raw_connection()
+        if not self._index_checked:
+            if search.ensure_index(conn):
+                self.session.commit()
+            self._index_checked = True
+        return conn
 
     def notify(self, changes: ChangeSet) -> None:
         """Tell every listener what changed (sync calls this after applying pulled changes)."""

@@ -2,7 +2,17 @@
 and notes, kept current from the change sets every write produces, and the query that answers
 a keystroke. Qt-free; `desktop.search` is the popup over it."""
 
+import sqlite3
+from typing import Protocol
+
 from db.search.index import ensure_index, rebuild, refresh
 from db.search.query import Hit, search
 
-__all__ = ["Hit", "ensure_index", "rebuild", "refresh", "search"]
+
+class Searchable(Protocol):
+    """What the search needs of a store: its sqlite3 connection (`db.store.Store`)."""
+
+    def search_connection(self) -> sqlite3.Connection: ...
+
+
+__all__ = ["Hit", "Searchable", "ensure_index", "rebuild", "refresh", "search"]

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -281,6 +282,30 @@ class ClientPage(QWidget):
 
     def show_section(self, section: Section) -> None:
         self.tabs.setCurrentWidget(self._holders[type(section)])
+
+    def show_record(self, kind: str, record_id: str) -> bool:
+        """Show the tab that lists this record (a search result) with its row selected."""
+        sections: dict[str, type[Section]] = {
+            "Contact": PeopleSection,
+            "Interaction": TimelineSection,
+            "ClientNote": BriefSection,
+            "Project": ProjectsSection,
+        }
+        kind_section = sections.get(kind)
+        if kind_section is None:
+            return False
+        section = self.section(kind_section)
+        self.show_section(section)
+        section.ensure_loaded()
+        for table in section.findChildren(QTableView):
+            row_of = getattr(table.model(), "row_of", None)
+            row = row_of(record_id) if row_of is not None else -1
+            if row >= 0:
+                table.selectRow(row)
+                table.scrollTo(table.model().index(row, 0))
+                table.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return False
 
     def _show_failure(self, message: str) -> None:
         if self.isVisible():

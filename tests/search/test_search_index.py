@@ -16,7 +16,7 @@ from tests.sync.harness import Bench
 
 
 def found(store: Store, text: str) -> list[tuple[str, str]]:
-    return [(h.kind, h.title) for h in search.search(store._raw(), text)]
+    return [(h.kind, h.title) for h in search.search(store.search_connection(), text)]
 
 
 def add_agency(store: Store) -> dict[str, str]:
@@ -61,7 +61,7 @@ def test_results_of_every_kind_clients_first(store: Store) -> None:
         ("ClientNote", "Wants a brewery tour"),
     ]
     assert found(store, "vip") == [("Client", "Harbor Brewing")]  # tags
-    hit = search.search(store._raw(), "spring")[0]
+    hit = search.search(store.search_connection(), "spring")[0]
     assert (hit.client_id, hit.project_id, hit.context) == (
         ids["client"],
         ids["project"],
@@ -143,7 +143,7 @@ def test_an_index_that_is_missing_or_empty_is_rebuilt_on_open(db_path: Path) -> 
 
 def test_the_search_tables_travel_in_no_change_file(store: Store) -> None:
     add_agency(store)
-    outbox = store._raw().execute("SELECT DISTINCT tbl FROM sync_outbox").fetchall()
+    outbox = store.search_connection().execute("SELECT DISTINCT tbl FROM sync_outbox").fetchall()
     assert not [t for (t,) in outbox if t.startswith("search_")]
 
 
