@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.am.client_detail import FollowUpRow, GiftRow, OpportunityRow, RatingRow
-from db.am.gifts import add_gift, edit_gift
+from db.am.gifts import NO_DESCRIPTION, add_gift, edit_gift
 from db.am.money import STAGE_PROBABILITY
 from db.am.operations import FollowUpDraft, add_follow_up, edit_record
 from db.am.tags import tags_from_text, tags_text
@@ -337,7 +337,7 @@ class GiftDialog(FormDialog):
     def _check_description(self) -> str | None:
         text = self.description.text().strip()
         if not text:
-            return "Say what the gift is"
+            return f"Gift: {NO_DESCRIPTION}"  # the rule's own words (db.am.gifts)
         return _named("Gift", check_field("Gift", "description", text))
 
     def occasion_values(self) -> dict[str, Any]:

@@ -652,3 +652,28 @@ def test_the_client_list_right_click_menu_opens_renames_and_deletes(
     assert fresh(workspace, Client, cedar) is None
     undo(qtbot, window)
     assert fresh(workspace, Client, cedar) is not None
+
+
+def test_the_gift_adder_and_given_box_only_show_what_the_gift_rules_say(
+    qtbot, window, workspace, agency
+) -> None:
+    from db.am.gifts import NO_DESCRIPTION
+
+    page = open_page(window, agency.clients["acme"])
+    page.show_section(page.delight)
+    delight = page.delight
+    delight.occasion.setText("Launch")
+    qtbot.keyClick(delight.idea, Qt.Key.Key_Return)  # no description
+    assert delight.error.isVisible() and delight.error.text() == f"Gift: {NO_DESCRIPTION}"
+    assert delight.occasion.text() == "Launch"  # the typing stays for a fix
+    assert workspace.session.query(Gift).count() == 0
+    qtbot.keyClicks(delight.idea, "Wine")
+    qtbot.keyClick(delight.idea, Qt.Key.Key_Return)
+    assert not delight.error.isVisible() and delight.idea.text() == ""
+    gift = workspace.session.query(Gift).one()
+    gifts = delight.gifts
+    given, not_given = Qt.CheckState.Checked.value, Qt.CheckState.Unchecked.value
+    assert gifts.setData(gifts.index(0, 0), given, Qt.ItemDataRole.CheckStateRole)
+    assert fresh(workspace, Gift, gift.id).state == GiftState.GIVEN
+    assert gifts.setData(gifts.index(0, 0), not_given, Qt.ItemDataRole.CheckStateRole)
+    assert fresh(workspace, Gift, gift.id).state == GiftState.BOUGHT
