@@ -1,9 +1,10 @@
 """The Preferences dialog: agency name, default currency, working week and the holiday
 calendar (country and region from the `holidays` package). Saving writes each changed setting
 through a `SetSetting` operation, all of them one undoable edit; a wrong value is named next to
-its field and nothing is saved. Given the window's QSettings (the station's side of things), it
-also shows this station's Sync section (`desktop.sync.preferences`), saved in the database's
-local sync settings rather than in the agency's synced ones."""
+its field and nothing is saved; Cancel after an edit asks whether to save it. Given the
+window's QSettings (the station's side of things), it also shows this station's Sync section
+(`desktop.sync.preferences`), saved in the database's local sync settings rather than in the
+agency's synced ones."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,6 +38,7 @@ from db.settings import (
 )
 from db.validation import currency_code, required_text
 from desktop.sync.preferences import SyncPreferencesSection
+from desktop.views.unsaved_changes import UnsavedChanges
 from desktop.workspace import Workspace
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -145,10 +147,21 @@ class PreferencesDialog(QDialog):
         layout.addWidget(self.save_error)
         layout.addWidget(self.buttons)
 
+        # Cancel after an edit asks Save / Discard / Keep editing; Save is the Save button.
+        self.unsaved = UnsavedChanges(self, save=self.accept, discard=lambda: QDialog.reject(self))
+
         self.agency_name.textChanged.connect(lambda _t: self.validate())
         self.currency.textChanged.connect(lambda _t: self.validate())
         for box in self.days:
             box.toggled.connect(lambda _on: self.validate())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.unsaved.initial is None:
+            self.unsaved.remember()
+        super().showEvent(event)
+
+    def reject(self) -> None:
+        self.unsaved.close_or_ask()
 
     def _with_error(self, key: str, field: QWidget) -> QWidget:
         """The field with a message label beside it, hidden while the value is fine."""

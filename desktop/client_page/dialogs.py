@@ -55,6 +55,7 @@ from desktop.client_page.formatting import day as py_day
 from desktop.client_page.formatting import label
 from desktop.client_page.money_edit import MoneyEdit
 from desktop.views.text_limits import cap_field
+from desktop.views.unsaved_changes import UnsavedChanges
 
 KINDS = (
     InteractionKind.CALL,
@@ -78,19 +79,12 @@ def py_date(edit: QDateEdit) -> date:
     return edit.date().toPython()  # type: ignore[no-any-return]
 
 
-def _typed_text(dialog: QDialog) -> list[str]:
-    """Everything typed into the dialog's text fields, in a fixed order."""
-    texts = [edit.text() for edit in dialog.findChildren(QLineEdit)]
-    texts += [edit.toPlainText() for edit in dialog.findChildren(QPlainTextEdit)]
-    return texts
-
-
 Submit = Callable[[Operation], str | None]  # run it; the refusal's message, or None
 
 
 class FormDialog(QDialog):
-    """A form with OK and Cancel. Cancel, Escape or the close button after typing asks
-    before throwing the typing away.
+    """A form with OK and Cancel. Cancel, Escape or the close button after an edit asks
+    Save / Discard / Keep editing (`desktop.views.unsaved_changes`).
 
     With `submit` set, OK runs `operation()` through it and closes only when it went through:
     a refusal (a rule only the database can check) shows in the dialog, the typing intact.
@@ -100,8 +94,10 @@ class FormDialog(QDialog):
     def __init__(self, title: str, parent: QWidget | None, *, submit: Submit | None = None) -> None:
         super().__init__(parent)
         self.submit = submit
-        self._initial: list[str] | None = None
-        self.confirm: QMessageBox | None = None
+        # Save from the question is OK: the fields are checked and the edit submitted.
+        self.unsaved = UnsavedChanges(
+            self, save=self._accept_if_valid, discard=lambda: QDialog.reject(self)
+        )
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.form = QFormLayout()
@@ -148,39 +144,21 @@ class FormDialog(QDialog):
         self.accept()
 
     def showEvent(self, event: QShowEvent) -> None:
-        if self._initial is None:
-            self._initial = _typed_text(self)
+        if self.unsaved.initial is None:
+            self.unsaved.remember()
         super().showEvent(event)
 
+    @property
+    def confirm(self) -> QMessageBox | None:
+        """The "Save / Discard / Keep editing" question while it is asked."""
+        return self.unsaved.box
+
     def typed(self) -> bool:
-        """Whether any text field differs from how the dialog opened."""
-        return self._initial is not None and _typed_text(self) != self._initial
+        """Whether any field differs from how the dialog opened."""
+        return self.unsaved.changed()
 
     def reject(self) -> None:
-        if self.confirm is not None:
-            return
-        if not self.typed():
-            super().reject()
-            return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            self.windowTitle(),
-            "Discard what you typed?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setInformativeText("It has not been saved.")
-        box.button(QMessageBox.StandardButton.Cancel).setText("Keep editing")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.finished.connect(self._confirmed)
-        self.confirm = box
-        box.open()
-
-    def _confirmed(self, answer: int) -> None:
-        self.confirm = None
-        if answer == QMessageBox.StandardButton.Discard:
-            super().reject()
+        self.unsaved.close_or_ask()
 
 
 class LogInteractionDialog(FormDialog):

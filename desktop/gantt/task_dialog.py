@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -49,6 +50,7 @@ from db.scheduling.operations import (
 from db.scheduling.plan import LinkSpec, load_plan
 from db.scheduling.staffing import Assign, SetHours, Unassign
 from desktop.gantt.document import GanttDocument
+from desktop.views.unsaved_changes import UnsavedChanges
 from desktop.workspace import Workspace
 
 KIND_LABELS = {
@@ -150,6 +152,8 @@ class TaskDialog(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        # Cancel after an edit asks Save / Discard / Keep editing; Save is OK.
+        self.unsaved = UnsavedChanges(self, save=self.accept, discard=lambda: QDialog.reject(self))
         layout = QVBoxLayout(self)
         layout.addWidget(self.error)
         layout.addWidget(self.tabs, 1)
@@ -522,6 +526,14 @@ class TaskDialog(QDialog):
             elif kind != link.old_type or lag != link.old_lag:
                 ops.append(SetLink(link.dependency_id, kind, lag))
         return ops
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.unsaved.initial is None:
+            self.unsaved.remember()
+        super().showEvent(event)
+
+    def reject(self) -> None:
+        self.unsaved.close_or_ask()
 
     def accept(self) -> None:
         ops = self.operations()

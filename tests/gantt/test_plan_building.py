@@ -285,6 +285,23 @@ def test_dialog_with_no_change_makes_no_step(view: GanttView, qtbot: QtBot) -> N
     assert steps(view) == 0
 
 
+def test_cancel_after_an_edit_asks_before_the_task_edits_are_lost(
+    view: GanttView, store: Store, qtbot: QtBot
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    view.open_details("design")
+    dialog = dialog_for(view, qtbot)
+    dialog.name.setText("Design system")
+    dialog.buttons.button(dialog.buttons.StandardButton.Cancel).click()
+    box = dialog.unsaved.box
+    assert box is not None and dialog.isVisible()
+    box.button(QMessageBox.StandardButton.Save).click()
+    assert not dialog.isVisible()
+    assert store.get(Task, "design").name == "Design system"  # type: ignore[union-attr]
+    assert steps(view) == 1
+
+
 def test_a_link_that_closes_a_loop_is_refused_at_the_field(
     view: GanttView, store: Store, qtbot: QtBot
 ) -> None:
