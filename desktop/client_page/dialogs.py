@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from db.am.client_detail import ContactRow, InteractionRow
 from db.am.operations import (
@@ -47,13 +48,14 @@ from db.am.operations import (
     new_project_from_request,
 )
 from db.errors import AgencyDeskError
-from db.models import InteractionKind, Sentiment, utcnow
-from db.operations import Operation
+from db.models import CustomFieldTarget, InteractionKind, Sentiment, utcnow
+from db.operations import Batch, Operation
 from db.validation import check_field
 from desktop.client_page.fields import FieldErrors, error_label
 from desktop.client_page.formatting import day as py_day
 from desktop.client_page.formatting import label
 from desktop.client_page.money_edit import MoneyEdit
+from desktop.custom_fields.editors import CustomFieldRows
 from desktop.views.text_limits import cap_field
 from desktop.views.unsaved_changes import UnsavedChanges
 
@@ -336,10 +338,12 @@ class ContactDialog(FormDialog):
         *,
         contact: ContactRow | None = None,
         submit: Submit | None = None,
+        session: Session | None = None,
     ) -> None:
         super().__init__("Contact" if contact else "New contact", parent, submit=submit)
         self.client_id = client_id
         self.record = contact
+        self.session = session
         c = contact
         self.name = cap_field(QLineEdit(c.name if c else ""), "Contact", "name")
         self.title_edit = cap_field(QLineEdit(c.title if c else ""), "Contact", "title")
@@ -409,6 +413,14 @@ class ContactDialog(FormDialog):
             self._check_date_label,
         )
         self.errors.add_row("On", when, "day", self._check_date)
+        # The agency's own contact fields (Preferences > Custom fields), in the same step.
+        self.custom = (
+            CustomFieldRows(
+                self, session, CustomFieldTarget.CONTACT, c.id if c else None, date.today()
+            )
+            if session is not None
+            else None
+        )
 
         for edit, name in (
             (self.name, "name"),
@@ -523,12 +535,20 @@ class ContactDialog(FormDialog):
             "rapport_notes": self.rapport.toPlainText().strip(),
             "stay_in_touch_days": self.cadence.value() or None,
         }
+        contact: Operation
         if self.record is not None:
-            return edit_contact(
+            contact = edit_contact(
                 self.record.id, values["name"], values, self.old_dates, self.dates()
             )
-        drafts = [DateDraft(d.label, d.day, d.month, d.year) for d in self.dates()]
-        return add_contact(self.client_id, values, drafts)
+            contact_id = self.record.id
+        else:
+            drafts = [DateDraft(d.label, d.day, d.month, d.year) for d in self.dates()]
+            created = add_contact(self.client_id, values, drafts)
+            contact, contact_id = created, created.steps[0].id
+        if self.custom is None or self.session is None:
+            return contact
+        fields = self.custom.steps(self.session, contact_id, new=self.record is None)
+        return Batch([contact, *fields], contact.label) if fields else contact
 
 
 class NewProjectDialog(FormDialog):

@@ -136,7 +136,12 @@ class PeopleSection(Section):
         self._selected()
 
     def open_add_dialog(self) -> ContactDialog:
-        self.dialog = ContactDialog(self.context.client_id, self, submit=self.context.submit)
+        self.dialog = ContactDialog(
+            self.context.client_id,
+            self,
+            submit=self.context.submit,
+            session=self.context.session,
+        )
         self.dialog.open()
         return self.dialog
 
@@ -145,7 +150,11 @@ class PeopleSection(Section):
         self.rapport.commit()  # the dialog starts from the notes as typed
         fresh = self.model.rows[self.model.row_of(contact.id)]
         self.dialog = ContactDialog(
-            self.context.client_id, self, contact=fresh, submit=self.context.submit
+            self.context.client_id,
+            self,
+            contact=fresh,
+            submit=self.context.submit,
+            session=self.context.session,
         )
         self.dialog.open()
         return self.dialog

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from db.am.client_detail import FollowUpRow, GiftRow, OpportunityRow, RatingRow
 from db.am.gifts import NO_DESCRIPTION, add_gift, edit_gift
@@ -35,17 +36,19 @@ from db.labels import quoted
 from db.models import (
     Client,
     ClientStatus,
+    CustomFieldTarget,
     FollowUp,
     GiftState,
     Opportunity,
     OpportunityStage,
     SatisfactionRating,
 )
-from db.operations import Create, Operation
+from db.operations import Batch, Create, Operation
 from db.validation import check_field
 from desktop.client_page.dialogs import FormDialog, Submit, date_edit, py_date
 from desktop.client_page.formatting import day, label
 from desktop.client_page.money_edit import MoneyEdit
+from desktop.custom_fields.editors import CustomFieldRows
 from desktop.views.text_limits import cap_field
 
 Choices = Sequence[tuple[str, str]]  # (id, name)
@@ -408,9 +411,11 @@ class ClientDetailsDialog(FormDialog):
         parent: QWidget | None = None,
         *,
         submit: Submit | None = None,
+        session: Session | None = None,
     ) -> None:
         super().__init__("Client details", parent, submit=submit)
         self.client_id = client.id
+        self.session = session
         self.name = cap_field(QLineEdit(client.name), "Client", "name")
         self.status = QComboBox()
         for status in ClientStatus:
@@ -449,6 +454,12 @@ class ClientDetailsDialog(FormDialog):
             "&Gift budget / year", self.gift_budget, "gift_budget", self._check_gifts
         )
         self.errors.add_row("Ta&gs", self.tags, "tags")
+        # The agency's own fields (Preferences > Custom fields), saved in the same step.
+        self.custom = (
+            CustomFieldRows(self, session, CustomFieldTarget.CLIENT, client.id, today)
+            if session is not None
+            else None
+        )
         self.name.textChanged.connect(lambda _t: self.errors.check("name"))
         self.budget.textChanged.connect(lambda _t: self.errors.check("budget"))
         self.currency.textChanged.connect(lambda _t: self.errors.check("budget"))
@@ -481,4 +492,10 @@ class ClientDetailsDialog(FormDialog):
             "yearly_gift_budget_cents": self.gift_budget.cents("Gift budget"),
             "tags": tags_from_text(self.tags.text()),
         }
-        return edit_record(Client, self.client_id, values, "client", name)
+        details = edit_record(Client, self.client_id, values, "client", name)
+        if self.custom is None or self.session is None:
+            return details
+        fields = self.custom.steps(self.session, self.client_id)
+        if not fields:
+            return details
+        return Batch([details, *fields], f"Edit client {quoted(name)}")
