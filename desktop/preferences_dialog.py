@@ -1,5 +1,6 @@
 """The Preferences dialog: agency name, default currency, working week and the holiday
-calendar (country and region from the `holidays` package). Saving writes each changed setting
+calendar (country and region from the `holidays` package), and the agency's custom fields
+(`desktop.custom_fields.definitions`). Saving writes each changed setting
 through a `SetSetting` operation, all of them one undoable edit; a wrong value is named next to
 its field and nothing is saved; Cancel after an edit asks whether to save it. Given the
 window's QSettings (the station's side of things), it also shows this station's Sync section
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from db.operations import Batch, SetSetting
+from db.operations import Batch, Operation, SetSetting
 from db.settings import (
     AGENCY_NAME,
     DEFAULT_CURRENCY,
@@ -37,6 +38,7 @@ from db.settings import (
     WORKING_WEEK,
 )
 from db.validation import currency_code, required_text
+from desktop.custom_fields.definitions import CustomFieldsSection
 from desktop.sync.preferences import SyncPreferencesSection
 from desktop.views.unsaved_changes import UnsavedChanges
 from desktop.workspace import Workspace
@@ -141,6 +143,9 @@ class PreferencesDialog(QDialog):
             self.sync_section = SyncPreferencesSection(workspace.store)
             self.sync_section.edited.connect(self.validate)
             layout.addWidget(self.sync_section)
+        # The agency's own fields on clients and contacts: drafts until Save.
+        self.fields_section = CustomFieldsSection(workspace.session)
+        layout.addWidget(self.fields_section)
         self.save_error = QLabel()
         self.save_error.setWordWrap(True)
         self.save_error.hide()
@@ -148,7 +153,12 @@ class PreferencesDialog(QDialog):
         layout.addWidget(self.buttons)
 
         # Cancel after an edit asks Save / Discard / Keep editing; Save is the Save button.
-        self.unsaved = UnsavedChanges(self, save=self.accept, discard=lambda: QDialog.reject(self))
+        self.unsaved = UnsavedChanges(
+            self,
+            save=self.accept,
+            discard=lambda: QDialog.reject(self),
+            extra=self.fields_section.state,
+        )
 
         self.agency_name.textChanged.connect(lambda _t: self.validate())
         self.currency.textChanged.connect(lambda _t: self.validate())
@@ -235,12 +245,13 @@ class PreferencesDialog(QDialog):
             return
         if self.sync_section is not None and not self.sync_section.check_folder():
             return
-        steps = self.changed_settings()
+        steps: list[Operation] = [*self.changed_settings(), *self.fields_section.operations()]
         if steps and not self.workspace.run(Batch(steps, "Change preferences")):
             # The store refused: say why and keep the dialog open with what was typed.
             self.save_error.setText(self.workspace.last_error or "Not saved")
             self.save_error.show()
             return
+        self.fields_section.saved_now()
         if self.sync_section is not None:
             try:
                 self.sync_section.save()

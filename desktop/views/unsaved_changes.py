@@ -76,19 +76,24 @@ class UnsavedChanges(QObject):
         *,
         save: Callable[[], None],
         discard: Callable[[], None],
+        extra: Callable[[], object] | None = None,
     ) -> None:
         super().__init__(dialog)
         self.dialog = dialog
         self._save = save
         self._discard = discard
+        self._extra = extra  # state the fields do not show (a list of drafts)
         self.initial: list[object] | None = None
         self.box: QMessageBox | None = None
 
+    def _state(self) -> list[object]:
+        return [*form_state(self.dialog), self._extra() if self._extra is not None else None]
+
     def remember(self) -> None:
-        self.initial = form_state(self.dialog)
+        self.initial = self._state()
 
     def changed(self) -> bool:
-        return self.initial is not None and form_state(self.dialog) != self.initial
+        return self.initial is not None and self._state() != self.initial
 
     def close_or_ask(self) -> None:
         if self.box is not None:
