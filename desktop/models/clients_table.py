@@ -40,6 +40,7 @@ from db.models import Client, ClientStatus, TeamMember
 from db.operations import Update
 from desktop.client_page.formatting import CURRENCY_SIGNS
 from desktop.models.clients_prefetch import ClientsPrefetch
+from desktop.models.custom_columns import CustomColumns
 from desktop.models.roles import ENTITY_ROLE, ID_ROLE, SORT_ROLE, STATUS_ROLE
 from desktop.workspace import Workspace
 
@@ -84,7 +85,7 @@ FIGURE_ENTITIES = (
     "SatisfactionRating",
 )
 # Rows whose change alters the text type-to-filter searches.
-TEXT_ENTITIES = ("Client", "Contact", "ClientNote")
+TEXT_ENTITIES = ("Client", "Contact", "ClientNote", "CustomValue")
 
 DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 EDIT = int(Qt.ItemDataRole.EditRole)
@@ -189,6 +190,8 @@ class ClientsTableModel(QAbstractTableModel):
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._today = date.today()
         self._locale = display_locale()
+        # The agency's custom client fields: columns after the model's own (COLUMNS onwards).
+        self.custom = CustomColumns(workspace.session, self._locale.decimalPoint())
         self._change_count = 0  # change sets seen, so a background read can tell it is stale
         self._prefetch: ClientsPrefetch | None = None
         self.reload()
@@ -430,19 +433,21 @@ class ClientsTableModel(QAbstractTableModel):
         return len(self._ids) if parent is None or not parent.isValid() else 0
 
     def columnCount(self, parent: AnyIndex | None = None) -> int:
-        return len(HEADERS) if parent is None or not parent.isValid() else 0
+        return COLUMNS + self.custom.count if parent is None or not parent.isValid() else 0
 
     def index(self, row: int, column: int, parent: AnyIndex | None = None) -> QModelIndex:
         # The view asks for every painted cell through here; Qt's own version first asks
         # rowCount and columnCount, two calls into Python instead of this one.
         top = parent is None or not parent.isValid()
-        if top and 0 <= row < len(self._ids) and 0 <= column < COLUMNS:
+        if top and 0 <= row < len(self._ids) and 0 <= column < COLUMNS + self.custom.count:
             return self.createIndex(row, column)
         return QModelIndex()
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and section >= COLUMNS:
+            return self._custom_header(section - COLUMNS, role)
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -470,6 +475,8 @@ class ClientsTableModel(QAbstractTableModel):
             return id_
         if role == ENTITY_ROLE:
             return "Client"
+        if col >= COLUMNS:
+            return self._custom_data(id_, col - COLUMNS, role)
         if col in LIGHT_COLUMNS:
             # Name, status and manager never need the figures: painting them reads nothing.
             light = self._light[id_]
@@ -554,6 +561,8 @@ class ClientsTableModel(QAbstractTableModel):
 
     def _key_of(self, client_id: str, column: int | None = None) -> Any:
         column = self._sort_column if column is None else column
+        if column >= COLUMNS:
+            return self.custom.sort_key(client_id, column - COLUMNS)
         if column in LIGHT_COLUMNS:
             light = self._light.get(client_id)
             return self._light_key(light, column) if light else ""
@@ -626,12 +635,12 @@ class ClientsTableModel(QAbstractTableModel):
     # Sorting by a figure reads every client's figures in one query.
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(HEADERS):
+        if not 0 <= column < self.columnCount():
             return
         if (column, order) == (self._sort_column, self._sort_order):
             return
         self.layoutAboutToBeChanged.emit()
-        if column not in LIGHT_COLUMNS and len(self._rows) < len(self._order):
+        if column not in LIGHT_COLUMNS and column < COLUMNS and len(self._rows) < len(self._order):
             self._fetch(None)
         persistent = self.persistentIndexList()
         held = [(self._ids[i.row()], i.column()) for i in persistent]
@@ -722,8 +731,62 @@ class ClientsTableModel(QAbstractTableModel):
             else:
                 self._haystack = None  # read again on the next keystroke
         self._refresh(stale)
+        self._apply_custom(changes)
         # Names, statuses, managers or searched text may have changed: the filter re-judges.
         self._sync_rows()
+
+    # -- custom field columns (desktop.models.custom_columns) ----------------------------------
+
+    def _custom_header(self, i: int, role: int) -> Any:
+        if not 0 <= i < self.custom.count:
+            return None
+        if role == DISPLAY:
+            return self.custom.header(i)
+        if role == TOOLTIP:
+            return self.custom.tooltip(i)
+        return None
+
+    def _custom_data(self, client_id: str, i: int, role: int) -> Any:
+        if not 0 <= i < self.custom.count:
+            return None
+        if role in (DISPLAY, EDIT):
+            return self.custom.display(client_id, i)
+        if role == SORT_ROLE:
+            return self.custom.sort_key(client_id, i)
+        return None
+
+    def column_key(self, column: int) -> str:
+        """A name for a column that survives renames (the column chooser saves these)."""
+        return self.custom.key(column - COLUMNS) if column >= COLUMNS else HEADERS[column]
+
+    def _apply_custom(self, changes: ChangeSet) -> None:
+        columns_changed, clients = self.custom.apply_changes(changes)
+        if columns_changed:
+            self.beginResetModel()
+            if self._sort_column >= COLUMNS:
+                self._sort_column = COL_NAME  # the column may be gone; name order is kept
+                self._order.sort(key=lambda i: self._key_of(i, COL_NAME))
+                self._ids = [i for i in self._order if i in self._pos]
+                self._reindex()
+            self.endResetModel()
+            return
+        if not self.custom.count or not self._ids or clients == set():
+            return
+        first, last = COLUMNS, COLUMNS + self.custom.count - 1
+        rows = (
+            range(len(self._ids))
+            if clients is None
+            else sorted(self._pos[c] for c in clients if c in self._pos)
+        )
+        for row in rows:
+            self.dataChanged.emit(self.index(row, first), self.index(row, last))
+        if self._sort_column >= COLUMNS and clients is not None:
+            for client_id in clients:
+                self._reposition(client_id)
+        elif self._sort_column >= COLUMNS:  # any row may have moved: sort again
+            column, order = self._sort_column, self._sort_order
+            self._sort_column = COL_NAME  # so `sort` does not skip the same column
+            self.sort(column, order)
 
     def _clients_of(self, changes: ChangeSet, entities: tuple[str, ...]) -> tuple[set[str], bool]:
         """The clients the change touches through these entities, and whether every row

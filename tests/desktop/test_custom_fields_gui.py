@@ -138,3 +138,65 @@ def test_a_contacts_number_field_reads_by_the_locale(qtbot, workspace, agency) -
     dialog.errors.check(f"custom:{size}")
     dialog.ok_button().click()
     assert values_of(workspace.session, CustomFieldTarget.CONTACT) == {jo.id: {size: "42.5"}}
+
+
+def test_client_fields_are_columns_of_the_list_its_chooser_and_its_filter(
+    qtbot, workspace, agency, settings
+) -> None:
+    from db.am.custom_fields import delete_field, edit_field, set_values
+    from desktop.models.clients_table import COLUMNS
+    from desktop.views.clients_view import ClientsView
+
+    region, _size = add_fields(workspace)
+    session = workspace.session
+    for key, value in (("acme", "North"), ("blue", "South")):
+        workspace.run(
+            set_values(session, CustomFieldTarget.CLIENT, agency.clients[key], {region: value}, key)
+        )
+    view = ClientsView(workspace)
+    qtbot.addWidget(view)
+    view.use_settings(settings)
+    view.resize(1100, 500)
+    view.show()
+    model = view.model
+    assert model.columnCount() == COLUMNS + 1
+    assert model.headerData(COLUMNS, Qt.Orientation.Horizontal) == "Region"
+    assert view.table.isColumnHidden(COLUMNS)  # custom columns start hidden
+
+    # The column chooser: a menu of every column, the custom field's among them.
+    menu = view.columns.build_menu()
+    titles = [a.text() for a in menu.actions()]
+    assert titles[0] == "Name" and titles[-1] == "Region"
+    region_action = menu.actions()[-1]
+    assert not region_action.isChecked()
+    region_action.trigger()
+    assert not view.table.isColumnHidden(COLUMNS)
+    assert settings.value("clients/columns")[f"custom:{region}"] in (True, "true")
+    row = model.row_of(agency.clients["acme"])
+    assert model.index(row, COLUMNS).data() == "North"
+
+    # Sorting by the field sorts by its values (blank last).
+    view.table.sortByColumn(COLUMNS, Qt.SortOrder.AscendingOrder)
+    names = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert names == ["Acme Bakery", "Blue Harbor Hotels", "Cedar & Sons"]
+
+    # The filter finds clients by their fields' values.
+    view.header.filter.setText("south")
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["Blue Harbor Hotels"]
+    view.header.filter.setText("")
+
+    # An edit shows at once; a renamed field renames its column; a removed one goes.
+    acme = agency.clients["acme"]
+    workspace.run(set_values(session, CustomFieldTarget.CLIENT, acme, {region: "South"}, "Acme"))
+    assert model.index(model.row_of(acme), COLUMNS).data() == "South"
+    view.header.filter.setText("north")
+    assert model.rowCount() == 0
+    view.header.filter.setText("")
+    workspace.run(edit_field(session, region, {"name": "Sales region"}))
+    assert model.headerData(COLUMNS, Qt.Orientation.Horizontal) == "Sales region"
+    assert not view.table.isColumnHidden(COLUMNS)  # the choice is kept by the field's id
+    workspace.run(delete_field(session, region))
+    assert model.columnCount() == COLUMNS
+    workspace.undo_stack.undo()
+    assert model.columnCount() == COLUMNS + 1
+    assert model.index(model.row_of(acme), COLUMNS).data() == "South"
