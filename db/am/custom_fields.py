@@ -446,3 +446,23 @@ def delete_field(session: Session, field_id: str) -> Delete:
 def in_use(session: Session, field_id: str) -> int:
     """How many records have a value in the field (what deleting it would take away)."""
     return session.scalar(select(func.count()).where(CustomValue.field_id == field_id)) or 0
+
+
+def printed_values(
+    session: Session, target: CustomFieldTarget, record_ids: Collection[str]
+) -> dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]]:
+    """record id -> (shareable, internal) lists of (field name, value as printed), in the
+    fields' order, filled-in fields only. What may reach the client is decided here, once."""
+    definitions = fields_of(session, target)
+    stored = values_of(session, target, record_ids)
+    found: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {}
+    for record_id, values in stored.items():
+        shared: list[tuple[str, str]] = []
+        private: list[tuple[str, str]] = []
+        for definition in definitions:
+            value = values.get(definition.id)
+            if value:
+                line = (definition.name, display_value(definition, value))
+                (shared if definition.shareable else private).append(line)
+        found[record_id] = (shared, private)
+    return found

@@ -114,6 +114,11 @@ class AgendaLayout:
                 right=True,
             )
         h += c.text(0, 32 + h, c.width, f"Covering {span}", c.font(9), MUTED)
+        # The client's own fields: shareable ones on every copy, the rest only internally.
+        own = [*a.client_fields, *(a.private_client_fields if a.internal else ())]
+        if own:
+            facts = "  ·  ".join(f"{line.label}: {line.value}" for line in own)
+            h += c.text(0, 32 + h + 2, c.width, facts, c.font(9), MUTED) + 2
         return 32 + h + 18
 
     def footer(self, c: Canvas) -> None:

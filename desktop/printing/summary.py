@@ -118,6 +118,9 @@ class SummaryLayout:
         if s.account_manager:
             facts.append(f"Account manager: {s.account_manager}")
         sub = c.text(x, top + name_h + 2, w - 10, "  ·  ".join(facts), c.font(9), MUTED)
+        if s.fields:  # the agency's own fields the client may see
+            own = "  ·  ".join(f"{line.label}: {line.value}" for line in s.fields)
+            sub += c.text(x, top + name_h + 2 + sub + 1, w - 10, own, c.font(9), MUTED) + 1
         at = top + name_h + 2 + sub + 10
         if s.internal:
             at += self.health_band(c, x, at, w)
@@ -184,6 +187,8 @@ class SummaryLayout:
             for reach in (person.email, person.phone):
                 if reach:
                     at += c.text(x, at, w, reach, c.font(7.5), MUTED, LEFT)
+            for line in person.fields:
+                at += c.text(x, at, w, f"{line.label}: {line.value}", c.font(7.5), MUTED, LEFT)
             at += 5
         return at - y
 
@@ -376,6 +381,7 @@ class SummaryLayout:
         body = c.font(8.5)
         bold = c.font(8.5, QFont.Weight.DemiBold)
         sections: list[tuple[str, list[tuple[str, str]]]] = [
+            ("Internal fields", [(f"{i.label}: {i.value}", "") for i in s.private_fields]),
             ("Rapport", [(f"{r.name}: {r.notes}", "") for r in s.rapport]),
             ("Personal dates", [(d.label, f.short_date(d.when)) for d in s.personal_dates]),
             (
