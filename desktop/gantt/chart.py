@@ -37,6 +37,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
+from db.labels import plural
 from db.models import DependencyType
 from db.operations import Batch, Operation
 from db.scheduling.operations import Link, MoveTask, ResizeTask, SetProgress
@@ -269,15 +270,20 @@ class GanttChart(QGraphicsView):
         if self._is_milestone(node):
             lines.append(f"Milestone on {start:{fmt}}")
         else:
-            lines.append(f"{start:{fmt}} → {finish:{fmt}} ({s.duration(task_id)} working days)")
+            lines.append(
+                f"{start:{fmt}} → {finish:{fmt}} ({plural(s.duration(task_id), 'working day')})"
+            )
             if not s.children[node]:
                 lines.append(f"{spec.progress} % done")
         slack = s.total_float(task_id)
-        lines.append("On the critical path" if slack <= 0 else f"Float: {slack} working days")
+        lines.append(
+            "On the critical path" if slack <= 0 else f"Float: {plural(slack, 'working day')}"
+        )
         slip = doc.slip(node)
         if slip:
             lines.append(
-                f"{abs(slip)} working days {'late' if slip > 0 else 'early'} on the baseline"
+                f"{plural(abs(slip), 'working day')} {'late' if slip > 0 else 'early'} "
+                "on the baseline"
             )
         if task_id in doc.people:
             lines.append(escape(doc.people[task_id]))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QPagedPaintDevice
 
+from db.labels import plural
 from db.reports.agenda import Agenda
 from desktop.printing.canvas import ACCENT, BAND, DASH, INK, MUTED, POOR, RIGHT, RULE, WRAP, Canvas
 from desktop.printing.formats import Formats
@@ -55,7 +56,7 @@ class AgendaLayout:
         for item in a.changes:
             impact = []
             if item.schedule_impact_days:
-                impact.append(f"+{item.schedule_impact_days} working days")
+                impact.append(f"+{plural(item.schedule_impact_days, 'working day')}")
             if item.cost_impact_cents:
                 impact.append("+" + f.money(item.cost_impact_cents, item.currency))
             where = f"{item.client}: {item.project}" if team else item.project

@@ -13,6 +13,7 @@ from datetime import date
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPagedPaintDevice
 
+from db.labels import plural
 from db.models import NoteKind, ProjectStatus
 from db.reports.client_summary import ClientSummary
 from desktop.printing import charts
@@ -293,7 +294,7 @@ class SummaryLayout:
             if closed:
                 slip, colour = "Completed" if p.status is ProjectStatus.DONE else "Cancelled", MUTED
             elif p.late_days > 0:
-                slip, colour = f"{p.late_days} working days late", POOR
+                slip, colour = f"{plural(p.late_days, 'working day')} late", POOR
             else:
                 slip, colour = "On schedule", GOOD
             c.text(

@@ -293,3 +293,19 @@ def test_tags_are_typed_as_a_line_and_renamed_across_the_agency(agency: Agency) 
     assert agency.session.get(Client, b.id).tags == ["key account"]
     agency.store.revert(op)
     assert agency.session.get(Client, b.id).tags == ["VIP"]
+
+
+def test_counts_in_reasons_agree_with_their_nouns() -> None:
+    """No "1 days": cadence and health reasons, the printed slip and a change's impact."""
+    from datetime import date
+
+    from db.am.cadence import ContactCadence
+    from db.am.health import HealthFacts, HealthThresholds, no_contact
+
+    cadence = ContactCadence("c", "Jo", "k", "Acme", 1, date(2026, 3, 1), True, TODAY, 1)
+    assert cadence.reason == "touch 1 day overdue (every 1 day)"
+    assert "every 1 day)" in ContactCadence("c", "Jo", "k", "Acme", 1, TODAY, True, TODAY, 0).reason
+    t = HealthThresholds(no_contact_warn_days=1)
+    facts = HealthFacts(known_since=TODAY - timedelta(days=1))
+    _penalty, reason = no_contact(facts, TODAY, t, ())
+    assert reason == "no contact logged in the 1 day since the client was added"
