@@ -405,6 +405,8 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(self.find_action)
+        self.search_action.setIconText("Search")
+        toolbar.addAction(self.search_action)
 
     def _new(self) -> None:
         area = self.current_area()

@@ -677,3 +677,36 @@ def test_the_gift_adder_and_given_box_only_show_what_the_gift_rules_say(
     assert fresh(workspace, Gift, gift.id).state == GiftState.GIVEN
     assert gifts.setData(gifts.index(0, 0), not_given, Qt.ItemDataRole.CheckStateRole)
     assert fresh(workspace, Gift, gift.id).state == GiftState.BOUGHT
+
+
+def test_email_and_phone_show_on_the_people_tab_without_scrolling_sideways(
+    qtbot, window, workspace, agency
+) -> None:
+    acme = agency.clients["acme"]
+    jo = Create(
+        Contact,
+        {
+            "client_id": acme,
+            "name": "Josephine Baker-Lindqvist",
+            "title": "Head of Brand Partnerships",
+            "email": "josephine.baker-lindqvist@acme-bakery.example",
+            "phone": "+49 30 1234 5678",
+            "stay_in_touch_days": 30,
+        },
+    )
+    workspace.run(jo)
+    page = open_page(window, acme)
+    page.show_section(page.people)
+    people = page.people
+    table = people.table
+    qtbot.waitUntil(lambda: table.model().rowCount() == 1)
+    table.horizontalScrollBar().setValue(0)
+    room = table.viewport().width()
+    for header in ("Email", "Phone"):
+        col = next(
+            c
+            for c in range(table.model().columnCount())
+            if table.model().headerData(c, Qt.Orientation.Horizontal) == header
+        )
+        right = table.columnViewportPosition(col) + table.columnWidth(col)
+        assert 0 <= table.columnViewportPosition(col) and right <= room, f"{header} is cut off"
