@@ -37,7 +37,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
-from db.labels import plural
+from db.labels import plural, quoted
 from db.models import DependencyType
 from db.operations import Batch, Operation
 from db.scheduling.operations import Link, MoveTask, ResizeTask, SetProgress
@@ -686,7 +686,7 @@ class GanttChart(QGraphicsView):
                     if s.specs[leaf].start != old.start
                 ]
                 if steps:
-                    op = Batch(steps, f"Move '{spec.name}'")
+                    op = Batch(steps, f"Move {quoted(spec.name)}")
         if op is None:
             self.cancel_drag()
             return

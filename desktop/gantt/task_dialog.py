@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from db.labels import quoted
 from db.models import Assignment, Dependency, DependencyType, Task, TaskKind, TeamMember
 from db.operations import Batch, Operation, Update
 from db.scheduling.engine import would_cycle
@@ -541,7 +542,7 @@ class TaskDialog(QDialog):
             super().accept()  # nothing changed: no undo step
             return
         name = self.name.text().strip() or self.task.name
-        label = ops[0].label if len(ops) == 1 else f"Edit '{name}'"
+        label = ops[0].label if len(ops) == 1 else f"Edit {quoted(name)}"
         if self.workspace.run(Batch(ops, label)):
             super().accept()
             return

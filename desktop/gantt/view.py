@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from db.changes import ChangeSet
+from db.labels import quoted
 from db.models import Dependency, DependencyType, Task, TaskKind, TeamMember
 from db.operations import Batch, Operation
 from db.scheduling.baseline import SaveBaseline
@@ -435,7 +436,11 @@ class GanttView(QWidget):
             self.show_refusal("Select two or more tasks to link them in order")
             return
         names = [self.document.scheduler.spec(i).name for i in ids]
-        label = f"Link '{names[0]}' → '{names[1]}'" if len(ids) == 2 else f"Link {len(ids)} tasks"
+        label = (
+            f"Link {quoted(names[0])} → {quoted(names[1])}"
+            if len(ids) == 2
+            else f"Link {len(ids)} tasks"
+        )
         steps: list[Operation] = [
             Link(pred, succ, DependencyType.FS) for pred, succ in itertools.pairwise(ids)
         ]
@@ -599,7 +604,7 @@ class GanttView(QWidget):
         if dep is None:
             return False
         s = self.document.scheduler
-        label = f"Remove link '{s.spec(pred_id).name}' → '{s.spec(succ_id).name}'"
+        label = f"Remove link {quoted(s.spec(pred_id).name)} → {quoted(s.spec(succ_id).name)}"
         return self.run(Unlink(dep, label=label))
 
     def _link_menu(self, pred_id: str, succ_id: str, global_pos: QPoint) -> None:

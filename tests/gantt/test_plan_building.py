@@ -469,7 +469,7 @@ def test_right_click_on_a_link_edits_or_removes_it(
         store.session.scalars(select(Dependency).where(Dependency.successor_id == "review")).all()
         == []
     )
-    assert view.workspace.undo_stack.undoText() == "Remove link 'Design' → 'Review'"
+    assert view.workspace.undo_stack.undoText() == "Remove link “Design” → “Review”"
     assert view.document.scheduler.start("review") == d(2)
 
 
@@ -527,10 +527,10 @@ def test_the_plans_status_line_and_the_windows_status_bar_agree(
     plan = window.area("projects").host.detail  # type: ignore[attr-defined]
     pick(plan, "build")
     QTest.keyClick(plan.tree, Qt.Key.Key_Up, CTRL)
-    assert plan.status.text() == "Move 'Build' up"
-    assert window.statusBar().currentMessage() == "Move 'Build' up"
+    assert plan.status.text() == "Move “Build” up"
+    assert window.statusBar().currentMessage() == "Move “Build” up"
     window.undo_action.trigger()
-    assert plan.status.text() == window.statusBar().currentMessage() == "Undo Move 'Build' up"
+    assert plan.status.text() == window.statusBar().currentMessage() == "Undo Move “Build” up"
     pick(plan, "design")
     QTest.keyClick(plan.tree, Qt.Key.Key_Up, CTRL)  # refused: already first
     assert "already the first" in plan.status.text()
