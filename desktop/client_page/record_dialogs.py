@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -398,6 +398,25 @@ class RatingDialog(FormDialog):
         return edit_record(SatisfactionRating, self.record.id, values, "rating", name)
 
 
+class TagCompleter(QCompleter):
+    """Completes the tag being typed after the last comma from the agency's tags, keeping
+    the tags before it: "vip, ho" offers "hospitality" and becomes "vip, hospitality"."""
+
+    def __init__(self, tags: Sequence[str], line: QLineEdit) -> None:
+        super().__init__(list(tags), line)
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.line = line
+
+    def splitPath(self, path: str) -> list[str]:
+        return [path.rsplit(",", 1)[-1].strip()]
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        tag = super().pathFromIndex(index)
+        text = self.line.text()
+        done = text.rsplit(",", 1)[0].strip() if "," in text else ""
+        return f"{done}, {tag}" if done else tag
+
+
 class ClientDetailsDialog(FormDialog):
     """The client's own record: name, status, account manager, client since, industry,
     website, annual budget and currency, yearly gift budget and tags."""
@@ -440,9 +459,7 @@ class ClientDetailsDialog(FormDialog):
         self.gift_budget.setPlaceholderText("0")
         self.tags = QLineEdit(tags_text(client.tags or []))
         self.tags.setPlaceholderText("vip, retail, …  (comma between tags)")
-        completer = QCompleter(list(known_tags), self.tags)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.tags.setCompleter(completer)
+        self.tags.setCompleter(TagCompleter(known_tags, self.tags))
         self.errors.add_row("&Name", self.name, "name", self._check_name)
         self.errors.add_row("S&tatus", self.status, "status")
         self.errors.add_row("&Account manager", self.manager, "manager")

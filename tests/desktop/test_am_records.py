@@ -710,3 +710,24 @@ def test_email_and_phone_show_on_the_people_tab_without_scrolling_sideways(
         )
         right = table.columnViewportPosition(col) + table.columnWidth(col)
         assert table.columnViewportPosition(col) >= 0 and right <= room, f"{header} is cut off"
+
+
+def test_tags_are_offered_from_completion_in_the_client_details(
+    qtbot, window, workspace, agency
+) -> None:
+    from db.operations import Update
+
+    workspace.run(Update(Client, agency.clients["blue"], {"tags": ["vip", "hospitality"]}))
+    page = open_page(window, agency.clients["acme"])
+    dialog = page.open_details()
+    assert dialog is not None
+    completer = dialog.tags.completer()
+    completer.setCompletionPrefix("ho")
+    assert completer.currentCompletion() == "hospitality"  # the agency's tags, any case
+    # After a comma, the tag being typed is completed and the ones before it kept.
+    dialog.tags.clear()
+    qtbot.keyClicks(dialog.tags, "new one, ho")
+    assert completer.currentCompletion() == "new one, hospitality"
+    dialog.tags.setText(completer.currentCompletion())  # as picking it from the popup does
+    dialog.ok_button().click()
+    assert fresh(workspace, Client, agency.clients["acme"]).tags == ["new one", "hospitality"]
