@@ -712,6 +712,11 @@ def test_email_and_phone_show_on_the_people_tab_without_scrolling_sideways(
         assert table.columnViewportPosition(col) >= 0 and right <= room, f"{header} is cut off"
 
 
+@pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support raise",  # the completion popup
+    "This plugin does not support grabbing the keyboard",
+)
 def test_tags_are_offered_from_completion_in_the_client_details(
     qtbot, window, workspace, agency
 ) -> None:
