@@ -267,7 +267,7 @@ def _generate(
             if entity is not None:
                 conn.execute(insert(table), rows[entity])
         # Bulk inserts bypass the store: index them once here, not in every copy.
-        search.rebuild(conn.connection.driver_connection)
+        search.rebuild(search.driver(conn))
     engine.dispose()
 
 

@@ -168,7 +168,7 @@ def write_demo(path: Path, scale: int = 1, *, today: date | None = None) -> None
         with Session(engine) as session:
             populate(session, scale, today=today)
             # Written by bulk inserts, past the store: index it before anyone opens it.
-            search.rebuild(session.connection().connection.driver_connection)
+            search.rebuild(search.driver(session.connection()))
             session.commit()
     except BaseException:
         engine.dispose()

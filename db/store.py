@@ -82,9 +82,7 @@ class Store:
 
     def raw_connection(self) -> sqlite3.Connection:
         """The sqlite3 connection under the session, inside its current transaction."""
-        conn = self.session.connection().connection.driver_connection
-        assert isinstance(conn, sqlite3.Connection)
-        return conn
+        return search.driver(self.session.connection())
 
     def search_connection(self) -> sqlite3.Connection:
         """The connection to search through, its index built first if it is missing (an

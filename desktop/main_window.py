@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, Signal
@@ -37,6 +38,9 @@ from desktop.views.area import Area
 from desktop.views.deletion import DeleteOffer, delete_rows, offer_of
 from desktop.views.typing import commit_typing
 from desktop.workspace import Workspace
+
+if TYPE_CHECKING:
+    from desktop.search import SearchPopup
 
 AreaFactory = Callable[[Workspace], QWidget]
 SETTINGS_GEOMETRY = "main_window/geometry"
@@ -100,6 +104,7 @@ class MainWindow(QMainWindow):
     """
 
     area_changed = Signal(str)
+    _search_popup: SearchPopup | None
     first_painted = Signal()
     closed = Signal()
 
@@ -235,7 +240,6 @@ class MainWindow(QMainWindow):
             popup = SearchPopup(self.workspace, self)
             popup.opened.connect(self.open_hit)
             self._search_popup = popup
-        assert isinstance(self._search_popup, SearchPopup)
         self._search_popup.popup()
         return self._search_popup
 
@@ -335,7 +339,7 @@ class MainWindow(QMainWindow):
             "Find a client, contact, project, task, interaction or note by what it says"
         )
         self.search_action.triggered.connect(self.open_search)
-        self._search_popup: QWidget | None = None
+        self._search_popup = None
         self.preferences_action = QAction("&Preferences…", self)
         self.preferences_action.setShortcuts(keys.Preferences)
         if QKeySequence(keys.Preferences).isEmpty():

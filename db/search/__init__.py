@@ -5,7 +5,7 @@ a keystroke. Qt-free; `desktop.search` is the popup over it."""
 import sqlite3
 from typing import Protocol
 
-from db.search.index import ensure_index, rebuild, refresh
+from db.search.index import driver, ensure_index, rebuild, refresh
 from db.search.query import Hit, search
 
 
@@ -15,4 +15,4 @@ class Searchable(Protocol):
     def search_connection(self) -> sqlite3.Connection: ...
 
 
-__all__ = ["Hit", "Searchable", "ensure_index", "rebuild", "refresh", "search"]
+__all__ = ["Hit", "Searchable", "driver", "ensure_index", "rebuild", "refresh", "search"]

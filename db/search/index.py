@@ -10,11 +10,20 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from sqlalchemy.engine import Connection
+
 from db.changes import ChangeSet
 from db.search.documents import BY_KIND, CASCADES, DOCUMENTS, Document
 from db.search.schema import DOC_TABLE, create, present
 
 _IDS = "(SELECT value FROM json_each(?))"
+
+
+def driver(connection: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under an SQLAlchemy one, in its transaction."""
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection), "the search index needs SQLite"
+    return raw
 
 
 def _drop_docs(

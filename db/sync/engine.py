@@ -701,7 +701,7 @@ def _apply_file(
         for change in changes:
             merger.apply(other, change)
         # The search index is local: kept current here, in the file's transaction.
-        search.refresh(station.conn, merger.out.changes)
+        search.refresh(merger.conn, merger.out.changes)
         crash_point("apply.before_commit")
         station.set_applied(other, ref.seq, max((c.n for c in changes), default=0))
         station.new_context()

@@ -187,6 +187,7 @@ def _check_snapshot(path: Path, vector: dict[str, int]) -> None:
 def _load(station: LocalStation, snapshot: Path) -> None:
     """Replace agency data and shared sync tables by the snapshot's, in one transaction."""
     conn = station.conn
+    assert conn is not None
     conn.execute("ATTACH DATABASE ? AS snap", (str(snapshot),))
     try:
         station.begin()

@@ -48,7 +48,9 @@ class ColumnChooser(QObject):
         if self.settings is None:
             return {}
         found = self.settings.value(self.settings_key, {})
-        return {str(k): v in (True, "true", 1, "1") for k, v in dict(found or {}).items()}
+        if not isinstance(found, dict):
+            return {}  # nothing chosen yet, or a value this version cannot read
+        return {str(k): v in (True, "true", 1, "1") for k, v in found.items()}
 
     def shown(self, column: int) -> bool:
         if column == 0:

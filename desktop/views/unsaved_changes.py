@@ -29,10 +29,11 @@ IGNORE_PROPERTY = "unsavedChangesIgnore"  # set on a widget whose state is not a
 
 
 def _ignored(widget: QWidget, root: QWidget) -> bool:
-    while widget is not None and widget is not root:
-        if widget.property(IGNORE_PROPERTY) or isinstance(widget, QMessageBox):
+    at: QWidget | None = widget
+    while at is not None and at is not root:
+        if at.property(IGNORE_PROPERTY) or isinstance(at, QMessageBox):
             return True
-        widget = widget.parentWidget()
+        at = at.parentWidget()
     return False
 
 

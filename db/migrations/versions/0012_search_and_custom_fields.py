@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from db.search import rebuild
+from db.search import driver, rebuild
 from db.search.schema import drop
 from db.sync.schema import install_triggers
 
@@ -103,10 +103,10 @@ def upgrade() -> None:
             batch_op.f("ix_custom_value_contact_id"), ["contact_id"], unique=False
         )
     install_triggers(op.get_bind())
-    rebuild(op.get_bind().connection.driver_connection)
+    rebuild(driver(op.get_bind()))
 
 
 def downgrade() -> None:
-    drop(op.get_bind().connection.driver_connection)
+    drop(driver(op.get_bind()))
     op.drop_table("custom_value")
     op.drop_table("custom_field")
