@@ -98,7 +98,7 @@ class PeopleSection(Section):
         for column in CAPPED_CHARS:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self.model.modelReset.connect(self._fit_columns)
-        self.actions = RecordActions(
+        self.record_actions = RecordActions(
             self.table,
             self.model,
             context.workspace,

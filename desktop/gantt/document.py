@@ -10,7 +10,7 @@ shape of the plan reloads it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -21,12 +21,18 @@ from db.models import Assignment, Task, TaskKind, TeamMember
 from db.scheduling.baseline import baseline_dates, latest_baseline
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import TaskSpec, load_plan
+from db.scheduling.schedule_view import ScheduleView
 
 # Entities whose change can alter calendars, links or the tree: reload the whole plan.
 _SHAPE = ("Dependency", "Assignment", "TimeOff", "Closure", "AgencySetting", "TeamMember")
 
 
 class GanttDocument:
+    """One project's plan as the Gantt shows it. Readers use `schedule` (the read API of
+    `db.scheduling.schedule_view`), `rows` / `row_of` (the visible rows, top to bottom),
+    `wbs`, `people`, `assignees` and `baseline`; `scheduler` is the engine behind them,
+    kept for `preview` and `apply_changes`."""
+
     def __init__(self, session: Session, project_id: str) -> None:
         self.session = session
         self.project_id = project_id
@@ -41,16 +47,20 @@ class GanttDocument:
         model begins its reset there) and collapsed summaries are carried over by id."""
         if self.about_to_reload is not None:
             self.about_to_reload()
-        old = getattr(self, "scheduler", None)
-        collapsed_ids = {old.ids[i] for i in self.collapsed} if old is not None else set()
+        old = getattr(self, "schedule", None)
+        collapsed_ids = {old.task_id(i) for i in self.collapsed} if old is not None else set()
         self.scheduler = Scheduler(load_plan(self.session, self.project_id))
-        s = self.scheduler
-        self.roots = [i for i in range(len(s.ids)) if s.parent[i] < 0]
-        self.collapsed = {s.pos[i] for i in collapsed_ids if i in s.pos and s.children[s.pos[i]]}
+        self.schedule = ScheduleView(self.scheduler)
+        self._carry_collapsed(collapsed_ids)
         self._load_people()
         self.reload_baseline()
         self._number()
         self.relayout()
+
+    def _carry_collapsed(self, collapsed_ids: set[str]) -> None:
+        v = self.schedule
+        self.roots = v.roots()
+        self.collapsed = {v.node(i) for i in collapsed_ids if i in v and v.is_summary(v.node(i))}
 
     def reload_baseline(self) -> None:
         found = latest_baseline(self.session, self.project_id)
@@ -59,17 +69,21 @@ class GanttDocument:
         )
 
     def _load_people(self) -> None:
-        people: dict[str, list[str]] = defaultdict(list)
+        people: dict[str, list[tuple[str, str]]] = defaultdict(list)
         rows = self.session.execute(
-            select(Assignment.task_id, TeamMember.name)
+            select(Assignment.task_id, TeamMember.name, TeamMember.colour)
             .join(TeamMember, TeamMember.id == Assignment.member_id)
             .join(Task, Task.id == Assignment.task_id)
             .where(Task.project_id == self.project_id)
             .order_by(TeamMember.name)
         )
-        for task_id, name in rows:
-            people[task_id].append(name)
-        self.people = {k: ", ".join(v) for k, v in people.items()}
+        for task_id, name, colour in rows:
+            people[task_id].append((name, colour))
+        self.people = {k: ", ".join(name for name, _c in v) for k, v in people.items()}
+        # Who is on each task with their colour, in the order the People column names them.
+        self.assignees: dict[str, tuple[tuple[str, str], ...]] = {
+            k: tuple(v) for k, v in people.items()
+        }
         self.deliverables: set[str] = set(
             self.session.scalars(
                 select(Task.id).where(
@@ -78,32 +92,37 @@ class GanttDocument:
             )
         )
 
+    def colour_of(self, task_id: str) -> str:
+        """The colour a task's bar takes: its first person's ("" for none, or no colour)."""
+        found = self.assignees.get(task_id)
+        return found[0][1] if found else ""
+
     def _number(self) -> None:
         """WBS numbers ("2.1.3") in tree order."""
-        s = self.scheduler
-        self.wbs = [""] * len(s.ids)
-        self.sibling_row = [0] * len(s.ids)
-        for group in [self.roots, *s.children]:
+        v = self.schedule
+        self.wbs = [""] * len(v)
+        self.sibling_row = [0] * len(v)
+        for group in [self.roots, *(v.children(i) for i in range(len(v)))]:
             for n, i in enumerate(group):
                 self.sibling_row[i] = n
         stack = [(i, str(n + 1)) for n, i in reversed(list(enumerate(self.roots)))]
         while stack:
             i, number = stack.pop()
             self.wbs[i] = number
-            kids = s.children[i]
+            kids = v.children(i)
             for n in range(len(kids) - 1, -1, -1):
                 stack.append((kids[n], f"{number}.{n + 1}"))
 
     def relayout(self) -> None:
         """The visible rows, top to bottom: the tree in order, without collapsed subtrees."""
-        s = self.scheduler
+        v = self.schedule
         rows: list[int] = []
         stack = list(reversed(self.roots))
         while stack:
             i = stack.pop()
             rows.append(i)
             if i not in self.collapsed:
-                stack.extend(reversed(s.children[i]))
+                stack.extend(reversed(v.children(i)))
         self.rows = rows
         self.row_of = {i: r for r, i in enumerate(rows)}
 
@@ -111,43 +130,39 @@ class GanttDocument:
 
     def tree_order(self) -> list[int]:
         """Every task, top to bottom, collapsed summaries' tasks included."""
-        s = self.scheduler
-        order: list[int] = []
-        stack = list(reversed(self.roots))
-        while stack:
-            i = stack.pop()
-            order.append(i)
-            stack.extend(reversed(s.children[i]))
-        return order
+        return self.schedule.outline()
 
     def node(self, task_id: str) -> int:
-        return self.scheduler.pos[task_id]
+        return self.schedule.node(task_id)
 
-    def children_of(self, node: int) -> list[int]:
-        return self.roots if node < 0 else self.scheduler.children[node]
+    def children_of(self, node: int) -> Sequence[int]:
+        return self.roots if node < 0 else self.schedule.children(node)
 
     def parent_of(self, node: int) -> int:
-        return self.scheduler.parent[node]
+        return self.schedule.parent(node)
 
     def slip(self, node: int) -> int | None:
         """Working days this task now finishes after its baseline finish (negative: ahead),
         None when there is no baseline or the task is newer than it."""
-        s = self.scheduler
-        saved = self.baseline.get(s.ids[node])
+        saved = self.baseline.get(self.schedule.task_id(node))
         if saved is None:
             return None
-        cal = s.calendar
-        return cal.index(s.finish_o[node] + 1) - cal.index(saved[1].toordinal() + 1)
+        return self.schedule.slip(node, saved[1])
 
     def row_in_parent(self, node: int) -> int:
         return self.sibling_row[node]
 
     # -- following edits ----------------------------------------------------------------------
 
+    def preview(self, specs: Iterable[TaskSpec]) -> set[str]:
+        """Reschedule live with changed inputs (a drag in progress, or putting it back);
+        nothing is written. Returns the ids whose dates changed."""
+        return self.scheduler.update(specs)
+
     def apply_changes(self, changes: ChangeSet) -> set[str] | None:
         """Bring the plan up to date with `changes`. Returns the ids whose dates changed, or
         None when the plan was reloaded (every row may have changed)."""
-        s = self.scheduler
+        v = self.schedule
         if changes.touches("Baseline", "BaselineTask"):
             self.reload_baseline()
         if changes.touches(*_SHAPE):
@@ -155,13 +170,13 @@ class GanttDocument:
             return None
         added = changes.added.get("Task", set()) | changes.removed.get("Task", set())
         if added:
-            ours = any(i in s for i in added) or self.session.scalar(
+            ours = any(i in v for i in added) or self.session.scalar(
                 select(Task.id).where(Task.id.in_(added), Task.project_id == self.project_id)
             )
             if ours:
                 self.reload()
                 return None
-        edited = [i for i in changes.changed.get("Task", set()) if i in s]
+        edited = [i for i in changes.changed.get("Task", set()) if i in v]
         if not edited:
             return set()
         specs = []
@@ -177,7 +192,7 @@ class GanttDocument:
                 Task.progress,
             ).where(Task.id.in_(edited))
         ):
-            old = s.spec(row.id)
+            old = v.spec(v.node(row.id))
             if row.parent_id != old.parent_id or row.sort_order != old.sort_order:
                 self.reload()
                 return None
@@ -199,5 +214,5 @@ class GanttDocument:
                     progress=row.progress,
                 )
             )
-        moved = s.update(specs)
+        moved = self.preview(specs)
         return moved | {spec.id for spec in specs}
