@@ -71,6 +71,14 @@ def scope_of(
         if not isinstance(parent_id, str):
             return None
         return _scope_by_id(session, parent_entity, parent_id, known, at_hand)
+    if entity == "CustomValue":  # a client's own value, or one of its contact's
+        client = _value(obj, "client_id")
+        if isinstance(client, str):
+            return Scope(client)
+        contact = _value(obj, "contact_id")
+        if not isinstance(contact, str):
+            return None
+        return _scope_by_id(session, "Contact", contact, known, at_hand)
     columns = type(obj).__table__.columns
     if "client_id" not in columns and "project_id" not in columns:
         return Scope(EVERYONE)  # a row outside any client

@@ -24,7 +24,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from db import demo_words as words
-from db import settings
+from db import search, settings
 from db.models import (
     AgencySetting,
     Assignment,
@@ -167,6 +167,9 @@ def write_demo(path: Path, scale: int = 1, *, today: date | None = None) -> None
     try:
         with Session(engine) as session:
             populate(session, scale, today=today)
+            # Written by bulk inserts, past the store: index it before anyone opens it.
+            search.rebuild(search.driver(session.connection()))
+            session.commit()
     except BaseException:
         engine.dispose()
         for leftover in (

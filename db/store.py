@@ -12,6 +12,7 @@ date before any listener reads.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -19,6 +20,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from db import search
 from db.change_scope import fill_scope, scope_of
 from db.changes import ChangeSet
 from db.models import AgencySetting, Entity
@@ -51,6 +53,8 @@ class Store:
         event.listen(self.session, "after_flush", self._record_flush)
         self.schedules = Schedules(self.session)
         attach(self.session, self.schedules)
+        # Checked at first use, not here: opening a store must not open the database yet.
+        self._index_checked = False
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -74,10 +78,17 @@ class Store:
         self.session.info.pop(BULK_CHANGES, None)
         try:
             step(self.session)
+            self.session.flush()
             bulk = self.session.info.pop(BULK_CHANGES, None)
             if bulk is not None:
                 self._pending.merge(bulk)
+            # In the operation's transaction: the index commits or rolls back with the data.
+            raw = self.raw_connection()
+            if not self._index_checked:
+                search.ensure_index(raw)
+            search.refresh(raw, self._pending)
             self.session.commit()
+            self._index_checked = True
         except BaseException:
             self.session.rollback()
             self.session.info.pop(BULK_CHANGES, None)
@@ -86,6 +97,20 @@ class Store:
         changes, self._pending = self._pending, ChangeSet()
         self.notify(changes)
         return changes
+
+    def raw_connection(self) -> sqlite3.Connection:
+        """The sqlite3 connection under the session, inside its current transaction."""
+        return search.driver(self.session.connection())
+
+    def search_connection(self) -> sqlite3.Connection:
+        """The connection to search through, its index built first if it is missing (an
+        old database, rows written past the store)."""
+        conn = self.raw_connection()
+        if not self._index_checked:
+            if search.ensure_index(conn):
+                self.session.commit()
+            self._index_checked = True
+        return conn
 
     def notify(self, changes: ChangeSet) -> None:
         """Tell every listener what changed (sync calls this after applying pulled changes)."""

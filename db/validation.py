@@ -155,6 +155,7 @@ RULES: dict[str, dict[str, Rule]] = {
     "ChangeRequest": {"description": required_text},
     "TimeOff": {"start_date": is_date, "end_date": is_date},
     "Closure": {"start_date": is_date, "end_date": is_date},
+    "CustomField": {"name": required_text},
 }
 
 _NAMED = ("Client", "Contact", "Project", "Task", "TeamMember", "Baseline")
@@ -175,6 +176,8 @@ LIMITS.update(
     Gift={"description": LINE_MAX, "occasion": NAME_MAX},
     SatisfactionRating={"comment": LINE_MAX},
     ChangeRequest={"description": NOTES_MAX},
+    CustomField={"name": 100},
+    CustomValue={"value": LINE_MAX},
 )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, Signal
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.directory import agency_is_empty
+from db.search import Hit
 from desktop.io.file_actions import FileActions
 from desktop.printing.printable import AGENDA, PrintTarget, print_target_of
 from desktop.station_member import is_account_manager, station_member
@@ -37,6 +39,9 @@ from desktop.views.area import Area
 from desktop.views.deletion import DeleteOffer, delete_rows, offer_of
 from desktop.views.typing import commit_typing
 from desktop.workspace import Workspace
+
+if TYPE_CHECKING:
+    from desktop.search import SearchPopup
 
 AreaFactory = Callable[[Workspace], QWidget]
 SETTINGS_GEOMETRY = "main_window/geometry"
@@ -100,6 +105,7 @@ class MainWindow(QMainWindow):
     """
 
     area_changed = Signal(str)
+    _search_popup: SearchPopup | None
     first_painted = Signal()
     closed = Signal()
 
@@ -217,12 +223,42 @@ class MainWindow(QMainWindow):
                 slot.widget.project_activated.connect(self.open_project)
         return slot.widget
 
-    def open_project(self, project_id: str) -> None:
+    def open_project(self, project_id: str, task_id: str | None = None) -> None:
         self.show_area("projects")
         projects = self.area("projects")
         open_project = getattr(projects, "open_project", None)
         if open_project is not None:
-            open_project(project_id)
+            if task_id:
+                open_project(project_id, task_id)
+            else:
+                open_project(project_id)
+
+    # -- Ctrl+K --------------------------------------------------------------------------------
+
+    def open_search(self) -> QWidget:
+        from desktop.search import SearchPopup
+
+        if self._search_popup is None:
+            popup = SearchPopup(self.workspace, self)
+            popup.opened.connect(self.open_hit)
+            self._search_popup = popup
+        self._search_popup.popup()
+        return self._search_popup
+
+    def open_hit(self, hit: Hit) -> None:
+        """Show a search result where it lives: a task or project as its Gantt row, anything
+        else on its client's page, in the tab that lists it."""
+        if hit.kind in ("Project", "Task") and hit.project_id:
+            self.open_project(hit.project_id, hit.row_id if hit.kind == "Task" else None)
+            return
+        if hit.client_id is None:
+            return
+        self.open_client(hit.client_id)
+        host = getattr(self.area("clients"), "host", None)
+        page = getattr(host, "detail", None)
+        show_record = getattr(page, "show_record", None)
+        if show_record is not None and hit.kind != "Client":
+            show_record(hit.kind, hit.row_id)
 
     def open_client(self, client_id: str) -> None:
         """Show a client's page in the Clients area (from Today or any other area)."""
@@ -299,6 +335,13 @@ class MainWindow(QMainWindow):
         self.find_action = QAction("&Find…", self)
         self.find_action.setShortcuts(keys.Find)
         self.find_action.triggered.connect(self._find)
+        self.search_action = QAction("&Search Everything…", self)
+        self.search_action.setShortcut(QKeySequence("Ctrl+K"))
+        self.search_action.setStatusTip(
+            "Find a client, contact, project, task, interaction or note by what it says"
+        )
+        self.search_action.triggered.connect(self.open_search)
+        self._search_popup = None
         self.preferences_action = QAction("&Preferences…", self)
         self.preferences_action.setShortcuts(keys.Preferences)
         if QKeySequence(keys.Preferences).isEmpty():
@@ -355,6 +398,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.delete_action)
         edit_menu.addAction(self.find_action)
+        edit_menu.addAction(self.search_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.preferences_action)
         self.view_menu = menus.addMenu("&View")
@@ -370,6 +414,8 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(self.find_action)
+        self.search_action.setIconText("Search")
+        toolbar.addAction(self.search_action)
 
     def _new(self) -> None:
         area = self.current_area()

@@ -45,13 +45,14 @@ FIGURE_ENTITIES = (
     "SatisfactionRating",
 )
 # Rows whose change alters the text type-to-filter searches.
-TEXT_ENTITIES = ("Client", "Contact", "ClientNote")
+TEXT_ENTITIES = ("Client", "Contact", "ClientNote", "CustomValue")
 
 
 @dataclass(frozen=True, slots=True)
 class Light:
     """What the list knows of every client from the moment it opens."""
 
+    id: str
     name: str
     status: ClientStatus
     manager_id: str | None
@@ -133,7 +134,7 @@ class ClientIndex:
         if ids is not None:
             query = query.where(Client.id.in_(list(ids)))
         return {
-            cid: Light(name, ClientStatus(status), am_id, am_name or "")
+            cid: Light(cid, name, ClientStatus(status), am_id, am_name or "")
             for cid, name, status, am_id, am_name in read(self.session, query)
         }
 
@@ -269,6 +270,15 @@ class ClientIndex:
             else:
                 lo = mid + 1
         return lo
+
+    def resort(self, ids: set[str] | None) -> None:
+        """The sort keys of these clients (None: of any) may have changed outside the index
+        (a custom field's value): put `order` right; `shown` follows through `wanted()`."""
+        if ids is None:
+            self._sort_order(self.sort_key, self.descending)
+            return
+        for id_ in ids:
+            self._reposition(id_)
 
     def _reposition(self, client_id: str) -> None:
         """Move a client whose sort key may have changed to its place in `order`."""

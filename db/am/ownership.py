@@ -25,6 +25,7 @@ _PARENTS = {
     "BaselineTask": "baseline",
     "ChangeRequest": "project",
     "ChangeRequestTask": "change_request",
+    "CustomValue": "contact",  # a contact's field; a client's has client_id
 }
 EVERYONE = "*"  # the row concerns every client
 

@@ -20,7 +20,7 @@ from typing import Any, Literal, TypedDict, Unpack
 
 from sqlalchemy.orm.util import identity_key
 
-from db import instance_lock
+from db import instance_lock, search
 from db.changes import ChangeSet
 from db.models import ENTITIES
 from db.store import Store
@@ -742,6 +742,8 @@ def _apply_file(
             merger.flag_clock(other, wall - now, changes[0])
         for change in changes:
             merger.apply(other, change)
+        # The search index is local: kept current here, in the file's transaction.
+        search.refresh(merger.conn, merger.out.changes)
         crash_point("apply.before_commit")
         station.set_applied(other, ref.seq, max((c.n for c in changes), default=0))
         station.new_context()

@@ -20,18 +20,20 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy import select
 
+from db.am.custom_fields import display_value, fields_of, values_of
 from db.am.health import Health
 from db.am.health_facts import health_at
 from db.am.ownership import concerns
 from db.am.tags import agency_tags
 from db.changes import ChangeSet
-from db.models import Client, TeamMember
+from db.models import Client, CustomFieldTarget, TeamMember
 from desktop.client_page.brief import BriefSection
 from desktop.client_page.context import PageContext
 from desktop.client_page.delight import DelightSection
@@ -67,6 +69,8 @@ SECTIONS: tuple[type[Section], ...] = (
     SatisfactionSection,
 )
 
+# Entities whose change alters the header's facts (custom fields show there too).
+HEADER_ENTITIES = ("Client", "TeamMember", "CustomField", "CustomValue")
 # Entities whose change can move a client's health score.
 HEALTH_ENTITIES = (
     "Client",
@@ -252,8 +256,22 @@ class ClientPage(QWidget):
             parts.append(industry)
         if tags:
             parts.append("Tags: " + ", ".join(tags))
+        parts += self._custom_parts()
         self.details.setText("  ·  ".join(parts))
         self.refresh_health()
+
+    def _custom_parts(self) -> list[str]:
+        """The agency's own client fields that are filled in: "Region: North"."""
+        session = self.workspace.session
+        values = values_of(session, CustomFieldTarget.CLIENT, [self.client_id]).get(
+            self.client_id, {}
+        )
+        decimal = self.locale().decimalPoint()
+        return [
+            f"{f.name}: {display_value(f, values[f.id], decimal=decimal)}"
+            for f in fields_of(session, CustomFieldTarget.CLIENT)
+            if values.get(f.id)
+        ]
 
     def refresh_health(self) -> None:
         self.health = health_at(self.workspace.session, self.client_id, self.context.today())
@@ -269,7 +287,7 @@ class ClientPage(QWidget):
             self.closed_by_deletion.emit()
             return
         session = self.workspace.session
-        if concerns(session, changes, self.client_id, ("Client", "TeamMember")):
+        if concerns(session, changes, self.client_id, HEADER_ENTITIES):
             self.refresh_header()
         elif concerns(session, changes, self.client_id, HEALTH_ENTITIES):
             self.refresh_health()
@@ -284,6 +302,30 @@ class ClientPage(QWidget):
 
     def show_section(self, section: Section) -> None:
         self.tabs.setCurrentWidget(self._holders[type(section)])
+
+    def show_record(self, kind: str, record_id: str) -> bool:
+        """Show the tab that lists this record (a search result) with its row selected."""
+        sections: dict[str, type[Section]] = {
+            "Contact": PeopleSection,
+            "Interaction": TimelineSection,
+            "ClientNote": BriefSection,
+            "Project": ProjectsSection,
+        }
+        kind_section = sections.get(kind)
+        if kind_section is None:
+            return False
+        section = self.section(kind_section)
+        self.show_section(section)
+        section.ensure_loaded()
+        for table in section.findChildren(QTableView):
+            row_of = getattr(table.model(), "row_of", None)
+            row = row_of(record_id) if row_of is not None else -1
+            if row >= 0:
+                table.selectRow(row)
+                table.scrollTo(table.model().index(row, 0))
+                table.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return False
 
     def _show_failure(self, message: str) -> None:
         if self.isVisible():
@@ -309,6 +351,7 @@ class ClientPage(QWidget):
             self.context.today(),
             self.window(),
             submit=self.context.submit,
+            session=self.workspace.session,
         )
         self.details_dialog.open()
         return self.details_dialog

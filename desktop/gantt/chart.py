@@ -40,6 +40,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
+from db.labels import plural
 from db.operations import Operation
 from desktop.gantt.document import GanttDocument
 from desktop.gantt.geometry import BAR_HEIGHT, BAR_TOP, ROW_HEIGHT
@@ -257,15 +258,18 @@ class GanttChart(QGraphicsView):
         if v.is_milestone(node):
             lines.append(f"Milestone on {start:{fmt}}")
         else:
-            lines.append(f"{start:{fmt}} → {finish:{fmt}} ({v.duration(node)} working days)")
+            length = plural(v.duration(node), "working day")
+            lines.append(f"{start:{fmt}} → {finish:{fmt}} ({length})")
             if not v.is_summary(node):
                 lines.append(f"{v.progress(node)} % done")
         slack = v.total_float(node)
-        lines.append("On the critical path" if slack <= 0 else f"Float: {slack} working days")
+        floats = plural(slack, "working day")
+        lines.append("On the critical path" if slack <= 0 else f"Float: {floats}")
         slip = doc.slip(node)
         if slip:
             lines.append(
-                f"{abs(slip)} working days {'late' if slip > 0 else 'early'} on the baseline"
+                f"{plural(abs(slip), 'working day')} {'late' if slip > 0 else 'early'} "
+                "on the baseline"
             )
         if task_id in doc.people:
             lines.append(escape(doc.people[task_id]))

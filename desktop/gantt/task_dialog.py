@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from db.labels import quoted
 from db.models import Assignment, Dependency, DependencyType, Task, TaskKind, TeamMember
 from db.operations import Batch, Operation, Update
 from db.scheduling.engine import would_cycle
@@ -49,6 +51,7 @@ from db.scheduling.operations import (
 from db.scheduling.plan import LinkSpec, load_plan
 from db.scheduling.staffing import Assign, SetHours, Unassign
 from desktop.gantt.document import GanttDocument
+from desktop.views.unsaved_changes import UnsavedChanges
 from desktop.workspace import Workspace
 
 KIND_LABELS = {
@@ -149,6 +152,8 @@ class TaskDialog(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        # Cancel after an edit asks Save / Discard / Keep editing; Save is OK.
+        self.unsaved = UnsavedChanges(self, save=self.accept, discard=lambda: QDialog.reject(self))
         layout = QVBoxLayout(self)
         layout.addWidget(self.error)
         layout.addWidget(self.tabs, 1)
@@ -526,13 +531,21 @@ class TaskDialog(QDialog):
                 ops.append(SetLink(link.dependency_id, link_type, lag))
         return ops
 
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.unsaved.initial is None:
+            self.unsaved.remember()
+        super().showEvent(event)
+
+    def reject(self) -> None:
+        self.unsaved.close_or_ask()
+
     def accept(self) -> None:
         ops = self.operations()
         if not ops:
             super().accept()  # nothing changed: no undo step
             return
         name = self.name.text().strip() or self.task.name
-        label = ops[0].label if len(ops) == 1 else f"Edit '{name}'"
+        label = ops[0].label if len(ops) == 1 else f"Edit {quoted(name)}"
         if self.workspace.run(Batch(ops, label)):
             super().accept()
             return

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from db.changes import ChangeSet
+from db.labels import quoted
 from db.models import Dependency, DependencyType, Task, TaskKind, TeamMember
 from db.operations import Batch, Operation
 from db.scheduling.baseline import SaveBaseline
@@ -450,7 +451,11 @@ class GanttView(QWidget):
             self.show_refusal("Select two or more tasks to link them in order")
             return
         names = [self.document.schedule.name(self.document.node(i)) for i in ids]
-        label = f"Link '{names[0]}' → '{names[1]}'" if len(ids) == 2 else f"Link {len(ids)} tasks"
+        label = (
+            f"Link {quoted(names[0])} → {quoted(names[1])}"
+            if len(ids) == 2
+            else f"Link {len(ids)} tasks"
+        )
         steps: list[Operation] = [
             Link(pred, succ, DependencyType.FS) for pred, succ in itertools.pairwise(ids)
         ]
@@ -614,7 +619,7 @@ class GanttView(QWidget):
         if dep is None:
             return False
         v = self.document.schedule
-        label = f"Remove link '{v.name(v.node(pred_id))}' → '{v.name(v.node(succ_id))}'"
+        label = f"Remove link {quoted(v.name(v.node(pred_id)))} → {quoted(v.name(v.node(succ_id)))}"
         return self.run(Unlink(dep, label=label))
 
     def _link_menu(self, pred_id: str, succ_id: str, global_pos: QPoint) -> None:

@@ -51,6 +51,7 @@ class ClientColumn:
     numeric: bool = False
     # For an editable column: the value an editor starts from.
     edit_value: Callable[[Light], Any] | None = None
+    header_tip: str | None = None  # the header's tooltip
 
 
 def _day(value: date | None) -> str:

@@ -41,6 +41,7 @@ from desktop.models.client_columns import (
     client_columns,
 )
 from desktop.models.clients_prefetch import ClientsPrefetch
+from desktop.models.custom_columns import KEY_PREFIX, CustomColumns
 from desktop.models.roles import ENTITY_ROLE, ID_ROLE, SORT_ROLE, STATUS_ROLE
 from desktop.workspace import Workspace
 
@@ -94,9 +95,12 @@ class ClientsTableModel(QAbstractTableModel):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
-        self.columns = client_columns()
+        locale = display_locale()
+        # The agency's custom client fields: columns after the list's own.
+        self.custom = CustomColumns(workspace.session, locale.decimalPoint())
+        self.columns = client_columns() + self.custom.columns()
         self.clients = ClientIndex(workspace.session)
-        self._cells = CellContext(self.clients.today, display_locale())
+        self._cells = CellContext(self.clients.today, locale)
         self._sort_column = COL_NAME
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._prefetch: ClientsPrefetch | None = None
@@ -145,6 +149,10 @@ class ClientsTableModel(QAbstractTableModel):
 
     def filtering(self) -> bool:
         return self.clients.filter.active()
+
+    def column_key(self, column: int) -> str:
+        """A name for a column that survives renames (the column chooser saves these)."""
+        return self.columns[column].key
 
     def manager_choices(self) -> list[tuple[str, str]]:
         """(id, name) of the active team members, for the account manager editor."""
@@ -236,7 +244,16 @@ class ClientsTableModel(QAbstractTableModel):
     # -- refreshing from a ChangeSet -----------------------------------------------------------
 
     def apply_changes(self, changes: ChangeSet) -> None:
+        columns_changed, custom_stale = self.custom.apply_changes(changes)
+        if columns_changed:
+            self._replace_columns()
         refresh = self.clients.apply_changes(changes)
+        if custom_stale is None:
+            refresh.everything = True
+        else:
+            refresh.stale |= custom_stale & self.clients.light.keys()
+        if self.columns[self._sort_column].key.startswith(KEY_PREFIX) and custom_stale != set():
+            self.clients.resort(custom_stale)
         self._cells = CellContext(self.clients.today, self._cells.locale)
         # Names, statuses, managers, searched text or sort keys may have changed: the
         # filter re-judges and the order is re-checked.
@@ -251,6 +268,19 @@ class ClientsTableModel(QAbstractTableModel):
             row = self.row_of(id_)
             if row >= 0:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+
+    def _replace_columns(self) -> None:
+        """The custom fields changed: new columns, sorted by name if the sorted one is gone."""
+        self.beginResetModel()
+        sorted_by = self.columns[self._sort_column].key
+        self.columns = client_columns() + self.custom.columns()
+        keys = [column.key for column in self.columns]
+        if sorted_by in keys:
+            self._sort_column = keys.index(sorted_by)
+        else:
+            self._sort_column, self._sort_order = COL_NAME, Qt.SortOrder.AscendingOrder
+            self.clients.sort(self.columns[COL_NAME].sort, False)
+        self.endResetModel()
 
     # -- Qt model API ------------------------------------------------------------------------
 
@@ -278,6 +308,8 @@ class ClientsTableModel(QAbstractTableModel):
             return self.columns[section].header
         if role == ALIGNMENT and self.columns[section].numeric:
             return RIGHT
+        if role == TOOLTIP:
+            return self.columns[section].header_tip
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:

@@ -248,3 +248,24 @@ def test_a_client_whose_health_fell_this_week_is_listed(qtbot, workspace, day, s
     index = follow_up_index(view.model, drop)
     assert index.data(CLIENT_ROLE) == day.client_id
     assert "no contact" in index.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_a_gift_planned_for_the_birthday_shows_its_state_on_today(
+    qtbot, window, workspace, day
+) -> None:
+    from db.am.gifts import add_gift, mark_given
+    from db.models import GiftState, ImportantDate
+
+    birthday = workspace.session.query(ImportantDate).one()
+    gift = add_gift(
+        workspace.session,
+        day.client_id,
+        {"description": "Jazz tickets", "important_date_id": birthday.id, "state": GiftState.IDEA},
+        date.today(),
+    )
+    workspace.run(gift)
+    view = today_of(qtbot, window)
+    when = lambda: follow_up_index(view.model, "Jo Baker: Birthday").siblingAtColumn(2).data()  # noqa: E731
+    qtbot.waitUntil(lambda: when().endswith("· gift idea"))
+    workspace.run(mark_given(workspace.session, gift.id, True, date.today()))
+    qtbot.waitUntil(lambda: when().endswith("· gift given"))
