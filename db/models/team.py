@@ -23,7 +23,8 @@ class TeamMember(Entity):
     # Weekdays the member works, as digits Monday=0 ("01234": Monday to Friday); with
     # `weekly_capacity_hours` their capacity until the first of `capacity_changes`.
     working_days: Mapped[str] = mapped_column(String(7), default="01234", server_default="01234")
-    # A role to fill ("Designer (to hire)"): plannable, never anyone's "I am".
+    # A role still to fill ("Designer (to hire)"): work can be planned for it before anyone is
+    # hired or chosen.
     placeholder: Mapped[bool] = mapped_column(default=False, server_default="0")
     day_rate_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
