@@ -85,6 +85,12 @@ def _team_area(workspace: Workspace) -> QWidget:
     return TeamView(workspace)
 
 
+def _workload_area(workspace: Workspace) -> QWidget:
+    from desktop.workload.view import WorkloadView
+
+    return WorkloadView(workspace)
+
+
 def _projects_area(workspace: Workspace) -> QWidget:
     from desktop.views.projects_view import ProjectsView
 
@@ -169,6 +175,7 @@ class MainWindow(QMainWindow):
         self.add_area("clients", "Clients", _clients_area, "Ctrl+1")
         self.add_area("projects", "Projects", _projects_area, "Ctrl+2")
         self.add_area("team", "Team", _team_area, "Ctrl+3")
+        self.add_area("workload", "Workload", _workload_area, "Ctrl+4")
         self.notifier = self._start_notifier()
 
     # -- areas ---------------------------------------------------------------------------------
