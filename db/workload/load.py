@@ -16,6 +16,7 @@ drag on a 15,000-task agency repaints in milliseconds.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -56,7 +57,7 @@ class ProjectInfo:
     due: date | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # compared by identity: removal stays cheap
 class Booking:
     """One person's share of one task: `hours_per_day` on each of `days` (ordinals).
     `member_id` is UNASSIGNED and `assignment_id` None for a task nobody is on."""
@@ -76,10 +77,26 @@ class Booking:
         return self.hours_per_day * len(self.days)
 
 
+def _key(b: Booking) -> tuple[object, ...]:
+    return (
+        b.task_id,
+        b.project_id,
+        b.member_id,
+        b.assignment_id,
+        b.task_name,
+        b.hours_per_day,
+        b.days,
+    )
+
+
 def task_days(cal: WorkCalendar, start_o: int, finish_o: int) -> tuple[int, ...]:
     """The ordinals a task from `start_o` to `finish_o` (inclusive) works in its calendar."""
     first, last = cal.index(start_o), cal.index(finish_o + 1)
-    return tuple(cal.day(k) for k in range(first, last))
+    if last <= first:
+        return ()
+    cal.day(last - 1)  # grows the calendar's table of days to cover the task
+    # The table itself, sliced: the hot path of opening the workload on 15,000 tasks.
+    return tuple(cal._days[first:last])
 
 
 class Workload:
@@ -96,10 +113,13 @@ class Workload:
         self._cap_cache: dict[tuple[str, int], float] = {}
         self._bookings: dict[str, list[Booking]] = {}  # project -> its bookings
         self._stamps: dict[str, tuple[int, int]] = {}
-        self._hours: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-        self._on: dict[str, dict[int, list[Booking]]] = defaultdict(lambda: defaultdict(list))
+        self._hours: defaultdict[str, defaultdict[int, float]] = defaultdict(
+            lambda: defaultdict(float)
+        )
         self._of: dict[str, list[Booking]] = defaultdict(list)
         self.version = 0  # bumped by every refresh that changed something
+        # Whose bookings the last refresh changed (None: anyone's, or capacities changed).
+        self.touched: set[str] | None = None
         self._load_people()
         self._load_projects()
         self._sync_projects(list(self.projects))
@@ -146,8 +166,7 @@ class Workload:
 
     def causes(self, member_id: str, ordinal: int) -> list[Booking]:
         """The bookings that make up a person's day, largest first."""
-        on = self._on.get(member_id)
-        found = list(on.get(ordinal, ())) if on is not None else []
+        found = [b for b in self._of.get(member_id, ()) if ordinal in b.days]
         return sorted(found, key=lambda b: (-b.hours_per_day, b.task_name))
 
     def bookings_of(self, member_id: str) -> list[Booking]:
@@ -192,23 +211,43 @@ class Workload:
 
     def _sync_projects(self, project_ids: list[str]) -> None:
         """Rebuild the bookings of these projects (dropping those no longer open)."""
+        # Thousands of small objects that all live on: cyclic GC passes over them would cost
+        # more than the work and find nothing to free (as in the engine's rebuild).
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._resync(project_ids)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _resync(self, project_ids: list[str]) -> None:
+        # What the projects booked before: a booking that comes out the same is kept as it
+        # is, so an edit touches (and repaints) only the people whose days really changed.
+        old: dict[tuple[object, ...], Booking] = {}
         for pid in project_ids:
             for b in self._bookings.pop(pid, ()):
-                self._remove(b)
+                old[_key(b)] = b
             self._stamps.pop(pid, None)
         wanted = [pid for pid in project_ids if pid in self.projects]
         if not wanted:
+            for b in old.values():
+                self._remove(b)
             return
         schedulers = self.schedules.schedulers(wanted)
         assignments: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
-        query = select(
-            Assignment.task_id, Assignment.id, Assignment.member_id, Assignment.hours_per_day
-        ).join(Task, Task.id == Assignment.task_id)
-        for first in range(0, len(wanted), 500):
-            chunk = wanted[first : first + 500]
-            for tid, aid, mid, hours in self.session.execute(
-                query.where(Task.project_id.in_(chunk))
-            ):
+        a, t = Assignment.__table__.c, Task.__table__.c
+        query = select(a.task_id, a.id, a.member_id, a.hours_per_day)
+        if len(wanted) == len(self.projects):
+            chunks = [query]  # every open project: reading the whole table is quickest
+        else:
+            joined = query.join(Task.__table__, t.id == a.task_id)
+            chunks = [
+                joined.where(t.project_id.in_(wanted[first : first + 500]))
+                for first in range(0, len(wanted), 500)
+            ]
+        for chunk in chunks:
+            for tid, aid, mid, hours in self.session.execute(chunk):
                 assignments[tid].append((aid, mid, hours))
         active = {p.id for p in self.people}
         for pid in wanted:
@@ -240,30 +279,38 @@ class Workload:
                     continue
                 for aid, mid, hours in people:
                     found.append(Booking(tid, pid, mid, aid, spec.name, hours, start, finish, days))
-            self._bookings[pid] = found
-            self._stamps[pid] = self.schedules.stamp(pid)
+            kept = []
             for b in found:
-                self._add(b)
+                same = old.pop(_key(b), None)
+                if same is None:
+                    self._add(b)
+                    kept.append(b)
+                else:
+                    kept.append(same)
+            self._bookings[pid] = kept
+            self._stamps[pid] = self.schedules.stamp(pid)
+        for b in old.values():
+            self._remove(b)
 
     def _add(self, b: Booking) -> None:
-        hours, on = self._hours[b.member_id], self._on[b.member_id]
+        if self.touched is not None:
+            self.touched.add(b.member_id)
+        hours = self._hours[b.member_id]
+        h = b.hours_per_day
         for o in b.days:
-            hours[o] += b.hours_per_day
-            on[o].append(b)
+            hours[o] += h
         self._of[b.member_id].append(b)
 
     def _remove(self, b: Booking) -> None:
-        hours, on = self._hours[b.member_id], self._on[b.member_id]
+        if self.touched is not None:
+            self.touched.add(b.member_id)
+        hours = self._hours[b.member_id]
         for o in b.days:
             left = hours[o] - b.hours_per_day
             if left > EPS:
                 hours[o] = left
             else:
                 del hours[o]
-            day = on[o]
-            day.remove(b)
-            if not day:
-                del on[o]
         self._of[b.member_id].remove(b)
 
     # -- keeping current ----------------------------------------------------------------------
@@ -272,7 +319,9 @@ class Workload:
         """Catch up with the database after `changes` (None: check everything). Returns
         True when anything the workload shows may have changed."""
         touched = False
+        self.touched = set()
         if changes is None or changes.touches(*_CAPACITY):
+            self.touched = None
             self._load_people()
             touched = True
             if changes is None or changes.touches("TeamMember"):

@@ -147,8 +147,15 @@ class WorkloadChart(QAbstractScrollArea):
         self.viewport().update()
 
     def workload_changed(self) -> None:
-        """The workload was refreshed: rows (bars, people) and cells may differ."""
-        self._cells.clear()
+        """The workload was refreshed: rows (bars, people) and cells may differ; only the
+        cells of the people it touched are worked out again."""
+        touched = self.workload.touched
+        if touched is None:
+            self._cells.clear()
+        else:
+            for key in [k for k in self._cells if k[0] in touched]:
+                del self._cells[key]
+        self._cells_version = self.workload.version
         self.relayout()
 
     def select(self, person_id: str) -> None:
@@ -256,6 +263,10 @@ class WorkloadChart(QAbstractScrollArea):
         visible = [
             c for c in lay.columns if c[1].toordinal() >= first_o and c[0].toordinal() <= last_o
         ]
+        placed = [
+            (c, self.screen_x(c[0].toordinal()), self.screen_x(c[1].toordinal() + 1))
+            for c in visible
+        ]
         top = self.verticalScrollBar().value()
         rows = [r for r in lay.rows if r.y + r.height > top and r.y < top + height - HEADER_HEIGHT]
         dimmed = self._dimmed()
@@ -266,7 +277,7 @@ class WorkloadChart(QAbstractScrollArea):
             if row.lane < 0:
                 if row.person.id == self.current:
                     painter.fillRect(QRect(NAME_WIDTH, y, width, row.height), colors.row_selected)
-                self._paint_cells(painter, row, y, visible, colors)
+                self._paint_cells(painter, row, y, placed, colors)
             else:
                 painter.fillRect(QRect(NAME_WIDTH, y, width, row.height), colors.row_alt)
                 self._paint_bars(painter, row, y, first_o, last_o, colors, dark)
@@ -286,7 +297,12 @@ class WorkloadChart(QAbstractScrollArea):
         self._paint_names(painter, rows, height, colors, dimmed)
 
     def _paint_cells(
-        self, painter: QPainter, row: Row, y: int, columns: list[tuple[date, date]], colors: Colors
+        self,
+        painter: QPainter,
+        row: Row,
+        y: int,
+        columns: list[tuple[tuple[date, date], float, float]],
+        colors: Colors,
     ) -> None:
         person = row.person
         unassigned = person.id == UNASSIGNED
@@ -296,10 +312,9 @@ class WorkloadChart(QAbstractScrollArea):
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 0.85)
         painter.setFont(font)
-        for column in columns:
+        metrics = painter.fontMetrics()
+        for column, left, right in columns:
             c = self.cell(person.id, column)
-            left = self.screen_x(column[0].toordinal())
-            right = self.screen_x(column[1].toordinal() + 1)
             rect = QRectF(left + 1, y + 3, right - left - 2, row.height - 6)
             if c.over:
                 painter.fillRect(rect, OVER)
@@ -314,7 +329,7 @@ class WorkloadChart(QAbstractScrollArea):
                 painter.fillRect(rect, blend(colors.base, tint, amount))
                 painter.setPen(colors.text)
             text = figure(c, self.zoom, unassigned)
-            if text and painter.fontMetrics().horizontalAdvance(text) < rect.width() - 2:
+            if text and metrics.horizontalAdvance(text) < rect.width() - 2:
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_bars(
