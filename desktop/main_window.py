@@ -91,6 +91,12 @@ def _workload_area(workspace: Workspace) -> QWidget:
     return WorkloadView(workspace)
 
 
+def _portfolio_area(workspace: Workspace) -> QWidget:
+    from desktop.portfolio.view import PortfolioView
+
+    return PortfolioView(workspace)
+
+
 def _projects_area(workspace: Workspace) -> QWidget:
     from desktop.views.projects_view import ProjectsView
 
@@ -176,6 +182,7 @@ class MainWindow(QMainWindow):
         self.add_area("projects", "Projects", _projects_area, "Ctrl+2")
         self.add_area("team", "Team", _team_area, "Ctrl+3")
         self.add_area("workload", "Workload", _workload_area, "Ctrl+4")
+        self.add_area("portfolio", "Portfolio", _portfolio_area, "Ctrl+5")
         self.notifier = self._start_notifier()
 
     # -- areas ---------------------------------------------------------------------------------

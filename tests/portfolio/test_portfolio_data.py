@@ -4,7 +4,7 @@ where it would break a fixed date."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
