@@ -443,7 +443,7 @@ class MainWindow(QMainWindow):
                 return "client", client_id
             if (project_id := getattr(detail, "project_id", None)) is not None:
                 return "project", project_id
-        if self.current_area_key() == "projects":
+        if self.current_area_key() in ("projects", "portfolio"):
             return "portfolio", None
         return "agenda", None
 
@@ -467,6 +467,17 @@ class MainWindow(QMainWindow):
         if kind == "client" and item_id:
             show = actions.export_client_summary_pdf if to_pdf else actions.preview_client_summary
             show(self, self.workspace, item_id)
+        elif kind == "portfolio" and self.current_area_key() == "portfolio":
+            from desktop.portfolio import printing
+
+            area = self.current_area()
+            filters = getattr(area, "filters", lambda: None)
+            chart = getattr(area, "chart", None)
+            collapsed = set(chart.layout_.collapsed) if chart is not None else set()
+            if to_pdf:
+                printing.export_portfolio_pdf(self, self.workspace.session, filters(), collapsed)
+            else:
+                printing.preview_portfolio(self, self.workspace.session, filters(), collapsed)
         elif kind in ("project", "portfolio"):
             detail = getattr(getattr(self.current_area(), "host", None), "detail", None)
             document = getattr(detail, "document", None) if kind == "project" else None

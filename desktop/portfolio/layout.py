@@ -32,10 +32,11 @@ class PortfolioLayout:
     first: date = field(default_factory=date.today)
     last: date = field(default_factory=date.today)
     rows: list[Row] = field(default_factory=list)
+    px_override: float | None = None  # a page fits the whole range to its width
 
     @property
     def px(self) -> float:
-        return DAY_PX[self.zoom]
+        return self.px_override if self.px_override is not None else DAY_PX[self.zoom]
 
     @property
     def origin(self) -> int:

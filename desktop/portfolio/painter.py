@@ -62,7 +62,10 @@ class PortfolioPainter:
         painter.fillRect(QRect(0, 0, width, height), c.base)
         rows = [r for r in lay.rows if r.y + r.height > top and r.y < top + height - HEADER_HEIGHT]
         small = QFont(self.font)
-        small.setPointSizeF(self.font.pointSizeF() * 0.85)
+        if self.font.pointSizeF() > 0:
+            small.setPointSizeF(self.font.pointSizeF() * 0.85)
+        else:  # a page's font, sized in layout units
+            small.setPixelSize(max(1, round(self.font.pixelSize() * 0.85)))
         painter.save()
         painter.setClipRect(QRect(NAME_WIDTH, HEADER_HEIGHT, width - NAME_WIDTH, height))
         self._paint_grid(painter, width, height, left)

@@ -4,7 +4,9 @@ one undoable edit, and a move past the due date is refused with the reason."""
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -116,3 +118,24 @@ def test_filters_and_return_opens_the_plan(window: MainWindow, store: Store) -> 
     assert window.current_area_key() == "projects"
     assert isinstance(window.area("projects").host.detail, GanttView)  # type: ignore[attr-defined]
     assert window.area("projects").host.detail.project_id == rebrand  # type: ignore[attr-defined]
+
+
+def test_the_portfolio_prints_as_shown(
+    window: MainWindow, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mon = next_monday()
+    launch = project(store, "Launch", "Acme")
+    task(store, launch, "Design", mon, 3)
+    rebrand = project(store, "Rebrand", "Bolt")
+    task(store, rebrand, "Logo", mon, 2)
+    view = portfolio_area(window)
+    view.client_box.setCurrentIndex(view.client_box.findText("Bolt"))
+    out = tmp_path / "portfolio.pdf"
+    monkeypatch.setattr("desktop.file_dialogs.save_file_name", lambda *_args: str(out))
+    window._name_print_actions()
+    assert window.export_pdf_action.text() == "&Export Portfolio Timeline as PDF…"
+    window.export_pdf_action.trigger()
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Portfolio," in text and "Rebrand" in text and "Launch" not in text
