@@ -34,8 +34,10 @@ from sqlalchemy import func, select
 
 from db.changes import ChangeSet
 from db.models import Client, ProjectStatus, TeamMember
+from db.portfolio.budgets import AgencyBudgets, Money, agency_budgets
 from db.portfolio.operations import MoveProject
 from db.portfolio.timeline import Filters, PortfolioClient, PortfolioProject, portfolio
+from desktop.client_page.formatting import money
 from desktop.gantt.painter import Colors
 from desktop.portfolio.layout import HEADER_HEIGHT, NAME_WIDTH, PortfolioLayout, Row
 from desktop.portfolio.painter import STATUS_TEXT, Ghost, PortfolioPainter
@@ -87,6 +89,7 @@ class PortfolioChart(QAbstractScrollArea):
         self.layout_ = PortfolioLayout()
         self.current = ""  # the selected project's id
         self.drag: _Drag | None = None
+        self.budgets: AgencyBudgets | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.viewport().setMouseTracking(True)
         self.horizontalScrollBar().valueChanged.connect(self.viewport().update)
@@ -167,7 +170,7 @@ class PortfolioChart(QAbstractScrollArea):
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             row = self.row_at(QPointF(event.pos()))
-            text = tooltip(row) if row is not None else ""
+            text = tooltip(row, self.budgets) if row is not None else ""
             if text:
                 QToolTip.showText(event.globalPos(), text, self.viewport())
             else:
@@ -283,13 +286,28 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def tooltip(row: Row) -> str:
+def money_line(m: Money) -> str:
+    """'Budget €10,000 · planned €8,000 · spent €4,000 (40 %, 35 % done)'."""
+    parts = [f"Budget {money(m.budget_cents, m.currency)}"] if m.budget_cents else ["No budget"]
+    parts.append(f"planned {money(m.planned_cents, m.currency)}")
+    spent = f"spent {money(m.spent_cents, m.currency)}"
+    if m.burn is not None:
+        spent += f" ({m.burn:.0%}, {m.complete:.0f} % done)"
+    parts.append(spent)
+    return " · ".join(parts)
+
+
+def tooltip(row: Row, budgets: AgencyBudgets | None = None) -> str:
     if row.project is None:
         c = row.client
-        return (
-            f"<b>{_esc(c.name)}</b><br>Health {c.health_score} ({c.health_level}): "
-            f"{_esc(c.health_summary)}"
-        )
+        lines = [
+            f"<b>{_esc(c.name)}</b>",
+            f"Health {c.health_score} ({c.health_level}): {_esc(c.health_summary)}",
+        ]
+        figures = budgets.clients.get(c.id) if budgets is not None else None
+        if figures is not None:
+            lines.append(money_line(figures))
+        return "<br>".join(lines)
     p = row.project
     lines = [f"<b>{_esc(p.name)}</b> · {_esc(row.client.name)} ({STATUS_TEXT[p.status]})"]
     if p.start and p.finish:
@@ -299,9 +317,13 @@ def tooltip(row: Row) -> str:
         lines.append(f"Due {p.due:%a %d %b %Y}{late}")
     if p.slip is not None and p.baseline_finish is not None:
         lines.append(f"{p.slip:+d} working days against the baseline ({p.baseline_finish:%d %b})")
-    if p.burn is not None:
-        flag = " — <b>burning ahead of progress</b>" if p.burning_ahead else ""
-        lines.append(f"Budget {p.burn:.0%} spent, {p.complete} % done{flag}")
+    figures = budgets.projects.get(p.id) if budgets is not None else None
+    if figures is not None:
+        lines.append(money_line(figures))
+        if figures.planned_over_budget:
+            lines.append("<b>Planned cost is over the budget</b>")
+    if p.burning_ahead:
+        lines.append("<b>Burning ahead of progress</b>: more budget spent than work done")
     who = ", ".join(
         x
         for x in (
@@ -369,12 +391,21 @@ class PortfolioView(QWidget):
         )
         legend.setEnabled(False)
         legend.setWordWrap(True)
-        legend.setContentsMargins(16, 0, 16, 6)
+        legend.setContentsMargins(16, 0, 16, 2)
+        self.totals = QLabel()
+        self.totals.setObjectName("portfolioTotals")
+        self.totals.setWordWrap(True)
+        self.totals.setContentsMargins(16, 0, 16, 6)
+        self.totals.setToolTip(
+            "The projects shown: budgets, planned cost (hours assigned times day rates) and "
+            "cost entries to date"
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
         layout.addWidget(legend)
+        layout.addWidget(self.totals)
         layout.addWidget(self.refusal)
         layout.addWidget(self.chart, 1)
         self._fill_filters()
@@ -442,8 +473,17 @@ class PortfolioView(QWidget):
         clients = portfolio(
             self.workspace.session, self.filters(), schedules=self.workspace.store.schedules
         )
+        shown = [p.id for c in clients for p in c.projects]
+        budgets = agency_budgets(
+            self.workspace.session, schedules=self.workspace.store.schedules, project_ids=shown
+        )
+        self.chart.budgets = budgets
         self.chart.set_clients(clients)
-        n = sum(len(c.projects) for c in clients)
+        self.totals.setText(
+            "  |  ".join(money_line(m) for _c, m in sorted(budgets.agency.items()))
+            or "No open projects"
+        )
+        n = len(shown)
         self.header.count.setText(f"{n} open project{'s' if n != 1 else ''}")
 
     def _changed(self, changes: ChangeSet) -> None:

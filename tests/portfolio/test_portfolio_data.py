@@ -86,3 +86,32 @@ def test_a_move_that_breaks_a_fixed_date_is_refused_with_the_reason(store: Store
         store.apply(MoveProject(pid, -1, today=MON + D))
     store.apply(Update(Project, pid, {"status": ProjectStatus.DONE}))
     assert portfolio(store.session, today=MON) == []
+
+
+def test_budgets_price_planned_hours_at_day_rates_and_roll_up(store: Store) -> None:
+    from db.models import Client, TeamMember
+    from db.portfolio.budgets import agency_budgets
+
+    ana, ben = member(store, "Ana"), member(store, "Ben")
+    store.apply(Update(TeamMember, ana, {"day_rate_cents": 80_000}))
+    store.apply(Update(TeamMember, ben, {"day_rate_cents": 40_000}))
+    launch = project(store, "Launch", "Acme")
+    task(store, launch, "Design", MON + 3 * D, 3, {ana: 8, ben: 4})  # Thu, Fri, Mon
+    store.apply(Update(Project, launch, {"budget_cents": 300_000}))
+    store.apply(Create(CostEntry, {"project_id": launch, "spent_on": MON, "amount_cents": 90_000}))
+    store.apply(
+        Create(CostEntry, {"project_id": launch, "spent_on": MON + 99 * D, "amount_cents": 5})
+    )
+    acme = store.get(Project, launch).client_id  # type: ignore[union-attr]
+    other = project(store, "Site", "Bolt")
+    task(store, other, "Build", MON, 1, {ben: 8})
+    store.apply(Update(Client, store.get(Project, other).client_id, {"currency": "USD"}))  # type: ignore[union-attr]
+    found = agency_budgets(store.session, today=MON)
+    money = found.projects[launch]
+    # 3 days: Ana 8 h at 800.00 a day, Ben 4 h at 400.00 a day.
+    assert money.planned_cents == 3 * (80_000 + 20_000)
+    assert (money.budget_cents, money.spent_cents) == (300_000, 90_000)
+    assert money.burn == 0.3 and money.burning_ahead and not money.planned_over_budget
+    assert found.clients[acme].planned_cents == 300_000
+    assert set(found.agency) == {"EUR", "USD"}
+    assert found.agency["USD"].planned_cents == 40_000
