@@ -151,9 +151,10 @@ class TeamView(QWidget):
         self.archive_button.setToolTip("Archive the selected member, or bring them back")
         self.archive_button.clicked.connect(self.toggle_archived)
         self.header.extra.addWidget(self.archive_button)
-        self.placeholder_button = QPushButton("Add a Role to Fill")
+        self.placeholder_button = QPushButton("Add Role")
         self.placeholder_button.setToolTip(
-            'A placeholder such as "Designer (to hire)": plan work for it before deciding who'
+            'A role still to fill, a placeholder such as "Designer (to hire)": plan work '
+            "for it before deciding who"
         )
         self.placeholder_button.clicked.connect(self.new_placeholder)
         self.header.extra.addWidget(self.placeholder_button)
@@ -204,7 +205,7 @@ class TeamView(QWidget):
         self.capacity_table = record_table(self.capacity, "memberCapacity")
         set_delegates(self.capacity_table, CAPACITY_COLUMNS)
         fit_columns(self.capacity_table, stretch=2)
-        self.add_capacity_button = QPushButton("Change from…")
+        self.add_capacity_button = QPushButton("Change…")
         self.add_capacity_button.setToolTip(
             "New hours or days from a date on, e.g. going part-time from March"
         )
@@ -261,7 +262,7 @@ class TeamView(QWidget):
 
         lower = QWidget()
         lower_layout = QHBoxLayout(lower)
-        lower_layout.setContentsMargins(12, 4, 12, 12)
+        lower_layout.setContentsMargins(8, 4, 8, 12)
         lower_layout.addWidget(self.leave_box, 3)
         lower_layout.addWidget(self.capacity_box, 3)
         lower_layout.addWidget(closures_box, 2)
