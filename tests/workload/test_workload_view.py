@@ -13,10 +13,12 @@ from pytestqt.qtbot import QtBot
 
 from db.models import Assignment, Overtime
 from db.store import Store
+from db.team import AddLeave
 from db.workload.buckets import Zoom
 from desktop.gantt.tree_model import COL_PEOPLE, COL_START
 from desktop.gantt.view import GanttView
 from desktop.main_window import MainWindow
+from desktop.portfolio.view import PortfolioView
 from desktop.workload.chart import WorkloadChart
 from desktop.workload.fixes_dialog import FixesDialog
 from desktop.workload.view import WorkloadView
@@ -56,10 +58,13 @@ def test_drag_a_task_to_another_person_and_later_in_one_drag(
     window: MainWindow, store: Store, qtbot: QtBot
 ) -> None:
     mon = next_monday()
-    ana, ben = member(store, "Ana"), member(store, "Ben")
+    ana, ben, cy = member(store, "Ana"), member(store, "Ben"), member(store, "Cy")
+    store.apply(AddLeave(cy, mon, mon + 6 * D))
     pid = project(store, "Launch")
     design = task(store, pid, "Design", mon, 2, {ana: 8})
     copy = task(store, pid, "Copy", mon, 2, {ana: 4})
+    portfolio = window.area("portfolio")
+    assert isinstance(portfolio, PortfolioView)
     window.open_project(pid)  # the Gantt is open in Projects meanwhile
     gantt = window.area("projects").host.detail  # type: ignore[attr-defined]
     assert isinstance(gantt, GanttView)
@@ -76,7 +81,12 @@ def test_drag_a_task_to_another_person_and_later_in_one_drag(
     start = chart.bar_point(copy, ana)
     end = chart.row_point(ben, mon + 2 * D)  # Ben's row, two days later
     end.setX(start.x() + round(2 * chart.layout_.px))
-    drag(chart, start, end)
+    viewport = chart.viewport()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    QTest.mouseMove(viewport, start + QPoint(10, 0))
+    QTest.mouseMove(viewport, end)
+    assert cy in chart._dimmed() and ben not in chart._dimmed()  # Cy is on leave then
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
 
     assert not chart.cell(ana, (mon, mon)).over  # Ana's row: Copy left it
     assert chart.workload.assigned(ana, mon.toordinal()) == 8
@@ -88,6 +98,10 @@ def test_drag_a_task_to_another_person_and_later_in_one_drag(
     index = gantt.model.index_of(gantt.document.node(copy), COL_PEOPLE)
     assert index.data() == "Ben"
     assert window.workspace.undo_stack.undoText() == "Move 'Copy' and give it to Ben"
+    window.show_area("portfolio")  # the portfolio shows the project finishing later
+    row = portfolio.chart.layout_.row_of_project(pid)
+    assert row is not None and row.project is not None and row.project.finish == mon + 3 * D
+    view = workload_area(window)
 
     QTest.keySequence(chart, "Ctrl+Z")  # one undo restores both
     assert chart.workload.assigned(ana, mon.toordinal()) == 12
@@ -95,6 +109,9 @@ def test_drag_a_task_to_another_person_and_later_in_one_drag(
     assert gantt.document.scheduler.start(copy) == mon
     assert gantt.model.index_of(gantt.document.node(copy), COL_START).data()
     assert gantt.model.index_of(gantt.document.node(copy), COL_PEOPLE).data() == "Ana"
+    window.show_area("portfolio")
+    row = portfolio.chart.layout_.row_of_project(pid)
+    assert row is not None and row.project is not None and row.project.finish == mon + D
     assert design
 
 
