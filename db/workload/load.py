@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from db.changes import ChangeSet
 from db.models import Assignment, Client, Project, ProjectStatus, Task, TeamMember
-from db.scheduling.calendar import CalendarPool, WorkCalendar
+from db.scheduling.calendar import AgencyDays, CalendarPool, WorkCalendar
 from db.scheduling.engine import Scheduler
 from db.scheduling.schedules import Schedules, schedules_for
 from db.workload.capacity import PersonCapacity, load_capacities
@@ -117,6 +117,8 @@ class Workload:
             lambda: defaultdict(float)
         )
         self._of: dict[str, list[Booking]] = defaultdict(list)
+        self._earliest = date.today().toordinal()  # the first day anything is booked
+        self._agency_cal: tuple[AgencyDays, int, WorkCalendar] | None = None
         self.version = 0  # bumped by every refresh that changed something
         # Whose bookings the last refresh changed (None: anyone's, or capacities changed).
         self.touched: set[str] | None = None
@@ -128,9 +130,14 @@ class Workload:
 
     @property
     def agency(self) -> WorkCalendar:
-        return self.schedules.calendars.calendar(
-            self.schedules.agency, CalendarPool.origin(date.today())
-        )
+        """The agency's working days, from far enough back to cover every booking."""
+        days = self.schedules.agency
+        cached = self._agency_cal
+        if cached is None or cached[0] is not days or cached[1] != self._earliest:
+            first = date.fromordinal(self._earliest)
+            calendar = self.schedules.calendars.calendar(days, CalendarPool.origin(first))
+            cached = self._agency_cal = (days, self._earliest, calendar)
+        return cached[2]
 
     def person(self, member_id: str) -> Person | None:
         return next((p for p in self.people if p.id == member_id), None)
@@ -295,6 +302,9 @@ class Workload:
     def _add(self, b: Booking) -> None:
         if self.touched is not None:
             self.touched.add(b.member_id)
+        if b.days and b.days[0] < self._earliest:
+            self._earliest = b.days[0]
+            self._cap_cache.clear()
         hours = self._hours[b.member_id]
         h = b.hours_per_day
         for o in b.days:

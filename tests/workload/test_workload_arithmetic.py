@@ -188,3 +188,11 @@ def test_a_members_working_days_are_edited_as_text(store: Store) -> None:
     ana = member(store, "Ana")
     store.apply(EditMember(ana, {"working_days": "Mon-Thu"}))
     assert store.get(TeamMember, ana).working_days == "0123"  # type: ignore[union-attr]
+
+
+def test_work_long_ago_counts_against_that_days_capacity(store: Store) -> None:
+    ana = member(store, "Ana")
+    long_ago = date(2019, 3, 4)  # a Monday
+    task(store, project(store), "Archive", long_ago, 1, {ana: 8})
+    w = Workload(store.session)
+    assert w.capacity(ana, o(long_ago)) == 8 and not w.overload(ana, o(long_ago))
