@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from db.database import open_database
+from db.migrations import SCHEMA_HEAD
 from db.models import (
     Assignment,
     Client,
@@ -150,7 +151,8 @@ def build(path: Path) -> None:
 def cached_agency() -> Path:
     folder = Path(tempfile.gettempdir()) / "agency-desk-bench"
     folder.mkdir(exist_ok=True)
-    path = folder / f"agency-{PROJECTS}x{TASKS_PER_PROJECT}-v{SCHEMA_VERSION}.sqlite"
+    # Named for the schema revision so a copy never needs an upgrade before it is timed.
+    path = folder / f"agency-{PROJECTS}x{TASKS_PER_PROJECT}-v{SCHEMA_VERSION}-{SCHEMA_HEAD}.sqlite"
     if not path.exists():
         partial = path.with_suffix(".partial")
         partial.unlink(missing_ok=True)
