@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.am.reading import read
-from db.models import Closure, MemberRole, TeamMember, TimeOff
+from db.models import Closure, MemberCapacity, MemberRole, Overtime, TeamMember, TimeOff
 
 
 def active_members(session: Session) -> list[tuple[str, str]]:
@@ -48,3 +48,19 @@ def leave_of(session: Session, member_id: str) -> list[TimeOff]:
 def closures_in_order(session: Session) -> list[Closure]:
     """The agency's closures, earliest first."""
     return list(session.scalars(select(Closure).order_by(Closure.start_date)))
+
+
+def capacity_changes_of(session: Session, member_id: str) -> list[MemberCapacity]:
+    """A member's changes of hours and working days, earliest first."""
+    query = (
+        select(MemberCapacity)
+        .where(MemberCapacity.member_id == member_id)
+        .order_by(MemberCapacity.starts_on)
+    )
+    return list(session.scalars(query))
+
+
+def overtime_of(session: Session, member_id: str) -> list[Overtime]:
+    """The overtime a member accepted, earliest first."""
+    query = select(Overtime).where(Overtime.member_id == member_id).order_by(Overtime.start_date)
+    return list(session.scalars(query))

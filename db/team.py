@@ -1,5 +1,7 @@
-"""Undoable edits of the agency's people and time: add a team member, archive or restore one,
-their leave, and the agency's closures.
+"""Undoable edits of the agency's people and time: add a team member (or a placeholder for a
+role still to fill), archive or restore one, their capacity and how it changes over time
+(someone going part-time from March), their leave and accepted overtime, and the agency's
+closures.
 
 A member with history (tasks, clients, projects) is archived rather than deleted, so what they
 did keeps their name; `can_delete_member` says which. Date ranges are checked here (the end
@@ -24,7 +26,9 @@ from db.models import (
     FollowUp,
     Interaction,
     LeaveKind,
+    MemberCapacity,
     MemberRole,
+    Overtime,
     Project,
     TeamMember,
     TimeOff,
@@ -32,6 +36,7 @@ from db.models import (
 )
 from db.operations import Create, Delete, Update
 from db.scheduling.operations import _Steps
+from db.workload.weekdays import parse_weekdays
 
 # Distinct on light and dark palettes; a new member takes the first one nobody has.
 MEMBER_COLOURS = (
@@ -81,16 +86,18 @@ class AddMember(_Steps):
     email: str = ""
     id: str = field(default_factory=new_id)
     colour: str = ""
+    placeholder: bool = False
 
     def apply(self, session: Session) -> None:
         self.colour = self.colour or next_colour(session)
-        self.label = self.label or "New team member"
+        self.label = self.label or ("New placeholder" if self.placeholder else "New team member")
         values = {
             "id": self.id,
             "name": self.name,
             "role": MemberRole(self.role),
             "email": self.email,
             "colour": self.colour,
+            "placeholder": self.placeholder,
         }
         self._run(session, [Create(TeamMember, values)])
 
@@ -158,6 +165,8 @@ class EditMember(_Steps):
         member = _member(session, self.member_id)
         if "role" in self.values:
             self.values["role"] = MemberRole(self.values["role"])
+        if "working_days" in self.values:
+            self.values["working_days"] = parse_weekdays(str(self.values["working_days"]))
         self.label = self.label or f"Edit {member.name}"
         self._run(session, [Update(TeamMember, member.id, self.values)])
 
@@ -234,3 +243,115 @@ class EditClosure(_Steps):
         _check_range("Closure", start, end)
         self.label = self.label or "Edit closure"
         self._run(session, [Update(Closure, closure.id, self.values)])
+
+
+def _capacity_change(session: Session, change_id: str) -> MemberCapacity:
+    change = session.get(MemberCapacity, change_id)
+    if change is None:
+        raise NotFoundError(f"Capacity change {change_id} no longer exists")
+    return change
+
+
+def _check_unique_start(
+    session: Session, member_id: str, starts_on: date, but: str | None = None
+) -> None:
+    clash = session.scalar(
+        select(MemberCapacity.id).where(
+            MemberCapacity.member_id == member_id,
+            MemberCapacity.starts_on == starts_on,
+            MemberCapacity.id != (but or ""),
+        )
+    )
+    if clash is not None:
+        raise ValidationError(
+            "Capacity from", f"there is already a change from {starts_on:%a %d %b %Y}"
+        )
+
+
+@dataclass
+class AddCapacityChange(_Steps):
+    """From `starts_on` on, the member works `weekly_hours` over `working_days` (typed as
+    'Mon-Wed' or stored digits). Starts from what they work now when not given."""
+
+    member_id: str
+    starts_on: date
+    weekly_hours: float | None = None
+    working_days: str | None = None
+    id: str = field(default_factory=new_id)
+
+    def apply(self, session: Session) -> None:
+        from db.workload.capacity import capacity_on
+
+        member = _member(session, self.member_id)
+        _check_unique_start(session, member.id, self.starts_on)
+        hours, days = capacity_on(member, self.starts_on)
+        if self.weekly_hours is not None:
+            hours = float(self.weekly_hours)
+        days = parse_weekdays(self.working_days) if self.working_days is not None else days
+        self.label = self.label or f"Change {member.name}'s capacity from {self.starts_on:%d %b}"
+        values = {
+            "id": self.id,
+            "member_id": member.id,
+            "starts_on": self.starts_on,
+            "weekly_hours": hours,
+            "working_days": days,
+        }
+        self._run(session, [Create(MemberCapacity, values)])
+
+
+@dataclass
+class EditCapacityChange(_Steps):
+    change_id: str
+    values: dict[str, Any]
+
+    def apply(self, session: Session) -> None:
+        change = _capacity_change(session, self.change_id)
+        if "working_days" in self.values:
+            self.values["working_days"] = parse_weekdays(str(self.values["working_days"]))
+        if "starts_on" in self.values:
+            _check_unique_start(session, change.member_id, self.values["starts_on"], change.id)
+        self.label = self.label or "Edit capacity change"
+        self._run(session, [Update(MemberCapacity, change.id, self.values)])
+
+
+@dataclass
+class AddOvertime(_Steps):
+    """Accept `hours` a day of overtime for a member from `start` to `end` (inclusive)."""
+
+    member_id: str
+    start: date
+    end: date
+    hours: float = 1.0
+    note: str = ""
+    id: str = field(default_factory=new_id)
+
+    def apply(self, session: Session) -> None:
+        member = _member(session, self.member_id)
+        _check_range("Overtime", self.start, self.end)
+        self.label = self.label or f"Accept overtime for {member.name}"
+        values = {
+            "id": self.id,
+            "member_id": member.id,
+            "start_date": self.start,
+            "end_date": self.end,
+            "hours_per_day": float(self.hours),
+            "note": self.note,
+        }
+        self._run(session, [Create(Overtime, values)])
+
+
+@dataclass
+class EditOvertime(_Steps):
+    overtime_id: str
+    values: dict[str, Any]
+
+    def apply(self, session: Session) -> None:
+        overtime = session.get(Overtime, self.overtime_id)
+        if overtime is None:
+            raise NotFoundError(f"Overtime {self.overtime_id} no longer exists")
+        self.values = _keep_length(self.values, overtime.start_date, overtime.end_date)
+        start = self.values.get("start_date", overtime.start_date)
+        end = self.values.get("end_date", overtime.end_date)
+        _check_range("Overtime", start, end)
+        self.label = self.label or "Edit overtime"
+        self._run(session, [Update(Overtime, overtime.id, self.values)])

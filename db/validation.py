@@ -116,12 +116,40 @@ def is_date(value: Any) -> str | None:
     return None
 
 
+def weekday_digits(value: Any) -> str | None:
+    if not isinstance(value, str) or not value or not re.fullmatch(r"[0-6]{1,7}", value):
+        return "must name at least one weekday"
+    if len(set(value)) != len(value):
+        return "names a weekday twice"
+    return None
+
+
+def hours_in_week(value: Any) -> str | None:
+    if not isinstance(value, int | float) or not 0 <= value <= 168:
+        return "must be between 0 and 168 hours"
+    return None
+
+
+def hours_in_day(value: Any) -> str | None:
+    if not isinstance(value, int | float) or not 0 < value <= 24:
+        return "must be more than 0 and at most 24 hours"
+    return None
+
+
 RULES: dict[str, dict[str, Rule]] = {
     "TeamMember": {
         "name": required_text,
         "email": optional_email,
-        "weekly_capacity_hours": non_negative,
+        "weekly_capacity_hours": hours_in_week,
+        "working_days": weekday_digits,
+        "day_rate_cents": non_negative,
     },
+    "MemberCapacity": {
+        "starts_on": is_date,
+        "weekly_hours": hours_in_week,
+        "working_days": weekday_digits,
+    },
+    "Overtime": {"start_date": is_date, "end_date": is_date, "hours_per_day": hours_in_day},
     "Client": {
         "name": required_text,
         "annual_budget_cents": non_negative,
@@ -199,6 +227,11 @@ FIELD_LABELS: dict[str, str] = {
     "cost_cents": "cost",
     "budget_cents": "budget",
     "weekly_capacity_hours": "weekly capacity",
+    "weekly_hours": "hours a week",
+    "working_days": "working days",
+    "day_rate_cents": "day rate",
+    "hours_per_day": "hours a day",
+    "starts_on": "from",
     "stay_in_touch_days": "stay in touch every",
     "duration_days": "duration",
 }

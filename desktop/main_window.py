@@ -91,6 +91,18 @@ def _team_area(workspace: Workspace) -> QWidget:
     return TeamView(workspace)
 
 
+def _workload_area(workspace: Workspace) -> QWidget:
+    from desktop.workload.view import WorkloadView
+
+    return WorkloadView(workspace)
+
+
+def _portfolio_area(workspace: Workspace) -> QWidget:
+    from desktop.portfolio.view import PortfolioView
+
+    return PortfolioView(workspace)
+
+
 def _projects_area(workspace: Workspace) -> QWidget:
     from desktop.views.projects_view import ProjectsView
 
@@ -177,6 +189,8 @@ class MainWindow(QMainWindow):
         self.add_area("clients", "Clients", _clients_area, "Ctrl+1")
         self.add_area("projects", "Projects", _projects_area, "Ctrl+2")
         self.add_area("team", "Team", _team_area, "Ctrl+3")
+        self.add_area("workload", "Workload", _workload_area, "Ctrl+4")
+        self.add_area("portfolio", "Portfolio", _portfolio_area, "Ctrl+5")
         self.notifier = self._start_notifier()
 
     # -- areas ---------------------------------------------------------------------------------
@@ -488,6 +502,17 @@ class MainWindow(QMainWindow):
         if target.kind == "client" and target.item_id:
             show = actions.export_client_summary_pdf if to_pdf else actions.preview_client_summary
             show(self, self.workspace, target.item_id)
+        elif target.kind == "portfolio" and self.current_area_key() == "portfolio":
+            from desktop.portfolio import printing
+
+            area = self.current_area()
+            filters = getattr(area, "filters", lambda: None)
+            chart = getattr(area, "chart", None)
+            collapsed = set(chart.layout_.collapsed) if chart is not None else set()
+            if to_pdf:
+                printing.export_portfolio_pdf(self, self.workspace.session, filters(), collapsed)
+            else:
+                printing.preview_portfolio(self, self.workspace.session, filters(), collapsed)
         elif target.kind in ("project", "portfolio"):
             gantt = actions.export_gantt_pdf if to_pdf else actions.preview_gantt
             gantt(self, self.workspace, target.item_id, document=target.document)

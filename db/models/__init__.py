@@ -40,13 +40,15 @@ from db.models.relationship import (
     SatisfactionRating,
 )
 from db.models.settings import AgencySetting
-from db.models.team import Closure, TeamMember, TimeOff
+from db.models.team import Closure, MemberCapacity, Overtime, TeamMember, TimeOff
 
 ENTITIES: dict[str, type[Entity]] = {
     cls.__name__: cls
     for cls in (
         TeamMember,
         TimeOff,
+        MemberCapacity,
+        Overtime,
         Closure,
         Client,
         ClientNote,
@@ -105,10 +107,12 @@ __all__ = [
     "InteractionContact",
     "InteractionKind",
     "LeaveKind",
+    "MemberCapacity",
     "MemberRole",
     "NoteKind",
     "Opportunity",
     "OpportunityStage",
+    "Overtime",
     "Project",
     "ProjectStatus",
     "SatisfactionRating",

@@ -109,7 +109,11 @@ def preview_gantt(
     document: GanttDocument | None = None,
 ) -> QPrintPreviewDialog:
     """The open project (pass the view's `document` to print its collapsed rows as shown)
-    or, with `project_id=None`, the portfolio."""
+    or, with `project_id=None`, the portfolio as its own area draws it."""
+    if project_id is None and document is None:
+        from desktop.portfolio.printing import preview_portfolio
+
+        return preview_portfolio(parent, workspace.session)
     doc, name = (
         (document, _project_name(workspace, project_id))
         if document
@@ -126,6 +130,10 @@ def export_gantt_pdf(
     options: GanttPrintOptions | None = None,
     document: GanttDocument | None = None,
 ) -> Path | None:
+    if project_id is None and document is None:
+        from desktop.portfolio.printing import export_portfolio_pdf
+
+        return export_portfolio_pdf(parent, workspace.session)
     doc, name = (
         (document, _project_name(workspace, project_id))
         if document

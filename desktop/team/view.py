@@ -1,6 +1,8 @@
-"""The Team area: the agency's members (name, role, email, weekly hours, colour), the selected
-member's leave, and the agency's closures. Every cell edits in place as one undoable step;
-members with history are archived rather than deleted.
+"""The Team area: the agency's members (name, role, email, weekly hours and working days, day
+rate, colour) and placeholders for roles still to fill; the selected member's leave, their
+capacity changes (someone going part-time from March) and accepted overtime; and the agency's
+closures. Every cell edits in place as one undoable step; members with history are archived
+rather than deleted.
 
 On an empty agency it says so and leads to adding the team: an account manager, "I am" and
 owners can only be chosen once there is someone to choose.
@@ -23,20 +25,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.models import Closure, LeaveKind, MemberRole, TeamMember, TimeOff
+from db.errors import ValidationError
+from db.models import Closure, LeaveKind, MemberCapacity, MemberRole, Overtime, TeamMember, TimeOff
 from db.operations import Delete, Operation
-from db.roster import closures_in_order, leave_of, members_in_order
+from db.roster import (
+    capacity_changes_of,
+    closures_in_order,
+    leave_of,
+    members_in_order,
+    overtime_of,
+)
 from db.team import (
+    AddCapacityChange,
     AddClosure,
     AddLeave,
     AddMember,
+    AddOvertime,
     ArchiveMember,
+    EditCapacityChange,
     EditClosure,
     EditLeave,
     EditMember,
+    EditOvertime,
     RemoveMember,
     can_delete_member,
 )
+from db.workload.weekdays import parse_weekdays, weekdays_text
 from desktop.models.records import Column, RecordsModel
 from desktop.models.roles import ID_ROLE
 from desktop.views.area_header import AreaHeader
@@ -56,8 +70,23 @@ MEMBER_COLUMNS = [
     Column("Role", "role", "choice", choices=ROLE_CHOICES),
     Column("Email", "email"),
     Column("Hours a week", "weekly_capacity_hours", "hours"),
+    Column("Days", "working_days", "text"),
+    Column("Day rate", "day_rate_cents", "money"),
     Column("Colour", "colour", "colour", editable=False),
     Column("Status", "status", editable=False),
+]
+COL_DAYS = next(n for n, c in enumerate(MEMBER_COLUMNS) if c.key == "working_days")
+COL_STATUS = next(n for n, c in enumerate(MEMBER_COLUMNS) if c.key == "status")
+CAPACITY_COLUMNS = [
+    Column("From", "starts_on", "date"),
+    Column("Hours a week", "weekly_hours", "hours"),
+    Column("Days", "working_days", "text"),
+]
+OVERTIME_COLUMNS = [
+    Column("From", "start_date", "date"),
+    Column("To", "end_date", "date"),
+    Column("Hours a day", "hours_per_day", "hours"),
+    Column("Note", "note"),
 ]
 LEAVE_COLUMNS = [
     Column("Kind", "kind", "choice", choices=LEAVE_CHOICES),
@@ -81,9 +110,22 @@ class _MemberRow:
         self.role = member.role
         self.email = member.email
         self.weekly_capacity_hours = member.weekly_capacity_hours
+        self.working_days = weekdays_text(member.working_days)
+        self.day_rate_cents = member.day_rate_cents
         self.colour = member.colour
         self.active = member.active
-        self.status = "Active" if member.active else "Archived"
+        status = "Placeholder" if member.placeholder else "Active"
+        self.status = status if member.active else "Archived"
+
+
+class _CapacityRow:
+    """A capacity change as the table shows it (working days as words)."""
+
+    def __init__(self, change: MemberCapacity) -> None:
+        self.id = change.id
+        self.starts_on = change.starts_on
+        self.weekly_hours = change.weekly_hours
+        self.working_days = weekdays_text(change.working_days)
 
 
 class TeamView(QWidget):
@@ -116,6 +158,13 @@ class TeamView(QWidget):
         self.archive_button.setToolTip("Archive the selected member, or bring them back")
         self.archive_button.clicked.connect(self.toggle_archived)
         self.header.extra.addWidget(self.archive_button)
+        self.placeholder_button = QPushButton("Add Role")
+        self.placeholder_button.setToolTip(
+            'A role still to fill, a placeholder such as "Designer (to hire)": plan work '
+            "for it before deciding who"
+        )
+        self.placeholder_button.clicked.connect(self.new_placeholder)
+        self.header.extra.addWidget(self.placeholder_button)
 
         self.table = record_table(self.proxy, "teamMembers")
         self.delete_offer = DeleteOffer(self.table, self.deletion)
@@ -124,7 +173,7 @@ class TeamView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         em = self.fontMetrics().averageCharWidth()
-        for col, chars in ((1, 20), (2, 30), (3, 14), (4, 8), (5, 12)):
+        for col, chars in ((1, 20), (2, 30), (3, 14), (4, 14), (5, 12), (6, 8), (7, 14)):
             header.resizeSection(col, chars * em)
 
         self.empty_hint = QLabel(
@@ -152,6 +201,49 @@ class TeamView(QWidget):
             table_with_buttons(self.leave_table, self.add_leave_button, self.remove_leave_button)
         )
 
+        # The selected member's capacity over time, and the overtime they accepted.
+        self.capacity = RecordsModel(
+            workspace,
+            CAPACITY_COLUMNS,
+            ("MemberCapacity",),
+            self._load_capacity,
+            self._edit_capacity,
+        )
+        self.capacity_table = record_table(self.capacity, "memberCapacity")
+        set_delegates(self.capacity_table, CAPACITY_COLUMNS)
+        fit_columns(self.capacity_table, stretch=2)
+        self.add_capacity_button = QPushButton("Change…")
+        self.add_capacity_button.setToolTip(
+            "New hours or days from a date on, e.g. going part-time from March"
+        )
+        self.add_capacity_button.clicked.connect(self.add_capacity_change)
+        self.remove_capacity_button = QPushButton("Remove")
+        self.remove_capacity_button.clicked.connect(self.remove_capacity_change)
+        self.overtime = RecordsModel(
+            workspace, OVERTIME_COLUMNS, ("Overtime",), self._load_overtime, self._edit_overtime
+        )
+        self.overtime_table = record_table(self.overtime, "memberOvertime")
+        set_delegates(self.overtime_table, OVERTIME_COLUMNS)
+        fit_columns(self.overtime_table, stretch=3)
+        self.add_overtime_button = QPushButton("Add")
+        self.add_overtime_button.setToolTip("Accept overtime: more hours a day over some days")
+        self.add_overtime_button.clicked.connect(self.add_overtime)
+        self.remove_overtime_button = QPushButton("Remove")
+        self.remove_overtime_button.clicked.connect(self.remove_overtime)
+        self.capacity_box = QGroupBox("Capacity")
+        capacity_layout = table_with_buttons(
+            self.capacity_table, self.add_capacity_button, self.remove_capacity_button
+        )
+        overtime_label = QLabel("Accepted overtime")
+        capacity_layout.addWidget(overtime_label)
+        capacity_layout.addWidget(self.overtime_table, 1)
+        overtime_buttons = QHBoxLayout()
+        overtime_buttons.addWidget(self.add_overtime_button)
+        overtime_buttons.addWidget(self.remove_overtime_button)
+        overtime_buttons.addStretch(1)
+        capacity_layout.addLayout(overtime_buttons)
+        self.capacity_box.setLayout(capacity_layout)
+
         # The agency's closures.
         def closures() -> list[Closure]:
             return closures_in_order(session)
@@ -178,8 +270,10 @@ class TeamView(QWidget):
 
         lower = QWidget()
         lower_layout = QHBoxLayout(lower)
-        lower_layout.setContentsMargins(12, 4, 12, 12)
+        lower_layout.setContentsMargins(8, 4, 8, 12)
+        lower_layout.setSpacing(4)
         lower_layout.addWidget(self.leave_box, 3)
+        lower_layout.addWidget(self.capacity_box, 3)
         lower_layout.addWidget(closures_box, 2)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -215,6 +309,14 @@ class TeamView(QWidget):
     def new_item(self) -> None:
         """A new member, with their name open for typing."""
         op = AddMember()
+        if self.workspace.run(op):
+            self.header.filter.clear()
+            self.select_member(op.id)
+            self.table.edit(self.table.currentIndex().siblingAtColumn(0))
+
+    def new_placeholder(self) -> None:
+        """A role to fill ("Designer (to hire)"), with its name open for typing."""
+        op = AddMember("Designer (to hire)", MemberRole.DESIGNER, placeholder=True)
         if self.workspace.run(op):
             self.header.filter.clear()
             self.select_member(op.id)
@@ -267,6 +369,12 @@ class TeamView(QWidget):
         label = {"name": "Rename team member", "role": f"Change {row.name}'s role"}.get(key, "")
         if key == "weekly_capacity_hours":
             label = f"Change {row.name}'s hours"
+        if key == "working_days":
+            label = f"Change {row.name}'s working days"
+            if _same_days(str(value), row.working_days):
+                return None
+        if key == "day_rate_cents":
+            label = f"Change {row.name}'s day rate"
         return EditMember(row.id, {key: value}, label=label)
 
     def _filter(self, text: str) -> None:
@@ -293,6 +401,8 @@ class TeamView(QWidget):
         member = self.workspace.store.get(TeamMember, member_id) if member_id else None
         self.leave_box.setTitle(f"Leave of {member.name}" if member else "Leave")
         self.leave_box.setEnabled(member is not None)
+        self.capacity_box.setTitle(f"Capacity of {member.name}" if member else "Capacity")
+        self.capacity_box.setEnabled(member is not None)
         self.archive_button.setEnabled(member is not None)
         self.archive_button.setText("Restore" if member and not member.active else "Archive")
         if member is not None:
@@ -302,6 +412,8 @@ class TeamView(QWidget):
                 else "Bring this member back into the pickers"
             )
         self.leave.reload()
+        self.capacity.reload()
+        self.overtime.reload()
 
     # -- leave --------------------------------------------------------------------------------
 
@@ -330,6 +442,68 @@ class TeamView(QWidget):
     def _edit_leave(self, row: TimeOff, key: str, value: Any) -> Operation | None:
         return EditLeave(row.id, {key: value})
 
+    # -- capacity over time and overtime ------------------------------------------------------
+
+    def _load_capacity(self) -> list[_CapacityRow]:
+        member_id = getattr(self, "_selected_member", "")
+        if not member_id:
+            return []
+        rows = capacity_changes_of(self.workspace.session, member_id)
+        return [_CapacityRow(c) for c in rows]
+
+    def add_capacity_change(self) -> None:
+        """A change from the first of next month (or the day after the last change), with
+        the hours and days they work then, its date open for typing."""
+        member_id = self.current_member()
+        if not member_id:
+            return
+        today = date.today()
+        start = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+        if self.capacity.rows:
+            start = max(start, max(r.starts_on for r in self.capacity.rows) + timedelta(days=1))
+        op = AddCapacityChange(member_id, start)
+        if self.workspace.run(op):
+            row = self.capacity.row_of(op.id)
+            self.capacity_table.setCurrentIndex(self.capacity.index(row, 0))
+            self.capacity_table.edit(self.capacity.index(row, 0))
+
+    def remove_capacity_change(self) -> None:
+        index = self.capacity_table.currentIndex()
+        if index.isValid():
+            self.workspace.run(
+                Delete(MemberCapacity, index.data(ID_ROLE), label="Remove capacity change")
+            )
+
+    def _edit_capacity(self, row: _CapacityRow, key: str, value: Any) -> Operation | None:
+        if key == "working_days" and _same_days(str(value), row.working_days):
+            return None
+        return EditCapacityChange(row.id, {key: value})
+
+    def _load_overtime(self) -> list[Overtime]:
+        member_id = getattr(self, "_selected_member", "")
+        if not member_id:
+            return []
+        return overtime_of(self.workspace.session, member_id)
+
+    def add_overtime(self) -> None:
+        member_id = self.current_member()
+        if not member_id:
+            return
+        start = date.today() + timedelta(days=1)
+        op = AddOvertime(member_id, start, start, 2.0)
+        if self.workspace.run(op):
+            row = self.overtime.row_of(op.id)
+            self.overtime_table.setCurrentIndex(self.overtime.index(row, 0))
+            self.overtime_table.edit(self.overtime.index(row, 0))
+
+    def remove_overtime(self) -> None:
+        index = self.overtime_table.currentIndex()
+        if index.isValid():
+            self.workspace.run(Delete(Overtime, index.data(ID_ROLE), label="Remove overtime"))
+
+    def _edit_overtime(self, row: Overtime, key: str, value: Any) -> Operation | None:
+        return EditOvertime(row.id, {key: value})
+
     # -- closures -----------------------------------------------------------------------------
 
     def add_closure(self) -> None:
@@ -347,3 +521,12 @@ class TeamView(QWidget):
 
     def _edit_closure(self, row: Closure, key: str, value: Any) -> Operation | None:
         return EditClosure(row.id, {key: value})
+
+
+def _same_days(typed: str, shown: str) -> bool:
+    """Does what was typed name the days already shown? (Then the edit changes nothing and
+    makes no undo step; a typo goes through to be refused with its message.)"""
+    try:
+        return parse_weekdays(typed) == parse_weekdays(shown)
+    except ValidationError:
+        return False

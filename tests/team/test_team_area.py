@@ -14,7 +14,7 @@ from sqlalchemy import select
 from db.models import Client, Closure, LeaveKind, TeamMember, TimeOff
 from db.operations import Create
 from desktop.main_window import MainWindow
-from desktop.team.view import TeamView
+from desktop.team.view import COL_STATUS, TeamView
 from desktop.views.clients_view import ClientsView
 
 pytestmark = [
@@ -116,7 +116,7 @@ def test_a_member_with_history_is_archived_and_can_come_back(window: MainWindow)
     window.delete_action.trigger()
     member = window.workspace.store.get(TeamMember, ana)
     assert member is not None and not member.active
-    assert team.table.currentIndex().siblingAtColumn(5).data() == "Archived"
+    assert team.table.currentIndex().siblingAtColumn(COL_STATUS).data() == "Archived"
     assert team.archive_button.text() == "Restore"
     team.archive_button.click()
     assert member.active
