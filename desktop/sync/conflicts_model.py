@@ -31,7 +31,8 @@ COUNTER_BITS = 16  # db.sync.hlc: a clock's low bits count, the rest is wall-clo
 # What each kind of conflict means for the two value columns and the field column.
 KIND_TEXT = {
     "delete": ("Whole record", "Deleted", "The record, with its edits"),
-    "edit_deleted": (None, "Deleted", None),
+    # Each edit a delete never saw, listed with the whole row it belongs to (restorable).
+    "edit_deleted": ("Whole record", "Deleted", "The record, with its edits"),
     "orphan": ("Whole record", "Its parent deleted", "The record"),
     "unique": (None, None, "A second record with this value"),
     # The lost value holds the offset: "clock about 30 days ahead".
@@ -97,7 +98,7 @@ class ConflictsModel(QAbstractTableModel):
         field = field_text or (humanize(c.field) if c.field else "Whole record")
         kept = kept_text or show_value(c.winning_value)
         lost = lost_text or show_value(c.losing_value)
-        if c.kind in ("delete", "orphan", "unique") and c.row_data:
+        if c.kind in ("delete", "edit_deleted", "orphan", "unique") and c.row_data:
             lost = f"{lost}: {record_label(c.row_data) or c.row_id[:8]}"
         stations = f"{_station(c.winning_station, names)} over {_station(c.losing_station, names)}"
         cells = (
