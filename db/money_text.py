@@ -4,6 +4,9 @@
 separates thousands (English): there it would have become €125. Group separators are accepted
 only in their proper places ("1,250.50" in English, "1.250,50" in German). The locale's
 separators come from the caller (the GUI asks QLocale), so the rule needs no Qt.
+
+`CURRENCY_SYMBOLS` is the one table of how a currency code is written; the GUI's formatting
+(`desktop.formatting`) places the symbol the way the user's locale does.
 """
 
 from __future__ import annotations
@@ -12,6 +15,24 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from db.errors import ValidationError
+
+# ISO 4217 code -> the symbol written with an amount; a code not here is written as itself.
+CURRENCY_SYMBOLS = {
+    "EUR": "€",
+    "USD": "$",
+    "GBP": "£",
+    "JPY": "¥",
+    "CHF": "CHF",
+    "CAD": "CA$",
+    "AUD": "A$",
+    "SEK": "kr",
+    "NOK": "kr",
+    "DKK": "kr",
+}
+
+
+def currency_symbol(code: str) -> str:
+    return CURRENCY_SYMBOLS.get(code, code)
 
 
 def parse_money(text: str, *, decimal: str = ".", group: str = ",", field: str = "Amount") -> int:

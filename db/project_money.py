@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError, ValidationError
+from db.labels import quoted
 from db.models import (
     ChangeRequest,
     ChangeRequestStatus,
@@ -143,7 +144,7 @@ class SetBudget(_Steps):
 
     def apply(self, session: Session) -> None:
         project = _project(session, self.project_id)
-        self.label = self.label or f"Set budget of '{project.name}'"
+        self.label = self.label or f"Set budget of {quoted(project.name)}"
         values = {"budget_cents": self.budget_cents}
         self._run(session, [Update(Project, project.id, values)])
 
@@ -280,11 +281,11 @@ class DecideChangeRequest(_Steps):
         what = request.description.splitlines()[0] if request.description else "change"
         steps: list[Operation] = []
         if not self.accept:
-            self.label = self.label or f"Reject change request '{what}'"
+            self.label = self.label or f"Reject change request {quoted(what)}"
             status = {"status": ChangeRequestStatus.REJECTED}
             self._run(session, [Update(ChangeRequest, request.id, status)])
             return
-        self.label = self.label or f"Accept change request '{what}'"
+        self.label = self.label or f"Accept change request {quoted(what)}"
         days = request.schedule_impact_days
         task_ids = [link.task_id for link in request.tasks]
         if days and not task_ids:

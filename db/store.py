@@ -2,7 +2,8 @@
 view reads and every operation writes.
 
 `apply` runs an operation in one transaction and returns what it changed, gathered from the
-session's own flush events, so no operation can forget to report a row it touched.
+session's own flush events, so no operation can forget to report a row it touched. Each row's
+scope (its client and project) is resolved there too, while deleted rows are still loaded.
 
 `schedules` is the session's one schedule service (`db.scheduling.schedules`): the GUI, printing
 and every `db` reader given this session share its cached dates, and `notify` brings it up to
@@ -11,6 +12,7 @@ date before any listener reads.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -18,6 +20,8 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from db import search
+from db.change_scope import fill_scope, scope_of
 from db.changes import ChangeSet
 from db.models import AgencySetting, Entity
 from db.operations import Operation
@@ -27,6 +31,17 @@ from db.settings import DEFAULTS
 E = TypeVar("E", bound=Entity)
 
 Listener = Callable[[ChangeSet], None]
+
+# Where an operation that writes with bulk statements (an import's ten thousand rows) names
+# them, since flush events never see such rows; `Store.apply` folds them into its change set.
+BULK_CHANGES = "agency_desk.bulk_changes"
+
+
+def report_bulk(session: Session, changes: ChangeSet) -> None:
+    """Name rows written with bulk statements, for the change set of the running operation."""
+    found = session.info.setdefault(BULK_CHANGES, ChangeSet())
+    assert isinstance(found, ChangeSet)
+    found.merge(changes)
 
 
 class Store:
@@ -38,6 +53,8 @@ class Store:
         event.listen(self.session, "after_flush", self._record_flush)
         self.schedules = Schedules(self.session)
         attach(self.session, self.schedules)
+        # Checked at first use, not here: opening a store must not open the database yet.
+        self._index_checked = False
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -58,20 +75,50 @@ class Store:
 
     def _run(self, step: Callable[[Session], None]) -> ChangeSet:
         self._pending = ChangeSet()
+        self.session.info.pop(BULK_CHANGES, None)
         try:
             step(self.session)
+            self.session.flush()
+            bulk = self.session.info.pop(BULK_CHANGES, None)
+            if bulk is not None:
+                self._pending.merge(bulk)
+            # In the operation's transaction: the index commits or rolls back with the data.
+            raw = self.raw_connection()
+            if not self._index_checked:
+                search.ensure_index(raw)
+            search.refresh(raw, self._pending)
             self.session.commit()
+            self._index_checked = True
         except BaseException:
             self.session.rollback()
+            self.session.info.pop(BULK_CHANGES, None)
             self._pending = ChangeSet()
             raise
         changes, self._pending = self._pending, ChangeSet()
         self.notify(changes)
         return changes
 
+    def raw_connection(self) -> sqlite3.Connection:
+        """The sqlite3 connection under the session, inside its current transaction."""
+        return search.driver(self.session.connection())
+
+    def search_connection(self) -> sqlite3.Connection:
+        """The connection to search through, its index built first if it is missing (an
+        old database, rows written past the store)."""
+        conn = self.raw_connection()
+        if not self._index_checked:
+            if search.ensure_index(conn):
+                self.session.commit()
+            self._index_checked = True
+        return conn
+
     def notify(self, changes: ChangeSet) -> None:
         """Tell every listener what changed (sync calls this after applying pulled changes)."""
         if changes:
+            # A change set from outside the session (sync) learns the scope of its rows when
+            # a listener first asks for it.
+            session = self.session
+            changes.resolve = lambda found, entities: fill_scope(session, found, entities)
             # First, so no listener reads a schedule the change made stale.
             self.schedules.invalidate(changes)
             for listener in list(self._listeners):
@@ -85,15 +132,24 @@ class Store:
 
     def _record_flush(self, session: Session, _context: object) -> None:
         step = ChangeSet()
-        for obj in session.new:
-            if isinstance(obj, Entity):
-                step.add("added", type(obj).__name__, [obj.id])
-        for obj in session.dirty:
-            if isinstance(obj, Entity) and session.is_modified(obj, include_collections=False):
-                step.add("changed", type(obj).__name__, [obj.id])
-        for obj in session.deleted:
-            if isinstance(obj, Entity):
-                step.add("removed", type(obj).__name__, [obj.id])
+        # Scopes resolved earlier in this operation: a parent deleted by an earlier flush.
+        known = dict(self._pending.scope)
+        rows: list[tuple[str, Entity]] = [
+            *(("added", o) for o in session.new if isinstance(o, Entity)),
+            *(
+                ("changed", o)
+                for o in session.dirty
+                if isinstance(o, Entity) and session.is_modified(o, include_collections=False)
+            ),
+            *(("removed", o) for o in session.deleted if isinstance(o, Entity)),
+        ]
+        at_hand = {(type(o).__name__, o.id): o for _kind, o in rows}
+        for kind, obj in rows:
+            entity = type(obj).__name__
+            step.add(kind, entity, [obj.id])
+            scope = scope_of(session, obj, known, at_hand)
+            if scope is not None:
+                known[(entity, obj.id)] = step.scope[(entity, obj.id)] = scope
         self._pending.merge(step)
 
     def close(self) -> None:

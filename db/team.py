@@ -16,6 +16,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError, ValidationError
+from db.labels import quoted
 from db.models import (
     Assignment,
     Client,
@@ -213,7 +214,7 @@ class AddClosure(_Steps):
 
     def apply(self, session: Session) -> None:
         _check_range("Closure", self.start, self.end)
-        self.label = self.label or f"Add closure '{self.name}'"
+        self.label = self.label or f"Add closure {quoted(self.name)}"
         values = {"id": self.id, "name": self.name, "start_date": self.start, "end_date": self.end}
         self._run(session, [Create(Closure, values)])
 

@@ -155,6 +155,7 @@ RULES: dict[str, dict[str, Rule]] = {
     "ChangeRequest": {"description": required_text},
     "TimeOff": {"start_date": is_date, "end_date": is_date},
     "Closure": {"start_date": is_date, "end_date": is_date},
+    "CustomField": {"name": required_text},
 }
 
 _NAMED = ("Client", "Contact", "Project", "Task", "TeamMember", "Baseline")
@@ -175,6 +176,8 @@ LIMITS.update(
     Gift={"description": LINE_MAX, "occasion": NAME_MAX},
     SatisfactionRating={"comment": LINE_MAX},
     ChangeRequest={"description": NOTES_MAX},
+    CustomField={"name": 100},
+    CustomValue={"value": LINE_MAX},
 )
 
 
@@ -231,7 +234,7 @@ def max_chars(column: Any) -> int:
 def _check_sizes(entity: str, values: Mapping[str, Any]) -> None:
     from db.models import ENTITIES
 
-    table: Any = ENTITIES[entity].__table__
+    table = ENTITIES[entity].__table__
     columns = table.columns
     for field, value in values.items():
         column = columns.get(field)

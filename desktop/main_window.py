@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, Signal
@@ -27,15 +28,20 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
-from sqlalchemy import select
 
-from db.models import Client, TeamMember
+from db.directory import agency_is_empty
+from db.search import Hit
+from desktop.io.file_actions import FileActions
+from desktop.printing.printable import AGENDA, PrintTarget, print_target_of
 from desktop.station_member import is_account_manager, station_member
 from desktop.sync.window import attach_sync
 from desktop.views.area import Area
 from desktop.views.deletion import DeleteOffer, delete_rows, offer_of
 from desktop.views.typing import commit_typing
 from desktop.workspace import Workspace
+
+if TYPE_CHECKING:
+    from desktop.search import SearchPopup
 
 AreaFactory = Callable[[Workspace], QWidget]
 SETTINGS_GEOMETRY = "main_window/geometry"
@@ -99,6 +105,7 @@ class MainWindow(QMainWindow):
     """
 
     area_changed = Signal(str)
+    _search_popup: SearchPopup | None
     first_painted = Signal()
     closed = Signal()
 
@@ -153,6 +160,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_actions()
+        self.file_actions = FileActions(self, workspace, self.settings, self)
         self._build_menus_and_toolbar()
         self.database_label = QLabel(database_label)
         self.database_label.setEnabled(False)
@@ -215,12 +223,42 @@ class MainWindow(QMainWindow):
                 slot.widget.project_activated.connect(self.open_project)
         return slot.widget
 
-    def open_project(self, project_id: str) -> None:
+    def open_project(self, project_id: str, task_id: str | None = None) -> None:
         self.show_area("projects")
         projects = self.area("projects")
         open_project = getattr(projects, "open_project", None)
         if open_project is not None:
-            open_project(project_id)
+            if task_id:
+                open_project(project_id, task_id)
+            else:
+                open_project(project_id)
+
+    # -- Ctrl+K --------------------------------------------------------------------------------
+
+    def open_search(self) -> QWidget:
+        from desktop.search import SearchPopup
+
+        if self._search_popup is None:
+            popup = SearchPopup(self.workspace, self)
+            popup.opened.connect(self.open_hit)
+            self._search_popup = popup
+        self._search_popup.popup()
+        return self._search_popup
+
+    def open_hit(self, hit: Hit) -> None:
+        """Show a search result where it lives: a task or project as its Gantt row, anything
+        else on its client's page, in the tab that lists it."""
+        if hit.kind in ("Project", "Task") and hit.project_id:
+            self.open_project(hit.project_id, hit.row_id if hit.kind == "Task" else None)
+            return
+        if hit.client_id is None:
+            return
+        self.open_client(hit.client_id)
+        host = getattr(self.area("clients"), "host", None)
+        page = getattr(host, "detail", None)
+        show_record = getattr(page, "show_record", None)
+        if show_record is not None and hit.kind != "Client":
+            show_record(hit.kind, hit.row_id)
 
     def open_client(self, client_id: str) -> None:
         """Show a client's page in the Clients area (from Today or any other area)."""
@@ -264,7 +302,7 @@ class MainWindow(QMainWindow):
     def _name_area_actions(self) -> None:
         widget = self.current_area()
         is_area = isinstance(widget, Area)
-        self.new_action.setText(widget.new_text if is_area else "New")
+        self.new_action.setText(widget.new_text if isinstance(widget, Area) else "New")
         self.new_action.setEnabled(is_area)
         self.name_delete_action()
 
@@ -297,6 +335,13 @@ class MainWindow(QMainWindow):
         self.find_action = QAction("&Find…", self)
         self.find_action.setShortcuts(keys.Find)
         self.find_action.triggered.connect(self._find)
+        self.search_action = QAction("&Search Everything…", self)
+        self.search_action.setShortcut(QKeySequence("Ctrl+K"))
+        self.search_action.setStatusTip(
+            "Find a client, contact, project, task, interaction or note by what it says"
+        )
+        self.search_action.triggered.connect(self.open_search)
+        self._search_popup = None
         self.preferences_action = QAction("&Preferences…", self)
         self.preferences_action.setShortcuts(keys.Preferences)
         if QKeySequence(keys.Preferences).isEmpty():
@@ -337,6 +382,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.join_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.file_actions.import_action)
+        file_menu.addAction(self.file_actions.export_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.print_action)
         file_menu.addAction(self.export_pdf_action)
         file_menu.addAction(self.agenda_action)
@@ -350,6 +398,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.delete_action)
         edit_menu.addAction(self.find_action)
+        edit_menu.addAction(self.search_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.preferences_action)
         self.view_menu = menus.addMenu("&View")
@@ -365,6 +414,8 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(self.find_action)
+        self.search_action.setIconText("Search")
+        toolbar.addAction(self.search_action)
 
     def _new(self) -> None:
         area = self.current_area()
@@ -418,46 +469,28 @@ class MainWindow(QMainWindow):
         if isinstance(area, Area):
             area.focus_filter()
 
-    def print_target(self) -> tuple[str, str | None]:
-        """What Print acts on: ("client", id) on a client page, ("project", id) on a plan,
-        ("portfolio", None) on the projects list, else ("agenda", None): the team agenda."""
-        area = self.current_area()
-        host = getattr(area, "host", None)
-        detail = getattr(host, "detail", None)
-        if detail is not None and host.currentWidget() is not getattr(host, "list_page", None):
-            if (client_id := getattr(detail, "client_id", None)) is not None:
-                return "client", client_id
-            if (project_id := getattr(detail, "project_id", None)) is not None:
-                return "project", project_id
-        if self.current_area_key() == "projects":
-            return "portfolio", None
-        return "agenda", None
+    def print_target(self) -> PrintTarget:
+        """What Print acts on: what the area showing offers (`Printable`), else the team
+        agenda."""
+        return print_target_of(self.current_area()) or AGENDA
 
     def _name_print_actions(self) -> None:
-        kind, _ = self.print_target()
-        what = {
-            "client": "Client Summary",
-            "project": "Timeline",
-            "portfolio": "Portfolio Timeline",
-            "agenda": "Team Agenda",
-        }[kind]
-        self.print_action.setText(f"&Print {what}…")
-        self.export_pdf_action.setText(f"&Export {what} as PDF…")
-        client_agenda = kind == "client"
+        target = self.print_target()
+        self.print_action.setText(f"&Print {target.title}…")
+        self.export_pdf_action.setText(f"&Export {target.title} as PDF…")
+        client_agenda = target.kind == "client"
         self.agenda_action.setText("Print Client &Agenda…" if client_agenda else "Print &Agenda…")
 
     def _print(self, *, to_pdf: bool) -> None:
         from desktop.printing import actions
 
-        kind, item_id = self.print_target()
-        if kind == "client" and item_id:
+        target = self.print_target()
+        if target.kind == "client" and target.item_id:
             show = actions.export_client_summary_pdf if to_pdf else actions.preview_client_summary
-            show(self, self.workspace, item_id)
-        elif kind in ("project", "portfolio"):
-            detail = getattr(getattr(self.current_area(), "host", None), "detail", None)
-            document = getattr(detail, "document", None) if kind == "project" else None
+            show(self, self.workspace, target.item_id)
+        elif target.kind in ("project", "portfolio"):
             gantt = actions.export_gantt_pdf if to_pdf else actions.preview_gantt
-            gantt(self, self.workspace, item_id, document=document)
+            gantt(self, self.workspace, target.item_id, document=target.document)
         else:
             agenda = actions.export_agenda_pdf if to_pdf else actions.preview_agenda
             agenda(self, self.workspace)
@@ -465,10 +498,9 @@ class MainWindow(QMainWindow):
     def _print_agenda(self) -> None:
         from desktop.printing import actions
 
-        kind, item_id = self.print_target()
-        actions.preview_agenda(
-            self, self.workspace, client_id=item_id if kind == "client" else None
-        )
+        target = self.print_target()
+        client_id = target.item_id if target.kind == "client" else None
+        actions.preview_agenda(self, self.workspace, client_id=client_id)
 
     def open_preferences(self) -> None:
         from desktop.preferences_dialog import PreferencesDialog
@@ -560,8 +592,7 @@ class MainWindow(QMainWindow):
             key = "today"  # an account manager's day starts on Today
         session = self.workspace.session
         first_start = self.settings.value(SETTINGS_AREA) is None
-        empty = session.scalar(select(TeamMember.id).union_all(select(Client.id)).limit(1)) is None
-        if first_start and empty:
+        if first_start and agency_is_empty(session):
             key = "team"  # a new, empty agency starts by adding its team
         self.show_area(key if key in self._slots else "clients")
 

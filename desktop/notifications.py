@@ -19,11 +19,10 @@ from datetime import date
 from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
-from sqlalchemy import select
 
 from db.am.occasions import upcoming_occasions
 from db.am.today import due_follow_ups
-from db.models import Client
+from db.directory import clients_of_manager
 from desktop.station_member import station_member
 from desktop.workspace import Workspace
 
@@ -49,7 +48,7 @@ def due_items(workspace: Workspace, today: date, member_id: str | None) -> list[
     ]
     mine = None
     if member_id is not None:
-        mine = set(session.scalars(select(Client.id).where(Client.account_manager_id == member_id)))
+        mine = clients_of_manager(session, member_id)
     for o in upcoming_occasions(session, today, 0):
         if mine is None or o.client_id in mine:
             found.append(

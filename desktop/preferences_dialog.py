@@ -1,9 +1,11 @@
 """The Preferences dialog: agency name, default currency, working week and the holiday
-calendar (country and region from the `holidays` package). Saving writes each changed setting
+calendar (country and region from the `holidays` package), and the agency's custom fields
+(`desktop.custom_fields.definitions`). Saving writes each changed setting
 through a `SetSetting` operation, all of them one undoable edit; a wrong value is named next to
-its field and nothing is saved. Given the window's QSettings (the station's side of things), it
-also shows this station's Sync section (`desktop.sync.preferences`), saved in the database's
-local sync settings rather than in the agency's synced ones."""
+its field and nothing is saved; Cancel after an edit asks whether to save it. Given the
+window's QSettings (the station's side of things), it also shows this station's Sync section
+(`desktop.sync.preferences`), saved in the database's local sync settings rather than in the
+agency's synced ones."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from db.operations import Batch, SetSetting
+from db.operations import Batch, Operation, SetSetting
 from db.settings import (
     AGENCY_NAME,
     DEFAULT_CURRENCY,
@@ -36,7 +38,9 @@ from db.settings import (
     WORKING_WEEK,
 )
 from db.validation import currency_code, required_text
+from desktop.custom_fields.definitions import CustomFieldsSection
 from desktop.sync.preferences import SyncPreferencesSection
+from desktop.views.unsaved_changes import UnsavedChanges
 from desktop.workspace import Workspace
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -139,16 +143,35 @@ class PreferencesDialog(QDialog):
             self.sync_section = SyncPreferencesSection(workspace.store)
             self.sync_section.edited.connect(self.validate)
             layout.addWidget(self.sync_section)
+        # The agency's own fields on clients and contacts: drafts until Save.
+        self.fields_section = CustomFieldsSection(workspace.session)
+        layout.addWidget(self.fields_section)
         self.save_error = QLabel()
         self.save_error.setWordWrap(True)
         self.save_error.hide()
         layout.addWidget(self.save_error)
         layout.addWidget(self.buttons)
 
+        # Cancel after an edit asks Save / Discard / Keep editing; Save is the Save button.
+        self.unsaved = UnsavedChanges(
+            self,
+            save=self.accept,
+            discard=lambda: QDialog.reject(self),
+            extra=self.fields_section.state,
+        )
+
         self.agency_name.textChanged.connect(lambda _t: self.validate())
         self.currency.textChanged.connect(lambda _t: self.validate())
         for box in self.days:
             box.toggled.connect(lambda _on: self.validate())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.unsaved.initial is None:
+            self.unsaved.remember()
+        super().showEvent(event)
+
+    def reject(self) -> None:
+        self.unsaved.close_or_ask()
 
     def _with_error(self, key: str, field: QWidget) -> QWidget:
         """The field with a message label beside it, hidden while the value is fine."""
@@ -222,12 +245,13 @@ class PreferencesDialog(QDialog):
             return
         if self.sync_section is not None and not self.sync_section.check_folder():
             return
-        steps = self.changed_settings()
+        steps: list[Operation] = [*self.changed_settings(), *self.fields_section.operations()]
         if steps and not self.workspace.run(Batch(steps, "Change preferences")):
             # The store refused: say why and keep the dialog open with what was typed.
             self.save_error.setText(self.workspace.last_error or "Not saved")
             self.save_error.show()
             return
+        self.fields_section.saved_now()
         if self.sync_section is not None:
             try:
                 self.sync_section.save()

@@ -9,10 +9,10 @@ never written to the database: another station of the same agency may be someone
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import MemberRole, TeamMember
+from db.roster import member_choices as member_choices
 
 SETTINGS_MEMBER = "station/member_id"
 
@@ -36,14 +36,3 @@ def set_station_member(settings: QSettings | None, member_id: str | None) -> Non
 def is_account_manager(session: Session, member_id: str | None) -> bool:
     member = session.get(TeamMember, member_id) if member_id else None
     return member is not None and member.role == MemberRole.ACCOUNT_MANAGER
-
-
-def member_choices(session: Session) -> list[tuple[str, str]]:
-    """(id, name) of the active team members, account managers first."""
-    rows = session.execute(
-        select(TeamMember.id, TeamMember.name, TeamMember.role)
-        .where(TeamMember.active.is_(True))
-        .order_by(func.lower(TeamMember.name))
-    ).all()
-    rows.sort(key=lambda r: r[2] != MemberRole.ACCOUNT_MANAGER)
-    return [(id_, name) for id_, name, _role in rows]

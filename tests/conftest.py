@@ -7,6 +7,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
@@ -17,6 +18,12 @@ import pytest
 
 from db.database import open_database
 from db.store import Store
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+
+    from desktop.main_window import MainWindow
+    from desktop.workspace import Workspace
 
 
 @pytest.fixture
@@ -63,3 +70,34 @@ def questions(monkeypatch: pytest.MonkeyPatch) -> Questions:
     found = Questions()
     monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.question", found)
     return found
+
+
+@pytest.fixture
+def workspace(store: Store, qapp: object) -> Iterator[Workspace]:
+    """The store's workspace (undo stack and change signal), as the app opens it."""
+    from desktop.workspace import Workspace
+
+    ws = Workspace(store)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    """Window settings of this test alone."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def open_window(qtbot: Any, workspace: Workspace, settings: QSettings) -> MainWindow:
+    """The main window as a user meets it: saved state restored, shown and active."""
+    from desktop.main_window import MainWindow
+
+    w = MainWindow(workspace, settings)
+    qtbot.addWidget(w)
+    w.restore_state()
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    return w

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from db.am.health_facts import happened_by
 from db.am.reading import read
+from db.labels import plural
 from db.models import Client, Contact, Interaction, InteractionContact
 
 
@@ -42,8 +43,9 @@ class ContactCadence:
     @property
     def reason(self) -> str:
         if self.overdue_days:
-            return f"touch {self.overdue_days} days overdue (every {self.cadence_days} days)"
-        return f"touch due {self.due.isoformat()} (every {self.cadence_days} days)"
+            every = plural(self.cadence_days, "day")
+            return f"touch {plural(self.overdue_days, 'day')} overdue (every {every})"
+        return f"touch due {self.due.isoformat()} (every {plural(self.cadence_days, 'day')})"
 
 
 def last_touches(
@@ -92,6 +94,8 @@ def contact_cadences(
     touches = last_touches(session, today, None if client_ids is None else [r[0] for r in rows])
     found = []
     for contact_id, name, cid, client_name, days, created in rows:
+        if days is None:  # excluded by the query; narrows the column's type
+            continue
         touched = contact_id in touches
         last = touches[contact_id] if touched else created.date()
         due = due_date(last, days)

@@ -21,6 +21,7 @@ from db.models import (
     ClientNote,
     ClientStatus,
     Contact,
+    CustomValue,
     FollowUp,
     Project,
     TeamMember,
@@ -100,7 +101,7 @@ def client_list_rows(
 
 def search_texts(session: Session, client_ids: Collection[str] | None = None) -> dict[str, str]:
     """Lower-case text per client to filter on: its name, tags, contacts' names and emails,
-    and its brief notes (joined in SQL, one row per client per source)."""
+    its brief notes and custom field values (joined in SQL, one row per client per source)."""
     parts: dict[str, list[str]] = defaultdict(list)
     clients = select(Client.id, Client.name, as_text(Client.tags))
     contacts = select(
@@ -109,13 +110,24 @@ def search_texts(session: Session, client_ids: Collection[str] | None = None) ->
     notes = select(ClientNote.client_id, func.group_concat(ClientNote.text, "\n")).group_by(
         ClientNote.client_id
     )
+    # Custom field values, the client's own and its contacts': "north" finds Region: North.
+    own = select(CustomValue.client_id, func.group_concat(CustomValue.value, "\n")).where(
+        CustomValue.client_id.is_not(None)
+    )
+    theirs = select(Contact.client_id, func.group_concat(CustomValue.value, "\n")).join(
+        CustomValue, CustomValue.contact_id == Contact.id
+    )
     if client_ids is not None:
         clients = clients.where(Client.id.in_(client_ids))
         contacts = contacts.where(Contact.client_id.in_(client_ids))
         notes = notes.where(ClientNote.client_id.in_(client_ids))
+        own = own.where(CustomValue.client_id.in_(client_ids))
+        theirs = theirs.where(Contact.client_id.in_(client_ids))
+    own = own.group_by(CustomValue.client_id)
+    theirs = theirs.group_by(Contact.client_id)
     for cid, name, tags in read(session, clients):
         parts[cid] += (name, tags or "")
-    for query in (contacts, notes):
+    for query in (contacts, notes, own, theirs):
         for cid, text in read(session, query):
             parts[cid].append(text or "")
     return {cid: "\n".join(texts).lower() for cid, texts in parts.items()}

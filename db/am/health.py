@@ -37,6 +37,8 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
+from db.labels import plural
+
 DEFAULT_WEEK: tuple[int, ...] = (0, 1, 2, 3, 4)
 Finding = tuple[int, str | None]  # (penalty, reason); a rule that does not bite gives (0, None)
 
@@ -129,8 +131,9 @@ def no_contact(facts: HealthFacts, as_of: date, t: HealthThresholds, _week: Week
         t.no_contact_alarm_penalty if days >= t.no_contact_alarm_days else t.no_contact_warn_penalty
     )
     if facts.last_contact is None:
-        return penalty, f"no contact logged in the {days} days since the client was added"
-    return penalty, f"no contact for {days} days"
+        span = plural(days, "day")
+        return penalty, f"no contact logged in the {span} since the client was added"
+    return penalty, f"no contact for {plural(days, 'day')}"
 
 
 def overdue_follow_ups(facts: HealthFacts, _as_of: date, t: HealthThresholds, _w: Week) -> Finding:

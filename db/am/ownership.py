@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from db.change_scope import fill_scope
 from db.changes import ChangeSet
 from db.models import ENTITIES, Client, Entity
 
@@ -24,6 +25,7 @@ _PARENTS = {
     "BaselineTask": "baseline",
     "ChangeRequest": "project",
     "ChangeRequestTask": "change_request",
+    "CustomValue": "contact",  # a contact's field; a client's has client_id
 }
 EVERYONE = "*"  # the row concerns every client
 
@@ -53,12 +55,10 @@ def client_of(session: Session, entity: str, id_: str) -> str | None:
 def concerns(
     session: Session, changes: ChangeSet, client_id: str, entities: tuple[str, ...]
 ) -> bool:
-    """Whether the change set touches rows of these entities that belong to the client.
-    Removed rows cannot be traced and count as concerning."""
-    for entity in changes.entities() & set(entities):
-        if changes.removed.get(entity):
-            return True
-        for id_ in changes.added.get(entity, set()) | changes.changed.get(entity, set()):
-            if client_of(session, entity, id_) in (client_id, EVERYONE):
-                return True
-    return False
+    """Whether the change set touches rows of these entities that belong to the client (or
+    to every client, or that could not be traced), from the scope the change set carries
+    (resolved here for rows it lacks, as for a change set made by hand)."""
+    if not changes.touches(*entities):
+        return False
+    fill_scope(session, changes, entities)
+    return changes.concerns_client(client_id, *entities)

@@ -2,9 +2,12 @@
 
 from db.models.base import Base, Entity, new_id, utcnow
 from db.models.clients import Client, ClientNote, Contact, ImportantDate
+from db.models.custom_fields import CustomField, CustomValue, value_id
 from db.models.enums import (
     ChangeRequestStatus,
     ClientStatus,
+    CustomFieldKind,
+    CustomFieldTarget,
     DependencyType,
     GiftState,
     Horizon,
@@ -65,6 +68,8 @@ ENTITIES: dict[str, type[Entity]] = {
         ChangeRequest,
         ChangeRequestTask,
         AgencySetting,
+        CustomField,
+        CustomValue,
     )
 }
 
@@ -84,6 +89,10 @@ __all__ = [
     "Closure",
     "Contact",
     "CostEntry",
+    "CustomField",
+    "CustomFieldKind",
+    "CustomFieldTarget",
+    "CustomValue",
     "Dependency",
     "DependencyType",
     "Entity",
@@ -110,4 +119,5 @@ __all__ = [
     "TimeOff",
     "new_id",
     "utcnow",
+    "value_id",
 ]

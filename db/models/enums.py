@@ -74,6 +74,18 @@ class GiftState(StrEnum):
     GIVEN = "given"
 
 
+class CustomFieldTarget(StrEnum):
+    CLIENT = "client"
+    CONTACT = "contact"
+
+
+class CustomFieldKind(StrEnum):
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    CHOICE = "choice"
+
+
 class ProjectStatus(StrEnum):
     PLANNED = "planned"
     ACTIVE = "active"

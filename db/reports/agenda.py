@@ -35,7 +35,7 @@ from db.models import (
     TeamMember,
 )
 from db.reports.allocation import OverAllocation, over_allocated
-from db.reports.client_summary import Audience
+from db.reports.client_summary import Audience, FieldLine, custom_field_lines
 from db.scheduling.schedules import schedules_for
 from db.settings import AGENCY_NAME
 
@@ -82,7 +82,9 @@ class Agenda:
     due: tuple[DueItem, ...]
     changes: tuple[PendingChange, ...]
     audience: Audience = Audience.INTERNAL
+    client_fields: tuple[FieldLine, ...] = ()  # the client's shareable custom fields
     # Internal only: kept out of a client's copy by the whitelist below.
+    private_client_fields: tuple[FieldLine, ...] = ()  # custom fields not marked shareable
     internal_follow_ups: tuple[AgendaFollowUp, ...] = ()
     over_allocated: tuple[OverAllocation, ...] = ()
 
@@ -105,7 +107,17 @@ class Agenda:
 
 # What a client's copy may hold. Everything else is reset to its empty default for them.
 CLIENT_VISIBLE = frozenset(
-    {"agency_name", "client_name", "today", "until", "follow_ups", "due", "changes", "audience"}
+    {
+        "agency_name",
+        "client_name",
+        "today",
+        "until",
+        "follow_ups",
+        "due",
+        "changes",
+        "audience",
+        "client_fields",
+    }
 )
 
 
@@ -148,11 +160,14 @@ def agenda(
         raise ValueError("an agenda for the client's eyes needs a client")
     until = today + timedelta(days=days)
     client_name = None
+    shared_fields: tuple[FieldLine, ...] = ()
+    private_fields: tuple[FieldLine, ...] = ()
     if client_id is not None:
         client = session.get(Client, client_id)
         if client is None:
             raise KeyError(client_id)
         client_name = client.name
+        shared_fields, private_fields = custom_field_lines(session, client_id)
 
     owner = aliased(TeamMember)
     query = (
@@ -189,7 +204,7 @@ def agenda(
         ).all()
     )
     due: list[DueItem] = []
-    for pid, name, client in everything:
+    for pid, name, client_of_project in everything:
         if ours is not None and pid not in ours:
             continue
         s = schedulers[pid]
@@ -201,7 +216,7 @@ def agenda(
                 continue
             when = date.fromordinal(s.finish_o[node])
             if today <= when <= until:
-                due.append(DueItem(when, kind, s.specs[node].name, name, client))
+                due.append(DueItem(when, kind, s.specs[node].name, name, client_of_project))
     due.sort(key=lambda d: (d.when, d.client, d.project, d.name))
 
     changes_query = (
@@ -245,6 +260,8 @@ def agenda(
         due=tuple(due),
         changes=changes,
         over_allocated=tuple(people),
+        client_fields=shared_fields,
+        private_client_fields=private_fields,
     )
     return for_audience(full, audience)
 

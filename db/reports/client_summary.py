@@ -6,9 +6,9 @@ named in `CLIENT_VISIBLE`. That is a whitelist on purpose: a field added later s
 until someone decides the client may see it. Private rapport notes, contacts' personal dates,
 gifts, health and its reasons, internal notes (note-kind interactions, follow-up notes),
 satisfaction comments, the pipeline's ideas and losses, follow-ups not marked "share with
-client", and the brief's pain points and opportunities (our reading of the client, not their
-own words) live in fields of their own, outside the whitelist, so no row the client sees
-carries them.
+client", the brief's pain points and opportunities (our reading of the client, not their
+own words) and custom fields not marked shareable live in fields of their own, outside the
+whitelist, so no row the client sees carries them.
 """
 
 from __future__ import annotations
@@ -23,11 +23,13 @@ from sqlalchemy.orm import Session
 
 from db.am import client_detail
 from db.am.agency import setting
+from db.am.custom_fields import printed_values
 from db.am.health_facts import health_at
 from db.am.money import client_money
 from db.am.occasions import upcoming_occasions
 from db.models import (
     Client,
+    CustomFieldTarget,
     FollowUp,
     GiftState,
     InteractionKind,
@@ -75,11 +77,20 @@ class BriefLine:
 
 
 @dataclass(frozen=True)
+class FieldLine:
+    """A custom field and its value, as printed ("Region", "North")."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
 class ContactLine:
     name: str
     title: str
     email: str
     phone: str
+    fields: tuple[FieldLine, ...] = ()  # the contact's shareable custom fields only
 
 
 @dataclass(frozen=True)
@@ -177,6 +188,7 @@ class ClientSummary:
     pipeline: tuple[StageLine, ...] = ()  # the stages the client knows of: pitched, won
     ratings: tuple[RatingLine, ...] = ()
     upcoming: tuple[DateLine, ...] = ()
+    fields: tuple[FieldLine, ...] = ()  # the client's shareable custom fields
     # Internal only: kept out by the whitelist below.
     health_score: int | None = None
     health_level: str = ""
@@ -189,6 +201,8 @@ class ClientSummary:
     private_pipeline: tuple[StageLine, ...] = ()  # our own ideas, and what we lost
     internal_follow_ups: tuple[FollowUpLine, ...] = ()  # not marked "share with client"
     private_brief: tuple[BriefLine, ...] = ()  # pain points and opportunities
+    # Custom fields not marked shareable, the client's and its contacts' ("Jo · Shoe size").
+    private_fields: tuple[FieldLine, ...] = ()
 
     @property
     def all_follow_ups(self) -> tuple[FollowUpLine, ...]:
@@ -235,6 +249,7 @@ CLIENT_VISIBLE = frozenset(
         "pipeline",
         "ratings",
         "upcoming",
+        "fields",
     }
 )
 
@@ -250,6 +265,26 @@ def for_audience(summary: ClientSummary, audience: Audience) -> ClientSummary:
             continue
         hidden[f.name] = f.default
     return replace(summary, audience=audience, **hidden)
+
+
+def custom_field_lines(
+    session: Session, client_id: str
+) -> tuple[tuple[FieldLine, ...], tuple[FieldLine, ...]]:
+    """The client's custom fields as printed: (shareable, internal)."""
+    shared, private = printed_values(session, CustomFieldTarget.CLIENT, [client_id]).get(
+        client_id, ([], [])
+    )
+    return tuple(FieldLine(*f) for f in shared), tuple(FieldLine(*f) for f in private)
+
+
+def contact_field_lines(
+    session: Session, contact_ids: list[str]
+) -> tuple[dict[str, tuple[FieldLine, ...]], dict[str, tuple[FieldLine, ...]]]:
+    """Per contact, its custom fields as printed: (shareable, internal)."""
+    found = printed_values(session, CustomFieldTarget.CONTACT, contact_ids)
+    shared = {i: tuple(FieldLine(*f) for f in pair[0]) for i, pair in found.items()}
+    private = {i: tuple(FieldLine(*f) for f in pair[1]) for i, pair in found.items()}
+    return shared, private
 
 
 def _leaf_progress(session: Session, client_id: str) -> dict[str, int]:
@@ -287,7 +322,16 @@ def client_summary(
     brief = tuple(b for b in brief_lines if b.kind in SHARED_BRIEF_KINDS)
     private_brief = tuple(b for b in brief_lines if b.kind not in SHARED_BRIEF_KINDS)
     people = client_detail.contacts(session, client_id, today)
-    contacts = tuple(ContactLine(c.name, c.title, c.email, c.phone) for c in people)
+    shared_fields, private_fields = custom_field_lines(session, client_id)
+    contact_fields, private_contact_fields = contact_field_lines(session, [c.id for c in people])
+    contacts = tuple(
+        ContactLine(c.name, c.title, c.email, c.phone, contact_fields.get(c.id, ())) for c in people
+    )
+    private_fields += tuple(
+        FieldLine(f"{c.name} · {line.label}", line.value)
+        for c in people
+        for line in private_contact_fields.get(c.id, ())
+    )
     rapport = tuple(RapportLine(c.name, c.rapport_notes) for c in people if c.rapport_notes)
 
     interactions = client_detail.timeline(session, client_id)
@@ -393,6 +437,8 @@ def client_summary(
         private_pipeline=private_pipeline,
         ratings=tuple(RatingLine(r.rated_on, r.score) for r in rating_rows),
         upcoming=upcoming,
+        fields=shared_fields,
+        private_fields=private_fields,
         health_score=health.score,
         health_level=health.level,
         health_reasons=health.reasons,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.errors import ValidationError
+from db.labels import quoted
 from db.models import Baseline, BaselineTask, new_id, utcnow
 from db.scheduling.engine import Scheduler
 from db.scheduling.schedules import schedules_for
@@ -25,7 +26,7 @@ class SaveBaseline:
     id: str = field(default_factory=new_id)
 
     def __post_init__(self) -> None:
-        self.label = self.label or f"Save baseline '{self.name}'"
+        self.label = self.label or f"Save baseline {quoted(self.name)}"
 
     def apply(self, session: Session) -> None:
         name = self.name.strip()

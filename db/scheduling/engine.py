@@ -88,6 +88,9 @@ class Scheduler:
     scheduling many small projects builds each working-day calendar once.
     """
 
+    # Set by the first build; `_rebuild` compares against it when it exists.
+    _dates: dict[str, tuple[int, int]]
+
     def __init__(self, plan: Plan, calendars: CalendarPool | None = None) -> None:
         self._pool = calendars
         self.rebuild(plan)
@@ -129,9 +132,9 @@ class Scheduler:
         self.children: list[list[int]] = [[] for _ in range(n)]
         for i, t in enumerate(tasks):
             if t.parent_id is not None and t.parent_id in self.pos:
-                p = self.pos[t.parent_id]
-                self.parent[i] = p
-                self.children[p].append(i)
+                up = self.pos[t.parent_id]
+                self.parent[i] = up
+                self.children[up].append(i)
         self.cal = [self._calendar_for(t.members) for t in tasks]
 
         # Links into a summary apply to every leaf below it.

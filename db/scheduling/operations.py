@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError, ValidationError
+from db.labels import quoted
 from db.models import Dependency, DependencyType, Task, TaskKind
 from db.operations import Create, Delete, Operation, Update
 from db.scheduling.engine import Scheduler
@@ -66,7 +67,7 @@ class MoveTask(_Steps):
 
     def apply(self, session: Session) -> None:
         task = _task(session, self.task_id)
-        self.label = self.label or f"Move '{task.name}'"
+        self.label = self.label or f"Move {quoted(task.name)}"
         self._run(session, [Update(Task, self.task_id, {"start_date": self.start})])
 
 
@@ -83,7 +84,7 @@ class ResizeTask(_Steps):
         task = _task(session, self.task_id)
         if self.duration < 0:
             raise ValidationError("Duration", "cannot be negative; 0 makes a milestone")
-        self.label = self.label or f"Change duration of '{task.name}'"
+        self.label = self.label or f"Change duration of {quoted(task.name)}"
         values: dict[str, object] = {"duration_days": self.duration}
         # As in MS Project: no duration makes a milestone, and giving a milestone a
         # duration makes it a task again (a deliverable keeps its kind).
@@ -107,7 +108,7 @@ class SetKind(_Steps):
     def apply(self, session: Session) -> None:
         task = _task(session, self.task_id)
         kind = TaskKind(self.kind)
-        self.label = self.label or f"Make '{task.name}' a {kind.value}"
+        self.label = self.label or f"Make {quoted(task.name)} a {kind.value}"
         values: dict[str, object] = {"kind": kind}
         if kind == TaskKind.MILESTONE:
             if session.scalar(select(Task.id).where(Task.parent_id == task.id).limit(1)):
@@ -129,7 +130,7 @@ class SetProgress(_Steps):
         task = _task(session, self.task_id)
         if not 0 <= self.progress <= 100:
             raise ValidationError("Progress", "must be between 0 and 100 %")
-        self.label = self.label or f"Set progress of '{task.name}'"
+        self.label = self.label or f"Set progress of {quoted(task.name)}"
         self._run(session, [Update(Task, self.task_id, {"progress": self.progress})])
 
 
@@ -157,7 +158,7 @@ class Link(_Steps):
         ).first()
         if existing is not None:
             raise ValidationError("Dependency", f"'{succ.name}' already depends on '{pred.name}'")
-        self.label = self.label or f"Link '{pred.name}' → '{succ.name}'"
+        self.label = self.label or f"Link {quoted(pred.name)} → {quoted(succ.name)}"
         values = {
             "predecessor_id": pred.id,
             "successor_id": succ.id,
@@ -231,7 +232,7 @@ class Indent(_Steps):
             select(func.max(Task.sort_order)).where(Task.parent_id == new_parent.id)
         )
         order = max(task.sort_order, (last or 0) + 1)
-        self.label = self.label or f"Indent '{task.name}'"
+        self.label = self.label or f"Indent {quoted(task.name)}"
         self._run(
             session,
             [Update(Task, task.id, {"parent_id": new_parent.id, "sort_order": order})],
@@ -250,7 +251,7 @@ class Outdent(_Steps):
         if task.parent_id is None:
             raise ValidationError("Outdent", f"'{task.name}' is already at the top level")
         parent = _task(session, task.parent_id)
-        self.label = self.label or f"Outdent '{task.name}'"
+        self.label = self.label or f"Outdent {quoted(task.name)}"
         # Make room right after the former parent among its siblings.
         steps: list[Operation] = []
         for sibling in _siblings(session, parent):

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError, ValidationError
+from db.labels import quoted
 from db.models import Assignment, Dependency, Project, Task, TaskKind, new_id
 from db.operations import Create, Operation, Update
 from db.scheduling.operations import Indent, Outdent, _check_no_cycle, _siblings, _Steps, _task
@@ -146,7 +147,9 @@ class DuplicateTasks(_Steps):
         if not tops:
             raise ValidationError("Duplicate", "select the tasks to duplicate")
         self.label = self.label or (
-            f"Duplicate '{tops[0].name}'" if len(tops) == 1 else f"Duplicate {len(tops)} tasks"
+            f"Duplicate {quoted(tops[0].name)}"
+            if len(tops) == 1
+            else f"Duplicate {len(tops)} tasks"
         )
         self.steps = []
         self.ids = []
@@ -227,7 +230,9 @@ class MoveRows(_Steps):
             raise ValidationError("Move", "select the tasks to move")
         word = "up" if self.step < 0 else "down"
         self.label = self.label or (
-            f"Move '{tops[0].name}' {word}" if len(tops) == 1 else f"Move {len(tops)} tasks {word}"
+            f"Move {quoted(tops[0].name)} {word}"
+            if len(tops) == 1
+            else f"Move {len(tops)} tasks {word}"
         )
         chosen = {t.id for t in tops}
         groups: dict[str | None, list[Task]] = {}
@@ -293,7 +298,7 @@ class MoveTasksTo(_Steps):
             if parent.kind == TaskKind.MILESTONE:
                 raise ValidationError("Move", f"'{parent.name}' is a milestone; it has no tasks")
         self.label = self.label or (
-            f"Move '{tops[0].name}'" if len(tops) == 1 else f"Move {len(tops)} tasks"
+            f"Move {quoted(tops[0].name)}" if len(tops) == 1 else f"Move {len(tops)} tasks"
         )
         staying = [t for t in _children(session, project_id, self.parent_id) if t.id not in chosen]
         before = self.before_id
@@ -336,7 +341,7 @@ class IndentTasks(_Steps):
         if not tops:
             raise ValidationError("Indent", "select the tasks to indent")
         self.label = self.label or (
-            f"Indent '{tops[0].name}'" if len(tops) == 1 else f"Indent {len(tops)} tasks"
+            f"Indent {quoted(tops[0].name)}" if len(tops) == 1 else f"Indent {len(tops)} tasks"
         )
         self._run(session, [Indent(t.id) for t in tops])
 
@@ -352,6 +357,6 @@ class OutdentTasks(_Steps):
         if not tops:
             raise ValidationError("Outdent", "select the tasks to outdent")
         self.label = self.label or (
-            f"Outdent '{tops[0].name}'" if len(tops) == 1 else f"Outdent {len(tops)} tasks"
+            f"Outdent {quoted(tops[0].name)}" if len(tops) == 1 else f"Outdent {len(tops)} tasks"
         )
         self._run(session, [Outdent(t.id) for t in reversed(tops)])

@@ -63,7 +63,9 @@ class Plan:
 
 
 def agency_days(session: Session) -> AgencyDays:
-    rows = dict(session.execute(select(AgencySetting.key, AgencySetting.value)).all())
+    rows: dict[str, object] = {
+        key: value for key, value in session.execute(select(AgencySetting.key, AgencySetting.value))
+    }
 
     def setting(key: str) -> object:
         return rows.get(key, DEFAULTS[key])

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError, ValidationError
+from db.labels import quoted
 from db.models import Assignment, TeamMember, new_id
 from db.operations import Create, Delete, Operation, Update
 from db.scheduling.operations import _Steps, _task
@@ -47,7 +48,7 @@ class Assign(_Steps):
         )
         if already is not None:
             raise ValidationError("People", f"{member.name} is already on '{task.name}'")
-        self.label = self.label or f"Assign {member.name} to '{task.name}'"
+        self.label = self.label or f"Assign {member.name} to {quoted(task.name)}"
         values = {
             "id": self.id,
             "task_id": task.id,
@@ -79,7 +80,9 @@ class Unassign(_Steps):
         assignment = session.get(Assignment, self.assignment_id)
         if assignment is None:
             raise NotFoundError(f"Assignment {self.assignment_id} no longer exists")
-        self.label = self.label or f"Take {assignment.member.name} off '{assignment.task.name}'"
+        self.label = (
+            self.label or f"Take {assignment.member.name} off {quoted(assignment.task.name)}"
+        )
         self._run(session, [Delete(Assignment, self.assignment_id)])
 
 
@@ -118,7 +121,7 @@ class SetPeople(_Steps):
                 select(Assignment.member_id, Assignment.id).where(Assignment.task_id == task.id)
             ).all()
         )
-        self.label = self.label or f"Change people on '{task.name}'"
+        self.label = self.label or f"Change people on {quoted(task.name)}"
         steps: list[Operation] = [
             Delete(Assignment, assignment_id)
             for member_id, assignment_id in current.items()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from db.sync import agency, snapshots
 from db.sync import local_settings as settings
@@ -47,7 +47,7 @@ def join_new(
     target: Path,
     transport: Transport,
     share: Path,
-    meta: dict,
+    meta: dict[str, Any],
     result: SyncResult,
     station_name: str | None,
 ) -> None:
@@ -92,6 +92,7 @@ def discard_half_created(path: Path) -> bool:
     finished: no schema version recorded, no table that is not ours, and no row anywhere.
     True when it was removed; anything else is left exactly as it is."""
     from db.models import Base
+    from db.search.schema import is_search_table
     from db.sync.schema import TABLES as SYNC_TABLES
 
     if not path.is_file():
@@ -108,7 +109,7 @@ def discard_half_created(path: Path) -> bool:
         return False
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        if not set(tables) <= ours:
+        if not {t for t in tables if not is_search_table(t)} <= ours:
             return False
         if (
             "alembic_version" in tables
@@ -118,7 +119,7 @@ def discard_half_created(path: Path) -> bool:
         if any(
             conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
             for t in tables
-            if t != "sqlite_sequence"
+            if t != "sqlite_sequence" and not is_search_table(t)
         ):
             return False
     except sqlite3.Error:

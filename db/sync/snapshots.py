@@ -29,6 +29,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from db import search
 from db.sync.errors import ShareFormatError, ShareIOError
 from db.sync.faults import crash_point
 from db.sync.hlc import COUNTER_BITS
@@ -186,6 +187,7 @@ def _check_snapshot(path: Path, vector: dict[str, int]) -> None:
 def _load(station: LocalStation, snapshot: Path) -> None:
     """Replace agency data and shared sync tables by the snapshot's, in one transaction."""
     conn = station.conn
+    assert conn is not None
     conn.execute("ATTACH DATABASE ? AS snap", (str(snapshot),))
     try:
         station.begin()
@@ -222,6 +224,7 @@ def _load(station: LocalStation, snapshot: Path) -> None:
                 (snap_hlc,),
             )
             del me
+            search.rebuild(conn)  # the data was replaced: index all of it again
             crash_point("rebuild.before_commit")
             station.commit()
         except BaseException:
@@ -244,8 +247,10 @@ def stable_vector(station: LocalStation, acks: dict[str, dict[str, Any]]) -> dic
     seen_by: list[dict[str, int]] = []
     for sid in stations:
         ack = acks.get(sid)
-        seen = ack.get("seen") if isinstance(ack, dict) else None
-        if not isinstance(seen, dict) or ack.get("unsent") != 0:  # type: ignore[union-attr]
+        if not isinstance(ack, dict):
+            return {}
+        seen = ack.get("seen")
+        if not isinstance(seen, dict) or ack.get("unsent") != 0:
             return {}
         if mine.get(sid, 0) < _int(seen.get(sid)):
             return {}  # it had sent changes we have not applied yet

@@ -14,10 +14,10 @@ from db.models import ClientNote, Horizon, NoteKind
 from db.operations import Operation
 from db.validation import max_length
 from desktop.client_page.context import PageContext, list_table, stretch
-from desktop.client_page.formatting import day
 from desktop.client_page.record_actions import RecordActions
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
+from desktop.formatting import day
 from desktop.views.text_limits import cap_field
 
 KIND_TITLES = {

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from db.am.client_detail import ContactRow, InteractionRow
 from db.am.operations import (
@@ -47,14 +48,16 @@ from db.am.operations import (
     new_project_from_request,
 )
 from db.errors import AgencyDeskError
-from db.models import InteractionKind, Sentiment, utcnow
-from db.operations import Operation
+from db.models import CustomFieldTarget, InteractionKind, Sentiment, utcnow
+from db.operations import Batch, Operation
 from db.validation import check_field
 from desktop.client_page.fields import FieldErrors, error_label
-from desktop.client_page.formatting import day as py_day
-from desktop.client_page.formatting import label
 from desktop.client_page.money_edit import MoneyEdit
+from desktop.custom_fields.editors import CustomFieldRows
+from desktop.formatting import day as py_day
+from desktop.formatting import label
 from desktop.views.text_limits import cap_field
+from desktop.views.unsaved_changes import UnsavedChanges
 
 KINDS = (
     InteractionKind.CALL,
@@ -66,31 +69,30 @@ KINDS = (
 )
 
 
+def qdate(day: date) -> QDate:
+    # Built from its parts: PySide6 converts a date too, but its stubs do not say so.
+    return QDate(day.year, day.month, day.day)
+
+
 def date_edit(value: date | None = None) -> QDateEdit:
     edit = QDateEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("d MMM yyyy")
-    edit.setDate(QDate(value or date.today()))
+    edit.setDate(qdate(value or date.today()))
     return edit
 
 
 def py_date(edit: QDateEdit) -> date:
-    return edit.date().toPython()  # type: ignore[no-any-return]
-
-
-def _typed_text(dialog: QDialog) -> list[str]:
-    """Everything typed into the dialog's text fields, in a fixed order."""
-    texts = [edit.text() for edit in dialog.findChildren(QLineEdit)]
-    texts += [edit.toPlainText() for edit in dialog.findChildren(QPlainTextEdit)]
-    return texts
+    day = edit.date()
+    return date(day.year(), day.month(), day.day())
 
 
 Submit = Callable[[Operation], str | None]  # run it; the refusal's message, or None
 
 
 class FormDialog(QDialog):
-    """A form with OK and Cancel. Cancel, Escape or the close button after typing asks
-    before throwing the typing away.
+    """A form with OK and Cancel. Cancel, Escape or the close button after an edit asks
+    Save / Discard / Keep editing (`desktop.views.unsaved_changes`).
 
     With `submit` set, OK runs `operation()` through it and closes only when it went through:
     a refusal (a rule only the database can check) shows in the dialog, the typing intact.
@@ -100,8 +102,10 @@ class FormDialog(QDialog):
     def __init__(self, title: str, parent: QWidget | None, *, submit: Submit | None = None) -> None:
         super().__init__(parent)
         self.submit = submit
-        self._initial: list[str] | None = None
-        self.confirm: QMessageBox | None = None
+        # Save from the question is OK: the fields are checked and the edit submitted.
+        self.unsaved = UnsavedChanges(
+            self, save=self._accept_if_valid, discard=lambda: QDialog.reject(self)
+        )
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.form = QFormLayout()
@@ -148,39 +152,21 @@ class FormDialog(QDialog):
         self.accept()
 
     def showEvent(self, event: QShowEvent) -> None:
-        if self._initial is None:
-            self._initial = _typed_text(self)
+        if self.unsaved.initial is None:
+            self.unsaved.remember()
         super().showEvent(event)
 
+    @property
+    def confirm(self) -> QMessageBox | None:
+        """The "Save / Discard / Keep editing" question while it is asked."""
+        return self.unsaved.box
+
     def typed(self) -> bool:
-        """Whether any text field differs from how the dialog opened."""
-        return self._initial is not None and _typed_text(self) != self._initial
+        """Whether any field differs from how the dialog opened."""
+        return self.unsaved.changed()
 
     def reject(self) -> None:
-        if self.confirm is not None:
-            return
-        if not self.typed():
-            super().reject()
-            return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            self.windowTitle(),
-            "Discard what you typed?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setInformativeText("It has not been saved.")
-        box.button(QMessageBox.StandardButton.Cancel).setText("Keep editing")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.finished.connect(self._confirmed)
-        self.confirm = box
-        box.open()
-
-    def _confirmed(self, answer: int) -> None:
-        self.confirm = None
-        if answer == QMessageBox.StandardButton.Discard:
-            super().reject()
+        self.unsaved.close_or_ask()
 
 
 class LogInteractionDialog(FormDialog):
@@ -268,7 +254,7 @@ class LogInteractionDialog(FormDialog):
             self.kind.addItem(label(record.kind), record.kind)
             found = self.kind.count() - 1
         self.kind.setCurrentIndex(found)
-        self.when.setDate(QDate(record.occurred_at.date()))
+        self.when.setDate(qdate(record.occurred_at.date()))
         for row in range(self.contacts_model.rowCount()):
             item = self.contacts_model.item(row)
             if item.data(Qt.ItemDataRole.UserRole) in record.with_ids:
@@ -315,7 +301,7 @@ class LogInteractionDialog(FormDialog):
         occurred = utcnow() if day == date.today() else datetime.combine(day, time(12))
         if self.record is not None:
             kind = InteractionKind(self.kind.currentData())
-            values = {
+            values: dict[str, object] = {
                 "kind": kind,
                 "summary": self.summary.toPlainText().strip(),
                 "outcome": self.outcome.text().strip(),
@@ -358,10 +344,12 @@ class ContactDialog(FormDialog):
         *,
         contact: ContactRow | None = None,
         submit: Submit | None = None,
+        session: Session | None = None,
     ) -> None:
         super().__init__("Contact" if contact else "New contact", parent, submit=submit)
         self.client_id = client_id
         self.record = contact
+        self.session = session
         c = contact
         self.name = cap_field(QLineEdit(c.name if c else ""), "Contact", "name")
         self.title_edit = cap_field(QLineEdit(c.title if c else ""), "Contact", "title")
@@ -431,6 +419,14 @@ class ContactDialog(FormDialog):
             self._check_date_label,
         )
         self.errors.add_row("On", when, "day", self._check_date)
+        # The agency's own contact fields (Preferences > Custom fields), in the same step.
+        self.custom = (
+            CustomFieldRows(
+                self, session, CustomFieldTarget.CONTACT, c.id if c else None, date.today()
+            )
+            if session is not None
+            else None
+        )
 
         for edit, name in (
             (self.name, "name"),
@@ -537,20 +533,27 @@ class ContactDialog(FormDialog):
         return found + ([entered] if entered else [])
 
     def operation(self) -> Operation:
+        name = self.name.text().strip()
         values = {
-            "name": self.name.text().strip(),
+            "name": name,
             "title": self.title_edit.text().strip(),
             "email": self.email.text().strip(),
             "phone": self.phone.text().strip(),
             "rapport_notes": self.rapport.toPlainText().strip(),
             "stay_in_touch_days": self.cadence.value() or None,
         }
+        contact: Operation
         if self.record is not None:
-            return edit_contact(
-                self.record.id, values["name"], values, self.old_dates, self.dates()
-            )
-        drafts = [DateDraft(d.label, d.day, d.month, d.year) for d in self.dates()]
-        return add_contact(self.client_id, values, drafts)
+            contact = edit_contact(self.record.id, name, values, self.old_dates, self.dates())
+            contact_id = self.record.id
+        else:
+            drafts = [DateDraft(d.label, d.day, d.month, d.year) for d in self.dates()]
+            created = add_contact(self.client_id, values, drafts)
+            contact, contact_id = created, created.steps[0].id
+        if self.custom is None or self.session is None:
+            return contact
+        fields = self.custom.steps(self.session, contact_id, new=self.record is None)
+        return Batch([contact, *fields], contact.label) if fields else contact
 
 
 class NewProjectDialog(FormDialog):

@@ -29,13 +29,13 @@ from db.operations import Create, Update
 from db.validation import check_field, max_length
 from desktop.client_page.context import PageContext, list_table, stretch
 from desktop.client_page.fields import error_label
-from desktop.client_page.formatting import day, label, money
 from desktop.client_page.money_edit import MoneyEdit
 from desktop.client_page.opportunity_board import OpportunityBoard
 from desktop.client_page.record_actions import RecordActions
 from desktop.client_page.record_dialogs import OpportunityDialog
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
+from desktop.formatting import day, label, money
 from desktop.views.text_limits import cap_field
 
 
@@ -100,7 +100,7 @@ class MoneySection(Section):
         self.table = list_table(empty="No opportunities yet. Add one below")
         self.table.setModel(self.model)
         stretch(self.table, 0)
-        self.actions = RecordActions(
+        self.record_actions = RecordActions(
             self.table,
             self.model,
             context.workspace,

@@ -20,26 +20,26 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy import select
 
+from db.am.custom_fields import display_value, fields_of, values_of
 from db.am.health import Health
 from db.am.health_facts import health_at
 from db.am.ownership import concerns
 from db.am.tags import agency_tags
 from db.changes import ChangeSet
-from db.models import Client, TeamMember
+from db.models import Client, CustomFieldTarget, TeamMember
 from desktop.client_page.brief import BriefSection
 from desktop.client_page.context import PageContext
 from desktop.client_page.delight import DelightSection
 from desktop.client_page.dialogs import LogInteractionDialog
 from desktop.client_page.fields import error_label
 from desktop.client_page.follow_ups import FollowUpsSection
-from desktop.client_page.formatting import day, label
-from desktop.client_page.health_badge import HealthBadge
 from desktop.client_page.money_tab import MoneySection
 from desktop.client_page.people import PeopleSection
 from desktop.client_page.projects_tab import ProjectsSection
@@ -47,8 +47,11 @@ from desktop.client_page.record_dialogs import ClientDetailsDialog
 from desktop.client_page.satisfaction import SatisfactionSection
 from desktop.client_page.section import Section
 from desktop.client_page.timeline import TimelineSection
+from desktop.formatting import day, label
+from desktop.printing.printable import PrintTarget
 from desktop.station_member import member_choices, station_member
 from desktop.views.elided_label import ElidedLabel
+from desktop.widgets.health_badge import HealthBadge
 from desktop.workspace import Workspace
 
 LOG_SHORTCUT = QKeySequence("Ctrl+L")
@@ -66,6 +69,8 @@ SECTIONS: tuple[type[Section], ...] = (
     SatisfactionSection,
 )
 
+# Entities whose change alters the header's facts (custom fields show there too).
+HEADER_ENTITIES = ("Client", "TeamMember", "CustomField", "CustomValue")
 # Entities whose change can move a client's health score.
 HEALTH_ENTITIES = (
     "Client",
@@ -121,6 +126,7 @@ class ClientPage(QWidget):
         # Sections are built when first shown or asked for: opening a page builds one tab.
         self._built: dict[type[Section], Section] = {}
         self._holders: dict[type[Section], QWidget] = {}
+        self._holder_layouts: dict[type[Section], QVBoxLayout] = {}
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for kind in SECTIONS:
@@ -128,6 +134,7 @@ class ClientPage(QWidget):
             holder_layout = QVBoxLayout(holder)
             holder_layout.setContentsMargins(0, 8, 0, 0)
             self._holders[kind] = holder
+            self._holder_layouts[kind] = holder_layout
             self.tabs.addTab(holder, kind.title)
         self.tabs.currentChanged.connect(lambda i: self.section(SECTIONS[i]))
 
@@ -180,10 +187,10 @@ class ClientPage(QWidget):
         if found is None:
             found = kind(self.context)
             self._built[kind] = found
-            self._holders[kind].layout().addWidget(found)
+            self._holder_layouts[kind].addWidget(found)
             if isinstance(found, ProjectsSection):
                 found.project_activated.connect(self.project_activated)
-        return found  # type: ignore[return-value]
+        return found  # type: ignore[return-value]  # _built maps each kind to one of its own
 
     @property
     def sections(self) -> list[Section]:
@@ -249,8 +256,22 @@ class ClientPage(QWidget):
             parts.append(industry)
         if tags:
             parts.append("Tags: " + ", ".join(tags))
+        parts += self._custom_parts()
         self.details.setText("  ·  ".join(parts))
         self.refresh_health()
+
+    def _custom_parts(self) -> list[str]:
+        """The agency's own client fields that are filled in: "Region: North"."""
+        session = self.workspace.session
+        values = values_of(session, CustomFieldTarget.CLIENT, [self.client_id]).get(
+            self.client_id, {}
+        )
+        decimal = self.locale().decimalPoint()
+        return [
+            f"{f.name}: {display_value(f, values[f.id], decimal=decimal)}"
+            for f in fields_of(session, CustomFieldTarget.CLIENT)
+            if values.get(f.id)
+        ]
 
     def refresh_health(self) -> None:
         self.health = health_at(self.workspace.session, self.client_id, self.context.today())
@@ -266,7 +287,7 @@ class ClientPage(QWidget):
             self.closed_by_deletion.emit()
             return
         session = self.workspace.session
-        if concerns(session, changes, self.client_id, ("Client", "TeamMember")):
+        if concerns(session, changes, self.client_id, HEADER_ENTITIES):
             self.refresh_header()
         elif concerns(session, changes, self.client_id, HEALTH_ENTITIES):
             self.refresh_health()
@@ -281,6 +302,30 @@ class ClientPage(QWidget):
 
     def show_section(self, section: Section) -> None:
         self.tabs.setCurrentWidget(self._holders[type(section)])
+
+    def show_record(self, kind: str, record_id: str) -> bool:
+        """Show the tab that lists this record (a search result) with its row selected."""
+        sections: dict[str, type[Section]] = {
+            "Contact": PeopleSection,
+            "Interaction": TimelineSection,
+            "ClientNote": BriefSection,
+            "Project": ProjectsSection,
+        }
+        kind_section = sections.get(kind)
+        if kind_section is None:
+            return False
+        section = self.section(kind_section)
+        self.show_section(section)
+        section.ensure_loaded()
+        for table in section.findChildren(QTableView):
+            row_of = getattr(table.model(), "row_of", None)
+            row = row_of(record_id) if row_of is not None else -1
+            if row >= 0:
+                table.selectRow(row)
+                table.scrollTo(table.model().index(row, 0))
+                table.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return False
 
     def _show_failure(self, message: str) -> None:
         if self.isVisible():
@@ -306,9 +351,14 @@ class ClientPage(QWidget):
             self.context.today(),
             self.window(),
             submit=self.context.submit,
+            session=self.workspace.session,
         )
         self.details_dialog.open()
         return self.details_dialog
+
+    def print_target(self) -> PrintTarget:
+        """Print makes this client's summary (`Printable`)."""
+        return PrintTarget("client", self.client_id)
 
     def close_page(self) -> None:
         self.workspace.changed.disconnect(self.apply_changes)

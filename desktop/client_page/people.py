@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QItemSelection
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -21,11 +22,11 @@ from db.operations import Update
 from db.validation import max_length
 from desktop.client_page.context import PageContext, list_table, stretch
 from desktop.client_page.dialogs import ContactDialog
-from desktop.client_page.formatting import day
 from desktop.client_page.notes_edit import RecordNotesEdit
 from desktop.client_page.record_actions import RecordActions
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
+from desktop.formatting import day
 from desktop.models.roles import ID_ROLE
 from desktop.views.elided_label import ElidedLabel
 
@@ -60,12 +61,13 @@ def _text(header: str, field: str, read: Any) -> Column:
     return Column(header, read, edit=_set(field), max_length=max_length("Contact", field))
 
 
-# Email and phone come before the wide columns, so they show without scrolling sideways.
+# Email and phone come right after the name, so they show without scrolling sideways; the
+# name and role are capped (and elide), so a long one cannot push them out of view.
 COLUMNS = (
     _text("Name", "name", lambda c: c.name),
-    _text("Role", "title", lambda c: c.title),
     _text("Email", "email", lambda c: c.email),
     _text("Phone", "phone", lambda c: c.phone),
+    _text("Role", "title", lambda c: c.title),
     Column(
         "Stay in touch",
         _cadence_text,
@@ -77,6 +79,9 @@ COLUMNS = (
     Column("Important dates", lambda c: ", ".join(d.text for d in c.dates)),
 )
 COL_DATES = len(COLUMNS) - 1
+COL_NAME, COL_EMAIL, COL_PHONE, COL_ROLE, COL_CADENCE = range(5)
+# Columns that size to their contents up to this many characters, then elide.
+CAPPED_CHARS = {COL_NAME: 22, COL_ROLE: 18, COL_CADENCE: 20}
 
 
 class PeopleSection(Section):
@@ -89,7 +94,11 @@ class PeopleSection(Section):
         self.table = list_table(empty="No contacts yet. Press Add contact… to add one")
         self.table.setModel(self.model)
         stretch(self.table, COL_DATES)
-        self.actions = RecordActions(
+        header = self.table.horizontalHeader()
+        for column in CAPPED_CHARS:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        self.model.modelReset.connect(self._fit_columns)
+        self.record_actions = RecordActions(
             self.table,
             self.model,
             context.workspace,
@@ -129,6 +138,16 @@ class PeopleSection(Section):
         layout.addLayout(buttons)
         layout.addWidget(splitter, 1)
 
+    def _fit_columns(self) -> None:
+        """Capped columns take their contents' width up to their cap (the rest elides)."""
+        em = self.table.fontMetrics().averageCharWidth()
+        for column, chars in CAPPED_CHARS.items():
+            wanted = max(
+                self.table.sizeHintForColumn(column),
+                self.table.horizontalHeader().sectionSizeHint(column),
+            )
+            self.table.setColumnWidth(column, min(wanted, chars * em))
+
     def refresh(self) -> None:
         self.model.set_rows(
             contacts(self.context.session, self.context.client_id, self.context.today())
@@ -136,7 +155,12 @@ class PeopleSection(Section):
         self._selected()
 
     def open_add_dialog(self) -> ContactDialog:
-        self.dialog = ContactDialog(self.context.client_id, self, submit=self.context.submit)
+        self.dialog = ContactDialog(
+            self.context.client_id,
+            self,
+            submit=self.context.submit,
+            session=self.context.session,
+        )
         self.dialog.open()
         return self.dialog
 
@@ -145,7 +169,11 @@ class PeopleSection(Section):
         self.rapport.commit()  # the dialog starts from the notes as typed
         fresh = self.model.rows[self.model.row_of(contact.id)]
         self.dialog = ContactDialog(
-            self.context.client_id, self, contact=fresh, submit=self.context.submit
+            self.context.client_id,
+            self,
+            contact=fresh,
+            submit=self.context.submit,
+            session=self.context.session,
         )
         self.dialog.open()
         return self.dialog

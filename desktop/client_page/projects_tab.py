@@ -14,9 +14,9 @@ from db.labels import plural
 from db.models import Client
 from desktop.client_page.context import PageContext, list_table, stretch
 from desktop.client_page.dialogs import NewProjectDialog
-from desktop.client_page.formatting import day, label, money
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
+from desktop.formatting import day, label, money
 from desktop.models.roles import ID_ROLE
 
 
@@ -101,7 +101,7 @@ class ProjectsSection(Section):
         self.dialog = NewProjectDialog(
             self.context.client_id, project_managers(session), self.window(), account_manager_id=am
         )
-        self.dialog.accepted.connect(lambda: self.context.run(self.dialog.operation()))  # type: ignore[union-attr]
+        self.dialog.accepted.connect(lambda: self.context.run(self.dialog.operation()))
         self.dialog.open()
         return self.dialog
 

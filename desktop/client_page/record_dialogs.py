@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from db.am.client_detail import FollowUpRow, GiftRow, OpportunityRow, RatingRow
-from db.am.gifts import add_gift, edit_gift
+from db.am.gifts import NO_DESCRIPTION, add_gift, edit_gift
 from db.am.money import STAGE_PROBABILITY
 from db.am.operations import FollowUpDraft, add_follow_up, edit_record
 from db.am.tags import tags_from_text, tags_text
@@ -35,17 +36,19 @@ from db.labels import quoted
 from db.models import (
     Client,
     ClientStatus,
+    CustomFieldTarget,
     FollowUp,
     GiftState,
     Opportunity,
     OpportunityStage,
     SatisfactionRating,
 )
-from db.operations import Create, Operation
+from db.operations import Batch, Create, Operation
 from db.validation import check_field
-from desktop.client_page.dialogs import FormDialog, Submit, date_edit, py_date
-from desktop.client_page.formatting import day, label
+from desktop.client_page.dialogs import FormDialog, Submit, date_edit, py_date, qdate
 from desktop.client_page.money_edit import MoneyEdit
+from desktop.custom_fields.editors import CustomFieldRows
+from desktop.formatting import day, label
 from desktop.views.text_limits import cap_field
 
 Choices = Sequence[tuple[str, str]]  # (id, name)
@@ -153,7 +156,7 @@ class FollowUpDialog(FormDialog):
 
     def _apply_quick_due(self) -> None:
         if self.quick_due.text().strip() and self._check_due() is None:
-            self.due.setDate(parse_when(self.quick_due.text(), self.today))
+            self.due.setDate(qdate(parse_when(self.quick_due.text(), self.today)))
             self.quick_due.clear()
 
     def due_date(self) -> date:
@@ -337,7 +340,7 @@ class GiftDialog(FormDialog):
     def _check_description(self) -> str | None:
         text = self.description.text().strip()
         if not text:
-            return "Say what the gift is"
+            return f"Gift: {NO_DESCRIPTION}"  # the rule's own words (db.am.gifts)
         return _named("Gift", check_field("Gift", "description", text))
 
     def occasion_values(self) -> dict[str, Any]:
@@ -395,6 +398,25 @@ class RatingDialog(FormDialog):
         return edit_record(SatisfactionRating, self.record.id, values, "rating", name)
 
 
+class TagCompleter(QCompleter):
+    """Completes the tag being typed after the last comma from the agency's tags, keeping
+    the tags before it: "vip, ho" offers "hospitality" and becomes "vip, hospitality"."""
+
+    def __init__(self, tags: Sequence[str], line: QLineEdit) -> None:
+        super().__init__(list(tags), line)
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.line = line
+
+    def splitPath(self, path: str) -> list[str]:
+        return [path.rsplit(",", 1)[-1].strip()]
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        tag = super().pathFromIndex(index)
+        text = self.line.text()
+        done = text.rsplit(",", 1)[0].strip() if "," in text else ""
+        return f"{done}, {tag}" if done else tag
+
+
 class ClientDetailsDialog(FormDialog):
     """The client's own record: name, status, account manager, client since, industry,
     website, annual budget and currency, yearly gift budget and tags."""
@@ -408,9 +430,11 @@ class ClientDetailsDialog(FormDialog):
         parent: QWidget | None = None,
         *,
         submit: Submit | None = None,
+        session: Session | None = None,
     ) -> None:
         super().__init__("Client details", parent, submit=submit)
         self.client_id = client.id
+        self.session = session
         self.name = cap_field(QLineEdit(client.name), "Client", "name")
         self.status = QComboBox()
         for status in ClientStatus:
@@ -435,9 +459,7 @@ class ClientDetailsDialog(FormDialog):
         self.gift_budget.setPlaceholderText("0")
         self.tags = QLineEdit(tags_text(client.tags or []))
         self.tags.setPlaceholderText("vip, retail, …  (comma between tags)")
-        completer = QCompleter(list(known_tags), self.tags)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.tags.setCompleter(completer)
+        self.tags.setCompleter(TagCompleter(known_tags, self.tags))
         self.errors.add_row("&Name", self.name, "name", self._check_name)
         self.errors.add_row("S&tatus", self.status, "status")
         self.errors.add_row("&Account manager", self.manager, "manager")
@@ -449,6 +471,12 @@ class ClientDetailsDialog(FormDialog):
             "&Gift budget / year", self.gift_budget, "gift_budget", self._check_gifts
         )
         self.errors.add_row("Ta&gs", self.tags, "tags")
+        # The agency's own fields (Preferences > Custom fields), saved in the same step.
+        self.custom = (
+            CustomFieldRows(self, session, CustomFieldTarget.CLIENT, client.id, today)
+            if session is not None
+            else None
+        )
         self.name.textChanged.connect(lambda _t: self.errors.check("name"))
         self.budget.textChanged.connect(lambda _t: self.errors.check("budget"))
         self.currency.textChanged.connect(lambda _t: self.errors.check("budget"))
@@ -481,4 +509,10 @@ class ClientDetailsDialog(FormDialog):
             "yearly_gift_budget_cents": self.gift_budget.cents("Gift budget"),
             "tags": tags_from_text(self.tags.text()),
         }
-        return edit_record(Client, self.client_id, values, "client", name)
+        details = edit_record(Client, self.client_id, values, "client", name)
+        if self.custom is None or self.session is None:
+            return details
+        fields = self.custom.steps(self.session, self.client_id)
+        if not fields:
+            return details
+        return Batch([details, *fields], f"Edit client {quoted(name)}")

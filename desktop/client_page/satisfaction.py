@@ -20,12 +20,12 @@ from db.validation import check_field
 from desktop.client_page.context import PageContext, list_table, stretch
 from desktop.client_page.dialogs import date_edit, py_date
 from desktop.client_page.fields import error_label
-from desktop.client_page.formatting import day
 from desktop.client_page.record_actions import RecordActions
 from desktop.client_page.record_dialogs import RatingDialog
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
 from desktop.client_page.trend_chart import TrendChart
+from desktop.formatting import day
 from desktop.views.text_limits import cap_field
 
 DEFAULT_SCORE = 8
@@ -53,7 +53,7 @@ class SatisfactionSection(Section):
         self.table = list_table(empty="No ratings yet. Pick a score below and press Enter")
         self.table.setModel(self.model)
         stretch(self.table, 2)
-        self.actions = RecordActions(
+        self.record_actions = RecordActions(
             self.table,
             self.model,
             context.workspace,

@@ -14,10 +14,10 @@ from db.operations import Update
 from db.validation import max_length
 from desktop.client_page.context import PageContext, list_table, stretch
 from desktop.client_page.dialogs import LogInteractionDialog
-from desktop.client_page.formatting import day, label
 from desktop.client_page.record_actions import RecordActions
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
+from desktop.formatting import day, label
 
 SENTIMENT_MARKS = {
     Sentiment.POSITIVE: "▲ positive",
@@ -58,7 +58,7 @@ class TimelineSection(Section):
         self.table = list_table(empty="Nothing logged yet. Press Ctrl+L to log a call")
         self.table.setModel(self.model)
         stretch(self.table, COL_SUMMARY)
-        self.actions = RecordActions(
+        self.record_actions = RecordActions(
             self.table,
             self.model,
             context.workspace,

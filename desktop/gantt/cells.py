@@ -40,9 +40,9 @@ class CellDelegate(QStyledItemDelegate):
     progress = False
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
-        rect = option.rect  # type: ignore[attr-defined]
-        palette: QPalette = option.palette  # type: ignore[attr-defined]
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        rect = option.rect
+        palette: QPalette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if selected:
             painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
         text_colour = palette.color(
@@ -74,16 +74,16 @@ class CellDelegate(QStyledItemDelegate):
     def _paint_progress(
         self,
         painter: QPainter,
-        rect: object,
+        rect: QRect,
         index: AnyIndex,
         palette: QPalette,
-        text_colour: object,
+        text_colour: QColor,
     ) -> None:
         value = index.data(Qt.ItemDataRole.EditRole)
         if not isinstance(value, int):
             return
         painter.save()
-        box = rect.adjusted(_PAD, 0, -_PAD, 0)  # type: ignore[attr-defined]
+        box = rect.adjusted(_PAD, 0, -_PAD, 0)
         label_width = painter.fontMetrics().horizontalAdvance("100 %") + 6
         bar = QRectF(box.left(), box.center().y() - 2, max(box.width() - label_width, 10), 5)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -94,7 +94,7 @@ class CellDelegate(QStyledItemDelegate):
             done = QRectF(bar.left(), bar.top(), bar.width() * min(value, 100) / 100, bar.height())
             painter.setBrush(palette.color(QPalette.ColorRole.Highlight).lighter(115))
             painter.drawRoundedRect(done, 2.5, 2.5)
-        painter.setPen(text_colour)  # type: ignore[arg-type]
+        painter.setPen(text_colour)
         painter.drawText(
             box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), f"{value} %"
         )
@@ -122,7 +122,8 @@ class PeopleCompleter(QCompleter):
         return [path.split(",")[-1].strip()]
 
     def pathFromIndex(self, index: AnyIndex) -> str:
-        typed = self.widget().text() if isinstance(self.widget(), QLineEdit) else ""
+        widget = self.widget()
+        typed = widget.text() if isinstance(widget, QLineEdit) else ""
         before = typed.rsplit(",", 1)[0] + ", " if "," in typed else ""
         return before + str(index.data())
 

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from html import escape
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QFont,
@@ -40,6 +40,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
+from db.labels import plural
 from db.operations import Operation
 from desktop.gantt.document import GanttDocument
 from desktop.gantt.geometry import BAR_HEIGHT, BAR_TOP, ROW_HEIGHT
@@ -257,15 +258,18 @@ class GanttChart(QGraphicsView):
         if v.is_milestone(node):
             lines.append(f"Milestone on {start:{fmt}}")
         else:
-            lines.append(f"{start:{fmt}} → {finish:{fmt}} ({v.duration(node)} working days)")
+            length = plural(v.duration(node), "working day")
+            lines.append(f"{start:{fmt}} → {finish:{fmt}} ({length})")
             if not v.is_summary(node):
                 lines.append(f"{v.progress(node)} % done")
         slack = v.total_float(node)
-        lines.append("On the critical path" if slack <= 0 else f"Float: {slack} working days")
+        floats = plural(slack, "working day")
+        lines.append("On the critical path" if slack <= 0 else f"Float: {floats}")
         slip = doc.slip(node)
         if slip:
             lines.append(
-                f"{abs(slip)} working days {'late' if slip > 0 else 'early'} on the baseline"
+                f"{plural(abs(slip), 'working day')} {'late' if slip > 0 else 'early'} "
+                "on the baseline"
             )
         if task_id in doc.people:
             lines.append(escape(doc.people[task_id]))
@@ -313,16 +317,16 @@ class GanttChart(QGraphicsView):
             handles=self.hover if drag is None else -1,
         )
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         rows = self.document.rows
         # Arrows are chosen by the rows of the whole viewport, not of the exposed strip, so
         # an arrow crossing a freshly scrolled-in strip is drawn there too.
         shown = self.mapToScene(self.viewport().rect()).boundingRect()
         top = max(0, int(shown.top() // ROW_HEIGHT))
         bottom = min(len(rows) - 1, int(shown.bottom() // ROW_HEIGHT))
-        self.chart_painter().paint(painter, rect, rows[top : bottom + 1])
+        self.chart_painter().paint(painter, QRectF(rect), rows[top : bottom + 1])
 
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         drag = self.drag
         if drag is None or not drag.active or drag.at is None:
             return

@@ -49,10 +49,15 @@ from db.project_money import (
     SetBudget,
     burn,
 )
-from desktop.client_page.formatting import money
+from desktop.formatting import money
 from desktop.models.records import Column, RecordsModel, parse_cents
 from desktop.models.roles import ID_ROLE
-from desktop.views.record_tables import fit_columns, record_table, set_delegates
+from desktop.views.record_tables import (
+    fit_columns,
+    record_table,
+    set_delegates,
+    table_with_buttons,
+)
 from desktop.workspace import Workspace
 
 STATUS_LABELS = {
@@ -126,8 +131,9 @@ class ProjectMoneyDialog(QDialog):
         self.budget.setToolTip("The project's budget; an accepted change request adds its cost")
         self.budget.editingFinished.connect(self._budget_edited)
         top = QHBoxLayout()
-        top.addWidget(QLabel("&Budget:"))
-        top.itemAt(0).widget().setBuddy(self.budget)  # type: ignore[union-attr]
+        budget_label = QLabel("&Budget:")
+        budget_label.setBuddy(self.budget)
+        top.addWidget(budget_label)
         top.addWidget(self.budget)
         top.addSpacing(12)
         top.addWidget(self.burn, 1)
@@ -242,13 +248,7 @@ class ProjectMoneyDialog(QDialog):
     @staticmethod
     def _page(table: QWidget, *buttons: QPushButton) -> QWidget:
         page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addWidget(table, 1)
-        row = QHBoxLayout()
-        for button in buttons:
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        page.setLayout(table_with_buttons(table, *buttons))
         return page
 
     def _remover(self, table: Any, entity: type, label: str) -> Callable[[], None]:

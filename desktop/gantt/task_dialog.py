@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
+from db.labels import quoted
 from db.models import Assignment, Dependency, DependencyType, Task, TaskKind, TeamMember
 from db.operations import Batch, Operation, Update
 from db.scheduling.engine import would_cycle
@@ -49,6 +51,7 @@ from db.scheduling.operations import (
 from db.scheduling.plan import LinkSpec, load_plan
 from db.scheduling.staffing import Assign, SetHours, Unassign
 from desktop.gantt.document import GanttDocument
+from desktop.views.unsaved_changes import UnsavedChanges
 from desktop.workspace import Workspace
 
 KIND_LABELS = {
@@ -149,6 +152,8 @@ class TaskDialog(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        # Cancel after an edit asks Save / Discard / Keep editing; Save is OK.
+        self.unsaved = UnsavedChanges(self, save=self.accept, discard=lambda: QDialog.reject(self))
         layout = QVBoxLayout(self)
         layout.addWidget(self.error)
         layout.addWidget(self.tabs, 1)
@@ -323,8 +328,9 @@ class TaskDialog(QDialog):
                 row.hours.setValue(self.add_hours.value())
                 for col in range(3):
                     item = self.people_grid.itemAtPosition(self._grid_line(row), col)
-                    if item is not None and item.widget() is not None:
-                        item.widget().show()
+                    widget = item.widget() if item is not None else None
+                    if widget is not None:
+                        widget.show()
                 self._refresh_people()
                 return
         self._add_person_row(member_id, self.member_box.currentText(), self.add_hours.value())
@@ -332,7 +338,9 @@ class TaskDialog(QDialog):
 
     def _grid_line(self, row: _PersonRow) -> int:
         index = self.people_grid.indexOf(row.hours)
-        return self.people_grid.getItemPosition(index)[0]
+        position = self.people_grid.getItemPosition(index)
+        assert isinstance(position, tuple)  # (row, column, spans); PySide6 stubs say object
+        return int(position[0])
 
     # -- links --------------------------------------------------------------------------------
 
@@ -473,7 +481,8 @@ class TaskDialog(QDialog):
 
     def operations(self) -> list[Operation]:
         """What OK would do, as plan operations in an order that applies cleanly."""
-        task, ops = self.task, []
+        task = self.task
+        ops: list[Operation] = []
         name = self.name.text().strip()
         if name != task.name:
             ops.append(Update(Task, task.id, {"name": name}, label="Rename task"))
@@ -511,16 +520,24 @@ class TaskDialog(QDialog):
         for link in self.links:
             if link.removed:
                 continue
-            kind = DependencyType(link.type_box.currentData())
+            link_type = DependencyType(link.type_box.currentData())
             lag = link.lag.value()
             if not link.dependency_id:
                 pred, succ = (
                     (link.other_id, task.id) if link.predecessor else (task.id, link.other_id)
                 )
-                ops.append(Link(pred, succ, kind, lag))
-            elif kind != link.old_type or lag != link.old_lag:
-                ops.append(SetLink(link.dependency_id, kind, lag))
+                ops.append(Link(pred, succ, link_type, lag))
+            elif link_type != link.old_type or lag != link.old_lag:
+                ops.append(SetLink(link.dependency_id, link_type, lag))
         return ops
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.unsaved.initial is None:
+            self.unsaved.remember()
+        super().showEvent(event)
+
+    def reject(self) -> None:
+        self.unsaved.close_or_ask()
 
     def accept(self) -> None:
         ops = self.operations()
@@ -528,7 +545,7 @@ class TaskDialog(QDialog):
             super().accept()  # nothing changed: no undo step
             return
         name = self.name.text().strip() or self.task.name
-        label = ops[0].label if len(ops) == 1 else f"Edit '{name}'"
+        label = ops[0].label if len(ops) == 1 else f"Edit {quoted(name)}"
         if self.workspace.run(Batch(ops, label)):
             super().accept()
             return

@@ -112,6 +112,7 @@ class TaskTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, id=kids[row] + 1)
 
+    # The override is ignored: QObject.parent() and the model's parent(index) share a name.
     def parent(self, child: AnyIndex = _ROOT) -> QModelIndex:  # type: ignore[override]
         if not child.isValid():
             return QModelIndex()
@@ -197,10 +198,10 @@ class TaskTreeModel(QAbstractItemModel):
         if col == COL_PROGRESS:
             return None if summary or spec.milestone else spec.progress
         if col == COL_SLIP:
-            days = self.document.slip(node)
-            if days is None:
+            slip = self.document.slip(node)
+            if slip is None:
                 return None if edit else ""
-            return days if edit else ("on plan" if days == 0 else f"{days:+d} d")
+            return slip if edit else ("on plan" if slip == 0 else f"{slip:+d} d")
         if col == COL_PEOPLE:
             return self.document.people.get(task_id, "")
         return None

@@ -20,8 +20,9 @@ from PySide6.QtCore import (
     QSettings,
     Qt,
     QTimer,
+    Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from db.changes import ChangeSet
+from db.labels import quoted
 from db.models import Dependency, DependencyType, Task, TaskKind, TeamMember
 from db.operations import Batch, Operation
 from db.scheduling.baseline import SaveBaseline
@@ -74,11 +76,18 @@ from desktop.gantt.tree_model import (
     ROW_HEIGHT,
     TaskTreeModel,
 )
+from desktop.printing.printable import PrintTarget
 from desktop.views.deletion import DeleteOffer, Deletion, delete_rows
 from desktop.workspace import Workspace
 
 
 class GanttView(QWidget):
+    """Signals:
+    closed_by_deletion(): the project is gone (deleted elsewhere, by sync, or an undone import).
+    """
+
+    closed_by_deletion = Signal()
+
     def __init__(
         self, workspace: Workspace, project_id: str, parent: QWidget | None = None
     ) -> None:
@@ -212,7 +221,13 @@ class GanttView(QWidget):
 
     # -- toolbar and keyboard -----------------------------------------------------------------
 
-    def _action(self, text: str, shortcut: QKeySequence | str, slot: object, tip: str) -> QAction:
+    def _action(
+        self,
+        text: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str,
+        slot: object,
+        tip: str,
+    ) -> QAction:
         action = QAction(text, self)
         action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -436,7 +451,11 @@ class GanttView(QWidget):
             self.show_refusal("Select two or more tasks to link them in order")
             return
         names = [self.document.schedule.name(self.document.node(i)) for i in ids]
-        label = f"Link '{names[0]}' → '{names[1]}'" if len(ids) == 2 else f"Link {len(ids)} tasks"
+        label = (
+            f"Link {quoted(names[0])} → {quoted(names[1])}"
+            if len(ids) == 2
+            else f"Link {len(ids)} tasks"
+        )
         steps: list[Operation] = [
             Link(pred, succ, DependencyType.FS) for pred, succ in itertools.pairwise(ids)
         ]
@@ -600,7 +619,7 @@ class GanttView(QWidget):
         if dep is None:
             return False
         v = self.document.schedule
-        label = f"Remove link '{v.name(v.node(pred_id))}' → '{v.name(v.node(succ_id))}'"
+        label = f"Remove link {quoted(v.name(v.node(pred_id)))} → {quoted(v.name(v.node(succ_id)))}"
         return self.run(Unlink(dep, label=label))
 
     def _link_menu(self, pred_id: str, succ_id: str, global_pos: QPoint) -> None:
@@ -654,6 +673,10 @@ class GanttView(QWidget):
 
     # -- edits and refresh --------------------------------------------------------------------
 
+    def print_target(self) -> PrintTarget:
+        """Print makes this plan's timeline, rows collapsed as shown (`Printable`)."""
+        return PrintTarget("project", self.project_id, self.document)
+
     def run(self, op: Operation) -> bool:
         return self.workspace.run(op)
 
@@ -693,6 +716,12 @@ class GanttView(QWidget):
         self.burn.setText(burn_text(self.workspace, self.project_id))
 
     def _on_changed(self, changes: ChangeSet) -> None:
+        if self.project_id in changes.removed.get("Project", set()):
+            # Nothing left to show or refresh: whoever hosts the plan goes back to its list.
+            self.workspace.changed.disconnect(self._on_changed)
+            self._burn_timer.stop()
+            self.closed_by_deletion.emit()
+            return
         if changes.touches("Project", "CostEntry", "Task"):
             # A query over every task: after the frame that shows the edit, not in it.
             self._burn_timer.start()
@@ -787,8 +816,8 @@ class GanttView(QWidget):
         self.act_baseline.toggled.connect(lambda on: settings.setValue(f"{key}/baseline", on))
         self.chart.zoom_changed.connect(lambda name: settings.setValue(f"{key}/zoom", name))
 
-    def showEvent(self, event: object) -> None:  # type: ignore[override]
-        super().showEvent(event)  # type: ignore[arg-type]
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
         if not getattr(self, "_shown_once", False):
             self._shown_once = True
             if not getattr(self, "_splitter_restored", False):

@@ -214,7 +214,11 @@ class ProjectsTreeModel(QAbstractItemModel):
         row = node.row
         if isinstance(row, ProjectRow) and not row.dated:
             first = self._projects.index(node)
-            batch = [n for n in self._projects[first : first + _DATING_BATCH] if not n.row.dated]
+            batch = [
+                n
+                for n in self._projects[first : first + _DATING_BATCH]
+                if isinstance(n.row, ProjectRow) and not n.row.dated
+            ]
             self._date(
                 [n.row for n in batch if isinstance(n.row, ProjectRow)], [n.id for n in batch]
             )
@@ -306,6 +310,7 @@ class ProjectsTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, children[row])
 
+    # The override is ignored: QObject.parent() and the model's parent(index) share a name.
     def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         node = self.node(index)
         if node is None or node.parent is None:

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QPagedPaintDevice
 
+from db.labels import plural
 from db.reports.agenda import Agenda
+from desktop.formatting import Formats
 from desktop.printing.canvas import ACCENT, BAND, DASH, INK, MUTED, POOR, RIGHT, RULE, WRAP, Canvas
-from desktop.printing.formats import Formats
 
 CENTER = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
 Row = tuple[str, str, str]  # main text, detail below it, note on the right
@@ -55,7 +56,7 @@ class AgendaLayout:
         for item in a.changes:
             impact = []
             if item.schedule_impact_days:
-                impact.append(f"+{item.schedule_impact_days} working days")
+                impact.append(f"+{plural(item.schedule_impact_days, 'working day')}")
             if item.cost_impact_cents:
                 impact.append("+" + f.money(item.cost_impact_cents, item.currency))
             where = f"{item.client}: {item.project}" if team else item.project
@@ -114,6 +115,11 @@ class AgendaLayout:
                 right=True,
             )
         h += c.text(0, 32 + h, c.width, f"Covering {span}", c.font(9), MUTED)
+        # The client's own fields: shareable ones on every copy, the rest only internally.
+        own = [*a.client_fields, *(a.private_client_fields if a.internal else ())]
+        if own:
+            facts = "  ·  ".join(f"{line.label}: {line.value}" for line in own)
+            h += c.text(0, 32 + h + 2, c.width, facts, c.font(9), MUTED) + 2
         return 32 + h + 18
 
     def footer(self, c: Canvas) -> None:

@@ -18,13 +18,13 @@ from datetime import date, timedelta
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QFont, QPagedPaintDevice
 
+from desktop.formatting import Formats
 from desktop.gantt.chart import ZOOMS
 from desktop.gantt.document import GanttDocument
 from desktop.gantt.geometry import ROW_HEIGHT
 from desktop.gantt.painter import ChartPainter, Colors
 from desktop.gantt.timescale import HEADER_HEIGHT, ScaleColors, paint_timescale
 from desktop.printing.canvas import ACCENT, DASH, INK, MUTED, RULE, Canvas
-from desktop.printing.formats import Formats
 
 SCREEN_SCALE = 0.75  # a screen pixel (1/96 in) in points: print at the size the screen shows
 MIN_SCALE = 0.25  # names at about 2 pt: the smallest a printer still renders legibly

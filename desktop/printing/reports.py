@@ -10,8 +10,8 @@ from PySide6.QtCore import QLocale
 from sqlalchemy.orm import Session
 
 from db.reports.client_summary import Audience, client_summary
+from desktop.formatting import Formats
 from desktop.gantt.document import GanttDocument
-from desktop.printing.formats import Formats
 from desktop.printing.gantt_pages import GanttPages, GanttPrintOptions, Tiling, print_title
 from desktop.printing.output import Render, write_pdf
 from desktop.printing.paper import page_layout

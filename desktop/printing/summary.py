@@ -13,8 +13,10 @@ from datetime import date
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPagedPaintDevice
 
+from db.labels import plural
 from db.models import NoteKind, ProjectStatus
 from db.reports.client_summary import ClientSummary
+from desktop.formatting import Formats
 from desktop.printing import charts
 from desktop.printing.canvas import (
     ACCENT,
@@ -32,7 +34,6 @@ from desktop.printing.canvas import (
     Canvas,
 )
 from desktop.printing.charts import STAGE_COLORS
-from desktop.printing.formats import Formats
 
 Block = Callable[[Canvas, float, float, float], float]  # (canvas, x, y, width) -> height
 GAP = 16.0
@@ -118,6 +119,9 @@ class SummaryLayout:
         if s.account_manager:
             facts.append(f"Account manager: {s.account_manager}")
         sub = c.text(x, top + name_h + 2, w - 10, "  ·  ".join(facts), c.font(9), MUTED)
+        if s.fields:  # the agency's own fields the client may see
+            own = "  ·  ".join(f"{line.label}: {line.value}" for line in s.fields)
+            sub += c.text(x, top + name_h + 2 + sub + 1, w - 10, own, c.font(9), MUTED) + 1
         at = top + name_h + 2 + sub + 10
         if s.internal:
             at += self.health_band(c, x, at, w)
@@ -184,6 +188,8 @@ class SummaryLayout:
             for reach in (person.email, person.phone):
                 if reach:
                     at += c.text(x, at, w, reach, c.font(7.5), MUTED, LEFT)
+            for line in person.fields:
+                at += c.text(x, at, w, f"{line.label}: {line.value}", c.font(7.5), MUTED, LEFT)
             at += 5
         return at - y
 
@@ -288,7 +294,7 @@ class SummaryLayout:
             if closed:
                 slip, colour = "Completed" if p.status is ProjectStatus.DONE else "Cancelled", MUTED
             elif p.late_days > 0:
-                slip, colour = f"{p.late_days} working days late", POOR
+                slip, colour = f"{plural(p.late_days, 'working day')} late", POOR
             else:
                 slip, colour = "On schedule", GOOD
             c.text(
@@ -376,6 +382,7 @@ class SummaryLayout:
         body = c.font(8.5)
         bold = c.font(8.5, QFont.Weight.DemiBold)
         sections: list[tuple[str, list[tuple[str, str]]]] = [
+            ("Internal fields", [(f"{i.label}: {i.value}", "") for i in s.private_fields]),
             ("Rapport", [(f"{r.name}: {r.notes}", "") for r in s.rapport]),
             ("Personal dates", [(d.label, f.short_date(d.when)) for d in s.personal_dates]),
             (

@@ -19,14 +19,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 
 from db.models import Closure, LeaveKind, MemberRole, TeamMember, TimeOff
 from db.operations import Delete, Operation
+from db.roster import closures_in_order, leave_of, members_in_order
 from db.team import (
     AddClosure,
     AddLeave,
@@ -42,7 +41,12 @@ from desktop.models.records import Column, RecordsModel
 from desktop.models.roles import ID_ROLE
 from desktop.views.area_header import AreaHeader
 from desktop.views.deletion import DeleteOffer, Deletion
-from desktop.views.record_tables import fit_columns, record_table, set_delegates
+from desktop.views.record_tables import (
+    fit_columns,
+    record_table,
+    set_delegates,
+    table_with_buttons,
+)
 from desktop.workspace import Workspace
 
 ROLE_CHOICES = [(r.value, r.value.replace("_", " ").capitalize()) for r in MemberRole]
@@ -91,10 +95,7 @@ class TeamView(QWidget):
         session = workspace.session
 
         def members() -> list[_MemberRow]:
-            rows = session.scalars(
-                select(TeamMember).order_by(TeamMember.active.desc(), func.lower(TeamMember.name))
-            )
-            return [_MemberRow(m) for m in rows]
+            return [_MemberRow(m) for m in members_in_order(session)]
 
         self.members = RecordsModel(
             workspace,
@@ -148,12 +149,12 @@ class TeamView(QWidget):
         self.remove_leave_button.clicked.connect(self.remove_leave)
         self.leave_box = QGroupBox("Leave")
         self.leave_box.setLayout(
-            self._with_buttons(self.leave_table, self.add_leave_button, self.remove_leave_button)
+            table_with_buttons(self.leave_table, self.add_leave_button, self.remove_leave_button)
         )
 
         # The agency's closures.
         def closures() -> list[Closure]:
-            return list(session.scalars(select(Closure).order_by(Closure.start_date)))
+            return closures_in_order(session)
 
         self.closures = RecordsModel(
             workspace, CLOSURE_COLUMNS, ("Closure",), closures, self._edit_closure
@@ -166,7 +167,7 @@ class TeamView(QWidget):
         self.remove_closure_button = QPushButton("Remove")
         self.remove_closure_button.clicked.connect(self.remove_closure)
         closures_box = QGroupBox("Agency closures")
-        closures_layout = self._with_buttons(
+        closures_layout = table_with_buttons(
             self.closures_table, self.add_closure_button, self.remove_closure_button
         )
         holidays = QLabel("Public holidays follow the agency's country and region (Preferences).")
@@ -208,17 +209,6 @@ class TeamView(QWidget):
         )
         self._selected_member = ""
         self._after_members_reset()
-
-    @staticmethod
-    def _with_buttons(table: QTableView, *buttons: QPushButton) -> QVBoxLayout:
-        layout = QVBoxLayout()
-        layout.addWidget(table, 1)
-        row = QHBoxLayout()
-        for button in buttons:
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        return layout
 
     # -- Area ---------------------------------------------------------------------------------
 
@@ -319,11 +309,7 @@ class TeamView(QWidget):
         member_id = getattr(self, "_selected_member", "")
         if not member_id:
             return []
-        return list(
-            self.workspace.session.scalars(
-                select(TimeOff).where(TimeOff.member_id == member_id).order_by(TimeOff.start_date)
-            )
-        )
+        return leave_of(self.workspace.session, member_id)
 
     def add_leave(self) -> None:
         member_id = self.current_member()

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from db.am.health import Health
-from desktop.client_page.health_badge import LEVEL_HUES, badge_colors
 from desktop.models.roles import STATUS_ROLE
 from desktop.views.delegates import ChoiceDelegate, Choices
 from desktop.views.palette_colors import is_dark, pill_colors
+from desktop.widgets.health_badge import LEVEL_HUES, badge_colors
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _CACHE_LIMIT = 512

@@ -48,10 +48,13 @@ from desktop.models.clients_table import (
     STATUS_LABELS,
     ClientsTableModel,
 )
+from desktop.models.custom_columns import KEY_PREFIX as CUSTOM_KEY_PREFIX
 from desktop.models.roles import ID_ROLE
+from desktop.printing.printable import PrintTarget
 from desktop.station_member import member_choices, set_station_member, station_member
 from desktop.views.area_header import AreaHeader
 from desktop.views.badge_delegates import CachedStatusDelegate, HealthDelegate
+from desktop.views.column_chooser import ColumnChooser
 from desktop.views.delegates import ChoiceDelegate, LimitedTextDelegate
 from desktop.views.deletion import DeleteOffer, Deletion, delete_rows
 from desktop.views.detail_host import DetailFactory, DetailHost
@@ -60,6 +63,7 @@ from desktop.workspace import Workspace
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 NAME_MIN_CHARS = 30
+SETTINGS_COLUMNS = "clients/columns"  # the column chooser's choice
 ALL_MANAGERS = None
 WITHOUT_MANAGER = ""
 CHIP_STYLE = (
@@ -179,6 +183,13 @@ class ClientsView(QWidget):
         )
         self.table.setItemDelegateForColumn(COL_HEALTH, HealthDelegate(HEALTH_ROLE, self))
         self.table.setItemDelegateForColumn(COL_NAME, LimitedTextDelegate(self, limit=NAME_MAX))
+        # Right-click the header: show or hide columns, the custom fields' among them.
+        self.columns = ColumnChooser(
+            self.table,
+            self.model.column_key,
+            SETTINGS_COLUMNS,
+            hidden_by_default=lambda key: key.startswith(CUSTOM_KEY_PREFIX),
+        )
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -278,6 +289,7 @@ class ClientsView(QWidget):
     def use_settings(self, settings: QSettings) -> None:
         """The main window hands over its settings (where the station's member is kept)."""
         self.settings = settings
+        self.columns.use_settings(settings)
 
     # -- Area ----------------------------------------------------------------------------------
 
@@ -314,6 +326,10 @@ class ClientsView(QWidget):
             index = self.model.index(row, COL_NAME)
             self.table.setCurrentIndex(index)
             self.table.scrollTo(index)
+
+    def print_target(self) -> PrintTarget | None:
+        """The open client page's summary (`Printable`); nothing of the list's own."""
+        return self.host.print_target()
 
     def focus_filter(self) -> None:
         self.host.show_list()

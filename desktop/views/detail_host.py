@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.printing.printable import PrintTarget, print_target_of
 from desktop.views.elided_label import ElidedLabel
 from desktop.views.typing import commit_typing
 from desktop.workspace import Workspace
@@ -72,6 +73,12 @@ class DetailHost(QStackedWidget):
         self._detail_layout.addWidget(widget, 1)
         self.setCurrentWidget(self.detail_page)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def print_target(self) -> PrintTarget | None:
+        """The detail's, while a detail shows (`Printable`)."""
+        if self.detail is None or self.currentWidget() is self.list_page:
+            return None
+        return print_target_of(self.detail)
 
     def show_list(self) -> None:
         if self.detail is None:

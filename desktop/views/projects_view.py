@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 
-from db.models import Client, Project, ProjectStatus, Task
+from db.directory import clients_by_name, first_client_id
+from db.models import Project, ProjectStatus, Task
 from db.operations import Create
 from db.validation import NAME_MAX
 from desktop.models.projects_tree import (
@@ -39,6 +39,7 @@ from desktop.models.projects_tree import (
     ProjectsTreeModel,
 )
 from desktop.models.roles import ENTITY_ROLE, ID_ROLE, SORT_ROLE
+from desktop.printing.printable import PrintTarget
 from desktop.views.area_header import AreaHeader
 from desktop.views.delegates import (
     ChoiceDelegate,
@@ -117,7 +118,7 @@ class ProjectsView(QWidget):
         if detail_factory is not None:
             self.header.extra.addWidget(self.open_button)
 
-        self.tree = QTreeView()
+        self.tree: QTreeView = QTreeView()  # typed here: the lambda above refers to it first
         self.item_view = self.tree
         self.tree.setObjectName("projectsTree")
         self.tree.setModel(self.proxy)
@@ -210,7 +211,7 @@ class ProjectsView(QWidget):
         """New Project on the list; in an open plan, New Task (the plan's own New)."""
         plan = self._open_plan()
         if plan is not None:
-            plan.new_item()  # type: ignore[attr-defined]
+            plan.new_item()  # type: ignore[attr-defined]  # _open_plan checked it has one
             return
         self.host.show_list()
         client_id = self._client_for_new_project()
@@ -245,7 +246,12 @@ class ProjectsView(QWidget):
 
     def _select_after_delete(self, parent: QPersistentModelIndex, row: int) -> None:
         """The row that took the deleted one's place, else the one above, else its parent."""
-        parent_index = QModelIndex(parent) if parent.isValid() else QModelIndex()
+        # Rebuilt from its parts: QModelIndex(persistent) works but is missing from the stubs.
+        parent_index = (
+            self.proxy.index(parent.row(), parent.column(), parent.parent())
+            if parent.isValid()
+            else QModelIndex()
+        )
         count = self.proxy.rowCount(parent_index)
         index = (
             self.proxy.index(min(row, count - 1), COL_NAME, parent_index) if count else parent_index
@@ -253,6 +259,10 @@ class ProjectsView(QWidget):
         if index.isValid():
             self.tree.setCurrentIndex(index)
             self.tree.scrollTo(index)
+
+    def print_target(self) -> PrintTarget | None:
+        """The open plan's timeline, else the portfolio timeline (`Printable`)."""
+        return self.host.print_target() or PrintTarget("portfolio")
 
     def focus_filter(self) -> None:
         self.host.show_list()
@@ -269,6 +279,9 @@ class ProjectsView(QWidget):
         use_settings = getattr(widget, "use_settings", None)
         if self.settings is not None and use_settings is not None:
             use_settings(self.settings)  # the plan's splitter and toggles
+        gone = getattr(widget, "closed_by_deletion", None)
+        if gone is not None:
+            gone.connect(self.host.show_list)
         select_task = getattr(widget, "select_task", None)
         if task_id and select_task is not None:
             select_task(task_id)
@@ -305,15 +318,10 @@ class ProjectsView(QWidget):
             row = node.project.row
             if isinstance(row, ProjectRow):
                 return row.client_id
-        return self.workspace.session.scalars(
-            select(Client.id).order_by(func.lower(Client.name)).limit(1)
-        ).first()
+        return first_client_id(self.workspace.session)
 
     def _client_choices(self) -> list[tuple[str, str]]:
-        rows = self.workspace.session.execute(
-            select(Client.id, Client.name).order_by(func.lower(Client.name))
-        )
-        return [(id_, name) for id_, name in rows]
+        return clients_by_name(self.workspace.session)
 
     def _filter(self, text: str) -> None:
         self.proxy.setFilterRegularExpression(

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.models.records import Column
 from desktop.views.delegates import ChoiceDelegate, DateDelegate, NumberDelegate
@@ -41,6 +49,18 @@ def record_table(model: Any, name: str) -> QTableView:
     table.horizontalHeader().setStretchLastSection(True)
     table.setWordWrap(False)
     return table
+
+
+def table_with_buttons(table: QWidget, *buttons: QPushButton) -> QVBoxLayout:
+    """The table above a row of its buttons (Add, Remove), left-aligned."""
+    layout = QVBoxLayout()
+    layout.addWidget(table, 1)
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    layout.addLayout(row)
+    return layout
 
 
 def set_delegates(table: QTableView, columns: list[Column]) -> None:

@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from db.am.client_detail import contacts
-from db.am.gifts import add_gift, edit_gift
+from db.am.gifts import NO_DESCRIPTION, add_gift, edit_gift, mark_given
 from db.am.money import client_money
 from db.am.occasions import upcoming_occasions
 from db.am.operations import (
@@ -186,8 +187,9 @@ def test_a_gift_for_a_birthday_gives_the_birthday_its_state(agency: Agency) -> N
     (occasion,) = upcoming_occasions(agency.session, TODAY, 30, c.id)
     assert occasion.gift_state == GiftState.IDEA
     given = edit_gift(agency.session, gift.id, {"state": GiftState.GIVEN}, TODAY)
-    assert given.values == {"state": GiftState.GIVEN, "gift_date": TODAY}
+    assert given.label == "Mark gift “Jazz tickets” given"
     agency.store.apply(given)
+    assert (gift.state, gift.gift_date) == (GiftState.GIVEN, TODAY)  # dated today
     (occasion,) = upcoming_occasions(agency.session, TODAY, 30, c.id)
     assert occasion.gift_state == GiftState.GIVEN
     # Last year's gift for the same birthday does not count for this year's.
@@ -204,14 +206,47 @@ def test_a_gift_refuses_a_recipient_or_date_that_is_not_this_clients(agency: Age
     stranger = agency.add(Contact, client_id=other.id, name="Stranger")
     their_day = agency.add(ImportantDate, contact_id=stranger.id, label="Birthday", day=1, month=1)
     with pytest.raises(ValidationError, match="Gift recipient: is not one of this client"):
-        add_gift(agency.session, c.id, {"description": "x", "contact_id": stranger.id}, TODAY)
-    with pytest.raises(ValidationError, match="Gift occasion: is a date of another contact"):
-        add_gift(
-            agency.session,
-            c.id,
-            {"description": "x", "contact_id": jo.id, "important_date_id": their_day.id},
-            TODAY,
+        agency.store.apply(
+            add_gift(agency.session, c.id, {"description": "x", "contact_id": stranger.id}, TODAY)
         )
+    with pytest.raises(ValidationError, match="Gift occasion: is a date of another contact"):
+        agency.store.apply(
+            add_gift(
+                agency.session,
+                c.id,
+                {"description": "x", "contact_id": jo.id, "important_date_id": their_day.id},
+                TODAY,
+            )
+        )
+    assert agency.session.scalars(select(Gift)).all() == []  # nothing half-written
+
+
+def test_gift_state_rules_live_in_the_operation_with_one_message_each(agency: Agency) -> None:
+    """Whichever widget asks (dialog, adder line, Given box, renamed cell), the operation
+    itself refuses, in the same words, and leaves the gift as it was."""
+    c = agency.client()
+    with pytest.raises(ValidationError, match=f"^Gift: {NO_DESCRIPTION}$"):
+        agency.store.apply(add_gift(agency.session, c.id, {"description": "  "}, TODAY))
+    op = add_gift(agency.session, c.id, {"description": "Wine", "state": GiftState.IDEA}, TODAY)
+    agency.store.apply(op)
+    gift = agency.session.get(Gift, op.id)
+    with pytest.raises(ValidationError, match=f"^Gift: {NO_DESCRIPTION}$"):
+        agency.store.apply(edit_gift(agency.session, gift.id, {"description": ""}, TODAY))
+    agency.session.refresh(gift)
+    assert (gift.description, gift.state, gift.gift_date) == ("Wine", GiftState.IDEA, None)
+    # The Given box: ticked gives it today, unticked makes it bought (not an idea again).
+    tick = mark_given(agency.session, gift.id, True, TODAY)
+    agency.store.apply(tick)
+    assert (gift.state, gift.gift_date) == (GiftState.GIVEN, TODAY)
+    untick = mark_given(agency.session, gift.id, False, TODAY)
+    agency.store.apply(untick)
+    assert gift.state == GiftState.BOUGHT
+    agency.store.revert(untick)
+    agency.store.revert(tick)
+    assert (gift.state, gift.gift_date) == (GiftState.IDEA, None)  # each step undoes
+    # Redo checks again: a rule still holds when the edit is made a second time.
+    agency.store.apply(tick)
+    assert gift.state == GiftState.GIVEN
 
 
 def test_the_weighted_pipeline_counts_each_open_opportunity_at_its_chance(
@@ -258,3 +293,19 @@ def test_tags_are_typed_as_a_line_and_renamed_across_the_agency(agency: Agency) 
     assert agency.session.get(Client, b.id).tags == ["key account"]
     agency.store.revert(op)
     assert agency.session.get(Client, b.id).tags == ["VIP"]
+
+
+def test_counts_in_reasons_agree_with_their_nouns() -> None:
+    """No "1 days": cadence and health reasons, the printed slip and a change's impact."""
+    from datetime import date
+
+    from db.am.cadence import ContactCadence
+    from db.am.health import HealthFacts, HealthThresholds, no_contact
+
+    cadence = ContactCadence("c", "Jo", "k", "Acme", 1, date(2026, 3, 1), True, TODAY, 1)
+    assert cadence.reason == "touch 1 day overdue (every 1 day)"
+    assert "every 1 day)" in ContactCadence("c", "Jo", "k", "Acme", 1, TODAY, True, TODAY, 0).reason
+    t = HealthThresholds(no_contact_warn_days=1)
+    facts = HealthFacts(known_since=TODAY - timedelta(days=1))
+    _penalty, reason = no_contact(facts, TODAY, t, ())
+    assert reason == "no contact logged in the 1 day since the client was added"

@@ -15,7 +15,7 @@ import pytest
 
 from db.database import open_database
 from db.models import Client
-from db.operations import Create, SetSetting
+from db.operations import Create, Operation, SetSetting
 from db.settings import AGENCY_NAME
 from db.store import Store
 from db.sync import SyncError, sync
@@ -29,6 +29,13 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def database_with(path: Path, op: Operation) -> None:
+    """A new database at `path` whose one edit is `op`."""
+    store = Store(open_database(path, create=True))
+    store.apply(op)
+    store.close()
 
 
 def share_state(share: Path) -> dict[str, bytes]:
@@ -69,6 +76,13 @@ def demo(capsys: pytest.CaptureFixture[str], path: Path, today: str) -> Path:
     return path
 
 
+def synced_office(capsys: pytest.CaptureFixture[str], tmp_path: Path, share: Path) -> Path:
+    """The demo agency at the office, synced once to the share."""
+    office = demo(capsys, tmp_path / "office.sqlite", "2025-03-12")
+    assert run_cli(capsys, "sync", "--db", str(office), "--share", str(share))[0] == 0
+    return office
+
+
 def test_a_second_demo_agency_is_refused_and_nothing_moves(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, share: Path
 ) -> None:
@@ -102,9 +116,7 @@ def test_agencies_with_different_names_are_named_without_ids(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, share: Path
 ) -> None:
     ours = tmp_path / "ours.sqlite"
-    store = Store(open_database(ours, create=True))
-    store.apply(SetSetting(AGENCY_NAME, "Bright Ideas"))
-    store.close()
+    database_with(ours, SetSetting(AGENCY_NAME, "Bright Ideas"))
     theirs = demo(capsys, tmp_path / "theirs.sqlite", "2025-03-12")
     assert run_cli(capsys, "sync", "--db", str(theirs), "--share", str(share))[0] == 0
     code, _, err = run_cli(capsys, "sync", "--db", str(ours), "--share", str(share))
@@ -116,8 +128,7 @@ def test_agencies_with_different_names_are_named_without_ids(
 def test_a_new_database_joins_the_demo_agency_and_both_work_on(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, share: Path
 ) -> None:
-    office = demo(capsys, tmp_path / "office.sqlite", "2025-03-12")
-    assert run_cli(capsys, "sync", "--db", str(office), "--share", str(share))[0] == 0
+    office = synced_office(capsys, tmp_path, share)
     laptop = tmp_path / "laptop.sqlite"
     code, out, _ = run_cli(
         capsys, "sync", "--db", str(laptop), "--share", str(share), "--station-name", "Laptop"
@@ -176,8 +187,7 @@ def test_the_share_path_never_travels_in_a_snapshot(tmp_path: Path, share: Path)
 def test_an_empty_database_takes_the_agency_of_the_share_it_is_pointed_at(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, share: Path
 ) -> None:
-    office = demo(capsys, tmp_path / "office.sqlite", "2025-03-12")
-    assert run_cli(capsys, "sync", "--db", str(office), "--share", str(share))[0] == 0
+    office = synced_office(capsys, tmp_path, share)
     blank = tmp_path / "blank.sqlite"
     Store(open_database(blank, create=True)).close()
     code, out, _ = run_cli(capsys, "sync", "--db", str(blank), "--share", str(share))
@@ -189,12 +199,9 @@ def test_an_empty_database_takes_the_agency_of_the_share_it_is_pointed_at(
 def test_a_database_with_a_typed_setting_is_not_blank_and_is_refused(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, share: Path
 ) -> None:
-    office = demo(capsys, tmp_path / "office.sqlite", "2025-03-12")
-    assert run_cli(capsys, "sync", "--db", str(office), "--share", str(share))[0] == 0
+    synced_office(capsys, tmp_path, share)
     mine = tmp_path / "mine.sqlite"
-    store = Store(open_database(mine, create=True))
-    store.apply(SetSetting(AGENCY_NAME, "Solo Studio"))
-    store.close()
+    database_with(mine, SetSetting(AGENCY_NAME, "Solo Studio"))
     code, _, err = run_cli(capsys, "sync", "--db", str(mine), "--share", str(share))
     assert code == 2 and "“Solo Studio”" in err
 
@@ -214,9 +221,7 @@ def test_stations_of_an_old_share_keep_syncing_and_record_their_agency(
     tmp_path: Path, share: Path
 ) -> None:
     a, b = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
-    store = Store(open_database(a, create=True))
-    store.apply(Create(Client, {"name": "Acme"}))
-    store.close()
+    database_with(a, Create(Client, {"name": "Acme"}))
     sync(a, share, compact=False)
     sync(b, share, compact=False)  # joins
     # The share as an older version left it: no agency record; both databases upgraded.
@@ -229,26 +234,27 @@ def test_stations_of_an_old_share_keep_syncing_and_record_their_agency(
     assert agency_of(a) == agency_of(b)
     # A database that never synced there cannot claim the old share's agency.
     stranger = tmp_path / "stranger.sqlite"
-    store = Store(open_database(stranger, create=True))
-    store.apply(Create(Client, {"name": "Not theirs"}))
-    store.close()
+    database_with(stranger, Create(Client, {"name": "Not theirs"}))
     with pytest.raises(SyncError, match="belongs to the agency"):
         sync(stranger, share, compact=False)
+
+
+def old_share(tmp_path: Path, share: Path, *, compact: bool) -> Path:
+    """A station's database synced to a share that then lost its agency record, as older
+    versions left shares; returns the station's database."""
+    a = tmp_path / "a.sqlite"
+    database_with(a, Create(Client, {"name": "Acme"}))
+    sync(a, share, compact=compact)
+    (share / "AgencyDesk" / "agency.json").unlink()
+    return a
 
 
 def test_an_old_share_without_a_record_refuses_a_database_that_never_synced_there(
     tmp_path: Path, share: Path
 ) -> None:
-    a = tmp_path / "a.sqlite"
-    store = Store(open_database(a, create=True))
-    store.apply(Create(Client, {"name": "Acme"}))
-    store.close()
-    sync(a, share, compact=False)
-    (share / "AgencyDesk" / "agency.json").unlink()
+    old_share(tmp_path, share, compact=False)
     other = tmp_path / "other.sqlite"
-    store = Store(open_database(other, create=True))
-    store.apply(Create(Client, {"name": "Other"}))
-    store.close()
+    database_with(other, Create(Client, {"name": "Other"}))
     before = share_state(share)
     with pytest.raises(SyncError, match="older Agency Desk") as caught:
         sync(other, share, compact=False)
@@ -260,12 +266,7 @@ def test_an_old_share_without_a_record_refuses_a_database_that_never_synced_ther
 def test_an_empty_database_joins_an_old_share_in_place_and_records_its_agency(
     tmp_path: Path, share: Path
 ) -> None:
-    a = tmp_path / "a.sqlite"
-    store = Store(open_database(a, create=True))
-    store.apply(Create(Client, {"name": "Acme"}))
-    store.close()
-    sync(a, share, compact=True)
-    (share / "AgencyDesk" / "agency.json").unlink()  # as an older version left it
+    a = old_share(tmp_path, share, compact=True)  # as an older version left it
     make_legacy(a)
     blank = tmp_path / "blank.sqlite"
     Store(open_database(blank, create=True)).close()
@@ -323,9 +324,7 @@ def test_two_agencies_using_an_empty_share_at_once_one_wins_the_other_is_refused
     tmp_path: Path, share: Path
 ) -> None:
     mine = tmp_path / "mine.sqlite"
-    store = Store(open_database(mine, create=True))
-    store.apply(Create(Client, {"name": "Mine"}))
-    store.close()
+    database_with(mine, Create(Client, {"name": "Mine"}))
     theirs = {"format": 1, "agency_id": "a" * 32, "name": "Quick Studio"}
     FolderTransport(share).check()
     with pytest.raises(SyncError, match="Quick Studio"):

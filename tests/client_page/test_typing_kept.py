@@ -232,3 +232,24 @@ def test_dialog_rows_do_not_jump_when_a_message_appears(qtbot: QtBot, page: Clie
     assert "is not an email address" in dialog.errors.message("email")
     qtbot.wait(10)
     assert phone_row.mapTo(dialog, phone_row.rect().topLeft()).y() == before
+
+
+def test_a_choice_changed_is_an_edit_too_and_save_from_the_question_saves_it(
+    qtbot: QtBot, page: ClientPage, workspace: Workspace
+) -> None:
+    from db.models import Interaction, Sentiment
+
+    dialog = page.open_log_dialog()
+    qtbot.waitExposed(dialog)
+    dialog.sentiment.setCurrentIndex(dialog.sentiment.findData(Sentiment.POSITIVE))
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    box = dialog.confirm
+    assert box is not None and box.isVisible()  # no typing, yet a change: it asks
+    box.button(QMessageBox.StandardButton.Cancel).click()  # keep editing
+    qtbot.keyClicks(dialog.summary, "Loved the samples")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    dialog.confirm.button(QMessageBox.StandardButton.Save).click()
+    assert not dialog.isVisible()
+    logged = workspace.session.query(Interaction).filter_by(summary="Loved the samples").one()
+    assert logged.sentiment == Sentiment.POSITIVE
+    assert workspace.undo_stack.count() == 1

@@ -146,13 +146,21 @@ def test_migrations_match_the_models(db_path: Path) -> None:
     from alembic.runtime.migration import MigrationContext
 
     from db.models import Base
+    from db.search.schema import is_search_table
 
     engine = open_database(db_path, create=True)
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
-    # Tables that only this station keeps (sync bookkeeping) may live outside the models.
-    diff = [d for d in diff if not (d[0] == "remove_table" and d[1].name.startswith("sync_"))]
+    # Tables that only this station keeps (sync bookkeeping, the search index) may live
+    # outside the models.
+    diff = [
+        d
+        for d in diff
+        if not (
+            d[0] == "remove_table" and (d[1].name.startswith("sync_") or is_search_table(d[1].name))
+        )
+    ]
     assert diff == []
 
 

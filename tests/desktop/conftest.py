@@ -3,9 +3,8 @@ QSettings pointed at a temporary folder so no test touches the user's own settin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -24,18 +23,10 @@ from db.models import (
 from db.operations import Batch, Create
 from db.store import Store
 from desktop.workspace import Workspace
+from tests.conftest import open_window
 
-
-@pytest.fixture
-def workspace(store: Store, qapp: object) -> Iterator[Workspace]:
-    ws = Workspace(store)
-    yield ws
-    ws.close()
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
 
 
 class Agency:
@@ -142,3 +133,9 @@ def populate_small(store: Store, today: date = date(2026, 11, 27)) -> Agency:
 @pytest.fixture
 def agency(store: Store) -> Agency:
     return populate_small(store)
+
+
+@pytest.fixture
+def window(qtbot: Any, workspace: Workspace, agency: Agency, settings: QSettings) -> MainWindow:
+    """The main window over the small agency."""
+    return open_window(qtbot, workspace, settings)

@@ -198,7 +198,7 @@ def test_the_right_click_menu_offers_open_rename_and_delete(
     page = open_page(window, acme)
     page.show_section(page.people)
     table = page.people.table
-    actions = page.people.actions
+    actions = page.people.record_actions
     assert actions.delete_text() == "Delete contact"  # nothing selected yet
     menu = actions.show_menu(table.visualRect(table.model().index(0, 0)).center())
     assert menu is not None
@@ -652,3 +652,87 @@ def test_the_client_list_right_click_menu_opens_renames_and_deletes(
     assert fresh(workspace, Client, cedar) is None
     undo(qtbot, window)
     assert fresh(workspace, Client, cedar) is not None
+
+
+def test_the_gift_adder_and_given_box_only_show_what_the_gift_rules_say(
+    qtbot, window, workspace, agency
+) -> None:
+    from db.am.gifts import NO_DESCRIPTION
+
+    page = open_page(window, agency.clients["acme"])
+    page.show_section(page.delight)
+    delight = page.delight
+    delight.occasion.setText("Launch")
+    qtbot.keyClick(delight.idea, Qt.Key.Key_Return)  # no description
+    assert delight.error.isVisible() and delight.error.text() == f"Gift: {NO_DESCRIPTION}"
+    assert delight.occasion.text() == "Launch"  # the typing stays for a fix
+    assert workspace.session.query(Gift).count() == 0
+    qtbot.keyClicks(delight.idea, "Wine")
+    qtbot.keyClick(delight.idea, Qt.Key.Key_Return)
+    assert not delight.error.isVisible() and delight.idea.text() == ""
+    gift = workspace.session.query(Gift).one()
+    gifts = delight.gifts
+    given, not_given = Qt.CheckState.Checked.value, Qt.CheckState.Unchecked.value
+    assert gifts.setData(gifts.index(0, 0), given, Qt.ItemDataRole.CheckStateRole)
+    assert fresh(workspace, Gift, gift.id).state == GiftState.GIVEN
+    assert gifts.setData(gifts.index(0, 0), not_given, Qt.ItemDataRole.CheckStateRole)
+    assert fresh(workspace, Gift, gift.id).state == GiftState.BOUGHT
+
+
+def test_email_and_phone_show_on_the_people_tab_without_scrolling_sideways(
+    qtbot, window, workspace, agency
+) -> None:
+    acme = agency.clients["acme"]
+    jo = Create(
+        Contact,
+        {
+            "client_id": acme,
+            "name": "Josephine Baker-Lindqvist",
+            "title": "Head of Brand Partnerships",
+            "email": "josephine.baker-lindqvist@acme-bakery.example",
+            "phone": "+49 30 1234 5678",
+            "stay_in_touch_days": 30,
+        },
+    )
+    workspace.run(jo)
+    page = open_page(window, acme)
+    page.show_section(page.people)
+    people = page.people
+    table = people.table
+    qtbot.waitUntil(lambda: table.model().rowCount() == 1)
+    table.horizontalScrollBar().setValue(0)
+    room = table.viewport().width()
+    for header in ("Email", "Phone"):
+        col = next(
+            c
+            for c in range(table.model().columnCount())
+            if table.model().headerData(c, Qt.Orientation.Horizontal) == header
+        )
+        right = table.columnViewportPosition(col) + table.columnWidth(col)
+        assert table.columnViewportPosition(col) >= 0 and right <= room, f"{header} is cut off"
+
+
+@pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support raise",  # the completion popup
+    "This plugin does not support grabbing the keyboard",
+)
+def test_tags_are_offered_from_completion_in_the_client_details(
+    qtbot, window, workspace, agency
+) -> None:
+    from db.operations import Update
+
+    workspace.run(Update(Client, agency.clients["blue"], {"tags": ["vip", "hospitality"]}))
+    page = open_page(window, agency.clients["acme"])
+    dialog = page.open_details()
+    assert dialog is not None
+    completer = dialog.tags.completer()
+    completer.setCompletionPrefix("ho")
+    assert completer.currentCompletion() == "hospitality"  # the agency's tags, any case
+    # After a comma, the tag being typed is completed and the ones before it kept.
+    dialog.tags.clear()
+    qtbot.keyClicks(dialog.tags, "new one, ho")
+    assert completer.currentCompletion() == "new one, hospitality"
+    dialog.tags.setText(completer.currentCompletion())  # as picking it from the popup does
+    dialog.ok_button().click()
+    assert fresh(workspace, Client, agency.clients["acme"]).tags == ["new one", "hospitality"]

@@ -16,6 +16,7 @@ from db.models import Client, ClientNote, Contact, NoteKind, Project
 from db.operations import Create, Delete, Update
 from desktop.client_page.page import ClientPage
 from desktop.client_page.people import COL_DATES
+from desktop.formatting import money
 from desktop.main_window import MainWindow
 from desktop.models.clients_table import (
     COL_HEALTH,
@@ -23,7 +24,6 @@ from desktop.models.clients_table import (
     COL_PIPELINE,
     HEALTH_ROLE,
     ClientsTableModel,
-    money_text,
 )
 from desktop.station_member import SETTINGS_MEMBER
 from desktop.views.clients_view import ClientsView
@@ -32,17 +32,6 @@ pytestmark = [
     pytest.mark.gui,
     pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
 ]
-
-
-@pytest.fixture
-def window(qtbot, workspace, agency, settings) -> MainWindow:
-    w = MainWindow(workspace, settings)
-    qtbot.addWidget(w)
-    w.restore_state()
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    return w
 
 
 def clients_of(window: MainWindow) -> ClientsView:
@@ -156,7 +145,7 @@ def test_pipeline_is_money_in_the_clients_currency(workspace, agency) -> None:
     )
     model = ClientsTableModel(workspace)
     text = model.index(model.row_of(agency.clients["blue"]), COL_PIPELINE).data()
-    assert text == money_text(1_250_000, "GBP")
+    assert text == money(1_250_000, "GBP")
     assert "£" in text and "12" in text
     assert model.index(model.row_of(agency.clients["acme"]), COL_PIPELINE).data() == "—"
 
@@ -279,21 +268,22 @@ def test_once_shown_the_list_reads_every_row_in_the_background(qtbot, workspace,
     view = ClientsView(workspace)
     qtbot.addWidget(view)
     model = view.model
-    assert model._rows == {}
+    assert model.clients.rows == {}
     view.show()
-    qtbot.waitUntil(lambda: len(model._rows) == 3 and model._haystack is not None)
-    assert "bakery" in model._haystack[agency.clients["acme"]]
+    qtbot.waitUntil(lambda: len(model.clients.rows) == 3 and model.clients.haystack_read())
+    assert "bakery" in model.clients.haystack()[agency.clients["acme"]]
 
 
 def test_a_background_read_overtaken_by_a_change_is_dropped(qtbot, workspace, agency) -> None:
     model = ClientsTableModel(workspace)
-    stale = model._change_count
+    index = model.clients
+    stale = index.change_count
     before = client_list_rows(workspace.session, date.today())
     workspace.run(Update(Client, agency.clients["acme"], {"name": "Acme Bread"}))
-    model._prefetched(before, {agency.clients["acme"]: "acme bakery"}, stale)
-    assert model._rows == {} and model._haystack is None  # dropped: read before the rename
-    model._prefetched(before, {}, model._change_count)
-    assert len(model._rows) == 3
+    index.accept_prefetch(before, {agency.clients["acme"]: "acme bakery"}, stale)
+    assert index.rows == {} and not index.haystack_read()  # dropped: read before the rename
+    index.accept_prefetch(before, {}, index.change_count)
+    assert len(index.rows) == 3
 
 
 def test_a_filtered_list_follows_changes_sorts_and_counts(

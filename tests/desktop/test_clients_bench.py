@@ -56,3 +56,37 @@ def test_bench_drives_the_real_client_list(small_agency: Workspace) -> None:
     assert row is not None and row.last_contact is not None
     assert row.last_contact.date() == date.today()
     close_list(found)
+
+
+def test_a_call_logged_before_the_days_generated_calls_still_moves_the_last_contact(
+    small_agency: Workspace,
+) -> None:
+    """The bench failed at 03:00 UTC: the generated calls of the day are stamped 09:00, so a
+    call logged "now" did not move the last contact. Whatever the hour, a call stamped later
+    today is planned, not contact, and the call logged now is the last contact."""
+    from datetime import timedelta
+
+    from db.models import utcnow
+    from db.operations import Create
+
+    found = open_list(small_agency)
+    model = found.model
+    first = model.client_id(0)
+    later_today = utcnow() + timedelta(hours=2)
+    small_agency.run(
+        Create(
+            Interaction,
+            {
+                "client_id": first,
+                "kind": InteractionKind.MEETING,
+                "occurred_at": later_today,
+                "summary": "Planned",
+            },
+        )
+    )
+    before = model.row_data(model.row_of(first)).last_contact
+    assert before is None or before < utcnow()  # the planned meeting is not contact
+    small_agency.run(log_interaction(first, InteractionKind.CALL, "Checked in"))
+    after = model.row_data(model.row_of(first)).last_contact
+    assert after is not None and after != before and after < later_today
+    close_list(found)

@@ -21,17 +21,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def window(qtbot, workspace, agency, settings) -> MainWindow:
-    w = MainWindow(workspace, settings)
-    qtbot.addWidget(w)
-    w.restore_state()
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    return w
-
-
 def open_plan(window: MainWindow, project_id: str) -> GanttView:
     window.open_project(project_id)
     projects = window.area("projects")

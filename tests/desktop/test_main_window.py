@@ -13,6 +13,7 @@ from db.operations import Update
 from db.team import AddMember
 from desktop.main_window import MainWindow
 from desktop.theme import match_palette
+from tests.conftest import open_window
 
 pytestmark = [
     pytest.mark.gui,
@@ -21,13 +22,7 @@ pytestmark = [
 
 
 def make_window(qtbot, workspace, settings) -> MainWindow:
-    w = MainWindow(workspace, settings)
-    qtbot.addWidget(w)
-    w.restore_state()
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    return w
+    return open_window(qtbot, workspace, settings)
 
 
 def test_an_empty_agency_starts_by_adding_its_team(qtbot, workspace, settings):

@@ -188,7 +188,7 @@ def test_clients_sort_by_any_column_and_keep_order_on_changes(workspace, agency,
 
 def test_clients_list_opens_in_name_order_without_reading_rows(workspace, agency) -> None:
     model = ClientsTableModel(workspace)
-    assert model._rows == {}  # nothing but ids and names read until a row is shown
+    assert model.clients.rows == {}  # nothing but ids and names read until a row is shown
     assert [model.client_id(r) for r in range(3)] == [
         agency.clients["acme"],
         agency.clients["blue"],

@@ -99,3 +99,46 @@ def test_country_and_region_lists_come_from_holidays() -> None:
     countries = dict(holiday_countries())
     assert countries["DE"] == "Germany" and countries["GB"] == "United Kingdom"
     assert ("BY", "Bayern (BY)") in holiday_regions("DE")
+
+
+def test_cancel_after_an_edit_asks_save_discard_or_keep_editing(qtbot, workspace) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    d = PreferencesDialog(workspace)
+    qtbot.addWidget(d)
+    d.show()
+    d.reject()  # nothing changed: closes without asking
+    assert d.unsaved.box is None and not d.isVisible()
+
+    d = PreferencesDialog(workspace)
+    qtbot.addWidget(d)
+    d.show()
+    d.days[5].setChecked(True)  # a box ticked is an edit too, not only typing
+    d.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+    box = d.unsaved.box
+    assert box is not None and d.isVisible()
+    box.button(QMessageBox.StandardButton.Cancel).click()  # keep editing
+    assert d.isVisible() and d.days[5].isChecked()
+    d.reject()
+    d.unsaved.box.button(QMessageBox.StandardButton.Discard).click()
+    assert not d.isVisible()
+    assert workspace.store.setting(WORKING_WEEK) == [0, 1, 2, 3, 4]
+
+    d = PreferencesDialog(workspace)
+    qtbot.addWidget(d)
+    d.show()
+    d.agency_name.setText("Studio North")
+    d.reject()
+    d.unsaved.box.button(QMessageBox.StandardButton.Save).click()
+    assert not d.isVisible()
+    assert workspace.store.setting(AGENCY_NAME) == "Studio North"
+    assert workspace.undo_stack.count() == 1
+
+    d = PreferencesDialog(workspace)
+    qtbot.addWidget(d)
+    d.show()
+    d.agency_name.clear()  # Save from the question with a wrong value: stays, nothing saved
+    d.reject()
+    d.unsaved.box.button(QMessageBox.StandardButton.Save).click()
+    assert d.isVisible() and d.errors["agency_name"].isVisible()
+    assert workspace.store.setting(AGENCY_NAME) == "Studio North"

@@ -8,6 +8,8 @@ import pytest
 from PySide6.QtGui import QKeySequence
 
 from desktop.main_window import MainWindow
+from desktop.printing.printable import Printable, PrintTarget
+from tests.conftest import open_window
 
 pytestmark = [
     pytest.mark.gui,
@@ -41,13 +43,7 @@ def printed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object, object]]
 
 
 def _window(qtbot, workspace, settings) -> MainWindow:
-    w = MainWindow(workspace, settings)
-    qtbot.addWidget(w)
-    w.restore_state()
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    return w
+    return open_window(qtbot, workspace, settings)
 
 
 def _ctrl_p(qtbot, w: MainWindow) -> None:
@@ -58,6 +54,7 @@ def _ctrl_p(qtbot, w: MainWindow) -> None:
 def test_print_follows_what_is_showing(qtbot, workspace, agency, settings, printed) -> None:
     w = _window(qtbot, workspace, settings)
     w.show_area("clients")
+    assert w.print_target() == PrintTarget("agenda")  # the list itself prints nothing
     _ctrl_p(qtbot, w)
     assert printed[-1][:2] == ("preview_agenda", None)
 
@@ -74,6 +71,10 @@ def test_print_follows_what_is_showing(qtbot, workspace, agency, settings, print
 
     project = next(iter(agency.projects.values()))
     w.open_project(project)
+    # The area says what it prints through the one protocol, not attributes found by name.
+    assert isinstance(w.current_area(), Printable)
+    target = w.print_target()
+    assert (target.kind, target.item_id) == ("project", project)
     w.export_pdf_action.trigger()
     name, item_id, document = printed[-1]
     assert (name, item_id) == ("export_gantt_pdf", project)

@@ -23,17 +23,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def window(qtbot, workspace, agency, settings) -> MainWindow:
-    w = MainWindow(workspace, settings)
-    qtbot.addWidget(w)
-    w.restore_state()
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    return w
-
-
 def clients_of(window: MainWindow) -> ClientsView:
     view = window.area("clients")
     assert isinstance(view, ClientsView)

@@ -160,6 +160,6 @@ def test_dragging_a_summary_moves_every_task_under_it_in_one_step(
     assert after["press"][0] == d(20)
     assert after["design"] == before["design"]
     assert view.workspace.undo_stack.count() == 1
-    assert view.workspace.undo_stack.text(0) == "Move 'Launch'"
+    assert view.workspace.undo_stack.text(0) == "Move “Launch”"
     view.workspace.undo_stack.undo()
     assert dates(store, project) == before

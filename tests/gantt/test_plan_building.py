@@ -285,6 +285,23 @@ def test_dialog_with_no_change_makes_no_step(view: GanttView, qtbot: QtBot) -> N
     assert steps(view) == 0
 
 
+def test_cancel_after_an_edit_asks_before_the_task_edits_are_lost(
+    view: GanttView, store: Store, qtbot: QtBot
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    view.open_details("design")
+    dialog = dialog_for(view, qtbot)
+    dialog.name.setText("Design system")
+    dialog.buttons.button(dialog.buttons.StandardButton.Cancel).click()
+    box = dialog.unsaved.box
+    assert box is not None and dialog.isVisible()
+    box.button(QMessageBox.StandardButton.Save).click()
+    assert not dialog.isVisible()
+    assert store.get(Task, "design").name == "Design system"  # type: ignore[union-attr]
+    assert steps(view) == 1
+
+
 def test_a_link_that_closes_a_loop_is_refused_at_the_field(
     view: GanttView, store: Store, qtbot: QtBot
 ) -> None:
@@ -453,7 +470,7 @@ def test_right_click_on_a_link_edits_or_removes_it(
         store.session.scalars(select(Dependency).where(Dependency.successor_id == "review")).all()
         == []
     )
-    assert view.workspace.undo_stack.undoText() == "Remove link 'Design' → 'Review'"
+    assert view.workspace.undo_stack.undoText() == "Remove link “Design” → “Review”"
     assert view.document.scheduler.start("review") == d(2)
 
 
@@ -511,10 +528,10 @@ def test_the_plans_status_line_and_the_windows_status_bar_agree(
     plan = window.area("projects").host.detail  # type: ignore[attr-defined]
     pick(plan, "build")
     QTest.keyClick(plan.tree, Qt.Key.Key_Up, CTRL)
-    assert plan.status.text() == "Move 'Build' up"
-    assert window.statusBar().currentMessage() == "Move 'Build' up"
+    assert plan.status.text() == "Move “Build” up"
+    assert window.statusBar().currentMessage() == "Move “Build” up"
     window.undo_action.trigger()
-    assert plan.status.text() == window.statusBar().currentMessage() == "Undo Move 'Build' up"
+    assert plan.status.text() == window.statusBar().currentMessage() == "Undo Move “Build” up"
     pick(plan, "design")
     QTest.keyClick(plan.tree, Qt.Key.Key_Up, CTRL)  # refused: already first
     assert "already the first" in plan.status.text()

@@ -89,7 +89,7 @@ def test_accepting_a_change_request_slips_its_tasks_grows_the_budget_and_tells_t
     store.apply(request)
     accept = DecideChangeRequest(request.id, accept=True)
     store.apply(accept)
-    assert accept.label == "Accept change request 'Add a product configurator'"
+    assert accept.label == "Accept change request “Add a product configurator”"
     after = starts(store, project)
     assert (after["launch"] - before["launch"]).days == 2  # Fri → Tue: two working days later
     assert store.get(Project, project).budget_cents == 1_400_00  # type: ignore[union-attr]

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from db.models import Project
 from db.store import Store
+from desktop.formatting import Formats
 from desktop.gantt.document import GanttDocument
 from desktop.gantt.painter import ChartPainter
-from desktop.printing.formats import Formats
 from desktop.printing.gantt_pages import GanttPages, GanttPrintOptions
 from desktop.printing.reports import write_gantt_pdf
 from tests.printing.conftest import (

@@ -8,7 +8,7 @@ from datetime import date
 from PySide6.QtCore import QLocale
 from PySide6.QtGui import QPageLayout, QPageSize
 
-from desktop.printing.formats import Formats
+from desktop.formatting import Formats
 from desktop.printing.paper import locale_page_size, page_layout
 
 US = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
@@ -38,3 +38,17 @@ def test_dates_and_money_per_locale() -> None:
     assert Formats(DE).money(1_234_550, "EUR") == "12.345,50\u00a0€"
     assert Formats(QLocale.c()).money(6_500_000, "EUR") == "€65,000"
     assert Formats(US).compact_money(5_350_000, "EUR") == "€54k"
+
+
+def test_one_currency_table_and_locale_placed_symbols() -> None:
+    """Screens and printouts share `desktop.formatting` and `db.money_text.CURRENCY_SYMBOLS`:
+    CAD is known everywhere, a symbol of letters keeps a space from the digits, and a
+    negative amount has a leading minus in every locale."""
+    from desktop.formatting import money
+
+    assert money(990_000, "CAD", GB) == "CA$9,900"
+    assert money(1_250_000, "CHF", GB) == "CHF\u00a012,500"
+    assert money(1_250_000, "CHF", DE) == "12.500\u00a0CHF"
+    assert money(-500, "GBP", GB) == "-£5"
+    assert money(100, "XYZ", GB) == "XYZ\u00a01"  # an unknown code is written as itself
+    assert Formats(GB).days(1) == "1 day" and Formats(GB).days(12) == "12 days"

@@ -58,7 +58,7 @@ def test_move_pushes_successors_and_revert_restores_every_task(store: Store, pro
     assert after["review"][0] == date(2026, 3, 12)
     assert after["build"][0] == date(2026, 3, 13)
     assert after["other"] == before["other"]
-    assert op.label == "Move 'Design'"
+    assert op.label == "Move “Design”"
     store.revert(op)
     assert dates(store, project) == before
     store.apply(op)

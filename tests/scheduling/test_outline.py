@@ -142,7 +142,7 @@ def test_duplicate_copies_subtasks_links_and_people(store: Store, project: str) 
     store.apply(Create(Dependency, {"predecessor_id": "press", "successor_id": "party"}))
     op = DuplicateTasks(["launch", "press"])  # Press goes with Launch, not twice
     store.apply(op)
-    assert op.label == "Duplicate 'Launch'"
+    assert op.label == "Duplicate “Launch”"
     assert names(store, project)[4:] == [
         "Launch",
         "  Press",
@@ -175,7 +175,7 @@ def test_duplicate_two_siblings_puts_each_copy_below_its_original(
 def test_move_rows_up_and_down(store: Store, project: str) -> None:
     op = MoveRows(["build"], -1)
     store.apply(op)
-    assert op.label == "Move 'Build' up"
+    assert op.label == "Move “Build” up"
     assert names(store, project)[:3] == ["Design", "Build", "Review"]
     store.revert(op)
     assert names(store, project)[:3] == ["Design", "Review", "Build"]

@@ -32,7 +32,7 @@ def test_assigning_someone_on_leave_moves_the_task(store: Store, project: str) -
     store.apply(Create(TimeOff, {"member_id": ana.id, "start_date": MON, "end_date": MON}))
     op = Assign("design", ana.id, 6)
     store.apply(op)
-    assert op.label == "Assign Ana to 'Design'"
+    assert op.label == "Assign Ana to “Design”"
     s = Scheduler(load_plan(store.session, project))
     assert s.start("design") == date(2026, 3, 3)
     store.apply(SetHours(op.id, 4))

@@ -6,7 +6,7 @@ B holds nothing of its own, so its first sync takes the share's agency (db.sync.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -71,13 +71,6 @@ def settings(tmp_path: Path, share: Path, store: Store) -> QSettings:
     timer in tests)."""
     SyncSettings(share, "B", 0).save(store)
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def workspace(store: Store, qapp: object) -> Iterator[Workspace]:
-    ws = Workspace(store)
-    yield ws
-    ws.close()
 
 
 @pytest.fixture

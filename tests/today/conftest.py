@@ -4,13 +4,10 @@ birthday next week."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from db.models import (
     Client,
@@ -22,19 +19,6 @@ from db.models import (
     TeamMember,
 )
 from db.store import Store
-from desktop.workspace import Workspace
-
-
-@pytest.fixture
-def workspace(store: Store, qapp: object) -> Iterator[Workspace]:
-    ws = Workspace(store)
-    yield ws
-    ws.close()
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from desktop.notifications import SETTINGS_SHOWN, DueNotifier
 from desktop.station_member import SETTINGS_MEMBER
 from desktop.today import TodayView
 from desktop.today.model import CLIENT_ROLE, KIND_ROLE, TodayModel, sections_of
+from tests.conftest import open_window
 
 pytestmark = [
     pytest.mark.gui,
@@ -47,13 +48,7 @@ def follow_up_index(model: TodayModel, title: str) -> QModelIndex:
 @pytest.fixture
 def window(qtbot, workspace, day, settings) -> MainWindow:
     settings.setValue(SETTINGS_MEMBER, day.am_id)  # Ann sits at this station
-    w = MainWindow(workspace, settings)
-    qtbot.addWidget(w)
-    w.restore_state()
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    return w
+    return open_window(qtbot, workspace, settings)
 
 
 def today_of(qtbot, window: MainWindow) -> TodayView:
@@ -253,3 +248,24 @@ def test_a_client_whose_health_fell_this_week_is_listed(qtbot, workspace, day, s
     index = follow_up_index(view.model, drop)
     assert index.data(CLIENT_ROLE) == day.client_id
     assert "no contact" in index.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_a_gift_planned_for_the_birthday_shows_its_state_on_today(
+    qtbot, window, workspace, day
+) -> None:
+    from db.am.gifts import add_gift, mark_given
+    from db.models import GiftState, ImportantDate
+
+    birthday = workspace.session.query(ImportantDate).one()
+    gift = add_gift(
+        workspace.session,
+        day.client_id,
+        {"description": "Jazz tickets", "important_date_id": birthday.id, "state": GiftState.IDEA},
+        date.today(),
+    )
+    workspace.run(gift)
+    view = today_of(qtbot, window)
+    when = lambda: follow_up_index(view.model, "Jo Baker: Birthday").siblingAtColumn(2).data()  # noqa: E731
+    qtbot.waitUntil(lambda: when().endswith("· gift idea"))
+    workspace.run(mark_given(workspace.session, gift.id, True, date.today()))
+    qtbot.waitUntil(lambda: when().endswith("· gift given"))

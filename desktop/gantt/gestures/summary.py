@@ -8,6 +8,7 @@ from datetime import date
 
 from PySide6.QtCore import QPointF
 
+from db.labels import quoted
 from db.operations import Batch, Operation
 from db.scheduling.operations import MoveTask
 from db.scheduling.plan import TaskSpec
@@ -58,4 +59,4 @@ class SummaryGesture(Gesture):
             for leaf, old in self.group
             if v.spec(leaf).start != old.start
         ]
-        return Batch(steps, f"Move '{self.original.name}'") if steps else None
+        return Batch(steps, f"Move {quoted(self.original.name)}") if steps else None

@@ -1,0 +1,37 @@
+"""The agency's clients as the lists pickers and start-up show: by name, the first one, an
+account manager's own, and whether the agency has anything in it yet."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.am.reading import read
+from db.models import Client, Entity, TeamMember
+
+
+def clients_by_name(session: Session) -> list[tuple[str, str]]:
+    """(id, name) of every client, in name order (any case)."""
+    rows = read(session, select(Client.id, Client.name).order_by(func.lower(Client.name)))
+    return [(id_, name) for id_, name in rows]
+
+
+def first_client_id(session: Session) -> str | None:
+    """The client first in name order (None in an agency without clients)."""
+    return session.scalars(select(Client.id).order_by(func.lower(Client.name)).limit(1)).first()
+
+
+def clients_of_manager(session: Session, member_id: str) -> set[str]:
+    """The ids of the clients this member is account manager of."""
+    query = select(Client.id).where(Client.account_manager_id == member_id)
+    return set(session.scalars(query))
+
+
+def agency_is_empty(session: Session) -> bool:
+    """No team member and no client yet: a new agency."""
+    query = select(TeamMember.id).union_all(select(Client.id)).limit(1)
+    return session.scalar(query) is None
+
+
+def row_count(session: Session, entity: type[Entity]) -> int:
+    return session.scalar(select(func.count()).select_from(entity)) or 0

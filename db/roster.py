@@ -1,0 +1,50 @@
+"""The team as the lists the app shows: members for a picker or the Team area, one member's
+leave, and the agency's closures, each in the order it is shown."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.am.reading import read
+from db.models import Closure, MemberRole, TeamMember, TimeOff
+
+
+def active_members(session: Session) -> list[tuple[str, str]]:
+    """(id, name) of the active team members, in name order (any case)."""
+    rows = read(
+        session,
+        select(TeamMember.id, TeamMember.name)
+        .where(TeamMember.active.is_(True))
+        .order_by(func.lower(TeamMember.name)),
+    )
+    return [(id_, name) for id_, name in rows]
+
+
+def member_choices(session: Session) -> list[tuple[str, str]]:
+    """(id, name) of the active team members, account managers first, each group by name."""
+    rows = read(
+        session,
+        select(TeamMember.id, TeamMember.name, TeamMember.role)
+        .where(TeamMember.active.is_(True))
+        .order_by(func.lower(TeamMember.name)),
+    )
+    ordered = sorted(rows, key=lambda r: r[2] != MemberRole.ACCOUNT_MANAGER)  # stable
+    return [(id_, name) for id_, name, _role in ordered]
+
+
+def members_in_order(session: Session) -> list[TeamMember]:
+    """Every member, the active ones first, each group by name (the Team area's list)."""
+    order = (TeamMember.active.desc(), func.lower(TeamMember.name))
+    return list(session.scalars(select(TeamMember).order_by(*order)))
+
+
+def leave_of(session: Session, member_id: str) -> list[TimeOff]:
+    """A member's time off, earliest first."""
+    query = select(TimeOff).where(TimeOff.member_id == member_id).order_by(TimeOff.start_date)
+    return list(session.scalars(query))
+
+
+def closures_in_order(session: Session) -> list[Closure]:
+    """The agency's closures, earliest first."""
+    return list(session.scalars(select(Closure).order_by(Closure.start_date)))
