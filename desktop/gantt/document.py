@@ -98,31 +98,35 @@ class GanttDocument:
         return found[0][1] if found else ""
 
     def _number(self) -> None:
-        """WBS numbers ("2.1.3") in tree order."""
+        """WBS numbers ("2.1.3") in tree order, and each node's children and parent kept at
+        hand: the tree model asks for them tens of thousands of times while a 10,000-task
+        plan opens."""
         v = self.schedule
+        self.kids: list[Sequence[int]] = [v.children(i) for i in range(len(v))]
+        self.parents = [v.parent(i) for i in range(len(v))]
         self.wbs = [""] * len(v)
         self.sibling_row = [0] * len(v)
-        for group in [self.roots, *(v.children(i) for i in range(len(v)))]:
+        for group in [self.roots, *self.kids]:
             for n, i in enumerate(group):
                 self.sibling_row[i] = n
         stack = [(i, str(n + 1)) for n, i in reversed(list(enumerate(self.roots)))]
         while stack:
             i, number = stack.pop()
             self.wbs[i] = number
-            kids = v.children(i)
+            kids = self.kids[i]
             for n in range(len(kids) - 1, -1, -1):
                 stack.append((kids[n], f"{number}.{n + 1}"))
 
     def relayout(self) -> None:
         """The visible rows, top to bottom: the tree in order, without collapsed subtrees."""
-        v = self.schedule
+        kids = self.kids
         rows: list[int] = []
         stack = list(reversed(self.roots))
         while stack:
             i = stack.pop()
             rows.append(i)
             if i not in self.collapsed:
-                stack.extend(reversed(v.children(i)))
+                stack.extend(reversed(kids[i]))
         self.rows = rows
         self.row_of = {i: r for r, i in enumerate(rows)}
 
@@ -136,10 +140,10 @@ class GanttDocument:
         return self.schedule.node(task_id)
 
     def children_of(self, node: int) -> Sequence[int]:
-        return self.roots if node < 0 else self.schedule.children(node)
+        return self.roots if node < 0 else self.kids[node]
 
     def parent_of(self, node: int) -> int:
-        return self.schedule.parent(node)
+        return self.parents[node]
 
     def slip(self, node: int) -> int | None:
         """Working days this task now finishes after its baseline finish (negative: ahead),

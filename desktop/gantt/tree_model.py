@@ -133,9 +133,7 @@ class TaskTreeModel(QAbstractItemModel):
     def hasChildren(self, parent: AnyIndex = _ROOT) -> bool:
         if not parent.isValid():
             return bool(self.document.roots)
-        return parent.column() == 0 and bool(
-            self.document.schedule.children(parent.internalId() - 1)
-        )
+        return parent.column() == 0 and bool(self.document.children_of(parent.internalId() - 1))
 
     def index_of(self, node: int, column: int = 0) -> QModelIndex:
         return self.createIndex(self.document.row_in_parent(node), column, id=node + 1)
