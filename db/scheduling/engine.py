@@ -38,6 +38,7 @@ of n working days starting at work index a occupies [day(a), day(a + n - 1) + 1)
 
 from __future__ import annotations
 
+import bisect
 import gc
 import heapq
 import itertools
@@ -285,6 +286,66 @@ class Scheduler:
             self.specs[i] = spec
             seeds.append(i)
         return self._propagate(seeds)
+
+    def can_add(self, spec: TaskSpec) -> bool:
+        """Can `add_task` take this task without a rebuild?"""
+        if spec.id in self.pos or spec.start < self._origin:
+            return False
+        if spec.parent_id is None:
+            return True
+        parent = self.pos.get(spec.parent_id, -1)
+        return parent >= 0 and bool(self.children[parent])
+
+    def add_task(self, spec: TaskSpec) -> set[str] | None:
+        """Schedule one new task without links of its own (an inserted row) and reschedule
+        only the summaries above it: the new node takes the next node number, so every other
+        task keeps its own. Returns the ids whose dates changed (the new one included), or
+        None when the task changes the plan's shape in a way only `rebuild` handles (it turns
+        a task into a summary, or starts before the calendar's range)."""
+        if not self.can_add(spec):
+            return None
+        parent = -1 if spec.parent_id is None else self.pos[spec.parent_id]
+        n = len(self.ids)
+        self.ids.append(spec.id)
+        self.pos[spec.id] = n
+        self.specs.append(spec)
+        # A new Plan: the caller's stays as it was given.
+        self.plan = Plan([*self.plan.tasks, spec], self.plan.links, self.agency, self.plan.leave)
+        self.parent.append(parent)
+        self.children.append([])
+        self.cal.append(self._calendar_for(spec.members))
+        self.incoming.append([])
+        self.outgoing.append([])
+        for array in (self.a, self.start_o, self.finish_o, self.sm, self.em):
+            array.append(0)
+        if parent >= 0:
+            kids = self.children[parent]
+            orders = [self.specs[k].sort_order for k in kids]
+            kids.insert(bisect.bisect_right(orders, spec.sort_order), n)
+            # Links into a summary hold every task under it, the new one too.
+            above: set[int] = set()
+            p = parent
+            while p >= 0:
+                above.add(p)
+                p = self.parent[p]
+            for link in self.plan.links:
+                target = self.pos.get(link.successor_id, -1)
+                pred = self.pos.get(link.predecessor_id, -1)
+                if target in above and pred >= 0:
+                    self.incoming[n].append((pred, _TYPE_CODE[link.type], link.lag, target))
+                    self.outgoing[pred].append(n)
+            # Before its summary in the order, hence after whatever holds the summary.
+            at = self.order.index(parent)
+        else:
+            at = len(self.order)
+        self.order.insert(at, n)
+        self.rank.append(0)
+        for r in range(at, len(self.order)):
+            self.rank[self.order[r]] = r
+        self._dates[spec.id] = (0, 0)
+        changed = self._propagate([n])
+        self._floats = None
+        return changed | {spec.id}
 
     def _propagate(self, seeds: list[int]) -> set[str]:
         rank = self.rank

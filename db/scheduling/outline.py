@@ -37,6 +37,17 @@ def _children(session: Session, project_id: str, parent_id: str | None) -> list[
     return list(session.scalars(query.order_by(Task.sort_order)))
 
 
+def _child_orders(
+    session: Session, project_id: str, parent_id: str | None
+) -> list[tuple[str, int]]:
+    """(id, sort order) of a parent's tasks, in order."""
+    query = select(Task.id, Task.sort_order).where(Task.project_id == project_id)
+    query = query.where(
+        Task.parent_id.is_(None) if parent_id is None else Task.parent_id == parent_id
+    )
+    return [(i, order) for i, order in session.execute(query.order_by(Task.sort_order))]
+
+
 def _is_under(session: Session, task: Task, ancestor_ids: set[str]) -> bool:
     parent_id = task.parent_id
     while parent_id is not None:
@@ -98,11 +109,13 @@ class InsertTask(_Steps):
             )
         at_end = self.as_child or after is None
         parent_id = None if after is None else after.id if self.as_child else after.parent_id
-        siblings = _children(session, self.project_id, parent_id)
-        at = len(siblings) if at_end or after is None else siblings.index(after) + 1
+        # Ids and places only: a summary of hundreds of tasks costs no ORM objects.
+        siblings = _child_orders(session, self.project_id, parent_id)
+        ids = [i for i, _order in siblings]
+        at = len(siblings) if at_end or after is None else ids.index(after.id) + 1
         what = {TaskKind.TASK: "task", TaskKind.MILESTONE: "milestone"}.get(kind, "deliverable")
         self.label = self.label or (f"New sub{what}" if self.as_child else f"New {what}")
-        before = siblings[at - 1].sort_order if at > 0 else -1
+        before = siblings[at - 1][1] if at > 0 else -1
         values = {
             "id": self.id,
             "project_id": self.project_id,
@@ -117,11 +130,11 @@ class InsertTask(_Steps):
         # Make room: later siblings move down only as far as they collide.
         steps: list[Operation] = []
         last = before + 1
-        for sibling in siblings[at:]:
-            if sibling.sort_order > last:
+        for sibling_id, order in siblings[at:]:
+            if order > last:
                 break
             last += 1
-            steps.append(Update(Task, sibling.id, {"sort_order": last}))
+            steps.append(Update(Task, sibling_id, {"sort_order": last}))
         self._run(session, [*steps, create])
 
 

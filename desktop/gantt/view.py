@@ -88,6 +88,8 @@ class GanttView(QWidget):
         self.document = GanttDocument(workspace.session, project_id)
         self.model = TaskTreeModel(self.document, self.run, self.show_refusal)
         self.document.about_to_reload = self.model.beginResetModel
+        self.document.about_to_insert = self.model.begin_insert
+        self.document.inserted = self.model.end_insert
 
         self.tree = QTreeView()
         self.tree.setModel(self.model)

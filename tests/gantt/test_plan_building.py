@@ -25,6 +25,7 @@ from db.models import (
     TimeOff,
 )
 from db.operations import Create
+from db.scheduling.outline import InsertTask
 from db.store import Store
 from desktop.gantt import GanttView
 from desktop.gantt.task_dialog import TAB_LINKS, TaskDialog
@@ -84,6 +85,37 @@ def test_insert_types_a_name_and_undoes_in_two_steps(view: GanttView, store: Sto
     assert cell(view, new, COL_NAME) == "New task"
     view.workspace.undo_stack.undo()
     assert "New task" not in names(view)
+
+
+def test_insert_adds_one_row_in_place_as_a_reload_would_show_it(
+    view: GanttView, store: Store, qtmodeltester: object
+) -> None:
+    """Inserting does not reset the tree (which would reload and relayout a 10,000-task
+    plan): the model announces one new row, and the rows, WBS numbers and dates are what
+    opening the plan again shows."""
+    resets: list[object] = []
+    inserted: list[tuple[int, int]] = []
+    view.model.modelReset.connect(lambda: resets.append(True))
+    view.model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    pick(view, "review")
+    QTest.keyClick(view.tree, Qt.Key.Key_Insert)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    # Under a collapsed summary: in the plan, not among the rows shown.
+    view.tree.collapse(view.model.index_of(view.document.node("launch")))
+    assert view.run(InsertTask(view.project_id, "press", TaskKind.MILESTONE))
+    assert resets == [] and inserted == [(2, 2), (1, 1)]
+    qtmodeltester.check(view.model)  # type: ignore[attr-defined]
+    fresh = GanttView(view.workspace, view.project_id)
+    fresh.tree.collapse(fresh.model.index_of(fresh.document.node("launch")))
+    s, t = view.document.scheduler, fresh.document.scheduler
+    assert names(view) == names(fresh)
+    assert [view.document.wbs[n] for n in view.document.tree_order()] == [
+        fresh.document.wbs[n] for n in fresh.document.tree_order()
+    ]
+    assert {i: (s.start(i), s.finish(i)) for i in s.ids} == dates(store, view.project_id)
+    assert {i: s.total_float(i) for i in s.ids} == {i: t.total_float(i) for i in t.ids}
+    assert view.document.row_of == {n: r for r, n in enumerate(view.document.rows)}
+    fresh.deleteLater()
 
 
 def test_f2_renames_in_place(view: GanttView, store: Store) -> None:
