@@ -32,8 +32,8 @@ from db.models import (
     new_id,
     utcnow,
 )
-from db.operations import Create, Delete, Operation, Update
-from db.scheduling.operations import ResizeTask, _Steps
+from db.operations import Composite, Create, Delete, Operation, Update
+from db.scheduling.operations import ResizeTask
 
 
 def _project(session: Session, project_id: str) -> Project:
@@ -97,7 +97,7 @@ def _check_task(session: Session, project_id: str, task_id: str | None, what: st
 
 
 @dataclass
-class AddCost(_Steps):
+class AddCost(Composite):
     project_id: str
     spent_on: date
     amount_cents: int
@@ -117,11 +117,11 @@ class AddCost(_Steps):
             "note": self.note,
             "task_id": self.task_id,
         }
-        self._run(session, [Create(CostEntry, values)])
+        self.run_steps(session, [Create(CostEntry, values)])
 
 
 @dataclass
-class EditCost(_Steps):
+class EditCost(Composite):
     cost_id: str
     values: dict[str, Any]
 
@@ -133,11 +133,11 @@ class EditCost(_Steps):
             self.values["task_id"] = self.values["task_id"] or None
             _check_task(session, cost.project_id, self.values["task_id"], "Cost task")
         self.label = self.label or "Edit cost"
-        self._run(session, [Update(CostEntry, cost.id, self.values)])
+        self.run_steps(session, [Update(CostEntry, cost.id, self.values)])
 
 
 @dataclass
-class SetBudget(_Steps):
+class SetBudget(Composite):
     project_id: str
     budget_cents: int
 
@@ -145,7 +145,7 @@ class SetBudget(_Steps):
         project = _project(session, self.project_id)
         self.label = self.label or f"Set budget of '{project.name}'"
         values = {"budget_cents": self.budget_cents}
-        self._run(session, [Update(Project, project.id, values)])
+        self.run_steps(session, [Update(Project, project.id, values)])
 
 
 # -- change requests -------------------------------------------------------------------------
@@ -167,7 +167,7 @@ def _check_impact_tasks(session: Session, project_id: str, task_ids: Sequence[st
 
 
 @dataclass
-class AddChangeRequest(_Steps):
+class AddChangeRequest(Composite):
     project_id: str
     description: str
     raised_on: date
@@ -209,7 +209,7 @@ class AddChangeRequest(_Steps):
             )
             for link_id, task_id in zip(self.link_ids, self.task_ids, strict=False)
         ]
-        self._run(session, steps)
+        self.run_steps(session, steps)
 
 
 def _task_name(session: Session, task_id: str) -> str:
@@ -225,7 +225,7 @@ def _request(session: Session, request_id: str) -> ChangeRequest:
 
 
 @dataclass
-class EditChangeRequest(_Steps):
+class EditChangeRequest(Composite):
     """Edit a pending request's fields; `task_ids`, when given, replaces its tasks."""
 
     request_id: str
@@ -259,11 +259,11 @@ class EditChangeRequest(_Steps):
                         {"id": link_id, "change_request_id": request.id, "task_id": task_id},
                     )
                 )
-        self._run(session, steps)
+        self.run_steps(session, steps)
 
 
 @dataclass
-class DecideChangeRequest(_Steps):
+class DecideChangeRequest(Composite):
     """Accept (apply its schedule and cost impact, and tell the account manager through the
     client's timeline) or reject a pending change request, as one edit."""
 
@@ -282,7 +282,7 @@ class DecideChangeRequest(_Steps):
         if not self.accept:
             self.label = self.label or f"Reject change request '{what}'"
             status = {"status": ChangeRequestStatus.REJECTED}
-            self._run(session, [Update(ChangeRequest, request.id, status)])
+            self.run_steps(session, [Update(ChangeRequest, request.id, status)])
             return
         self.label = self.label or f"Accept change request '{what}'"
         days = request.schedule_impact_days
@@ -327,4 +327,4 @@ class DecideChangeRequest(_Steps):
                 },
             )
         )
-        self._run(session, steps)
+        self.run_steps(session, steps)

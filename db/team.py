@@ -29,8 +29,7 @@ from db.models import (
     TimeOff,
     new_id,
 )
-from db.operations import Create, Delete, Update
-from db.scheduling.operations import _Steps
+from db.operations import Composite, Create, Delete, Update
 
 # Distinct on light and dark palettes; a new member takes the first one nobody has.
 MEMBER_COLOURS = (
@@ -74,7 +73,7 @@ def next_colour(session: Session) -> str:
 
 
 @dataclass
-class AddMember(_Steps):
+class AddMember(Composite):
     name: str = "New team member"
     role: MemberRole = MemberRole.OTHER
     email: str = ""
@@ -91,11 +90,11 @@ class AddMember(_Steps):
             "email": self.email,
             "colour": self.colour,
         }
-        self._run(session, [Create(TeamMember, values)])
+        self.run_steps(session, [Create(TeamMember, values)])
 
 
 @dataclass
-class ArchiveMember(_Steps):
+class ArchiveMember(Composite):
     """Archive a member (they leave the pickers; their history keeps their name), or bring
     an archived one back with `archived=False`."""
 
@@ -110,7 +109,7 @@ class ArchiveMember(_Steps):
         self.label = self.label or (
             f"Archive {member.name}" if self.archived else f"Restore {member.name}"
         )
-        self._run(session, [Update(TeamMember, member.id, {"active": not self.archived})])
+        self.run_steps(session, [Update(TeamMember, member.id, {"active": not self.archived})])
 
 
 def can_delete_member(session: Session, member_id: str) -> bool:
@@ -129,7 +128,7 @@ def can_delete_member(session: Session, member_id: str) -> bool:
 
 
 @dataclass
-class RemoveMember(_Steps):
+class RemoveMember(Composite):
     """Delete a member who has no history; archive one who has (never losing their past)."""
 
     member_id: str
@@ -138,10 +137,10 @@ class RemoveMember(_Steps):
         member = _member(session, self.member_id)
         if can_delete_member(session, member.id):
             self.label = self.label or f"Delete {member.name}"
-            self._run(session, [Delete(TeamMember, member.id)])
+            self.run_steps(session, [Delete(TeamMember, member.id)])
         elif member.active:
             self.label = self.label or f"Archive {member.name}"
-            self._run(session, [Update(TeamMember, member.id, {"active": False})])
+            self.run_steps(session, [Update(TeamMember, member.id, {"active": False})])
         else:
             raise ValidationError(
                 "Delete", f"{member.name} has tasks or clients on record and stays archived"
@@ -149,7 +148,7 @@ class RemoveMember(_Steps):
 
 
 @dataclass
-class EditMember(_Steps):
+class EditMember(Composite):
     member_id: str
     values: dict[str, Any]
 
@@ -158,11 +157,11 @@ class EditMember(_Steps):
         if "role" in self.values:
             self.values["role"] = MemberRole(self.values["role"])
         self.label = self.label or f"Edit {member.name}"
-        self._run(session, [Update(TeamMember, member.id, self.values)])
+        self.run_steps(session, [Update(TeamMember, member.id, self.values)])
 
 
 @dataclass
-class AddLeave(_Steps):
+class AddLeave(Composite):
     member_id: str
     start: date
     end: date
@@ -182,11 +181,11 @@ class AddLeave(_Steps):
             "kind": LeaveKind(self.kind),
             "reason": self.reason,
         }
-        self._run(session, [Create(TimeOff, values)])
+        self.run_steps(session, [Create(TimeOff, values)])
 
 
 @dataclass
-class EditLeave(_Steps):
+class EditLeave(Composite):
     leave_id: str
     values: dict[str, Any]
 
@@ -201,11 +200,11 @@ class EditLeave(_Steps):
         if "kind" in self.values:
             self.values["kind"] = LeaveKind(self.values["kind"])
         self.label = self.label or "Edit leave"
-        self._run(session, [Update(TimeOff, leave.id, self.values)])
+        self.run_steps(session, [Update(TimeOff, leave.id, self.values)])
 
 
 @dataclass
-class AddClosure(_Steps):
+class AddClosure(Composite):
     name: str
     start: date
     end: date
@@ -215,11 +214,11 @@ class AddClosure(_Steps):
         _check_range("Closure", self.start, self.end)
         self.label = self.label or f"Add closure '{self.name}'"
         values = {"id": self.id, "name": self.name, "start_date": self.start, "end_date": self.end}
-        self._run(session, [Create(Closure, values)])
+        self.run_steps(session, [Create(Closure, values)])
 
 
 @dataclass
-class EditClosure(_Steps):
+class EditClosure(Composite):
     closure_id: str
     values: dict[str, Any]
 
@@ -232,4 +231,4 @@ class EditClosure(_Steps):
         end = self.values.get("end_date", closure.end_date)
         _check_range("Closure", start, end)
         self.label = self.label or "Edit closure"
-        self._run(session, [Update(Closure, closure.id, self.values)])
+        self.run_steps(session, [Update(Closure, closure.id, self.values)])

@@ -12,7 +12,7 @@ project first and refused with a `CycleError` naming the loop.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError, ValidationError
 from db.models import Dependency, DependencyType, Task, TaskKind
-from db.operations import Create, Delete, Operation, Update
+from db.operations import Composite, Create, Delete, Operation, Update
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import load_plan
 
@@ -37,28 +37,8 @@ def _check_no_cycle(session: Session, project_id: str) -> None:
     Scheduler(load_plan(session, project_id))  # raises CycleError naming the loop
 
 
-@dataclass(kw_only=True)
-class _Steps:
-    """An operation made of `Update`/`Create`/`Delete` steps decided at apply time."""
-
-    label: str = ""
-    steps: list[Operation] = field(default_factory=list)
-
-    def _run(self, session: Session, steps: list[Operation]) -> None:
-        self.steps = []
-        for step in steps:
-            step.apply(session)
-            self.steps.append(step)
-        session.flush()
-
-    def revert(self, session: Session) -> None:
-        for step in reversed(self.steps):
-            step.revert(session)
-            session.flush()
-
-
 @dataclass
-class MoveTask(_Steps):
+class MoveTask(Composite):
     """Set a task's "start no earlier than" date (a drag of the bar, or a keyboard move)."""
 
     task_id: str
@@ -67,11 +47,11 @@ class MoveTask(_Steps):
     def apply(self, session: Session) -> None:
         task = _task(session, self.task_id)
         self.label = self.label or f"Move '{task.name}'"
-        self._run(session, [Update(Task, self.task_id, {"start_date": self.start})])
+        self.run_steps(session, [Update(Task, self.task_id, {"start_date": self.start})])
 
 
 @dataclass
-class ResizeTask(_Steps):
+class ResizeTask(Composite):
     """Change a task's duration (working days), and its start when the left end is dragged.
     A duration of 0 makes the task a milestone."""
 
@@ -93,11 +73,11 @@ class ResizeTask(_Steps):
             values["kind"] = TaskKind.TASK
         if self.start is not None:
             values["start_date"] = self.start
-        self._run(session, [Update(Task, self.task_id, values)])
+        self.run_steps(session, [Update(Task, self.task_id, values)])
 
 
 @dataclass
-class SetKind(_Steps):
+class SetKind(Composite):
     """Make a task a milestone (no duration), a deliverable or a plain task. A milestone
     that becomes a task or deliverable lasts one working day."""
 
@@ -117,11 +97,11 @@ class SetKind(_Steps):
             values["duration_days"] = 0
         elif task.duration_days == 0:
             values["duration_days"] = 1
-        self._run(session, [Update(Task, self.task_id, values)])
+        self.run_steps(session, [Update(Task, self.task_id, values)])
 
 
 @dataclass
-class SetProgress(_Steps):
+class SetProgress(Composite):
     task_id: str
     progress: int
 
@@ -130,11 +110,11 @@ class SetProgress(_Steps):
         if not 0 <= self.progress <= 100:
             raise ValidationError("Progress", "must be between 0 and 100 %")
         self.label = self.label or f"Set progress of '{task.name}'"
-        self._run(session, [Update(Task, self.task_id, {"progress": self.progress})])
+        self.run_steps(session, [Update(Task, self.task_id, {"progress": self.progress})])
 
 
 @dataclass
-class Link(_Steps):
+class Link(Composite):
     """Make `successor` depend on `predecessor`; refused when it would close a loop."""
 
     predecessor_id: str
@@ -168,12 +148,12 @@ class Link(_Steps):
             values["id"] = self.id
         create = Create(Dependency, values)
         self.id = create.id
-        self._run(session, [create])
+        self.run_steps(session, [create])
         _check_no_cycle(session, pred.project_id)
 
 
 @dataclass
-class Unlink(_Steps):
+class Unlink(Composite):
     dependency_id: str
 
     def apply(self, session: Session) -> None:
@@ -181,11 +161,11 @@ class Unlink(_Steps):
         if dep is None:
             raise NotFoundError(f"Dependency {self.dependency_id} no longer exists")
         self.label = self.label or "Remove dependency"
-        self._run(session, [Delete(Dependency, self.dependency_id)])
+        self.run_steps(session, [Delete(Dependency, self.dependency_id)])
 
 
 @dataclass
-class SetLink(_Steps):
+class SetLink(Composite):
     """Change a dependency's type or lag."""
 
     dependency_id: str
@@ -197,7 +177,7 @@ class SetLink(_Steps):
             raise NotFoundError(f"Dependency {self.dependency_id} no longer exists")
         self.label = self.label or "Change dependency"
         values = {"type": DependencyType(self.type), "lag_days": self.lag}
-        self._run(session, [Update(Dependency, self.dependency_id, values)])
+        self.run_steps(session, [Update(Dependency, self.dependency_id, values)])
 
 
 def _siblings(session: Session, task: Task) -> list[Task]:
@@ -215,7 +195,7 @@ def _siblings(session: Session, task: Task) -> list[Task]:
 
 
 @dataclass
-class Indent(_Steps):
+class Indent(Composite):
     """Make a task the last child of the sibling above it (that sibling becomes a summary)."""
 
     task_id: str
@@ -232,7 +212,7 @@ class Indent(_Steps):
         )
         order = max(task.sort_order, (last or 0) + 1)
         self.label = self.label or f"Indent '{task.name}'"
-        self._run(
+        self.run_steps(
             session,
             [Update(Task, task.id, {"parent_id": new_parent.id, "sort_order": order})],
         )
@@ -240,7 +220,7 @@ class Indent(_Steps):
 
 
 @dataclass
-class Outdent(_Steps):
+class Outdent(Composite):
     """Move a task up one level, just after its former parent."""
 
     task_id: str
@@ -261,5 +241,5 @@ class Outdent(_Steps):
                 Task, task.id, {"parent_id": parent.parent_id, "sort_order": parent.sort_order + 1}
             )
         )
-        self._run(session, steps)
+        self.run_steps(session, steps)
         _check_no_cycle(session, task.project_id)

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError, ValidationError
 from db.models import Assignment, TeamMember, new_id
-from db.operations import Create, Delete, Operation, Update
-from db.scheduling.operations import _Steps, _task
+from db.operations import Composite, Create, Delete, Operation, Update
+from db.scheduling.operations import _task
 
 MAX_HOURS_PER_DAY = 24.0
 
@@ -23,7 +23,7 @@ def _check_hours(hours: float) -> None:
 
 
 @dataclass
-class Assign(_Steps):
+class Assign(Composite):
     """Put a team member on a task for `hours` a day. Refused for an archived member or one
     already on the task."""
 
@@ -54,11 +54,11 @@ class Assign(_Steps):
             "member_id": member.id,
             "hours_per_day": float(self.hours),
         }
-        self._run(session, [Create(Assignment, values)])
+        self.run_steps(session, [Create(Assignment, values)])
 
 
 @dataclass
-class SetHours(_Steps):
+class SetHours(Composite):
     assignment_id: str
     hours: float
 
@@ -68,11 +68,11 @@ class SetHours(_Steps):
         _check_hours(self.hours)
         self.label = self.label or "Change hours per day"
         values = {"hours_per_day": float(self.hours)}
-        self._run(session, [Update(Assignment, self.assignment_id, values)])
+        self.run_steps(session, [Update(Assignment, self.assignment_id, values)])
 
 
 @dataclass
-class Unassign(_Steps):
+class Unassign(Composite):
     assignment_id: str
 
     def apply(self, session: Session) -> None:
@@ -80,11 +80,11 @@ class Unassign(_Steps):
         if assignment is None:
             raise NotFoundError(f"Assignment {self.assignment_id} no longer exists")
         self.label = self.label or f"Take {assignment.member.name} off '{assignment.task.name}'"
-        self._run(session, [Delete(Assignment, self.assignment_id)])
+        self.run_steps(session, [Delete(Assignment, self.assignment_id)])
 
 
 @dataclass
-class SetPeople(_Steps):
+class SetPeople(Composite):
     """Make exactly these people (by name, as typed in the People column: "Ana, ben o") the
     task's: each name matches an active member, whole or by a unique start, ignoring case.
     Newcomers get `hours` a day; people who stay keep theirs."""
@@ -133,4 +133,4 @@ class SetPeople(_Steps):
                     "hours_per_day": float(self.hours),
                 }
                 steps.append(Create(Assignment, values))
-        self._run(session, steps)
+        self.run_steps(session, steps)

@@ -38,7 +38,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
 from db.models import DependencyType
-from db.operations import Batch, Operation
+from db.operations import Operation, composite
 from db.scheduling.operations import Link, MoveTask, ResizeTask, SetProgress
 from db.scheduling.plan import TaskSpec
 from desktop.gantt.document import GanttDocument
@@ -680,7 +680,7 @@ class GanttChart(QGraphicsView):
                     if s.specs[leaf].start != old.start
                 ]
                 if steps:
-                    op = Batch(steps, f"Move '{spec.name}'")
+                    op = composite(steps, f"Move '{spec.name}'")
         if op is None:
             self.cancel_drag()
             return

@@ -2,7 +2,7 @@
 kind, start ("no earlier than"), duration, progress and notes; the people on the task with
 their hours a day; its predecessors and successors with type and lag.
 
-Nothing is written until OK: the dialog then builds one `Batch` of plan operations, which the
+Nothing is written until OK: the dialog then builds one composite of plan operations, which the
 workspace applies as one undo step, or refuses as a whole with the reason shown at the top of
 the dialog (and the dialog stays open, with what was typed). A new predecessor or successor
 that would close a loop is refused as it is added, naming the loop.
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from db.models import Assignment, Dependency, DependencyType, Task, TaskKind, TeamMember
-from db.operations import Batch, Operation, Update
+from db.operations import Operation, Update, composite
 from db.scheduling.engine import would_cycle
 from db.scheduling.operations import (
     Link,
@@ -530,7 +530,7 @@ class TaskDialog(QDialog):
             return
         name = self.name.text().strip() or self.task.name
         label = ops[0].label if len(ops) == 1 else f"Edit '{name}'"
-        if self.workspace.run(Batch(ops, label)):
+        if self.workspace.run(composite(ops, label)):
             super().accept()
             return
         message = self.workspace.last_error or "The changes were refused"

@@ -40,7 +40,7 @@ from sqlalchemy import select
 
 from db.changes import ChangeSet
 from db.models import Dependency, DependencyType, Task, TaskKind, TeamMember
-from db.operations import Batch, Operation
+from db.operations import Operation, composite
 from db.scheduling.baseline import SaveBaseline
 from db.scheduling.operations import Link, MoveTask, Unlink
 from db.scheduling.outline import (
@@ -441,7 +441,7 @@ class GanttView(QWidget):
         steps: list[Operation] = [
             Link(pred, succ, DependencyType.FS) for pred, succ in itertools.pairwise(ids)
         ]
-        self._run_and_select(Batch(steps, label), ids)
+        self._run_and_select(composite(steps, label), ids)
 
     def move_rows(self, step: int) -> None:
         """Ctrl+Up / Ctrl+Down: the selected rows one place up or down at their level."""

@@ -32,7 +32,7 @@ from db.models import (
     TimeOff,
     new_id,
 )
-from db.operations import Batch, Create, Operation, SetSetting
+from db.operations import Create, Operation, SetSetting, composite
 from db.reports.client_summary import Audience, client_summary
 from db.scheduling.generate import generated_plan
 from db.scheduling.operations import MoveTask
@@ -360,7 +360,7 @@ def generated_agency(store: Store, seed: int) -> None:
                         },
                     )
                 )
-    store.apply(Batch(ops))
+    store.apply(composite(ops))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -18,7 +18,7 @@ from db.models import (
     Interaction,
     Project,
 )
-from db.operations import Batch, Create
+from db.operations import Create, composite
 from db.project_money import (
     AddChangeRequest,
     AddCost,
@@ -40,7 +40,7 @@ def project(store: Store) -> str:
     client = Create(Client, {"name": "Acme"})
     proj = Create(Project, {"name": "Relaunch", "client_id": client.id, "budget_cents": 1_000_00})
     contact = Create(Contact, {"id": "eva", "client_id": client.id, "name": "Eva"})
-    store.apply(Batch([client, proj, contact]))
+    store.apply(composite([client, proj, contact]))
     tasks = [task("design", 3), task("build", 5), task("launch", 0), task("phase", 1)]
     tasks.append(task("inner", 2, parent="phase"))
     insert_plan(

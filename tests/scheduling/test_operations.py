@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Client, Dependency, Project, Task, TeamMember, TimeOff
-from db.operations import Batch, Create
+from db.operations import Create, composite
 from db.scheduling.baseline import SaveBaseline, baseline_dates, latest_baseline, slip
 from db.scheduling.engine import Scheduler
 from db.scheduling.graph import CycleError
@@ -32,7 +32,7 @@ from tests.scheduling.plans import MON, link, plan, task
 def project(store: Store) -> str:
     client = Create(Client, {"name": "Acme"})
     proj = Create(Project, {"name": "Relaunch", "client_id": client.id})
-    store.apply(Batch([client, proj]))
+    store.apply(composite([client, proj]))
     tasks = [task("design", 3), task("review", 1), task("build", 5), task("other", 2)]
     insert_plan(
         store.session,

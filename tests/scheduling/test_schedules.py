@@ -19,7 +19,7 @@ from db.models import (
     TeamMember,
     TimeOff,
 )
-from db.operations import Batch, Create, Delete, SetSetting, Update
+from db.operations import Create, Delete, SetSetting, Update, composite
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import load_plan
 from db.scheduling.schedules import Schedules, schedules_for
@@ -54,7 +54,7 @@ def agency(store: Store) -> dict[str, str]:
     empty = Create(Project, {"name": "Empty", "client_id": ids["client"]})
     steps.append(empty)
     ids["empty"] = empty.id
-    store.apply(Batch(steps))
+    store.apply(composite(steps))
     return ids
 
 
@@ -182,7 +182,7 @@ def test_a_failed_operation_leaves_no_stale_dates(store: Store, agency) -> None:
     s.spans(projects(agency))
     with pytest.raises(Exception):  # noqa: B017 - whatever the database says
         store.apply(
-            Batch(
+            composite(
                 [
                     Update(Task, agency["design0"], {"duration_days": 9}),
                     Create(Task, {"project_id": "no such project", "name": "x"}),
@@ -240,7 +240,7 @@ def test_health_of_many_clients_schedules_each_project_once(store: Store, agency
     from db.models import Interaction, InteractionKind
 
     more = [Create(Client, {"name": f"Client {n}"}) for n in range(20)]
-    store.apply(Batch(more))
+    store.apply(composite(more))
     s = store.schedules
     health_for_clients(store.session, MON)
     assert s.runs == 3
