@@ -23,6 +23,7 @@ from db.models import Dependency, DependencyType, Task, TaskKind
 from db.operations import Composite, Create, Delete, Operation, Update
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import load_plan
+from db.scheduling.rules import check_duration, check_starts
 
 
 def _task(session: Session, task_id: str) -> Task:
@@ -39,7 +40,8 @@ def _check_no_cycle(session: Session, project_id: str) -> None:
 
 @dataclass
 class MoveTask(Composite):
-    """Set a task's "start no earlier than" date (a drag of the bar, or a keyboard move)."""
+    """Set a task's "start no earlier than" date (a drag of the bar, a key, a typed date).
+    Refused before what its predecessors allow, and on a summary (see `rules`)."""
 
     task_id: str
     start: date
@@ -48,12 +50,34 @@ class MoveTask(Composite):
         task = _task(session, self.task_id)
         self.label = self.label or f"Move '{task.name}'"
         self.run_steps(session, [Update(Task, self.task_id, {"start_date": self.start})])
+        check_starts(session, task.project_id, [self.task_id])
+
+
+@dataclass
+class MoveTasks(Composite):
+    """New "start no earlier than" dates for several tasks of one project at once (a
+    summary dragged with its tasks). The rule is checked once all have moved, since one of
+    them may wait on another that moves with it."""
+
+    starts: dict[str, date]
+
+    def apply(self, session: Session) -> None:
+        if not self.starts:
+            raise ValueError("MoveTasks needs at least one task")
+        tasks = [_task(session, i) for i in self.starts]
+        self.label = self.label or (
+            f"Move '{tasks[0].name}'" if len(tasks) == 1 else f"Move {len(tasks)} tasks"
+        )
+        self.run_steps(
+            session, [Update(Task, t.id, {"start_date": self.starts[t.id]}) for t in tasks]
+        )
+        check_starts(session, tasks[0].project_id, list(self.starts))
 
 
 @dataclass
 class ResizeTask(Composite):
     """Change a task's duration (working days), and its start when the left end is dragged.
-    A duration of 0 makes the task a milestone."""
+    A duration of 0 makes the task a milestone; the limits are `rules.check_duration`'s."""
 
     task_id: str
     duration: int
@@ -61,19 +85,21 @@ class ResizeTask(Composite):
 
     def apply(self, session: Session) -> None:
         task = _task(session, self.task_id)
-        if self.duration < 0:
-            raise ValidationError("Duration", "cannot be negative; 0 makes a milestone")
-        self.label = self.label or f"Change duration of '{task.name}'"
+        check_duration(session, task, self.duration)
         values: dict[str, object] = {"duration_days": self.duration}
         # As in MS Project: no duration makes a milestone, and giving a milestone a
         # duration makes it a task again (a deliverable keeps its kind).
         if self.duration == 0 and task.kind != TaskKind.MILESTONE:
             values["kind"] = TaskKind.MILESTONE
+            self.label = self.label or f"Make '{task.name}' a milestone"
         elif self.duration > 0 and task.kind == TaskKind.MILESTONE:
             values["kind"] = TaskKind.TASK
+        self.label = self.label or f"Change duration of '{task.name}'"
         if self.start is not None:
             values["start_date"] = self.start
         self.run_steps(session, [Update(Task, self.task_id, values)])
+        if self.start is not None:
+            check_starts(session, task.project_id, [self.task_id])
 
 
 @dataclass

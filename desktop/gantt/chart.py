@@ -38,9 +38,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip, QWidget
 
 from db.models import DependencyType
-from db.operations import Operation, composite
-from db.scheduling.operations import Link, MoveTask, ResizeTask, SetProgress
+from db.operations import Operation
+from db.scheduling.operations import Link, MoveTask, MoveTasks, ResizeTask, SetProgress
 from db.scheduling.plan import TaskSpec
+from db.scheduling.rules import start_limit
 from desktop.gantt.document import GanttDocument
 from desktop.gantt.painter import (
     BAR_HEIGHT,
@@ -601,11 +602,10 @@ class GanttChart(QGraphicsView):
             new = replace(spec, duration=drag.new_duration)
         else:
             start = self._snap(drag.start_o + shift, node)
-            earliest, why = s.earliest_start(task_id)
-            if earliest is not None and start < earliest:
-                start = earliest
-                drag.limit_o = earliest.toordinal()
-                drag.reason = f"Can't start before {earliest:%a %d %b}: {why}"
+            limit = start_limit(s, task_id, start)  # the plan's rule: the bar stops there
+            if limit is not None:
+                start, drag.reason = limit
+                drag.limit_o = start.toordinal()
             drag.new_start = start
             if drag.part == "start":
                 finish = date.fromordinal(drag.finish_o)
@@ -674,13 +674,15 @@ class GanttChart(QGraphicsView):
                 else:
                     op = Link(task_id, s.ids[drag.target], DependencyType.FS)
             elif drag.part == "summary" and drag.group:
-                steps: list[Operation] = [
-                    MoveTask(s.ids[leaf], s.specs[leaf].start)
+                # Tasks held by a predecessor outside the summary start where it allows.
+                starts = {
+                    s.ids[leaf]: limit[0] if limit else s.specs[leaf].start
                     for leaf, old in drag.group
                     if s.specs[leaf].start != old.start
-                ]
-                if steps:
-                    op = composite(steps, f"Move '{spec.name}'")
+                    for limit in [start_limit(s, s.ids[leaf], s.specs[leaf].start)]
+                }
+                if starts:
+                    op = MoveTasks(starts, label=f"Move '{spec.name}'")
         if op is None:
             self.cancel_drag()
             return

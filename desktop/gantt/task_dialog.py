@@ -474,7 +474,8 @@ class TaskDialog(QDialog):
 
     def operations(self) -> list[Operation]:
         """What OK would do, as plan operations in an order that applies cleanly."""
-        task, ops = self.task, []
+        task = self.task
+        ops: list[Operation] = []
         name = self.name.text().strip()
         if name != task.name:
             ops.append(Update(Task, task.id, {"name": name}, label="Rename task"))
@@ -488,9 +489,6 @@ class TaskDialog(QDialog):
             current = 0 if kind == TaskKind.MILESTONE else max(task.duration_days, 1)
             if kind != TaskKind.MILESTONE and days != current:
                 ops.append(ResizeTask(task.id, days))
-            start = _pydate(self.start.date())
-            if start != task.start_date:
-                ops.append(MoveTask(task.id, start))
             if self.progress.value() != task.progress and kind != TaskKind.MILESTONE:
                 ops.append(SetProgress(task.id, self.progress.value()))
         for person in self.people:
@@ -512,15 +510,18 @@ class TaskDialog(QDialog):
         for link in self.links:
             if link.removed:
                 continue
-            kind = DependencyType(link.type_box.currentData())
+            link_type = DependencyType(link.type_box.currentData())
             lag = link.lag.value()
             if not link.dependency_id:
                 pred, succ = (
                     (link.other_id, task.id) if link.predecessor else (task.id, link.other_id)
                 )
-                ops.append(Link(pred, succ, kind, lag))
-            elif kind != link.old_type or lag != link.old_lag:
-                ops.append(SetLink(link.dependency_id, kind, lag))
+                ops.append(Link(pred, succ, link_type, lag))
+            elif link_type != link.old_type or lag != link.old_lag:
+                ops.append(SetLink(link.dependency_id, link_type, lag))
+        # The start last: the rule it must keep is judged against the links as they will be.
+        if not self.summary and _pydate(self.start.date()) != task.start_date:
+            ops.append(MoveTask(task.id, _pydate(self.start.date())))
         return ops
 
     def accept(self) -> None:
@@ -543,6 +544,9 @@ class TaskDialog(QDialog):
             self.tabs.setCurrentIndex(TAB_PEOPLE)
         else:
             self.tabs.setCurrentIndex(TAB_GENERAL)
+            at_field = {"Start": self.start, "Duration": self.duration, "Kind": self.kind}
+            if field in at_field:
+                at_field[field].setFocus()
 
 
 def open_task_dialog(

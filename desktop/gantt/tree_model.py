@@ -252,13 +252,7 @@ class TaskTreeModel(QAbstractItemModel):
             day = pydate(value)
             if day.toordinal() == s.start_o[node]:
                 return False
-            earliest, reason = s.earliest_start(task_id)
-            if earliest is not None and s.calendar_of(task_id).next_working_day(day) < earliest:
-                self._refuse(
-                    f"'{s.specs[node].name}' cannot start before {earliest:%a %d %b %Y}: {reason}"
-                )
-                return False
-            return self._run(MoveTask(task_id, day))
+            return self._run(MoveTask(task_id, day))  # refused, with the reason, by the rule
         if col == COL_FINISH and isinstance(value, QDate):
             cal = s.calendar_of(task_id)
             start = date.fromordinal(s.start_o[node])

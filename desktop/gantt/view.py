@@ -402,24 +402,15 @@ class GanttView(QWidget):
         self.tree.scrollTo(index)
 
     def move_selected(self, days: int) -> None:
-        """Move the selected task by working days; refused, with the reason, before what its
-        predecessors allow."""
+        """Move the selected task by working days; the plan's rules refuse, with the reason,
+        a summary or a start before what its predecessors allow."""
         ids = self.selected_ids()
         if len(ids) != 1:
             self.show_refusal("Select one task to move it")
             return
         task_id = ids[0]
         s = self.document.scheduler
-        if s.is_summary(task_id):
-            self.show_refusal("A summary follows its tasks; move the tasks under it")
-            return
-        cal = s.calendar_of(task_id)
-        new = cal.add_working_days(s.start(task_id), days)
-        earliest, why = s.earliest_start(task_id)
-        if earliest is not None and new < earliest:
-            self.show_refusal(f"Can't start before {earliest:%a %d %b}: {why}")
-            return
-        self.run(MoveTask(task_id, new))
+        self.run(MoveTask(task_id, s.calendar_of(task_id).add_working_days(s.start(task_id), days)))
 
     def indent_selected(self) -> None:
         ids = self.selected_ids()

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from db.models import Client, Dependency, Project, Task, TeamMember, TimeOff
+from db.errors import ValidationError
+from db.models import Client, Dependency, Project, Task, TaskKind, TeamMember, TimeOff
 from db.operations import Create, composite
 from db.scheduling.baseline import SaveBaseline, baseline_dates, latest_baseline, slip
 from db.scheduling.engine import Scheduler
@@ -17,6 +18,7 @@ from db.scheduling.operations import (
     Indent,
     Link,
     MoveTask,
+    MoveTasks,
     Outdent,
     ResizeTask,
     SetLink,
@@ -24,6 +26,7 @@ from db.scheduling.operations import (
     Unlink,
 )
 from db.scheduling.plan import insert_plan, load_plan
+from db.scheduling.rules import MAX_DURATION
 from db.store import Store
 from tests.scheduling.plans import MON, link, plan, task
 
@@ -188,3 +191,53 @@ def test_deleting_a_plan_with_a_baseline_undoes_and_redoes(
     assert after == before
     store.apply(delete)
     assert store.session.get(entity, id_) is None
+
+
+def test_a_start_before_the_predecessors_is_refused_with_one_message(
+    store: Store, project: str
+) -> None:
+    """One rule, whichever edit sets a start: a move, a left-edge resize, several tasks at
+    once. Nothing is written when it refuses."""
+    before = dates(store, project)
+    message = "Start: 'Build' can't start before Fri 06 Mar 2026: 'Review' must finish first"
+    for op in (
+        MoveTask("build", date(2026, 3, 3)),
+        ResizeTask("build", 6, start=date(2026, 3, 3)),
+        MoveTasks({"other": date(2026, 3, 9), "build": date(2026, 3, 5)}),
+    ):
+        with pytest.raises(ValidationError) as info:
+            store.apply(op)
+        assert str(info.value) == message
+    assert dates(store, project) == before
+    store.apply(MoveTask("build", date(2026, 3, 6)))  # the first day it may start
+    assert dates(store, project)["build"][0] == date(2026, 3, 6)
+
+
+def test_tasks_moved_together_are_judged_once_all_have_moved(store: Store, project: str) -> None:
+    """A summary dragged earlier with its tasks: Build waits on Review, and both move."""
+    store.apply(MoveTasks({"design": date(2026, 3, 9), "review": date(2026, 3, 12)}))
+    store.apply(MoveTask("build", date(2026, 3, 13)))
+    earlier = {"design": date(2026, 3, 2), "review": date(2026, 3, 5), "build": date(2026, 3, 6)}
+    op = MoveTasks(dict(reversed(earlier.items())))  # the waiting task first
+    store.apply(op)
+    assert {t: dates(store, project)[t][0] for t in earlier} == earlier
+    assert op.label == "Move 3 tasks"
+
+
+def test_a_summary_takes_no_start_and_no_duration(store: Store, project: str) -> None:
+    store.apply(Indent("other"))  # Build becomes a summary over Other
+    with pytest.raises(ValidationError, match="'Build' is a summary: it starts with"):
+        store.apply(MoveTask("build", date(2026, 3, 20)))
+    with pytest.raises(ValidationError, match="'Build' is a summary: it lasts as long"):
+        store.apply(ResizeTask("build", 4))
+
+
+def test_durations_run_from_a_milestone_to_a_limit(store: Store, project: str) -> None:
+    op = ResizeTask("other", 0)
+    store.apply(op)
+    assert store.get(Task, "other").kind == TaskKind.MILESTONE  # type: ignore[union-attr]
+    assert op.label == "Make 'Other' a milestone"
+    with pytest.raises(ValidationError, match="Duration: at most 9,999 working days"):
+        store.apply(ResizeTask("other", MAX_DURATION + 1))
+    store.apply(ResizeTask("other", MAX_DURATION))
+    assert store.get(Task, "other").kind == TaskKind.TASK  # type: ignore[union-attr]
