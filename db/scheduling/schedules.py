@@ -33,7 +33,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from db.changes import ChangeSet
-from db.models import Assignment, Dependency, Task, TaskKind, TeamMember, TimeOff
+from db.models import Assignment, Dependency, Entity, Task, TaskKind, TeamMember, TimeOff
 from db.scheduling.calendar import AgencyDays, CalendarPool
 from db.scheduling.engine import Scheduled, Scheduler
 from db.scheduling.plan import Plan, agency_days, load_plans
@@ -77,9 +77,10 @@ class Schedules:
         # scheduled the project again.
         self._generation: dict[str, int] = {}
         self._epoch = 0
-        # Tasks whose new dates or durations were scheduled in place at a flush: the change
-        # set that reports them (see `invalidate`) has nothing left to drop.
-        self._absorbed: set[str] = set()
+        # Rows whose change this cache already followed at a flush (scheduled in place, or
+        # its project dropped, and anything read since is fresh): the change set that
+        # reports them after the commit (see `invalidate`) has nothing left to drop.
+        self._flushed: set[str] = set()
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -210,7 +211,6 @@ class Schedules:
                 continue
             for tid in s.ids:
                 self._task_project.pop(tid, None)
-                self._absorbed.discard(tid)
             for link in s.plan.links:
                 self._link_project.pop(link.id, None)
             for aid in self._assignments_of.pop(pid, ()):
@@ -232,7 +232,7 @@ class Schedules:
         self._assignments_of.clear()
         self._member_projects.clear()
         self._leave_member.clear()
-        self._absorbed.clear()
+        self._flushed.clear()
 
     def __contains__(self, project_id: object) -> bool:
         """Is this project's schedule kept (reading it runs no engine)?"""
@@ -245,6 +245,9 @@ class Schedules:
     def invalidate(self, changes: ChangeSet) -> None:
         """Drop what `changes` touches. Rows that still exist are looked up; rows that are
         gone are traced through the ids the cached schedules were built from."""
+        seen, self._flushed = self._flushed, set()
+        if seen:
+            changes = _without(changes, seen)
         if not changes:
             return
         if changes.touches(*_AGENCY):
@@ -252,12 +255,10 @@ class Schedules:
         if not self._plans and not self._spans:
             return  # nothing cached: nothing to trace, no query to run
         touched: set[str] = set(changes.removed.get("Project", ()))
-        absorbed, self._absorbed = self._absorbed, set()
         if changes.touches("Task"):
-            changed = changes.changed.get("Task", set()) - absorbed
-            ids = changes.added.get("Task", set()) | changed | changes.removed.get("Task", set())
+            ids = changes.ids("Task")
             touched |= {p for t in ids if (p := self._task_project.get(t)) is not None}
-            present = changes.added.get("Task", set()) | changed
+            present = changes.added.get("Task", set()) | changes.changed.get("Task", set())
             if present:
                 touched |= set(
                     self._scalars(
@@ -313,6 +314,9 @@ class Schedules:
         event.listen(session, "do_orm_execute", self._on_execute)
 
     def _after_flush(self, session: Session, _context: object) -> None:
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            if isinstance(obj, Entity):
+                self._flushed.add(obj.id)
         if not self._plans and not self._spans and self._agency is None:
             return
         touched: set[str] = set()
@@ -371,7 +375,6 @@ class Schedules:
         assert project_id is not None
         self._spans[project_id] = s.project_span()
         self._generation[project_id] = self._generation.get(project_id, 0) + 1
-        self._absorbed.add(task.id)
         return True
 
     def _after_rollback(self, _session: Session) -> None:
@@ -380,6 +383,17 @@ class Schedules:
     def _on_execute(self, state: ORMExecuteState) -> None:
         if state.is_insert or state.is_update or state.is_delete:
             self.clear()
+
+
+def _without(changes: ChangeSet, ids: set[str]) -> ChangeSet:
+    """`changes` less the rows named in `ids`."""
+    kept = ChangeSet()
+    for kind in ("added", "changed", "removed"):
+        for entity, found in getattr(changes, kind).items():
+            rest = found - ids
+            if rest:
+                kept.add(kind, entity, rest)
+    return kept
 
 
 def _chunks(ids: Collection[str]) -> Iterable[list[str]]:
