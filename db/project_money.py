@@ -27,6 +27,7 @@ from db.models import (
     Interaction,
     InteractionKind,
     Project,
+    ProjectStatus,
     Task,
     TaskKind,
     new_id,
@@ -83,6 +84,23 @@ def burn(session: Session, project_id: str, today: date | None = None) -> Burn:
     complete = round(done / total) if total else 0
     budget = project.budget_cents
     return Burn(int(spent or 0), budget, (spent or 0) / budget if budget else None, complete)
+
+
+def client_burns(
+    session: Session, client_id: str, today: date | None = None
+) -> list[tuple[str, Burn]]:
+    """(name, burn) of a client's running projects (neither done nor cancelled) that have a
+    budget or have spent something, by name: the client's Money tab lists them."""
+    rows = session.execute(
+        select(Project.id, Project.name)
+        .where(
+            Project.client_id == client_id,
+            Project.status.not_in([ProjectStatus.DONE, ProjectStatus.CANCELLED]),
+        )
+        .order_by(Project.name)
+    ).all()
+    found = [(name, burn(session, pid, today)) for pid, name in rows]
+    return [(name, b) for name, b in found if b.budget_cents or b.spent_cents]
 
 
 # -- costs -----------------------------------------------------------------------------------

@@ -559,6 +559,14 @@ class GanttView(QWidget):
                 self.act_link,
             ):
                 menu.addAction(action)
+            deletion = self.deletion()
+            if deletion is not None:
+                menu.addSeparator()
+                # Named as Edit > Delete names it ("Delete 3 tasks"); asks first, as it does,
+                # when subtasks go too.
+                delete = menu.addAction(deletion.text)
+                delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+                delete.triggered.connect(self.delete_selected)
         self.act_subtask.setEnabled(bool(task_id))
         return menu
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPointF, QSettings, Qt
-from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtGui import QContextMenuEvent, QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -358,6 +358,35 @@ def test_right_click_menus_offer_the_keyboard_actions(view: GanttView) -> None:
     for wanted in ("Move up", "Move down", "Indent", "Outdent", "Link"):
         assert wanted in texts
     assert "Task details…" not in [a.text() for a in view.context_menu("").actions()]
+
+
+def test_right_click_delete_takes_the_selection_in_one_step(
+    view: GanttView, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pick(view, "press", "party")
+    menu = view.context_menu("press")
+    delete = next(a for a in menu.actions() if a.text().startswith("Delete"))
+    assert delete.text() == "Delete 2 tasks"
+    assert delete.shortcut().matches(QKeySequence(QKeySequence.StandardKey.Delete))
+    steps_before = steps(view)
+    delete.trigger()
+    assert store.get(Task, "press") is None and store.get(Task, "party") is None
+    assert steps(view) == steps_before + 1
+    view.workspace.undo_stack.undo()
+    assert store.get(Task, "press") is not None and store.get(Task, "party") is not None
+    pick(view, "launch")  # a summary: asks first, naming its subtasks
+    asked: list[str] = []
+
+    def answer(*args: object, **_kw: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    next(
+        a for a in view.context_menu("launch").actions() if a.text().startswith("Delete")
+    ).trigger()
+    assert asked and "2 subtasks" in asked[0]
+    assert store.get(Task, "launch") is not None
 
 
 @pytest.mark.qt_log_ignore(
