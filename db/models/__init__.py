@@ -15,6 +15,7 @@ from db.models.enums import (
     OpportunityStage,
     ProjectStatus,
     Sentiment,
+    TaskConstraint,
     TaskKind,
 )
 from db.models.projects import (
@@ -105,6 +106,7 @@ __all__ = [
     "SatisfactionRating",
     "Sentiment",
     "Task",
+    "TaskConstraint",
     "TaskKind",
     "TeamMember",
     "TimeOff",

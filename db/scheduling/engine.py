@@ -256,7 +256,7 @@ class Scheduler:
         cal = self.cal[i]
         spec = self.specs[i]
         a = cal.index(spec.start.toordinal())
-        if self.incoming[i]:
+        if self.incoming[i] and not spec.fixed:  # "must start on" stays put (see date_conflicts)
             bound, _ = self._bound(i)
             if bound > a:
                 a = bound
@@ -472,6 +472,33 @@ class Scheduler:
         lag_text = f" (lag {lag:+d} working days)" if lag else ""
         return day, f"'{self.specs[p].name}' {_TYPE_TEXT[code]}{lag_text}"
 
+    def date_conflicts(self) -> dict[str, str]:
+        """Tasks whose fixed date the plan breaks, each with the reason: a "must start on"
+        task its predecessors would start later, a "finish no later than" task that would
+        finish after its date. Summaries ignore their own constraint, as their dates do."""
+        found: dict[str, str] = {}
+        fmt = "%a %d %b %Y"
+        for i, spec in enumerate(self.specs):
+            if not (spec.fixed or spec.finish_by) or self.children[i]:
+                continue
+            earliest, why = self.earliest_start(spec.id)
+            if spec.fixed and earliest is not None and earliest.toordinal() > self.start_o[i]:
+                found[spec.id] = (
+                    f"'{spec.name}' must start on {date.fromordinal(self.start_o[i]):{fmt}}, "
+                    f"but {why} (it could start {earliest:{fmt}} at the earliest)"
+                )
+            elif spec.finish_by is not None and self.finish_o[i] > spec.finish_by.toordinal():
+                held = (
+                    f": {why}"
+                    if earliest is not None and earliest.toordinal() >= (self.start_o[i])
+                    else ""
+                )
+                found[spec.id] = (
+                    f"'{spec.name}' must finish by {spec.finish_by:{fmt}}, but would finish "
+                    f"{date.fromordinal(self.finish_o[i]):{fmt}}{held}"
+                )
+        return found
+
     def move_constraint(self, task_id: str, new_start: date) -> TaskSpec:
         return replace(self.spec(task_id), start=new_start)
 
@@ -495,6 +522,8 @@ class Scheduler:
                 continue
             cal = self.cal[i]
             spec = self.specs[i]
+            if spec.finish_by is not None and spec.finish_by.toordinal() + 1 < lem[i]:
+                lem[i] = spec.finish_by.toordinal() + 1  # its deadline, not just the project's
             ms = spec.milestone
             length = 1 if ms else max(spec.duration, 1)
             la = cal.index(lem[i]) - length

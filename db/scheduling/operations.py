@@ -19,11 +19,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError, ValidationError
-from db.models import Dependency, DependencyType, Task, TaskKind
+from db.models import Dependency, DependencyType, Task, TaskConstraint, TaskKind
 from db.operations import Composite, Create, Delete, Operation, Update
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import load_plan
-from db.scheduling.rules import check_duration, check_starts
+from db.scheduling.rules import FixedDates, check_duration, check_starts
 
 
 def _task(session: Session, task_id: str) -> Task:
@@ -49,8 +49,10 @@ class MoveTask(Composite):
     def apply(self, session: Session) -> None:
         task = _task(session, self.task_id)
         self.label = self.label or f"Move '{task.name}'"
+        fixed = FixedDates(session, task.project_id)
         self.run_steps(session, [Update(Task, self.task_id, {"start_date": self.start})])
         check_starts(session, task.project_id, [self.task_id])
+        fixed.check("Start")
 
 
 @dataclass
@@ -68,10 +70,12 @@ class MoveTasks(Composite):
         self.label = self.label or (
             f"Move '{tasks[0].name}'" if len(tasks) == 1 else f"Move {len(tasks)} tasks"
         )
+        fixed = FixedDates(session, tasks[0].project_id)
         self.run_steps(
             session, [Update(Task, t.id, {"start_date": self.starts[t.id]}) for t in tasks]
         )
         check_starts(session, tasks[0].project_id, list(self.starts))
+        fixed.check("Start")
 
 
 @dataclass
@@ -97,9 +101,11 @@ class ResizeTask(Composite):
         self.label = self.label or f"Change duration of '{task.name}'"
         if self.start is not None:
             values["start_date"] = self.start
+        fixed = FixedDates(session, task.project_id)
         self.run_steps(session, [Update(Task, self.task_id, values)])
         if self.start is not None:
             check_starts(session, task.project_id, [self.task_id])
+        fixed.check("Duration")
 
 
 @dataclass
@@ -123,7 +129,9 @@ class SetKind(Composite):
             values["duration_days"] = 0
         elif task.duration_days == 0:
             values["duration_days"] = 1
+        fixed = FixedDates(session, task.project_id)
         self.run_steps(session, [Update(Task, self.task_id, values)])
+        fixed.check("Kind")
 
 
 @dataclass
@@ -174,8 +182,10 @@ class Link(Composite):
             values["id"] = self.id
         create = Create(Dependency, values)
         self.id = create.id
+        fixed = FixedDates(session, pred.project_id)
         self.run_steps(session, [create])
         _check_no_cycle(session, pred.project_id)
+        fixed.check("Dependency")
 
 
 @dataclass
@@ -199,11 +209,14 @@ class SetLink(Composite):
     lag: int
 
     def apply(self, session: Session) -> None:
-        if session.get(Dependency, self.dependency_id) is None:
+        dep = session.get(Dependency, self.dependency_id)
+        if dep is None:
             raise NotFoundError(f"Dependency {self.dependency_id} no longer exists")
         self.label = self.label or "Change dependency"
         values = {"type": DependencyType(self.type), "lag_days": self.lag}
+        fixed = FixedDates(session, _task(session, dep.successor_id).project_id)
         self.run_steps(session, [Update(Dependency, self.dependency_id, values)])
+        fixed.check("Dependency")
 
 
 def _siblings(session: Session, task: Task) -> list[Task]:
@@ -238,11 +251,13 @@ class Indent(Composite):
         )
         order = max(task.sort_order, (last or 0) + 1)
         self.label = self.label or f"Indent '{task.name}'"
+        fixed = FixedDates(session, task.project_id)
         self.run_steps(
             session,
             [Update(Task, task.id, {"parent_id": new_parent.id, "sort_order": order})],
         )
         _check_no_cycle(session, task.project_id)
+        fixed.check("Indent")
 
 
 @dataclass
@@ -267,5 +282,40 @@ class Outdent(Composite):
                 Task, task.id, {"parent_id": parent.parent_id, "sort_order": parent.sort_order + 1}
             )
         )
+        fixed = FixedDates(session, task.project_id)
         self.run_steps(session, steps)
         _check_no_cycle(session, task.project_id)
+        fixed.check("Outdent")
+
+
+@dataclass
+class SetConstraint(Composite):
+    """How a task's dates are held: "start no earlier than" its start date (the default),
+    "must start on" it, or "finish no later than" `finish_by`. Refused when the plan as it
+    stands already breaks the new fixed date, with the reason."""
+
+    task_id: str
+    kind: TaskConstraint
+    finish_by: date | None = None
+
+    def apply(self, session: Session) -> None:
+        task = _task(session, self.task_id)
+        kind = TaskConstraint(self.kind)
+        if kind == TaskConstraint.FINISH_NO_LATER and self.finish_by is None:
+            raise ValidationError("Finish by", "give the date it must finish by")
+        finish_by = self.finish_by if kind == TaskConstraint.FINISH_NO_LATER else None
+        if session.scalar(select(Task.id).where(Task.parent_id == task.id).limit(1)):
+            raise ValidationError(
+                "Constraint", f"'{task.name}' is a summary: its dates follow its tasks"
+            )
+        self.label = self.label or (
+            f"Start '{task.name}' no earlier than its date"
+            if kind == TaskConstraint.START_NO_EARLIER
+            else f"Fix the start of '{task.name}'"
+            if kind == TaskConstraint.MUST_START_ON
+            else f"'{task.name}' to finish by {finish_by:%d %b %Y}"
+        )
+        fixed = FixedDates(session, task.project_id)
+        values = {"constraint_kind": kind, "finish_by": finish_by}
+        self.run_steps(session, [Update(Task, self.task_id, values)])
+        fixed.check("Constraint")

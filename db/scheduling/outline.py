@@ -21,6 +21,7 @@ from db.errors import NotFoundError, ValidationError
 from db.models import Assignment, Dependency, Project, Task, TaskKind, new_id
 from db.operations import Composite, Create, Operation, Update
 from db.scheduling.operations import Indent, Outdent, _check_no_cycle, _siblings, _task
+from db.scheduling.rules import FixedDates
 
 DEFAULT_NAMES = {
     TaskKind.TASK: "New task",
@@ -214,6 +215,8 @@ class DuplicateTasks(Composite):
             "progress": 0,
             "notes": task.notes,
             "sort_order": order,
+            "constraint_kind": task.constraint_kind,
+            "finish_by": task.finish_by,
         }
         self.run_step(session, Create(Task, values))
         for child in _children(session, task.project_id, task.id):
@@ -330,8 +333,10 @@ class MoveTasksTo(Composite):
                 steps.append(Update(Task, task.id, values))
         if not steps:
             raise ValidationError("Move", "the tasks are already there")
+        fixed = FixedDates(session, project_id)
         self.run_steps(session, steps)
         _check_no_cycle(session, project_id)
+        fixed.check("Move")
 
 
 @dataclass

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.errors import ValidationError
-from db.models import Task
+from db.models import Task, TaskConstraint
 from db.scheduling.engine import Scheduler
 from db.scheduling.schedules import schedules_for
 
@@ -62,3 +62,39 @@ def check_duration(session: Session, task: Task, days: int) -> None:
         raise ValidationError(
             "Duration", f"'{task.name}' is a summary: it lasts as long as the tasks under it"
         )
+
+
+class FixedDates:
+    """The fixed dates ("must start on", "finish no later than") a plan edit must not break.
+    Made before the edit writes anything, it notes the conflicts the plan already has (a
+    sync or a colleague's leave may have made some); `check`, after the edit's flush,
+    refuses the edit when it made a new one, naming the task and the reason. Projects with
+    no fixed date cost one small query."""
+
+    def __init__(self, session: Session, project_id: str) -> None:
+        self.session = session
+        self.project_id = project_id
+        self.before: dict[str, str] = {}
+        if self._held():
+            self.before = schedules_for(session).scheduler(project_id).date_conflicts()
+
+    def _held(self) -> bool:
+        return (
+            self.session.scalar(
+                select(Task.id)
+                .where(
+                    Task.project_id == self.project_id,
+                    Task.constraint_kind != TaskConstraint.START_NO_EARLIER,
+                )
+                .limit(1)
+            )
+            is not None
+        )
+
+    def check(self, field: str) -> None:
+        if not self._held():
+            return
+        after = schedules_for(self.session).scheduler(self.project_id).date_conflicts()
+        for task_id, reason in after.items():
+            if task_id not in self.before:
+                raise ValidationError(field, reason)

@@ -33,7 +33,16 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from db.changes import ChangeSet
-from db.models import Assignment, Dependency, Entity, Task, TaskKind, TeamMember, TimeOff
+from db.models import (
+    Assignment,
+    Dependency,
+    Entity,
+    Task,
+    TaskConstraint,
+    TaskKind,
+    TeamMember,
+    TimeOff,
+)
 from db.scheduling.calendar import AgencyDays, CalendarPool
 from db.scheduling.engine import Scheduled, Scheduler
 from db.scheduling.plan import Plan, agency_days, load_plans
@@ -369,6 +378,10 @@ class Schedules:
                     duration=0 if milestone else task.duration_days,
                     milestone=milestone,
                     progress=task.progress,
+                    fixed=task.constraint_kind == TaskConstraint.MUST_START_ON,
+                    finish_by=task.finish_by
+                    if task.constraint_kind == TaskConstraint.FINISH_NO_LATER
+                    else None,
                 )
             ]
         )

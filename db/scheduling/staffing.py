@@ -13,6 +13,7 @@ from db.errors import NotFoundError, ValidationError
 from db.models import Assignment, TeamMember, new_id
 from db.operations import Composite, Create, Delete, Operation, Update
 from db.scheduling.operations import _task
+from db.scheduling.rules import FixedDates
 
 MAX_HOURS_PER_DAY = 24.0
 
@@ -54,7 +55,9 @@ class Assign(Composite):
             "member_id": member.id,
             "hours_per_day": float(self.hours),
         }
+        fixed = FixedDates(session, task.project_id)  # their leave may push the task
         self.run_steps(session, [Create(Assignment, values)])
+        fixed.check("People")
 
 
 @dataclass
@@ -133,4 +136,6 @@ class SetPeople(Composite):
                     "hours_per_day": float(self.hours),
                 }
                 steps.append(Create(Assignment, values))
+        fixed = FixedDates(session, task.project_id)  # their leave may push the task
         self.run_steps(session, steps)
+        fixed.check("People")

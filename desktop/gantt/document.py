@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.changes import ChangeSet
-from db.models import Assignment, Task, TaskKind, TeamMember
+from db.models import Assignment, Task, TaskConstraint, TaskKind, TeamMember
 from db.scheduling.baseline import baseline_dates, latest_baseline
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import TaskSpec, load_plan
@@ -228,6 +228,8 @@ class GanttDocument:
                     Task.kind,
                     Task.sort_order,
                     Task.progress,
+                    Task.constraint_kind,
+                    Task.finish_by,
                 ).where(Task.id.in_([*added, *edited]))
             )
         }
@@ -285,6 +287,8 @@ def _spec(row: Any, members: frozenset[str] = frozenset()) -> TaskSpec:
         members=members,
         sort_order=row.sort_order,
         progress=row.progress,
+        fixed=row.constraint_kind == TaskConstraint.MUST_START_ON,
+        finish_by=row.finish_by if row.constraint_kind == TaskConstraint.FINISH_NO_LATER else None,
     )
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, QPointF, QSettings, Qt
+from PySide6.QtCore import QDate, QModelIndex, QPointF, QSettings, Qt
 from PySide6.QtGui import QContextMenuEvent, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QMessageBox
@@ -20,6 +20,7 @@ from db.models import (
     Dependency,
     DependencyType,
     Task,
+    TaskConstraint,
     TaskKind,
     TeamMember,
     TimeOff,
@@ -30,7 +31,7 @@ from db.store import Store
 from desktop.gantt import GanttView
 from desktop.gantt.task_dialog import TAB_LINKS, TaskDialog
 from desktop.gantt.tree_model import COL_DURATION, COL_NAME, COL_WBS
-from tests.gantt.conftest import dates
+from tests.gantt.conftest import dates, drag
 
 pytestmark = [
     pytest.mark.gui,
@@ -308,6 +309,42 @@ def test_return_opens_details_and_ok_applies_one_step(
     assert store.get(Task, "build").name == "Build"  # type: ignore[union-attr]
     assert store.session.scalars(select(Assignment)).all() == []
     assert dates(store, project)["build"] == (d(6), d(12))
+
+
+def test_fixed_dates_in_the_dialog_and_a_lag_that_breaks_one_refused_at_the_field(
+    view: GanttView, store: Store, qtbot: QtBot
+) -> None:
+    """Build must finish by Thu 12 Mar, as the plan has it: a lag of a day from Review,
+    typed in the dialog, is refused on the links tab with the reason; the chart's drag of
+    Review a day later is refused with the same words."""
+    view.open_details("build")
+    dialog = dialog_for(view, qtbot)
+    assert not dialog.finish_by.isVisibleTo(dialog)
+    dialog.constraint.setCurrentIndex(dialog.constraint.findData("finish_no_later"))
+    assert dialog.finish_by.isVisibleTo(dialog)
+    dialog.finish_by.setDate(QDate(2026, 3, 12))
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert not dialog.isVisible()
+    build = store.get(Task, "build")
+    assert build is not None and build.constraint_kind == TaskConstraint.FINISH_NO_LATER
+    assert build.finish_by == d(12)
+
+    view.open_details("build", TAB_LINKS)
+    dialog = dialog_for(view, qtbot)
+    review_link = next(r for r in dialog.links if r.other_id == "review")
+    review_link.lag.setValue(1)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert dialog.isVisible() and dialog.tabs.currentIndex() == TAB_LINKS
+    reason = "'Build' must finish by Thu 12 Mar 2026, but would finish Fri 13 Mar 2026"
+    assert dialog.error.text().startswith(f"Dependency: {reason}")
+    dialog.reject()
+
+    steps_before = steps(view)
+    grab = view.chart.handle_pos("review", "move")
+    drag(view, grab, QPointF(grab.x() + view.chart.px, grab.y()))
+    assert view.status.text().startswith(f"Start: {reason}")
+    assert steps(view) == steps_before
+    assert view.document.scheduler.finish("build") == d(12)  # the preview went back
 
 
 def test_dialog_with_no_change_makes_no_step(view: GanttView, qtbot: QtBot) -> None:

@@ -9,7 +9,17 @@ import pytest
 from sqlalchemy import select
 
 from db.errors import ValidationError
-from db.models import Client, Dependency, Project, Task, TaskKind, TeamMember, TimeOff
+from db.models import (
+    Client,
+    Dependency,
+    DependencyType,
+    Project,
+    Task,
+    TaskConstraint,
+    TaskKind,
+    TeamMember,
+    TimeOff,
+)
 from db.operations import Create, composite
 from db.scheduling.baseline import SaveBaseline, baseline_dates, latest_baseline, slip
 from db.scheduling.engine import Scheduler
@@ -21,6 +31,7 @@ from db.scheduling.operations import (
     MoveTasks,
     Outdent,
     ResizeTask,
+    SetConstraint,
     SetLink,
     SetProgress,
     Unlink,
@@ -241,3 +252,55 @@ def test_durations_run_from_a_milestone_to_a_limit(store: Store, project: str) -
         store.apply(ResizeTask("other", MAX_DURATION + 1))
     store.apply(ResizeTask("other", MAX_DURATION))
     assert store.get(Task, "other").kind == TaskKind.TASK  # type: ignore[union-attr]
+
+
+def test_a_link_or_lag_that_breaks_a_fixed_date_is_refused_naming_the_reason(
+    store: Store, project: str
+) -> None:
+    """Must start on / finish no later than, as in MS Project: the plan keeps them, and an
+    edit that would break one is refused at its field with the task and the reason."""
+    store.apply(SetConstraint("other", TaskConstraint.MUST_START_ON))  # Mon 2 Mar
+    with pytest.raises(ValidationError) as info:
+        store.apply(Link("design", "other"))
+    assert str(info.value) == (
+        "Dependency: 'Other' must start on Mon 02 Mar 2026, but 'Design' must finish first "
+        "(it could start Thu 05 Mar 2026 at the earliest)"
+    )
+    assert (
+        store.session.scalars(select(Dependency).where(Dependency.successor_id == "other")).all()
+        == []
+    )
+    # Build (5 d from Fri 6 Mar) must be done by Fri 13 Mar: a lag of a day breaks it.
+    store.apply(SetConstraint("build", TaskConstraint.FINISH_NO_LATER, date(2026, 3, 12)))
+    review_build = store.session.scalar(
+        select(Dependency.id).where(Dependency.successor_id == "build")
+    )
+    assert review_build is not None
+    with pytest.raises(ValidationError, match=r"^Dependency: 'Build' must finish by Thu 12 Mar"):
+        store.apply(SetLink(review_build, DependencyType.FS, 1))
+    with pytest.raises(ValidationError, match=r"^Start: 'Build' must finish by"):
+        store.apply(MoveTask("design", date(2026, 3, 3)))  # pushes Review, then Build
+    with pytest.raises(ValidationError, match=r"^Duration: 'Build' must finish by"):
+        store.apply(ResizeTask("build", 6))
+    assert dates(store, project)["build"] == (date(2026, 3, 6), date(2026, 3, 12))
+
+
+def test_a_fixed_date_the_plan_already_breaks_is_refused_and_old_conflicts_block_nothing(
+    store: Store, project: str
+) -> None:
+    with pytest.raises(ValidationError, match="^Constraint: 'Build' must start on"):
+        store.apply(SetConstraint("build", TaskConstraint.MUST_START_ON))  # Review holds it
+    op = SetConstraint("build", TaskConstraint.FINISH_NO_LATER, date(2026, 3, 20))
+    store.apply(op)
+    assert store.get(Task, "build").finish_by == date(2026, 3, 20)  # type: ignore[union-attr]
+    store.revert(op)
+    assert store.get(Task, "build").constraint_kind == TaskConstraint.START_NO_EARLIER  # type: ignore[union-attr]
+    # A conflict made behind the plan's back (a sync, say) does not block other edits.
+    row = store.get(Task, "other")
+    assert row is not None
+    row.constraint_kind, row.finish_by = TaskConstraint.FINISH_NO_LATER, date(2026, 3, 2)
+    store.session.commit()
+    store.schedules.clear()
+    store.apply(MoveTask("design", date(2026, 3, 3)))
+    with pytest.raises(ValidationError, match="give the date"):
+        store.apply(SetConstraint("design", TaskConstraint.FINISH_NO_LATER))
