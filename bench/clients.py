@@ -25,6 +25,7 @@ from sqlalchemy import func, insert, select
 
 from bench.registry import metric
 from db.database import open_database
+from db.migrations import SCHEMA_HEAD
 from db.models import (
     Client,
     ClientNote,
@@ -269,11 +270,13 @@ def _generate(
 
 
 def agency_file(today: date | None = None) -> Path:
-    """The cached generated agency, written on first use (a few seconds)."""
+    """The cached generated agency, written on first use (a few seconds). The name carries
+    the schema revision: a file from an older schema would be upgraded again on every fresh
+    copy, and the upgrade, not the metric, would take the time."""
     today = today or date.today()
     folder = Path(tempfile.gettempdir()) / "agency-desk-bench"
     folder.mkdir(exist_ok=True)
-    path = folder / f"clients-v{SCHEMA_VERSION}-{today.isoformat()}.sqlite"
+    path = folder / f"clients-v{SCHEMA_VERSION}-{SCHEMA_HEAD}-{today.isoformat()}.sqlite"
     if not path.exists():
         partial = path.with_suffix(".partial")
         partial.unlink(missing_ok=True)

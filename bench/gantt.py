@@ -19,6 +19,7 @@ from typing import Any
 
 from bench.registry import metric
 from db.database import open_database
+from db.migrations import SCHEMA_HEAD
 from db.models import Client, Project
 from db.operations import Create, composite
 from db.scheduling.generate import generated_plan
@@ -43,7 +44,8 @@ def _app() -> Any:
 def _cached_db(n_tasks: int) -> Path:
     folder = Path(tempfile.gettempdir()) / "agency-desk-bench"
     folder.mkdir(exist_ok=True)
-    path = folder / f"gantt-{n_tasks}-v{SCHEMA_VERSION}.sqlite"
+    # Named for the schema revision so a copy never needs an upgrade before it is timed.
+    path = folder / f"gantt-{n_tasks}-v{SCHEMA_VERSION}-{SCHEMA_HEAD}.sqlite"
     if not path.exists():
         partial = path.with_suffix(".partial")
         partial.unlink(missing_ok=True)

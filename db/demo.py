@@ -202,7 +202,7 @@ class _WorkingDays:
         self.monday = today - timedelta(days=today.weekday())
         self.today_index = self.index(today)
 
-    def date(self, index: int) -> date:
+    def day_at(self, index: int) -> date:
         weeks, day = divmod(index, 5)
         return self.monday + timedelta(days=7 * weeks + day)
 
@@ -541,12 +541,12 @@ class _DemoAgency:
                 "project_manager_id": self.pick(self.by_role[MemberRole.PROJECT_MANAGER]),
                 "budget_cents": budget * 100,
                 "status": status,
-                "start_date": self.days.date(start),
+                "start_date": self.days.day_at(start),
             }
             project = self.add(Project, **values, due_date=None)
             row = self.rows[Project][-1]
             finish = self._tasks(project, status, start, per_project[i % PROJECTS])
-            row["due_date"] = self.days.date(finish + self.rng.randint(0, 5))
+            row["due_date"] = self.days.day_at(finish + self.rng.randint(0, 5))
             row["name"] = name.format(season=_season(row["due_date"]))  # named for its launch
             info = {
                 "id": project,
@@ -575,9 +575,14 @@ class _DemoAgency:
         tree: list[dict[str, Any]] = []  # every task row of the project, in outline order
         leaves: list[dict[str, Any]] = []  # the scheduled ones, in order
         for (phase, names, (closer, closer_kind)), n in zip(phases, leaves_per_phase, strict=True):
-            summary = {"name": phase, "parent": None, "children": [], "kind": TaskKind.TASK}
+            summary: dict[str, Any] = {
+                "name": phase,
+                "parent": None,
+                "children": [],
+                "kind": TaskKind.TASK,
+            }
             tree.append(summary)
-            nested = None
+            nested: dict[str, Any] | None = None
             if n >= 4 and self.rng.random() < 0.5:
                 group = words.PHASE_GROUPS[phase]
                 nested = {"name": group, "parent": summary, "children": []}
@@ -588,7 +593,7 @@ class _DemoAgency:
                     summary["children"].append(nested)
                     continue
                 parent = nested if nested is not None and k in (2, 3) else summary
-                task = {
+                task: dict[str, Any] = {
                     "name": names[k % len(names)],
                     "parent": parent,
                     "children": [],
@@ -598,7 +603,7 @@ class _DemoAgency:
                 parent["children"].append(task)
                 tree.append(task)
                 leaves.append(task)
-            closing = {
+            closing: dict[str, Any] = {
                 "name": closer,
                 "parent": summary,
                 "children": [],
@@ -612,7 +617,7 @@ class _DemoAgency:
         for task in tree:
             task["id"] = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
         links = self._dependencies(leaves, start)
-        finish = max(t["start"] + t["duration"] for t in leaves)
+        finish: int = max(t["start"] + t["duration"] for t in leaves)
         for task in reversed(tree):  # children come after their parent: spans fill bottom-up
             if task["children"]:
                 task["start"] = min(c["start"] for c in task["children"])
@@ -635,7 +640,7 @@ class _DemoAgency:
                     "project_id": project,
                     "parent_id": task["parent"]["id"] if task["parent"] else None,
                     "name": task["name"],
-                    "start_date": self.days.date(task["start"]),
+                    "start_date": self.days.day_at(task["start"]),
                     "duration_days": task["duration"],
                     "progress": task["progress"],
                     "kind": task["kind"],
@@ -711,7 +716,7 @@ class _DemoAgency:
             Baseline,
             project_id=project,
             name="Approved plan",
-            saved_at=datetime.combine(self.days.date(start), time(10, 0)),
+            saved_at=datetime.combine(self.days.day_at(start), time(10, 0)),
         )
         for task in tree:
             # The plan as approved: some work has slipped since.
@@ -721,8 +726,8 @@ class _DemoAgency:
                 BaselineTask,
                 baseline_id=baseline,
                 task_id=task["id"],
-                start_date=self.days.date(planned),
-                finish_date=self.days.date(planned + max(task["duration"], 1) - 1),
+                start_date=self.days.day_at(planned),
+                finish_date=self.days.day_at(planned + max(task["duration"], 1) - 1),
             )
 
     def _money(self, project: dict[str, Any]) -> None:
@@ -734,12 +739,12 @@ class _DemoAgency:
             self.add(
                 CostEntry,
                 project_id=project["id"],
-                spent_on=self.days.date(self.rng.randint(first, max(first, last))),
+                spent_on=self.days.day_at(self.rng.randint(first, max(first, last))),
                 amount_cents=self.rng.randrange(150, max(200, project["budget"] // 8), 10) * 100,
                 note=self.pick(words.COST_NOTES),
             )
         for _ in range(self.rng.choice((0, 1, 1, 2, 3))):
-            raised = self.days.date(self.rng.randint(first, max(first, last)))
+            raised = self.days.day_at(self.rng.randint(first, max(first, last)))
             self.add(
                 ChangeRequest,
                 project_id=project["id"],

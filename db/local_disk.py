@@ -68,6 +68,8 @@ def _linux_fstype(path: Path, mountinfo: str | None = None) -> str | None:
 
 
 def _windows_remote(path: Path) -> str | None:
+    if sys.platform != "win32":  # tells mypy, run elsewhere, that windll exists here
+        return None
     text = str(path)
     if text.startswith("\\\\") and not text.startswith("\\\\?\\"):
         return "network share"
@@ -75,7 +77,7 @@ def _windows_remote(path: Path) -> str | None:
     if not drive:
         return None
     drive_remote = 4  # DRIVE_REMOTE
-    kind = ctypes.windll.kernel32.GetDriveTypeW(drive + "\\")  # type: ignore[attr-defined]
+    kind = ctypes.windll.kernel32.GetDriveTypeW(drive + "\\")
     return "remote drive" if kind == drive_remote else None
 
 
@@ -99,6 +101,7 @@ def _macos_fstype(path: Path) -> str | None:
         buf = StatFs()
         if statfs(os.fsencode(path), ctypes.byref(buf)) != 0:
             return None
-        return buf.f_fstypename.decode(errors="replace")
+        fstype: bytes = buf.f_fstypename  # a c_char array field reads as bytes
+        return fstype.decode(errors="replace")
     except (OSError, AttributeError):
         return None

@@ -28,6 +28,17 @@ E = TypeVar("E", bound=Entity)
 
 Listener = Callable[[ChangeSet], None]
 
+# Where an operation that writes with bulk statements (an import's ten thousand rows) names
+# them, since flush events never see such rows; `Store.apply` folds them into its change set.
+BULK_CHANGES = "agency_desk.bulk_changes"
+
+
+def report_bulk(session: Session, changes: ChangeSet) -> None:
+    """Name rows written with bulk statements, for the change set of the running operation."""
+    found = session.info.setdefault(BULK_CHANGES, ChangeSet())
+    assert isinstance(found, ChangeSet)
+    found.merge(changes)
+
 
 class Store:
     def __init__(self, engine: Engine) -> None:
@@ -58,11 +69,16 @@ class Store:
 
     def _run(self, step: Callable[[Session], None]) -> ChangeSet:
         self._pending = ChangeSet()
+        self.session.info.pop(BULK_CHANGES, None)
         try:
             step(self.session)
+            bulk = self.session.info.pop(BULK_CHANGES, None)
+            if bulk is not None:
+                self._pending.merge(bulk)
             self.session.commit()
         except BaseException:
             self.session.rollback()
+            self.session.info.pop(BULK_CHANGES, None)
             self._pending = ChangeSet()
             raise
         changes, self._pending = self._pending, ChangeSet()

@@ -231,7 +231,7 @@ def max_chars(column: Any) -> int:
 def _check_sizes(entity: str, values: Mapping[str, Any]) -> None:
     from db.models import ENTITIES
 
-    table: Any = ENTITIES[entity].__table__
+    table = ENTITIES[entity].__table__
     columns = table.columns
     for field, value in values.items():
         column = columns.get(field)

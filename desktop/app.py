@@ -117,10 +117,11 @@ def _application() -> QApplication:
     return app
 
 
-def run_gui(db_path: Path | None, *, self_test: bool = False) -> int:
+def run_gui(db_path: Path | None, *, self_test: bool = False, project: str | None = None) -> int:
     """Run the app on `db_path` (None: the default database, created on first run) until
-    its window closes. Returns the process exit code: 0, or 2 when the database cannot be
-    opened (one line on stderr), or 1 when the self-test finds a fault."""
+    its window closes, opened on the Gantt of `project` (a name or id) when given. Returns the
+    process exit code: 0, or 2 when the database cannot be opened or has no such project (one
+    line on stderr), or 1 when the self-test finds a fault."""
     started = time.perf_counter()
     if self_test:
         instance_lock.identify("'agency-desk --self-test'", app=False)
@@ -140,7 +141,13 @@ def run_gui(db_path: Path | None, *, self_test: bool = False) -> int:
     app = _application()
     with _without_offscreen_noise():
         return _run_with_app(
-            app, db_path, engine, is_default=is_default, self_test=self_test, t0=started
+            app,
+            db_path,
+            engine,
+            is_default=is_default,
+            self_test=self_test,
+            t0=started,
+            project=project,
         )
 
 
@@ -171,6 +178,7 @@ def _run_with_app(
     is_default: bool,
     self_test: bool,
     t0: float,
+    project: str | None = None,
 ) -> int:
     from desktop.resources import setup_resources
     from desktop.theme import apply_color_scheme
@@ -209,8 +217,19 @@ def _run_with_app(
     store = Store(engine)
     _keep_holidays_between_runs()
     bench = os.environ.get(BENCH_ENV) == "1"
+    project_id = None
+    if project is not None:
+        from db.reports.lookup import NoMatch, find_project
+
+        try:
+            project_id = find_project(store.session, project)
+        except NoMatch as exc:
+            store.close()
+            return _fail(f"--project: {exc}", show=False)
     try:
-        return _run_window(app, store, db_path, self_test=self_test, bench=bench, t0=t0)
+        return _run_window(
+            app, store, db_path, self_test=self_test, bench=bench, t0=t0, project_id=project_id
+        )
     except AgencyDeskError as exc:
         return _fail(str(exc), show=not self_test)
     finally:
@@ -281,7 +300,14 @@ def _write_demo(app: QApplication, db_path: Path) -> None:
 
 
 def _run_window(
-    app: QApplication, store: Store, db_path: Path, *, self_test: bool, bench: bool, t0: float
+    app: QApplication,
+    store: Store,
+    db_path: Path,
+    *,
+    self_test: bool,
+    bench: bool,
+    t0: float,
+    project_id: str | None = None,
 ) -> int:
     import qasync
     from PySide6.QtCore import QSettings, QTimer
@@ -296,6 +322,8 @@ def _run_window(
     window.persist = not quiet
     window.setWindowTitle(f"{db_path.stem} — {APP_NAME}" if db_path.stem != "agency" else APP_NAME)
     window.restore_state()
+    if project_id is not None:
+        window.open_project(project_id)
     launches: list[ActivationServer] = []
     if not self_test:
         window.first_painted.connect(
@@ -316,9 +344,12 @@ def _run_window(
     app.setQuitOnLastWindowClosed(False)
     window.closed.connect(lambda: finish(0))
     if bench:
-        window.first_painted.connect(
-            lambda: QTimer.singleShot(0, lambda: (print("first-paint", flush=True), finish(0)))
-        )
+
+        def painted() -> None:
+            print("first-paint", flush=True)
+            finish(0)
+
+        window.first_painted.connect(lambda: QTimer.singleShot(0, painted))
 
     async def main() -> int:
         window.show()
@@ -330,7 +361,7 @@ def _run_window(
 
     try:
         with loop:
-            code = loop.run_until_complete(main())
+            code: int = loop.run_until_complete(main())
     finally:
         asyncio.set_event_loop(None)
         app.setQuitOnLastWindowClosed(quit_on_close)
@@ -376,6 +407,7 @@ async def _self_test(
     from sqlalchemy import func, select, text
 
     from db.models import Client, Project, Task
+    from desktop.views.detail_host import DetailHost
 
     try:
         await asyncio.sleep(0)
@@ -392,7 +424,10 @@ async def _self_test(
                 await asyncio.sleep(0)
                 if window.grab().isNull():
                     raise RuntimeError(f"the {key} detail did not paint")
-                area.host.show_list()
+                host = getattr(area, "host", None)
+                if not isinstance(host, DetailHost):
+                    raise RuntimeError(f"the {key} view has no list to go back to")
+                host.show_list()
         # Loaded only after a real start's first paint (second-launch hand-over): import it
         # here so a frozen build that lacks QtNetwork fails the self-test, not a user's start.
         import desktop.single_instance  # noqa: F401

@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the database to open (default: agency.sqlite in your user data folder)",
     )
     parser.add_argument(
+        "--project",
+        dest="open_project",
+        metavar="NAME",
+        help="open the app on this project's Gantt chart (its name, part of it, or its id)",
+    )
+    parser.add_argument(
         "--self-test",
         action="store_true",
         help="open the database, show each view once, check it, print a summary and exit",
@@ -81,7 +87,7 @@ def _run_gui(args: argparse.Namespace) -> int:
     from desktop.app import run_gui
 
     try:
-        return run_gui(db_path, self_test=args.self_test)
+        return run_gui(db_path, self_test=args.self_test, project=args.open_project)
     except DatabaseOpenError as exc:
         raise UsageError(str(exc)) from exc
 
@@ -106,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
             return _run_gui(args)
         if args.self_test:
             raise UsageError(f"{PROG}: --self-test checks the app; it does not go with a command")
+        if args.open_project is not None:
+            raise UsageError(
+                f"{PROG}: --project before a command opens the app; give it after the command"
+            )
         _identify(args.command)
         code: int = args.run(args)
         return code

@@ -45,5 +45,5 @@ def member_choices(session: Session) -> list[tuple[str, str]]:
         .where(TeamMember.active.is_(True))
         .order_by(func.lower(TeamMember.name))
     ).all()
-    rows.sort(key=lambda r: r[2] != MemberRole.ACCOUNT_MANAGER)
+    rows = sorted(rows, key=lambda r: r[2] != MemberRole.ACCOUNT_MANAGER)
     return [(id_, name) for id_, name, _role in rows]

@@ -92,6 +92,8 @@ def contact_cadences(
     touches = last_touches(session, today, None if client_ids is None else [r[0] for r in rows])
     found = []
     for contact_id, name, cid, client_name, days, created in rows:
+        if days is None:  # excluded by the query; narrows the column's type
+            continue
         touched = contact_id in touches
         last = touches[contact_id] if touched else created.date()
         due = due_date(last, days)

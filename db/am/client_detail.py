@@ -95,7 +95,7 @@ class ContactRow:
 def contacts(session: Session, client_id: str, today: date) -> list[ContactRow]:
     cadences = {c.contact_id: c for c in contact_cadences(session, today, client_id)}
     dates: dict[str, list[DateRow]] = defaultdict(list)
-    for contact_id, *values in session.execute(
+    for contact_id, date_id, label, day, month, year in session.execute(
         select(
             ImportantDate.contact_id,
             ImportantDate.id,
@@ -108,7 +108,7 @@ def contacts(session: Session, client_id: str, today: date) -> list[ContactRow]:
         .where(Contact.client_id == client_id)
         .order_by(ImportantDate.month, ImportantDate.day)
     ):
-        dates[contact_id].append(DateRow(*values))
+        dates[contact_id].append(DateRow(date_id, label, day, month, year))
     found = []
     for c in session.scalars(
         select(Contact).where(Contact.client_id == client_id).order_by(Contact.name)

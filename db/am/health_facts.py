@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, String, func, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from db.am.agency import health_thresholds, working_week
 from db.am.health import Health, HealthFacts, HealthThresholds, ProjectFacts, score
@@ -36,13 +36,15 @@ from db.scheduling.schedules import schedules_for
 
 CLOSED_PROJECT = (ProjectStatus.DONE, ProjectStatus.CANCELLED)
 
+_Ts = TypeVarTuple("_Ts")
+
 
 def end_of(day: date) -> datetime:
     """The first instant after `day`: rows stamped before it happened on or before `day`."""
     return datetime.combine(day + timedelta(days=1), time())
 
 
-def as_text(column: ColumnElement[Any]) -> ColumnElement[str]:
+def as_text(column: ColumnElement[Any] | QueryableAttribute[Any]) -> ColumnElement[str]:
     """Read a date or datetime column as its stored ISO text: `fromisoformat` parses
     thousands of them far faster than the generic SQLite type processors."""
     return type_coerce(column, String)
@@ -58,8 +60,12 @@ def happened_by(day: date, now: datetime | None = None) -> ColumnElement[bool]:
     return func.coalesce(Interaction.occurred_at, None) < cutoff
 
 
-def _only(query: Select, column: object, client_ids: Collection[str] | None) -> Select:
-    return query if client_ids is None else query.where(column.in_(client_ids))  # type: ignore[attr-defined]
+def _only(
+    query: Select[*_Ts],
+    column: QueryableAttribute[str] | QueryableAttribute[str | None],
+    client_ids: Collection[str] | None,
+) -> Select[*_Ts]:
+    return query if client_ids is None else query.where(column.in_(client_ids))
 
 
 def last_contacts(

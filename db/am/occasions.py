@@ -149,6 +149,8 @@ def upcoming_occasions(
     if client_id is not None:
         clients = clients.where(Client.id == client_id)
     for cid, cname, since in read(session, clients):
+        if since is None:  # excluded by the query; narrows the column's type
+            continue
         when = next_occurrence(since.month, since.day, today)
         years = when.year - since.year
         if when <= until and years > 0:
@@ -168,6 +170,8 @@ def upcoming_occasions(
     if client_id is not None:
         projects = projects.where(Client.id == client_id)
     for name, due, cid, cname in read(session, projects):
+        if due is None:  # excluded by the query's date range; narrows the column's type
+            continue
         found.append(Occasion(due, "project", name, cid, cname))
 
     if not found:
@@ -181,9 +185,9 @@ def upcoming_occasions(
         Gift.gift_date,
         Gift.important_date_id,
     ).where(Gift.client_id.in_({o.client_id for o in found}))
-    for cid, contact_id, occasion, state, gift_date, date_id in read(session, gift_rows):
+    for cid, gift_contact_id, occasion, state, gift_date, gift_date_id in read(session, gift_rows):
         gifts_by_client.setdefault(cid, []).append(
-            (contact_id, occasion, state, gift_date, date_id)
+            (gift_contact_id, occasion, state, gift_date, gift_date_id)
         )
     with_gifts = [
         replace(

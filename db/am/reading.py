@@ -6,11 +6,19 @@ connection it is plain Core (same transaction, same type conversions, rows built
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVarTuple, overload
 
 from sqlalchemy import CursorResult, Executable
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import TypedReturnsRows
+
+_Ts = TypeVarTuple("_Ts")
 
 
-def read(session: Session, statement: Executable) -> CursorResult[Any]:
+@overload
+def read(session: Session, statement: TypedReturnsRows[*_Ts]) -> CursorResult[*_Ts]: ...
+@overload
+def read(session: Session, statement: Executable) -> CursorResult[*tuple[Any, ...]]: ...
+def read(session: Session, statement: Executable) -> CursorResult[*tuple[Any, ...]]:
+    # Overloaded like `Connection.execute`, so a typed select's rows keep their column types.
     return session.connection().execute(statement)

@@ -189,7 +189,7 @@ def agenda(
         ).all()
     )
     due: list[DueItem] = []
-    for pid, name, client in everything:
+    for pid, name, client_of_project in everything:
         if ours is not None and pid not in ours:
             continue
         s = schedulers[pid]
@@ -201,7 +201,7 @@ def agenda(
                 continue
             when = date.fromordinal(s.finish_o[node])
             if today <= when <= until:
-                due.append(DueItem(when, kind, s.specs[node].name, name, client))
+                due.append(DueItem(when, kind, s.specs[node].name, name, client_of_project))
     due.sort(key=lambda d: (d.when, d.client, d.project, d.name))
 
     changes_query = (

@@ -6,6 +6,7 @@ from db.scheduling.calendar import AgencyDays, WorkCalendar
 from db.scheduling.engine import Scheduled, Scheduler, schedule
 from db.scheduling.graph import CycleError
 from db.scheduling.plan import LinkSpec, Plan, TaskSpec, load_plan
+from db.scheduling.schedule_view import ScheduledLink, ScheduleView
 from db.scheduling.schedules import Schedules, schedules_for
 
 __all__ = [
@@ -13,7 +14,9 @@ __all__ = [
     "CycleError",
     "LinkSpec",
     "Plan",
+    "ScheduleView",
     "Scheduled",
+    "ScheduledLink",
     "Scheduler",
     "Schedules",
     "TaskSpec",

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import holidays as holidays_lib
+from holidays.version import __version__ as holidays_version
 
 # Each growth covers at least this many days, so the per-day build loop runs rarely.
 _GROW_DAYS = 366 * 2
@@ -48,7 +49,7 @@ class HolidayTables:
             saved = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
-        if isinstance(saved, dict) and saved.get("version") == holidays_lib.__version__:
+        if isinstance(saved, dict) and saved.get("version") == holidays_version:
             tables = saved.get("tables")
             if isinstance(tables, dict):
                 for key, days in tables.items():
@@ -69,7 +70,7 @@ class HolidayTables:
         if self._file is None:
             return
         body = {
-            "version": holidays_lib.__version__,
+            "version": holidays_version,
             "tables": {key: sorted(days) for key, days in sorted(self._tables.items())},
         }
         try:

@@ -89,6 +89,9 @@ class Scheduler:
     scheduling many small projects builds each working-day calendar once.
     """
 
+    # Set by the first build; `_rebuild` compares against it when it exists.
+    _dates: dict[str, tuple[int, int]]
+
     def __init__(self, plan: Plan, calendars: CalendarPool | None = None) -> None:
         self._pool = calendars
         self.rebuild(plan)
@@ -130,9 +133,9 @@ class Scheduler:
         self.children: list[list[int]] = [[] for _ in range(n)]
         for i, t in enumerate(tasks):
             if t.parent_id is not None and t.parent_id in self.pos:
-                p = self.pos[t.parent_id]
-                self.parent[i] = p
-                self.children[p].append(i)
+                up = self.pos[t.parent_id]
+                self.parent[i] = up
+                self.children[up].append(i)
         self.cal = [self._calendar_for(t.members) for t in tasks]
 
         # Links into a summary apply to every leaf below it.
@@ -447,7 +450,10 @@ class Scheduler:
 
     def duration(self, task_id: str) -> int:
         """Working days the task spans (a summary: in the agency calendar)."""
-        i = self.pos[task_id]
+        return self.duration_at(self.pos[task_id])
+
+    def duration_at(self, i: int) -> int:
+        """`duration` of node i."""
         if self.children[i]:
             c = self.calendar
             return c.index(self.finish_o[i] + 1) - c.index(self.start_o[i])
@@ -549,9 +555,13 @@ class Scheduler:
 
     def total_float(self, task_id: str) -> int:
         """Working days the task can slip without delaying the project's finish."""
+        return self.float_at(self.pos[task_id])
+
+    def float_at(self, i: int) -> int:
+        """`total_float` of node i."""
         if self._floats is None:
             self._floats = self._backward()
-        return self._floats[self.pos[task_id]]
+        return self._floats[i]
 
     def critical(self, task_id: str) -> bool:
         return self.total_float(task_id) <= 0

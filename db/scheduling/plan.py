@@ -82,7 +82,9 @@ def held_by(kind: TaskConstraint, finish_by: date | None) -> dict[str, object]:
 
 
 def agency_days(session: Session) -> AgencyDays:
-    rows = dict(session.execute(select(AgencySetting.key, AgencySetting.value)).all())
+    rows: dict[str, object] = {
+        key: value for key, value in session.execute(select(AgencySetting.key, AgencySetting.value))
+    }
 
     def setting(key: str) -> object:
         return rows.get(key, DEFAULTS[key])

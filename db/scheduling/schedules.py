@@ -46,6 +46,7 @@ from db.models import (
 from db.scheduling.calendar import AgencyDays, CalendarPool
 from db.scheduling.engine import Scheduled, Scheduler
 from db.scheduling.plan import Plan, agency_days, load_plans
+from db.scheduling.schedule_view import ScheduleView
 
 _INFO_KEY = "agency_desk.schedules"
 # Entities that change the agency's calendar for every project.
@@ -61,9 +62,10 @@ class Schedules:
     """Scheduled projects of one session, computed on first read and kept until a change
     touches them.
 
-    Read with `scheduler(pid)` / `schedulers(pids)` (the engine itself: dates, float, critical
-    path), `span(pid)` / `spans(pids)` (a project's first start and last finish), `task(tid)`
-    and `late_days(due, finish, as_of)`.
+    Read with `view(pid)` (the read API: dates, float, critical path, links, outline),
+    `scheduler(pid)` / `schedulers(pids)` (the engine itself), `span(pid)` / `spans(pids)`
+    (a project's first start and last finish), `task(tid)` and `late_days(due, finish,
+    as_of)`.
     """
 
     def __init__(self, session: Session) -> None:
@@ -111,6 +113,10 @@ class Schedules:
     def scheduler(self, project_id: str) -> Scheduler:
         """The engine scheduled over one project (read-only: callers must not edit it)."""
         return self.schedulers([project_id])[project_id]
+
+    def view(self, project_id: str) -> ScheduleView:
+        """One project's schedule through the read API (`db.scheduling.schedule_view`)."""
+        return ScheduleView(self.scheduler(project_id))
 
     def schedulers(self, project_ids: Iterable[str]) -> dict[str, Scheduler]:
         wanted = list(dict.fromkeys(project_ids))

@@ -130,7 +130,7 @@ def _check_refs(
     conn: Connection, tbl: str, values: dict[str, Any], changes: ChangeSet, entity: str
 ) -> None:
     """Bring back deleted rows that `values` refer to, from their tombstones."""
-    table = ENTITIES[entity].__table__  # type: ignore[attr-defined]
+    table = ENTITIES[entity].__table__
     for fk in table.foreign_keys:
         ref = values.get(fk.parent.name)
         target = fk.column.table.name

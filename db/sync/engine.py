@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, Unpack
 
 from sqlalchemy.orm.util import identity_key
 
@@ -51,6 +51,26 @@ PUSH_CHUNK = 20_000  # changes per file: big pushes become several files, each v
 APPLY_ERRORS = (sqlite3.IntegrityError, ValueError, TypeError, KeyError, OverflowError)
 
 
+@dataclass(frozen=True)
+class HeldBack:
+    """Changes of one station that wait for an earlier file of another (not on the share
+    yet, or still on its way through a cloud client): applied as soon as it arrives."""
+
+    station: str
+    name: str  # "Ana's station", or "station 3f0c…" before its first acknowledgement
+    changes: int
+    waits_for: str
+    waits_for_name: str
+    files: int = 1  # that station's files waiting here, the first one and those after it
+
+    def describe(self) -> str:
+        verb = "is" if self.changes == 1 else "are"
+        return (
+            f"{_count(self.changes, 'change')} from {self.name} {verb} waiting for an "
+            f"earlier file from {self.waits_for_name} (not yet on the share)"
+        )
+
+
 @dataclass
 class SyncResult:
     station_id: str = ""
@@ -66,6 +86,9 @@ class SyncResult:
     quarantined: list[Skipped] = field(default_factory=list)
     # Stations whose files wait behind a damaged or refused one: station id -> its name.
     waiting_on: dict[str, str] = field(default_factory=dict)
+    # Files made after seeing changes that have not reached this station yet: they wait
+    # for them (issue 10 §2), and the user is told whose and for whom.
+    held: list[HeldBack] = field(default_factory=list)
     # Own files found damaged or missing on the share and published again.
     republished: int = 0
     joined: bool = False
@@ -80,10 +103,12 @@ class SyncResult:
         parts = [f"sent {_count(self.pushed, 'change')}", f"received {self.pulled}"]
         if self.conflicts:
             parts.append(f"{_count(self.conflicts, 'new conflict')} to review")
-        if self.waiting:
-            parts.append(f"{_count(self.waiting, 'file')} waiting for earlier ones")
+        unexplained = self.waiting - sum(h.files for h in self.held)
+        if unexplained > 0:
+            parts.append(f"{_count(unexplained, 'file')} waiting for earlier ones")
         for name in self.waiting_on.values():
             parts.append(f"waiting for a damaged file from {name}")
+        parts.extend(h.describe() for h in self.held)
         if self.skipped:
             parts.append(f"{_count(len(self.skipped), 'file')} skipped")
         if self.republished:
@@ -182,7 +207,7 @@ def sync(
         return result
 
 
-def _check_meta(transport: Transport) -> dict:
+def _check_meta(transport: Transport) -> dict[str, Any]:
     meta = transport.read_meta()
     if not meta and getattr(transport, "bad_meta", None) is None:  # absent: a new share
         meta = {"format": SHARE_FORMAT, "generation": 0, "snapshots": []}
@@ -564,6 +589,7 @@ def pull(station: LocalStation, transport: Transport, result: SyncResult, report
     done = 0
     progressed = True
     stuck: set[str] = set()
+    held: dict[str, tuple[str, int]] = {}  # station -> (the station it waits for, changes)
     while progressed:
         progressed = False
         for other in sorted(queues):
@@ -574,7 +600,7 @@ def pull(station: LocalStation, transport: Transport, result: SyncResult, report
                 if not head:
                     break  # a gap: the missing file has not arrived yet
                 applied_one = _apply_head(
-                    station, transport, other, head, schemas, result, now, seen
+                    station, transport, other, head, schemas, result, now, seen, held
                 )
                 if applied_one is None:
                     stuck.add(other)  # nothing sound at this seq: wait for its author
@@ -596,11 +622,22 @@ def pull(station: LocalStation, transport: Transport, result: SyncResult, report
                 result.flagged += outcome.flagged
                 result.changes.merge(outcome.changes)
     result.waiting = sum(len(q) for q in queues.values())
-    if stuck:
+    if stuck or held:
         names = {sid: str(ack.get("name") or "") for sid, ack in transport.read_acks().items()}
+
+        def label(sid: str) -> str:
+            name = names.get(sid)
+            return f"{name}'s station" if name else f"station {sid}"
+
         for other in sorted(stuck):
-            name = names.get(other)
-            result.waiting_on[other] = f"{name}'s station" if name else f"station {other}"
+            result.waiting_on[other] = label(other)
+        for other, (missing, count) in sorted(held.items()):
+            if queues.get(other):
+                result.held.append(
+                    HeldBack(
+                        other, label(other), count, missing, label(missing), len(queues[other])
+                    )
+                )
 
 
 def _apply_head(
@@ -612,13 +649,16 @@ def _apply_head(
     result: SyncResult,
     now: int,
     seen: dict[str, int],
+    held: dict[str, tuple[str, int]],
 ) -> tuple[ChangeRef, Outcome] | Literal[False] | None:
     """Apply the first file at this seq that reads whole, passes validation and applies;
     each one before it that fails is quarantined with its reason. Returns (file, outcome),
     False when a sound file must wait for other stations' rows, None when no file here is
     sound (the stream waits for its author to publish it again). A sound file made after
     seeing changes not applied here yet waits for them too (False): judged now, it would be
-    judged against less than its author knew. `seen` is kept up to date."""
+    judged against less than its author knew; `held` then names, for its station, the
+    station it waits for and how many changes wait (shown to the user). `seen` is kept up
+    to date."""
     deferred = False
     for ref in head:
         try:
@@ -629,8 +669,10 @@ def _apply_head(
             missing = _missing_predecessors(other, changes, seen)
             if missing:
                 log.info("%s/%012d waits for earlier changes from %s", other, ref.seq, missing)
+                held[other] = (missing, len(changes))
                 deferred = True
                 continue
+            held.pop(other, None)
             outcome = _apply_file(station, other, ref, header, changes)
             seen[other] = max([seen.get(other, 0)] + [c.n for c in changes])
             return ref, outcome
@@ -686,7 +728,7 @@ def _quarantine_twins(
 
 
 def _apply_file(
-    station: LocalStation, other: str, ref: ChangeRef, header: dict, changes: list[Change]
+    station: LocalStation, other: str, ref: ChangeRef, header: dict[str, Any], changes: list[Change]
 ) -> Outcome:
     """Apply one file and record its seq and hash in one local transaction."""
     infos = table_infos(station.conn)
@@ -718,7 +760,7 @@ def _apply_file(
     return merger.out
 
 
-def write_ack(station: LocalStation, transport: Transport) -> dict | None:
+def write_ack(station: LocalStation, transport: Transport) -> dict[str, Any] | None:
     """Tell compaction how far we got (files applied, and for purging what every station has
     seen, the change counters applied), with our row counts; skipped (None) when nothing
     moved, so a no-op sync writes nothing."""
@@ -743,7 +785,7 @@ def write_ack(station: LocalStation, transport: Transport) -> dict | None:
     return ack
 
 
-def compare_counts(mine: dict, acks: dict[str, dict]) -> list[str]:
+def compare_counts(mine: dict[str, Any], acks: dict[str, dict[str, Any]]) -> list[str]:
     """Stations that applied exactly what we applied, with nothing unsent on either side,
     must hold the same number of rows per table (Anki's post-sync check). Returns the names
     of those that do not; the caller logs them (a rebuild from a snapshot repairs it)."""
@@ -765,13 +807,23 @@ def _dumps(value: object) -> str:
 # -- the GUI's variant -------------------------------------------------------------------------
 
 
-def sync_store(store: Store, share: Path, **kwargs: object) -> SyncResult:
+class SyncOptions(TypedDict, total=False):
+    """`sync()`'s keyword options, so `sync_store` passes them on typed."""
+
+    station_name: str | None
+    progress: Progress | None
+    transport: Transport | None
+    compact: bool | None
+    retention_ms: int
+
+
+def sync_store(store: Store, share: Path, **options: Unpack[SyncOptions]) -> SyncResult:
     """`sync()` on the database behind `store`, through its own connection: safe to run in a
     worker thread while the UI keeps its session. Call `refresh_store` on the UI thread with
     the result afterwards."""
     path = store.engine.url.database
     assert path, "sync needs a file database"
-    return sync(Path(path), share, **kwargs)  # type: ignore[arg-type]
+    return sync(Path(path), share, **options)
 
 
 def refresh_store(store: Store, changes: ChangeSet) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from db.sync import agency, snapshots
 from db.sync import local_settings as settings
@@ -47,7 +47,7 @@ def join_new(
     target: Path,
     transport: Transport,
     share: Path,
-    meta: dict,
+    meta: dict[str, Any],
     result: SyncResult,
     station_name: str | None,
 ) -> None:

@@ -64,17 +64,19 @@ class LocalStation:
         """Open (creating or upgrading it first if needed) the database at `path`; a current
         one costs one connection and one small query."""
         self.path = path
-        self.conn = self._connect() if path.exists() else None
-        if self.conn is None or not _is_current(self.conn):
-            if self.conn is not None:
-                self.conn.close()
+        # Kept in a local until it is surely open, so `self.conn` is never None.
+        conn = self._connect() if path.exists() else None
+        if conn is None or not _is_current(conn):
+            if conn is not None:
+                conn.close()
                 from db.sync.join import discard_half_created
 
                 # An older version killed while creating this file left it unusable; it holds
                 # nothing, so it is made again (and joins, see db.sync.agency).
                 discard_half_created(path)
             open_database(path, create=True).dispose()
-            self.conn = self._connect()
+            conn = self._connect()
+        self.conn: sqlite3.Connection = conn
         self.conn.execute("PRAGMA foreign_keys = ON")
         self.conn.execute("PRAGMA synchronous = NORMAL")
 
@@ -165,7 +167,8 @@ class LocalStation:
         return int(row[0] or 0)
 
     def unpushed_count(self) -> int:
-        return self.conn.execute(f"SELECT count(*) FROM sync_outbox WHERE {UNSENT}").fetchone()[0]
+        row = self.conn.execute(f"SELECT count(*) FROM sync_outbox WHERE {UNSENT}").fetchone()
+        return int(row[0])
 
     def observe(self, remote_hlc: int) -> None:
         """Advance our clock past a received one (unless it is far in the future)."""

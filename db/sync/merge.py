@@ -20,6 +20,18 @@ Every station applies the same rules, so every station converges:
   restore is listed again. A restore made after seeing a delete dominates it on every
   station. An edit arriving for a deleted row was not seen by that delete (it would have
   waited otherwise): it is listed as `edit_deleted`.
+- Every delete of a row is kept: the tombstone names the highest; the others, and deletes a
+  restore outranked without seeing them, are kept aside (`~<station>:<n>`). Any insert or
+  restore answers the deletes its author had seen (they become `-<station>`, remembered),
+  so which deletes a restored row remembers depends on the changes, not their order. A
+  delete a restore outranked unseen lists nothing of the row (as where it came second).
+- A conflict entry is the change that lost, on its row and field (none for a whole row):
+  a row lost with its parent is an `orphan`, a row's own delete beating a restore is a
+  `delete`, each edit a delete never saw is an `edit_deleted` with the fields it holds,
+  whichever side arrived first. When what an entry lost to changes (a higher write or
+  delete, a restore that voids the delete), the entry follows, or goes if the new winner
+  had seen the loser. The winner shown can still depend on arrival order where three or
+  more stations fight over one unique key (see tests/sync/test_convergence.py).
 - A deleted row keeps its field versions (an edit arriving for it still updates them), so a
   restore is merged with edits it never saw by the field rule above, as on a station where
   those edits came after the restore. A restored row keeps the delete it came back from, so
@@ -55,10 +67,20 @@ from db.sync import hlc as clock
 from db.sync.schema import TABLE_ENTITY
 from db.sync.wire import Change
 
+# sync_version rows that are field versions (`*` and column names), not deletes a restored
+# row remembers (`-<station>`: answered by a restore that had seen it) or keeps aside
+# (`~<station>:<n>`: no restore applied here had seen it).
+FIELDS_ONLY = "substr(field, 1, 1) NOT IN ('-', '~')"
 QUIET_FIELDS = frozenset({"created_at", "updated_at"})
 Version = tuple[int, str, int]  # hlc, station, counter (the dot is station + counter)
 NO_VERSION: Version = (0, "", 0)
 Tomb = tuple[int, str, int, str]  # hlc, station, counter, old row as JSON
+
+
+def versions_star(versions: dict[str, Version]) -> tuple[int, str]:
+    """The (HLC, station) of the insert or restore a row exists by."""
+    star = versions.get("*", NO_VERSION)
+    return star[0], star[1]
 
 
 class Deferred(Exception):
@@ -84,7 +106,7 @@ class TableInfo:
 def table_infos(conn: sqlite3.Connection) -> dict[str, TableInfo]:
     infos: dict[str, TableInfo] = {}
     for name, cls in ENTITIES.items():
-        table = cls.__table__  # type: ignore[attr-defined]
+        table = cls.__table__
         live = [r[1] for r in conn.execute(f'PRAGMA table_info("{table.name}")')]
         if not live:
             continue
@@ -142,15 +164,16 @@ class Merger:
         return self.conn.execute(q, (row_id,)).fetchone() is not None
 
     def _tomb(self, tbl: str, row_id: str) -> Tomb | None:
-        return self.conn.execute(
+        tomb: Tomb | None = self.conn.execute(
             "SELECT hlc, station, n, data FROM sync_tomb WHERE tbl = ? AND row_id = ?",
             (tbl, row_id),
         ).fetchone()
+        return tomb
 
     def _versions(self, tbl: str, row_id: str) -> dict[str, Version]:
         rows = self.conn.execute(
             "SELECT field, hlc, station, n FROM sync_version WHERE tbl = ? AND row_id = ? "
-            "AND field NOT LIKE '-%'",
+            f"AND {FIELDS_ONLY}",
             (tbl, row_id),
         )
         return {f: (h, s, n) for f, h, s, n in rows}
@@ -162,6 +185,68 @@ class Merger:
             "AND field LIKE '-%'",
             (tbl, row_id),
         ).fetchall()
+
+    def _void_deletes(self, tbl: str, row_id: str) -> list[tuple[str, Version]]:
+        """Deletes of the row known here that no restore applied here had seen."""
+        rows = self.conn.execute(
+            "SELECT field, hlc, station, n FROM sync_version WHERE tbl = ? AND row_id = ? "
+            "AND field LIKE '~%'",
+            (tbl, row_id),
+        )
+        return [(f, (h, s, n)) for f, h, s, n in rows]
+
+    def _void(self, tbl: str, row_id: str, v: Version) -> None:
+        """Keep a delete that lost (to a restore that never saw it, or to a higher delete as
+        the row's tombstone): a restore that had seen it, arriving later, answers it."""
+        self.conn.execute(
+            "INSERT OR IGNORE INTO sync_version (tbl, row_id, field, hlc, station, base, n) "
+            "VALUES (?, ?, ?, ?, ?, 0, ?)",
+            (tbl, row_id, f"~{v[1]}:{v[2]}", *v),
+        )
+
+    def _relist_void(self, tbl: str, row_id: str, void: Version) -> None:
+        """A restore outranked this delete without seeing it: rows and references it took
+        with the row stay as they are (each was made before a delete the restore answered,
+        and that one takes them where the restore came first), so their entries name that
+        delete instead. Entries are kept, never dropped: a list entry too many is safe."""
+        winner = (void[1], void[0])
+        answered = max(self._past_deletes(tbl, row_id), default=None)
+        if answered is not None:
+            self.conn.execute(
+                "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ? WHERE "
+                "resolved = 0 AND kind <> 'future' AND winning_station = ? AND winning_hlc = ?",
+                (answered[1], answered[0], *winner),
+            )
+
+    def _relist_overtaken(self, old: tuple[int, str], station: str, change: Change) -> None:
+        """A higher delete of a deleted row arrived: what the lower one had listed lost to
+        this one too, as where this one came first. An entry is kept even when this delete
+        had seen its loser (it then keeps naming the lower delete)."""
+        listed = self.conn.execute(
+            "SELECT id, losing_hlc, losing_station, losing_n FROM sync_conflict WHERE "
+            "resolved = 0 AND kind <> 'future' AND winning_station = ? AND winning_hlc = ?",
+            (old[1], old[0]),
+        ).fetchall()
+        for entry, lh, ls, ln in listed:
+            if None not in (lh, ls, ln) and self.saw(station, change, (lh, ls, ln), "*"):
+                continue  # it had seen it: the entry keeps naming the delete it lost to
+            self.conn.execute(
+                "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ? WHERE id = ?",
+                (station, change.hlc, entry),
+            )
+
+    def _answer_deletes(self, station: str, change: Change) -> None:
+        """An insert or restore answers every delete of its row its author had seen: from
+        now on a change made before such a delete meets a deleted row. Which deletes are
+        answered is then a function of the changes applied, not of their order: every
+        restore is weighed against every delete it saw (they all arrived before it)."""
+        for fld, v in self._void_deletes(change.tbl, change.row_id):
+            if self.saw(station, change, v, "*"):
+                self._remember_delete(change.tbl, change.row_id, v)
+                self.conn.execute(
+                    "DELETE FROM sync_version WHERE tbl = ? AND row_id = ? AND field = ?",
+                    (change.tbl, change.row_id, fld),
+                )
 
     def _unseen_delete(self, station: str, change: Change, tbl: str, row_id: str) -> Tomb | None:
         """The row is there, but this change was made before a delete of it that it never
@@ -198,23 +283,28 @@ class Merger:
         fld: str | None = None,
         losing: Any = None,
         winning: Any = None,
-        loser: tuple[str, int] | None = None,
+        loser: tuple[str, int, int] | None = None,
         winner: tuple[str, int] | None = None,
         row_data: dict[str, Any] | None = None,
     ) -> None:
-        ls, lh = loser or (None, None)
+        """List a change that lost: `loser` is its (station, HLC, counter), `winner` the
+        (station, HLC) of what it lost to."""
+        ls, lh, ln = loser or (None, None, None)
         ws, wh = winner or (None, None)
+        # An entry is the change that lost, on its row and field (none for a whole row):
+        # whichever station applies both sides lists it, whatever the order they came in,
+        # and a file applied twice (say, rebuilt from a snapshot) never lists it twice.
         dup = self.conn.execute(
-            "SELECT 1 FROM sync_conflict WHERE kind = ? AND entity = ? AND row_id = ? AND "
-            "field IS ? AND losing_hlc IS ? AND losing_station IS ?",
-            (kind, TABLE_ENTITY[tbl], row_id, fld, lh, ls),
+            "SELECT 1 FROM sync_conflict WHERE entity = ? AND row_id = ? AND field IS ? AND "
+            "losing_hlc IS ? AND losing_station IS ? AND (kind = 'future') = (? = 'future')",
+            (TABLE_ENTITY[tbl], row_id, fld, lh, ls, kind),
         ).fetchone()
-        if dup:  # a file applied twice (say, rebuilt from a snapshot) must not list it twice
+        if dup:
             return
         self.conn.execute(
             "INSERT INTO sync_conflict (kind, entity, row_id, field, losing_value, "
             "winning_value, losing_station, winning_station, losing_hlc, winning_hlc, "
-            "row_data, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "row_data, detected_at, losing_n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 kind,
                 TABLE_ENTITY[tbl],
@@ -228,9 +318,37 @@ class Merger:
                 wh,
                 None if row_data is None else _j(row_data),
                 self.now_ms,
+                ln,
             ),
         )
         self.out.conflicts += 1
+
+    def _repoint(
+        self,
+        tbl: str,
+        row_id: str,
+        fld: str,
+        old: Version,
+        station: str,
+        change: Change,
+        value: Any,
+    ) -> None:
+        """The field's winner changes from `old` to this change: what had lost to `old`
+        lost to this one, as on a station where this one came first. An entry is never
+        dropped here, even when this change had seen its loser: listing an edit twice over
+        is safe, losing it from the list is not."""
+        if not old[1]:
+            return
+        where = (
+            "WHERE entity = ? AND row_id = ? AND field = ? AND kind = 'field' AND "
+            "resolved = 0 AND winning_station = ? AND winning_hlc = ?"
+        )
+        args = (TABLE_ENTITY[tbl], row_id, fld, old[1], old[0])
+        self.conn.execute(
+            "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ?, winning_value = ? "
+            f"{where}",
+            (station, change.hlc, _j(value), *args),
+        )  # fmt: skip
 
     def flag_clock(self, station: str, ahead_ms: int, change: Change) -> None:
         """List a station whose clock runs far ahead once, with how far; a later sighting
@@ -312,7 +430,7 @@ class Merger:
                     fk.column,
                     losing=ref,
                     winning=None,
-                    loser=(station, change.hlc),
+                    loser=(station, change.hlc, change.n),
                     winner=(tomb[1], tomb[0]),
                 )
                 values[fk.column] = None
@@ -323,6 +441,7 @@ class Merger:
     def _insert(self, info: TableInfo, station: str, change: Change) -> None:
         tbl, row_id, me = change.tbl, change.row_id, (change.hlc, station)
         values = {k: v for k, v in change.fields.items() if k in info.columns}
+        self._answer_deletes(station, change)
         tomb = self._tomb(tbl, row_id)
         if tomb is not None:
             if (tomb[0], tomb[1]) == me:
@@ -335,7 +454,7 @@ class Merger:
                     "delete",
                     tbl,
                     row_id,
-                    loser=(station, change.hlc),
+                    loser=(station, change.hlc, change.n),
                     winner=(tomb[1], tomb[0]),
                     row_data=values,
                 )
@@ -361,7 +480,7 @@ class Merger:
                 "orphan",
                 tbl,
                 row_id,
-                loser=(station, change.hlc),
+                loser=(station, change.hlc, change.n),
                 winner=(parent_tomb[1], parent_tomb[0]),
                 row_data=values,
             )
@@ -375,13 +494,18 @@ class Merger:
             f'INSERT INTO "{tbl}" ({names}) VALUES ({", ".join("?" for _ in cols)})',
             [values[c] for c in cols],
         )
-        if tomb is not None and self.saw(station, change, (tomb[0], tomb[1], tomb[2]), "*"):
-            # Only a delete the restore answered: one it outranked without seeing it is
-            # dropped the same way where it arrives after the restore.
-            self._remember_delete(tbl, row_id, (tomb[0], tomb[1], tomb[2]))
+        if tomb is not None:
+            # Only a delete the restore answered counts from now on; one it outranked
+            # without seeing it is kept aside, as where it arrives after the restore.
+            deleted = (tomb[0], tomb[1], tomb[2])
+            if self.saw(station, change, deleted, "*"):
+                self._remember_delete(tbl, row_id, deleted)
+            else:
+                self._void(tbl, row_id, deleted)
+                self._relist_void(tbl, row_id, deleted)
         self.conn.execute("DELETE FROM sync_tomb WHERE tbl = ? AND row_id = ?", (tbl, row_id))
         self.conn.execute(
-            "DELETE FROM sync_version WHERE tbl = ? AND row_id = ? AND field NOT LIKE '-%'",
+            f"DELETE FROM sync_version WHERE tbl = ? AND row_id = ? AND {FIELDS_ONLY}",
             (tbl, row_id),
         )
         self._set_version(tbl, row_id, "*", (change.hlc, station, change.n))
@@ -415,20 +539,32 @@ class Merger:
                 continue
             differs = old[fld] != value and fld not in QUIET_FIELDS
             if incoming > (v[0], v[1]):
+                self._repoint(tbl, row_id, fld, v, station, change, value)
                 if differs:
                     self.conflict(
                         "field", tbl, row_id, fld, losing=old[fld], winning=value,
-                        loser=(v[1], v[0]), winner=(station, change.hlc),
+                        loser=(v[1], v[0], v[2]), winner=(station, change.hlc),
                     )  # fmt: skip
                 continue
             if differs:
                 self.conflict(
                     "field", tbl, row_id, fld, losing=value, winning=old[fld],
-                    loser=(station, change.hlc), winner=(v[1], v[0]),
+                    loser=(station, change.hlc, change.n), winner=(v[1], v[0]),
                 )  # fmt: skip
             values[fld] = old[fld]
             kept[fld] = v
         return kept
+
+    def _lost_unique(self, tbl: str, row_id: str, tomb: Tomb) -> bool:
+        """The row was kept out by the insert that lost a unique key (it never got in)."""
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM sync_conflict WHERE kind = 'unique' AND entity = ? AND "
+                "row_id = ? AND losing_station = ? AND losing_hlc = ?",
+                (TABLE_ENTITY[tbl], row_id, tomb[1], tomb[0]),
+            ).fetchone()
+            is not None
+        )
 
     def _claim_unique(
         self, info: TableInfo, station: str, change: Change, values: dict[str, Any]
@@ -451,18 +587,26 @@ class Merger:
                     "unique",
                     info.name,
                     change.row_id,
-                    loser=(station, change.hlc),
+                    loser=(station, change.hlc, change.n),
                     winner=(theirs[1], theirs[0]),
                     row_data=values,
                 )
                 self._set_tomb(info.name, change.row_id, (change.hlc, station, change.n), values)
                 return False
             row = self._row(info.name, other) or {}
+            # What had lost the key to the row that loses it now lost it to this one, as
+            # where this one came first.
+            self.conn.execute(
+                "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ? WHERE "
+                "kind = 'unique' AND resolved = 0 AND entity = ? AND winning_station = ? AND "
+                "winning_hlc = ?",
+                (station, change.hlc, TABLE_ENTITY[info.name], theirs[1], theirs[0]),
+            )
             self.conflict(
                 "unique",
                 info.name,
                 other,
-                loser=(theirs[1], theirs[0]),
+                loser=(theirs[1], theirs[0], theirs[2]),
                 winner=(station, change.hlc),
                 row_data=row,
             )
@@ -477,18 +621,29 @@ class Merger:
                 raise Deferred(f"{tbl} {row_id} has not arrived yet")
             # The row was deleted by a delete that had not seen this edit (the edit waited
             # for everything its author had seen, so that delete is concurrent with it):
-            # the delete wins and the edit is listed with the row.
-            if station != tomb[1]:
+            # the delete wins and the edit is listed with the row, by the fields it holds.
+            self._update_retained(info, station, change, tomb)
+            mine = (change.hlc, station, change.n)
+            versions = self._versions(tbl, row_id).items()
+            held = [f for f, v in versions if v == mine and f != "*" and f not in QUIET_FIELDS]
+            after = self._tomb(tbl, row_id) or tomb
+            # A row that lost a unique key is tombstoned by its own insert: its entry holds
+            # the whole row, this edit included, as where the edit came before the clash.
+            lost_key = (tomb[0], tomb[1]) == versions_star(
+                self._versions(tbl, row_id)
+            ) or self._lost_unique(tbl, row_id, tomb)
+            if station != tomb[1] and held and not lost_key:
+                data = json.loads(after[3])
                 self.conflict(
                     "edit_deleted",
                     tbl,
                     row_id,
-                    losing=change.fields,
-                    loser=(station, change.hlc),
+                    losing={f: data.get(f) for f in held},
+                    loser=(station, change.hlc, change.n),
                     winner=(tomb[1], tomb[0]),
-                    row_data={**json.loads(tomb[3]), **change.fields},
+                    row_data=data,
                 )
-            self._update_retained(info, station, change, tomb)
+            self._refresh_lost_row(tbl, row_id)
             return
         fields = {k: v for k, v in change.fields.items() if k in info.columns and k != "id"}
         self._merge_fields(info, station, change, fields)
@@ -509,10 +664,11 @@ class Merger:
                 continue
             differs = data.get(fld) != value and fld not in QUIET_FIELDS
             if self.saw(station, change, v, fld) or incoming > (v[0], v[1]):
+                self._repoint(tbl, row_id, fld, v, station, change, value)
                 if differs and not self.saw(station, change, v, fld):
                     self.conflict(
                         "field", tbl, row_id, fld, losing=data.get(fld), winning=value,
-                        loser=(v[1], v[0]), winner=(station, change.hlc),
+                        loser=(v[1], v[0], v[2]), winner=(station, change.hlc),
                     )  # fmt: skip
                 data[fld] = value
                 self._set_version(tbl, row_id, fld, (change.hlc, station, change.n))
@@ -522,7 +678,7 @@ class Merger:
                 # once the row is back.
                 self.conflict(
                     "field", tbl, row_id, fld, losing=value, winning=data.get(fld),
-                    loser=(station, change.hlc), winner=(v[1], v[0]),
+                    loser=(station, change.hlc, change.n), winner=(v[1], v[0]),
                 )  # fmt: skip
         if changed:
             self.conn.execute(
@@ -547,8 +703,10 @@ class Merger:
             differs = current != value and fld not in QUIET_FIELDS
             if self.saw(station, change, local, fld):
                 to_set[fld] = value  # superseded by an edit made having seen it
+                self._repoint(tbl, row_id, fld, local, station, change, value)
             elif incoming > (local[0], local[1]):
                 to_set[fld] = value
+                self._repoint(tbl, row_id, fld, local, station, change, value)
                 if differs:
                     self.conflict(
                         "field",
@@ -557,7 +715,7 @@ class Merger:
                         fld,
                         losing=current,
                         winning=value,
-                        loser=(local[1], local[0]),
+                        loser=(local[1], local[0], local[2]),
                         winner=(station, change.hlc),
                     )
             elif differs:
@@ -568,7 +726,7 @@ class Merger:
                     fld,
                     losing=value,
                     winning=current,
-                    loser=(station, change.hlc),
+                    loser=(station, change.hlc, change.n),
                     winner=(local[1], local[0]),
                 )
         if not to_set:
@@ -612,24 +770,82 @@ class Merger:
         version = (change.hlc, station, change.n)
         row = self._row(tbl, row_id)
         if row is None:
-            self._set_tomb(tbl, row_id, version, change.fields)
+            tomb = self._tomb(tbl, row_id)
+            if tomb is None:
+                self._set_tomb(tbl, row_id, version, change.fields)
+            elif (tomb[1], tomb[2]) == (station, change.n):
+                pass  # this very delete, applied before
+            elif (tomb[0], tomb[1]) > version[:2]:
+                self._void(tbl, row_id, version)
+            else:
+                # Every delete of the row is kept (a restore may answer some and not
+                # others); the tombstone names the highest and keeps the row's values.
+                self._void(tbl, row_id, (tomb[0], tomb[1], tomb[2]))
+                self._relist_overtaken((tomb[0], tomb[1]), station, change)
+                self.conn.execute(
+                    "UPDATE sync_tomb SET hlc = ?, station = ?, n = ? WHERE tbl = ? AND row_id = ?",
+                    (*version, tbl, row_id),
+                )
             return
         versions = self._versions(tbl, row_id)
         star = versions.get("*", NO_VERSION)
         if not self.saw(station, change, star, "*") and (star[0], star[1]) > version[:2]:
-            return  # a restore this delete had not seen outranks it: the row stays
-        unseen = [v for v in versions.values() if not self.saw(station, change, v, "*")]
-        if unseen:
-            h, s, _n = max(unseen)
-            self.conflict(
-                "delete",
-                tbl,
-                row_id,
-                loser=(s, h),
-                winner=(station, change.hlc),
-                row_data=row,
-            )
+            # A restore this delete had not seen outranks it: the row stays, and the delete
+            # is kept aside for a restore that had seen it.
+            self._void(tbl, row_id, version)
+            return
+        self._list_lost_row(tbl, row_id, row, versions, (station, change), (station, change.hlc))
         self._remove(tbl, row_id, version, station, record=False, row=row, by=change)
+
+    def _list_lost_row(
+        self,
+        tbl: str,
+        row_id: str,
+        row: dict[str, Any],
+        versions: dict[str, Version],
+        by: tuple[str, Change] | None,
+        winner: tuple[str, int],
+        *,
+        with_parent: bool = False,
+    ) -> None:
+        """List what a delete takes that its author had not seen, one entry per change, as a
+        station gets them when those changes arrive after the delete (`_update`, `_insert`):
+        the row's insert or restore (`orphan` when it goes with its parent), and each edit
+        still holding a field (`edit_deleted`, with the fields it holds)."""
+        star = versions.get("*", NO_VERSION)
+        held: dict[Version, dict[str, Any]] = {}
+        for fld, v in versions.items():
+            if by is not None and self.saw(by[0], by[1], v, "*"):
+                continue
+            held.setdefault(v, {})
+            if fld != "*" and fld not in QUIET_FIELDS:
+                held[v][fld] = row.get(fld)
+        for v in sorted(held):
+            if v != star and not held[v]:
+                continue  # it holds only when the row was last touched
+            if v == star:
+                kind = "orphan" if with_parent else "delete"
+                self.conflict(
+                    kind, tbl, row_id, loser=(v[1], v[0], v[2]), winner=winner, row_data=row
+                )
+            else:
+                self.conflict(
+                    "edit_deleted", tbl, row_id, losing=held[v], loser=(v[1], v[0], v[2]),
+                    winner=winner, row_data=row,
+                )  # fmt: skip
+
+    def _refresh_lost_row(self, tbl: str, row_id: str) -> None:
+        """A deleted row's listed entries show its latest values, as on a station where the
+        edits made meanwhile arrived before the delete."""
+        tomb = self._tomb(tbl, row_id)
+        if tomb is None:
+            return
+        self.conn.execute(
+            "UPDATE sync_conflict SET row_data = ? WHERE entity = ? AND row_id = ? AND "
+            "row_data IS NOT NULL AND resolved = 0 AND kind IN ('delete', 'orphan', "
+            "'edit_deleted', 'unique')",
+            (tomb[3], TABLE_ENTITY[tbl], row_id),
+        )
 
     def _remove(
         self,
@@ -649,18 +865,15 @@ class Merger:
         if row is None:
             return
         if record:
-            versions = self._versions(tbl, row_id).values()
-            unseen = [v for v in versions if by is None or not self.saw(station, by, v, "*")]
-            if unseen:
-                mine = max(unseen)
-                self.conflict(
-                    "delete",
-                    tbl,
-                    row_id,
-                    loser=(mine[1], mine[0]),
-                    winner=(station, version[0]),
-                    row_data=row,
-                )
+            self._list_lost_row(
+                tbl,
+                row_id,
+                row,
+                self._versions(tbl, row_id),
+                None if by is None else (station, by),
+                (station, version[0]),
+                with_parent=True,
+            )
         for child_tbl, fk in self.infos[tbl].referrers:
             children = self.conn.execute(
                 f'SELECT id FROM "{child_tbl}" WHERE "{fk.column}" = ?', (row_id,)
@@ -669,6 +882,8 @@ class Merger:
                 if child_tbl == tbl and child_id == row_id:
                     continue
                 if fk.ondelete == "SET NULL":
+                    child_versions = self._versions(child_tbl, child_id)
+                    wrote = child_versions.get(fk.column, child_versions.get("*", NO_VERSION))
                     self.conflict(
                         "field",
                         child_tbl,
@@ -676,6 +891,7 @@ class Merger:
                         fk.column,
                         losing=row_id,
                         winning=None,
+                        loser=(wrote[1], wrote[0], wrote[2]) if wrote[1] else None,
                         winner=(station, version[0]),
                     )
                     # The field keeps the version of the write that won it (see _check_refs).

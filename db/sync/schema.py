@@ -29,7 +29,8 @@ Per row and statement, a trigger:
   field edited since, each with its HLC and dot; kept when the row is deleted, so a restore
   is merged with edits it never saw exactly as on a station where they came after it; a
   restored row keeps the delete it came back from as field `-<station>`, so a change made
-  before that delete still meets a deleted row wherever it arrives) and `sync_tomb`
+  before that delete still meets a deleted row wherever it arrives; deletes no restore had
+  seen yet wait as `~<station>:<n>`, and a local restore answers them all) and `sync_tomb`
   (deleted rows, with their last values, so a conflict can restore them).
 While sync applies pulled changes `sync_ctl.applying` is 1 and the triggers stay silent.
 """
@@ -170,6 +171,9 @@ sync_conflict = Table(
     Column("row_data", Text),  # JSON of the whole lost row, for delete/orphan/unique
     Column("detected_at", Integer, nullable=False),
     Column("resolved", Integer, nullable=False, server_default="0"),
+    # The losing change's counter (its dot is losing_station + losing_n), to tell whether a
+    # later change had seen it. Added by 0010; NULL in entries from before.
+    Column("losing_n", Integer),
 )
 
 # Change files as this station last saw them: its own as published (size and time, to notice
@@ -213,7 +217,7 @@ TABLES = (
     sync_conflict,
 )
 
-TABLE_ENTITY = {cls.__table__.name: name for name, cls in ENTITIES.items()}  # type: ignore[attr-defined]
+TABLE_ENTITY = {cls.__table__.name: name for name, cls in ENTITIES.items()}
 ENTITY_TABLE = {name: table for table, name in TABLE_ENTITY.items()}
 
 # Tick the clock, then stamp this change above every version of the row (including its
@@ -275,6 +279,11 @@ def trigger_sql(tbl: str, columns: list[str]) -> list[str]:
   INSERT OR REPLACE INTO sync_version (tbl, row_id, field, hlc, station, base, n)
     SELECT '{tbl}', NEW.id, '-' || station, hlc, station, 0, n FROM sync_tomb
     WHERE tbl = '{tbl}' AND row_id = NEW.id;
+  INSERT INTO sync_version (tbl, row_id, field, hlc, station, base, n)
+    SELECT '{tbl}', NEW.id, '-' || station, hlc, station, 0, n FROM sync_version
+    WHERE tbl = '{tbl}' AND row_id = NEW.id AND field LIKE '~%'
+    ON CONFLICT (tbl, row_id, field) DO UPDATE SET hlc = excluded.hlc, n = excluded.n
+    WHERE excluded.n > sync_version.n;
   DELETE FROM sync_version WHERE tbl = '{tbl}' AND row_id = NEW.id AND field NOT LIKE '-%';
   DELETE FROM sync_tomb WHERE tbl = '{tbl}' AND row_id = NEW.id;
   INSERT INTO sync_version (tbl, row_id, field, hlc, station, base, n)
@@ -327,6 +336,7 @@ CAUSAL_COLUMNS = {
     "sync_tomb": [("n", "INTEGER NOT NULL DEFAULT 0")],
     "sync_applied": [("n", "INTEGER NOT NULL DEFAULT 0")],
     "sync_pushed": [("wall", "INTEGER")],
+    "sync_conflict": [("losing_n", "INTEGER")],
 }
 
 

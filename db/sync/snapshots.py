@@ -244,8 +244,10 @@ def stable_vector(station: LocalStation, acks: dict[str, dict[str, Any]]) -> dic
     seen_by: list[dict[str, int]] = []
     for sid in stations:
         ack = acks.get(sid)
-        seen = ack.get("seen") if isinstance(ack, dict) else None
-        if not isinstance(seen, dict) or ack.get("unsent") != 0:  # type: ignore[union-attr]
+        if not isinstance(ack, dict):
+            return {}
+        seen = ack.get("seen")
+        if not isinstance(seen, dict) or ack.get("unsent") != 0:
             return {}
         if mine.get(sid, 0) < _int(seen.get(sid)):
             return {}  # it had sent changes we have not applied yet

@@ -387,7 +387,7 @@ class TableRules:
 def table_rules() -> dict[str, TableRules]:
     rules = {}
     for cls in ENTITIES.values():
-        table: Any = cls.__table__
+        table = cls.__table__
         checks = {c.name: column_check(c) for c in table.columns}
         required = frozenset(
             c.name for c in table.columns if not c.nullable and c.server_default is None

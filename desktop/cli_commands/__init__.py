@@ -6,7 +6,23 @@ explicit rather than discovered so that the frozen build, which cannot scan fold
 
 from __future__ import annotations
 
-from desktop.cli_commands import agenda, demo, print_gantt, print_summary, sync
+from desktop.cli_commands import (
+    agenda,
+    demo,
+    export,
+    import_file,
+    print_gantt,
+    print_summary,
+    sync,
+)
 from desktop.cli_commands.command import Command
 
-COMMANDS: tuple[Command, ...] = (demo, print_summary, print_gantt, agenda, sync)
+COMMANDS: tuple[Command, ...] = (
+    demo,
+    print_summary,
+    print_gantt,
+    agenda,
+    sync,
+    import_file,
+    export,
+)

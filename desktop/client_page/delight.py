@@ -29,6 +29,7 @@ from db.models import Contact, Gift, GiftState
 from db.operations import Create, Operation
 from db.validation import max_length
 from desktop.client_page.context import PageContext, list_table, stretch
+from desktop.client_page.dialogs import qdate
 from desktop.client_page.fields import error_label
 from desktop.client_page.formatting import day, label, money
 from desktop.client_page.money_edit import MoneyEdit
@@ -106,7 +107,7 @@ class DelightSection(Section):
         )
         gifts_table.setModel(self.gifts)
         stretch(gifts_table, 1)
-        self.actions = RecordActions(
+        self.record_actions = RecordActions(
             gifts_table,
             self.gifts,
             context.workspace,
@@ -242,5 +243,5 @@ class DelightSection(Section):
         else:
             dialog.occasion.setEditText(o.title.split(": ", 1)[-1])
         dialog.when.check.setChecked(True)
-        dialog.when.edit.setDate(o.when)
+        dialog.when.edit.setDate(qdate(o.when))
         return dialog

@@ -66,16 +66,22 @@ KINDS = (
 )
 
 
+def qdate(day: date) -> QDate:
+    # Built from its parts: PySide6 converts a date too, but its stubs do not say so.
+    return QDate(day.year, day.month, day.day)
+
+
 def date_edit(value: date | None = None) -> QDateEdit:
     edit = QDateEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("d MMM yyyy")
-    edit.setDate(QDate(value or date.today()))
+    edit.setDate(qdate(value or date.today()))
     return edit
 
 
 def py_date(edit: QDateEdit) -> date:
-    return edit.date().toPython()  # type: ignore[no-any-return]
+    day = edit.date()
+    return date(day.year(), day.month(), day.day())
 
 
 def _typed_text(dialog: QDialog) -> list[str]:
@@ -268,7 +274,7 @@ class LogInteractionDialog(FormDialog):
             self.kind.addItem(label(record.kind), record.kind)
             found = self.kind.count() - 1
         self.kind.setCurrentIndex(found)
-        self.when.setDate(QDate(record.occurred_at.date()))
+        self.when.setDate(qdate(record.occurred_at.date()))
         for row in range(self.contacts_model.rowCount()):
             item = self.contacts_model.item(row)
             if item.data(Qt.ItemDataRole.UserRole) in record.with_ids:
@@ -315,7 +321,7 @@ class LogInteractionDialog(FormDialog):
         occurred = utcnow() if day == date.today() else datetime.combine(day, time(12))
         if self.record is not None:
             kind = InteractionKind(self.kind.currentData())
-            values = {
+            values: dict[str, object] = {
                 "kind": kind,
                 "summary": self.summary.toPlainText().strip(),
                 "outcome": self.outcome.text().strip(),
@@ -537,8 +543,9 @@ class ContactDialog(FormDialog):
         return found + ([entered] if entered else [])
 
     def operation(self) -> Operation:
+        name = self.name.text().strip()
         values = {
-            "name": self.name.text().strip(),
+            "name": name,
             "title": self.title_edit.text().strip(),
             "email": self.email.text().strip(),
             "phone": self.phone.text().strip(),
@@ -546,9 +553,7 @@ class ContactDialog(FormDialog):
             "stay_in_touch_days": self.cadence.value() or None,
         }
         if self.record is not None:
-            return edit_contact(
-                self.record.id, values["name"], values, self.old_dates, self.dates()
-            )
+            return edit_contact(self.record.id, name, values, self.old_dates, self.dates())
         drafts = [DateDraft(d.label, d.day, d.month, d.year) for d in self.dates()]
         return add_contact(self.client_id, values, drafts)
 

@@ -103,7 +103,7 @@ class FollowUpsSection(Section):
         )
         self.table.setModel(self.model)
         stretch(self.table, COL_TITLE)
-        self.actions = RecordActions(
+        self.record_actions = RecordActions(
             self.table,
             self.model,
             context.workspace,
@@ -114,7 +114,7 @@ class FollowUpsSection(Section):
             entity=FollowUp,
             extra_menu=self._share_entry,
         )
-        self.delete_offer = self.actions.delete_offer
+        self.delete_offer = self.record_actions.delete_offer
         self.dialog: FollowUpDialog | None = None
         self.title_edit = cap_field(QLineEdit(), "FollowUp", "title")
         self.title_edit.setPlaceholderText("New follow-up…  (Enter)")
@@ -170,14 +170,14 @@ class FollowUpsSection(Section):
             self.share.setChecked(False)  # each follow-up is internal until said otherwise
 
     def selected(self) -> FollowUpRow | None:
-        return self.actions.current()  # type: ignore[no-any-return]
+        return self.record_actions.current()
 
     def set_shared(self, row: FollowUpRow, shared: bool) -> bool:
         """Share a follow-up with the client, or make it internal (one undo step)."""
         return self.context.run(share_follow_up(row.id, row.title, shared))
 
     def deletion(self) -> Deletion | None:
-        return self.actions.deletion()
+        return self.record_actions.deletion()
 
     def _share_action(self, row: FollowUpRow, menu: QMenu) -> QAction:
         share = QAction("Share with client", menu)

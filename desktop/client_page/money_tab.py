@@ -117,7 +117,7 @@ class MoneySection(Section):
         self.table = list_table(empty="No opportunities yet. Add one below")
         self.table.setModel(self.model)
         stretch(self.table, 0)
-        self.actions = RecordActions(
+        self.record_actions = RecordActions(
             self.table,
             self.model,
             context.workspace,

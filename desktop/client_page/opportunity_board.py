@@ -127,7 +127,7 @@ class OpportunityBoard(QWidget):
         kind = event.type()
         if kind == QEvent.Type.KeyPress and isinstance(watched, StageColumn):
             assert isinstance(event, QKeyEvent)
-            item = watched.currentItem()
+            item: QListWidgetItem | None = watched.currentItem()  # None when it is empty
             if item is not None and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.opened.emit(item.data(ID))
                 return True
@@ -135,7 +135,8 @@ class OpportunityBoard(QWidget):
                 self.delete_requested.emit(item.data(ID))
                 return True
             return False
-        column = watched.parent() if isinstance(watched.parent(), StageColumn) else None
+        parent = watched.parent()
+        column = parent if isinstance(parent, StageColumn) else None
         if column is None or not isinstance(event, QMouseEvent):
             return False
         if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:

@@ -121,6 +121,7 @@ class ClientPage(QWidget):
         # Sections are built when first shown or asked for: opening a page builds one tab.
         self._built: dict[type[Section], Section] = {}
         self._holders: dict[type[Section], QWidget] = {}
+        self._holder_layouts: dict[type[Section], QVBoxLayout] = {}
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for kind in SECTIONS:
@@ -128,6 +129,7 @@ class ClientPage(QWidget):
             holder_layout = QVBoxLayout(holder)
             holder_layout.setContentsMargins(0, 8, 0, 0)
             self._holders[kind] = holder
+            self._holder_layouts[kind] = holder_layout
             self.tabs.addTab(holder, kind.title)
         self.tabs.currentChanged.connect(lambda i: self.section(SECTIONS[i]))
 
@@ -180,10 +182,10 @@ class ClientPage(QWidget):
         if found is None:
             found = kind(self.context)
             self._built[kind] = found
-            self._holders[kind].layout().addWidget(found)
+            self._holder_layouts[kind].addWidget(found)
             if isinstance(found, ProjectsSection):
                 found.project_activated.connect(self.project_activated)
-        return found  # type: ignore[return-value]
+        return found  # type: ignore[return-value]  # _built maps each kind to one of its own
 
     @property
     def sections(self) -> list[Section]:

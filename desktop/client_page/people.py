@@ -89,7 +89,7 @@ class PeopleSection(Section):
         self.table = list_table(empty="No contacts yet. Press Add contact… to add one")
         self.table.setModel(self.model)
         stretch(self.table, COL_DATES)
-        self.actions = RecordActions(
+        self.record_actions = RecordActions(
             self.table,
             self.model,
             context.workspace,

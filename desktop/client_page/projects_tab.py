@@ -101,7 +101,7 @@ class ProjectsSection(Section):
         self.dialog = NewProjectDialog(
             self.context.client_id, project_managers(session), self.window(), account_manager_id=am
         )
-        self.dialog.accepted.connect(lambda: self.context.run(self.dialog.operation()))  # type: ignore[union-attr]
+        self.dialog.accepted.connect(lambda: self.context.run(self.dialog.operation()))
         self.dialog.open()
         return self.dialog
 

@@ -63,6 +63,7 @@ class RecordActions(QObject):
         table.installEventFilter(self)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self.show_menu)
+        # A plain Python attribute on the view: QTableView declares no such field.
         table.record_actions = self  # type: ignore[attr-defined]
 
     # -- what is selected ------------------------------------------------------------------

@@ -43,7 +43,7 @@ from db.models import (
 )
 from db.operations import Create, Operation
 from db.validation import check_field
-from desktop.client_page.dialogs import FormDialog, Submit, date_edit, py_date
+from desktop.client_page.dialogs import FormDialog, Submit, date_edit, py_date, qdate
 from desktop.client_page.formatting import day, label
 from desktop.client_page.money_edit import MoneyEdit
 from desktop.views.text_limits import cap_field
@@ -153,7 +153,7 @@ class FollowUpDialog(FormDialog):
 
     def _apply_quick_due(self) -> None:
         if self.quick_due.text().strip() and self._check_due() is None:
-            self.due.setDate(parse_when(self.quick_due.text(), self.today))
+            self.due.setDate(qdate(parse_when(self.quick_due.text(), self.today)))
             self.quick_due.clear()
 
     def due_date(self) -> date:

@@ -53,7 +53,7 @@ class SatisfactionSection(Section):
         self.table = list_table(empty="No ratings yet. Pick a score below and press Enter")
         self.table.setModel(self.model)
         stretch(self.table, 2)
-        self.actions = RecordActions(
+        self.record_actions = RecordActions(
             self.table,
             self.model,
             context.workspace,

@@ -58,7 +58,7 @@ class TimelineSection(Section):
         self.table = list_table(empty="Nothing logged yet. Press Ctrl+L to log a call")
         self.table.setModel(self.model)
         stretch(self.table, COL_SUMMARY)
-        self.actions = RecordActions(
+        self.record_actions = RecordActions(
             self.table,
             self.model,
             context.workspace,

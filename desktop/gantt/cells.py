@@ -5,10 +5,17 @@ a frame."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QStringListModel, Qt
-from PySide6.QtGui import QFont, QPainter, QPalette
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QRectF,
+    QStringListModel,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QCompleter,
     QLineEdit,
@@ -18,11 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.gantt.tree_model import CELL_ROLE
+from desktop.gantt.tree_model import CELL_ROLE, TaskTreeModel
+from desktop.models.roles import ID_ROLE
 from desktop.views.delegates import DateDelegate, NumberDelegate
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _PAD = 5
+_DOT = 8  # px: a person's colour before their name
 
 
 class CellDelegate(QStyledItemDelegate):
@@ -31,9 +40,9 @@ class CellDelegate(QStyledItemDelegate):
     progress = False
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
-        rect = option.rect  # type: ignore[attr-defined]
-        palette: QPalette = option.palette  # type: ignore[attr-defined]
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        rect = option.rect
+        palette: QPalette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if selected:
             painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
         text_colour = palette.color(
@@ -65,16 +74,16 @@ class CellDelegate(QStyledItemDelegate):
     def _paint_progress(
         self,
         painter: QPainter,
-        rect: object,
+        rect: QRect,
         index: AnyIndex,
         palette: QPalette,
-        text_colour: object,
+        text_colour: QColor,
     ) -> None:
         value = index.data(Qt.ItemDataRole.EditRole)
         if not isinstance(value, int):
             return
         painter.save()
-        box = rect.adjusted(_PAD, 0, -_PAD, 0)  # type: ignore[attr-defined]
+        box = rect.adjusted(_PAD, 0, -_PAD, 0)
         label_width = painter.fontMetrics().horizontalAdvance("100 %") + 6
         bar = QRectF(box.left(), box.center().y() - 2, max(box.width() - label_width, 10), 5)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -85,7 +94,7 @@ class CellDelegate(QStyledItemDelegate):
             done = QRectF(bar.left(), bar.top(), bar.width() * min(value, 100) / 100, bar.height())
             painter.setBrush(palette.color(QPalette.ColorRole.Highlight).lighter(115))
             painter.drawRoundedRect(done, 2.5, 2.5)
-        painter.setPen(text_colour)  # type: ignore[arg-type]
+        painter.setPen(text_colour)
         painter.drawText(
             box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), f"{value} %"
         )
@@ -113,17 +122,37 @@ class PeopleCompleter(QCompleter):
         return [path.split(",")[-1].strip()]
 
     def pathFromIndex(self, index: AnyIndex) -> str:
-        typed = self.widget().text() if isinstance(self.widget(), QLineEdit) else ""
+        widget = self.widget()
+        typed = widget.text() if isinstance(widget, QLineEdit) else ""
         before = typed.rsplit(",", 1)[0] + ", " if "," in typed else ""
         return before + str(index.data())
 
 
 class PeopleCellDelegate(CellDelegate):
-    """The People column: names separated by commas, each completed from the team."""
+    """The People column: each person's colour (the colour of their bars on the chart) and
+    name, separated by commas; edited as text, each name completed from the team."""
 
     def __init__(self, names: Callable[[], list[str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._names = names
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        model = index.model()
+        people: Sequence[tuple[str, str]] = ()
+        if isinstance(model, TaskTreeModel):
+            people = model.document.assignees.get(str(index.data(ID_ROLE)), ())
+        if not any(colour for _name, colour in people):
+            super().paint(painter, option, index)
+            return
+        rect = option.rect
+        palette: QPalette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
+        text_colour = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        paint_people(painter, rect.adjusted(_PAD, 0, -_PAD, 0), people, text_colour)
 
     def createEditor(
         self, parent: QWidget, _option: QStyleOptionViewItem, _index: AnyIndex
@@ -135,3 +164,33 @@ class PeopleCellDelegate(CellDelegate):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         editor.setCompleter(completer)
         return editor
+
+
+def paint_people(
+    painter: QPainter, box: QRect, people: Sequence[tuple[str, str]], text_colour: QColor
+) -> None:
+    """Names after a dot of each one's colour, left to right, elided where the box ends."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    metrics = painter.fontMetrics()
+    x, right, cy = box.left(), box.right(), box.center().y()
+    for n, (name, colour) in enumerate(people):
+        text = name + ("," if n < len(people) - 1 else "")
+        if x + _DOT + 4 > right:
+            break
+        if colour and QColor(colour).isValid():
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(colour))
+            painter.drawEllipse(QRectF(x, cy - _DOT / 2 + 0.5, _DOT, _DOT))
+        x += _DOT + 4
+        room = right - x
+        if metrics.horizontalAdvance(text) > room:
+            text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+        painter.setPen(text_colour)
+        painter.drawText(
+            QRect(x, box.top(), max(room, 0), box.height()),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            text,
+        )
+        x += metrics.horizontalAdvance(text) + 8
+    painter.restore()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -24,12 +24,18 @@ from db.models import Assignment, Task, TaskConstraint, TaskKind, TeamMember
 from db.scheduling.baseline import baseline_dates, latest_baseline
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import TaskSpec, load_plan
+from db.scheduling.schedule_view import ScheduleView
 
 # Entities whose change can alter calendars, links or the tree: reload the whole plan.
 _SHAPE = ("Dependency", "Assignment", "TimeOff", "Closure", "AgencySetting", "TeamMember")
 
 
 class GanttDocument:
+    """One project's plan as the Gantt shows it. Readers use `schedule` (the read API of
+    `db.scheduling.schedule_view`), `rows` / `row_of` (the visible rows, top to bottom),
+    `wbs`, `people`, `assignees` and `baseline`; `scheduler` is the engine behind them,
+    kept for `preview` and `apply_changes`."""
+
     def __init__(self, session: Session, project_id: str) -> None:
         self.session = session
         self.project_id = project_id
@@ -48,16 +54,20 @@ class GanttDocument:
         model begins its reset there) and collapsed summaries are carried over by id."""
         if self.about_to_reload is not None:
             self.about_to_reload()
-        old = getattr(self, "scheduler", None)
-        collapsed_ids = {old.ids[i] for i in self.collapsed} if old is not None else set()
+        old = getattr(self, "schedule", None)
+        collapsed_ids = {old.task_id(i) for i in self.collapsed} if old is not None else set()
         self.scheduler = Scheduler(load_plan(self.session, self.project_id))
-        s = self.scheduler
-        self.roots = [i for i in range(len(s.ids)) if s.parent[i] < 0]
-        self.collapsed = {s.pos[i] for i in collapsed_ids if i in s.pos and s.children[s.pos[i]]}
+        self.schedule = ScheduleView(self.scheduler)
+        self._carry_collapsed(collapsed_ids)
         self._load_people()
         self.reload_baseline()
         self._number()
         self.relayout()
+
+    def _carry_collapsed(self, collapsed_ids: set[str]) -> None:
+        v = self.schedule
+        self.roots = v.roots()
+        self.collapsed = {v.node(i) for i in collapsed_ids if i in v and v.is_summary(v.node(i))}
 
     def reload_baseline(self) -> None:
         found = latest_baseline(self.session, self.project_id)
@@ -66,17 +76,21 @@ class GanttDocument:
         )
 
     def _load_people(self) -> None:
-        people: dict[str, list[str]] = defaultdict(list)
+        people: dict[str, list[tuple[str, str]]] = defaultdict(list)
         rows = self.session.execute(
-            select(Assignment.task_id, TeamMember.name)
+            select(Assignment.task_id, TeamMember.name, TeamMember.colour)
             .join(TeamMember, TeamMember.id == Assignment.member_id)
             .join(Task, Task.id == Assignment.task_id)
             .where(Task.project_id == self.project_id)
             .order_by(TeamMember.name)
         )
-        for task_id, name in rows:
-            people[task_id].append(name)
-        self.people = {k: ", ".join(v) for k, v in people.items()}
+        for task_id, name, colour in rows:
+            people[task_id].append((name, colour))
+        self.people = {k: ", ".join(name for name, _c in v) for k, v in people.items()}
+        # Who is on each task with their colour, in the order the People column names them.
+        self.assignees: dict[str, tuple[tuple[str, str], ...]] = {
+            k: tuple(v) for k, v in people.items()
+        }
         self.deliverables: set[str] = set(
             self.session.scalars(
                 select(Task.id).where(
@@ -85,25 +99,30 @@ class GanttDocument:
             )
         )
 
+    def colour_of(self, task_id: str) -> str:
+        """The colour a task's bar takes: its first person's ("" for none, or no colour)."""
+        found = self.assignees.get(task_id)
+        return found[0][1] if found else ""
+
     def _number(self) -> None:
         """Each task's place among its siblings; WBS numbers follow from it (see `Wbs`)."""
-        s = self.scheduler
-        self.sibling_row = [0] * len(s.ids)
-        for group in [self.roots, *s.children]:
+        v = self.schedule
+        self.sibling_row = [0] * len(v)
+        for group in [self.roots, *(v.children(i) for i in range(len(v)))]:
             for n, i in enumerate(group):
                 self.sibling_row[i] = n
         self.wbs = Wbs(self)
 
     def relayout(self) -> None:
         """The visible rows, top to bottom: the tree in order, without collapsed subtrees."""
-        s = self.scheduler
+        v = self.schedule
         rows: list[int] = []
         stack = list(reversed(self.roots))
         while stack:
             i = stack.pop()
             rows.append(i)
             if i not in self.collapsed:
-                stack.extend(reversed(s.children[i]))
+                stack.extend(reversed(v.children(i)))
         self.rows = rows
         self.row_of = {i: r for r, i in enumerate(rows)}
 
@@ -111,33 +130,24 @@ class GanttDocument:
 
     def tree_order(self) -> list[int]:
         """Every task, top to bottom, collapsed summaries' tasks included."""
-        s = self.scheduler
-        order: list[int] = []
-        stack = list(reversed(self.roots))
-        while stack:
-            i = stack.pop()
-            order.append(i)
-            stack.extend(reversed(s.children[i]))
-        return order
+        return self.schedule.outline()
 
     def node(self, task_id: str) -> int:
-        return self.scheduler.pos[task_id]
+        return self.schedule.node(task_id)
 
-    def children_of(self, node: int) -> list[int]:
-        return self.roots if node < 0 else self.scheduler.children[node]
+    def children_of(self, node: int) -> Sequence[int]:
+        return self.roots if node < 0 else self.schedule.children(node)
 
     def parent_of(self, node: int) -> int:
-        return self.scheduler.parent[node]
+        return self.schedule.parent(node)
 
     def slip(self, node: int) -> int | None:
         """Working days this task now finishes after its baseline finish (negative: ahead),
         None when there is no baseline or the task is newer than it."""
-        s = self.scheduler
-        saved = self.baseline.get(s.ids[node])
+        saved = self.baseline.get(self.schedule.task_id(node))
         if saved is None:
             return None
-        cal = s.calendar
-        return cal.index(s.finish_o[node] + 1) - cal.index(saved[1].toordinal() + 1)
+        return self.schedule.slip(node, saved[1])
 
     def row_in_parent(self, node: int) -> int:
         return self.sibling_row[node]
@@ -147,16 +157,15 @@ class GanttDocument:
     def _insert(self, spec: TaskSpec, deliverable: bool) -> set[str]:
         """Add one new task, as `Scheduler.add_task` does, and give it its row: node numbers
         of every other task stay, so a Qt model inserts one row instead of resetting."""
-        s = self.scheduler
-        parent = -1 if spec.parent_id is None else s.pos[spec.parent_id]
+        v = self.schedule
+        parent = -1 if spec.parent_id is None else v.node(spec.parent_id)
         kids = self.children_of(parent)
-        row = bisect.bisect_right([s.specs[k].sort_order for k in kids], spec.sort_order)
+        row = bisect.bisect_right([v.spec(k).sort_order for k in kids], spec.sort_order)
         if self.about_to_insert is not None:
             self.about_to_insert(parent, row)
-        changed = s.add_task(spec) or set()
-        node = s.pos[spec.id]
-        if parent < 0:
-            self.roots.insert(row, node)
+        changed = self.scheduler.add_task(spec) or set()
+        v.task_added(row if parent < 0 else None)
+        node = v.node(spec.id)
         self.sibling_row.append(0)
         for n in range(row, len(kids)):
             self.sibling_row[kids[n]] = n
@@ -174,11 +183,11 @@ class GanttDocument:
 
     def _hidden(self, node: int) -> bool:
         """Is the node under a collapsed summary?"""
-        parent = self.scheduler.parent[node]
+        parent = self.schedule.parent(node)
         while parent >= 0:
             if parent in self.collapsed:
                 return True
-            parent = self.scheduler.parent[parent]
+            parent = self.schedule.parent(parent)
         return False
 
     def _next_row(self, node: int) -> int:
@@ -186,12 +195,17 @@ class GanttDocument:
         is now (its next sibling, else its parent's next sibling, …), else the end."""
         at = node
         while at >= 0:
-            kids = self.children_of(self.scheduler.parent[at])
+            kids = self.children_of(self.schedule.parent(at))
             n = self.sibling_row[at] + 1
             if n < len(kids):
                 return self.row_of[kids[n]]
-            at = self.scheduler.parent[at]
+            at = self.schedule.parent(at)
         return len(self.rows)
+
+    def preview(self, specs: Iterable[TaskSpec]) -> set[str]:
+        """Reschedule live with changed inputs (a drag in progress, or putting it back);
+        nothing is written. Returns the ids whose dates changed."""
+        return self.scheduler.update(specs)
 
     def apply_changes(self, changes: ChangeSet) -> set[str] | None:
         """Bring the plan up to date with `changes`. Returns the ids whose dates changed, or
@@ -255,7 +269,7 @@ class GanttDocument:
                 self.deliverables.add(spec.id)
             else:
                 self.deliverables.discard(spec.id)
-        moved = s.update(specs) | {spec.id for spec in specs}
+        moved = self.preview(specs) | {spec.id for spec in specs}
         if new:
             moved |= self._insert(_spec(new[0]), new[0].kind == TaskKind.DELIVERABLE)
         return moved
@@ -263,12 +277,12 @@ class GanttDocument:
     def _order_kept(self, specs: list[TaskSpec]) -> bool:
         """Do these new sort orders keep every sibling where it was (rows making room for
         an inserted one)?"""
-        s = self.scheduler
+        v = self.schedule
         orders = {spec.id: spec.sort_order for spec in specs}
-        parents = {s.parent[s.pos[spec.id]] for spec in specs}
+        parents = {v.parent(v.node(spec.id)) for spec in specs}
         for parent in parents:
             numbers = [
-                orders.get(s.ids[k], s.specs[k].sort_order) for k in self.children_of(parent)
+                orders.get(v.task_id(k), v.spec(k).sort_order) for k in self.children_of(parent)
             ]
             if any(a > b for a, b in itertools.pairwise(numbers)):
                 return False
@@ -304,7 +318,7 @@ class Wbs:
         found = self._found.get(node)
         if found is None:
             doc = self._document
-            parent = doc.scheduler.parent[node]
+            parent = doc.schedule.parent(node)
             own = str(doc.sibling_row[node] + 1)
             found = own if parent < 0 else f"{self[parent]}.{own}"
             self._found[node] = found

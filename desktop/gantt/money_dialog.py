@@ -126,8 +126,9 @@ class ProjectMoneyDialog(QDialog):
         self.budget.setToolTip("The project's budget; an accepted change request adds its cost")
         self.budget.editingFinished.connect(self._budget_edited)
         top = QHBoxLayout()
-        top.addWidget(QLabel("&Budget:"))
-        top.itemAt(0).widget().setBuddy(self.budget)  # type: ignore[union-attr]
+        budget_label = QLabel("&Budget:")
+        budget_label.setBuddy(self.budget)
+        top.addWidget(budget_label)
         top.addWidget(self.budget)
         top.addSpacing(12)
         top.addWidget(self.burn, 1)

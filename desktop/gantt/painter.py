@@ -5,15 +5,18 @@
 dependency arrows, today line, weekends and holidays, baseline ghosts and the critical path.
 The on-screen chart (`GanttChart.drawBackground`) and the printed pages
 (`desktop.printing.gantt_pages`) both call it, so a printed plan looks like the screen.
-It only reads the document; it never holds a widget.
+It reads only a `ChartRows` (a schedule's read API and which task sits on which row), so
+any plan laid out in rows paints the same way — one project's `GanttDocument`, or a
+portfolio; it never holds a widget.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -28,13 +31,47 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
-from desktop.gantt.document import GanttDocument
-from desktop.gantt.tree_model import ROW_HEIGHT
+from db.scheduling.schedule_view import ScheduledLink, ScheduleView
+from desktop.gantt.geometry import BAR_HEIGHT, BAR_TOP, LINK_HANDLE, ROW_HEIGHT
 
-BAR_TOP = 5
-BAR_HEIGHT = 13
-LINK_HANDLE = 9  # px right of a bar's end: the dot to drag a link from
+HANDLE_RADIUS = 3.5  # px: the link handles drawn beside a hovered bar
 LABEL_ROOM = 600  # px a task's name may reach right of its bar
+
+
+class ChartRows(Protocol):
+    """What the painter draws from: a schedule read through its read API and which of its
+    tasks show on which row. A project's `GanttDocument` is one; a portfolio can be another.
+
+    `rows` are nodes top to bottom, `row_of` the inverse; `baseline` maps task ids to saved
+    (start, finish); `people` maps task ids to the names a bar's label adds;
+    `colour_of(task_id)` is the "#rrggbb" a bar takes ("" for the default)."""
+
+    @property
+    def schedule(self) -> ScheduleView: ...
+
+    @property
+    def rows(self) -> Sequence[int]: ...
+
+    @property
+    def row_of(self) -> Mapping[int, int]: ...
+
+    @property
+    def baseline(self) -> Mapping[str, tuple[date, date]]: ...
+
+    @property
+    def people(self) -> Mapping[str, str]: ...
+
+    def colour_of(self, task_id: str) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BarColours:
+    """A bar drawn in a person's colour: a tint to fill, the colour itself for its edge and
+    for the part done."""
+
+    fill: QColor
+    edge: QColor
+    done: QColor
 
 
 @dataclass
@@ -58,6 +95,9 @@ class Colors:
     row_alt: QColor
     row_selected: QColor
     base: QColor
+    handle: QColor
+    dark: bool = False
+    _people: dict[str, BarColours] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def for_palette(cls, palette: QPalette) -> Colors:
@@ -87,7 +127,28 @@ class Colors:
             row_alt=blend(base, ink, 0.025),
             row_selected=blend(base, palette.color(QPalette.ColorRole.Highlight), 0.14),
             base=base,
+            handle=palette.color(QPalette.ColorRole.Highlight),
+            dark=dark,
         )
+
+    def person(self, colour: str) -> BarColours | None:
+        """A person's bar colours, worked out once per colour; None for no or a bad colour."""
+        if not colour:
+            return None
+        found = self._people.get(colour)
+        if found is None:
+            own = QColor(colour)
+            if not own.isValid():
+                return None
+            # The part done in the colour itself, the rest a light tint of it, as the
+            # default bars are on either theme (on a dark one a tint toward the dark
+            # background would sink into it).
+            if self.dark:
+                found = BarColours(blend(own, QColor("white"), 0.45), own.lighter(125), own)
+            else:
+                found = BarColours(blend(self.base, own, 0.38), own, own)
+            self._people[colour] = found
+        return found
 
     @classmethod
     def for_paper(cls) -> Colors:
@@ -117,21 +178,32 @@ def grid_line_at(day: date, px: float) -> bool:
     return day.day == 1 and day.month in (1, 4, 7, 10)
 
 
-def bar_rect(document: GanttDocument, node: int, px: float, origin: int) -> QRectF:
+def bar_rect(document: ChartRows, node: int, px: float, origin: int) -> QRectF:
     """A task's bar in scene coordinates (the hit-testing and the painting agree on it)."""
-    s = document.scheduler
+    v = document.schedule
     row = document.row_of.get(node, -1)
-    x0 = (s.start_o[node] - origin) * px
-    x1 = (s.finish_o[node] + 1 - origin) * px
+    x0 = (v.start_ordinal(node) - origin) * px
+    x1 = (v.finish_ordinal(node) + 1 - origin) * px
     return QRectF(x0, row * ROW_HEIGHT + BAR_TOP, max(x1 - x0, 2.0), BAR_HEIGHT)
+
+
+def link_handles(document: ChartRows, node: int, px: float, origin: int) -> tuple[QPointF, QPointF]:
+    """Centres of a task's two link handles (scene coordinates): before its start and after
+    its finish. Dragging from one to another task makes a link from that end."""
+    rect = bar_rect(document, node, px, origin)
+    y = rect.center().y()
+    if document.schedule.is_milestone(node):
+        cx = (document.schedule.start_ordinal(node) + 0.5 - origin) * px
+        return QPointF(cx - LINK_HANDLE - 3, y), QPointF(cx + LINK_HANDLE + 3, y)
+    return QPointF(rect.left() - LINK_HANDLE, y), QPointF(rect.right() + LINK_HANDLE, y)
 
 
 @dataclass
 class ChartPainter:
-    """What to draw and how: the document, the scale and the colours. Cheap to build, so the
+    """What to draw and how: the rows, the scale and the colours. Cheap to build, so the
     screen makes one per repaint and the printer one per document."""
 
-    document: GanttDocument
+    document: ChartRows
     colors: Colors
     px: float
     origin: int
@@ -142,6 +214,7 @@ class ChartPainter:
     show_baseline: bool = True
     selected: set[int] = field(default_factory=set)
     dragged: int = -1  # the node being dragged: drawn with a heavier outline
+    handles: int = -1  # the node whose link handles show (the bar under the mouse)
     bounds: tuple[float, float] = (-math.inf, math.inf)  # x range being painted
 
     # -- geometry -----------------------------------------------------------------------------
@@ -153,11 +226,13 @@ class ChartPainter:
         return int(x // self.px) + self.origin
 
     def is_milestone(self, node: int) -> bool:
-        s = self.document.scheduler
-        return s.specs[node].milestone and not s.children[node]
+        return self.document.schedule.is_milestone(node)
 
     def bar_rect(self, node: int) -> QRectF:
         return bar_rect(self.document, node, self.px, self.origin)
+
+    def link_handles(self, node: int) -> tuple[QPointF, QPointF]:
+        return link_handles(self.document, node, self.px, self.origin)
 
     # -- painting -----------------------------------------------------------------------------
 
@@ -169,7 +244,7 @@ class ChartPainter:
         viewport's rows so an arrow crossing a freshly exposed strip is drawn there too."""
         c = self.colors
         doc = self.document
-        s = doc.scheduler
+        v = doc.schedule
         painter.fillRect(rect, c.base)
         first_row = max(0, int(rect.top() // ROW_HEIGHT))
         last_row = min(len(doc.rows) - 1, int(rect.bottom() // ROW_HEIGHT))
@@ -186,25 +261,30 @@ class ChartPainter:
             if first_row <= r <= last_row:
                 band = QRectF(rect.left(), r * ROW_HEIGHT, rect.width(), ROW_HEIGHT)
                 painter.fillRect(band, c.row_selected)
-        critical = s.critical_ids() if self.show_critical else set()
         visible = doc.rows[first_row : last_row + 1]
         self.paint_leave(painter, visible, first_o, last_o)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         arrows = visible if arrow_rows is None else arrow_rows
         self.bounds = (rect.left() - 8, rect.right() + 8)
-        self.paint_arrows(painter, arrows, critical)
+        self.paint_arrows(painter, arrows)
         left = rect.left() - LABEL_ROOM
+        baseline = doc.baseline if self.show_baseline else {}
         for node in visible:
             # Tasks wholly left or right of the rectangle (their label included) are skipped:
             # a printed page shows a narrow window of a long plan.
-            if self.x_of(s.start_o[node]) > rect.right() or self.x_of(s.finish_o[node] + 1) < left:
-                base = self.document.baseline.get(s.ids[node]) if self.show_baseline else None
+            if (
+                self.x_of(v.start_ordinal(node)) > rect.right()
+                or self.x_of(v.finish_ordinal(node) + 1) < left
+            ):
+                base = baseline.get(v.task_id(node))
                 if base is None or not (
                     self.x_of(base[0].toordinal()) <= rect.right()
                     and self.x_of(base[1].toordinal() + 1) >= rect.left()
                 ):
                     continue
-            self.paint_task(painter, node, critical)
+            self.paint_task(painter, node)
+        if self.handles >= 0 and self.handles in doc.row_of:
+            self.paint_handles(painter, self.handles)
         today = self.x_of(self.today_o + 0.5)
         if rect.left() <= today <= rect.right():
             painter.setPen(QPen(c.today, 2))
@@ -214,16 +294,15 @@ class ChartPainter:
         self, painter: QPainter, visible: Sequence[int], first_o: int, last_o: int
     ) -> None:
         """Each task's people's leave, hatched across its row: why a bar sits where it does."""
-        s = self.document.scheduler
-        leave = s.plan.leave
-        if not leave:
+        v = self.document.schedule
+        if not v.has_leave():
             return
         brush = QBrush(self.colors.holiday.darker(125), Qt.BrushStyle.BDiagPattern)
         for node in visible:
-            if s.children[node]:
+            if v.is_summary(node):
                 continue
-            for member in s.specs[node].members:
-                for start, end in leave.get(member, ()):
+            for member in v.members(node):
+                for start, end in v.leave(member):
                     a, b = max(start.toordinal(), first_o), min(end.toordinal(), last_o)
                     if a > b:
                         continue
@@ -233,7 +312,7 @@ class ChartPainter:
 
     def paint_days(self, painter: QPainter, rect: QRectF, first_o: int, last_o: int) -> None:
         c = self.colors
-        cal = self.document.scheduler.calendar
+        cal = self.document.schedule.agency_calendar
         # Weekends from week zoom in (further out they would only stripe the chart);
         # holidays and closures down to month zoom.
         if self.px >= 3:
@@ -253,13 +332,12 @@ class ChartPainter:
                 x = self.x_of(o)
                 painter.drawLine(QLineF(x, rect.top(), x, rect.bottom()))
 
-    def paint_task(self, painter: QPainter, node: int, critical: set[str]) -> None:
+    def paint_task(self, painter: QPainter, node: int) -> None:
         c = self.colors
-        s = self.document.scheduler
-        spec = s.specs[node]
-        task_id = s.ids[node]
+        v = self.document.schedule
+        task_id = v.task_id(node)
         rect = self.bar_rect(node)
-        is_critical = task_id in critical
+        is_critical = self.show_critical and v.is_critical(node)
         base = self.document.baseline.get(task_id) if self.show_baseline else None
         if base is not None:
             x0 = self.x_of(base[0].toordinal())
@@ -267,11 +345,12 @@ class ChartPainter:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(c.baseline)
             painter.drawRoundedRect(QRectF(x0, rect.bottom() + 2, max(x1 - x0, 3), 4), 1.5, 1.5)
-        if s.children[node]:
+        if v.is_summary(node):
             self.paint_summary(painter, rect, is_critical)
             return
-        if spec.milestone:
-            cx = self.x_of(s.start_o[node] + 0.5)
+        name = v.name(node)
+        if v.is_milestone(node):
+            cx = self.x_of(v.start_ordinal(node) + 0.5)
             cy = rect.center().y()
             r = BAR_HEIGHT / 2 + 1
             diamond = QPolygonF(
@@ -280,16 +359,23 @@ class ChartPainter:
             painter.setPen(QPen(c.milestone.darker(130), 1))
             painter.setBrush(c.critical_progress if is_critical else c.milestone)
             painter.drawPolygon(diamond)
-            self.paint_label(painter, self.label_of(spec.id, spec.name), cx + r + 4, cy)
+            # Past its link handle, as a bar's label is.
+            self.paint_label(painter, self.label_of(task_id, name), cx + LINK_HANDLE + 11, cy)
             return
-        fill = c.critical if is_critical else c.bar
-        done = c.critical_progress if is_critical else c.progress
+        own = None if is_critical else c.person(self.document.colour_of(task_id))
+        if own is not None:
+            fill, edge, done = own.fill, own.edge, own.done
+        elif is_critical:
+            fill, edge, done = c.critical, c.critical_progress, c.critical_progress
+        else:
+            fill, edge, done = c.bar, c.bar_edge, c.progress
         dragged = node == self.dragged
-        painter.setPen(QPen(done if dragged else c.bar_edge, 2 if dragged else 1))
+        painter.setPen(QPen(done if dragged else edge, 2 if dragged else 1))
         painter.setBrush(fill)
         painter.drawRoundedRect(rect, 3, 3)
-        if spec.progress:
-            width = rect.width() * min(spec.progress, 100) / 100
+        progress = v.progress(node)
+        if progress:
+            width = rect.width() * min(progress, 100) / 100
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(done)
             path = QPainterPath()
@@ -302,7 +388,7 @@ class ChartPainter:
             )
             painter.drawPath(path)
             painter.restore()
-        label = self.label_of(spec.id, spec.name)
+        label = self.label_of(task_id, name)
         self.paint_label(painter, label, rect.right() + LINK_HANDLE + 8, rect.center().y())
 
     def paint_summary(self, painter: QPainter, rect: QRectF, is_critical: bool) -> None:
@@ -318,6 +404,16 @@ class ChartPainter:
                 QPolygonF([QPointF(x, top), QPointF(x + 6 * sign, top + 5), QPointF(x, top + 10)])
             )
 
+    def paint_handles(self, painter: QPainter, node: int, lit: int = -1) -> None:
+        """The two link handles of a task: small rings before its start and after its
+        finish. `lit` 0 or 1 fills the start or the finish one (the end a link will use)."""
+        c = self.colors
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for n, centre in enumerate(self.link_handles(node)):
+            painter.setPen(QPen(c.handle, 1.5))
+            painter.setBrush(c.handle if n == lit else c.base)
+            painter.drawEllipse(centre, HANDLE_RADIUS, HANDLE_RADIUS)
+
     def label_of(self, task_id: str, name: str) -> str:
         """A bar's label: its name, and who is on it ("Key visual — Ana Lima")."""
         people = self.document.people.get(task_id)
@@ -330,33 +426,61 @@ class ChartPainter:
         painter.setPen(self.colors.text)
         painter.drawText(QPointF(x, cy + 4), text)
 
-    def paint_arrows(self, painter: QPainter, visible: Sequence[int], critical: set[str]) -> None:
-        s = self.document.scheduler
-        seen: set[tuple[int, int]] = set()
+    def paint_arrows(self, painter: QPainter, visible: Sequence[int]) -> None:
+        v = self.document.schedule
+        row_of = self.document.row_of
+        low, high = self.bounds
+        seen: set[int] = set()
         pen = QPen(self.colors.arrow, 1.2)
         hot = QPen(self.colors.critical_progress, 1.6)
         for node in visible:
-            for p, code, _lag, target in s.incoming[node]:
-                self._arrow_once(painter, p, target, code, seen, pen, hot, critical)
-            for leaf in s.outgoing[node]:
-                for p, code, _lag, target in s.incoming[leaf]:
-                    if p == node:
-                        self._arrow_once(painter, p, target, code, seen, pen, hot, critical)
+            for link in v.links_of(node):
+                key = id(link)
+                if key in seen:
+                    continue
+                seen.add(key)
+                p, target = link.predecessor, link.successor
+                if p not in row_of or target not in row_of:
+                    continue
+                xs = (self.x_of(v.start_ordinal(p)), self.x_of(v.finish_ordinal(p) + 1))
+                xt = (self.x_of(v.start_ordinal(target)), self.x_of(v.finish_ordinal(target) + 1))
+                if max(*xs, *xt) + 8 < low or min(*xs, *xt) - 8 > high:
+                    continue
+                both_hot = self.show_critical and v.is_critical(p) and v.is_critical(target)
+                self._arrow(painter, link, hot if both_hot else pen)
 
-    def arrow_path(
-        self, p: int, target: int, code: int
+    def _arrow(self, painter: QPainter, link: ScheduledLink, pen: QPen) -> None:
+        path, (tx, ty), to_start = self.arrow_path(link)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(path)
+        d = 1 if to_start else -1
+        head = QPolygonF(
+            [QPointF(tx, ty), QPointF(tx - 5 * d, ty - 3.5), QPointF(tx - 5 * d, ty + 3.5)]
+        )
+        painter.setBrush(pen.color())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawPolygon(head)
+
+    def arrow_path(self, link: ScheduledLink) -> tuple[QPainterPath, tuple[float, float], bool]:
+        """A link's line from its predecessor to its successor (both on shown rows), where
+        its head points, and whether it enters the successor's start. Painting and
+        hit-testing share it."""
+        return self.arrow_between(
+            link.predecessor, link.successor, link.leaves_finish, link.enters_start
+        )
+
+    def arrow_between(
+        self, p: int, target: int, from_end: bool, to_start: bool
     ) -> tuple[QPainterPath, tuple[float, float], bool]:
-        """A link's line from predecessor `p` to `target` (both on shown rows), where its head
-        points, and whether it enters the target's start. Painting and hit-testing share it."""
-        s = self.document.scheduler
-        from_end = code in (0, 2)  # FS, FF leave the predecessor's finish
-        to_start = code in (0, 1)  # FS, SS enter the successor's start
+        """The line a link of this shape would take (a link being drawn previews with it)."""
+        v = self.document.schedule
         pr, tr = self.bar_rect(p), self.bar_rect(target)
-        if self.is_milestone(p):
-            mx = self.x_of(s.start_o[p] + 0.5)
+        if v.is_milestone(p):
+            mx = self.x_of(v.start_ordinal(p) + 0.5)
             pr = QRectF(mx - 6, pr.top(), 12, pr.height())
-        if self.is_milestone(target):
-            mx = self.x_of(s.start_o[target] + 0.5)
+        if v.is_milestone(target):
+            mx = self.x_of(v.start_ordinal(target) + 0.5)
             tr = QRectF(mx - 6, tr.top(), 12, tr.height())
         sx = pr.right() if from_end else pr.left()
         sy = pr.center().y()
@@ -381,56 +505,19 @@ class ChartPainter:
 
     def link_at(self, pos: QPointF, rows: Sequence[int]) -> tuple[int, int]:
         """(predecessor, successor) nodes of the link line under `pos`, or (-1, -1)."""
-        s = self.document.scheduler
+        v = self.document.schedule
+        row_of = self.document.row_of
         stroker = QPainterPathStroker()
         stroker.setWidth(7)
-        seen: set[tuple[int, int]] = set()
+        seen: set[int] = set()
         for node in rows:
-            for leaf in [node, *s.outgoing[node]]:
-                for p, code, _lag, target in s.incoming[leaf]:
-                    if (p, target) in seen or p not in self.document.row_of:
-                        continue
-                    seen.add((p, target))
-                    if target not in self.document.row_of:
-                        continue
-                    path, _head, _to_start = self.arrow_path(p, target, code)
-                    if stroker.createStroke(path).contains(pos):
-                        return p, target
+            for link in v.links_of(node):
+                if id(link) in seen:
+                    continue
+                seen.add(id(link))
+                if link.predecessor not in row_of or link.successor not in row_of:
+                    continue
+                path, _head, _to_start = self.arrow_path(link)
+                if stroker.createStroke(path).contains(pos):
+                    return link.predecessor, link.successor
         return -1, -1
-
-    def _arrow_once(
-        self,
-        painter: QPainter,
-        p: int,
-        target: int,
-        code: int,
-        seen: set[tuple[int, int]],
-        pen: QPen,
-        hot: QPen,
-        critical: set[str],
-    ) -> None:
-        if (p, target) in seen:
-            return
-        seen.add((p, target))
-        s_ = self.document.scheduler
-        xs = (self.x_of(s_.start_o[p]), self.x_of(s_.finish_o[p] + 1))
-        xt = (self.x_of(s_.start_o[target]), self.x_of(s_.finish_o[target] + 1))
-        low, high = self.bounds
-        if max(*xs, *xt) + 8 < low or min(*xs, *xt) - 8 > high:
-            return
-        doc = self.document
-        if p not in doc.row_of or target not in doc.row_of:
-            return
-        s = doc.scheduler
-        both_hot = s.ids[p] in critical and s.ids[target] in critical
-        path, (tx, ty), to_start = self.arrow_path(p, target, code)
-        painter.setPen(hot if both_hot else pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(path)
-        d = 1 if to_start else -1
-        head = QPolygonF(
-            [QPointF(tx, ty), QPointF(tx - 5 * d, ty - 3.5), QPointF(tx - 5 * d, ty + 3.5)]
-        )
-        painter.setBrush((hot if both_hot else pen).color())
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawPolygon(head)

@@ -143,8 +143,7 @@ class TaskDialog(QDialog):
         task = session.get(Task, task_id)
         assert task is not None
         self.task = task
-        s = document.scheduler
-        self.summary = s.is_summary(task_id)
+        self.summary = document.schedule.is_summary(document.node(task_id))
         self.setWindowTitle(f"Task — {task.name}")
         self.setMinimumWidth(560)
 
@@ -173,7 +172,7 @@ class TaskDialog(QDialog):
     # -- general ------------------------------------------------------------------------------
 
     def _general_tab(self) -> QWidget:
-        task, s = self.task, self.document.scheduler
+        task, v = self.task, self.document.schedule
         page = QWidget()
         form = QFormLayout(page)
         self.name = QLineEdit(task.name)
@@ -197,7 +196,7 @@ class TaskDialog(QDialog):
             "Must start on: nothing may push the task past its start.\n"
             "Finish no later than: nothing may push its finish past the date."
         )
-        self.finish_by = QDateEdit(_qdate(task.finish_by or s.finish(self.task_id)))
+        self.finish_by = QDateEdit(_qdate(task.finish_by or v.finish(self.task_id)))
         self.finish_by.setCalendarPopup(True)
         self.finish_by.setDisplayFormat("ddd d MMM yyyy")
         held = QWidget()
@@ -209,7 +208,7 @@ class TaskDialog(QDialog):
         self.duration = QSpinBox()
         self.duration.setRange(0, MAX_DURATION)
         self.duration.setSuffix(" working days")
-        self.duration.setValue(s.duration(self.task_id))
+        self.duration.setValue(v.duration(v.node(self.task_id)))
         self.duration.setToolTip("0 makes a milestone")
         self.progress = QSpinBox()
         self.progress.setRange(0, 100)
@@ -243,8 +242,8 @@ class TaskDialog(QDialog):
         )
 
     def _scheduled_text(self) -> str:
-        s = self.document.scheduler
-        start, finish = s.start(self.task_id), s.finish(self.task_id)
+        v = self.document.schedule
+        start, finish = v.start(self.task_id), v.finish(self.task_id)
         if start == finish:
             return f"Scheduled on {start:%a %d %b %Y}"
         return f"Scheduled {start:%a %d %b %Y} → {finish:%a %d %b %Y}"
@@ -364,8 +363,9 @@ class TaskDialog(QDialog):
                 row.hours.setValue(self.add_hours.value())
                 for col in range(3):
                     item = self.people_grid.itemAtPosition(self._grid_line(row), col)
-                    if item is not None and item.widget() is not None:
-                        item.widget().show()
+                    widget = item.widget() if item is not None else None
+                    if widget is not None:
+                        widget.show()
                 self._refresh_people()
                 return
         self._add_person_row(member_id, self.member_box.currentText(), self.add_hours.value())
@@ -373,7 +373,9 @@ class TaskDialog(QDialog):
 
     def _grid_line(self, row: _PersonRow) -> int:
         index = self.people_grid.indexOf(row.hours)
-        return self.people_grid.getItemPosition(index)[0]
+        position = self.people_grid.getItemPosition(index)
+        assert isinstance(position, tuple)  # (row, column, spans); PySide6 stubs say object
+        return int(position[0])
 
     # -- links --------------------------------------------------------------------------------
 
@@ -409,11 +411,11 @@ class TaskDialog(QDialog):
         self.link_task.setObjectName("linkTask")
         self.link_task.setEditable(True)
         self.link_task.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        s = self.document.scheduler
+        v = self.document.schedule
         for node in self.document.tree_order():
-            other = s.ids[node]
+            other = v.task_id(node)
             if other != self.task_id:
-                self.link_task.addItem(f"{self.document.wbs[node]}  {s.specs[node].name}", other)
+                self.link_task.addItem(f"{self.document.wbs[node]}  {v.name(node)}", other)
         self.link_task.setCurrentIndex(-1)
         self.add_link_button = QPushButton("Add &link")
         self.add_link_button.clicked.connect(self.add_link)
@@ -438,14 +440,14 @@ class TaskDialog(QDialog):
         lag: int,
         dependency_id: str = "",
     ) -> _LinkRow:
-        s = self.document.scheduler
+        v = self.document.schedule
         row = _LinkRow(
             other_id, predecessor, _type_box(kind), _lag_box(lag), dependency_id, False, kind, lag
         )
         side = QLabel("Follows" if predecessor else "Precedes")
         side.setEnabled(False)
-        node = s.pos[other_id]
-        name = QLabel(f"{self.document.wbs[node]}  {s.specs[node].name}")
+        node = v.node(other_id)
+        name = QLabel(f"{self.document.wbs[node]}  {v.name(node)}")
         remove = QPushButton("Remove")
         remove.setToolTip("Remove this dependency")
         line = self.links_grid.rowCount()
@@ -484,7 +486,7 @@ class TaskDialog(QDialog):
         pred, succ = (other, self.task_id) if before else (self.task_id, other)
         for row in self.links:
             if not row.removed and row.other_id == other:
-                name = self.document.scheduler.spec(other).name
+                name = self.document.schedule.name(self.document.node(other))
                 self.link_error.setText(f"Dependency: already linked to '{name}'")
                 return
         candidate = LinkSpec(pred, succ, DependencyType.FS, 0)

@@ -31,13 +31,17 @@ class ScaleColors:
 
 
 MonthName = Callable[[date, bool], str]  # (day, long?) -> "March" / "Mar"
+DayTest = Callable[[date], bool]
+DayLabel = Callable[[date], str]
 
 
 def english_month(d: date, long: bool) -> str:
     return f"{d:%B}" if long else f"{d:%b}"
 
 
-def tiers(px: float, month: MonthName = english_month) -> tuple:  # type: ignore[type-arg]
+def tiers(
+    px: float, month: MonthName = english_month
+) -> tuple[DayTest, DayLabel, DayTest, DayLabel]:
     """(is_top_boundary, top_label, is_bottom_boundary, bottom_label) for a zoom in px/day;
     `month` names the months (printing passes the locale's names)."""
     if px >= 20:

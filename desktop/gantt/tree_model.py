@@ -26,6 +26,7 @@ from db.scheduling.operations import MoveTask, ResizeTask, SetProgress
 from db.scheduling.outline import MoveTasksTo
 from db.scheduling.staffing import SetPeople
 from desktop.gantt.document import GanttDocument
+from desktop.gantt.geometry import ROW_HEIGHT as ROW_HEIGHT  # the tree's rows are the chart's
 from desktop.models.roles import ID_ROLE
 
 COL_WBS, COL_NAME, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS, COL_SLIP, COL_PEOPLE = range(
@@ -33,7 +34,6 @@ COL_WBS, COL_NAME, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS, COL_SLIP, 
 )
 HEADERS = ("WBS", "Name", "Start", "Finish", "Duration", "Progress", "Slip", "People")
 _COLUMNS = len(HEADERS)
-ROW_HEIGHT = 26
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -124,6 +124,7 @@ class TaskTreeModel(QAbstractItemModel):
             return self.createIndex(row, column, id=kids[row] + 1)
         return QModelIndex()
 
+    # The override is ignored: QObject.parent() and the model's parent(index) share a name.
     def parent(self, child: AnyIndex = _ROOT) -> QModelIndex:  # type: ignore[override]
         if not child.isValid():
             return QModelIndex()
@@ -145,7 +146,7 @@ class TaskTreeModel(QAbstractItemModel):
         if not parent.isValid():
             return bool(self.document.roots)
         return parent.column() == 0 and bool(
-            self.document.scheduler.children[parent.internalId() - 1]
+            self.document.schedule.children(parent.internalId() - 1)
         )
 
     def begin_insert(self, parent: int, row: int) -> None:
@@ -175,13 +176,13 @@ class TaskTreeModel(QAbstractItemModel):
         if role not in _ANSWERED or not index.isValid():
             return None
         node = index.internalId() - 1
-        s = self.document.scheduler
+        v = self.document.schedule
         col = index.column()
         if role == _SIZE_HINT:
             return _ROW_SIZE
         if role == _ID:
-            return s.ids[node]
-        summary = bool(s.children[node])
+            return v.task_id(node)
+        summary = v.is_summary(node)
         if role == _FONT:
             return self._bold if summary else None
         if role == _ALIGN:
@@ -195,19 +196,21 @@ class TaskTreeModel(QAbstractItemModel):
             align = _RIGHT if col in _RIGHT_COLUMNS else _LEFT
             late = col == COL_SLIP and (self.document.slip(node) or 0) > 0
             return (str(text) if text is not None else "", summary, align, _LATE if late else None)
-        task_id = s.ids[node]
+        spec = v.spec(node)
+        task_id = spec.id
         edit = role == _EDIT
-        spec = s.specs[node]
         if col == COL_WBS:
             return self.document.wbs[node]
         if col == COL_NAME:
             return spec.name
         if col == COL_START:
-            return qdate(date.fromordinal(s.start_o[node])) if edit else _label(s.start_o[node])
+            day = v.start_ordinal(node)
+            return qdate(date.fromordinal(day)) if edit else _label(day)
         if col == COL_FINISH:
-            return qdate(date.fromordinal(s.finish_o[node])) if edit else _label(s.finish_o[node])
+            day = v.finish_ordinal(node)
+            return qdate(date.fromordinal(day)) if edit else _label(day)
         if col == COL_DURATION:
-            days = s.duration(task_id)
+            days = v.duration(node)
             if edit:
                 return None if summary else days
             if spec.milestone and not summary:
@@ -216,10 +219,10 @@ class TaskTreeModel(QAbstractItemModel):
         if col == COL_PROGRESS:
             return None if summary or spec.milestone else spec.progress
         if col == COL_SLIP:
-            days = self.document.slip(node)
-            if days is None:
+            slip = self.document.slip(node)
+            if slip is None:
                 return None if edit else ""
-            return days if edit else ("on plan" if days == 0 else f"{days:+d} d")
+            return slip if edit else ("on plan" if slip == 0 else f"{slip:+d} d")
         if col == COL_PEOPLE:
             return self.document.people.get(task_id, "")
         return None
@@ -228,10 +231,10 @@ class TaskTreeModel(QAbstractItemModel):
         node = index.internalId() - 1
         if node < 0:
             return _NO_FLAGS
-        s = self.document.scheduler
-        if s.children[node]:
+        v = self.document.schedule
+        if v.is_summary(node):
             return _SUMMARY_FLAGS[index.column()]
-        if s.specs[node].milestone:
+        if v.spec(node).milestone:
             return _MILESTONE_FLAGS[index.column()]
         return _TASK_FLAGS[index.column()]
 
@@ -239,36 +242,36 @@ class TaskTreeModel(QAbstractItemModel):
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
             return False
         node = index.internalId() - 1
-        s = self.document.scheduler
-        task_id = s.ids[node]
+        v = self.document.schedule
+        task_id = v.task_id(node)
         col = index.column()
         if col == COL_NAME:
             name = str(value).strip()
-            if name == s.specs[node].name:
+            if name == v.name(node):
                 return False
             return self._run(Update(Task, task_id, {"name": name}, label="Rename task"))
         # An edit that changes nothing makes no undo step.
         if col == COL_START and isinstance(value, QDate):
             day = pydate(value)
-            if day.toordinal() == s.start_o[node]:
+            if day.toordinal() == v.start_ordinal(node):
                 return False
             return self._run(MoveTask(task_id, day))  # refused, with the reason, by the rule
         if col == COL_FINISH and isinstance(value, QDate):
-            cal = s.calendar_of(task_id)
-            start = date.fromordinal(s.start_o[node])
+            cal = v.calendar(node)
+            start = date.fromordinal(v.start_ordinal(node))
             days = cal.working_days_between(start, pydate(value)) + 1
-            if days == s.duration(task_id):
+            if days == v.duration(node):
                 return False
             if days < 1:
-                self._refuse(f"Finish: '{s.specs[node].name}' cannot finish before it starts")
+                self._refuse(f"Finish: '{v.name(node)}' cannot finish before it starts")
                 return False
             return self._run(ResizeTask(task_id, days))
         if col == COL_DURATION:
-            if int(value) == s.duration(task_id):
+            if int(value) == v.duration(node):
                 return False
             return self._run(ResizeTask(task_id, int(value)))
         if col == COL_PROGRESS:
-            if int(value) == s.specs[node].progress:
+            if int(value) == v.progress(node):
                 return False
             return self._run(SetProgress(task_id, int(value)))
         if col == COL_PEOPLE:
@@ -290,13 +293,13 @@ class TaskTreeModel(QAbstractItemModel):
         return [TASK_IDS_MIME]
 
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
-        s = self.document.scheduler
+        v = self.document.schedule
         nodes = sorted(
             {self.node_of(i) for i in indexes if i.isValid()},
             key=lambda n: self.document.row_of.get(n, 1 << 30),
         )
         data = QMimeData()
-        data.setData(TASK_IDS_MIME, QByteArray("\n".join(s.ids[n] for n in nodes).encode()))
+        data.setData(TASK_IDS_MIME, QByteArray("\n".join(v.task_id(n) for n in nodes).encode()))
         return data
 
     def canDropMimeData(
@@ -324,13 +327,13 @@ class TaskTreeModel(QAbstractItemModel):
         if not data.hasFormat(TASK_IDS_MIME) or action != Qt.DropAction.MoveAction:
             return False
         ids = [i for i in bytes(data.data(TASK_IDS_MIME).data()).decode().split("\n") if i]
-        s = self.document.scheduler
+        v = self.document.schedule
         parent_node = self.node_of(parent)
-        parent_id = s.ids[parent_node] if parent_node >= 0 else None
+        parent_id = v.task_id(parent_node) if parent_node >= 0 else None
         before_id = None
         kids = self.document.children_of(parent_node)
         if 0 <= row < len(kids):
-            before_id = s.ids[kids[row]]
+            before_id = v.task_id(kids[row])
         if ids:
             self._run(MoveTasksTo(ids, parent_id, before_id))
         return False
@@ -349,15 +352,15 @@ class TaskTreeModel(QAbstractItemModel):
         when they scroll in, and naming a thousand of them costs a QTreeView more than a
         frame."""
         doc = self.document
-        s = doc.scheduler
+        v = doc.schedule
         if shown is not None:
             visible = doc.rows[max(shown.start, 0) : shown.stop]
-            nodes = [n for n in visible if s.ids[n] in task_ids]
+            nodes = [n for n in visible if v.task_id(n) in task_ids]
         else:
-            nodes = [s.pos[i] for i in task_ids if i in s.pos]
+            nodes = [v.node(i) for i in task_ids if i in v]
         by_parent: dict[int, list[int]] = {}
         for node in nodes:
-            by_parent.setdefault(s.parent[node], []).append(doc.row_in_parent(node))
+            by_parent.setdefault(v.parent(node), []).append(doc.row_in_parent(node))
         first_col, last_col = columns
         for parent, rows in by_parent.items():
             kids = doc.children_of(parent)

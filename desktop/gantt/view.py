@@ -20,8 +20,9 @@ from PySide6.QtCore import (
     QSettings,
     Qt,
     QTimer,
+    Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -79,6 +80,12 @@ from desktop.workspace import Workspace
 
 
 class GanttView(QWidget):
+    """Signals:
+    closed_by_deletion(): the project is gone (deleted elsewhere, by sync, or an undone import).
+    """
+
+    closed_by_deletion = Signal()
+
     def __init__(
         self, workspace: Workspace, project_id: str, parent: QWidget | None = None
     ) -> None:
@@ -214,7 +221,13 @@ class GanttView(QWidget):
 
     # -- toolbar and keyboard -----------------------------------------------------------------
 
-    def _action(self, text: str, shortcut: QKeySequence | str, slot: object, tip: str) -> QAction:
+    def _action(
+        self,
+        text: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str,
+        slot: object,
+        tip: str,
+    ) -> QAction:
         action = QAction(text, self)
         action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -390,7 +403,7 @@ class GanttView(QWidget):
             (self.model.node_of(i) for i in rows),
             key=lambda n: self.document.row_of.get(n, 1 << 30),
         )
-        return [self.document.scheduler.ids[n] for n in nodes]
+        return [self.document.schedule.task_id(n) for n in nodes]
 
     def select_task(self, task_id: str) -> None:
         index = self.model.index_of(self.document.node(task_id), COL_NAME)
@@ -409,8 +422,9 @@ class GanttView(QWidget):
             self.show_refusal("Select one task to move it")
             return
         task_id = ids[0]
-        s = self.document.scheduler
-        self.run(MoveTask(task_id, s.calendar_of(task_id).add_working_days(s.start(task_id), days)))
+        v = self.document.schedule
+        start = v.start(task_id)
+        self.run(MoveTask(task_id, v.calendar(v.node(task_id)).add_working_days(start, days)))
 
     def indent_selected(self) -> None:
         ids = self.selected_ids()
@@ -427,7 +441,7 @@ class GanttView(QWidget):
         if len(ids) < 2:
             self.show_refusal("Select two or more tasks to link them in order")
             return
-        names = [self.document.scheduler.spec(i).name for i in ids]
+        names = [self.document.schedule.name(self.document.node(i)) for i in ids]
         label = f"Link '{names[0]}' → '{names[1]}'" if len(ids) == 2 else f"Link {len(ids)} tasks"
         steps: list[Operation] = [
             Link(pred, succ, DependencyType.FS) for pred, succ in itertools.pairwise(ids)
@@ -454,20 +468,20 @@ class GanttView(QWidget):
     def insert(self, kind: TaskKind = TaskKind.TASK, *, as_child: bool = False) -> None:
         """A new task (milestone, deliverable) below the selected one at its level, or under
         it; at the end of the plan when nothing is selected. Its name is then open for typing."""
-        s = self.document.scheduler
+        v = self.document.schedule
         ids = self.selected_ids()
         current = self.tree.currentIndex()
         if current.isValid() and self.tree.selectionModel().isSelected(current):
-            after: str | None = s.ids[self.model.node_of(current)]
+            after: str | None = v.task_id(self.model.node_of(current))
         else:
             after = ids[-1] if ids else None
         if as_child and after is None:
             self.show_refusal("Select the task to put a subtask under")
             return
         if after is not None:
-            start = s.start(after)
+            start = v.start(after)
         else:
-            span = s.project_span()
+            span = v.span()
             start = span[0] if span else date.today()
         op = InsertTask(self.project_id, after, kind, as_child=as_child, start=start)
         if self.run(op):
@@ -486,10 +500,10 @@ class GanttView(QWidget):
             ids = self.selected_ids()
             current = self.tree.currentIndex()
             if current.isValid():
-                task_id = self.document.scheduler.ids[self.model.node_of(current)]
+                task_id = self.document.schedule.task_id(self.model.node_of(current))
             elif ids:
                 task_id = ids[0]
-        if not task_id or task_id not in self.document.scheduler:
+        if not task_id or task_id not in self.document.schedule:
             self.show_refusal("Select a task to see its details")
             return
         if task_id not in self.selected_ids():
@@ -499,14 +513,14 @@ class GanttView(QWidget):
     def _tree_activated(self, index: QModelIndex) -> None:
         # Return on a row (a double-click edits the cell in place instead).
         if index.isValid():
-            self.open_details(self.document.scheduler.ids[self.model.node_of(index)])
+            self.open_details(self.document.schedule.task_id(self.model.node_of(index)))
 
     def _run_and_select(self, op: Operation, ids: list[str]) -> bool:
         """Run an edit that may reload the plan, then select the same tasks again, so the
         next keyboard command acts on them."""
         current = self.tree.currentIndex()
         current_id = (
-            self.document.scheduler.ids[self.model.node_of(current)] if current.isValid() else ""
+            self.document.schedule.task_id(self.model.node_of(current)) if current.isValid() else ""
         )
         ok = self.run(op)
         self.select_tasks(ids, current_id)
@@ -515,19 +529,19 @@ class GanttView(QWidget):
     def select_tasks(self, ids: list[str], current_id: str = "") -> None:
         """Select these tasks (the rows that still exist), the current row on `current_id`
         or the first of them."""
-        s = self.document.scheduler
-        ids = [i for i in ids if i in s]
+        v = self.document.schedule
+        ids = [i for i in ids if i in v]
         if not ids:
             return
         selection = QItemSelection()
         for task_id in ids:
-            index = self.model.index_of(s.pos[task_id])
+            index = self.model.index_of(v.node(task_id))
             selection.select(index, index)
         model = self.tree.selectionModel()
         flags = QItemSelectionModel.SelectionFlag
         current_id = current_id if current_id in ids else ids[0]
         # On the name: F2 and typing then rename, as on a row the user clicked.
-        current = self.model.index_of(s.pos[current_id], COL_NAME)
+        current = self.model.index_of(v.node(current_id), COL_NAME)
         model.setCurrentIndex(current, flags.NoUpdate)
         model.select(selection, flags.ClearAndSelect | flags.Rows)
         self.tree.scrollTo(current)
@@ -574,16 +588,16 @@ class GanttView(QWidget):
         index = self.tree.indexAt(pos)
         task_id = ""
         if index.isValid():
-            task_id = self.document.scheduler.ids[self.model.node_of(index)]
+            task_id = self.document.schedule.task_id(self.model.node_of(index))
             if task_id not in self.selected_ids():
                 self.select_task(task_id)
         self.context_menu(task_id).popup(self.tree.viewport().mapToGlobal(pos))
 
     def link_menu(self, pred_id: str, succ_id: str) -> QMenu:
         """What a right-click on a link line offers: edit its type and lag, or remove it."""
-        s = self.document.scheduler
+        v = self.document.schedule
         menu = QMenu(self)
-        title = menu.addAction(f"'{s.spec(pred_id).name}' → '{s.spec(succ_id).name}'")
+        title = menu.addAction(f"'{v.name(v.node(pred_id))}' → '{v.name(v.node(succ_id))}'")
         title.setEnabled(False)
         edit = menu.addAction("Edit link…")
         edit.triggered.connect(lambda: self.open_details(succ_id, TAB_LINKS))
@@ -599,8 +613,8 @@ class GanttView(QWidget):
         )
         if dep is None:
             return False
-        s = self.document.scheduler
-        label = f"Remove link '{s.spec(pred_id).name}' → '{s.spec(succ_id).name}'"
+        v = self.document.schedule
+        label = f"Remove link '{v.name(v.node(pred_id))}' → '{v.name(v.node(succ_id))}'"
         return self.run(Unlink(dep, label=label))
 
     def _link_menu(self, pred_id: str, succ_id: str, global_pos: QPoint) -> None:
@@ -630,7 +644,7 @@ class GanttView(QWidget):
             Task,
             ids,
             ("task", "tasks"),
-            self.document.scheduler.spec(ids[0]).name,
+            self.document.schedule.name(self.document.node(ids[0])),
             after=lambda: self._select_row(first),
         )
 
@@ -644,7 +658,7 @@ class GanttView(QWidget):
         rows = self.document.rows
         if rows:
             node = rows[min(row, len(rows) - 1)]
-            self.select_task(self.document.scheduler.ids[node])
+            self.select_task(self.document.schedule.task_id(node))
 
     def focus_filter(self) -> None:
         self.tree.setFocus()
@@ -693,6 +707,12 @@ class GanttView(QWidget):
         self.burn.setText(burn_text(self.workspace, self.project_id))
 
     def _on_changed(self, changes: ChangeSet) -> None:
+        if self.project_id in changes.removed.get("Project", set()):
+            # Nothing left to show or refresh: whoever hosts the plan goes back to its list.
+            self.workspace.changed.disconnect(self._on_changed)
+            self._burn_timer.stop()
+            self.closed_by_deletion.emit()
+            return
         if changes.touches("Project", "CostEntry", "Task"):
             # A query over every task: after the frame that shows the edit, not in it.
             self._burn_timer.start()
@@ -709,21 +729,21 @@ class GanttView(QWidget):
     def _reset_rows(self) -> None:
         """After a reload: the model's reset began before the document changed (see
         `GanttDocument.reload`); end it and expand all but the summaries that were closed."""
-        s = self.document.scheduler
-        collapsed_ids = {s.ids[i] for i in self.document.collapsed}
+        v = self.document.schedule
+        collapsed_ids = {v.task_id(i) for i in self.document.collapsed}
         self.model.endResetModel()
         self._expand_all(collapsed_ids)
 
     def _expand_all(self, collapsed_ids: set[str] | None = None) -> None:
-        s = self.document.scheduler
-        collapsed = {s.pos[i] for i in (collapsed_ids or ()) if i in s.pos}
+        v = self.document.schedule
+        collapsed = {v.node(i) for i in (collapsed_ids or ()) if i in v}
         self.document.collapsed = collapsed
         self.tree.blockSignals(True)
         if not collapsed:
             self.tree.expandAll()
         else:
-            for node in range(len(s.ids)):
-                if s.children[node] and node not in collapsed:
+            for node in range(len(v)):
+                if v.is_summary(node) and node not in collapsed:
                     self.tree.expand(self.model.index_of(node))
         self.tree.blockSignals(False)
         self.document.relayout()
@@ -752,11 +772,11 @@ class GanttView(QWidget):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
             node = self.model.node_of(current)
-            start = self.document.scheduler.start_o[node]
+            start = self.document.schedule.start_ordinal(node)
             view_left = self.chart.horizontalScrollBar().value()
             x = self.chart.x_of(start)
             if not view_left <= x <= view_left + self.chart.viewport().width() - 60:
-                self.chart.scroll_to_task(self.document.scheduler.ids[node])
+                self.chart.scroll_to_task(self.document.schedule.task_id(node))
 
     # -- remembered between sessions ----------------------------------------------------------
 
@@ -787,8 +807,8 @@ class GanttView(QWidget):
         self.act_baseline.toggled.connect(lambda on: settings.setValue(f"{key}/baseline", on))
         self.chart.zoom_changed.connect(lambda name: settings.setValue(f"{key}/zoom", name))
 
-    def showEvent(self, event: object) -> None:  # type: ignore[override]
-        super().showEvent(event)  # type: ignore[arg-type]
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
         if not getattr(self, "_shown_once", False):
             self._shown_once = True
             if not getattr(self, "_splitter_restored", False):
@@ -796,7 +816,7 @@ class GanttView(QWidget):
                 width = max(self.width(), 600)
                 table = min(640, max(300, int(width * 0.45)))
                 self.splitter.setSizes([table, width - table])
-            span = self.document.scheduler.project_span()
+            span = self.document.schedule.span()
             if span is not None:
                 self.chart.horizontalScrollBar().setValue(
                     round(self.chart.x_of((span[0] - timedelta(days=3)).toordinal()))

@@ -215,7 +215,11 @@ class ProjectsTreeModel(QAbstractItemModel):
         row = node.row
         if isinstance(row, ProjectRow) and not row.dated:
             first = self._projects.index(node)
-            batch = [n for n in self._projects[first : first + _DATING_BATCH] if not n.row.dated]
+            batch = [
+                n
+                for n in self._projects[first : first + _DATING_BATCH]
+                if isinstance(n.row, ProjectRow) and not n.row.dated
+            ]
             self._date(
                 [n.row for n in batch if isinstance(n.row, ProjectRow)], [n.id for n in batch]
             )
@@ -244,20 +248,19 @@ class ProjectsTreeModel(QAbstractItemModel):
                 [project.id]
                 + [n.id for n in batch if isinstance(n.row, ProjectRow) and n.row.task_count]
             )
-        plan = self.schedules.scheduler(project.id)
+        plan = self.schedules.view(project.id)
         self._stamps[project.id] = self.schedules.stamp(project.id)
         nodes: dict[str, Node] = {}
         for r in rows:
-            scheduled = plan.scheduled(r[0])
             nodes[r[0]] = Node(
                 "Task",
                 r[0],
                 None,
                 TaskRow(
                     name=r[2],
-                    start=scheduled.start,
-                    duration=plan.duration(r[0]),
-                    finish=scheduled.finish,
+                    start=plan.start(r[0]),
+                    duration=plan.duration(plan.node(r[0])),
+                    finish=plan.finish(r[0]),
                     progress=r[5],
                     kind=TaskKind(r[6]),
                     parent_id=r[1],
@@ -308,6 +311,7 @@ class ProjectsTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, children[row])
 
+    # The override is ignored: QObject.parent() and the model's parent(index) share a name.
     def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         node = self.node(index)
         if node is None or node.parent is None:

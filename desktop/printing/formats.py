@@ -3,7 +3,7 @@ dependency), with month names spelled out so a printed page cannot be misread ac
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 
 from PySide6.QtCore import QDate, QLocale
 
@@ -22,17 +22,18 @@ class Formats:
         self._long = "MMM d, yyyy" if month_first else "d MMM yyyy"
         self._short = "MMM d" if month_first else "d MMM"
 
-    def date(self, day: date | None, empty: str = "") -> str:
+    # `dt.date` in annotations: inside this class `date` names the method below.
+    def date(self, day: dt.date | None, empty: str = "") -> str:
         if day is None:
             return empty
         return self.locale.toString(QDate(day.year, day.month, day.day), self._long)
 
-    def short_date(self, day: date | None, empty: str = "") -> str:
+    def short_date(self, day: dt.date | None, empty: str = "") -> str:
         if day is None:
             return empty
         return self.locale.toString(QDate(day.year, day.month, day.day), self._short)
 
-    def month(self, day: date, long: bool) -> str:
+    def month(self, day: dt.date, long: bool) -> str:
         """The month's name in the locale's language (for the Gantt's date header)."""
         kind = QLocale.FormatType.LongFormat if long else QLocale.FormatType.ShortFormat
         return self.locale.standaloneMonthName(day.month, kind)

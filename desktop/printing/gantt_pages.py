@@ -20,9 +20,9 @@ from PySide6.QtGui import QColor, QFont, QPagedPaintDevice
 
 from desktop.gantt.chart import ZOOMS
 from desktop.gantt.document import GanttDocument
+from desktop.gantt.geometry import ROW_HEIGHT
 from desktop.gantt.painter import ChartPainter, Colors
 from desktop.gantt.timescale import HEADER_HEIGHT, ScaleColors, paint_timescale
-from desktop.gantt.tree_model import ROW_HEIGHT
 from desktop.printing.canvas import ACCENT, DASH, INK, MUTED, RULE, Canvas
 from desktop.printing.formats import Formats
 
@@ -73,7 +73,7 @@ class GanttPages:
         self.formats = formats
         self.today = today or date.today()
         self.px = ZOOMS[options.zoom]
-        span = document.scheduler.project_span()
+        span = document.schedule.span()
         first, last = span if span else (self.today, self.today)
         start = options.first or first - timedelta(days=3)
         end = options.last or last + timedelta(days=3)
@@ -246,7 +246,7 @@ class GanttPages:
 
     def _names(self, c: Canvas, row0: int, row1: int, colors: Colors) -> None:
         doc = self.doc
-        s = doc.scheduler
+        v = doc.schedule
         p = c.painter
         regular = c.font(9)
         bold = c.font(9, QFont.Weight.DemiBold)
@@ -256,18 +256,14 @@ class GanttPages:
             if r % 2:
                 p.fillRect(QRectF(0, y, NAME_WIDTH, ROW_HEIGHT), colors.row_alt)
             node = doc.rows[r]
-            depth = 0
-            up = s.parent[node]
-            while up >= 0:
-                depth += 1
-                up = s.parent[up]
+            depth = v.depth(node)
             indent = 6 + 12 * min(depth, 8)
-            summary = bool(s.children[node])
+            summary = v.is_summary(node)
             number = doc.wbs[node]
             c.label(indent, y + 7, 44, number, wbs_font, MUTED)
             name_x = indent + max(30.0, 6 + 5.2 * len(number))
             name_font = bold if summary else regular
-            c.label(name_x, y + 6, NAME_WIDTH - name_x - 4, s.specs[node].name, name_font)
+            c.label(name_x, y + 6, NAME_WIDTH - name_x - 4, v.name(node), name_font)
 
 
 def print_title(name: str, zoom: str) -> str:

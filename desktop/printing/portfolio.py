@@ -13,6 +13,7 @@ from db.models import Client, Project, ProjectStatus
 from db.scheduling.baseline import baseline_dates, latest_baseline
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import Plan, TaskSpec, agency_days, load_plan
+from db.scheduling.schedule_view import ScheduleView
 from desktop.gantt.document import GanttDocument
 
 PORTFOLIO_ID = "portfolio"
@@ -74,8 +75,9 @@ class PortfolioDocument(GanttDocument):
                 baseline.update(baseline_dates(self.session, found))
         combined = Plan(tasks=tasks, links=links, agency=agency_days(self.session), leave=leave)
         self.scheduler = Scheduler(combined)
-        s = self.scheduler
-        self.roots = [i for i in range(len(s.ids)) if s.parent[i] < 0]
+        self.schedule = v = ScheduleView(self.scheduler)
+        self.roots = v.roots()
+        self.assignees = {}
         self.people = people
         self.baseline = baseline
         self._number()
@@ -83,10 +85,10 @@ class PortfolioDocument(GanttDocument):
         stack = [(i, 0) for i in self.roots]
         while stack:
             i, level = stack.pop()
-            if s.children[i] and level >= self.depth:
+            if v.is_summary(i) and level >= self.depth:
                 self.collapsed.add(i)
                 continue
-            stack.extend((child, level + 1) for child in s.children[i])
+            stack.extend((child, level + 1) for child in v.children(i))
         self.relayout()
 
     def reload_baseline(self) -> None:

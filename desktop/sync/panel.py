@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,9 +47,9 @@ def _heading(text: str) -> QLabel:
     return label
 
 
-def _table(model: object) -> QTableView:
+def _table(model: QAbstractItemModel) -> QTableView:
     view = QTableView()
-    view.setModel(model)  # type: ignore[arg-type]
+    view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -241,8 +241,10 @@ class SyncPanel(QDialog):
         elif c.last_result is not None and c.last_synced is not None:
             summary = c.last_result.summary().removeprefix("sync: ")
             text = f"Last sync at {c.last_synced:%H:%M}: {summary}."
-            # A station held up by a damaged file is not "all well", though nothing failed.
-            color = COLORS["warn"] if c.last_result.waiting_on else COLORS["ok"]
+            # A station held up by a damaged file, or changes waiting for an earlier file
+            # that is not on the share yet, is not "all well", though nothing failed.
+            held_up = c.last_result.waiting_on or c.last_result.held
+            color = COLORS["warn"] if held_up else COLORS["ok"]
         else:
             text, color = "No sync yet since Agency Desk started.", ""
         dot = f'<span style="color:{color}">●</span> ' if color else ""

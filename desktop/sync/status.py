@@ -94,6 +94,9 @@ class SyncStatusWidget(QToolButton):
             if r.waiting_on:  # another station's files wait behind a damaged one
                 tone = "warn"
                 text += " · waiting for a damaged file"
+            elif r.held:  # changes wait for an earlier file still on its way
+                tone = "warn"
+                text += " · waiting for an earlier file"
             tip = f"{r.summary()}\n{tip}"
         else:
             tone, text = "busy", "Not synced yet"

@@ -160,7 +160,8 @@ class NumberDelegate(QStyledItemDelegate):
         self._range = (minimum, maximum)
         self._suffix = suffix
 
-    def createEditor(
+    # Qt takes a null editor as "not editable here"; PySide6's stubs omit the None.
+    def createEditor(  # type: ignore[override]
         self, parent: QWidget, _option: QStyleOptionViewItem, index: AnyIndex
     ) -> QWidget | None:
         if not isinstance(index.data(Qt.ItemDataRole.EditRole), int):

@@ -117,7 +117,7 @@ class ProjectsView(QWidget):
         if detail_factory is not None:
             self.header.extra.addWidget(self.open_button)
 
-        self.tree = QTreeView()
+        self.tree: QTreeView = QTreeView()  # typed here: the lambda above refers to it first
         self.item_view = self.tree
         self.tree.setObjectName("projectsTree")
         self.tree.setModel(self.proxy)
@@ -210,7 +210,7 @@ class ProjectsView(QWidget):
         """New Project on the list; in an open plan, New Task (the plan's own New)."""
         plan = self._open_plan()
         if plan is not None:
-            plan.new_item()  # type: ignore[attr-defined]
+            plan.new_item()  # type: ignore[attr-defined]  # _open_plan checked it has one
             return
         self.host.show_list()
         client_id = self._client_for_new_project()
@@ -245,7 +245,12 @@ class ProjectsView(QWidget):
 
     def _select_after_delete(self, parent: QPersistentModelIndex, row: int) -> None:
         """The row that took the deleted one's place, else the one above, else its parent."""
-        parent_index = QModelIndex(parent) if parent.isValid() else QModelIndex()
+        # Rebuilt from its parts: QModelIndex(persistent) works but is missing from the stubs.
+        parent_index = (
+            self.proxy.index(parent.row(), parent.column(), parent.parent())
+            if parent.isValid()
+            else QModelIndex()
+        )
         count = self.proxy.rowCount(parent_index)
         index = (
             self.proxy.index(min(row, count - 1), COL_NAME, parent_index) if count else parent_index
@@ -269,6 +274,9 @@ class ProjectsView(QWidget):
         use_settings = getattr(widget, "use_settings", None)
         if self.settings is not None and use_settings is not None:
             use_settings(self.settings)  # the plan's splitter and toggles
+        gone = getattr(widget, "closed_by_deletion", None)
+        if gone is not None:
+            gone.connect(self.host.show_list)
         select_task = getattr(widget, "select_task", None)
         if task_id and select_task is not None:
             select_task(task_id)

@@ -43,11 +43,12 @@ def _tell(edit: QLineEdit, text: str, limit: int) -> None:
     at_limit = len(text) >= limit
     edit.setToolTip(limit_message(limit) if at_limit else "")
     label = notice(edit)
-    if not at_limit or edit.parentWidget() is None:
+    parent = edit.parentWidget()
+    if not at_limit or parent is None:
         _hide(edit)
         return
     if label is None:
-        label = QLabel(limit_message(limit), edit.parentWidget())
+        label = QLabel(limit_message(limit), parent)
         label.setObjectName("limitNotice")
         label.setForegroundRole(QPalette.ColorRole.ToolTipText)
         label.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
@@ -56,7 +57,7 @@ def _tell(edit: QLineEdit, text: str, limit: int) -> None:
         edit.destroyed.connect(label.deleteLater)
         edit.setProperty("limit_notice", label)
     label.adjustSize()
-    label.move(edit.mapTo(edit.parentWidget(), QPoint(0, edit.height())))
+    label.move(edit.mapTo(parent, QPoint(0, edit.height())))
     label.raise_()
     label.show()
 

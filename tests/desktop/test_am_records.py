@@ -198,7 +198,7 @@ def test_the_right_click_menu_offers_open_rename_and_delete(
     page = open_page(window, acme)
     page.show_section(page.people)
     table = page.people.table
-    actions = page.people.actions
+    actions = page.people.record_actions
     assert actions.delete_text() == "Delete contact"  # nothing selected yet
     menu = actions.show_menu(table.visualRect(table.model().index(0, 0)).center())
     assert menu is not None

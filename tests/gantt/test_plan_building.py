@@ -531,8 +531,9 @@ def test_right_click_on_a_link_edits_or_removes_it(
     view: GanttView, store: Store, qtbot: QtBot
 ) -> None:
     chart = view.chart
-    s = view.document.scheduler
-    path, _head, _to_start = chart.chart_painter().arrow_path(s.pos["design"], s.pos["review"], 0)
+    v = view.document.schedule
+    (link,) = [x for x in v.links_of(v.node("design")) if x.successor == v.node("review")]
+    path, _head, _to_start = chart.chart_painter().arrow_path(link)
     on_line = path.pointAtPercent(0.4)
     assert chart.link_at(on_line) == ("design", "review")
     viewport = chart.viewport()

@@ -114,6 +114,8 @@ def test_agenda_contents(store: Store) -> None:
     assert found.all_follow_ups[0].overdue
     assert [f.shared for f in found.all_follow_ups] == [False, True]
     assert [d.name for d in found.due] == ["Sign-off"]
+    # Each due item names its own project's client (the loop once shadowed the agenda's Client).
+    assert [d.client for d in found.due] == ["Quokka Quarries"]
     assert [c.description for c in found.changes] == ["Add drone footage"]
     (bea,) = found.over_allocated
     # 6 h + 4 h on Wednesday to Friday against 8 h a day.

@@ -288,7 +288,7 @@ def test_a_link_or_lag_that_breaks_a_fixed_date_is_refused_naming_the_reason(
 def test_a_fixed_date_the_plan_already_breaks_is_refused_and_old_conflicts_block_nothing(
     store: Store, project: str
 ) -> None:
-    with pytest.raises(ValidationError, match="^Constraint: 'Build' must start on"):
+    with pytest.raises(ValidationError, match=r"^Constraint: 'Build' must start on"):
         store.apply(SetConstraint("build", TaskConstraint.MUST_START_ON))  # Review holds it
     op = SetConstraint("build", TaskConstraint.FINISH_NO_LATER, date(2026, 3, 20))
     store.apply(op)

@@ -149,6 +149,18 @@ def conflicts(path: Path) -> list[dict[str, Any]]:
         conn.close()
 
 
+def listed(path: Path) -> set[tuple[Any, ...]]:
+    """The open conflict list as a user reads it (without local ids and detection times);
+    a clock flag is this station's own measurement, so it is left out."""
+    keep = ("kind", "entity", "row_id", "field", "losing_value", "winning_value")
+    keep += ("losing_station", "winning_station", "losing_hlc", "winning_hlc", "row_data")
+    return {
+        tuple(c[k] for k in keep)
+        for c in conflicts(path)
+        if c["kind"] != "future" and not c["resolved"]
+    }
+
+
 @dataclass(frozen=True)
 class Edit:
     station: str

@@ -21,7 +21,7 @@ from db.operations import Create, Delete, SetSetting, Update
 from db.sync import RestoreError, list_conflicts, restore_conflict
 from db.sync.folder import FolderTransport
 from db.sync.transport import ChangeRef, Skipped
-from tests.sync.harness import Bench, dump, lost_edits
+from tests.sync.harness import Bench, dump, listed, lost_edits
 
 ENTITY_FIELDS = {
     TeamMember: ("name", lambda i: f"member {i}"),
@@ -66,7 +66,9 @@ def _rows(bench: Bench, station_index: int, entity: type) -> list[str]:
     return [r[0] for r in station.sql(f"SELECT id FROM {entity.__tablename__} ORDER BY id")]
 
 
-def run_scenario(root: Path, n: int, steps: list[tuple], final_rounds: int = 3) -> None:
+def run_scenario(root: Path, n: int, steps: list[tuple], final_rounds: int = 3) -> str:
+    """Run the steps, settle, and check that the stations converged with nothing lost.
+    Returns '' when every station lists the same conflicts, else how the lists differ."""
     bench = Bench(root, n)
     try:
         for i, (kind, who, entity, pick, which) in enumerate(steps):
@@ -92,10 +94,28 @@ def run_scenario(root: Path, n: int, steps: list[tuple], final_rounds: int = 3) 
             assert d == dumps[0], f"{s.name} differs from s0"
         lost = lost_edits([s.path for s in bench.stations])
         assert lost == [], "\n".join(lost)
+        # Not asserted yet (issue 10 §2): with unique keys fought over by three or more
+        # stations, and edits of rows several stations deleted, the listed winner can still
+        # depend on arrival order. The soak reports how often; targeted orders are asserted
+        # in test_conflict_list.py.
+        lists = [listed(s.path) for s in bench.stations]
+        for s, other in zip(bench.stations[1:], lists[1:], strict=True):
+            if other != lists[0]:
+                return _list_difference(s.name, lists[0], other)
         for s in bench.stations:
             assert all(not r.waiting for r in s.results[-1:]), s.results[-1].summary()
+        return ""
     finally:
         bench.close()
+
+
+def _list_difference(name: str, first: set[tuple], other: set[tuple]) -> str:
+    lines = [f"{name}'s conflict list differs from s0's:"]
+    lines += [f"  only on s0: {e[:4]} lost {e[6]}@{e[8]} to {e[7]}@{e[9]}" for e in first - other]
+    lines += [
+        f"  only on {name}: {e[:4]} lost {e[6]}@{e[8]} to {e[7]}@{e[9]}" for e in other - first
+    ]
+    return "\n".join(lines)
 
 
 def _restore(station, pick: int) -> None:
@@ -198,14 +218,19 @@ def test_soak_many_seeds_more_stations(capsys: pytest.CaptureFixture[str]) -> No
     """SYNC_SOAK_SEEDS seeds (default 100), 2-6 stations, up to 150 steps each."""
     seeds = int(os.environ.get("SYNC_SOAK_SEEDS", "100"))
     ops = 0
+    lists_differ: list[int] = []
     for seed in range(seeds):
         rng = random.Random(seed)
         steps = random_steps(rng, rng.randint(20, 150))
         ops += sum(1 for s in steps if s[0] not in ("sync", "compact"))
         with tempfile.TemporaryDirectory() as tmp:
             try:
-                run_scenario(Path(tmp), rng.randint(2, 6), steps)
+                if run_scenario(Path(tmp), rng.randint(2, 6), steps):
+                    lists_differ.append(seed)
             except AssertionError as exc:
                 raise AssertionError(f"seed {seed}: {exc}") from exc
     with capsys.disabled():
-        print(f"\nsync soak: {seeds} seeds, {ops} edit operations, 0 lost, all stations equal")
+        print(
+            f"\nsync soak: {seeds} seeds, {ops} edit operations, 0 lost, all stations equal; "
+            f"conflict lists differ between stations in {len(lists_differ)} seeds"
+        )

@@ -34,6 +34,11 @@ NEW_COLUMNS = CAUSAL_COLUMNS
 def upgrade() -> None:
     bind = op.get_bind()
     ensure_causal_columns(bind)
+    # Each version looks its outbox row up by (tbl, row_id, hlc); without an index that is a
+    # scan of the outbox per version, hours on an agency of a few hundred thousand rows.
+    bind.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS tmp_sync_outbox_row ON sync_outbox (tbl, row_id, hlc)"
+    )
     # Own unsent edits are sent in the new format with their outbox id as counter.
     unsent = "o.id > (SELECT sent_id FROM sync_ctl) AND o.pushed_seq IS NULL"
     bind.exec_driver_sql(
@@ -47,6 +52,7 @@ def upgrade() -> None:
         "o.tbl = sync_tomb.tbl AND o.row_id = sync_tomb.row_id AND o.hlc = sync_tomb.hlc AND "
         f"{unsent}), 0) WHERE n = 0 AND station = (SELECT station_id FROM sync_ctl)"
     )
+    bind.exec_driver_sql("DROP INDEX tmp_sync_outbox_row")
     install_triggers(bind)
 
 

@@ -1,7 +1,7 @@
 """task date constraints: must start on, finish no later than
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-29 08:30:00
 
 - task.constraint_kind: how the task's dates are held (see `db.models.TaskConstraint`);
@@ -17,7 +17,7 @@ from alembic import op
 from db.sync.schema import install_triggers
 
 revision: str = "0011"
-down_revision: str | None = "0009"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

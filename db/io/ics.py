@@ -1,0 +1,168 @@
+"""Dates for calendar programs (icalendar): milestones, deliverables' due dates, open
+follow-ups and contacts' important dates as all-day events in one `.ics`.
+
+`for_member` narrows it to one person's items: milestones and deliverables of the projects
+they manage or tasks they work on, the follow-ups they own, and the important dates of the
+contacts at clients they look after. `write_member_calendars` keeps one such file per person
+in a folder (the shared one), for calendar programs to subscribe to. An event carries a
+title and a date, never notes: rapport text and internal notes stay in Agency Desk.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import icalendar
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Assignment,
+    Client,
+    Contact,
+    FollowUp,
+    ImportantDate,
+    Project,
+    ProjectStatus,
+    Task,
+    TaskKind,
+    TeamMember,
+    utcnow,
+)
+from db.scheduling.schedules import schedules_for
+
+PRODUCT = "-//Agency Desk//Agency Desk//EN"
+
+
+def _event(
+    uid: str, summary: str, day: date, category: str, yearly: bool = False
+) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", f"{uid}@agency-desk")
+    event.add("dtstamp", utcnow())
+    event.add("summary", summary)
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("categories", [category])
+    event.add("transp", "TRANSPARENT")
+    if yearly:
+        event.add("rrule", {"freq": "yearly"})
+    return event
+
+
+def calendar_ics(
+    session: Session, *, member_id: str | None = None, project_id: str | None = None
+) -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODUCT)
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", _title(session, member_id, project_id))
+    for event in _task_events(session, member_id, project_id):
+        cal.add_component(event)
+    if project_id is None:
+        for event in _follow_up_events(session, member_id):
+            cal.add_component(event)
+        for event in _date_events(session, member_id):
+            cal.add_component(event)
+    return bytes(cal.to_ical())
+
+
+def _title(session: Session, member_id: str | None, project_id: str | None) -> str:
+    if project_id is not None:
+        return f"{session.get(Project, project_id).name} (Agency Desk)"  # type: ignore[union-attr]
+    if member_id is not None:
+        return f"{session.get(TeamMember, member_id).name} (Agency Desk)"  # type: ignore[union-attr]
+    return "Agency Desk"
+
+
+def _task_events(
+    session: Session, member_id: str | None, project_id: str | None
+) -> list[icalendar.Event]:
+    open_states = (ProjectStatus.PLANNED, ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD)
+    query = (
+        select(Task.id, Task.name, Task.kind, Task.project_id, Project.name)
+        .join(Project, Project.id == Task.project_id)
+        .where(Task.kind.in_([TaskKind.MILESTONE, TaskKind.DELIVERABLE]))
+        .where(Project.status.in_(open_states))
+    )
+    if project_id is not None:
+        query = query.where(Task.project_id == project_id)
+    if member_id is not None:
+        mine = select(Assignment.task_id).where(Assignment.member_id == member_id)
+        query = query.where(or_(Project.project_manager_id == member_id, Task.id.in_(mine)))
+    rows = session.execute(query).all()
+    schedules = schedules_for(session)
+    found = []
+    for task_id, name, kind, pid, project in rows:
+        done = schedules.scheduler(pid).scheduled(task_id)
+        if kind is TaskKind.MILESTONE:
+            found.append(_event(task_id, f"{project}: {name}", done.finish, "Milestone"))
+        else:
+            found.append(_event(task_id, f"Due: {name} ({project})", done.finish, "Deliverable"))
+    return found
+
+
+def _follow_up_events(session: Session, member_id: str | None) -> list[icalendar.Event]:
+    query = (
+        select(FollowUp.id, FollowUp.title, FollowUp.due_date, Client.name)
+        .outerjoin(Client, Client.id == FollowUp.client_id)
+        .where(FollowUp.done_at.is_(None))
+    )
+    if member_id is not None:
+        query = query.where(FollowUp.owner_id == member_id)
+    return [
+        _event(id_, f"Follow up: {title}" + (f" ({client})" if client else ""), due, "Follow-up")
+        for id_, title, due, client in session.execute(query)
+    ]
+
+
+def _date_events(session: Session, member_id: str | None) -> list[icalendar.Event]:
+    query = (
+        select(
+            ImportantDate.id,
+            ImportantDate.label,
+            ImportantDate.day,
+            ImportantDate.month,
+            ImportantDate.year,
+            Contact.name,
+            Client.name,
+        )
+        .join(Contact, Contact.id == ImportantDate.contact_id)
+        .join(Client, Client.id == Contact.client_id)
+    )
+    if member_id is not None:
+        query = query.where(Client.account_manager_id == member_id)
+    found = []
+    for id_, label, day, month, year, contact, client in session.execute(query):
+        # Without a year, a leap year: a 29 February birthday still has a day.
+        first = date(year or 2000, month, day)
+        found.append(_event(id_, f"{label}: {contact} ({client})", first, "Important date", True))
+    return found
+
+
+def _file_name(name: str) -> str:
+    return re.sub(r"[^\w .-]+", "_", name).strip() or "member"
+
+
+def write_member_calendars(session: Session, folder: Path) -> list[Path]:
+    """One `<name>.ics` per active team member in `folder`, each written whole (a calendar
+    program reading it mid-write sees the old one)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for member_id, name in session.execute(
+        select(TeamMember.id, TeamMember.name).where(TeamMember.active.is_(True))
+    ):
+        path = folder / f"{_file_name(name)}.ics"
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(calendar_ics(session, member_id=member_id))
+            os.replace(temp, path)
+        finally:
+            Path(temp).unlink(missing_ok=True)
+        written.append(path)
+    return written

@@ -1,0 +1,176 @@
+"""The preview of a CSV or vCard import of clients or contacts: which column feeds which
+field (guessed from the header, changeable), how rows match what exists, what is added,
+updated and skipped and why, and the likely duplicates, with the choice to merge them.
+
+Every change plans the import again (`replan`), so the preview is always exactly what
+Import applies; nothing is written before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QListWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.errors import AgencyDeskError
+from db.io.records_csv import KEYS, SYNONYMS, RecordImport, RecordKind
+
+Replan = Callable[[RecordKind, dict[str, int], str, bool], RecordImport]
+NOT_IMPORTED = -1
+FIELD_NAMES = {
+    "id": "Agency Desk id",
+    "name": "Name",
+    "first_name": "First name",
+    "last_name": "Last name",
+    "client": "Client",
+    "title": "Job title",
+    "email": "Email",
+    "phone": "Phone",
+    "birthday": "Birthday",
+    "status": "Status",
+    "industry": "Industry",
+    "website": "Website",
+    "currency": "Currency",
+}
+KEY_NAMES = {"email": "the same email", "name": "the same name at the same client"}
+
+
+class RecordsPreviewDialog(QDialog):
+    """Shows `plan`; Import accepts it (read `plan` afterwards), Cancel writes nothing."""
+
+    def __init__(self, plan: RecordImport, replan: Replan, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.plan = plan
+        self._replan = replan
+        self._building = False
+        self.setWindowTitle("Import Clients or Contacts")
+        self.setObjectName("recordsPreview")
+        self.resize(760, 620)
+
+        self.kind_box = QComboBox()
+        for kind in RecordKind:
+            self.kind_box.addItem(kind.value.capitalize(), kind)
+        self.kind_box.currentIndexChanged.connect(self._kind_changed)
+        self.key_box = QComboBox()
+        self.key_box.currentIndexChanged.connect(self._plan_again)
+        head = QFormLayout()
+        head.addRow("File:", QLabel(plan.table.name))
+        head.addRow("&Rows are:", self.kind_box)
+        head.addRow("&Match by:", self.key_box)
+
+        self.columns = QGroupBox("Columns")
+        self.column_form = QFormLayout(self.columns)
+        self.column_boxes: dict[str, QComboBox] = {}
+
+        self.summary = QListWidget()
+        self.summary.setObjectName("importSummary")
+        self.duplicates = QListWidget()
+        self.duplicates.setObjectName("likelyDuplicates")
+        self.merge = QCheckBox("M&erge each likely duplicate into the contact it resembles")
+        self.merge.toggled.connect(self._plan_again)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = buttons.addButton("&Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.columns)
+        layout.addWidget(QLabel("<b>What the import does</b>"))
+        layout.addWidget(self.summary, 1)
+        self.duplicates_label = QLabel("<b>Likely duplicates</b>")
+        layout.addWidget(self.duplicates_label)
+        layout.addWidget(self.duplicates, 1)
+        layout.addWidget(self.merge)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self._fill_controls(plan)
+        self._show(plan)
+
+    def _fill_controls(self, plan: RecordImport) -> None:
+        self._building = True
+        try:
+            self.kind_box.setCurrentIndex(self.kind_box.findData(plan.kind))
+            self.key_box.clear()
+            for key in KEYS[plan.kind]:
+                self.key_box.addItem(KEY_NAMES[key], key)
+            self.key_box.setCurrentIndex(max(self.key_box.findData(plan.key), 0))
+            while self.column_form.rowCount():
+                self.column_form.removeRow(0)
+            self.column_boxes = {}
+            for name_of_field in SYNONYMS[plan.kind]:
+                box = QComboBox()
+                box.addItem("(not imported)", NOT_IMPORTED)
+                for n, header in enumerate(plan.table.header):
+                    box.addItem(header or f"Column {n + 1}", n)
+                box.setCurrentIndex(box.findData(plan.mapping.get(name_of_field, NOT_IMPORTED)))
+                box.currentIndexChanged.connect(self._plan_again)
+                self.column_boxes[name_of_field] = box
+                self.column_form.addRow(f"{FIELD_NAMES.get(name_of_field, name_of_field)}:", box)
+            contacts = plan.kind is RecordKind.CONTACTS
+            self.merge.setVisible(contacts)
+            self.key_box.setEnabled(len(KEYS[plan.kind]) > 1)
+        finally:
+            self._building = False
+
+    def _show(self, plan: RecordImport) -> None:
+        self.plan = plan
+        self.summary.clear()
+        self.summary.addItems(plan.summary.lines())
+        self.duplicates.clear()
+        self.duplicates.addItems([d.text() for d in plan.duplicates])
+        self.duplicates.setVisible(bool(plan.duplicates))
+        self.duplicates_label.setVisible(bool(plan.duplicates))
+
+    def mapping(self) -> dict[str, int]:
+        found = {}
+        for name_of_field, box in self.column_boxes.items():
+            column = box.currentData()
+            if isinstance(column, int) and column != NOT_IMPORTED:
+                found[name_of_field] = column
+        return found
+
+    def _kind_changed(self) -> None:
+        if self._building:
+            return
+        kind = self.kind_box.currentData()
+        assert isinstance(kind, RecordKind)
+        self._run(kind, None, KEYS[kind][0])
+
+    def _plan_again(self) -> None:
+        if self._building:
+            return
+        key = self.key_box.currentData()
+        self._run(self.plan.kind, self.mapping(), str(key) if key else KEYS[self.plan.kind][0])
+
+    def _run(self, kind: RecordKind, mapping: dict[str, int] | None, key: str) -> None:
+        from db.io.records_csv import guess_mapping
+
+        chosen = guess_mapping(kind, self.plan.table.header) if mapping is None else mapping
+        try:
+            plan = self._replan(kind, chosen, key, self.merge.isChecked())
+        except AgencyDeskError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            self.import_button.setEnabled(False)
+            return
+        self.error_label.hide()
+        self.import_button.setEnabled(True)
+        if kind is not self.plan.kind:
+            self._fill_controls(plan)
+        self._show(plan)
