@@ -21,7 +21,7 @@ from bench.registry import metric
 from db.database import open_database
 from db.migrations import SCHEMA_HEAD
 from db.models import Client, Project
-from db.operations import Batch, Create
+from db.operations import Create, composite
 from db.scheduling.generate import generated_plan
 from db.scheduling.plan import insert_plan
 from db.store import Store
@@ -52,7 +52,7 @@ def _cached_db(n_tasks: int) -> Path:
         store = Store(open_database(partial, create=True))
         client = Create(Client, {"name": "Bench Client"})
         project = Create(Project, {"id": PROJECT_ID, "name": "Bench", "client_id": client.id})
-        store.apply(Batch([client, project]))
+        store.apply(composite([client, project]))
         insert_plan(store.session, PROJECT_ID, generated_plan(n_tasks, fan_out=1000))
         store.session.commit()
         store.close()

@@ -18,7 +18,7 @@ from db.database import open_database
 from db.io import plan_project_import, read_path
 from db.io.mspdi_write import write_mspdi
 from db.models import Client, Project
-from db.operations import Batch, Create
+from db.operations import Create, composite
 from db.scheduling.generate import generated_plan
 from db.scheduling.plan import Plan, insert_plan
 from db.store import Store
@@ -44,7 +44,7 @@ def _project_store(n_tasks: int) -> Store:
     store = _fresh_store()
     client = Create(Client, {"name": "Bench Client"})
     project = Create(Project, {"id": PROJECT_ID, "name": "Bench", "client_id": client.id})
-    store.apply(Batch([client, project]))
+    store.apply(composite([client, project]))
     insert_plan(store.session, PROJECT_ID, generated_plan(n_tasks, fan_out=1000))
     store.session.commit()
     return store

@@ -269,9 +269,11 @@ def _preload(
             and remote[0].name == col
             and rel.uselist
         ):
+            # Even over a collection already loaded: it may still hold a row an earlier step
+            # deleted (a composite undoing a parent's children, then the parent), which the
+            # ORM's cascade would otherwise try to delete a second time.
             for parent in parents:
-                if rel.key not in parent.__dict__:
-                    set_committed_value(parent, rel.key, list(children.get(parent.id, [])))
+                set_committed_value(parent, rel.key, list(children.get(parent.id, [])))
 
 
 def _remove(
@@ -331,22 +333,52 @@ def _tree_depths(snapshot: list[tuple[type[Entity], dict[str, Any]]]) -> dict[st
     return depths
 
 
-@dataclass
-class Batch:
-    """Several operations as one user-level edit (one undo step)."""
+@dataclass(kw_only=True)
+class Composite:
+    """Several operations as one user-level edit: one undo step, and all or nothing (the
+    store runs `apply` in one transaction and rolls every step back when one refuses).
 
-    steps: Sequence[Operation]
+    The one way operations are composed. Either give it its steps (`composite(steps,
+    label)`: each is flushed before the next, so a later step sees what an earlier one
+    did), or subclass it for an edit that decides its steps when it applies (they may
+    depend on the rows as they are then) and call `run_steps` / `run_step` there. Revert
+    undoes the steps that ran, last first. Steps may be composites themselves.
+    """
+
     label: str = ""
+    steps: list[Operation] = field(default_factory=list)
 
     def apply(self, session: Session) -> None:
-        for step in self.steps:
+        steps, self.steps = list(self.steps), []
+        for step in steps:
+            self.run_step(session, step)
+
+    def run_steps(self, session: Session, steps: Iterable[Operation]) -> None:
+        """Apply row steps decided together (updates, creates, deletes that do not read
+        each other's rows), flushed once at the end: renumbering a few hundred siblings
+        is then one statement, not hundreds. Forgets the steps of an earlier apply (a
+        redo plans again)."""
+        self.steps = []
+        for step in steps:
             step.apply(session)
-            session.flush()
+            self.steps.append(step)
+        session.flush()
+
+    def run_step(self, session: Session, step: Operation) -> None:
+        """Apply one more step and flush it, so the next step (which may query) sees it."""
+        step.apply(session)
+        session.flush()
+        self.steps.append(step)
 
     def revert(self, session: Session) -> None:
         for step in reversed(self.steps):
             step.revert(session)
             session.flush()
+
+
+def composite(steps: Iterable[Operation], label: str = "") -> Composite:
+    """The given operations as one edit."""
+    return Composite(steps=list(steps), label=label)
 
 
 @dataclass
@@ -379,7 +411,3 @@ class SetSetting:
             row.value = self.old
         else:
             session.delete(row)
-
-
-def batch(label: str, steps: Iterable[Operation]) -> Batch:
-    return Batch(list(steps), label)

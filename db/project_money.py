@@ -28,13 +28,14 @@ from db.models import (
     Interaction,
     InteractionKind,
     Project,
+    ProjectStatus,
     Task,
     TaskKind,
     new_id,
     utcnow,
 )
-from db.operations import Create, Delete, Operation, Update
-from db.scheduling.operations import ResizeTask, _Steps
+from db.operations import Composite, Create, Delete, Operation, Update
+from db.scheduling.operations import ResizeTask
 
 
 def _project(session: Session, project_id: str) -> Project:
@@ -86,6 +87,23 @@ def burn(session: Session, project_id: str, today: date | None = None) -> Burn:
     return Burn(int(spent or 0), budget, (spent or 0) / budget if budget else None, complete)
 
 
+def client_burns(
+    session: Session, client_id: str, today: date | None = None
+) -> list[tuple[str, Burn]]:
+    """(name, burn) of a client's running projects (neither done nor cancelled) that have a
+    budget or have spent something, by name: the client's Money tab lists them."""
+    rows = session.execute(
+        select(Project.id, Project.name)
+        .where(
+            Project.client_id == client_id,
+            Project.status.not_in([ProjectStatus.DONE, ProjectStatus.CANCELLED]),
+        )
+        .order_by(Project.name)
+    ).all()
+    found = [(name, burn(session, pid, today)) for pid, name in rows]
+    return [(name, b) for name, b in found if b.budget_cents or b.spent_cents]
+
+
 # -- costs -----------------------------------------------------------------------------------
 
 
@@ -98,7 +116,7 @@ def _check_task(session: Session, project_id: str, task_id: str | None, what: st
 
 
 @dataclass
-class AddCost(_Steps):
+class AddCost(Composite):
     project_id: str
     spent_on: date
     amount_cents: int
@@ -118,11 +136,11 @@ class AddCost(_Steps):
             "note": self.note,
             "task_id": self.task_id,
         }
-        self._run(session, [Create(CostEntry, values)])
+        self.run_steps(session, [Create(CostEntry, values)])
 
 
 @dataclass
-class EditCost(_Steps):
+class EditCost(Composite):
     cost_id: str
     values: dict[str, Any]
 
@@ -134,11 +152,11 @@ class EditCost(_Steps):
             self.values["task_id"] = self.values["task_id"] or None
             _check_task(session, cost.project_id, self.values["task_id"], "Cost task")
         self.label = self.label or "Edit cost"
-        self._run(session, [Update(CostEntry, cost.id, self.values)])
+        self.run_steps(session, [Update(CostEntry, cost.id, self.values)])
 
 
 @dataclass
-class SetBudget(_Steps):
+class SetBudget(Composite):
     project_id: str
     budget_cents: int
 
@@ -146,7 +164,7 @@ class SetBudget(_Steps):
         project = _project(session, self.project_id)
         self.label = self.label or f"Set budget of {quoted(project.name)}"
         values = {"budget_cents": self.budget_cents}
-        self._run(session, [Update(Project, project.id, values)])
+        self.run_steps(session, [Update(Project, project.id, values)])
 
 
 # -- change requests -------------------------------------------------------------------------
@@ -168,7 +186,7 @@ def _check_impact_tasks(session: Session, project_id: str, task_ids: Sequence[st
 
 
 @dataclass
-class AddChangeRequest(_Steps):
+class AddChangeRequest(Composite):
     project_id: str
     description: str
     raised_on: date
@@ -210,7 +228,7 @@ class AddChangeRequest(_Steps):
             )
             for link_id, task_id in zip(self.link_ids, self.task_ids, strict=False)
         ]
-        self._run(session, steps)
+        self.run_steps(session, steps)
 
 
 def _task_name(session: Session, task_id: str) -> str:
@@ -226,7 +244,7 @@ def _request(session: Session, request_id: str) -> ChangeRequest:
 
 
 @dataclass
-class EditChangeRequest(_Steps):
+class EditChangeRequest(Composite):
     """Edit a pending request's fields; `task_ids`, when given, replaces its tasks."""
 
     request_id: str
@@ -260,11 +278,11 @@ class EditChangeRequest(_Steps):
                         {"id": link_id, "change_request_id": request.id, "task_id": task_id},
                     )
                 )
-        self._run(session, steps)
+        self.run_steps(session, steps)
 
 
 @dataclass
-class DecideChangeRequest(_Steps):
+class DecideChangeRequest(Composite):
     """Accept (apply its schedule and cost impact, and tell the account manager through the
     client's timeline) or reject a pending change request, as one edit."""
 
@@ -283,7 +301,7 @@ class DecideChangeRequest(_Steps):
         if not self.accept:
             self.label = self.label or f"Reject change request {quoted(what)}"
             status = {"status": ChangeRequestStatus.REJECTED}
-            self._run(session, [Update(ChangeRequest, request.id, status)])
+            self.run_steps(session, [Update(ChangeRequest, request.id, status)])
             return
         self.label = self.label or f"Accept change request {quoted(what)}"
         days = request.schedule_impact_days
@@ -328,4 +346,4 @@ class DecideChangeRequest(_Steps):
                 },
             )
         )
-        self._run(session, steps)
+        self.run_steps(session, steps)

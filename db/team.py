@@ -34,8 +34,7 @@ from db.models import (
     TimeOff,
     new_id,
 )
-from db.operations import Create, Delete, Update
-from db.scheduling.operations import _Steps
+from db.operations import Composite, Create, Delete, Update
 from db.workload.weekdays import parse_weekdays
 
 # Distinct on light and dark palettes; a new member takes the first one nobody has.
@@ -80,7 +79,7 @@ def next_colour(session: Session) -> str:
 
 
 @dataclass
-class AddMember(_Steps):
+class AddMember(Composite):
     name: str = "New team member"
     role: MemberRole = MemberRole.OTHER
     email: str = ""
@@ -99,11 +98,11 @@ class AddMember(_Steps):
             "colour": self.colour,
             "placeholder": self.placeholder,
         }
-        self._run(session, [Create(TeamMember, values)])
+        self.run_steps(session, [Create(TeamMember, values)])
 
 
 @dataclass
-class ArchiveMember(_Steps):
+class ArchiveMember(Composite):
     """Archive a member (they leave the pickers; their history keeps their name), or bring
     an archived one back with `archived=False`."""
 
@@ -118,7 +117,7 @@ class ArchiveMember(_Steps):
         self.label = self.label or (
             f"Archive {member.name}" if self.archived else f"Restore {member.name}"
         )
-        self._run(session, [Update(TeamMember, member.id, {"active": not self.archived})])
+        self.run_steps(session, [Update(TeamMember, member.id, {"active": not self.archived})])
 
 
 def can_delete_member(session: Session, member_id: str) -> bool:
@@ -137,7 +136,7 @@ def can_delete_member(session: Session, member_id: str) -> bool:
 
 
 @dataclass
-class RemoveMember(_Steps):
+class RemoveMember(Composite):
     """Delete a member who has no history; archive one who has (never losing their past)."""
 
     member_id: str
@@ -146,10 +145,10 @@ class RemoveMember(_Steps):
         member = _member(session, self.member_id)
         if can_delete_member(session, member.id):
             self.label = self.label or f"Delete {member.name}"
-            self._run(session, [Delete(TeamMember, member.id)])
+            self.run_steps(session, [Delete(TeamMember, member.id)])
         elif member.active:
             self.label = self.label or f"Archive {member.name}"
-            self._run(session, [Update(TeamMember, member.id, {"active": False})])
+            self.run_steps(session, [Update(TeamMember, member.id, {"active": False})])
         else:
             raise ValidationError(
                 "Delete", f"{member.name} has tasks or clients on record and stays archived"
@@ -157,7 +156,7 @@ class RemoveMember(_Steps):
 
 
 @dataclass
-class EditMember(_Steps):
+class EditMember(Composite):
     member_id: str
     values: dict[str, Any]
 
@@ -168,11 +167,11 @@ class EditMember(_Steps):
         if "working_days" in self.values:
             self.values["working_days"] = parse_weekdays(str(self.values["working_days"]))
         self.label = self.label or f"Edit {member.name}"
-        self._run(session, [Update(TeamMember, member.id, self.values)])
+        self.run_steps(session, [Update(TeamMember, member.id, self.values)])
 
 
 @dataclass
-class AddLeave(_Steps):
+class AddLeave(Composite):
     member_id: str
     start: date
     end: date
@@ -192,11 +191,11 @@ class AddLeave(_Steps):
             "kind": LeaveKind(self.kind),
             "reason": self.reason,
         }
-        self._run(session, [Create(TimeOff, values)])
+        self.run_steps(session, [Create(TimeOff, values)])
 
 
 @dataclass
-class EditLeave(_Steps):
+class EditLeave(Composite):
     leave_id: str
     values: dict[str, Any]
 
@@ -211,11 +210,11 @@ class EditLeave(_Steps):
         if "kind" in self.values:
             self.values["kind"] = LeaveKind(self.values["kind"])
         self.label = self.label or "Edit leave"
-        self._run(session, [Update(TimeOff, leave.id, self.values)])
+        self.run_steps(session, [Update(TimeOff, leave.id, self.values)])
 
 
 @dataclass
-class AddClosure(_Steps):
+class AddClosure(Composite):
     name: str
     start: date
     end: date
@@ -225,11 +224,11 @@ class AddClosure(_Steps):
         _check_range("Closure", self.start, self.end)
         self.label = self.label or f"Add closure {quoted(self.name)}"
         values = {"id": self.id, "name": self.name, "start_date": self.start, "end_date": self.end}
-        self._run(session, [Create(Closure, values)])
+        self.run_steps(session, [Create(Closure, values)])
 
 
 @dataclass
-class EditClosure(_Steps):
+class EditClosure(Composite):
     closure_id: str
     values: dict[str, Any]
 
@@ -242,7 +241,7 @@ class EditClosure(_Steps):
         end = self.values.get("end_date", closure.end_date)
         _check_range("Closure", start, end)
         self.label = self.label or "Edit closure"
-        self._run(session, [Update(Closure, closure.id, self.values)])
+        self.run_steps(session, [Update(Closure, closure.id, self.values)])
 
 
 def _capacity_change(session: Session, change_id: str) -> MemberCapacity:
@@ -269,7 +268,7 @@ def _check_unique_start(
 
 
 @dataclass
-class AddCapacityChange(_Steps):
+class AddCapacityChange(Composite):
     """From `starts_on` on, the member works `weekly_hours` over `working_days` (typed as
     'Mon-Wed' or stored digits). Starts from what they work now when not given."""
 
@@ -296,11 +295,11 @@ class AddCapacityChange(_Steps):
             "weekly_hours": hours,
             "working_days": days,
         }
-        self._run(session, [Create(MemberCapacity, values)])
+        self.run_steps(session, [Create(MemberCapacity, values)])
 
 
 @dataclass
-class EditCapacityChange(_Steps):
+class EditCapacityChange(Composite):
     change_id: str
     values: dict[str, Any]
 
@@ -311,11 +310,11 @@ class EditCapacityChange(_Steps):
         if "starts_on" in self.values:
             _check_unique_start(session, change.member_id, self.values["starts_on"], change.id)
         self.label = self.label or "Edit capacity change"
-        self._run(session, [Update(MemberCapacity, change.id, self.values)])
+        self.run_steps(session, [Update(MemberCapacity, change.id, self.values)])
 
 
 @dataclass
-class AddOvertime(_Steps):
+class AddOvertime(Composite):
     """Accept `hours` a day of overtime for a member from `start` to `end` (inclusive)."""
 
     member_id: str
@@ -337,11 +336,11 @@ class AddOvertime(_Steps):
             "hours_per_day": float(self.hours),
             "note": self.note,
         }
-        self._run(session, [Create(Overtime, values)])
+        self.run_steps(session, [Create(Overtime, values)])
 
 
 @dataclass
-class EditOvertime(_Steps):
+class EditOvertime(Composite):
     overtime_id: str
     values: dict[str, Any]
 
@@ -354,4 +353,4 @@ class EditOvertime(_Steps):
         end = self.values.get("end_date", overtime.end_date)
         _check_range("Overtime", start, end)
         self.label = self.label or "Edit overtime"
-        self._run(session, [Update(Overtime, overtime.id, self.values)])
+        self.run_steps(session, [Update(Overtime, overtime.id, self.values)])

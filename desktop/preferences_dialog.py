@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from db.operations import Batch, Operation, SetSetting
+from db.operations import Operation, SetSetting, composite
 from db.settings import (
     AGENCY_NAME,
     DEFAULT_CURRENCY,
@@ -246,7 +246,7 @@ class PreferencesDialog(QDialog):
         if self.sync_section is not None and not self.sync_section.check_folder():
             return
         steps: list[Operation] = [*self.changed_settings(), *self.fields_section.operations()]
-        if steps and not self.workspace.run(Batch(steps, "Change preferences")):
+        if steps and not self.workspace.run(composite(steps, "Change preferences")):
             # The store refused: say why and keep the dialog open with what was typed.
             self.save_error.setText(self.workspace.last_error or "Not saved")
             self.save_error.show()

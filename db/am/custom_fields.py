@@ -31,7 +31,7 @@ from db.models import (
     CustomValue,
     value_id,
 )
-from db.operations import Batch, Create, Delete, Operation, Update
+from db.operations import Composite, Create, Delete, Operation, Update, composite
 
 NAME_MAX = 100
 CHOICE_MAX = 100
@@ -264,7 +264,7 @@ def set_values(
     *,
     decimal: str = ".",
     group: str = ",",
-) -> Batch:
+) -> Composite:
     """One undo step setting several fields of one client or contact."""
     steps = value_steps(session, target, record_id, typed, decimal=decimal, group=group)
     names = {f.id: f.name for f in fields_of(session, target)}
@@ -272,7 +272,7 @@ def set_values(
         label = f"Set {quoted(names[steps[0].field_id])} of {quoted(record_name)}"
     else:
         label = f"Edit fields of {quoted(record_name)}"
-    return Batch(list(steps), label)
+    return composite(steps, label)
 
 
 # -- definitions ---------------------------------------------------------------------------

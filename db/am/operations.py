@@ -1,4 +1,4 @@
-"""The account manager's operations, built from `db.operations` (Create / Update / Batch) so
+"""The account manager's operations, built from `db.operations` (Create / Update / composite) so
 each is one undo step and reports its changes like any other.
 
 Functions here only build operations; nothing touches the session until `Store.apply` (or
@@ -35,29 +35,7 @@ from db.models import (
     utcnow,
 )
 from db.models.base import Entity
-from db.operations import Batch, Create, Delete, Operation, Update
-
-
-@dataclass
-class CreateTree:
-    """Create a parent row and rows that hang off it, as one step.
-
-    Reverting deletes parents first and lets their children go with them: reverting child by
-    child (as `Batch` does) trips over the parent's already-loaded child collection, whose
-    ORM cascade would delete the same child a second time.
-    """
-
-    steps: Sequence[Create]
-    label: str = ""
-
-    def apply(self, session: Session) -> None:
-        Batch(self.steps).apply(session)
-
-    def revert(self, session: Session) -> None:
-        for step in self.steps:
-            if session.get(step.entity, step.id) is not None:
-                Delete(step.entity, step.id).apply(session)
-                session.flush()
+from db.operations import Composite, Create, Delete, Operation, Update, composite
 
 
 @dataclass(frozen=True)
@@ -105,7 +83,7 @@ def log_interaction(
     outcome: str = "",
     logged_by_id: str | None = None,
     follow_up: FollowUpDraft | None = None,
-) -> CreateTree:
+) -> Composite:
     """One interaction, who took part, and optionally the follow-up it calls for."""
     interaction = Create(
         Interaction,
@@ -126,7 +104,7 @@ def log_interaction(
     ]
     if follow_up is not None:
         steps.append(add_follow_up(client_id, follow_up))
-    return CreateTree(steps, f"Log {kind.value.replace('_', ' ')}")
+    return composite(steps, f"Log {kind.value.replace('_', ' ')}")
 
 
 def add_note(
@@ -180,7 +158,7 @@ class DateDraft:
 
 def add_contact(
     client_id: str, values: Mapping[str, Any], dates: Sequence[DateDraft] = ()
-) -> CreateTree:
+) -> Composite:
     """A contact with its important dates, as one step."""
     contact = Create(Contact, {**values, "client_id": client_id})
     steps: list[Create] = [contact]
@@ -197,7 +175,7 @@ def add_contact(
         )
         for d in dates
     ]
-    return CreateTree(steps, f"New contact {quoted(str(values.get('name', '')))}")
+    return composite(steps, f"New contact {quoted(str(values.get('name', '')))}")
 
 
 def new_project_from_request(
@@ -211,7 +189,7 @@ def new_project_from_request(
     start_date: date | None = None,
     due_date: date | None = None,
     budget_cents: int = 0,
-) -> Batch:
+) -> Composite:
     """A project for the client with the request as its brief, handed to a project manager,
     and the hand-off written into the client's timeline (one undo step)."""
     if not request.strip():
@@ -241,7 +219,7 @@ def new_project_from_request(
             "logged_by_id": account_manager_id,
         },
     )
-    return Batch([project, handoff], f"New project {quoted(name.strip())} from request")
+    return composite([project, handoff], f"New project {quoted(name.strip())} from request")
 
 
 # -- editing and deleting the records of a client page -------------------------------------
@@ -276,7 +254,7 @@ def edit_contact(
     values: Mapping[str, Any],
     old_dates: Sequence[DateEdit],
     new_dates: Sequence[DateEdit],
-) -> Batch:
+) -> Composite:
     """A contact's fields and its important dates as they now should be (dates dropped from
     the list are deleted, new ones created, changed ones updated), as one step."""
     steps: list[Operation] = [Update(Contact, contact_id, dict(values))]
@@ -289,7 +267,7 @@ def edit_contact(
             steps.append(Create(ImportantDate, {**fields, "contact_id": contact_id}))
         elif before.get(d.id) != d:
             steps.append(Update(ImportantDate, d.id, fields))
-    return Batch(steps, f"Edit contact {quoted(name)}")
+    return composite(steps, f"Edit contact {quoted(name)}")
 
 
 def edit_interaction(
@@ -298,7 +276,7 @@ def edit_interaction(
     links: Mapping[str, str],
     contact_ids: Iterable[str],
     what: str,
-) -> Batch:
+) -> Composite:
     """An interaction's fields and who took part (`links`: contact id -> its link row id, as
     stored now; `contact_ids`: who should be linked), as one step."""
     wanted = list(dict.fromkeys(contact_ids))
@@ -309,7 +287,7 @@ def edit_interaction(
         for c in wanted
         if c not in links
     ]
-    return Batch(steps, f"Edit {what}")
+    return composite(steps, f"Edit {what}")
 
 
 def interaction_links(session: Session, interaction_id: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.labels import quoted
 from db.models import Client
-from db.operations import Batch, Update
+from db.operations import Composite, Update, composite
 
 TAG_MAX = 40
 
@@ -38,7 +38,7 @@ def agency_tags(session: Session) -> list[str]:
     return sorted(found.values(), key=str.casefold)
 
 
-def rename_tag(session: Session, old: str, new: str) -> Batch:
+def rename_tag(session: Session, old: str, new: str) -> Composite:
     """Rename a tag on every client that has it (merging with `new` where both are there),
     as one step."""
     steps = []
@@ -46,4 +46,4 @@ def rename_tag(session: Session, old: str, new: str) -> Batch:
         if any(t.casefold() == old.casefold() for t in tags or []):
             renamed = [new if t.casefold() == old.casefold() else t for t in tags]
             steps.append(Update(Client, client_id, {"tags": tags_from_text(",".join(renamed))}))
-    return Batch(steps, f"Rename tag {quoted(old)} to {quoted(new)}")
+    return composite(steps, f"Rename tag {quoted(old)} to {quoted(new)}")

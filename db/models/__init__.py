@@ -18,6 +18,7 @@ from db.models.enums import (
     OpportunityStage,
     ProjectStatus,
     Sentiment,
+    TaskConstraint,
     TaskKind,
 )
 from db.models.projects import (
@@ -118,6 +119,7 @@ __all__ = [
     "SatisfactionRating",
     "Sentiment",
     "Task",
+    "TaskConstraint",
     "TaskKind",
     "TeamMember",
     "TimeOff",

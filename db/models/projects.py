@@ -14,6 +14,7 @@ from db.models.enums import (
     ChangeRequestStatus,
     DependencyType,
     ProjectStatus,
+    TaskConstraint,
     TaskKind,
     enum_column,
 )
@@ -82,6 +83,10 @@ class Task(Entity):
     kind: Mapped[TaskKind] = mapped_column(enum_column(TaskKind), default=TaskKind.TASK)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
+    constraint_kind: Mapped[TaskConstraint] = mapped_column(
+        enum_column(TaskConstraint), default=TaskConstraint.START_NO_EARLIER
+    )
+    finish_by: Mapped[date | None] = mapped_column(Date, default=None)  # finish no later than
 
     project: Mapped[Project] = relationship(back_populates="tasks")
     parent: Mapped[Task | None] = relationship(back_populates="children", remote_side="Task.id")

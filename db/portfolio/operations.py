@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError, ValidationError
 from db.models import Project, Task
-from db.operations import Operation, Update
+from db.operations import Composite, Operation, Update
 from db.scheduling.calendar import CalendarPool
-from db.scheduling.operations import _Steps
 from db.scheduling.schedules import schedules_for
 
 
@@ -28,7 +27,7 @@ def _days(n: int) -> str:
 
 
 @dataclass
-class MoveProject(_Steps):
+class MoveProject(Composite):
     """Shift a project by `days` working days (negative: earlier)."""
 
     project_id: str
@@ -82,4 +81,4 @@ class MoveProject(_Steps):
                 steps.append(Update(Task, spec.id, {"start_date": moved}))
         way = "later" if self.days > 0 else "earlier"
         self.label = self.label or f"Move '{project.name}' {_days(self.days)} {way}"
-        self._run(session, steps)
+        self.run_steps(session, steps)

@@ -38,6 +38,7 @@ of n working days starting at work index a occupies [day(a), day(a + n - 1) + 1)
 
 from __future__ import annotations
 
+import bisect
 import gc
 import heapq
 import itertools
@@ -258,7 +259,7 @@ class Scheduler:
         cal = self.cal[i]
         spec = self.specs[i]
         a = cal.index(spec.start.toordinal())
-        if self.incoming[i]:
+        if self.incoming[i] and not spec.fixed:  # "must start on" stays put (see date_conflicts)
             bound, _ = self._bound(i)
             if bound > a:
                 a = bound
@@ -288,6 +289,66 @@ class Scheduler:
             self.specs[i] = spec
             seeds.append(i)
         return self._propagate(seeds)
+
+    def can_add(self, spec: TaskSpec) -> bool:
+        """Can `add_task` take this task without a rebuild?"""
+        if spec.id in self.pos or spec.start < self._origin:
+            return False
+        if spec.parent_id is None:
+            return True
+        parent = self.pos.get(spec.parent_id, -1)
+        return parent >= 0 and bool(self.children[parent])
+
+    def add_task(self, spec: TaskSpec) -> set[str] | None:
+        """Schedule one new task without links of its own (an inserted row) and reschedule
+        only the summaries above it: the new node takes the next node number, so every other
+        task keeps its own. Returns the ids whose dates changed (the new one included), or
+        None when the task changes the plan's shape in a way only `rebuild` handles (it turns
+        a task into a summary, or starts before the calendar's range)."""
+        if not self.can_add(spec):
+            return None
+        parent = -1 if spec.parent_id is None else self.pos[spec.parent_id]
+        n = len(self.ids)
+        self.ids.append(spec.id)
+        self.pos[spec.id] = n
+        self.specs.append(spec)
+        # A new Plan: the caller's stays as it was given.
+        self.plan = Plan([*self.plan.tasks, spec], self.plan.links, self.agency, self.plan.leave)
+        self.parent.append(parent)
+        self.children.append([])
+        self.cal.append(self._calendar_for(spec.members))
+        self.incoming.append([])
+        self.outgoing.append([])
+        for array in (self.a, self.start_o, self.finish_o, self.sm, self.em):
+            array.append(0)
+        if parent >= 0:
+            kids = self.children[parent]
+            orders = [self.specs[k].sort_order for k in kids]
+            kids.insert(bisect.bisect_right(orders, spec.sort_order), n)
+            # Links into a summary hold every task under it, the new one too.
+            above: set[int] = set()
+            p = parent
+            while p >= 0:
+                above.add(p)
+                p = self.parent[p]
+            for link in self.plan.links:
+                target = self.pos.get(link.successor_id, -1)
+                pred = self.pos.get(link.predecessor_id, -1)
+                if target in above and pred >= 0:
+                    self.incoming[n].append((pred, _TYPE_CODE[link.type], link.lag, target))
+                    self.outgoing[pred].append(n)
+            # Before its summary in the order, hence after whatever holds the summary.
+            at = self.order.index(parent)
+        else:
+            at = len(self.order)
+        self.order.insert(at, n)
+        self.rank.append(0)
+        for r in range(at, len(self.order)):
+            self.rank[self.order[r]] = r
+        self._dates[spec.id] = (0, 0)
+        changed = self._propagate([n])
+        self._floats = None
+        return changed | {spec.id}
 
     def _propagate(self, seeds: list[int]) -> set[str]:
         rank = self.rank
@@ -417,6 +478,33 @@ class Scheduler:
         lag_text = f" (lag {lag:+d} working days)" if lag else ""
         return day, f"'{self.specs[p].name}' {_TYPE_TEXT[code]}{lag_text}"
 
+    def date_conflicts(self) -> dict[str, str]:
+        """Tasks whose fixed date the plan breaks, each with the reason: a "must start on"
+        task its predecessors would start later, a "finish no later than" task that would
+        finish after its date. Summaries ignore their own constraint, as their dates do."""
+        found: dict[str, str] = {}
+        fmt = "%a %d %b %Y"
+        for i, spec in enumerate(self.specs):
+            if not (spec.fixed or spec.finish_by) or self.children[i]:
+                continue
+            earliest, why = self.earliest_start(spec.id)
+            if spec.fixed and earliest is not None and earliest.toordinal() > self.start_o[i]:
+                found[spec.id] = (
+                    f"'{spec.name}' must start on {date.fromordinal(self.start_o[i]):{fmt}}, "
+                    f"but {why} (it could start {earliest:{fmt}} at the earliest)"
+                )
+            elif spec.finish_by is not None and self.finish_o[i] > spec.finish_by.toordinal():
+                held = (
+                    f": {why}"
+                    if earliest is not None and earliest.toordinal() >= (self.start_o[i])
+                    else ""
+                )
+                found[spec.id] = (
+                    f"'{spec.name}' must finish by {spec.finish_by:{fmt}}, but would finish "
+                    f"{date.fromordinal(self.finish_o[i]):{fmt}}{held}"
+                )
+        return found
+
     def move_constraint(self, task_id: str, new_start: date) -> TaskSpec:
         return replace(self.spec(task_id), start=new_start)
 
@@ -440,6 +528,8 @@ class Scheduler:
                 continue
             cal = self.cal[i]
             spec = self.specs[i]
+            if spec.finish_by is not None and spec.finish_by.toordinal() + 1 < lem[i]:
+                lem[i] = spec.finish_by.toordinal() + 1  # its deadline, not just the project's
             ms = spec.milestone
             length = 1 if ms else max(spec.duration, 1)
             la = cal.index(lem[i]) - length

@@ -12,7 +12,7 @@ project first and refused with a `CycleError` naming the loop.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError, ValidationError
 from db.labels import quoted
-from db.models import Dependency, DependencyType, Task, TaskKind
-from db.operations import Create, Delete, Operation, Update
+from db.models import Dependency, DependencyType, Task, TaskConstraint, TaskKind
+from db.operations import Composite, Create, Delete, Operation, Update
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import load_plan
+from db.scheduling.rules import FixedDates, check_duration, check_starts
 
 
 def _task(session: Session, task_id: str) -> Task:
@@ -38,29 +39,10 @@ def _check_no_cycle(session: Session, project_id: str) -> None:
     Scheduler(load_plan(session, project_id))  # raises CycleError naming the loop
 
 
-@dataclass(kw_only=True)
-class _Steps:
-    """An operation made of `Update`/`Create`/`Delete` steps decided at apply time."""
-
-    label: str = ""
-    steps: list[Operation] = field(default_factory=list)
-
-    def _run(self, session: Session, steps: list[Operation]) -> None:
-        self.steps = []
-        for step in steps:
-            step.apply(session)
-            self.steps.append(step)
-        session.flush()
-
-    def revert(self, session: Session) -> None:
-        for step in reversed(self.steps):
-            step.revert(session)
-            session.flush()
-
-
 @dataclass
-class MoveTask(_Steps):
-    """Set a task's "start no earlier than" date (a drag of the bar, or a keyboard move)."""
+class MoveTask(Composite):
+    """Set a task's "start no earlier than" date (a drag of the bar, a key, a typed date).
+    Refused before what its predecessors allow, and on a summary (see `rules`)."""
 
     task_id: str
     start: date
@@ -68,13 +50,39 @@ class MoveTask(_Steps):
     def apply(self, session: Session) -> None:
         task = _task(session, self.task_id)
         self.label = self.label or f"Move {quoted(task.name)}"
-        self._run(session, [Update(Task, self.task_id, {"start_date": self.start})])
+        fixed = FixedDates(session, task.project_id)
+        self.run_steps(session, [Update(Task, self.task_id, {"start_date": self.start})])
+        check_starts(session, task.project_id, [self.task_id])
+        fixed.check("Start")
 
 
 @dataclass
-class ResizeTask(_Steps):
+class MoveTasks(Composite):
+    """New "start no earlier than" dates for several tasks of one project at once (a
+    summary dragged with its tasks). The rule is checked once all have moved, since one of
+    them may wait on another that moves with it."""
+
+    starts: dict[str, date]
+
+    def apply(self, session: Session) -> None:
+        if not self.starts:
+            raise ValueError("MoveTasks needs at least one task")
+        tasks = [_task(session, i) for i in self.starts]
+        self.label = self.label or (
+            f"Move {quoted(tasks[0].name)}" if len(tasks) == 1 else f"Move {len(tasks)} tasks"
+        )
+        fixed = FixedDates(session, tasks[0].project_id)
+        self.run_steps(
+            session, [Update(Task, t.id, {"start_date": self.starts[t.id]}) for t in tasks]
+        )
+        check_starts(session, tasks[0].project_id, list(self.starts))
+        fixed.check("Start")
+
+
+@dataclass
+class ResizeTask(Composite):
     """Change a task's duration (working days), and its start when the left end is dragged.
-    A duration of 0 makes the task a milestone."""
+    A duration of 0 makes the task a milestone; the limits are `rules.check_duration`'s."""
 
     task_id: str
     duration: int
@@ -82,23 +90,27 @@ class ResizeTask(_Steps):
 
     def apply(self, session: Session) -> None:
         task = _task(session, self.task_id)
-        if self.duration < 0:
-            raise ValidationError("Duration", "cannot be negative; 0 makes a milestone")
-        self.label = self.label or f"Change duration of {quoted(task.name)}"
+        check_duration(session, task, self.duration)
         values: dict[str, object] = {"duration_days": self.duration}
         # As in MS Project: no duration makes a milestone, and giving a milestone a
         # duration makes it a task again (a deliverable keeps its kind).
         if self.duration == 0 and task.kind != TaskKind.MILESTONE:
             values["kind"] = TaskKind.MILESTONE
+            self.label = self.label or f"Make {quoted(task.name)} a milestone"
         elif self.duration > 0 and task.kind == TaskKind.MILESTONE:
             values["kind"] = TaskKind.TASK
+        self.label = self.label or f"Change duration of {quoted(task.name)}"
         if self.start is not None:
             values["start_date"] = self.start
-        self._run(session, [Update(Task, self.task_id, values)])
+        fixed = FixedDates(session, task.project_id)
+        self.run_steps(session, [Update(Task, self.task_id, values)])
+        if self.start is not None:
+            check_starts(session, task.project_id, [self.task_id])
+        fixed.check("Duration")
 
 
 @dataclass
-class SetKind(_Steps):
+class SetKind(Composite):
     """Make a task a milestone (no duration), a deliverable or a plain task. A milestone
     that becomes a task or deliverable lasts one working day."""
 
@@ -118,11 +130,13 @@ class SetKind(_Steps):
             values["duration_days"] = 0
         elif task.duration_days == 0:
             values["duration_days"] = 1
-        self._run(session, [Update(Task, self.task_id, values)])
+        fixed = FixedDates(session, task.project_id)
+        self.run_steps(session, [Update(Task, self.task_id, values)])
+        fixed.check("Kind")
 
 
 @dataclass
-class SetProgress(_Steps):
+class SetProgress(Composite):
     task_id: str
     progress: int
 
@@ -131,11 +145,11 @@ class SetProgress(_Steps):
         if not 0 <= self.progress <= 100:
             raise ValidationError("Progress", "must be between 0 and 100 %")
         self.label = self.label or f"Set progress of {quoted(task.name)}"
-        self._run(session, [Update(Task, self.task_id, {"progress": self.progress})])
+        self.run_steps(session, [Update(Task, self.task_id, {"progress": self.progress})])
 
 
 @dataclass
-class Link(_Steps):
+class Link(Composite):
     """Make `successor` depend on `predecessor`; refused when it would close a loop."""
 
     predecessor_id: str
@@ -169,12 +183,14 @@ class Link(_Steps):
             values["id"] = self.id
         create = Create(Dependency, values)
         self.id = create.id
-        self._run(session, [create])
+        fixed = FixedDates(session, pred.project_id)
+        self.run_steps(session, [create])
         _check_no_cycle(session, pred.project_id)
+        fixed.check("Dependency")
 
 
 @dataclass
-class Unlink(_Steps):
+class Unlink(Composite):
     dependency_id: str
 
     def apply(self, session: Session) -> None:
@@ -182,11 +198,11 @@ class Unlink(_Steps):
         if dep is None:
             raise NotFoundError(f"Dependency {self.dependency_id} no longer exists")
         self.label = self.label or "Remove dependency"
-        self._run(session, [Delete(Dependency, self.dependency_id)])
+        self.run_steps(session, [Delete(Dependency, self.dependency_id)])
 
 
 @dataclass
-class SetLink(_Steps):
+class SetLink(Composite):
     """Change a dependency's type or lag."""
 
     dependency_id: str
@@ -194,11 +210,14 @@ class SetLink(_Steps):
     lag: int
 
     def apply(self, session: Session) -> None:
-        if session.get(Dependency, self.dependency_id) is None:
+        dep = session.get(Dependency, self.dependency_id)
+        if dep is None:
             raise NotFoundError(f"Dependency {self.dependency_id} no longer exists")
         self.label = self.label or "Change dependency"
         values = {"type": DependencyType(self.type), "lag_days": self.lag}
-        self._run(session, [Update(Dependency, self.dependency_id, values)])
+        fixed = FixedDates(session, _task(session, dep.successor_id).project_id)
+        self.run_steps(session, [Update(Dependency, self.dependency_id, values)])
+        fixed.check("Dependency")
 
 
 def _siblings(session: Session, task: Task) -> list[Task]:
@@ -216,7 +235,7 @@ def _siblings(session: Session, task: Task) -> list[Task]:
 
 
 @dataclass
-class Indent(_Steps):
+class Indent(Composite):
     """Make a task the last child of the sibling above it (that sibling becomes a summary)."""
 
     task_id: str
@@ -233,15 +252,17 @@ class Indent(_Steps):
         )
         order = max(task.sort_order, (last or 0) + 1)
         self.label = self.label or f"Indent {quoted(task.name)}"
-        self._run(
+        fixed = FixedDates(session, task.project_id)
+        self.run_steps(
             session,
             [Update(Task, task.id, {"parent_id": new_parent.id, "sort_order": order})],
         )
         _check_no_cycle(session, task.project_id)
+        fixed.check("Indent")
 
 
 @dataclass
-class Outdent(_Steps):
+class Outdent(Composite):
     """Move a task up one level, just after its former parent."""
 
     task_id: str
@@ -262,5 +283,40 @@ class Outdent(_Steps):
                 Task, task.id, {"parent_id": parent.parent_id, "sort_order": parent.sort_order + 1}
             )
         )
-        self._run(session, steps)
+        fixed = FixedDates(session, task.project_id)
+        self.run_steps(session, steps)
         _check_no_cycle(session, task.project_id)
+        fixed.check("Outdent")
+
+
+@dataclass
+class SetConstraint(Composite):
+    """How a task's dates are held: "start no earlier than" its start date (the default),
+    "must start on" it, or "finish no later than" `finish_by`. Refused when the plan as it
+    stands already breaks the new fixed date, with the reason."""
+
+    task_id: str
+    kind: TaskConstraint
+    finish_by: date | None = None
+
+    def apply(self, session: Session) -> None:
+        task = _task(session, self.task_id)
+        kind = TaskConstraint(self.kind)
+        if kind == TaskConstraint.FINISH_NO_LATER and self.finish_by is None:
+            raise ValidationError("Finish by", "give the date it must finish by")
+        finish_by = self.finish_by if kind == TaskConstraint.FINISH_NO_LATER else None
+        if session.scalar(select(Task.id).where(Task.parent_id == task.id).limit(1)):
+            raise ValidationError(
+                "Constraint", f"'{task.name}' is a summary: its dates follow its tasks"
+            )
+        self.label = self.label or (
+            f"Start {quoted(task.name)} no earlier than its date"
+            if kind == TaskConstraint.START_NO_EARLIER
+            else f"Fix the start of {quoted(task.name)}"
+            if kind == TaskConstraint.MUST_START_ON
+            else f"{quoted(task.name)} to finish by {finish_by:%d %b %Y}"
+        )
+        fixed = FixedDates(session, task.project_id)
+        values = {"constraint_kind": kind, "finish_by": finish_by}
+        self.run_steps(session, [Update(Task, self.task_id, values)])
+        fixed.check("Constraint")

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from db.errors import NotFoundError, ValidationError
 from db.labels import quoted
 from db.models import Assignment, Dependency, Project, Task, TaskKind, new_id
-from db.operations import Create, Operation, Update
-from db.scheduling.operations import Indent, Outdent, _check_no_cycle, _siblings, _Steps, _task
+from db.operations import Composite, Create, Operation, Update
+from db.scheduling.operations import Indent, Outdent, _check_no_cycle, _siblings, _task
+from db.scheduling.rules import FixedDates
 
 DEFAULT_NAMES = {
     TaskKind.TASK: "New task",
@@ -36,6 +37,17 @@ def _children(session: Session, project_id: str, parent_id: str | None) -> list[
         Task.parent_id.is_(None) if parent_id is None else Task.parent_id == parent_id
     )
     return list(session.scalars(query.order_by(Task.sort_order)))
+
+
+def _child_orders(
+    session: Session, project_id: str, parent_id: str | None
+) -> list[tuple[str, int]]:
+    """(id, sort order) of a parent's tasks, in order."""
+    query = select(Task.id, Task.sort_order).where(Task.project_id == project_id)
+    query = query.where(
+        Task.parent_id.is_(None) if parent_id is None else Task.parent_id == parent_id
+    )
+    return [(i, order) for i, order in session.execute(query.order_by(Task.sort_order))]
 
 
 def _is_under(session: Session, task: Task, ancestor_ids: set[str]) -> bool:
@@ -69,7 +81,7 @@ def top_tasks(session: Session, task_ids: Sequence[str]) -> list[Task]:
 
 
 @dataclass
-class InsertTask(_Steps):
+class InsertTask(Composite):
     """A new task, milestone or deliverable just below `after_id` at its level (or, with
     `as_child`, as the last task under it), or at the end of the plan when `after_id` is None.
 
@@ -99,11 +111,13 @@ class InsertTask(_Steps):
             )
         at_end = self.as_child or after is None
         parent_id = None if after is None else after.id if self.as_child else after.parent_id
-        siblings = _children(session, self.project_id, parent_id)
-        at = len(siblings) if at_end or after is None else siblings.index(after) + 1
+        # Ids and places only: a summary of hundreds of tasks costs no ORM objects.
+        siblings = _child_orders(session, self.project_id, parent_id)
+        ids = [i for i, _order in siblings]
+        at = len(siblings) if at_end or after is None else ids.index(after.id) + 1
         what = {TaskKind.TASK: "task", TaskKind.MILESTONE: "milestone"}.get(kind, "deliverable")
         self.label = self.label or (f"New sub{what}" if self.as_child else f"New {what}")
-        before = siblings[at - 1].sort_order if at > 0 else -1
+        before = siblings[at - 1][1] if at > 0 else -1
         values = {
             "id": self.id,
             "project_id": self.project_id,
@@ -118,16 +132,16 @@ class InsertTask(_Steps):
         # Make room: later siblings move down only as far as they collide.
         steps: list[Operation] = []
         last = before + 1
-        for sibling in siblings[at:]:
-            if sibling.sort_order > last:
+        for sibling_id, order in siblings[at:]:
+            if order > last:
                 break
             last += 1
-            steps.append(Update(Task, sibling.id, {"sort_order": last}))
-        self._run(session, [*steps, create])
+            steps.append(Update(Task, sibling_id, {"sort_order": last}))
+        self.run_steps(session, [*steps, create])
 
 
 @dataclass
-class DuplicateTasks(_Steps):
+class DuplicateTasks(Composite):
     """Copies of tasks with everything under them, each placed just below its original at
     the same level. The copies keep names, kinds, durations, start constraints, notes, people
     and the links among the copied tasks; their progress starts at 0, since a copy is work
@@ -159,7 +173,9 @@ class DuplicateTasks(_Steps):
             at = siblings.index(top)
             # Room for the copy right after the original: later siblings move down one.
             for sibling in siblings[at + 1 :]:
-                self._do(session, Update(Task, sibling.id, {"sort_order": sibling.sort_order + 1}))
+                self.run_step(
+                    session, Update(Task, sibling.id, {"sort_order": sibling.sort_order + 1})
+                )
             self.ids.append(self._copy_id(top.id))
             self._copy(session, top, top.parent_id, top.sort_order + 1, copied)
         for link in session.scalars(
@@ -174,7 +190,7 @@ class DuplicateTasks(_Steps):
                 "type": link.type,
                 "lag_days": link.lag_days,
             }
-            self._do(session, Create(Dependency, values))
+            self.run_step(session, Create(Dependency, values))
         for assignment in session.scalars(
             select(Assignment).where(Assignment.task_id.in_(copied))
         ).all():
@@ -184,12 +200,7 @@ class DuplicateTasks(_Steps):
                 "member_id": assignment.member_id,
                 "hours_per_day": assignment.hours_per_day,
             }
-            self._do(session, Create(Assignment, values))
-
-    def _do(self, session: Session, step: Operation) -> None:
-        step.apply(session)
-        session.flush()
-        self.steps.append(step)
+            self.run_step(session, Create(Assignment, values))
 
     def _copy(
         self, session: Session, task: Task, parent_id: str | None, order: int, copied: set[str]
@@ -207,14 +218,16 @@ class DuplicateTasks(_Steps):
             "progress": 0,
             "notes": task.notes,
             "sort_order": order,
+            "constraint_kind": task.constraint_kind,
+            "finish_by": task.finish_by,
         }
-        self._do(session, Create(Task, values))
+        self.run_step(session, Create(Task, values))
         for child in _children(session, task.project_id, task.id):
             self._copy(session, child, new, child.sort_order, copied)
 
 
 @dataclass
-class MoveRows(_Steps):
+class MoveRows(Composite):
     """Move tasks one place up (`step` -1) or down (+1) among their siblings, a block of
     adjacent selected tasks moving together. Refused, as a whole, when a task is already
     first (or last) at its level."""
@@ -256,7 +269,7 @@ class MoveRows(_Steps):
             if self.step > 0:
                 order.reverse()
             steps += _renumber(siblings, order)
-        self._run(session, steps)
+        self.run_steps(session, steps)
 
 
 def _renumber(siblings: Sequence[Task], order: Sequence[Task]) -> list[Operation]:
@@ -273,7 +286,7 @@ def _renumber(siblings: Sequence[Task], order: Sequence[Task]) -> list[Operation
 
 
 @dataclass
-class MoveTasksTo(_Steps):
+class MoveTasksTo(Composite):
     """Put tasks (with their subtasks) under `parent_id` (None: the top level), before the
     sibling `before_id` (None: after the last one): a drop of rows dragged in the tree.
     Refused when a task would go under itself, or when the new outline closes a loop of
@@ -325,12 +338,14 @@ class MoveTasksTo(_Steps):
                 steps.append(Update(Task, task.id, values))
         if not steps:
             raise ValidationError("Move", "the tasks are already there")
-        self._run(session, steps)
+        fixed = FixedDates(session, project_id)
+        self.run_steps(session, steps)
         _check_no_cycle(session, project_id)
+        fixed.check("Move")
 
 
 @dataclass
-class IndentTasks(_Steps):
+class IndentTasks(Composite):
     """Indent several tasks as one edit: each goes under the sibling above it, top to bottom,
     so a block of adjacent tasks lands together under the task above the block."""
 
@@ -343,11 +358,11 @@ class IndentTasks(_Steps):
         self.label = self.label or (
             f"Indent {quoted(tops[0].name)}" if len(tops) == 1 else f"Indent {len(tops)} tasks"
         )
-        self._run(session, [Indent(t.id) for t in tops])
+        self.run_steps(session, [Indent(t.id) for t in tops])
 
 
 @dataclass
-class OutdentTasks(_Steps):
+class OutdentTasks(Composite):
     """Outdent several tasks as one edit, bottom to top, so they keep their order."""
 
     task_ids: list[str]
@@ -359,4 +374,4 @@ class OutdentTasks(_Steps):
         self.label = self.label or (
             f"Outdent {quoted(tops[0].name)}" if len(tops) == 1 else f"Outdent {len(tops)} tasks"
         )
-        self._run(session, [Outdent(t.id) for t in reversed(tops)])
+        self.run_steps(session, [Outdent(t.id) for t in reversed(tops)])

@@ -22,6 +22,7 @@ from db.models import (
     Dependency,
     DependencyType,
     Task,
+    TaskConstraint,
     TaskKind,
     TimeOff,
 )
@@ -43,6 +44,8 @@ class TaskSpec:
     members: frozenset[str] = frozenset()
     sort_order: int = 0
     progress: int = 0
+    fixed: bool = False  # "must start on" `start`: links may not push it later
+    finish_by: date | None = None  # "finish no later than"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,22 @@ class Plan:
     links: list[LinkSpec] = field(default_factory=list)
     agency: AgencyDays = field(default_factory=AgencyDays)
     leave: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
+
+
+def constraint_of(spec: TaskSpec) -> TaskConstraint:
+    if spec.fixed:
+        return TaskConstraint.MUST_START_ON
+    if spec.finish_by is not None:
+        return TaskConstraint.FINISH_NO_LATER
+    return TaskConstraint.START_NO_EARLIER
+
+
+def held_by(kind: TaskConstraint, finish_by: date | None) -> dict[str, object]:
+    """A task row's constraint as `TaskSpec` fields."""
+    return {
+        "fixed": kind == TaskConstraint.MUST_START_ON,
+        "finish_by": finish_by if kind == TaskConstraint.FINISH_NO_LATER else None,
+    }
 
 
 def agency_days(session: Session) -> AgencyDays:
@@ -81,6 +100,8 @@ def agency_days(session: Session) -> AgencyDays:
 
 
 _DEPENDENCY_TYPES = {t.value: t for t in DependencyType}
+_MUST_START_ON = TaskConstraint.MUST_START_ON.value
+_FINISH_NO_LATER = TaskConstraint.FINISH_NO_LATER.value
 
 
 def load_plan(session: Session, project_id: str) -> Plan:
@@ -112,7 +133,19 @@ def load_plans(
     # per-value Date and Enum processing dominated loading a 10,000-task plan.
     task = Task.__table__.c
     milestone_kind = TaskKind.MILESTONE.value
-    for pid, tid, name, start, duration, parent_id, kind, sort_order, progress in session.execute(
+    for (
+        pid,
+        tid,
+        name,
+        start,
+        duration,
+        parent_id,
+        kind,
+        sort_order,
+        progress,
+        held,
+        finish_by,
+    ) in session.execute(
         select(
             task.project_id,
             task.id,
@@ -123,6 +156,8 @@ def load_plans(
             type_coerce(task.kind, String),
             task.sort_order,
             task.progress,
+            type_coerce(task.constraint_kind, String),
+            type_coerce(task.finish_by, String),
         )
         .where(in_projects)
         .order_by(task.sort_order)
@@ -139,6 +174,8 @@ def load_plans(
                 frozenset(members[tid]) if tid in members else frozenset(),
                 sort_order,
                 progress,
+                held == _MUST_START_ON,
+                date.fromisoformat(finish_by) if held == _FINISH_NO_LATER and finish_by else None,
             )
         )
     dep = Dependency.__table__.c
@@ -200,6 +237,8 @@ def insert_plan(session: Session, project_id: str, plan: Plan) -> None:
             "progress": t.progress,
             "kind": TaskKind.MILESTONE if t.milestone else TaskKind.TASK,
             "sort_order": t.sort_order,
+            "constraint_kind": constraint_of(t),
+            "finish_by": t.finish_by,
         }
         for t in sorted(plan.tasks, key=depth_of)
     ]

@@ -60,6 +60,14 @@ class ScheduleView:
         self._links_of: list[list[ScheduledLink] | None] = [None] * len(scheduler.ids)
         self._links: dict[tuple[int, int], ScheduledLink] = {}
 
+    def task_added(self, root_row: int | None = None) -> None:
+        """The engine gained a task (`Scheduler.add_task`) as its last node: make room for
+        it, and put it at `root_row` among the top-level tasks when it is one (the engine
+        orders only children, and only the caller knows the new row's place)."""
+        self._links_of.extend([None] * (len(self._s.ids) - len(self._links_of)))
+        if root_row is not None and self._roots is not None:
+            self._roots.insert(root_row, len(self._s.ids) - 1)
+
     # -- identity -----------------------------------------------------------------------------
 
     def __len__(self) -> int:
@@ -188,6 +196,14 @@ class ScheduleView:
         """The first start a task's predecessors allow, and which one holds it and why;
         (None, "") when nothing does."""
         return self._s.earliest_start(task_id)
+
+    def start_limit(self, task_id: str, day: date) -> tuple[date, str] | None:
+        """The plan's start rule (`rules.start_limit`): the first day the predecessors allow
+        and the refusal, when `day` is before it; None when `day` is allowed."""
+        # Imported here: the rules read the shared schedule service, which builds views.
+        from db.scheduling.rules import start_limit
+
+        return start_limit(self._s, task_id, day)
 
     def downstream(self, task_id: str) -> set[str]:
         """Ids of every task whose dates may depend on this one."""

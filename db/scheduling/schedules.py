@@ -13,7 +13,8 @@ session writes.
 
 Keeping it fresh:
 * ORM writes in the session are seen at flush, where even deleted rows still carry their
-  ids (`_after_flush`).
+  ids (`_after_flush`). An edit of a task's dates or duration is scheduled in place there,
+  as the Gantt does it (only its successors move); anything else drops the project.
 * Everything else that changes the database under the session (sync, restoring a conflict)
   ends in `Store.notify(changes)`, which calls `invalidate(changes)`; rows that are gone are
   traced back through what the cache itself loaded (task, link, assignment and leave ids).
@@ -24,14 +25,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from db.changes import ChangeSet
-from db.models import Assignment, Dependency, Task, TeamMember, TimeOff
+from db.models import (
+    Assignment,
+    Dependency,
+    Entity,
+    Task,
+    TaskConstraint,
+    TaskKind,
+    TeamMember,
+    TimeOff,
+)
 from db.scheduling.calendar import AgencyDays, CalendarPool
 from db.scheduling.engine import Scheduled, Scheduler
 from db.scheduling.plan import Plan, agency_days, load_plans
@@ -40,6 +51,9 @@ from db.scheduling.schedule_view import ScheduleView
 _INFO_KEY = "agency_desk.schedules"
 # Entities that change the agency's calendar for every project.
 _AGENCY = ("AgencySetting", "Closure")
+# Task columns whose change reshapes a plan (its tree, its order): a cached schedule of it is
+# dropped rather than followed in place.
+_SHAPE_FIELDS = ("project_id", "parent_id", "sort_order")
 # SQLite allows a limited number of bound values per statement.
 _BATCH = 5_000
 
@@ -74,6 +88,10 @@ class Schedules:
         # scheduled the project again.
         self._generation: dict[str, int] = {}
         self._epoch = 0
+        # Rows whose change this cache already followed at a flush (scheduled in place, or
+        # its project dropped, and anything read since is fresh): the change set that
+        # reports them after the commit (see `invalidate`) has nothing left to drop.
+        self._flushed: set[str] = set()
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -141,7 +159,8 @@ class Schedules:
         return s.scheduled(task_id) if task_id in s else None
 
     def stamp(self, project_id: str) -> tuple[int, int]:
-        """Changes whenever the project's schedule is dropped: equal stamps, same dates."""
+        """Changes whenever the project's schedule is dropped or rescheduled in place:
+        equal stamps, same dates."""
         return self._epoch, self._generation.get(project_id, 0)
 
     def working_days(self, first: date, last: date) -> int:
@@ -228,6 +247,7 @@ class Schedules:
         self._assignments_of.clear()
         self._member_projects.clear()
         self._leave_member.clear()
+        self._flushed.clear()
 
     def __contains__(self, project_id: object) -> bool:
         """Is this project's schedule kept (reading it runs no engine)?"""
@@ -240,6 +260,9 @@ class Schedules:
     def invalidate(self, changes: ChangeSet) -> None:
         """Drop what `changes` touches. Rows that still exist are looked up; rows that are
         gone are traced through the ids the cached schedules were built from."""
+        seen, self._flushed = self._flushed, set()
+        if seen:
+            changes = _without(changes, seen)
         if not changes:
             return
         if changes.touches(*_AGENCY):
@@ -306,6 +329,9 @@ class Schedules:
         event.listen(session, "do_orm_execute", self._on_execute)
 
     def _after_flush(self, session: Session, _context: object) -> None:
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            if isinstance(obj, Entity):
+                self._flushed.add(obj.id)
         if not self._plans and not self._spans and self._agency is None:
             return
         touched: set[str] = set()
@@ -315,6 +341,8 @@ class Schedules:
             if name in _AGENCY:
                 agency = True
             elif isinstance(obj, Task):
+                if obj in session.dirty and self._reschedule(obj):
+                    continue
                 touched.add(obj.project_id)
                 touched |= self._projects_of_tasks([obj.id])
             elif isinstance(obj, Dependency):
@@ -333,12 +361,58 @@ class Schedules:
             self._agency_dirty = True
         self.forget(touched)
 
+    def _reschedule(self, task: Task) -> bool:
+        """Follow an edit of a cached task's dates, duration, kind, name or progress in
+        place, as the Gantt does (a move reschedules its successors, not the project), so
+        an operation that checks a rule against the schedule after its flush costs no
+        engine run. False when the edit changes the plan's shape: the project is dropped."""
+        project_id = self._task_project.get(task.id)
+        s = self._plans.get(project_id) if project_id is not None else None
+        if s is None or task.id not in s:
+            return False
+        attrs = inspect(task).attrs
+        if any(attrs[key].history.has_changes() for key in _SHAPE_FIELDS):
+            return False
+        old = s.spec(task.id)
+        milestone = task.kind == TaskKind.MILESTONE or task.duration_days == 0
+        s.update(
+            [
+                replace(
+                    old,
+                    name=task.name,
+                    start=task.start_date,
+                    duration=0 if milestone else task.duration_days,
+                    milestone=milestone,
+                    progress=task.progress,
+                    fixed=task.constraint_kind == TaskConstraint.MUST_START_ON,
+                    finish_by=task.finish_by
+                    if task.constraint_kind == TaskConstraint.FINISH_NO_LATER
+                    else None,
+                )
+            ]
+        )
+        assert project_id is not None
+        self._spans[project_id] = s.project_span()
+        self._generation[project_id] = self._generation.get(project_id, 0) + 1
+        return True
+
     def _after_rollback(self, _session: Session) -> None:
         self.clear()
 
     def _on_execute(self, state: ORMExecuteState) -> None:
         if state.is_insert or state.is_update or state.is_delete:
             self.clear()
+
+
+def _without(changes: ChangeSet, ids: set[str]) -> ChangeSet:
+    """`changes` less the rows named in `ids`."""
+    kept = ChangeSet()
+    for kind in ("added", "changed", "removed"):
+        for entity, found in getattr(changes, kind).items():
+            rest = found - ids
+            if rest:
+                kept.add(kind, entity, rest)
+    return kept
 
 
 def _chunks(ids: Collection[str]) -> Iterable[list[str]]:

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from db.errors import NotFoundError, ValidationError
 from db.labels import quoted
 from db.models import Assignment, TeamMember, new_id
-from db.operations import Create, Delete, Operation, Update
-from db.scheduling.operations import _Steps, _task
+from db.operations import Composite, Create, Delete, Operation, Update
+from db.scheduling.operations import _task
+from db.scheduling.rules import FixedDates
 
 MAX_HOURS_PER_DAY = 24.0
 
@@ -24,7 +25,7 @@ def _check_hours(hours: float) -> None:
 
 
 @dataclass
-class Assign(_Steps):
+class Assign(Composite):
     """Put a team member on a task for `hours` a day. Refused for an archived member or one
     already on the task."""
 
@@ -55,11 +56,13 @@ class Assign(_Steps):
             "member_id": member.id,
             "hours_per_day": float(self.hours),
         }
-        self._run(session, [Create(Assignment, values)])
+        fixed = FixedDates(session, task.project_id)  # their leave may push the task
+        self.run_steps(session, [Create(Assignment, values)])
+        fixed.check("People")
 
 
 @dataclass
-class SetHours(_Steps):
+class SetHours(Composite):
     assignment_id: str
     hours: float
 
@@ -69,11 +72,11 @@ class SetHours(_Steps):
         _check_hours(self.hours)
         self.label = self.label or "Change hours per day"
         values = {"hours_per_day": float(self.hours)}
-        self._run(session, [Update(Assignment, self.assignment_id, values)])
+        self.run_steps(session, [Update(Assignment, self.assignment_id, values)])
 
 
 @dataclass
-class Unassign(_Steps):
+class Unassign(Composite):
     assignment_id: str
 
     def apply(self, session: Session) -> None:
@@ -83,11 +86,11 @@ class Unassign(_Steps):
         self.label = (
             self.label or f"Take {assignment.member.name} off {quoted(assignment.task.name)}"
         )
-        self._run(session, [Delete(Assignment, self.assignment_id)])
+        self.run_steps(session, [Delete(Assignment, self.assignment_id)])
 
 
 @dataclass
-class SetPeople(_Steps):
+class SetPeople(Composite):
     """Make exactly these people (by name, as typed in the People column: "Ana, ben o") the
     task's: each name matches an active member, whole or by a unique start, ignoring case.
     Newcomers get `hours` a day; people who stay keep theirs."""
@@ -136,4 +139,6 @@ class SetPeople(_Steps):
                     "hours_per_day": float(self.hours),
                 }
                 steps.append(Create(Assignment, values))
-        self._run(session, steps)
+        fixed = FixedDates(session, task.project_id)  # their leave may push the task
+        self.run_steps(session, steps)
+        fixed.check("People")

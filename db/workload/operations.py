@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError, ValidationError
 from db.models import Assignment, Task, TeamMember, new_id
-from db.operations import Create, Delete, Operation, Update
-from db.scheduling.operations import _Steps, _task
+from db.operations import Composite, Create, Delete, Operation, Update
+from db.scheduling.operations import _task
 from db.scheduling.schedules import schedules_for
 from db.workload.load import UNASSIGNED, UNASSIGNED_HOURS
 
@@ -83,7 +83,7 @@ def check_start(session: Session, task: Task, start: date) -> None:
 
 
 @dataclass
-class MoveAndReassign(_Steps):
+class MoveAndReassign(Composite):
     """Move a task to start on `start` (None: where it is) and give `from_id`'s part of it to
     `to_id` (UNASSIGNED for nobody yet; equal ids: nobody changes), as one edit."""
 
@@ -115,4 +115,4 @@ class MoveAndReassign(_Steps):
             self.label = self.label or f"Give '{task.name}' to {to}"
         else:
             self.label = self.label or f"Move '{task.name}'"
-        self._run(session, steps)
+        self.run_steps(session, steps)

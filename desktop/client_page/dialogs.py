@@ -49,7 +49,7 @@ from db.am.operations import (
 )
 from db.errors import AgencyDeskError
 from db.models import CustomFieldTarget, InteractionKind, Sentiment, utcnow
-from db.operations import Batch, Operation
+from db.operations import Create, Operation, composite
 from db.validation import check_field
 from desktop.client_page.fields import FieldErrors, error_label
 from desktop.client_page.money_edit import MoneyEdit
@@ -549,11 +549,13 @@ class ContactDialog(FormDialog):
         else:
             drafts = [DateDraft(d.label, d.day, d.month, d.year) for d in self.dates()]
             created = add_contact(self.client_id, values, drafts)
-            contact, contact_id = created, created.steps[0].id
+            first = created.steps[0]
+            assert isinstance(first, Create)  # add_contact creates the contact first
+            contact, contact_id = created, first.id
         if self.custom is None or self.session is None:
             return contact
         fields = self.custom.steps(self.session, contact_id, new=self.record is None)
-        return Batch([contact, *fields], contact.label) if fields else contact
+        return composite([contact, *fields], contact.label) if fields else contact
 
 
 class NewProjectDialog(FormDialog):

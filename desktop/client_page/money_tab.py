@@ -26,6 +26,7 @@ from db.am.operations import delete_record, edit_record
 from db.labels import quoted
 from db.models import Opportunity, OpportunityStage
 from db.operations import Create, Update
+from db.project_money import Burn, client_burns
 from db.validation import check_field, max_length
 from desktop.client_page.context import PageContext, list_table, stretch
 from desktop.client_page.fields import error_label
@@ -39,13 +40,23 @@ from desktop.formatting import day, label, money
 from desktop.views.text_limits import cap_field
 
 
+def _burn_line(name: str, b: Burn, currency: str) -> str:
+    """'Rebrand: spent €4,000 of €10,000 (40 %) · 30 % done', flagged when spending runs
+    ahead of the work."""
+    spent = f"{name}: spent {money(b.spent_cents, currency)}"
+    if b.ratio is None:
+        return f"{spent}, no budget · {b.complete} % done"
+    line = f"{spent} of {money(b.budget_cents, currency)} ({b.ratio:.0%}) · {b.complete} % done"
+    return f"{line}  ⚠ ahead of the work" if b.over else line
+
+
 def _named(what: str, message: str | None) -> str | None:
     return f"{what} {message}" if message else None
 
 
 class MoneySection(Section):
     title = "Money"
-    entities = ("Client", "Opportunity", "Project", "CostEntry")
+    entities = ("Client", "Opportunity", "Project", "CostEntry", "Task")  # Task: % done
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -66,6 +77,12 @@ class MoneySection(Section):
         self.stages = QLabel()
         self.stages.setObjectName("money_stages")
         form.addRow("By stage", self.stages)
+        self.burns = QLabel()
+        self.burns.setObjectName("money_burn")
+        self.burns.setToolTip(
+            "Each running project's spending against its budget, and its work done"
+        )
+        form.addRow("Burn", self.burns)
 
         columns = (
             Column(
@@ -193,6 +210,10 @@ class MoneySection(Section):
                 if stage in figures.pipeline
             )
             or "No opportunities yet"
+        )
+        self.burns.setText(
+            "\n".join(_burn_line(name, b, c) for name, b in client_burns(session, client_id))
+            or "No running project has a budget or costs yet"
         )
         rows = opportunities(session, client_id)
         self.model.set_rows(rows)

@@ -43,7 +43,7 @@ from db.models import (
     OpportunityStage,
     SatisfactionRating,
 )
-from db.operations import Batch, Create, Operation
+from db.operations import Create, Operation, composite
 from db.validation import check_field
 from desktop.client_page.dialogs import FormDialog, Submit, date_edit, py_date, qdate
 from desktop.client_page.money_edit import MoneyEdit
@@ -515,4 +515,4 @@ class ClientDetailsDialog(FormDialog):
         fields = self.custom.steps(self.session, self.client_id)
         if not fields:
             return details
-        return Batch([details, *fields], f"Edit client {quoted(name)}")
+        return composite([details, *fields], f"Edit client {quoted(name)}")

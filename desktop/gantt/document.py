@@ -9,15 +9,18 @@ shape of the plan reloads it.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.changes import ChangeSet
-from db.models import Assignment, Task, TaskKind, TeamMember
+from db.models import Assignment, Task, TaskConstraint, TaskKind, TeamMember
 from db.scheduling.baseline import baseline_dates, latest_baseline
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import TaskSpec, load_plan
@@ -38,6 +41,10 @@ class GanttDocument:
         self.project_id = project_id
         self.collapsed: set[int] = set()
         self.about_to_reload: Callable[[], None] | None = None
+        # A row is about to appear at (parent node, row) / has appeared: a Qt model begins
+        # and ends its row insertion there.
+        self.about_to_insert: Callable[[int, int], None] | None = None
+        self.inserted: Callable[[], None] | None = None
         self.reload()
 
     # -- loading ------------------------------------------------------------------------------
@@ -98,35 +105,24 @@ class GanttDocument:
         return found[0][1] if found else ""
 
     def _number(self) -> None:
-        """WBS numbers ("2.1.3") in tree order, and each node's children and parent kept at
-        hand: the tree model asks for them tens of thousands of times while a 10,000-task
-        plan opens."""
+        """Each task's place among its siblings; WBS numbers follow from it (see `Wbs`)."""
         v = self.schedule
-        self.kids: list[Sequence[int]] = [v.children(i) for i in range(len(v))]
-        self.parents = [v.parent(i) for i in range(len(v))]
-        self.wbs = [""] * len(v)
         self.sibling_row = [0] * len(v)
-        for group in [self.roots, *self.kids]:
+        for group in [self.roots, *(v.children(i) for i in range(len(v)))]:
             for n, i in enumerate(group):
                 self.sibling_row[i] = n
-        stack = [(i, str(n + 1)) for n, i in reversed(list(enumerate(self.roots)))]
-        while stack:
-            i, number = stack.pop()
-            self.wbs[i] = number
-            kids = self.kids[i]
-            for n in range(len(kids) - 1, -1, -1):
-                stack.append((kids[n], f"{number}.{n + 1}"))
+        self.wbs = Wbs(self)
 
     def relayout(self) -> None:
         """The visible rows, top to bottom: the tree in order, without collapsed subtrees."""
-        kids = self.kids
+        v = self.schedule
         rows: list[int] = []
         stack = list(reversed(self.roots))
         while stack:
             i = stack.pop()
             rows.append(i)
             if i not in self.collapsed:
-                stack.extend(reversed(kids[i]))
+                stack.extend(reversed(v.children(i)))
         self.rows = rows
         self.row_of = {i: r for r, i in enumerate(rows)}
 
@@ -140,10 +136,10 @@ class GanttDocument:
         return self.schedule.node(task_id)
 
     def children_of(self, node: int) -> Sequence[int]:
-        return self.roots if node < 0 else self.kids[node]
+        return self.roots if node < 0 else self.schedule.children(node)
 
     def parent_of(self, node: int) -> int:
-        return self.parents[node]
+        return self.schedule.parent(node)
 
     def slip(self, node: int) -> int | None:
         """Working days this task now finishes after its baseline finish (negative: ahead),
@@ -158,6 +154,54 @@ class GanttDocument:
 
     # -- following edits ----------------------------------------------------------------------
 
+    def _insert(self, spec: TaskSpec, deliverable: bool) -> set[str]:
+        """Add one new task, as `Scheduler.add_task` does, and give it its row: node numbers
+        of every other task stay, so a Qt model inserts one row instead of resetting."""
+        v = self.schedule
+        parent = -1 if spec.parent_id is None else v.node(spec.parent_id)
+        kids = self.children_of(parent)
+        row = bisect.bisect_right([v.spec(k).sort_order for k in kids], spec.sort_order)
+        if self.about_to_insert is not None:
+            self.about_to_insert(parent, row)
+        changed = self.scheduler.add_task(spec) or set()
+        v.task_added(row if parent < 0 else None)
+        node = v.node(spec.id)
+        self.sibling_row.append(0)
+        for n in range(row, len(kids)):
+            self.sibling_row[kids[n]] = n
+        self.wbs = Wbs(self)
+        if deliverable:
+            self.deliverables.add(spec.id)
+        if not self._hidden(node):
+            at = self._next_row(node)
+            self.rows.insert(at, node)
+            for r in range(at, len(self.rows)):
+                self.row_of[self.rows[r]] = r
+        if self.inserted is not None:
+            self.inserted()
+        return changed
+
+    def _hidden(self, node: int) -> bool:
+        """Is the node under a collapsed summary?"""
+        parent = self.schedule.parent(node)
+        while parent >= 0:
+            if parent in self.collapsed:
+                return True
+            parent = self.schedule.parent(parent)
+        return False
+
+    def _next_row(self, node: int) -> int:
+        """The visible row a shown node goes on: where the first task after it in tree order
+        is now (its next sibling, else its parent's next sibling, …), else the end."""
+        at = node
+        while at >= 0:
+            kids = self.children_of(self.schedule.parent(at))
+            n = self.sibling_row[at] + 1
+            if n < len(kids):
+                return self.row_of[kids[n]]
+            at = self.schedule.parent(at)
+        return len(self.rows)
+
     def preview(self, specs: Iterable[TaskSpec]) -> set[str]:
         """Reschedule live with changed inputs (a drag in progress, or putting it back);
         nothing is written. Returns the ids whose dates changed."""
@@ -165,58 +209,117 @@ class GanttDocument:
 
     def apply_changes(self, changes: ChangeSet) -> set[str] | None:
         """Bring the plan up to date with `changes`. Returns the ids whose dates changed, or
-        None when the plan was reloaded (every row may have changed)."""
-        v = self.schedule
+        None when the plan was reloaded (every row may have changed).
+
+        A new task with no links or people of its own (an inserted row) joins the schedule
+        in place, siblings that made room for it keep their rows; an edit of dates,
+        durations or names reschedules the edited tasks' downstream; anything else that
+        changes the shape of the plan reloads it."""
+        s = self.scheduler
         if changes.touches("Baseline", "BaselineTask"):
             self.reload_baseline()
         if changes.touches(*_SHAPE):
             self.reload()
             return None
-        added = changes.added.get("Task", set()) | changes.removed.get("Task", set())
-        if added:
-            ours = any(i in v for i in added) or self.session.scalar(
-                select(Task.id).where(Task.id.in_(added), Task.project_id == self.project_id)
-            )
-            if ours:
-                self.reload()
-                return None
-        edited = [i for i in changes.changed.get("Task", set()) if i in v]
-        if not edited:
+        removed = changes.removed.get("Task", set())
+        if removed and any(i in s for i in removed):
+            self.reload()
+            return None
+        added = changes.added.get("Task", set())
+        edited = [i for i in changes.changed.get("Task", set()) if i in s]
+        if not added and not edited:
             return set()
+        rows = {
+            row.id: row
+            for row in self.session.execute(
+                select(
+                    Task.id,
+                    Task.project_id,
+                    Task.name,
+                    Task.start_date,
+                    Task.duration_days,
+                    Task.parent_id,
+                    Task.kind,
+                    Task.sort_order,
+                    Task.progress,
+                    Task.constraint_kind,
+                    Task.finish_by,
+                ).where(Task.id.in_([*added, *edited]))
+            )
+        }
+        new = [rows[i] for i in added if i in rows and rows[i].project_id == self.project_id]
         specs = []
-        for row in self.session.execute(
-            select(
-                Task.id,
-                Task.name,
-                Task.start_date,
-                Task.duration_days,
-                Task.parent_id,
-                Task.kind,
-                Task.sort_order,
-                Task.progress,
-            ).where(Task.id.in_(edited))
-        ):
-            old = v.spec(v.node(row.id))
-            if row.parent_id != old.parent_id or row.sort_order != old.sort_order:
+        reorder = False
+        for task_id in edited:
+            row = rows[task_id]
+            old = s.spec(task_id)
+            if row.parent_id != old.parent_id:
                 self.reload()
                 return None
-            milestone = row.kind == TaskKind.MILESTONE or row.duration_days == 0
-            if row.kind == TaskKind.DELIVERABLE:
-                self.deliverables.add(row.id)
+            reorder = reorder or row.sort_order != old.sort_order
+            specs.append(_spec(row, old.members))
+        if len(new) > 1 or (new and not s.can_add(_spec(new[0]))):
+            self.reload()
+            return None
+        if reorder and not self._order_kept(specs):
+            self.reload()
+            return None
+        for spec in specs:
+            if rows[spec.id].kind == TaskKind.DELIVERABLE:
+                self.deliverables.add(spec.id)
             else:
-                self.deliverables.discard(row.id)
-            specs.append(
-                TaskSpec(
-                    id=row.id,
-                    name=row.name,
-                    start=row.start_date,
-                    duration=0 if milestone else row.duration_days,
-                    parent_id=row.parent_id,
-                    milestone=milestone,
-                    members=old.members,
-                    sort_order=row.sort_order,
-                    progress=row.progress,
-                )
-            )
-        moved = self.preview(specs)
-        return moved | {spec.id for spec in specs}
+                self.deliverables.discard(spec.id)
+        moved = self.preview(specs) | {spec.id for spec in specs}
+        if new:
+            moved |= self._insert(_spec(new[0]), new[0].kind == TaskKind.DELIVERABLE)
+        return moved
+
+    def _order_kept(self, specs: list[TaskSpec]) -> bool:
+        """Do these new sort orders keep every sibling where it was (rows making room for
+        an inserted one)?"""
+        v = self.schedule
+        orders = {spec.id: spec.sort_order for spec in specs}
+        parents = {v.parent(v.node(spec.id)) for spec in specs}
+        for parent in parents:
+            numbers = [
+                orders.get(v.task_id(k), v.spec(k).sort_order) for k in self.children_of(parent)
+            ]
+            if any(a > b for a, b in itertools.pairwise(numbers)):
+                return False
+        return True
+
+
+def _spec(row: Any, members: frozenset[str] = frozenset()) -> TaskSpec:
+    milestone = row.kind == TaskKind.MILESTONE or row.duration_days == 0
+    return TaskSpec(
+        id=row.id,
+        name=row.name,
+        start=row.start_date,
+        duration=0 if milestone else row.duration_days,
+        parent_id=row.parent_id,
+        milestone=milestone,
+        members=members,
+        sort_order=row.sort_order,
+        progress=row.progress,
+        fixed=row.constraint_kind == TaskConstraint.MUST_START_ON,
+        finish_by=row.finish_by if row.constraint_kind == TaskConstraint.FINISH_NO_LATER else None,
+    )
+
+
+class Wbs:
+    """WBS numbers ("2.1.3") by node, worked out when asked from each task's place among
+    its siblings: only the rows on screen are ever numbered, so a new row costs nothing."""
+
+    def __init__(self, document: GanttDocument) -> None:
+        self._document = document
+        self._found: dict[int, str] = {}
+
+    def __getitem__(self, node: int) -> str:
+        found = self._found.get(node)
+        if found is None:
+            doc = self._document
+            parent = doc.schedule.parent(node)
+            own = str(doc.sibling_row[node] + 1)
+            found = own if parent < 0 else f"{self[parent]}.{own}"
+            self._found[node] = found
+        return found

@@ -2,7 +2,7 @@
 kind, start ("no earlier than"), duration, progress and notes; the people on the task with
 their hours a day; its predecessors and successors with type and lag.
 
-Nothing is written until OK: the dialog then builds one `Batch` of plan operations, which the
+Nothing is written until OK: the dialog then builds one composite of plan operations, which the
 workspace applies as one undo step, or refuses as a whole with the reason shown at the top of
 the dialog (and the dialog stays open, with what was typed). A new predecessor or successor
 that would close a loop is refused as it is added, naming the loop.
@@ -36,19 +36,29 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from db.labels import quoted
-from db.models import Assignment, Dependency, DependencyType, Task, TaskKind, TeamMember
-from db.operations import Batch, Operation, Update
+from db.models import (
+    Assignment,
+    Dependency,
+    DependencyType,
+    Task,
+    TaskConstraint,
+    TaskKind,
+    TeamMember,
+)
+from db.operations import Operation, Update, composite
 from db.scheduling.engine import would_cycle
 from db.scheduling.operations import (
     Link,
     MoveTask,
     ResizeTask,
+    SetConstraint,
     SetKind,
     SetLink,
     SetProgress,
     Unlink,
 )
 from db.scheduling.plan import LinkSpec, load_plan
+from db.scheduling.rules import MAX_DURATION
 from db.scheduling.staffing import Assign, SetHours, Unassign
 from desktop.gantt.document import GanttDocument
 from desktop.views.unsaved_changes import UnsavedChanges
@@ -58,6 +68,11 @@ KIND_LABELS = {
     TaskKind.TASK: "Task",
     TaskKind.MILESTONE: "Milestone",
     TaskKind.DELIVERABLE: "Deliverable",
+}
+CONSTRAINT_LABELS = {
+    TaskConstraint.START_NO_EARLIER: "Start no earlier than the start",
+    TaskConstraint.MUST_START_ON: "Must start on the start",
+    TaskConstraint.FINISH_NO_LATER: "Finish no later than",
 }
 TYPE_LABELS = {
     DependencyType.FS: "Finish → Start (FS)",
@@ -177,8 +192,26 @@ class TaskDialog(QDialog):
             "The task starts on this day or later: its predecessors and its people's leave "
             "can move it later"
         )
+        # How the dates are held, as in MS Project: the start date is always a floor.
+        self.constraint = QComboBox()
+        for held_as, label in CONSTRAINT_LABELS.items():
+            self.constraint.addItem(label, held_as.value)
+        self.constraint.setCurrentIndex(self.constraint.findData(task.constraint_kind.value))
+        self.constraint.setToolTip(
+            "Must start on: nothing may push the task past its start.\n"
+            "Finish no later than: nothing may push its finish past the date."
+        )
+        self.finish_by = QDateEdit(_qdate(task.finish_by or v.finish(self.task_id)))
+        self.finish_by.setCalendarPopup(True)
+        self.finish_by.setDisplayFormat("ddd d MMM yyyy")
+        held = QWidget()
+        held_row = QHBoxLayout(held)
+        held_row.setContentsMargins(0, 0, 0, 0)
+        held_row.addWidget(self.constraint, 1)
+        held_row.addWidget(self.finish_by)
+        self.constraint.currentIndexChanged.connect(self._constraint_changed)
         self.duration = QSpinBox()
-        self.duration.setRange(0, 9999)
+        self.duration.setRange(0, MAX_DURATION)
         self.duration.setSuffix(" working days")
         self.duration.setValue(v.duration(v.node(self.task_id)))
         self.duration.setToolTip("0 makes a milestone")
@@ -192,19 +225,26 @@ class TaskDialog(QDialog):
         self.scheduled.setEnabled(False)
         form.addRow("&Name:", self.name)
         form.addRow("&Kind:", self.kind)
-        form.addRow("&Start no earlier than:", self.start)
+        form.addRow("&Start:", self.start)
+        form.addRow("&Dates:", held)
         form.addRow("", self.scheduled)
         form.addRow("&Duration:", self.duration)
         form.addRow("&Progress:", self.progress)
         form.addRow("N&otes:", self.notes)
         if self.summary:
             # A summary spans its tasks: its dates, duration, kind and progress follow them.
-            for widget in (self.kind, self.start, self.duration, self.progress):
+            for widget in (self.kind, self.start, self.duration, self.progress, held):
                 widget.setEnabled(False)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.duration.valueChanged.connect(self._duration_changed)
         self._kind_changed()
+        self._constraint_changed()
         return page
+
+    def _constraint_changed(self) -> None:
+        self.finish_by.setVisible(
+            self.constraint.currentData() == TaskConstraint.FINISH_NO_LATER.value
+        )
 
     def _scheduled_text(self) -> str:
         v = self.document.schedule
@@ -496,9 +536,6 @@ class TaskDialog(QDialog):
             current = 0 if kind == TaskKind.MILESTONE else max(task.duration_days, 1)
             if kind != TaskKind.MILESTONE and days != current:
                 ops.append(ResizeTask(task.id, days))
-            start = _pydate(self.start.date())
-            if start != task.start_date:
-                ops.append(MoveTask(task.id, start))
             if self.progress.value() != task.progress and kind != TaskKind.MILESTONE:
                 ops.append(SetProgress(task.id, self.progress.value()))
         for person in self.people:
@@ -529,6 +566,15 @@ class TaskDialog(QDialog):
                 ops.append(Link(pred, succ, link_type, lag))
             elif link_type != link.old_type or lag != link.old_lag:
                 ops.append(SetLink(link.dependency_id, link_type, lag))
+        # The dates last: their rules are judged against the links as they will be.
+        if not self.summary and _pydate(self.start.date()) != task.start_date:
+            ops.append(MoveTask(task.id, _pydate(self.start.date())))
+        held = TaskConstraint(self.constraint.currentData())
+        finish_by = (
+            _pydate(self.finish_by.date()) if held == TaskConstraint.FINISH_NO_LATER else None
+        )
+        if not self.summary and (held, finish_by) != (task.constraint_kind, task.finish_by):
+            ops.append(SetConstraint(task.id, held, finish_by))
         return ops
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -546,7 +592,7 @@ class TaskDialog(QDialog):
             return
         name = self.name.text().strip() or self.task.name
         label = ops[0].label if len(ops) == 1 else f"Edit {quoted(name)}"
-        if self.workspace.run(Batch(ops, label)):
+        if self.workspace.run(composite(ops, label)):
             super().accept()
             return
         message = self.workspace.last_error or "The changes were refused"
@@ -559,6 +605,15 @@ class TaskDialog(QDialog):
             self.tabs.setCurrentIndex(TAB_PEOPLE)
         else:
             self.tabs.setCurrentIndex(TAB_GENERAL)
+            at_field = {
+                "Start": self.start,
+                "Duration": self.duration,
+                "Kind": self.kind,
+                "Constraint": self.constraint,
+                "Finish by": self.finish_by,
+            }
+            if field in at_field:
+                at_field[field].setFocus()
 
 
 def open_task_dialog(

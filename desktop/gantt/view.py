@@ -42,7 +42,7 @@ from sqlalchemy import select
 from db.changes import ChangeSet
 from db.labels import quoted
 from db.models import Dependency, DependencyType, Task, TaskKind, TeamMember
-from db.operations import Batch, Operation
+from db.operations import Operation, composite
 from db.scheduling.baseline import SaveBaseline
 from db.scheduling.operations import Link, MoveTask, Unlink
 from db.scheduling.outline import (
@@ -97,6 +97,8 @@ class GanttView(QWidget):
         self.document = GanttDocument(workspace.session, project_id)
         self.model = TaskTreeModel(self.document, self.run, self.show_refusal)
         self.document.about_to_reload = self.model.beginResetModel
+        self.document.about_to_insert = self.model.begin_insert
+        self.document.inserted = self.model.end_insert
 
         self.tree = QTreeView()
         self.tree.setModel(self.model)
@@ -415,25 +417,16 @@ class GanttView(QWidget):
         self.tree.scrollTo(index)
 
     def move_selected(self, days: int) -> None:
-        """Move the selected task by working days; refused, with the reason, before what its
-        predecessors allow."""
+        """Move the selected task by working days; the plan's rules refuse, with the reason,
+        a summary or a start before what its predecessors allow."""
         ids = self.selected_ids()
         if len(ids) != 1:
             self.show_refusal("Select one task to move it")
             return
         task_id = ids[0]
         v = self.document.schedule
-        node = v.node(task_id)
-        if v.is_summary(node):
-            self.show_refusal("A summary follows its tasks; move the tasks under it")
-            return
-        cal = v.calendar(node)
-        new = cal.add_working_days(v.start(task_id), days)
-        earliest, why = v.earliest_start(task_id)
-        if earliest is not None and new < earliest:
-            self.show_refusal(f"Can't start before {earliest:%a %d %b}: {why}")
-            return
-        self.run(MoveTask(task_id, new))
+        start = v.start(task_id)
+        self.run(MoveTask(task_id, v.calendar(v.node(task_id)).add_working_days(start, days)))
 
     def indent_selected(self) -> None:
         ids = self.selected_ids()
@@ -459,7 +452,7 @@ class GanttView(QWidget):
         steps: list[Operation] = [
             Link(pred, succ, DependencyType.FS) for pred, succ in itertools.pairwise(ids)
         ]
-        self._run_and_select(Batch(steps, label), ids)
+        self._run_and_select(composite(steps, label), ids)
 
     def move_rows(self, step: int) -> None:
         """Ctrl+Up / Ctrl+Down: the selected rows one place up or down at their level."""
@@ -586,6 +579,14 @@ class GanttView(QWidget):
                 self.act_link,
             ):
                 menu.addAction(action)
+            deletion = self.deletion()
+            if deletion is not None:
+                menu.addSeparator()
+                # Named as Edit > Delete names it ("Delete 3 tasks"); asks first, as it does,
+                # when subtasks go too.
+                delete = menu.addAction(deletion.text)
+                delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+                delete.triggered.connect(self.delete_selected)
         self.act_subtask.setEnabled(bool(task_id))
         return menu
 

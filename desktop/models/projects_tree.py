@@ -26,8 +26,9 @@ from sqlalchemy import func, select
 from db.changes import ChangeSet
 from db.labels import quoted
 from db.models import Client, Project, ProjectStatus, Task, TaskKind
-from db.operations import Update
+from db.operations import Operation, Update
 from db.scheduling.calendar import AgencyDays
+from db.scheduling.operations import MoveTask, ResizeTask, SetProgress
 from db.scheduling.schedules import Schedules
 from desktop.models.roles import ENTITY_ROLE, ID_ROLE, SORT_ROLE, STATUS_ROLE
 from desktop.workspace import Workspace
@@ -459,7 +460,7 @@ class ProjectsTreeModel(QAbstractItemModel):
         op = self._edit(node, index.column(), value)
         return op is not None and self.workspace.run(op)
 
-    def _edit(self, node: Node, col: int, value: Any) -> Update | None:
+    def _edit(self, node: Node, col: int, value: Any) -> Operation | None:
         row = self._dated(node) if col in _DATE_COLUMNS else node.row
         if col == COL_NAME:
             name = str(value).strip()
@@ -490,10 +491,11 @@ class ProjectsTreeModel(QAbstractItemModel):
                 label = f"Mark {row.name} {status.value.replace('_', ' ')}"
                 return Update(Project, node.id, {"status": status}, label=label)
             return None
+        # Tasks through the plan's operations: the same rules (and refusals) as in the Gantt.
         if col == COL_START:
             when = _pydate(value)
             if when and when != row.start:
-                return Update(Task, node.id, {"start_date": when}, label=f"Move {quoted(row.name)}")
+                return MoveTask(node.id, when, label=f"Move {quoted(row.name)}")
             return None
         if col in (COL_DURATION, COL_PROGRESS):
             try:
@@ -503,16 +505,9 @@ class ProjectsTreeModel(QAbstractItemModel):
                 self.workspace.failed.emit(f"Task {field}: {value!r} is not a whole number")
                 return None
             if col == COL_DURATION and number != row.duration:
-                return Update(
-                    Task,
-                    node.id,
-                    {"duration_days": number},
-                    label=f"Set duration of {quoted(row.name)}",
-                )
+                return ResizeTask(node.id, number)
             if col == COL_PROGRESS and number != row.progress:
-                return Update(
-                    Task, node.id, {"progress": number}, label=f"Set progress of {quoted(row.name)}"
-                )
+                return SetProgress(node.id, number, label=f"Set progress of {quoted(row.name)}")
         return None
 
     # -- refreshing from a ChangeSet -----------------------------------------------------------

@@ -17,7 +17,7 @@ from db.models import (
     Task,
     TeamMember,
 )
-from db.operations import Batch, Create, Delete, Update
+from db.operations import Create, Delete, Update, composite
 from db.store import Store
 
 
@@ -25,7 +25,7 @@ def _agency(store: Store) -> tuple[Create, Create, Create]:
     client = Create(Client, {"name": "Acme"})
     project = Create(Project, {"name": "Rebrand", "client_id": client.id})
     task = Create(Task, {"name": "Logo", "project_id": project.id, "start_date": date(2026, 3, 2)})
-    store.apply(Batch([client, project, task]))
+    store.apply(composite([client, project, task]))
     return client, project, task
 
 
@@ -33,7 +33,7 @@ def test_new_rows_know_their_client_and_project_in_the_same_flush(store: Store) 
     client = Create(Client, {"name": "Acme"})
     project = Create(Project, {"name": "Rebrand", "client_id": client.id})
     task = Create(Task, {"name": "Logo", "project_id": project.id, "start_date": date(2026, 3, 2)})
-    changes = store.apply(Batch([client, project, task]))
+    changes = store.apply(composite([client, project, task]))
     assert changes.scope[("Task", task.id)] == Scope(client.id, project.id)
     assert changes.clients() == {client.id}
     assert changes.projects("Task") == {project.id}
@@ -54,7 +54,7 @@ def test_removed_rows_through_a_parent_and_rows_of_everyone(store: Store) -> Non
     birthday = Create(
         ImportantDate, {"contact_id": jo.id, "label": "Birthday", "day": 1, "month": 2}
     )
-    store.apply(Batch([jo, birthday]))
+    store.apply(composite([jo, birthday]))
     store.session.expire_all()
     changes = store.apply(Delete(Contact, jo.id))
     assert changes.clients("ImportantDate") == {client.id}

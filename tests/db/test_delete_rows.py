@@ -23,7 +23,7 @@ from db.models import (
     Task,
     TeamMember,
 )
-from db.operations import Batch, Create, DeleteRows
+from db.operations import Create, DeleteRows, composite
 from db.store import Store
 
 START = date(2026, 3, 2)
@@ -58,7 +58,7 @@ def _plan(store: Store) -> dict[str, str]:
     add("a1", Assignment, task_id=ids["sketch"], member_id=ids["bea"], hours_per_day=4)
     add("a2", Assignment, task_id=ids["build"], member_id=ids["bea"], hours_per_day=8)
     add("cost", CostEntry, project_id=ids["project"], spent_on=START, amount_cents=900)
-    store.apply(Batch(steps, "Plan"))
+    store.apply(composite(steps, "Plan"))
     return ids
 
 
@@ -169,7 +169,7 @@ def test_any_selection_goes_with_its_subtrees_and_comes_back_exactly(
         Create(Dependency, {"predecessor_id": tasks[a].id, "successor_id": tasks[b].id})
         for a, b in links
     ]
-    store.apply(Batch([client, project, *tasks, *deps], "Plan"))
+    store.apply(composite([client, project, *tasks, *deps], "Plan"))
     before = _rows(store)
 
     gone: set[int] = set()

@@ -20,7 +20,7 @@ from db.models import (
     Task,
     TeamMember,
 )
-from db.operations import Batch, Create, Delete, SetSetting, Update
+from db.operations import Create, Delete, SetSetting, Update, composite
 from db.settings import AGENCY_NAME
 from db.store import Store
 
@@ -34,7 +34,7 @@ def _client_with_history(store: Store) -> tuple[str, str, str, str]:
         {"client_id": client.id, "kind": InteractionKind.CALL, "occurred_at": datetime(2026, 5, 1)},
     )
     link = Create(InteractionContact, {"interaction_id": call.id, "contact_id": contact.id})
-    store.apply(Batch([am, client, contact, call, link], "Set up"))
+    store.apply(composite([am, client, contact, call, link], "Set up"))
     return am.id, client.id, contact.id, call.id
 
 
@@ -123,7 +123,7 @@ def test_deleting_a_task_tree_restores_parents_before_children(store: Store) -> 
             "start_date": date(2026, 1, 5),
         },
     )
-    store.apply(Batch([client, project, root, mid, leaf]))
+    store.apply(composite([client, project, root, mid, leaf]))
     delete = Delete(Task, root.id)
     assert store.apply(delete).removed == {"Task": {root.id, mid.id, leaf.id}}
     store.revert(delete)
@@ -142,8 +142,27 @@ def test_a_failing_step_rolls_back_the_whole_batch(store: Store) -> None:
     good = Create(Client, {"name": "Acme"})
     bad = Create(Client, {"name": "  "})
     with pytest.raises(ValidationError, match="Client name"):
-        store.apply(Batch([good, bad]))
+        store.apply(composite([good, bad]))
     assert _count(store, Client) == 0
+
+
+def test_composites_nest_revert_last_first_and_refuse_as_a_whole(store: Store) -> None:
+    """The one way to compose edits: a composite of composites (a plan edit made of plan
+    edits) is one step; undo reverts its steps last first; one refusal refuses it all."""
+    client = Create(Client, {"name": "Acme"})
+    project = Create(Project, {"name": "Relaunch", "client_id": client.id})
+    rename = Update(Client, client.id, {"name": "Acme Ltd"})
+    outer = composite([composite([client, project], "Set up"), rename], "Set up and rename")
+    store.apply(outer)
+    assert store.get(Client, client.id).name == "Acme Ltd"  # type: ignore[union-attr]
+    store.revert(outer)
+    assert _count(store, Client) == 0 and _count(store, Project) == 0
+    store.apply(outer)  # redo: the same rows again
+    assert store.get(Project, project.id) is not None
+    bad = composite([composite([Create(Client, {"name": "Beta"})]), Update(Client, "gone", {})])
+    with pytest.raises(NotFoundError):
+        store.apply(bad)
+    assert _count(store, Client) == 1
 
 
 def test_update_of_a_vanished_row_says_so(store: Store) -> None:
@@ -185,13 +204,13 @@ def test_listeners_hear_each_commit_once(store: Store) -> None:
 def test_batch_revert_with_a_loaded_child_collection_deletes_each_row_once(store: Store) -> None:
     client = Create(Client, {"name": "Acme"})
     contact = Create(Contact, {"name": "Bob", "client_id": client.id})
-    store.apply(Batch([client, contact]))
+    store.apply(composite([client, contact]))
     call = Create(
         Interaction,
         {"client_id": client.id, "kind": InteractionKind.CALL, "occurred_at": datetime(2026, 5, 1)},
     )
     link = Create(InteractionContact, {"interaction_id": call.id, "contact_id": contact.id})
-    log = Batch([call, link], "Log call")
+    log = composite([call, link], "Log call")
     store.apply(log)
     assert [c.name for c in store.get(Interaction, call.id).contacts] == ["Bob"]  # loads links
     changes = store.revert(log)

@@ -20,7 +20,7 @@ from db.models import (
     TaskKind,
     TeamMember,
 )
-from db.operations import Batch, Create
+from db.operations import Create, composite
 from db.store import Store
 from desktop.workspace import Workspace
 from tests.conftest import open_window
@@ -126,7 +126,7 @@ def populate_small(store: Store, today: date = date(2026, 11, 27)) -> Agency:
         kind=TaskKind.MILESTONE,
         sort_order=3,
     )
-    store.apply(Batch(steps, "Small agency"))
+    store.apply(composite(steps, "Small agency"))
     return agency
 
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from sqlalchemy import select
 
 from db.models import Assignment, Client, Dependency, Interaction, Project, Task
-from db.operations import Batch, Create
+from db.operations import Create, composite
 from desktop.gantt import GanttView
 from desktop.main_window import MainWindow
 from desktop.views.clients_view import ClientsView
@@ -78,7 +78,7 @@ def test_three_tasks_go_as_one_step_and_come_back_with_their_links(
 ) -> None:
     tasks = agency.tasks
     workspace.run(
-        Batch(
+        composite(
             [
                 Create(
                     Dependency,

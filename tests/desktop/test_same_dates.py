@@ -32,7 +32,7 @@ from db.models import (
     TimeOff,
     new_id,
 )
-from db.operations import Batch, Create, Operation, SetSetting
+from db.operations import Create, Operation, SetSetting, composite
 from db.reports.client_summary import Audience, client_summary
 from db.scheduling.generate import generated_plan
 from db.scheduling.operations import MoveTask
@@ -199,10 +199,21 @@ def _name_in(reason: str) -> str:
 
 
 def _a_task_with_successors(session) -> str:  # type: ignore[no-untyped-def]
-    """A leaf task other tasks wait for, so moving it moves them too."""
-    parents = set(session.scalars(select(Task.parent_id).where(Task.parent_id.is_not(None))))
+    """A leaf task other tasks wait for, so moving it moves them too; one that waits for
+    nothing itself (nor does a summary above it), so it may move earlier as well as later."""
+    parent_of = dict(session.execute(select(Task.id, Task.parent_id)).all())
+    parents = set(parent_of.values())
+    waiting = set(session.scalars(select(Dependency.successor_id)))
+
+    def free(tid: str | None) -> bool:
+        while tid is not None:
+            if tid in waiting:
+                return False
+            tid = parent_of.get(tid)
+        return True
+
     for tid in session.scalars(select(Dependency.predecessor_id).order_by(Dependency.id)):
-        if tid not in parents:
+        if tid not in parents and free(tid):
             return str(tid)
     raise AssertionError("no linked task")
 
@@ -360,7 +371,7 @@ def generated_agency(store: Store, seed: int) -> None:
                         },
                     )
                 )
-    store.apply(Batch(ops))
+    store.apply(composite(ops))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from db.models import Client, Project
-from db.operations import Batch, Create
+from db.operations import Create, composite
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import insert_plan, load_plan
 from db.store import Store
@@ -26,7 +26,7 @@ def project(store: Store) -> str:
     two tasks. All from Monday 2 March 2026."""
     client = Create(Client, {"name": "Acme"})
     proj = Create(Project, {"name": "Relaunch", "client_id": client.id})
-    store.apply(Batch([client, proj]))
+    store.apply(composite([client, proj]))
     tasks = [
         task("design", 3),
         task("review", 1),

@@ -85,7 +85,7 @@ def test_dragging_before_a_predecessor_is_refused_with_the_reason(
     drag(view, grab, shift(view, grab, -3), release=False)
     assert view.document.scheduler.start("build") == d(6)  # held at the limit
     text = view.chart.drag_text()
-    assert "Can't start before Fri 06 Mar" in text and "'Review' must finish first" in text
+    assert "'Build' can't start before Fri 06 Mar 2026: 'Review' must finish first" in text
     assert view.chart.drag is not None and view.chart.drag.limit_o == d(6).toordinal()
     QTest.mouseRelease(
         view.chart.viewport(),

@@ -255,11 +255,11 @@ def test_an_empty_project_opens_and_takes_a_first_task(
     qtbot: QtBot, workspace: object, store: Store
 ) -> None:
     from db.models import Client, Project
-    from db.operations import Batch, Create
+    from db.operations import Create, composite
 
     client = Create(Client, {"name": "Blank"})
     proj = Create(Project, {"name": "Nothing yet", "client_id": client.id})
-    store.apply(Batch([client, proj]))
+    store.apply(composite([client, proj]))
     view = GanttView(workspace, proj.id)  # type: ignore[arg-type]
     qtbot.addWidget(view)
     view.resize(900, 400)

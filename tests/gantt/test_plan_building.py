@@ -8,10 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, QPointF, QSettings, Qt
-from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtCore import QDate, QModelIndex, QPointF, QSettings, Qt
+from PySide6.QtGui import QContextMenuEvent, QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -20,16 +20,18 @@ from db.models import (
     Dependency,
     DependencyType,
     Task,
+    TaskConstraint,
     TaskKind,
     TeamMember,
     TimeOff,
 )
 from db.operations import Create
+from db.scheduling.outline import InsertTask
 from db.store import Store
 from desktop.gantt import GanttView
 from desktop.gantt.task_dialog import TAB_LINKS, TaskDialog
 from desktop.gantt.tree_model import COL_DURATION, COL_NAME, COL_WBS
-from tests.gantt.conftest import dates
+from tests.gantt.conftest import dates, drag
 
 pytestmark = [
     pytest.mark.gui,
@@ -84,6 +86,37 @@ def test_insert_types_a_name_and_undoes_in_two_steps(view: GanttView, store: Sto
     assert cell(view, new, COL_NAME) == "New task"
     view.workspace.undo_stack.undo()
     assert "New task" not in names(view)
+
+
+def test_insert_adds_one_row_in_place_as_a_reload_would_show_it(
+    view: GanttView, store: Store, qtmodeltester: object
+) -> None:
+    """Inserting does not reset the tree (which would reload and relayout a 10,000-task
+    plan): the model announces one new row, and the rows, WBS numbers and dates are what
+    opening the plan again shows."""
+    resets: list[object] = []
+    inserted: list[tuple[int, int]] = []
+    view.model.modelReset.connect(lambda: resets.append(True))
+    view.model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    pick(view, "review")
+    QTest.keyClick(view.tree, Qt.Key.Key_Insert)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    # Under a collapsed summary: in the plan, not among the rows shown.
+    view.tree.collapse(view.model.index_of(view.document.node("launch")))
+    assert view.run(InsertTask(view.project_id, "press", TaskKind.MILESTONE))
+    assert resets == [] and inserted == [(2, 2), (1, 1)]
+    qtmodeltester.check(view.model)  # type: ignore[attr-defined]
+    fresh = GanttView(view.workspace, view.project_id)
+    fresh.tree.collapse(fresh.model.index_of(fresh.document.node("launch")))
+    s, t = view.document.scheduler, fresh.document.scheduler
+    assert names(view) == names(fresh)
+    assert [view.document.wbs[n] for n in view.document.tree_order()] == [
+        fresh.document.wbs[n] for n in fresh.document.tree_order()
+    ]
+    assert {i: (s.start(i), s.finish(i)) for i in s.ids} == dates(store, view.project_id)
+    assert {i: s.total_float(i) for i in s.ids} == {i: t.total_float(i) for i in t.ids}
+    assert view.document.row_of == {n: r for r, n in enumerate(view.document.rows)}
+    fresh.deleteLater()
 
 
 def test_f2_renames_in_place(view: GanttView, store: Store) -> None:
@@ -278,6 +311,42 @@ def test_return_opens_details_and_ok_applies_one_step(
     assert dates(store, project)["build"] == (d(6), d(12))
 
 
+def test_fixed_dates_in_the_dialog_and_a_lag_that_breaks_one_refused_at_the_field(
+    view: GanttView, store: Store, qtbot: QtBot
+) -> None:
+    """Build must finish by Thu 12 Mar, as the plan has it: a lag of a day from Review,
+    typed in the dialog, is refused on the links tab with the reason; the chart's drag of
+    Review a day later is refused with the same words."""
+    view.open_details("build")
+    dialog = dialog_for(view, qtbot)
+    assert not dialog.finish_by.isVisibleTo(dialog)
+    dialog.constraint.setCurrentIndex(dialog.constraint.findData("finish_no_later"))
+    assert dialog.finish_by.isVisibleTo(dialog)
+    dialog.finish_by.setDate(QDate(2026, 3, 12))
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert not dialog.isVisible()
+    build = store.get(Task, "build")
+    assert build is not None and build.constraint_kind == TaskConstraint.FINISH_NO_LATER
+    assert build.finish_by == d(12)
+
+    view.open_details("build", TAB_LINKS)
+    dialog = dialog_for(view, qtbot)
+    review_link = next(r for r in dialog.links if r.other_id == "review")
+    review_link.lag.setValue(1)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert dialog.isVisible() and dialog.tabs.currentIndex() == TAB_LINKS
+    reason = "'Build' must finish by Thu 12 Mar 2026, but would finish Fri 13 Mar 2026"
+    assert dialog.error.text().startswith(f"Dependency: {reason}")
+    dialog.reject()
+
+    steps_before = steps(view)
+    grab = view.chart.handle_pos("review", "move")
+    drag(view, grab, QPointF(grab.x() + view.chart.px, grab.y()))
+    assert view.status.text().startswith(f"Start: {reason}")
+    assert steps(view) == steps_before
+    assert view.document.scheduler.finish("build") == d(12)  # the preview went back
+
+
 def test_dialog_with_no_change_makes_no_step(view: GanttView, qtbot: QtBot) -> None:
     view.open_details("design")
     dialog = dialog_for(view, qtbot)
@@ -343,6 +412,35 @@ def test_right_click_menus_offer_the_keyboard_actions(view: GanttView) -> None:
     for wanted in ("Move up", "Move down", "Indent", "Outdent", "Link"):
         assert wanted in texts
     assert "Task details…" not in [a.text() for a in view.context_menu("").actions()]
+
+
+def test_right_click_delete_takes_the_selection_in_one_step(
+    view: GanttView, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pick(view, "press", "party")
+    menu = view.context_menu("press")
+    delete = next(a for a in menu.actions() if a.text().startswith("Delete"))
+    assert delete.text() == "Delete 2 tasks"
+    assert delete.shortcut().matches(QKeySequence(QKeySequence.StandardKey.Delete))
+    steps_before = steps(view)
+    delete.trigger()
+    assert store.get(Task, "press") is None and store.get(Task, "party") is None
+    assert steps(view) == steps_before + 1
+    view.workspace.undo_stack.undo()
+    assert store.get(Task, "press") is not None and store.get(Task, "party") is not None
+    pick(view, "launch")  # a summary: asks first, naming its subtasks
+    asked: list[str] = []
+
+    def answer(*args: object, **_kw: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    next(
+        a for a in view.context_menu("launch").actions() if a.text().startswith("Delete")
+    ).trigger()
+    assert asked and "2 subtasks" in asked[0]
+    assert store.get(Task, "launch") is not None
 
 
 @pytest.mark.qt_log_ignore(

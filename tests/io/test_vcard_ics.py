@@ -25,7 +25,7 @@ from db.models import (
     TaskKind,
     TeamMember,
 )
-from db.operations import Batch, Create
+from db.operations import Create, composite
 from db.store import Store
 from tests.io.helpers import FILES
 
@@ -126,7 +126,7 @@ def _agency(store: Store) -> dict[str, str]:
         },
     )
     store.apply(
-        Batch(
+        composite(
             [ana, ben, acme, other, mia, bday, carl, cday, project, design, files, live, work, call]
         )
     )

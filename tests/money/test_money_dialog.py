@@ -14,9 +14,13 @@ from sqlalchemy import select
 
 from db.models import ChangeRequest, Contact, CostEntry, Interaction, Project
 from db.operations import Create
+from db.project_money import AddCost, SetBudget
+from db.scheduling.operations import SetProgress
 from db.store import Store
+from desktop.client_page.page import ClientPage
 from desktop.gantt import GanttView
 from desktop.gantt.money_dialog import ProjectMoneyDialog, TaskChooser
+from desktop.workspace import Workspace
 from tests.gantt.conftest import dates
 
 pytestmark = [
@@ -109,3 +113,22 @@ def test_accepting_a_change_request_slips_the_plan_and_tells_the_am(
     assert dates(store, project) == before
     assert dialog.requests.index(row, 6).data() == "Pending"
     dialog.close()
+
+
+def test_the_clients_money_tab_shows_each_projects_burn(
+    view: GanttView, workspace: Workspace, project: str, qtbot: QtBot
+) -> None:
+    """The account manager sees what the project manager sees: spent against budget and
+    against the work done, on the client's Money tab, following edits in the plan."""
+    client_id = workspace.store.get(Project, project).client_id  # type: ignore[union-attr]
+    page = ClientPage(workspace, client_id)
+    qtbot.addWidget(page)
+    page.show_section(page.money)
+    page.money.ensure_loaded()
+    burn = page.money.burns
+    assert burn.text() == "No running project has a budget or costs yet"
+    workspace.run(SetBudget(project, 1_000_00))
+    workspace.run(AddCost(project, date.today(), 600_00, "Photos"))
+    workspace.run(SetProgress("design", 100))  # 3 of 14 working days done
+    page.money.ensure_loaded()
+    assert burn.text() == "Relaunch: spent €600 of €1,000 (60%) · 21 % done  ⚠ ahead of the work"

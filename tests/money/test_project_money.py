@@ -18,7 +18,7 @@ from db.models import (
     Interaction,
     Project,
 )
-from db.operations import Batch, Create
+from db.operations import Create, composite
 from db.project_money import (
     AddChangeRequest,
     AddCost,
@@ -27,6 +27,7 @@ from db.project_money import (
     EditCost,
     SetBudget,
     burn,
+    client_burns,
 )
 from db.scheduling.engine import Scheduler
 from db.scheduling.operations import SetProgress
@@ -40,7 +41,7 @@ def project(store: Store) -> str:
     client = Create(Client, {"name": "Acme"})
     proj = Create(Project, {"name": "Relaunch", "client_id": client.id, "budget_cents": 1_000_00})
     contact = Create(Contact, {"id": "eva", "client_id": client.id, "name": "Eva"})
-    store.apply(Batch([client, proj, contact]))
+    store.apply(composite([client, proj, contact]))
     tasks = [task("design", 3), task("build", 5), task("launch", 0), task("phase", 1)]
     tasks.append(task("inner", 2, parent="phase"))
     insert_plan(
@@ -71,6 +72,23 @@ def test_costs_budget_and_burn(store: Store, project: str) -> None:
     assert store.get(CostEntry, cost.id).task_id == "build"  # type: ignore[union-attr]
     with pytest.raises(ValidationError, match="budget"):
         store.apply(SetBudget(project, -5))
+
+
+def test_a_clients_burns_list_its_running_projects_with_money(store: Store, project: str) -> None:
+    client_id = store.get(Project, project).client_id  # type: ignore[union-attr]
+    idle = Create(Project, {"name": "Idle", "client_id": client_id})
+    done = Create(
+        Project,
+        {"name": "Done", "client_id": client_id, "budget_cents": 5_00, "status": "done"},
+    )
+    store.apply(composite([idle, done]))
+    store.apply(AddCost(project, date(2026, 3, 3), 400_00))
+    store.apply(SetProgress("design", 100))
+    burns = client_burns(store.session, client_id, today=date(2026, 3, 10))
+    assert [(name, b.spent_cents, b.ratio, b.complete) for name, b in burns] == [
+        ("Relaunch", 400_00, 0.4, 30)
+    ]
+    assert burns[0][1].over
 
 
 def test_accepting_a_change_request_slips_its_tasks_grows_the_budget_and_tells_the_am(

@@ -8,8 +8,19 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from db.models import Client, Dependency, Project, Task, TeamMember, TimeOff
-from db.operations import Batch, Create
+from db.errors import ValidationError
+from db.models import (
+    Client,
+    Dependency,
+    DependencyType,
+    Project,
+    Task,
+    TaskConstraint,
+    TaskKind,
+    TeamMember,
+    TimeOff,
+)
+from db.operations import Create, composite
 from db.scheduling.baseline import SaveBaseline, baseline_dates, latest_baseline, slip
 from db.scheduling.engine import Scheduler
 from db.scheduling.graph import CycleError
@@ -17,13 +28,16 @@ from db.scheduling.operations import (
     Indent,
     Link,
     MoveTask,
+    MoveTasks,
     Outdent,
     ResizeTask,
+    SetConstraint,
     SetLink,
     SetProgress,
     Unlink,
 )
 from db.scheduling.plan import insert_plan, load_plan
+from db.scheduling.rules import MAX_DURATION
 from db.store import Store
 from tests.scheduling.plans import MON, link, plan, task
 
@@ -32,7 +46,7 @@ from tests.scheduling.plans import MON, link, plan, task
 def project(store: Store) -> str:
     client = Create(Client, {"name": "Acme"})
     proj = Create(Project, {"name": "Relaunch", "client_id": client.id})
-    store.apply(Batch([client, proj]))
+    store.apply(composite([client, proj]))
     tasks = [task("design", 3), task("review", 1), task("build", 5), task("other", 2)]
     insert_plan(
         store.session,
@@ -188,3 +202,105 @@ def test_deleting_a_plan_with_a_baseline_undoes_and_redoes(
     assert after == before
     store.apply(delete)
     assert store.session.get(entity, id_) is None
+
+
+def test_a_start_before_the_predecessors_is_refused_with_one_message(
+    store: Store, project: str
+) -> None:
+    """One rule, whichever edit sets a start: a move, a left-edge resize, several tasks at
+    once. Nothing is written when it refuses."""
+    before = dates(store, project)
+    message = "Start: 'Build' can't start before Fri 06 Mar 2026: 'Review' must finish first"
+    for op in (
+        MoveTask("build", date(2026, 3, 3)),
+        ResizeTask("build", 6, start=date(2026, 3, 3)),
+        MoveTasks({"other": date(2026, 3, 9), "build": date(2026, 3, 5)}),
+    ):
+        with pytest.raises(ValidationError) as info:
+            store.apply(op)
+        assert str(info.value) == message
+    assert dates(store, project) == before
+    store.apply(MoveTask("build", date(2026, 3, 6)))  # the first day it may start
+    assert dates(store, project)["build"][0] == date(2026, 3, 6)
+
+
+def test_tasks_moved_together_are_judged_once_all_have_moved(store: Store, project: str) -> None:
+    """A summary dragged earlier with its tasks: Build waits on Review, and both move."""
+    store.apply(MoveTasks({"design": date(2026, 3, 9), "review": date(2026, 3, 12)}))
+    store.apply(MoveTask("build", date(2026, 3, 13)))
+    earlier = {"design": date(2026, 3, 2), "review": date(2026, 3, 5), "build": date(2026, 3, 6)}
+    op = MoveTasks(dict(reversed(earlier.items())))  # the waiting task first
+    store.apply(op)
+    assert {t: dates(store, project)[t][0] for t in earlier} == earlier
+    assert op.label == "Move 3 tasks"
+
+
+def test_a_summary_takes_no_start_and_no_duration(store: Store, project: str) -> None:
+    store.apply(Indent("other"))  # Build becomes a summary over Other
+    with pytest.raises(ValidationError, match="'Build' is a summary: it starts with"):
+        store.apply(MoveTask("build", date(2026, 3, 20)))
+    with pytest.raises(ValidationError, match="'Build' is a summary: it lasts as long"):
+        store.apply(ResizeTask("build", 4))
+
+
+def test_durations_run_from_a_milestone_to_a_limit(store: Store, project: str) -> None:
+    op = ResizeTask("other", 0)
+    store.apply(op)
+    assert store.get(Task, "other").kind == TaskKind.MILESTONE  # type: ignore[union-attr]
+    assert op.label == "Make 'Other' a milestone"
+    with pytest.raises(ValidationError, match="Duration: at most 9,999 working days"):
+        store.apply(ResizeTask("other", MAX_DURATION + 1))
+    store.apply(ResizeTask("other", MAX_DURATION))
+    assert store.get(Task, "other").kind == TaskKind.TASK  # type: ignore[union-attr]
+
+
+def test_a_link_or_lag_that_breaks_a_fixed_date_is_refused_naming_the_reason(
+    store: Store, project: str
+) -> None:
+    """Must start on / finish no later than, as in MS Project: the plan keeps them, and an
+    edit that would break one is refused at its field with the task and the reason."""
+    store.apply(SetConstraint("other", TaskConstraint.MUST_START_ON))  # Mon 2 Mar
+    with pytest.raises(ValidationError) as info:
+        store.apply(Link("design", "other"))
+    assert str(info.value) == (
+        "Dependency: 'Other' must start on Mon 02 Mar 2026, but 'Design' must finish first "
+        "(it could start Thu 05 Mar 2026 at the earliest)"
+    )
+    assert (
+        store.session.scalars(select(Dependency).where(Dependency.successor_id == "other")).all()
+        == []
+    )
+    # Build (5 d from Fri 6 Mar) must be done by Fri 13 Mar: a lag of a day breaks it.
+    store.apply(SetConstraint("build", TaskConstraint.FINISH_NO_LATER, date(2026, 3, 12)))
+    review_build = store.session.scalar(
+        select(Dependency.id).where(Dependency.successor_id == "build")
+    )
+    assert review_build is not None
+    with pytest.raises(ValidationError, match=r"^Dependency: 'Build' must finish by Thu 12 Mar"):
+        store.apply(SetLink(review_build, DependencyType.FS, 1))
+    with pytest.raises(ValidationError, match=r"^Start: 'Build' must finish by"):
+        store.apply(MoveTask("design", date(2026, 3, 3)))  # pushes Review, then Build
+    with pytest.raises(ValidationError, match=r"^Duration: 'Build' must finish by"):
+        store.apply(ResizeTask("build", 6))
+    assert dates(store, project)["build"] == (date(2026, 3, 6), date(2026, 3, 12))
+
+
+def test_a_fixed_date_the_plan_already_breaks_is_refused_and_old_conflicts_block_nothing(
+    store: Store, project: str
+) -> None:
+    with pytest.raises(ValidationError, match=r"^Constraint: 'Build' must start on"):
+        store.apply(SetConstraint("build", TaskConstraint.MUST_START_ON))  # Review holds it
+    op = SetConstraint("build", TaskConstraint.FINISH_NO_LATER, date(2026, 3, 20))
+    store.apply(op)
+    assert store.get(Task, "build").finish_by == date(2026, 3, 20)  # type: ignore[union-attr]
+    store.revert(op)
+    assert store.get(Task, "build").constraint_kind == TaskConstraint.START_NO_EARLIER  # type: ignore[union-attr]
+    # A conflict made behind the plan's back (a sync, say) does not block other edits.
+    row = store.get(Task, "other")
+    assert row is not None
+    row.constraint_kind, row.finish_by = TaskConstraint.FINISH_NO_LATER, date(2026, 3, 2)
+    store.session.commit()
+    store.schedules.clear()
+    store.apply(MoveTask("design", date(2026, 3, 3)))
+    with pytest.raises(ValidationError, match="give the date"):
+        store.apply(SetConstraint("design", TaskConstraint.FINISH_NO_LATER))

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from db.database import open_database
 from db.errors import AgencyDeskError, ValidationError
 from db.models import Assignment, Client, Dependency, Project, Task, TaskKind, TeamMember
-from db.operations import Batch, Create
+from db.operations import Create, composite
 from db.scheduling.engine import Scheduler
 from db.scheduling.operations import ResizeTask, SetKind
 from db.scheduling.outline import (
@@ -37,7 +37,7 @@ def make_project(store: Store) -> str:
     """Design → Review → Build; Other alone; Launch over Press and Party."""
     client = Create(Client, {"name": "Acme"})
     proj = Create(Project, {"name": "Relaunch", "client_id": client.id})
-    store.apply(Batch([client, proj]))
+    store.apply(composite([client, proj]))
     tasks = [
         task("design", 3),
         task("review", 1),

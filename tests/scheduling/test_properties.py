@@ -155,3 +155,37 @@ def test_float_is_never_negative_and_the_critical_path_ends_the_project(p: Plan)
     assert critical == {i for i, f in floats.items() if f == 0}
     last = max(s.finish(i) for i in s.ids)
     assert any(s.finish(i) == last for i in critical)
+
+
+@settings(max_examples=150, deadline=None)
+@given(plans(), st.data())
+def test_adding_a_task_in_place_equals_scheduling_again(p: Plan, data: st.DataObject) -> None:
+    """An inserted row (no links or people of its own) joins the schedule incrementally with
+    the dates, summaries and float a full run gives, links into its summaries included."""
+    s = scheduled(p)
+    summaries = [i for i in s.ids if s.is_summary(i)]
+    parent = data.draw(st.sampled_from([None, *summaries]))
+    new = task(
+        "new",
+        data.draw(st.integers(0, 4)),
+        start=MON + timedelta(days=data.draw(st.integers(-3, 25))),
+        parent=parent,
+    )
+    new = replace(new, sort_order=data.draw(st.integers(-1, 20)))
+    assert s.can_add(new)
+    changed = s.add_task(new)
+    assert changed is not None and "new" in changed
+    fresh = Scheduler(Plan([*p.tasks, new], p.links, p.agency, p.leave))
+    assert dates(s) == dates(fresh)
+    assert {i: s.total_float(i) for i in s.ids} == {i: fresh.total_float(i) for i in s.ids}
+    if parent is not None:
+        kids = [s.ids[k] for k in s.children[s.pos[parent]]]
+        assert sorted(kids, key=lambda i: s.spec(i).sort_order) == kids
+
+
+def test_a_task_under_a_plain_task_needs_a_rebuild() -> None:
+    s = Scheduler(plan([task("a", 2)]))
+    under = task("b", 1, parent="a")
+    assert not s.can_add(under)
+    assert s.add_task(under) is None
+    assert "b" not in s

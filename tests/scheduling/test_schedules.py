@@ -19,7 +19,7 @@ from db.models import (
     TeamMember,
     TimeOff,
 )
-from db.operations import Batch, Create, Delete, SetSetting, Update
+from db.operations import Create, Delete, SetSetting, Update, composite
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import load_plan
 from db.scheduling.schedules import Schedules, schedules_for
@@ -54,7 +54,7 @@ def agency(store: Store) -> dict[str, str]:
     empty = Create(Project, {"name": "Empty", "client_id": ids["client"]})
     steps.append(empty)
     ids["empty"] = empty.id
-    store.apply(Batch(steps))
+    store.apply(composite(steps))
     return ids
 
 
@@ -90,9 +90,17 @@ def test_an_edit_reruns_only_the_project_it_touches(store: Store, agency) -> Non
     store.apply(Update(Client, agency["client"], {"name": "Acme Ltd"}))
     store.apply(SetSetting(AGENCY_NAME, "Studio North"))
     spans = s.spans(projects(agency))
-    assert s.runs == 4
+    assert s.runs == 3  # a new duration is scheduled in place: no project runs again
     assert spans[agency["p1"]] == engine_span(store, agency["p1"])
     assert spans[agency["p1"]] == (MON, MON + timedelta(days=8))
+    stamp = s.stamp(agency["p1"])
+    store.apply(Update(Task, agency["design1"], {"start_date": MON + timedelta(days=7)}))
+    assert s.stamp(agency["p1"]) != stamp  # readers see that the dates moved
+    assert s.span(agency["p1"]) == engine_span(store, agency["p1"])
+    assert s.runs == 3
+    store.apply(Update(Task, agency["design1"], {"sort_order": 99}))  # a new shape: dropped
+    assert s.span(agency["p1"]) == engine_span(store, agency["p1"])
+    assert s.runs == 4
 
 
 @pytest.mark.parametrize(
@@ -182,7 +190,7 @@ def test_a_failed_operation_leaves_no_stale_dates(store: Store, agency) -> None:
     s.spans(projects(agency))
     with pytest.raises(Exception):  # noqa: B017 - whatever the database says
         store.apply(
-            Batch(
+            composite(
                 [
                     Update(Task, agency["design0"], {"duration_days": 9}),
                     Create(Task, {"project_id": "no such project", "name": "x"}),
@@ -240,7 +248,7 @@ def test_health_of_many_clients_schedules_each_project_once(store: Store, agency
     from db.models import Interaction, InteractionKind
 
     more = [Create(Client, {"name": f"Client {n}"}) for n in range(20)]
-    store.apply(Batch(more))
+    store.apply(composite(more))
     s = store.schedules
     health_for_clients(store.session, MON)
     assert s.runs == 3

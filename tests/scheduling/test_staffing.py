@@ -8,7 +8,7 @@ import pytest
 
 from db.errors import ValidationError
 from db.models import Assignment, Client, Project, TeamMember, TimeOff
-from db.operations import Batch, Create, Update
+from db.operations import Create, Update, composite
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import insert_plan, load_plan
 from db.scheduling.staffing import Assign, SetHours, SetPeople, Unassign
@@ -20,7 +20,7 @@ from tests.scheduling.plans import MON, plan, task
 def project(store: Store) -> str:
     client = Create(Client, {"name": "Acme"})
     proj = Create(Project, {"name": "Relaunch", "client_id": client.id})
-    store.apply(Batch([client, proj]))
+    store.apply(composite([client, proj]))
     insert_plan(store.session, proj.id, plan([task("design", 3)]))
     store.session.commit()
     return proj.id

@@ -26,10 +26,11 @@ from db.models import (
 )
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import load_plan
+from desktop.client_page.page import ClientPage
 from desktop.gantt import GanttView
 from desktop.gantt.money_dialog import ProjectMoneyDialog
 from desktop.gantt.task_dialog import TAB_LINKS, TaskDialog
-from desktop.gantt.tree_model import COL_FINISH, COL_PEOPLE, COL_START, qdate
+from desktop.gantt.tree_model import COL_FINISH, COL_PEOPLE, COL_SLIP, COL_START, qdate
 from desktop.main_window import MainWindow
 from desktop.team.view import TeamView
 
@@ -165,6 +166,11 @@ def test_a_plan_made_entirely_in_the_app(window: MainWindow, qtbot: object) -> N
     assert engine.start(go_live) == engine.finish(test)
     live_before = engine.start(go_live)
 
+    # The plan as agreed, kept as the baseline the slip is measured against.
+    plan.act_save_baseline.trigger()
+    slip_of = lambda t: plan.model.index_of(plan.document.node(t), COL_SLIP).data()  # noqa: E731
+    assert slip_of(go_live) == "on plan"
+
     # The client asks for more; the PM accepts: two more days on Build.
     plan.act_money.trigger()
     money = plan.money
@@ -187,8 +193,19 @@ def test_a_plan_made_entirely_in_the_app(window: MainWindow, qtbot: object) -> N
     money.accept_button.click()
     engine = Scheduler(load_plan(session, project_id))
     assert engine.calendar_of(go_live).working_days_between(live_before, engine.start(go_live)) == 2
+    assert slip_of(go_live) == "+2 d" and slip_of(design) == "on plan"
     note = session.scalar(select(Interaction).where(Interaction.client_id == client_id))
     assert note is not None and "Extra landing page" in note.summary
+    client_page = ClientPage(ws, client_id)  # what the account manager sees
+    client_page.timeline.ensure_loaded()
+    timeline = client_page.timeline.model
+    shown = [
+        str(timeline.index(r, c).data())
+        for r in range(timeline.rowCount())
+        for c in range(timeline.columnCount())
+    ]
+    assert any("Extra landing page" in text for text in shown)
+    client_page.deleteLater()
     money.close()
 
     # Undo, step by step, back to the empty plan.

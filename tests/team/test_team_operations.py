@@ -9,7 +9,7 @@ import pytest
 
 from db.errors import ValidationError
 from db.models import Client, Closure, LeaveKind, Project, TeamMember, TimeOff
-from db.operations import Batch, Create
+from db.operations import Create, composite
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import insert_plan, load_plan
 from db.scheduling.staffing import Assign
@@ -65,7 +65,7 @@ def test_a_member_with_history_is_archived_not_deleted(store: Store) -> None:
 def test_leave_and_closures_move_the_plan(store: Store) -> None:
     client = Create(Client, {"name": "Acme"})
     proj = Create(Project, {"name": "Relaunch", "client_id": client.id})
-    store.apply(Batch([client, proj]))
+    store.apply(composite([client, proj]))
     insert_plan(store.session, proj.id, plan([task("design", 3), task("alone", 2)]))
     store.session.commit()
     ana = AddMember("Ana")

@@ -1,7 +1,7 @@
 """global search index; custom fields of clients and contacts
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-11-29 08:00:00
 
 - search_doc and search_fts_<table> (FTS5): the global search index (`db.search`). Local to
@@ -22,7 +22,7 @@ from db.search.schema import drop
 from db.sync.schema import install_triggers
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """member capacity over time, working days, placeholder people, day rates, overtime
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0012
 Create Date: 2026-11-29 07:50:00
 
 Issue 14 (portfolio timeline and team workload), on issue 11's Team:
@@ -23,7 +23,7 @@ from alembic import op
 from db.sync.schema import install_triggers
 
 revision: str = "0013"
-down_revision: str | None = "0009"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

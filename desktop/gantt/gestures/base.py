@@ -142,11 +142,12 @@ class Gesture:
 
     def clamp_start(self, start: date) -> date:
         """`start`, or the earliest start the predecessors allow when it is before that; the
-        limit and the reason are then kept for the chart to show."""
-        earliest, why = self.chart.document.schedule.earliest_start(self.task_id)
-        if earliest is not None and start < earliest:
+        limit and the plan's refusal (`db.scheduling.rules`) are then kept for the chart to
+        show."""
+        limit = self.chart.document.schedule.start_limit(self.task_id, start)
+        if limit is not None:
+            earliest, self.reason = limit
             self.limit_o = earliest.toordinal()
-            self.reason = f"Can't start before {earliest:%a %d %b}: {why}"
             return earliest
         return start
 

@@ -9,8 +9,8 @@ from datetime import date
 from PySide6.QtCore import QPointF
 
 from db.labels import quoted
-from db.operations import Batch, Operation
-from db.scheduling.operations import MoveTask
+from db.operations import Operation
+from db.scheduling.operations import MoveTasks
 from db.scheduling.plan import TaskSpec
 from desktop.gantt.gestures.base import ChartHost, Gesture, Part
 
@@ -54,9 +54,12 @@ class SummaryGesture(Gesture):
 
     def commit(self) -> Operation | None:
         v = self.chart.document.schedule
-        steps: list[Operation] = [
-            MoveTask(v.task_id(leaf), v.spec(leaf).start)
+        # Judged together, once all have moved; a task held by a predecessor outside the
+        # summary starts where that allows.
+        starts = {
+            v.task_id(leaf): limit[0] if limit else v.spec(leaf).start
             for leaf, old in self.group
             if v.spec(leaf).start != old.start
-        ]
-        return Batch(steps, f"Move {quoted(self.original.name)}") if steps else None
+            for limit in [v.start_limit(v.task_id(leaf), v.spec(leaf).start)]
+        }
+        return MoveTasks(starts, label=f"Move {quoted(self.original.name)}") if starts else None
