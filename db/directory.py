@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.am.reading import read
-from db.models import Client, Entity, TeamMember
+from db.models import Client, Entity, Task, TeamMember
 
 
 def clients_by_name(session: Session) -> list[tuple[str, str]]:
@@ -35,3 +35,8 @@ def agency_is_empty(session: Session) -> bool:
 
 def row_count(session: Session, entity: type[Entity]) -> int:
     return session.scalar(select(func.count()).select_from(entity)) or 0
+
+
+def project_of_task(session: Session, task_id: str) -> str | None:
+    """The project a task belongs to (None once the task is gone)."""
+    return session.scalar(select(Task.project_id).where(Task.id == task_id))

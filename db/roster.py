@@ -21,6 +21,14 @@ def active_members(session: Session) -> list[tuple[str, str]]:
     return [(id_, name) for id_, name in rows]
 
 
+def members_by_name(session: Session) -> list[tuple[str, str]]:
+    """(id, name) of every member, archived ones too, in name order (any case)."""
+    rows = read(
+        session, select(TeamMember.id, TeamMember.name).order_by(func.lower(TeamMember.name))
+    )
+    return [(id_, name) for id_, name in rows]
+
+
 def member_choices(session: Session) -> list[tuple[str, str]]:
     """(id, name) of the active team members, account managers first, each group by name."""
     rows = read(

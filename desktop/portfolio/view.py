@@ -30,13 +30,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 
 from db.changes import ChangeSet
-from db.models import Client, ProjectStatus, TeamMember
+from db.directory import clients_by_name
+from db.models import ProjectStatus
 from db.portfolio.budgets import AgencyBudgets, Money, agency_budgets
 from db.portfolio.operations import MoveProject
 from db.portfolio.timeline import Filters, PortfolioClient, PortfolioProject, portfolio
+from db.roster import members_by_name
 from desktop.formatting import money
 from desktop.gantt.painter import Colors
 from desktop.portfolio.layout import HEADER_HEIGHT, NAME_WIDTH, PortfolioLayout, Row
@@ -439,10 +440,8 @@ class PortfolioView(QWidget):
 
     def _fill_filters(self) -> None:
         session = self.workspace.session
-        clients = session.execute(select(Client.id, Client.name).order_by(func.lower(Client.name)))
-        people = session.execute(
-            select(TeamMember.id, TeamMember.name).order_by(func.lower(TeamMember.name))
-        ).all()
+        clients = clients_by_name(session)
+        people = members_by_name(session)
         for box, first, items in (
             (self.client_box, "All clients", list(clients)),
             (self.am_box, "Any account manager", people),

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from db.changes import ChangeSet
-from db.models import MemberRole, Task
+from db.directory import project_of_task
+from db.models import MemberRole
 from db.team import AddMember
 from db.workload.buckets import Zoom
 from db.workload.load import UNASSIGNED, Workload
@@ -192,9 +192,7 @@ class WorkloadView(QWidget):
         self.fixes_button.setEnabled(bool(member_id) and member_id != UNASSIGNED)
 
     def _open_task(self, task_id: str) -> None:
-        project_id = self.workspace.session.scalar(
-            select(Task.project_id).where(Task.id == task_id)
-        )
+        project_id = project_of_task(self.workspace.session, task_id)
         if project_id is not None:
             self.project_activated.emit(project_id)
 

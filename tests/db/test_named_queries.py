@@ -10,6 +10,7 @@ from db.directory import (
     clients_by_name,
     clients_of_manager,
     first_client_id,
+    project_of_task,
     row_count,
 )
 from db.integrity import integrity_problem
@@ -19,6 +20,7 @@ from db.roster import (
     closures_in_order,
     leave_of,
     member_choices,
+    members_by_name,
     members_in_order,
 )
 from db.store import Store
@@ -51,6 +53,7 @@ def test_members_leave_and_closures_in_the_order_shown(store: Store) -> None:
     assert [n for _i, n in active_members(store.session)] == ["Ann", "bo", "Cy"]
     assert [n for _i, n in member_choices(store.session)] == ["Cy", "Ann", "bo"]
     assert [m.name for m in members_in_order(store.session)] == ["Ann", "bo", "Cy", "Al"]
+    assert [n for _i, n in members_by_name(store.session)] == ["Al", "Ann", "bo", "Cy"]
     late = TimeOff(member_id=ann.id, start_date=date(2026, 8, 3), end_date=date(2026, 8, 7))
     early = TimeOff(member_id=ann.id, start_date=date(2026, 5, 4), end_date=date(2026, 5, 4))
     other = TimeOff(member_id=bo.id, start_date=date(2026, 5, 4), end_date=date(2026, 5, 4))
@@ -64,3 +67,16 @@ def test_members_leave_and_closures_in_the_order_shown(store: Store) -> None:
 def test_a_whole_database_has_no_integrity_problem(store: Store) -> None:
     _add(store, Client(name="Acme"))
     assert integrity_problem(store.session) is None
+
+
+def test_the_project_of_a_task(store: Store) -> None:
+    from db.models import Project, Task
+
+    acme = Client(name="Acme")
+    _add(store, acme)
+    plan = Project(name="Rebrand", client_id=acme.id)
+    _add(store, plan)
+    logo = Task(name="Logo", project_id=plan.id, start_date=date(2026, 3, 2))
+    _add(store, logo)
+    assert project_of_task(store.session, logo.id) == plan.id
+    assert project_of_task(store.session, "gone") is None
