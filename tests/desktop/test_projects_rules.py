@@ -48,7 +48,7 @@ def test_zero_days_makes_a_milestone_openly_and_limits_are_refused(workspace, ag
     assert model.setData(logo.siblingAtColumn(COL_DURATION), 0)  # type: ignore[attr-defined]
     task = workspace.store.get(Task, agency.tasks["logo"])
     assert task is not None and task.kind == TaskKind.MILESTONE
-    assert workspace.undo_stack.undoText() == "Make 'Logo' a milestone"
+    assert workspace.undo_stack.undoText() == "Make “Logo” a milestone"
     logo = _row(model, rebrand, "Logo")
     assert logo.siblingAtColumn(COL_DURATION).data() == "◆ milestone"  # type: ignore[attr-defined]
     assert not model.setData(logo.siblingAtColumn(COL_DURATION), -2)  # type: ignore[attr-defined]

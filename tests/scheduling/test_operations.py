@@ -247,7 +247,7 @@ def test_durations_run_from_a_milestone_to_a_limit(store: Store, project: str) -
     op = ResizeTask("other", 0)
     store.apply(op)
     assert store.get(Task, "other").kind == TaskKind.MILESTONE  # type: ignore[union-attr]
-    assert op.label == "Make 'Other' a milestone"
+    assert op.label == "Make “Other” a milestone"
     with pytest.raises(ValidationError, match="Duration: at most 9,999 working days"):
         store.apply(ResizeTask("other", MAX_DURATION + 1))
     store.apply(ResizeTask("other", MAX_DURATION))
