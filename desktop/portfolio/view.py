@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
 from db.changes import ChangeSet
 from db.directory import clients_by_name
 from db.models import ProjectStatus
-from db.portfolio.budgets import AgencyBudgets, Money, agency_budgets
+from db.portfolio.budgets import AgencyBudgets, agency_budgets
 from db.portfolio.operations import MoveProject
 from db.portfolio.timeline import Filters, PortfolioClient, PortfolioProject, portfolio
 from db.roster import members_by_name
-from desktop.formatting import money
+from desktop.budget_text import money_line
 from desktop.gantt.painter import Colors
 from desktop.portfolio.layout import HEADER_HEIGHT, NAME_WIDTH, PortfolioLayout, Row
 from desktop.portfolio.painter import STATUS_TEXT, Ghost, PortfolioPainter
@@ -286,17 +286,6 @@ class PortfolioChart(QAbstractScrollArea):
 
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def money_line(m: Money) -> str:
-    """'Budget €10,000 · planned €8,000 · spent €4,000 (40 %, 35 % done)'."""
-    parts = [f"Budget {money(m.budget_cents, m.currency)}"] if m.budget_cents else ["No budget"]
-    parts.append(f"planned {money(m.planned_cents, m.currency)}")
-    spent = f"spent {money(m.spent_cents, m.currency)}"
-    if m.burn is not None:
-        spent += f" ({m.burn:.0%}, {m.complete:.0f} % done)"
-    parts.append(spent)
-    return " · ".join(parts)
 
 
 def tooltip(row: Row, budgets: AgencyBudgets | None = None) -> str:
