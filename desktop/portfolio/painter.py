@@ -94,7 +94,7 @@ class PortfolioPainter:
                 painter.setPen(QPen(c.text, 1, Qt.PenStyle.DashLine))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRoundedRect(rect, 3, 3)
-        today = self.x(date.today().toordinal(), left)
+        today = self.x(lay.today.toordinal(), left)
         painter.setPen(QPen(c.today, 2))
         painter.drawLine(QPointF(today, HEADER_HEIGHT), QPointF(today, height))
         painter.restore()

@@ -38,7 +38,6 @@ NOT_YET = {
     "desktop/gantt/view.py",
     "desktop/io/file_actions.py",
     "desktop/models/projects_tree.py",
-    "desktop/printing/portfolio.py",
 }
 
 
