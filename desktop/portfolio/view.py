@@ -433,7 +433,7 @@ class PortfolioView(QWidget):
         people = members_by_name(session)
         for box, first, items in (
             (self.client_box, "All clients", list(clients)),
-            (self.am_box, "Any account manager", people),
+            (self.am_box, "Any account manager", members_by_name(session, placeholders=False)),
             (self.pm_box, "Any project manager", people),
             (
                 self.status_box,
