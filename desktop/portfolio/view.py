@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QComboBox,
+    QHBoxLayout,
     QLabel,
     QToolTip,
     QVBoxLayout,
@@ -350,16 +351,27 @@ class PortfolioView(QWidget):
         self.am_box = QComboBox()
         self.pm_box = QComboBox()
         self.status_box = QComboBox()
-        for box, tip in (
-            (self.client_box, "Client"),
-            (self.am_box, "Account manager"),
-            (self.pm_box, "Project manager"),
-            (self.status_box, "Status"),
+        # The filters get a row of their own under the title, each box as wide as a long
+        # name rather than the longest: the area then fits a 1024-pixel window whatever
+        # the agency's clients are called (the open list shows names in full).
+        filters = QHBoxLayout()
+        filters.setContentsMargins(16, 0, 16, 6)
+        filters.setSpacing(8)
+        for box, tip, chars in (
+            (self.client_box, "Client", 18),
+            (self.am_box, "Account manager", 15),
+            (self.pm_box, "Project manager", 15),
+            (self.status_box, "Status", 11),
         ):
             box.setToolTip(tip)
             box.setAccessibleName(tip)
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            self.header.extra.addWidget(box)
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(chars)
+            box.view().setTextElideMode(Qt.TextElideMode.ElideNone)
+            filters.addWidget(box)
+        filters.addStretch(1)
         self.zoom_box = QComboBox()
         self.zoom_box.setToolTip("Zoom")
         for key, text in (("weeks", "Weeks"), ("months", "Months"), ("quarters", "Quarters")):
@@ -395,6 +407,7 @@ class PortfolioView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addLayout(filters)
         layout.addWidget(legend)
         layout.addWidget(self.totals)
         layout.addWidget(self.refusal)
@@ -473,7 +486,11 @@ class PortfolioView(QWidget):
         self.chart.budgets = budgets
         self.chart.set_clients(clients)
         self.totals.setText(
-            "  |  ".join(money_line(m) for _c, m in sorted(budgets.agency.items()))
+            # Each currency's figures kept on one line; lines break between currencies.
+            "  |  ".join(
+                money_line(m).replace(" ", "\N{NO-BREAK SPACE}")
+                for _c, m in sorted(budgets.agency.items())
+            )
             or "No open projects"
         )
         n = len(shown)

@@ -489,12 +489,7 @@ class WorkloadChart(QAbstractScrollArea):
         for first, last in columns:
             left = self.screen_x(first.toordinal())
             right = self.screen_x(last.toordinal() + 1)
-            if self.zoom == Zoom.DAY:
-                label, group = f"{first:%a}"[0] + f"{first.day}", f"{first:%B %Y}"
-            elif self.zoom == Zoom.WEEK:
-                label, group = f"{first:%d}", f"{first:%b %Y}"
-            else:
-                label, group = f"{first:%b}", f"{first:%Y}"
+            label, group = self._label(first), self._group(first)
             painter.setPen(QPen(colors.grid, 1))
             painter.drawLine(QPointF(left, half), QPointF(left, HEADER_HEIGHT))
             painter.setPen(colors.text)
@@ -503,11 +498,19 @@ class WorkloadChart(QAbstractScrollArea):
             )
             if group != group_last:
                 group_last = group
-                painter.drawText(
-                    QRectF(max(left, NAME_WIDTH) + 4, 0, 200, half),
-                    Qt.AlignmentFlag.AlignVCenter,
-                    group,
+                # In the part of its month (or year) that shows, so a label scrolled to the
+                # left edge never runs into the next one.
+                end = next(
+                    (
+                        self.screen_x(f.toordinal())
+                        for f, _l in columns
+                        if f > first and self._group(f) != group
+                    ),
+                    float(width),
                 )
+                room = QRectF(max(left, NAME_WIDTH) + 4, 0, end - max(left, NAME_WIDTH) - 6, half)
+                if room.width() >= painter.fontMetrics().horizontalAdvance(group):
+                    painter.drawText(room, Qt.AlignmentFlag.AlignVCenter, group)
                 painter.setPen(QPen(colors.grid, 1))
                 painter.drawLine(QPointF(left, 0), QPointF(left, half))
         painter.restore()
@@ -516,6 +519,18 @@ class WorkloadChart(QAbstractScrollArea):
         )
         painter.setPen(QPen(colors.grid, 1))
         painter.drawLine(0, HEADER_HEIGHT - 1, width, HEADER_HEIGHT - 1)
+
+    def _label(self, first: date) -> str:
+        """A column's name in the header's lower half: 'M9', '09' (a week's Monday), 'Nov'."""
+        if self.zoom == Zoom.DAY:
+            return f"{first:%a}"[0] + f"{first.day}"
+        return f"{first:%d}" if self.zoom == Zoom.WEEK else f"{first:%b}"
+
+    def _group(self, first: date) -> str:
+        """The columns' group in the header's upper half: a month, or a year by months."""
+        if self.zoom == Zoom.DAY:
+            return f"{first:%B %Y}"
+        return f"{first:%b %Y}" if self.zoom == Zoom.WEEK else f"{first:%Y}"
 
     def _paint_names(
         self, painter: QPainter, rows: list[Row], height: int, colors: Colors, dimmed: set[str]
