@@ -14,16 +14,16 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.changes import ChangeSet
-from db.models import Assignment, Task, TaskConstraint, TaskKind, TeamMember
+from db.models import TaskKind
 from db.scheduling.baseline import baseline_dates, latest_baseline
+from db.scheduling.calendar import CalendarPool
 from db.scheduling.engine import Scheduler
 from db.scheduling.plan import TaskSpec, load_plan
+from db.scheduling.plan_reads import deliverable_ids, people_on_tasks, task_rows
 from db.scheduling.schedule_view import ScheduleView
 
 # Entities whose change can alter calendars, links or the tree: reload the whole plan.
@@ -36,8 +36,13 @@ class GanttDocument:
     `wbs`, `people`, `assignees` and `baseline`; `scheduler` is the engine behind them,
     kept for `preview` and `apply_changes`."""
 
-    def __init__(self, session: Session, project_id: str) -> None:
+    def __init__(
+        self, session: Session, project_id: str, calendars: CalendarPool | None = None
+    ) -> None:
         self.session = session
+        # Working-day calendars shared with the session's other schedules (`Schedules`), so
+        # a reload after a change of people or leave builds none that exist already.
+        self.calendars = calendars
         self.project_id = project_id
         self.collapsed: set[int] = set()
         self.about_to_reload: Callable[[], None] | None = None
@@ -56,7 +61,7 @@ class GanttDocument:
             self.about_to_reload()
         old = getattr(self, "schedule", None)
         collapsed_ids = {old.task_id(i) for i in self.collapsed} if old is not None else set()
-        self.scheduler = Scheduler(load_plan(self.session, self.project_id))
+        self.scheduler = Scheduler(load_plan(self.session, self.project_id), self.calendars)
         self.schedule = ScheduleView(self.scheduler)
         self._carry_collapsed(collapsed_ids)
         self._load_people()
@@ -77,27 +82,14 @@ class GanttDocument:
 
     def _load_people(self) -> None:
         people: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        rows = self.session.execute(
-            select(Assignment.task_id, TeamMember.name, TeamMember.colour)
-            .join(TeamMember, TeamMember.id == Assignment.member_id)
-            .join(Task, Task.id == Assignment.task_id)
-            .where(Task.project_id == self.project_id)
-            .order_by(TeamMember.name)
-        )
-        for task_id, name, colour in rows:
+        for task_id, name, colour in people_on_tasks(self.session, self.project_id):
             people[task_id].append((name, colour))
         self.people = {k: ", ".join(name for name, _c in v) for k, v in people.items()}
         # Who is on each task with their colour, in the order the People column names them.
         self.assignees: dict[str, tuple[tuple[str, str], ...]] = {
             k: tuple(v) for k, v in people.items()
         }
-        self.deliverables: set[str] = set(
-            self.session.scalars(
-                select(Task.id).where(
-                    Task.project_id == self.project_id, Task.kind == TaskKind.DELIVERABLE
-                )
-            )
-        )
+        self.deliverables: set[str] = deliverable_ids(self.session, self.project_id)
 
     def colour_of(self, task_id: str) -> str:
         """The colour a task's bar takes: its first person's ("" for none, or no colour)."""
@@ -229,24 +221,7 @@ class GanttDocument:
         edited = [i for i in changes.changed.get("Task", set()) if i in s]
         if not added and not edited:
             return set()
-        rows = {
-            row.id: row
-            for row in self.session.execute(
-                select(
-                    Task.id,
-                    Task.project_id,
-                    Task.name,
-                    Task.start_date,
-                    Task.duration_days,
-                    Task.parent_id,
-                    Task.kind,
-                    Task.sort_order,
-                    Task.progress,
-                    Task.constraint_kind,
-                    Task.finish_by,
-                ).where(Task.id.in_([*added, *edited]))
-            )
-        }
+        rows = task_rows(self.session, [*added, *edited])
         new = [rows[i] for i in added if i in rows and rows[i].project_id == self.project_id]
         specs = []
         reorder = False
@@ -257,8 +232,8 @@ class GanttDocument:
                 self.reload()
                 return None
             reorder = reorder or row.sort_order != old.sort_order
-            specs.append(_spec(row, old.members))
-        if len(new) > 1 or (new and not s.can_add(_spec(new[0]))):
+            specs.append(row.spec(old.members))
+        if len(new) > 1 or (new and not s.can_add(new[0].spec())):
             self.reload()
             return None
         if reorder and not self._order_kept(specs):
@@ -271,7 +246,7 @@ class GanttDocument:
                 self.deliverables.discard(spec.id)
         moved = self.preview(specs) | {spec.id for spec in specs}
         if new:
-            moved |= self._insert(_spec(new[0]), new[0].kind == TaskKind.DELIVERABLE)
+            moved |= self._insert(new[0].spec(), new[0].kind == TaskKind.DELIVERABLE)
         return moved
 
     def _order_kept(self, specs: list[TaskSpec]) -> bool:
@@ -287,23 +262,6 @@ class GanttDocument:
             if any(a > b for a, b in itertools.pairwise(numbers)):
                 return False
         return True
-
-
-def _spec(row: Any, members: frozenset[str] = frozenset()) -> TaskSpec:
-    milestone = row.kind == TaskKind.MILESTONE or row.duration_days == 0
-    return TaskSpec(
-        id=row.id,
-        name=row.name,
-        start=row.start_date,
-        duration=0 if milestone else row.duration_days,
-        parent_id=row.parent_id,
-        milestone=milestone,
-        members=members,
-        sort_order=row.sort_order,
-        progress=row.progress,
-        fixed=row.constraint_kind == TaskConstraint.MUST_START_ON,
-        finish_by=row.finish_by if row.constraint_kind == TaskConstraint.FINISH_NO_LATER else None,
-    )
 
 
 class Wbs:

@@ -37,11 +37,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from db.changes import ChangeSet
 from db.labels import quoted
-from db.models import Dependency, DependencyType, Task, TaskKind, TeamMember
+from db.models import DependencyType, Task, TaskKind
 from db.operations import Operation, composite
 from db.scheduling.baseline import SaveBaseline
 from db.scheduling.operations import Link, MoveTask, Unlink
@@ -52,6 +51,7 @@ from db.scheduling.outline import (
     MoveRows,
     OutdentTasks,
 )
+from db.scheduling.plan_reads import active_member_names, link_between
 from desktop.gantt.cells import (
     CellDelegate,
     DateCellDelegate,
@@ -94,7 +94,9 @@ class GanttView(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.project_id = project_id
-        self.document = GanttDocument(workspace.session, project_id)
+        self.document = GanttDocument(
+            workspace.session, project_id, workspace.store.schedules.calendars
+        )
         self.model = TaskTreeModel(self.document, self.run, self.show_refusal)
         self.document.about_to_reload = self.model.beginResetModel
         self.document.about_to_insert = self.model.begin_insert
@@ -612,11 +614,7 @@ class GanttView(QWidget):
         return menu
 
     def remove_link(self, pred_id: str, succ_id: str) -> bool:
-        dep = self.workspace.session.scalar(
-            select(Dependency.id).where(
-                Dependency.predecessor_id == pred_id, Dependency.successor_id == succ_id
-            )
-        )
+        dep = link_between(self.workspace.session, pred_id, succ_id)
         if dep is None:
             return False
         v = self.document.schedule
@@ -704,11 +702,7 @@ class GanttView(QWidget):
         return range(top, top + self.tree.viewport().height() // ROW_HEIGHT + 2)
 
     def _member_names(self) -> list[str]:
-        return list(
-            self.workspace.session.scalars(
-                select(TeamMember.name).where(TeamMember.active.is_(True)).order_by(TeamMember.name)
-            )
-        )
+        return active_member_names(self.workspace.session)
 
     def open_money(self) -> None:
         self.money = open_money_dialog(self.workspace, self.project_id, self)
