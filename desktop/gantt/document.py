@@ -46,10 +46,12 @@ class GanttDocument:
         self.project_id = project_id
         self.collapsed: set[int] = set()
         self.about_to_reload: Callable[[], None] | None = None
-        # A row is about to appear at (parent node, row) / has appeared: a Qt model begins
-        # and ends its row insertion there.
+        # Visible rows (first, last) are about to appear / have appeared, or are about to be
+        # hidden / have been: a Qt model begins and ends its row insertion or removal there.
         self.about_to_insert: Callable[[int, int], None] | None = None
         self.inserted: Callable[[], None] | None = None
+        self.about_to_remove: Callable[[int, int], None] | None = None
+        self.removed: Callable[[], None] | None = None
         self.reload()
 
     # -- loading ------------------------------------------------------------------------------
@@ -153,8 +155,10 @@ class GanttDocument:
         parent = -1 if spec.parent_id is None else v.node(spec.parent_id)
         kids = self.children_of(parent)
         row = bisect.bisect_right([v.spec(k).sort_order for k in kids], spec.sort_order)
-        if self.about_to_insert is not None:
-            self.about_to_insert(parent, row)
+        shown = parent < 0 or (parent in self.row_of and not self._hidden_under(parent))
+        at = self._row_for(parent, row) if shown else -1
+        if at >= 0 and self.about_to_insert is not None:
+            self.about_to_insert(at, at)
         changed = self.scheduler.add_task(spec) or set()
         v.task_added(row if parent < 0 else None)
         node = v.node(spec.id)
@@ -164,16 +168,36 @@ class GanttDocument:
         self.wbs = Wbs(self)
         if deliverable:
             self.deliverables.add(spec.id)
-        if not self._hidden(node):
-            at = self._next_row(node)
+        if at >= 0:
             self.rows.insert(at, node)
-            for r in range(at, len(self.rows)):
-                self.row_of[self.rows[r]] = r
-        if self.inserted is not None:
-            self.inserted()
+            self._renumber(at)
+            if self.inserted is not None:
+                self.inserted()
         return changed
 
-    def _hidden(self, node: int) -> bool:
+    def _hidden_under(self, parent: int) -> bool:
+        """Are the children of this shown summary hidden (it, or nothing above it, is
+        collapsed: a shown summary's own ancestors are all open)?"""
+        return parent in self.collapsed
+
+    def _row_for(self, parent: int, row: int) -> int:
+        """The visible row a new child of `parent` at sibling place `row` takes: where the
+        first task after it in tree order is now (the sibling it goes before, else the next
+        sibling of its parent, …), else the end."""
+        kids = self.children_of(parent)
+        if row < len(kids):
+            return self.row_of[kids[row]]
+        at = parent
+        while at >= 0:
+            up = self.schedule.parent(at)
+            siblings = self.children_of(up)
+            n = self.sibling_row[at] + 1
+            if n < len(siblings):
+                return self.row_of[siblings[n]]
+            at = up
+        return len(self.rows)
+
+    def hidden(self, node: int) -> bool:
         """Is the node under a collapsed summary?"""
         parent = self.schedule.parent(node)
         while parent >= 0:
@@ -182,17 +206,65 @@ class GanttDocument:
             parent = self.schedule.parent(parent)
         return False
 
-    def _next_row(self, node: int) -> int:
-        """The visible row a shown node goes on: where the first task after it in tree order
-        is now (its next sibling, else its parent's next sibling, …), else the end."""
-        at = node
-        while at >= 0:
-            kids = self.children_of(self.schedule.parent(at))
-            n = self.sibling_row[at] + 1
-            if n < len(kids):
-                return self.row_of[kids[n]]
-            at = self.schedule.parent(at)
-        return len(self.rows)
+    # -- opening and closing summaries ----------------------------------------------------------
+
+    def _shown_under(self, node: int) -> list[int]:
+        """The rows under a summary while it is open, top to bottom (its closed summaries'
+        tasks left out)."""
+        v = self.schedule
+        found: list[int] = []
+        stack = list(reversed(v.children(node)))
+        while stack:
+            i = stack.pop()
+            found.append(i)
+            if i not in self.collapsed:
+                stack.extend(reversed(v.children(i)))
+        return found
+
+    def set_collapsed(self, node: int, collapsed: bool) -> None:
+        """Close or open a summary: its rows go or come back in one block, announced through
+        `about_to_remove` / `about_to_insert`, so a Qt model moves only those rows."""
+        if collapsed == (node in self.collapsed) or not self.schedule.is_summary(node):
+            return
+        if node not in self.row_of:  # under a closed summary: nothing shown changes
+            (self.collapsed.add if collapsed else self.collapsed.discard)(node)
+            return
+        first = self.row_of[node] + 1
+        if collapsed:
+            gone = self._shown_under(node)
+            if gone and self.about_to_remove is not None:
+                self.about_to_remove(first, first + len(gone) - 1)
+            self.collapsed.add(node)
+            del self.rows[first : first + len(gone)]
+            for i in gone:
+                del self.row_of[i]
+            self._renumber(first)
+            if gone and self.removed is not None:
+                self.removed()
+            return
+        self.collapsed.discard(node)
+        back = self._shown_under(node)
+        if back and self.about_to_insert is not None:
+            self.about_to_insert(first, first + len(back) - 1)
+        self.rows[first:first] = back
+        self._renumber(first)
+        if back and self.inserted is not None:
+            self.inserted()
+
+    def reveal(self, node: int) -> None:
+        """Open every closed summary above a task, so its row is shown."""
+        above = []
+        parent = self.schedule.parent(node)
+        while parent >= 0:
+            above.append(parent)
+            parent = self.schedule.parent(parent)
+        for summary in reversed(above):
+            self.set_collapsed(summary, False)
+
+    def _renumber(self, first: int) -> None:
+        rows, row_of = self.rows, self.row_of
+        for r in range(first, len(rows)):
+            row_of[rows[r]] = r
 
     def preview(self, specs: Iterable[TaskSpec]) -> set[str]:
         """Reschedule live with changed inputs (a drag in progress, or putting it back);
