@@ -478,13 +478,16 @@ class Scheduler:
         lag_text = f" (lag {lag:+d} working days)" if lag else ""
         return day, f"'{self.specs[p].name}' {_TYPE_TEXT[code]}{lag_text}"
 
-    def date_conflicts(self) -> dict[str, str]:
+    def date_conflicts(self, task_ids: Iterable[str] | None = None) -> dict[str, str]:
         """Tasks whose fixed date the plan breaks, each with the reason: a "must start on"
         task its predecessors would start later, a "finish no later than" task that would
-        finish after its date. Summaries ignore their own constraint, as their dates do."""
+        finish after its date. Summaries ignore their own constraint, as their dates do.
+        `task_ids`: look only at these (a drag watches the few it can reach)."""
         found: dict[str, str] = {}
         fmt = "%a %d %b %Y"
-        for i, spec in enumerate(self.specs):
+        nodes = range(len(self.specs)) if task_ids is None else [self.pos[t] for t in task_ids]
+        for i in nodes:
+            spec = self.specs[i]
             if not (spec.fixed or spec.finish_by) or self.children[i]:
                 continue
             earliest, why = self.earliest_start(spec.id)

@@ -19,14 +19,17 @@ and finishes on the same day.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from db.models import DependencyType
 from db.scheduling.calendar import WorkCalendar
 from db.scheduling.engine import _TYPE_CODE, Scheduler
 from db.scheduling.plan import TaskSpec
+
+if TYPE_CHECKING:
+    from db.scheduling.rules import FixedDateWatch
 
 _NO_LEAVE: tuple[tuple[date, date], ...] = ()
 # The engine's link type codes, back to types.
@@ -204,6 +207,13 @@ class ScheduleView:
         from db.scheduling.rules import start_limit
 
         return start_limit(self._s, task_id, day)
+
+    def watch_fixed_dates(self, task_ids: Iterable[str]) -> FixedDateWatch:
+        """What a live edit of these tasks must stop at: the fixed dates it can reach
+        (`rules.FixedDateWatch`)."""
+        from db.scheduling.rules import FixedDateWatch
+
+        return FixedDateWatch(self._s, task_ids)
 
     def downstream(self, task_id: str) -> set[str]:
         """Ids of every task whose dates may depend on this one."""
