@@ -350,6 +350,83 @@ class Scheduler:
         self._floats = None
         return changed | {spec.id}
 
+    def remove_tasks(self, task_ids: Iterable[str]) -> set[str] | None:
+        # Like a build, this makes many small lists that all live on (see `rebuild`).
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._remove_tasks(task_ids)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _remove_tasks(self, task_ids: Iterable[str]) -> set[str] | None:
+        """Take tasks out of the schedule, each with every task under it and every link that
+        touches them, and reschedule only what depended on them (their successors, the
+        summaries they sat under). Returns the ids whose dates changed, or None when the
+        removal changes the plan's shape in a way only `rebuild` handles (a summary left
+        without tasks becomes a task). The tasks that stay are numbered again, in the same
+        order: a caller holding node numbers maps them through `pos` by id."""
+        gone: set[int] = set()
+        for task_id in task_ids:
+            i = self.pos.get(task_id)
+            if i is not None and i not in gone:
+                gone.add(i)
+                stack = list(self.children[i])
+                while stack:
+                    j = stack.pop()
+                    gone.add(j)
+                    stack.extend(self.children[j])
+        if not gone:
+            return set()
+        for i in gone:
+            up = self.parent[i]
+            if up >= 0 and up not in gone and all(c in gone for c in self.children[up]):
+                return None
+        seeds = {j for i in gone for j in self.outgoing[i] if j not in gone}
+        seeds |= {self.parent[i] for i in gone if self.parent[i] >= 0}
+        seeds -= gone
+        n = len(self.ids)
+        keep = [i for i in range(n) if i not in gone]
+        new_of = [-1] * n
+        for k, i in enumerate(keep):
+            new_of[i] = k
+        gone_ids = {self.ids[i] for i in gone}
+        self.ids = [self.ids[i] for i in keep]
+        self.pos = {t: k for k, t in enumerate(self.ids)}
+        self.specs = [self.specs[i] for i in keep]
+        self.parent = [new_of[self.parent[i]] if self.parent[i] >= 0 else -1 for i in keep]
+        self.children = [[new_of[c] for c in self.children[i] if c not in gone] for i in keep]
+        self.cal = [self.cal[i] for i in keep]
+        self.incoming = [
+            [
+                (new_of[p], code, lag, new_of[t])
+                for p, code, lag, t in self.incoming[i]
+                if p not in gone
+            ]
+            for i in keep
+        ]
+        self.outgoing = [[new_of[j] for j in self.outgoing[i] if j not in gone] for i in keep]
+        self.a = [self.a[i] for i in keep]
+        self.start_o = [self.start_o[i] for i in keep]
+        self.finish_o = [self.finish_o[i] for i in keep]
+        self.sm = [self.sm[i] for i in keep]
+        self.em = [self.em[i] for i in keep]
+        self.order = [new_of[i] for i in self.order if i not in gone]
+        self.rank = [0] * len(keep)
+        for r, i in enumerate(self.order):
+            self.rank[i] = r
+        links = [
+            link
+            for link in self.plan.links
+            if link.predecessor_id not in gone_ids and link.successor_id not in gone_ids
+        ]
+        self.plan = Plan(list(self.specs), links, self.agency, self.plan.leave)
+        for task_id in gone_ids:
+            del self._dates[task_id]
+        self._floats = None
+        return self._propagate([new_of[i] for i in seeds])
+
     def _propagate(self, seeds: list[int]) -> set[str]:
         rank = self.rank
         heap = [(rank[i], i) for i in set(seeds)]

@@ -57,9 +57,11 @@ class ScheduleView:
 
     __slots__ = ("_links", "_links_of", "_roots", "_s")
 
-    def __init__(self, scheduler: Scheduler) -> None:
+    def __init__(self, scheduler: Scheduler, roots: list[int] | None = None) -> None:
+        """`roots`: the top-level nodes in outline order, when the caller knows an order the
+        node numbers do not give (tasks inserted among the top level, then renumbered)."""
         self._s = scheduler
-        self._roots: list[int] | None = None
+        self._roots: list[int] | None = roots
         self._links_of: list[list[ScheduledLink] | None] = [None] * len(scheduler.ids)
         self._links: dict[tuple[int, int], ScheduledLink] = {}
 
@@ -129,6 +131,17 @@ class ScheduleView:
     def leaves(self, node: int) -> list[int]:
         """The tasks (not summaries) at or under a node."""
         return self._s.leaves(node)
+
+    def outline_under(self, node: int) -> list[int]:
+        """Every node under a node (not itself), top to bottom."""
+        children = self._s.children
+        order: list[int] = []
+        stack = list(reversed(children[node]))
+        while stack:
+            i = stack.pop()
+            order.append(i)
+            stack.extend(reversed(children[i]))
+        return order
 
     def outline(self) -> list[int]:
         """Every node, top to bottom as the outline shows it (a summary before its tasks)."""

@@ -52,6 +52,9 @@ class GanttDocument:
         self.inserted: Callable[[], None] | None = None
         self.about_to_remove: Callable[[int, int], None] | None = None
         self.removed: Callable[[], None] | None = None
+        # Tasks left the plan and the others were numbered again: new node by old node (-1
+        # for a task that went), for whoever holds node numbers (a Qt model's indexes).
+        self.renumbered: Callable[[list[int]], None] | None = None
         self.reload()
 
     # -- loading ------------------------------------------------------------------------------
@@ -282,17 +285,22 @@ class GanttDocument:
         s = self.scheduler
         if changes.touches("Baseline", "BaselineTask"):
             self.reload_baseline()
-        if changes.touches(*_SHAPE):
+        removed = [i for i in changes.removed.get("Task", set()) if i in s]
+        if changes.touches(*_SHAPE) and not (removed and self._only_ties_of(removed, changes)):
             self.reload()
             return None
-        removed = changes.removed.get("Task", set())
-        if removed and any(i in s for i in removed):
-            self.reload()
-            return None
+        moved: set[str] = set()
+        if removed:
+            gone = self._remove(removed)
+            if gone is None:
+                self.reload()
+                return None
+            moved |= gone
+            s = self.scheduler
         added = changes.added.get("Task", set())
         edited = [i for i in changes.changed.get("Task", set()) if i in s]
         if not added and not edited:
-            return set()
+            return moved
         rows = task_rows(self.session, [*added, *edited])
         new = [rows[i] for i in added if i in rows and rows[i].project_id == self.project_id]
         specs = []
@@ -316,10 +324,92 @@ class GanttDocument:
                 self.deliverables.add(spec.id)
             else:
                 self.deliverables.discard(spec.id)
-        moved = self.preview(specs) | {spec.id for spec in specs}
+        moved |= self.preview(specs) | {spec.id for spec in specs}
         if new:
             moved |= self._insert(new[0].spec(), new[0].kind == TaskKind.DELIVERABLE)
         return moved
+
+    def _only_ties_of(self, removed: list[str], changes: ChangeSet) -> bool:
+        """Is every change of the plan's shape in `changes` a link or an assignment that went
+        with these removed tasks (a deletion's ties), so the tasks can leave in place?"""
+        if any(changes.touches(e) for e in _SHAPE if e not in ("Dependency", "Assignment")):
+            return False
+        ties = ("Dependency", "Assignment")
+        if any(changes.added.get(e) or changes.changed.get(e) for e in ties):
+            return False
+        s = self.scheduler
+        gone = set(removed)
+        for task_id in removed:
+            gone |= {s.ids[leaf] for leaf in s.leaves(s.pos[task_id])}
+            node = s.pos[task_id]
+            stack = list(s.children[node])
+            while stack:
+                j = stack.pop()
+                gone.add(s.ids[j])
+                stack.extend(s.children[j])
+        link_ids = {
+            link.id
+            for link in s.plan.links
+            if link.predecessor_id in gone or link.successor_id in gone
+        }
+        if not changes.removed.get("Dependency", set()) <= link_ids:
+            return False
+        # Assignments are not kept by id: a deletion takes at most one per person per task.
+        people = sum(len(s.spec(t).members) for t in gone)
+        return len(changes.removed.get("Assignment", set())) <= people
+
+    def _remove(self, task_ids: list[str]) -> set[str] | None:
+        """Take deleted tasks out in place: their rows leave the table in blocks (the model
+        removes only those), the engine reschedules only what waited on them, and every
+        other task keeps its row. None when only a reload can follow (a summary left
+        without tasks becomes a task)."""
+        s = self.scheduler
+        v = self.schedule
+        gone_nodes: set[int] = set()
+        for task_id in task_ids:
+            node = s.pos[task_id]
+            gone_nodes.add(node)
+            gone_nodes.update(v.outline_under(node))
+        for node in gone_nodes:
+            up = v.parent(node)
+            if up >= 0 and up not in gone_nodes and all(c in gone_nodes for c in v.children(up)):
+                return None
+        # Shown rows that go, in blocks of adjacent rows, removed bottom first.
+        shown = sorted(self.row_of[n] for n in gone_nodes if n in self.row_of)
+        blocks: list[list[int]] = []
+        for row in shown:
+            if blocks and blocks[-1][1] == row - 1:
+                blocks[-1][1] = row
+            else:
+                blocks.append([row, row])
+        for first, last in reversed(blocks):
+            if self.about_to_remove is not None:
+                self.about_to_remove(first, last)
+            for n in self.rows[first : last + 1]:
+                del self.row_of[n]
+            del self.rows[first : last + 1]
+            self._renumber(first)
+            if self.removed is not None:
+                self.removed()
+        old_ids = list(s.ids)
+        old_roots = list(v.roots())
+        changed = s.remove_tasks(task_ids)
+        assert changed is not None  # the same summaries were checked above
+        new_of = [s.pos.get(t, -1) for t in old_ids]
+        self.schedule = ScheduleView(s, [new_of[r] for r in old_roots if new_of[r] >= 0])
+        self.roots = self.schedule.roots()
+        self.collapsed = {new_of[c] for c in self.collapsed if new_of[c] >= 0}
+        self.rows = [new_of[n] for n in self.rows]
+        self.row_of = {n: r for r, n in enumerate(self.rows)}
+        self._number()
+        for node in gone_nodes:
+            task_id = old_ids[node]
+            self.people.pop(task_id, None)
+            self.assignees.pop(task_id, None)
+            self.deliverables.discard(task_id)
+        if self.renumbered is not None:
+            self.renumbered(new_of)
+        return changed
 
     def _order_kept(self, specs: list[TaskSpec]) -> bool:
         """Do these new sort orders keep every sibling where it was (rows making room for

@@ -117,6 +117,7 @@ class TaskTreeModel(QAbstractTableModel):
         document.inserted = self.endInsertRows
         document.about_to_remove = self._begin_remove
         document.removed = self.endRemoveRows
+        document.renumbered = self._renumbered
 
     # -- structure ----------------------------------------------------------------------------
 
@@ -137,6 +138,18 @@ class TaskTreeModel(QAbstractTableModel):
 
     def _begin_remove(self, first: int, last: int) -> None:
         self.beginRemoveRows(_ROOT, first, last)
+
+    def _renumbered(self, new_of: list[int]) -> None:
+        """Tasks left and the rest were numbered again (their rows already removed): the
+        indexes the view keeps (selection, current row, an open editor) follow their tasks."""
+        old = self.persistentIndexList()
+        new = [
+            self.createIndex(i.row(), i.column(), id=new_of[i.internalId() - 1] + 1)
+            if i.isValid() and new_of[i.internalId() - 1] >= 0
+            else QModelIndex()
+            for i in old
+        ]
+        self.changePersistentIndexList(old, new)
 
     def index_of(self, node: int, column: int = 0) -> QModelIndex:
         """The index of a task's row; invalid when the task is under a closed summary (see

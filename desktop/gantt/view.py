@@ -730,6 +730,9 @@ class GanttView(QWidget):
             self._reset_rows()
         elif moved:
             self.model.rows_changed(moved, self._shown_rows())
+        # Tasks that left renumber the others: the chart's marks follow the rows' tasks.
+        self.chart.hover = -1
+        self._selection_changed()
         self.chart.refresh_scene_rect()
         self.chart.viewport().update()
 
