@@ -13,8 +13,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.am.reading import read
-from db.models import Assignment, Dependency, Task, TaskConstraint, TaskKind, TeamMember
-from db.scheduling.plan import TaskSpec
+from db.models import (
+    Assignment,
+    Dependency,
+    DependencyType,
+    Task,
+    TaskConstraint,
+    TaskKind,
+    TeamMember,
+)
+from db.scheduling.plan import LinkSpec, TaskSpec
 
 
 class TaskRow(NamedTuple):
@@ -73,9 +81,11 @@ def task_rows(session: Session, task_ids: Collection[str]) -> dict[str, TaskRow]
     return {row.id: TaskRow(*row) for row in session.execute(query)}
 
 
-def people_on_tasks(session: Session, project_id: str) -> list[tuple[str, str, str]]:
-    """(task id, person's name, person's colour) for every assignment in a project, each
-    task's people in name order."""
+def people_on_tasks(
+    session: Session, project_id: str, task_ids: Collection[str] | None = None
+) -> list[tuple[str, str, str]]:
+    """(task id, person's name, person's colour) for every assignment in a project (or on
+    the given tasks of it), each task's people in name order."""
     query = (
         select(Assignment.task_id, TeamMember.name, TeamMember.colour)
         .join(TeamMember, TeamMember.id == Assignment.member_id)
@@ -83,6 +93,8 @@ def people_on_tasks(session: Session, project_id: str) -> list[tuple[str, str, s
         .where(Task.project_id == project_id)
         .order_by(TeamMember.name)
     )
+    if task_ids is not None:
+        query = query.where(Assignment.task_id.in_(list(task_ids)))
     return [(task_id, name, colour) for task_id, name, colour in read(session, query)]
 
 
@@ -127,3 +139,35 @@ def active_member_names(session: Session) -> list[str]:
         .order_by(func.lower(TeamMember.name))
     )
     return list(session.scalars(query))
+
+
+def members_of_tasks(session: Session, task_ids: Collection[str]) -> dict[str, frozenset[str]]:
+    """The ids of the people on each of these tasks (tasks without people left out)."""
+    found: dict[str, set[str]] = {}
+    query = select(Assignment.task_id, Assignment.member_id).where(
+        Assignment.task_id.in_(list(task_ids))
+    )
+    for task_id, member_id in read(session, query):
+        found.setdefault(task_id, set()).add(member_id)
+    return {task_id: frozenset(members) for task_id, members in found.items()}
+
+
+def links_by_id(session: Session, dependency_ids: Collection[str]) -> list[LinkSpec]:
+    """These dependencies as the engine takes them (ones that no longer exist left out)."""
+    query = select(
+        Dependency.id,
+        Dependency.predecessor_id,
+        Dependency.successor_id,
+        Dependency.type,
+        Dependency.lag_days,
+    ).where(Dependency.id.in_(list(dependency_ids)))
+    return [
+        LinkSpec(pred, succ, DependencyType(kind), lag, dep_id)
+        for dep_id, pred, succ, kind, lag in session.execute(query)
+    ]
+
+
+def tasks_of_assignments(session: Session, assignment_ids: Collection[str]) -> set[str]:
+    """The tasks these assignments put people on."""
+    query = select(Assignment.task_id).where(Assignment.id.in_(list(assignment_ids)))
+    return set(session.scalars(query))

@@ -268,6 +268,14 @@ class ScheduleView:
             found = self._links_of[node] = self._find_links(node)
         return found
 
+    def link_ids_of(self, task_ids: set[str]) -> set[str]:
+        """The ids of the links that start or end at any of these tasks."""
+        return {
+            link.id
+            for link in self._s.plan.links
+            if link.predecessor_id in task_ids or link.successor_id in task_ids
+        }
+
     def linked(self, predecessor: int, successor: int) -> bool:
         """Is there already a link from `predecessor` to `successor`?"""
         return any(link.successor == successor for link in self.links_of(predecessor))

@@ -22,12 +22,22 @@ from db.models import TaskKind
 from db.scheduling.baseline import baseline_dates, latest_baseline
 from db.scheduling.calendar import CalendarPool
 from db.scheduling.engine import Scheduler
-from db.scheduling.plan import TaskSpec, load_plan
-from db.scheduling.plan_reads import deliverable_ids, people_on_tasks, task_rows
+from db.scheduling.plan import LinkSpec, TaskSpec, load_plan
+from db.scheduling.plan_reads import (
+    TaskRow,
+    deliverable_ids,
+    links_by_id,
+    members_of_tasks,
+    people_on_tasks,
+    task_rows,
+    tasks_of_assignments,
+)
 from db.scheduling.schedule_view import ScheduleView
 
-# Entities whose change can alter calendars, links or the tree: reload the whole plan.
+# Entities whose change can alter calendars, links or the tree: reload the whole plan
+# (unless they are the ties of tasks deleted or put back, see `GanttDocument._ties`).
 _SHAPE = ("Dependency", "Assignment", "TimeOff", "Closure", "AgencySetting", "TeamMember")
+_TIES = ("Dependency", "Assignment")
 
 
 class GanttDocument:
@@ -112,6 +122,10 @@ class GanttDocument:
 
     def relayout(self) -> None:
         """The visible rows, top to bottom: the tree in order, without collapsed subtrees."""
+        self.rows = self._layout()
+        self.row_of = {i: r for r, i in enumerate(self.rows)}
+
+    def _layout(self) -> list[int]:
         v = self.schedule
         rows: list[int] = []
         stack = list(reversed(self.roots))
@@ -120,8 +134,7 @@ class GanttDocument:
             rows.append(i)
             if i not in self.collapsed:
                 stack.extend(reversed(v.children(i)))
-        self.rows = rows
-        self.row_of = {i: r for r, i in enumerate(rows)}
+        return rows
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -286,9 +299,14 @@ class GanttDocument:
         if changes.touches("Baseline", "BaselineTask"):
             self.reload_baseline()
         removed = [i for i in changes.removed.get("Task", set()) if i in s]
-        if changes.touches(*_SHAPE) and not (removed and self._only_ties_of(removed, changes)):
-            self.reload()
-            return None
+        added_tasks = changes.added.get("Task", set())
+        ties: list[LinkSpec] = []
+        if changes.touches(*_SHAPE):
+            found = self._ties(removed, added_tasks, changes)
+            if found is None:
+                self.reload()
+                return None
+            ties = found
         moved: set[str] = set()
         if removed:
             gone = self._remove(removed)
@@ -313,7 +331,8 @@ class GanttDocument:
                 return None
             reorder = reorder or row.sort_order != old.sort_order
             specs.append(row.spec(old.members))
-        if len(new) > 1 or (new and not s.can_add(new[0].spec())):
+        one = len(new) == 1 and not ties and not changes.added.get("Assignment")
+        if one and not s.can_add(new[0].spec()):
             self.reload()
             return None
         if reorder and not self._order_kept(specs):
@@ -325,38 +344,109 @@ class GanttDocument:
             else:
                 self.deliverables.discard(spec.id)
         moved |= self.preview(specs) | {spec.id for spec in specs}
-        if new:
+        if one:
             moved |= self._insert(new[0].spec(), new[0].kind == TaskKind.DELIVERABLE)
+        elif new or ties:
+            came = self._insert_many(new, ties)
+            if came is None:
+                self.reload()
+                return None
+            moved |= came
         return moved
 
-    def _only_ties_of(self, removed: list[str], changes: ChangeSet) -> bool:
-        """Is every change of the plan's shape in `changes` a link or an assignment that went
-        with these removed tasks (a deletion's ties), so the tasks can leave in place?"""
-        if any(changes.touches(e) for e in _SHAPE if e not in ("Dependency", "Assignment")):
-            return False
-        ties = ("Dependency", "Assignment")
-        if any(changes.added.get(e) or changes.changed.get(e) for e in ties):
-            return False
+    def _ties(
+        self, removed: list[str], added: set[str], changes: ChangeSet
+    ) -> list[LinkSpec] | None:
+        """When every change of the plan's shape in `changes` is a link or an assignment
+        that went with removed tasks or came with added ones (a deletion's ties, or an undone
+        deletion's): the links that came, for the engine to add in place. None when
+        something else changed the shape (a reload follows)."""
+        if any(changes.touches(e) for e in _SHAPE if e not in _TIES):
+            return None
+        if any(changes.changed.get(e) for e in _TIES):
+            return None
         s = self.scheduler
-        gone = set(removed)
-        for task_id in removed:
-            gone |= {s.ids[leaf] for leaf in s.leaves(s.pos[task_id])}
-            node = s.pos[task_id]
-            stack = list(s.children[node])
-            while stack:
-                j = stack.pop()
-                gone.add(s.ids[j])
-                stack.extend(s.children[j])
-        link_ids = {
-            link.id
-            for link in s.plan.links
-            if link.predecessor_id in gone or link.successor_id in gone
-        }
-        if not changes.removed.get("Dependency", set()) <= link_ids:
-            return False
-        # Assignments are not kept by id: a deletion takes at most one per person per task.
-        people = sum(len(s.spec(t).members) for t in gone)
-        return len(changes.removed.get("Assignment", set())) <= people
+        gone_deps = changes.removed.get("Dependency", set())
+        gone_people = changes.removed.get("Assignment", set())
+        if gone_deps or gone_people:
+            v = self.schedule
+            gone = set(removed)
+            for task_id in removed:
+                gone |= {v.task_id(j) for j in v.outline_under(v.node(task_id))}
+            touching = v.link_ids_of(gone)
+            if not gone_deps <= touching:
+                return None
+            # Assignments are not kept by id: a deletion takes at most one per person per task.
+            if len(gone_people) > sum(len(s.spec(t).members) for t in gone):
+                return None
+        links = links_by_id(self.session, changes.added.get("Dependency", set()))
+        if any(
+            link.predecessor_id not in added and link.successor_id not in added for link in links
+        ):
+            return None
+        new_people = changes.added.get("Assignment", set())
+        if new_people and not tasks_of_assignments(self.session, new_people) <= added:
+            return None
+        return links
+
+    def _insert_many(self, rows: list[TaskRow], links: list[LinkSpec]) -> set[str] | None:
+        """Add tasks that came back (an undone deletion) or were copied, with their people
+        and links, in place: node numbers of every other task stay, and their rows enter the
+        table in blocks. None when only a reload can follow."""
+        s = self.scheduler
+        ids = [row.id for row in rows]
+        members = members_of_tasks(self.session, ids)
+        by_id = {row.id: row for row in rows}
+        ordered: list[TaskRow] = []
+        placed: set[str] = set()
+
+        def place(row: TaskRow) -> None:  # parents before their children
+            if row.id in placed:
+                return
+            if row.parent_id in by_id:
+                place(by_id[row.parent_id])
+            placed.add(row.id)
+            ordered.append(row)
+
+        for row in rows:
+            place(row)
+        specs = [row.spec(members.get(row.id, frozenset())) for row in ordered]
+        old_roots = list(self.schedule.roots())
+        first = len(s.ids)
+        changed = s.add_tasks(specs, links)
+        if changed is None:
+            return None
+        roots = old_roots
+        for spec in specs:
+            if spec.parent_id is None:
+                v = ScheduleView(s)
+                keys = [v.spec(r).sort_order for r in roots]
+                roots.insert(bisect.bisect_right(keys, spec.sort_order), v.node(spec.id))
+        self.schedule = ScheduleView(s, roots)
+        self.roots = self.schedule.roots()
+        self._number()
+        for task_id, name, colour in people_on_tasks(self.session, self.project_id, ids):
+            self.assignees[task_id] = (*self.assignees.get(task_id, ()), (name, colour))
+            self.people[task_id] = ", ".join(n for n, _c in self.assignees[task_id])
+        self.deliverables |= {row.id for row in rows if row.kind == TaskKind.DELIVERABLE}
+        # The new rows enter where a fresh layout puts them, top block first.
+        target = self._layout()
+        k = 0
+        while k < len(target):
+            if target[k] < first:
+                k += 1
+                continue
+            end = k
+            while end + 1 < len(target) and target[end + 1] >= first:
+                end += 1
+            if self.about_to_insert is not None:
+                self.about_to_insert(k, end)
+            self.rows[k:k] = target[k : end + 1]
+            self._renumber(k)
+            if self.inserted is not None:
+                self.inserted()
+            k = end + 1
+        return changed
 
     def _remove(self, task_ids: list[str]) -> set[str] | None:
         """Take deleted tasks out in place: their rows leave the table in blocks (the model
@@ -367,7 +457,7 @@ class GanttDocument:
         v = self.schedule
         gone_nodes: set[int] = set()
         for task_id in task_ids:
-            node = s.pos[task_id]
+            node = v.node(task_id)
             gone_nodes.add(node)
             gone_nodes.update(v.outline_under(node))
         for node in gone_nodes:

@@ -66,10 +66,13 @@ def test_a_linked_and_staffed_task_leaves_in_place_and_comes_back(
     same_plan(view, store)
     qtmodeltester.check(view.model)  # type: ignore[attr-defined]
 
-    view.workspace.undo_stack.undo()
+    inserted: list[tuple[int, int]] = []
+    view.model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    view.workspace.undo_stack.undo()  # back with its links and its person, in place too
+    assert resets == [] and inserted == [(1, 1)]
     assert names(view)[:3] == ["Design", "Review", "Build"]
+    assert view.document.people["review"] == "Ana"
     same_plan(view, store)
-    resets.clear()
     removed.clear()
     view.workspace.undo_stack.redo()
     assert resets == [] and removed == [(1, 1)]
@@ -91,6 +94,25 @@ def test_a_summary_goes_with_its_tasks_and_the_rest_keep_their_selection(
     assert resets == []
     assert names(view) == ["Design", "Review", "Build", "Other"]
     assert sorted(view.selected_ids()) == ["design", "other"]
+    same_plan(view, store)
+    view.workspace.undo_stack.undo()
+    assert resets == [] and names(view)[4:] == ["Launch", "Press", "Party"]
+    same_plan(view, store)
+
+
+def test_a_duplicated_summary_and_its_undo_stay_in_place(view: GanttView, store: Store) -> None:
+    resets: list[bool] = []
+    view.model.modelReset.connect(lambda: resets.append(True))
+    view.select_task("launch")
+    view.duplicate_selected()
+    assert resets == []
+    assert names(view)[4:] == ["Launch", "Press", "Party", "Launch", "Press", "Party"]
+    same_plan(view, store)
+    view.workspace.undo_stack.undo()
+    assert resets == [] and len(names(view)) == 7
+    same_plan(view, store)
+    view.workspace.undo_stack.redo()
+    assert resets == [] and len(names(view)) == 10
     same_plan(view, store)
 
 
