@@ -17,6 +17,18 @@ _PEOPLE = (TeamMember.active.is_(True), TeamMember.placeholder.is_(False))
 
 
 def active_members(session: Session) -> list[tuple[str, str]]:
+    """(id, name) of the active team members, placeholders too, in name order (any case):
+    whom work can be given to (the Gantt's task details)."""
+    rows = read(
+        session,
+        select(TeamMember.id, TeamMember.name)
+        .where(TeamMember.active.is_(True))
+        .order_by(func.lower(TeamMember.name)),
+    )
+    return [(id_, name) for id_, name in rows]
+
+
+def active_people(session: Session) -> list[tuple[str, str]]:
     """(id, name) of the active team members, placeholders left out, in name order (any
     case): the account manager picker's."""
     rows = read(

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from db.models import Assignment, Client, MemberRole, Project, Task, TeamMember
 from db.operations import Create
-from db.roster import active_members, member_choices, members_by_name
+from db.roster import active_members, active_people, member_choices, members_by_name
 from db.store import Store
 from db.team import AddMember, EditMember
 from desktop.client_page.page import ClientPage
@@ -42,7 +42,8 @@ def test_pickers_of_people_leave_placeholders_out(store: Store) -> None:
     for op in (ana, role):
         store.apply(op)
     assert member_choices(store.session) == [(ana.id, "Ana")]
-    assert active_members(store.session) == [(ana.id, "Ana")]
+    assert active_people(store.session) == [(ana.id, "Ana")]
+    assert [n for _i, n in active_members(store.session)] == ["Ana", "Designer (to hire)"]
     assert members_by_name(store.session, placeholders=False) == [(ana.id, "Ana")]
     assert [n for _i, n in members_by_name(store.session)] == ["Ana", "Designer (to hire)"]
     store.apply(EditMember(role.id, {"placeholder": False}))  # hired: a person now
