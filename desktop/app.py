@@ -321,7 +321,7 @@ def _run_window(
     window = MainWindow(workspace, settings, database_label=str(db_path), auto_sync=not quiet)
     window.persist = not quiet
     window.setWindowTitle(f"{db_path.stem} — {APP_NAME}" if db_path.stem != "agency" else APP_NAME)
-    window.restore_state()
+    window.restore_state(area_key=None if project_id is None else "projects")
     if project_id is not None:
         window.open_project(project_id)
     launches: list[ActivationServer] = []
