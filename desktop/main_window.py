@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -49,6 +49,7 @@ SETTINGS_STATE = "main_window/state"
 SETTINGS_AREA = "main_window/area"
 STATUS_MS = 6000
 ERROR_MS = 12000
+NOTIFIER_DELAY_MS = 500
 
 
 @dataclass
@@ -191,10 +192,12 @@ class MainWindow(QMainWindow):
         self.add_area("team", "Team", _team_area, "Ctrl+3")
         self.add_area("workload", "Workload", _workload_area, "Ctrl+4")
         self.add_area("portfolio", "Portfolio", _portfolio_area, "Ctrl+5")
-        # Once the window has painted: a start waits for neither the tray nor its first look
-        # at what is due (issue 19).
+        # A moment after the first paint: a start waits for neither the tray nor its first
+        # look at what is due (issue 19).
         self.notifier: QObject | None = None
-        self.first_painted.connect(self._start_notifier)
+        self.first_painted.connect(
+            lambda: QTimer.singleShot(NOTIFIER_DELAY_MS, self._start_notifier)
+        )
 
     # -- areas ---------------------------------------------------------------------------------
 
