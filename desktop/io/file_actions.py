@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from db.errors import AgencyDeskError
 from db.models import Client, Project
+from desktop.file_dialogs import file_dialog, save_file_name
 from desktop.printing.printable import PrintTarget
 from desktop.workspace import Workspace
 
@@ -130,8 +131,6 @@ class FileActions(QObject):
     # -- import -------------------------------------------------------------------------------
 
     def ask_import(self) -> None:
-        from desktop.file_dialogs import file_dialog
-
         dialog = file_dialog(
             self.window,
             "Import a Project",
@@ -239,8 +238,6 @@ class FileActions(QObject):
 
     def ask_export(self, project_id: str | None = None) -> Path | None:
         """Ask for a project, a format and a file, and write it; the path written, or None."""
-        from desktop.file_dialogs import save_file_name
-
         session = self.workspace.session
         projects = session.execute(
             select(Project.id, Project.name, Client.name)
