@@ -64,7 +64,7 @@ from sqlalchemy import UniqueConstraint
 from db.changes import ChangeSet
 from db.models import ENTITIES
 from db.sync import hlc as clock
-from db.sync.schema import TABLE_ENTITY
+from db.sync.schema import SAME_VALUE, TABLE_ENTITY
 from db.sync.wire import Change
 
 # sync_version rows that are field versions (`*` and column names), not deletes a restored
@@ -214,7 +214,7 @@ class Merger:
         if answered is not None:
             self.conn.execute(
                 "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ? WHERE "
-                "resolved = 0 AND kind <> 'future' AND winning_station = ? AND winning_hlc = ?",
+                "resolved <= 0 AND kind <> 'future' AND winning_station = ? AND winning_hlc = ?",
                 (answered[1], answered[0], *winner),
             )
 
@@ -224,7 +224,7 @@ class Merger:
         had seen its loser (it then keeps naming the lower delete)."""
         listed = self.conn.execute(
             "SELECT id, losing_hlc, losing_station, losing_n FROM sync_conflict WHERE "
-            "resolved = 0 AND kind <> 'future' AND winning_station = ? AND winning_hlc = ?",
+            "resolved <= 0 AND kind <> 'future' AND winning_station = ? AND winning_hlc = ?",
             (old[1], old[0]),
         ).fetchall()
         for entry, lh, ls, ln in listed:
@@ -286,25 +286,38 @@ class Merger:
         loser: tuple[str, int, int] | None = None,
         winner: tuple[str, int] | None = None,
         row_data: dict[str, Any] | None = None,
+        *,
+        same: bool = False,
     ) -> None:
         """List a change that lost: `loser` is its (station, HLC, counter), `winner` the
-        (station, HLC) of what it lost to."""
+        (station, HLC) of what it lost to. `same`: a field write that lost with the value
+        that won is kept out of sight (`SAME_VALUE`) but still known, so it shows once a
+        write it was concurrent with wins with another value, as where it came later."""
         ls, lh, ln = loser or (None, None, None)
         ws, wh = winner or (None, None)
         # An entry is the change that lost, on its row and field (none for a whole row):
         # whichever station applies both sides lists it, whatever the order they came in,
         # and a file applied twice (say, rebuilt from a snapshot) never lists it twice.
         dup = self.conn.execute(
-            "SELECT 1 FROM sync_conflict WHERE entity = ? AND row_id = ? AND field IS ? AND "
-            "losing_hlc IS ? AND losing_station IS ? AND (kind = 'future') = (? = 'future')",
+            "SELECT id, resolved FROM sync_conflict WHERE entity = ? AND row_id = ? AND "
+            "field IS ? AND losing_hlc IS ? AND losing_station IS ? AND "
+            "(kind = 'future') = (? = 'future')",
             (TABLE_ENTITY[tbl], row_id, fld, lh, ls, kind),
         ).fetchone()
         if dup:
+            if dup[1] == SAME_VALUE and not same:
+                self.conn.execute(
+                    "UPDATE sync_conflict SET resolved = 0, winning_station = ?, "
+                    "winning_hlc = ?, winning_value = ? WHERE id = ?",
+                    (ws, wh, _j(winning), dup[0]),
+                )
+                self.out.conflicts += 1
             return
         self.conn.execute(
             "INSERT INTO sync_conflict (kind, entity, row_id, field, losing_value, "
             "winning_value, losing_station, winning_station, losing_hlc, winning_hlc, "
-            "row_data, detected_at, losing_n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "row_data, detected_at, losing_n, resolved) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 kind,
                 TABLE_ENTITY[tbl],
@@ -319,9 +332,72 @@ class Merger:
                 None if row_data is None else _j(row_data),
                 self.now_ms,
                 ln,
+                SAME_VALUE if same else 0,
             ),
         )
-        self.out.conflicts += 1
+        self.out.conflicts += 0 if same else 1
+
+    def _drop_seen(
+        self, station: str, change: Change, fields: set[str] | None, *, rows: bool = False
+    ) -> None:
+        """Supersession: an entry goes once a change made having seen its loser writes that
+        field (`fields`) or, with `rows`, inserts, restores or deletes the row: whatever
+        this change lost or won, the loser is no longer a concurrent value. Every station
+        applies that change after the loser (it waits for what it had seen), and each of
+        them lists the loser first or never, so this makes the list a function of the
+        changes, not of their order. Resolved entries are the user's, left as they are."""
+        entity = TABLE_ENTITY[change.tbl]
+        listed = self.conn.execute(
+            "SELECT id, kind, field, losing_hlc, losing_station, losing_n, losing_value FROM "
+            "sync_conflict WHERE entity = ? AND row_id = ? AND resolved <= 0 AND "
+            "kind <> 'future' AND losing_station IS NOT NULL AND losing_n IS NOT NULL",
+            (entity, change.row_id),
+        ).fetchall()
+        for entry, kind, fld, lh, ls, ln, losing in listed:
+            held: dict[str, Any] = {}
+            if kind == "edit_deleted" and not rows and fields is not None:
+                # An edit lost with its row holds the fields it wrote last; once a change
+                # that saw it has written them all it holds none, as where that change came
+                # before the delete.
+                held = {k: v for k, v in json.loads(losing or "{}").items() if k not in fields}
+                if len(held) == len(json.loads(losing or "{}")):
+                    continue
+            elif fld is None or kind != "field":
+                if not rows or kind == "unique":
+                    continue
+            elif fields is not None and fld not in fields:
+                continue
+            if not self.saw(station, change, (lh, ls, ln), fld or "*"):
+                continue
+            if held:
+                self.conn.execute(
+                    "UPDATE sync_conflict SET losing_value = ? WHERE id = ?", (_j(held), entry)
+                )
+            else:
+                self.conn.execute("DELETE FROM sync_conflict WHERE id = ?", (entry,))
+
+    def _supersede_delete(self, station: str, change: Change) -> None:
+        """A delete that takes effect answers what its author had seen of the row: entries
+        whose loser it saw go, and the field versions it saw are marked (`base` = 1) as
+        deleted having been seen, so an edit arriving later for the deleted row does not
+        list them as losing to it (where that edit came first, this delete dropped that
+        entry). A restore clears the marks."""
+        self._drop_seen(station, change, None, rows=True)
+        for fld, v in self._versions(change.tbl, change.row_id).items():
+            if fld != "*" and self.saw(station, change, v, fld):
+                self.conn.execute(
+                    "UPDATE sync_version SET base = 1 WHERE tbl = ? AND row_id = ? AND field = ?",
+                    (change.tbl, change.row_id, fld),
+                )
+
+    def _seen_by_delete(self, tbl: str, row_id: str) -> set[str]:
+        """Fields whose version a delete of the (deleted) row had seen."""
+        rows = self.conn.execute(
+            "SELECT field FROM sync_version WHERE tbl = ? AND row_id = ? AND base = 1 "
+            f"AND {FIELDS_ONLY}",
+            (tbl, row_id),
+        )
+        return {r[0] for r in rows}
 
     def _repoint(
         self,
@@ -341,13 +417,15 @@ class Merger:
             return
         where = (
             "WHERE entity = ? AND row_id = ? AND field = ? AND kind = 'field' AND "
-            "resolved = 0 AND winning_station = ? AND winning_hlc = ?"
+            "resolved <= 0 AND winning_station = ? AND winning_hlc = ?"
         )
         args = (TABLE_ENTITY[tbl], row_id, fld, old[1], old[0])
+        # An entry whose value is the new winner's is kept out of sight, and one hidden so
+        # shows again: what is listed is what differs from the value that won.
         self.conn.execute(
-            "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ?, winning_value = ? "
-            f"{where}",
-            (station, change.hlc, _j(value), *args),
+            "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ?, winning_value = ?, "
+            f"resolved = CASE WHEN losing_value = ? THEN {SAME_VALUE} ELSE 0 END {where}",
+            (station, change.hlc, _j(value), _j(value), *args),
         )  # fmt: skip
 
     def flag_clock(self, station: str, ahead_ms: int, change: Change) -> None:
@@ -469,6 +547,7 @@ class Merger:
             if (ours[0], ours[1]) == me:
                 return  # this very insert, applied before
             fields = {k: v for k, v in values.items() if k != "id"}
+            self._drop_seen(station, change, None, rows=True)
             self._merge_fields(info, station, change, fields)
             if me > (ours[0], ours[1]):
                 # Two restores of one row: it exists by the higher one on every station.
@@ -486,6 +565,7 @@ class Merger:
             )
             self._set_tomb(tbl, row_id, (parent_tomb[0], parent_tomb[1], parent_tomb[2]), values)
             return
+        self._drop_seen(station, change, None, rows=True)
         if not self._claim_unique(info, station, change, values):
             return
         cols = list(values)
@@ -537,19 +617,20 @@ class Merger:
             v = versions.get(fld, star)
             if fld == "id" or fld not in old or self.saw(station, change, v, fld):
                 continue
-            differs = old[fld] != value and fld not in QUIET_FIELDS
+            listed = fld not in QUIET_FIELDS
+            same = old[fld] == value
             if incoming > (v[0], v[1]):
                 self._repoint(tbl, row_id, fld, v, station, change, value)
-                if differs:
+                if listed:
                     self.conflict(
                         "field", tbl, row_id, fld, losing=old[fld], winning=value,
-                        loser=(v[1], v[0], v[2]), winner=(station, change.hlc),
+                        loser=(v[1], v[0], v[2]), winner=(station, change.hlc), same=same,
                     )  # fmt: skip
                 continue
-            if differs:
+            if listed:
                 self.conflict(
                     "field", tbl, row_id, fld, losing=value, winning=old[fld],
-                    loser=(station, change.hlc, change.n), winner=(v[1], v[0]),
+                    loser=(station, change.hlc, change.n), winner=(v[1], v[0]), same=same,
                 )  # fmt: skip
             values[fld] = old[fld]
             kept[fld] = v
@@ -652,7 +733,9 @@ class Merger:
         """Keep a deleted row's field versions as if it were there, so a later restore is
         merged with this edit the same way on every station."""
         tbl, row_id, incoming = change.tbl, change.row_id, (change.hlc, station)
+        self._drop_seen(station, change, set(change.fields))
         versions = self._versions(tbl, row_id)
+        deleted_seen = self._seen_by_delete(tbl, row_id)
         star = versions.get("*", NO_VERSION)
         data = json.loads(tomb[3])
         changed = False
@@ -662,23 +745,24 @@ class Merger:
             v = versions.get(fld, star)
             if (v[0], v[1]) == incoming:
                 continue
-            differs = data.get(fld) != value and fld not in QUIET_FIELDS
+            listed = fld not in QUIET_FIELDS
+            same = data.get(fld) == value
             if self.saw(station, change, v, fld) or incoming > (v[0], v[1]):
                 self._repoint(tbl, row_id, fld, v, station, change, value)
-                if differs and not self.saw(station, change, v, fld):
+                if listed and not self.saw(station, change, v, fld) and fld not in deleted_seen:
                     self.conflict(
                         "field", tbl, row_id, fld, losing=data.get(fld), winning=value,
-                        loser=(v[1], v[0], v[2]), winner=(station, change.hlc),
+                        loser=(v[1], v[0], v[2]), winner=(station, change.hlc), same=same,
                     )  # fmt: skip
                 data[fld] = value
                 self._set_version(tbl, row_id, fld, (change.hlc, station, change.n))
                 changed = True
-            elif differs:
+            elif listed:
                 # Listed by field too, as where the row is still there: restorable by itself
                 # once the row is back.
                 self.conflict(
                     "field", tbl, row_id, fld, losing=value, winning=data.get(fld),
-                    loser=(station, change.hlc, change.n), winner=(v[1], v[0]),
+                    loser=(station, change.hlc, change.n), winner=(v[1], v[0]), same=same,
                 )  # fmt: skip
         if changed:
             self.conn.execute(
@@ -690,6 +774,7 @@ class Merger:
         self, info: TableInfo, station: str, change: Change, fields: dict[str, Any]
     ) -> None:
         tbl, row_id, incoming = change.tbl, change.row_id, (change.hlc, station)
+        self._drop_seen(station, change, set(fields))
         versions = self._versions(tbl, row_id)
         row = self._row(tbl, row_id)
         assert row is not None
@@ -700,14 +785,15 @@ class Merger:
             if (local[0], local[1]) == incoming:
                 continue
             current = row.get(fld)
-            differs = current != value and fld not in QUIET_FIELDS
+            listed = fld not in QUIET_FIELDS
+            same = current == value
             if self.saw(station, change, local, fld):
                 to_set[fld] = value  # superseded by an edit made having seen it
                 self._repoint(tbl, row_id, fld, local, station, change, value)
             elif incoming > (local[0], local[1]):
                 to_set[fld] = value
                 self._repoint(tbl, row_id, fld, local, station, change, value)
-                if differs:
+                if listed:
                     self.conflict(
                         "field",
                         tbl,
@@ -717,8 +803,9 @@ class Merger:
                         winning=value,
                         loser=(local[1], local[0], local[2]),
                         winner=(station, change.hlc),
+                        same=same,
                     )
-            elif differs:
+            elif listed:
                 self.conflict(
                     "field",
                     tbl,
@@ -728,6 +815,7 @@ class Merger:
                     winning=current,
                     loser=(station, change.hlc, change.n),
                     winner=(local[1], local[0]),
+                    same=same,
                 )
         if not to_set:
             return
@@ -786,6 +874,7 @@ class Merger:
                     "UPDATE sync_tomb SET hlc = ?, station = ?, n = ? WHERE tbl = ? AND row_id = ?",
                     (*version, tbl, row_id),
                 )
+            self._supersede_delete(station, change)
             return
         versions = self._versions(tbl, row_id)
         star = versions.get("*", NO_VERSION)
@@ -794,6 +883,7 @@ class Merger:
             # is kept aside for a restore that had seen it.
             self._void(tbl, row_id, version)
             return
+        self._supersede_delete(station, change)
         self._list_lost_row(tbl, row_id, row, versions, (station, change), (station, change.hlc))
         self._remove(tbl, row_id, version, station, record=False, row=row, by=change)
 
@@ -904,3 +994,36 @@ class Merger:
         self.conn.execute(f'DELETE FROM "{tbl}" WHERE id = ?', (row_id,))
         self._set_tomb(tbl, row_id, version, row)
         self.out.changes.add("removed", TABLE_ENTITY[tbl], [row_id])
+
+
+def supersede_own(
+    conn: sqlite3.Connection,
+    station: str,
+    rows: list[tuple[Any, ...]],
+    contexts: dict[int, dict[str, int]],
+) -> None:
+    """Apply to this station's own list what its pushed changes supersede, as every other
+    station does when it applies them (`Merger._drop_seen`, `_supersede_delete`): a local
+    edit saw every entry listed here when it was made (a pull comes only after a push)."""
+    listed = {
+        (e, r)
+        for e, r in conn.execute(
+            "SELECT DISTINCT entity, row_id FROM sync_conflict WHERE resolved <= 0 AND "
+            "kind <> 'future'"
+        )
+    }
+    merger = Merger(conn, {}, 0)
+    for tbl, row_id, op, hlc, data, _base, n, ctx in rows:
+        if op != "D" and (TABLE_ENTITY.get(tbl), row_id) not in listed:
+            continue
+        change = Change(tbl, row_id, op, hlc, json.loads(data), {}, n, contexts.get(ctx, {}))
+        if op == "D":
+            tomb = merger._tomb(tbl, row_id)
+            if tomb is not None and (tomb[1], tomb[2]) == (station, n):
+                merger._supersede_delete(station, change)
+            elif (TABLE_ENTITY.get(tbl), row_id) in listed:
+                merger._drop_seen(station, change, None, rows=True)
+        elif op == "I":
+            merger._drop_seen(station, change, None, rows=True)
+        else:
+            merger._drop_seen(station, change, set(change.fields))

@@ -150,6 +150,7 @@ sync_pushed = Table(
     Column("wall", Integer),  # the clock in its header, to write it again byte for byte
 )
 
+SAME_VALUE = -1
 sync_conflict = Table(
     "sync_conflict",
     metadata,
@@ -170,6 +171,8 @@ sync_conflict = Table(
     Column("winning_hlc", Integer),
     Column("row_data", Text),  # JSON of the whole lost row, for delete/orphan/unique
     Column("detected_at", Integer, nullable=False),
+    # 1 once the user restored or dismissed it; SAME_VALUE (-1): a field write that lost
+    # with the very value that won, kept out of the list while that holds (merge.py).
     Column("resolved", Integer, nullable=False, server_default="0"),
     # The losing change's counter (its dot is losing_station + losing_n), to tell whether a
     # later change had seen it. Added by 0010; NULL in entries from before.
