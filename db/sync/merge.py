@@ -390,6 +390,29 @@ class Merger:
                     (change.tbl, change.row_id, fld),
                 )
 
+    def _unhold(self, tbl: str, row_id: str, fld: str, v: Version) -> None:
+        """An edit lost with its row is listed with the fields it still holds: one taken
+        by a higher write leaves its entry (and the entry goes with the last one), as
+        where that write came first and the edit never held it."""
+        found = self.conn.execute(
+            "SELECT id, losing_value FROM sync_conflict WHERE kind = 'edit_deleted' AND "
+            "resolved <= 0 AND entity = ? AND row_id = ? AND losing_station = ? AND "
+            "losing_n = ? AND losing_hlc = ?",
+            (TABLE_ENTITY[tbl], row_id, v[1], v[2], v[0]),
+        ).fetchone()
+        if found is None:
+            return
+        held = json.loads(found[1] or "{}")
+        if fld not in held:
+            return
+        del held[fld]
+        if held:
+            self.conn.execute(
+                "UPDATE sync_conflict SET losing_value = ? WHERE id = ?", (_j(held), found[0])
+            )
+        else:
+            self.conn.execute("DELETE FROM sync_conflict WHERE id = ?", (found[0],))
+
     def _seen_by_delete(self, tbl: str, row_id: str) -> set[str]:
         """Fields whose version a delete of the (deleted) row had seen."""
         rows = self.conn.execute(
@@ -482,7 +505,13 @@ class Merger:
         self.out.applied += 1
 
     def _check_refs(
-        self, info: TableInfo, values: dict[str, Any], station: str, change: Change
+        self,
+        info: TableInfo,
+        values: dict[str, Any],
+        station: str,
+        change: Change,
+        *,
+        null_only: bool = False,
     ) -> bool:
         """Fix references to deleted rows in place; False if the row must not exist. A
         reference set to NULL keeps this change's version: the field's winner is decided
@@ -491,6 +520,8 @@ class Merger:
         for fk in info.fks:
             ref = values.get(fk.column)
             if ref is None or fk.column not in values:
+                continue
+            if null_only and fk.ondelete != "SET NULL":
                 continue
             if self._exists(fk.target, ref):
                 tomb = self._unseen_delete(station, change, fk.target, ref)
@@ -583,6 +614,14 @@ class Merger:
             else:
                 self._void(tbl, row_id, deleted)
                 self._relist_void(tbl, row_id, deleted)
+            # The row is back: each edit that had been lost with it either holds its fields
+            # in the restored row or lost them to the restore (listed by field), as where it
+            # arrived after the restore; it is no longer lost with the row.
+            self.conn.execute(
+                "DELETE FROM sync_conflict WHERE kind = 'edit_deleted' AND resolved <= 0 AND "
+                "entity = ? AND row_id = ?",
+                (TABLE_ENTITY[tbl], row_id),
+            )
         self.conn.execute("DELETE FROM sync_tomb WHERE tbl = ? AND row_id = ?", (tbl, row_id))
         self.conn.execute(
             f"DELETE FROM sync_version WHERE tbl = ? AND row_id = ? AND {FIELDS_ONLY}",
@@ -733,13 +772,17 @@ class Merger:
         """Keep a deleted row's field versions as if it were there, so a later restore is
         merged with this edit the same way on every station."""
         tbl, row_id, incoming = change.tbl, change.row_id, (change.hlc, station)
+        # A reference to a row deleted here reads NULL, with the reference listed, as where
+        # this edit came before that delete (a row that must go with its parent is gone).
+        values = dict(change.fields)
+        self._check_refs(info, values, station, change, null_only=True)
         self._drop_seen(station, change, set(change.fields))
         versions = self._versions(tbl, row_id)
         deleted_seen = self._seen_by_delete(tbl, row_id)
         star = versions.get("*", NO_VERSION)
         data = json.loads(tomb[3])
         changed = False
-        for fld, value in change.fields.items():
+        for fld, value in values.items():
             if fld == "id" or fld not in info.columns:
                 continue
             v = versions.get(fld, star)
@@ -749,6 +792,7 @@ class Merger:
             same = data.get(fld) == value
             if self.saw(station, change, v, fld) or incoming > (v[0], v[1]):
                 self._repoint(tbl, row_id, fld, v, station, change, value)
+                self._unhold(tbl, row_id, fld, v)
                 if listed and not self.saw(station, change, v, fld) and fld not in deleted_seen:
                     self.conflict(
                         "field", tbl, row_id, fld, losing=data.get(fld), winning=value,
