@@ -218,14 +218,26 @@ class Merger:
                 (answered[1], answered[0], *winner),
             )
 
-    def _relist_overtaken(self, old: tuple[int, str], station: str, change: Change) -> None:
+    def _relist_overtaken(
+        self,
+        old: tuple[int, str],
+        station: str,
+        change: Change,
+        only: tuple[str, str] | None = None,
+    ) -> None:
         """A higher delete of a deleted row arrived: what the lower one had listed lost to
-        this one too, as where this one came first. An entry is kept even when this delete
-        had seen its loser (it then keeps naming the lower delete)."""
+        this one too, as where this one came first (`only`: just this row's entries, the
+        lower one being its parent's delete). An entry is kept even when this delete had
+        seen its loser (it then keeps naming the lower delete)."""
+        args: tuple[str, ...]
+        where, args = "", ()
+        if only is not None:
+            where, args = " AND entity = ? AND row_id = ?", (TABLE_ENTITY[only[0]], only[1])
         listed = self.conn.execute(
             "SELECT id, losing_hlc, losing_station, losing_n FROM sync_conflict WHERE "
-            "resolved <= 0 AND kind <> 'future' AND winning_station = ? AND winning_hlc = ?",
-            (old[1], old[0]),
+            "resolved <= 0 AND kind <> 'future' AND winning_station = ? AND winning_hlc = ?"
+            + where,
+            (old[1], old[0], *args),
         ).fetchall()
         for entry, lh, ls, ln in listed:
             if None not in (lh, ls, ln) and self.saw(station, change, (lh, ls, ln), "*"):
@@ -265,15 +277,25 @@ class Merger:
             (tbl, row_id, fld, *v),
         )
 
-    def _set_tomb(self, tbl: str, row_id: str, v: Version, data: dict[str, Any]) -> None:
+    def _set_tomb(
+        self, tbl: str, row_id: str, v: Version, data: dict[str, Any], *, cascade: bool = False
+    ) -> None:
+        """`cascade`: the row went with its parent, by the parent's delete (`base` = 1);
+        a delete of the row itself, arriving later, takes its place (`_delete_change`)."""
         old = self._tomb(tbl, row_id)
         if old is not None and (old[0], old[1]) >= (v[0], v[1]):
             return
         self.conn.execute(
             "INSERT OR REPLACE INTO sync_tomb (tbl, row_id, hlc, station, base, data, n) "
-            "VALUES (?, ?, ?, ?, 0, ?, ?)",
-            (tbl, row_id, v[0], v[1], _j(data), v[2]),
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (tbl, row_id, v[0], v[1], int(cascade), _j(data), v[2]),
         )
+
+    def _by_cascade(self, tbl: str, row_id: str) -> bool:
+        found = self.conn.execute(
+            "SELECT base FROM sync_tomb WHERE tbl = ? AND row_id = ?", (tbl, row_id)
+        ).fetchone()
+        return found is not None and found[0] == 1
 
     def conflict(
         self,
@@ -594,7 +616,9 @@ class Merger:
                 winner=(parent_tomb[1], parent_tomb[0]),
                 row_data=values,
             )
-            self._set_tomb(tbl, row_id, (parent_tomb[0], parent_tomb[1], parent_tomb[2]), values)
+            self._set_tomb(
+                tbl, row_id, (parent_tomb[0], parent_tomb[1], parent_tomb[2]), values, cascade=True
+            )
             return
         self._drop_seen(station, change, None, rows=True)
         if not self._claim_unique(info, station, change, values):
@@ -907,15 +931,21 @@ class Merger:
                 self._set_tomb(tbl, row_id, version, change.fields)
             elif (tomb[1], tomb[2]) == (station, change.n):
                 pass  # this very delete, applied before
-            elif (tomb[0], tomb[1]) > version[:2]:
+            elif (tomb[0], tomb[1]) > version[:2] and not self._by_cascade(tbl, row_id):
                 self._void(tbl, row_id, version)
             else:
                 # Every delete of the row is kept (a restore may answer some and not
-                # others); the tombstone names the highest and keeps the row's values.
+                # others); the tombstone names the highest of the row's own deletes, and
+                # one of its own over its parent's (where the row's own came first, the
+                # parent's delete found it gone), and keeps the row's values.
+                cascaded = self._by_cascade(tbl, row_id)
                 self._void(tbl, row_id, (tomb[0], tomb[1], tomb[2]))
-                self._relist_overtaken((tomb[0], tomb[1]), station, change)
+                self._relist_overtaken(
+                    (tomb[0], tomb[1]), station, change, only=(tbl, row_id) if cascaded else None
+                )
                 self.conn.execute(
-                    "UPDATE sync_tomb SET hlc = ?, station = ?, n = ? WHERE tbl = ? AND row_id = ?",
+                    "UPDATE sync_tomb SET hlc = ?, station = ?, n = ?, base = 0 WHERE tbl = ? "
+                    "AND row_id = ?",
                     (*version, tbl, row_id),
                 )
             self._supersede_delete(station, change)
@@ -1036,7 +1066,7 @@ class Merger:
                 else:
                     self._remove(child_tbl, child_id, version, station, record=True, by=by)
         self.conn.execute(f'DELETE FROM "{tbl}" WHERE id = ?', (row_id,))
-        self._set_tomb(tbl, row_id, version, row)
+        self._set_tomb(tbl, row_id, version, row, cascade=record)
         self.out.changes.add("removed", TABLE_ENTITY[tbl], [row_id])
 
 
