@@ -247,6 +247,28 @@ class Merger:
                 (station, change.hlc, entry),
             )
 
+    def _retarget_cascade(
+        self, tbl: str, row_id: str, old: tuple[int, str], station: str, change: Change
+    ) -> None:
+        """The row's own delete takes the place of its parent's, which had taken it: the row
+        and the rows that went with it (children, rows added under it since) lost to this
+        delete, as where it came first and the parent's delete found them gone."""
+        self._relist_overtaken(old, station, change, only=(tbl, row_id))
+        for child_tbl, fk in self.infos[tbl].referrers if tbl in self.infos else []:
+            if fk.ondelete == "SET NULL" or child_tbl == tbl:
+                continue
+            children = self.conn.execute(
+                "SELECT row_id FROM sync_tomb WHERE tbl = ? AND hlc = ? AND station = ? AND "
+                f"base = 1 AND json_extract(data, '$.\"{fk.column}\"') = ?",
+                (child_tbl, old[0], old[1], row_id),
+            ).fetchall()
+            for (child_id,) in children:
+                self.conn.execute(
+                    "UPDATE sync_tomb SET hlc = ?, station = ?, n = ? WHERE tbl = ? AND row_id = ?",
+                    (change.hlc, station, change.n, child_tbl, child_id),
+                )
+                self._retarget_cascade(child_tbl, child_id, old, station, change)
+
     def _answer_deletes(self, station: str, change: Change) -> None:
         """An insert or restore answers every delete of its row its author had seen: from
         now on a change made before such a delete meets a deleted row. Which deletes are
@@ -358,6 +380,15 @@ class Merger:
             ),
         )
         self.out.conflicts += 0 if same else 1
+        if kind == "delete" and ls is not None:
+            # A restore lost to a delete is listed with its whole row: its values are no
+            # longer also listed field by field, as where the delete came first and they
+            # were never merged.
+            self.conn.execute(
+                "DELETE FROM sync_conflict WHERE kind = 'field' AND resolved <= 0 AND "
+                "entity = ? AND row_id = ? AND losing_station = ? AND losing_n IS ?",
+                (TABLE_ENTITY[tbl], row_id, ls, ln),
+            )
 
     def _drop_seen(
         self, station: str, change: Change, fields: set[str] | None, *, rows: bool = False
@@ -940,9 +971,10 @@ class Merger:
                 # parent's delete found it gone), and keeps the row's values.
                 cascaded = self._by_cascade(tbl, row_id)
                 self._void(tbl, row_id, (tomb[0], tomb[1], tomb[2]))
-                self._relist_overtaken(
-                    (tomb[0], tomb[1]), station, change, only=(tbl, row_id) if cascaded else None
-                )
+                if cascaded:
+                    self._retarget_cascade(tbl, row_id, (tomb[0], tomb[1]), station, change)
+                else:
+                    self._relist_overtaken((tomb[0], tomb[1]), station, change)
                 self.conn.execute(
                     "UPDATE sync_tomb SET hlc = ?, station = ?, n = ?, base = 0 WHERE tbl = ? "
                     "AND row_id = ?",
