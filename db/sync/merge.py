@@ -101,6 +101,10 @@ class TableInfo:
     fks: list[ForeignKey]
     referrers: list[tuple[str, ForeignKey]]
     uniques: list[tuple[str, ...]]
+    column_set: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.column_set = frozenset(self.columns)
 
 
 def table_infos(conn: sqlite3.Connection) -> dict[str, TableInfo]:
@@ -149,6 +153,19 @@ class Merger:
         self.infos = infos
         self.now_ms = now_ms
         self.out = Outcome()
+        # Rows with a listed entry (entity, row id), read once: most changes touch none,
+        # and the list has no index by row.
+        self._listed: set[tuple[str, str]] | None = None
+
+    def _has_entries(self, entity: str, row_id: str) -> bool:
+        if self._listed is None:
+            self._listed = set(
+                self.conn.execute(
+                    "SELECT DISTINCT entity, row_id FROM sync_conflict WHERE resolved <= 0 "
+                    "AND kind <> 'future'"
+                ).fetchall()
+            )
+        return (entity, row_id) in self._listed
 
     # -- small queries ---------------------------------------------------------------------
 
@@ -380,6 +397,8 @@ class Merger:
             ),
         )
         self.out.conflicts += 0 if same else 1
+        if self._listed is not None:
+            self._listed.add((TABLE_ENTITY[tbl], row_id))
         if kind == "delete" and ls is not None:
             # A restore lost to a delete is listed with its whole row: its values are no
             # longer also listed field by field, as where the delete came first and they
@@ -400,6 +419,8 @@ class Merger:
         them lists the loser first or never, so this makes the list a function of the
         changes, not of their order. Resolved entries are the user's, left as they are."""
         entity = TABLE_ENTITY[change.tbl]
+        if not self._has_entries(entity, change.row_id):
+            return
         listed = self.conn.execute(
             "SELECT id, kind, field, losing_hlc, losing_station, losing_n, losing_value FROM "
             "sync_conflict WHERE entity = ? AND row_id = ? AND resolved <= 0 AND "
@@ -602,7 +623,7 @@ class Merger:
 
     def _insert(self, info: TableInfo, station: str, change: Change) -> None:
         tbl, row_id, me = change.tbl, change.row_id, (change.hlc, station)
-        values = {k: v for k, v in change.fields.items() if k in info.columns}
+        values = {k: v for k, v in change.fields.items() if k in info.column_set}
         self._answer_deletes(station, change)
         tomb = self._tomb(tbl, row_id)
         if tomb is not None:
@@ -677,11 +698,12 @@ class Merger:
                 "entity = ? AND row_id = ?",
                 (TABLE_ENTITY[tbl], row_id),
             )
-        self.conn.execute("DELETE FROM sync_tomb WHERE tbl = ? AND row_id = ?", (tbl, row_id))
-        self.conn.execute(
-            f"DELETE FROM sync_version WHERE tbl = ? AND row_id = ? AND {FIELDS_ONLY}",
-            (tbl, row_id),
-        )
+        if tomb is not None:  # a row never deleted here has no tombstone, no field versions
+            self.conn.execute("DELETE FROM sync_tomb WHERE tbl = ? AND row_id = ?", (tbl, row_id))
+            self.conn.execute(
+                f"DELETE FROM sync_version WHERE tbl = ? AND row_id = ? AND {FIELDS_ONLY}",
+                (tbl, row_id),
+            )
         self._set_version(tbl, row_id, "*", (change.hlc, station, change.n))
         for fld, version in kept.items():
             self._set_version(tbl, row_id, fld, version)
@@ -820,7 +842,7 @@ class Merger:
                 )
             self._refresh_lost_row(tbl, row_id)
             return
-        fields = {k: v for k, v in change.fields.items() if k in info.columns and k != "id"}
+        fields = {k: v for k, v in change.fields.items() if k in info.column_set and k != "id"}
         self._merge_fields(info, station, change, fields)
 
     def _update_retained(self, info: TableInfo, station: str, change: Change, tomb: Tomb) -> None:
@@ -838,7 +860,7 @@ class Merger:
         data = json.loads(tomb[3])
         changed = False
         for fld, value in values.items():
-            if fld == "id" or fld not in info.columns:
+            if fld == "id" or fld not in info.column_set:
                 continue
             v = versions.get(fld, star)
             if (v[0], v[1]) == incoming:
