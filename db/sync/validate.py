@@ -428,9 +428,7 @@ def _bases(value: Any) -> str | None:
     return None
 
 
-def check_change(
-    line: Any, fmt: int = 1, n: int = 0, ctx: dict[str, int] | None = None
-) -> Change:
+def check_change(line: Any, fmt: int = 1, n: int = 0, ctx: dict[str, int] | None = None) -> Change:
     """One change line, checked in full; raises `Rejected` with the reason. Format 1 lines
     carry per-field bases (`b`); format 2 lines none (the file's context says what was seen,
     and `parse_change_file` gives each change its counter and context)."""
