@@ -95,7 +95,7 @@ def _trickle(bench: Bench, observer: Station, order: list[int], chunks: list[int
 
 
 @settings(
-    max_examples=12,
+    max_examples=8,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
