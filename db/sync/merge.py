@@ -29,9 +29,20 @@ Every station applies the same rules, so every station converges:
   a row lost with its parent is an `orphan`, a row's own delete beating a restore is a
   `delete`, each edit a delete never saw is an `edit_deleted` with the fields it holds,
   whichever side arrived first. When what an entry lost to changes (a higher write or
-  delete, a restore that voids the delete), the entry follows, or goes if the new winner
-  had seen the loser. The winner shown can still depend on arrival order where three or
-  more stations fight over one unique key (see tests/sync/test_convergence.py).
+  delete, a restore that voids the delete), the entry follows. The list is a function of
+  the changes applied, not of their order (tests/sync/test_arrival_order.py):
+  - supersession: an entry goes once a change made having seen its loser writes that
+    field, or deletes or restores the row (this station's own edits too, when pushed):
+    every station applies that change after the loser, so each lists the loser first or
+    never. A delete marks the field versions it saw (`base` = 1), so an edit arriving
+    later for the deleted row does not list them as losing to it;
+  - a field write that lost with the very value that won is kept hidden (`SAME_VALUE`),
+    and shows once a write it was concurrent with wins with another value;
+  - an `edit_deleted` entry holds only the fields its edit still holds; a restore of the
+    row ends them all (each field is then live or lost by field), and a restore lost to
+    a delete is listed with its row, not field by field;
+  - a row's tombstone names its own delete over its parent's cascade (the parent's delete
+    finds the row gone where the row's own came first).
 - A deleted row keeps its field versions (an edit arriving for it still updates them), so a
   restore is merged with edits it never saw by the field rule above, as on a station where
   those edits came after the restore. A restored row keeps the delete it came back from, so
@@ -507,9 +518,8 @@ class Merger:
         value: Any,
     ) -> None:
         """The field's winner changes from `old` to this change: what had lost to `old`
-        lost to this one, as on a station where this one came first. An entry is never
-        dropped here, even when this change had seen its loser: listing an edit twice over
-        is safe, losing it from the list is not."""
+        lost to this one, as on a station where this one came first (entries whose loser
+        this change had seen are gone already, `_drop_seen`)."""
         if not old[1]:
             return
         where = (
