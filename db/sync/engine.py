@@ -36,7 +36,7 @@ from db.sync.errors import (
 from db.sync.faults import crash_point
 from db.sync.folder import FolderTransport, sha256
 from db.sync.local import UNSENT, LocalStation, known_schemas, schema_head
-from db.sync.merge import Deferred, Merger, Outcome, table_infos
+from db.sync.merge import Deferred, Merger, Outcome, supersede_own, table_infos
 from db.sync.transport import ChangeRef, FileInfo, Skipped, Transport
 from db.sync.validate import PUSH_BYTES, parse_change_file
 from db.sync.wire import FORMAT, SHARE_FORMAT, Change, Rejected, encode
@@ -380,6 +380,7 @@ def push(station: LocalStation, transport: Transport, result: SyncResult) -> Non
                 (me.station_id, seq, ref.sha256, len(data)),
             )
             station.set_applied(me.station_id, seq, max((r[6] for r in rows), default=0))
+            supersede_own(station.conn, me.station_id, rows, contexts)
             if offset is not None:
                 station.set_share_offset(offset)
             crash_point("push.before_mark_commit")
