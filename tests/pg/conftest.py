@@ -1,0 +1,53 @@
+"""A real PostgreSQL server for the server-sync tests: one throwaway cluster per test session
+(`bench.pg_cluster`: initdb in a temp folder, run as an unprivileged account, loopback only),
+and a fresh database per test.
+
+Where PostgreSQL's programs or psycopg are missing these tests skip on a developer's machine;
+with the CI environment variable set they fail instead, so CI can never pass by skipping them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from bench.pg_cluster import Cluster, find_binaries, start_cluster
+
+_names = itertools.count(1)
+
+
+def _unavailable(why: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must run the PostgreSQL tests, but {why}", pytrace=False)
+    pytest.skip(why)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        _unavailable("psycopg is not installed")
+    bin_dir = find_binaries()
+    if bin_dir is None:
+        _unavailable("PostgreSQL's initdb/pg_ctl/postgres were not found")
+        raise AssertionError("unreachable")
+    cluster = start_cluster(bin_dir)
+    try:
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+@pytest.fixture
+def pg_database(pg_cluster: Cluster) -> Iterator[str]:
+    """The admin's URL of a new, empty database (dropped after the test)."""
+    name = f"agency_{os.getpid()}_{next(_names)}"
+    url = pg_cluster.create_database(name)
+    try:
+        yield url
+    finally:
+        pg_cluster.drop_database(name)
