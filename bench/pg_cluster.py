@@ -78,7 +78,9 @@ class Cluster:
     def socket_dir(self) -> Path:
         return self.root
 
-    def url(self, database: str = "postgres", user: str = ADMIN, password: str | None = None) -> str:
+    def url(
+        self, database: str = "postgres", user: str = ADMIN, password: str | None = None
+    ) -> str:
         secret = self.password if password is None and user == ADMIN else password
         auth = quote(user, safe="") + (f":{quote(secret, safe='')}" if secret else "")
         return f"postgresql://{auth}@127.0.0.1:{self.port}/{database}"
