@@ -51,3 +51,32 @@ def pg_database(pg_cluster: Cluster) -> Iterator[str]:
         yield url
     finally:
         pg_cluster.drop_database(name)
+
+
+class AgencyServer:
+    """A database with the agency schema (`server init`), and station logins made on demand
+    (`server add-station`)."""
+
+    def __init__(self, cluster: Cluster, admin_url: str) -> None:
+        from db.sync.server.schema import init_server
+
+        self.cluster = cluster
+        self.admin_url = admin_url
+        self.database = admin_url.rsplit("/", 1)[1]
+        self.init_report = init_server(admin_url)
+        self.logins: dict[str, str] = {}
+
+    def station_url(self, name: str) -> str:
+        """The URL (password included) of a station login `name`, made on first use."""
+        from db.sync.server.schema import add_station
+
+        login = f"{self.database}_{name}"
+        if login not in self.logins:
+            self.logins[login] = f"pw-{name}-{next(_names)}"
+            add_station(self.admin_url, login, self.logins[login])
+        return self.cluster.url(self.database, user=login, password=self.logins[login])
+
+
+@pytest.fixture
+def agency_server(pg_cluster: Cluster, pg_database: str) -> AgencyServer:
+    return AgencyServer(pg_cluster, pg_database)
