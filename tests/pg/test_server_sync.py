@@ -72,11 +72,12 @@ def test_the_server_refuses_a_second_batch_at_the_same_seq_and_keeps_the_first(
 
 
 def test_a_newer_server_schema_is_refused(tmp_path: Path, agency_server: AgencyServer) -> None:
+    url = agency_server.station_url("a")
     with psycopg.connect(agency_server.admin_url, autocommit=True) as conn:
         conn.execute("UPDATE agency_desk.agency_schema SET version = version + 1")
     a = _station(tmp_path, "a")
     with pytest.raises(ServerSchemaError, match="newer than this Agency Desk knows"):
-        sync_server(a.path, agency_server.station_url("a"))
+        sync_server(a.path, url)
 
 
 def test_a_database_without_the_schema_is_not_a_server(tmp_path: Path, pg_database: str) -> None:
