@@ -80,3 +80,37 @@ class AgencyServer:
 @pytest.fixture
 def agency_server(pg_cluster: Cluster, pg_database: str) -> AgencyServer:
     return AgencyServer(pg_cluster, pg_database)
+
+
+class AgencyTemplate:
+    """A database with the agency schema and a few station logins, made once per session;
+    `fresh()` copies it into a new database in a fraction of a second (CREATE DATABASE …
+    TEMPLATE), so property-based tests get a clean server per example."""
+
+    LOGINS = 4
+
+    def __init__(self, cluster: Cluster) -> None:
+        from db.sync.server.schema import add_station, init_server
+
+        self.cluster = cluster
+        self.name = f"agency_template_{os.getpid()}"
+        admin = cluster.create_database(self.name)
+        init_server(admin)
+        self.logins = [(f"{self.name}_s{i}", f"pw-s{i}") for i in range(self.LOGINS)]
+        for login, password in self.logins:
+            add_station(admin, login, password)
+
+    def fresh(self) -> tuple[str, list[str]]:
+        """A new agency database: its name and one station URL per login."""
+        import psycopg
+
+        name = f"agency_{os.getpid()}_{next(_names)}"
+        with psycopg.connect(self.cluster.url(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.name}"')
+        urls = [self.cluster.url(name, user=u, password=p) for u, p in self.logins]
+        return name, urls
+
+
+@pytest.fixture(scope="session")
+def agency_template(pg_cluster: Cluster) -> AgencyTemplate:
+    return AgencyTemplate(pg_cluster)

@@ -80,6 +80,7 @@ class ServerTransport:
         self._conn: psycopg.Connection[Any] | None = None
         self._registered: set[str] = set()
         self._pending: dict[str, list[ChangeRef]] = {}
+        self._stations: list[str] | None = None
         self._payloads: dict[tuple[str, int], tuple[str, bytes]] = {}
         self._written: dict[tuple[str, int], int] = {}
 
@@ -181,22 +182,30 @@ class ServerTransport:
         )
 
     def list_stations(self) -> list[str]:
+        if self._stations is not None:  # read a moment ago by pull_after, for this pull
+            stations, self._stations = self._stations, None
+            return stations
         return [r[0] for r in self._q("SELECT station FROM agency_desk.stations ORDER BY 1")]
 
     def pull_after(self, me: str, applied: dict[str, int]) -> None:
         """Everything after this station's cursor (its applied vector), every author at
-        once; `list_changes` then answers from it for this one pull."""
+        once, with the list of stations; `list_stations` and `list_changes` then answer
+        from it for this one pull."""
         rows = self._q(
             "SELECT s.station, c.seq, c.hash FROM agency_desk.stations s "
-            "CROSS JOIN LATERAL (SELECT seq, hash FROM agency_desk.changes c "
-            "  WHERE c.station = s.station AND c.seq > coalesce((%s::jsonb ->> s.station)"
-            "::bigint, 0) ORDER BY seq) c "
-            "WHERE s.station <> %s ORDER BY 1, 2",
-            (json.dumps(applied), me),
+            "LEFT JOIN LATERAL (SELECT seq, hash FROM agency_desk.changes c "
+            "  WHERE c.station = s.station AND s.station <> %s AND c.seq > "
+            "  coalesce((%s::jsonb ->> s.station)::bigint, 0) ORDER BY seq) c ON true "
+            "ORDER BY 1, 2",
+            (me, json.dumps(applied)),
         )
-        pending: dict[str, list[ChangeRef]] = {s: [] for s in self.list_stations() if s != me}
+        pending: dict[str, list[ChangeRef]] = {}
         for station, seq, digest in rows:
-            pending.setdefault(station, []).append(ChangeRef(int(seq), digest, station))
+            refs = pending.setdefault(station, [])
+            if seq is not None:
+                refs.append(ChangeRef(int(seq), digest, station))
+        self._stations = sorted(pending)
+        pending.pop(me, None)
         self._pending = pending
 
     def list_changes(self, station: str, after: int) -> tuple[list[ChangeRef], list[Skipped]]:
