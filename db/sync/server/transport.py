@@ -83,6 +83,7 @@ class ServerTransport:
         self._stations: list[str] | None = None
         self._payloads: dict[tuple[str, int], tuple[str, bytes]] = {}
         self._written: dict[tuple[str, int], int] = {}
+        self.fetch_rows = FETCH_ROWS
 
     # -- the connection --------------------------------------------------------------------
 
@@ -257,7 +258,7 @@ class ServerTransport:
             "sum(octet_length(payload)) OVER (ORDER BY seq) AS total "
             "FROM agency_desk.changes WHERE station = %s AND seq >= %s ORDER BY seq "
             "LIMIT %s) t WHERE total <= %s OR seq = %s",
-            (ref.station, ref.seq, FETCH_ROWS, FETCH_BYTES, ref.seq),
+            (ref.station, ref.seq, self.fetch_rows, FETCH_BYTES, ref.seq),
         )
         for seq, digest, payload in rows:
             self._payloads[(ref.station, int(seq))] = (digest, bytes(payload))
