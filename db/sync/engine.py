@@ -190,9 +190,7 @@ def sync(
         if not db_path.exists():
             # A new station: built beside the target and renamed into place when whole, so
             # a kill at any moment leaves either nothing or a complete database (join.py).
-            join.join_new(
-                db_path, share_transport, share, meta, result, station_name, place=place
-            )
+            join.join_new(db_path, share_transport, share, meta, result, station_name, place=place)
             result.joined = True
         station = LocalStation(db_path)
         try:

@@ -4,6 +4,8 @@
                                     prints what it did. URL: an administrator's login.
     server add-station URL LOGIN    make one station's login; prints its password once
     server login URL                keep a station's password in this computer's keychain
+    server move --db PATH --share DIR --server URL
+                                    switch one station from the shared folder to the server
 
 Every refusal (unreachable, login refused, a newer schema, a login that exists) is one line
 on stderr and exit code 2.
@@ -15,6 +17,7 @@ import argparse
 import getpass
 import secrets
 import sys
+from pathlib import Path
 
 from desktop.cli_commands.command import UsageError
 
@@ -58,6 +61,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     login.add_argument("url", metavar="URL", help="the station's URL (postgresql://LOGIN@…)")
     login.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    move = actions.add_parser(
+        "move",
+        help="switch this station from the shared folder to the agency server",
+        description="Move an agency from its shared folder onto the agency server, one station "
+        "at a time, losing nothing: a last sync with the folder, a note on the folder telling "
+        "every station still using it that the agency moved, then a sync with the server that "
+        "publishes this station's changes and a snapshot there. Run it once on every station "
+        "(each with its own login); the folder keeps working for those not switched yet.",
+    )
+    move.add_argument(
+        "--db", type=Path, required=True, metavar="PATH", help="this station's database"
+    )
+    move.add_argument("--share", type=Path, required=True, metavar="DIR", help="the shared folder")
+    move.add_argument("--server", required=True, metavar="URL", help="this station's server URL")
+    move.add_argument("--station-name", metavar="NAME", help="how other stations see this one")
 
 
 def _url(text: str) -> str:
@@ -80,6 +98,8 @@ def _password_from_stdin() -> str:
 def run(args: argparse.Namespace) -> int:
     from db.sync.errors import SyncError
 
+    if args.action == "move":
+        return _move(args)
     url = _url(args.url)
     try:
         if args.action == "init":
@@ -144,4 +164,37 @@ def _login(url: str, from_stdin: bool) -> int:
     connect(url, password).close()  # a wrong password is refused here, not kept
     store_password(url, password)
     print(f"the password for {describe(url)} is kept in this computer's keychain")
+    return 0
+
+
+def _move(args: argparse.Namespace) -> int:
+    from db.errors import DatabaseOpenError
+    from db.sync.errors import SyncError
+    from db.sync.server.connect import describe
+    from db.sync.server.move import move
+
+    url = _url(args.server)
+    db_path: Path = args.db.expanduser()
+    if not db_path.is_file():
+        raise UsageError(f"{db_path}: no such database (move switches an existing station)")
+    try:
+        report = move(db_path, args.share.expanduser(), url, station_name=args.station_name)
+    except (SyncError, DatabaseOpenError) as exc:
+        raise UsageError(f"{NAME} move: {exc}") from exc
+    print(f"shared folder: {report.folder.summary()}")
+    print(f"agency server: {report.server.summary()}")
+    if report.republished:
+        n = report.republished
+        print(f"sent {n} earlier batch{'es' if n > 1 else ''} of this station to the server")
+    print(f"this station now syncs with the agency server {describe(url)}")
+    if report.marked:
+        print("the shared folder now tells every station still using it that the agency moved")
+    if report.not_switched:
+        count = len(report.not_switched)
+        print(
+            f"{count} station{'s have' if count > 1 else ' has'} not switched yet (their "
+            f"latest changes arrive when they do): {', '.join(report.not_switched)}"
+        )
+    else:
+        print("every station known to the agency has switched")
     return 0

@@ -128,4 +128,10 @@ def run(args: argparse.Namespace) -> int:
         # Both are the user's to fix (the share, or the file named); nothing was changed.
         raise UsageError(f"{NAME}: {exc}") from exc
     print(result.summary())
+    if server is None and share is not None:
+        from db.sync.server.move import moved_notice
+
+        notice = moved_notice(share, db_path)
+        if notice is not None:  # a station left on the folder is told, every time
+            print(notice)
     return 0

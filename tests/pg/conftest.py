@@ -114,3 +114,41 @@ class AgencyTemplate:
 @pytest.fixture(scope="session")
 def agency_template(pg_cluster: Cluster) -> AgencyTemplate:
     return AgencyTemplate(pg_cluster)
+
+
+class MemoryKeychain:
+    """The OS keychain's place in a test: an in-memory keyring backend, so tests never read
+    or write the developer's real keychain."""
+
+    def __init__(self) -> None:
+        from keyring.backend import KeyringBackend
+
+        items: dict[tuple[str, str], str] = {}
+        self.items = items
+
+        class Backend(KeyringBackend):
+            priority = 1  # type: ignore[assignment]
+
+            def get_password(self, service: str, username: str) -> str | None:
+                return items.get((service, username))
+
+            def set_password(self, service: str, username: str, password: str) -> None:
+                items[(service, username)] = password
+
+            def delete_password(self, service: str, username: str) -> None:
+                items.pop((service, username), None)
+
+        self.backend = Backend()
+
+
+@pytest.fixture
+def keychain() -> Iterator[MemoryKeychain]:
+    import keyring
+
+    memory = MemoryKeychain()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(memory.backend)
+    try:
+        yield memory
+    finally:
+        keyring.set_keyring(previous)

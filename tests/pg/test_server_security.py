@@ -8,16 +8,14 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import keyring
 import psycopg
 import pytest
-from keyring.backend import KeyringBackend
 from psycopg import errors
 
 from db.sync.server.sync import sync_server
 from db.sync.server.transport import ServerTransport
 from desktop.cli import main
-from tests.pg.conftest import AgencyServer
+from tests.pg.conftest import AgencyServer, MemoryKeychain
 
 ANA, BEN = "a" * 16, "b" * 16
 
@@ -124,38 +122,17 @@ def _file(data: bytes) -> Path:
     return path
 
 
-class _MemoryKeychain(KeyringBackend):
-    """The OS keychain's place in a test: an in-memory keyring backend."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
-
-
 def test_the_password_lives_in_the_keychain_and_nowhere_else(
     tmp_path: Path,
     agency_server: AgencyServer,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    keychain: MemoryKeychain,
 ) -> None:
     url = agency_server.station_url("ana")
     password = agency_server.logins[_login(url)]
     bare = url.replace(f":{password}@", "@")
-    keychain = _MemoryKeychain()
-    previous = keyring.get_keyring()
-    keyring.set_keyring(keychain)
-    try:
+    if True:
         monkeypatch.setattr("sys.stdin", io.StringIO("wrong\n"))
         assert main(["server", "login", bare, "--password-stdin"]) == 2
         assert "refused the login" in capsys.readouterr().err
@@ -166,8 +143,6 @@ def test_the_password_lives_in_the_keychain_and_nowhere_else(
         db = tmp_path / "a.sqlite"
         result = sync_server(db, bare)  # the password comes from the keychain
         assert result.joined
-    finally:
-        keyring.set_keyring(previous)
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert password.encode() not in path.read_bytes(), path

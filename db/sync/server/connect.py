@@ -97,6 +97,12 @@ def _connect_error(where: str, fields: dict[str, Any], exc: psycopg.Error) -> Ex
         return NotAServerError(
             f"agency server {where}: the database {fields.get('dbname')!r} does not exist"
         )
+    if "no password supplied" in text:
+        return ServerLoginError(
+            f"agency server {where} asks for a password for {fields.get('user') or 'this user'} "
+            "and none is kept on this computer; keep it with 'agency-desk server login URL' "
+            "(or in Preferences > Sync)"
+        )
     if any(mark in text for mark in _LOGIN_REFUSED) and "FATAL" in text:
         return ServerLoginError(
             f"agency server {where} refused the login for {fields.get('user') or 'this user'} "
