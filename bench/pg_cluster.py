@@ -122,6 +122,14 @@ class Cluster:
         status = self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "status", check=False)
         return status.returncode == 0
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server has used so far: the postmaster's own and that of every
+        backend it has reaped (each connection is a process; a sync's ends with it)."""
+        pid = int((self.data / "postmaster.pid").read_text().split()[0])
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def create_database(self, name: str) -> str:
         """A new empty database; returns the admin's URL for it."""
         import psycopg

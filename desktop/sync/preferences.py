@@ -248,23 +248,16 @@ class SyncPreferencesSection(QGroupBox):
 
     def _test_work(self, url: str, typed: str) -> None:
         from db.sync import SyncError
-        from db.sync.server.connect import connect
-        from db.sync.server.schema import check_version
+        from db.sync.server.schema import probe
         from db.sync.server.secrets import stored_password
 
         try:
-            conn = connect(url, typed or stored_password(url))
-            try:
-                version = check_version(conn, url)
-                row = conn.execute("SELECT count(*) FROM agency_desk.stations").fetchone()
-            finally:
-                conn.close()
+            version, stations = probe(url, typed or stored_password(url))
         except SyncError as exc:
             message, ok = str(exc), False
         except Exception as exc:  # a sentence, never a traceback
             message, ok = f"Could not test the connection: {type(exc).__name__}: {exc}", False
         else:
-            stations = int(row[0]) if row else 0
             message = (
                 f"Connected: an agency server (schema {version}) with "
                 f"{stations} station{'s' if stations != 1 else ''}"

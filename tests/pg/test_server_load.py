@@ -99,6 +99,7 @@ def run_load(
         fleet.append(LoadStation(path, server.station_url(f"s{i}")))
     for s in fleet:  # everyone known to the agency before the clock starts
         sync_server(s.path, s.url, compact=False)
+    cpu0 = server.cluster.cpu_seconds()
     t0 = time.monotonic()
     until = t0 + seconds
     threads = [
@@ -111,6 +112,7 @@ def run_load(
         t.join(timeout=seconds + 120)
     assert not any(t.is_alive() for t in threads), "a station did not stop in time"
     elapsed = time.monotonic() - t0
+    server_cpu = server.cluster.cpu_seconds() - cpu0
     made = sum(s.made for s in fleet)
     # Settle: every station syncs until it holds every edit (bounded).
     deadline = time.monotonic() + SETTLE_S
@@ -138,6 +140,8 @@ def run_load(
         "median_lag_s": lags[len(lags) // 2] if lags else 0.0,
         "p95_lag_s": lags[int(len(lags) * 0.95)] if lags else 0.0,
         "failed_syncs": sum(s.failures for s in fleet),
+        "server_cpu_s": server_cpu,
+        "server_cpu_per_sync_ms": 1000 * server_cpu / max(1, sum(s.syncs for s in fleet)),
         "lost": missing,
     }
 
@@ -150,6 +154,8 @@ def _report(figures: dict[str, float]) -> str:
         f"{figures['syncs_per_s']:.1f} syncs/s, lag median {figures['median_lag_s']:.2f} s, "
         f"p95 {figures['p95_lag_s']:.2f} s, worst {figures['worst_lag_s']:.2f} s, "
         f"{figures['failed_syncs']:.0f} syncs refused by a busy server and retried, "
+        f"server CPU {figures['server_cpu_s']:.1f} s "
+        f"({figures['server_cpu_per_sync_ms']:.1f} ms per sync), "
         f"lost {figures['lost']:.0f}"
     )
 

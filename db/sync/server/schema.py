@@ -210,6 +210,21 @@ def check_version(conn: psycopg.Connection[Any], where: str) -> int:
     return found[0]
 
 
+def probe(url: str, password: str | None = None) -> tuple[int, int]:
+    """(schema version, stations registered) of the server at `url`, for "Test connection";
+    raises the same one-line `SyncError`s a sync would (unreachable, login, schema)."""
+    where = describe(url)
+    conn = connect(url, password)
+    try:
+        version = check_version(conn, where)
+        row = conn.execute("SELECT count(*) FROM agency_desk.stations").fetchone()
+    except psycopg.Error as exc:
+        raise ServerRefusedError(f"agency server {where}: {_line(exc)}") from None
+    finally:
+        conn.close()
+    return version, int(row[0]) if row else 0
+
+
 def init_server(admin_url: str, password: str | None = None) -> InitReport:
     """Create the schema and the stations' group role, or upgrade an older schema; all in
     one transaction, so a failure leaves the server as it was."""
