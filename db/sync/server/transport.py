@@ -79,8 +79,10 @@ class ServerTransport:
         self.bad_meta: str | None = None
         self._conn: psycopg.Connection[Any] | None = None
         self._registered: set[str] = set()
+        self._me: str | None = None  # the login, once asked
         self._pending: dict[str, list[ChangeRef]] = {}
         self._stations: list[str] | None = None
+        self._pulling: set[tuple[str, int]] = set()  # (station, seq) this pull will read
         self._payloads: dict[tuple[str, int], tuple[str, bytes]] = {}
         self._written: dict[tuple[str, int], int] = {}
         self.fetch_rows = FETCH_ROWS
@@ -150,7 +152,9 @@ class ServerTransport:
             "SELECT role_name, false FROM agency_desk.stations WHERE station = %s",
             (station, station),
         )
-        me = self._q("SELECT current_user")[0][0]
+        if self._me is None:
+            self._me = str(self._q("SELECT current_user")[0][0])
+        me = self._me
         if not rows or rows[0][0] != me:
             raise ShareIOError(
                 f"agency server {self.where}: station {station} belongs to another login "
@@ -208,6 +212,7 @@ class ServerTransport:
         self._stations = sorted(pending)
         pending.pop(me, None)
         self._pending = pending
+        self._pulling = {(r.station, r.seq) for refs in pending.values() for r in refs}
 
     def list_changes(self, station: str, after: int) -> tuple[list[ChangeRef], list[Skipped]]:
         pending = self._pending.pop(station, None)
@@ -252,13 +257,15 @@ class ServerTransport:
         return data
 
     def _fetch(self, ref: ChangeRef) -> None:
-        """This batch and the next few of its station, in one round trip."""
+        """This batch and, while pulling, the next few of its station, in one round trip
+        (a batch read for another reason, such as the check of our own, comes alone)."""
+        pulling = (ref.station, ref.seq) in self._pulling
         rows = self._q(
             "SELECT seq, hash, payload FROM (SELECT seq, hash, payload, "
             "sum(octet_length(payload)) OVER (ORDER BY seq) AS total "
             "FROM agency_desk.changes WHERE station = %s AND seq >= %s ORDER BY seq "
             "LIMIT %s) t WHERE total <= %s OR seq = %s",
-            (ref.station, ref.seq, self.fetch_rows, FETCH_BYTES, ref.seq),
+            (ref.station, ref.seq, self.fetch_rows if pulling else 1, FETCH_BYTES, ref.seq),
         )
         for seq, digest, payload in rows:
             self._payloads[(ref.station, int(seq))] = (digest, bytes(payload))
