@@ -89,7 +89,7 @@ def _remembered_place(db_path: Path) -> str:
             stored = None  # not a database, or one from before the setting: --share it is
     if stored is None or not stored.share:
         raise UsageError(
-            f"{NAME}: --share DIR or --server URL is needed: {db_path} does not sync with "
+            f"{NAME}: --share DIR is needed (or --server URL): {db_path} does not sync with "
             "a shared folder or server yet"
         )
     return stored.share
