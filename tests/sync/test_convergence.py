@@ -9,6 +9,7 @@ import contextlib
 import os
 import random
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,8 @@ from db.models import Client, Contact, ImportantDate, TeamMember
 from db.operations import Create, Delete, SetSetting, Update
 from db.sync import RestoreError, list_conflicts, restore_conflict
 from db.sync.folder import FolderTransport
-from db.sync.transport import ChangeRef, Skipped
-from tests.sync.harness import Bench, dump, listed, lost_edits
+from db.sync.transport import ChangeRef, Skipped, Transport
+from tests.sync.harness import Bench, Station, dump, listed, lost_edits
 
 ENTITY_FIELDS = {
     TeamMember: ("name", lambda i: f"member {i}"),
@@ -78,10 +79,22 @@ class ListsDiffer(AssertionError):
     """Two stations list different conflicts after settling."""
 
 
-def run_scenario(root: Path, n: int, steps: list[tuple], final_rounds: int = 3) -> None:
+def _late_folder(bench: Bench, _station: Station, late_station: str) -> Transport:
+    return LateFolder(bench.share, late_station)
+
+
+def run_scenario(
+    root: Path,
+    n: int,
+    steps: list[tuple],
+    final_rounds: int = 3,
+    make_bench: Callable[[Path, int], Bench] = Bench,
+    late: Callable[[Bench, Station, str], Transport] = _late_folder,
+) -> None:
     """Run the steps, settle, and check that the stations converged with nothing lost and
-    that every station lists the same conflicts (issue 10 §1-2)."""
-    bench = Bench(root, n)
+    that every station lists the same conflicts (issue 10 §1-2). `make_bench` and `late`
+    put another transport under the same scenario (tests/pg)."""
+    bench = make_bench(root, n)
     try:
         for i, (kind, who, entity, pick, which) in enumerate(steps):
             si = who % n
@@ -91,7 +104,7 @@ def run_scenario(root: Path, n: int, steps: list[tuple], final_rounds: int = 3) 
                 continue
             if kind == "late":
                 other = bench.stations[(si + 1 + pick) % n]
-                bench.sync(station, transport=LateFolder(bench.share, other.station_id))
+                bench.sync(station, transport=late(bench, station, other.station_id))
                 continue
             if kind == "restore":
                 _restore(station, pick)
