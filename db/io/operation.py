@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, inspect, select
+from sqlalchemy import Table, delete, inspect, select
 from sqlalchemy.orm import Session
 
 from db.changes import ChangeSet
@@ -22,6 +22,7 @@ from db.errors import NotFoundError, ValidationError
 from db.models import ENTITIES, Entity, utcnow
 from db.operations import DeleteRows, column_values
 from db.store import report_bulk
+from db.sync.bulk_outbox import insert_rows
 from db.validation import (
     INTEGER_LIMIT,
     RULES,
@@ -159,12 +160,14 @@ class ImportOperation:
                 setattr(obj, key, value)
         session.flush()
         # Bulk statements, table by table in the order given (parents first): ten thousand
-        # ORM objects would cost seconds. The store still learns every row (`report_bulk`).
+        # ORM objects would cost seconds, and so would the outbox triggers row by row. The
+        # store still learns every row (`report_bulk`).
         added = ChangeSet()
+        connection = session.connection()
         for entity, rows in _runs(self.creates):
             table: Table = entity.__table__
             for at in range(0, len(rows), _CHUNK):
-                session.execute(insert(table), rows[at : at + _CHUNK])
+                insert_rows(connection, table, rows[at : at + _CHUNK])
             added.add("added", entity.__name__, [str(row["id"]) for row in rows])
         report_bulk(session, added)
 
