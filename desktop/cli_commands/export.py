@@ -136,11 +136,9 @@ def _per_member(db_path: Path, folder: Path, args: argparse.Namespace) -> int:
 
 
 def _ics(session: Session, args: argparse.Namespace) -> bytes:
-    from sqlalchemy import select
-
     from db.io.ics import calendar_ics
-    from db.models import TeamMember
     from db.reports.lookup import NoMatch, find_project
+    from db.roster import members_by_name
 
     project_id = member_id = None
     if args.project is not None:
@@ -152,7 +150,7 @@ def _ics(session: Session, args: argparse.Namespace) -> bytes:
         wanted = args.member.strip().casefold()
         found = [
             id_
-            for id_, name in session.execute(select(TeamMember.id, TeamMember.name))
+            for id_, name in members_by_name(session)
             if id_ == args.member or name.casefold() == wanted
         ]
         if len(found) != 1:

@@ -27,13 +27,11 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from db.errors import AgencyDeskError
 from db.io import CsvTable, ProjectFile, ProjectImport, Source, plan_project_import, read_import
+from db.io.exports import export_projects, exported
 from db.io.records_csv import RecordImport, RecordKind
-from db.models import Client, Project
 from desktop.file_dialogs import file_dialog, save_file_name
 from desktop.io.preview_dialog import ImportPreviewDialog
 from desktop.io.records_dialog import RecordsPreviewDialog
@@ -232,12 +230,7 @@ class FileActions(QObject):
 
     def ask_export(self, project_id: str | None = None) -> Path | None:
         """Ask for a project, a format and a file, and write it; the path written, or None."""
-        session = self.workspace.session
-        projects = session.execute(
-            select(Project.id, Project.name, Client.name)
-            .join(Client, Client.id == Project.client_id)
-            .order_by(Client.name, Project.name)
-        ).all()
+        projects = export_projects(self.workspace.session)
         dialog = QDialog(self.window)
         dialog.setWindowTitle("Export")
         project_box = QComboBox()
@@ -294,7 +287,7 @@ class FileActions(QObject):
     def export(self, project_id: str, kind: str, path: Path) -> Path | None:
         """Write `kind` (a key of EXPORT_FORMATS; `project_id` for a project's) to `path`."""
         try:
-            data = _exported(self.workspace.session, kind, project_id)
+            data = exported(self.workspace.session, kind, project_id)
             fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as out:
@@ -308,34 +301,6 @@ class FileActions(QObject):
         self.settings.setValue(SETTINGS_FOLDER, str(path.parent))
         self.workspace.done.emit(f"Exported to {path.name}")
         return path
-
-
-def _exported(session: Session, kind: str, project_id: str) -> bytes:
-    from db.io import csv_write
-    from db.io.gan_write import write_gan
-    from db.io.ics import calendar_ics
-    from db.io.mspdi_write import write_mspdi
-    from db.io.vcard import contacts_vcard
-
-    if kind == "mspdi":
-        return write_mspdi(session, project_id)
-    if kind == "gan":
-        return write_gan(session, project_id)
-    if kind == "csv-tasks":
-        return csv_write.tasks_csv(session, project_id)
-    if kind == "ics-project":
-        return calendar_ics(session, project_id=project_id)
-    if kind == "ics":
-        return calendar_ics(session)
-    if kind == "vcard":
-        return contacts_vcard(session)
-    writers = {
-        "csv-clients": csv_write.clients_csv,
-        "csv-contacts": csv_write.contacts_csv,
-        "csv-interactions": csv_write.interactions_csv,
-        "csv-follow-ups": csv_write.follow_ups_csv,
-    }
-    return writers[kind](session)
 
 
 def _read_file(path: Path) -> ProjectFile | CsvTable:
