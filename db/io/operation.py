@@ -48,6 +48,14 @@ def _runs(
     by_table: dict[type[Entity], list[dict[str, Any]]] = {}
     for entity, values in rows:
         by_table.setdefault(entity, []).append(_complete(entity, values) if complete else values)
+    if complete:
+        # One executemany takes one set of columns: a column some rows leave out (an
+        # optional reference) is NULL in those, as it would be in a row inserted alone.
+        for table_rows in by_table.values():
+            columns = set().union(*(row.keys() for row in table_rows))
+            for row in table_rows:
+                if len(row) != len(columns):
+                    row.update({c: None for c in columns - row.keys()})
     rank = _table_rank()
     return sorted(by_table.items(), key=lambda item: rank[str(item[0].__tablename__)])
 

@@ -1,7 +1,8 @@
 """`agency-desk export FORMAT [--project NAME] -o FILE --db PATH`: write data for another
 tool. FORMAT is `mspdi` (Microsoft Project XML, which every Gantt tool reads) or `gan`
 (GanttProject) for a project, `csv-tasks` for its task list, `csv-clients` and
-`csv-contacts` for the agency's clients and contacts, `vcard` for the contacts as vCards, and
+`csv-contacts` for the agency's clients and contacts, `csv-interactions` and `csv-follow-ups`
+for its interactions and follow-ups, `vcard` for the contacts as vCards, and
 `ics` for milestones, due dates, follow-ups and important dates (a project's, with --project;
 one person's, with --member).
 
@@ -25,7 +26,17 @@ if TYPE_CHECKING:
 
 NAME = "export"
 HELP = "write a project (mspdi, gan, csv-tasks), clients or contacts (csv-*, vcard) or dates (ics)"
-FORMATS = ("mspdi", "gan", "csv-clients", "csv-contacts", "csv-tasks", "vcard", "ics")
+FORMATS = (
+    "mspdi",
+    "gan",
+    "csv-clients",
+    "csv-contacts",
+    "csv-interactions",
+    "csv-follow-ups",
+    "csv-tasks",
+    "vcard",
+    "ics",
+)
 PROJECT_FORMATS = ("mspdi", "gan", "csv-tasks")
 
 
@@ -104,6 +115,8 @@ def run(args: argparse.Namespace) -> int:
             writers = {
                 "csv-clients": csv_write.clients_csv,
                 "csv-contacts": csv_write.contacts_csv,
+                "csv-interactions": csv_write.interactions_csv,
+                "csv-follow-ups": csv_write.follow_ups_csv,
                 "vcard": contacts_vcard,
             }
             data = writers[args.format](session)

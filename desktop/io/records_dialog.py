@@ -1,6 +1,7 @@
-"""The preview of a CSV or vCard import of clients or contacts: which column feeds which
-field (guessed from the header, changeable), how rows match what exists, what is added,
-updated and skipped and why, and the likely duplicates, with the choice to merge them.
+"""The preview of a CSV or vCard import of clients, contacts, interactions or follow-ups:
+which column feeds which field (guessed from the header, changeable), how rows match what
+exists, what is added, updated and skipped and why, and the likely duplicates, with the choice
+to merge them.
 
 Every change plans the import again (`replan`), so the preview is always exactly what
 Import applies; nothing is written before.
@@ -42,8 +43,31 @@ FIELD_NAMES = {
     "industry": "Industry",
     "website": "Website",
     "currency": "Currency",
+    "contact": "Contact (name or email)",
+    "kind": "Kind",
+    "occurred_at": "Date",
+    "time": "Time",
+    "summary": "Summary",
+    "outcome": "Outcome",
+    "sentiment": "Sentiment",
+    "due_date": "Due date",
+    "project": "Project",
+    "owner": "Owner",
+    "done_at": "Done",
+    "notes": "Notes",
 }
-KEY_NAMES = {"email": "the same email", "name": "the same name at the same client"}
+KEY_NAMES = {
+    "email": "the same email",
+    "name": "the same name at the same client",
+    "moment": "the same client, time, kind and summary",
+    "title": "the same title, due date and client",
+}
+
+
+def field_name(kind: RecordKind, name_of_field: str) -> str:
+    if name_of_field == "title" and kind is RecordKind.FOLLOW_UPS:
+        return "Title"
+    return FIELD_NAMES.get(name_of_field, name_of_field)
 
 
 class RecordsPreviewDialog(QDialog):
@@ -54,7 +78,7 @@ class RecordsPreviewDialog(QDialog):
         self.plan = plan
         self._replan = replan
         self._building = False
-        self.setWindowTitle("Import Clients or Contacts")
+        self.setWindowTitle("Import Records")
         self.setObjectName("recordsPreview")
         self.resize(760, 620)
 
@@ -121,7 +145,7 @@ class RecordsPreviewDialog(QDialog):
                 box.setCurrentIndex(box.findData(plan.mapping.get(name_of_field, NOT_IMPORTED)))
                 box.currentIndexChanged.connect(self._plan_again)
                 self.column_boxes[name_of_field] = box
-                self.column_form.addRow(f"{FIELD_NAMES.get(name_of_field, name_of_field)}:", box)
+                self.column_form.addRow(f"{field_name(plan.kind, name_of_field)}:", box)
             contacts = plan.kind is RecordKind.CONTACTS
             self.merge.setVisible(contacts)
             self.key_box.setEnabled(len(KEYS[plan.kind]) > 1)
