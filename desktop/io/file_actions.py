@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Protocol
@@ -162,12 +163,7 @@ class FileActions(QObject):
             )
 
         dialog = ImportPreviewDialog(plan, replan, self.window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._apply(dialog.plan))
-        dialog.finished.connect(self._preview_closed)
-        self.preview = dialog
-        dialog.open()
-        self.preview_shown.emit(dialog)
+        self._open_preview(dialog, lambda: self._apply(dialog.plan))
 
     def _preview_records(self, table: CsvTable) -> None:
         from db.io.records_csv import guess_kind, plan_csv_import
@@ -186,8 +182,14 @@ class FileActions(QObject):
 
         plan = plan_csv_import(self.workspace.session, table, guess_kind(table.header))
         dialog = RecordsPreviewDialog(plan, replan, self.window)
+        self._open_preview(dialog, lambda: self._apply_records(dialog.plan))
+
+    def _open_preview(
+        self, dialog: ImportPreviewDialog | RecordsPreviewDialog, on_import: Callable[[], None]
+    ) -> None:
+        """Show `dialog` window-modal (the window keeps painting); Import runs `on_import`."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._apply_records(dialog.plan))
+        dialog.accepted.connect(on_import)
         dialog.finished.connect(self._preview_closed)
         self.preview = dialog
         dialog.open()

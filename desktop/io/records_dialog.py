@@ -14,8 +14,6 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -24,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.errors import AgencyDeskError
 from db.io.records_csv import KEYS, SYNONYMS, RecordImport, RecordKind
+from desktop.io.preview_frame import PreviewFrame, file_label
 
 Replan = Callable[[RecordKind, dict[str, int], str, bool], RecordImport]
 NOT_IMPORTED = -1
@@ -70,16 +68,14 @@ def field_name(kind: RecordKind, name_of_field: str) -> str:
     return FIELD_NAMES.get(name_of_field, name_of_field)
 
 
-class RecordsPreviewDialog(QDialog):
+class RecordsPreviewDialog(PreviewFrame):
     """Shows `plan`; Import accepts it (read `plan` afterwards), Cancel writes nothing."""
 
     def __init__(self, plan: RecordImport, replan: Replan, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__("Import Records", "recordsPreview", parent)
         self.plan = plan
         self._replan = replan
         self._building = False
-        self.setWindowTitle("Import Records")
-        self.setObjectName("recordsPreview")
         self.resize(760, 620)
 
         self.kind_box = QComboBox()
@@ -89,7 +85,7 @@ class RecordsPreviewDialog(QDialog):
         self.key_box = QComboBox()
         self.key_box.currentIndexChanged.connect(self._plan_again)
         head = QFormLayout()
-        head.addRow("File:", QLabel(plan.table.name))
+        head.addRow("File:", file_label(plan.table.name))
         head.addRow("&Rows are:", self.kind_box)
         head.addRow("&Match by:", self.key_box)
 
@@ -97,20 +93,10 @@ class RecordsPreviewDialog(QDialog):
         self.column_form = QFormLayout(self.columns)
         self.column_boxes: dict[str, QComboBox] = {}
 
-        self.summary = QListWidget()
-        self.summary.setObjectName("importSummary")
         self.duplicates = QListWidget()
         self.duplicates.setObjectName("likelyDuplicates")
         self.merge = QCheckBox("M&erge each likely duplicate into the contact it resembles")
         self.merge.toggled.connect(self._plan_again)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = buttons.addButton("&Import", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.import_button.setDefault(True)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addLayout(head)
@@ -121,8 +107,7 @@ class RecordsPreviewDialog(QDialog):
         layout.addWidget(self.duplicates_label)
         layout.addWidget(self.duplicates, 1)
         layout.addWidget(self.merge)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.add_footer(layout)
         self._fill_controls(plan)
         self._show(plan)
 
@@ -154,8 +139,7 @@ class RecordsPreviewDialog(QDialog):
 
     def _show(self, plan: RecordImport) -> None:
         self.plan = plan
-        self.summary.clear()
-        self.summary.addItems(plan.summary.lines())
+        self.show_summary(plan.summary.lines())
         self.duplicates.clear()
         self.duplicates.addItems([d.text() for d in plan.duplicates])
         self.duplicates.setVisible(bool(plan.duplicates))
@@ -186,15 +170,9 @@ class RecordsPreviewDialog(QDialog):
         from db.io.records_csv import guess_mapping
 
         chosen = guess_mapping(kind, self.plan.table.header) if mapping is None else mapping
-        try:
-            plan = self._replan(kind, chosen, key, self.merge.isChecked())
-        except AgencyDeskError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            self.import_button.setEnabled(False)
+        plan = self.attempt(lambda: self._replan(kind, chosen, key, self.merge.isChecked()))
+        if plan is None:
             return
-        self.error_label.hide()
-        self.import_button.setEnabled(True)
         if kind is not self.plan.kind:
             self._fill_controls(plan)
         self._show(plan)
