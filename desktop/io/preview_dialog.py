@@ -106,6 +106,10 @@ class ImportPreviewDialog(PreviewFrame):
         self.dates.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.dates.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.dates.verticalHeader().hide()
+        # One line a task, the reason elided (its tooltip holds the whole): wrapped reasons
+        # made rows too short for their two lines.
+        self.dates.setWordWrap(False)
+        self.dates.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.dates.horizontalHeader()
         header.setSectionResizeMode(COL_WHY, QHeaderView.ResizeMode.Stretch)
         for column, width in ((COL_TASK, 170), (COL_FILE, 175), (COL_HERE, 175)):
@@ -132,9 +136,11 @@ class ImportPreviewDialog(PreviewFrame):
         self.show_summary(plan.summary.lines())
         self.dates_model.set_rows(plan.differences)
         if plan.differences:
+            count = len(plan.differences)
+            tasks = "1 task gets" if count == 1 else f"{count:,} tasks get"
             self.dates_label.setText(
-                f"{len(plan.differences)} task(s) get other dates here than in the file: "
-                "Agency Desk schedules them with its own calendar and links."
+                f"{tasks} other dates here than in the file: Agency Desk schedules them with "
+                "its own calendar and links. Hover over a reason to read all of it."
             )
         else:
             self.dates_label.setText("Every task keeps the file's dates.")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QLabel,
     QListWidget,
@@ -85,12 +86,18 @@ class RecordsPreviewDialog(PreviewFrame):
         self.key_box = QComboBox()
         self.key_box.currentIndexChanged.connect(self._plan_again)
         head = QFormLayout()
+        head.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         head.addRow("File:", file_label(plan.table.name))
         head.addRow("&Rows are:", self.kind_box)
         head.addRow("&Match by:", self.key_box)
 
         self.columns = QGroupBox("Columns")
-        self.column_form = QFormLayout(self.columns)
+        # Label and choice side by side, the fields in two columns: a dialog of nine
+        # full-width rows would push what the import does out of sight.
+        self.column_grid = QGridLayout(self.columns)
+        self.column_grid.setColumnStretch(1, 1)
+        self.column_grid.setColumnStretch(4, 1)
+        self.column_grid.setColumnMinimumWidth(2, 24)
         self.column_boxes: dict[str, QComboBox] = {}
 
         self.duplicates = QListWidget()
@@ -119,18 +126,27 @@ class RecordsPreviewDialog(PreviewFrame):
             for key in KEYS[plan.kind]:
                 self.key_box.addItem(KEY_NAMES[key], key)
             self.key_box.setCurrentIndex(max(self.key_box.findData(plan.key), 0))
-            while self.column_form.rowCount():
-                self.column_form.removeRow(0)
+            while self.column_grid.count():
+                item = self.column_grid.takeAt(0)
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.deleteLater()
             self.column_boxes = {}
-            for name_of_field in SYNONYMS[plan.kind]:
+            fields = list(SYNONYMS[plan.kind])
+            half = (len(fields) + 1) // 2
+            for place, name_of_field in enumerate(fields):
                 box = QComboBox()
                 box.addItem("(not imported)", NOT_IMPORTED)
-                for n, header in enumerate(plan.table.header):
-                    box.addItem(header or f"Column {n + 1}", n)
+                for column_index, header in enumerate(plan.table.header):
+                    box.addItem(header or f"Column {column_index + 1}", column_index)
                 box.setCurrentIndex(box.findData(plan.mapping.get(name_of_field, NOT_IMPORTED)))
                 box.currentIndexChanged.connect(self._plan_again)
                 self.column_boxes[name_of_field] = box
-                self.column_form.addRow(f"{field_name(plan.kind, name_of_field)}:", box)
+                label = QLabel(f"{field_name(plan.kind, name_of_field)}:")
+                label.setBuddy(box)
+                row, column = place % half, 0 if place < half else 3
+                self.column_grid.addWidget(label, row, column)
+                self.column_grid.addWidget(box, row, column + 1)
             contacts = plan.kind is RecordKind.CONTACTS
             self.merge.setVisible(contacts)
             self.key_box.setEnabled(len(KEYS[plan.kind]) > 1)
