@@ -144,7 +144,7 @@ def _per_member(db_path: Path, folder: Path, args: argparse.Namespace) -> int:
         raise UsageError(f"{folder}: cannot be written ({exc.strerror or exc})") from exc
     finally:
         store.close()
-    print(f"{folder}: {len(written)} calendars written", file=sys.stderr)
+    print(f"{folder}: calendars up to date, {len(written)} rewritten", file=sys.stderr)
     return 0
 
 

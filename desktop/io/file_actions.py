@@ -33,7 +33,8 @@ from db.errors import AgencyDeskError
 from db.io import CsvTable, ProjectFile, ProjectImport, Source, plan_project_import, read_import
 from db.io.exports import export_projects, exported
 from db.io.records_csv import RecordImport, RecordKind
-from desktop.file_dialogs import file_dialog, save_file_name
+from desktop.file_dialogs import existing_directory, file_dialog, save_file_name
+from desktop.io.live_calendars import LiveCalendars
 from desktop.io.preview_dialog import ImportPreviewDialog
 from desktop.io.records_dialog import RecordsPreviewDialog
 from desktop.printing.printable import PrintTarget
@@ -104,9 +105,20 @@ class FileActions(QObject):
             "vCard) or dates (iCalendar) for other programs"
         )
         self.export_action.triggered.connect(lambda: self.ask_export(self._shown_project()))
+        self.calendars = LiveCalendars(workspace.store, settings, self)
+        self.calendars.failed.connect(workspace.failed)
+        self.calendars.published.connect(self._calendars_published)
+        self.calendars_action = QAction("Publish &Calendars…", window)
+        self.calendars_action.setStatusTip(
+            "Keep each team member's dates as a calendar file in a folder (the shared one), "
+            "for calendar programs to subscribe to"
+        )
+        self.calendars_action.triggered.connect(self.ask_calendar_folder)
         window.setAcceptDrops(True)
         window.installEventFilter(self)
+        calendars = self.calendars
         window.destroyed.connect(lambda: self._pool.shutdown(wait=False))
+        window.destroyed.connect(calendars.close)
 
     # -- drops --------------------------------------------------------------------------------
 
@@ -276,6 +288,42 @@ class FileActions(QObject):
         if not target:
             return None
         return self.export(chosen, kind, Path(target))
+
+    # -- live calendars -------------------------------------------------------------------
+
+    def ask_calendar_folder(self) -> None:
+        """Choose the folder each member's calendar is kept in, or stop publishing."""
+        current = self.calendars.folder()
+        if current is not None:
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                "Publish Calendars",
+                f"Each team member's calendar is kept current in {current}.",
+                QMessageBox.StandardButton.Cancel,
+                self.window,
+            )
+            other = box.addButton("Choose &Another Folder…", QMessageBox.ButtonRole.AcceptRole)
+            stop = box.addButton("&Stop Publishing", QMessageBox.ButtonRole.DestructiveRole)
+            box.exec()
+            clicked = box.clickedButton()
+            box.deleteLater()
+            if clicked is stop:
+                self.calendars.set_folder(None)
+                self.workspace.done.emit("Calendars are no longer published")
+                return
+            if clicked is not other:
+                return
+        chosen = existing_directory(
+            self.window, "Publish Calendars Into", str(current or self._folder())
+        )
+        if chosen:
+            self.calendars.set_folder(Path(chosen))
+
+    def _calendars_published(self, written: list[Path]) -> None:
+        if written:
+            count = len(written)
+            calendars = "1 calendar" if count == 1 else f"{count} calendars"
+            self.workspace.done.emit(f"Published {calendars} to {written[0].parent}")
 
     def _shown_project(self) -> str | None:
         """The project whose plan the window shows, if any: the one Export offers first."""
