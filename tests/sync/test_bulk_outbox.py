@@ -8,6 +8,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import insert
 
 from db.database import make_engine
@@ -231,3 +233,51 @@ def test_while_sync_applies_a_bulk_insert_writes_no_outbox_rows(tmp_path: Path) 
     _write(path, [(Client, [_complete(Client, {"id": "x", "name": "Pulled"})])], bulk=True)
     assert bookkeeping(path)["sync_outbox"] == before
     assert bookkeeping(path)["sync_ctl"][0][1] == applying
+
+
+_TEMPLATE: dict[str, tuple[Path, list[str], list[str]]] = {}
+
+
+def _shared_history() -> tuple[Path, list[str], list[str]]:
+    """One station with a past (built once for every example)."""
+    if "path" not in _TEMPLATE:
+        import tempfile
+
+        path = Path(tempfile.mkdtemp(prefix="bulk-outbox-")) / "template.sqlite"
+        clients, contacts = _history(path)
+        _TEMPLATE["path"] = (path, clients, contacts)
+    return _TEMPLATE["path"]
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    restore=st.lists(st.booleans(), min_size=2, max_size=2),
+    new_clients=st.integers(0, 30),
+    chunk=st.integers(1, 40),
+)
+def test_bulk_and_trigger_paths_agree_for_any_batch(
+    restore: list[bool], new_clients: int, chunk: int
+) -> None:
+    import tempfile
+
+    template, restored_clients, _contacts = _shared_history()
+    back = [id_ for id_, keep in zip(restored_clients, restore, strict=True) if keep]
+    rows = [_complete(Client, {"id": id_, "name": "Back"}) for id_ in back]
+    rows += [
+        _complete(Client, {"id": f"n-{n:03d}", "name": f"New {n}"}) for n in range(new_clients)
+    ]
+    folder = Path(tempfile.mkdtemp(prefix="bulk-outbox-case-"))
+    paths = {bulk: folder / f"{bulk}.sqlite" for bulk in (False, True)}
+    for bulk, path in paths.items():
+        shutil.copyfile(template, path)
+        engine = make_engine(path)
+        with engine.begin() as conn:
+            for at in range(0, len(rows), chunk):
+                part = rows[at : at + chunk]
+                if bulk:
+                    insert_rows(conn, Client.__table__, part)
+                else:
+                    conn.execute(insert(Client.__table__), part)
+        engine.dispose()
+    assert bookkeeping(paths[True]) == bookkeeping(paths[False])
+    shutil.rmtree(folder)
