@@ -87,9 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if args.project is not None and args.format not in (*PROJECT_FORMATS, "ics"):
         raise UsageError(f"{NAME} {args.format}: --project does not apply; it writes them all")
 
-    from db.io import csv_write
-    from db.io.gan_write import write_gan
-    from db.io.mspdi_write import write_mspdi
+    from db.io.exports import exported
     from db.reports.lookup import NoMatch, find_project
     from db.store import Store
 
@@ -103,23 +101,9 @@ def run(args: argparse.Namespace) -> int:
                 project_id = find_project(session, args.project)
             except NoMatch as exc:
                 raise UsageError(f"--project: {exc}") from exc
-            project_writers = {
-                "mspdi": write_mspdi,
-                "gan": write_gan,
-                "csv-tasks": csv_write.tasks_csv,
-            }
-            data = project_writers[args.format](session, project_id)
+            data = exported(session, args.format, project_id)
         else:
-            from db.io.vcard import contacts_vcard
-
-            writers = {
-                "csv-clients": csv_write.clients_csv,
-                "csv-contacts": csv_write.contacts_csv,
-                "csv-interactions": csv_write.interactions_csv,
-                "csv-follow-ups": csv_write.follow_ups_csv,
-                "vcard": contacts_vcard,
-            }
-            data = writers[args.format](session)
+            data = exported(session, args.format)
     finally:
         store.close()
     _write_whole(output, data)
