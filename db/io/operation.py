@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -46,8 +47,11 @@ def _runs(
     table's rows in the order planned (a task after its parent task), with every column given
     (defaults filled in): one executemany per table however the plan interleaved them."""
     by_table: dict[type[Entity], list[dict[str, Any]]] = {}
+    now = utcnow()
     for entity, values in rows:
-        by_table.setdefault(entity, []).append(_complete(entity, values) if complete else values)
+        by_table.setdefault(entity, []).append(
+            _complete(entity, values, now) if complete else values
+        )
     if complete:
         # One executemany takes one set of columns: a column some rows leave out (an
         # optional reference) is NULL in those, as it would be in a row inserted alone.
@@ -77,8 +81,11 @@ def _referring_columns(entity: type[Entity]) -> list[tuple[type[Entity], str]]:
     ]
 
 
-def _complete(entity: type[Entity], values: dict[str, Any]) -> dict[str, Any]:
-    now = utcnow()
+def _complete(
+    entity: type[Entity], values: dict[str, Any], now: datetime | None = None
+) -> dict[str, Any]:
+    """`values` with the column defaults and the time stamps (`now`: the import's moment)."""
+    now = now or utcnow()
     return {**_defaults(entity), "created_at": now, "updated_at": now, **values}
 
 

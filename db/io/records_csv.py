@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -144,6 +145,7 @@ def guess_kind(header: list[str]) -> RecordKind:
     return RecordKind.CONTACTS if names & people else RecordKind.CLIENTS
 
 
+@lru_cache(maxsize=1 << 16)
 def _folded(text: str) -> str:
     """A name for comparing: no accents, case or extra spaces."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
