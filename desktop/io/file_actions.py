@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
@@ -30,15 +30,16 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import AgencyDeskError
-from db.io import CsvTable, ProjectFile, ProjectImport, Source, plan_project_import, read_import
-from db.io.exports import export_projects, exported
-from db.io.records_csv import RecordImport, RecordKind
 from desktop.file_dialogs import existing_directory, file_dialog, save_file_name
 from desktop.io.live_calendars import LiveCalendars
-from desktop.io.preview_dialog import ImportPreviewDialog
-from desktop.io.records_dialog import RecordsPreviewDialog
 from desktop.printing.printable import PrintTarget
 from desktop.workspace import Workspace
+
+if TYPE_CHECKING:  # the readers, writers and dialogs load when a file is imported or exported
+    from db.io import CsvTable, ProjectFile, ProjectImport
+    from db.io.records_csv import RecordImport, RecordKind
+    from desktop.io.preview_dialog import ImportPreviewDialog
+    from desktop.io.records_dialog import RecordsPreviewDialog
 
 IMPORT_FILTERS = (
     "Files Agency Desk reads (*.xml *.gan *.planner *.mrproject *.csv *.txt *.vcf);;"
@@ -157,6 +158,9 @@ class FileActions(QObject):
 
     def import_path(self, path: Path) -> None:
         """Read `path`, show the preview, and import on Import."""
+        from db.io import CsvTable, plan_project_import
+        from desktop.io.preview_dialog import ImportPreviewDialog
+
         self.settings.setValue(SETTINGS_FOLDER, str(path.parent))
         try:
             found = self._read(path)
@@ -179,6 +183,7 @@ class FileActions(QObject):
 
     def _preview_records(self, table: CsvTable) -> None:
         from db.io.records_csv import guess_kind, plan_csv_import
+        from desktop.io.records_dialog import RecordsPreviewDialog
 
         def replan(
             kind: RecordKind, mapping: dict[str, int], key: str, merge: bool
@@ -244,6 +249,8 @@ class FileActions(QObject):
 
     def ask_export(self, project_id: str | None = None) -> Path | None:
         """Ask for a project, a format and a file, and write it; the path written, or None."""
+        from db.io.exports import export_projects
+
         projects = export_projects(self.workspace.session)
         dialog = QDialog(self.window)
         dialog.setWindowTitle("Export")
@@ -337,6 +344,8 @@ class FileActions(QObject):
     def export(self, project_id: str, kind: str, path: Path) -> Path | None:
         """Write `kind` (a key of EXPORT_FORMATS; `project_id` for a project's) to `path`."""
         try:
+            from db.io.exports import exported
+
             data = exported(self.workspace.session, kind, project_id)
             fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             try:
@@ -354,6 +363,8 @@ class FileActions(QObject):
 
 
 def _read_file(path: Path) -> ProjectFile | CsvTable:
+    from db.io import Source, read_import
+
     return read_import(Source.read(path))
 
 

@@ -23,7 +23,6 @@ from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
 from db.changes import ChangeSet
 from db.errors import AgencyDeskError
-from db.io.ics import member_calendars, write_calendars
 from db.store import Store
 
 SETTINGS_FOLDER = "calendars/publish_folder"
@@ -92,6 +91,9 @@ class LiveCalendars(QObject):
         folder = self.folder()
         if folder is None:
             return None
+        # Here, not at the top: the window starts without the calendar library.
+        from db.io.ics import member_calendars, write_calendars
+
         try:
             calendars = member_calendars(self.store.session)
         except AgencyDeskError as exc:

@@ -31,10 +31,6 @@ NOT_YET = {
     "desktop/client_page/page.py",
     "desktop/client_page/projects_tab.py",
     "desktop/client_page/timeline.py",
-    "desktop/gantt/document.py",
-    "desktop/gantt/money_dialog.py",
-    "desktop/gantt/task_dialog.py",
-    "desktop/gantt/view.py",
     "desktop/models/projects_tree.py",
     "desktop/printing/portfolio.py",
 }

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
+from db.io import ics
 from db.io.ics import member_calendars, write_calendars
 from db.models import Client, Contact, FollowUp, ImportantDate, TeamMember
 from db.operations import Create, Update, composite
@@ -73,7 +74,7 @@ def test_edits_keep_the_published_calendars_current_from_a_worker_thread(
         threads.append(threading.current_thread().name)
         return real_write(target, calendars)
 
-    monkeypatch.setattr(live_calendars, "write_calendars", writing)
+    monkeypatch.setattr(ics, "write_calendars", writing)
     monkeypatch.setattr(live_calendars, "DELAY_MS", 50)
     calendars = LiveCalendars(store, settings)
     try:
