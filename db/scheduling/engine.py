@@ -47,7 +47,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from db.models import DependencyType
-from db.scheduling.calendar import AgencyDays, CalendarPool, WorkCalendar, calendar_origin
+from db.scheduling.calendar import AgencyDays, CalendarPool, WorkCalendar
 from db.scheduling.graph import CycleError, find_cycle, topological_order
 from db.scheduling.plan import LinkSpec, Plan, TaskSpec
 
@@ -93,7 +93,9 @@ class Scheduler:
     _dates: dict[str, tuple[int, int]]
 
     def __init__(self, plan: Plan, calendars: CalendarPool | None = None) -> None:
-        self._pool = calendars
+        # A plan scheduled on its own still gets a pool of its own: its people's leave
+        # calendars are then derived from one walk of the agency's days, not one walk each.
+        self._pool = calendars if calendars is not None else CalendarPool()
         self.rebuild(plan)
 
     # -- building -----------------------------------------------------------------------------
@@ -123,12 +125,8 @@ class Scheduler:
         self._people = {m for t in tasks for m in t.members}
         n = len(tasks)
         earliest = min((t.start for t in tasks), default=date.today())
-        if self._pool is None:
-            self._origin = calendar_origin(earliest)
-            self.calendar = WorkCalendar(self.agency, self._origin)
-        else:
-            self._origin = self._pool.origin(earliest)
-            self.calendar = self._pool.calendar(self.agency, self._origin)
+        self._origin = self._pool.origin(earliest)
+        self.calendar = self._pool.calendar(self.agency, self._origin)
         self._calendars: dict[frozenset[str], WorkCalendar] = {frozenset(): self.calendar}
 
         self.parent = [-1] * n
@@ -198,10 +196,7 @@ class Scheduler:
             for m in members:
                 for start, end in self.plan.leave.get(m, ()):
                     off.update(range(start.toordinal(), end.toordinal() + 1))
-            if self._pool is None:
-                cal = WorkCalendar(self.agency, self._origin, frozenset(off))
-            else:
-                cal = self._pool.calendar(self.agency, self._origin, frozenset(off))
+            cal = self._pool.calendar(self.agency, self._origin, frozenset(off))
             self._calendars[members] = cal
         return cal
 

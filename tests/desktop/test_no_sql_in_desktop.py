@@ -32,7 +32,6 @@ NOT_YET = {
     "desktop/client_page/projects_tab.py",
     "desktop/client_page/timeline.py",
     "desktop/models/projects_tree.py",
-    "desktop/printing/portfolio.py",
 }
 
 
