@@ -77,16 +77,17 @@ class Store:
         self._pending = ChangeSet()
         self.session.info.pop(BULK_CHANGES, None)
         try:
+            # Before the step: checked after it, an empty index next to the rows the step
+            # just wrote (a first import) would be built from them and then refreshed again.
+            if not self._index_checked:
+                search.ensure_index(self.raw_connection())
             step(self.session)
             self.session.flush()
             bulk = self.session.info.pop(BULK_CHANGES, None)
             if bulk is not None:
                 self._pending.merge(bulk)
             # In the operation's transaction: the index commits or rolls back with the data.
-            raw = self.raw_connection()
-            if not self._index_checked:
-                search.ensure_index(raw)
-            search.refresh(raw, self._pending)
+            search.refresh(self.raw_connection(), self._pending)
             self.session.commit()
             self._index_checked = True
         except BaseException:

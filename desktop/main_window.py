@@ -404,6 +404,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.file_actions.import_action)
         file_menu.addAction(self.file_actions.export_action)
+        file_menu.addAction(self.file_actions.calendars_action)
         file_menu.addSeparator()
         file_menu.addAction(self.print_action)
         file_menu.addAction(self.export_pdf_action)

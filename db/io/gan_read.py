@@ -16,8 +16,8 @@ from datetime import date
 from xml.etree.ElementTree import Element
 
 from db.io.errors import ImportFileError
+from db.io.gantt_xml import project_root, read_allocations, resource_fields, week_day_types
 from db.io.project_file import (
-    FileAssignment,
     FileCalendar,
     FileLink,
     FileResource,
@@ -34,21 +34,11 @@ LINK_TYPES = {
     3: DependencyType.FF,
     4: DependencyType.SF,
 }
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-HOURS_PER_DAY = 8.0
 
 
 def read_gan(source: Source) -> ProjectFile:
-    root = source.xml()
-    if root.tag != "project":
-        raise ImportFileError(source.name, f"is not a GanttProject file (its root is <{root.tag}>)")
-    top = Fields(source.name, root, "project")
-    project = ProjectFile(
-        format="GanttProject",
-        name=top.attr("name") or "",
-        company=top.attr("company") or "",
-        notes=(root.findtext("description") or "").strip(),
-    )
+    root, project = project_root(source, "GanttProject", "GanttProject")
+    project.notes = (root.findtext("description") or "").strip()
     project.calendar = _calendar(source, root)
     tasks = root.find("tasks")
     if tasks is not None:
@@ -86,10 +76,8 @@ def _calendar(source: Source, root: Element) -> FileCalendar:
     calendar = FileCalendar()
     week = root.find("calendars/day-types/default-week")
     if week is not None:
-        fields = Fields(source.name, week, "calendars / default-week")
-        calendar.working_week = frozenset(
-            n for n, day in enumerate(WEEKDAYS) if fields.attr_int(day, 0) == 0
-        )
+        types = week_day_types(source, week, "calendars")
+        calendar.working_week = frozenset(n for n in range(7) if types.get(n, 0) == 0)
     for element in root.findall("calendars/date"):
         fields = Fields(source.name, element, "calendars / date")
         if (fields.attr("type") or "HOLIDAY").upper() not in ("HOLIDAY", "NEUTRAL", ""):
@@ -158,27 +146,10 @@ def _task(
 def _resources(source: Source, root: Element, project: ProjectFile) -> None:
     by_key: dict[str, FileResource] = {}
     for element in root.findall("resources/resource"):
-        fields = Fields(source.name, element, f"resource id {element.get('id', '?')}")
-        key = str(fields.attr_int("id"))
-        name = fields.attr("name") or ""
-        if not name:
-            raise fields.fail("name", "is missing")
+        fields, key, name = resource_fields(source, element)
         by_key[key] = FileResource(key, name, fields.attr("contacts") or "")
         project.resources.append(by_key[key])
-    tasks = {t.key for t in project.tasks}
-    for element in root.findall("allocations/allocation"):
-        fields = Fields(source.name, element, "allocations / allocation")
-        task, resource = str(fields.attr_int("task-id")), str(fields.attr_int("resource-id"))
-        if resource not in by_key or task not in tasks:
-            raise fields.fail(
-                "task-id", f"names task {task} or resource {resource}, not in the file"
-            )
-        load = fields.attr_float("load", 100.0)
-        if load < 0:
-            raise fields.fail("load", "must not be negative")
-        project.assignments.append(
-            FileAssignment(task, resource, round(HOURS_PER_DAY * load / 100, 2))
-        )
+    read_allocations(source, root, project, by_key, share="load")
     for element in root.findall("vacations/vacation"):
         fields = Fields(source.name, element, "vacations / vacation")
         resource = str(fields.attr_int("resourceid"))

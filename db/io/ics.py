@@ -4,7 +4,9 @@ follow-ups and contacts' important dates as all-day events in one `.ics`.
 `for_member` narrows it to one person's items: milestones and deliverables of the projects
 they manage or tasks they work on, the follow-ups they own, and the important dates of the
 contacts at clients they look after. `write_member_calendars` keeps one such file per person
-in a folder (the shared one), for calendar programs to subscribe to. An event carries a
+in a folder (the shared one), for calendar programs to subscribe to; the app keeps them current
+after every change (`desktop/io/live_calendars.py`), rewriting only the files whose events
+changed. An event carries a
 title and a date, never notes: rapport text and internal notes stay in Agency Desk.
 """
 
@@ -148,21 +150,49 @@ def _file_name(name: str) -> str:
     return re.sub(r"[^\w .-]+", "_", name).strip() or "member"
 
 
-def write_member_calendars(session: Session, folder: Path) -> list[Path]:
-    """One `<name>.ics` per active team member in `folder`, each written whole (a calendar
-    program reading it mid-write sees the old one)."""
+def member_calendars(session: Session) -> dict[str, bytes]:
+    """`<name>.ics` -> that active team member's calendar, for every active member."""
+    return {
+        f"{_file_name(name)}.ics": calendar_ics(session, member_id=member_id)
+        for member_id, name in session.execute(
+            select(TeamMember.id, TeamMember.name)
+            .where(TeamMember.active.is_(True))
+            .order_by(TeamMember.name)
+        )
+    }
+
+
+def write_calendars(folder: Path, calendars: dict[str, bytes]) -> list[Path]:
+    """Write each calendar into `folder` whose events differ from the file there, each whole
+    (written beside it, then moved into place: a calendar program reading it mid-write sees
+    the old one). A file whose events are the same is left alone, so a subscriber is not
+    told of a change that is only a new time stamp. Plain file work: fit for a worker thread."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for member_id, name in session.execute(
-        select(TeamMember.id, TeamMember.name).where(TeamMember.active.is_(True))
-    ):
-        path = folder / f"{_file_name(name)}.ics"
+    for name, data in calendars.items():
+        path = folder / name
+        try:
+            if _without_stamps(path.read_bytes()) == _without_stamps(data):
+                continue
+        except FileNotFoundError:
+            pass
         fd, temp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(calendar_ics(session, member_id=member_id))
+                out.write(data)
             os.replace(temp, path)
         finally:
             Path(temp).unlink(missing_ok=True)
         written.append(path)
     return written
+
+
+def _without_stamps(data: bytes) -> bytes:
+    """The calendar without its DTSTAMP lines (the time it was written, not what it says)."""
+    return b"\n".join(line for line in data.splitlines() if not line.startswith(b"DTSTAMP"))
+
+
+def write_member_calendars(session: Session, folder: Path) -> list[Path]:
+    """One `<name>.ics` per active team member in `folder` (see `write_calendars`); the
+    files written."""
+    return write_calendars(folder, member_calendars(session))

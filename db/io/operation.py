@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, inspect, select
+from sqlalchemy import Table, delete, inspect, select
 from sqlalchemy.orm import Session
 
 from db.changes import ChangeSet
@@ -22,6 +23,7 @@ from db.errors import NotFoundError, ValidationError
 from db.models import ENTITIES, Entity, utcnow
 from db.operations import DeleteRows, column_values
 from db.store import report_bulk
+from db.sync.bulk_outbox import insert_rows
 from db.validation import (
     INTEGER_LIMIT,
     RULES,
@@ -45,8 +47,19 @@ def _runs(
     table's rows in the order planned (a task after its parent task), with every column given
     (defaults filled in): one executemany per table however the plan interleaved them."""
     by_table: dict[type[Entity], list[dict[str, Any]]] = {}
+    now = utcnow()
     for entity, values in rows:
-        by_table.setdefault(entity, []).append(_complete(entity, values) if complete else values)
+        by_table.setdefault(entity, []).append(
+            _complete(entity, values, now) if complete else values
+        )
+    if complete:
+        # One executemany takes one set of columns: a column some rows leave out (an
+        # optional reference) is NULL in those, as it would be in a row inserted alone.
+        for table_rows in by_table.values():
+            columns = set().union(*(row.keys() for row in table_rows))
+            for row in table_rows:
+                if len(row) != len(columns):
+                    row.update({c: None for c in columns - row.keys()})
     rank = _table_rank()
     return sorted(by_table.items(), key=lambda item: rank[str(item[0].__tablename__)])
 
@@ -68,8 +81,11 @@ def _referring_columns(entity: type[Entity]) -> list[tuple[type[Entity], str]]:
     ]
 
 
-def _complete(entity: type[Entity], values: dict[str, Any]) -> dict[str, Any]:
-    now = utcnow()
+def _complete(
+    entity: type[Entity], values: dict[str, Any], now: datetime | None = None
+) -> dict[str, Any]:
+    """`values` with the column defaults and the time stamps (`now`: the import's moment)."""
+    now = now or utcnow()
     return {**_defaults(entity), "created_at": now, "updated_at": now, **values}
 
 
@@ -159,12 +175,14 @@ class ImportOperation:
                 setattr(obj, key, value)
         session.flush()
         # Bulk statements, table by table in the order given (parents first): ten thousand
-        # ORM objects would cost seconds. The store still learns every row (`report_bulk`).
+        # ORM objects would cost seconds, and so would the outbox triggers row by row. The
+        # store still learns every row (`report_bulk`).
         added = ChangeSet()
+        connection = session.connection()
         for entity, rows in _runs(self.creates):
             table: Table = entity.__table__
             for at in range(0, len(rows), _CHUNK):
-                session.execute(insert(table), rows[at : at + _CHUNK])
+                insert_rows(connection, table, rows[at : at + _CHUNK])
             added.add("added", entity.__name__, [str(row["id"]) for row in rows])
         report_bulk(session, added)
 

@@ -16,9 +16,9 @@ from datetime import date, datetime, timedelta
 from xml.etree.ElementTree import Element
 
 from db.io.errors import ImportFileError
+from db.io.gantt_xml import project_root, read_allocations, resource_fields, week_day_types
 from db.io.project_file import (
     Constraint,
-    FileAssignment,
     FileCalendar,
     FileLink,
     FileResource,
@@ -30,7 +30,6 @@ from db.io.xml_fields import Fields
 from db.models import DependencyType
 
 WORKING, NONWORKING, USE_BASE = 0, 1, 2
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SECONDS_PER_DAY = 8 * 3600
 CONSTRAINTS = {
     "must-start-on": Constraint.MUST_START_ON,
@@ -72,15 +71,8 @@ class _Calendar:
 
 
 def read_planner(source: Source) -> ProjectFile:
-    root = source.xml()
-    if root.tag != "project":
-        raise ImportFileError(source.name, f"is not a Planner file (its root is <{root.tag}>)")
+    root, project = project_root(source, "Planner", "Planner")
     top = Fields(source.name, root, "project")
-    project = ProjectFile(
-        format="Planner",
-        name=top.attr("name") or "",
-        company=top.attr("company") or "",
-    )
     if top.attr("project-start"):
         project.start = top.attr_date("project-start", planner_day)
     calendars = _calendars(source, root)
@@ -111,10 +103,7 @@ def _calendars(source: Source, root: Element) -> dict[str, _Calendar]:
         calendar = _Calendar(base, working_types=frozenset(working))
         week = element.find("default-week")
         if week is not None:
-            week_fields = Fields(source.name, week, f"{fields.where} / default-week")
-            for n, name in enumerate(WEEKDAYS):
-                if week_fields.attr(name) is not None:
-                    calendar.week[n] = week_fields.attr_int(name)
+            calendar.week = week_day_types(source, week, fields.where)
         for day in element.findall("days/day"):
             day_fields = Fields(source.name, day, f"{fields.where} / day")
             if (day_fields.attr("type") or "day-type") != "day-type":
@@ -240,14 +229,12 @@ def _resources(
     base: _Calendar | None,
 ) -> None:
     by_key: dict[str, FileResource] = {}
+    material: set[str] = set()
     for element in root.findall("resources/resource"):
-        fields = Fields(source.name, element, f"resource id {element.get('id', '?')}")
-        key = str(fields.attr_int("id"))
-        name = fields.attr("name") or ""
-        if not name:
-            raise fields.fail("name", "is missing")
+        fields, key, name = resource_fields(source, element)
         if fields.attr_int("type", 1) != 1:
             project.notices.append(f"Resource {name}: material resources are not people")
+            material.add(key)
             continue
         resource = FileResource(key, name, fields.attr("email") or "")
         own = calendars.get(fields.attr("calendar") or "")
@@ -258,18 +245,7 @@ def _resources(
             resource.leave = _periods(off)
         by_key[key] = resource
         project.resources.append(resource)
-    tasks = {t.key for t in project.tasks}
-    for element in root.findall("allocations/allocation"):
-        fields = Fields(source.name, element, "allocations / allocation")
-        task, resource_key = str(fields.attr_int("task-id")), str(fields.attr_int("resource-id"))
-        if task not in tasks:
-            raise fields.fail("task-id", f"{task} is no task of the file")
-        if resource_key not in by_key:
-            continue  # a material resource
-        units = fields.attr_int("units", 100)
-        if units < 0:
-            raise fields.fail("units", "must not be negative")
-        project.assignments.append(FileAssignment(task, resource_key, round(8.0 * units / 100, 2)))
+    read_allocations(source, root, project, by_key, share="units", not_people=material)
 
 
 def _periods(days: list[date]) -> list[tuple[date, date]]:

@@ -12,7 +12,6 @@ so, and `keep_file_dates` pins each such task to the file's start.
 from __future__ import annotations
 
 import os
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -49,8 +48,17 @@ DEFAULT_CLIENT = "Imported projects"
 def _new_ids(n: int) -> list[str]:
     """`n` random (version 4) UUIDs as `new_id` makes them, from one call for randomness:
     uuid4() asks the system for 16 bytes at a time, which costs a 10,000-task import 0.3 s."""
-    pool = os.urandom(16 * n)
-    return [str(uuid.UUID(bytes=pool[16 * k : 16 * k + 16], version=4)) for k in range(n)]
+    hexes = os.urandom(16 * n).hex()
+    found = []
+    for k in range(0, 32 * n, 32):
+        h = hexes[k : k + 32]
+        # The version nibble is 4 and the variant's two high bits are 10, as uuid4() sets
+        # them; formatted by hand, as uuid.UUID() costs a 50,000-row import 0.3 s.
+        found.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}")
+    return found
+
+
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}
 
 
 _EXACT = (Constraint.ASAP, Constraint.START_NO_EARLIER)

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -35,6 +36,11 @@ from db.validation import check_field
 class RecordKind(StrEnum):
     CLIENTS = "clients"
     CONTACTS = "contacts"
+    INTERACTIONS = "interactions"
+    FOLLOW_UPS = "follow-ups"
+
+
+_CLIENT_WORDS = ("client", "company", "organisation", "organization", "account", "firma")
 
 
 # Field -> header names that mean it (compared without case, spaces, dashes or dots).
@@ -44,7 +50,7 @@ SYNONYMS: dict[RecordKind, dict[str, tuple[str, ...]]] = {
         "name": ("name", "fullname", "contact", "contactname", "displayname"),
         "first_name": ("firstname", "givenname", "vorname", "prenom"),
         "last_name": ("lastname", "surname", "familyname", "nachname", "nom"),
-        "client": ("client", "company", "organisation", "organization", "account", "firma"),
+        "client": _CLIENT_WORDS,
         "title": ("title", "jobtitle", "position", "role"),
         "email": ("email", "emailaddress", "mail", "email1"),
         "phone": ("phone", "telephone", "tel", "mobile", "phonenumber", "telefon"),
@@ -58,16 +64,57 @@ SYNONYMS: dict[RecordKind, dict[str, tuple[str, ...]]] = {
         "website": ("website", "web", "url", "homepage"),
         "currency": ("currency",),
     },
+    RecordKind.INTERACTIONS: {
+        "id": ("id", "interactionid", "activityid", "agencydeskid"),
+        "client": _CLIENT_WORDS,
+        "contact": (
+            "contact",
+            "kontakt",
+            "contactname",
+            "contactemail",
+            "email",
+            "person",
+            "with",
+            "attendee",
+        ),
+        "kind": ("kind", "type", "activitytype", "interactiontype", "channel", "art"),
+        "occurred_at": (
+            "occurredat",
+            "date",
+            "datetime",
+            "when",
+            "dateandtime",
+            "datum",
+            "activitydate",
+        ),
+        "time": ("time", "uhrzeit"),
+        "summary": ("summary", "subject", "title", "topic", "betreff"),
+        "outcome": ("outcome", "result", "ergebnis", "notes", "note", "details", "description"),
+        "sentiment": ("sentiment", "mood", "tone", "stimmung"),
+    },
+    RecordKind.FOLLOW_UPS: {
+        "id": ("id", "followupid", "agencydeskid"),
+        "title": ("title", "subject", "task", "followup", "todo", "betreff", "aufgabe"),
+        "due_date": ("duedate", "due", "dueon", "deadline", "date", "fallig", "falligam"),
+        "client": _CLIENT_WORDS,
+        "project": ("project", "projekt"),
+        "owner": ("owner", "assignee", "assignedto", "responsible", "member"),
+        "done_at": ("doneat", "done", "completed", "completedat", "completedon", "erledigt"),
+        "notes": ("notes", "note", "details", "description", "comment", "notiz"),
+    },
 }
 KEYS: dict[RecordKind, tuple[str, ...]] = {
     RecordKind.CONTACTS: ("email", "name"),
     RecordKind.CLIENTS: ("name",),
+    RecordKind.INTERACTIONS: ("moment",),
+    RecordKind.FOLLOW_UPS: ("title",),
 }
 SIMILAR = 0.88  # difflib ratio above which two names at one client are likely one person
 
 
 def squash(text: str) -> str:
-    return re.sub(r"[\s_.\-/]+", "", text.casefold())
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[\s_.\-/:]+", "", plain.casefold())
 
 
 def guess_mapping(kind: RecordKind, header: list[str]) -> dict[str, int]:
@@ -83,12 +130,22 @@ def guess_mapping(kind: RecordKind, header: list[str]) -> dict[str, int]:
 
 
 def guess_kind(header: list[str]) -> RecordKind:
-    """Contacts when the header names an email, phone or person; else clients."""
+    """Follow-ups when the header names a due date, interactions when it names a time, kind
+    or outcome of something that happened; contacts when it names an email, phone or person;
+    else clients."""
     names = {squash(h) for h in header}
+    if names & {"duedate", "due", "dueon", "deadline", "doneat", "followup", "fallig"}:
+        return RecordKind.FOLLOW_UPS
+    happened = {"occurredat", "sentiment", "outcome", "activitytype", "interactiontype"}
+    happened |= {"stimmung", "ergebnis", "uhrzeit"}
+    kind_and_subject = names & {"kind", "type", "art"} and names & {"summary", "subject", "betreff"}
+    if names & happened or kind_and_subject:
+        return RecordKind.INTERACTIONS
     people = {"email", "emailaddress", "phone", "firstname", "lastname", "mobile", "birthday"}
     return RecordKind.CONTACTS if names & people else RecordKind.CLIENTS
 
 
+@lru_cache(maxsize=1 << 16)
 def _folded(text: str) -> str:
     """A name for comparing: no accents, case or extra spaces."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -187,19 +244,36 @@ def plan_csv_import(
             raise ImportFileError(table.name, f"{name_of_field!r} is no {kind.value} field")
         if not 0 <= column < len(table.header):
             raise ImportFileError(table.name, f"column {column + 1} does not exist")
+    key = key or KEYS[kind][0]
+    if key not in KEYS[kind]:
+        raise ImportFileError(table.name, f"{key!r} cannot match {kind.value}")
+    planner: _Planner
+    if kind in (RecordKind.INTERACTIONS, RecordKind.FOLLOW_UPS):
+        from db.io.activity_csv import FollowUpPlanner, InteractionPlanner
+
+        activity = InteractionPlanner if kind is RecordKind.INTERACTIONS else FollowUpPlanner
+        planner = activity(session, table, chosen)
+        return _planned(table, kind, chosen, key, merge_duplicates, planner)
     has_name = "name" in chosen or ("first_name" in chosen or "last_name" in chosen)
     if not has_name:
         raise ImportFileError(
             table.name, f"no column is mapped to the {kind.value[:-1]}'s name", "line 1"
         )
-    key = key or KEYS[kind][0]
-    if key not in KEYS[kind]:
-        raise ImportFileError(table.name, f"{key!r} cannot match {kind.value}")
-    planner: _Planner
     if kind is RecordKind.CONTACTS:
         planner = _ContactPlanner(session, table, chosen, key, merge_duplicates)
     else:
         planner = _ClientPlanner(session, table, chosen)
+    return _planned(table, kind, chosen, key, merge_duplicates, planner)
+
+
+def _planned(
+    table: CsvTable,
+    kind: RecordKind,
+    chosen: dict[str, int],
+    key: str,
+    merge_duplicates: bool,
+    planner: _Planner,
+) -> RecordImport:
     planner.run()
     operation = ImportOperation(
         planner.creates, planner.updates, label=f"Import {len(table.rows):,} {kind.value}"

@@ -11,6 +11,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "Contact": ("contact", "contacts"),
     "ImportantDate": ("important date", "important dates"),
     "Interaction": ("interaction", "interactions"),
+    "InteractionContact": ("contact taking part", "contacts taking part"),
     "FollowUp": ("follow-up", "follow-ups"),
     "Project": ("project", "projects"),
     "Task": ("task", "tasks"),

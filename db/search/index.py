@@ -42,10 +42,12 @@ def _add_docs(
         f"WHERE {where} ORDER BY {doc.order}",
         (doc.kind, *args),
     )
+    # In rowid order: FTS5 flushes its pending terms to a new segment whenever a rowid comes
+    # below the last one written, which made 50,000 documents cost seconds instead of 0.3 s.
     conn.execute(
         f"INSERT INTO {doc.fts} (rowid, title, detail) SELECT d.id, coalesce({doc.title}, ''), "
         f"{doc.detail} FROM {doc.table} AS r JOIN {DOC_TABLE} AS d ON d.kind = ? AND "
-        f"d.row_id = r.id WHERE {where}",
+        f"d.row_id = r.id WHERE {where} ORDER BY d.id",
         (doc.kind, *args),
     )
 

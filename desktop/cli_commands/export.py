@@ -1,7 +1,8 @@
 """`agency-desk export FORMAT [--project NAME] -o FILE --db PATH`: write data for another
 tool. FORMAT is `mspdi` (Microsoft Project XML, which every Gantt tool reads) or `gan`
 (GanttProject) for a project, `csv-tasks` for its task list, `csv-clients` and
-`csv-contacts` for the agency's clients and contacts, `vcard` for the contacts as vCards, and
+`csv-contacts` for the agency's clients and contacts, `csv-interactions` and `csv-follow-ups`
+for its interactions and follow-ups, `vcard` for the contacts as vCards, and
 `ics` for milestones, due dates, follow-ups and important dates (a project's, with --project;
 one person's, with --member).
 
@@ -25,7 +26,17 @@ if TYPE_CHECKING:
 
 NAME = "export"
 HELP = "write a project (mspdi, gan, csv-tasks), clients or contacts (csv-*, vcard) or dates (ics)"
-FORMATS = ("mspdi", "gan", "csv-clients", "csv-contacts", "csv-tasks", "vcard", "ics")
+FORMATS = (
+    "mspdi",
+    "gan",
+    "csv-clients",
+    "csv-contacts",
+    "csv-interactions",
+    "csv-follow-ups",
+    "csv-tasks",
+    "vcard",
+    "ics",
+)
 PROJECT_FORMATS = ("mspdi", "gan", "csv-tasks")
 
 
@@ -76,9 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if args.project is not None and args.format not in (*PROJECT_FORMATS, "ics"):
         raise UsageError(f"{NAME} {args.format}: --project does not apply; it writes them all")
 
-    from db.io import csv_write
-    from db.io.gan_write import write_gan
-    from db.io.mspdi_write import write_mspdi
+    from db.io.exports import exported
     from db.reports.lookup import NoMatch, find_project
     from db.store import Store
 
@@ -92,21 +101,9 @@ def run(args: argparse.Namespace) -> int:
                 project_id = find_project(session, args.project)
             except NoMatch as exc:
                 raise UsageError(f"--project: {exc}") from exc
-            project_writers = {
-                "mspdi": write_mspdi,
-                "gan": write_gan,
-                "csv-tasks": csv_write.tasks_csv,
-            }
-            data = project_writers[args.format](session, project_id)
+            data = exported(session, args.format, project_id)
         else:
-            from db.io.vcard import contacts_vcard
-
-            writers = {
-                "csv-clients": csv_write.clients_csv,
-                "csv-contacts": csv_write.contacts_csv,
-                "vcard": contacts_vcard,
-            }
-            data = writers[args.format](session)
+            data = exported(session, args.format)
     finally:
         store.close()
     _write_whole(output, data)
@@ -131,16 +128,14 @@ def _per_member(db_path: Path, folder: Path, args: argparse.Namespace) -> int:
         raise UsageError(f"{folder}: cannot be written ({exc.strerror or exc})") from exc
     finally:
         store.close()
-    print(f"{folder}: {len(written)} calendars written", file=sys.stderr)
+    print(f"{folder}: calendars up to date, {len(written)} rewritten", file=sys.stderr)
     return 0
 
 
 def _ics(session: Session, args: argparse.Namespace) -> bytes:
-    from sqlalchemy import select
-
     from db.io.ics import calendar_ics
-    from db.models import TeamMember
     from db.reports.lookup import NoMatch, find_project
+    from db.roster import members_by_name
 
     project_id = member_id = None
     if args.project is not None:
@@ -152,7 +147,7 @@ def _ics(session: Session, args: argparse.Namespace) -> bytes:
         wanted = args.member.strip().casefold()
         found = [
             id_
-            for id_, name in session.execute(select(TeamMember.id, TeamMember.name))
+            for id_, name in members_by_name(session)
             if id_ == args.member or name.casefold() == wanted
         ]
         if len(found) != 1:

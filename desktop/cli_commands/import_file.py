@@ -1,7 +1,7 @@
 """`agency-desk import FILE --db PATH [--dry-run] [--client NAME] [--keep-file-dates]
-[--as clients|contacts] [--key email|name] [--merge-duplicates]`: bring a project in from
-Microsoft Project XML, GanttProject, GNOME Planner or a CSV task list, or clients and contacts
-from CSV.
+[--as clients|contacts|interactions|follow-ups] [--key email|name|moment|title]
+[--merge-duplicates]`: bring a project in from Microsoft Project XML, GanttProject, GNOME
+Planner or a CSV task list, or clients, contacts, interactions and follow-ups from CSV.
 
 The format comes from the file's content, not its name. The file is read and checked before
 the database is even opened, so a bad file (exit code 2, one line naming the file, the place
@@ -26,7 +26,10 @@ if TYPE_CHECKING:
     from db.store import Store
 
 NAME = "import"
-HELP = "import a project (MS Project XML, .gan, .planner, CSV tasks) or clients/contacts CSV"
+HELP = (
+    "import a project (MS Project XML, .gan, .planner, CSV tasks) or a CSV of clients, "
+    "contacts, interactions or follow-ups"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "is added and skipped, and every task whose dates here differ from the file's and "
         "why; the import is one step, whole or not at all. A CSV of clients or contacts "
         "(delimiter and encoding detected) updates the rows it matches, by id or --key, "
-        "instead of adding copies."
+        "instead of adding copies; so does a CSV of interactions (calls, emails, meetings) "
+        "or follow-ups, whose clients, contacts and owners are found by name or email."
     )
     parser.add_argument("file", type=Path, metavar="FILE", help="the file to import")
     parser.add_argument(
@@ -57,13 +61,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--as",
         dest="kind",
-        choices=("clients", "contacts"),
+        choices=("clients", "contacts", "interactions", "follow-ups"),
         help="what a CSV file of records holds (default: judged from its header)",
     )
     parser.add_argument(
         "--key",
-        choices=("email", "name"),
-        help="how a CSV contact matches an existing one without an id (default: email)",
+        choices=("email", "name", "moment", "title"),
+        help="how a CSV row without an id matches an existing one: a contact by email "
+        "(default) or name; an interaction by client, time, kind and summary (moment); a "
+        "follow-up by title, due date and client (title)",
     )
     parser.add_argument(
         "--merge-duplicates",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -27,12 +28,10 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from db.errors import AgencyDeskError
-from db.models import Client, Project
-from desktop.file_dialogs import file_dialog, save_file_name
+from desktop.file_dialogs import existing_directory, file_dialog, save_file_name
+from desktop.io.live_calendars import LiveCalendars
 from desktop.printing.printable import PrintTarget
 from desktop.workspace import Workspace
 
@@ -107,9 +106,20 @@ class FileActions(QObject):
             "vCard) or dates (iCalendar) for other programs"
         )
         self.export_action.triggered.connect(lambda: self.ask_export(self._shown_project()))
+        self.calendars = LiveCalendars(workspace.store, settings, self)
+        self.calendars.failed.connect(workspace.failed)
+        self.calendars.published.connect(self._calendars_published)
+        self.calendars_action = QAction("Publish &Calendars…", window)
+        self.calendars_action.setStatusTip(
+            "Keep each team member's dates as a calendar file in a folder (the shared one), "
+            "for calendar programs to subscribe to"
+        )
+        self.calendars_action.triggered.connect(self.ask_calendar_folder)
         window.setAcceptDrops(True)
         window.installEventFilter(self)
+        calendars = self.calendars
         window.destroyed.connect(lambda: self._pool.shutdown(wait=False))
+        window.destroyed.connect(calendars.close)
 
     # -- drops --------------------------------------------------------------------------------
 
@@ -169,12 +179,7 @@ class FileActions(QObject):
             )
 
         dialog = ImportPreviewDialog(plan, replan, self.window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._apply(dialog.plan))
-        dialog.finished.connect(self._preview_closed)
-        self.preview = dialog
-        dialog.open()
-        self.preview_shown.emit(dialog)
+        self._open_preview(dialog, lambda: self._apply(dialog.plan))
 
     def _preview_records(self, table: CsvTable) -> None:
         from db.io.records_csv import guess_kind, plan_csv_import
@@ -194,8 +199,14 @@ class FileActions(QObject):
 
         plan = plan_csv_import(self.workspace.session, table, guess_kind(table.header))
         dialog = RecordsPreviewDialog(plan, replan, self.window)
+        self._open_preview(dialog, lambda: self._apply_records(dialog.plan))
+
+    def _open_preview(
+        self, dialog: ImportPreviewDialog | RecordsPreviewDialog, on_import: Callable[[], None]
+    ) -> None:
+        """Show `dialog` window-modal (the window keeps painting); Import runs `on_import`."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._apply_records(dialog.plan))
+        dialog.accepted.connect(on_import)
         dialog.finished.connect(self._preview_closed)
         self.preview = dialog
         dialog.open()
@@ -238,12 +249,9 @@ class FileActions(QObject):
 
     def ask_export(self, project_id: str | None = None) -> Path | None:
         """Ask for a project, a format and a file, and write it; the path written, or None."""
-        session = self.workspace.session
-        projects = session.execute(
-            select(Project.id, Project.name, Client.name)
-            .join(Client, Client.id == Project.client_id)
-            .order_by(Client.name, Project.name)
-        ).all()
+        from db.io.exports import export_projects
+
+        projects = export_projects(self.workspace.session)
         dialog = QDialog(self.window)
         dialog.setWindowTitle("Export")
         project_box = QComboBox()
@@ -288,6 +296,42 @@ class FileActions(QObject):
             return None
         return self.export(chosen, kind, Path(target))
 
+    # -- live calendars -------------------------------------------------------------------
+
+    def ask_calendar_folder(self) -> None:
+        """Choose the folder each member's calendar is kept in, or stop publishing."""
+        current = self.calendars.folder()
+        if current is not None:
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                "Publish Calendars",
+                f"Each team member's calendar is kept current in {current}.",
+                QMessageBox.StandardButton.Cancel,
+                self.window,
+            )
+            other = box.addButton("Choose &Another Folder…", QMessageBox.ButtonRole.AcceptRole)
+            stop = box.addButton("&Stop Publishing", QMessageBox.ButtonRole.DestructiveRole)
+            box.exec()
+            clicked = box.clickedButton()
+            box.deleteLater()
+            if clicked is stop:
+                self.calendars.set_folder(None)
+                self.workspace.done.emit("Calendars are no longer published")
+                return
+            if clicked is not other:
+                return
+        chosen = existing_directory(
+            self.window, "Publish Calendars Into", str(current or self._folder())
+        )
+        if chosen:
+            self.calendars.set_folder(Path(chosen))
+
+    def _calendars_published(self, written: list[Path]) -> None:
+        if written:
+            count = len(written)
+            calendars = "1 calendar" if count == 1 else f"{count} calendars"
+            self.workspace.done.emit(f"Published {calendars} to {written[0].parent}")
+
     def _shown_project(self) -> str | None:
         """The project whose plan the window shows, if any: the one Export offers first."""
         target = getattr(self.window, "print_target", None)
@@ -300,7 +344,9 @@ class FileActions(QObject):
     def export(self, project_id: str, kind: str, path: Path) -> Path | None:
         """Write `kind` (a key of EXPORT_FORMATS; `project_id` for a project's) to `path`."""
         try:
-            data = _exported(self.workspace.session, kind, project_id)
+            from db.io.exports import exported
+
+            data = exported(self.workspace.session, kind, project_id)
             fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as out:
@@ -314,34 +360,6 @@ class FileActions(QObject):
         self.settings.setValue(SETTINGS_FOLDER, str(path.parent))
         self.workspace.done.emit(f"Exported to {path.name}")
         return path
-
-
-def _exported(session: Session, kind: str, project_id: str) -> bytes:
-    from db.io import csv_write
-    from db.io.gan_write import write_gan
-    from db.io.ics import calendar_ics
-    from db.io.mspdi_write import write_mspdi
-    from db.io.vcard import contacts_vcard
-
-    if kind == "mspdi":
-        return write_mspdi(session, project_id)
-    if kind == "gan":
-        return write_gan(session, project_id)
-    if kind == "csv-tasks":
-        return csv_write.tasks_csv(session, project_id)
-    if kind == "ics-project":
-        return calendar_ics(session, project_id=project_id)
-    if kind == "ics":
-        return calendar_ics(session)
-    if kind == "vcard":
-        return contacts_vcard(session)
-    writers = {
-        "csv-clients": csv_write.clients_csv,
-        "csv-contacts": csv_write.contacts_csv,
-        "csv-interactions": csv_write.interactions_csv,
-        "csv-follow-ups": csv_write.follow_ups_csv,
-    }
-    return writers[kind](session)
 
 
 def _read_file(path: Path) -> ProjectFile | CsvTable:

@@ -14,20 +14,17 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from db.errors import AgencyDeskError
 from db.io import DateDifference, ProjectImport
+from desktop.io.preview_frame import PreviewFrame, file_label
 
 Replan = Callable[[str, bool], ProjectImport]
 _Index = QModelIndex | QPersistentModelIndex
@@ -82,28 +79,24 @@ class DateDifferenceModel(QAbstractTableModel):
         return f"{row.cause.value.capitalize()}: {row.reason}"
 
 
-class ImportPreviewDialog(QDialog):
+class ImportPreviewDialog(PreviewFrame):
     """Shows `plan`; Import accepts it (read `plan` afterwards), Cancel writes nothing."""
 
     def __init__(self, plan: ProjectImport, replan: Replan, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(f"Import {plan.file.format} Project", "importPreview", parent)
         self.plan = plan
         self._replan = replan
-        self.setWindowTitle(f"Import {plan.file.format} Project")
-        self.setObjectName("importPreview")
         self.resize(820, 560)
 
         self.client_edit = QLineEdit(plan.client_name)
         self.client_edit.setMaxLength(200)
         self.client_edit.editingFinished.connect(self._plan_again)
         form = QFormLayout()
-        form.addRow("File:", _elided(plan.source))
+        form.addRow("File:", file_label(plan.source))
         self.project_label = QLabel(plan.project_name)
         form.addRow("Project:", self.project_label)
         form.addRow("&Client:", self.client_edit)
 
-        self.summary = QListWidget()
-        self.summary.setObjectName("importSummary")
         self.summary.setMaximumHeight(96)
         self.dates_label = QLabel()
         self.dates_label.setWordWrap(True)
@@ -113,6 +106,10 @@ class ImportPreviewDialog(QDialog):
         self.dates.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.dates.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.dates.verticalHeader().hide()
+        # One line a task, the reason elided (its tooltip holds the whole): wrapped reasons
+        # made rows too short for their two lines.
+        self.dates.setWordWrap(False)
+        self.dates.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.dates.horizontalHeader()
         header.setSectionResizeMode(COL_WHY, QHeaderView.ResizeMode.Stretch)
         for column, width in ((COL_TASK, 170), (COL_FILE, 175), (COL_HERE, 175)):
@@ -121,15 +118,6 @@ class ImportPreviewDialog(QDialog):
             "&Keep the file's dates: each of these tasks starts no earlier than in the file"
         )
         self.keep_dates.toggled.connect(self._plan_again)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = buttons.addButton("&Import", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.import_button.setDefault(True)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -139,20 +127,20 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(self.dates_label)
         layout.addWidget(self.dates, 1)
         layout.addWidget(self.keep_dates)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.add_footer(layout)
         self._show(plan)
 
     def _show(self, plan: ProjectImport) -> None:
         self.plan = plan
         self.project_label.setText(plan.project_name)
-        self.summary.clear()
-        self.summary.addItems(plan.summary.lines())
+        self.show_summary(plan.summary.lines())
         self.dates_model.set_rows(plan.differences)
         if plan.differences:
+            count = len(plan.differences)
+            tasks = "1 task gets" if count == 1 else f"{count:,} tasks get"
             self.dates_label.setText(
-                f"{len(plan.differences)} task(s) get other dates here than in the file: "
-                "Agency Desk schedules them with its own calendar and links."
+                f"{tasks} other dates here than in the file: Agency Desk schedules them with "
+                "its own calendar and links. Hover over a reason to read all of it."
             )
         else:
             self.dates_label.setText("Every task keeps the file's dates.")
@@ -163,20 +151,6 @@ class ImportPreviewDialog(QDialog):
         keep = self.keep_dates.isChecked()
         if client == self.plan.client_name and keep == self.plan.keep_file_dates:
             return
-        try:
-            plan = self._replan(client, keep)
-        except AgencyDeskError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            self.import_button.setEnabled(False)
-            return
-        self.error_label.hide()
-        self.import_button.setEnabled(True)
-        self._show(plan)
-
-
-def _elided(text: str) -> QLabel:
-    label = QLabel(text if len(text) <= 90 else "…" + text[-89:])
-    label.setToolTip(text)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
+        plan = self.attempt(lambda: self._replan(client, keep))
+        if plan is not None:
+            self._show(plan)

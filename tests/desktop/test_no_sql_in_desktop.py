@@ -31,8 +31,6 @@ NOT_YET = {
     "desktop/client_page/page.py",
     "desktop/client_page/projects_tab.py",
     "desktop/client_page/timeline.py",
-    "desktop/cli_commands/export.py",
-    "desktop/io/file_actions.py",
     "desktop/models/projects_tree.py",
 }
 

@@ -187,3 +187,31 @@ def test_export_of_records_and_dates(qtbot, workspace, settings, tmp_path, kind,
     target = tmp_path / "out"
     assert window.file_actions.export("", kind, target) == target
     assert target.read_bytes().startswith(start)
+
+
+def test_drop_a_follow_ups_csv_see_a_refusal_in_place_and_undo(qtbot, workspace, settings):
+    from db.models import FollowUp
+
+    window = make_window(qtbot, workspace, settings)
+    before = row_counts(workspace.store)
+    with qtbot.waitSignal(window.file_actions.preview_shown, timeout=20000) as shown:
+        drop(window, FILES / "follow-ups.csv")
+    preview = shown.args[0]
+    assert preview.kind_box.currentText() == "Follow-ups"
+    assert preview.column_boxes["due_date"].currentText() == "Due Date"
+    # The notes column read as due dates: refused in place, naming file, line and field.
+    due = preview.column_boxes["due_date"]
+    due.setCurrentIndex(due.findText("Notes"))
+    assert not preview.import_button.isEnabled()
+    assert "follow-ups.csv: line 2: due date: 'Mention the early-bird price' is not a date" in (
+        preview.error_label.text()
+    )
+    due.setCurrentIndex(due.findText("Due Date"))
+    assert preview.import_button.isEnabled() and preview.error_label.isHidden()
+    with qtbot.waitSignal(window.file_actions.records_imported, timeout=20000):
+        qtbot.mouseClick(preview.import_button, Qt.MouseButton.LeftButton)
+    titles = sorted(workspace.session.scalars(select(FollowUp.title)))
+    assert titles == ["Book the venue", "Call about the invoice", "Send the spring offer"]
+    assert workspace.undo_stack.count() == 1
+    press_undo(qtbot, window)
+    assert row_counts(workspace.store) == before
