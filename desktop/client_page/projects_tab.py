@@ -7,11 +7,10 @@ from datetime import date
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy import select
 
 from db.am.client_detail import ProjectRow, project_managers, projects
+from db.am.client_picks import account_manager_of
 from db.labels import plural
-from db.models import Client
 from desktop.client_page.context import PageContext, list_table, stretch
 from desktop.client_page.dialogs import NewProjectDialog
 from desktop.client_page.rows_model import Column, RowsModel
@@ -95,9 +94,7 @@ class ProjectsSection(Section):
 
     def open_new_dialog(self) -> NewProjectDialog:
         session = self.context.session
-        am = session.scalar(
-            select(Client.account_manager_id).where(Client.id == self.context.client_id)
-        )
+        am = account_manager_of(session, self.context.client_id)
         self.dialog = NewProjectDialog(
             self.context.client_id, project_managers(session), self.window(), account_manager_id=am
         )

@@ -5,11 +5,11 @@ place, Delete deletes it."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy import select
 
 from db.am.client_detail import InteractionRow, timeline
+from db.am.client_picks import contacts_by_name
 from db.am.operations import interaction_links
-from db.models import Contact, Interaction, Sentiment
+from db.models import Interaction, Sentiment
 from db.operations import Update
 from db.validation import max_length
 from desktop.client_page.context import PageContext, list_table, stretch
@@ -86,14 +86,7 @@ class TimelineSection(Section):
         return list(self.model.rows)
 
     def _people(self) -> list[tuple[str, str]]:
-        return [
-            (i, n)
-            for i, n in self.context.session.execute(
-                select(Contact.id, Contact.name)
-                .where(Contact.client_id == self.context.client_id)
-                .order_by(Contact.name)
-            )
-        ]
+        return contacts_by_name(self.context.session, self.context.client_id)
 
     def open_log_dialog(self) -> LogInteractionDialog:
         self.dialog = LogInteractionDialog(
