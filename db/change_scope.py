@@ -125,6 +125,22 @@ def scope_of(
     )
 
 
+def _remembered(
+    known: Known, entity: str, id_: str, read: Callable[[type[Entity]], Scope | None]
+) -> Scope | None:
+    """A parent's scope from `known`, else `read` from its row (and kept in `known`)."""
+    found = known.get((entity, id_))
+    if found is not None:
+        return found
+    cls = ENTITIES.get(entity)
+    if cls is None:
+        return None
+    scope = read(cls)
+    if scope is not None:
+        known[(entity, id_)] = scope
+    return scope
+
+
 def _scope_by_id(
     session: Session,
     entity: str,
@@ -132,22 +148,14 @@ def _scope_by_id(
     known: Known,
     at_hand: dict[tuple[str, str], Entity] | None,
 ) -> Scope | None:
-    found = known.get((entity, id_))
-    if found is not None:
-        return found
-    cls = ENTITIES.get(entity)
-    if cls is None:
-        return None
-    obj = None if at_hand is None else at_hand.get((entity, id_))
-    if obj is None:
-        with session.no_autoflush:
-            obj = session.get(cls, id_)
-    if obj is None:
-        return None
-    scope = scope_of(session, obj, known, at_hand)
-    if scope is not None:
-        known[(entity, id_)] = scope
-    return scope
+    def read(cls: type[Entity]) -> Scope | None:
+        obj = None if at_hand is None else at_hand.get((entity, id_))
+        if obj is None:
+            with session.no_autoflush:
+                obj = session.get(cls, id_)
+        return None if obj is None else scope_of(session, obj, known, at_hand)
+
+    return _remembered(known, entity, id_, read)
 
 
 def flush_changes(session: Session, known: Known) -> ChangeSet:
@@ -188,21 +196,15 @@ def row_scope(
 
 
 def _row_scope_by_id(conn: sqlite3.Connection, entity: str, id_: str, known: Known) -> Scope | None:
-    found = known.get((entity, id_))
-    if found is not None:
-        return found
-    cls = ENTITIES.get(entity)
-    if cls is None:
-        return None
-    cur = conn.execute(f'SELECT * FROM "{cls.__table__.name}" WHERE id = ?', (id_,))
-    values = cur.fetchone()
-    if values is None:
-        return None
-    row = dict(zip([d[0] for d in cur.description], values, strict=True))
-    scope = row_scope(conn, entity, row, known)
-    if scope is not None:
-        known[(entity, id_)] = scope
-    return scope
+    def read(cls: type[Entity]) -> Scope | None:
+        cur = conn.execute(f'SELECT * FROM "{cls.__table__.name}" WHERE id = ?', (id_,))
+        values = cur.fetchone()
+        if values is None:
+            return None
+        row = dict(zip([d[0] for d in cur.description], values, strict=True))
+        return row_scope(conn, entity, row, known)
+
+    return _remembered(known, entity, id_, read)
 
 
 def fill_scope(session: Session, changes: ChangeSet, entities: tuple[str, ...] = ()) -> None:
