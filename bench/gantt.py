@@ -219,3 +219,33 @@ def insert_task_10k() -> float:
     view.close()
     store.close()
     return took
+
+
+@metric("gantt.delete_task.10k", target=0.05, unit="s")
+def delete_task_10k() -> float:
+    """Delete a task (with its links) in the middle of a 10,000-task plan, as Edit > Delete
+    does: the edit committed, the plan and table following, one frame painted. Each run is
+    undone (outside the timing) so every run deletes from the same plan."""
+    app = _app()
+    store = _open_store(10_000)
+    view = _open_view(store)
+    v = view.document.schedule
+    rows = view.document.rows
+    middle = next(v.task_id(n) for n in rows[len(rows) // 2 :] if not v.is_summary(n))
+
+    def once() -> float:
+        view.select_task(middle)
+        app.processEvents()
+        start = CLOCK()
+        assert view.delete_selected()
+        app.processEvents()  # the frame: table and chart
+        took = CLOCK() - start
+        view.workspace.undo_stack.undo()
+        app.processEvents()
+        return took
+
+    once()
+    took = _median(once, 5)
+    view.close()
+    store.close()
+    return took

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 
 from db import instance_lock
@@ -228,24 +228,29 @@ def _upgrade(engine: Engine) -> None:
 
 
 def _current_revision(path: Path) -> str | None:
-    """The schema revision in the file; None for an empty SQLite file; refuses foreign ones."""
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": LOCK_TIMEOUT_S})
+    """The schema revision in the file; None for an empty SQLite file; refuses foreign ones.
+
+    A plain sqlite3 query, not an engine and an inspector: every start reads it, and only
+    when it differs from SCHEMA_HEAD does anything more (Alembic) need loading."""
     try:
-        with engine.connect() as connection:
-            tables = set(inspect(connection).get_table_names())
-            if not tables:
-                return None
-            if "alembic_version" not in tables:
-                raise NotADatabaseError(f"{path}: is an SQLite database but not an Agency Desk one")
-            version: str | None = connection.exec_driver_sql(
-                "SELECT version_num FROM alembic_version"
-            ).scalar()
-            return version
-    except sqlite3.DatabaseError as exc:  # pragma: no cover - caught as SQLAlchemy's below
+        conn = sqlite3.connect(path, timeout=LOCK_TIMEOUT_S)
+    except sqlite3.Error as exc:
         raise NotADatabaseError(f"{path}: is damaged or not a database ({exc})") from exc
-    except Exception as exc:
-        if isinstance(exc, NotADatabaseError):
-            raise
+    try:
+        tables = {
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite~_%'"
+                " ESCAPE '~'"
+            )
+        }
+        if not tables:
+            return None
+        if "alembic_version" not in tables:
+            raise NotADatabaseError(f"{path}: is an SQLite database but not an Agency Desk one")
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return None if row is None else str(row[0])
+    except sqlite3.Error as exc:
         raise NotADatabaseError(f"{path}: is damaged or not a database ({exc})") from exc
     finally:
-        engine.dispose()
+        conn.close()

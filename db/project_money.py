@@ -23,6 +23,7 @@ from db.models import (
     ChangeRequest,
     ChangeRequestStatus,
     ChangeRequestTask,
+    Client,
     Contact,
     CostEntry,
     Interaction,
@@ -102,6 +103,56 @@ def client_burns(
     ).all()
     found = [(name, burn(session, pid, today)) for pid, name in rows]
     return [(name, b) for name, b in found if b.budget_cents or b.spent_cents]
+
+
+# -- what the costs and changes screen lists ------------------------------------------------
+
+
+def project_currency(session: Session, project_id: str) -> str:
+    """The currency of a project's client (EUR when it names none)."""
+    query = (
+        select(Client.currency)
+        .join(Project, Project.client_id == Client.id)
+        .where(Project.id == project_id)
+    )
+    return str(session.scalar(query) or "EUR")
+
+
+def cost_entries(session: Session, project_id: str) -> list[CostEntry]:
+    """A project's cost entries, oldest first."""
+    query = select(CostEntry).where(CostEntry.project_id == project_id).order_by(CostEntry.spent_on)
+    return list(session.scalars(query))
+
+
+def task_names(session: Session, project_id: str) -> list[tuple[str, str]]:
+    """(id, name) of a project's tasks, in plan order."""
+    query = select(Task.id, Task.name).where(Task.project_id == project_id)
+    return [(i, n) for i, n in session.execute(query.order_by(Task.sort_order))]
+
+
+def client_contacts(session: Session, project_id: str) -> list[tuple[str, str]]:
+    """(id, name) of the contacts of a project's client, by name: who can raise a change."""
+    query = (
+        select(Contact.id, Contact.name)
+        .join(Project, Project.client_id == Contact.client_id)
+        .where(Project.id == project_id)
+        .order_by(Contact.name)
+    )
+    return [(i, n) for i, n in session.execute(query)]
+
+
+def change_requests(session: Session, project_id: str) -> list[ChangeRequest]:
+    """A project's change requests, oldest first, each with its tasks read fresh (an undo
+    may have changed them behind the session's back)."""
+    query = (
+        select(ChangeRequest)
+        .where(ChangeRequest.project_id == project_id)
+        .order_by(ChangeRequest.raised_on)
+    )
+    found = list(session.scalars(query))
+    for request in found:
+        session.refresh(request, ["tasks"])
+    return found
 
 
 # -- costs -----------------------------------------------------------------------------------

@@ -1,5 +1,9 @@
 """The team as the lists the app shows: members for a picker or the Team area, one member's
-leave, and the agency's closures, each in the order it is shown."""
+leave, and the agency's closures, each in the order it is shown.
+
+A placeholder ("Designer (to hire)") is a role to plan work on, not a person: the pickers of
+people — who sits at a station ("I am"), account managers, follow-up owners — leave them out;
+the Team area, the Gantt and the workload keep them."""
 
 from __future__ import annotations
 
@@ -9,9 +13,12 @@ from sqlalchemy.orm import Session
 from db.am.reading import read
 from db.models import Closure, MemberCapacity, MemberRole, Overtime, TeamMember, TimeOff
 
+_PEOPLE = (TeamMember.active.is_(True), TeamMember.placeholder.is_(False))
+
 
 def active_members(session: Session) -> list[tuple[str, str]]:
-    """(id, name) of the active team members, in name order (any case)."""
+    """(id, name) of the active team members, placeholders too, in name order (any case):
+    whom work can be given to (the Gantt's task details)."""
     rows = read(
         session,
         select(TeamMember.id, TeamMember.name)
@@ -21,20 +28,34 @@ def active_members(session: Session) -> list[tuple[str, str]]:
     return [(id_, name) for id_, name in rows]
 
 
-def members_by_name(session: Session) -> list[tuple[str, str]]:
-    """(id, name) of every member, archived ones too, in name order (any case)."""
+def active_people(session: Session) -> list[tuple[str, str]]:
+    """(id, name) of the active team members, placeholders left out, in name order (any
+    case): the account manager picker's."""
     rows = read(
-        session, select(TeamMember.id, TeamMember.name).order_by(func.lower(TeamMember.name))
+        session,
+        select(TeamMember.id, TeamMember.name)
+        .where(*_PEOPLE)
+        .order_by(func.lower(TeamMember.name)),
     )
     return [(id_, name) for id_, name in rows]
 
 
+def members_by_name(session: Session, *, placeholders: bool = True) -> list[tuple[str, str]]:
+    """(id, name) of every member, archived ones too, in name order (any case); without
+    placeholders when `placeholders` is False."""
+    query = select(TeamMember.id, TeamMember.name).order_by(func.lower(TeamMember.name))
+    if not placeholders:
+        query = query.where(TeamMember.placeholder.is_(False))
+    return [(id_, name) for id_, name in read(session, query)]
+
+
 def member_choices(session: Session) -> list[tuple[str, str]]:
-    """(id, name) of the active team members, account managers first, each group by name."""
+    """(id, name) of the active team members, placeholders left out, account managers
+    first, each group by name: "I am", account manager and follow-up owner pickers."""
     rows = read(
         session,
         select(TeamMember.id, TeamMember.name, TeamMember.role)
-        .where(TeamMember.active.is_(True))
+        .where(*_PEOPLE)
         .order_by(func.lower(TeamMember.name)),
     )
     ordered = sorted(rows, key=lambda r: r[2] != MemberRole.ACCOUNT_MANAGER)  # stable

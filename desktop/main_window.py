@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from db.directory import agency_is_empty
-from db.search import Hit
 from desktop.io.file_actions import FileActions
 from desktop.printing.printable import AGENDA, PrintTarget, print_target_of
 from desktop.station_member import is_account_manager, station_member
@@ -41,6 +40,7 @@ from desktop.views.typing import commit_typing
 from desktop.workspace import Workspace
 
 if TYPE_CHECKING:
+    from db.search import Hit
     from desktop.search import SearchPopup
 
 AreaFactory = Callable[[Workspace], QWidget]
@@ -49,6 +49,7 @@ SETTINGS_STATE = "main_window/state"
 SETTINGS_AREA = "main_window/area"
 STATUS_MS = 6000
 ERROR_MS = 12000
+NOTIFIER_DELAY_MS = 500
 
 
 @dataclass
@@ -191,7 +192,12 @@ class MainWindow(QMainWindow):
         self.add_area("team", "Team", _team_area, "Ctrl+3")
         self.add_area("workload", "Workload", _workload_area, "Ctrl+4")
         self.add_area("portfolio", "Portfolio", _portfolio_area, "Ctrl+5")
-        self.notifier = self._start_notifier()
+        # A moment after the first paint: a start waits for neither the tray nor its first
+        # look at what is due (issue 19).
+        self.notifier: QObject | None = None
+        self.first_painted.connect(
+            lambda: QTimer.singleShot(NOTIFIER_DELAY_MS, self._start_notifier)
+        )
 
     # -- areas ---------------------------------------------------------------------------------
 
@@ -282,15 +288,15 @@ class MainWindow(QMainWindow):
         if open_client is not None:
             open_client(client_id)
 
-    def _start_notifier(self) -> QObject | None:
+    def _start_notifier(self) -> None:
         """Tray notifications of due items; none where the platform has no tray."""
         from desktop.notifications import DueNotifier
 
-        if not DueNotifier.available():
-            return None
+        if self.notifier is not None or not DueNotifier.available():
+            return
         notifier = DueNotifier(self.workspace, self.settings, self.windowIcon(), self)
         notifier.start()
-        return notifier
+        self.notifier = notifier
 
     def show_area(self, key: str) -> None:
         slot = self._slots[key]
@@ -596,7 +602,9 @@ class MainWindow(QMainWindow):
 
     # -- settings ------------------------------------------------------------------------------
 
-    def restore_state(self) -> None:
+    def restore_state(self, *, area_key: str | None = None) -> None:
+        """Geometry, toolbars and the area last shown; `area_key` instead of that one (a project
+        asked for on the command line: the saved area is then not even built)."""
         geometry = self.settings.value(SETTINGS_GEOMETRY)
         if isinstance(geometry, QByteArray | bytes) and geometry:
             self.restoreGeometry(QByteArray(geometry))
@@ -610,6 +618,9 @@ class MainWindow(QMainWindow):
         state = self.settings.value(SETTINGS_STATE)
         if isinstance(state, QByteArray | bytes) and state:
             self.restoreState(QByteArray(state))
+        if area_key is not None:
+            self.show_area(area_key)
+            return
         key = self.settings.value(SETTINGS_AREA, "clients")
         if is_account_manager(
             self.workspace.session, station_member(self.settings, self.workspace.session)

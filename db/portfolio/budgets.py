@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Assignment, Client, Project, Task, TeamMember
+from db.errors import NotFoundError
+from db.models import Assignment, Client, Project, ProjectStatus, Task, TeamMember
 from db.portfolio.figures import Burning, spent_by_project, work_done
 from db.portfolio.timeline import OPEN_STATUSES
 from db.scheduling.schedules import Schedules, schedules_for
@@ -119,3 +120,50 @@ def agency_budgets(
         clients.setdefault(cid, Money(currency)).add(money)
         agency.setdefault(currency, Money(currency)).add(money)
     return AgencyBudgets(projects, clients, agency)
+
+
+@dataclass(frozen=True)
+class ProjectBudget:
+    """One open project's figures, named, for a client's list."""
+
+    id: str
+    name: str
+    status: ProjectStatus
+    money: Money
+
+
+@dataclass(frozen=True)
+class ClientBudget:
+    """A client's open projects' budgets rolled up (`total`), and each project's, by name."""
+
+    client_id: str
+    total: Money
+    projects: list[ProjectBudget]
+
+
+def client_budget(
+    session: Session,
+    client_id: str,
+    *,
+    today: date | None = None,
+    schedules: Schedules | None = None,
+) -> ClientBudget:
+    """The client's budget against planned cost and spending across its open projects,
+    worked out by `agency_budgets` so the Money tab and the portfolio agree."""
+    currency = session.scalar(select(Client.currency).where(Client.id == client_id))
+    if currency is None:
+        raise NotFoundError(f"Client {client_id} no longer exists")
+    rows = session.execute(
+        select(Project.id, Project.name, Project.status)
+        .where(Project.client_id == client_id, Project.status.in_(OPEN_STATUSES))
+        .order_by(func.lower(Project.name))
+    ).all()
+    found = agency_budgets(
+        session, today=today, schedules=schedules, project_ids=[r[0] for r in rows]
+    )
+    projects = [
+        ProjectBudget(pid, name, status, found.projects[pid])
+        for pid, name, status in rows
+        if pid in found.projects
+    ]
+    return ClientBudget(client_id, found.clients.get(client_id, Money(currency)), projects)

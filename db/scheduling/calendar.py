@@ -19,10 +19,9 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
+from importlib.metadata import version
 from pathlib import Path
-
-import holidays as holidays_lib
-from holidays.version import __version__ as holidays_version
 
 # Each growth covers at least this many days, so the per-day build loop runs rarely.
 _GROW_DAYS = 366 * 2
@@ -49,7 +48,7 @@ class HolidayTables:
             saved = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
-        if isinstance(saved, dict) and saved.get("version") == holidays_version:
+        if isinstance(saved, dict) and saved.get("version") == holidays_version():
             tables = saved.get("tables")
             if isinstance(tables, dict):
                 for key, days in tables.items():
@@ -60,7 +59,7 @@ class HolidayTables:
         key = f"{country}/{region}/{year}"
         found = self._tables.get(key)
         if found is None:
-            table = holidays_lib.country_holidays(country, subdiv=region or None, years=year)
+            table = _country_holidays(country, region, year)
             found = frozenset(d.toordinal() for d in table)
             self._tables[key] = found
             self._save()
@@ -70,7 +69,7 @@ class HolidayTables:
         if self._file is None:
             return
         body = {
-            "version": holidays_version,
+            "version": holidays_version(),
             "tables": {key: sorted(days) for key, days in sorted(self._tables.items())},
         }
         try:
@@ -84,6 +83,21 @@ class HolidayTables:
 
 
 PUBLIC_HOLIDAYS = HolidayTables()
+
+
+@cache
+def holidays_version() -> str:
+    """The `holidays` package's version, read from its metadata as the package itself does
+    (`holidays.version`), without importing it: that import costs start-up a few tens of ms
+    and only a holiday lookup that the cache file cannot answer needs it."""
+    return version("holidays")
+
+
+def _country_holidays(country: str, region: str, year: int) -> dict[date, str]:
+    import holidays
+
+    table: dict[date, str] = holidays.country_holidays(country, subdiv=region or None, years=year)
+    return table
 
 
 @dataclass(frozen=True)
@@ -115,10 +129,7 @@ class AgencyDays:
     def holiday_name(self, day: date) -> str | None:
         if not self.country:
             return None
-        table = holidays_lib.country_holidays(
-            self.country, subdiv=self.region or None, years=day.year
-        )
-        return table.get(day)
+        return _country_holidays(self.country, self.region, day.year).get(day)
 
     def closed_ordinals(self) -> frozenset[int]:
         return _expand_ranges(self.closures)

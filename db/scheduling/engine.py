@@ -42,12 +42,12 @@ import bisect
 import gc
 import heapq
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 from db.models import DependencyType
-from db.scheduling.calendar import AgencyDays, CalendarPool, WorkCalendar, calendar_origin
+from db.scheduling.calendar import AgencyDays, CalendarPool, WorkCalendar
 from db.scheduling.graph import CycleError, find_cycle, topological_order
 from db.scheduling.plan import LinkSpec, Plan, TaskSpec
 
@@ -93,7 +93,9 @@ class Scheduler:
     _dates: dict[str, tuple[int, int]]
 
     def __init__(self, plan: Plan, calendars: CalendarPool | None = None) -> None:
-        self._pool = calendars
+        # A plan scheduled on its own still gets a pool of its own: its people's leave
+        # calendars are then derived from one walk of the agency's days, not one walk each.
+        self._pool = calendars if calendars is not None else CalendarPool()
         self.rebuild(plan)
 
     # -- building -----------------------------------------------------------------------------
@@ -119,14 +121,12 @@ class Scheduler:
         self.ids = [t.id for t in tasks]
         self.pos = {t.id: i for i, t in enumerate(tasks)}
         self.specs: list[TaskSpec] = list(tasks)
+        # Everyone the plan was built with: `plan.leave` holds the leave of each of them.
+        self._people = {m for t in tasks for m in t.members}
         n = len(tasks)
         earliest = min((t.start for t in tasks), default=date.today())
-        if self._pool is None:
-            self._origin = calendar_origin(earliest)
-            self.calendar = WorkCalendar(self.agency, self._origin)
-        else:
-            self._origin = self._pool.origin(earliest)
-            self.calendar = self._pool.calendar(self.agency, self._origin)
+        self._origin = self._pool.origin(earliest)
+        self.calendar = self._pool.calendar(self.agency, self._origin)
         self._calendars: dict[frozenset[str], WorkCalendar] = {frozenset(): self.calendar}
 
         self.parent = [-1] * n
@@ -196,10 +196,7 @@ class Scheduler:
             for m in members:
                 for start, end in self.plan.leave.get(m, ()):
                     off.update(range(start.toordinal(), end.toordinal() + 1))
-            if self._pool is None:
-                cal = WorkCalendar(self.agency, self._origin, frozenset(off))
-            else:
-                cal = self._pool.calendar(self.agency, self._origin, frozenset(off))
+            cal = self._pool.calendar(self.agency, self._origin, frozenset(off))
             self._calendars[members] = cal
         return cal
 
@@ -350,6 +347,179 @@ class Scheduler:
         self._floats = None
         return changed | {spec.id}
 
+    def add_tasks(self, specs: Sequence[TaskSpec], links: Iterable[LinkSpec]) -> set[str] | None:
+        """Schedule new tasks (parents before their children) and new links, and reschedule
+        only what they touch: tasks that come back with an undone deletion, or a duplicated
+        subtree. New tasks take the next node numbers, so every other task keeps its own.
+        Returns the ids whose dates changed (the new ones included), or None when only
+        `rebuild` can take the change: an existing task would become a summary, a task starts
+        before the calendar's range, someone new to the plan (whose leave it does not hold)
+        is on a new task, or the links would close a loop."""
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._add_tasks(list(specs), list(links))
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _add_tasks(self, specs: list[TaskSpec], links: list[LinkSpec]) -> set[str] | None:
+        new_ids = {spec.id for spec in specs}
+        for spec in specs:
+            if spec.id in self.pos or spec.start < self._origin:
+                return None
+            if not spec.members <= self._people:
+                return None
+            if spec.parent_id is not None and spec.parent_id not in new_ids:
+                parent = self.pos.get(spec.parent_id, -1)
+                if parent < 0 or not self.children[parent]:
+                    return None
+        first = len(self.ids)
+        for spec in specs:
+            n = len(self.ids)
+            self.ids.append(spec.id)
+            self.pos[spec.id] = n
+            self.specs.append(spec)
+            parent = -1 if spec.parent_id is None else self.pos[spec.parent_id]
+            self.parent.append(parent)
+            self.children.append([])
+            self.cal.append(self._calendar_for(spec.members))
+            self.incoming.append([])
+            self.outgoing.append([])
+            for array in (self.a, self.start_o, self.finish_o, self.sm, self.em):
+                array.append(0)
+            self._dates[spec.id] = (0, 0)
+            if parent >= 0:
+                kids = self.children[parent]
+                orders = [self.specs[k].sort_order for k in kids]
+                kids.insert(bisect.bisect_right(orders, spec.sort_order), n)
+        new_links = [
+            link
+            for link in links
+            if link.predecessor_id in self.pos and link.successor_id in self.pos
+        ]
+        self.plan = Plan(
+            list(self.specs), [*self.plan.links, *new_links], self.agency, self.plan.leave
+        )
+        seeds = set(range(first, len(self.ids)))
+        # Links into a summary hold every task under it: the new ones under an old summary
+        # take its links, and a new link into a summary reaches all of its tasks.
+        for n in range(first, len(self.ids)):
+            if self.children[n]:
+                continue
+            up = self.parent[n]
+            while up >= 0:
+                if up < first:
+                    for pred, code, lag, target in self._links_into(up, first):
+                        self.incoming[n].append((pred, code, lag, target))
+                        self.outgoing[pred].append(n)
+                up = self.parent[up]
+        for link in new_links:
+            p, target = self.pos[link.predecessor_id], self.pos[link.successor_id]
+            for leaf in self.leaves(target):
+                self.incoming[leaf].append((p, _TYPE_CODE[link.type], link.lag, target))
+                self.outgoing[p].append(leaf)
+                seeds.add(leaf)
+        n = len(self.ids)
+        succ: list[list[int]] = [list(out) for out in self.outgoing]
+        indegree = [len(inc) for inc in self.incoming]
+        for i in range(n):
+            if self.parent[i] >= 0:
+                succ[i].append(self.parent[i])
+                indegree[self.parent[i]] += 1
+        order = topological_order(n, succ, indegree)
+        if order is None:
+            return None
+        self.order = order
+        self.rank = [0] * n
+        for r, i in enumerate(order):
+            self.rank[i] = r
+        seeds |= {self.parent[i] for i in range(first, n) if self.parent[i] >= 0}
+        self._floats = None
+        return self._propagate(sorted(seeds)) | new_ids
+
+    def _links_into(self, summary: int, first_new: int) -> list[tuple[int, int, int, int]]:
+        """The links made into a summary, as its tasks from before `first_new` hold them."""
+        leaf = next(i for i in self.leaves(summary) if i < first_new)
+        return [entry for entry in self.incoming[leaf] if entry[3] == summary]
+
+    def remove_tasks(self, task_ids: Iterable[str]) -> set[str] | None:
+        # Like a build, this makes many small lists that all live on (see `rebuild`).
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._remove_tasks(task_ids)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _remove_tasks(self, task_ids: Iterable[str]) -> set[str] | None:
+        """Take tasks out of the schedule, each with every task under it and every link that
+        touches them, and reschedule only what depended on them (their successors, the
+        summaries they sat under). Returns the ids whose dates changed, or None when the
+        removal changes the plan's shape in a way only `rebuild` handles (a summary left
+        without tasks becomes a task). The tasks that stay are numbered again, in the same
+        order: a caller holding node numbers maps them through `pos` by id."""
+        gone: set[int] = set()
+        for task_id in task_ids:
+            i = self.pos.get(task_id)
+            if i is not None and i not in gone:
+                gone.add(i)
+                stack = list(self.children[i])
+                while stack:
+                    j = stack.pop()
+                    gone.add(j)
+                    stack.extend(self.children[j])
+        if not gone:
+            return set()
+        for i in gone:
+            up = self.parent[i]
+            if up >= 0 and up not in gone and all(c in gone for c in self.children[up]):
+                return None
+        seeds = {j for i in gone for j in self.outgoing[i] if j not in gone}
+        seeds |= {self.parent[i] for i in gone if self.parent[i] >= 0}
+        seeds -= gone
+        n = len(self.ids)
+        keep = [i for i in range(n) if i not in gone]
+        new_of = [-1] * n
+        for k, i in enumerate(keep):
+            new_of[i] = k
+        gone_ids = {self.ids[i] for i in gone}
+        self.ids = [self.ids[i] for i in keep]
+        self.pos = {t: k for k, t in enumerate(self.ids)}
+        self.specs = [self.specs[i] for i in keep]
+        self.parent = [new_of[self.parent[i]] if self.parent[i] >= 0 else -1 for i in keep]
+        self.children = [[new_of[c] for c in self.children[i] if c not in gone] for i in keep]
+        self.cal = [self.cal[i] for i in keep]
+        self.incoming = [
+            [
+                (new_of[p], code, lag, new_of[t])
+                for p, code, lag, t in self.incoming[i]
+                if p not in gone
+            ]
+            for i in keep
+        ]
+        self.outgoing = [[new_of[j] for j in self.outgoing[i] if j not in gone] for i in keep]
+        self.a = [self.a[i] for i in keep]
+        self.start_o = [self.start_o[i] for i in keep]
+        self.finish_o = [self.finish_o[i] for i in keep]
+        self.sm = [self.sm[i] for i in keep]
+        self.em = [self.em[i] for i in keep]
+        self.order = [new_of[i] for i in self.order if i not in gone]
+        self.rank = [0] * len(keep)
+        for r, i in enumerate(self.order):
+            self.rank[i] = r
+        links = [
+            link
+            for link in self.plan.links
+            if link.predecessor_id not in gone_ids and link.successor_id not in gone_ids
+        ]
+        self.plan = Plan(list(self.specs), links, self.agency, self.plan.leave)
+        for task_id in gone_ids:
+            del self._dates[task_id]
+        self._floats = None
+        return self._propagate([new_of[i] for i in seeds])
+
     def _propagate(self, seeds: list[int]) -> set[str]:
         rank = self.rank
         heap = [(rank[i], i) for i in set(seeds)]
@@ -478,13 +648,16 @@ class Scheduler:
         lag_text = f" (lag {lag:+d} working days)" if lag else ""
         return day, f"'{self.specs[p].name}' {_TYPE_TEXT[code]}{lag_text}"
 
-    def date_conflicts(self) -> dict[str, str]:
+    def date_conflicts(self, task_ids: Iterable[str] | None = None) -> dict[str, str]:
         """Tasks whose fixed date the plan breaks, each with the reason: a "must start on"
         task its predecessors would start later, a "finish no later than" task that would
-        finish after its date. Summaries ignore their own constraint, as their dates do."""
+        finish after its date. Summaries ignore their own constraint, as their dates do.
+        `task_ids`: look only at these (a drag watches the few it can reach)."""
         found: dict[str, str] = {}
         fmt = "%a %d %b %Y"
-        for i, spec in enumerate(self.specs):
+        nodes = range(len(self.specs)) if task_ids is None else [self.pos[t] for t in task_ids]
+        for i in nodes:
+            spec = self.specs[i]
             if not (spec.fixed or spec.finish_by) or self.children[i]:
                 continue
             earliest, why = self.earliest_start(spec.id)

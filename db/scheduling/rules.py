@@ -8,6 +8,7 @@ stop a drag at the limit, and shows the same words.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import select
@@ -98,3 +99,32 @@ class FixedDates:
         for task_id, reason in after.items():
             if task_id not in self.before:
                 raise ValidationError(field, reason)
+
+
+class FixedDateWatch:
+    """The fixed dates a live edit of some tasks (a drag on the chart) can reach: the
+    tasks' own and those of everything downstream of them. `broken()` after each step of
+    the edit gives the refusal `FixedDates.check` would give on release (the engine's
+    words), so the edit can stop at the last step that keeps them. Conflicts the plan had
+    before are not the edit's doing and are let be."""
+
+    def __init__(self, s: Scheduler, task_ids: Iterable[str]) -> None:
+        self._s = s
+        reach: set[str] = set()
+        for task_id in task_ids:
+            reach.add(task_id)
+            reach |= s.downstream(task_id)
+        self.watched = [
+            t for t in reach if (s.spec(t).fixed or s.spec(t).finish_by) and not s.is_summary(t)
+        ]
+        self._before = s.date_conflicts(self.watched) if self.watched else {}
+
+    def broken(self) -> tuple[str, str] | None:
+        """(task id, refusal) for the first fixed date the plan as it now stands breaks
+        anew; None while it keeps them all."""
+        if not self.watched:
+            return None
+        for task_id, reason in self._s.date_conflicts(self.watched).items():
+            if task_id not in self._before:
+                return task_id, reason
+        return None

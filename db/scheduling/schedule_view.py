@@ -19,14 +19,17 @@ and finishes on the same day.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from db.models import DependencyType
 from db.scheduling.calendar import WorkCalendar
 from db.scheduling.engine import _TYPE_CODE, Scheduler
 from db.scheduling.plan import TaskSpec
+
+if TYPE_CHECKING:
+    from db.scheduling.rules import FixedDateWatch
 
 _NO_LEAVE: tuple[tuple[date, date], ...] = ()
 # The engine's link type codes, back to types.
@@ -54,9 +57,11 @@ class ScheduleView:
 
     __slots__ = ("_links", "_links_of", "_roots", "_s")
 
-    def __init__(self, scheduler: Scheduler) -> None:
+    def __init__(self, scheduler: Scheduler, roots: list[int] | None = None) -> None:
+        """`roots`: the top-level nodes in outline order, when the caller knows an order the
+        node numbers do not give (tasks inserted among the top level, then renumbered)."""
         self._s = scheduler
-        self._roots: list[int] | None = None
+        self._roots: list[int] | None = roots
         self._links_of: list[list[ScheduledLink] | None] = [None] * len(scheduler.ids)
         self._links: dict[tuple[int, int], ScheduledLink] = {}
 
@@ -126,6 +131,17 @@ class ScheduleView:
     def leaves(self, node: int) -> list[int]:
         """The tasks (not summaries) at or under a node."""
         return self._s.leaves(node)
+
+    def outline_under(self, node: int) -> list[int]:
+        """Every node under a node (not itself), top to bottom."""
+        children = self._s.children
+        order: list[int] = []
+        stack = list(reversed(children[node]))
+        while stack:
+            i = stack.pop()
+            order.append(i)
+            stack.extend(reversed(children[i]))
+        return order
 
     def outline(self) -> list[int]:
         """Every node, top to bottom as the outline shows it (a summary before its tasks)."""
@@ -205,6 +221,13 @@ class ScheduleView:
 
         return start_limit(self._s, task_id, day)
 
+    def watch_fixed_dates(self, task_ids: Iterable[str]) -> FixedDateWatch:
+        """What a live edit of these tasks must stop at: the fixed dates it can reach
+        (`rules.FixedDateWatch`)."""
+        from db.scheduling.rules import FixedDateWatch
+
+        return FixedDateWatch(self._s, task_ids)
+
     def downstream(self, task_id: str) -> set[str]:
         """Ids of every task whose dates may depend on this one."""
         return self._s.downstream(task_id)
@@ -244,6 +267,14 @@ class ScheduleView:
         if found is None:
             found = self._links_of[node] = self._find_links(node)
         return found
+
+    def link_ids_of(self, task_ids: set[str]) -> set[str]:
+        """The ids of the links that start or end at any of these tasks."""
+        return {
+            link.id
+            for link in self._s.plan.links
+            if link.predecessor_id in task_ids or link.successor_id in task_ids
+        }
 
     def linked(self, predecessor: int, successor: int) -> bool:
         """Is there already a link from `predecessor` to `successor`?"""

@@ -16,7 +16,7 @@ from db.changes import ChangeSet
 from db.models import ENTITIES
 from db.store import Store
 from db.sync.errors import RestoreError
-from db.sync.schema import ENTITY_TABLE
+from db.sync.schema import ENTITY_TABLE, SAME_VALUE
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,7 @@ def list_conflicts(store: Store, *, include_resolved: bool = False) -> list[Conf
         "SELECT id, kind, entity, row_id, field, losing_value, winning_value, losing_station, "
         "winning_station, losing_hlc, winning_hlc, row_data, resolved FROM sync_conflict"
     )
-    if not include_resolved:
-        query += " WHERE resolved = 0"
+    query += " WHERE resolved = 0" if not include_resolved else f" WHERE resolved <> {SAME_VALUE}"
     rows = store.session.connection().exec_driver_sql(query + " ORDER BY id").fetchall()
     store.session.commit()
     return [

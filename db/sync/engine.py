@@ -36,7 +36,7 @@ from db.sync.errors import (
 from db.sync.faults import crash_point
 from db.sync.folder import FolderTransport, sha256
 from db.sync.local import UNSENT, LocalStation, known_schemas, schema_head
-from db.sync.merge import Deferred, Merger, Outcome, table_infos
+from db.sync.merge import Deferred, Merger, Outcome, supersede_own, table_infos
 from db.sync.transport import ChangeRef, FileInfo, Skipped, Transport
 from db.sync.validate import PUSH_BYTES, parse_change_file
 from db.sync.wire import FORMAT, SHARE_FORMAT, Change, Rejected, encode
@@ -161,15 +161,19 @@ def sync(
     transport: Transport | None = None,
     compact: bool | None = None,
     retention_ms: int = snapshots.RETENTION_MS,
+    place: str | None = None,
 ) -> SyncResult:
     """One full push and pull between the database at `db_path` and the shared folder.
 
     A missing database becomes a new station that joins the share (snapshot plus newer
     changes). Share failures raise a `SyncError` and leave the outbox untouched. `compact`
-    None compacts when the last snapshot is older than a day.
+    None compacts when the last snapshot is older than a day. `place` is what the database
+    remembers as where it syncs (default: the share's path; the server transport passes its
+    URL, and `share` then only names the server in messages).
     """
     db_path = Path(db_path).expanduser().absolute()
-    share = Path(share).expanduser().absolute()
+    if place is None:
+        share = Path(share).expanduser().absolute()
     if transport is None and db_path.resolve().is_relative_to(share.resolve()):
         # Every station would open one live SQLite file over the network: the very thing
         # this design exists to avoid.
@@ -186,7 +190,7 @@ def sync(
         if not db_path.exists():
             # A new station: built beside the target and renamed into place when whole, so
             # a kill at any moment leaves either nothing or a complete database (join.py).
-            join.join_new(db_path, share_transport, share, meta, result, station_name)
+            join.join_new(db_path, share_transport, share, meta, result, station_name, place=place)
             result.joined = True
         station = LocalStation(db_path)
         try:
@@ -196,7 +200,7 @@ def sync(
                 result.joined = True
             if station_name is not None:
                 station.set_name(station_name)
-            local_settings.remember_share(station.conn.execute, str(share))
+            local_settings.remember_share(station.conn.execute, place or str(share))
             _sync_once(station, share_transport, result, report, compact, retention_ms)
         finally:
             station.close()
@@ -380,6 +384,7 @@ def push(station: LocalStation, transport: Transport, result: SyncResult) -> Non
                 (me.station_id, seq, ref.sha256, len(data)),
             )
             station.set_applied(me.station_id, seq, max((r[6] for r in rows), default=0))
+            supersede_own(station.conn, me.station_id, rows, contexts)
             if offset is not None:
                 station.set_share_offset(offset)
             crash_point("push.before_mark_commit")
@@ -552,6 +557,10 @@ def pull(station: LocalStation, transport: Transport, result: SyncResult, report
     me = station.identity().station_id
     applied = station.applied()
     seen = station.seen()
+    # A server lists everything after this station's cursor in one round trip (server/).
+    pull_after = getattr(transport, "pull_after", None)
+    if pull_after is not None:
+        pull_after(me, applied)
     queues: dict[str, list[ChangeRef]] = {}
     present: set[str] = set()
     now = station.now_ms()

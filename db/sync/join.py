@@ -50,10 +50,12 @@ def join_new(
     meta: dict[str, Any],
     result: SyncResult,
     station_name: str | None,
+    *,
+    place: str | None = None,
 ) -> None:
     """Build a new station of the share's agency at `target` (which must not exist). The
     caller holds `target`'s instance lock (db.instance_lock), so no other join of it runs
-    meanwhile."""
+    meanwhile. `place`: where the new station syncs, remembered (default: `share`)."""
     from db.database import open_database
 
     building = joining_path(target)
@@ -67,7 +69,7 @@ def join_new(
             agency.settle(station, transport, share, joining=True)
             if station_name is not None:
                 station.set_name(station_name)
-            settings.remember_share(station.conn.execute, str(share))
+            settings.remember_share(station.conn.execute, place or str(share))
             crash_point("join.before_snapshot")
             snapshots.join(station, transport, meta, result)
             crash_point("join.after_snapshot")

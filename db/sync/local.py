@@ -11,8 +11,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from alembic.script import ScriptDirectory
-
 from db.database import alembic_config, open_database
 from db.sync import hlc as clock
 from db.sync.schema import TABLE_ENTITY, new_station_id
@@ -24,6 +22,10 @@ UNSENT = "id > (SELECT sent_id FROM sync_ctl) AND pushed_seq IS NULL"
 
 @cache
 def schema_head() -> str:
+    # Alembic here, not at the top: the app imports this module at start-up, where an
+    # up-to-date database needs no Alembic at all.
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -31,6 +33,8 @@ def schema_head() -> str:
 
 @cache
 def known_schemas() -> frozenset[str]:
+    from alembic.script import ScriptDirectory
+
     return frozenset(
         r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()
     )

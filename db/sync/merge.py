@@ -29,9 +29,20 @@ Every station applies the same rules, so every station converges:
   a row lost with its parent is an `orphan`, a row's own delete beating a restore is a
   `delete`, each edit a delete never saw is an `edit_deleted` with the fields it holds,
   whichever side arrived first. When what an entry lost to changes (a higher write or
-  delete, a restore that voids the delete), the entry follows, or goes if the new winner
-  had seen the loser. The winner shown can still depend on arrival order where three or
-  more stations fight over one unique key (see tests/sync/test_convergence.py).
+  delete, a restore that voids the delete), the entry follows. The list is a function of
+  the changes applied, not of their order (tests/sync/test_arrival_order.py):
+  - supersession: an entry goes once a change made having seen its loser writes that
+    field, or deletes or restores the row (this station's own edits too, when pushed):
+    every station applies that change after the loser, so each lists the loser first or
+    never. A delete marks the field versions it saw (`base` = 1), so an edit arriving
+    later for the deleted row does not list them as losing to it;
+  - a field write that lost with the very value that won is kept hidden (`SAME_VALUE`),
+    and shows once a write it was concurrent with wins with another value;
+  - an `edit_deleted` entry holds only the fields its edit still holds; a restore of the
+    row ends them all (each field is then live or lost by field), and a restore lost to
+    a delete is listed with its row, not field by field;
+  - a row's tombstone names its own delete over its parent's cascade (the parent's delete
+    finds the row gone where the row's own came first).
 - A deleted row keeps its field versions (an edit arriving for it still updates them), so a
   restore is merged with edits it never saw by the field rule above, as on a station where
   those edits came after the restore. A restored row keeps the delete it came back from, so
@@ -65,7 +76,7 @@ from db.change_scope import Known, row_scope
 from db.changes import ChangeSet
 from db.models import ENTITIES
 from db.sync import hlc as clock
-from db.sync.schema import TABLE_ENTITY
+from db.sync.schema import SAME_VALUE, TABLE_ENTITY
 from db.sync.wire import Change
 
 # sync_version rows that are field versions (`*` and column names), not deletes a restored
@@ -102,6 +113,10 @@ class TableInfo:
     fks: list[ForeignKey]
     referrers: list[tuple[str, ForeignKey]]
     uniques: list[tuple[str, ...]]
+    column_set: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.column_set = frozenset(self.columns)
 
 
 def table_infos(conn: sqlite3.Connection) -> dict[str, TableInfo]:
@@ -151,6 +166,19 @@ class Merger:
         self.now_ms = now_ms
         self.out = Outcome()
         self._scopes: Known = {}  # parents' scopes, for the rows this pull deletes
+        # Rows with a listed entry (entity, row id), read once: most changes touch none,
+        # and the list has no index by row.
+        self._listed: set[tuple[str, str]] | None = None
+
+    def _has_entries(self, entity: str, row_id: str) -> bool:
+        if self._listed is None:
+            self._listed = set(
+                self.conn.execute(
+                    "SELECT DISTINCT entity, row_id FROM sync_conflict WHERE resolved <= 0 "
+                    "AND kind <> 'future'"
+                ).fetchall()
+            )
+        return (entity, row_id) in self._listed
 
     # -- small queries ---------------------------------------------------------------------
 
@@ -216,18 +244,30 @@ class Merger:
         if answered is not None:
             self.conn.execute(
                 "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ? WHERE "
-                "resolved = 0 AND kind <> 'future' AND winning_station = ? AND winning_hlc = ?",
+                "resolved <= 0 AND kind <> 'future' AND winning_station = ? AND winning_hlc = ?",
                 (answered[1], answered[0], *winner),
             )
 
-    def _relist_overtaken(self, old: tuple[int, str], station: str, change: Change) -> None:
+    def _relist_overtaken(
+        self,
+        old: tuple[int, str],
+        station: str,
+        change: Change,
+        only: tuple[str, str] | None = None,
+    ) -> None:
         """A higher delete of a deleted row arrived: what the lower one had listed lost to
-        this one too, as where this one came first. An entry is kept even when this delete
-        had seen its loser (it then keeps naming the lower delete)."""
+        this one too, as where this one came first (`only`: just this row's entries, the
+        lower one being its parent's delete). An entry is kept even when this delete had
+        seen its loser (it then keeps naming the lower delete)."""
+        args: tuple[str, ...]
+        where, args = "", ()
+        if only is not None:
+            where, args = " AND entity = ? AND row_id = ?", (TABLE_ENTITY[only[0]], only[1])
         listed = self.conn.execute(
             "SELECT id, losing_hlc, losing_station, losing_n FROM sync_conflict WHERE "
-            "resolved = 0 AND kind <> 'future' AND winning_station = ? AND winning_hlc = ?",
-            (old[1], old[0]),
+            "resolved <= 0 AND kind <> 'future' AND winning_station = ? AND winning_hlc = ?"
+            + where,
+            (old[1], old[0], *args),
         ).fetchall()
         for entry, lh, ls, ln in listed:
             if None not in (lh, ls, ln) and self.saw(station, change, (lh, ls, ln), "*"):
@@ -236,6 +276,28 @@ class Merger:
                 "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ? WHERE id = ?",
                 (station, change.hlc, entry),
             )
+
+    def _retarget_cascade(
+        self, tbl: str, row_id: str, old: tuple[int, str], station: str, change: Change
+    ) -> None:
+        """The row's own delete takes the place of its parent's, which had taken it: the row
+        and the rows that went with it (children, rows added under it since) lost to this
+        delete, as where it came first and the parent's delete found them gone."""
+        self._relist_overtaken(old, station, change, only=(tbl, row_id))
+        for child_tbl, fk in self.infos[tbl].referrers if tbl in self.infos else []:
+            if fk.ondelete == "SET NULL" or child_tbl == tbl:
+                continue
+            children = self.conn.execute(
+                "SELECT row_id FROM sync_tomb WHERE tbl = ? AND hlc = ? AND station = ? AND "
+                f"base = 1 AND json_extract(data, '$.\"{fk.column}\"') = ?",
+                (child_tbl, old[0], old[1], row_id),
+            ).fetchall()
+            for (child_id,) in children:
+                self.conn.execute(
+                    "UPDATE sync_tomb SET hlc = ?, station = ?, n = ? WHERE tbl = ? AND row_id = ?",
+                    (change.hlc, station, change.n, child_tbl, child_id),
+                )
+                self._retarget_cascade(child_tbl, child_id, old, station, change)
 
     def _answer_deletes(self, station: str, change: Change) -> None:
         """An insert or restore answers every delete of its row its author had seen: from
@@ -267,15 +329,25 @@ class Merger:
             (tbl, row_id, fld, *v),
         )
 
-    def _set_tomb(self, tbl: str, row_id: str, v: Version, data: dict[str, Any]) -> None:
+    def _set_tomb(
+        self, tbl: str, row_id: str, v: Version, data: dict[str, Any], *, cascade: bool = False
+    ) -> None:
+        """`cascade`: the row went with its parent, by the parent's delete (`base` = 1);
+        a delete of the row itself, arriving later, takes its place (`_delete_change`)."""
         old = self._tomb(tbl, row_id)
         if old is not None and (old[0], old[1]) >= (v[0], v[1]):
             return
         self.conn.execute(
             "INSERT OR REPLACE INTO sync_tomb (tbl, row_id, hlc, station, base, data, n) "
-            "VALUES (?, ?, ?, ?, 0, ?, ?)",
-            (tbl, row_id, v[0], v[1], _j(data), v[2]),
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (tbl, row_id, v[0], v[1], int(cascade), _j(data), v[2]),
         )
+
+    def _by_cascade(self, tbl: str, row_id: str) -> bool:
+        found = self.conn.execute(
+            "SELECT base FROM sync_tomb WHERE tbl = ? AND row_id = ?", (tbl, row_id)
+        ).fetchone()
+        return found is not None and found[0] == 1
 
     def conflict(
         self,
@@ -288,25 +360,38 @@ class Merger:
         loser: tuple[str, int, int] | None = None,
         winner: tuple[str, int] | None = None,
         row_data: dict[str, Any] | None = None,
+        *,
+        same: bool = False,
     ) -> None:
         """List a change that lost: `loser` is its (station, HLC, counter), `winner` the
-        (station, HLC) of what it lost to."""
+        (station, HLC) of what it lost to. `same`: a field write that lost with the value
+        that won is kept out of sight (`SAME_VALUE`) but still known, so it shows once a
+        write it was concurrent with wins with another value, as where it came later."""
         ls, lh, ln = loser or (None, None, None)
         ws, wh = winner or (None, None)
         # An entry is the change that lost, on its row and field (none for a whole row):
         # whichever station applies both sides lists it, whatever the order they came in,
         # and a file applied twice (say, rebuilt from a snapshot) never lists it twice.
         dup = self.conn.execute(
-            "SELECT 1 FROM sync_conflict WHERE entity = ? AND row_id = ? AND field IS ? AND "
-            "losing_hlc IS ? AND losing_station IS ? AND (kind = 'future') = (? = 'future')",
+            "SELECT id, resolved FROM sync_conflict WHERE entity = ? AND row_id = ? AND "
+            "field IS ? AND losing_hlc IS ? AND losing_station IS ? AND "
+            "(kind = 'future') = (? = 'future')",
             (TABLE_ENTITY[tbl], row_id, fld, lh, ls, kind),
         ).fetchone()
         if dup:
+            if dup[1] == SAME_VALUE and not same:
+                self.conn.execute(
+                    "UPDATE sync_conflict SET resolved = 0, winning_station = ?, "
+                    "winning_hlc = ?, winning_value = ? WHERE id = ?",
+                    (ws, wh, _j(winning), dup[0]),
+                )
+                self.out.conflicts += 1
             return
         self.conn.execute(
             "INSERT INTO sync_conflict (kind, entity, row_id, field, losing_value, "
             "winning_value, losing_station, winning_station, losing_hlc, winning_hlc, "
-            "row_data, detected_at, losing_n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "row_data, detected_at, losing_n, resolved) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 kind,
                 TABLE_ENTITY[tbl],
@@ -321,9 +406,108 @@ class Merger:
                 None if row_data is None else _j(row_data),
                 self.now_ms,
                 ln,
+                SAME_VALUE if same else 0,
             ),
         )
-        self.out.conflicts += 1
+        self.out.conflicts += 0 if same else 1
+        if self._listed is not None:
+            self._listed.add((TABLE_ENTITY[tbl], row_id))
+        if kind == "delete" and ls is not None:
+            # A restore lost to a delete is listed with its whole row: its values are no
+            # longer also listed field by field, as where the delete came first and they
+            # were never merged.
+            self.conn.execute(
+                "DELETE FROM sync_conflict WHERE kind = 'field' AND resolved <= 0 AND "
+                "entity = ? AND row_id = ? AND losing_station = ? AND losing_n IS ?",
+                (TABLE_ENTITY[tbl], row_id, ls, ln),
+            )
+
+    def _drop_seen(
+        self, station: str, change: Change, fields: set[str] | None, *, rows: bool = False
+    ) -> None:
+        """Supersession: an entry goes once a change made having seen its loser writes that
+        field (`fields`) or, with `rows`, inserts, restores or deletes the row: whatever
+        this change lost or won, the loser is no longer a concurrent value. Every station
+        applies that change after the loser (it waits for what it had seen), and each of
+        them lists the loser first or never, so this makes the list a function of the
+        changes, not of their order. Resolved entries are the user's, left as they are."""
+        entity = TABLE_ENTITY[change.tbl]
+        if not self._has_entries(entity, change.row_id):
+            return
+        listed = self.conn.execute(
+            "SELECT id, kind, field, losing_hlc, losing_station, losing_n, losing_value FROM "
+            "sync_conflict WHERE entity = ? AND row_id = ? AND resolved <= 0 AND "
+            "kind <> 'future' AND losing_station IS NOT NULL AND losing_n IS NOT NULL",
+            (entity, change.row_id),
+        ).fetchall()
+        for entry, kind, fld, lh, ls, ln, losing in listed:
+            held: dict[str, Any] = {}
+            if kind == "edit_deleted" and not rows and fields is not None:
+                # An edit lost with its row holds the fields it wrote last; once a change
+                # that saw it has written them all it holds none, as where that change came
+                # before the delete.
+                held = {k: v for k, v in json.loads(losing or "{}").items() if k not in fields}
+                if len(held) == len(json.loads(losing or "{}")):
+                    continue
+            elif fld is None or kind != "field":
+                if not rows or kind == "unique":
+                    continue
+            elif fields is not None and fld not in fields:
+                continue
+            if not self.saw(station, change, (lh, ls, ln), fld or "*"):
+                continue
+            if held:
+                self.conn.execute(
+                    "UPDATE sync_conflict SET losing_value = ? WHERE id = ?", (_j(held), entry)
+                )
+            else:
+                self.conn.execute("DELETE FROM sync_conflict WHERE id = ?", (entry,))
+
+    def _supersede_delete(self, station: str, change: Change) -> None:
+        """A delete that takes effect answers what its author had seen of the row: entries
+        whose loser it saw go, and the field versions it saw are marked (`base` = 1) as
+        deleted having been seen, so an edit arriving later for the deleted row does not
+        list them as losing to it (where that edit came first, this delete dropped that
+        entry). A restore clears the marks."""
+        self._drop_seen(station, change, None, rows=True)
+        for fld, v in self._versions(change.tbl, change.row_id).items():
+            if fld != "*" and self.saw(station, change, v, fld):
+                self.conn.execute(
+                    "UPDATE sync_version SET base = 1 WHERE tbl = ? AND row_id = ? AND field = ?",
+                    (change.tbl, change.row_id, fld),
+                )
+
+    def _unhold(self, tbl: str, row_id: str, fld: str, v: Version) -> None:
+        """An edit lost with its row is listed with the fields it still holds: one taken
+        by a higher write leaves its entry (and the entry goes with the last one), as
+        where that write came first and the edit never held it."""
+        found = self.conn.execute(
+            "SELECT id, losing_value FROM sync_conflict WHERE kind = 'edit_deleted' AND "
+            "resolved <= 0 AND entity = ? AND row_id = ? AND losing_station = ? AND "
+            "losing_n = ? AND losing_hlc = ?",
+            (TABLE_ENTITY[tbl], row_id, v[1], v[2], v[0]),
+        ).fetchone()
+        if found is None:
+            return
+        held = json.loads(found[1] or "{}")
+        if fld not in held:
+            return
+        del held[fld]
+        if held:
+            self.conn.execute(
+                "UPDATE sync_conflict SET losing_value = ? WHERE id = ?", (_j(held), found[0])
+            )
+        else:
+            self.conn.execute("DELETE FROM sync_conflict WHERE id = ?", (found[0],))
+
+    def _seen_by_delete(self, tbl: str, row_id: str) -> set[str]:
+        """Fields whose version a delete of the (deleted) row had seen."""
+        rows = self.conn.execute(
+            "SELECT field FROM sync_version WHERE tbl = ? AND row_id = ? AND base = 1 "
+            f"AND {FIELDS_ONLY}",
+            (tbl, row_id),
+        )
+        return {r[0] for r in rows}
 
     def _repoint(
         self,
@@ -336,20 +520,21 @@ class Merger:
         value: Any,
     ) -> None:
         """The field's winner changes from `old` to this change: what had lost to `old`
-        lost to this one, as on a station where this one came first. An entry is never
-        dropped here, even when this change had seen its loser: listing an edit twice over
-        is safe, losing it from the list is not."""
+        lost to this one, as on a station where this one came first (entries whose loser
+        this change had seen are gone already, `_drop_seen`)."""
         if not old[1]:
             return
         where = (
             "WHERE entity = ? AND row_id = ? AND field = ? AND kind = 'field' AND "
-            "resolved = 0 AND winning_station = ? AND winning_hlc = ?"
+            "resolved <= 0 AND winning_station = ? AND winning_hlc = ?"
         )
         args = (TABLE_ENTITY[tbl], row_id, fld, old[1], old[0])
+        # An entry whose value is the new winner's is kept out of sight, and one hidden so
+        # shows again: what is listed is what differs from the value that won.
         self.conn.execute(
-            "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ?, winning_value = ? "
-            f"{where}",
-            (station, change.hlc, _j(value), *args),
+            "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ?, winning_value = ?, "
+            f"resolved = CASE WHEN losing_value = ? THEN {SAME_VALUE} ELSE 0 END {where}",
+            (station, change.hlc, _j(value), _j(value), *args),
         )  # fmt: skip
 
     def flag_clock(self, station: str, ahead_ms: int, change: Change) -> None:
@@ -406,7 +591,13 @@ class Merger:
         self.out.applied += 1
 
     def _check_refs(
-        self, info: TableInfo, values: dict[str, Any], station: str, change: Change
+        self,
+        info: TableInfo,
+        values: dict[str, Any],
+        station: str,
+        change: Change,
+        *,
+        null_only: bool = False,
     ) -> bool:
         """Fix references to deleted rows in place; False if the row must not exist. A
         reference set to NULL keeps this change's version: the field's winner is decided
@@ -415,6 +606,8 @@ class Merger:
         for fk in info.fks:
             ref = values.get(fk.column)
             if ref is None or fk.column not in values:
+                continue
+            if null_only and fk.ondelete != "SET NULL":
                 continue
             if self._exists(fk.target, ref):
                 tomb = self._unseen_delete(station, change, fk.target, ref)
@@ -442,7 +635,7 @@ class Merger:
 
     def _insert(self, info: TableInfo, station: str, change: Change) -> None:
         tbl, row_id, me = change.tbl, change.row_id, (change.hlc, station)
-        values = {k: v for k, v in change.fields.items() if k in info.columns}
+        values = {k: v for k, v in change.fields.items() if k in info.column_set}
         self._answer_deletes(station, change)
         tomb = self._tomb(tbl, row_id)
         if tomb is not None:
@@ -471,6 +664,7 @@ class Merger:
             if (ours[0], ours[1]) == me:
                 return  # this very insert, applied before
             fields = {k: v for k, v in values.items() if k != "id"}
+            self._drop_seen(station, change, None, rows=True)
             self._merge_fields(info, station, change, fields)
             if me > (ours[0], ours[1]):
                 # Two restores of one row: it exists by the higher one on every station.
@@ -486,8 +680,11 @@ class Merger:
                 winner=(parent_tomb[1], parent_tomb[0]),
                 row_data=values,
             )
-            self._set_tomb(tbl, row_id, (parent_tomb[0], parent_tomb[1], parent_tomb[2]), values)
+            self._set_tomb(
+                tbl, row_id, (parent_tomb[0], parent_tomb[1], parent_tomb[2]), values, cascade=True
+            )
             return
+        self._drop_seen(station, change, None, rows=True)
         if not self._claim_unique(info, station, change, values):
             return
         cols = list(values)
@@ -505,11 +702,20 @@ class Merger:
             else:
                 self._void(tbl, row_id, deleted)
                 self._relist_void(tbl, row_id, deleted)
-        self.conn.execute("DELETE FROM sync_tomb WHERE tbl = ? AND row_id = ?", (tbl, row_id))
-        self.conn.execute(
-            f"DELETE FROM sync_version WHERE tbl = ? AND row_id = ? AND {FIELDS_ONLY}",
-            (tbl, row_id),
-        )
+            # The row is back: each edit that had been lost with it either holds its fields
+            # in the restored row or lost them to the restore (listed by field), as where it
+            # arrived after the restore; it is no longer lost with the row.
+            self.conn.execute(
+                "DELETE FROM sync_conflict WHERE kind = 'edit_deleted' AND resolved <= 0 AND "
+                "entity = ? AND row_id = ?",
+                (TABLE_ENTITY[tbl], row_id),
+            )
+        if tomb is not None:  # a row never deleted here has no tombstone, no field versions
+            self.conn.execute("DELETE FROM sync_tomb WHERE tbl = ? AND row_id = ?", (tbl, row_id))
+            self.conn.execute(
+                f"DELETE FROM sync_version WHERE tbl = ? AND row_id = ? AND {FIELDS_ONLY}",
+                (tbl, row_id),
+            )
         self._set_version(tbl, row_id, "*", (change.hlc, station, change.n))
         for fld, version in kept.items():
             self._set_version(tbl, row_id, fld, version)
@@ -539,19 +745,20 @@ class Merger:
             v = versions.get(fld, star)
             if fld == "id" or fld not in old or self.saw(station, change, v, fld):
                 continue
-            differs = old[fld] != value and fld not in QUIET_FIELDS
+            listed = fld not in QUIET_FIELDS
+            same = old[fld] == value
             if incoming > (v[0], v[1]):
                 self._repoint(tbl, row_id, fld, v, station, change, value)
-                if differs:
+                if listed:
                     self.conflict(
                         "field", tbl, row_id, fld, losing=old[fld], winning=value,
-                        loser=(v[1], v[0], v[2]), winner=(station, change.hlc),
+                        loser=(v[1], v[0], v[2]), winner=(station, change.hlc), same=same,
                     )  # fmt: skip
                 continue
-            if differs:
+            if listed:
                 self.conflict(
                     "field", tbl, row_id, fld, losing=value, winning=old[fld],
-                    loser=(station, change.hlc, change.n), winner=(v[1], v[0]),
+                    loser=(station, change.hlc, change.n), winner=(v[1], v[0]), same=same,
                 )  # fmt: skip
             values[fld] = old[fld]
             kept[fld] = v
@@ -647,40 +854,48 @@ class Merger:
                 )
             self._refresh_lost_row(tbl, row_id)
             return
-        fields = {k: v for k, v in change.fields.items() if k in info.columns and k != "id"}
+        fields = {k: v for k, v in change.fields.items() if k in info.column_set and k != "id"}
         self._merge_fields(info, station, change, fields)
 
     def _update_retained(self, info: TableInfo, station: str, change: Change, tomb: Tomb) -> None:
         """Keep a deleted row's field versions as if it were there, so a later restore is
         merged with this edit the same way on every station."""
         tbl, row_id, incoming = change.tbl, change.row_id, (change.hlc, station)
+        # A reference to a row deleted here reads NULL, with the reference listed, as where
+        # this edit came before that delete (a row that must go with its parent is gone).
+        values = dict(change.fields)
+        self._check_refs(info, values, station, change, null_only=True)
+        self._drop_seen(station, change, set(change.fields))
         versions = self._versions(tbl, row_id)
+        deleted_seen = self._seen_by_delete(tbl, row_id)
         star = versions.get("*", NO_VERSION)
         data = json.loads(tomb[3])
         changed = False
-        for fld, value in change.fields.items():
-            if fld == "id" or fld not in info.columns:
+        for fld, value in values.items():
+            if fld == "id" or fld not in info.column_set:
                 continue
             v = versions.get(fld, star)
             if (v[0], v[1]) == incoming:
                 continue
-            differs = data.get(fld) != value and fld not in QUIET_FIELDS
+            listed = fld not in QUIET_FIELDS
+            same = data.get(fld) == value
             if self.saw(station, change, v, fld) or incoming > (v[0], v[1]):
                 self._repoint(tbl, row_id, fld, v, station, change, value)
-                if differs and not self.saw(station, change, v, fld):
+                self._unhold(tbl, row_id, fld, v)
+                if listed and not self.saw(station, change, v, fld) and fld not in deleted_seen:
                     self.conflict(
                         "field", tbl, row_id, fld, losing=data.get(fld), winning=value,
-                        loser=(v[1], v[0], v[2]), winner=(station, change.hlc),
+                        loser=(v[1], v[0], v[2]), winner=(station, change.hlc), same=same,
                     )  # fmt: skip
                 data[fld] = value
                 self._set_version(tbl, row_id, fld, (change.hlc, station, change.n))
                 changed = True
-            elif differs:
+            elif listed:
                 # Listed by field too, as where the row is still there: restorable by itself
                 # once the row is back.
                 self.conflict(
                     "field", tbl, row_id, fld, losing=value, winning=data.get(fld),
-                    loser=(station, change.hlc, change.n), winner=(v[1], v[0]),
+                    loser=(station, change.hlc, change.n), winner=(v[1], v[0]), same=same,
                 )  # fmt: skip
         if changed:
             self.conn.execute(
@@ -692,6 +907,7 @@ class Merger:
         self, info: TableInfo, station: str, change: Change, fields: dict[str, Any]
     ) -> None:
         tbl, row_id, incoming = change.tbl, change.row_id, (change.hlc, station)
+        self._drop_seen(station, change, set(fields))
         versions = self._versions(tbl, row_id)
         row = self._row(tbl, row_id)
         assert row is not None
@@ -702,14 +918,15 @@ class Merger:
             if (local[0], local[1]) == incoming:
                 continue
             current = row.get(fld)
-            differs = current != value and fld not in QUIET_FIELDS
+            listed = fld not in QUIET_FIELDS
+            same = current == value
             if self.saw(station, change, local, fld):
                 to_set[fld] = value  # superseded by an edit made having seen it
                 self._repoint(tbl, row_id, fld, local, station, change, value)
             elif incoming > (local[0], local[1]):
                 to_set[fld] = value
                 self._repoint(tbl, row_id, fld, local, station, change, value)
-                if differs:
+                if listed:
                     self.conflict(
                         "field",
                         tbl,
@@ -719,8 +936,9 @@ class Merger:
                         winning=value,
                         loser=(local[1], local[0], local[2]),
                         winner=(station, change.hlc),
+                        same=same,
                     )
-            elif differs:
+            elif listed:
                 self.conflict(
                     "field",
                     tbl,
@@ -730,6 +948,7 @@ class Merger:
                     winning=current,
                     loser=(station, change.hlc, change.n),
                     winner=(local[1], local[0]),
+                    same=same,
                 )
         if not to_set:
             return
@@ -777,17 +996,25 @@ class Merger:
                 self._set_tomb(tbl, row_id, version, change.fields)
             elif (tomb[1], tomb[2]) == (station, change.n):
                 pass  # this very delete, applied before
-            elif (tomb[0], tomb[1]) > version[:2]:
+            elif (tomb[0], tomb[1]) > version[:2] and not self._by_cascade(tbl, row_id):
                 self._void(tbl, row_id, version)
             else:
                 # Every delete of the row is kept (a restore may answer some and not
-                # others); the tombstone names the highest and keeps the row's values.
+                # others); the tombstone names the highest of the row's own deletes, and
+                # one of its own over its parent's (where the row's own came first, the
+                # parent's delete found it gone), and keeps the row's values.
+                cascaded = self._by_cascade(tbl, row_id)
                 self._void(tbl, row_id, (tomb[0], tomb[1], tomb[2]))
-                self._relist_overtaken((tomb[0], tomb[1]), station, change)
+                if cascaded:
+                    self._retarget_cascade(tbl, row_id, (tomb[0], tomb[1]), station, change)
+                else:
+                    self._relist_overtaken((tomb[0], tomb[1]), station, change)
                 self.conn.execute(
-                    "UPDATE sync_tomb SET hlc = ?, station = ?, n = ? WHERE tbl = ? AND row_id = ?",
+                    "UPDATE sync_tomb SET hlc = ?, station = ?, n = ?, base = 0 WHERE tbl = ? "
+                    "AND row_id = ?",
                     (*version, tbl, row_id),
                 )
+            self._supersede_delete(station, change)
             return
         versions = self._versions(tbl, row_id)
         star = versions.get("*", NO_VERSION)
@@ -796,6 +1023,7 @@ class Merger:
             # is kept aside for a restore that had seen it.
             self._void(tbl, row_id, version)
             return
+        self._supersede_delete(station, change)
         self._list_lost_row(tbl, row_id, row, versions, (station, change), (station, change.hlc))
         self._remove(tbl, row_id, version, station, record=False, row=row, by=change)
 
@@ -907,7 +1135,40 @@ class Merger:
                 else:
                     self._remove(child_tbl, child_id, version, station, record=True, by=by)
         self.conn.execute(f'DELETE FROM "{tbl}" WHERE id = ?', (row_id,))
-        self._set_tomb(tbl, row_id, version, row)
+        self._set_tomb(tbl, row_id, version, row, cascade=record)
         self.out.changes.add("removed", TABLE_ENTITY[tbl], [row_id])
         if scope is not None:
             self.out.changes.scope[(TABLE_ENTITY[tbl], row_id)] = scope
+
+
+def supersede_own(
+    conn: sqlite3.Connection,
+    station: str,
+    rows: list[tuple[Any, ...]],
+    contexts: dict[int, dict[str, int]],
+) -> None:
+    """Apply to this station's own list what its pushed changes supersede, as every other
+    station does when it applies them (`Merger._drop_seen`, `_supersede_delete`): a local
+    edit saw every entry listed here when it was made (a pull comes only after a push)."""
+    listed = {
+        (e, r)
+        for e, r in conn.execute(
+            "SELECT DISTINCT entity, row_id FROM sync_conflict WHERE resolved <= 0 AND "
+            "kind <> 'future'"
+        )
+    }
+    merger = Merger(conn, {}, 0)
+    for tbl, row_id, op, hlc, data, _base, n, ctx in rows:
+        if op != "D" and (TABLE_ENTITY.get(tbl), row_id) not in listed:
+            continue
+        change = Change(tbl, row_id, op, hlc, json.loads(data), {}, n, contexts.get(ctx, {}))
+        if op == "D":
+            tomb = merger._tomb(tbl, row_id)
+            if tomb is not None and (tomb[1], tomb[2]) == (station, n):
+                merger._supersede_delete(station, change)
+            elif (TABLE_ENTITY.get(tbl), row_id) in listed:
+                merger._drop_seen(station, change, None, rows=True)
+        elif op == "I":
+            merger._drop_seen(station, change, None, rows=True)
+        else:
+            merger._drop_seen(station, change, set(change.fields))

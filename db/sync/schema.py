@@ -112,7 +112,9 @@ sync_version = Table(
     Column("field", String(64), primary_key=True),
     Column("hlc", Integer, nullable=False),
     Column("station", String(36), nullable=False),
-    Column("base", Integer, nullable=False, server_default="0"),  # unused since format 2
+    # Format 1 kept a base HLC here; now 1 marks a field version a delete of the (deleted)
+    # row had seen, so a later edit of the row does not list it as lost (merge.py).
+    Column("base", Integer, nullable=False, server_default="0"),
     # The dot's counter: the author's outbox id; 0 = from before causal tracking (format 1).
     Column("n", Integer, nullable=False, server_default="0"),
     sqlite_with_rowid=False,
@@ -125,6 +127,8 @@ sync_tomb = Table(
     Column("row_id", String(36), primary_key=True),
     Column("hlc", Integer, nullable=False),
     Column("station", String(36), nullable=False),
+    # 1: the row went with its parent, by the parent's delete; its own delete, arriving
+    # later, takes the tombstone's place (merge.py).
     Column("base", Integer, nullable=False, server_default="0"),
     Column("data", Text, nullable=False),
     Column("n", Integer, nullable=False, server_default="0"),
@@ -150,6 +154,7 @@ sync_pushed = Table(
     Column("wall", Integer),  # the clock in its header, to write it again byte for byte
 )
 
+SAME_VALUE = -1
 sync_conflict = Table(
     "sync_conflict",
     metadata,
@@ -170,6 +175,8 @@ sync_conflict = Table(
     Column("winning_hlc", Integer),
     Column("row_data", Text),  # JSON of the whole lost row, for delete/orphan/unique
     Column("detected_at", Integer, nullable=False),
+    # 1 once the user restored or dismissed it; SAME_VALUE (-1): a field write that lost
+    # with the very value that won, kept out of the list while that holds (merge.py).
     Column("resolved", Integer, nullable=False, server_default="0"),
     # The losing change's counter (its dot is losing_station + losing_n), to tell whether a
     # later change had seen it. Added by 0010; NULL in entries from before.

@@ -1,7 +1,8 @@
 """What sync needs from wherever the changes are kept, and nothing more, so a server (a
 PostgreSQL `changes` table: `server_seq bigserial`, `change_id uuid unique`, insert with `ON
 CONFLICT DO NOTHING`, pull by cursor) can later replace the shared folder with the same merge
-code. `folder.py` implements it over a shared folder.
+code. `folder.py` implements it over a shared folder, `server/transport.py` over an agency
+server's PostgreSQL tables.
 
 Every method raises a `db.sync.errors.SyncError` subclass when the share fails; nothing here
 touches the local database.

@@ -25,7 +25,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -428,7 +428,7 @@ def _bases(value: Any) -> str | None:
     return None
 
 
-def check_change(line: Any, fmt: int = 1) -> Change:
+def check_change(line: Any, fmt: int = 1, n: int = 0, ctx: dict[str, int] | None = None) -> Change:
     """One change line, checked in full; raises `Rejected` with the reason. Format 1 lines
     carry per-field bases (`b`); format 2 lines none (the file's context says what was seen,
     and `parse_change_file` gives each change its counter and context)."""
@@ -463,7 +463,7 @@ def check_change(line: Any, fmt: int = 1) -> Change:
         raise Rejected(f"{tbl} {row_id}: an edit that changes nothing")
     if problem := _check_values(rules, values):
         raise Rejected(f"{tbl} {row_id}: {problem}")
-    return Change(tbl, row_id, op, stamp, values, bases)
+    return Change(tbl, row_id, op, stamp, values, bases, n, ctx)
 
 
 def parse_change_file(
@@ -523,8 +523,9 @@ def _causal_changes(header: dict[str, Any], body: list[bytes]) -> list[Change]:
     for number, raw in enumerate(body, start=1):
         try:
             line = load_json(raw)
-            change = check_change(line, 2)
-            n = span[0] + number - 1 if consecutive else line.get("n")
+            if not isinstance(line, dict):
+                raise Rejected(f"a change is {_show(line)}, not an object")
+            n: Any = span[0] + number - 1 if consecutive else line.get("n")
             if problem := counter(n):
                 raise Rejected(f"counter: {problem}")
             if n <= last:
@@ -532,10 +533,11 @@ def _causal_changes(header: dict[str, Any], body: list[bytes]) -> list[Change]:
             which = line.get("c", 0)
             if problem := integer(0, len(contexts) - 1)(which):
                 raise Rejected(f"context: {problem}")
+            change = check_change(line, 2, n, contexts[which])
         except Rejected as exc:
             raise Rejected(f"change {number}: {exc}") from None
         last = n
-        changes.append(replace(change, n=n, ctx=contexts[which]))
+        changes.append(change)
     if body and last != span[1]:
         raise Rejected("header 'n' does not match its changes' counters")
     return changes

@@ -120,8 +120,10 @@ class Workload:
         self._earliest = date.today().toordinal()  # the first day anything is booked
         self._agency_cal: tuple[AgencyDays, int, WorkCalendar] | None = None
         self.version = 0  # bumped by every refresh that changed something
-        # Whose bookings the last refresh changed (None: anyone's, or capacities changed).
+        # Whose bookings the last refresh changed (None: anyone's, or capacities changed),
+        # and whether it read the projects' names again (every bar's label may differ).
         self.touched: set[str] | None = None
+        self.projects_reread = False
         self._load_people()
         self._load_projects()
         self._sync_projects(list(self.projects))
@@ -330,6 +332,7 @@ class Workload:
         True when anything the workload shows may have changed."""
         touched = False
         self.touched = set()
+        self.projects_reread = False
         if changes is None or changes.touches(*_CAPACITY):
             self.touched = None
             self._load_people()
@@ -339,7 +342,7 @@ class Workload:
                 self._sync_projects(list({*self._bookings, *self.projects}))
         if changes is None or changes.touches("Project", "Client"):
             self._load_projects()
-            touched = True
+            self.projects_reread = touched = True
         stale = [
             pid
             for pid in {*self._bookings, *self.projects}

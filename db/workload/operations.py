@@ -35,27 +35,22 @@ def _reassign_steps(
 ) -> list[Operation]:
     if from_id == to_id:
         return []
+    # Who is on the task now, read once for every check below.
+    on_task = list(session.scalars(select(Assignment).where(Assignment.task_id == task.id)))
     if to_id != UNASSIGNED:
         member = session.get(TeamMember, to_id)
         if member is None:
             raise NotFoundError(f"Team member {to_id} no longer exists")
         if not member.active:
             raise ValidationError("People", f"{member.name} is archived")
-        already = session.scalar(
-            select(Assignment.id).where(
-                Assignment.task_id == task.id, Assignment.member_id == to_id
-            )
-        )
-        if already is not None:
+        if any(a.member_id == to_id for a in on_task):
             raise ValidationError("People", f"{member.name} is already on '{task.name}'")
     current = None
     if from_id != UNASSIGNED:
-        current = session.scalars(
-            select(Assignment).where(Assignment.task_id == task.id, Assignment.member_id == from_id)
-        ).first()
+        current = next((a for a in on_task if a.member_id == from_id), None)
         if current is None:
             raise ValidationError("People", f"{_name(session, from_id)} is not on '{task.name}'")
-    elif session.scalar(select(Assignment.id).where(Assignment.task_id == task.id)) is not None:
+    elif on_task:
         raise ValidationError("People", f"'{task.name}' already has people")
     if current is not None and to_id != UNASSIGNED:
         return [Update(Assignment, current.id, {"member_id": to_id})]

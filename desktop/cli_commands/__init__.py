@@ -13,6 +13,7 @@ from desktop.cli_commands import (
     import_file,
     print_gantt,
     print_summary,
+    server,
     sync,
 )
 from desktop.cli_commands.command import Command
@@ -23,6 +24,7 @@ COMMANDS: tuple[Command, ...] = (
     print_gantt,
     agenda,
     sync,
+    server,
     import_file,
     export,
 )

@@ -1,14 +1,20 @@
 """`agency-desk print-gantt [--project NAME] --db PATH -o FILE.pdf [--from DATE --to DATE]
-[--zoom day|week|month|quarter] [--fit-pages N]`: a project's timeline, or the portfolio,
-tiled across landscape pages with the task names and the dates repeated on each."""
+[--zoom day|week|month|quarter] [--fit-pages N]`: a project's timeline tiled across landscape
+pages with the task names and the dates repeated on each; or, without --project, the
+portfolio as the app's Portfolio area prints it (the same painter): client groups with their
+health, a bar per open project, its dates fitted to the page width, pages going down."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
 
 from desktop.cli_commands.command import UsageError, iso_date, positive_int
+
+if TYPE_CHECKING:
+    from db.store import Store
 
 NAME = "print-gantt"
 HELP = "print a project's timeline (or the portfolio) across as many pages as it needs"
@@ -21,7 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Print a Gantt chart to PDF, tiled across landscape pages with the task names and "
         "the date header on every page and pages numbered row/column. Without --project, "
-        "prints the portfolio of open projects."
+        "prints the portfolio of open projects as the Portfolio area does, its dates "
+        "(--from/--to) fitted to the page width."
     )
     parser.add_argument("--project", metavar="NAME", help="the project's name or id")
     parser.add_argument(
@@ -30,11 +37,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--to", dest="last", type=iso_date, metavar="YYYY-MM-DD", help="last day shown"
     )
-    parser.add_argument("--zoom", choices=ZOOM_NAMES, default="week", help="default: week")
+    parser.add_argument("--zoom", choices=ZOOM_NAMES, help="a project's scale (default: week)")
     parser.add_argument(
-        "--fit-pages", type=positive_int, metavar="N", help="shrink to fit on at most N pages"
+        "--fit-pages",
+        type=positive_int,
+        metavar="N",
+        help="shrink a project's plan to fit on at most N pages",
     )
-    parser.add_argument("--critical", action="store_true", help="highlight the critical path")
+    parser.add_argument(
+        "--critical", action="store_true", help="highlight a project's critical path"
+    )
     add_pdf_arguments(parser, today_help="the date of the today line")
 
 
@@ -48,11 +60,13 @@ def run(args: argparse.Namespace) -> int:
     with printing_store(args) as store:
         project_id = looked_up(find_project, store, args.project)
         gui_application()
+        if project_id is None:
+            return _print_portfolio(args, store)
         from desktop.printing.gantt_pages import GanttPrintOptions
         from desktop.printing.reports import write_gantt_pdf
 
         options = GanttPrintOptions(
-            zoom=args.zoom,
+            zoom=args.zoom or "week",
             first=args.first,
             last=args.last,
             fit_pages=args.fit_pages,
@@ -72,4 +86,27 @@ def run(args: argparse.Namespace) -> int:
         note = f"; fewer than {tiling.pages} would be too small to read"
     pages = f"{tiling.pages} page{'s' if tiling.pages != 1 else ''}"
     print(f"{output}: timeline written on {pages} ({shape}){note}", file=sys.stderr)
+    return 0
+
+
+def _print_portfolio(args: argparse.Namespace, store: Store) -> int:
+    from desktop.portfolio.printing import write_portfolio_pdf
+
+    today = args.today or date.today()
+    span = (args.first, args.last) if args.first or args.last else None
+    output = args.output.expanduser()
+    pages = write_portfolio_pdf(store.session, output, today=today, span=span, paper=args.paper)
+    ignored = [
+        flag
+        for flag, given in (
+            ("--zoom", args.zoom),
+            ("--fit-pages", args.fit_pages),
+            ("--critical", args.critical),
+        )
+        if given
+    ]
+    verb = "applies" if len(ignored) == 1 else "apply"
+    note = f"; {' and '.join(ignored)} {verb} to a project's plan only" if ignored else ""
+    written = f"{pages} page{'s' if pages != 1 else ''}"
+    print(f"{output}: portfolio written on {written}{note}", file=sys.stderr)
     return 0

@@ -1,8 +1,11 @@
 """Money: annual budget, revenue (won opportunities and project budgets), spend to date from
 the projects' cost entries, and the opportunity pipeline by stage, plain and weighted by each
-opportunity's chance of winning. Return opens an opportunity with every field (stage, value,
-currency, probability, expected close), F2 renames it, Delete deletes it. The Board view
-groups opportunities by stage; dragging a card to another stage is one undoable edit."""
+opportunity's chance of winning. Under them, the budgets of the client's open projects rolled
+up against planned cost and spending, as the portfolio counts them (`BudgetRollup`).
+
+Return opens an opportunity with every field (stage, value, currency, probability, expected
+close), F2 renames it, Delete deletes it. The Board view groups opportunities by stage;
+dragging a card to another stage is one undoable edit."""
 
 from __future__ import annotations
 
@@ -26,8 +29,9 @@ from db.am.operations import delete_record, edit_record
 from db.labels import quoted
 from db.models import Opportunity, OpportunityStage
 from db.operations import Create, Update
-from db.project_money import Burn, client_burns
+from db.portfolio.budgets import client_budget
 from db.validation import check_field, max_length
+from desktop.client_page.budget_rollup import BudgetRollup
 from desktop.client_page.context import PageContext, list_table, stretch
 from desktop.client_page.fields import error_label
 from desktop.client_page.money_edit import MoneyEdit
@@ -40,23 +44,25 @@ from desktop.formatting import day, label, money
 from desktop.views.text_limits import cap_field
 
 
-def _burn_line(name: str, b: Burn, currency: str) -> str:
-    """'Rebrand: spent €4,000 of €10,000 (40 %) · 30 % done', flagged when spending runs
-    ahead of the work."""
-    spent = f"{name}: spent {money(b.spent_cents, currency)}"
-    if b.ratio is None:
-        return f"{spent}, no budget · {b.complete} % done"
-    line = f"{spent} of {money(b.budget_cents, currency)} ({b.ratio:.0%}) · {b.complete} % done"
-    return f"{line}  ⚠ ahead of the work" if b.over else line
-
-
 def _named(what: str, message: str | None) -> str | None:
     return f"{what} {message}" if message else None
 
 
 class MoneySection(Section):
     title = "Money"
-    entities = ("Client", "Opportunity", "Project", "CostEntry", "Task")  # Task: % done
+    # Task: % done and dates; the rest: planned cost (hours, day rates, working days).
+    entities = (
+        "Client",
+        "Opportunity",
+        "Project",
+        "CostEntry",
+        "Task",
+        "Assignment",
+        "TeamMember",
+        "TimeOff",
+        "Closure",
+        "AgencySetting",
+    )
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -77,12 +83,13 @@ class MoneySection(Section):
         self.stages = QLabel()
         self.stages.setObjectName("money_stages")
         form.addRow("By stage", self.stages)
-        self.burns = QLabel()
-        self.burns.setObjectName("money_burn")
-        self.burns.setToolTip(
-            "Each running project's spending against its budget, and its work done"
+        self.budgets = BudgetRollup()
+        budgets = QGroupBox("Projects' budgets")
+        budgets.setToolTip(
+            "The open projects' budgets against planned cost (hours assigned times day rates) "
+            "and spending, with the work done: the figures the portfolio shows"
         )
-        form.addRow("Burn", self.burns)
+        QVBoxLayout(budgets).addWidget(self.budgets)
 
         columns = (
             Column(
@@ -183,6 +190,7 @@ class MoneySection(Section):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(summary)
+        layout.addWidget(budgets)
         layout.addWidget(pipeline, 1)
 
     def refresh(self) -> None:
@@ -211,9 +219,13 @@ class MoneySection(Section):
             )
             or "No opportunities yet"
         )
-        self.burns.setText(
-            "\n".join(_burn_line(name, b, c) for name, b in client_burns(session, client_id))
-            or "No running project has a budget or costs yet"
+        self.budgets.set_budget(
+            client_budget(
+                session,
+                client_id,
+                today=self.context.today(),
+                schedules=self.context.workspace.store.schedules,
+            )
         )
         rows = opportunities(session, client_id)
         self.model.set_rows(rows)

@@ -17,21 +17,24 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QCompleter,
     QLineEdit,
     QStyle,
     QStyledItemDelegate,
+    QStyleOption,
     QStyleOptionViewItem,
     QWidget,
 )
 
-from desktop.gantt.tree_model import CELL_ROLE, TaskTreeModel
+from desktop.gantt.tree_model import CELL_ROLE, LEAF, OPEN, TaskTreeModel
 from desktop.models.roles import ID_ROLE
 from desktop.views.delegates import DateDelegate, NumberDelegate
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _PAD = 5
 _DOT = 8  # px: a person's colour before their name
+INDENT = 16  # px per outline level in the name column
 
 
 class CellDelegate(QStyledItemDelegate):
@@ -40,6 +43,11 @@ class CellDelegate(QStyledItemDelegate):
     progress = False
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        self._paint_cell(painter, option, index, 0)
+
+    def _paint_cell(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex, indent: int
+    ) -> None:
         rect = option.rect
         palette: QPalette = option.palette
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
@@ -57,7 +65,7 @@ class CellDelegate(QStyledItemDelegate):
         text, bold, align, colour = cell
         if colour is not None and not selected:
             text_colour = colour
-        box = rect.adjusted(_PAD, 0, -_PAD, 0)
+        box = rect.adjusted(_PAD + indent, 0, -_PAD, 0)
         if bold:
             painter.save()
             font = QFont(painter.font())
@@ -99,6 +107,47 @@ class CellDelegate(QStyledItemDelegate):
             box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), f"{value} %"
         )
         painter.restore()
+
+
+def branch_rect(cell: QRect, depth: int) -> QRect:
+    """Where a summary's open/closed mark sits in its name cell, `depth` levels in."""
+    return QRect(cell.left() + depth * INDENT, cell.top(), INDENT, cell.height())
+
+
+class NameCellDelegate(CellDelegate):
+    """The name column, which shows the outline: each name indented by its depth, a summary's
+    name after a mark saying whether its tasks are shown (click it, or use ← and →)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        model = index.model()
+        if not isinstance(model, TaskTreeModel):
+            super().paint(painter, option, index)
+            return
+        depth, state = model.outline_of(index)
+        self._paint_cell(painter, option, index, (depth + 1) * INDENT)
+        if state == LEAF:
+            return
+        mark = QStyleOption()
+        mark.rect = branch_rect(option.rect, depth)
+        mark.palette = option.palette
+        flags = QStyle.StateFlag
+        mark.state = flags.State_Children | flags.State_Enabled | flags.State_Item
+        if state == OPEN:
+            mark.state |= flags.State_Open
+        if option.state & flags.State_Selected:
+            mark.state |= flags.State_Selected
+        widget = option.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorBranch, mark, painter, widget)
+
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: AnyIndex
+    ) -> None:
+        super().updateEditorGeometry(editor, option, index)
+        model = index.model()
+        if isinstance(model, TaskTreeModel):
+            indent = (model.outline_of(index)[0] + 1) * INDENT
+            editor.setGeometry(editor.geometry().adjusted(indent, 0, 0, 0))
 
 
 class DateCellDelegate(CellDelegate, DateDelegate):

@@ -262,6 +262,12 @@ class GanttChart(QGraphicsView):
             lines.append(f"{start:{fmt}} → {finish:{fmt}} ({length})")
             if not v.is_summary(node):
                 lines.append(f"{v.progress(node)} % done")
+        spec = v.spec(node)
+        if spec.fixed and not v.is_summary(node):
+            lines.append(f"Must start on {start:{fmt}} (a fixed date)")
+        elif spec.finish_by is not None and not v.is_summary(node):
+            late = " — the plan now finishes it later" if finish > spec.finish_by else ""
+            lines.append(f"Must finish by {spec.finish_by:{fmt}} (a fixed date){late}")
         slack = v.total_float(node)
         floats = plural(slack, "working day")
         lines.append("On the critical path" if slack <= 0 else f"Float: {floats}")
@@ -404,6 +410,8 @@ class GanttChart(QGraphicsView):
         drag.active = True
         drag.at = pos
         drag.drag_to(pos)
+        # Past a fixed date the task will not follow: say so under the mouse too.
+        self.viewport().setCursor(Qt.CursorShape.ForbiddenCursor if drag.held else drag.cursor)
         self.viewport().update()
         event.accept()
 

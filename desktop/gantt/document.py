@@ -14,20 +14,30 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.changes import ChangeSet
-from db.models import Assignment, Task, TaskConstraint, TaskKind, TeamMember
+from db.models import TaskKind
 from db.scheduling.baseline import baseline_dates, latest_baseline
+from db.scheduling.calendar import CalendarPool
 from db.scheduling.engine import Scheduler
-from db.scheduling.plan import TaskSpec, load_plan
+from db.scheduling.plan import LinkSpec, TaskSpec, load_plan
+from db.scheduling.plan_reads import (
+    TaskRow,
+    deliverable_ids,
+    links_by_id,
+    members_of_tasks,
+    people_on_tasks,
+    task_rows,
+    tasks_of_assignments,
+)
 from db.scheduling.schedule_view import ScheduleView
 
-# Entities whose change can alter calendars, links or the tree: reload the whole plan.
+# Entities whose change can alter calendars, links or the tree: reload the whole plan
+# (unless they are the ties of tasks deleted or put back, see `GanttDocument._ties`).
 _SHAPE = ("Dependency", "Assignment", "TimeOff", "Closure", "AgencySetting", "TeamMember")
+_TIES = ("Dependency", "Assignment")
 
 
 class GanttDocument:
@@ -36,15 +46,25 @@ class GanttDocument:
     `wbs`, `people`, `assignees` and `baseline`; `scheduler` is the engine behind them,
     kept for `preview` and `apply_changes`."""
 
-    def __init__(self, session: Session, project_id: str) -> None:
+    def __init__(
+        self, session: Session, project_id: str, calendars: CalendarPool | None = None
+    ) -> None:
         self.session = session
+        # Working-day calendars shared with the session's other schedules (`Schedules`), so
+        # a reload after a change of people or leave builds none that exist already.
+        self.calendars = calendars
         self.project_id = project_id
         self.collapsed: set[int] = set()
         self.about_to_reload: Callable[[], None] | None = None
-        # A row is about to appear at (parent node, row) / has appeared: a Qt model begins
-        # and ends its row insertion there.
+        # Visible rows (first, last) are about to appear / have appeared, or are about to be
+        # hidden / have been: a Qt model begins and ends its row insertion or removal there.
         self.about_to_insert: Callable[[int, int], None] | None = None
         self.inserted: Callable[[], None] | None = None
+        self.about_to_remove: Callable[[int, int], None] | None = None
+        self.removed: Callable[[], None] | None = None
+        # Tasks left the plan and the others were numbered again: new node by old node (-1
+        # for a task that went), for whoever holds node numbers (a Qt model's indexes).
+        self.renumbered: Callable[[list[int]], None] | None = None
         self.reload()
 
     # -- loading ------------------------------------------------------------------------------
@@ -56,7 +76,7 @@ class GanttDocument:
             self.about_to_reload()
         old = getattr(self, "schedule", None)
         collapsed_ids = {old.task_id(i) for i in self.collapsed} if old is not None else set()
-        self.scheduler = Scheduler(load_plan(self.session, self.project_id))
+        self.scheduler = Scheduler(load_plan(self.session, self.project_id), self.calendars)
         self.schedule = ScheduleView(self.scheduler)
         self._carry_collapsed(collapsed_ids)
         self._load_people()
@@ -77,27 +97,14 @@ class GanttDocument:
 
     def _load_people(self) -> None:
         people: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        rows = self.session.execute(
-            select(Assignment.task_id, TeamMember.name, TeamMember.colour)
-            .join(TeamMember, TeamMember.id == Assignment.member_id)
-            .join(Task, Task.id == Assignment.task_id)
-            .where(Task.project_id == self.project_id)
-            .order_by(TeamMember.name)
-        )
-        for task_id, name, colour in rows:
+        for task_id, name, colour in people_on_tasks(self.session, self.project_id):
             people[task_id].append((name, colour))
         self.people = {k: ", ".join(name for name, _c in v) for k, v in people.items()}
         # Who is on each task with their colour, in the order the People column names them.
         self.assignees: dict[str, tuple[tuple[str, str], ...]] = {
             k: tuple(v) for k, v in people.items()
         }
-        self.deliverables: set[str] = set(
-            self.session.scalars(
-                select(Task.id).where(
-                    Task.project_id == self.project_id, Task.kind == TaskKind.DELIVERABLE
-                )
-            )
-        )
+        self.deliverables: set[str] = deliverable_ids(self.session, self.project_id)
 
     def colour_of(self, task_id: str) -> str:
         """The colour a task's bar takes: its first person's ("" for none, or no colour)."""
@@ -115,6 +122,10 @@ class GanttDocument:
 
     def relayout(self) -> None:
         """The visible rows, top to bottom: the tree in order, without collapsed subtrees."""
+        self.rows = self._layout()
+        self.row_of = {i: r for r, i in enumerate(self.rows)}
+
+    def _layout(self) -> list[int]:
         v = self.schedule
         rows: list[int] = []
         stack = list(reversed(self.roots))
@@ -123,8 +134,7 @@ class GanttDocument:
             rows.append(i)
             if i not in self.collapsed:
                 stack.extend(reversed(v.children(i)))
-        self.rows = rows
-        self.row_of = {i: r for r, i in enumerate(rows)}
+        return rows
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -161,8 +171,10 @@ class GanttDocument:
         parent = -1 if spec.parent_id is None else v.node(spec.parent_id)
         kids = self.children_of(parent)
         row = bisect.bisect_right([v.spec(k).sort_order for k in kids], spec.sort_order)
-        if self.about_to_insert is not None:
-            self.about_to_insert(parent, row)
+        shown = parent < 0 or (parent in self.row_of and not self._hidden_under(parent))
+        at = self._row_for(parent, row) if shown else -1
+        if at >= 0 and self.about_to_insert is not None:
+            self.about_to_insert(at, at)
         changed = self.scheduler.add_task(spec) or set()
         v.task_added(row if parent < 0 else None)
         node = v.node(spec.id)
@@ -172,16 +184,36 @@ class GanttDocument:
         self.wbs = Wbs(self)
         if deliverable:
             self.deliverables.add(spec.id)
-        if not self._hidden(node):
-            at = self._next_row(node)
+        if at >= 0:
             self.rows.insert(at, node)
-            for r in range(at, len(self.rows)):
-                self.row_of[self.rows[r]] = r
-        if self.inserted is not None:
-            self.inserted()
+            self._renumber(at)
+            if self.inserted is not None:
+                self.inserted()
         return changed
 
-    def _hidden(self, node: int) -> bool:
+    def _hidden_under(self, parent: int) -> bool:
+        """Are the children of this shown summary hidden (it, or nothing above it, is
+        collapsed: a shown summary's own ancestors are all open)?"""
+        return parent in self.collapsed
+
+    def _row_for(self, parent: int, row: int) -> int:
+        """The visible row a new child of `parent` at sibling place `row` takes: where the
+        first task after it in tree order is now (the sibling it goes before, else the next
+        sibling of its parent, …), else the end."""
+        kids = self.children_of(parent)
+        if row < len(kids):
+            return self.row_of[kids[row]]
+        at = parent
+        while at >= 0:
+            up = self.schedule.parent(at)
+            siblings = self.children_of(up)
+            n = self.sibling_row[at] + 1
+            if n < len(siblings):
+                return self.row_of[siblings[n]]
+            at = up
+        return len(self.rows)
+
+    def hidden(self, node: int) -> bool:
         """Is the node under a collapsed summary?"""
         parent = self.schedule.parent(node)
         while parent >= 0:
@@ -190,17 +222,65 @@ class GanttDocument:
             parent = self.schedule.parent(parent)
         return False
 
-    def _next_row(self, node: int) -> int:
-        """The visible row a shown node goes on: where the first task after it in tree order
-        is now (its next sibling, else its parent's next sibling, …), else the end."""
-        at = node
-        while at >= 0:
-            kids = self.children_of(self.schedule.parent(at))
-            n = self.sibling_row[at] + 1
-            if n < len(kids):
-                return self.row_of[kids[n]]
-            at = self.schedule.parent(at)
-        return len(self.rows)
+    # -- opening and closing summaries ----------------------------------------------------------
+
+    def _shown_under(self, node: int) -> list[int]:
+        """The rows under a summary while it is open, top to bottom (its closed summaries'
+        tasks left out)."""
+        v = self.schedule
+        found: list[int] = []
+        stack = list(reversed(v.children(node)))
+        while stack:
+            i = stack.pop()
+            found.append(i)
+            if i not in self.collapsed:
+                stack.extend(reversed(v.children(i)))
+        return found
+
+    def set_collapsed(self, node: int, collapsed: bool) -> None:
+        """Close or open a summary: its rows go or come back in one block, announced through
+        `about_to_remove` / `about_to_insert`, so a Qt model moves only those rows."""
+        if collapsed == (node in self.collapsed) or not self.schedule.is_summary(node):
+            return
+        if node not in self.row_of:  # under a closed summary: nothing shown changes
+            (self.collapsed.add if collapsed else self.collapsed.discard)(node)
+            return
+        first = self.row_of[node] + 1
+        if collapsed:
+            gone = self._shown_under(node)
+            if gone and self.about_to_remove is not None:
+                self.about_to_remove(first, first + len(gone) - 1)
+            self.collapsed.add(node)
+            del self.rows[first : first + len(gone)]
+            for i in gone:
+                del self.row_of[i]
+            self._renumber(first)
+            if gone and self.removed is not None:
+                self.removed()
+            return
+        self.collapsed.discard(node)
+        back = self._shown_under(node)
+        if back and self.about_to_insert is not None:
+            self.about_to_insert(first, first + len(back) - 1)
+        self.rows[first:first] = back
+        self._renumber(first)
+        if back and self.inserted is not None:
+            self.inserted()
+
+    def reveal(self, node: int) -> None:
+        """Open every closed summary above a task, so its row is shown."""
+        above = []
+        parent = self.schedule.parent(node)
+        while parent >= 0:
+            above.append(parent)
+            parent = self.schedule.parent(parent)
+        for summary in reversed(above):
+            self.set_collapsed(summary, False)
+
+    def _renumber(self, first: int) -> None:
+        rows, row_of = self.rows, self.row_of
+        for r in range(first, len(rows)):
+            row_of[rows[r]] = r
 
     def preview(self, specs: Iterable[TaskSpec]) -> set[str]:
         """Reschedule live with changed inputs (a drag in progress, or putting it back);
@@ -218,35 +298,28 @@ class GanttDocument:
         s = self.scheduler
         if changes.touches("Baseline", "BaselineTask"):
             self.reload_baseline()
+        removed = [i for i in changes.removed.get("Task", set()) if i in s]
+        added_tasks = changes.added.get("Task", set())
+        ties: list[LinkSpec] = []
         if changes.touches(*_SHAPE):
-            self.reload()
-            return None
-        removed = changes.removed.get("Task", set())
-        if removed and any(i in s for i in removed):
-            self.reload()
-            return None
+            found = self._ties(removed, added_tasks, changes)
+            if found is None:
+                self.reload()
+                return None
+            ties = found
+        moved: set[str] = set()
+        if removed:
+            gone = self._remove(removed)
+            if gone is None:
+                self.reload()
+                return None
+            moved |= gone
+            s = self.scheduler
         added = changes.added.get("Task", set())
         edited = [i for i in changes.changed.get("Task", set()) if i in s]
         if not added and not edited:
-            return set()
-        rows = {
-            row.id: row
-            for row in self.session.execute(
-                select(
-                    Task.id,
-                    Task.project_id,
-                    Task.name,
-                    Task.start_date,
-                    Task.duration_days,
-                    Task.parent_id,
-                    Task.kind,
-                    Task.sort_order,
-                    Task.progress,
-                    Task.constraint_kind,
-                    Task.finish_by,
-                ).where(Task.id.in_([*added, *edited]))
-            )
-        }
+            return moved
+        rows = task_rows(self.session, [*added, *edited])
         new = [rows[i] for i in added if i in rows and rows[i].project_id == self.project_id]
         specs = []
         reorder = False
@@ -257,8 +330,9 @@ class GanttDocument:
                 self.reload()
                 return None
             reorder = reorder or row.sort_order != old.sort_order
-            specs.append(_spec(row, old.members))
-        if len(new) > 1 or (new and not s.can_add(_spec(new[0]))):
+            specs.append(row.spec(old.members))
+        one = len(new) == 1 and not ties and not changes.added.get("Assignment")
+        if one and not s.can_add(new[0].spec()):
             self.reload()
             return None
         if reorder and not self._order_kept(specs):
@@ -269,10 +343,163 @@ class GanttDocument:
                 self.deliverables.add(spec.id)
             else:
                 self.deliverables.discard(spec.id)
-        moved = self.preview(specs) | {spec.id for spec in specs}
-        if new:
-            moved |= self._insert(_spec(new[0]), new[0].kind == TaskKind.DELIVERABLE)
+        moved |= self.preview(specs) | {spec.id for spec in specs}
+        if one:
+            moved |= self._insert(new[0].spec(), new[0].kind == TaskKind.DELIVERABLE)
+        elif new or ties:
+            came = self._insert_many(new, ties)
+            if came is None:
+                self.reload()
+                return None
+            moved |= came
         return moved
+
+    def _ties(
+        self, removed: list[str], added: set[str], changes: ChangeSet
+    ) -> list[LinkSpec] | None:
+        """When every change of the plan's shape in `changes` is a link or an assignment
+        that went with removed tasks or came with added ones (a deletion's ties, or an undone
+        deletion's): the links that came, for the engine to add in place. None when
+        something else changed the shape (a reload follows)."""
+        if any(changes.touches(e) for e in _SHAPE if e not in _TIES):
+            return None
+        if any(changes.changed.get(e) for e in _TIES):
+            return None
+        s = self.scheduler
+        gone_deps = changes.removed.get("Dependency", set())
+        gone_people = changes.removed.get("Assignment", set())
+        if gone_deps or gone_people:
+            v = self.schedule
+            gone = set(removed)
+            for task_id in removed:
+                gone |= {v.task_id(j) for j in v.outline_under(v.node(task_id))}
+            touching = v.link_ids_of(gone)
+            if not gone_deps <= touching:
+                return None
+            # Assignments are not kept by id: a deletion takes at most one per person per task.
+            if len(gone_people) > sum(len(s.spec(t).members) for t in gone):
+                return None
+        links = links_by_id(self.session, changes.added.get("Dependency", set()))
+        if any(
+            link.predecessor_id not in added and link.successor_id not in added for link in links
+        ):
+            return None
+        new_people = changes.added.get("Assignment", set())
+        if new_people and not tasks_of_assignments(self.session, new_people) <= added:
+            return None
+        return links
+
+    def _insert_many(self, rows: list[TaskRow], links: list[LinkSpec]) -> set[str] | None:
+        """Add tasks that came back (an undone deletion) or were copied, with their people
+        and links, in place: node numbers of every other task stay, and their rows enter the
+        table in blocks. None when only a reload can follow."""
+        s = self.scheduler
+        ids = [row.id for row in rows]
+        members = members_of_tasks(self.session, ids)
+        by_id = {row.id: row for row in rows}
+        ordered: list[TaskRow] = []
+        placed: set[str] = set()
+
+        def place(row: TaskRow) -> None:  # parents before their children
+            if row.id in placed:
+                return
+            if row.parent_id in by_id:
+                place(by_id[row.parent_id])
+            placed.add(row.id)
+            ordered.append(row)
+
+        for row in rows:
+            place(row)
+        specs = [row.spec(members.get(row.id, frozenset())) for row in ordered]
+        old_roots = list(self.schedule.roots())
+        first = len(s.ids)
+        changed = s.add_tasks(specs, links)
+        if changed is None:
+            return None
+        roots = old_roots
+        for spec in specs:
+            if spec.parent_id is None:
+                v = ScheduleView(s)
+                keys = [v.spec(r).sort_order for r in roots]
+                roots.insert(bisect.bisect_right(keys, spec.sort_order), v.node(spec.id))
+        self.schedule = ScheduleView(s, roots)
+        self.roots = self.schedule.roots()
+        self._number()
+        for task_id, name, colour in people_on_tasks(self.session, self.project_id, ids):
+            self.assignees[task_id] = (*self.assignees.get(task_id, ()), (name, colour))
+            self.people[task_id] = ", ".join(n for n, _c in self.assignees[task_id])
+        self.deliverables |= {row.id for row in rows if row.kind == TaskKind.DELIVERABLE}
+        # The new rows enter where a fresh layout puts them, top block first.
+        target = self._layout()
+        k = 0
+        while k < len(target):
+            if target[k] < first:
+                k += 1
+                continue
+            end = k
+            while end + 1 < len(target) and target[end + 1] >= first:
+                end += 1
+            if self.about_to_insert is not None:
+                self.about_to_insert(k, end)
+            self.rows[k:k] = target[k : end + 1]
+            self._renumber(k)
+            if self.inserted is not None:
+                self.inserted()
+            k = end + 1
+        return changed
+
+    def _remove(self, task_ids: list[str]) -> set[str] | None:
+        """Take deleted tasks out in place: their rows leave the table in blocks (the model
+        removes only those), the engine reschedules only what waited on them, and every
+        other task keeps its row. None when only a reload can follow (a summary left
+        without tasks becomes a task)."""
+        s = self.scheduler
+        v = self.schedule
+        gone_nodes: set[int] = set()
+        for task_id in task_ids:
+            node = v.node(task_id)
+            gone_nodes.add(node)
+            gone_nodes.update(v.outline_under(node))
+        for node in gone_nodes:
+            up = v.parent(node)
+            if up >= 0 and up not in gone_nodes and all(c in gone_nodes for c in v.children(up)):
+                return None
+        # Shown rows that go, in blocks of adjacent rows, removed bottom first.
+        shown = sorted(self.row_of[n] for n in gone_nodes if n in self.row_of)
+        blocks: list[list[int]] = []
+        for row in shown:
+            if blocks and blocks[-1][1] == row - 1:
+                blocks[-1][1] = row
+            else:
+                blocks.append([row, row])
+        for first, last in reversed(blocks):
+            if self.about_to_remove is not None:
+                self.about_to_remove(first, last)
+            for n in self.rows[first : last + 1]:
+                del self.row_of[n]
+            del self.rows[first : last + 1]
+            self._renumber(first)
+            if self.removed is not None:
+                self.removed()
+        old_ids = list(s.ids)
+        old_roots = list(v.roots())
+        changed = s.remove_tasks(task_ids)
+        assert changed is not None  # the same summaries were checked above
+        new_of = [s.pos.get(t, -1) for t in old_ids]
+        self.schedule = ScheduleView(s, [new_of[r] for r in old_roots if new_of[r] >= 0])
+        self.roots = self.schedule.roots()
+        self.collapsed = {new_of[c] for c in self.collapsed if new_of[c] >= 0}
+        self.rows = [new_of[n] for n in self.rows]
+        self.row_of = {n: r for r, n in enumerate(self.rows)}
+        self._number()
+        for node in gone_nodes:
+            task_id = old_ids[node]
+            self.people.pop(task_id, None)
+            self.assignees.pop(task_id, None)
+            self.deliverables.discard(task_id)
+        if self.renumbered is not None:
+            self.renumbered(new_of)
+        return changed
 
     def _order_kept(self, specs: list[TaskSpec]) -> bool:
         """Do these new sort orders keep every sibling where it was (rows making room for
@@ -287,23 +514,6 @@ class GanttDocument:
             if any(a > b for a, b in itertools.pairwise(numbers)):
                 return False
         return True
-
-
-def _spec(row: Any, members: frozenset[str] = frozenset()) -> TaskSpec:
-    milestone = row.kind == TaskKind.MILESTONE or row.duration_days == 0
-    return TaskSpec(
-        id=row.id,
-        name=row.name,
-        start=row.start_date,
-        duration=0 if milestone else row.duration_days,
-        parent_id=row.parent_id,
-        milestone=milestone,
-        members=members,
-        sort_order=row.sort_order,
-        progress=row.progress,
-        fixed=row.constraint_kind == TaskConstraint.MUST_START_ON,
-        finish_by=row.finish_by if row.constraint_kind == TaskConstraint.FINISH_NO_LATER else None,
-    )
 
 
 class Wbs:

@@ -27,18 +27,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from db.changes import ChangeSet
-from db.models import (
-    ChangeRequest,
-    ChangeRequestStatus,
-    Client,
-    Contact,
-    CostEntry,
-    Project,
-    Task,
-)
+from db.models import ChangeRequest, ChangeRequestStatus, CostEntry, Project
 from db.operations import Delete, Operation
 from db.project_money import (
     AddChangeRequest,
@@ -48,6 +39,11 @@ from db.project_money import (
     EditCost,
     SetBudget,
     burn,
+    change_requests,
+    client_contacts,
+    cost_entries,
+    project_currency,
+    task_names,
 )
 from desktop.formatting import money
 from desktop.models.records import Column, RecordsModel, parse_cents
@@ -81,20 +77,13 @@ def burn_text(workspace: Workspace, project_id: str) -> str:
 
 
 def _currency(workspace: Workspace, project_id: str) -> str:
-    return str(
-        workspace.session.scalar(
-            select(Client.currency)
-            .join(Project, Project.client_id == Client.id)
-            .where(Project.id == project_id)
-        )
-        or "EUR"
-    )
+    return project_currency(workspace.session, project_id)
 
 
 class _RequestRow:
     """A change request as the table shows it, with its tasks' names."""
 
-    def __init__(self, request: ChangeRequest, task_names: str) -> None:
+    def __init__(self, request: ChangeRequest, tasks_text: str) -> None:
         self.id = request.id
         self.raised_on = request.raised_on
         self.description = request.description
@@ -102,7 +91,7 @@ class _RequestRow:
         self.schedule_impact_days = request.schedule_impact_days
         self.cost_impact_cents = request.cost_impact_cents
         self.status = request.status.value
-        self.tasks = task_names
+        self.tasks = tasks_text
         self.task_ids = [link.task_id for link in request.tasks]
 
 
@@ -149,13 +138,7 @@ class ProjectMoneyDialog(QDialog):
             workspace,
             cost_columns,
             ("CostEntry", "Task"),
-            lambda: list(
-                session.scalars(
-                    select(CostEntry)
-                    .where(CostEntry.project_id == project_id)
-                    .order_by(CostEntry.spent_on)
-                )
-            ),
+            lambda: cost_entries(session, project_id),
             lambda row, key, value: EditCost(row.id, {key: value}),
             money=fmt,
         )
@@ -262,21 +245,10 @@ class ProjectMoneyDialog(QDialog):
     # -- choices ------------------------------------------------------------------------------
 
     def _task_choices(self) -> list[tuple[str, str]]:
-        rows = self.workspace.session.execute(
-            select(Task.id, Task.name)
-            .where(Task.project_id == self.project_id)
-            .order_by(Task.sort_order)
-        )
-        return [("", "—"), *((i, n) for i, n in rows)]
+        return [("", "—"), *task_names(self.workspace.session, self.project_id)]
 
     def _contact_choices(self) -> list[tuple[str, str]]:
-        rows = self.workspace.session.execute(
-            select(Contact.id, Contact.name)
-            .join(Project, Project.client_id == Contact.client_id)
-            .where(Project.id == self.project_id)
-            .order_by(Contact.name)
-        )
-        return [("", "—"), *((i, n) for i, n in rows)]
+        return [("", "—"), *client_contacts(self.workspace.session, self.project_id)]
 
     # -- figures ------------------------------------------------------------------------------
 
@@ -318,18 +290,9 @@ class ProjectMoneyDialog(QDialog):
 
     def _load_requests(self) -> list[_RequestRow]:
         session = self.workspace.session
-        names = dict(
-            session.execute(
-                select(Task.id, Task.name).where(Task.project_id == self.project_id)
-            ).all()
-        )
+        names = dict(task_names(session, self.project_id))
         rows = []
-        for request in session.scalars(
-            select(ChangeRequest)
-            .where(ChangeRequest.project_id == self.project_id)
-            .order_by(ChangeRequest.raised_on)
-        ):
-            session.refresh(request, ["tasks"])
+        for request in change_requests(session, self.project_id):
             text = ", ".join(names.get(link.task_id, "?") for link in request.tasks)
             rows.append(_RequestRow(request, text))
         return rows

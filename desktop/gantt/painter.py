@@ -97,6 +97,7 @@ class Colors:
     base: QColor
     handle: QColor
     dark: bool = False
+    pin: QColor = field(default_factory=lambda: QColor("#e37400"))  # a fixed date's flag
     _people: dict[str, BarColours] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -117,6 +118,7 @@ class Colors:
             summary=QColor("#bdc1c6" if dark else "#3c4043"),
             baseline=QColor("#80868b" if dark else "#b0b4b9"),
             arrow=QColor("#9aa0a6" if dark else "#80868b"),
+            pin=QColor("#fcad70" if dark else "#e37400"),
             weekend=blend(base, ink, 0.06),
             holiday=blend(base, QColor("#e8a33d"), 0.18),
             grid=blend(base, ink, 0.12),
@@ -359,6 +361,7 @@ class ChartPainter:
             painter.setPen(QPen(c.milestone.darker(130), 1))
             painter.setBrush(c.critical_progress if is_critical else c.milestone)
             painter.drawPolygon(diamond)
+            self.paint_fixed(painter, node, rect)
             # Past its link handle, as a bar's label is.
             self.paint_label(painter, self.label_of(task_id, name), cx + LINK_HANDLE + 11, cy)
             return
@@ -388,8 +391,32 @@ class ChartPainter:
             )
             painter.drawPath(path)
             painter.restore()
+        self.paint_fixed(painter, node, rect)
         label = self.label_of(task_id, name)
         self.paint_label(painter, label, rect.right() + LINK_HANDLE + 8, rect.center().y())
+
+    def paint_fixed(self, painter: QPainter, node: int, bar: QRectF) -> None:
+        """A task's fixed date as a small flag on a staff at the edge it holds: at its start,
+        pointing into the bar, for "must start on"; at the end of the day it must finish by,
+        pointing back at the bar, for "finish no later than" (red once the plan breaks it)."""
+        spec = self.document.schedule.spec(node)
+        if spec.fixed:
+            x, point = self.x_of(self.document.schedule.start_ordinal(node)), 1
+            colour = self.colors.pin
+        elif spec.finish_by is not None:
+            x, point = self.x_of(spec.finish_by.toordinal() + 1), -1
+            late = self.document.schedule.finish_ordinal(node) > spec.finish_by.toordinal()
+            colour = self.colors.refuse if late else self.colors.pin
+        else:
+            return
+        top = bar.top() - BAR_TOP + 1
+        painter.setPen(QPen(colour, 1.5))
+        painter.drawLine(QLineF(x, top, x, bar.bottom() + 3))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawPolygon(
+            QPolygonF([QPointF(x, top), QPointF(x + 7 * point, top + 3), QPointF(x, top + 6)])
+        )
 
     def paint_summary(self, painter: QPainter, rect: QRectF, is_critical: bool) -> None:
         c = self.colors

@@ -33,19 +33,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from db.labels import quoted
 from db.models import (
     Assignment,
-    Dependency,
     DependencyType,
     Task,
     TaskConstraint,
     TaskKind,
-    TeamMember,
 )
 from db.operations import Operation, Update, composite
+from db.roster import active_members
 from db.scheduling.engine import would_cycle
 from db.scheduling.operations import (
     Link,
@@ -58,6 +56,7 @@ from db.scheduling.operations import (
     Unlink,
 )
 from db.scheduling.plan import LinkSpec, load_plan
+from db.scheduling.plan_reads import links_of_task, people_on_task
 from db.scheduling.rules import MAX_DURATION
 from db.scheduling.staffing import Assign, SetHours, Unassign
 from desktop.gantt.document import GanttDocument
@@ -282,12 +281,7 @@ class TaskDialog(QDialog):
         layout.addLayout(self.people_grid)
         self.people: list[_PersonRow] = []
         session = self.workspace.session
-        for assignment_id, member_id, name, hours in session.execute(
-            select(Assignment.id, TeamMember.id, TeamMember.name, Assignment.hours_per_day)
-            .join(TeamMember, TeamMember.id == Assignment.member_id)
-            .where(Assignment.task_id == self.task_id)
-            .order_by(TeamMember.name)
-        ):
+        for assignment_id, member_id, name, hours in people_on_task(session, self.task_id):
             self._add_person_row(member_id, name, hours, assignment_id)
         self.no_people = QLabel("Nobody is on this task yet.")
         self.no_people.setEnabled(False)
@@ -344,11 +338,7 @@ class TaskDialog(QDialog):
         on_task = {p.member_id for p in self.people if not p.removed}
         self.no_people.setVisible(not on_task)
         self.member_box.clear()
-        for member_id, name in self.workspace.session.execute(
-            select(TeamMember.id, TeamMember.name)
-            .where(TeamMember.active.is_(True))
-            .order_by(TeamMember.name)
-        ):
+        for member_id, name in active_members(self.workspace.session):
             if member_id not in on_task:
                 self.member_box.addItem(name, member_id)
         can_add = self.member_box.count() > 0
@@ -396,12 +386,7 @@ class TaskDialog(QDialog):
         layout.addLayout(self.links_grid)
         self.links: list[_LinkRow] = []
         session = self.workspace.session
-        for dep in session.scalars(
-            select(Dependency).where(
-                (Dependency.successor_id == self.task_id)
-                | (Dependency.predecessor_id == self.task_id)
-            )
-        ):
+        for dep in links_of_task(session, self.task_id):
             before = dep.successor_id == self.task_id
             other = dep.predecessor_id if before else dep.successor_id
             self._add_link_row(other, before, DependencyType(dep.type), dep.lag_days, dep.id)

@@ -1,5 +1,12 @@
 """The task tree beside the chart: WBS number, name, start, finish, duration, progress and
-people, read from the `GanttDocument`. Editing a cell runs an undoable plan edit."""
+people, read from the `GanttDocument`. Editing a cell runs an undoable plan edit.
+
+The model is flat: its rows are the document's visible rows (`GanttDocument.rows`), and the
+outline (indentation, open and closed summaries) is drawn by the name column's delegate
+(`cells.NameCellDelegate`) and worked by `task_table.TaskTable`. A QTreeView lays out every
+row of a tree again after any insertion, a few Python calls per row (about 45 ms for 10,000
+tasks); a table inserts a row in constant work, so adding or deleting a task stays within a
+frame however long the plan."""
 
 from __future__ import annotations
 
@@ -9,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
+    QAbstractTableModel,
     QByteArray,
     QDate,
     QMimeData,
@@ -66,20 +73,14 @@ def _flags(editable: set[int]) -> tuple[Qt.ItemFlag, ...]:
     return tuple(_EDITABLE if col in editable else _SELECTABLE for col in range(len(HEADERS)))
 
 
-def _leaf(flags: tuple[Qt.ItemFlag, ...]) -> tuple[Qt.ItemFlag, ...]:
-    """A task without subtasks says so: laying the tree out then asks no `hasChildren` of
-    it, which is a third of what a layout of 10,000 rows costs. (A subtask added under it
-    resets the model, which asks again.)"""
-    return tuple(f | Qt.ItemFlag.ItemNeverHasChildren for f in flags)
-
-
 # A summary's dates follow its tasks and a milestone has no duration or progress of its own.
 _SUMMARY_FLAGS = _flags({COL_NAME})
-_MILESTONE_FLAGS = _leaf(_flags({COL_NAME, COL_START, COL_DURATION, COL_PEOPLE}))  # 1 d: a task
-_TASK_FLAGS = _leaf(
-    _flags({COL_NAME, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS, COL_PEOPLE})
-)
-_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_MILESTONE_FLAGS = _flags({COL_NAME, COL_START, COL_DURATION, COL_PEOPLE})  # 1 d: a task
+_TASK_FLAGS = _flags({COL_NAME, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS, COL_PEOPLE})
+# Where a row stands in the outline, for the name column's painter: a task, an open summary
+# or a closed one.
+LEAF, OPEN, CLOSED = range(3)
+_ROOT_FLAGS = Qt.ItemFlag.ItemIsDropEnabled
 RunEdit = Callable[[Operation], bool]
 TASK_IDS_MIME = "application/x-agency-desk-task-ids"  # dragged rows: task ids, one a line
 _ROOT = QModelIndex()  # the invisible root, as the default parent
@@ -100,9 +101,9 @@ def pydate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-class TaskTreeModel(QAbstractItemModel):
-    """Rows are scheduler node numbers; an index's internal id is its node + 1 (0 would
-    read as "no id")."""
+class TaskTreeModel(QAbstractTableModel):
+    """Rows are the document's visible rows; an index's internal id is its node + 1 (0 would
+    read as "no id"), so a row's task survives rows coming and going above it."""
 
     def __init__(self, document: GanttDocument, run: RunEdit, refuse: Refuse) -> None:
         super().__init__()
@@ -111,54 +112,74 @@ class TaskTreeModel(QAbstractItemModel):
         self._refuse = refuse
         self._bold = QFont()
         self._bold.setBold(True)
+        document.about_to_reload = self.beginResetModel
+        document.about_to_insert = self._begin_insert
+        document.inserted = self.endInsertRows
+        document.about_to_remove = self._begin_remove
+        document.removed = self.endRemoveRows
+        document.renumbered = self._renumbered
 
     # -- structure ----------------------------------------------------------------------------
 
-    # `index` and `flags` run for every row each time the tree lays itself out (after a row
-    # is inserted, say): they ask the index as little as they can. An invalid index has
-    # internal id 0, which reads as node -1, the invisible root.
-
     def index(self, row: int, column: int, parent: AnyIndex = _ROOT) -> QModelIndex:
-        kids = self.document.children_of(parent.internalId() - 1)
-        if 0 <= row < len(kids) and 0 <= column < _COLUMNS:
-            return self.createIndex(row, column, id=kids[row] + 1)
+        rows = self.document.rows
+        if 0 <= row < len(rows) and 0 <= column < _COLUMNS and not parent.isValid():
+            return self.createIndex(row, column, id=rows[row] + 1)
         return QModelIndex()
 
-    # The override is ignored: QObject.parent() and the model's parent(index) share a name.
-    def parent(self, child: AnyIndex = _ROOT) -> QModelIndex:  # type: ignore[override]
-        if not child.isValid():
-            return QModelIndex()
-        parent = self.document.parent_of(child.internalId() - 1)
-        if parent < 0:
-            return QModelIndex()
-        return self.createIndex(self.document.row_in_parent(parent), 0, id=parent + 1)
-
     def rowCount(self, parent: AnyIndex = _ROOT) -> int:
-        if parent.isValid() and parent.column() != 0:
-            return 0
-        node = parent.internalId() - 1 if parent.isValid() else -1
-        return len(self.document.children_of(node))
+        return 0 if parent.isValid() else len(self.document.rows)
 
-    def columnCount(self, _parent: AnyIndex = _ROOT) -> int:
-        return len(HEADERS)
+    def columnCount(self, parent: AnyIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
 
-    def hasChildren(self, parent: AnyIndex = _ROOT) -> bool:
-        if not parent.isValid():
-            return bool(self.document.roots)
-        return parent.column() == 0 and bool(self.document.children_of(parent.internalId() - 1))
+    def _begin_insert(self, first: int, last: int) -> None:
+        self.beginInsertRows(_ROOT, first, last)
 
-    def begin_insert(self, parent: int, row: int) -> None:
-        """The document is about to give `parent` (-1: the top level) a new row `row`."""
-        self.beginInsertRows(QModelIndex() if parent < 0 else self.index_of(parent), row, row)
+    def _begin_remove(self, first: int, last: int) -> None:
+        self.beginRemoveRows(_ROOT, first, last)
 
-    def end_insert(self) -> None:
-        self.endInsertRows()
+    def _renumbered(self, new_of: list[int]) -> None:
+        """Tasks left and the rest were numbered again (their rows already removed): the
+        indexes the view keeps (selection, current row, an open editor) follow their tasks."""
+        old = self.persistentIndexList()
+        new = [
+            self.createIndex(i.row(), i.column(), id=new_of[i.internalId() - 1] + 1)
+            if i.isValid() and new_of[i.internalId() - 1] >= 0
+            else QModelIndex()
+            for i in old
+        ]
+        self.changePersistentIndexList(old, new)
 
     def index_of(self, node: int, column: int = 0) -> QModelIndex:
-        return self.createIndex(self.document.row_in_parent(node), column, id=node + 1)
+        """The index of a task's row; invalid when the task is under a closed summary (see
+        `GanttDocument.reveal`)."""
+        row = self.document.row_of.get(node)
+        if row is None:
+            return QModelIndex()
+        return self.createIndex(row, column, id=node + 1)
 
     def node_of(self, index: AnyIndex) -> int:
         return index.internalId() - 1 if index.isValid() else -1
+
+    def outline_of(self, index: AnyIndex) -> tuple[int, int]:
+        """(depth, LEAF / OPEN / CLOSED) of a row: how far its name is indented and which
+        branch mark it takes."""
+        node = self.node_of(index)
+        v = self.document.schedule
+        if not v.is_summary(node):
+            return v.depth(node), LEAF
+        return v.depth(node), CLOSED if node in self.document.collapsed else OPEN
+
+    def set_expanded(self, index: AnyIndex, expanded: bool) -> bool:
+        """Open or close a summary's row; False when the row is no summary or already so."""
+        node = self.node_of(index)
+        if node < 0 or not self.document.schedule.is_summary(node):
+            return False
+        if (node not in self.document.collapsed) == expanded:
+            return False
+        self.document.set_collapsed(node, not expanded)
+        return True
 
     # -- data ---------------------------------------------------------------------------------
 
@@ -228,7 +249,7 @@ class TaskTreeModel(QAbstractItemModel):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         node = index.internalId() - 1
         if node < 0:
-            return _NO_FLAGS
+            return _ROOT_FLAGS  # rows dropped between rows
         v = self.document.schedule
         if v.is_summary(node):
             return _SUMMARY_FLAGS[index.column()]
@@ -318,20 +339,25 @@ class TaskTreeModel(QAbstractItemModel):
         column: int,
         parent: AnyIndex,
     ) -> bool:
-        """A drop of dragged rows: on a row puts them under it (last); between rows puts them
-        there. One undoable move; refused (with the reason) when a task would go under
-        itself or a loop would close. Returns False either way so the view removes nothing:
-        the plan reloads from the database."""
+        """A drop of dragged rows: on a row (`parent`) puts them under it, last; between
+        rows (`row`, the row it lands above) puts them before the task on that row, at its
+        level; below the last row, at the end of the plan. One undoable move; refused (with
+        the reason) when a task would go under itself or a loop would close. Returns False
+        either way so the view removes nothing: the plan follows the database."""
         if not data.hasFormat(TASK_IDS_MIME) or action != Qt.DropAction.MoveAction:
             return False
         ids = [i for i in bytes(data.data(TASK_IDS_MIME).data()).decode().split("\n") if i]
         v = self.document.schedule
-        parent_node = self.node_of(parent)
-        parent_id = v.task_id(parent_node) if parent_node >= 0 else None
-        before_id = None
-        kids = self.document.children_of(parent_node)
-        if 0 <= row < len(kids):
-            before_id = v.task_id(kids[row])
+        rows = self.document.rows
+        parent_id: str | None = None
+        before_id: str | None = None
+        if parent.isValid():
+            parent_id = v.task_id(self.node_of(parent))
+        elif 0 <= row < len(rows):
+            before = rows[row]
+            before_id = v.task_id(before)
+            up = v.parent(before)
+            parent_id = v.task_id(up) if up >= 0 else None
         if ids:
             self._run(MoveTasksTo(ids, parent_id, before_id))
         return False
@@ -345,32 +371,25 @@ class TaskTreeModel(QAbstractItemModel):
         columns: tuple[int, int] = (0, len(HEADERS) - 1),
     ) -> None:
         """Tell the view these tasks' rows changed, in `columns` (first, last): one
-        dataChanged per run of adjacent siblings. With `shown` (the range of visible rows on
+        dataChanged per run of adjacent rows. With `shown` (the range of visible rows on
         screen), only rows in it are named: rows off screen are read fresh from the document
-        when they scroll in, and naming a thousand of them costs a QTreeView more than a
-        frame."""
+        when they scroll in, and naming a thousand of them costs a view more than a frame."""
         doc = self.document
         v = doc.schedule
         if shown is not None:
-            visible = doc.rows[max(shown.start, 0) : shown.stop]
-            nodes = [n for n in visible if v.task_id(n) in task_ids]
+            first = max(shown.start, 0)
+            visible = doc.rows[first : shown.stop]
+            found = [first + k for k, n in enumerate(visible) if v.task_id(n) in task_ids]
         else:
-            nodes = [v.node(i) for i in task_ids if i in v]
-        by_parent: dict[int, list[int]] = {}
-        for node in nodes:
-            by_parent.setdefault(v.parent(node), []).append(doc.row_in_parent(node))
+            found = sorted(
+                doc.row_of[n] for n in (v.node(i) for i in task_ids if i in v) if n in doc.row_of
+            )
         first_col, last_col = columns
-        for parent, rows in by_parent.items():
-            kids = doc.children_of(parent)
-            rows.sort()
-            start = prev = rows[0]
-            for row in [*rows[1:], None]:
-                if row is not None and row == prev + 1:
-                    prev = row
-                    continue
-                self.dataChanged.emit(
-                    self.createIndex(start, first_col, id=kids[start] + 1),
-                    self.createIndex(prev, last_col, id=kids[prev] + 1),
-                )
-                if row is not None:
-                    start = prev = row
+        runs: list[tuple[int, int]] = []
+        for row in found:
+            if runs and runs[-1][1] == row - 1:
+                runs[-1] = (runs[-1][0], row)
+            else:
+                runs.append((row, row))
+        for start, end in runs:
+            self.dataChanged.emit(self.index(start, first_col), self.index(end, last_col))

@@ -33,15 +33,13 @@ from PySide6.QtWidgets import (
     QSplitter,
     QToolBar,
     QToolButton,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from db.changes import ChangeSet
 from db.labels import quoted
-from db.models import Dependency, DependencyType, Task, TaskKind, TeamMember
+from db.models import DependencyType, Task, TaskKind
 from db.operations import Operation, composite
 from db.scheduling.baseline import SaveBaseline
 from db.scheduling.operations import Link, MoveTask, Unlink
@@ -52,9 +50,11 @@ from db.scheduling.outline import (
     MoveRows,
     OutdentTasks,
 )
+from db.scheduling.plan_reads import active_member_names, link_between
 from desktop.gantt.cells import (
     CellDelegate,
     DateCellDelegate,
+    NameCellDelegate,
     NumberCellDelegate,
     PeopleCellDelegate,
     ProgressCellDelegate,
@@ -63,6 +63,7 @@ from desktop.gantt.chart import ZOOM_ORDER, GanttChart
 from desktop.gantt.document import GanttDocument
 from desktop.gantt.money_dialog import burn_text, open_money_dialog
 from desktop.gantt.task_dialog import TAB_GENERAL, TAB_LINKS, TAB_PEOPLE, open_task_dialog
+from desktop.gantt.task_table import TaskTable
 from desktop.gantt.timescale import HEADER_HEIGHT, TimescaleHeader
 from desktop.gantt.tree_model import (
     COL_DURATION,
@@ -94,18 +95,13 @@ class GanttView(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.project_id = project_id
-        self.document = GanttDocument(workspace.session, project_id)
+        self.document = GanttDocument(
+            workspace.session, project_id, workspace.store.schedules.calendars
+        )
         self.model = TaskTreeModel(self.document, self.run, self.show_refusal)
-        self.document.about_to_reload = self.model.beginResetModel
-        self.document.about_to_insert = self.model.begin_insert
-        self.document.inserted = self.model.end_insert
 
-        self.tree = QTreeView()
+        self.tree = TaskTable()
         self.tree.setModel(self.model)
-        self.tree.setUniformRowHeights(True)
-        # Per item: a QTreeView then scrolls by blitting and paints only the rows that come
-        # in (per pixel it repaints every row, which costs more than a frame).
-        self.tree.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
         self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.tree.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -116,9 +112,9 @@ class GanttView(QWidget):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self.tree.setAlternatingRowColors(True)
-        self.tree.setTreePosition(COL_NAME)
-        self.tree.setFrameShape(QTreeView.Shape.NoFrame)
+        self.tree.setFrameShape(TaskTable.Shape.NoFrame)
         self.tree.setItemDelegate(CellDelegate(self.tree))
+        self.tree.setItemDelegateForColumn(COL_NAME, NameCellDelegate(self.tree))
         self.tree.setItemDelegateForColumn(COL_START, DateCellDelegate(self.tree))
         self.tree.setItemDelegateForColumn(COL_FINISH, DateCellDelegate(self.tree))
         self.tree.setItemDelegateForColumn(
@@ -130,7 +126,7 @@ class GanttView(QWidget):
         self.tree.setItemDelegateForColumn(
             COL_PEOPLE, PeopleCellDelegate(self._member_names, self.tree)
         )
-        header = self.tree.header()
+        header = self.tree.horizontalHeader()
         header.setFixedHeight(HEADER_HEIGHT)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -218,7 +214,6 @@ class GanttView(QWidget):
         workspace.changed.connect(self._on_changed)
         workspace.failed.connect(self._show_failed)
         workspace.done.connect(self._show_done)
-        self._expand_all()
         self._refresh_burn()
 
     # -- toolbar and keyboard -----------------------------------------------------------------
@@ -408,7 +403,9 @@ class GanttView(QWidget):
         return [self.document.schedule.task_id(n) for n in nodes]
 
     def select_task(self, task_id: str) -> None:
-        index = self.model.index_of(self.document.node(task_id), COL_NAME)
+        node = self.document.node(task_id)
+        self.reveal(node)
+        index = self.model.index_of(node, COL_NAME)
         self.tree.selectionModel().setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -500,6 +497,12 @@ class GanttView(QWidget):
         if index.isValid():
             self.tree.edit(index.siblingAtColumn(COL_NAME))
 
+    def reveal(self, node: int) -> None:
+        """Open the closed summaries above a task, so it can be selected and seen."""
+        if node not in self.document.row_of:
+            self.document.reveal(node)
+            self._relayout()
+
     def open_details(self, task_id: str = "", tab: int = TAB_GENERAL) -> None:
         """The task details dialog for `task_id` (or the current task)."""
         if not task_id:
@@ -539,6 +542,8 @@ class GanttView(QWidget):
         ids = [i for i in ids if i in v]
         if not ids:
             return
+        for task_id in ids:
+            self.reveal(v.node(task_id))
         selection = QItemSelection()
         for task_id in ids:
             index = self.model.index_of(v.node(task_id))
@@ -612,11 +617,7 @@ class GanttView(QWidget):
         return menu
 
     def remove_link(self, pred_id: str, succ_id: str) -> bool:
-        dep = self.workspace.session.scalar(
-            select(Dependency.id).where(
-                Dependency.predecessor_id == pred_id, Dependency.successor_id == succ_id
-            )
-        )
+        dep = link_between(self.workspace.session, pred_id, succ_id)
         if dep is None:
             return False
         v = self.document.schedule
@@ -704,11 +705,7 @@ class GanttView(QWidget):
         return range(top, top + self.tree.viewport().height() // ROW_HEIGHT + 2)
 
     def _member_names(self) -> list[str]:
-        return list(
-            self.workspace.session.scalars(
-                select(TeamMember.name).where(TeamMember.active.is_(True)).order_by(TeamMember.name)
-            )
-        )
+        return active_member_names(self.workspace.session)
 
     def open_money(self) -> None:
         self.money = open_money_dialog(self.workspace, self.project_id, self)
@@ -733,43 +730,26 @@ class GanttView(QWidget):
             self._reset_rows()
         elif moved:
             self.model.rows_changed(moved, self._shown_rows())
+        # Tasks that left renumber the others: the chart's marks follow the rows' tasks.
+        self.chart.hover = -1
+        self._selection_changed()
         self.chart.refresh_scene_rect()
         self.chart.viewport().update()
 
     def _reset_rows(self) -> None:
         """After a reload: the model's reset began before the document changed (see
-        `GanttDocument.reload`); end it and expand all but the summaries that were closed."""
-        v = self.document.schedule
-        collapsed_ids = {v.task_id(i) for i in self.document.collapsed}
+        `GanttDocument.reload`, which keeps closed summaries closed); end it."""
         self.model.endResetModel()
-        self._expand_all(collapsed_ids)
-
-    def _expand_all(self, collapsed_ids: set[str] | None = None) -> None:
-        v = self.document.schedule
-        collapsed = {v.node(i) for i in (collapsed_ids or ()) if i in v}
-        self.document.collapsed = collapsed
-        self.tree.blockSignals(True)
-        if not collapsed:
-            self.tree.expandAll()
-        else:
-            for node in range(len(v)):
-                if v.is_summary(node) and node not in collapsed:
-                    self.tree.expand(self.model.index_of(node))
-        self.tree.blockSignals(False)
-        self.document.relayout()
-        self.chart.refresh_scene_rect()
-        self.chart.viewport().update()
-
-    def _expanded(self, index: QModelIndex) -> None:
-        self.document.collapsed.discard(self.model.node_of(index))
         self._relayout()
 
-    def _collapsed(self, index: QModelIndex) -> None:
-        self.document.collapsed.add(self.model.node_of(index))
+    def _expanded(self, _index: QModelIndex) -> None:
+        self._relayout()
+
+    def _collapsed(self, _index: QModelIndex) -> None:
         self._relayout()
 
     def _relayout(self) -> None:
-        self.document.relayout()
+        """The chart follows the rows shown (the document has laid them out)."""
         self.chart.refresh_scene_rect()
         self.chart.verticalScrollBar().setValue(self.tree.verticalScrollBar().value() * ROW_HEIGHT)
         self.chart.viewport().update()

@@ -13,7 +13,7 @@ import os
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
@@ -31,14 +31,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.errors import AgencyDeskError
-from db.io import CsvTable, ProjectFile, ProjectImport, Source, plan_project_import, read_import
-from db.io.records_csv import RecordImport, RecordKind
 from db.models import Client, Project
 from desktop.file_dialogs import file_dialog, save_file_name
-from desktop.io.preview_dialog import ImportPreviewDialog
-from desktop.io.records_dialog import RecordsPreviewDialog
 from desktop.printing.printable import PrintTarget
 from desktop.workspace import Workspace
+
+if TYPE_CHECKING:  # the readers, writers and dialogs load when a file is imported or exported
+    from db.io import CsvTable, ProjectFile, ProjectImport
+    from db.io.records_csv import RecordImport, RecordKind
+    from desktop.io.preview_dialog import ImportPreviewDialog
+    from desktop.io.records_dialog import RecordsPreviewDialog
 
 IMPORT_FILTERS = (
     "Files Agency Desk reads (*.xml *.gan *.planner *.mrproject *.csv *.txt *.vcf);;"
@@ -146,6 +148,9 @@ class FileActions(QObject):
 
     def import_path(self, path: Path) -> None:
         """Read `path`, show the preview, and import on Import."""
+        from db.io import CsvTable, plan_project_import
+        from desktop.io.preview_dialog import ImportPreviewDialog
+
         self.settings.setValue(SETTINGS_FOLDER, str(path.parent))
         try:
             found = self._read(path)
@@ -173,6 +178,7 @@ class FileActions(QObject):
 
     def _preview_records(self, table: CsvTable) -> None:
         from db.io.records_csv import guess_kind, plan_csv_import
+        from desktop.io.records_dialog import RecordsPreviewDialog
 
         def replan(
             kind: RecordKind, mapping: dict[str, int], key: str, merge: bool
@@ -339,6 +345,8 @@ def _exported(session: Session, kind: str, project_id: str) -> bytes:
 
 
 def _read_file(path: Path) -> ProjectFile | CsvTable:
+    from db.io import Source, read_import
+
     return read_import(Source.read(path))
 
 

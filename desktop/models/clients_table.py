@@ -25,7 +25,7 @@ from db.changes import ChangeSet
 from db.labels import quoted
 from db.models import Client, ClientStatus, TeamMember
 from db.operations import Operation, Update
-from db.roster import active_members
+from db.roster import active_people
 from desktop.formatting import display_locale
 from desktop.models.client_columns import (
     COL_HEALTH,
@@ -155,8 +155,9 @@ class ClientsTableModel(QAbstractTableModel):
         return self.columns[column].key
 
     def manager_choices(self) -> list[tuple[str, str]]:
-        """(id, name) of the active team members, for the account manager editor."""
-        return [("", NO_MANAGER), *active_members(self.workspace.session)]
+        """(id, name) of the active team members (people, not roles to fill), for the
+        account manager editor."""
+        return [("", NO_MANAGER), *active_people(self.workspace.session)]
 
     # -- filtering -------------------------------------------------------------------------
 

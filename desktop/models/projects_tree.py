@@ -284,6 +284,24 @@ class ProjectsTreeModel(QAbstractItemModel):
             return isinstance(node.row, ProjectRow) and node.row.task_count > 0
         return bool(node.children)
 
+    # A sorting proxy answers hasChildren by reading and sorting all of a row's children,
+    # unless the source says more can be fetched. Without this the list behind a plan opened
+    # at start-up read and sorted every task of its project before the first paint (issue 19).
+    # rowCount still reads the tasks itself when asked first.
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        node = self.node(parent)
+        return (
+            node is not None
+            and node.children is None
+            and parent.column() == 0
+            and isinstance(node.row, ProjectRow)
+            and node.row.task_count > 0
+        )
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        if self.canFetchMore(parent):
+            self._children(self.node(parent))
+
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return len(HEADERS)
 

@@ -33,6 +33,10 @@ class PortfolioLayout:
     last: date = field(default_factory=date.today)
     rows: list[Row] = field(default_factory=list)
     px_override: float | None = None  # a page fits the whole range to its width
+    today: date = field(default_factory=date.today)
+    # The days to show, first to last (a printout's --from/--to); None, or either end None:
+    # every project's span with a margin, today included.
+    span: tuple[date | None, date | None] | None = None
 
     @property
     def px(self) -> float:
@@ -51,9 +55,12 @@ class PortfolioLayout:
             for p in c.projects
             if p.start is not None and p.finish is not None
         ]
-        today = date.today()
+        today = self.today
         first = min([s for s, _f in spans] + [today]) - timedelta(days=14)
         last = max([f for _s, f in spans] + [today]) + timedelta(days=60)
+        if self.span is not None:
+            first, last = self.span[0] or first, self.span[1] or last
+            last = max(last, first + timedelta(days=27))  # at least a month, in order
         self.first = first - timedelta(days=first.weekday())
         self.last = last
         for client in self.clients:

@@ -94,7 +94,7 @@ class PortfolioPainter:
                 painter.setPen(QPen(c.text, 1, Qt.PenStyle.DashLine))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRoundedRect(rect, 3, 3)
-        today = self.x(date.today().toordinal(), left)
+        today = self.x(lay.today.toordinal(), left)
         painter.setPen(QPen(c.today, 2))
         painter.drawLine(QPointF(today, HEADER_HEIGHT), QPointF(today, height))
         painter.restore()
@@ -141,8 +141,10 @@ class PortfolioPainter:
             painter.setPen(QPen(c.baseline, 2))
             painter.drawLine(QPointF(bx, bar.top() - 2), QPointF(bx, bar.bottom() + 5))
         # Due date: a tick, red when the plan finishes after it.
+        ends: list[float] = []  # right edges of what is drawn about the bar's end
         if p.due is not None:
             dx = self.x(p.due.toordinal() + 1, left)
+            ends.append(dx + 1)
             painter.setPen(QPen(c.refuse if p.late else c.summary, 2))
             painter.drawLine(QPointF(dx, y + 3), QPointF(dx, y + row.height - 3))
         for m in p.markers:
@@ -155,14 +157,25 @@ class PortfolioPainter:
             else:
                 shape = [(-5, -6), (5, -6), (0, 5)]
             painter.drawPolygon(QPolygonF([QPointF(mx + dx_, cy + dy_) for dx_, dy_ in shape]))
+            ends.append(mx + 6)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         label = p.name
         if p.slip:
             label += f"  {p.slip:+d} d"
         if p.burning_ahead:
             label += "  · burn ahead of progress"
-        painter.setPen(c.refuse if p.burning_ahead or (p.slip or 0) > 0 else c.text)
-        painter.drawText(QRectF(x1 + 6, y, 600, row.height), Qt.AlignmentFlag.AlignVCenter, label)
+        # The label starts right of the bar and of any tick or marker it would run over.
+        text_x = x1
+        room = painter.fontMetrics().horizontalAdvance(label) + 6
+        for end in sorted(ends):
+            if text_x - 2 <= end <= text_x + room:
+                text_x = end
+        # The warning red of a light page reads too dark on a dark palette.
+        warn = c.critical if c.dark else c.refuse
+        painter.setPen(warn if p.burning_ahead or (p.slip or 0) > 0 else c.text)
+        painter.drawText(
+            QRectF(text_x + 6, y, 600, row.height), Qt.AlignmentFlag.AlignVCenter, label
+        )
 
     def _paint_header(self, painter: QPainter, width: int, left: float, font: QFont) -> None:
         c = self.colors
@@ -180,15 +193,27 @@ class PortfolioPainter:
             painter.setPen(QPen(c.grid, 1))
             painter.drawLine(QPointF(x, half), QPointF(x, HEADER_HEIGHT))
             painter.setPen(c.text)
-            label = f"{month:%b}" if w > 28 else f"{month:%b}"[0]
-            painter.drawText(QRectF(x, half, w, half), Qt.AlignmentFlag.AlignCenter, label)
+            # A month cut by either edge names itself in the part that shows.
+            shown_left, shown_right = max(x, NAME_WIDTH), min(x + w, width)
+            shown = shown_right - shown_left
+            label = f"{month:%b}"
+            if painter.fontMetrics().horizontalAdvance(label) > shown - 4:
+                label = (
+                    label[0] if painter.fontMetrics().horizontalAdvance(label[0]) < shown else ""
+                )
+            painter.drawText(
+                QRectF(shown_left, half, shown, half), Qt.AlignmentFlag.AlignCenter, label
+            )
             if month.year != year:
                 year = month.year
-                painter.drawText(
-                    QRectF(max(x, NAME_WIDTH) + 4, 0, 80, half),
-                    Qt.AlignmentFlag.AlignVCenter,
-                    str(year),
+                # In the part of its year that shows, so years scrolled past the left edge
+                # do not pile up there.
+                end = self.x(date(year + 1, 1, 1).toordinal(), left)
+                room = QRectF(
+                    max(x, NAME_WIDTH) + 4, 0, min(end, width) - max(x, NAME_WIDTH) - 4, half
                 )
+                if room.width() >= painter.fontMetrics().horizontalAdvance(str(year)):
+                    painter.drawText(room, Qt.AlignmentFlag.AlignVCenter, str(year))
         painter.restore()
         painter.fillRect(QRect(0, 0, NAME_WIDTH, HEADER_HEIGHT), blend(c.base, c.text, 0.05))
         painter.setPen(QPen(c.grid, 1))
@@ -233,12 +258,14 @@ class PortfolioPainter:
                     painter.fillRect(rect, c.row_selected)
                 painter.setFont(self.font)
                 painter.setPen(c.text)
+                # Room for the name, less the flag at the right when there is one.
+                flag = painter.fontMetrics().horizontalAdvance("burn") + 8 if p.burning_ahead else 0
                 text = painter.fontMetrics().elidedText(
-                    p.name, Qt.TextElideMode.ElideRight, NAME_WIDTH - 40
+                    p.name, Qt.TextElideMode.ElideRight, NAME_WIDTH - 40 - flag
                 )
                 painter.drawText(rect.adjusted(30, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, text)
                 if p.burning_ahead:
-                    painter.setPen(c.refuse)
+                    painter.setPen(c.critical if c.dark else c.refuse)
                     painter.drawText(
                         rect.adjusted(0, 0, -6, 0),
                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QComboBox,
+    QHBoxLayout,
     QLabel,
     QToolTip,
     QVBoxLayout,
@@ -34,11 +35,11 @@ from PySide6.QtWidgets import (
 from db.changes import ChangeSet
 from db.directory import clients_by_name
 from db.models import ProjectStatus
-from db.portfolio.budgets import AgencyBudgets, Money, agency_budgets
+from db.portfolio.budgets import AgencyBudgets, agency_budgets
 from db.portfolio.operations import MoveProject
 from db.portfolio.timeline import Filters, PortfolioClient, PortfolioProject, portfolio
 from db.roster import members_by_name
-from desktop.formatting import money
+from desktop.budget_text import money_line
 from desktop.gantt.painter import Colors
 from desktop.portfolio.layout import HEADER_HEIGHT, NAME_WIDTH, PortfolioLayout, Row
 from desktop.portfolio.painter import STATUS_TEXT, Ghost, PortfolioPainter
@@ -288,17 +289,6 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def money_line(m: Money) -> str:
-    """'Budget €10,000 · planned €8,000 · spent €4,000 (40 %, 35 % done)'."""
-    parts = [f"Budget {money(m.budget_cents, m.currency)}"] if m.budget_cents else ["No budget"]
-    parts.append(f"planned {money(m.planned_cents, m.currency)}")
-    spent = f"spent {money(m.spent_cents, m.currency)}"
-    if m.burn is not None:
-        spent += f" ({m.burn:.0%}, {m.complete:.0f} % done)"
-    parts.append(spent)
-    return " · ".join(parts)
-
-
 def tooltip(row: Row, budgets: AgencyBudgets | None = None) -> str:
     if row.project is None:
         c = row.client
@@ -361,16 +351,27 @@ class PortfolioView(QWidget):
         self.am_box = QComboBox()
         self.pm_box = QComboBox()
         self.status_box = QComboBox()
-        for box, tip in (
-            (self.client_box, "Client"),
-            (self.am_box, "Account manager"),
-            (self.pm_box, "Project manager"),
-            (self.status_box, "Status"),
+        # The filters get a row of their own under the title, each box as wide as a long
+        # name rather than the longest: the area then fits a 1024-pixel window whatever
+        # the agency's clients are called (the open list shows names in full).
+        filters = QHBoxLayout()
+        filters.setContentsMargins(16, 0, 16, 6)
+        filters.setSpacing(8)
+        for box, tip, chars in (
+            (self.client_box, "Client", 18),
+            (self.am_box, "Account manager", 15),
+            (self.pm_box, "Project manager", 15),
+            (self.status_box, "Status", 11),
         ):
             box.setToolTip(tip)
             box.setAccessibleName(tip)
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            self.header.extra.addWidget(box)
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(chars)
+            box.view().setTextElideMode(Qt.TextElideMode.ElideNone)
+            filters.addWidget(box)
+        filters.addStretch(1)
         self.zoom_box = QComboBox()
         self.zoom_box.setToolTip("Zoom")
         for key, text in (("weeks", "Weeks"), ("months", "Months"), ("quarters", "Quarters")):
@@ -406,6 +407,7 @@ class PortfolioView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addLayout(filters)
         layout.addWidget(legend)
         layout.addWidget(self.totals)
         layout.addWidget(self.refusal)
@@ -444,7 +446,7 @@ class PortfolioView(QWidget):
         people = members_by_name(session)
         for box, first, items in (
             (self.client_box, "All clients", list(clients)),
-            (self.am_box, "Any account manager", people),
+            (self.am_box, "Any account manager", members_by_name(session, placeholders=False)),
             (self.pm_box, "Any project manager", people),
             (
                 self.status_box,
@@ -484,7 +486,11 @@ class PortfolioView(QWidget):
         self.chart.budgets = budgets
         self.chart.set_clients(clients)
         self.totals.setText(
-            "  |  ".join(money_line(m) for _c, m in sorted(budgets.agency.items()))
+            # Each currency's figures kept on one line; lines break between currencies.
+            "  |  ".join(
+                money_line(m).replace(" ", "\N{NO-BREAK SPACE}")
+                for _c, m in sorted(budgets.agency.items())
+            )
             or "No open projects"
         )
         n = len(shown)

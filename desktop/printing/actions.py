@@ -114,11 +114,7 @@ def preview_gantt(
         from desktop.portfolio.printing import preview_portfolio
 
         return preview_portfolio(parent, workspace.session)
-    doc, name = (
-        (document, _project_name(workspace, project_id))
-        if document
-        else gantt_document(workspace.session, project_id)
-    )
+    doc, name = _plan(workspace, project_id, document)
     render, title = gantt_render(doc, name, options or GanttPrintOptions())
     return _open(parent, render, title, landscape=True)
 
@@ -134,13 +130,20 @@ def export_gantt_pdf(
         from desktop.portfolio.printing import export_portfolio_pdf
 
         return export_portfolio_pdf(parent, workspace.session)
-    doc, name = (
-        (document, _project_name(workspace, project_id))
-        if document
-        else gantt_document(workspace.session, project_id)
-    )
+    doc, name = _plan(workspace, project_id, document)
     render, title = gantt_render(doc, name, options or GanttPrintOptions())
     return _save(parent, render, title, landscape=True)
+
+
+def _plan(
+    workspace: Workspace, project_id: str | None, document: GanttDocument | None
+) -> tuple[GanttDocument, str]:
+    """The plan to print: the view's own document (its collapsed rows as shown), or the
+    project's read afresh. Callers send the portfolio to its own painter first."""
+    if document is not None:
+        return document, _project_name(workspace, project_id)
+    assert project_id is not None
+    return gantt_document(workspace.session, project_id)
 
 
 def _project_name(workspace: Workspace, project_id: str | None) -> str:

@@ -44,12 +44,9 @@ def write_summary_pdf(
     write_pdf(path, render, page_layout(locale=locale, paper=paper), title)
 
 
-def gantt_document(session: Session, project_id: str | None) -> tuple[GanttDocument, str]:
-    """The document to print and its name: a project's plan, or the portfolio when None."""
-    if project_id is None:
-        from desktop.printing.portfolio import PortfolioDocument
-
-        return PortfolioDocument(session), "Portfolio"
+def gantt_document(session: Session, project_id: str) -> tuple[GanttDocument, str]:
+    """The document to print and its name: a project's plan. (The portfolio prints with its
+    own painter: `desktop.portfolio.printing`.)"""
     from db.models import Project
 
     project = session.get(Project, project_id)
@@ -81,7 +78,7 @@ def gantt_render(
 
 def write_gantt_pdf(
     session: Session,
-    project_id: str | None,
+    project_id: str,
     path: Path,
     options: GanttPrintOptions,
     *,

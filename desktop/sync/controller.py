@@ -1,5 +1,11 @@
 """Runs sync for the open workspace without ever blocking the interface: at start (when a shared
-folder is set), every N minutes, and on demand. Never two at once.
+folder or agency server is set), every N minutes, and on demand. Never two at once.
+
+Through an agency server it is also live: a thread listens for the server's doorbell
+(`db.sync.server.doorbell`) and a ring syncs at once, and an edit here is sent a moment after
+it is saved, so an edit shows on the other online stations within about a second. A missed
+ring costs nothing (the timer still syncs); while the server is unreachable the thread tries
+again every few seconds and the station catches up as soon as it answers.
 
 The sync itself (`db.sync.sync_store`) runs on a worker thread with its own SQLite connection;
 its progress and outcome come back as Qt signals, which Qt queues to the UI thread, where
@@ -40,6 +46,11 @@ log = logging.getLogger(__name__)
 
 START_DELAY_MS = 1500  # let the first screen paint before the first sync reads the share
 MINUTE_MS = 60_000
+# Through a server: an edit is sent this long after the last keystroke's save, and the
+# doorbell thread wakes this often to see whether it must stop, and retries this often.
+EDIT_DELAY_MS = 300
+BELL_WAIT_S = 1.0
+BELL_RETRY_S = 5.0
 
 
 class SyncController(QObject):
@@ -65,6 +76,8 @@ class SyncController(QObject):
     _worker_done = Signal(object, object)
     _worker_failed = Signal(str, str)
     _legacy_done = Signal(object, bool)
+    _bell = Signal(bool)  # the doorbell rang (False) or answered again (True)
+    _bell_lost = Signal()
 
     def __init__(
         self,
@@ -95,6 +108,16 @@ class SyncController(QObject):
         self._worker_done.connect(self._on_done)
         self._worker_failed.connect(self._on_failed)
         self._legacy_done.connect(self._on_legacy_checked)
+        self._live = False
+        self._again = False
+        self._refreshing = False
+        self._subscribed = False
+        self._bell_stop: Any = None  # threading.Event of the doorbell thread, when one runs
+        self._bell.connect(self._on_bell)
+        self._bell_lost.connect(self._on_bell_lost)
+        self._edit_timer = QTimer(self)
+        self._edit_timer.setSingleShot(True)
+        self._edit_timer.timeout.connect(self.sync_now)
         self.progressed.connect(self._on_progress)
         self._configure_timer()
 
@@ -102,13 +125,27 @@ class SyncController(QObject):
 
     @property
     def enabled(self) -> bool:
-        return self.config.share is not None and self._database() is not None
+        has_place = self.config.share is not None or self.config.server is not None
+        return has_place and self._database() is not None
+
+    @property
+    def live(self) -> bool:
+        """Syncing through a server whose doorbell is answering: edits show within a second."""
+        return self._live and self.config.server is not None and self.last_error is None
+
+    @property
+    def where(self) -> str:
+        """The folder or server this station syncs through, for the user."""
+        if self.config.server is not None:
+            return f"agency server {self.config.server}"
+        return f"shared folder {self.config.share}"
 
     def start(self) -> None:
         """Sync shortly after start-up when a shared folder is set; with none, see whether
         an older version's per-user folder belongs to this database."""
         if self.enabled:
             QTimer.singleShot(START_DELAY_MS, self.sync_now)
+            self._start_doorbell()
         else:
             self.adopt_legacy()
 
@@ -172,12 +209,14 @@ class SyncController(QObject):
         before = self.config
         self.config = SyncSettings.load(self.workspace.store)
         self._configure_timer()
-        if self.config.share != before.share:
+        if (self.config.share, self.config.server) != (before.share, before.server):
             self.last_error = None
             self.last_result = None
             self.last_synced = None
+            self._stop_doorbell()
             if self.enabled:
                 self.sync_now()
+                self._start_doorbell()
         self.state_changed.emit()
 
     def _configure_timer(self) -> None:
@@ -195,17 +234,29 @@ class SyncController(QObject):
 
     def sync_now(self) -> bool:
         """Start a sync unless one is running or sync is off. True when one started."""
-        if self.busy or self.closed or not self.enabled:
+        if self.closed or not self.enabled:
             return False
-        share = self.config.share
-        assert share is not None
+        if self.busy:
+            # Through a server, a ring or an edit during a sync needs one more sync after
+            # it (what it announced may have missed this one's pull or push).
+            self._again = self.config.server is not None
+            return False
+        self._again = False
         self.busy = True
         self.stage = ("start", 0, 1)
         self.last_attempt = datetime.now()
         self.started.emit()
         self.state_changed.emit()
         try:
-            self._ensure_executor().submit(self._work, share, self.config.station_name)
+            if self.config.server is not None:
+                self._ensure_executor().submit(
+                    self._work_server, self.config.server, self.config.station_name
+                )
+            else:
+                assert self.config.share is not None
+                self._ensure_executor().submit(
+                    self._work, self.config.share, self.config.station_name
+                )
         except RuntimeError as exc:  # the executor is shut down: the window is closing
             self.busy = False
             self._on_failed("other", f"Sync could not start ({exc})")
@@ -241,6 +292,96 @@ class SyncController(QObject):
         else:
             self._emit(self._worker_done, result, names)
 
+    def _work_server(self, url: str, station_name: str) -> None:
+        """The worker thread, through an agency server: all network I/O happens here."""
+        from db.sync import SyncError
+        from db.sync.server.sync import sync_store_server
+
+        try:
+            result = sync_store_server(
+                self.workspace.store,
+                url,
+                station_name=station_name,
+                progress=self._report_progress,
+            )
+            names = _server_station_names(url)
+        except SyncError as exc:
+            message = getattr(exc, "brief", "") or str(exc)
+            self._emit(self._worker_failed, _error_kind(exc), message)
+        except Exception as exc:  # any fault becomes a sentence; the traceback goes to the log
+            log.exception("sync failed")
+            self._emit(self._worker_failed, "other", f"Sync failed: {type(exc).__name__}: {exc}")
+        else:
+            self._emit(self._worker_done, result, names)
+
+    # -- live: the server's doorbell and this station's own edits ----------------------------
+
+    def _start_doorbell(self) -> None:
+        """Listen for the server's doorbell on a thread of its own; a ring syncs at once.
+        While the server is unreachable the thread tries again every few seconds, and a
+        sync runs as soon as it answers: the station catches up by itself."""
+        url = self.config.server
+        if url is None or self.closed or self._bell_stop is not None:
+            return
+        import threading
+
+        stop = threading.Event()
+        self._bell_stop = stop
+        thread = threading.Thread(
+            target=self._listen, args=(url, stop), name="sync-doorbell", daemon=True
+        )
+        thread.start()
+        if not self._subscribed:
+            self.workspace.store.subscribe(self._on_local_change)
+            self._subscribed = True
+
+    def _stop_doorbell(self) -> None:
+        if self._bell_stop is not None:
+            self._bell_stop.set()
+            self._bell_stop = None
+        self._live = False
+
+    def _listen(self, url: str, stop: Any) -> None:
+        from db.sync import SyncError
+        from db.sync.server.doorbell import Doorbell
+        from db.sync.server.secrets import stored_password
+
+        while not stop.is_set():
+            try:
+                with Doorbell(url, stored_password(url)) as bell:
+                    self._emit(self._bell, True)  # (back) online: catch up now
+                    while not stop.is_set():
+                        if bell.wait(BELL_WAIT_S):
+                            self._emit(self._bell, False)
+            except SyncError as exc:
+                log.info("doorbell: %s", exc)
+                self._emit(self._bell_lost)
+            except Exception:
+                log.exception("doorbell failed")
+                self._emit(self._bell_lost)
+            stop.wait(BELL_RETRY_S)
+
+    def _on_bell(self, connected: bool) -> None:
+        if self.closed or self.config.server is None:
+            return
+        if connected:
+            self._live = True
+            self.state_changed.emit()
+        self.sync_now()
+
+    def _on_bell_lost(self) -> None:
+        if self._live:
+            self._live = False
+            self.state_changed.emit()
+            self.sync_now()  # says at once whether the server is gone (status bar)
+
+    def _on_local_change(self, _changes: object) -> None:
+        """An edit here, through a server: send it within moments (a sync's own refresh
+        also lands here; it is not an edit)."""
+        if self._refreshing or self.closed or self.config.server is None:
+            return
+        self._edit_timer.start(EDIT_DELAY_MS)
+
     def _report_progress(self, stage: str, done: int, total: int) -> None:
         self._emit(self.progressed, stage, done, total)
 
@@ -262,7 +403,11 @@ class SyncController(QObject):
             return
         from db.sync import refresh_store
 
-        refresh_store(self.workspace.store, result.changes)
+        self._refreshing = True
+        try:
+            refresh_store(self.workspace.store, result.changes)
+        finally:
+            self._refreshing = False
         self.last_result = result
         self.last_error = None
         self.last_synced = datetime.now()
@@ -270,12 +415,15 @@ class SyncController(QObject):
         self.count_open_conflicts()
         self.finished.emit(result)
         self.state_changed.emit()
+        if self._again:
+            self.sync_now()
 
     def _on_failed(self, kind: str, message: str) -> None:
         self.busy = False
         self.stage = None
         if self.closed:
             return
+        self._again = False
         self.last_error_kind = kind
         self.last_error = " ".join(message.splitlines())
         self.failed.emit(self.last_error)
@@ -301,6 +449,12 @@ class SyncController(QObject):
         safe to interrupt, but there is no need to."""
         self.closed = True
         self.timer.stop()
+        self._edit_timer.stop()
+        self._stop_doorbell()
+        if self._subscribed:
+            with contextlib.suppress(ValueError):
+                self.workspace.store.unsubscribe(self._on_local_change)
+            self._subscribed = False
         if self._owns_executor and self._executor is not None:
             self._executor.shutdown(wait=False)
 
@@ -314,9 +468,12 @@ def _error_kind(exc: Exception) -> str:
         ShareReadOnlyError,
         SyncBusyError,
     )
+    from db.sync.server.errors import NotAServerError, ServerLoginError
 
     kinds: tuple[tuple[type[Exception], str], ...] = (
         (AgencyMismatchError, "agency"),
+        (ServerLoginError, "login"),
+        (NotAServerError, "not-server"),
         (ShareMissingError, "missing"),
         (ShareReadOnlyError, "read-only"),
         (ShareFullError, "full"),
@@ -333,6 +490,20 @@ def _station_names(share: Path) -> dict[str, str]:
 
     try:
         acks = FolderTransport(share).read_acks()
+    except SyncError:
+        return {}
+    return {sid: str(ack.get("name") or "") for sid, ack in acks.items() if ack.get("name")}
+
+
+def _server_station_names(url: str) -> dict[str, str]:
+    """Names of the stations on the server, from their acknowledgements (best effort)."""
+    from db.sync import SyncError
+    from db.sync.server.secrets import stored_password
+    from db.sync.server.transport import ServerTransport
+
+    try:
+        with ServerTransport(url, stored_password(url)) as transport:
+            acks = transport.read_acks()
     except SyncError:
         return {}
     return {sid: str(ack.get("name") or "") for sid, ack in acks.items() if ack.get("name")}

@@ -33,7 +33,7 @@ from db.errors import AgencyDeskError
 from desktop.sync.conflicts_model import COL_LOST, ConflictsModel
 from desktop.sync.controller import SyncController
 from desktop.sync.skipped_model import SkippedModel
-from desktop.sync.status import COLORS, ERROR_TEXT
+from desktop.sync.status import COLORS, ERROR_TEXT, SERVER_ERROR_TEXT
 
 NOTE_COLOR = "#d0453b"
 
@@ -225,17 +225,21 @@ class SyncPanel(QDialog):
 
     def _show_state(self) -> None:
         c = self.controller
-        if c.config.share is None:
-            self.where.setText("Sync is off: choose a shared folder in Preferences to sync.")
+        if not c.enabled:
+            self.where.setText(
+                "Sync is off: choose a shared folder or an agency server in Preferences to sync."
+            )
         else:
+            place = c.config.server if c.config.server is not None else str(c.config.share)
             self.where.setText(
                 f"<b>{html.escape(c.config.station_name)}</b> syncs through "
-                f"<b>{html.escape(str(c.config.share))}</b>"
+                f"<b>{html.escape(place)}</b>"
             )
         if c.busy:
             text, color = "Syncing now…", COLORS["busy"]
         elif c.last_error is not None:
-            headline = ERROR_TEXT.get(c.last_error_kind, "Sync failed — working locally")
+            errors = SERVER_ERROR_TEXT if c.config.server is not None else ERROR_TEXT
+            headline = errors.get(c.last_error_kind, "Sync failed — working locally")
             tone = "error" if c.last_error_kind == "agency" else "warn"
             text, color = f"{headline}.<br>{html.escape(c.last_error)}", COLORS[tone]
         elif c.last_result is not None and c.last_synced is not None:

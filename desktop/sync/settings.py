@@ -1,5 +1,5 @@
-"""This station's sync preferences: the shared folder (off by default), the station name other
-stations see, and the auto-sync interval.
+"""This station's sync preferences: the shared folder or agency server (off by default), the
+station name other stations see, and the auto-sync interval.
 
 They are stored in the database they belong to (`db.sync.local_settings`: local tables that
 never sync), not in the computer user's QSettings and not in the agency-wide `AgencySetting`
@@ -49,9 +49,18 @@ def _clamp(minutes: int) -> int:
 
 @dataclass(frozen=True)
 class SyncSettings:
-    share: Path | None  # None: sync is off
+    share: Path | None  # None: no shared folder (sync is off unless `server` is set)
     station_name: str
     interval_minutes: int  # 0: only when asked
+    # An agency server's URL with its user and without a password (kept in the keychain,
+    # db.sync.server.secrets); stored in the same column as the folder, told apart by its
+    # scheme. At most one of `share` and `server` is set.
+    server: str | None = None
+
+    @property
+    def mode(self) -> str:
+        """ "off", "folder" or "server"."""
+        return "server" if self.server else "folder" if self.share is not None else "off"
 
     @classmethod
     def load(cls, store: Store) -> SyncSettings:
@@ -65,6 +74,10 @@ class SyncSettings:
             session.commit()  # end the read: the session must not keep an old snapshot
         if stored is None:
             return cls(None, name or default_station_name(), DEFAULT_INTERVAL_MINUTES)
+        if stored.share and is_server_url(stored.share):
+            return cls(
+                None, name or default_station_name(), _clamp(stored.interval_minutes), stored.share
+            )
         return cls(
             Path(stored.share) if stored.share else None,
             name or default_station_name(),
@@ -76,7 +89,7 @@ class SyncSettings:
         try:
             local_settings.write_settings(
                 session.connection().exec_driver_sql,
-                str(self.share) if self.share is not None else None,
+                self.server or (str(self.share) if self.share is not None else None),
                 self.interval_minutes,
                 self.station_name,
             )
@@ -97,6 +110,10 @@ class SyncSettings:
         except (TypeError, ValueError):
             interval = DEFAULT_INTERVAL_MINUTES
         return cls(Path(share), name or default_station_name(), _clamp(interval))
+
+
+def is_server_url(text: str) -> bool:
+    return text.strip().lower().startswith(("postgresql://", "postgres://"))
 
 
 def is_configured(store: Store) -> bool:

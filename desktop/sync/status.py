@@ -26,6 +26,15 @@ ERROR_TEXT = {
     "busy": "Another sync of this database is running",
     "format": "Share needs a newer Agency Desk — working locally",
 }
+# Through an agency server the same failures read differently.
+SERVER_ERROR_TEXT = {
+    "agency": "Server belongs to another agency — not synced",
+    "missing": "Server not reachable — working locally",
+    "login": "Server refused the login — working locally",
+    "not-server": "Not an agency server — working locally",
+    "busy": "Another sync of this database is running",
+    "format": "Server needs a newer Agency Desk — working locally",
+}
 STAGE_TEXT = {"start": "Syncing…", "push": "Sending…", "pull": "Receiving…", "done": "Finishing…"}
 
 
@@ -75,18 +84,22 @@ class SyncStatusWidget(QToolButton):
         self.setVisible(c.enabled)
         if not c.enabled:
             return
-        tip = f"Shared folder: {c.config.share}\nClick for the Sync panel"
-        if c.busy:
+        tip = f"{c.where[0].upper()}{c.where[1:]}\nClick for the Sync panel"
+        errors = SERVER_ERROR_TEXT if c.config.server is not None else ERROR_TEXT
+        if c.busy and not c.live:
             tone, text = "busy", self._progress_text()
         elif c.last_error is not None:
             # Another agency's folder is not a passing outage: red, not amber.
-            known = c.last_error_kind in ERROR_TEXT and c.last_error_kind != "agency"
+            known = c.last_error_kind in errors and c.last_error_kind != "agency"
             tone = "warn" if known else "error"
-            text = ERROR_TEXT.get(c.last_error_kind, "Sync failed — working locally")
+            text = errors.get(c.last_error_kind, "Sync failed — working locally")
             tip = f"{c.last_error}\n{tip}"
         elif c.last_result is not None and c.last_synced is not None:
             r = c.last_result
-            text = f"Synced {c.last_synced:%H:%M} · {r.pulled} in, {r.pushed} out"
+            if c.live:  # a sync every few moments: the time and counts would only flicker
+                text = "Synced live"
+            else:
+                text = f"Synced {c.last_synced:%H:%M} · {r.pulled} in, {r.pushed} out"
             tone = "ok"
             if c.open_conflicts:
                 tone = "warn"

@@ -149,6 +149,11 @@ class ProjectsView(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         em = self.fontMetrics().averageCharWidth()
+        # Quietly: told of a resize, the tree lays its first row out on the next turn of the
+        # loop even while hidden, and measuring that row's dates schedules a batch of projects;
+        # a plan opened at start-up over the list then paints later (issue 19). The tree lays
+        # everything out when it first shows anyway.
+        was_blocked = header.blockSignals(True)
         for col, chars in (
             (COL_CLIENT, 26),
             (COL_START, 15),
@@ -159,6 +164,7 @@ class ProjectsView(QWidget):
             (COL_DUE, 15),
         ):
             header.resizeSection(col, chars * em)
+        header.blockSignals(was_blocked)
 
         self.tree.activated.connect(self._activated)
         self.tree.selectionModel().currentChanged.connect(

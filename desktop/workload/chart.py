@@ -6,10 +6,15 @@ Drag a bar sideways to move the task, up or down onto another person to give it 
 both at once; people who could not take it then (on leave, or without the hours) are dimmed
 while dragging. A drop is one edit through the workspace (one undo step); the chart, the
 Gantt and the other views update from the change it reports.
+
+Each person's row of cells is drawn once into a pixmap and kept until their hours change
+(or the chart scrolls, resizes, zooms or changes palette): a drop redraws the cells of the
+two people it concerns, the other rows are copied.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -25,6 +30,8 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPixmap,
+    QRegion,
     QResizeEvent,
     QWheelEvent,
 )
@@ -103,6 +110,10 @@ class WorkloadChart(QAbstractScrollArea):
         self.drag: Drag | None = None
         self._cells: dict[tuple[str, date], Cell] = {}
         self._cells_version = -1
+        # Drawn rows of cells, by (person, selected); valid while `_strip_frame` (scroll,
+        # size, zoom, palette, font) stays as it was when they were drawn.
+        self._strips: dict[tuple[str, bool], QPixmap] = {}
+        self._strip_frame: tuple[object, ...] = ()
         self.setMouseTracking(True)
         self.viewport().setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -148,15 +159,36 @@ class WorkloadChart(QAbstractScrollArea):
 
     def workload_changed(self) -> None:
         """The workload was refreshed: rows (bars, people) and cells may differ; only the
-        cells of the people it touched are worked out again."""
+        cells of the people it touched are worked out and drawn again, and when the rows
+        stay where they were only those people's rows are repainted."""
         touched = self.workload.touched
-        if touched is None:
-            self._cells.clear()
-        else:
-            for key in [k for k in self._cells if k[0] in touched]:
-                del self._cells[key]
+        self._forget(touched)
         self._cells_version = self.workload.version
-        self.relayout()
+        before = [(r.person.id, r.lane, r.y, r.height) for r in self.layout_.rows]
+        self.layout_.rebuild()
+        after = [(r.person.id, r.lane, r.y, r.height) for r in self.layout_.rows]
+        if touched is None or before != after or self.workload.projects_reread:
+            self._update_scrollbars()
+            self.viewport().update()
+            return
+        region = QRegion()
+        width = self.viewport().width()
+        for row in self.layout_.rows:
+            if row.person.id in touched:
+                region += QRect(0, self.screen_y(row), width, row.height)
+        if not region.isEmpty():
+            self.viewport().update(region)
+
+    def _forget(self, people: set[str] | None) -> None:
+        """Drop the worked-out cells and drawn rows of these people (None: everyone's)."""
+        if people is None:
+            self._cells.clear()
+            self._strips.clear()
+            return
+        for key in [k for k in self._cells if k[0] in people]:
+            del self._cells[key]
+        for strip in [k for k in self._strips if k[0] in people]:
+            del self._strips[strip]
 
     def select(self, person_id: str) -> None:
         if person_id != self.current:
@@ -184,7 +216,7 @@ class WorkloadChart(QAbstractScrollArea):
 
     def cell(self, person_id: str, column: tuple[date, date]) -> Cell:
         if self._cells_version != self.workload.version:
-            self._cells.clear()
+            self._forget(None)
             self._cells_version = self.workload.version
         key = (person_id, column[0])
         found = self._cells.get(key)
@@ -270,14 +302,27 @@ class WorkloadChart(QAbstractScrollArea):
         top = self.verticalScrollBar().value()
         rows = [r for r in lay.rows if r.y + r.height > top and r.y < top + height - HEADER_HEIGHT]
         dimmed = self._dimmed()
+        if self._cells_version != self.workload.version:
+            self._forget(None)
+            self._cells_version = self.workload.version
+        frame = (
+            self.horizontalScrollBar().value(),
+            width,
+            lay.zoom,
+            lay.first,
+            palette.cacheKey(),
+            self.font().key(),
+            self.viewport().devicePixelRatioF(),
+        )
+        if frame != self._strip_frame:
+            self._strips.clear()
+            self._strip_frame = frame
         painter.save()
         painter.setClipRect(QRect(NAME_WIDTH, HEADER_HEIGHT, width - NAME_WIDTH, height))
         for row in rows:
             y = self.screen_y(row)
             if row.lane < 0:
-                if row.person.id == self.current:
-                    painter.fillRect(QRect(NAME_WIDTH, y, width, row.height), colors.row_selected)
-                self._paint_cells(painter, row, y, placed, colors)
+                painter.drawPixmap(NAME_WIDTH, y, self._strip(row, placed, width, colors))
             else:
                 painter.fillRect(QRect(NAME_WIDTH, y, width, row.height), colors.row_alt)
                 self._paint_bars(painter, row, y, first_o, last_o, colors, dark)
@@ -295,6 +340,34 @@ class WorkloadChart(QAbstractScrollArea):
         painter.restore()
         self._paint_header(painter, visible, width, colors)
         self._paint_names(painter, rows, height, colors, dimmed)
+
+    def _strip(
+        self,
+        row: Row,
+        columns: list[tuple[tuple[date, date], float, float]],
+        width: int,
+        colors: Colors,
+    ) -> QPixmap:
+        """A person's row of cells across the visible columns, drawn once and kept."""
+        selected = row.person.id == self.current
+        key = (row.person.id, selected)
+        found = self._strips.get(key)
+        if found is not None and found.deviceIndependentSize().height() == row.height:
+            return found
+        ratio = self.viewport().devicePixelRatioF()
+        found = QPixmap(
+            max(1, round((width - NAME_WIDTH) * ratio)), max(1, round(row.height * ratio))
+        )
+        found.setDevicePixelRatio(ratio)
+        found.fill(colors.row_selected if selected else colors.base)
+        painter = QPainter(found)
+        try:
+            painter.translate(-NAME_WIDTH, 0)
+            self._paint_cells(painter, row, 0, columns, colors)
+        finally:
+            painter.end()
+        self._strips[key] = found
+        return found
 
     def _paint_cells(
         self,
@@ -346,9 +419,11 @@ class WorkloadChart(QAbstractScrollArea):
         font.setPointSizeF(font.pointSizeF() * 0.85)
         painter.setFont(font)
         dragged = self.drag.booking if self.drag is not None and self.drag.active else None
-        for b in row.bookings:
-            if b.finish.toordinal() < first_o or b.start.toordinal() > last_o:
-                continue
+        # A lane's bars never overlap and run earliest first: skip to the first one shown.
+        at = bisect.bisect_left(row.bookings, first_o, key=lambda b: b.finish.toordinal())
+        for b in row.bookings[at:]:
+            if b.start.toordinal() > last_o:
+                break
             left, right = self.layout_.bar_span(b)
             x = NAME_WIDTH + left - self.horizontalScrollBar().value()
             rect = QRectF(x, y + 3, max(right - left, 4), row.height - 6)
@@ -414,12 +489,7 @@ class WorkloadChart(QAbstractScrollArea):
         for first, last in columns:
             left = self.screen_x(first.toordinal())
             right = self.screen_x(last.toordinal() + 1)
-            if self.zoom == Zoom.DAY:
-                label, group = f"{first:%a}"[0] + f"{first.day}", f"{first:%B %Y}"
-            elif self.zoom == Zoom.WEEK:
-                label, group = f"{first:%d}", f"{first:%b %Y}"
-            else:
-                label, group = f"{first:%b}", f"{first:%Y}"
+            label, group = self._label(first), self._group(first)
             painter.setPen(QPen(colors.grid, 1))
             painter.drawLine(QPointF(left, half), QPointF(left, HEADER_HEIGHT))
             painter.setPen(colors.text)
@@ -428,11 +498,19 @@ class WorkloadChart(QAbstractScrollArea):
             )
             if group != group_last:
                 group_last = group
-                painter.drawText(
-                    QRectF(max(left, NAME_WIDTH) + 4, 0, 200, half),
-                    Qt.AlignmentFlag.AlignVCenter,
-                    group,
+                # In the part of its month (or year) that shows, so a label scrolled to the
+                # left edge never runs into the next one.
+                end = next(
+                    (
+                        self.screen_x(f.toordinal())
+                        for f, _l in columns
+                        if f > first and self._group(f) != group
+                    ),
+                    float(width),
                 )
+                room = QRectF(max(left, NAME_WIDTH) + 4, 0, end - max(left, NAME_WIDTH) - 6, half)
+                if room.width() >= painter.fontMetrics().horizontalAdvance(group):
+                    painter.drawText(room, Qt.AlignmentFlag.AlignVCenter, group)
                 painter.setPen(QPen(colors.grid, 1))
                 painter.drawLine(QPointF(left, 0), QPointF(left, half))
         painter.restore()
@@ -441,6 +519,18 @@ class WorkloadChart(QAbstractScrollArea):
         )
         painter.setPen(QPen(colors.grid, 1))
         painter.drawLine(0, HEADER_HEIGHT - 1, width, HEADER_HEIGHT - 1)
+
+    def _label(self, first: date) -> str:
+        """A column's name in the header's lower half: 'M9', '09' (a week's Monday), 'Nov'."""
+        if self.zoom == Zoom.DAY:
+            return f"{first:%a}"[0] + f"{first.day}"
+        return f"{first:%d}" if self.zoom == Zoom.WEEK else f"{first:%b}"
+
+    def _group(self, first: date) -> str:
+        """The columns' group in the header's upper half: a month, or a year by months."""
+        if self.zoom == Zoom.DAY:
+            return f"{first:%B %Y}"
+        return f"{first:%b %Y}" if self.zoom == Zoom.WEEK else f"{first:%Y}"
 
     def _paint_names(
         self, painter: QPainter, rows: list[Row], height: int, colors: Colors, dimmed: set[str]

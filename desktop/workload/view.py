@@ -73,8 +73,13 @@ class WorkloadView(QWidget):
         self.zoom_buttons.buttonClicked.connect(
             lambda button: self.set_zoom(Zoom(button.property("zoom")))
         )
-        self.today_button = QPushButton("Today")
+        # A tool button like the zoom's beside it, and a narrower filter than other areas':
+        # the header then fits a 1024-pixel window.
+        self.today_button = QToolButton()
+        self.today_button.setText("Today")
+        self.today_button.setToolTip("Scroll to today")
         self.today_button.clicked.connect(self._scroll_to_today)
+        self.header.filter.setMinimumWidth(140)
         self.free_button = QPushButton("Who Is Free?…")
         self.free_button.clicked.connect(self.who_is_free)
         self.fixes_button = QPushButton("Suggest Fixes…")

@@ -26,12 +26,7 @@ CONSTRUCTS = {
 }
 # Still to move to db/ (issue 13); remove a module from here once its queries have moved.
 NOT_YET = {
-    "desktop/gantt/document.py",
-    "desktop/gantt/money_dialog.py",
-    "desktop/gantt/task_dialog.py",
-    "desktop/gantt/view.py",
     "desktop/io/file_actions.py",
-    "desktop/printing/portfolio.py",
 }
 
 

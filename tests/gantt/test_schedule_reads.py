@@ -34,7 +34,7 @@ ENGINE_ONLY = frozenset(
     {"em", "finish_o", "incoming", "outgoing", "rank", "sm", "specs", "start_o"}
 )
 # The modules that build a scheduler and hand out its read API.
-OWNERS = frozenset({"desktop/gantt/document.py", "desktop/printing/portfolio.py"})
+OWNERS = frozenset({"desktop/gantt/document.py"})
 
 
 def _sources() -> list[tuple[str, ast.Module]]:

@@ -14,9 +14,12 @@ from sqlalchemy import select
 
 from db.models import ChangeRequest, Contact, CostEntry, Interaction, Project
 from db.operations import Create
+from db.portfolio.budgets import agency_budgets
 from db.project_money import AddCost, SetBudget
 from db.scheduling.operations import SetProgress
 from db.store import Store
+from desktop.budget_text import money_line
+from desktop.client_page.budget_rollup import AHEAD
 from desktop.client_page.page import ClientPage
 from desktop.gantt import GanttView
 from desktop.gantt.money_dialog import ProjectMoneyDialog, TaskChooser
@@ -119,16 +122,31 @@ def test_the_clients_money_tab_shows_each_projects_burn(
     view: GanttView, workspace: Workspace, project: str, qtbot: QtBot
 ) -> None:
     """The account manager sees what the project manager sees: spent against budget and
-    against the work done, on the client's Money tab, following edits in the plan."""
+    against the work done, on the client's Money tab, following edits in the plan, with the
+    figures the portfolio shows."""
     client_id = workspace.store.get(Project, project).client_id  # type: ignore[union-attr]
     page = ClientPage(workspace, client_id)
     qtbot.addWidget(page)
     page.show_section(page.money)
     page.money.ensure_loaded()
-    burn = page.money.burns
-    assert burn.text() == "No running project has a budget or costs yet"
+    rollup = page.money.budgets
+    model = rollup.model
+
+    def cells() -> list[str]:
+        return [model.index(0, c).data() for c in range(model.columnCount())]
+
+    assert model.rowCount() == 1
+    assert cells() == ["Relaunch", "\N{EN DASH}", "€0", "€0", "\N{EN DASH}", "0 %"]
+    assert rollup.total.text() == "No budget · planned €0 · spent €0 across 1 open project"
     workspace.run(SetBudget(project, 1_000_00))
     workspace.run(AddCost(project, date.today(), 600_00, "Photos"))
     workspace.run(SetProgress("design", 100))  # 3 of 14 working days done
     page.money.ensure_loaded()
-    assert burn.text() == "Relaunch: spent €600 of €1,000 (60%) · 21 % done  ⚠ ahead of the work"
+    assert cells() == ["Relaunch", "€1,000", "€0", "€600", "60% ⚠", "21 %"]
+    assert model.index(0, 4).data(Qt.ItemDataRole.ToolTipRole) == AHEAD
+    figures = agency_budgets(workspace.session).clients[client_id]  # the portfolio's
+    assert rollup.total.text() == f"{money_line(figures)} across 1 open project"
+    assert rollup.total.text().startswith(
+        "Budget €1,000 · planned €0 · spent €600 (60%, 21 % done)"
+    )
+    assert rollup.left.text() == "€400 left after the planned work"

@@ -115,3 +115,40 @@ def test_budgets_price_planned_hours_at_day_rates_and_roll_up(store: Store) -> N
     assert found.clients[acme].planned_cents == 300_000
     assert set(found.agency) == {"EUR", "USD"}
     assert found.agency["USD"].planned_cents == 40_000
+
+
+def test_a_clients_budget_rolls_up_its_open_projects_as_the_portfolio_does(
+    store: Store,
+) -> None:
+    from db.models import TeamMember
+    from db.portfolio.budgets import agency_budgets, client_budget
+
+    ana = member(store, "Ana")
+    store.apply(Update(TeamMember, ana, {"day_rate_cents": 80_000}))
+    launch = project(store, "launch", "Acme")
+    acme = store.get(Project, launch).client_id  # type: ignore[union-attr]
+    banner = Create(Project, {"name": "Banner", "client_id": acme, "budget_cents": 50_000})
+    closed = Create(Project, {"name": "Archive", "client_id": acme, "budget_cents": 9_999_00})
+    for op in (banner, closed):
+        store.apply(op)
+    store.apply(Update(Project, closed.id, {"status": ProjectStatus.DONE}))
+    task(store, launch, "Design", MON, 2, {ana: 8})  # 2 days at 800.00
+    task(store, banner.id, "Artwork", MON, 1, {ana: 4})  # half a day: 400.00
+    store.apply(Update(Project, launch, {"budget_cents": 100_000}))
+    store.apply(Create(CostEntry, {"project_id": launch, "spent_on": MON, "amount_cents": 70_000}))
+    other = project(store, "Site", "Bolt")
+    store.apply(Update(Project, other, {"budget_cents": 7_00}))
+
+    found = client_budget(store.session, acme, today=MON)
+    assert [p.name for p in found.projects] == ["Banner", "launch"]  # open ones, by name
+    total = found.total
+    assert (total.budget_cents, total.planned_cents, total.spent_cents) == (
+        150_000,
+        160_000 + 40_000,
+        70_000,
+    )
+    banner_money, launch_money = (p.money for p in found.projects)
+    assert launch_money.planned_over_budget and not banner_money.planned_over_budget
+    assert total == agency_budgets(store.session, today=MON).clients[acme]
+    bolt = store.get(Project, other).client_id  # type: ignore[union-attr]
+    assert client_budget(store.session, bolt, today=MON).total.budget_cents == 7_00

@@ -83,14 +83,6 @@ def test_fit_pages_and_date_range(printing_store: Store, tmp_path: Path) -> None
     assert "Mar 2026" in pdf_text(ranged) or "2 Mar 2026" in pdf_text(ranged)
 
 
-@requires_poppler
-def test_portfolio_lists_open_projects(printing_store: Store, tmp_path: Path) -> None:
-    out = tmp_path / "portfolio.pdf"
-    write_gantt_pdf(printing_store.session, None, out, GanttPrintOptions(zoom="month"), today=TODAY)
-    text = " ".join(pdf_text(out, p) for p in range(1, pdf_pages(out) + 1))
-    assert "Zebra Crossing Coffee" in text  # its project's row: "client: project"
-
-
 def test_screen_and_print_share_the_painter(printing_store: Store) -> None:
     """One scene, two outputs: the chart widget paints through ChartPainter too."""
     from desktop.gantt.chart import GanttChart

@@ -3,12 +3,21 @@ line on stderr, exit code 2 and no file written."""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from desktop.cli import main
-from tests.printing.conftest import CLIENT, PRIVATE, TODAY, pdf_pages, pdf_text, requires_poppler
+from tests.printing.conftest import (
+    CLIENT,
+    PRIVATE,
+    PUBLIC,
+    TODAY,
+    pdf_pages,
+    pdf_text,
+    requires_poppler,
+)
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -231,3 +240,67 @@ def test_a_client_copy_of_the_team_agenda_is_refused(
     )
     assert_refused(code, err, "--audience client", "--client")
     assert not any(tmp_path.glob("*.pdf"))
+
+
+@requires_poppler
+def test_print_gantt_without_a_project_prints_the_portfolio_as_the_app_does(
+    capsys: pytest.CaptureFixture[str], printing_db: Path, tmp_path: Path
+) -> None:
+    from db.database import open_database
+    from db.store import Store
+    from desktop.portfolio.printing import portfolio_render
+    from desktop.printing.output import write_pdf
+    from desktop.printing.paper import page_layout
+
+    out = tmp_path / "portfolio.pdf"
+    code, err = run(
+        capsys,
+        "print-gantt",
+        "--db",
+        str(printing_db),
+        "-o",
+        str(out),
+        "--today",
+        TODAY.isoformat(),
+        "--zoom",
+        "month",
+    )
+    assert code == 0, err
+    pages = pdf_pages(out)
+    assert f"portfolio written on {pages} page" in err
+    assert "--zoom applies to a project's plan only" in err
+    # NFKC: the PDF writes "ff" as one ligature glyph.
+    text = unicodedata.normalize("NFKC", " ".join(pdf_text(out, p) for p in range(1, pages + 1)))
+    assert f"Portfolio, {TODAY:%d %B %Y} page 1 of {pages}" in text
+    assert CLIENT in text and PUBLIC["project"] in text  # its group's row, its project's
+
+    # What the Portfolio area's Print and Export as PDF draw, page for page.
+    store = Store(open_database(printing_db))
+    try:
+        render, title = portfolio_render(store.session, today=TODAY)
+        app = tmp_path / "app.pdf"
+        write_pdf(app, render, page_layout(landscape=True), title)
+    finally:
+        store.close()
+    assert [pdf_text(app, p) for p in range(1, pages + 1)] == [
+        pdf_text(out, p) for p in range(1, pages + 1)
+    ]
+
+    ranged = tmp_path / "spring.pdf"
+    code, err = run(
+        capsys,
+        "print-gantt",
+        "--db",
+        str(printing_db),
+        "-o",
+        str(ranged),
+        "--today",
+        TODAY.isoformat(),
+        "--from",
+        "2026-03-02",
+        "--to",
+        "2026-06-28",
+    )
+    assert code == 0, err
+    header = pdf_text(ranged, 1)
+    assert "Mar" in header and "Jun" in header and "Sep" not in header

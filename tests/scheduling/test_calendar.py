@@ -104,7 +104,7 @@ def test_public_holidays_are_kept_between_runs(tmp_path, monkeypatch) -> None:  
     def offline(*_args: object, **_kwargs: object) -> object:
         raise AssertionError("looked the holidays up again")
 
-    monkeypatch.setattr(calendar.holidays_lib, "country_holidays", offline)
+    monkeypatch.setattr(calendar, "_country_holidays", offline)
     second = calendar.HolidayTables()
     second.keep_in(kept)
     assert second.of("DE", "BE", 2026) == first.of("DE", "BE", 2026)

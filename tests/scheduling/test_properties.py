@@ -189,3 +189,61 @@ def test_a_task_under_a_plain_task_needs_a_rebuild() -> None:
     assert not s.can_add(under)
     assert s.add_task(under) is None
     assert "b" not in s
+
+
+@settings(max_examples=150, deadline=None)
+@given(plans(), st.data())
+def test_removing_tasks_in_place_equals_scheduling_what_is_left(
+    p: Plan, data: st.DataObject
+) -> None:
+    s = scheduled(p)
+    picked = data.draw(st.sets(st.sampled_from(s.ids), min_size=1, max_size=3))
+    before = dates(s)
+    changed = s.remove_tasks(picked)
+    gone = set(picked)
+    for t in p.tasks:  # parents come before their children in these plans
+        if t.parent_id in gone:
+            gone.add(t.id)
+    rest = Plan(
+        [t for t in p.tasks if t.id not in gone],
+        [x for x in p.links if x.predecessor_id not in gone and x.successor_id not in gone],
+        p.agency,
+        p.leave,
+    )
+    full = Scheduler(rest)
+    if changed is None:  # a summary left without tasks: only a rebuild can say
+        assert any(
+            full.spec(t.parent_id).id == t.parent_id and not full.is_summary(t.parent_id)
+            for t in p.tasks
+            if t.id in gone and t.parent_id is not None and t.parent_id not in gone
+        )
+        return
+    assert s.ids == full.ids
+    assert dates(s) == dates(full)
+    assert changed == {i for i in full.ids if before[i] != dates(full)[i]}
+    assert {i: s.total_float(i) for i in s.ids} == {i: full.total_float(i) for i in full.ids}
+    assert [s.parent[s.pos[i]] for i in s.ids] == [full.parent[full.pos[i]] for i in full.ids]
+
+
+@settings(max_examples=150, deadline=None)
+@given(plans(), st.data())
+def test_tasks_put_back_in_place_schedule_as_before(p: Plan, data: st.DataObject) -> None:
+    """An undone deletion: tasks taken out, then added back with their links."""
+    s = scheduled(p)
+    picked = data.draw(st.sets(st.sampled_from(s.ids), min_size=1, max_size=3))
+    before = dates(s)
+    floats = {i: s.total_float(i) for i in s.ids}
+    if s.remove_tasks(picked) is None:
+        return
+    back = [t for t in p.tasks if t.id not in s.pos]
+    links = [x for x in p.links if x.predecessor_id not in s.pos or x.successor_id not in s.pos]
+    added = s.add_tasks(back, links)
+    assert added is not None
+    assert dates(s) == before
+    assert {i: s.total_float(i) for i in s.ids} == floats
+    assert added >= {t.id for t in back}
+    for i in s.ids:  # the outline as a fresh schedule has it
+        full = scheduled(p)
+        assert [s.ids[c] for c in s.children[s.pos[i]]] == [
+            full.ids[c] for c in full.children[full.pos[i]]
+        ]

@@ -11,6 +11,7 @@ import pytest
 
 from db.models import Client, Contact, TeamMember
 from db.operations import Create, Delete, Update
+from db.sync import list_conflicts, restore_conflict
 from tests.sync.harness import Bench, listed
 from tests.sync.test_causal import _converged, _folder, _shared_client, abc, not_arrived
 
@@ -99,3 +100,48 @@ def test_three_concurrent_renames_list_the_two_that_lost_alike(abc: Bench, order
     entries = _same_lists(abc)
     assert len(entries) == 2
     assert len({(e[7], e[9]) for e in entries}) == 1  # one winner for both
+
+
+def test_an_entry_goes_once_someone_who_saw_its_loser_rewrites_the_field(abc: Bench) -> None:
+    """A and B rename the client concurrently; C, having got both (and listed A's name as
+    lost), renames it again. C had seen A's name, so it is no longer a concurrent value: no
+    station lists it any more, C (by its own push) included, whatever it had listed before."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    a.apply(Update(Client, cid, {"name": "A's name"}))
+    b.apply(Update(Client, cid, {"name": "B's name"}))
+    abc.sync(a)
+    abc.sync(b)  # B lists A's rename
+    abc.sync(c)
+    assert [e[3] for e in listed(c.path)] == ["name"]
+    c.apply(Update(Client, cid, {"name": "C's name"}))
+    abc.sync(c)
+    assert listed(c.path) == set()
+    abc.sync(a)  # A gets B's rename (and lists its own as lost), then C's
+    entries = _same_lists(abc)
+    assert entries == set()
+    assert a.sql("SELECT name FROM client") == [("C's name",)]
+
+
+def test_delete_restore_and_delete_again_leave_one_list_everywhere(abc: Bench) -> None:
+    """A deletes the client while B edits it (B's edit is listed); B restores it from the
+    list, A edits the restored client, and C, having seen all of that, deletes it again:
+    nothing anyone did went unseen, so no station lists anything."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    a.apply(Delete(Client, cid))
+    b.apply(Update(Client, cid, {"industry": "B's industry"}))
+    abc.sync(a)
+    abc.sync(b)
+    store = b.open()
+    (entry,) = [e for e in list_conflicts(store) if e.kind == "edit_deleted"]
+    restore_conflict(store, entry.id)
+    abc.sync(b)
+    abc.sync(a)
+    a.apply(Update(Client, cid, {"name": "A's name"}))
+    abc.sync(a)
+    abc.sync(c)
+    c.apply(Delete(Client, cid))
+    abc.sync(c)
+    assert _same_lists(abc) == set()
+    assert a.sql("SELECT count(*) FROM client") == [(0,)]

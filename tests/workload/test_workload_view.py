@@ -22,6 +22,7 @@ from desktop.portfolio.view import PortfolioView
 from desktop.workload.chart import WorkloadChart
 from desktop.workload.fixes_dialog import FixesDialog
 from desktop.workload.view import WorkloadView
+from desktop.workspace import Workspace
 from tests.workload.agency import member, next_monday, project, task
 
 pytestmark = [
@@ -176,3 +177,39 @@ def test_apply_one_levelling_suggestion_and_undo_it(window: MainWindow, store: S
     assert view.workload.overload(ana, mon.toordinal()) == 4
     assert store.session.query(Overtime).count() == 0
     dialog.close()
+
+
+def test_after_a_drop_only_the_two_peoples_rows_are_redrawn_and_the_chart_is_right(
+    workspace: Workspace, store: Store, qtbot: QtBot
+) -> None:
+    mon = next_monday()
+    ana, ben, cy = member(store, "Ana"), member(store, "Ben"), member(store, "Cy")
+    pid = project(store)
+    copy = task(store, pid, "Copy", mon, 2, {ana: 4})
+    task(store, pid, "Print", mon, 3, {cy: 6})
+
+    def opened() -> WorkloadView:
+        view = WorkloadView(workspace)
+        qtbot.addWidget(view)
+        view.resize(1000, 400)
+        view.show()
+        qtbot.waitExposed(view)
+        view.chart.scroll_to_day(mon - 7 * D)
+        view.chart.viewport().grab()  # painted
+        return view
+
+    view = opened()
+    chart = view.chart
+    drawn = {key[0]: strip.cacheKey() for key, strip in chart._strips.items()}
+    assert {ana, ben, cy} <= drawn.keys()
+
+    booking = chart.workload.booking(copy, ana)
+    assert booking is not None and chart.commit(booking, 7, ben)  # a week later, to Ben
+    picture = chart.viewport().grab().toImage()
+    again = {key[0]: strip.cacheKey() for key, strip in chart._strips.items()}
+    assert again[ana] != drawn[ana] and again[ben] != drawn[ben]
+    assert again[cy] == drawn[cy]  # Cy's row was copied, not drawn again
+
+    fresh = opened()  # what the chart should now look like
+    assert picture == fresh.chart.viewport().grab().toImage()
+    fresh.close()

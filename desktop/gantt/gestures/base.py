@@ -18,6 +18,7 @@ from PySide6.QtGui import QPainter, QPen
 
 from db.operations import Operation
 from db.scheduling.plan import TaskSpec
+from db.scheduling.rules import FixedDateWatch
 from desktop.gantt.document import GanttDocument
 from desktop.gantt.geometry import ROW_HEIGHT
 from desktop.gantt.painter import ChartPainter, Colors
@@ -86,7 +87,11 @@ class Gesture:
         self.active = False
         self.at: QPointF | None = None
         self.limit_o: int | None = None
+        self.limit_node = node  # the row the limit is drawn on
         self.reason = ""
+        self.held = False  # stopped at a fixed date: the mouse is past where the task may go
+        self._watch: FixedDateWatch | None = None
+        self._ok_days = 0  # the last step that kept every fixed date
 
     @property
     def task_id(self) -> str:
@@ -99,8 +104,62 @@ class Gesture:
     # -- the gesture's life -------------------------------------------------------------------
 
     def drag_to(self, pos: QPointF) -> None:
-        """Follow the mouse: preview the result live (successors follow)."""
+        """Follow the mouse: preview the result live (successors follow). A step that would
+        break a fixed date ("must start on", "finish no later than") of the task or of one
+        downstream is not taken: the task stops at the furthest day that keeps them all,
+        and the rule's refusal shows while the mouse stays beyond it (`held`)."""
+        days = self.shift(pos)
+        if self._watch is None:
+            self._watch = self.chart.document.schedule.watch_fixed_dates(self.watched_ids())
+        moved = self._try(days)
+        broken = self._watch.broken()
+        self.held = broken is not None
+        if broken is None:
+            self._ok_days = days
+        else:
+            ok, bad = self._ok_days, days
+            while abs(bad - ok) > 1:  # conflicts only grow with the distance
+                mid = (ok + bad) // 2
+                moved |= self._try(mid)
+                if self._watch.broken() is None:
+                    ok = mid
+                else:
+                    bad = mid
+            moved |= self._try(ok)
+            self._ok_days = ok
+            held_id, self.reason = broken
+            self.limit_node, self.limit_o = self._fixed_edge(held_id)
+        if self.reason:
+            self.chart.refuse(self.reason)
+        self.chart.rescheduled(self.node, moved)
+
+    def _try(self, days: int) -> set[str]:
+        self.reason, self.limit_o, self.limit_node = "", None, self.node
+        moved = self.chart.document.preview(self.specs_at(days))
+        self.held_back()
+        return moved
+
+    def _fixed_edge(self, task_id: str) -> tuple[int, int | None]:
+        """Where a task's fixed date stands on the chart: (its node, the ordinal of the
+        edge) -- its start when it must start on it, the end of its finish-by day."""
+        v = self.chart.document.schedule
+        node = v.node(task_id)
+        spec = v.spec(node)
+        if spec.finish_by is not None and not spec.fixed:
+            return node, spec.finish_by.toordinal() + 1
+        return node, v.start_ordinal(node)
+
+    def specs_at(self, days: int) -> list[TaskSpec]:
+        """The tasks as they would be with the mouse `days` days from the press (held at
+        what the predecessors allow); the gesture notes its new values for `commit`."""
         raise NotImplementedError
+
+    def held_back(self) -> None:
+        """After a step is previewed: note a limit the engine held the task at, if any."""
+
+    def watched_ids(self) -> list[str]:
+        """The tasks the gesture moves, whose downstream fixed dates it must keep."""
+        return [self.task_id]
 
     def commit(self) -> Operation | None:
         """The one edit (one undo step) the gesture ends in; None when nothing changed or
@@ -129,7 +188,9 @@ class Gesture:
         if self.limit_o is None:
             return
         x = self.chart.x_of(self.limit_o)
-        row = self.chart.document.row_of.get(self.node, 0)
+        row = self.chart.document.row_of.get(self.limit_node, -1)
+        if row < 0:
+            return
         painter.setPen(QPen(self.chart.colors.refuse, 2, Qt.PenStyle.DashLine))
         painter.drawLine(QLineF(x, row * ROW_HEIGHT - 6, x, (row + 1) * ROW_HEIGHT + 6))
 
@@ -150,9 +211,3 @@ class Gesture:
             self.limit_o = earliest.toordinal()
             return earliest
         return start
-
-    def preview(self, specs: list[TaskSpec]) -> None:
-        moved = self.chart.document.preview(specs)
-        if self.reason:
-            self.chart.refuse(self.reason)
-        self.chart.rescheduled(self.node, moved)

@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 
 from db.operations import Operation
 from db.scheduling.operations import ResizeTask
+from db.scheduling.plan import TaskSpec
 from desktop.gantt.gestures.base import Gesture, Part
 
 
@@ -23,14 +24,13 @@ class ResizeStartGesture(Gesture):
     new_start: date | None = None
     new_duration: int | None = None
 
-    def drag_to(self, pos: QPointF) -> None:
-        self.reason, self.limit_o = "", None
-        start = self.clamp_start(self.snap(self.start_ordinal + self.shift(pos)))
+    def specs_at(self, days: int) -> list[TaskSpec]:
+        start = self.clamp_start(self.snap(self.start_ordinal + days))
         cal = self.chart.document.schedule.calendar(self.node)
         finish = date.fromordinal(self.finish_ordinal)
         self.new_start = start
         self.new_duration = max(1, cal.working_days_between(start, finish) + 1)
-        self.preview([replace(self.original, start=start, duration=self.new_duration)])
+        return [replace(self.original, start=start, duration=self.new_duration)]
 
     def commit(self) -> Operation | None:
         if self.new_start is None or self.new_start.toordinal() == self.start_ordinal:
@@ -45,13 +45,12 @@ class ResizeEndGesture(Gesture):
     cursor = Qt.CursorShape.SizeHorCursor
     new_duration: int | None = None
 
-    def drag_to(self, pos: QPointF) -> None:
-        self.reason, self.limit_o = "", None
-        finish = self.snap(self.finish_ordinal + self.shift(pos))
+    def specs_at(self, days: int) -> list[TaskSpec]:
+        finish = self.snap(self.finish_ordinal + days)
         cal = self.chart.document.schedule.calendar(self.node)
         start = date.fromordinal(self.start_ordinal)
         self.new_duration = max(1, cal.working_days_between(start, finish) + 1)
-        self.preview([replace(self.original, duration=self.new_duration)])
+        return [replace(self.original, duration=self.new_duration)]
 
     def commit(self) -> Operation | None:
         if self.new_duration is None or self.new_duration == self.original.duration:

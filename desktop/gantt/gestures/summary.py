@@ -26,28 +26,31 @@ class SummaryGesture(Gesture):
         self.group: list[tuple[int, TaskSpec]] = [(leaf, v.spec(leaf)) for leaf in v.leaves(node)]
         self.group_starts = {leaf: v.start_ordinal(leaf) for leaf, _spec in self.group}
 
-    def drag_to(self, pos: QPointF) -> None:
-        self.reason, self.limit_o = "", None
+    def watched_ids(self) -> list[str]:
+        v = self.chart.document.schedule
+        return [v.task_id(leaf) for leaf, _spec in self.group]
+
+    def specs_at(self, days: int) -> list[TaskSpec]:
         v = self.chart.document.schedule
         agency = v.agency_calendar
-        target = agency.next_working_day(date.fromordinal(self.start_ordinal + self.shift(pos)))
-        days = agency.working_days_between(date.fromordinal(self.start_ordinal), target)
+        target = agency.next_working_day(date.fromordinal(self.start_ordinal + days))
+        working = agency.working_days_between(date.fromordinal(self.start_ordinal), target)
         specs = []
         for leaf, spec in self.group:
             cal = v.calendar(leaf)
-            start = date.fromordinal(cal.day(cal.index(self.group_starts[leaf]) + days))
+            start = date.fromordinal(cal.day(cal.index(self.group_starts[leaf]) + working))
             specs.append(replace(spec, start=start))
         self.new_start = target
-        moved = self.chart.document.preview(specs)
-        actual = v.start_ordinal(self.node)
-        if actual > target.toordinal():
+        return specs
+
+    def held_back(self) -> None:
+        actual = self.chart.document.schedule.start_ordinal(self.node)
+        if self.new_start is not None and actual > self.new_start.toordinal():
             self.limit_o = actual
             self.reason = (
                 f"Can't start before {date.fromordinal(actual):%a %d %b}: "
                 "a task under it waits for its predecessors"
             )
-            self.chart.refuse(self.reason)
-        self.chart.rescheduled(self.node, moved)
 
     def originals(self) -> list[TaskSpec]:
         return [spec for _leaf, spec in self.group]
