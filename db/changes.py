@@ -22,10 +22,12 @@ def _ids() -> dict[str, set[str]]:
 @dataclass(frozen=True, slots=True)
 class Scope:
     """The client (EVERYONE for a row outside any client, None for a row of no client) and
-    the project (None for none) a changed row belongs to."""
+    the project (None for none) a changed row belongs to; for a team member's own row or
+    leave, the member too."""
 
     client: str | None
     project: str | None = None
+    member: str | None = None
 
 
 def _scopes() -> dict[tuple[str, str], Scope]:
@@ -102,6 +104,17 @@ class ChangeSet:
         """The projects the rows of these entities belong to; None when one of them has no
         known scope or concerns every client (a team member's leave moves every plan)."""
         return self._owners(entities, lambda scope: scope.project)
+
+    def members(self, *entities: str) -> set[str] | None:
+        """The team members the rows of these entities (leave, members) are of; None when
+        one of them names no member (it could not be traced)."""
+        found: set[str] = set()
+        for key in self._rows(entities):
+            scope = self.scope.get(key)
+            if scope is None or scope.member is None:
+                return None
+            found.add(scope.member)
+        return found
 
     def _owners(
         self, entities: tuple[str, ...], owner: Callable[[Scope], str | None]

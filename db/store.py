@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from db import search
-from db.change_scope import fill_scope, scope_of
+from db.change_scope import fill_scope, flush_changes
 from db.changes import ChangeSet
 from db.models import AgencySetting, Entity
 from db.operations import Operation
@@ -132,25 +132,11 @@ class Store:
         self._listeners.remove(listener)
 
     def _record_flush(self, session: Session, _context: object) -> None:
-        step = ChangeSet()
         # Scopes resolved earlier in this operation: a parent deleted by an earlier flush.
-        known = dict(self._pending.scope)
-        rows: list[tuple[str, Entity]] = [
-            *(("added", o) for o in session.new if isinstance(o, Entity)),
-            *(
-                ("changed", o)
-                for o in session.dirty
-                if isinstance(o, Entity) and session.is_modified(o, include_collections=False)
-            ),
-            *(("removed", o) for o in session.deleted if isinstance(o, Entity)),
-        ]
-        at_hand = {(type(o).__name__, o.id): o for _kind, o in rows}
-        for kind, obj in rows:
-            entity = type(obj).__name__
-            step.add(kind, entity, [obj.id])
-            scope = scope_of(session, obj, known, at_hand)
-            if scope is not None:
-                known[(entity, obj.id)] = step.scope[(entity, obj.id)] = scope
+        step = flush_changes(session, dict(self._pending.scope))
+        # The schedules follow the flush at once: an operation may check a rule against
+        # the schedule before it commits.
+        self.schedules.flushed(session, step)
         self._pending.merge(step)
 
     def close(self) -> None:

@@ -90,6 +90,21 @@ def settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
+@pytest.fixture
+def window(qtbot: Any, workspace: Workspace, settings: QSettings) -> MainWindow:
+    """A main window over the test's agency, wide enough for the charts, not syncing and not
+    saving its state (the portfolio and workload tests; other folders shape their own)."""
+    from desktop.main_window import MainWindow
+
+    w = MainWindow(workspace, settings, auto_sync=False)
+    w.persist = False
+    qtbot.addWidget(w)
+    w.resize(1300, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
 def open_window(qtbot: Any, workspace: Workspace, settings: QSettings) -> MainWindow:
     """The main window as a user meets it: saved state restored, shown and active."""
     from desktop.main_window import MainWindow

@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError
-from db.models import Assignment, Client, CostEntry, Project, ProjectStatus, Task, TeamMember
-from db.portfolio.timeline import BURN_MARGIN, OPEN_STATUSES
+from db.models import Assignment, Client, Project, ProjectStatus, Task, TeamMember
+from db.portfolio.figures import Burning, spent_by_project, work_done
+from db.portfolio.timeline import OPEN_STATUSES
 from db.scheduling.schedules import Schedules, schedules_for
 from db.workload.load import task_days
 
@@ -26,7 +27,7 @@ HOURS_PER_DAY = 8.0
 
 
 @dataclass
-class Money:
+class Money(Burning):
     """Figures in cents of one currency; `complete` is % of the work done (by working days,
     weighted by them when rolled up)."""
 
@@ -36,15 +37,6 @@ class Money:
     spent_cents: int = 0
     complete: float = 0.0
     weight: int = 0  # working days of work behind `complete`
-
-    @property
-    def burn(self) -> float | None:
-        return self.spent_cents / self.budget_cents if self.budget_cents else None
-
-    @property
-    def burning_ahead(self) -> bool:
-        ratio = self.burn
-        return ratio is not None and ratio * 100 > self.complete + BURN_MARGIN
 
     @property
     def planned_over_budget(self) -> bool:
@@ -90,16 +82,10 @@ def agency_budgets(
         mid: cents
         for mid, cents in session.execute(select(TeamMember.id, TeamMember.day_rate_cents))
     }
-    spent: dict[str, int] = {}
+    spent = spent_by_project(session, ids, today)
     hours: dict[str, list[tuple[str, str, float]]] = defaultdict(list)  # project -> work
     for first in range(0, len(ids), 500):
         chunk = ids[first : first + 500]
-        for pid, total in session.execute(
-            select(CostEntry.project_id, func.sum(CostEntry.amount_cents))
-            .where(CostEntry.project_id.in_(chunk), CostEntry.spent_on <= today)
-            .group_by(CostEntry.project_id)
-        ):
-            spent[pid] = int(total or 0)
         for pid, tid, mid, per_day in session.execute(
             select(
                 Task.project_id, Assignment.task_id, Assignment.member_id, Assignment.hours_per_day
@@ -121,13 +107,7 @@ def agency_budgets(
             i = s.pos[tid]
             days = len(task_days(s.cal[i], s.start_o[i], s.finish_o[i]))
             planned += per_day * days * rate.get(mid, 0) / HOURS_PER_DAY
-        done = total = 0
-        for i, spec in enumerate(s.specs):
-            if s.children[i] or spec.milestone:
-                continue
-            length = max(spec.duration, 1)
-            done += length * spec.progress
-            total += length
+        done, total = work_done(s)
         money = Money(
             currency,
             budget or 0,

@@ -21,17 +21,16 @@ from db.models import (
     Baseline,
     BaselineTask,
     Client,
-    CostEntry,
     Project,
     ProjectStatus,
     Task,
     TaskKind,
     TeamMember,
 )
+from db.portfolio.figures import Burning, spent_by_project, work_done
 from db.scheduling.schedules import Schedules, schedules_for
 
 OPEN_STATUSES = (ProjectStatus.PLANNED, ProjectStatus.ACTIVE, ProjectStatus.ON_HOLD)
-BURN_MARGIN = 5  # points of budget spent beyond % complete before a project is flagged
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +42,7 @@ class Marker:
 
 
 @dataclass
-class PortfolioProject:
+class PortfolioProject(Burning):
     id: str
     name: str
     client_id: str
@@ -61,16 +60,6 @@ class PortfolioProject:
     budget_cents: int = 0
     spent_cents: int = 0
     complete: int = 0  # % of the work done, by working days
-
-    @property
-    def burn(self) -> float | None:
-        return self.spent_cents / self.budget_cents if self.budget_cents else None
-
-    @property
-    def burning_ahead(self) -> bool:
-        """Spending runs ahead of the work done (the same rule as the project's header)."""
-        ratio = self.burn
-        return ratio is not None and ratio * 100 > self.complete + BURN_MARGIN
 
     @property
     def late(self) -> bool:
@@ -155,20 +144,14 @@ def portfolio(
     projects = [p for p in projects if filters.keeps(p)]
     ids = [p.id for p in projects]
     schedulers = schedules.schedulers(ids)
-    spent = _spent(session, ids, today)
+    spent = spent_by_project(session, ids, today)
     finishes = _baseline_finishes(session, ids)
     for p in projects:
         s = schedulers[p.id]
         span = s.project_span()
         if span is not None:
             p.start, p.finish = span
-        done = total = 0
-        for i, spec in enumerate(s.specs):
-            if s.children[i]:
-                continue
-            length = 0 if spec.milestone else max(spec.duration, 1)
-            done += length * spec.progress
-            total += length
+        done, total = work_done(s)
         p.complete = round(done / total) if total else 0
         p.spent_cents = spent.get(p.id, 0)
         base = finishes.get(p.id)
@@ -196,19 +179,6 @@ def portfolio(
     for p in sorted(projects, key=lambda p: (p.start or date.max, p.name.casefold())):
         grouped[p.client_id].projects.append(p)
     return sorted(grouped.values(), key=lambda c: c.name.casefold())
-
-
-def _spent(session: Session, ids: list[str], today: date) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for first in range(0, len(ids), 500):
-        chunk = ids[first : first + 500]
-        for pid, total in session.execute(
-            select(CostEntry.project_id, func.sum(CostEntry.amount_cents))
-            .where(CostEntry.project_id.in_(chunk), CostEntry.spent_on <= today)
-            .group_by(CostEntry.project_id)
-        ):
-            found[pid] = int(total or 0)
-    return found
 
 
 def _baseline_finishes(session: Session, ids: list[str]) -> dict[str, date]:

@@ -1,12 +1,13 @@
-"""Finding a client or project by what a user types: an id, or a name matched
-case-insensitively (an exact name wins; otherwise a unique partial match)."""
+"""Finding a client, project or team member by what a user types: an id, or a name matched
+case-insensitively (for a client or project an exact name wins, otherwise a unique partial
+match; a member's whole name must match)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Client, Project
+from db.models import Client, Project, TeamMember
 
 
 class NoMatch(Exception):
@@ -42,3 +43,16 @@ def find_client(session: Session, text: str) -> str:
 def find_project(session: Session, text: str) -> str:
     """The id of the project named or identified by `text`."""
     return _find(session, Project, "project", text)
+
+
+def find_member(session: Session, text: str) -> str:
+    """The id of the one team member whose id or whole name (any case) is `text`."""
+    wanted = text.strip().casefold()
+    found = [
+        id_
+        for id_, name in session.execute(select(TeamMember.id, TeamMember.name))
+        if id_ == text or name.casefold() == wanted
+    ]
+    if len(found) != 1:
+        raise NoMatch(f"{text!r} names no one on the team")
+    return found[0]

@@ -11,14 +11,17 @@ functions — finds the same cache through `schedules_for(session)`. A session w
 (the CLI, the Today worker thread, tests) gets its own, which forgets everything whenever that
 session writes.
 
-Keeping it fresh:
-* ORM writes in the session are seen at flush, where even deleted rows still carry their
-  ids (`_after_flush`). An edit of a task's dates or duration is scheduled in place there,
-  as the Gantt does it (only its successors move); anything else drops the project.
+Keeping it fresh: every change set says which project each row belongs to, and which team
+member a leave is of (its scope, `db.change_scope`, resolved while deleted rows are still
+loaded), so the service never traces ids back itself.
+* ORM writes in the session reach `flushed` with the flush's change set. An edit of a task's
+  dates or duration is scheduled in place there, as the Gantt does it (only its successors
+  move); anything else drops the projects the rows are scoped to.
 * Everything else that changes the database under the session (sync, restoring a conflict)
-  ends in `Store.notify(changes)`, which calls `invalidate(changes)`; rows that are gone are
-  traced back through what the cache itself loaded (task, link, assignment and leave ids).
-* A rolled-back transaction, or a bulk statement the session cannot itemise, clears it all.
+  ends in `Store.notify(changes)`, which calls `invalidate(changes)`.
+* A row without a scope (removed outside the session by a path that could not say whose it
+  was), a rolled-back transaction, or a bulk statement the session cannot itemise clears it
+  all.
 """
 
 from __future__ import annotations
@@ -32,17 +35,9 @@ from typing import Any
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from db.change_scope import flush_changes
 from db.changes import ChangeSet
-from db.models import (
-    Assignment,
-    Dependency,
-    Entity,
-    Task,
-    TaskConstraint,
-    TaskKind,
-    TeamMember,
-    TimeOff,
-)
+from db.models import Task, TaskConstraint, TaskKind
 from db.scheduling.calendar import AgencyDays, CalendarPool
 from db.scheduling.engine import Scheduled, Scheduler
 from db.scheduling.plan import Plan, agency_days, load_plans
@@ -51,6 +46,8 @@ from db.scheduling.schedule_view import ScheduleView
 _INFO_KEY = "agency_desk.schedules"
 # Entities that change the agency's calendar for every project.
 _AGENCY = ("AgencySetting", "Closure")
+# Entities whose rows are scoped to the one project whose plan they are part of.
+_PLANNED = ("Task", "Dependency", "Assignment")
 # Task columns whose change reshapes a plan (its tree, its order): a cached schedule of it is
 # dropped rather than followed in place.
 _SHAPE_FIELDS = ("project_id", "parent_id", "sort_order")
@@ -75,13 +72,8 @@ class Schedules:
         self._agency_dirty = False  # a settings row or closure changed: compare on next read
         self._plans: dict[str, Scheduler] = {}
         self._spans: dict[str, tuple[date, date] | None] = {}
-        # What each cached project was built from, to trace a change back to it.
-        self._task_project: dict[str, str] = {}
-        self._link_project: dict[str, str] = {}
-        self._assignment_project: dict[str, str] = {}
-        self._assignments_of: dict[str, list[str]] = defaultdict(list)
+        # The cached projects each member works on: their plans hold the member's leave.
         self._member_projects: dict[str, set[str]] = defaultdict(set)
-        self._leave_member: dict[str, str] = {}
         self.runs = 0  # engine runs so far: tests check a change re-runs only what it touches
         # Bumped each time a project's schedule is dropped (and `_epoch` on `clear`), so a view
         # can tell whether what it shows is still current even after another reader has
@@ -150,11 +142,9 @@ class Schedules:
 
     def task(self, task_id: str) -> Scheduled | None:
         """A task's computed dates, None for a task that does not exist."""
-        project_id = self._task_project.get(task_id)
+        project_id = self.session.scalar(select(Task.project_id).where(Task.id == task_id))
         if project_id is None:
-            project_id = self.session.scalar(select(Task.project_id).where(Task.id == task_id))
-            if project_id is None:
-                return None
+            return None
         s = self.scheduler(project_id)
         return s.scheduled(task_id) if task_id in s else None
 
@@ -184,20 +174,8 @@ class Schedules:
     # -- loading ------------------------------------------------------------------------------
 
     def _load(self, project_ids: list[str]) -> None:
-        plans = load_plans(self.session, project_ids, self.agency)
-        for pid, plan in plans.items():
+        for pid, plan in load_plans(self.session, project_ids, self.agency).items():
             self._keep(pid, plan)
-        assignments = select(Assignment.id, Task.project_id).join(
-            Task, Task.id == Assignment.task_id
-        )
-        for aid, pid in self.session.execute(assignments.where(Task.project_id.in_(project_ids))):
-            self._assignment_project[aid] = pid
-            self._assignments_of[pid].append(aid)
-        members = {m for plan in plans.values() for m in plan.leave}
-        if members:
-            rows = select(TimeOff.id, TimeOff.member_id).where(TimeOff.member_id.in_(members))
-            for leave_id, member_id in self.session.execute(rows):
-                self._leave_member[leave_id] = member_id
 
     def _keep(self, project_id: str, plan: Plan) -> None:
         s = Scheduler(plan, self.calendars)
@@ -205,11 +183,8 @@ class Schedules:
         self._plans[project_id] = s
         self._spans[project_id] = s.project_span()
         for t in plan.tasks:
-            self._task_project[t.id] = project_id
             for member in t.members:
                 self._member_projects[member].add(project_id)
-        for link in plan.links:
-            self._link_project[link.id] = project_id
 
     def _scalars(self, queries: Iterable[Any]) -> list[Any]:
         return [value for query in queries for value in self.session.scalars(query)]
@@ -224,13 +199,8 @@ class Schedules:
             s = self._plans.pop(pid, None)
             if s is None:
                 continue
-            for tid in s.ids:
-                self._task_project.pop(tid, None)
-            for link in s.plan.links:
-                self._link_project.pop(link.id, None)
-            for aid in self._assignments_of.pop(pid, ()):
-                self._assignment_project.pop(aid, None)
-            for projects in self._member_projects.values():
+            for member in {m for t in s.plan.tasks for m in t.members}:
+                projects = self._member_projects.get(member, set())
                 projects.discard(pid)
 
     def clear(self) -> None:
@@ -241,12 +211,7 @@ class Schedules:
         self.calendars.clear()
         self._plans.clear()
         self._spans.clear()
-        self._task_project.clear()
-        self._link_project.clear()
-        self._assignment_project.clear()
-        self._assignments_of.clear()
         self._member_projects.clear()
-        self._leave_member.clear()
         self._flushed.clear()
 
     def __contains__(self, project_id: object) -> bool:
@@ -258,8 +223,8 @@ class Schedules:
         return set(self._plans)
 
     def invalidate(self, changes: ChangeSet) -> None:
-        """Drop what `changes` touches. Rows that still exist are looked up; rows that are
-        gone are traced through the ids the cached schedules were built from."""
+        """Drop the schedules of the projects `changes` touches, as its scope names them
+        (rows this cache already followed at their flush excepted)."""
         seen, self._flushed = self._flushed, set()
         if seen:
             changes = _without(changes, seen)
@@ -268,51 +233,29 @@ class Schedules:
         if changes.touches(*_AGENCY):
             self._agency_dirty = True
         if not self._plans and not self._spans:
-            return  # nothing cached: nothing to trace, no query to run
-        touched: set[str] = set(changes.removed.get("Project", ()))
-        if changes.touches("Task"):
-            ids = changes.ids("Task")
-            touched |= {p for t in ids if (p := self._task_project.get(t)) is not None}
-            present = changes.added.get("Task", set()) | changes.changed.get("Task", set())
-            if present:
-                touched |= set(
-                    self._scalars(
-                        select(Task.project_id).where(Task.id.in_(chunk))
-                        for chunk in _chunks(present)
-                    )
-                )
-        if changes.touches("Dependency"):
-            ids = changes.ids("Dependency")
-            touched |= {p for i in ids if (p := self._link_project.get(i)) is not None}
-            touched |= self._projects_of_tasks(
-                self._scalars(
-                    select(Dependency.successor_id).where(Dependency.id.in_(chunk))
-                    for chunk in _chunks(ids)
-                )
-            )
-        if changes.touches("Assignment"):
-            ids = changes.ids("Assignment")
-            touched |= {p for i in ids if (p := self._assignment_project.get(i)) is not None}
-            touched |= self._projects_of_tasks(
-                self._scalars(
-                    select(Assignment.task_id).where(Assignment.id.in_(chunk))
-                    for chunk in _chunks(ids)
-                )
-            )
+            return  # nothing cached: no scope to resolve
+        self._drop_touched(changes)
+
+    def _drop_touched(self, changes: ChangeSet) -> None:
+        """Forget the projects whose plans the rows of `changes` are part of: a task, link or
+        assignment's project, the plans a member on leave works on, a removed project. A row
+        without a scope could be anyone's: everything goes."""
+        touched = set(changes.removed.get("Project", ()))
+        if changes.touches(*_PLANNED):
+            projects = changes.projects(*_PLANNED)
+            if projects is None:
+                self.clear()
+                return
+            touched |= projects
         if changes.touches("TimeOff"):
-            ids = changes.ids("TimeOff")
-            members = {m for i in ids if (m := self._leave_member.get(i)) is not None}
-            members |= set(
-                self._scalars(
-                    select(TimeOff.member_id).where(TimeOff.id.in_(chunk)) for chunk in _chunks(ids)
-                )
-            )
+            members = changes.members("TimeOff")
+            if members is None:
+                self.clear()
+                return
             touched |= self._projects_of_members(members)
+        # A member's own row changes no plan; one removed leaves the plans it worked on.
         touched |= self._projects_of_members(changes.removed.get("TeamMember", set()))
         self.forget(touched)
-
-    def _projects_of_tasks(self, task_ids: Iterable[str]) -> set[str]:
-        return {p for t in task_ids if (p := self._task_project.get(t)) is not None}
 
     def _projects_of_members(self, member_ids: Iterable[str]) -> set[str]:
         found: set[str] = set()
@@ -322,51 +265,48 @@ class Schedules:
 
     # -- following a session's own writes ----------------------------------------------------
 
-    def follow(self, session: Session) -> None:
-        """Forget what the session's own ORM writes touch, as they are flushed."""
-        event.listen(session, "after_flush", self._after_flush)
+    def follow(self, session: Session, *, own_flushes: bool = True) -> None:
+        """Follow the session's own writes: a rollback or a bulk statement forgets all, and
+        (with `own_flushes`) each flush reaches `flushed`. A store passes its own flush's
+        change set to `flushed` instead, so the scopes are resolved once."""
+        if own_flushes:
+            event.listen(session, "after_flush", self._after_flush)
         event.listen(session, "after_rollback", self._after_rollback)
         event.listen(session, "do_orm_execute", self._on_execute)
 
     def _after_flush(self, session: Session, _context: object) -> None:
-        for obj in (*session.new, *session.dirty, *session.deleted):
-            if isinstance(obj, Entity):
-                self._flushed.add(obj.id)
+        if not self._plans and not self._spans and self._agency is None:
+            return  # nothing cached (a session writing a new agency): no scope to resolve
+        self.flushed(session, flush_changes(session, {}))
+
+    def flushed(self, session: Session, step: ChangeSet) -> None:
+        """Follow what a flush of the session writes (`step`, its rows with their scope):
+        a task's new dates are scheduled in place, anything else drops its projects."""
+        for entity in step.entities():
+            self._flushed |= step.ids(entity)
         if not self._plans and not self._spans and self._agency is None:
             return
-        touched: set[str] = set()
-        agency = False
-        for obj in (*session.new, *session.dirty, *session.deleted):
-            name = type(obj).__name__
-            if name in _AGENCY:
-                agency = True
-            elif isinstance(obj, Task):
-                if obj in session.dirty and self._reschedule(obj):
-                    continue
-                touched.add(obj.project_id)
-                touched |= self._projects_of_tasks([obj.id])
-            elif isinstance(obj, Dependency):
-                touched |= self._projects_of_tasks([obj.successor_id, obj.predecessor_id])
-                touched |= {p for p in [self._link_project.get(obj.id)] if p is not None}
-            elif isinstance(obj, Assignment):
-                touched |= self._projects_of_tasks([obj.task_id])
-            elif isinstance(obj, TimeOff):
-                touched |= self._projects_of_members([obj.member_id])
-                touched |= self._projects_of_members(
-                    [m for m in [self._leave_member.get(obj.id)] if m is not None]
-                )
-            elif isinstance(obj, TeamMember) and obj in session.deleted:
-                touched |= self._projects_of_members([obj.id])
-        if agency:
+        if step.touches(*_AGENCY):
             self._agency_dirty = True
-        self.forget(touched)
+        edited = step.changed.get("Task", set())
+        moved: set[str] = set()  # projects a task left
+        followed: set[str] = set()
+        for obj in session.dirty:
+            if isinstance(obj, Task) and obj.id in edited:
+                moved |= {p for p in inspect(obj).attrs.project_id.history.deleted if p}
+                if self._reschedule(obj, step):
+                    followed.add(obj.id)
+        rest = _without(step, followed) if followed else step
+        self.forget(moved)
+        self._drop_touched(rest)
 
-    def _reschedule(self, task: Task) -> bool:
+    def _reschedule(self, task: Task, step: ChangeSet) -> bool:
         """Follow an edit of a cached task's dates, duration, kind, name or progress in
         place, as the Gantt does (a move reschedules its successors, not the project), so
         an operation that checks a rule against the schedule after its flush costs no
         engine run. False when the edit changes the plan's shape: the project is dropped."""
-        project_id = self._task_project.get(task.id)
+        scope = step.scope.get(("Task", task.id))
+        project_id = scope.project if scope is not None else None
         s = self._plans.get(project_id) if project_id is not None else None
         if s is None or task.id not in s:
             return False
@@ -405,8 +345,8 @@ class Schedules:
 
 
 def _without(changes: ChangeSet, ids: set[str]) -> ChangeSet:
-    """`changes` less the rows named in `ids`."""
-    kept = ChangeSet()
+    """`changes` less the rows named in `ids`, the others keeping their scope."""
+    kept = ChangeSet(scope=changes.scope, resolve=changes.resolve)
     for kind in ("added", "changed", "removed"):
         for entity, found in getattr(changes, kind).items():
             rest = found - ids
@@ -434,5 +374,5 @@ def schedules_for(session: Session) -> Schedules:
 
 def attach(session: Session, schedules: Schedules) -> None:
     """Make `schedules` the one `schedules_for(session)` returns (the store's)."""
-    schedules.follow(session)
+    schedules.follow(session, own_flushes=False)
     session.info[_INFO_KEY] = schedules

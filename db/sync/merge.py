@@ -72,6 +72,7 @@ from typing import Any
 
 from sqlalchemy import UniqueConstraint
 
+from db.change_scope import Known, row_scope
 from db.changes import ChangeSet
 from db.models import ENTITIES
 from db.sync import hlc as clock
@@ -164,6 +165,7 @@ class Merger:
         self.infos = infos
         self.now_ms = now_ms
         self.out = Outcome()
+        self._scopes: Known = {}  # parents' scopes, for the rows this pull deletes
         # Rows with a listed entry (entity, row id), read once: most changes touch none,
         # and the list has no index by row.
         self._listed: set[tuple[str, str]] | None = None
@@ -1092,6 +1094,9 @@ class Merger:
         row = row if row is not None else self._row(tbl, row_id)
         if row is None:
             return
+        # Whose the row was, read while it and its parents are still there (children go
+        # first), so the views and the schedules can tell which client and project it left.
+        scope = row_scope(self.conn, TABLE_ENTITY[tbl], row, self._scopes)
         if record:
             self._list_lost_row(
                 tbl,
@@ -1132,6 +1137,8 @@ class Merger:
         self.conn.execute(f'DELETE FROM "{tbl}" WHERE id = ?', (row_id,))
         self._set_tomb(tbl, row_id, version, row, cascade=record)
         self.out.changes.add("removed", TABLE_ENTITY[tbl], [row_id])
+        if scope is not None:
+            self.out.changes.scope[(TABLE_ENTITY[tbl], row_id)] = scope
 
 
 def supersede_own(

@@ -134,8 +134,7 @@ def _per_member(db_path: Path, folder: Path, args: argparse.Namespace) -> int:
 
 def _ics(session: Session, args: argparse.Namespace) -> bytes:
     from db.io.ics import calendar_ics
-    from db.reports.lookup import NoMatch, find_project
-    from db.roster import members_by_name
+    from db.reports.lookup import NoMatch, find_member, find_project
 
     project_id = member_id = None
     if args.project is not None:
@@ -144,15 +143,10 @@ def _ics(session: Session, args: argparse.Namespace) -> bytes:
         except NoMatch as exc:
             raise UsageError(f"--project: {exc}") from exc
     if args.member is not None:
-        wanted = args.member.strip().casefold()
-        found = [
-            id_
-            for id_, name in members_by_name(session)
-            if id_ == args.member or name.casefold() == wanted
-        ]
-        if len(found) != 1:
-            raise UsageError(f"--member: {args.member!r} names no one on the team")
-        member_id = found[0]
+        try:
+            member_id = find_member(session, args.member)
+        except NoMatch as exc:
+            raise UsageError(f"--member: {exc}") from exc
     return calendar_ics(session, member_id=member_id, project_id=project_id)
 
 

@@ -8,7 +8,14 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlalchemy.orm import Session
 
 from db.operations import Operation
@@ -88,3 +95,16 @@ def list_table(parent: QWidget | None = None, empty: str = "") -> ListTable:
 
 def stretch(table: QTableView, column: int) -> None:
     table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+
+
+def buttons_over(section: QWidget, body: QWidget, *buttons: QWidget) -> None:
+    """Lay a section out as every list section is: its buttons in a row at the top left,
+    `body` (its table) below, taking the rest of the room."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    layout = QVBoxLayout(section)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addLayout(row)
+    layout.addWidget(body, 1)

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from db.am.client_detail import GiftRow, contacts, gifts
+from db.am.client_picks import contacts_by_name
 from db.am.gifts import add_gift, edit_gift, mark_given
 from db.am.occasions import Occasion, gift_budget_use, upcoming_occasions
-from db.models import Contact, Gift, GiftState
+from db.models import Gift, GiftState
 from db.operations import Operation
 from db.validation import max_length
 from desktop.client_page.context import PageContext, list_table, stretch
@@ -219,15 +219,7 @@ class DelightSection(Section):
         return found
 
     def _dialog(self, gift: GiftRow | None) -> GiftDialog:
-        session = self.context.session
-        people = [
-            (i, n)
-            for i, n in session.execute(
-                select(Contact.id, Contact.name)
-                .where(Contact.client_id == self.context.client_id)
-                .order_by(Contact.name)
-            )
-        ]
+        people = contacts_by_name(self.context.session, self.context.client_id)
         self.dialog = GiftDialog(
             self.context, people, self._dates(), self, gift=gift, submit=self.context.submit
         )

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from db.am.client_detail import FollowUpRow, follow_ups
+from db.am.client_picks import projects_by_name
 from db.am.operations import (
     FollowUpDraft,
     add_follow_up,
@@ -34,7 +34,7 @@ from db.am.operations import (
     share_follow_up,
 )
 from db.am.when import parse_when
-from db.models import FollowUp, Project
+from db.models import FollowUp
 from db.operations import Operation
 from db.validation import check_field, max_length
 from desktop.client_page.context import PageContext, list_table, stretch
@@ -200,14 +200,7 @@ class FollowUpsSection(Section):
 
     def _dialog(self, record: FollowUpRow | None) -> FollowUpDialog:
         session = self.context.session
-        projects = [
-            (i, n)
-            for i, n in session.execute(
-                select(Project.id, Project.name)
-                .where(Project.client_id == self.context.client_id)
-                .order_by(Project.name)
-            )
-        ]
+        projects = projects_by_name(session, self.context.client_id)
         self.dialog = FollowUpDialog(
             self.context.client_id,
             self.context.today(),
@@ -233,10 +226,5 @@ class FollowUpsSection(Section):
 
     def refresh(self) -> None:
         session = self.context.session
-        self._projects = {
-            project_id: name
-            for project_id, name in session.execute(
-                select(Project.id, Project.name).where(Project.client_id == self.context.client_id)
-            )
-        }
+        self._projects = dict(projects_by_name(session, self.context.client_id))
         self.model.set_rows(follow_ups(session, self.context.client_id))

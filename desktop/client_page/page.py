@@ -25,15 +25,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
+from db.am.client_picks import client_header
 from db.am.custom_fields import display_value, fields_of, values_of
 from db.am.health import Health
 from db.am.health_facts import health_at
 from db.am.ownership import concerns
 from db.am.tags import agency_tags
 from db.changes import ChangeSet
-from db.models import Client, CustomFieldTarget, TeamMember
+from db.models import Client, CustomFieldTarget
 from desktop.client_page.brief import BriefSection
 from desktop.client_page.context import PageContext
 from desktop.client_page.delight import DelightSection
@@ -231,31 +231,19 @@ class ClientPage(QWidget):
     # -- reading ---------------------------------------------------------------------------
 
     def refresh_header(self) -> None:
-        session = self.workspace.session
-        row = session.execute(
-            select(
-                Client.name,
-                Client.status,
-                Client.client_since,
-                TeamMember.name,
-                Client.industry,
-                Client.tags,
-            )
-            .outerjoin(TeamMember, TeamMember.id == Client.account_manager_id)
-            .where(Client.id == self.client_id)
-        ).first()
-        if row is None:
+        header = client_header(self.workspace.session, self.client_id)
+        if header is None:
             return
-        name, status, since, manager, industry, tags = row
-        self.name.setText(name)
-        parts = [label(status)]
+        self.name.setText(header.name)
+        parts = [label(header.status)]
+        manager = header.manager
         parts.append(f"Account manager {manager}" if manager else "No account manager")
-        if since:
-            parts.append(f"Client since {day(since)}")
-        if industry:
-            parts.append(industry)
-        if tags:
-            parts.append("Tags: " + ", ".join(tags))
+        if header.since:
+            parts.append(f"Client since {day(header.since)}")
+        if header.industry:
+            parts.append(header.industry)
+        if header.tags:
+            parts.append("Tags: " + ", ".join(header.tags))
         parts += self._custom_parts()
         self.details.setText("  ·  ".join(parts))
         self.refresh_health()

@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelection
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QHeaderView,
     QPushButton,
     QSplitter,
@@ -20,7 +19,7 @@ from db.labels import quoted
 from db.models import Contact
 from db.operations import Update
 from db.validation import max_length
-from desktop.client_page.context import PageContext, list_table, stretch
+from desktop.client_page.context import PageContext, buttons_over, list_table, stretch
 from desktop.client_page.dialogs import ContactDialog
 from desktop.client_page.notes_edit import RecordNotesEdit
 from desktop.client_page.record_actions import RecordActions
@@ -130,13 +129,7 @@ class PeopleSection(Section):
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(buttons)
-        layout.addWidget(splitter, 1)
+        buttons_over(self, splitter, self.add_button)
 
     def _fit_columns(self) -> None:
         """Capped columns take their contents' width up to their cap (the rest elides)."""

@@ -6,13 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy import select
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from db.am.client_detail import ProjectRow, project_managers, projects
+from db.am.client_picks import account_manager_of
 from db.labels import plural
-from db.models import Client
-from desktop.client_page.context import PageContext, list_table, stretch
+from desktop.client_page.context import PageContext, buttons_over, list_table, stretch
 from desktop.client_page.dialogs import NewProjectDialog
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
@@ -80,13 +79,7 @@ class ProjectsSection(Section):
         self.new_button = QPushButton("&New project from request…")
         self.new_button.clicked.connect(self.open_new_dialog)
         self.dialog: NewProjectDialog | None = None
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(buttons)
-        layout.addWidget(self.table, 1)
+        buttons_over(self, self.table, self.new_button)
 
     def refresh(self) -> None:
         self.model.set_rows(
@@ -95,9 +88,7 @@ class ProjectsSection(Section):
 
     def open_new_dialog(self) -> NewProjectDialog:
         session = self.context.session
-        am = session.scalar(
-            select(Client.account_manager_id).where(Client.id == self.context.client_id)
-        )
+        am = account_manager_of(session, self.context.client_id)
         self.dialog = NewProjectDialog(
             self.context.client_id, project_managers(session), self.window(), account_manager_id=am
         )

@@ -4,15 +4,15 @@ place, Delete deletes it."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
-from sqlalchemy import select
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from db.am.client_detail import InteractionRow, timeline
+from db.am.client_picks import contacts_by_name
 from db.am.operations import interaction_links
-from db.models import Contact, Interaction, Sentiment
+from db.models import Interaction, Sentiment
 from db.operations import Update
 from db.validation import max_length
-from desktop.client_page.context import PageContext, list_table, stretch
+from desktop.client_page.context import PageContext, buttons_over, list_table, stretch
 from desktop.client_page.dialogs import LogInteractionDialog
 from desktop.client_page.record_actions import RecordActions
 from desktop.client_page.rows_model import Column, RowsModel
@@ -71,13 +71,7 @@ class TimelineSection(Section):
         self.log_button = QPushButton("&Log interaction…  Ctrl+L")
         self.log_button.clicked.connect(self.open_log_dialog)
         self.dialog: LogInteractionDialog | None = None
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.log_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(buttons)
-        layout.addWidget(self.table, 1)
+        buttons_over(self, self.table, self.log_button)
 
     def refresh(self) -> None:
         self.model.set_rows(timeline(self.context.session, self.context.client_id))
@@ -86,14 +80,7 @@ class TimelineSection(Section):
         return list(self.model.rows)
 
     def _people(self) -> list[tuple[str, str]]:
-        return [
-            (i, n)
-            for i, n in self.context.session.execute(
-                select(Contact.id, Contact.name)
-                .where(Contact.client_id == self.context.client_id)
-                .order_by(Contact.name)
-            )
-        ]
+        return contacts_by_name(self.context.session, self.context.client_id)
 
     def open_log_dialog(self) -> LogInteractionDialog:
         self.dialog = LogInteractionDialog(

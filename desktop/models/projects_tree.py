@@ -21,12 +21,12 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
-from sqlalchemy import func, select
 
 from db.changes import ChangeSet
 from db.labels import quoted
-from db.models import Client, Project, ProjectStatus, Task, TaskKind
+from db.models import Project, ProjectStatus, Task, TaskKind
 from db.operations import Operation, Update
+from db.project_list import project_list_rows, project_task_rows, task_counts
 from db.scheduling.calendar import AgencyDays
 from db.scheduling.operations import MoveTask, ResizeTask, SetProgress
 from db.scheduling.schedules import Schedules
@@ -137,60 +137,24 @@ class ProjectsTreeModel(QAbstractItemModel):
         self.endResetModel()
 
     def _read_projects(self, ids: set[str] | None) -> list[tuple[str, ProjectRow]]:
-        session = self.workspace.session
-        stats = (
-            select(Task.project_id.label("project_id"), func.count(Task.id).label("n"))
-            .group_by(Task.project_id)
-            .subquery()
-        )
-        query = (
-            select(
-                Project.id,
-                Project.name,
-                Project.client_id,
-                Client.name,
-                Project.status,
-                Project.start_date,
-                Project.due_date,
-                stats.c.n,
-            )
-            .join(Client, Client.id == Project.client_id)
-            .outerjoin(stats, stats.c.project_id == Project.id)
-            .order_by(func.lower(Client.name), func.lower(Project.name))
-        )
-        if ids is not None:
-            query = query.where(Project.id.in_(ids))
-        found = list(session.execute(query))
-        parents = select(Task.parent_id).where(Task.parent_id.is_not(None))
-        work = select(
-            Task.project_id,
-            func.sum(Task.duration_days * Task.progress),
-            func.sum(Task.duration_days),
-        ).where(Task.id.not_in(parents))
-        if ids is not None:
-            work = work.where(Task.project_id.in_(ids))
-        done = {
-            pid: round(d / total) if total else 0
-            for pid, d, total in session.execute(work.group_by(Task.project_id))
-        }
         rows = [
             (
-                pid,
+                r.id,
                 ProjectRow(
-                    name=name,
-                    client_id=client_id,
-                    client=client,
-                    status=ProjectStatus(status),
-                    start=start,
+                    name=r.name,
+                    client_id=r.client_id,
+                    client=r.client,
+                    status=r.status,
+                    start=r.start,
                     finish=None,
-                    due=due,
+                    due=r.due,
                     duration=None,
-                    task_count=n or 0,
-                    own_start=start,
-                    progress=done.get(pid, 0),
+                    task_count=r.task_count,
+                    own_start=r.start,
+                    progress=r.progress,
                 ),
             )
-            for pid, name, client_id, client, status, start, due, n in found
+            for r in project_list_rows(self.workspace.session, ids)
         ]
         if ids is not None:  # a refresh of a few rows: date them now
             self._date([row for _pid, row in rows], [pid for pid, _row in rows])
@@ -226,20 +190,7 @@ class ProjectsTreeModel(QAbstractItemModel):
         return row
 
     def _load_tasks(self, project: Node) -> None:
-        query = (
-            select(
-                Task.id,
-                Task.parent_id,
-                Task.name,
-                Task.start_date,
-                Task.duration_days,
-                Task.progress,
-                Task.kind,
-            )
-            .where(Task.project_id == project.id)
-            .order_by(Task.sort_order, Task.start_date)
-        )
-        rows = list(self.workspace.session.execute(query))
+        rows = project_task_rows(self.workspace.session, project.id)
         if project.id not in self.schedules:
             # The sorting proxy reads every project's tasks: schedule them in batches.
             first = self._projects.index(project) if project in self._projects else 0
@@ -252,30 +203,30 @@ class ProjectsTreeModel(QAbstractItemModel):
         self._stamps[project.id] = self.schedules.stamp(project.id)
         nodes: dict[str, Node] = {}
         for r in rows:
-            nodes[r[0]] = Node(
+            nodes[r.id] = Node(
                 "Task",
-                r[0],
+                r.id,
                 None,
                 TaskRow(
-                    name=r[2],
-                    start=plan.start(r[0]),
-                    duration=plan.duration(plan.node(r[0])),
-                    finish=plan.finish(r[0]),
-                    progress=r[5],
-                    kind=TaskKind(r[6]),
-                    parent_id=r[1],
+                    name=r.name,
+                    start=plan.start(r.id),
+                    duration=plan.duration(plan.node(r.id)),
+                    finish=plan.finish(r.id),
+                    progress=r.progress,
+                    kind=r.kind,
+                    parent_id=r.parent_id,
                 ),
                 children=[],
                 project=project,
             )
         project.children = []
         for r in rows:
-            node = nodes[r[0]]
-            parent = nodes.get(r[1]) if r[1] else None
+            node = nodes[r.id]
+            parent = nodes.get(r.parent_id) if r.parent_id else None
             node.parent = parent or project
             node.parent.child_list().append(node)
         for r in rows:
-            self._tasks[r[0]] = nodes[r[0]]
+            self._tasks[r.id] = nodes[r.id]
 
     def _children(self, node: Node | None) -> list[Node]:
         if node is None:
@@ -554,26 +505,23 @@ class ProjectsTreeModel(QAbstractItemModel):
         self._refresh_projects(projects & set(self._by_project))
 
     def _projects_of_tasks(self, changes: ChangeSet) -> set[str]:
-        ids = changes.ids("Task")
-        found = {n.project.id for i in ids if (n := self._tasks.get(i)) and n.project}
-        present = changes.added.get("Task", set()) | changes.changed.get("Task", set())
-        if present:
-            found |= set(
-                self.workspace.session.scalars(select(Task.project_id).where(Task.id.in_(present)))
-            )
-        if ids - present - set(self._tasks):
-            # Removed tasks of projects never expanded: only their counts can tell which.
-            counts = dict(
-                self.workspace.session.execute(
-                    select(Task.project_id, func.count(Task.id)).group_by(Task.project_id)
-                ).all()
-            )
-            found |= {
-                n.id
-                for n in self._projects
-                if isinstance(n.row, ProjectRow) and n.row.task_count != counts.get(n.id, 0)
-            }
-        return found
+        """The projects the changed tasks belong to, read from the change set's scope."""
+        found = changes.projects("Task")
+        if found is not None:
+            return found
+        # Some task has no scope: one removed outside the session (a snapshot rebuild). The
+        # projects whose count of tasks changed are the ones such tasks left.
+        found = {
+            scope.project
+            for id_ in changes.ids("Task")
+            if (scope := changes.scope.get(("Task", id_))) is not None and scope.project
+        }
+        counts = task_counts(self.workspace.session)
+        return found | {
+            n.id
+            for n in self._projects
+            if isinstance(n.row, ProjectRow) and n.row.task_count != counts.get(n.id, 0)
+        }
 
     def _refresh_projects(self, ids: set[str]) -> None:
         if not ids:

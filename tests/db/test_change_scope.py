@@ -102,3 +102,38 @@ def test_merging_keeps_every_rows_scope() -> None:
     first.merge(second)
     assert first.clients() == {"c1", "c2"}
     assert not first.concerns_client("c3", "Contact")
+
+
+def test_a_row_read_with_sql_knows_its_scope_through_its_parents(store: Store) -> None:
+    """What sync reads of a row it is about to delete: its client and project, through the
+    task it hangs from; a leave names its member."""
+    import sqlite3
+
+    from db.change_scope import row_scope
+    from db.models import Dependency, TimeOff
+
+    client, project, task = _agency(store)
+    later = Create(
+        Task, {"name": "Print", "project_id": project.id, "start_date": date(2026, 3, 9)}
+    )
+    link = Create(Dependency, {"predecessor_id": task.id, "successor_id": later.id})
+    ann = Create(TeamMember, {"name": "Ann"})
+    leave = Create(
+        TimeOff,
+        {"member_id": ann.id, "start_date": date(2026, 3, 2), "end_date": date(2026, 3, 3)},
+    )
+    store.apply(composite([later, link, ann, leave]))
+    path = store.engine.url.database
+    assert path
+    conn = sqlite3.connect(path)
+    try:
+        row = {"id": link.id, "predecessor_id": task.id, "successor_id": later.id}
+        assert row_scope(conn, "Dependency", row, {}) == Scope(client.id, project.id)
+        away = {"id": leave.id, "member_id": ann.id}
+        assert row_scope(conn, "TimeOff", away, {}) == Scope(EVERYONE, member=ann.id)
+        orphan = {"id": "x", "task_id": "a task already gone", "member_id": ann.id}
+        assert row_scope(conn, "Assignment", orphan, {}) is None
+    finally:
+        conn.close()
+    changes = store.apply(Delete(TimeOff, leave.id))
+    assert changes.members("TimeOff") == {ann.id}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -10,46 +9,20 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from db.models import Client, Project
-from db.operations import Create, composite
 from db.scheduling.engine import Scheduler
-from db.scheduling.plan import insert_plan, load_plan
+from db.scheduling.plan import load_plan
 from db.store import Store
 from desktop.gantt import GanttView
 from desktop.workspace import Workspace
-from tests.scheduling.plans import link, plan, task
+from tests.scheduling.plans import insert_relaunch, link
 
 
 @pytest.fixture
 def project(store: Store) -> str:
-    """Design (3 d) → Review (1 d) → Build (5 d); Other (2 d) on its own; a Launch phase with
-    two tasks. All from Monday 2 March 2026."""
-    client = Create(Client, {"name": "Acme"})
-    proj = Create(Project, {"name": "Relaunch", "client_id": client.id})
-    store.apply(composite([client, proj]))
-    tasks = [
-        task("design", 3),
-        task("review", 1),
-        task("build", 5),
-        task("other", 2),
-        task("launch", 1),
-        task("press", 2, parent="launch"),
-        task("party", 1, parent="launch"),
-    ]
-    insert_plan(
-        store.session,
-        proj.id,
-        plan(tasks, [link("design", "review"), link("review", "build"), link("build", "press")]),
-    )
-    store.session.commit()
-    return proj.id
-
-
-@pytest.fixture
-def workspace(store: Store) -> Iterator[Workspace]:
-    ws = Workspace(store)
-    yield ws
-    ws.close()
+    """Design (3 d) → Review (1 d) → Build (5 d) → Press; Other (2 d) on its own; a Launch
+    phase over Press (2 d) and Party (1 d). All from Monday 2 March 2026."""
+    links = [link("design", "review"), link("review", "build"), link("build", "press")]
+    return insert_relaunch(store, links)
 
 
 @pytest.fixture

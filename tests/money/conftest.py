@@ -1,5 +1,6 @@
-"""The Gantt fixtures (a small project open in a plan view), shared with the money tests."""
+"""The Gantt fixtures (a small project open in a plan view), shared with the money tests; the
+workspace is the suite's own (tests/conftest.py)."""
 
-from tests.gantt.conftest import project, view, workspace
+from tests.gantt.conftest import project, view
 
-__all__ = ["project", "view", "workspace"]
+__all__ = ["project", "view"]

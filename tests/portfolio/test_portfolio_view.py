@@ -5,7 +5,7 @@ one undoable edit, and a move past the due date is refused with the reason."""
 from __future__ import annotations
 
 import subprocess
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from db.store import Store
 from desktop.gantt.view import GanttView
 from desktop.main_window import MainWindow
 from desktop.portfolio.view import PortfolioChart, PortfolioView
-from tests.workload.agency import member, project, task
+from tests.workload.agency import member, next_monday, project, task
 
 pytestmark = [
     pytest.mark.gui,
@@ -26,11 +26,6 @@ pytestmark = [
 ]
 
 D = timedelta(days=1)
-
-
-def next_monday() -> date:
-    today = date.today()
-    return today + timedelta(days=7 - today.weekday())
 
 
 def portfolio_area(window: MainWindow) -> PortfolioView:

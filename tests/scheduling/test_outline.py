@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from db.database import open_database
 from db.errors import AgencyDeskError, ValidationError
-from db.models import Assignment, Client, Dependency, Project, Task, TaskKind, TeamMember
-from db.operations import Create, composite
+from db.models import Assignment, Dependency, Task, TaskKind, TeamMember
+from db.operations import Create
 from db.scheduling.engine import Scheduler
 from db.scheduling.operations import ResizeTask, SetKind
 from db.scheduling.outline import (
@@ -28,30 +28,14 @@ from db.scheduling.outline import (
     MoveTasksTo,
     OutdentTasks,
 )
-from db.scheduling.plan import insert_plan, load_plan
+from db.scheduling.plan import load_plan
 from db.store import Store
-from tests.scheduling.plans import link, plan, task
+from tests.scheduling.plans import insert_relaunch, link
 
 
 def make_project(store: Store) -> str:
     """Design → Review → Build; Other alone; Launch over Press and Party."""
-    client = Create(Client, {"name": "Acme"})
-    proj = Create(Project, {"name": "Relaunch", "client_id": client.id})
-    store.apply(composite([client, proj]))
-    tasks = [
-        task("design", 3),
-        task("review", 1),
-        task("build", 5),
-        task("other", 2),
-        task("launch", 1),
-        task("press", 2, parent="launch"),
-        task("party", 1, parent="launch"),
-    ]
-    insert_plan(
-        store.session, proj.id, plan(tasks, [link("design", "review"), link("review", "build")])
-    )
-    store.session.commit()
-    return proj.id
+    return insert_relaunch(store, [link("design", "review"), link("review", "build")])
 
 
 @pytest.fixture

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
+from db.change_scope import row_scope
 from db.changes import ChangeSet
 from db.models import (
+    ENTITIES,
     Assignment,
     Client,
     Closure,
@@ -25,12 +28,18 @@ from db.scheduling.plan import load_plan
 from db.scheduling.schedules import Schedules, schedules_for
 from db.settings import AGENCY_NAME, WORKING_WEEK
 from db.store import Store
+from db.sync import refresh_store, sync_store
+from tests.sync.harness import bench as sync_bench
 
 MON = date(2026, 3, 2)
 
 
 @pytest.fixture
 def agency(store: Store) -> dict[str, str]:
+    return make_agency(store)
+
+
+def make_agency(store: Store) -> dict[str, str]:
     """Three projects of two tasks each (design, then build), one without tasks, one member
     on every build."""
     ids: dict[str, str] = {}
@@ -161,28 +170,102 @@ def test_the_calendar_changing_reschedules_everything(store: Store, agency) -> N
     assert s.span(agency["p0"]) == engine_span(store, agency["p0"])
 
 
+def _delete_with_sql(conn: sqlite3.Connection, changes: ChangeSet, entity: str, id_: str) -> None:
+    """Delete a row as sync does: its scope read first, while it and its parents are there."""
+    table = ENTITIES[entity].__table__.name
+    cur = conn.execute(f'SELECT * FROM "{table}" WHERE id = ?', (id_,))
+    row = dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
+    scope = row_scope(conn, entity, row, {})
+    assert scope is not None
+    changes.scope[(entity, id_)] = scope
+    conn.execute(f'DELETE FROM "{table}" WHERE id = ?', (id_,))
+    changes.add("removed", entity, [id_])
+
+
 def test_a_change_written_elsewhere_is_picked_up_from_its_change_set(store: Store, agency) -> None:
-    """Sync writes through its own connection, then calls `Store.notify` with what it did."""
+    """Sync writes through its own connection, then calls `Store.notify` with what it did:
+    the rows it removed carry their scope, the others are looked up."""
     s = store.schedules
     s.spans(projects(agency))
     path = store.engine.url.database
     assert path
+    changes = ChangeSet()
     conn = sqlite3.connect(path)
     with conn:
-        conn.execute("DELETE FROM dependency WHERE id = ?", (agency["link2"],))
+        _delete_with_sql(conn, changes, "Dependency", agency["link2"])
         conn.execute(
             "UPDATE task SET duration_days = 4 WHERE id = ?",
             (agency["design0"],),
         )
     conn.close()
     store.session.commit()  # end the read snapshot, as sync's refresh does
-    changes = ChangeSet()
-    changes.add("removed", "Dependency", [agency["link2"]])
     changes.add("changed", "Task", [agency["design0"]])
     store.notify(changes)
     assert s.cached() == {agency["p1"]}
     assert s.span(agency["p0"]) == (MON, MON + timedelta(days=7))
     assert s.span(agency["p2"]) == (MON, MON + timedelta(days=2))  # build no longer waits
+
+
+def test_a_removal_nobody_can_place_drops_every_schedule(store: Store, agency) -> None:
+    """A row gone without a scope (a snapshot rebuild) could have been anyone's."""
+    s = store.schedules
+    s.spans(projects(agency))
+    changes = ChangeSet()
+    changes.add("removed", "Task", ["a task nobody saw go"])
+    store.notify(changes)
+    assert s.cached() == set()
+
+
+def test_a_task_edit_keeps_the_other_projects_and_a_deletion_drops_its_own(
+    store: Store, agency
+) -> None:
+    s = store.schedules
+    s.spans(projects(agency))
+    runs = s.runs
+    store.apply(Update(Task, agency["build0"], {"name": "Build it"}))
+    store.apply(Update(Task, agency["build0"], {"progress": 50}))
+    assert s.cached() == {agency["p0"], agency["p1"], agency["p2"]}  # followed in place
+    store.session.expire_all()  # the deleted task is not loaded: its scope still is known
+    store.apply(Delete(Task, agency["build1"]))
+    assert s.cached() == {agency["p0"], agency["p2"]}
+    assert s.runs == runs
+    assert s.span(agency["p1"]) == (MON, MON + timedelta(days=2))  # only the design is left
+
+
+def test_a_task_moved_to_another_project_drops_both(store: Store, agency) -> None:
+    s = store.schedules
+    s.spans(projects(agency))
+    store.apply(Delete(Dependency, agency["link0"]))
+    s.spans(projects(agency))
+    store.apply(Update(Task, agency["build0"], {"project_id": agency["empty"]}))
+    assert s.cached() == {agency["p1"], agency["p2"]}
+    for pid in projects(agency):
+        assert s.span(pid) == engine_span(store, pid)
+
+
+def test_a_pulled_change_drops_only_the_projects_it_touches(tmp_path: Path) -> None:
+    """Two stations: what one edits and deletes reaches the other's schedules through sync's
+    change set, project by project."""
+    with sync_bench(tmp_path, 2) as bench:
+        a, b = bench.stations
+        ids = make_agency(a.open())
+        bench.sync(a)
+        store = b.open()
+        refresh_store(store, bench.sync(b).changes)
+        s = store.schedules
+        assert s.spans(projects(ids))[ids["p0"]] == (MON, MON + timedelta(days=4))
+        a.apply(Update(Task, ids["design0"], {"duration_days": 5}))
+        a.apply(Delete(Task, ids["build1"]))
+        bench.sync(a)
+        runs = s.runs
+        refresh_store(store, sync_store(store, bench.share).changes)
+        assert s.cached() == {ids["p2"]}
+        spans = s.spans(projects(ids))
+        assert s.runs == runs + 2
+        assert spans[ids["p0"]] == (MON, MON + timedelta(days=8))
+        assert spans[ids["p1"]] == (MON, MON + timedelta(days=2))
+        for pid in projects(ids):
+            assert spans[pid] == engine_span(store, pid), pid
 
 
 def test_a_failed_operation_leaves_no_stale_dates(store: Store, agency) -> None:

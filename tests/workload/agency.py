@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from db.models import Client, Project, Task, TaskKind
 from db.operations import Create
@@ -11,6 +11,12 @@ from db.store import Store
 from db.team import AddMember
 
 MON = date(2027, 3, 1)  # a Monday
+
+
+def next_monday() -> date:
+    """The Monday after today: the views show work from this week on."""
+    today = date.today()
+    return today + timedelta(days=7 - today.weekday())
 
 
 def member(

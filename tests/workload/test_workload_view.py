@@ -4,7 +4,7 @@ free; apply a levelling suggestion and undo it."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -23,7 +23,7 @@ from desktop.workload.chart import WorkloadChart
 from desktop.workload.fixes_dialog import FixesDialog
 from desktop.workload.view import WorkloadView
 from desktop.workspace import Workspace
-from tests.workload.agency import member, project, task
+from tests.workload.agency import member, next_monday, project, task
 
 pytestmark = [
     pytest.mark.gui,
@@ -31,11 +31,6 @@ pytestmark = [
 ]
 
 D = timedelta(days=1)
-
-
-def next_monday() -> date:
-    today = date.today()
-    return today + timedelta(days=7 - today.weekday())
 
 
 def workload_area(window: MainWindow) -> WorkloadView:
