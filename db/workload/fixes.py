@@ -19,6 +19,9 @@ from db.team import AddOvertime
 from db.workload.load import EPS, UNASSIGNED, Booking, Workload
 from db.workload.operations import MoveAndReassign
 
+# A suggestion never asks anyone to work more hours than a day has.
+HOURS_IN_DAY = 24.0
+
 MAX_DELAY = 20  # working days a delay may look ahead for a free slot
 PER_TASK_GIVE = 2  # people proposed per task
 
@@ -118,6 +121,10 @@ def suggest_fixes(workload: Workload, member_id: str, as_of: date | None = None)
     fixes += [f for _free, f in sorted(gives, key=lambda x: -x[0])]
     fixes += [f for _d, f in sorted(beyond, key=lambda x: x[0])]
     extra = max(workload.overload(member_id, o) for o in run)
+    if any(workload.capacity(member_id, o) + extra > HOURS_IN_DAY + EPS for o in run):
+        # Nobody works more than a day has hours: overtime is no fix for this overload
+        # (and the Overtime row it would write is refused by validation).
+        return fixes
     first, last = run[0], run[-1]
     span = _day(first) if first == last else f"{_day(first)} to {_day(last)}"
     fixes.append(
