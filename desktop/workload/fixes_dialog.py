@@ -99,17 +99,23 @@ class FixesDialog(QDialog):
     def suggest(self) -> None:
         fixes = suggest_fixes(self.workload, self.member_id, date.today())
         self.model.set_fixes(fixes)
+        first = next(
+            iter(self.workload.over_days(self.member_id, date.today().toordinal(), 1 << 30)),
+            None,
+        )
+        when = f" from {date.fromordinal(first):%a %d %b}" if first else ""
         if fixes:
-            first = next(
-                iter(self.workload.over_days(self.member_id, date.today().toordinal(), 1 << 30)),
-                None,
-            )
-            when = f" from {date.fromordinal(first):%a %d %b}" if first else ""
             self.heading.setText(
                 f"{self.name} is over-allocated{when}. Pick a fix; each is one undo step, "
                 "and nothing changes until you apply it."
             )
             self.list.setCurrentIndex(self.model.index(0, 0))
+        elif first is not None:
+            self.heading.setText(
+                f"{self.name} is over-allocated{when} by more hours than a day holds: no "
+                "single delay, hand-over or overtime clears it. Move or reassign some of "
+                "those tasks in the chart."
+            )
         else:
             self.heading.setText(f"{self.name} is within capacity from today on: nothing to fix.")
         self.apply_button.setEnabled(bool(fixes))

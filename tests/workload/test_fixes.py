@@ -3,7 +3,9 @@ as one undoable edit, and that none pushes a project past its due date without s
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, timedelta
+from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -13,11 +15,24 @@ from db.models import Dependency, Overtime
 from db.operations import Create
 from db.scheduling.schedules import schedules_for
 from db.store import Store
-from db.workload.fixes import FixKind, suggest_fixes
+from db.workload.fixes import HOURS_IN_DAY, FixKind, suggest_fixes
 from db.workload.load import Workload
 from tests.workload.agency import MON, member, project, task
 
 D = timedelta(days=1)
+_EMPTY: list[Path] = []
+
+
+def _fresh_database(folder: Path) -> Path:
+    """A migrated empty database: copying one is much quicker than migrating per example,
+    and hypothesis shrinks through hundreds of them."""
+    if not _EMPTY:
+        template = folder.parent / "empty-template.sqlite"
+        open_database(template, create=True).dispose()
+        _EMPTY.append(template)
+    path = folder / "a.sqlite"
+    shutil.copyfile(_EMPTY[0], path)
+    return path
 
 
 def test_nothing_to_fix_for_someone_within_capacity(store: Store) -> None:
@@ -101,13 +116,14 @@ def test_a_delay_beyond_float_names_the_due_date(store: Store) -> None:
 @example(
     jobs=[(9, 1, 6.0), (8, 2, 8.0), (9, 1, 8.0), (0, 1, 2.0), (9, 1, 8.0), (6, 3, 6.0)], due_in=0
 )
+@example(jobs=[(0, 1, 6.0), (0, 1, 6.0), (0, 1, 6.0), (0, 1, 8.0)], due_in=0)
 def test_no_proposal_moves_a_finish_without_saying_so(
     tmp_path_factory: object, jobs: list[tuple[int, int, float]], due_in: int
 ) -> None:
     """For any plan: applying a proposal that carries no warning never moves its project's
     finish, and every proposal clears the first over-allocated day."""
-    path = tmp_path_factory.mktemp("fix") / "a.sqlite"  # type: ignore[attr-defined]
-    store = Store(open_database(path, create=True))
+    path = _fresh_database(tmp_path_factory.mktemp("fix"))  # type: ignore[attr-defined]
+    store = Store(open_database(path))
     try:
         ana, _ben = member(store, "Ana"), member(store, "Ben", 20)
         pid = project(store, due=MON + due_in * D)
@@ -116,7 +132,14 @@ def test_no_proposal_moves_a_finish_without_saying_so(
         w = Workload(store.session, store.schedules)
         fixes = suggest_fixes(w, ana, MON)
         first = next((o for o in w.busy_days(ana) if w.overload(ana, o)), None)
-        assert bool(fixes) == (first is not None)
+        if first is None:
+            assert fixes == []
+        elif not fixes:
+            # Only an overload no single delay, hand-over or day's overtime can clear
+            # goes without a proposal: more is booked on a day than a day has hours.
+            assert any(
+                w.capacity(ana, o) + w.overload(ana, o) > HOURS_IN_DAY for o in w.busy_days(ana)
+            )
         span = schedules_for(store.session).span(pid)
         assert span is not None
         for fix in fixes:
