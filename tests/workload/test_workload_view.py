@@ -213,3 +213,23 @@ def test_after_a_drop_only_the_two_peoples_rows_are_redrawn_and_the_chart_is_rig
     fresh = opened()  # what the chart should now look like
     assert picture == fresh.chart.viewport().grab().toImage()
     fresh.close()
+
+
+def test_more_booked_than_a_day_holds_is_said_not_called_nothing_to_fix(
+    window: MainWindow, store: Store
+) -> None:
+    mon = next_monday()
+    ana = member(store, "Ana")
+    pid = project(store, due=mon)
+    for name, hours in (("Logo", 8), ("Copy", 8), ("Site", 8), ("Print", 6)):
+        task(store, pid, name, mon, 1, {ana: hours})
+    view = workload_area(window)
+    view.chart.select(ana)
+    dialog = view.suggest_fixes()
+    assert isinstance(dialog, FixesDialog)
+    # 30 h on one day: no single delay, hand-over or day's overtime clears it.
+    assert dialog.model.fixes == []
+    assert "over-allocated from" in dialog.heading.text()
+    assert "more hours than a day holds" in dialog.heading.text()
+    assert not dialog.apply_button.isEnabled()
+    dialog.close()
