@@ -38,6 +38,7 @@ from desktop.sync.settings import SyncSettings, forget_legacy, is_configured
 from desktop.workspace import Workspace
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from concurrent.futures import Executor
 
     from db.sync import SyncResult
@@ -272,40 +273,39 @@ class SyncController(QObject):
 
     def _work(self, share: Path, station_name: str) -> None:
         """The worker thread: everything that touches the share or the disk."""
-        from db.sync import SyncError, sync_store
+        from db.sync import sync_store
 
-        try:
+        def run() -> tuple[Any, Any]:
+            store = self.workspace.store
             result = sync_store(
-                self.workspace.store,
-                share,
-                station_name=station_name,
-                progress=self._report_progress,
+                store, share, station_name=station_name, progress=self._report_progress
             )
-            names = _station_names(share)
-        except SyncError as exc:
-            # Another agency's folder: the two-sentence version (the panel names the folder).
-            message = getattr(exc, "brief", "") or str(exc)
-            self._emit(self._worker_failed, _error_kind(exc), message)
-        except Exception as exc:  # any fault becomes a sentence; the traceback goes to the log
-            log.exception("sync failed")
-            self._emit(self._worker_failed, "other", f"Sync failed: {type(exc).__name__}: {exc}")
-        else:
-            self._emit(self._worker_done, result, names)
+            return result, _station_names(share)
+
+        self._run_on_worker(run)
 
     def _work_server(self, url: str, station_name: str) -> None:
         """The worker thread, through an agency server: all network I/O happens here."""
-        from db.sync import SyncError
         from db.sync.server.sync import sync_store_server
 
-        try:
+        def run() -> tuple[Any, Any]:
+            store = self.workspace.store
             result = sync_store_server(
-                self.workspace.store,
-                url,
-                station_name=station_name,
-                progress=self._report_progress,
+                store, url, station_name=station_name, progress=self._report_progress
             )
-            names = _server_station_names(url)
+            return result, _server_station_names(url)
+
+        self._run_on_worker(run)
+
+    def _run_on_worker(self, run: Callable[[], tuple[Any, Any]]) -> None:
+        """One sync on the worker thread, through either transport: its result and the
+        stations' names go back to the UI thread, and any fault becomes a sentence."""
+        from db.sync import SyncError
+
+        try:
+            result, names = run()
         except SyncError as exc:
+            # Another agency's folder: the two-sentence version (the panel names the folder).
             message = getattr(exc, "brief", "") or str(exc)
             self._emit(self._worker_failed, _error_kind(exc), message)
         except Exception as exc:  # any fault becomes a sentence; the traceback goes to the log
