@@ -33,6 +33,7 @@ from db.models import (
     Sentiment,
     TeamMember,
 )
+from db.models.privacy import ERASED_CONTACT, PersonErasure
 from db.scheduling.schedules import schedules_for
 
 
@@ -157,6 +158,11 @@ def timeline(session: Session, client_id: str) -> list[InteractionRow]:
     ):
         names[interaction_id].append(name)
         ids[interaction_id].append(contact_id)
+    for erased in session.scalars(
+        select(PersonErasure.interaction_ids).where(PersonErasure.client_id == client_id)
+    ):
+        for interaction_id in erased or ():
+            names[interaction_id].append(ERASED_CONTACT)
     rows = session.execute(
         select(
             Interaction.id,

@@ -40,6 +40,7 @@ from db.models.relationship import (
     Opportunity,
     SatisfactionRating,
 )
+from db.models.privacy import PersonErasure
 from db.models.settings import AgencySetting
 from db.models.team import Closure, MemberCapacity, Overtime, TeamMember, TimeOff
 
@@ -73,6 +74,7 @@ ENTITIES: dict[str, type[Entity]] = {
         AgencySetting,
         CustomField,
         CustomValue,
+        PersonErasure,
     )
 }
 
@@ -113,6 +115,7 @@ __all__ = [
     "NoteKind",
     "Opportunity",
     "OpportunityStage",
+    "PersonErasure",
     "Overtime",
     "Project",
     "ProjectStatus",

@@ -1,0 +1,302 @@
+"""Erasing a person (GDPR article 17: "forget me") on this station.
+
+What goes: the contact row and everything that is theirs alone (important dates, gifts for
+them, their custom field values, the links that say they took part in an interaction).
+What stays: the client's business history. An interaction keeps its date, kind and summary,
+and shows "erased contact" where the person was (`PersonErasure.interaction_ids`). Texts that
+still name the person (`mentions`) are the user's to edit in the same step (`ErasePerson`).
+
+The rows are removed with the sync triggers silent: a delete would otherwise put the whole old
+row in the outbox, and from there into a change file on the share, which is the very thing an
+erase must not do. Instead the erase travels as one `PersonErasure` row, and every station
+runs `erase_rows` itself when that row arrives (`db.privacy.erased`). `erase_rows` also
+scrubs this station's own sync bookkeeping (outbox, conflict list, tombstones, versions) of
+the person, removes their words from the search index, and `vacuum` afterwards rewrites the
+database file so freed pages do not keep the text. An erase is not undoable, by design: there
+is nothing left to undo it from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
+
+from db.changes import ChangeSet, Scope
+from db.errors import NotFoundError, ValidationError
+from db.models import (
+    ENTITIES,
+    Contact,
+    Interaction,
+    PersonErasure,
+    new_id,
+    utcnow,
+)
+from db.operations import Update
+from db.privacy.mentions import needles
+from db.search.documents import BY_KIND
+from db.search.schema import present as index_present
+from db.store import report_bulk
+
+REDACTED = "[erased]"
+# Tables whose rows belong to one contact (by `contact_id`), children before the contact.
+PERSON_TABLES = ("interaction_contact", "custom_value", "gift", "important_date")
+_ENTITY_OF = {cls.__table__.name: name for name, cls in ENTITIES.items()}
+# This station's sync bookkeeping columns that can hold a person's words.
+_BOOKKEEPING_TEXT = (
+    ("sync_outbox", "id", ("data",)),
+    ("sync_conflict", "id", ("losing_value", "winning_value", "row_data")),
+    ("sync_tomb", "tbl || '/' || row_id", ("data",)),
+)
+
+
+@dataclass
+class Erased:
+    """What an erase removed on this station, by table (ids only)."""
+
+    contact_id: str
+    client_id: str = ""
+    rows: dict[str, set[str]] = field(default_factory=dict)
+    interaction_ids: list[str] = field(default_factory=list)
+
+    def changes(self) -> ChangeSet:
+        """The removals as a change set, scoped to the client, for views and the index."""
+        found = ChangeSet()
+        for tbl, ids in self.rows.items():
+            entity = _ENTITY_OF[tbl]
+            found.add("removed", entity, ids)
+            for id_ in ids:
+                found.scope[(entity, id_)] = Scope(self.client_id or None)
+        if self.interaction_ids:
+            found.add("changed", "Interaction", self.interaction_ids)
+            for id_ in self.interaction_ids:
+                found.scope[("Interaction", id_)] = Scope(self.client_id or None)
+        return found
+
+
+def erase_rows(conn: sqlite3.Connection, contact_id: str) -> Erased:
+    """Remove the contact and their rows, and scrub this station's sync bookkeeping and search
+    index of them, inside the caller's transaction. Idempotent: a second erase (the same
+    erase arriving again, or after a rebuild) finds nothing more to do."""
+    found = Erased(contact_id)
+    row = conn.execute(
+        "SELECT client_id, name, email FROM contact WHERE id = ?", (contact_id,)
+    ).fetchone()
+    words: list[str] = []
+    if row is not None:
+        found.client_id = row[0]
+        words = needles(row[1], row[2])
+    secure = conn.execute("PRAGMA secure_delete").fetchone()[0]
+    # Freed space is overwritten with zeros as it is freed; `vacuum` then rewrites the file.
+    conn.execute("PRAGMA secure_delete = ON")
+    (applying,) = conn.execute("SELECT applying FROM sync_ctl WHERE id = 1").fetchone()
+    conn.execute("UPDATE sync_ctl SET applying = 1 WHERE id = 1")
+    try:
+        found.interaction_ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT interaction_id FROM interaction_contact WHERE contact_id = ? "
+                "ORDER BY interaction_id",
+                (contact_id,),
+            )
+        ]
+        for tbl in PERSON_TABLES:
+            ids = {
+                r[0]
+                for r in conn.execute(f"SELECT id FROM {tbl} WHERE contact_id = ?", (contact_id,))
+            }
+            if ids:
+                found.rows[tbl] = ids
+        if row is not None:
+            found.rows["contact"] = {contact_id}
+        _remember(conn, found)
+        _drop_search_documents(conn, found)
+        for tbl in PERSON_TABLES:
+            conn.execute(f"DELETE FROM {tbl} WHERE contact_id = ?", (contact_id,))
+        conn.execute("DELETE FROM contact WHERE id = ?", (contact_id,))
+        _scrub_bookkeeping(conn, contact_id, words)
+    finally:
+        conn.execute("UPDATE sync_ctl SET applying = ? WHERE id = 1", (applying,))
+        conn.execute(f"PRAGMA secure_delete = {int(secure)}")
+    return found
+
+
+def _remember(conn: sqlite3.Connection, found: Erased) -> None:
+    """Record every id the person's data had here, tombstoned rows included, so a change to
+    any of them that arrives later is dropped (`db.privacy.erased`)."""
+    rows = [(tbl, id_, found.contact_id) for tbl, ids in found.rows.items() for id_ in ids]
+    rows.append(("contact", found.contact_id, found.contact_id))
+    tables = ", ".join(f"'{t}'" for t in PERSON_TABLES)
+    rows += [
+        (tbl, id_, found.contact_id)
+        for tbl, id_ in conn.execute(
+            f"SELECT tbl, row_id FROM sync_tomb WHERE tbl IN ({tables}) AND "
+            "json_extract(data, '$.contact_id') = ?",
+            (found.contact_id,),
+        )
+    ]
+    conn.executemany(
+        "INSERT OR IGNORE INTO sync_erased (tbl, row_id, contact_id) VALUES (?, ?, ?)", rows
+    )
+
+
+def _drop_search_documents(conn: sqlite3.Connection, found: Erased) -> None:
+    if not index_present(conn):
+        return
+    for tbl, ids in found.rows.items():
+        doc = BY_KIND.get(_ENTITY_OF[tbl])
+        if doc is None:
+            continue
+        listed = json.dumps(sorted(ids))
+        where = "kind = ? AND row_id IN (SELECT value FROM json_each(?))"
+        picked = f"SELECT id FROM search_doc WHERE {where}"
+        conn.execute(f"DELETE FROM {doc.fts} WHERE rowid IN ({picked})", (doc.kind, listed))
+        conn.execute(f"DELETE FROM search_doc WHERE {where}", (doc.kind, listed))
+
+
+def optimize_search(conn: sqlite3.Connection, kinds: Iterable[str]) -> None:
+    """Merge the index segments of these kinds: FTS5 keeps a deleted document's words in its
+    segments until they are merged, and the words are the person's."""
+    if not index_present(conn):
+        return
+    for kind in sorted(set(kinds)):
+        doc = BY_KIND.get(kind)
+        if doc is not None:
+            conn.execute(f"INSERT INTO {doc.fts} ({doc.fts}) VALUES ('optimize')")
+
+
+def _scrub_bookkeeping(conn: sqlite3.Connection, contact_id: str, words: list[str]) -> None:
+    """This station's outbox, conflict list, tombstones and versions: nothing of the person's
+    rows stays, and their name and email are replaced wherever else they were written (an old
+    summary that named them, waiting in the outbox or on the conflict list)."""
+    erased = "SELECT row_id FROM sync_erased WHERE contact_id = ?"
+    for sql in (
+        f"DELETE FROM sync_outbox WHERE row_id IN ({erased})",
+        f"DELETE FROM sync_conflict WHERE row_id IN ({erased})",
+        f"DELETE FROM sync_tomb WHERE row_id IN ({erased})",
+        f"DELETE FROM sync_version WHERE row_id IN ({erased})",
+    ):
+        conn.execute(sql, (contact_id,))
+    # A conflict or tombstone of another row that refers to the person (a gift that was
+    # theirs, a link to them) goes too: it would bring them back if restored.
+    for sql in (
+        "DELETE FROM sync_conflict WHERE instr(coalesce(row_data, '') || "
+        "coalesce(losing_value, '') || coalesce(winning_value, ''), ?) > 0",
+        "DELETE FROM sync_tomb WHERE instr(data, ?) > 0",
+    ):
+        conn.execute(sql, (contact_id,))
+    redact(conn, words)
+
+
+def redact(conn: sqlite3.Connection, words: list[str]) -> None:
+    """Replace `words` (any case) in this station's sync bookkeeping with "[erased]"."""
+    for word in words:
+        forms = {word, json.dumps(word)[1:-1]}
+        pattern = re.compile("|".join(re.escape(f) for f in forms), re.IGNORECASE)
+        for table, key, columns in _BOOKKEEPING_TEXT:
+            for column in columns:
+                like = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for _ in forms)
+                args = [f"%{_like_escape(f)}%" for f in forms]
+                for row_key, text in conn.execute(
+                    f"SELECT {key}, {column} FROM {table} WHERE {like}", args
+                ).fetchall():
+                    conn.execute(
+                        f"UPDATE {table} SET {column} = ? WHERE {key} = ?",
+                        (pattern.sub(REDACTED, text), row_key),
+                    )
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def vacuum(path: Path) -> None:
+    """Rewrite the database file without its free pages, and empty the write-ahead log (old
+    page images stay in it until then). Run after the erase committed, with no transaction
+    open on the file."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    try:
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+# -- the user's erase, through the store ---------------------------------------------------------
+
+
+@dataclass
+class ErasePerson:
+    """Erase one contact: apply the user's edits of texts that name them (`edits`: (entity,
+    id, field) -> new text, each checked like any edit), erase the person's rows, and record
+    the erase so it travels. Run with `Store.apply`, never through the undo stack: it has no
+    `revert` worth the name, and the workspace clears its undo history after it (the commands
+    there hold the person's old values)."""
+
+    contact_id: str
+    erased_by: str = ""
+    edits: Mapping[tuple[str, str, str], str] = field(default_factory=dict)
+    label: str = "Erase personal data"
+    erasure_id: str = field(default_factory=new_id)
+    erased: Erased | None = None
+
+    def apply(self, session: Session) -> None:
+        contact = session.get(Contact, self.contact_id)
+        if contact is None:
+            raise NotFoundError(f"contact {self.contact_id} no longer exists")
+        for (entity, row_id, column), text in self.edits.items():
+            if len(text) > 100_000:
+                raise ValidationError(column, "too long")
+            Update(ENTITIES[entity], row_id, {column: text}, label=self.label).apply(session)
+        session.flush()
+        conn = _driver(session)
+        erased = erase_rows(conn, self.contact_id)
+        edited = {entity for entity, _id, _field in self.edits}
+        optimize_search(conn, {"Contact", *edited})
+        # The rows went by SQL: the session must forget them, or it would write them back.
+        for tbl, ids in erased.rows.items():
+            cls = ENTITIES[_ENTITY_OF[tbl]]
+            for id_ in ids:
+                obj = session.identity_map.get(identity_key(cls, id_))
+                if obj is not None:
+                    session.expunge(obj)
+        for interaction in session.scalars(
+            select(Interaction).where(Interaction.id.in_(erased.interaction_ids))
+        ):
+            session.expire(interaction, ["contact_links"])
+        session.add(
+            PersonErasure(
+                id=self.erasure_id,
+                contact_id=self.contact_id,
+                client_id=erased.client_id,
+                erased_by=self.erased_by[:200],
+                erased_at=utcnow(),
+                interaction_ids=erased.interaction_ids,
+            )
+        )
+        report_bulk(session, erased.changes())
+        self.erased = erased
+
+    def revert(self, session: Session) -> None:
+        raise NotImplementedError("an erase cannot be undone")
+
+
+def _driver(session: Session) -> sqlite3.Connection:
+    raw = session.connection().connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection), "erasing needs SQLite"
+    return raw
+
+
+def erased_at(session: Session, contact_id: str) -> datetime | None:
+    """When the contact was erased on this station's knowledge (None: never)."""
+    return session.scalar(
+        select(PersonErasure.erased_at).where(PersonErasure.contact_id == contact_id)
+    )
