@@ -21,6 +21,7 @@ from db.models.enums import (
     TaskConstraint,
     TaskKind,
 )
+from db.models.privacy import PersonErasure
 from db.models.projects import (
     Assignment,
     Baseline,
@@ -40,7 +41,6 @@ from db.models.relationship import (
     Opportunity,
     SatisfactionRating,
 )
-from db.models.privacy import PersonErasure
 from db.models.settings import AgencySetting
 from db.models.team import Closure, MemberCapacity, Overtime, TeamMember, TimeOff
 
@@ -115,8 +115,8 @@ __all__ = [
     "NoteKind",
     "Opportunity",
     "OpportunityStage",
-    "PersonErasure",
     "Overtime",
+    "PersonErasure",
     "Project",
     "ProjectStatus",
     "SatisfactionRating",
