@@ -11,6 +11,7 @@ from desktop.cli_commands import (
     demo,
     export,
     import_file,
+    person,
     print_gantt,
     print_summary,
     server,
@@ -27,4 +28,5 @@ COMMANDS: tuple[Command, ...] = (
     server,
     import_file,
     export,
+    person,
 )

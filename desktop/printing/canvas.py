@@ -73,6 +73,10 @@ class Canvas:
             font.setWeight(weight)
             font.setItalic(italic)
             font.setKerning(True)
+            # Inter's contextual alternates swap "+", ":" and "-" next to digits for glyphs
+            # with no character behind them: a PDF's text then reads "44 7700" for "+44 7700"
+            # and "13 36" for "13:36" when copied or searched.
+            font.setFeature(QFont.Tag("calt"), 0)
             self._fonts[key] = font
         return font
 
