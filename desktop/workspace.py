@@ -78,6 +78,10 @@ class Workspace(QObject):
         self.undo_stack.clear()
 
     def _forward(self, changes: ChangeSet) -> None:
+        if changes.added.get("PersonErasure"):
+            # A person was erased (here or by sync): commands on the stack hold their old
+            # values, and an undo or redo would write them back (issue 18).
+            self.undo_stack.clear()
         self.changed.emit(changes)
 
     def _fail(self, message: str) -> None:

@@ -22,6 +22,7 @@ from db.validation import max_length
 from desktop.client_page.context import PageContext, buttons_over, list_table, stretch
 from desktop.client_page.dialogs import ContactDialog
 from desktop.client_page.notes_edit import RecordNotesEdit
+from desktop.client_page.personal_data import add_person_actions
 from desktop.client_page.record_actions import RecordActions
 from desktop.client_page.rows_model import Column, RowsModel
 from desktop.client_page.section import Section
@@ -106,6 +107,7 @@ class PeopleSection(Section):
             open_record=self.open_contact,
             rename_column=0,
             entity=Contact,
+            extra_menu=lambda c, menu: add_person_actions(context, c.id, menu),
         )
         self.add_button = QPushButton("&Add contact…")
         self.add_button.clicked.connect(self.open_add_dialog)

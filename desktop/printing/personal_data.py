@@ -167,7 +167,7 @@ class DossierLayout:
         self._section(
             c,
             "Other records that name them",
-            [(_mention_label(m, f), m.text) for m in d.mentions],
+            [(mention_label(m, f), m.text) for m in d.mentions],
             "None.",
         )
         c.finish()
@@ -178,7 +178,8 @@ def _day_month(day: int, month: int, year: int | None) -> str:
     return f"{text} {year}" if year else text
 
 
-def _mention_label(m: Mention, f: Formats) -> str:
+def mention_label(m: Mention, f: Formats) -> str:
+    """ "Follow-up, 20 Mar 2026": what the text belongs to, and its row's date."""
     try:
         when = f.date(date.fromisoformat(m.when)) if m.when else ""
     except ValueError:

@@ -202,7 +202,14 @@ def test_the_right_click_menu_offers_open_rename_and_delete(
     assert actions.delete_text() == "Delete contact"  # nothing selected yet
     menu = actions.show_menu(table.visualRect(table.model().index(0, 0)).center())
     assert menu is not None
-    assert [a.text() for a in menu.actions()] == ["&Open…", "&Rename", "&Delete contact"]
+    assert [a.text() for a in menu.actions()] == [
+        "&Open…",
+        "&Rename",
+        "&Delete contact",
+        "",
+        "E&xport personal data…",
+        "E&rase this person…",
+    ]
     assert actions.delete_text() == "Delete contact “Jo Baker”"
     assert actions.selected_ids() == [page.people.model.rows[0].id]
     menu.actions()[2].trigger()
