@@ -23,6 +23,8 @@ from sqlalchemy.orm.util import identity_key
 from db import instance_lock, search
 from db.changes import ChangeSet
 from db.models import ENTITIES
+from db.privacy import history as privacy_history
+from db.privacy.erase import vacuum
 from db.store import Store
 from db.sync import agency, join, local_settings, quarantine, snapshots
 from db.sync import hlc as clock
@@ -95,6 +97,8 @@ class SyncResult:
     rebuilt: bool = False
     rekeyed: bool = False
     compacted: bool = False
+    # Seconds spent retiring share history that held an erased person's data (issue 18).
+    history_retired_s: float | None = None
     changes: ChangeSet = field(default_factory=ChangeSet)
     # Stations at the same point of sync whose row counts differ from ours (should be empty).
     mismatched: list[str] = field(default_factory=list)
@@ -204,6 +208,8 @@ def sync(
             _sync_once(station, share_transport, result, report, compact, retention_ms)
         finally:
             station.close()
+        if result.changes.added.get("PersonErasure"):
+            _vacuum_after_erase(db_path)
         for ignored in getattr(share_transport, "ignored", []):
             if all(s.name != ignored.name for s in result.skipped):
                 result.skipped.append(ignored)
@@ -273,7 +279,22 @@ def _sync_once(
             # Compaction is housekeeping: the sync itself is done, so say why and move on.
             log.warning("compaction skipped: %s", exc)
             result.skipped.append(Skipped("compaction", f"not done this time: {exc}"))
+    try:
+        # An erased person's data leaves the share's history once everyone has caught up.
+        result.history_retired_s = privacy_history.retire_if_due(station, transport)
+        result.compacted = result.compacted or result.history_retired_s is not None
+    except SyncError as exc:
+        log.warning("retiring history after an erase skipped: %s", exc)
+        result.skipped.append(Skipped("history", f"not retired this time: {exc}"))
     report("done", 1, 1)
+
+
+def _vacuum_after_erase(db_path: Path) -> None:
+    """An erase arrived: rewrite the file so its freed pages do not keep the person's text."""
+    try:
+        vacuum(db_path)
+    except sqlite3.Error as exc:  # busy: the next erase or sync does it
+        log.warning("vacuum after an erase postponed: %s", exc)
 
 
 # -- push ------------------------------------------------------------------------------------

@@ -75,6 +75,7 @@ from sqlalchemy import UniqueConstraint
 from db.change_scope import Known, row_scope
 from db.changes import ChangeSet
 from db.models import ENTITIES
+from db.privacy.erased import ErasedPeople
 from db.sync import hlc as clock
 from db.sync.schema import SAME_VALUE, TABLE_ENTITY
 from db.sync.wire import Change
@@ -169,6 +170,9 @@ class Merger:
         # Rows with a listed entry (entity, row id), read once: most changes touch none,
         # and the list has no index by row.
         self._listed: set[tuple[str, str]] | None = None
+        # Erased people (issue 18): their late changes are dropped, an arriving erase is
+        # carried out here too.
+        self.erased = ErasedPeople(conn)
 
     def _has_entries(self, entity: str, row_id: str) -> bool:
         if self._listed is None:
@@ -580,6 +584,9 @@ class Merger:
         if info is None:
             raise Deferred(f"unknown table {change.tbl}")
         self.out.max_hlc = max(self.out.max_hlc, change.hlc)
+        if self.erased.drops(change):
+            self.out.applied += 1
+            return
         if clock.is_far_future(change.hlc, self.now_ms):
             self.flag_clock(station, clock.physical_ms(change.hlc) - self.now_ms, change)
         if change.op == "I":
@@ -588,6 +595,7 @@ class Merger:
             self._update(info, station, change)
         elif change.op == "D":
             self._delete_change(info, station, change)
+        self.erased.applied(change, self.out.changes)
         self.out.applied += 1
 
     def _check_refs(

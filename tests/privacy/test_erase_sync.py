@@ -1,0 +1,112 @@
+"""An erase with three stations through a shared folder, one of them offline with pending
+edits to the person. After the erase and a sync round the person's strings are nowhere:
+not in any station's database file (raw bytes, log included), conflict list or outbox, not in
+any file on the share; the offline station's edits were dropped, not resurrected; and the
+client's interactions are still there on every station."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from db.am.client_detail import timeline
+from db.models import Contact, Gift, ImportantDate, Interaction, PersonErasure
+from db.models.privacy import ERASED_CONTACT
+from db.operations import Create, Update
+from db.privacy.erase import ErasePerson, vacuum
+from tests.privacy.people import BUSINESS, NAMING, PERSONAL, Seeded, naming_edits, seed
+from tests.privacy.test_erase import file_bytes, strings_in
+from tests.sync.harness import Bench, Station, bench
+
+# What the offline station writes about her before it hears of the erase.
+OFFLINE = {
+    "rapport": "Now also keeps a retired racing snail",
+    "date": "Snail derby anniversary",
+    "gift": "Tiny saddle for a snail",
+    "title": "Grand Lanternwright",
+}
+CONFLICTING = {"a": "Lantern Marshal", "b": "Lantern Admiral"}
+
+
+def everything_gone() -> list[str]:
+    return [
+        *PERSONAL.values(),
+        *OFFLINE.values(),
+        *CONFLICTING.values(),
+        *(n[0] for n in NAMING.values()),
+    ]
+
+
+def share_bytes(share: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(share.rglob("*")) if p.is_file())
+
+
+def erase_on_three_stations(b: Bench) -> tuple[Seeded, list[Station]]:
+    a, s_b, c = b.stations
+    s = seed(a.open().session)
+    b.settle(2)
+    # A conflict about her on every station's list: A and B change her role at once.
+    a.apply(Update(Contact, s.quilla, {"title": CONFLICTING["a"]}))
+    s_b.apply(Update(Contact, s.quilla, {"title": CONFLICTING["b"]}))
+    b.settle(2)
+    assert a.sql("SELECT count(*) FROM sync_conflict")[0][0] >= 1
+    # C works offline on her record; nobody hears of it until after the erase.
+    c.apply(
+        Update(Contact, s.quilla, {"rapport_notes": OFFLINE["rapport"], "title": OFFLINE["title"]})
+    )
+    date_op = Create(
+        ImportantDate, {"contact_id": s.quilla, "label": OFFLINE["date"], "day": 1, "month": 6}
+    )
+    c.apply(date_op)
+    c.apply(Update(ImportantDate, date_op.id, {"year": 2020}))
+    c.apply(
+        Create(
+            Gift,
+            {
+                "client_id": s.client_id,
+                "contact_id": s.quilla,
+                "description": OFFLINE["gift"],
+                "gift_date": date(2026, 6, 1),
+            },
+        )
+    )
+    store = a.open()
+    store.apply(ErasePerson(s.quilla, erased_by="Katja", edits=naming_edits(s)))
+    store.session.commit()
+    vacuum(a.path)
+    b.sync(a)
+    b.sync(s_b)
+    assert strings_in(share_bytes(b.share), [PERSONAL["rapport"]]) == [PERSONAL["rapport"]]
+    b.sync(c)  # sends its edits of her, then hears of the erase
+    # Her data is still in the share's history until every station has caught up.
+    assert strings_in(share_bytes(b.share), [OFFLINE["gift"]]) == [OFFLINE["gift"]]
+    b.settle(2)
+    return s, [a, s_b, c]
+
+
+def test_an_erase_reaches_every_station_and_leaves_nothing_anywhere(tmp_path: Path) -> None:
+    with bench(tmp_path, 3) as b:
+        s, stations = erase_on_three_stations(b)
+        assert any(r.history_retired_s is not None for st in stations for r in st.results)
+        for st in stations:
+            session = st.open().session
+            session.expire_all()
+            assert session.get(Contact, s.quilla) is None, st.name
+            assert session.query(PersonErasure).one().erased_by == "Katja"
+            assert session.query(ImportantDate).filter_by(contact_id=s.quilla).count() == 0
+            assert session.query(Gift).filter_by(contact_id=s.quilla).count() == 0
+            assert session.query(Interaction).count() == 3
+            rows = {r.id: r for r in timeline(session, s.client_id)}
+            assert rows[s.quilla_only_interaction].with_names == (ERASED_CONTACT,)
+            assert rows[s.shared_interaction].summary == BUSINESS["summary"]
+            assert st.sql("SELECT count(*) FROM sync_conflict WHERE row_id = ?", (s.quilla,)) == [
+                (0,)
+            ]
+            st.close()
+        for st in stations:
+            data = file_bytes(st.path)
+            assert strings_in(data, everything_gone()) == [], st.name
+            assert strings_in(data, list(BUSINESS.values())) == list(BUSINESS.values()), st.name
+        on_share = share_bytes(b.share)
+        assert strings_in(on_share, everything_gone()) == []
+        assert strings_in(on_share, list(BUSINESS.values())) == list(BUSINESS.values())
