@@ -6,7 +6,6 @@ not on the undo stack, and the undo history that held the person's old values is
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt

@@ -6,6 +6,7 @@ client's interactions are still there on every station."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -14,9 +15,10 @@ from db.models import Contact, Gift, ImportantDate, Interaction, PersonErasure
 from db.models.privacy import ERASED_CONTACT
 from db.operations import Create, Update
 from db.privacy.erase import ErasePerson, vacuum
+from db.sync.engine import SyncResult
 from tests.privacy.people import BUSINESS, NAMING, PERSONAL, Seeded, naming_edits, seed
 from tests.privacy.test_erase import file_bytes, strings_in
-from tests.sync.harness import Bench, Station, bench
+from tests.sync.harness import Station, bench
 
 # What the offline station writes about her before it hears of the erase.
 OFFLINE = {
@@ -41,14 +43,27 @@ def share_bytes(share: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(share.rglob("*")) if p.is_file())
 
 
-def erase_on_three_stations(b: Bench) -> tuple[Seeded, list[Station]]:
-    a, s_b, c = b.stations
+Sync = Callable[[Station], SyncResult]
+
+
+def settle(stations: list[Station], sync: Sync, rounds: int = 2) -> None:
+    for _ in range(rounds):
+        for st in stations:
+            st.results.append(sync(st))
+
+
+def erase_on_three_stations(
+    stations: list[Station], sync: Sync, history: Callable[[], bytes]
+) -> Seeded:
+    """Seed on A, share with B and C; a conflict about her; C edits her offline; A erases
+    her; then everyone syncs until settled. `history` reads everything the share holds."""
+    a, s_b, c = stations
     s = seed(a.open().session)
-    b.settle(2)
+    settle(stations, sync)
     # A conflict about her on every station's list: A and B change her role at once.
     a.apply(Update(Contact, s.quilla, {"title": CONFLICTING["a"]}))
     s_b.apply(Update(Contact, s.quilla, {"title": CONFLICTING["b"]}))
-    b.settle(2)
+    settle(stations, sync)
     assert a.sql("SELECT count(*) FROM sync_conflict")[0][0] >= 1
     # C works offline on her record; nobody hears of it until after the erase.
     c.apply(
@@ -74,39 +89,39 @@ def erase_on_three_stations(b: Bench) -> tuple[Seeded, list[Station]]:
     store.apply(ErasePerson(s.quilla, erased_by="Katja", edits=naming_edits(s)))
     store.session.commit()
     vacuum(a.path)
-    b.sync(a)
-    b.sync(s_b)
-    assert strings_in(share_bytes(b.share), [PERSONAL["rapport"]]) == [PERSONAL["rapport"]]
-    b.sync(c)  # sends its edits of her, then hears of the erase
+    settle([a, s_b], sync, rounds=1)
+    assert strings_in(history(), [PERSONAL["rapport"]]) == [PERSONAL["rapport"]]
+    settle([c], sync, rounds=1)  # sends its edits of her, then hears of the erase
     # Her data is still in the share's history until every station has caught up.
-    assert strings_in(share_bytes(b.share), [OFFLINE["gift"]]) == [OFFLINE["gift"]]
-    b.settle(2)
-    return s, [a, s_b, c]
+    assert strings_in(history(), [OFFLINE["gift"]]) == [OFFLINE["gift"]]
+    settle(stations, sync)
+    return s
+
+
+def check_erased_everywhere(s: Seeded, stations: list[Station], history: bytes) -> None:
+    assert any(r.history_retired_s is not None for st in stations for r in st.results)
+    for st in stations:
+        session = st.open().session
+        session.expire_all()
+        assert session.get(Contact, s.quilla) is None, st.name
+        assert session.query(PersonErasure).one().erased_by == "Katja"
+        assert session.query(ImportantDate).filter_by(contact_id=s.quilla).count() == 0
+        assert session.query(Gift).filter_by(contact_id=s.quilla).count() == 0
+        assert session.query(Interaction).count() == 3
+        rows = {r.id: r for r in timeline(session, s.client_id)}
+        assert rows[s.quilla_only_interaction].with_names == (ERASED_CONTACT,)
+        assert rows[s.shared_interaction].summary == BUSINESS["summary"]
+        assert st.sql("SELECT count(*) FROM sync_conflict WHERE row_id = ?", (s.quilla,)) == [(0,)]
+        st.close()
+    for st in stations:
+        data = file_bytes(st.path)
+        assert strings_in(data, everything_gone()) == [], st.name
+        assert strings_in(data, list(BUSINESS.values())) == list(BUSINESS.values()), st.name
+    assert strings_in(history, everything_gone()) == []
+    assert strings_in(history, list(BUSINESS.values())) == list(BUSINESS.values())
 
 
 def test_an_erase_reaches_every_station_and_leaves_nothing_anywhere(tmp_path: Path) -> None:
     with bench(tmp_path, 3) as b:
-        s, stations = erase_on_three_stations(b)
-        assert any(r.history_retired_s is not None for st in stations for r in st.results)
-        for st in stations:
-            session = st.open().session
-            session.expire_all()
-            assert session.get(Contact, s.quilla) is None, st.name
-            assert session.query(PersonErasure).one().erased_by == "Katja"
-            assert session.query(ImportantDate).filter_by(contact_id=s.quilla).count() == 0
-            assert session.query(Gift).filter_by(contact_id=s.quilla).count() == 0
-            assert session.query(Interaction).count() == 3
-            rows = {r.id: r for r in timeline(session, s.client_id)}
-            assert rows[s.quilla_only_interaction].with_names == (ERASED_CONTACT,)
-            assert rows[s.shared_interaction].summary == BUSINESS["summary"]
-            assert st.sql("SELECT count(*) FROM sync_conflict WHERE row_id = ?", (s.quilla,)) == [
-                (0,)
-            ]
-            st.close()
-        for st in stations:
-            data = file_bytes(st.path)
-            assert strings_in(data, everything_gone()) == [], st.name
-            assert strings_in(data, list(BUSINESS.values())) == list(BUSINESS.values()), st.name
-        on_share = share_bytes(b.share)
-        assert strings_in(on_share, everything_gone()) == []
-        assert strings_in(on_share, list(BUSINESS.values())) == list(BUSINESS.values())
+        s = erase_on_three_stations(b.stations, b.sync, lambda: share_bytes(b.share))
+        check_erased_everywhere(s, b.stations, share_bytes(b.share))
