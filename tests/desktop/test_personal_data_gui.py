@@ -111,7 +111,7 @@ def test_erase_asks_for_the_name_lets_texts_be_reworded_and_cannot_be_undone(
     assert not dialog.erase_button.isEnabled()
     qtbot.keyClicks(dialog.confirm, "Quilla")
     assert not dialog.erase_button.isEnabled()
-    for key, editor in dialog.editors.items():
+    for editor in dialog.editors.values():
         original = editor.toPlainText()
         new = next(n[1] for n in NAMING.values() if n[0] == original)
         editor.selectAll()
