@@ -52,7 +52,6 @@ PERSON_TABLES = ("interaction_contact", "custom_value", "gift", "important_date"
 _ENTITY_OF = {cls.__table__.name: name for name, cls in ENTITIES.items()}
 # This station's sync bookkeeping columns that can hold a person's words.
 _BOOKKEEPING_TEXT = (
-    ("sync_outbox", "id", ("data",)),
     ("sync_conflict", "id", ("losing_value", "winning_value", "row_data")),
     ("sync_tomb", "tbl || '/' || row_id", ("data",)),
 )
@@ -177,12 +176,12 @@ def _scrub_bookkeeping(conn: sqlite3.Connection, contact_id: str, words: list[st
     """This station's outbox, conflict list, tombstones and versions: nothing of the person's
     rows stays, and their name and email are replaced wherever else they were written (an old
     summary that named them, waiting in the outbox or on the conflict list)."""
-    erased = "SELECT row_id FROM sync_erased WHERE contact_id = ?"
+    erased = "SELECT tbl, row_id FROM sync_erased WHERE contact_id = ?"
     for sql in (
-        f"DELETE FROM sync_outbox WHERE row_id IN ({erased})",
-        f"DELETE FROM sync_conflict WHERE row_id IN ({erased})",
-        f"DELETE FROM sync_tomb WHERE row_id IN ({erased})",
-        f"DELETE FROM sync_version WHERE row_id IN ({erased})",
+        "DELETE FROM sync_conflict WHERE row_id IN "
+        "(SELECT row_id FROM sync_erased WHERE contact_id = ?)",
+        f"DELETE FROM sync_tomb WHERE (tbl, row_id) IN ({erased})",
+        f"DELETE FROM sync_version WHERE (tbl, row_id) IN ({erased})",
     ):
         conn.execute(sql, (contact_id,))
     # A conflict or tombstone of another row that refers to the person (a gift that was
@@ -193,25 +192,56 @@ def _scrub_bookkeeping(conn: sqlite3.Connection, contact_id: str, words: list[st
         "DELETE FROM sync_tomb WHERE instr(data, ?) > 0",
     ):
         conn.execute(sql, (contact_id,))
+    _scrub_outbox(conn, contact_id, words)
     redact(conn, words)
 
 
+def _scrub_outbox(conn: sqlite3.Connection, contact_id: str, words: list[str]) -> None:
+    """One pass over the outbox (it has no index by row, and holds every row's insert):
+    the person's rows' changes go, their words elsewhere are replaced."""
+    forms = _forms(words)
+    like = "".join(" OR data LIKE ? ESCAPE '\\'" for _ in forms)
+    rows = conn.execute(
+        "SELECT id, row_id IN (SELECT row_id FROM sync_erased WHERE contact_id = ?1), data "
+        "FROM sync_outbox WHERE row_id IN (SELECT row_id FROM sync_erased WHERE contact_id = ?1)"
+        f"{like}",
+        [contact_id, *(f"%{_like_escape(f)}%" for f in forms)],
+    ).fetchall()
+    gone = [(id_,) for id_, erased, _data in rows if erased]
+    conn.executemany("DELETE FROM sync_outbox WHERE id = ?", gone)
+    pattern = _pattern(forms)
+    conn.executemany(
+        "UPDATE sync_outbox SET data = ? WHERE id = ?",
+        [(pattern.sub(REDACTED, data), id_) for id_, erased, data in rows if not erased],
+    )
+
+
+def _forms(words: list[str]) -> list[str]:
+    """Each word as written, and as JSON escapes it (the outbox holds JSON)."""
+    return list(dict.fromkeys(f for w in words for f in (w, json.dumps(w)[1:-1])))
+
+
+def _pattern(forms: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(f) for f in forms), re.IGNORECASE)
+
+
 def redact(conn: sqlite3.Connection, words: list[str]) -> None:
-    """Replace `words` (any case) in this station's sync bookkeeping with "[erased]"."""
-    for word in words:
-        forms = {word, json.dumps(word)[1:-1]}
-        pattern = re.compile("|".join(re.escape(f) for f in forms), re.IGNORECASE)
-        for table, key, columns in _BOOKKEEPING_TEXT:
-            for column in columns:
-                like = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for _ in forms)
-                args = [f"%{_like_escape(f)}%" for f in forms]
-                for row_key, text in conn.execute(
-                    f"SELECT {key}, {column} FROM {table} WHERE {like}", args
-                ).fetchall():
-                    conn.execute(
-                        f"UPDATE {table} SET {column} = ? WHERE {key} = ?",
-                        (pattern.sub(REDACTED, text), row_key),
-                    )
+    """Replace `words` (any case) in the conflict list and tombstones with "[erased]"."""
+    forms = _forms(words)
+    if not forms:
+        return
+    pattern = _pattern(forms)
+    for table, key, columns in _BOOKKEEPING_TEXT:
+        for column in columns:
+            like = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for _ in forms)
+            args = [f"%{_like_escape(f)}%" for f in forms]
+            for row_key, text in conn.execute(
+                f"SELECT {key}, {column} FROM {table} WHERE {like}", args
+            ).fetchall():
+                conn.execute(
+                    f"UPDATE {table} SET {column} = ? WHERE {key} = ?",
+                    (pattern.sub(REDACTED, text), row_key),
+                )
 
 
 def _like_escape(text: str) -> str:
