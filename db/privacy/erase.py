@@ -74,10 +74,8 @@ class Erased:
             found.add("removed", entity, ids)
             for id_ in ids:
                 found.scope[(entity, id_)] = Scope(self.client_id or None)
-        if self.interaction_ids:
-            found.add("changed", "Interaction", self.interaction_ids)
-            for id_ in self.interaction_ids:
-                found.scope[("Interaction", id_)] = Scope(self.client_id or None)
+        # The interactions themselves are unchanged (and need no new search documents): the
+        # removed links tell the lists that show who took part.
         return found
 
 
