@@ -65,6 +65,10 @@ class ErasedPeople:
                 (change.tbl, change.row_id, owner),
             )
             return True
+        if ("important_date", change.fields.get("important_date_id")) in self._rows:
+            # Another person's gift for the erased person's birthday: the gift stays, the
+            # date it pointed to is gone for good (no tombstone to wait for).
+            change.fields["important_date_id"] = None
         return False
 
     def applied(self, change: Change, changes: ChangeSet) -> None:

@@ -125,3 +125,35 @@ def test_an_erase_reaches_every_station_and_leaves_nothing_anywhere(tmp_path: Pa
     with bench(tmp_path, 3) as b:
         s = erase_on_three_stations(b.stations, b.sync, lambda: share_bytes(b.share))
         check_erased_everywhere(s, b.stations, share_bytes(b.share))
+
+
+def test_a_late_gift_for_the_erased_persons_birthday_keeps_the_gift_not_the_date(
+    tmp_path: Path,
+) -> None:
+    """Another person's gift, added offline for the erased person's important date, arrives
+    after the erase: the gift stays with no date, and no file waits for the erased date."""
+    with bench(tmp_path, 2) as b:
+        a, other = b.stations
+        s = seed(a.open().session)
+        b.settle(2)
+        (birthday,) = other.sql("SELECT id FROM important_date WHERE contact_id = ?", (s.quilla,))[
+            0
+        ]
+        gift = Create(
+            Gift,
+            {
+                "client_id": s.client_id,
+                "contact_id": s.bram,
+                "description": "Card for the team",
+                "important_date_id": birthday,
+            },
+        )
+        other.apply(gift)
+        a.open().apply(ErasePerson(s.quilla))
+        b.sync(a)
+        b.sync(other)
+        last = b.sync(a)
+        assert last.waiting == 0 and not last.held, last.summary()
+        assert a.sql("SELECT contact_id, important_date_id FROM gift WHERE id = ?", (gift.id,)) == [
+            (s.bram, None)
+        ]
