@@ -47,6 +47,7 @@ from db.search.schema import present as index_present
 from db.store import report_bulk
 
 REDACTED = "[erased]"
+IDS_PER_RECORD = 2_000  # 37 characters each in JSON: well under a value's 100,000
 # Tables whose rows belong to one contact (by `contact_id`), children before the contact.
 PERSON_TABLES = ("interaction_contact", "custom_value", "gift", "important_date")
 _ENTITY_OF = {cls.__table__.name: name for name, cls in ENTITIES.items()}
@@ -300,16 +301,22 @@ class ErasePerson:
             select(Interaction).where(Interaction.id.in_(erased.interaction_ids))
         ):
             session.expire(interaction, ["contact_links"])
-        session.add(
-            PersonErasure(
-                id=self.erasure_id,
-                contact_id=self.contact_id,
-                client_id=erased.client_id,
-                erased_by=self.erased_by[:200],
-                erased_at=utcnow(),
-                interaction_ids=erased.interaction_ids,
+        # A JSON value travels only up to 100,000 characters: someone in thousands of
+        # interactions takes several records (the first one is the erase's own id).
+        ids = erased.interaction_ids
+        chunks = [ids[i : i + IDS_PER_RECORD] for i in range(0, len(ids), IDS_PER_RECORD)]
+        when = utcnow()
+        for n, chunk in enumerate(chunks or [[]]):
+            session.add(
+                PersonErasure(
+                    id=self.erasure_id if n == 0 else new_id(),
+                    contact_id=self.contact_id,
+                    client_id=erased.client_id,
+                    erased_by=self.erased_by[:200],
+                    erased_at=when,
+                    interaction_ids=chunk,
+                )
             )
-        )
         report_bulk(session, erased.changes())
         self.erased = erased
 

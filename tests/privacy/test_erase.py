@@ -4,7 +4,9 @@ without any of the erased data."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,32 @@ def test_an_erase_leaves_nothing_of_the_person_in_the_file(store: Store, db_path
 def test_erasing_a_contact_that_is_gone_is_refused_in_words(store: Store) -> None:
     with pytest.raises(NotFoundError, match="no longer exists"):
         store.apply(ErasePerson("no-such-contact"))
+
+
+def test_someone_in_thousands_of_interactions_is_recorded_in_values_that_can_travel(
+    store: Store,
+) -> None:
+    """A synced JSON value holds at most 100,000 characters; 2,500 interaction ids do not fit
+    one record, so the erase takes two, and every interaction still says "erased contact"."""
+    from db.models import InteractionContact, InteractionKind, new_id
+    from db.validation import JSON_MAX_CHARS
+
+    s = seed(store.session)
+    for i in range(2_500):
+        interaction = Interaction(
+            id=new_id(),
+            client_id=s.client_id,
+            kind=InteractionKind.EMAIL,
+            occurred_at=datetime(2025, 1, 1) + timedelta(hours=i),
+        )
+        store.session.add(interaction)
+        store.session.add(InteractionContact(interaction_id=interaction.id, contact_id=s.quilla))
+    store.session.commit()
+    store.apply(ErasePerson(s.quilla))
+    records = store.session.scalars(select(PersonErasure)).all()
+    assert len(records) == 2
+    assert {r.contact_id for r in records} == {s.quilla}
+    assert sum(len(r.interaction_ids) for r in records) == 2_502
+    assert all(len(json.dumps(r.interaction_ids)) < JSON_MAX_CHARS for r in records)
+    erased = [r for r in timeline(store.session, s.client_id) if ERASED_CONTACT in r.with_names]
+    assert len(erased) == 2_502
