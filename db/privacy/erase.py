@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from db.changes import ChangeSet, Scope
-from db.errors import NotFoundError, ValidationError
+from db.errors import NotFoundError
 from db.models import (
     ENTITIES,
     Contact,
@@ -282,8 +282,6 @@ class ErasePerson:
         if contact is None:
             raise NotFoundError(f"contact {self.contact_id} no longer exists")
         for (entity, row_id, column), text in self.edits.items():
-            if len(text) > 100_000:
-                raise ValidationError(column, "too long")
             Update(ENTITIES[entity], row_id, {column: text}, label=self.label).apply(session)
         session.flush()
         conn = _driver(session)
@@ -303,8 +301,10 @@ class ErasePerson:
             session.expire(interaction, ["contact_links"])
         # A JSON value travels only up to 100,000 characters: someone in thousands of
         # interactions takes several records (the first one is the erase's own id).
-        ids = erased.interaction_ids
-        chunks = [ids[i : i + IDS_PER_RECORD] for i in range(0, len(ids), IDS_PER_RECORD)]
+        took_part = erased.interaction_ids
+        chunks = [
+            took_part[i : i + IDS_PER_RECORD] for i in range(0, len(took_part), IDS_PER_RECORD)
+        ]
         when = utcnow()
         for n, chunk in enumerate(chunks or [[]]):
             session.add(
