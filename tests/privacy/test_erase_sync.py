@@ -18,7 +18,7 @@ from db.privacy.erase import ErasePerson, vacuum
 from db.sync.engine import SyncResult
 from tests.privacy.people import BUSINESS, NAMING, PERSONAL, Seeded, naming_edits, seed
 from tests.privacy.test_erase import file_bytes, strings_in
-from tests.sync.harness import Station, bench
+from tests.sync.harness import Station, bench, dump
 
 # What the offline station writes about her before it hears of the erase.
 OFFLINE = {
@@ -113,6 +113,9 @@ def check_erased_everywhere(s: Seeded, stations: list[Station], history: bytes) 
         assert rows[s.shared_interaction].summary == BUSINESS["summary"]
         assert st.sql("SELECT count(*) FROM sync_conflict WHERE row_id = ?", (s.quilla,)) == [(0,)]
         st.close()
+    # Every station holds the same data afterwards, whatever order the files came in.
+    first = dump(stations[0].path)
+    assert all(dump(st.path) == first for st in stations[1:])
     for st in stations:
         data = file_bytes(st.path)
         assert strings_in(data, everything_gone()) == [], st.name
