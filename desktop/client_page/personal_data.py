@@ -200,7 +200,8 @@ class EraseDialog(QDialog):
             self.error.setText(f"Not erased: {exc}")
             self.error.show()
             return False
-        workspace.done.emit(f"Erased {self.name}'s personal data")
+        # The status line does not repeat the name it just erased.
+        workspace.done.emit("Personal data of the contact erased")
         path = workspace.store.engine.url.database
         if path:
             self.vacuum = Vacuum(Path(path))

@@ -102,7 +102,6 @@ def test_erase_asks_for_the_name_lets_texts_be_reworded_and_cannot_be_undone(
     assert len(dialogs) == 1
     dialog = dialogs[0]
     qtbot.waitUntil(dialog.isVisible)
-    dialog.grab().save("/tmp/erase-dialog.png")
     assert any("cannot be undone" in label.text() for label in dialog.findChildren(QLabel))
     # Every text that names her is offered for editing.
     assert sorted(e.toPlainText() for e in dialog.editors.values()) == sorted(
