@@ -10,6 +10,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from db.am.client_detail import timeline
 from db.models import Contact, Gift, ImportantDate, Interaction, PersonErasure
 from db.models.privacy import ERASED_CONTACT
@@ -53,7 +55,11 @@ def settle(stations: list[Station], sync: Sync, rounds: int = 2) -> None:
 
 
 def erase_on_three_stations(
-    stations: list[Station], sync: Sync, history: Callable[[], bytes]
+    stations: list[Station],
+    sync: Sync,
+    history: Callable[[], bytes],
+    *,
+    offline_first: bool = False,
 ) -> Seeded:
     """Seed on A, share with B and C; a conflict about her; C edits her offline; A erases
     her; then everyone syncs until settled. `history` reads everything the share holds."""
@@ -89,9 +95,12 @@ def erase_on_three_stations(
     store.apply(ErasePerson(s.quilla, erased_by="Katja", edits=naming_edits(s)))
     store.session.commit()
     vacuum(a.path)
-    settle([a, s_b], sync, rounds=1)
+    # Either the erase reaches the share first, or C's edits of her do (then B applies
+    # them before it hears of the erase).
+    first, then = ([c], [a, s_b]) if offline_first else ([a, s_b], [c])
+    settle(first, sync, rounds=1)
     assert strings_in(history(), [PERSONAL["rapport"]]) == [PERSONAL["rapport"]]
-    settle([c], sync, rounds=1)  # sends its edits of her, then hears of the erase
+    settle(then, sync, rounds=1)
     # Her data is still in the share's history until every station has caught up.
     assert strings_in(history(), [OFFLINE["gift"]]) == [OFFLINE["gift"]]
     settle(stations, sync)
@@ -124,9 +133,14 @@ def check_erased_everywhere(s: Seeded, stations: list[Station], history: bytes) 
     assert strings_in(history, list(BUSINESS.values())) == list(BUSINESS.values())
 
 
-def test_an_erase_reaches_every_station_and_leaves_nothing_anywhere(tmp_path: Path) -> None:
+@pytest.mark.parametrize("offline_first", [False, True], ids=["erase-first", "offline-first"])
+def test_an_erase_reaches_every_station_and_leaves_nothing_anywhere(
+    tmp_path: Path, offline_first: bool
+) -> None:
     with bench(tmp_path, 3) as b:
-        s = erase_on_three_stations(b.stations, b.sync, lambda: share_bytes(b.share))
+        s = erase_on_three_stations(
+            b.stations, b.sync, lambda: share_bytes(b.share), offline_first=offline_first
+        )
         check_erased_everywhere(s, b.stations, share_bytes(b.share))
 
 
