@@ -51,6 +51,8 @@ NEVER_AT_START = (
     "desktop.team",
     "desktop.notifications",  # the tray starts a moment after the first paint
     "desktop.preferences_dialog",
+    "desktop.gantt.money_dialog",  # a plan's dialogs load when first opened
+    "desktop.gantt.task_dialog",
 )
 # What the Gantt of a project opened with --project does not need either.
 NOT_FOR_A_PLAN = ("desktop.client_page", "desktop.views.clients_view", "desktop.today")
