@@ -59,9 +59,15 @@ class Background(QObject):
     running_changed = Signal(bool)
     _finished = Signal(object, object, object)  # worker -> UI thread: done, result, failure
 
-    def __init__(self, executor: Executor | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        executor: Callable[[], Executor] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        """`executor` gives the worker to run on when a step starts (the sync controller's,
+        made on first use); without it, one worker shared by every dialog."""
         super().__init__(parent)
-        self.executor = executor
+        self.executor = executor or _own_executor
         self.running = 0
         self._finished.connect(self._deliver)
 
@@ -69,7 +75,7 @@ class Background(QObject):
         """Run `work()` on the worker; `done(result, None)` or `done(None, failure)` follows
         on the UI thread. False when the worker is shut down (the window is closing)."""
         try:
-            (self.executor or _own_executor()).submit(self._work, work, done)
+            self.executor().submit(self._work, work, done)
         except RuntimeError:
             return False
         self.running += 1

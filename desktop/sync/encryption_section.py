@@ -1,4 +1,4 @@
-"""The Encryption row of Preferences › Sync: whether the agency's share or server is
+"""The Encryption row of Preferences > Sync: whether the agency's share or server is
 encrypted (and with which key), and the two explicit steps, "Encrypt sync…" for a plain one
 and "Change key (someone left)…" for an encrypted one; "Enter passphrase…" when this station
 meets an encrypted one it holds no key for.
@@ -38,9 +38,7 @@ class EncryptionSection(QWidget):
 
     changed = Signal()
 
-    def __init__(
-        self, store: Store, runner: Background, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, store: Store, runner: Background, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("syncEncryption")
         self.store = store
@@ -49,6 +47,8 @@ class EncryptionSection(QWidget):
         self.found: steps.Found | None = None
         self.dialog: QWidget | None = None
         self._asked = 0  # which status read is current: a late answer for another is dropped
+        self._reading = False
+        self._matching = True  # the fields point where this station syncs as saved
 
         self.status = QLabel()
         self.status.setObjectName("sync_encryption_status")
@@ -85,20 +85,22 @@ class EncryptionSection(QWidget):
         worker); anything else waits until it is saved."""
         place = steps.Place.of(self.saved)
         edited = steps.Place.of(fields)
-        self.setVisible(edited is not None)
-        if edited is None:
+        if edited is None:  # sync is off (the row is hidden) or no folder given yet
+            self._matching = False
+            self._say("", "")
+            self._buttons()
             return
-        if place is None or place != edited:
-            self._asked += 1
-            self.found = None
-            self._say("Save these settings first: encryption is set for where this station "
-                      "syncs.", "")
+        self._matching = place is not None and place == edited
+        if not self._matching:
+            self._say(
+                "Save these settings first: encryption is set for where this station syncs.", ""
+            )
             self._buttons()
             return
         if self.found is not None and self.found.place == place:
             self._show_found()
-            return
-        self.refresh()
+        elif not self._reading:
+            self.refresh()
 
     def refresh(self) -> None:
         """Read the saved place's encryption again (on the worker)."""
@@ -108,6 +110,7 @@ class EncryptionSection(QWidget):
         self._asked += 1
         asked = self._asked
         self.found = None
+        self._reading = True
         self._say("Checking whether the sync is encrypted…", "")
         self._buttons()
         self.runner.run(lambda: steps.read_status(place), lambda r, f: self._read(asked, r, f))
@@ -115,21 +118,23 @@ class EncryptionSection(QWidget):
     def _read(self, asked: int, found: Any, failure: Failure | None) -> None:
         if asked != self._asked:
             return
+        self._reading = False
         if failure is not None:
-            self._say(f"Could not tell whether the sync is encrypted: {failure.message}",
-                      ERROR_COLOR)
+            self._say(
+                f"Could not tell whether the sync is encrypted: {failure.message}", ERROR_COLOR
+            )
             self._buttons()
             return
         self.found = found
-        self._show_found()
+        if self._matching:
+            self._show_found()
 
     def _show_found(self) -> None:
         found = self.found
         assert found is not None
         if not found.enabled:
             self._say(
-                f"Not encrypted: whoever can read {found.place.kind} can read every client's "
-                "data.",
+                f"Not encrypted: whoever can read {found.place.kind} can read every client's data.",
                 WARN_COLOR,
             )
         elif found.have_key:
@@ -147,7 +152,7 @@ class EncryptionSection(QWidget):
         self.status.setText(dot + html.escape(text))
 
     def _buttons(self) -> None:
-        found = self.found
+        found = self.found if self._matching else None
         self.encrypt_button.setVisible(found is not None and not found.enabled)
         self.encrypt_button.setEnabled(found is not None and found.agency_id is not None)
         self.rotate_button.setVisible(found is not None and found.enabled and found.have_key)

@@ -33,7 +33,7 @@ from db.errors import AgencyDeskError
 from desktop.sync.conflicts_model import COL_LOST, ConflictsModel
 from desktop.sync.controller import SyncController
 from desktop.sync.skipped_model import SkippedModel
-from desktop.sync.status import COLORS, ERROR_TEXT, SERVER_ERROR_TEXT
+from desktop.sync.status import COLORS, ERROR_TEXT, NEEDS_USER, SERVER_ERROR_TEXT
 
 NOTE_COLOR = "#d0453b"
 
@@ -66,9 +66,12 @@ class SyncPanel(QDialog):
     """Signals:
     join_requested(): the user asked to join the folder's agency (shown when the folder
         belongs to another agency than this database).
+    passphrase_requested(): the user asked to type the agency passphrase (shown when the
+        sync is encrypted with a key this station does not hold).
     """
 
     join_requested = Signal()
+    passphrase_requested = Signal()
 
     def __init__(self, controller: SyncController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +93,13 @@ class SyncPanel(QDialog):
         )
         self.join_button.clicked.connect(self.join_requested)
         self.join_button.hide()
+        self.passphrase_button = QPushButton("Enter passphrase…")
+        self.passphrase_button.setToolTip(
+            "Unlock the agency key with the agency passphrase; it is kept in this computer's "
+            "keychain"
+        )
+        self.passphrase_button.clicked.connect(self.passphrase_requested)
+        self.passphrase_button.hide()
         top = QHBoxLayout()
         facts = QVBoxLayout()
         facts.setSpacing(2)
@@ -99,6 +109,7 @@ class SyncPanel(QDialog):
         buttons = QVBoxLayout()
         buttons.addWidget(self.sync_button)
         buttons.addWidget(self.join_button)
+        buttons.addWidget(self.passphrase_button)
         buttons.addStretch(1)
         top.addLayout(buttons)
 
@@ -240,7 +251,7 @@ class SyncPanel(QDialog):
         elif c.last_error is not None:
             errors = SERVER_ERROR_TEXT if c.config.server is not None else ERROR_TEXT
             headline = errors.get(c.last_error_kind, "Sync failed — working locally")
-            tone = "error" if c.last_error_kind == "agency" else "warn"
+            tone = "error" if c.last_error_kind in NEEDS_USER else "warn"
             text, color = f"{headline}.<br>{html.escape(c.last_error)}", COLORS[tone]
         elif c.last_result is not None and c.last_synced is not None:
             summary = c.last_result.summary().removeprefix("sync: ")
@@ -255,6 +266,9 @@ class SyncPanel(QDialog):
         self.state.setText(dot + text)
         self.sync_button.setEnabled(c.enabled and not c.busy)
         self.join_button.setVisible(c.last_error is not None and c.last_error_kind == "agency")
+        self.passphrase_button.setVisible(
+            c.last_error is not None and c.last_error_kind == "needs-key"
+        )
 
     def _update_buttons(self) -> None:
         rows = self._selected_rows()
