@@ -12,6 +12,7 @@ share or server, so it runs on the worker (`desktop.sync.background`) and the ro
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -154,7 +155,6 @@ class EncryptionSection(QWidget):
     def _buttons(self) -> None:
         found = self.found if self._matching else None
         self.encrypt_button.setVisible(found is not None and not found.enabled)
-        self.encrypt_button.setEnabled(found is not None and found.agency_id is not None)
         self.rotate_button.setVisible(found is not None and found.enabled and found.have_key)
         self.unlock_button.setVisible(found is not None and found.enabled and not found.have_key)
 
@@ -162,12 +162,12 @@ class EncryptionSection(QWidget):
 
     def encrypt(self) -> NewPassphraseDialog | None:
         found = self.found
-        if found is None or found.enabled or found.agency_id is None:
+        if found is None or found.enabled:
             return None
-        place, agency_id, path = found.place, found.agency_id, self._database()
+        place, path = found.place, self._database()
         dialog = NewPassphraseDialog(
             self.runner,
-            lambda passphrase: steps.encrypt(place, agency_id, path, passphrase),
+            lambda passphrase: steps.encrypt(place, path, passphrase),
             title="Encrypt sync",
             intro=(
                 "<b>Encrypt this agency's sync</b><br>What Agency Desk keeps on "
@@ -185,12 +185,12 @@ class EncryptionSection(QWidget):
 
     def change_key(self) -> NewPassphraseDialog | None:
         found = self.found
-        if found is None or not found.enabled or not found.have_key or found.agency_id is None:
+        if found is None or not found.enabled or not found.have_key:
             return None
-        place, agency_id, path = found.place, found.agency_id, self._database()
+        place, path = found.place, self._database()
         dialog = NewPassphraseDialog(
             self.runner,
-            lambda passphrase: steps.change_key(place, agency_id, path, passphrase),
+            lambda passphrase: steps.change_key(place, path, passphrase),
             title="Change the agency key",
             intro=(
                 "<b>Change the agency key (someone left)</b><br>A new key, under a new "
@@ -207,7 +207,7 @@ class EncryptionSection(QWidget):
 
     def unlock(self) -> UnlockDialog | None:
         found = self.found
-        if found is None or found.agency_id is None:
+        if found is None:
             return None
         place, agency_id = found.place, found.agency_id
         dialog = UnlockDialog(
@@ -231,5 +231,5 @@ class EncryptionSection(QWidget):
         self.refresh()
         self.changed.emit()
 
-    def _database(self) -> str:
-        return str(self.store.engine.url.database or "")
+    def _database(self) -> Path:
+        return Path(self.store.engine.url.database or "")

@@ -87,25 +87,45 @@ def read_status(place: Place) -> Found:
     )
 
 
-def encrypt(place: Place, agency_id: str, database: str, passphrase: str) -> str:
-    """Turn encryption on; the sentence that says it is done."""
+def _share_and_place(place: Place) -> tuple[Path, str | None]:
+    """What the engine is given as the share (a server is named by its label) and where
+    the database remembers syncing (None: the folder's path)."""
+    if place.server:
+        from db.sync.server.connect import describe
+        from db.sync.server.sync import server_label
+
+        return server_label(place.server), describe(place.server)
+    assert place.share is not None
+    return place.share, None
+
+
+def encrypt(place: Place, database: Path, passphrase: str) -> str:
+    """Convert the plain share or server in place, from this station's database; the
+    sentence that says it is done."""
     from db.sync.encryption import enable_encryption
 
+    share, remembered = _share_and_place(place)
     with opened(place) as transport:
-        enable_encryption(transport, agency_id, passphrase)
-    return f"Sync is encrypted: {place.kind} holds only ciphertext from now on"
+        status = enable_encryption(database, transport, share, passphrase, place=remembered)
+    return f"Sync is encrypted with key {status.key_id}: {place.kind} holds only ciphertext"
 
 
-def change_key(place: Place, agency_id: str, database: str, passphrase: str) -> str:
+def change_key(place: Place, database: Path, passphrase: str) -> str:
+    """A new agency key and passphrase (someone left); the sentence that says it is done."""
     from db.sync.encryption import rotate_key
 
+    share, remembered = _share_and_place(place)
     with opened(place) as transport:
-        rotate_key(transport, agency_id, passphrase)
-    return "The agency key was changed: the old passphrase reads nothing written from now on"
+        status = rotate_key(database, transport, share, passphrase, place=remembered)
+    return (
+        f"The agency key was changed (now {status.key_id}): the old passphrase reads "
+        "nothing written from now on"
+    )
 
 
-def unlock(place: Place, agency_id: str, passphrase: str) -> None:
-    """Unlock the agency key with `passphrase` and keep it in the keychain."""
+def unlock(place: Place, agency_id: str | None, passphrase: str) -> None:
+    """Unlock the agency key with `passphrase` and keep it in the keychain (`agency_id`
+    None: the one the share records)."""
     from db.sync.encryption import unlock as unlock_key
 
     with opened(place) as transport:

@@ -189,6 +189,7 @@ class NewPassphraseDialog(_StepDialog):
         heading.setWordWrap(True)
         heading.setTextFormat(Qt.TextFormat.RichText)
         heading.setMinimumWidth(540)
+        self.heading = heading
         self.first = _passphrase_field("at least four uncommon words, or a long sentence")
         self.second = _passphrase_field("the same again")
         self.meter = QProgressBar()
@@ -324,6 +325,7 @@ class UnlockDialog(_StepDialog):
         heading.setWordWrap(True)
         heading.setTextFormat(Qt.TextFormat.RichText)
         heading.setMinimumWidth(440)
+        self.heading = heading
         self.passphrase = _passphrase_field("the agency passphrase")
         self.passphrase.textChanged.connect(self._typed)
         form = QFormLayout()

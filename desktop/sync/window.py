@@ -123,7 +123,7 @@ class SyncUi:
             self.window.statusBar().showMessage(f"⚠ {failure.message}", 12000)
             return
         assert found is not None
-        if not found.enabled or found.have_key or found.agency_id is None:
+        if not found.enabled or found.have_key:
             self.controller.sync_now()  # unlocked meanwhile (or no longer encrypted)
             return
         place, agency_id = found.place, found.agency_id
