@@ -38,7 +38,9 @@ def sentence(exc: BaseException) -> str:
     from db.errors import AgencyDeskError
 
     if isinstance(exc, AgencyDeskError):
-        return " ".join(str(getattr(exc, "brief", "") or exc).split())
+        # Sync's messages are written to follow a prefix ("sync: …"); alone, a sentence.
+        text = " ".join(str(getattr(exc, "brief", "") or exc).split())
+        return text[:1].upper() + text[1:]
     return f"{type(exc).__name__}: {' '.join(str(exc).split())}".rstrip(": ")
 
 

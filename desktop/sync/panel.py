@@ -252,7 +252,15 @@ class SyncPanel(QDialog):
             errors = SERVER_ERROR_TEXT if c.config.server is not None else ERROR_TEXT
             headline = errors.get(c.last_error_kind, "Sync failed — working locally")
             tone = "error" if c.last_error_kind in NEEDS_USER else "warn"
-            text, color = f"{headline}.<br>{html.escape(c.last_error)}", COLORS[tone]
+            detail = html.escape(c.last_error)
+            if c.last_error_kind == "needs-key":  # the command-line hints are for the CLI
+                detail = (
+                    "It is encrypted with a key this station does not hold yet (new here, or "
+                    "the key was changed). Click <i>Enter passphrase…</i> and type the agency "
+                    "passphrase; whoever set up encryption can tell it to you. Nothing was "
+                    "sent or received."
+                )
+            text, color = f"{headline}.<br>{detail}", COLORS[tone]
         elif c.last_result is not None and c.last_synced is not None:
             summary = c.last_result.summary().removeprefix("sync: ")
             text = f"Last sync at {c.last_synced:%H:%M}: {summary}."

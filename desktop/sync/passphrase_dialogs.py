@@ -81,6 +81,7 @@ class _StepDialog(QDialog):
         self.working.hide()
         self.buttons = QDialogButtonBox()
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setAutoDefault(False)  # Enter means the action, never Cancel
         self.buttons.rejected.connect(self.reject)
 
     def _add_action(self, text: str) -> QPushButton:

@@ -151,6 +151,8 @@ class SyncUi:
         self.sync_action.setEnabled(not self.controller.busy)
 
     def _say_failure(self, message: str) -> None:
+        if self.controller.last_error_kind == "needs-key":
+            message = "The agency's sync is encrypted: type the agency passphrase to sync"
         self.window.statusBar().showMessage(f"⚠ {message}", 12000)
 
     def close(self) -> None:

@@ -11,6 +11,7 @@ at every use), so two stations in one test process do not share a keychain.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from db.operations import Create
 from db.sync.encryption import enable_encryption
 from db.sync.folder import FolderTransport, sha256
 from desktop.preferences_dialog import PreferencesDialog
+from desktop.sync.join_dialog import JoinDialog
 
 pytestmark = [
     pytest.mark.gui,
@@ -152,6 +154,7 @@ def test_a_station_meeting_the_encrypted_share_is_asked_once_and_a_wrong_passphr
     assert window.sync.unlock_dialog is None
     panel = window.sync.show_panel()
     assert "Sync is encrypted — enter the agency passphrase" in panel.state.text()
+    assert "Click <i>Enter passphrase…</i>" in panel.state.text()
     assert "Traceback" not in panel.state.text()
     assert panel.passphrase_button.isVisible()
 
@@ -162,7 +165,7 @@ def test_a_station_meeting_the_encrypted_share_is_asked_once_and_a_wrong_passphr
     qtbot.mouseClick(ask.action_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not ask.busy, timeout=LONG_WAIT_MS)
     assert ask.isVisible()
-    assert ask.error.isVisible() and "wrong agency passphrase" in ask.error.text()
+    assert ask.error.isVisible() and ask.error.text().startswith("Wrong agency passphrase")
     assert ask.passphrase.selectedText() == "copper lantern orchard"  # typing replaces it
 
     qtbot.keyClicks(ask.passphrase, PASSPHRASE)
@@ -202,3 +205,34 @@ def test_a_file_that_fails_authentication_is_listed_as_tampered_and_the_rest_app
     assert any("tampered or corrupt" in reason for reason in reasons), reasons
     names = {c.name for c in window.workspace.store.session.query(Client)}
     assert "Acme Bakery Riverside" in names and "Birchwood Florists" not in names
+
+
+def test_joining_an_encrypted_agency_asks_its_passphrase_then_joins(
+    qtbot, monkeypatch, tmp_path: Path, station_a, share: Path
+) -> None:
+    keys_of(monkeypatch, tmp_path, "a")
+    station_a.apply(Create(Client, {"name": "Acme Bakery Riverside"}))
+    station_a.sync()
+    enable_encryption(station_a.path, FolderTransport(share), share, PASSPHRASE)
+    keys_of(monkeypatch, tmp_path, "laptop")
+    new = tmp_path / "Laptop.sqlite"
+    dialog = JoinDialog(new)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.folder.setText(str(share))
+    dialog.check_folder()
+    dialog.station_name.setText("Laptop")
+
+    qtbot.mouseClick(dialog.join_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.unlock_dialog is not None, timeout=LONG_WAIT_MS)
+    ask = dialog.unlock_dialog
+    assert ask.isVisible() and not new.exists()  # nothing is made before the key is there
+    qtbot.keyClicks(ask.passphrase, PASSPHRASE)
+    with qtbot.wait_signal(dialog.join_finished, timeout=LONG_WAIT_MS) as joined:
+        qtbot.mouseClick(ask.action_button, Qt.MouseButton.LeftButton)
+    assert joined.args == [""] and dialog.joined_path == new
+    conn = sqlite3.connect(new)
+    try:
+        assert conn.execute("SELECT name FROM client").fetchall() == [("Acme Bakery Riverside",)]
+    finally:
+        conn.close()
