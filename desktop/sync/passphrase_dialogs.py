@@ -123,6 +123,7 @@ class _StepDialog(QDialog):
 
     def _after(self, result: Any, failure: Failure | None) -> None:
         self._set_busy(False)
+        self.action_button.setDefault(True)  # disabled while busy, it may have lost it
         self.finished_step(result, failure)
 
     def _set_busy(self, busy: bool) -> None:

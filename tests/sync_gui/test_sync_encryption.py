@@ -11,6 +11,7 @@ at every use), so two stations in one test process do not share a keychain.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from PySide6.QtCore import Qt
 
 from db.models import Client
 from db.operations import Create
-from db.sync.encryption import enable_encryption
+from db.sync.encryption import enable_encryption, rotate_key
 from db.sync.folder import FolderTransport, sha256
 from desktop.preferences_dialog import PreferencesDialog
 from desktop.sync.join_dialog import JoinDialog
@@ -236,3 +237,34 @@ def test_joining_an_encrypted_agency_asks_its_passphrase_then_joins(
         assert conn.execute("SELECT name FROM client").fetchall() == [("Acme Bakery Riverside",)]
     finally:
         conn.close()
+
+
+def test_after_the_key_was_changed_elsewhere_the_station_is_asked_for_the_new_passphrase(
+    qtbot, monkeypatch, tmp_path: Path, station_a, window, share: Path
+) -> None:
+    keys_of(monkeypatch, tmp_path, "a")
+    station_a.sync()
+    enable_encryption(station_a.path, FolderTransport(share), share, PASSPHRASE)
+    # Station B unlocked the first key long ago: its keychain holds what A's held then.
+    shutil.copy(tmp_path / "keys-a.json", tmp_path / "keys-b.json")
+    keys_of(monkeypatch, tmp_path, "a")
+    station_a.apply(Create(Client, {"name": "Acme Bakery Riverside"}))
+    rotate_key(station_a.path, FolderTransport(share), share, NEW_PASSPHRASE)
+    keys_of(monkeypatch, tmp_path, "b")
+
+    with qtbot.wait_signal(window.sync.controller.failed, timeout=LONG_WAIT_MS):
+        window.sync.sync_action.trigger()
+    assert window.sync.status.text() == "Sync is encrypted — enter the agency passphrase"
+    qtbot.waitUntil(lambda: window.sync.unlock_dialog is not None, timeout=LONG_WAIT_MS)
+    ask = window.sync.unlock_dialog
+    assert "the key was changed" in ask.heading.text()
+    qtbot.keyClicks(ask.passphrase, PASSPHRASE)  # the old one no longer opens it
+    qtbot.mouseClick(ask.action_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not ask.busy, timeout=LONG_WAIT_MS)
+    assert ask.isVisible() and ask.error.text().startswith("Wrong agency passphrase")
+
+    qtbot.keyClicks(ask.passphrase, NEW_PASSPHRASE)
+    with qtbot.wait_signal(window.sync.controller.finished, timeout=LONG_WAIT_MS):
+        qtbot.mouseClick(ask.action_button, Qt.MouseButton.LeftButton)
+    names = [c.name for c in window.workspace.store.session.query(Client)]
+    assert names == ["Acme Bakery Riverside"]
