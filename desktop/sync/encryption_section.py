@@ -15,6 +15,7 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -117,8 +118,8 @@ class EncryptionSection(QWidget):
         self.runner.run(lambda: steps.read_status(place), lambda r, f: self._read(asked, r, f))
 
     def _read(self, asked: int, found: Any, failure: Failure | None) -> None:
-        if asked != self._asked:
-            return
+        if asked != self._asked or not shiboken6.isValid(self.status):
+            return  # a later read was asked for, or Preferences closed meanwhile
         self._reading = False
         if failure is not None:
             self._say(

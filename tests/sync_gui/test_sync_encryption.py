@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 
 from db.models import Client
@@ -126,6 +128,31 @@ def test_encrypt_from_preferences_then_change_the_key_when_someone_leaves(
     )
     assert f"Encrypted with key {encryption.found.key_id}." in encryption.status.text()
     assert FolderTransport(share).read_meta()["encryption"]["key_id"] == encryption.found.key_id
+
+
+def test_preferences_closed_while_the_status_is_read_leaves_no_error(
+    qtbot, monkeypatch, tmp_path: Path, window
+) -> None:
+    keys_of(monkeypatch, tmp_path, "b")
+    steps = window.sync.controller.steps
+    gate = threading.Event()
+    steps.run(lambda: gate.wait(10), lambda _r, _f: None)  # the worker is busy meanwhile
+    dialog = PreferencesDialog(
+        window.workspace, window, settings=window.settings, sync_controller=steps.parent()
+    )
+    dialog.show()
+    assert dialog.sync_section is not None
+    assert "Checking" in dialog.sync_section.encryption.status.text()
+    dialog.reject()
+    dialog.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog))
+    gate.set()
+    qtbot.waitUntil(lambda: steps.running == 0, timeout=LONG_WAIT_MS)
+    # The answer came for a closed dialog: dropped. A new one reads afresh.
+    dialog = open_preferences(qtbot, window)
+    encryption = dialog.sync_section.encryption
+    qtbot.waitUntil(encryption.encrypt_button.isVisible, timeout=LONG_WAIT_MS)
+    assert "Not encrypted" in encryption.status.text()
 
 
 def test_a_station_meeting_the_encrypted_share_is_asked_once_and_a_wrong_passphrase_said(
