@@ -162,6 +162,7 @@ def sync(
     compact: bool | None = None,
     retention_ms: int = snapshots.RETENTION_MS,
     place: str | None = None,
+    plain_ok: bool = False,
 ) -> SyncResult:
     """One full push and pull between the database at `db_path` and the shared folder.
 
@@ -169,8 +170,12 @@ def sync(
     changes). Share failures raise a `SyncError` and leave the outbox untouched. `compact`
     None compacts when the last snapshot is older than a day. `place` is what the database
     remembers as where it syncs (default: the share's path; the server transport passes its
-    URL, and `share` then only names the server in messages).
+    URL, and `share` then only names the server in messages). An encrypted share is read
+    and written through the agency key (`encryption.secure`); `plain_ok` lets a station of
+    an agency that encrypts sync in the clear once, to turn encryption on again.
     """
+    from db.sync import encryption
+
     db_path = Path(db_path).expanduser().absolute()
     if place is None:
         share = Path(share).expanduser().absolute()
@@ -186,6 +191,7 @@ def sync(
     with _one_sync_at_a_time(db_path), instance_lock.held(db_path):
         share_transport.check()
         meta = _check_meta(share_transport)
+        share_transport = encryption.secure(share_transport, meta, share)
         result = SyncResult()
         if not db_path.exists():
             # A new station: built beside the target and renamed into place when whole, so
@@ -194,6 +200,7 @@ def sync(
             result.joined = True
         station = LocalStation(db_path)
         try:
+            encryption.prepare_station(station, share_transport, share, plain_ok=plain_ok)
             # Before anything is written anywhere: one agency per share (agency.py).
             if agency.settle(station, share_transport, share).loads_data:
                 snapshots.join(station, share_transport, meta, result)
@@ -381,7 +388,7 @@ def push(station: LocalStation, transport: Transport, result: SyncResult) -> Non
             station.conn.execute(
                 "INSERT OR REPLACE INTO sync_file (station, seq, hash, size, mtime_ns) "
                 "VALUES (?, ?, ?, ?, NULL)",
-                (me.station_id, seq, ref.sha256, len(data)),
+                (me.station_id, seq, ref.sha256, _stored_size(transport, data)),
             )
             station.set_applied(me.station_id, seq, max((r[6] for r in rows), default=0))
             supersede_own(station.conn, me.station_id, rows, contexts)
@@ -394,6 +401,11 @@ def push(station: LocalStation, transport: Transport, result: SyncResult) -> Non
             raise
         result.pushed += len(rows)
         result.pushed_files += 1
+
+
+def _stored_size(transport: Transport, data: bytes) -> int:
+    """The size the file has on the share: an encrypting transport adds its envelope."""
+    return len(data) + int(getattr(transport, "envelope_bytes", 0))
 
 
 def _share_offset(station: LocalStation, transport: Transport, ref: ChangeRef) -> int | None:
@@ -533,7 +545,7 @@ def _republish(
     station.conn.execute(
         "INSERT OR REPLACE INTO sync_file (station, seq, hash, size, mtime_ns) "
         "VALUES (?, ?, ?, ?, NULL)",
-        (ref.station, ref.seq, written.sha256, len(data)),
+        (ref.station, ref.seq, written.sha256, _stored_size(transport, data)),
     )
     log.warning("published %012d again: it was %s", ref.seq, why)
     result.republished += 1
