@@ -173,8 +173,9 @@ def test_converting_while_others_keep_editing_loses_nothing(three: ServerStation
     b.close()
     station = LocalStation(b.path)
     try:
-        with ServerTransport(three.url(b)) as plain, pytest.raises(
-            EncryptionRequired, match="changed during this sync"
+        with (
+            ServerTransport(three.url(b)) as plain,
+            pytest.raises(EncryptionRequired, match="changed during this sync"),
         ):
             push(station, plain, SyncResult())
     finally:
