@@ -224,9 +224,10 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def wrap_key(key: AgencyKey, passphrase: str, *, n: int = SCRYPT_N) -> dict[str, Any]:
-    """`key` sealed under a key derived from `passphrase` (scrypt), as a JSON-able record
-    to keep on the share or server."""
+def wrap_key(key: AgencyKey, passphrase: str, *, n: int | None = None) -> dict[str, Any]:
+    """`key` sealed under a key derived from `passphrase` (scrypt, cost `n`, default
+    `SCRYPT_N`), as a JSON-able record to keep on the share or server."""
+    n = n or SCRYPT_N
     salt = os.urandom(SALT_LEN)
     nonce = os.urandom(NONCE_LEN)
     kek = _kek(passphrase, salt, n, SCRYPT_R, SCRYPT_P)

@@ -8,12 +8,12 @@ sealing transport `encrypted.py`, the keychain `keystore.py`.
   wrapped key with the agency passphrase once and keeps the key in the keychain; a wrong
   passphrase raises `WrongPassphrase` with nothing changed.
 - `enable_encryption(db_path, transport, share, passphrase)`: converts a plain share or server
-  in place: this station syncs in the clear first (its own edits out, everyone's in), then a
-  new key goes into the keychain and, wrapped, onto the share, recording which plain files
-  exist (they stay readable until compaction retires them), then a snapshot is published
-  sealed. Stations still editing lose nothing: a station that has not unlocked is stopped
-  with `EncryptionRequired` before it sends anything (its outbox waits), and a file it wrote
-  in the clear in the moment of the switch is quarantined by the others and published again,
+  in place: a new key goes into the keychain and, wrapped, onto the share, recording which
+  plain files exist (they stay readable until compaction retires them); then this station
+  syncs sealed (its unsent edits never go out in the clear) and publishes a sealed snapshot.
+  Stations still editing lose nothing: a station that has not unlocked is stopped with
+  `EncryptionRequired` before it sends anything (its outbox waits), and a file it wrote in
+  the clear in the moment of the switch is quarantined by the others and published again,
   sealed, by its author (`prepare_station`).
 - `rotate_key(db_path, transport, share, new_passphrase)`: someone left: a new key, a new
   snapshot under it, the old key kept only inside the record sealed with the new one.
@@ -55,6 +55,7 @@ from db.sync.encrypted import (
 from db.sync.errors import SyncBusyError
 from db.sync.local import LocalStation
 from db.sync.transport import Transport
+from db.sync.wire import SHARE_FORMAT
 
 SETTING_KEY = "sync_encryption"
 SETTING_ID = "sync-encryption"  # one row id on every station, so two enables merge
@@ -216,7 +217,9 @@ def _switch(
     with instance_lock.held(db_path):
         station = LocalStation(db_path)
         try:
-            meta = transport.read_meta()
+            # A share nobody has synced with yet has no meta.json: start it as sync would.
+            meta: dict[str, Any] = {"format": SHARE_FORMAT, "generation": 0, "snapshots": []}
+            meta.update(transport.read_meta())
             generation = int(meta.get("generation", 0))
             if not snapshots._take_lease(station, transport, generation + 1):
                 raise SyncBusyError(
@@ -232,7 +235,7 @@ def _switch(
                     retired = {**state.retired, retiring: (old, _merged(upto, again))}
                     widened = replace(state, retired=retired)
                 if widened != state:
-                    meta = transport.read_meta()
+                    meta.update(transport.read_meta())
                     transport.write_meta({**meta, META_FIELD: widened.record()})
                 _mark_agency_encrypted(station)
             finally:
@@ -287,9 +290,7 @@ def enable_encryption(
             f"{_where(transport, share)} is encrypted already; to change its key and passphrase, "
             "use --rotate-key"
         )
-    # Everything of ours out and everyone's in, in the clear (the last time), so the
-    # sealed snapshot below holds it all.
-    _sync(db_path, transport, share, place, compact=False, plain_ok=True)
+    _settle_agency(db_path, transport, share, place)
     agency_id = share_agency_id(transport)
     if agency_id is None:
         raise EncryptionError(
@@ -308,6 +309,26 @@ def enable_encryption(
     _switch(db_path, transport, state, retiring=None)
     _sync(db_path, transport, share, place, compact=True)
     return EncryptionStatus(True, key.key_id, True)
+
+
+def _settle_agency(db_path: Path, transport: Transport, share: Path, place: str | None) -> None:
+    """Make the database a station of the share's agency before the switch, sending none of
+    its own data in the clear: a database of another agency is refused here, with the share
+    untouched. A new or blank database joins in the clear (it has nothing to send); any other
+    sends its unsent edits sealed, after the switch, and reads the plain files it lacks
+    within the recorded bounds."""
+    if db_path.exists():
+        with instance_lock.held(db_path):
+            station = LocalStation(db_path)
+            try:
+                assert station.conn is not None
+                view = agencies.DatabaseView(station.conn.execute, db_path.name)
+                if not agencies.check(view, transport, share).loads_data:
+                    agencies.settle(station, transport, share)
+                    return
+            finally:
+                station.close()
+    _sync(db_path, transport, share, place, compact=False, plain_ok=True)
 
 
 def rotate_key(

@@ -104,3 +104,12 @@ def _bytes(value: Any) -> bytes:
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value)
     return str(value).encode()
+
+
+def cheap_key_derivation(monkeypatch: Any) -> None:
+    """Wrap new keys at scrypt's lowest accepted cost: these tests are about sync, and the
+    full cost (128 MiB, most of a second) would make every enable and unlock slow. The cost
+    itself is checked in test_crypto."""
+    from db.sync import crypto
+
+    monkeypatch.setattr(crypto, "SCRYPT_N", crypto.SCRYPT_N_RANGE[0])

@@ -32,11 +32,17 @@ from tests.sync.encryption_helpers import (
     NEW_PASSPHRASE,
     PASSPHRASE,
     Keychains,
+    cheap_key_derivation,
     client_texts,
     leaks,
     share_files,
 )
 from tests.sync.harness import Bench, Station, dump, lost_edits
+
+
+@pytest.fixture(autouse=True)
+def _cheap_key_derivation(monkeypatch: pytest.MonkeyPatch) -> None:
+    cheap_key_derivation(monkeypatch)
 
 
 @pytest.fixture
