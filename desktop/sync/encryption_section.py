@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.sync import encryption_steps as steps
@@ -30,6 +30,13 @@ if TYPE_CHECKING:
 OK_COLOR = "#2f9e57"
 WARN_COLOR = "#d9931c"
 ERROR_COLOR = "#d0453b"
+
+
+SHORT = 150  # characters: two lines of the row; a longer message is whole in the tooltip
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= SHORT else text[: SHORT - 1].rstrip() + "…"
 
 
 class EncryptionSection(QWidget):
@@ -68,16 +75,19 @@ class EncryptionSection(QWidget):
         self.rotate_button.clicked.connect(self.change_key)
         self.unlock_button = QPushButton("Enter passphrase…")
         self.unlock_button.clicked.connect(self.unlock)
-        buttons = QVBoxLayout()
+        # The status takes the whole width (a key id, then what the last step did); the
+        # button that applies sits under it.
+        buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         for button in (self.encrypt_button, self.rotate_button, self.unlock_button):
             buttons.addWidget(button)
             button.hide()
         buttons.addStretch(1)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.status, 1, Qt.AlignmentFlag.AlignTop)
-        row.addLayout(buttons)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(self.status)
+        column.addLayout(buttons)
         self.show_for(self.saved)
 
     # -- reading -----------------------------------------------------------------------------
@@ -151,7 +161,20 @@ class EncryptionSection(QWidget):
 
     def _say(self, text: str, color: str) -> None:
         dot = f'<span style="color:{color}">●</span> ' if color else ""
-        self.status.setText(dot + html.escape(text))
+        self.status.setText(dot + html.escape(_short(text)))
+        self.status.setToolTip(text if len(text) > SHORT else "")
+        QTimer.singleShot(0, self._fit)  # once the label has its width
+
+    def hasHeightForWidth(self) -> bool:
+        # The form would give the row its height-for-width, which comes out too small for a
+        # wrapped label above a button; `_fit` holds the row at what both need instead.
+        return False
+
+    def _fit(self) -> None:
+        # A form does not ask a wrapped label for its height at its width: hold it at the
+        # height its text needs, and the dialog grows to fit.
+        if shiboken6.isValid(self.status):
+            self.status.setMinimumHeight(self.status.heightForWidth(self.status.width()))
 
     def _buttons(self) -> None:
         found = self.found if self._matching else None

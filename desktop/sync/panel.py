@@ -150,11 +150,14 @@ class SyncPanel(QDialog):
         self._quarantined_names: set[str] = set()
         self.skipped_view = _table(self.skipped)
         self.skipped_view.setMaximumHeight(130)
-        self.skipped_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         skipped_header = self.skipped_view.horizontalHeader()
         skipped_header.setStretchLastSection(False)
-        skipped_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        skipped_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # A quarantined file's short name whole (a foreign one up to a cap); the reason (a
+        # sentence, "tampered or corrupt: …") takes what is left; each whole in its tooltip.
+        skipped_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        skipped_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        skipped_header.setMaximumSectionSize(420)
+        self.skipped_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.skipped_heading = _heading("Files skipped or quarantined")
         self.no_skipped = QLabel("None: every file on the share was whole and readable.")
         self.no_skipped.setForegroundRole(QPalette.ColorRole.PlaceholderText)
