@@ -433,6 +433,13 @@ class SyncController(QObject):
         self.failed.emit(self.last_error)
         self.state_changed.emit()
 
+    def reclassify_error(self, kind: str) -> None:
+        """Say the last failure was of another kind than its exception told (the window
+        learnt more, e.g. that no passphrase can help); the message stays."""
+        if self.last_error is not None and kind != self.last_error_kind:
+            self.last_error_kind = kind
+            self.state_changed.emit()
+
     def count_open_conflicts(self) -> int:
         """Conflicts not yet restored or dismissed (after a sync, and when the panel acts)."""
         session = self.workspace.store.session

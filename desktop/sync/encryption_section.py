@@ -7,6 +7,11 @@ Encryption acts on where this station syncs as saved, not on what the fields hol
 are edited: a folder typed but not saved may be anyone's. Reading the status talks to the
 share or server, so it runs on the worker (`desktop.sync.background`) and the row says
 "Checking…" meanwhile; so do the steps, from their dialogs (`desktop.sync.passphrase_dialogs`).
+
+The steps are not on the undo stack: they change the agency's share, not a record of this
+database, and none can be taken back. Undoing a change of key would hand the share back to a
+key someone who left may keep; turning encryption off again would put the data back in the
+clear. Each asks first, in its own dialog, and says what it will do.
 """
 
 from __future__ import annotations

@@ -123,8 +123,15 @@ class SyncUi:
             self.window.statusBar().showMessage(f"⚠ {failure.message}", 12000)
             return
         assert found is not None
-        if not found.enabled or found.have_key:
-            self.controller.sync_now()  # unlocked meanwhile (or no longer encrypted)
+        if found.have_key:
+            self.controller.sync_now()  # unlocked meanwhile (in Preferences, say)
+            return
+        if not found.enabled:
+            # The agency encrypts, but the share holds no encryption settings (removed, or
+            # the share replaced): no passphrase helps; the message says how to encrypt it
+            # again, and the next sync must not ask again.
+            self._declined = True
+            self.controller.reclassify_error("encryption")
             return
         place, agency_id = found.place, found.agency_id
         dialog = UnlockDialog(

@@ -11,6 +11,7 @@ at every use), so two stations in one test process do not share a keychain.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import threading
@@ -305,3 +306,27 @@ def test_after_the_key_was_changed_elsewhere_the_station_is_asked_for_the_new_pa
         qtbot.mouseClick(ask.action_button, Qt.MouseButton.LeftButton)
     names = [c.name for c in window.workspace.store.session.query(Client)]
     assert names == ["Acme Bakery Riverside"]
+
+
+def test_a_share_stripped_of_its_encryption_is_refused_without_asking_a_passphrase(
+    qtbot, monkeypatch, tmp_path: Path, station_a, window, share: Path
+) -> None:
+    keys_of(monkeypatch, tmp_path, "both")
+    station_a.sync()
+    enable_encryption(station_a.path, FolderTransport(share), share, PASSPHRASE)
+    opening_sync(qtbot, window)  # B learns that its agency encrypts
+    meta_file = share / "AgencyDesk" / "meta.json"
+    meta = json.loads(meta_file.read_text())
+    del meta["encryption"]  # someone wants the stations to write in the clear
+    meta_file.write_text(json.dumps(meta))
+
+    with qtbot.wait_signal(window.sync.controller.failed, timeout=LONG_WAIT_MS):
+        window.sync.sync_action.trigger()
+    controller = window.sync.controller
+    qtbot.waitUntil(lambda: controller.last_error_kind == "encryption", timeout=LONG_WAIT_MS)
+    qtbot.wait(200)  # nothing more happens: no prompt, no sync after sync
+    assert window.sync.unlock_dialog is None and not controller.busy
+    assert window.sync.status.text() == "Encrypted sync failed — working locally"
+    panel = window.sync.show_panel()
+    assert "holds no encryption settings" in panel.state.text()
+    assert not panel.passphrase_button.isVisible()
