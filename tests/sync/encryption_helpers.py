@@ -113,3 +113,36 @@ def cheap_key_derivation(monkeypatch: Any) -> None:
     from db.sync import crypto
 
     monkeypatch.setattr(crypto, "SCRYPT_N", crypto.SCRYPT_N_RANGE[0])
+
+
+@contextmanager
+def cheap_scrypt() -> Iterator[None]:
+    """`cheap_key_derivation` for code outside a test function's fixtures (benches built
+    inside hypothesis examples)."""
+    from db.sync import crypto
+
+    before = crypto.SCRYPT_N
+    crypto.SCRYPT_N = crypto.SCRYPT_N_RANGE[0]
+    try:
+        yield
+    finally:
+        crypto.SCRYPT_N = before
+
+
+def encrypt_bench(bench: Any, by: int = 0) -> None:
+    """Turn encryption on for a harness bench's share (a folder `Bench`, or a `ServerBench`)
+    from its station `by`. Every station of the bench runs in this process, on one computer:
+    they all find the key in the test run's keychain file, as do their subprocesses."""
+    from db.sync.encryption import enable_encryption
+    from db.sync.folder import FolderTransport
+
+    station = bench.stations[by]
+    station.close()
+    with cheap_scrypt():
+        urls = getattr(bench, "urls", None)
+        if urls is None:
+            enable_encryption(station.path, FolderTransport(bench.share), bench.share, PASSPHRASE)
+            return
+        from db.sync.server.sync import encrypt_server
+
+        encrypt_server(station.path, urls[station.name], PASSPHRASE)
