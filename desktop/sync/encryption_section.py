@@ -179,7 +179,9 @@ class EncryptionSection(QWidget):
         # A form does not ask a wrapped label for its height at its width: hold it at the
         # height its text needs, and the dialog grows to fit.
         if shiboken6.isValid(self.status):
-            self.status.setMinimumHeight(self.status.heightForWidth(self.status.width()))
+            # -1 (no answer) while the label is empty or not laid out yet
+            needed = self.status.heightForWidth(self.status.width())
+            self.status.setMinimumHeight(max(needed, 0))
 
     def _buttons(self) -> None:
         found = self.found if self._matching else None
