@@ -47,6 +47,7 @@ from db.sync.crypto import (
 )
 from db.sync.encrypted import (
     META_FIELD,
+    SHARE_FORMAT_ENCRYPTED,
     EncryptedTransport,
     EncryptionState,
     open_record,
@@ -125,7 +126,7 @@ def secure(transport: Transport, meta: dict[str, Any], share: Path | str) -> Tra
     not. Raises `EncryptionRequired` or `MissingKey` (nothing sent) when this computer does
     not hold the share's current key."""
     record = record_of(meta)
-    if record is None:
+    if record is None or isinstance(transport, EncryptedTransport):
         return transport
     agency_id = share_agency_id(transport)
     if agency_id is None:
@@ -226,6 +227,7 @@ def _switch(
                     "another station is compacting the share right now; try again in a minute"
                 )
             try:
+                meta["format"] = max(int(meta.get("format", 1)), SHARE_FORMAT_ENCRYPTED)
                 transport.write_meta({**meta, META_FIELD: state.record()})
                 again = _bounds(transport)
                 if retiring is None:
