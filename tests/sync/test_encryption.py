@@ -376,3 +376,13 @@ def test_releases_from_before_encryption_are_told_to_update(three: EncryptedBenc
     three.unlock(b)
     with pytest.raises(ShareFormatError, match="update Agency Desk to sync"):
         three.sync(b)
+
+
+def test_an_unreadable_meta_json_is_not_taken_for_a_plain_share(three: EncryptedBench) -> None:
+    _a, b, _c = three.stations
+    _encrypted(three)
+    (three.share / "AgencyDesk" / "meta.json").write_bytes(b'{"format": 2, "encr')
+    b.apply(Create(Client, {"name": "Secret client"}))
+    with pytest.raises(EncryptionRequired, match="cannot tell whether it is encrypted"):
+        three.sync(b)
+    assert b"Secret client" not in b"".join(share_files(three.share).values())
