@@ -59,6 +59,9 @@ from db.sync.crypto import (
 from db.sync.transport import ChangeRef, FileInfo, Skipped, SnapshotRef, Transport
 
 RECORD_FORMAT = 1
+# meta.json's format once encryption is on: releases from before encryption refuse a share
+# of a newer format with "update Agency Desk to sync", instead of writing in the clear.
+SHARE_FORMAT_ENCRYPTED = 2
 META_FIELD = "encryption"
 ENVELOPE_BYTES = HEADER_LEN + TAG_LEN  # what sealing adds to a file's size
 _RECORD_KIND = "encryption"

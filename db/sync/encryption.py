@@ -47,6 +47,7 @@ from db.sync.crypto import (
 )
 from db.sync.encrypted import (
     META_FIELD,
+    SHARE_FORMAT_ENCRYPTED,
     EncryptedTransport,
     EncryptionState,
     open_record,
@@ -125,7 +126,19 @@ def secure(transport: Transport, meta: dict[str, Any], share: Path | str) -> Tra
     not. Raises `EncryptionRequired` or `MissingKey` (nothing sent) when this computer does
     not hold the share's current key."""
     record = record_of(meta)
+    if isinstance(transport, EncryptedTransport):
+        return transport
     if record is None:
+        if getattr(transport, "bad_meta", None) is not None:
+            # meta.json is unreadable, so it cannot say whether the share is encrypted: a
+            # station that holds this agency's key must not take it for a plain one.
+            agency_id = share_agency_id(transport)
+            if agency_id is not None and keystore.load_keys(agency_id):
+                raise EncryptionRequired(
+                    f"{_where(transport, share)}: its meta.json cannot be read, so this "
+                    "station cannot tell whether it is encrypted; nothing was sent or "
+                    "received. Sync again once the file is whole"
+                )
         return transport
     agency_id = share_agency_id(transport)
     if agency_id is None:
@@ -226,6 +239,7 @@ def _switch(
                     "another station is compacting the share right now; try again in a minute"
                 )
             try:
+                meta["format"] = max(int(meta.get("format", 1)), SHARE_FORMAT_ENCRYPTED)
                 transport.write_meta({**meta, META_FIELD: state.record()})
                 again = _bounds(transport)
                 if retiring is None:

@@ -223,7 +223,9 @@ def _check_meta(transport: Transport) -> dict[str, Any]:
     if not meta and getattr(transport, "bad_meta", None) is None:  # absent: a new share
         meta = {"format": SHARE_FORMAT, "generation": 0, "snapshots": []}
         transport.write_meta(meta)
-    if meta.get("format", SHARE_FORMAT) > SHARE_FORMAT:
+    from db.sync.encrypted import SHARE_FORMAT_ENCRYPTED  # an encrypted share's meta
+
+    if meta.get("format", SHARE_FORMAT) > SHARE_FORMAT_ENCRYPTED:
         raise ShareFormatError(
             f"shared folder was written by a newer Agency Desk (format {meta['format']}); "
             "update Agency Desk to sync"

@@ -25,6 +25,7 @@ from db.sync.crypto import (
 )
 from db.sync.encryption import enable_encryption, encryption_status, rotate_key, unlock
 from db.sync.engine import push
+from db.sync.errors import ShareFormatError
 from db.sync.folder import FolderTransport, sha256
 from db.sync.local import LocalStation
 from db.sync.quarantine import list_quarantined
@@ -360,3 +361,28 @@ def test_the_plain_files_are_retired_at_compaction(three: EncryptedBench) -> Non
     three.sync(b, compact=True, retention_ms=0)
     three.sync(b, compact=True, retention_ms=0)
     assert leaks(share_files(three.share), {"A plain-text client"}) == []
+
+
+def test_releases_from_before_encryption_are_told_to_update(three: EncryptedBench) -> None:
+    """Such a release refuses a meta.json of a format above 1 with "update Agency Desk to
+    sync" instead of writing in the clear; a format above ours is refused here alike."""
+    a, b, _c = three.stations
+    three.enable(a)
+    meta_path = three.share / "AgencyDesk" / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    assert meta["format"] == 2
+    meta["format"] = 3
+    meta_path.write_text(json.dumps(meta))
+    three.unlock(b)
+    with pytest.raises(ShareFormatError, match="update Agency Desk to sync"):
+        three.sync(b)
+
+
+def test_an_unreadable_meta_json_is_not_taken_for_a_plain_share(three: EncryptedBench) -> None:
+    _a, b, _c = three.stations
+    _encrypted(three)
+    (three.share / "AgencyDesk" / "meta.json").write_bytes(b'{"format": 2, "encr')
+    b.apply(Create(Client, {"name": "Secret client"}))
+    with pytest.raises(EncryptionRequired, match="cannot tell whether it is encrypted"):
+        three.sync(b)
+    assert b"Secret client" not in b"".join(share_files(three.share).values())
