@@ -80,8 +80,8 @@ class EncryptionSection(QWidget):
         self.rotate_button.clicked.connect(self.change_key)
         self.unlock_button = QPushButton("Enter passphrase…")
         self.unlock_button.clicked.connect(self.unlock)
-        # The status takes the whole width (a key id, then what the last step did); the
-        # button that applies sits under it.
+        # The status takes the whole width (a key id, or why there is none); the button
+        # that applies sits under it.
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         for button in (self.encrypt_button, self.rotate_button, self.unlock_button):
@@ -136,14 +136,14 @@ class EncryptionSection(QWidget):
         if asked != self._asked or not shiboken6.isValid(self.status):
             return  # a later read was asked for, or Preferences closed meanwhile
         self._reading = False
-        if failure is not None:
+        if failure is not None and self._matching:
             self._say(
                 f"Could not tell whether the sync is encrypted: {failure.message}", ERROR_COLOR
             )
             self._buttons()
             return
-        self.found = found
-        if self._matching:
+        self.found = found if failure is None else None
+        if self._matching and self.found is not None:
             self._show_found()
 
     def _show_found(self) -> None:
