@@ -41,6 +41,7 @@ import os
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,7 @@ from db.sync.crypto import (
     unseal,
     wrapped_key_id,
 )
+from db.sync.errors import ShareIOError
 from db.sync.transport import ChangeRef, FileInfo, Skipped, SnapshotRef, Transport
 
 RECORD_FORMAT = 1
@@ -208,6 +210,24 @@ class EncryptedTransport:
                 )
             keys = {old.key_id: old}
         return unseal(keys, kind=_CHANGE, station=ref.station, seq=ref.seq, blob=blob)
+
+    def same_content(self, ref: ChangeRef, applied_hash: str) -> bool:
+        """Whether the file at `ref` holds exactly the changes of the file with hash
+        `applied_hash` that was applied at its seq: the same bytes in the clear, or sealed
+        with a key of this share (sealing is deterministic). So a file its author published
+        again, sealed, after a switch is not taken for a second file at that seq."""
+        try:
+            data = self.read_change(ref)
+        except ShareIOError:
+            return False
+        if sha256(data).hexdigest() == applied_hash:
+            return True
+        keys = [self.state.key, *(k for k, _upto in self.state.retired.values())]
+        return any(
+            sha256(seal(key, kind=_CHANGE, station=ref.station, seq=ref.seq, data=data)).hexdigest()
+            == applied_hash
+            for key in keys
+        )
 
     # -- Transport ------------------------------------------------------------------------
 

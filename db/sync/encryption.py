@@ -64,6 +64,9 @@ SETTING_ID = "sync-encryption"  # one row id on every station, so two enables me
 
 @dataclass(frozen=True)
 class EncryptionStatus:
+    """Whether the share is encrypted, its current key's id, and whether this computer's
+    keychain holds that key (when not, the passphrase is asked: `unlock`)."""
+
     enabled: bool
     key_id: str | None
     have_key: bool
@@ -80,11 +83,8 @@ def _where(transport: Transport, share: Path | str) -> str:
 
 
 def _place_args(transport: Transport, share: Path | str) -> str:
-    return (
-        "--server URL"
-        if isinstance(getattr(transport, "where", None), str)
-        else (f"--share {share}")
-    )
+    is_server = isinstance(getattr(transport, "where", None), str)
+    return "--server URL" if is_server else f"--share {share}"
 
 
 def _unlock_hint(transport: Transport, share: Path | str) -> str:
@@ -113,7 +113,7 @@ def unlock(transport: Transport, agency_id: str | None, passphrase: str) -> Encr
     open_record(record, key)  # the wrapped key belongs to this share's record
     agency_id = agency_id or share_agency_id(transport)
     if agency_id is None:
-        raise EncryptionError("the share records no agency; it cannot be encrypted")
+        raise EncryptionError("the share records no agency; there is nothing to unlock")
     keystore.save_key(agency_id, key)
     return EncryptionStatus(True, key.key_id, True)
 

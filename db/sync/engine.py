@@ -597,7 +597,7 @@ def pull(station: LocalStation, transport: Transport, result: SyncResult, report
         present.update(quarantine.file_name(r) for r in refs)
         older = [r for r in refs if r.seq <= have]
         if older:
-            _quarantine_twins(station, older, result, now)
+            _quarantine_twins(station, older, result, now, transport)
         newer = [r for r in refs if r.seq > have]
         if newer:
             queues[other] = newer
@@ -634,7 +634,7 @@ def pull(station: LocalStation, transport: Transport, result: SyncResult, report
                 applied[other] = ref.seq
                 twins = [r for r in head if r != ref]
                 if twins:
-                    _quarantine_twins(station, twins, result, now)
+                    _quarantine_twins(station, twins, result, now, transport)
                 queue[:] = [r for r in queue if r.seq > ref.seq]
                 progressed = True
                 done += 1
@@ -730,7 +730,11 @@ def _missing_predecessors(author: str, changes: list[Change], seen: dict[str, in
 
 
 def _quarantine_twins(
-    station: LocalStation, refs: list[ChangeRef], result: SyncResult, now: int
+    station: LocalStation,
+    refs: list[ChangeRef],
+    result: SyncResult,
+    now: int,
+    transport: Transport | None = None,
 ) -> None:
     """Files at seqs already applied whose hash is not the one applied: a second file at
     one seq (someone else's, or a copied install's). Reported, never applied."""
@@ -745,6 +749,15 @@ def _quarantine_twins(
         kept = applied.get(ref.seq)
         if kept is None or kept == ref.sha256:
             continue  # the file applied (or applied before this was recorded)
+        same_content = getattr(transport, "same_content", None)
+        if same_content is not None and same_content(ref, kept):
+            # Its author sealed again what we applied in the clear or under an older key
+            # (encrypted.py): the same changes, now under the name that stays.
+            station.conn.execute(
+                "UPDATE sync_file SET hash = ? WHERE station = ? AND seq = ?",
+                (ref.sha256, ref.station, ref.seq),
+            )
+            continue
         reason = f"a second file at seq {ref.seq}; the one applied first ({kept[:12]}…) stays"
         if quarantine.record(station.conn, ref, reason, now):
             _listed(result, ref, reason)

@@ -24,7 +24,7 @@ from db.sync.crypto import (
     unseal,
 )
 from db.sync.encryption import enable_encryption, encryption_status, rotate_key, unlock
-from db.sync.engine import push
+from db.sync.engine import SyncResult, pull, push
 from db.sync.errors import ShareFormatError
 from db.sync.folder import FolderTransport, sha256
 from db.sync.local import LocalStation
@@ -314,11 +314,16 @@ def test_converting_while_others_keep_editing_loses_nothing(three: EncryptedBenc
     # B pushes in the clear in the very moment of the switch (it read meta.json before).
     station = LocalStation(b.path)
     try:
-        from db.sync.engine import SyncResult
-
         push(station, FolderTransport(three.share), SyncResult())
     finally:
         station.close()
+    # C, still syncing in the clear in that moment, applies B's plain file as it is.
+    station = LocalStation(c.path)
+    try:
+        pull(station, FolderTransport(three.share), SyncResult(), lambda *_: None)
+    finally:
+        station.close()
+    assert "B while converting" in _names(c)
     # A refuses B's plain file after the switch; it waits for B.
     result = three.sync(a)
     assert any(e.reason.startswith("tampered or corrupt") for e in result.quarantined)
@@ -329,7 +334,14 @@ def test_converting_while_others_keep_editing_loses_nothing(three: EncryptedBenc
         three.sync(s)
     three.converged()
     assert "B while converting" in _names(a) and "C offline" in _names(a)
-    assert all(not _quarantined(three, s) for s in three.stations)
+    assert _open_quarantine(three) == {s.name: [] for s in three.stations}
+
+
+def _open_quarantine(bench: EncryptedBench) -> dict[str, list[tuple[str, str]]]:
+    return {
+        s.name: s.sql("SELECT name, reason FROM sync_quarantine WHERE resolved = 0")
+        for s in bench.stations
+    }
 
 
 def _id(station: Station, name: str) -> str:
@@ -354,6 +366,7 @@ def test_the_plain_files_are_retired_at_compaction(three: EncryptedBench) -> Non
     a, b, _c = three.stations
     a.apply(Create(Client, {"name": "A plain-text client"}))
     three.settle()
+    three.sync(a, compact=True)  # a plain snapshot too
     three.enable(a)
     for s in three.stations[1:]:
         three.unlock(s)
@@ -386,3 +399,83 @@ def test_an_unreadable_meta_json_is_not_taken_for_a_plain_share(three: Encrypted
     with pytest.raises(EncryptionRequired, match="cannot tell whether it is encrypted"):
         three.sync(b)
     assert b"Secret client" not in b"".join(share_files(three.share).values())
+
+
+EDITING_STATION = """
+import sqlite3, sys, uuid
+from pathlib import Path
+from db.sync import sync
+from db.sync.crypto import EncryptionRequired
+from db.sync.encryption import unlock
+from db.sync.folder import FolderTransport
+
+db, share, rounds, passphrase = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+for i in range(rounds):
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute(
+            "INSERT INTO client (id, name, status, industry, annual_budget_cents, currency, "
+            "website, tags, yearly_gift_budget_cents, created_at, updated_at) VALUES (?, ?, "
+            "'active', '', 0, 'EUR', '', '[]', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+            (str(uuid.uuid4()), f"{db.stem} edit {i}"),
+        )
+    conn.close()
+    try:
+        sync(db, share, compact=False)
+    except EncryptionRequired:  # the share was encrypted meanwhile: the user enters it once
+        unlock(FolderTransport(share), None, passphrase)
+        sync(db, share, compact=False)
+    print(i, flush=True)
+"""
+
+
+def test_converting_while_two_other_processes_keep_editing_loses_nothing(
+    three: EncryptedBench,
+) -> None:
+    import subprocess
+    import sys
+
+    a, b, c = three.stations
+    a.apply(Create(Client, {"name": "Before"}))
+    three.settle()
+    for s in three.stations:
+        s.close()
+    rounds = 8
+    repo = Path(__file__).resolve().parents[2]
+    editors = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                EDITING_STATION,
+                str(s.path),
+                str(three.share),
+                str(rounds),
+                PASSPHRASE,
+            ],
+            env={**three.keychains.env(s.name), "PYTHONPATH": str(repo)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=repo,
+        )
+        for s in (b, c)
+    ]
+    try:
+        for editor in editors:  # both are editing and syncing in the clear
+            assert editor.stdout is not None and editor.stdout.readline().strip() == "0"
+        three.enable(a)
+        for editor in editors:
+            _out, err = editor.communicate(timeout=300)
+            assert editor.returncode == 0, err[-2000:]
+    finally:
+        for editor in editors:
+            if editor.poll() is None:
+                editor.kill()
+                editor.wait()
+    for s in (b, c):  # a station whose last sync came before the switch is asked now
+        three.unlock(s)
+    three.converged()
+    names = set(_names(a))
+    assert {f"{s.path.stem} edit {i}" for s in (b, c) for i in range(rounds)} <= names
+    assert _open_quarantine(three) == {s.name: [] for s in three.stations}
