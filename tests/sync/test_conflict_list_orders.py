@@ -6,12 +6,20 @@ Stations A, B and C sort in that order, so a pull applies their files in that or
 
 from __future__ import annotations
 
+import contextlib
 import json
+import tempfile
+from pathlib import Path
 
-from db.models import Client, Contact, TeamMember
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from db.errors import NotFoundError
+from db.models import Client, Contact, ImportantDate, TeamMember
 from db.operations import Create, Delete, Update
-from db.sync import list_conflicts, restore_conflict
-from tests.sync.harness import Bench, Station, listed
+from db.sync import RestoreError, list_conflicts, restore_conflict
+from tests.sync.harness import Bench, Station, dump, listed, lost_edits
+from tests.sync.test_arrival_order import AUTHORS, _trickle
 from tests.sync.test_causal import _shared_client, abc
 from tests.sync.test_conflict_list import _same_lists
 
@@ -143,3 +151,103 @@ def test_a_row_lost_with_a_parent_deleted_twice_names_the_later_delete(abc: Benc
     second = a.sql("SELECT hlc FROM sync_outbox WHERE op = 'D' AND row_id = ?", (cid,))
     assert orphan[9] == second[-1][0]
     assert listed(b.path) == entries
+
+
+fight = st.tuples(
+    st.sampled_from(
+        ["rename", "manager", "delete", "delete", "restore", "restore", "sync", "child"]
+    ),
+    st.integers(0, AUTHORS - 1),
+    st.sampled_from([Client, Contact, TeamMember]),
+    st.integers(0, 1),
+)
+
+
+def _fight(bench: Bench, station: Station, step: tuple, i: int, ids: dict) -> None:
+    """One user action: rename, point the client at a member, delete, restore a listed
+    entry, add a contact or a birthday under what is there, or sync."""
+    kind, _who, entity, pick = step
+    if kind == "sync":
+        bench.sync(station)
+        return
+    store = station.open()
+    if kind == "restore":
+        entries = [c for c in list_conflicts(store) if c.kind != "future"]
+        if entries:
+            with contextlib.suppress(RestoreError):
+                restore_conflict(store, entries[(i + pick) % len(entries)].id)
+        return
+    with contextlib.suppress(NotFoundError):  # deleted here already
+        if kind == "delete":
+            station.apply(Delete(entity, ids[entity]))
+        elif kind == "manager":
+            member = ids[TeamMember] if pick else ids["other member"]
+            if station.sql("SELECT 1 FROM team_member WHERE id = ?", (member,)):  # offered
+                station.apply(Update(Client, ids[Client], {"account_manager_id": member}))
+        elif kind == "child" and entity is Client:
+            if station.sql("SELECT 1 FROM client WHERE id = ?", (ids[Client],)):
+                station.apply(Create(Contact, {"client_id": ids[Client], "name": f"new {i}"}))
+        elif kind == "child":
+            if station.sql("SELECT 1 FROM contact WHERE id = ?", (ids[Contact],)):
+                date = {"contact_id": ids[Contact], "label": f"day {i}", "day": 1, "month": 2}
+                station.apply(Create(ImportantDate, date))
+        else:
+            field = "label" if entity is ImportantDate else "name"
+            station.apply(Update(entity, ids[entity], {field: f"{station.name} {i}"}))
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    st.lists(fight, min_size=4, max_size=16),
+    st.tuples(st.lists(st.integers(0, 20), max_size=24), st.lists(st.integers(1, 3))),
+)
+def test_references_and_parents_deleted_twice_list_alike_in_any_order(
+    steps: list[tuple], order: tuple[list[int], list[int]]
+) -> None:
+    """Three stations fight over a client (its account manager among two members, one of
+    them deleted meanwhile), its contact and the contact's birthdays, deleting, restoring and
+    deleting again; a fourth station gets their files in an order hypothesis picks. Every
+    station ends with the same data and the same list."""
+    with tempfile.TemporaryDirectory() as tmp:
+        bench = Bench(Path(tmp), AUTHORS + 1)
+        try:
+            authors = bench.stations[:AUTHORS]
+            first = authors[0]
+            ops = [
+                Create(TeamMember, {"name": "Sam"}),
+                Create(TeamMember, {"name": "Kim"}),
+                Create(Client, {"name": "Acme"}),
+            ]
+            for op in ops:
+                first.apply(op)
+            contact = Create(Contact, {"client_id": ops[2].id, "name": "Dana"})
+            first.apply(contact)
+            ids = {TeamMember: ops[0].id, "other member": ops[1].id, Client: ops[2].id}
+            ids[Contact] = contact.id
+            for s in authors:
+                bench.sync(s)
+            for i, step in enumerate(steps):
+                _fight(bench, authors[step[1]], step, i, ids)
+            for s in authors:
+                s.close()
+                bench.sync(s)
+            observer = bench.stations[AUTHORS]
+            observer.close()
+            _trickle(bench, observer, order[0], order[1] or [1])
+            bench.settle(2)
+            dumps = [dump(s.path) for s in bench.stations]
+            lists = [listed(s.path) for s in bench.stations]
+            for s, d, entries in zip(bench.stations, dumps, lists, strict=True):
+                assert d == dumps[0], f"{s.name}'s data differs from s0's"
+                assert entries == lists[0], (
+                    f"{s.name}'s conflict list differs from s0's:\n"
+                    f"  only on s0: {sorted(map(str, lists[0] - entries))}\n"
+                    f"  only on {s.name}: {sorted(map(str, entries - lists[0]))}"
+                )
+            assert lost_edits([s.path for s in bench.stations]) == []
+        finally:
+            bench.close()
