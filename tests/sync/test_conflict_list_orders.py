@@ -11,6 +11,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,8 +21,8 @@ from db.operations import Create, Delete, Update
 from db.sync import RestoreError, list_conflicts, restore_conflict
 from tests.sync.harness import Bench, Station, dump, listed, lost_edits
 from tests.sync.test_arrival_order import AUTHORS, _trickle
-from tests.sync.test_causal import _shared_client, abc
-from tests.sync.test_conflict_list import _same_lists
+from tests.sync.test_causal import _folder, _shared_client, abc, not_arrived
+from tests.sync.test_conflict_list import _c_gets, _same_lists
 
 __all__ = ["abc"]
 
@@ -151,6 +152,28 @@ def test_a_row_lost_with_a_parent_deleted_twice_names_the_later_delete(abc: Benc
     second = a.sql("SELECT hlc FROM sync_outbox WHERE op = 'D' AND row_id = ?", (cid,))
     assert orphan[9] == second[-1][0]
     assert listed(b.path) == entries
+
+
+@pytest.mark.parametrize("first", ["A", "B"])
+def test_an_edit_lost_with_its_row_names_the_rows_own_delete(abc: Bench, first: str) -> None:
+    """A deletes the client, and with it its contact (the contact's own delete first); B
+    edits the contact meanwhile. B's edit lost to the contact's own delete, not the
+    client's, whichever of A's and B's files C gets first."""
+    a, b, _c = abc.stations
+    cid = _shared_client(abc)
+    contact = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(contact)
+    abc.settle(1)
+    b.apply(Update(Contact, contact.id, {"title": "B's title"}))
+    a.apply(Delete(Client, cid))
+    abc.sync(a)
+    b.close()
+    with not_arrived(*sorted(_folder(abc, a).glob("*.jsonl"))[-1:]):
+        abc.sync(b)
+    _c_gets(abc, first)
+    (lost,) = _same_lists(abc)
+    own = a.sql("SELECT hlc FROM sync_outbox WHERE op = 'D' AND row_id = ?", (contact.id,))
+    assert (lost[0], lost[9]) == ("edit_deleted", own[0][0])
 
 
 fight = st.tuples(
