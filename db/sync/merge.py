@@ -668,15 +668,23 @@ class Merger:
                 # Its values merge into the deleted row field by field, as where it came
                 # before that delete, so the entry holds the row that delete took.
                 self._update_retained(info, station, change, tomb)
-                merged = self._tomb(tbl, row_id) or tomb
-                self.conflict(
-                    "delete",
-                    tbl,
-                    row_id,
-                    loser=(station, change.hlc, change.n),
-                    winner=(tomb[1], tomb[0]),
-                    row_data=json.loads(merged[3]),
-                )
+                mine = (change.hlc, station, change.n)
+                if me > versions_star(self._versions(tbl, row_id)):
+                    self._set_version(tbl, row_id, "*", mine)  # the higher of two restores
+                # As that delete lists what it takes: the insert the row existed by, and each
+                # change still holding a field; a restore another one outranked in every
+                # field is no longer a concurrent value (see _list_lost_row).
+                self._drop_hollow_restores(tbl, row_id)
+                if self._holds(tbl, row_id, mine):
+                    merged = self._tomb(tbl, row_id) or tomb
+                    self.conflict(
+                        "delete",
+                        tbl,
+                        row_id,
+                        loser=(station, change.hlc, change.n),
+                        winner=(tomb[1], tomb[0]),
+                        row_data=json.loads(merged[3]),
+                    )
                 self._refresh_lost_row(tbl, row_id)
                 return
             # A restore made after seeing the delete dominates it (or it outranks a delete
@@ -743,6 +751,28 @@ class Merger:
         for fld, version in kept.items():
             self._set_version(tbl, row_id, fld, version)
         self.out.changes.add("added", TABLE_ENTITY[tbl], [row_id])
+
+    def _holds(self, tbl: str, row_id: str, v: Version) -> bool:
+        """Does version `v` of a deleted row still count: the insert or restore the row
+        exists by, or the writer of a field that is listed when it loses?"""
+        versions = self._versions(tbl, row_id)
+        return versions.get("*") == v or any(
+            w == v for f, w in versions.items() if f != "*" and f not in QUIET_FIELDS
+        )
+
+    def _drop_hollow_restores(self, tbl: str, row_id: str) -> None:
+        """A restore listed as lost to the row's delete that no longer holds anything (a
+        higher restore, arriving since, took every field and the row) goes, as where that
+        one came before the delete and the delete listed only it."""
+        listed = self.conn.execute(
+            "SELECT id, losing_hlc, losing_station, losing_n FROM sync_conflict WHERE "
+            "kind = 'delete' AND resolved <= 0 AND entity = ? AND row_id = ? AND "
+            "losing_station IS NOT NULL AND losing_n IS NOT NULL",
+            (TABLE_ENTITY[tbl], row_id),
+        ).fetchall()
+        for entry, lh, ls, ln in listed:
+            if not self._holds(tbl, row_id, (lh, ls, ln)):
+                self.conn.execute("DELETE FROM sync_conflict WHERE id = ?", (entry,))
 
     def _remember_delete(self, tbl: str, row_id: str, v: Version) -> None:
         """A row restored after a delete keeps that delete (the latest per station), so a

@@ -176,6 +176,27 @@ def test_an_edit_lost_with_its_row_names_the_rows_own_delete(abc: Bench, first: 
     assert (lost[0], lost[9]) == ("edit_deleted", own[0][0])
 
 
+def test_a_restore_outranked_by_a_restore_the_delete_saw_is_not_listed(abc: Bench) -> None:
+    """A deletes the client, and B's new contact goes with it. B and then A restore the
+    contact with the same values, neither seeing the other's restore; A then deletes it.
+    B's restore lost every field to A's, which the delete saw: no station lists it (at B
+    the two restores merged before the delete came, at A it came after the delete)."""
+    a, b, _c = abc.stations
+    cid = _shared_client(abc)
+    contact = Create(Contact, {"client_id": cid, "name": "Dana"})
+    b.apply(contact)
+    a.apply(Delete(Client, cid))
+    abc.sync(a)
+    abc.sync(b)
+    abc.sync(a)
+    _restore_entry(b, "orphan", contact.id)
+    _restore_entry(a, "orphan", contact.id)
+    a.apply(Delete(Contact, contact.id))
+    abc.sync(b)
+    abc.sync(a)
+    assert _same_lists(abc) == set()
+
+
 fight = st.tuples(
     st.sampled_from(
         ["rename", "manager", "delete", "delete", "restore", "restore", "sync", "child"]
