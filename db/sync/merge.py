@@ -42,7 +42,14 @@ Every station applies the same rules, so every station converges:
     row ends them all (each field is then live or lost by field), and a restore lost to
     a delete is listed with its row, not field by field;
   - a row's tombstone names its own delete over its parent's cascade (the parent's delete
-    finds the row gone where the row's own came first).
+    finds the row gone where the row's own came first); a row that went with its parent
+    names the highest delete of the parent its insert never saw, also when the parent,
+    restored meanwhile, is deleted again;
+  - an insert or restore supersedes what its author saw listed even when it loses; a
+    restore lost to a delete merges into the deleted row field by field and is listed
+    only while it holds something (the row exists by it, or it wrote a surviving field);
+  - a write whose reference reads NULL (its row was deleted) shows NULL as the value that
+    won in what lost to it.
 - A deleted row keeps its field versions (an edit arriving for it still updates them), so a
   restore is merged with edits it never saw by the field rule above, as on a station where
   those edits came after the restore. A restored row keeps the delete it came back from, so
