@@ -42,7 +42,14 @@ Every station applies the same rules, so every station converges:
     row ends them all (each field is then live or lost by field), and a restore lost to
     a delete is listed with its row, not field by field;
   - a row's tombstone names its own delete over its parent's cascade (the parent's delete
-    finds the row gone where the row's own came first).
+    finds the row gone where the row's own came first); a row that went with its parent
+    names the highest delete of the parent its insert never saw, also when the parent,
+    restored meanwhile, is deleted again;
+  - an insert or restore supersedes what its author saw listed even when it loses; a
+    restore lost to a delete merges into the deleted row field by field and is listed
+    only while it holds something (the row exists by it, or it wrote a surviving field);
+  - a write whose reference reads NULL (its row was deleted) shows NULL as the value that
+    won in what lost to it.
 - A deleted row keeps its field versions (an edit arriving for it still updates them), so a
   restore is merged with edits it never saw by the field rule above, as on a station where
   those edits came after the restore. A restored row keeps the delete it came back from, so
@@ -320,11 +327,14 @@ class Merger:
         """The row is there, but this change was made before a delete of it that it never
         saw (the row was restored since): to it, the row is deleted, on every station,
         whatever the order the delete, the restore and the change arrive in."""
-        for v in self._past_deletes(tbl, row_id):
-            if not self.saw(station, change, v, "*"):
-                row = self._row(tbl, row_id) or {}
-                return (v[0], v[1], v[2], _j(row))
-        return None
+        # The highest of them, whichever arrived first (see _relist_gone_children).
+        unseen = [
+            v for v in self._past_deletes(tbl, row_id) if not self.saw(station, change, v, "*")
+        ]
+        if not unseen:
+            return None
+        v = max(unseen, key=lambda d: (d[0], d[1]))
+        return (v[0], v[1], v[2], _j(self._row(tbl, row_id) or {}))
 
     def _set_version(self, tbl: str, row_id: str, fld: str, v: Version) -> None:
         self.conn.execute(
@@ -519,13 +529,13 @@ class Merger:
         row_id: str,
         fld: str,
         old: Version,
-        station: str,
-        change: Change,
+        new: tuple[str, int],
         value: Any,
     ) -> None:
-        """The field's winner changes from `old` to this change: what had lost to `old`
-        lost to this one, as on a station where this one came first (entries whose loser
-        this change had seen are gone already, `_drop_seen`)."""
+        """The field's winner changes from `old` to `new` (station, HLC), which reads
+        `value`: what had lost to `old` lost to this one, as on a station where this one
+        came first (entries whose loser this change had seen are gone already,
+        `_drop_seen`). With `new` the writer of `old`, only the value it reads changes."""
         if not old[1]:
             return
         where = (
@@ -538,7 +548,7 @@ class Merger:
         self.conn.execute(
             "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ?, winning_value = ?, "
             f"resolved = CASE WHEN losing_value = ? THEN {SAME_VALUE} ELSE 0 END {where}",
-            (station, change.hlc, _j(value), _j(value), *args),
+            (*new, _j(value), _j(value), *args),
         )  # fmt: skip
 
     def flag_clock(self, station: str, ahead_ms: int, change: Change) -> None:
@@ -641,10 +651,27 @@ class Merger:
                 return False
         return True
 
+    def _reads(self, info: TableInfo, station: str, change: Change, fld: str, value: Any) -> Any:
+        """What a write of `value` reads once merged: a reference in a SET NULL column to a
+        row deleted for this change reads NULL (see _check_refs). An entry that lost to the
+        write shows that, as where the delete came after the write and nulled the field."""
+        if value is None:
+            return None
+        for fk in info.fks:
+            if fk.column != fld or fk.ondelete != "SET NULL":
+                continue
+            if self._exists(fk.target, value):
+                return None if self._unseen_delete(station, change, fk.target, value) else value
+            return None if self._tomb(fk.target, value) is not None else value
+        return value
+
     def _insert(self, info: TableInfo, station: str, change: Change) -> None:
         tbl, row_id, me = change.tbl, change.row_id, (change.hlc, station)
         values = {k: v for k, v in change.fields.items() if k in info.column_set}
         self._answer_deletes(station, change)
+        # Whether it takes effect or loses (to a delete, to its parent's delete), an insert
+        # or restore supersedes what its author had seen listed of the row.
+        self._drop_seen(station, change, None, rows=True)
         tomb = self._tomb(tbl, row_id)
         if tomb is not None:
             if (tomb[0], tomb[1]) == me:
@@ -653,14 +680,27 @@ class Merger:
             if not self.saw(station, change, deleted_by, "*") and (tomb[0], tomb[1]) > me:
                 # A delete this insert (a restore, mostly) had not seen, and that outranks
                 # it: the row stays deleted and the insert is listed, restorable again.
-                self.conflict(
-                    "delete",
-                    tbl,
-                    row_id,
-                    loser=(station, change.hlc, change.n),
-                    winner=(tomb[1], tomb[0]),
-                    row_data=values,
-                )
+                # Its values merge into the deleted row field by field, as where it came
+                # before that delete, so the entry holds the row that delete took.
+                self._update_retained(info, station, change, tomb)
+                mine = (change.hlc, station, change.n)
+                if me > versions_star(self._versions(tbl, row_id)):
+                    self._set_version(tbl, row_id, "*", mine)  # the higher of two restores
+                # As that delete lists what it takes: the insert the row existed by, and each
+                # change still holding a field; a restore another one outranked in every
+                # field is no longer a concurrent value (see _list_lost_row).
+                self._drop_hollow_restores(tbl, row_id)
+                if self._holds(tbl, row_id, mine):
+                    merged = self._tomb(tbl, row_id) or tomb
+                    self.conflict(
+                        "delete",
+                        tbl,
+                        row_id,
+                        loser=(station, change.hlc, change.n),
+                        winner=(tomb[1], tomb[0]),
+                        row_data=json.loads(merged[3]),
+                    )
+                self._refresh_lost_row(tbl, row_id)
                 return
             # A restore made after seeing the delete dominates it (or it outranks a delete
             # it had not seen): the row comes back, merged with the edits it never saw.
@@ -672,7 +712,6 @@ class Merger:
             if (ours[0], ours[1]) == me:
                 return  # this very insert, applied before
             fields = {k: v for k, v in values.items() if k != "id"}
-            self._drop_seen(station, change, None, rows=True)
             self._merge_fields(info, station, change, fields)
             if me > (ours[0], ours[1]):
                 # Two restores of one row: it exists by the higher one on every station.
@@ -692,7 +731,6 @@ class Merger:
                 tbl, row_id, (parent_tomb[0], parent_tomb[1], parent_tomb[2]), values, cascade=True
             )
             return
-        self._drop_seen(station, change, None, rows=True)
         if not self._claim_unique(info, station, change, values):
             return
         cols = list(values)
@@ -729,6 +767,28 @@ class Merger:
             self._set_version(tbl, row_id, fld, version)
         self.out.changes.add("added", TABLE_ENTITY[tbl], [row_id])
 
+    def _holds(self, tbl: str, row_id: str, v: Version) -> bool:
+        """Does version `v` of a deleted row still count: the insert or restore the row
+        exists by, or the writer of a field that is listed when it loses?"""
+        versions = self._versions(tbl, row_id)
+        return versions.get("*") == v or any(
+            w == v for f, w in versions.items() if f != "*" and f not in QUIET_FIELDS
+        )
+
+    def _drop_hollow_restores(self, tbl: str, row_id: str) -> None:
+        """A restore listed as lost to the row's delete that no longer holds anything (a
+        higher restore, arriving since, took every field and the row) goes, as where that
+        one came before the delete and the delete listed only it."""
+        listed = self.conn.execute(
+            "SELECT id, losing_hlc, losing_station, losing_n FROM sync_conflict WHERE "
+            "kind = 'delete' AND resolved <= 0 AND entity = ? AND row_id = ? AND "
+            "losing_station IS NOT NULL AND losing_n IS NOT NULL",
+            (TABLE_ENTITY[tbl], row_id),
+        ).fetchall()
+        for entry, lh, ls, ln in listed:
+            if not self._holds(tbl, row_id, (lh, ls, ln)):
+                self.conn.execute("DELETE FROM sync_conflict WHERE id = ?", (entry,))
+
     def _remember_delete(self, tbl: str, row_id: str, v: Version) -> None:
         """A row restored after a delete keeps that delete (the latest per station), so a
         change made before it, arriving later, is still judged as meeting a deleted row."""
@@ -751,12 +811,17 @@ class Merger:
         kept: dict[str, Version] = {}
         for fld, value in list(values.items()):
             v = versions.get(fld, star)
-            if fld == "id" or fld not in old or self.saw(station, change, v, fld):
+            if fld == "id" or fld not in old:
+                continue
+            if self.saw(station, change, v, fld):
+                # It replaces the version it had seen: what lost to that one (and it never
+                # saw) lost to the restore, as where it arrived after the restore.
+                self._repoint(tbl, row_id, fld, v, (station, change.hlc), value)
                 continue
             listed = fld not in QUIET_FIELDS
             same = old[fld] == value
             if incoming > (v[0], v[1]):
-                self._repoint(tbl, row_id, fld, v, station, change, value)
+                self._repoint(tbl, row_id, fld, v, (station, change.hlc), value)
                 if listed:
                     self.conflict(
                         "field", tbl, row_id, fld, losing=old[fld], winning=value,
@@ -888,7 +953,7 @@ class Merger:
             listed = fld not in QUIET_FIELDS
             same = data.get(fld) == value
             if self.saw(station, change, v, fld) or incoming > (v[0], v[1]):
-                self._repoint(tbl, row_id, fld, v, station, change, value)
+                self._repoint(tbl, row_id, fld, v, (station, change.hlc), value)
                 self._unhold(tbl, row_id, fld, v)
                 if listed and not self.saw(station, change, v, fld) and fld not in deleted_seen:
                     self.conflict(
@@ -930,10 +995,12 @@ class Merger:
             same = current == value
             if self.saw(station, change, local, fld):
                 to_set[fld] = value  # superseded by an edit made having seen it
-                self._repoint(tbl, row_id, fld, local, station, change, value)
+                reads = self._reads(info, station, change, fld, value)
+                self._repoint(tbl, row_id, fld, local, (station, change.hlc), reads)
             elif incoming > (local[0], local[1]):
                 to_set[fld] = value
-                self._repoint(tbl, row_id, fld, local, station, change, value)
+                reads = self._reads(info, station, change, fld, value)
+                self._repoint(tbl, row_id, fld, local, (station, change.hlc), reads)
                 if listed:
                     self.conflict(
                         "field",
@@ -941,10 +1008,10 @@ class Merger:
                         row_id,
                         fld,
                         losing=current,
-                        winning=value,
+                        winning=reads,
                         loser=(local[1], local[0], local[2]),
                         winner=(station, change.hlc),
-                        same=same,
+                        same=current == reads,
                     )
             elif listed:
                 self.conflict(
@@ -1082,8 +1149,37 @@ class Merger:
             "UPDATE sync_conflict SET row_data = ? WHERE entity = ? AND row_id = ? AND "
             "row_data IS NOT NULL AND resolved = 0 AND kind IN ('delete', 'orphan', "
             "'edit_deleted', 'unique')",
-            (tomb[3], TABLE_ENTITY[tbl], row_id),
+            # The tombstone of a local delete holds SQLite's JSON text: entries hold one form.
+            (_j(json.loads(tomb[3])), TABLE_ENTITY[tbl], row_id),
         )
+
+    def _relist_gone_children(
+        self, tbl: str, row_id: str, winner: tuple[str, int], by: Change
+    ) -> None:
+        """The row is deleted again (it was restored since an earlier delete): rows that
+        had gone with it before, by a lower delete their changes never saw, lost to this
+        one too, as where they arrived after it and met it as the parent's tombstone. An
+        entry names the highest delete of the parent its loser had not seen; a row deleted
+        by its own delete keeps naming that one (its tombstone is not a cascade)."""
+        for child_tbl, fk in self.infos[tbl].referrers:
+            if fk.ondelete == "SET NULL" or child_tbl == tbl:
+                continue
+            listed = self.conn.execute(
+                "SELECT c.id, c.row_id, c.losing_hlc, c.losing_station, c.losing_n FROM "
+                "sync_conflict AS c JOIN sync_tomb AS t ON t.tbl = ? AND t.row_id = c.row_id "
+                "WHERE t.base = 1 AND c.entity = ? AND c.resolved <= 0 AND c.kind IN ('orphan', "
+                "'edit_deleted') AND (c.winning_hlc < ? OR (c.winning_hlc = ? AND "
+                f"c.winning_station < ?)) AND json_extract(t.data, '$.\"{fk.column}\"') = ?",
+                (child_tbl, TABLE_ENTITY[child_tbl], winner[1], winner[1], winner[0], row_id),
+            ).fetchall()
+            for entry, child_id, lh, ls, ln in listed:
+                if None in (lh, ls, ln) or self.saw(winner[0], by, (lh, ls, ln), "*"):
+                    continue
+                self.conn.execute(
+                    "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ? WHERE id = ?",
+                    (*winner, entry),
+                )
+                self._relist_gone_children(child_tbl, child_id, winner, by)
 
     def _remove(
         self,
@@ -1115,6 +1211,8 @@ class Merger:
                 (station, version[0]),
                 with_parent=True,
             )
+        if by is not None:
+            self._relist_gone_children(tbl, row_id, (station, version[0]), by)
         for child_tbl, fk in self.infos[tbl].referrers:
             children = self.conn.execute(
                 f'SELECT id FROM "{child_tbl}" WHERE "{fk.column}" = ?', (row_id,)
@@ -1135,6 +1233,12 @@ class Merger:
                         loser=(wrote[1], wrote[0], wrote[2]) if wrote[1] else None,
                         winner=(station, version[0]),
                     )
+                    # What lost to that write now shows it reading NULL, as where this
+                    # delete came before the write.
+                    if wrote[1]:
+                        self._repoint(
+                            child_tbl, child_id, fk.column, wrote, (wrote[1], wrote[0]), None
+                        )
                     # The field keeps the version of the write that won it (see _check_refs).
                     self.conn.execute(
                         f'UPDATE "{child_tbl}" SET "{fk.column}" = NULL WHERE id = ?', (child_id,)
