@@ -21,6 +21,7 @@ from typing import Any, Literal, TypedDict, Unpack
 from sqlalchemy.orm.util import identity_key
 
 from db import instance_lock, search
+from db.audit.capture import PulledAuthors
 from db.changes import ChangeSet
 from db.models import ENTITIES
 from db.store import Store
@@ -357,7 +358,8 @@ def push(station: LocalStation, transport: Transport, result: SyncResult) -> Non
             seq, upto, wall = me.pushing_seq, me.pushing_upto, me.pushing_wall or 0
         rows = station.fetch_outbox(upto or 0)
         contexts = station.contexts({r[7] for r in rows})
-        data = encode(me.station_id, seq, schema_head(), rows, contexts, wall)
+        authors = station.authors(rows)
+        data = encode(me.station_id, seq, schema_head(), rows, contexts, wall, authors)
         crash_point("push.before_write")
         ref = transport.write_change(me.station_id, seq, data)
         offset = _share_offset(station, transport, ref)
@@ -512,13 +514,14 @@ def _republish(
         return
     contexts = station.contexts({r[7] for r in rows})
     wall = station.pushed_wall(ref.station, ref.seq)
+    authors = station.authors(rows)
     data = b""
     for schema in [schema_head(), *sorted(known_schemas())]:
-        data = encode(ref.station, ref.seq, schema, rows, contexts, wall)
+        data = encode(ref.station, ref.seq, schema, rows, contexts, wall, authors)
         if sha256(data) == ref.sha256:
             break
     else:  # made by an older release in another format: same changes, a new name
-        data = encode(ref.station, ref.seq, schema_head(), rows, contexts, wall)
+        data = encode(ref.station, ref.seq, schema_head(), rows, contexts, wall, authors)
     try:
         written = transport.write_change(ref.station, ref.seq, data)
         if written.sha256 != ref.sha256:
@@ -743,14 +746,18 @@ def _apply_file(
     infos = table_infos(station.conn)
     now = station.now_ms()
     merger = Merger(station.conn, infos, now)
+    authors = PulledAuthors(station.conn.execute)
     station.begin()
     try:
         station.conn.execute("UPDATE sync_ctl SET applying = 1 WHERE id = 1")
+        authors.start()
         wall = header.get("wall")
         if changes and type(wall) is int and wall - now > clock.MAX_DRIFT_MS:
             merger.flag_clock(other, wall - now, changes[0])
         for change in changes:
+            authors.before(change.author, change.hlc)  # the audit trail's who and when
             merger.apply(other, change)
+        authors.stop()
         # The search index is local: kept current here, in the file's transaction.
         search.refresh(merger.conn, merger.out.changes)
         crash_point("apply.before_commit")
