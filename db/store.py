@@ -60,6 +60,9 @@ class Store:
         # the app, written in the transaction of the next edit (so opening writes nothing).
         self._member: str | None = None
         self._member_written = True
+        # Where the app keeps it ("I am" in the station's settings): asked before each edit,
+        # so a change of it anywhere holds from the next edit on.
+        self.member_source: Callable[[], str | None] | None = None
 
     def set_member(self, member_id: str | None) -> None:
         """Record this station's edits from now on as made by `member_id` (None: unknown)."""
@@ -71,6 +74,8 @@ class Store:
         """Bring the database's record of this station's member up to date, inside the
         session's transaction (`_run` does it for every edit; a write past `apply`, such as a
         restored conflict, calls it first)."""
+        if self.member_source is not None:
+            self.set_member(self.member_source())
         if not self._member_written:
             capture.set_member(self.session.connection().exec_driver_sql, self._member)
             self._member_written = True

@@ -137,6 +137,8 @@ class MainWindow(QMainWindow):
         self._painted = False
         self.persist = True  # False for runs that must not touch the user's settings
         self._slots: dict[str, _AreaSlot] = {}
+        # The audit trail records each edit as made by whoever sits here ("I am").
+        workspace.store.member_source = lambda: station_member(self.settings, workspace.session)
         self.setWindowTitle(title)
         self.setObjectName("mainWindow")
         self.resize(1180, 740)

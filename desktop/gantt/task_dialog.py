@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.audit.history import task_records
 from db.labels import quoted
 from db.models import (
     Assignment,
@@ -60,6 +61,7 @@ from db.scheduling.plan_reads import links_of_task, people_on_task
 from db.scheduling.rules import MAX_DURATION
 from db.scheduling.staffing import Assign, SetHours, Unassign
 from desktop.gantt.document import GanttDocument
+from desktop.history.panel import HistoryPanel
 from desktop.views.unsaved_changes import UnsavedChanges
 from desktop.workspace import Workspace
 
@@ -79,7 +81,7 @@ TYPE_LABELS = {
     DependencyType.FF: "Finish → Finish (FF)",
     DependencyType.SF: "Start → Finish (SF)",
 }
-TAB_GENERAL, TAB_PEOPLE, TAB_LINKS = range(3)
+TAB_GENERAL, TAB_PEOPLE, TAB_LINKS, TAB_HISTORY = range(4)
 
 
 def _qdate(day: date) -> QDate:
@@ -159,6 +161,11 @@ class TaskDialog(QDialog):
         self.tabs.addTab(self._general_tab(), "General")
         self.tabs.addTab(self._people_tab(), "People")
         self.tabs.addTab(self._links_tab(), "Predecessors and successors")
+        self.history = HistoryPanel(
+            workspace, lambda session: task_records(session, task_id), ("Task", "Assignment")
+        )
+        self.history.setContentsMargins(6, 6, 6, 6)  # inside the tab's frame
+        self.tabs.addTab(self.history, "History")
         self.tabs.setCurrentIndex(tab)
 
         self.buttons = QDialogButtonBox(
