@@ -19,10 +19,15 @@ Index = QModelIndex | QPersistentModelIndex
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's HistoryEntry
 
 
-def when_text(at_ms: int) -> str:
-    """'3 Dec 2026, 14:05' in this computer's time zone."""
+def when_text(at_ms: int, *, full: bool = False) -> str:
+    """'3 Dec 14:05' this year, '3 Dec 2025' before (`full`: '3 Dec 2025, 14:05'), in this
+    computer's time zone."""
     moment = datetime.fromtimestamp(at_ms / 1000)
-    return f"{moment.day} {moment:%b %Y, %H:%M}"
+    if full:
+        return f"{moment.day} {moment:%b %Y, %H:%M}"
+    if moment.year == datetime.now().year:
+        return f"{moment.day} {moment:%b %H:%M}"
+    return f"{moment.day} {moment:%b %Y}"
 
 
 class HistoryModel(QAbstractTableModel):
@@ -61,6 +66,8 @@ class HistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             text = _cell(entry, column)
             return elide(text, VALUE_CHARS) if column in (COL_FROM, COL_TO) else text
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_WHEN:
+            return when_text(entry.at_ms, full=True)
         if role == Qt.ItemDataRole.ToolTipRole and column in (COL_FROM, COL_TO, COL_RECORD):
             text = _cell(entry, column)
             return text if len(text) > VALUE_CHARS or column == COL_RECORD else None

@@ -29,12 +29,22 @@ from db.audit.retention import retention_days
 from db.changes import ChangeSet
 from db.reports.client_summary import Audience
 from desktop.client_page.context import list_table
-from desktop.history.model import COL_FROM, COL_TO, HistoryModel
+from desktop.history.model import (
+    COL_FROM,
+    COL_HOW,
+    COL_RECORD,
+    COL_TO,
+    COL_WHAT,
+    COL_WHEN,
+    COL_WHO,
+    HistoryModel,
+)
 from desktop.views.elided_label import ElidedLabel
 from desktop.workspace import Workspace
 
 Records = Callable[[Session], list[Record]]
 Extra = Callable[[Session], list[HistoryEntry]]
+RECORD_CHARS = 22  # the Record column's widest, in characters, before its text is cut
 CLIENT_FACING_TIP = (
     "Show only what the client may see: rapport notes, personal dates and other internal "
     "fields are left out"
@@ -76,7 +86,9 @@ class HistoryPanel(QWidget):
         self.table.setModel(self.model)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The values get the room; the other columns fit their text (a long record name is
+        # cut, its tooltip holds all of it), and the user may widen any of them.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column in (COL_FROM, COL_TO):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.client_facing = QCheckBox("&Client-facing")
@@ -106,6 +118,11 @@ class HistoryPanel(QWidget):
         if self.extra is not None and self.audience is Audience.INTERNAL:
             entries += self.extra(session)
         self.model.set_entries(entries)
+        for column in (COL_WHEN, COL_WHO, COL_RECORD, COL_WHAT, COL_HOW):
+            self.table.resizeColumnToContents(column)
+        record_width = self.table.fontMetrics().averageCharWidth() * RECORD_CHARS
+        if self.table.columnWidth(COL_RECORD) > record_width:
+            self.table.setColumnWidth(COL_RECORD, record_width)
         self.kept.setText(
             f"Changes are kept for {kept_for(retention_days(session))} (Preferences)."
         )
