@@ -2,14 +2,17 @@
 
 The agency sets the period (`db.settings.HISTORY_RETENTION_DAYS`, two years unless changed:
 an agency-wide setting, so every station keeps the same). Each station compacts its own
-history: `compact_history` deletes the entries older than the period, one indexed-free DELETE
-that costs nothing on an edit's path. The app runs it after a sync and once when the
-database is opened in the background (see `desktop.sync.controller` and `desktop.app`); the
-CLI's `sync` runs it too, so a station that only syncs by script still forgets on time.
+history: `compact_history` deletes the entries older than the period, one DELETE that costs
+nothing on an edit's path (no index on the time: edits would pay for it). Sync runs it after
+every pull (`db.sync.engine`, on sync's own connection: in the app that is off the UI
+thread, and the CLI's `sync` does the same), and the app a few minutes after it opens, for a
+station that never syncs (`desktop.main_window`). A snapshot never carries a station's
+history (`db.sync.snapshots`).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,7 +21,7 @@ from db.am.agency import setting
 from db.audit.capture import Run
 from db.errors import ValidationError
 from db.operations import SetSetting
-from db.settings import HISTORY_RETENTION_DAYS
+from db.settings import DEFAULTS, HISTORY_RETENTION_DAYS
 
 DAY_MS = 24 * 3600 * 1000
 MIN_DAYS = 30  # less would forget last month's quarrel before anyone asks about it
@@ -32,9 +35,7 @@ def retention_days(session: Session) -> int:
     try:
         return check_days(value)
     except ValidationError:
-        from db.settings import DEFAULTS
-
-        return int(DEFAULTS[HISTORY_RETENTION_DAYS])
+        return _default_days()
 
 
 def check_days(value: Any) -> int:
@@ -58,6 +59,21 @@ def compact_history(run: Run, now_ms: int, days: int) -> int:
     """Delete the entries older than `days` before `now_ms`; how many went."""
     found = run("DELETE FROM audit_entry WHERE at < ?", (now_ms - days * DAY_MS,))
     return int(found.rowcount)
+
+
+def agency_days(run: Run) -> int:
+    """The agency's retention period read with SQL (sync's own connection has no session)."""
+    row = run(
+        "SELECT value FROM agency_setting WHERE key = ?", (HISTORY_RETENTION_DAYS,)
+    ).fetchone()
+    try:
+        return check_days(json.loads(row[0])) if row is not None else _default_days()
+    except (ValidationError, ValueError, TypeError):
+        return _default_days()
+
+
+def _default_days() -> int:
+    return int(DEFAULTS[HISTORY_RETENTION_DAYS])
 
 
 def compact_session(session: Session, now_ms: int) -> int:

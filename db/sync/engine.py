@@ -22,6 +22,7 @@ from sqlalchemy.orm.util import identity_key
 
 from db import instance_lock, search
 from db.audit.capture import PulledAuthors
+from db.audit.retention import agency_days, compact_history
 from db.changes import ChangeSet
 from db.models import ENTITIES
 from db.store import Store
@@ -257,6 +258,8 @@ def _sync_once(
                     ) from None
                 push(station, transport, result)
     pull(station, transport, result, report)
+    # History past the agency's retention goes (one DELETE, its own transaction).
+    compact_history(station.conn.execute, station.now_ms(), agency_days(station.conn.execute))
     ack = write_ack(station, transport)
     if ack is not None:
         acks = transport.read_acks()

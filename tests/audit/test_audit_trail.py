@@ -287,3 +287,36 @@ def test_a_retention_out_of_bounds_is_refused_with_the_field_named() -> None:
         set_retention(3)
     with pytest.raises(ValidationError, match="Keep history for"):
         set_retention(1_000_000)
+
+
+def test_a_sync_compacts_history_past_the_retention(two: Bench) -> None:
+    a = two.stations[0]
+    katja = _member(two, "Katja")
+    client = Create(Client, {"name": "Acme"})
+    _as(a, katja).apply(client)
+    a.close()
+    a.sql("UPDATE audit_entry SET at = ? WHERE tbl = 'client'", (wall_ms() - 800 * DAY_MS,))
+    two.sync(a)
+    assert a.sql("SELECT count(*) FROM audit_entry WHERE tbl = 'client'")[0][0] == 0
+    assert a.sql("SELECT count(*) FROM audit_entry WHERE tbl = 'team_member'")[0][0] == 1
+
+
+def test_a_snapshot_carries_no_stations_history(two: Bench) -> None:
+    a = two.stations[0]
+    katja = _member(two, "Katja")
+    _as(a, katja).apply(Create(Contact, {"client_id": _client(a), "name": "Dana"}))
+    a.close()
+    two.sync(a, compact=True)
+    snapshot = next((two.share / "AgencyDesk" / "snapshots").glob("*.sqlite"))
+    conn = sqlite3.connect(snapshot)
+    try:
+        assert conn.execute("SELECT count(*) FROM audit_entry").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM contact").fetchone()[0] == 1
+    finally:
+        conn.close()
+
+
+def _client(station: Station) -> str:
+    op = Create(Client, {"name": "Acme"})
+    station.apply(op)
+    return op.id
