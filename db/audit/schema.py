@@ -34,6 +34,7 @@ from sqlalchemy.engine import Connection
 
 from db.sync.hlc import SQL_WALL_MS
 
+AUDIT_TABLES = ("audit_entry", "audit_ctl")  # this station's own, outside the models
 ORIGIN_LOCAL = "local"
 ORIGIN_SYNC = "sync"
 ORIGIN_CONFLICT = "conflict"

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.audit.history import task_records
 from db.labels import quoted
 from db.models import (
     Assignment,
@@ -61,7 +60,6 @@ from db.scheduling.plan_reads import links_of_task, people_on_task
 from db.scheduling.rules import MAX_DURATION
 from db.scheduling.staffing import Assign, SetHours, Unassign
 from desktop.gantt.document import GanttDocument
-from desktop.history.panel import HistoryPanel
 from desktop.views.unsaved_changes import UnsavedChanges
 from desktop.workspace import Workspace
 
@@ -161,6 +159,10 @@ class TaskDialog(QDialog):
         self.tabs.addTab(self._general_tab(), "General")
         self.tabs.addTab(self._people_tab(), "People")
         self.tabs.addTab(self._links_tab(), "Predecessors and successors")
+        # Here, not at the top: opening a plan must not load the History tab's modules.
+        from db.audit.history import task_records
+        from desktop.history.panel import HistoryPanel
+
         self.history = HistoryPanel(
             workspace, lambda session: task_records(session, task_id), ("Task", "Assignment")
         )
