@@ -320,3 +320,35 @@ def _client(station: Station) -> str:
     op = Create(Client, {"name": "Acme"})
     station.apply(op)
     return op.id
+
+
+def test_a_bulk_insert_is_recorded_like_row_by_row_inserts(two: Bench) -> None:
+    """An import writes its rows with the triggers quiet (db.sync.bulk_outbox): each row
+    still gets its entry, as the station's member's."""
+    from db.sync.bulk_outbox import insert_rows
+
+    a = two.stations[0]
+    katja = _member(two, "Katja")
+    store = _as(a, katja)
+    store.write_member()
+    client = Create(Client, {"name": "Acme"})
+    store.apply(client)
+    rows = [{"id": f"bulk-{i}", "client_id": client.id, "name": f"Person {i}"} for i in range(3)]
+    from db.models.base import utcnow
+
+    for row in rows:
+        row |= {
+            "title": "",
+            "email": "",
+            "phone": "",
+            "rapport_notes": "",
+            "created_at": utcnow(),
+            "updated_at": utcnow(),
+        }
+    insert_rows(store.session.connection(), Contact.__table__, rows)
+    store.session.commit()
+    created = [line for line in _lines(store, client.id) if line[1].startswith("Contact")]
+    assert sorted(line[1] for line in created) == [f"Contact “Person {i}”" for i in range(3)]
+    assert {(line[0], line[2], line[-1]) for line in created} == {
+        ("Katja", "Created", "This station")
+    }
