@@ -125,6 +125,7 @@ class PreferencesDialog(QDialog):
         self.history_months = QSpinBox()
         self.history_months.setRange(MIN_DAYS // 30, MAX_DAYS * 12 // 365)
         self.history_months.setSuffix(" months")
+        self.history_months.setMaximumWidth(140)
         self.history_months.setValue(round(self.kept_days * 12 / 365))
         self.history_months.setToolTip(
             "Older history of changes (the History tabs) is removed on every station"
