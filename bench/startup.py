@@ -6,6 +6,13 @@ the data layer.
 Each measurement spawns a fresh interpreter, so nothing is shared with this process; the demo
 databases are written once into a cache folder keyed by the demo's code and the schema, and
 reused until either changes.
+
+GANTT_BENCH_CLOCK=cpu (as for the other benchmarks) reports the app's CPU time to its first
+paint, which the app prints on stderr with its `first-paint` mark, instead of the wall time to the
+paint: on a machine shared with other jobs that shows the work start-up does without the time
+spent waiting for a core. An app that does not print it (the frozen one of an older build) is
+counted to its exit (user and system time); where the platform cannot tell that either, the
+wall time is reported.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from bench.registry import metric
 REPO = Path(__file__).resolve().parent.parent
 CACHE = Path(tempfile.gettempdir()) / "agency-desk-bench"
 RUNS = 5  # a shared 2-core machine is noisy: the median of five holds steadier
+CPU_CLOCK = os.environ.get("GANTT_BENCH_CLOCK") == "cpu"
 FIRST_PAINT_TIMEOUT_S = 120.0
 # The demo is laid out around a fixed day so every run measures the same data.
 DEMO_DAY = date(2025, 3, 12)
@@ -75,7 +83,8 @@ def _isolated_env() -> dict[str, str]:
 
 
 def time_to_first_paint(db_path: Path, *args: str) -> float:
-    """Seconds from spawning `python -m desktop --db PATH [ARGS]` to its `first-paint` line."""
+    """Seconds from spawning `python -m desktop --db PATH [ARGS]` to its `first-paint` line
+    (its CPU seconds under GANTT_BENCH_CLOCK=cpu)."""
     return _first_paint_run(db_path, *args)[0]
 
 
@@ -85,8 +94,9 @@ SOURCE_APP = (sys.executable, "-m", "desktop")
 def _first_paint_run(
     db_path: Path, *args: str, app: tuple[str, ...] = SOURCE_APP
 ) -> tuple[float, float]:
-    """Seconds to the `first-paint` line, and the process's peak resident memory in MB, of
-    `app` (the source app by default; the frozen executable for the CI's comparison)."""
+    """Seconds to the `first-paint` line (CPU seconds under GANTT_BENCH_CLOCK=cpu, see
+    above), and the process's peak resident memory in MB, of `app` (the
+    source app by default; the frozen executable for the CI's comparison)."""
     # stderr goes to a file: a chatty child must never block on a full pipe mid-measurement.
     with tempfile.TemporaryFile("w+") as errors:
         started = time.perf_counter()
@@ -106,24 +116,32 @@ def _first_paint_run(
                 break
         process.stdout.read()
         process.stdout.close()
-        peak_mb, returncode = _reap(process)
+        peak_mb, cpu_to_exit_s, returncode = _reap(process)
+        errors.seek(0)
+        said = errors.read().strip().splitlines()
         if painted is None or returncode != 0:
-            errors.seek(0)
-            tail = " | ".join(errors.read().strip().splitlines()[-3:])
+            tail = " | ".join(said[-3:])
             raise RuntimeError(f"the app exited {returncode} without painting: {tail}")
+    cpu_s = next(
+        (float(line.split()[1]) for line in said if line.startswith("first-paint-cpu ")), None
+    )
+    if CPU_CLOCK:  # to the paint where the app says (see `desktop.app`), else to its exit
+        cpu = cpu_s if cpu_s is not None else cpu_to_exit_s
+        return (painted if cpu is None else cpu), peak_mb
     return painted, peak_mb
 
 
-def _reap(process: subprocess.Popen[str]) -> tuple[float, int]:
+def _reap(process: subprocess.Popen[str]) -> tuple[float, float | None, int]:
     """Wait for the app to end (killing it after the timeout); its peak resident memory in MB
-    (0 where the platform cannot tell) and its exit code."""
+    (0 where the platform cannot tell), its CPU seconds (None where the platform cannot tell)
+    and its exit code."""
     deadline = time.monotonic() + FIRST_PAINT_TIMEOUT_S
     if not hasattr(os, "wait4"):  # Windows: no resource usage of a child
         try:
-            return 0.0, process.wait(timeout=FIRST_PAINT_TIMEOUT_S)
+            return 0.0, None, process.wait(timeout=FIRST_PAINT_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             process.kill()
-            return 0.0, process.wait()
+            return 0.0, None, process.wait()
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid == process.pid:
@@ -136,7 +154,7 @@ def _reap(process: subprocess.Popen[str]) -> tuple[float, int]:
     process.returncode = os.waitstatus_to_exitcode(status)
     # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
     kilobytes = usage.ru_maxrss / 1024 if sys.platform == "darwin" else usage.ru_maxrss
-    return kilobytes / 1024, process.returncode
+    return kilobytes / 1024, usage.ru_utime + usage.ru_stime, process.returncode
 
 
 def _first_paint(scale: int) -> float:
@@ -213,12 +231,14 @@ def open_project_10k_peak_mb() -> float:
 @metric("import.db", target=0.1)
 def import_db() -> float:
     """Seconds to import the data layer's models, store and database modules, measured inside
-    a fresh interpreter so its own start-up is not counted."""
+    a fresh interpreter so its own start-up is not counted (CPU seconds under
+    GANTT_BENCH_CLOCK=cpu)."""
+    clock = "process_time" if CPU_CLOCK else "perf_counter"
     probe = (
         "import time\n"
-        "t = time.perf_counter()\n"
+        f"t = time.{clock}()\n"
         "import db.models, db.store, db.database\n"
-        "print(time.perf_counter() - t)\n"
+        f"print(time.{clock}() - t)\n"
     )
 
     def once() -> float:

@@ -7,13 +7,15 @@ Each metric builds its stations in a fresh temp folder from one migrated templat
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench.registry import metric
@@ -120,6 +122,76 @@ def noop_20_stations() -> float:
         result = sync(me, share, compact=False)
         elapsed = time.perf_counter() - start
         assert result.pushed == 0 and result.pulled == 0, result.summary()
+        return elapsed
+
+    return _median(run)
+
+
+# -- encrypted sync (issue 17): the same runs through a share with encryption on ---------------
+
+PASSPHRASE = "benchmark agency passphrase"
+
+
+@contextmanager
+def private_keystore(root: Path) -> Iterator[None]:
+    """Agency keys in a file of this run (the machine may have no keychain)."""
+    from db.sync import keystore
+
+    before = os.environ.get(keystore.FILE_VARIABLE)
+    os.environ[keystore.FILE_VARIABLE] = str(root / "keys.json")
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(keystore.FILE_VARIABLE, None)
+        else:
+            os.environ[keystore.FILE_VARIABLE] = before
+
+
+def _encrypted(share: Path, db: Path) -> None:
+    """Encryption turned on for `share` by the station at `db` (not timed)."""
+    from db.sync.encryption import enable_encryption
+    from db.sync.folder import FolderTransport
+
+    enable_encryption(db, FolderTransport(share), share, PASSPHRASE)
+
+
+@metric("sync.push.10k.enc", target=2.4, unit="s")
+def push_10k_encrypted() -> float:
+    def run(root: Path) -> float:
+        share, db = _share(root), _station(root / "a.sqlite")
+        with private_keystore(root):
+            _encrypted(share, db)
+            _local_edits(db, CHANGES)
+            start = time.perf_counter()
+            result = sync(db, share, compact=False)
+            elapsed = time.perf_counter() - start
+        assert result.pushed == CHANGES, result.summary()
+        return elapsed
+
+    return _median(run)
+
+
+@metric("sync.pull.10k.enc", target=3.6, unit="s")
+def pull_10k_encrypted() -> float:
+    def run(root: Path) -> float:
+        share = _share(root)
+        a, b = _station(root / "a.sqlite"), _station(root / "b.sqlite")
+        with private_keystore(root):  # one keychain: b's computer holds the key already
+            _encrypted(share, a)
+            _local_edits(a, CHANGES)
+            sync(a, share, compact=False)
+            store = Store(make_engine(b))
+            seen: list[ChangeSet] = []
+            store.subscribe(seen.append)
+            try:
+                start = time.perf_counter()
+                result = sync(b, share, compact=False)
+                refresh_store(store, result.changes)
+                elapsed = time.perf_counter() - start
+            finally:
+                store.close()
+        assert result.pulled >= CHANGES and len(seen[0].ids("Client")) == CHANGES
         return elapsed
 
     return _median(run)

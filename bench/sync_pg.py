@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bench.pg_cluster import Cluster, find_binaries, start_cluster
 from bench.registry import metric
-from bench.sync import CHANGES, _local_edits, _station
+from bench.sync import CHANGES, PASSPHRASE, _local_edits, _station, private_keystore
 from db.changes import ChangeSet
 from db.database import make_engine
 from db.store import Store
@@ -166,6 +166,52 @@ def latency() -> float:
             assert client_id in result.changes.ids("Client"), result.summary()
         finally:
             store.close()
+        return elapsed
+
+    return _median(run)
+
+
+@metric("sync.push.10k.pg.enc", target=2.4, unit="s")
+def push_10k_encrypted() -> float:
+    from db.sync.server.sync import encrypt_server, sync_server
+
+    def run(root: Path) -> float:
+        (url,) = agency(1)
+        db = _station(root / "a.sqlite")
+        with private_keystore(root):
+            encrypt_server(db, url, PASSPHRASE)
+            _local_edits(db, CHANGES)
+            start = time.perf_counter()
+            result = sync_server(db, url, compact=False)
+            elapsed = time.perf_counter() - start
+        assert result.pushed == CHANGES, result.summary()
+        return elapsed
+
+    return _median(run)
+
+
+@metric("sync.pull.10k.pg.enc", target=3.6, unit="s")
+def pull_10k_encrypted() -> float:
+    from db.sync.server.sync import encrypt_server, sync_server
+
+    def run(root: Path) -> float:
+        url_a, url_b = agency(2)
+        a, b = _station(root / "a.sqlite"), _station(root / "b.sqlite")
+        with private_keystore(root):
+            encrypt_server(a, url_a, PASSPHRASE)
+            _local_edits(a, CHANGES)
+            sync_server(a, url_a, compact=False)
+            store = Store(make_engine(b))
+            seen: list[ChangeSet] = []
+            store.subscribe(seen.append)
+            try:
+                start = time.perf_counter()
+                result = sync_server(b, url_b, compact=False)
+                refresh_store(store, result.changes)
+                elapsed = time.perf_counter() - start
+            finally:
+                store.close()
+        assert result.pulled >= CHANGES and len(seen[0].ids("Client")) == CHANGES
         return elapsed
 
     return _median(run)

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from db.core_reads import read
 from db.models import Client, Project, ProjectStatus, Task, TaskKind
 
 
@@ -29,29 +30,32 @@ class ProjectListRow:
 
 def project_list_rows(session: Session, ids: Collection[str] | None = None) -> list[ProjectListRow]:
     """Every project (or those of `ids`), by client name then project name (any case)."""
+    # Table columns: the Projects area reads its list before the first paint, which must not
+    # configure the mappers (see `db.core_reads`).
+    task, project, client = Task.__table__.c, Project.__table__.c, Client.__table__.c
     stats = (
-        select(Task.project_id.label("project_id"), func.count(Task.id).label("n"))
-        .group_by(Task.project_id)
+        select(task.project_id.label("project_id"), func.count(task.id).label("n"))
+        .group_by(task.project_id)
         .subquery()
     )
     query = (
         select(
-            Project.id,
-            Project.name,
-            Project.client_id,
-            Client.name,
-            Project.status,
-            Project.start_date,
-            Project.due_date,
+            project.id,
+            project.name,
+            project.client_id,
+            client.name,
+            project.status,
+            project.start_date,
+            project.due_date,
             stats.c.n,
         )
-        .join(Client, Client.id == Project.client_id)
-        .outerjoin(stats, stats.c.project_id == Project.id)
-        .order_by(func.lower(Client.name), func.lower(Project.name))
+        .join(Client.__table__, client.id == project.client_id)
+        .outerjoin(stats, stats.c.project_id == project.id)
+        .order_by(func.lower(client.name), func.lower(project.name))
     )
     if ids is not None:
-        query = query.where(Project.id.in_(ids))
-    found = list(session.execute(query))
+        query = query.where(project.id.in_(ids))
+    found = list(read(session, query))
     done = _work_done(session, ids)
     return [
         ProjectListRow(
@@ -71,17 +75,18 @@ def project_list_rows(session: Session, ids: Collection[str] | None = None) -> l
 
 def _work_done(session: Session, ids: Collection[str] | None) -> dict[str, int]:
     """Per project, the % of its leaf tasks' working days done."""
-    parents = select(Task.parent_id).where(Task.parent_id.is_not(None))
+    task = Task.__table__.c
+    parents = select(task.parent_id).where(task.parent_id.is_not(None))
     work = select(
-        Task.project_id,
-        func.sum(Task.duration_days * Task.progress),
-        func.sum(Task.duration_days),
-    ).where(Task.id.not_in(parents))
+        task.project_id,
+        func.sum(task.duration_days * task.progress),
+        func.sum(task.duration_days),
+    ).where(task.id.not_in(parents))
     if ids is not None:
-        work = work.where(Task.project_id.in_(ids))
+        work = work.where(task.project_id.in_(ids))
     return {
         pid: round(d / total) if total else 0
-        for pid, d, total in session.execute(work.group_by(Task.project_id))
+        for pid, d, total in read(session, work.group_by(task.project_id))
     }
 
 

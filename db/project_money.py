@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from db.core_reads import read
 from db.errors import NotFoundError, ValidationError
 from db.labels import quoted
 from db.models import (
@@ -67,24 +68,30 @@ class Burn:
 
 
 def burn(session: Session, project_id: str, today: date | None = None) -> Burn:
+    # Table columns: a plan's status line shows the burn before the first paint, which must
+    # not configure the mappers (see `db.core_reads`).
     today = today or date.today()
-    project = _project(session, project_id)
-    spent = session.scalar(
-        select(func.coalesce(func.sum(CostEntry.amount_cents), 0)).where(
-            CostEntry.project_id == project_id, CostEntry.spent_on <= today
-        )
+    project, cost, task = Project.__table__.c, CostEntry.__table__.c, Task.__table__.c
+    budget = read(session, select(project.budget_cents).where(project.id == project_id)).scalar()
+    if budget is None:
+        raise NotFoundError(f"Project {project_id} no longer exists")
+    spent = read(
+        session,
+        select(func.coalesce(func.sum(cost.amount_cents), 0)).where(
+            cost.project_id == project_id, cost.spent_on <= today
+        ),
+    ).scalar()
+    parents = select(task.parent_id).where(
+        task.project_id == project_id, task.parent_id.is_not(None)
     )
-    parents = select(Task.parent_id).where(
-        Task.project_id == project_id, Task.parent_id.is_not(None)
-    )
-    done, total = session.execute(
+    done, total = read(
+        session,
         select(
-            func.coalesce(func.sum(Task.duration_days * Task.progress), 0),
-            func.coalesce(func.sum(Task.duration_days), 0),
-        ).where(Task.project_id == project_id, Task.id.not_in(parents))
+            func.coalesce(func.sum(task.duration_days * task.progress), 0),
+            func.coalesce(func.sum(task.duration_days), 0),
+        ).where(task.project_id == project_id, task.id.not_in(parents)),
     ).one()
     complete = round(done / total) if total else 0
-    budget = project.budget_cents
     return Burn(int(spent or 0), budget, (spent or 0) / budget if budget else None, complete)
 
 
@@ -110,12 +117,13 @@ def client_burns(
 
 def project_currency(session: Session, project_id: str) -> str:
     """The currency of a project's client (EUR when it names none)."""
+    client, project = Client.__table__.c, Project.__table__.c
     query = (
-        select(Client.currency)
-        .join(Project, Project.client_id == Client.id)
-        .where(Project.id == project_id)
+        select(client.currency)
+        .join(Project.__table__, project.client_id == client.id)
+        .where(project.id == project_id)
     )
-    return str(session.scalar(query) or "EUR")
+    return str(read(session, query).scalar() or "EUR")
 
 
 def cost_entries(session: Session, project_id: str) -> list[CostEntry]:

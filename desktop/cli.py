@@ -41,6 +41,27 @@ def version() -> str:
         return "unknown"
 
 
+class _VersionAction(argparse.Action):
+    """`--version`, looked up only when asked for: reading the package metadata loads
+    `importlib.metadata` (email parsing, zip files), which every start of the app would
+    otherwise pay for (issue 19)."""
+
+    def __init__(
+        self, option_strings: list[str], dest: str = argparse.SUPPRESS, **_: object
+    ) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the program's version and exit")
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> NoReturn:
+        print(f"{parser.prog} {version()}")  # on stdout, as argparse's own version action
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _OneLineParser(
         prog=PROG,
@@ -66,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the database, show each view once, check it, print a summary and exit",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
+    parser.add_argument("--version", action=_VersionAction)
     subcommands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     for command in COMMANDS:
         sub = subcommands.add_parser(command.NAME, help=command.HELP, description=command.HELP)

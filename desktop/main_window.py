@@ -558,7 +558,9 @@ class MainWindow(QMainWindow):
     def open_preferences(self) -> None:
         from desktop.preferences_dialog import PreferencesDialog
 
-        PreferencesDialog(self.workspace, self, settings=self.settings).exec()
+        PreferencesDialog(
+            self.workspace, self, settings=self.settings, sync_controller=self.sync.controller
+        ).exec()
         self.sync.controller.reload_settings()
 
     def join_agency(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor, QPalette, QShowEvent
@@ -45,6 +45,9 @@ from desktop.custom_fields.definitions import CustomFieldsSection
 from desktop.sync.preferences import SyncPreferencesSection
 from desktop.views.unsaved_changes import UnsavedChanges
 from desktop.workspace import Workspace
+
+if TYPE_CHECKING:
+    from desktop.sync.controller import SyncController
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 ERROR_COLOR = "#d0453b"  # reads on light and dark backgrounds alike
@@ -87,6 +90,7 @@ class PreferencesDialog(QDialog):
         parent: QWidget | None = None,
         *,
         settings: QSettings | None = None,
+        sync_controller: SyncController | None = None,
     ) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -155,8 +159,11 @@ class PreferencesDialog(QDialog):
         layout.addSpacing(8)
         self.sync_section: SyncPreferencesSection | None = None
         if settings is not None:
-            self.sync_section = SyncPreferencesSection(workspace.store)
+            runner = sync_controller.steps if sync_controller is not None else None
+            self.sync_section = SyncPreferencesSection(workspace.store, runner=runner)
             self.sync_section.edited.connect(self.validate)
+            if sync_controller is not None:  # encrypted, rotated or unlocked: sync now
+                self.sync_section.encryption.changed.connect(sync_controller.sync_now)
             layout.addWidget(self.sync_section)
         # The agency's own fields on clients and contacts: drafts until Save.
         self.fields_section = CustomFieldsSection(workspace.session)

@@ -13,6 +13,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 # The app keeps caches (public holidays) in the user's cache folder; tests keep their own.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="agency-desk-tests-cache-")
+# Agency keys of encrypted sync go to a file of the test run, never the developer's keychain
+# (db/sync/keystore.py); subprocesses inherit it.
+os.environ.setdefault(
+    "AGENCY_DESK_KEYSTORE_FILE",
+    os.path.join(tempfile.mkdtemp(prefix="agency-desk-tests-keys-"), "keys.json"),
+)
 
 import pytest
 

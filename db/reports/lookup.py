@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.core_reads import read
 from db.models import Client, Project, TeamMember
 
 
@@ -18,9 +19,12 @@ def _find(session: Session, model: type[Client] | type[Project], what: str, text
     needle = text.strip()
     if not needle:
         raise NoMatch(f"{what}: empty name")
-    if session.get(model, needle) is not None:
+    # Table columns, not the mapped class: opening the app on a project looks it up before
+    # the first paint, which must not configure the mappers (see `db.core_reads`).
+    c = model.__table__.c
+    if read(session, select(c.id).where(c.id == needle)).first() is not None:
         return needle
-    rows = session.execute(select(model.id, model.name).order_by(model.name)).all()
+    rows = read(session, select(c.id, c.name).order_by(c.name)).all()
     folded = needle.casefold()
     exact = [r for r in rows if r.name.casefold() == folded]
     if len(exact) == 1:

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.core_reads import read
 from db.errors import ValidationError
 from db.labels import quoted
 from db.models import Baseline, BaselineTask, new_id, utcnow
@@ -56,23 +57,28 @@ class SaveBaseline:
 
 def baseline_dates(session: Session, baseline_id: str) -> dict[str, tuple[date, date]]:
     """task id -> (start, finish) as saved in the baseline."""
+    row = BaselineTask.__table__.c  # read before the first paint (see `db.core_reads`)
     return {
         task_id: (start, finish)
-        for task_id, start, finish in session.execute(
-            select(BaselineTask.task_id, BaselineTask.start_date, BaselineTask.finish_date).where(
-                BaselineTask.baseline_id == baseline_id
-            )
+        for task_id, start, finish in read(
+            session,
+            select(row.task_id, row.start_date, row.finish_date).where(
+                row.baseline_id == baseline_id
+            ),
         )
     }
 
 
 def latest_baseline(session: Session, project_id: str) -> str | None:
-    return session.scalars(
-        select(Baseline.id)
-        .where(Baseline.project_id == project_id)
-        .order_by(Baseline.saved_at.desc())
-        .limit(1)
-    ).first()
+    baseline = Baseline.__table__.c  # read before the first paint (see `db.core_reads`)
+    found: str | None = read(
+        session,
+        select(baseline.id)
+        .where(baseline.project_id == project_id)
+        .order_by(baseline.saved_at.desc())
+        .limit(1),
+    ).scalar()
+    return found
 
 
 def slip(scheduler: Scheduler, baseline: dict[str, tuple[date, date]]) -> dict[str, int]:

@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 
 # Each growth covers at least this many days, so the per-day build loop runs rarely.
@@ -89,7 +88,10 @@ PUBLIC_HOLIDAYS = HolidayTables()
 def holidays_version() -> str:
     """The `holidays` package's version, read from its metadata as the package itself does
     (`holidays.version`), without importing it: that import costs start-up a few tens of ms
-    and only a holiday lookup that the cache file cannot answer needs it."""
+    and only a holiday lookup that the cache file cannot answer needs it. `importlib.metadata`
+    is imported here, not at the top: a start without a holiday cache file never needs it."""
+    from importlib.metadata import version
+
     return version("holidays")
 
 

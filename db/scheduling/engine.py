@@ -150,21 +150,12 @@ class Scheduler:
                 self.incoming[leaf].append((p, code, link.lag, s))
                 self.outgoing[p].append(leaf)
 
-        succ: list[list[int]] = [list(out) for out in self.outgoing]
-        indegree = [len(inc) for inc in self.incoming]
-        for i in range(n):
-            if self.parent[i] >= 0:
-                succ[i].append(self.parent[i])
-                indegree[self.parent[i]] += 1
-        order = topological_order(n, succ, indegree)
-        if order is None:
+        succ = self._rank_or_loop()
+        if succ is not None:
             edges = {self.ids[i]: [self.ids[j] for j in succ[i]] for i in range(n)}
             loop = find_cycle(self.ids, edges) or []
             raise CycleError(loop, self._loop_names(loop))
-        self.order = order
-        self.rank = [0] * n
-        for r, i in enumerate(order):
-            self.rank[i] = r
+        order = self.order
 
         self.a = [0] * n
         self.start_o = [0] * n
@@ -176,6 +167,26 @@ class Scheduler:
         self._floats: list[int] | None = None
         self._dates = {self.ids[i]: (self.start_o[i], self.finish_o[i]) for i in range(n)}
         return {k for k, v in self._dates.items() if before.get(k) != v}
+
+    def _rank_or_loop(self) -> list[list[int]] | None:
+        """Order the tasks so that every task comes after its predecessors and before its
+        summary, and rank them by it. Returns None when that worked, else the successor
+        lists, which hold a loop."""
+        n = len(self.ids)
+        succ: list[list[int]] = [list(out) for out in self.outgoing]
+        indegree = [len(inc) for inc in self.incoming]
+        for i in range(n):
+            if self.parent[i] >= 0:
+                succ[i].append(self.parent[i])
+                indegree[self.parent[i]] += 1
+        order = topological_order(n, succ, indegree)
+        if order is None:
+            return succ
+        self.order = order
+        self.rank = [0] * n
+        for r, i in enumerate(order):
+            self.rank[i] = r
+        return None
 
     def _loop_names(self, loop: list[str]) -> list[str]:
         """Names along a loop, with the summary a link was made to shown where the engine
@@ -421,19 +432,8 @@ class Scheduler:
                 self.outgoing[p].append(leaf)
                 seeds.add(leaf)
         n = len(self.ids)
-        succ: list[list[int]] = [list(out) for out in self.outgoing]
-        indegree = [len(inc) for inc in self.incoming]
-        for i in range(n):
-            if self.parent[i] >= 0:
-                succ[i].append(self.parent[i])
-                indegree[self.parent[i]] += 1
-        order = topological_order(n, succ, indegree)
-        if order is None:
+        if self._rank_or_loop() is not None:
             return None
-        self.order = order
-        self.rank = [0] * n
-        for r, i in enumerate(order):
-            self.rank[i] = r
         seeds |= {self.parent[i] for i in range(first, n) if self.parent[i] >= 0}
         self._floats = None
         return self._propagate(sorted(seeds)) | new_ids

@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import String, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
+from db.core_reads import read
 from db.models import (
     AgencySetting,
     Assignment,
@@ -82,14 +83,20 @@ def held_by(kind: TaskConstraint, finish_by: date | None) -> dict[str, object]:
 
 
 def agency_days(session: Session) -> AgencyDays:
+    # Table columns throughout this module's reads: a plan loads before the first paint,
+    # which must not configure the mappers (see `db.core_reads`).
+    setting_c, closure_c = AgencySetting.__table__.c, Closure.__table__.c
     rows: dict[str, object] = {
-        key: value for key, value in session.execute(select(AgencySetting.key, AgencySetting.value))
+        key: value for key, value in read(session, select(setting_c.key, setting_c.value))
     }
 
     def setting(key: str) -> object:
         return rows.get(key, DEFAULTS[key])
 
-    closures = tuple(session.execute(select(Closure.start_date, Closure.end_date)).all())
+    closures = tuple(
+        (start, end)
+        for start, end in read(session, select(closure_c.start_date, closure_c.end_date))
+    )
     week = setting(WORKING_WEEK)
     return AgencyDays(
         working_week=frozenset(int(d) for d in week) if isinstance(week, list) else frozenset(),
@@ -121,17 +128,19 @@ def load_plans(
     links_of: dict[str, list[LinkSpec]] = {pid: [] for pid in wanted}
     if not wanted:
         return {}
-    in_projects = Task.__table__.c.project_id.in_(wanted)
+    task = Task.__table__.c
+    in_projects = task.project_id.in_(wanted)
+    assignment = Assignment.__table__.c
     members: dict[str, set[str]] = defaultdict(set)
-    for task_id, member_id in session.execute(
-        select(Assignment.task_id, Assignment.member_id)
-        .join(Task, Task.id == Assignment.task_id)
-        .where(in_projects)
+    for task_id, member_id in read(
+        session,
+        select(assignment.task_id, assignment.member_id)
+        .join(Task.__table__, task.id == assignment.task_id)
+        .where(in_projects),
     ):
         members[task_id].add(member_id)
     # Columns are read raw (ISO date text, enum text) and converted here: SQLAlchemy's
     # per-value Date and Enum processing dominated loading a 10,000-task plan.
-    task = Task.__table__.c
     milestone_kind = TaskKind.MILESTONE.value
     for (
         pid,
@@ -145,7 +154,8 @@ def load_plans(
         progress,
         held,
         finish_by,
-    ) in session.execute(
+    ) in read(
+        session,
         select(
             task.project_id,
             task.id,
@@ -160,7 +170,7 @@ def load_plans(
             type_coerce(task.finish_by, String),
         )
         .where(in_projects)
-        .order_by(task.sort_order)
+        .order_by(task.sort_order),
     ).all():
         milestone = kind == milestone_kind or duration == 0
         tasks_of[pid].append(
@@ -179,7 +189,8 @@ def load_plans(
             )
         )
     dep = Dependency.__table__.c
-    for pid, did, pred, succ, kind, lag in session.execute(
+    for pid, did, pred, succ, kind, lag in read(
+        session,
         select(
             task.project_id,
             dep.id,
@@ -189,16 +200,16 @@ def load_plans(
             dep.lag_days,
         )
         .join(Task.__table__, task.id == dep.successor_id)
-        .where(in_projects)
+        .where(in_projects),
     ).all():
         links_of[pid].append(LinkSpec(pred, succ, _DEPENDENCY_TYPES[kind], lag, did))
     leave: dict[str, list[tuple[date, date]]] = defaultdict(list)
     assigned = set().union(*members.values()) if members else set()
     if assigned:
-        for member_id, start, end in session.execute(
-            select(TimeOff.member_id, TimeOff.start_date, TimeOff.end_date).where(
-                TimeOff.member_id.in_(assigned)
-            )
+        off = TimeOff.__table__.c
+        for member_id, start, end in read(
+            session,
+            select(off.member_id, off.start_date, off.end_date).where(off.member_id.in_(assigned)),
         ):
             leave[member_id].append((start, end))
     plans = {}

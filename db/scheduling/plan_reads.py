@@ -12,7 +12,7 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.am.reading import read
+from db.core_reads import read
 from db.models import (
     Assignment,
     Dependency,
@@ -86,22 +86,25 @@ def people_on_tasks(
 ) -> list[tuple[str, str, str]]:
     """(task id, person's name, person's colour) for every assignment in a project (or on
     the given tasks of it), each task's people in name order."""
+    # Table columns: the Gantt reads this before the first paint (see `db.core_reads`).
+    assignment, member, task = Assignment.__table__.c, TeamMember.__table__.c, Task.__table__.c
     query = (
-        select(Assignment.task_id, TeamMember.name, TeamMember.colour)
-        .join(TeamMember, TeamMember.id == Assignment.member_id)
-        .join(Task, Task.id == Assignment.task_id)
-        .where(Task.project_id == project_id)
-        .order_by(TeamMember.name)
+        select(assignment.task_id, member.name, member.colour)
+        .join(TeamMember.__table__, member.id == assignment.member_id)
+        .join(Task.__table__, task.id == assignment.task_id)
+        .where(task.project_id == project_id)
+        .order_by(member.name)
     )
     if task_ids is not None:
-        query = query.where(Assignment.task_id.in_(list(task_ids)))
+        query = query.where(assignment.task_id.in_(list(task_ids)))
     return [(task_id, name, colour) for task_id, name, colour in read(session, query)]
 
 
 def deliverable_ids(session: Session, project_id: str) -> set[str]:
     """The project's tasks of kind deliverable."""
-    query = select(Task.id).where(Task.project_id == project_id, Task.kind == TaskKind.DELIVERABLE)
-    return set(session.scalars(query))
+    task = Task.__table__.c  # read before the first paint (see `db.core_reads`)
+    query = select(task.id).where(task.project_id == project_id, task.kind == TaskKind.DELIVERABLE)
+    return set(read(session, query).scalars())
 
 
 def people_on_task(session: Session, task_id: str) -> list[tuple[str, str, str, float]]:

@@ -164,6 +164,7 @@ def sync(
     compact: bool | None = None,
     retention_ms: int = snapshots.RETENTION_MS,
     place: str | None = None,
+    plain_ok: bool = False,
 ) -> SyncResult:
     """One full push and pull between the database at `db_path` and the shared folder.
 
@@ -171,8 +172,12 @@ def sync(
     changes). Share failures raise a `SyncError` and leave the outbox untouched. `compact`
     None compacts when the last snapshot is older than a day. `place` is what the database
     remembers as where it syncs (default: the share's path; the server transport passes its
-    URL, and `share` then only names the server in messages).
+    URL, and `share` then only names the server in messages). An encrypted share is read
+    and written through the agency key (`encryption.secure`); `plain_ok` lets a station of
+    an agency that encrypts sync in the clear once, to turn encryption on again.
     """
+    from db.sync import encryption
+
     db_path = Path(db_path).expanduser().absolute()
     if place is None:
         share = Path(share).expanduser().absolute()
@@ -188,6 +193,7 @@ def sync(
     with _one_sync_at_a_time(db_path), instance_lock.held(db_path):
         share_transport.check()
         meta = _check_meta(share_transport)
+        share_transport = encryption.secure(share_transport, meta, share)
         result = SyncResult()
         if not db_path.exists():
             # A new station: built beside the target and renamed into place when whole, so
@@ -196,6 +202,7 @@ def sync(
             result.joined = True
         station = LocalStation(db_path)
         try:
+            encryption.prepare_station(station, share_transport, share, plain_ok=plain_ok)
             # Before anything is written anywhere: one agency per share (agency.py).
             if agency.settle(station, share_transport, share).loads_data:
                 snapshots.join(station, share_transport, meta, result)
@@ -218,7 +225,9 @@ def _check_meta(transport: Transport) -> dict[str, Any]:
     if not meta and getattr(transport, "bad_meta", None) is None:  # absent: a new share
         meta = {"format": SHARE_FORMAT, "generation": 0, "snapshots": []}
         transport.write_meta(meta)
-    if meta.get("format", SHARE_FORMAT) > SHARE_FORMAT:
+    from db.sync.encrypted import SHARE_FORMAT_ENCRYPTED  # an encrypted share's meta
+
+    if meta.get("format", SHARE_FORMAT) > SHARE_FORMAT_ENCRYPTED:
         raise ShareFormatError(
             f"shared folder was written by a newer Agency Desk (format {meta['format']}); "
             "update Agency Desk to sync"
@@ -386,7 +395,7 @@ def push(station: LocalStation, transport: Transport, result: SyncResult) -> Non
             station.conn.execute(
                 "INSERT OR REPLACE INTO sync_file (station, seq, hash, size, mtime_ns) "
                 "VALUES (?, ?, ?, ?, NULL)",
-                (me.station_id, seq, ref.sha256, len(data)),
+                (me.station_id, seq, ref.sha256, _stored_size(transport, data)),
             )
             station.set_applied(me.station_id, seq, max((r[6] for r in rows), default=0))
             supersede_own(station.conn, me.station_id, rows, contexts)
@@ -399,6 +408,11 @@ def push(station: LocalStation, transport: Transport, result: SyncResult) -> Non
             raise
         result.pushed += len(rows)
         result.pushed_files += 1
+
+
+def _stored_size(transport: Transport, data: bytes) -> int:
+    """The size the file has on the share: an encrypting transport adds its envelope."""
+    return len(data) + int(getattr(transport, "envelope_bytes", 0))
 
 
 def _share_offset(station: LocalStation, transport: Transport, ref: ChangeRef) -> int | None:
@@ -539,7 +553,7 @@ def _republish(
     station.conn.execute(
         "INSERT OR REPLACE INTO sync_file (station, seq, hash, size, mtime_ns) "
         "VALUES (?, ?, ?, ?, NULL)",
-        (ref.station, ref.seq, written.sha256, len(data)),
+        (ref.station, ref.seq, written.sha256, _stored_size(transport, data)),
     )
     log.warning("published %012d again: it was %s", ref.seq, why)
     result.republished += 1
@@ -589,7 +603,7 @@ def pull(station: LocalStation, transport: Transport, result: SyncResult, report
         present.update(quarantine.file_name(r) for r in refs)
         older = [r for r in refs if r.seq <= have]
         if older:
-            _quarantine_twins(station, older, result, now)
+            _quarantine_twins(station, older, result, now, transport)
         newer = [r for r in refs if r.seq > have]
         if newer:
             queues[other] = newer
@@ -626,7 +640,7 @@ def pull(station: LocalStation, transport: Transport, result: SyncResult, report
                 applied[other] = ref.seq
                 twins = [r for r in head if r != ref]
                 if twins:
-                    _quarantine_twins(station, twins, result, now)
+                    _quarantine_twins(station, twins, result, now, transport)
                 queue[:] = [r for r in queue if r.seq > ref.seq]
                 progressed = True
                 done += 1
@@ -722,7 +736,11 @@ def _missing_predecessors(author: str, changes: list[Change], seen: dict[str, in
 
 
 def _quarantine_twins(
-    station: LocalStation, refs: list[ChangeRef], result: SyncResult, now: int
+    station: LocalStation,
+    refs: list[ChangeRef],
+    result: SyncResult,
+    now: int,
+    transport: Transport | None = None,
 ) -> None:
     """Files at seqs already applied whose hash is not the one applied: a second file at
     one seq (someone else's, or a copied install's). Reported, never applied."""
@@ -737,6 +755,15 @@ def _quarantine_twins(
         kept = applied.get(ref.seq)
         if kept is None or kept == ref.sha256:
             continue  # the file applied (or applied before this was recorded)
+        same_content = getattr(transport, "same_content", None)
+        if same_content is not None and same_content(ref, kept):
+            # Its author sealed again what we applied in the clear or under an older key
+            # (encrypted.py): the same changes, now under the name that stays.
+            station.conn.execute(
+                "UPDATE sync_file SET hash = ? WHERE station = ? AND seq = ?",
+                (ref.sha256, ref.station, ref.seq),
+            )
+            continue
         reason = f"a second file at seq {ref.seq}; the one applied first ({kept[:12]}…) stays"
         if quarantine.record(station.conn, ref, reason, now):
             _listed(result, ref, reason)

@@ -10,14 +10,30 @@ in one line on stderr and exit code 2 with nothing changed. So does a server tha
 unreachable, refuses the login or has a newer schema, the line saying which. A server's
 password comes from the OS keychain (`agency-desk server login URL`), else libpq's own
 sources (PGPASSWORD, ~/.pgpass); the database remembers the URL without it.
+
+Encryption (issue 17): `--encrypt` turns end-to-end encryption on for the share or server
+(converting it in place), `--rotate-key` gives it a new key and passphrase. A station that
+meets an encrypted share without its key unlocks it once with the agency passphrase. The
+passphrase comes from `--passphrase-file FILE`, else the `AGENCY_DESK_PASSPHRASE` environment
+variable, else a prompt in a terminal (twice for a new one); without any of them, or with a
+wrong one, the command says so in one line with exit code 2 and nothing changed.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.cli_commands.command import UsageError
+
+if TYPE_CHECKING:
+    from db.sync.transport import Transport
+
+PASSPHRASE_VARIABLE = "AGENCY_DESK_PASSPHRASE"
 
 
 def is_server_url(text: str) -> bool:
@@ -60,6 +76,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--station-name",
         metavar="NAME",
         help="how other stations see this one (default: keep the name it has)",
+    )
+    secret = parser.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="turn end-to-end encryption on for the share or server, converting it in place "
+        "(asks for a new agency passphrase; every other station enters it once)",
+    )
+    secret.add_argument(
+        "--rotate-key",
+        action="store_true",
+        help="give the encrypted share or server a new key and passphrase (someone left): "
+        "stations holding only the old key can read nothing written after",
+    )
+    parser.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="read the agency passphrase from FILE (its first line) instead of asking; "
+        f"or set {PASSPHRASE_VARIABLE}",
     )
 
 
@@ -114,6 +150,9 @@ def run(args: argparse.Namespace) -> int:
     from db.sync import SyncError, sync
 
     try:
+        if args.encrypt or args.rotate_key:
+            return _change_encryption(args, db_path, share, server)
+        _unlock_if_needed(args, share, server)
         if server is not None:
             from db.sync.server.sync import sync_server
 
@@ -134,4 +173,110 @@ def run(args: argparse.Namespace) -> int:
         notice = moved_notice(share, db_path)
         if notice is not None:  # a station left on the folder is told, every time
             print(notice)
+    return 0
+
+
+# -- encryption ------------------------------------------------------------------------------
+
+
+def _read_passphrase(args: argparse.Namespace, *, new: bool, why: str) -> str:
+    """The passphrase from --passphrase-file, the environment, or a terminal prompt."""
+    path: Path | None = args.passphrase_file
+    if path is not None:
+        try:
+            text = path.expanduser().read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise UsageError(f"--passphrase-file: {path}: no such file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"--passphrase-file: {path}: cannot be read ({exc})") from None
+        lines = text.splitlines()
+        if not lines or not lines[0]:
+            raise UsageError(f"--passphrase-file: {path}: its first line is empty")
+        return lines[0]
+    found = os.environ.get(PASSPHRASE_VARIABLE)
+    if found:
+        return found
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"{NAME}: {why}; give the agency passphrase with --passphrase-file FILE or "
+            f"{PASSPHRASE_VARIABLE} (nothing was changed)"
+        )
+    if new:
+        first = getpass.getpass("New agency passphrase: ")
+        if getpass.getpass("The same passphrase again: ") != first:
+            raise UsageError(f"{NAME}: the two passphrases differ; nothing was changed")
+        return first
+    return getpass.getpass("Agency passphrase: ")
+
+
+def _open_transport(share: Path | None, server: str | None) -> tuple[Transport, Path, str | None]:
+    """(transport, how messages name it, the place the database remembers)."""
+    if server is not None:
+        from db.sync.server import secrets
+        from db.sync.server.connect import describe
+        from db.sync.server.sync import server_label
+        from db.sync.server.transport import ServerTransport
+
+        try:
+            label = server_label(server)
+        except ValueError as exc:
+            raise UsageError(f"--server: {exc}") from exc
+        return ServerTransport(server, secrets.stored_password(server)), label, describe(server)
+    from db.sync.folder import FolderTransport
+
+    assert share is not None
+    return FolderTransport(share), share, None
+
+
+def _close(transport: Transport) -> None:
+    close = getattr(transport, "close", None)
+    if close is not None:
+        close()
+
+
+def _unlock_if_needed(args: argparse.Namespace, share: Path | None, server: str | None) -> None:
+    """An encrypted share whose key this computer does not hold yet: ask for the passphrase
+    once and keep the key in the keychain (a wrong one changes nothing)."""
+    from db.sync.encryption import encryption_status, unlock
+
+    transport, label, _place = _open_transport(share, server)
+    try:
+        status = encryption_status(transport)
+        if status.enabled and not status.have_key:
+            where = "agency server" if server is not None else "shared folder"
+            why = f"the {where} {label} is encrypted and this computer does not hold its key"
+            unlock(transport, None, _read_passphrase(args, new=False, why=why))
+    finally:
+        _close(transport)
+
+
+def _change_encryption(
+    args: argparse.Namespace, db_path: Path, share: Path | None, server: str | None
+) -> int:
+    from db.sync.encryption import enable_encryption, rotate_key
+
+    where = "agency server" if server is not None else "shared folder"
+    transport, label, place = _open_transport(share, server)
+    try:
+        if args.encrypt:
+            passphrase = _read_passphrase(
+                args, new=True, why=f"--encrypt needs a new passphrase for the {where}"
+            )
+            status = enable_encryption(db_path, transport, label, passphrase, place=place)
+            print(
+                f"sync: the {where} {label} is now encrypted (agency key {status.key_id}); "
+                "every other station enters the agency passphrase once"
+            )
+        else:
+            passphrase = _read_passphrase(
+                args, new=True, why=f"--rotate-key needs a new passphrase for the {where}"
+            )
+            status = rotate_key(db_path, transport, label, passphrase, place=place)
+            print(
+                f"sync: the {where} {label} has a new agency key ({status.key_id}); every "
+                "other station enters the new passphrase once, and the old one opens nothing "
+                "written from now on"
+            )
+    finally:
+        _close(transport)
     return 0

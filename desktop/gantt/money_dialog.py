@@ -38,7 +38,6 @@ from db.project_money import (
     EditChangeRequest,
     EditCost,
     SetBudget,
-    burn,
     change_requests,
     client_contacts,
     cost_entries,
@@ -46,6 +45,7 @@ from db.project_money import (
     task_names,
 )
 from desktop.formatting import money
+from desktop.gantt.burn_line import burn_text
 from desktop.models.records import Column, RecordsModel, parse_cents
 from desktop.models.roles import ID_ROLE
 from desktop.views.record_tables import (
@@ -61,19 +61,6 @@ STATUS_LABELS = {
     ChangeRequestStatus.APPROVED.value: "Accepted",
     ChangeRequestStatus.REJECTED.value: "Rejected",
 }
-
-
-def burn_text(workspace: Workspace, project_id: str) -> str:
-    """'Budget €10,000 · spent €4,000 (40 %) · 30 % done' for a project's header."""
-    session = workspace.session
-    currency = _currency(workspace, project_id)
-    figure = burn(session, project_id)
-    if figure.ratio is None:
-        return f"No budget · spent {money(figure.spent_cents, currency)} · {figure.complete} % done"
-    return (
-        f"Budget {money(figure.budget_cents, currency)} · spent "
-        f"{money(figure.spent_cents, currency)} ({figure.ratio:.0%}) · {figure.complete} % done"
-    )
 
 
 def _currency(workspace: Workspace, project_id: str) -> str:

@@ -60,6 +60,7 @@ from db.scheduling.plan_reads import links_of_task, people_on_task
 from db.scheduling.rules import MAX_DURATION
 from db.scheduling.staffing import Assign, SetHours, Unassign
 from desktop.gantt.document import GanttDocument
+from desktop.gantt.task_tabs import TAB_GENERAL, TAB_LINKS, TAB_PEOPLE
 from desktop.views.unsaved_changes import UnsavedChanges
 from desktop.workspace import Workspace
 
@@ -79,7 +80,6 @@ TYPE_LABELS = {
     DependencyType.FF: "Finish → Finish (FF)",
     DependencyType.SF: "Start → Finish (SF)",
 }
-TAB_GENERAL, TAB_PEOPLE, TAB_LINKS, TAB_HISTORY = range(4)
 
 
 def _qdate(day: date) -> QDate:

@@ -52,6 +52,7 @@ from db.scheduling.outline import (
     OutdentTasks,
 )
 from db.scheduling.plan_reads import active_member_names, link_between
+from desktop.gantt.burn_line import burn_text
 from desktop.gantt.cells import (
     CellDelegate,
     DateCellDelegate,
@@ -62,9 +63,8 @@ from desktop.gantt.cells import (
 )
 from desktop.gantt.chart import ZOOM_ORDER, GanttChart
 from desktop.gantt.document import GanttDocument
-from desktop.gantt.money_dialog import burn_text, open_money_dialog
-from desktop.gantt.task_dialog import TAB_GENERAL, TAB_LINKS, TAB_PEOPLE, open_task_dialog
 from desktop.gantt.task_table import TaskTable
+from desktop.gantt.task_tabs import TAB_GENERAL, TAB_LINKS, TAB_PEOPLE
 from desktop.gantt.timescale import HEADER_HEIGHT, TimescaleHeader
 from desktop.gantt.tree_model import (
     COL_DURATION,
@@ -522,6 +522,8 @@ class GanttView(QWidget):
             return
         if task_id not in self.selected_ids():
             self.select_task(task_id)
+        from desktop.gantt.task_dialog import open_task_dialog  # loaded when first opened
+
         self.details = open_task_dialog(self.workspace, self.document, task_id, self, tab)
 
     def _tree_activated(self, index: QModelIndex) -> None:
@@ -731,6 +733,8 @@ class GanttView(QWidget):
         return dialog
 
     def open_money(self) -> None:
+        from desktop.gantt.money_dialog import open_money_dialog  # loaded when first opened
+
         self.money = open_money_dialog(self.workspace, self.project_id, self)
 
     def _refresh_burn(self) -> None:

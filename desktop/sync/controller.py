@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
+from desktop.sync.background import Background
 from desktop.sync.settings import SyncSettings, forget_legacy, is_configured
 from desktop.workspace import Workspace
 
@@ -60,8 +61,8 @@ class SyncController(QObject):
     progressed(str, int, int): the running sync's stage ("push", "pull", "done"), done, total.
     finished(object): a sync completed (its `SyncResult`); open views are refreshed already.
     failed(str): a sync could not complete; the message is for the user (`last_error_kind`
-        says which way: "agency", "missing", "read-only", "full", "busy", "format" or
-        "other").
+        says which way: "agency", "missing", "read-only", "full", "busy", "format",
+        "needs-key", "wrong-passphrase", "keychain", "encryption" or "other").
     state_changed(): any of the above, or the settings changed: redraw what shows the state.
     legacy_checked(bool): the old per-user folder was checked against this database; True
         when its settings were moved into the database (then a sync starts).
@@ -121,6 +122,9 @@ class SyncController(QObject):
         self._edit_timer.timeout.connect(self.sync_now)
         self.progressed.connect(self._on_progress)
         self._configure_timer()
+        # Encryption steps (turn on, change key, unlock) run on the sync worker: never at
+        # once with a sync of this station.
+        self.steps = Background(self._ensure_executor, parent=self)
 
     # -- configuration ---------------------------------------------------------------------------
 
@@ -429,6 +433,13 @@ class SyncController(QObject):
         self.failed.emit(self.last_error)
         self.state_changed.emit()
 
+    def reclassify_error(self, kind: str) -> None:
+        """Say the last failure was of another kind than its exception told (the window
+        learnt more, e.g. that no passphrase can help); the message stays."""
+        if self.last_error is not None and kind != self.last_error_kind:
+            self.last_error_kind = kind
+            self.state_changed.emit()
+
     def count_open_conflicts(self) -> int:
         """Conflicts not yet restored or dismissed (after a sync, and when the panel acts)."""
         session = self.workspace.store.session
@@ -468,10 +479,19 @@ def _error_kind(exc: Exception) -> str:
         ShareReadOnlyError,
         SyncBusyError,
     )
+    from db.sync.crypto import EncryptionError, EncryptionRequired, MissingKey, WrongPassphrase
+    from db.sync.keystore import KeystoreError
     from db.sync.server.errors import NotAServerError, ServerLoginError
 
     kinds: tuple[tuple[type[Exception], str], ...] = (
         (AgencyMismatchError, "agency"),
+        # This station holds no key for the encrypted sync (new here, or the key changed):
+        # the window asks for the agency passphrase.
+        (EncryptionRequired, "needs-key"),
+        (MissingKey, "needs-key"),
+        (WrongPassphrase, "wrong-passphrase"),
+        (KeystoreError, "keychain"),
+        (EncryptionError, "encryption"),
         (ServerLoginError, "login"),
         (NotAServerError, "not-server"),
         (ShareMissingError, "missing"),

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import file_dialogs
+from desktop.sync.passphrase_dialogs import UnlockDialog
 from desktop.sync.settings import default_station_name, share_problem
 
 ERROR_COLOR = "#d0453b"
@@ -56,6 +57,20 @@ def describe_share(folder: Path) -> str:
     if agency is None:
         return "This folder holds an agency from an older Agency Desk; joining records it."
     return f"Agency: “{agency.name}”"
+
+
+def _agency_name(folder: Path) -> str:
+    """The name of the agency the folder records ("" when it records none or cannot be
+    read: the passphrase prompt then says "this agency")."""
+    from db.sync import SyncError
+    from db.sync.agency import share_agency
+    from db.sync.folder import FolderTransport
+
+    try:
+        agency = share_agency(FolderTransport(folder))
+    except SyncError:
+        return ""
+    return agency.name if agency is not None else ""
 
 
 def database_problem(path: Path, share: Path | None) -> str | None:
@@ -86,7 +101,7 @@ class JoinDialog(QDialog):
     """
 
     join_finished = Signal(str)
-    _worker_done = Signal(str)
+    _worker_done = Signal(str, bool)  # the reason it failed ("" when joined), needs the key
 
     def __init__(
         self,
@@ -100,6 +115,7 @@ class JoinDialog(QDialog):
         self.setMinimumWidth(560)
         self.joined_path: Path | None = None
         self.busy = False
+        self.unlock_dialog: UnlockDialog | None = None
 
         intro = QLabel(
             "Work with an agency that already syncs through a shared folder. Agency Desk makes "
@@ -247,11 +263,17 @@ class JoinDialog(QDialog):
 
     def _work(self, path: Path, share: Path, name: str) -> None:
         from db.errors import AgencyDeskError
+        from db.sync.crypto import EncryptionRequired, MissingKey
 
+        needs_key = False
         try:
             from db.sync import sync
 
             sync(path, share, station_name=name)
+        except (EncryptionRequired, MissingKey) as exc:
+            # An encrypted agency: nothing was made yet; the passphrase is asked, then the
+            # join runs again.
+            message, needs_key = " ".join(str(exc).splitlines()), True
         except AgencyDeskError as exc:
             message = " ".join(str(exc).splitlines())
         except Exception as exc:  # any fault becomes a sentence; the traceback goes to the log
@@ -263,13 +285,17 @@ class JoinDialog(QDialog):
             message = ""
         # The dialog may be gone; the database (if any) is complete either way.
         with contextlib.suppress(RuntimeError):
-            self._worker_done.emit(message)
+            self._worker_done.emit(message, needs_key)
 
-    def _on_done(self, message: str) -> None:
+    def _on_done(self, message: str, needs_key: bool = False) -> None:
         self.busy = False
         self.progress.hide()
         self._set_inputs_enabled(True)
         path = self.database_path()
+        share = self.share()
+        if needs_key and share is not None and not path.exists():
+            self.ask_passphrase(share)
+            return
         if message and not path.exists():
             self.folder_note.setText("")
             self.errors["folder"].setText(f"Not joined: {message}")
@@ -280,6 +306,41 @@ class JoinDialog(QDialog):
         self.joined_path = path
         self.join_finished.emit("")
         self.accept()
+
+    def ask_passphrase(self, share: Path) -> UnlockDialog:
+        """The agency's sync is encrypted: ask for its passphrase (the key goes to the
+        keychain), then join again; "Not now" leaves the dialog as it was, saying why."""
+        from desktop.sync import encryption_steps as steps
+        from desktop.sync.background import Background
+
+        place = steps.Place(share=share)
+        dialog = UnlockDialog(
+            Background(parent=self),
+            lambda passphrase: steps.unlock(place, None, passphrase),
+            intro=steps.unlock_intro(place, _agency_name(share)),
+            parent=self,
+        )
+        dialog.unlocked.connect(self._unlocked)
+        dialog.rejected.connect(self._not_unlocked)
+        self.unlock_dialog = dialog
+        self.folder_note.setText("This agency's sync is encrypted: type its passphrase.")
+        dialog.open()
+        return dialog
+
+    def _unlocked(self) -> None:
+        self.unlock_dialog = None
+        self.join()
+
+    def _not_unlocked(self) -> None:
+        self.unlock_dialog = None
+        self.folder_note.setText("")
+        message = (
+            "this agency's sync is encrypted; join again and type the agency passphrase "
+            "(ask whoever set up encryption)"
+        )
+        self.errors["folder"].setText(f"Not joined: {message}")
+        self.errors["folder"].show()
+        self.join_finished.emit(message)
 
     def _set_inputs_enabled(self, enabled: bool) -> None:
         for widget in (

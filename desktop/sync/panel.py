@@ -33,7 +33,7 @@ from db.errors import AgencyDeskError
 from desktop.sync.conflicts_model import COL_LOST, ConflictsModel
 from desktop.sync.controller import SyncController
 from desktop.sync.skipped_model import SkippedModel
-from desktop.sync.status import COLORS, ERROR_TEXT, SERVER_ERROR_TEXT
+from desktop.sync.status import COLORS, ERROR_TEXT, NEEDS_USER, SERVER_ERROR_TEXT
 
 NOTE_COLOR = "#d0453b"
 
@@ -66,9 +66,12 @@ class SyncPanel(QDialog):
     """Signals:
     join_requested(): the user asked to join the folder's agency (shown when the folder
         belongs to another agency than this database).
+    passphrase_requested(): the user asked to type the agency passphrase (shown when the
+        sync is encrypted with a key this station does not hold).
     """
 
     join_requested = Signal()
+    passphrase_requested = Signal()
 
     def __init__(self, controller: SyncController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +93,13 @@ class SyncPanel(QDialog):
         )
         self.join_button.clicked.connect(self.join_requested)
         self.join_button.hide()
+        self.passphrase_button = QPushButton("Enter passphrase…")
+        self.passphrase_button.setToolTip(
+            "Unlock the agency key with the agency passphrase; it is kept in this computer's "
+            "keychain"
+        )
+        self.passphrase_button.clicked.connect(self.passphrase_requested)
+        self.passphrase_button.hide()
         top = QHBoxLayout()
         facts = QVBoxLayout()
         facts.setSpacing(2)
@@ -99,6 +109,7 @@ class SyncPanel(QDialog):
         buttons = QVBoxLayout()
         buttons.addWidget(self.sync_button)
         buttons.addWidget(self.join_button)
+        buttons.addWidget(self.passphrase_button)
         buttons.addStretch(1)
         top.addLayout(buttons)
 
@@ -139,11 +150,14 @@ class SyncPanel(QDialog):
         self._quarantined_names: set[str] = set()
         self.skipped_view = _table(self.skipped)
         self.skipped_view.setMaximumHeight(130)
-        self.skipped_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         skipped_header = self.skipped_view.horizontalHeader()
         skipped_header.setStretchLastSection(False)
-        skipped_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        skipped_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # A quarantined file's short name whole (a foreign one up to a cap); the reason (a
+        # sentence, "tampered or corrupt: …") takes what is left; each whole in its tooltip.
+        skipped_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        skipped_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        skipped_header.setMaximumSectionSize(420)
+        self.skipped_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.skipped_heading = _heading("Files skipped or quarantined")
         self.no_skipped = QLabel("None: every file on the share was whole and readable.")
         self.no_skipped.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -240,8 +254,16 @@ class SyncPanel(QDialog):
         elif c.last_error is not None:
             errors = SERVER_ERROR_TEXT if c.config.server is not None else ERROR_TEXT
             headline = errors.get(c.last_error_kind, "Sync failed — working locally")
-            tone = "error" if c.last_error_kind == "agency" else "warn"
-            text, color = f"{headline}.<br>{html.escape(c.last_error)}", COLORS[tone]
+            tone = "error" if c.last_error_kind in NEEDS_USER else "warn"
+            detail = html.escape(c.last_error)
+            if c.last_error_kind == "needs-key":  # the command-line hints are for the CLI
+                detail = (
+                    "It is encrypted with a key this station does not hold yet (new here, or "
+                    "the key was changed). Click <i>Enter passphrase…</i> and type the agency "
+                    "passphrase; whoever set up encryption can tell it to you. Nothing was "
+                    "sent or received."
+                )
+            text, color = f"{headline}.<br>{detail}", COLORS[tone]
         elif c.last_result is not None and c.last_synced is not None:
             summary = c.last_result.summary().removeprefix("sync: ")
             text = f"Last sync at {c.last_synced:%H:%M}: {summary}."
@@ -255,6 +277,9 @@ class SyncPanel(QDialog):
         self.state.setText(dot + text)
         self.sync_button.setEnabled(c.enabled and not c.busy)
         self.join_button.setVisible(c.last_error is not None and c.last_error_kind == "agency")
+        self.passphrase_button.setVisible(
+            c.last_error is not None and c.last_error_kind == "needs-key"
+        )
 
     def _update_buttons(self) -> None:
         rows = self._selected_rows()

@@ -37,6 +37,8 @@ from PySide6.QtWidgets import (
 
 from db.store import Store
 from desktop import file_dialogs
+from desktop.sync.background import Background
+from desktop.sync.encryption_section import EncryptionSection
 from desktop.sync.settings import (
     MAX_INTERVAL_MINUTES,
     SyncSettings,
@@ -59,7 +61,9 @@ class SyncPreferencesSection(QGroupBox):
     edited = Signal()
     _tested = Signal(str, bool)  # worker -> UI thread: what the connection test found, ok
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: Store, parent: QWidget | None = None, *, runner: Background | None = None
+    ) -> None:
         super().__init__("Sync (this station)", parent)
         self.store = store
         current = SyncSettings.load(store)
@@ -136,6 +140,9 @@ class SyncPreferencesSection(QGroupBox):
             test_row,
             self.errors["server"],
         ]
+        # Encryption is the agency's, set on the share or server this station syncs through.
+        self.encryption = EncryptionSection(store, runner or Background(parent=self))
+        form.addRow("Encryption:", self.encryption)
         form.addRow("Station name:", self.station_name)
         form.addRow("", self._error("station_name"))
         form.addRow("Sync every:", self.interval)
@@ -203,6 +210,7 @@ class SyncPreferencesSection(QGroupBox):
             self.form.setRowVisible(widget, mode != "server")
         for widget in self._server_rows:
             self.form.setRowVisible(widget, mode == "server")
+        self.form.setRowVisible(self.encryption, mode != "off")
         if mode != "server":
             self.errors["server"].hide()
         self.validate()
@@ -295,6 +303,7 @@ class SyncPreferencesSection(QGroupBox):
             "server": self._server_problem(),
             "station_name": None if values.station_name else "Give this station a name",
         }
+        self.encryption.show_for(values)
         grew = False
         for key, label in self.errors.items():
             message = problems.get(key) or ""

@@ -18,6 +18,15 @@ COLORS = {
     "warn": "#d9931c",
     "error": "#d0453b",
 }
+# Encrypted sync (issue 17): the same through a folder or a server.
+ENCRYPTION_ERROR_TEXT = {
+    "needs-key": "Sync is encrypted — enter the agency passphrase",
+    "wrong-passphrase": "Wrong agency passphrase — not synced",
+    "keychain": "No keychain for the agency key — not synced",
+    "encryption": "Encrypted sync failed — working locally",
+}
+# Failures only the user can end (not a passing outage): red, not amber.
+NEEDS_USER = ("agency", "needs-key", "wrong-passphrase", "keychain")
 ERROR_TEXT = {
     "agency": "Shared folder belongs to another agency — not synced",
     "missing": "Share not reachable — working locally",
@@ -25,6 +34,7 @@ ERROR_TEXT = {
     "full": "Share is full — working locally",
     "busy": "Another sync of this database is running",
     "format": "Share needs a newer Agency Desk — working locally",
+    **ENCRYPTION_ERROR_TEXT,
 }
 # Through an agency server the same failures read differently.
 SERVER_ERROR_TEXT = {
@@ -34,6 +44,7 @@ SERVER_ERROR_TEXT = {
     "not-server": "Not an agency server — working locally",
     "busy": "Another sync of this database is running",
     "format": "Server needs a newer Agency Desk — working locally",
+    **ENCRYPTION_ERROR_TEXT,
 }
 STAGE_TEXT = {"start": "Syncing…", "push": "Sending…", "pull": "Receiving…", "done": "Finishing…"}
 
@@ -89,8 +100,8 @@ class SyncStatusWidget(QToolButton):
         if c.busy and not c.live:
             tone, text = "busy", self._progress_text()
         elif c.last_error is not None:
-            # Another agency's folder is not a passing outage: red, not amber.
-            known = c.last_error_kind in errors and c.last_error_kind != "agency"
+            # Another agency's folder, or a key to unlock, is not a passing outage.
+            known = c.last_error_kind in errors and c.last_error_kind not in NEEDS_USER
             tone = "warn" if known else "error"
             text = errors.get(c.last_error_kind, "Sync failed — working locally")
             tip = f"{c.last_error}\n{tip}"

@@ -14,11 +14,14 @@ import os
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from db.database import open_database
+from db.models import Assignment, TimeOff
+from db.operations import Create, composite
 from db.store import Store
 
 from .conftest import populate_small
@@ -48,6 +51,8 @@ NEVER_AT_START = (
     "desktop.team",
     "desktop.notifications",  # the tray starts a moment after the first paint
     "desktop.preferences_dialog",
+    "desktop.gantt.money_dialog",  # a plan's dialogs load when first opened
+    "desktop.gantt.task_dialog",
 )
 # What the Gantt of a project opened with --project does not need either.
 NOT_FOR_A_PLAN = ("desktop.client_page", "desktop.views.clients_view", "desktop.today")
@@ -66,6 +71,13 @@ def small_db(tmp_path: Path) -> Path:
 
 def imported_before_first_paint(tmp_path: Path, *args: str) -> set[str]:
     """The modules a fresh `python -m desktop ARGS` has imported when it first paints."""
+    before = said_before_first_paint(tmp_path, "-X", "importtime", "-m", "desktop", *args)
+    return {m.group(1) for line in before if (m := IMPORT_LINE.match(line))}
+
+
+def said_before_first_paint(tmp_path: Path, *python_args: str) -> list[str]:
+    """The lines a fresh `python PYTHON_ARGS` (the app, run to its first paint) wrote to
+    stdout or stderr before its `first-paint` mark."""
     env = dict(os.environ)
     env.update(
         QT_QPA_PLATFORM="offscreen",
@@ -76,7 +88,7 @@ def imported_before_first_paint(tmp_path: Path, *args: str) -> set[str]:
         XDG_CACHE_HOME=str(tmp_path / "cache"),
     )
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "desktop", *args],
+        [sys.executable, *python_args],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
@@ -87,8 +99,7 @@ def imported_before_first_paint(tmp_path: Path, *args: str) -> set[str]:
     )
     lines = done.stdout.splitlines()
     assert done.returncode == 0 and "first-paint" in lines, done.stdout[-2000:]
-    before = lines[: lines.index("first-paint")]
-    return {m.group(1) for line in before if (m := IMPORT_LINE.match(line))}
+    return lines[: lines.index("first-paint")]
 
 
 def loaded(modules: set[str], packages: tuple[str, ...]) -> list[str]:
@@ -107,3 +118,54 @@ def test_a_plain_start_leaves_the_heavy_modules_for_later(tmp_path, small_db) ->
     modules = imported_before_first_paint(tmp_path, "--db", str(small_db))
     assert "desktop.main_window" in modules
     assert loaded(modules, NEVER_AT_START) == []
+
+
+# The app, with a note on stdout when SQLAlchemy configures the mappers.
+CONFIGURE_PROBE = (
+    "import sys\n"
+    "from sqlalchemy import event\n"
+    "from sqlalchemy.orm import Mapper\n"
+    "event.listen(Mapper, 'before_configured', lambda: print('mappers-configured', flush=True))\n"
+    "from desktop.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+@pytest.fixture
+def staffed_db(tmp_path: Path) -> Path:
+    """The small agency with someone on a task of Rebrand, away for a week: the plan reads
+    its people and their leave too."""
+    path = tmp_path / "staffed.sqlite"
+    store = Store(open_database(path, create=True))
+    agency = populate_small(store)
+    ben = agency.members["ben"]
+    store.apply(
+        composite(
+            [
+                Create(Assignment, {"task_id": agency.tasks["logo"], "member_id": ben}),
+                Create(
+                    TimeOff,
+                    {
+                        "member_id": ben,
+                        "start_date": date(2026, 11, 16),
+                        "end_date": date(2026, 11, 20),
+                    },
+                ),
+            ],
+            "Staff the logo",
+        )
+    )
+    store.close()
+    return path
+
+
+def test_opening_a_plan_configures_the_mappers_only_after_its_first_paint(
+    tmp_path, staffed_db
+) -> None:
+    """What a plan's first screen shows (the project looked up, its tasks, links, people,
+    baseline and burn, the hidden projects list) is read through table columns: configuring
+    the mappers, the dearest step of the first ORM query, waits until the window is up."""
+    said = said_before_first_paint(
+        tmp_path, "-c", CONFIGURE_PROBE, "--db", str(staffed_db), "--project", "Rebrand"
+    )
+    assert "mappers-configured" not in said

@@ -14,7 +14,8 @@ from db.models import TeamMember
 from db.operations import Create
 from db.store import Store
 from desktop.gantt import GanttView
-from desktop.gantt.task_dialog import TAB_HISTORY, TaskDialog
+from desktop.gantt.task_dialog import TaskDialog
+from desktop.gantt.task_tabs import TAB_HISTORY
 from desktop.history.model import COL_FROM, COL_RECORD, COL_TO, COL_WHAT, COL_WHO
 from desktop.history.panel import HistoryDialog, HistoryPanel
 

@@ -13,6 +13,13 @@ from typing import Any
 
 from db.store import Store
 from db.sync import snapshots
+from db.sync.encryption import (
+    EncryptionStatus,
+    enable_encryption,
+    encryption_status,
+    rotate_key,
+    unlock,
+)
 from db.sync.engine import Progress, SyncResult, sync
 from db.sync.server import secrets
 from db.sync.server.connect import describe, parts
@@ -64,3 +71,41 @@ def sync_store_server(store: Store, url: str, **options: Any) -> SyncResult:
     path = store.engine.url.database
     assert path, "sync needs a file database"
     return sync_server(Path(path), url, **options)
+
+
+# -- encryption (issue 17): db.sync.encryption's operations with the server transport ---------
+
+
+def server_encryption_status(url: str, *, password: str | None = None) -> EncryptionStatus:
+    with ServerTransport(url, _password(url, password)) as transport:
+        return encryption_status(transport)
+
+
+def unlock_server(url: str, passphrase: str, *, password: str | None = None) -> EncryptionStatus:
+    """Open the server's agency key with the passphrase; kept in this computer's keychain."""
+    with ServerTransport(url, _password(url, password)) as transport:
+        return unlock(transport, None, passphrase)
+
+
+def encrypt_server(
+    db_path: Path, url: str, passphrase: str, *, password: str | None = None
+) -> EncryptionStatus:
+    """Turn end-to-end encryption on for the server, from the station at `db_path`."""
+    with ServerTransport(url, _password(url, password)) as transport:
+        return enable_encryption(
+            db_path, transport, server_label(url), passphrase, place=describe(url)
+        )
+
+
+def rotate_server_key(
+    db_path: Path, url: str, new_passphrase: str, *, password: str | None = None
+) -> EncryptionStatus:
+    """A new agency key and passphrase for the server (someone left)."""
+    with ServerTransport(url, _password(url, password)) as transport:
+        return rotate_key(
+            db_path, transport, server_label(url), new_passphrase, place=describe(url)
+        )
+
+
+def _password(url: str, password: str | None) -> str | None:
+    return password if password is not None else secrets.stored_password(url)

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg.types.json import Jsonb
 
+from db.sync.crypto import EncryptionRequired
 from db.sync.errors import ShareIOError
 from db.sync.server.connect import connect, describe, guarded, translate
 from db.sync.server.schema import check_version
@@ -86,6 +87,9 @@ class ServerTransport:
         self._payloads: dict[tuple[str, int], tuple[str, bytes]] = {}
         self._written: dict[tuple[str, int], int] = {}
         self.fetch_rows = FETCH_ROWS
+        # The agency key meta named when this sync began ("" when in the clear; set by the
+        # encrypting transport). A push is refused once meta names another: see write_change.
+        self.expected_key_id = ""
 
     # -- the connection --------------------------------------------------------------------
 
@@ -273,14 +277,32 @@ class ServerTransport:
     def write_change(self, station: str, seq: int, data: bytes) -> ChangeRef:
         ref = ChangeRef(seq, _sha256(data), station)
         self._register(station)
+        # Inserted only while meta names the key this station writes with (issue 17): the
+        # meta row is locked FOR SHARE, so turning encryption on or changing the key waits
+        # for pushes in flight and every later push under the old state is refused. The
+        # station that switches then lists every batch written before the switch.
+        key = self.expected_key_id
         rows = self._q(
-            "WITH ins AS (INSERT INTO agency_desk.changes (station, seq, change_id, hash, "
-            "payload) VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING "
+            "WITH g AS (SELECT coalesce((SELECT meta->'encryption'->>'key_id' FROM "
+            "agency_desk.meta WHERE id = 1 FOR SHARE), '') AS k), "
+            "ins AS (INSERT INTO agency_desk.changes (station, seq, change_id, hash, "
+            "payload) SELECT %s, %s, %s, %s, %s FROM g WHERE g.k = %s ON CONFLICT DO NOTHING "
             "RETURNING hash, received_at) "
             "SELECT hash, received_at FROM ins UNION ALL SELECT hash, received_at "
-            "FROM agency_desk.changes WHERE station = %s AND seq = %s",
-            (station, seq, change_id(station, seq, ref.sha256), ref.sha256, data, station, seq),
+            "FROM agency_desk.changes WHERE station = %s AND seq = %s "
+            "UNION ALL SELECT NULL, NULL FROM g WHERE g.k <> %s",
+            (
+                *(station, seq, change_id(station, seq, ref.sha256), ref.sha256, data, key),
+                *(station, seq, key),
+            ),
         )
+        stored = [r for r in rows if r[0] is not None]
+        if not stored and len(rows) > 0:
+            raise EncryptionRequired(
+                f"agency server {self.where}: its encryption changed during this sync (turned "
+                "on, or a new agency key); nothing was sent. Sync again"
+            )
+        rows = stored
         if not rows:
             raise ShareIOError(f"agency server {self.where}: batch {seq} was not stored")
         if rows[0][0] != ref.sha256:
