@@ -12,6 +12,8 @@ HOLIDAY_COUNTRY = "holiday_country"  # ISO 3166 code as the holidays package kno
 HOLIDAY_REGION = "holiday_region"  # subdivision code, or ""
 # Overrides of db.am.health.HealthThresholds fields (name -> int); the defaults live there.
 HEALTH_THRESHOLDS = "health_thresholds"
+# How long each station keeps the history of changes (db.audit.retention), in days.
+HISTORY_RETENTION_DAYS = "history_retention_days"
 
 DEFAULTS: dict[str, Any] = {
     AGENCY_NAME: "My Agency",
@@ -20,4 +22,5 @@ DEFAULTS: dict[str, Any] = {
     HOLIDAY_COUNTRY: "",
     HOLIDAY_REGION: "",
     HEALTH_THRESHOLDS: {},
+    HISTORY_RETENTION_DAYS: 730,  # two years
 }

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from db import search
+from db.audit import capture
 from db.change_scope import fill_scope, flush_changes
 from db.changes import ChangeSet
 from db.models import AgencySetting, Entity
@@ -55,6 +56,29 @@ class Store:
         attach(self.session, self.schedules)
         # Checked at first use, not here: opening a store must not open the database yet.
         self._index_checked = False
+        # Who this station's edits are recorded as made by (the audit trail's "who"): told by
+        # the app, written in the transaction of the next edit (so opening writes nothing).
+        self._member: str | None = None
+        self._member_written = True
+        # Where the app keeps it ("I am" in the station's settings): asked before each edit,
+        # so a change of it anywhere holds from the next edit on.
+        self.member_source: Callable[[], str | None] | None = None
+
+    def set_member(self, member_id: str | None) -> None:
+        """Record this station's edits from now on as made by `member_id` (None: unknown)."""
+        if member_id != self._member or not self._member_written:
+            self._member = member_id
+            self._member_written = False
+
+    def write_member(self) -> None:
+        """Bring the database's record of this station's member up to date, inside the
+        session's transaction (`_run` does it for every edit; a write past `apply`, such as a
+        restored conflict, calls it first)."""
+        if self.member_source is not None:
+            self.set_member(self.member_source())
+        if not self._member_written:
+            capture.set_member(self.session.connection().exec_driver_sql, self._member)
+            self._member_written = True
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -76,11 +100,13 @@ class Store:
     def _run(self, step: Callable[[Session], None]) -> ChangeSet:
         self._pending = ChangeSet()
         self.session.info.pop(BULK_CHANGES, None)
+        written = self._member_written
         try:
             # Before the step: checked after it, an empty index next to the rows the step
             # just wrote (a first import) would be built from them and then refreshed again.
             if not self._index_checked:
                 search.ensure_index(self.raw_connection())
+            self.write_member()
             step(self.session)
             self.session.flush()
             bulk = self.session.info.pop(BULK_CHANGES, None)
@@ -92,6 +118,7 @@ class Store:
             self._index_checked = True
         except BaseException:
             self.session.rollback()
+            self._member_written = written
             self.session.info.pop(BULK_CHANGES, None)
             self._pending = ChangeSet()
             raise

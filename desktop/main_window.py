@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from db.directory import agency_is_empty
 from desktop.io.file_actions import FileActions
@@ -50,6 +51,7 @@ SETTINGS_AREA = "main_window/area"
 STATUS_MS = 6000
 ERROR_MS = 12000
 NOTIFIER_DELAY_MS = 500
+HISTORY_COMPACT_DELAY_MS = 3 * 60 * 1000
 
 
 @dataclass
@@ -137,6 +139,8 @@ class MainWindow(QMainWindow):
         self._painted = False
         self.persist = True  # False for runs that must not touch the user's settings
         self._slots: dict[str, _AreaSlot] = {}
+        # The audit trail records each edit as made by whoever sits here ("I am").
+        workspace.store.member_source = lambda: station_member(self.settings, workspace.session)
         self.setWindowTitle(title)
         self.setObjectName("mainWindow")
         self.resize(1180, 740)
@@ -198,6 +202,12 @@ class MainWindow(QMainWindow):
         self.first_painted.connect(
             lambda: QTimer.singleShot(NOTIFIER_DELAY_MS, self._start_notifier)
         )
+        # A few minutes in, history past the agency's retention goes (db.audit.retention).
+        self.history_timer = QTimer(self)
+        self.history_timer.setSingleShot(True)
+        self.history_timer.setInterval(HISTORY_COMPACT_DELAY_MS)
+        self.history_timer.timeout.connect(self.compact_history)
+        self.first_painted.connect(self.history_timer.start)
 
     # -- areas ---------------------------------------------------------------------------------
 
@@ -287,6 +297,17 @@ class MainWindow(QMainWindow):
         open_client = getattr(clients, "open_client", None)
         if open_client is not None:
             open_client(client_id)
+
+    def compact_history(self) -> None:
+        """Forget history older than the agency keeps it; a busy database waits for the
+        next sync, which does the same."""
+        from db.audit.retention import compact_session
+        from db.sync.hlc import wall_ms
+
+        try:
+            compact_session(self.workspace.session, wall_ms())
+        except SQLAlchemyError:
+            self.workspace.session.rollback()
 
     def _start_notifier(self) -> None:
         """Tray notifications of due items; none where the platform has no tray."""

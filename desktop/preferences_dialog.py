@@ -24,15 +24,18 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from db.audit.retention import MAX_DAYS, MIN_DAYS, set_retention
 from db.operations import Operation, SetSetting, composite
 from db.settings import (
     AGENCY_NAME,
     DEFAULT_CURRENCY,
+    HISTORY_RETENTION_DAYS,
     HOLIDAY_COUNTRY,
     HOLIDAY_REGION,
     WORKING_WEEK,
@@ -121,6 +124,17 @@ class PreferencesDialog(QDialog):
         self._select(self.region, store.setting(HOLIDAY_REGION))
         self.country.currentIndexChanged.connect(lambda _i: self._fill_regions())
 
+        # How long each station keeps the history of changes (db.audit.retention), in months.
+        self.kept_days = int(store.setting(HISTORY_RETENTION_DAYS))
+        self.history_months = QSpinBox()
+        self.history_months.setRange(MIN_DAYS // 30, MAX_DAYS * 12 // 365)
+        self.history_months.setSuffix(" months")
+        self.history_months.setMaximumWidth(140)
+        self.history_months.setValue(round(self.kept_days * 12 / 365))
+        self.history_months.setToolTip(
+            "Older history of changes (the History tabs) is removed on every station"
+        )
+
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -133,6 +147,7 @@ class PreferencesDialog(QDialog):
         form.addRow("Working week:", self._with_error("working_week", days_widget))
         form.addRow("Holidays of:", self._with_error("country", self.country))
         form.addRow("Region:", self._with_error("region", self.region))
+        form.addRow("Keep history for:", self._with_error("history", self.history_months))
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -219,7 +234,14 @@ class PreferencesDialog(QDialog):
             WORKING_WEEK: [n for n, box in enumerate(self.days) if box.isChecked()],
             HOLIDAY_COUNTRY: self.country.currentData() or "",
             HOLIDAY_REGION: self.region.currentData() or "",
+            HISTORY_RETENTION_DAYS: self._history_days(),
         }
+
+    def _history_days(self) -> int:
+        months = self.history_months.value()
+        if months == round(self.kept_days * 12 / 365):
+            return self.kept_days  # as stored, not rounded through months
+        return months * 365 // 12
 
     def validate(self) -> bool:
         values = self.values()
@@ -242,7 +264,7 @@ class PreferencesDialog(QDialog):
     def changed_settings(self) -> list[SetSetting]:
         store = self.workspace.store
         return [
-            SetSetting(key, value)
+            set_retention(value) if key == HISTORY_RETENTION_DAYS else SetSetting(key, value)
             for key, value in self.values().items()
             if value != store.setting(key)
         ]

@@ -13,6 +13,7 @@ in the same transaction:
   as `_CLOCK` does, and stamped above every version of its row (a restored row's tombstone);
 - the outbox rows come in the order the rows went in (parents first, as the caller gives
   them), with every column, the current causal context recorded once;
+- the audit trail gets each row's entry (`db.audit.capture.record_bulk_inserts`);
 - `sync_version` and `sync_tomb` change as the insert trigger changes them: a restore keeps
   the delete it came back from as `-<station>`, answers waiting `~` deletes, drops the old
   field versions and the tombstone, then gets its `*` version naming its outbox row.
@@ -29,8 +30,9 @@ from typing import Any
 from sqlalchemy import Table, insert, text
 from sqlalchemy.engine import Connection
 
+from db.audit.capture import record_bulk_inserts
 from db.sync.hlc import COUNTER_BITS, SQL_WALL_MS
-from db.sync.schema import _CONTEXT, _CTX, _obj, _row_max, live_columns
+from db.sync.schema import _AUTHOR, _CONTEXT, _CTX, _obj, _row_max, live_columns
 
 BULK = 2  # sync_ctl.applying while a bulk insert writes its own outbox rows
 _NEW = "sync_bulk_k"  # the batch position column of the rows read back
@@ -94,14 +96,16 @@ def _record_inserts(conn: Connection, tbl: str, before: int, outbox_before: int)
     )
     conn.execute(
         text(
-            f"INSERT INTO sync_outbox (tbl, row_id, op, hlc, data, base, ctx) "
+            f"INSERT INTO sync_outbox (tbl, row_id, op, hlc, data, base, ctx, author) "
             f"SELECT '{tbl}', NEW.id, 'I', {above}, "
-            f"{_obj('NEW', live_columns(conn, tbl))}, '{{}}', {_CTX} "
+            f"{_obj('NEW', live_columns(conn, tbl))}, '{{}}', {_CTX}, {_AUTHOR} "
             f'FROM ({new_rows}) AS NEW ORDER BY NEW."{_NEW}"'
         ),
         {"first": first, "before": before} | ({} if cap is None else {"cap": cap}),
     )
     conn.exec_driver_sql("UPDATE sync_ctl SET hlc = ? WHERE id = 1", (first + count - 1,))
+    # The audit trail's entries, as its insert trigger writes them (before the tombstones go).
+    record_bulk_inserts(conn.exec_driver_sql, tbl, before, restores=history)
     if history:
         _restore_versions(conn, tbl, ids)
     conn.exec_driver_sql(

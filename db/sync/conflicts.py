@@ -12,6 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm.util import identity_key
 
+from db.audit.capture import set_origin
+from db.audit.schema import ORIGIN_CONFLICT, ORIGIN_LOCAL
 from db.changes import ChangeSet
 from db.models import ENTITIES
 from db.store import Store
@@ -92,6 +94,8 @@ def restore_conflict(store: Store, conflict_id: int) -> ChangeSet:
             raise RestoreError(f"conflict {conflict_id} does not exist")
         kind, entity, row_id, field, losing, row_data = found
         tbl = ENTITY_TABLE[entity]
+        store.write_member()  # the History tab says who restored it, and how it came
+        set_origin(conn.exec_driver_sql, ORIGIN_CONFLICT)
         if kind == "future":
             raise RestoreError("nothing to restore: this entry only flags a wrong clock")
         if kind == "field":
@@ -107,6 +111,7 @@ def restore_conflict(store: Store, conflict_id: int) -> ChangeSet:
                 raise RestoreError(f"{entity} {row_id[:8]} exists already")
             _insert(conn, tbl, values, changes)
         conn.exec_driver_sql("UPDATE sync_conflict SET resolved = 1 WHERE id = ?", (conflict_id,))
+        set_origin(conn.exec_driver_sql, ORIGIN_LOCAL)
         session.commit()
     except BaseException:
         session.rollback()

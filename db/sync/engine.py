@@ -21,6 +21,8 @@ from typing import Any, Literal, TypedDict, Unpack
 from sqlalchemy.orm.util import identity_key
 
 from db import instance_lock, search
+from db.audit.capture import PulledAuthors
+from db.audit.retention import agency_days, compact_history
 from db.changes import ChangeSet
 from db.models import ENTITIES
 from db.privacy import history as privacy_history
@@ -271,6 +273,8 @@ def _sync_once(
                     ) from None
                 push(station, transport, result)
     pull(station, transport, result, report)
+    # History past the agency's retention goes (one DELETE, its own transaction).
+    compact_history(station.conn.execute, station.now_ms(), agency_days(station.conn.execute))
     ack = write_ack(station, transport)
     if ack is not None:
         acks = transport.read_acks()
@@ -387,7 +391,8 @@ def push(station: LocalStation, transport: Transport, result: SyncResult) -> Non
             seq, upto, wall = me.pushing_seq, me.pushing_upto, me.pushing_wall or 0
         rows = station.fetch_outbox(upto or 0)
         contexts = station.contexts({r[7] for r in rows})
-        data = encode(me.station_id, seq, schema_head(), rows, contexts, wall)
+        authors = station.authors(rows)
+        data = encode(me.station_id, seq, schema_head(), rows, contexts, wall, authors)
         crash_point("push.before_write")
         ref = transport.write_change(me.station_id, seq, data)
         offset = _share_offset(station, transport, ref)
@@ -547,13 +552,14 @@ def _republish(
         return
     contexts = station.contexts({r[7] for r in rows})
     wall = station.pushed_wall(ref.station, ref.seq)
+    authors = station.authors(rows)
     data = b""
     for schema in [schema_head(), *sorted(known_schemas())]:
-        data = encode(ref.station, ref.seq, schema, rows, contexts, wall)
+        data = encode(ref.station, ref.seq, schema, rows, contexts, wall, authors)
         if sha256(data) == ref.sha256:
             break
     else:  # made by an older release in another format: same changes, a new name
-        data = encode(ref.station, ref.seq, schema_head(), rows, contexts, wall)
+        data = encode(ref.station, ref.seq, schema_head(), rows, contexts, wall, authors)
     try:
         written = transport.write_change(ref.station, ref.seq, data)
         if written.sha256 != ref.sha256:
@@ -791,14 +797,18 @@ def _apply_file(
     infos = table_infos(station.conn)
     now = station.now_ms()
     merger = Merger(station.conn, infos, now)
+    authors = PulledAuthors(station.conn.execute)
     station.begin()
     try:
         station.conn.execute("UPDATE sync_ctl SET applying = 1 WHERE id = 1")
+        authors.start()
         wall = header.get("wall")
         if changes and type(wall) is int and wall - now > clock.MAX_DRIFT_MS:
             merger.flag_clock(other, wall - now, changes[0])
         for change in changes:
+            authors.before(change.author, change.hlc)  # the audit trail's who and when
             merger.apply(other, change)
+        authors.stop()
         # The search index is local: kept current here, in the file's transaction.
         search.refresh(merger.conn, merger.out.changes)
         crash_point("apply.before_commit")

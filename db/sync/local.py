@@ -254,6 +254,18 @@ class LocalStation:
         ).fetchone()
         return int(row[0]) if row and row[0] is not None else 0
 
+    def authors(self, rows: list[tuple[Any, ...]]) -> list[str | None]:
+        """Who made each of these outbox rows (as `fetch_outbox` gives them), in order."""
+        if not rows:
+            return []
+        found = dict(
+            self.conn.execute(
+                "SELECT id, author FROM sync_outbox WHERE id BETWEEN ? AND ?",
+                (rows[0][6], rows[-1][6]),
+            ).fetchall()
+        )
+        return [found.get(row[6]) for row in rows]
+
     def fetch_outbox(self, upto: int) -> list[tuple[Any, ...]]:
         return self.conn.execute(
             "SELECT tbl, row_id, op, hlc, data, base, id, ctx FROM sync_outbox "

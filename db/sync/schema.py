@@ -102,6 +102,9 @@ sync_outbox = Table(
     Column("base", Text, nullable=False),  # format 1 only: per-field HLC bases; now '{}'
     Column("pushed_seq", Integer),
     Column("ctx", Integer, nullable=False, server_default="0"),  # sync_ctx id at edit time
+    # The team member who made the change (the station's "I am", see db.audit); NULL when
+    # unknown. Added by 0014.
+    Column("author", String(36)),
 )
 
 sync_version = Table(
@@ -246,6 +249,7 @@ _CONTEXT = (
     "WHERE NOT EXISTS (SELECT 1 FROM sync_ctx WHERE id = c.ctx);"
 )
 _CTX = "(SELECT ctx FROM sync_ctl)"
+_AUTHOR = "(SELECT member FROM audit_ctl WHERE id = 1)"
 
 
 def _row_max(tbl: str, ref: str) -> str:
@@ -281,8 +285,9 @@ def trigger_sql(tbl: str, columns: list[str]) -> list[str]:
         f"""CREATE TRIGGER sync_{tbl}_ai AFTER INSERT ON "{tbl}" {quiet} BEGIN
   {_TICK}
   {_CONTEXT}
-  INSERT INTO sync_outbox (tbl, row_id, op, hlc, data, base, ctx)
-    VALUES ('{tbl}', NEW.id, 'I', {_stamp(tbl, "NEW")}, {_obj("NEW", columns)}, '{{}}', {_CTX});
+  INSERT INTO sync_outbox (tbl, row_id, op, hlc, data, base, ctx, author)
+    VALUES ('{tbl}', NEW.id, 'I', {_stamp(tbl, "NEW")}, {_obj("NEW", columns)}, '{{}}', {_CTX},
+    {_AUTHOR});
   INSERT OR REPLACE INTO sync_version (tbl, row_id, field, hlc, station, base, n)
     SELECT '{tbl}', NEW.id, '-' || station, hlc, station, 0, n FROM sync_tomb
     WHERE tbl = '{tbl}' AND row_id = NEW.id;
@@ -299,8 +304,8 @@ END""",
         f"""CREATE TRIGGER sync_{tbl}_au AFTER UPDATE ON "{tbl}" {quiet} BEGIN
   {_TICK}
   {_CONTEXT}
-  INSERT INTO sync_outbox (tbl, row_id, op, hlc, data, base, ctx)
-    SELECT '{tbl}', NEW.id, 'U', {_stamp(tbl, "NEW")}, {changed_data}, '{{}}', {_CTX}
+  INSERT INTO sync_outbox (tbl, row_id, op, hlc, data, base, ctx, author)
+    SELECT '{tbl}', NEW.id, 'U', {_stamp(tbl, "NEW")}, {changed_data}, '{{}}', {_CTX}, {_AUTHOR}
     WHERE {changed_data} <> '{{}}';
   INSERT OR REPLACE INTO sync_version (tbl, row_id, field, hlc, station, base, n)
     SELECT '{tbl}', NEW.id, f.field, {last}, {me}, 0, last_insert_rowid()
@@ -309,8 +314,9 @@ END""",
         f"""CREATE TRIGGER sync_{tbl}_ad AFTER DELETE ON "{tbl}" {quiet} BEGIN
   {_TICK}
   {_CONTEXT}
-  INSERT INTO sync_outbox (tbl, row_id, op, hlc, data, base, ctx)
-    VALUES ('{tbl}', OLD.id, 'D', {_stamp(tbl, "OLD")}, {_obj("OLD", columns)}, '{{}}', {_CTX});
+  INSERT INTO sync_outbox (tbl, row_id, op, hlc, data, base, ctx, author)
+    VALUES ('{tbl}', OLD.id, 'D', {_stamp(tbl, "OLD")}, {_obj("OLD", columns)}, '{{}}', {_CTX},
+    {_AUTHOR});
   INSERT OR REPLACE INTO sync_tomb (tbl, row_id, hlc, station, base, data, n)
     SELECT '{tbl}', OLD.id, o.hlc, {me}, 0, o.data, o.id
     FROM sync_outbox AS o WHERE o.id = last_insert_rowid();
@@ -363,12 +369,25 @@ def ensure_causal_columns(conn: Connection) -> None:
 def install_triggers(conn: Connection) -> None:
     """(Re)create the outbox triggers of every synced table from its live columns. Call at the
     end of any migration that adds, drops or rebuilds a synced table."""
+    from db.audit import schema as audit
+
     ensure_causal_columns(conn)
-    for tbl in synced_tables(conn):
+    ensure_author_column(conn)
+    columns = {tbl: live_columns(conn, tbl) for tbl in synced_tables(conn)}
+    for tbl, live in columns.items():
         for kind in ("ai", "au", "ad"):
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS sync_{tbl}_{kind}")
-        for sql in trigger_sql(tbl, live_columns(conn, tbl)):
+        for sql in trigger_sql(tbl, live):
             conn.exec_driver_sql(sql)
+    # The audit trail's triggers follow the same columns (and need its tables: made here).
+    audit.install(conn, list(columns), columns)
+
+
+def ensure_author_column(conn: Connection) -> None:
+    """The outbox's `author` (0014), where a database from before lacks it (idempotent)."""
+    have = {r[1] for r in conn.exec_driver_sql('PRAGMA table_info("sync_outbox")')}
+    if have and "author" not in have:
+        conn.exec_driver_sql('ALTER TABLE "sync_outbox" ADD COLUMN "author" VARCHAR(36)')
 
 
 def missing_trigger_columns(conn: Connection) -> dict[str, set[str]]:

@@ -59,6 +59,9 @@ LOCAL_SYNC_TABLES = (
     "sync_file",
     "sync_quarantine",
     "sync_ctx",
+    # The station's own history of changes (db.audit): each station keeps its own, and it
+    # holds old values a snapshot has no business carrying.
+    "audit_entry",
 )
 
 

@@ -25,7 +25,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -221,6 +221,11 @@ def check_record(kind: Kind, value: Any) -> str | None:
 
 # -- the record kinds on the share ------------------------------------------------------------
 
+
+def _author(value: Any) -> str | None:
+    return None if value is None else text(36, ROW_ID)(value)
+
+
 HEADER = Kind(
     "header",
     {
@@ -234,6 +239,8 @@ HEADER = Kind(
         "ctx": sequence(context, MAX_CHANGES_PER_FILE),
         "n": sequence(counter, 2),
         "wall": wall_ms,
+        # Who made the changes (team member ids, null: unknown); each line's "a" picks one.
+        "authors": sequence(_author, MAX_CHANGES_PER_FILE),
     },
     frozenset({"count", "format", "schema", "seq", "station"}),
 )
@@ -515,6 +522,7 @@ def _causal_changes(header: dict[str, Any], body: list[bytes]) -> list[Change]:
         if key not in header:
             raise Rejected(f"header has no {key!r}")
     contexts, span = header["ctx"], header["n"]
+    authors = header.get("authors") or []
     if body and (len(span) != 2 or not contexts):
         raise Rejected("header 'n' or 'ctx' does not fit its changes")
     consecutive = bool(body) and span[1] - span[0] + 1 == len(body)
@@ -534,6 +542,11 @@ def _causal_changes(header: dict[str, Any], body: list[bytes]) -> list[Change]:
             if problem := integer(0, len(contexts) - 1)(which):
                 raise Rejected(f"context: {problem}")
             change = check_change(line, 2, n, contexts[which])
+            if authors:
+                pick = line.get("a", 0)
+                if problem := integer(0, len(authors) - 1)(pick):
+                    raise Rejected(f"author: {problem}")
+                change = replace(change, author=authors[pick])
         except Rejected as exc:
             raise Rejected(f"change {number}: {exc}") from None
         last = n

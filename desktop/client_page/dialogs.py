@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QShowEvent, QStandardItem, QStandardItemModel
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -58,6 +60,9 @@ from desktop.formatting import day as py_day
 from desktop.formatting import label
 from desktop.views.text_limits import cap_field
 from desktop.views.unsaved_changes import UnsavedChanges
+
+if TYPE_CHECKING:
+    from desktop.workspace import Workspace
 
 KINDS = (
     InteractionKind.CALL,
@@ -108,7 +113,10 @@ class FormDialog(QDialog):
         )
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.form = QFormLayout()
+        # The form on a widget of its own, so a dialog can put it on a tab (ContactDialog).
+        self.body = QWidget()
+        self.form = QFormLayout(self.body)
+        self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.errors = FieldErrors(self.form)
         self.buttons = QDialogButtonBox(
@@ -118,7 +126,7 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.errors.changed.connect(self.ok_button().setEnabled)
         layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
+        layout.addWidget(self.body)
         self.extra = QVBoxLayout()
         layout.addLayout(self.extra)
         self.refusal = error_label()
@@ -345,7 +353,9 @@ class ContactDialog(FormDialog):
         contact: ContactRow | None = None,
         submit: Submit | None = None,
         session: Session | None = None,
+        workspace: Workspace | None = None,
     ) -> None:
+        """With `workspace`, an existing contact's dialog has a History tab too."""
         super().__init__("Contact" if contact else "New contact", parent, submit=submit)
         self.client_id = client_id
         self.record = contact
@@ -442,6 +452,28 @@ class ContactDialog(FormDialog):
         self.month.currentIndexChanged.connect(lambda _i: self.errors.check("day"))
         self.ok_button().setEnabled(c is not None)
         self.resize(460, 0)
+        self.tabs: QTabWidget | None = None
+        if c is not None and workspace is not None:
+            self._add_history_tab(workspace, c.id)
+
+    def _add_history_tab(self, workspace: Workspace, contact_id: str) -> None:
+        from db.audit.history import contact_records
+        from desktop.history.panel import HistoryPanel
+
+        self.history = HistoryPanel(
+            workspace,
+            lambda session: contact_records(session, contact_id),
+            ("Contact", "ImportantDate"),
+        )
+        self.history.setContentsMargins(6, 6, 6, 6)  # inside the tab's frame
+        self.tabs = QTabWidget()
+        outer = self.layout()
+        assert isinstance(outer, QVBoxLayout)
+        outer.removeWidget(self.body)
+        self.tabs.addTab(self.body, "&Details")
+        self.tabs.addTab(self.history, "&History")
+        outer.insertWidget(0, self.tabs)
+        self.resize(720, 0)
 
     def _check(self, field: str, edit: QLineEdit) -> Callable[[], str | None]:
         title = {"title": "Role"}.get(field, field.capitalize())

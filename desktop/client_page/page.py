@@ -40,6 +40,7 @@ from desktop.client_page.delight import DelightSection
 from desktop.client_page.dialogs import LogInteractionDialog
 from desktop.client_page.fields import error_label
 from desktop.client_page.follow_ups import FollowUpsSection
+from desktop.client_page.history_tab import HistorySection
 from desktop.client_page.money_tab import MoneySection
 from desktop.client_page.people import PeopleSection
 from desktop.client_page.projects_tab import ProjectsSection
@@ -67,6 +68,7 @@ SECTIONS: tuple[type[Section], ...] = (
     DelightSection,
     ProjectsSection,
     SatisfactionSection,
+    HistorySection,
 )
 
 # Entities whose change alters the header's facts (custom fields show there too).

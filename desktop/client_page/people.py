@@ -169,6 +169,7 @@ class PeopleSection(Section):
             contact=fresh,
             submit=self.context.submit,
             session=self.context.session,
+            workspace=self.context.workspace,
         )
         self.dialog.open()
         return self.dialog

@@ -159,6 +159,15 @@ class TaskDialog(QDialog):
         self.tabs.addTab(self._general_tab(), "General")
         self.tabs.addTab(self._people_tab(), "People")
         self.tabs.addTab(self._links_tab(), "Predecessors and successors")
+        # Here, not at the top: opening a plan must not load the History tab's modules.
+        from db.audit.history import task_records
+        from desktop.history.panel import HistoryPanel
+
+        self.history = HistoryPanel(
+            workspace, lambda session: task_records(session, task_id), ("Task", "Assignment")
+        )
+        self.history.setContentsMargins(6, 6, 6, 6)  # inside the tab's frame
+        self.tabs.addTab(self.history, "History")
         self.tabs.setCurrentIndex(tab)
 
         self.buttons = QDialogButtonBox(

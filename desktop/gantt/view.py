@@ -26,6 +26,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -39,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from db.changes import ChangeSet
 from db.labels import quoted
-from db.models import DependencyType, Task, TaskKind
+from db.models import DependencyType, Project, Task, TaskKind
 from db.operations import Operation, composite
 from db.scheduling.baseline import SaveBaseline
 from db.scheduling.operations import Link, MoveTask, Unlink
@@ -304,6 +305,10 @@ class GanttView(QWidget):
         self.act_money.setToolTip("The project's costs, budget and change requests")
         self.act_money.triggered.connect(self.open_money)
         bar.addAction(self.act_money)
+        self.act_history = QAction("History…", self)
+        self.act_history.setToolTip("Who changed what in this project and its tasks, and when")
+        self.act_history.triggered.connect(self.open_history)
+        bar.addAction(self.act_history)
         bar.addSeparator()
         self.zoom_box = QComboBox()
         self.zoom_box.addItems([name.capitalize() for name in reversed(ZOOM_ORDER)])
@@ -708,6 +713,24 @@ class GanttView(QWidget):
 
     def _member_names(self) -> list[str]:
         return active_member_names(self.workspace.session)
+
+    def open_history(self) -> QDialog:
+        """The project's history (the project and its tasks) in a window of its own."""
+        from db.audit.history import project_records
+        from desktop.history.panel import HistoryDialog
+
+        project_id = self.project_id
+        project = self.workspace.session.get(Project, project_id)
+        dialog = HistoryDialog(
+            self.workspace,
+            f"History — {project.name}" if project is not None else "Project history",
+            lambda session: project_records(session, project_id),
+            ("Project", "Task"),
+            self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def open_money(self) -> None:
         from desktop.gantt.money_dialog import open_money_dialog  # loaded when first opened

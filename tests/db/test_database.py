@@ -145,6 +145,7 @@ def test_migrations_match_the_models(db_path: Path) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
+    from db.audit.schema import AUDIT_TABLES
     from db.models import Base
     from db.search.schema import is_search_table
 
@@ -152,14 +153,20 @@ def test_migrations_match_the_models(db_path: Path) -> None:
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
-    # Tables that only this station keeps (sync bookkeeping, the search index) may live
-    # outside the models.
+    # Tables that only this station keeps (sync bookkeeping, the search index, the audit
+    # trail) may live outside the models.
     diff = [
         d
         for d in diff
         if not (
-            d[0] == "remove_table" and (d[1].name.startswith("sync_") or is_search_table(d[1].name))
+            d[0] == "remove_table"
+            and (
+                d[1].name.startswith("sync_")
+                or is_search_table(d[1].name)
+                or d[1].name in AUDIT_TABLES
+            )
         )
+        and not (d[0] == "remove_index" and d[1].table.name in AUDIT_TABLES)
     ]
     assert diff == []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from db.settings import (
@@ -142,3 +143,18 @@ def test_cancel_after_an_edit_asks_save_discard_or_keep_editing(qtbot, workspace
     d.unsaved.box.button(QMessageBox.StandardButton.Save).click()
     assert d.isVisible() and d.errors["agency_name"].isVisible()
     assert workspace.store.setting(AGENCY_NAME) == "Studio North"
+
+
+def test_how_long_history_is_kept_is_saved_in_days_and_undoable(qtbot, dialog, workspace) -> None:
+    from db.settings import HISTORY_RETENTION_DAYS
+
+    assert dialog.history_months.value() == 24  # two years unless the agency says otherwise
+    dialog.history_months.clear()
+    qtbot.keyClicks(dialog.history_months, "6")
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    assert workspace.store.setting(HISTORY_RETENTION_DAYS) == 182
+    again = PreferencesDialog(workspace)
+    qtbot.addWidget(again)
+    assert again.history_months.value() == 6
+    workspace.undo_stack.undo()
+    assert workspace.store.setting(HISTORY_RETENTION_DAYS) == 730

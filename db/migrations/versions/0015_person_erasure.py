@@ -1,7 +1,7 @@
 """the record of an erased contact, and the rows an erase removed
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-11-29 13:40:00
 
 Issue 18 (erase a person everywhere):
@@ -20,7 +20,7 @@ from alembic import op
 from db.sync.schema import install_triggers
 
 revision: str = "0015"
-down_revision: str | None = "0013"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

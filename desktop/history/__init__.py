@@ -1,0 +1,1 @@
+"""History tabs: who changed what on a record, when, and how it came (issue 18)."""
