@@ -46,6 +46,17 @@ def store(db_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture(autouse=True)
+def _own_keystore(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test keeps agency keys in a file of its own: databases made from one migrated
+    template share their agency id, so a key one test saved would make another test's plain
+    share look like one this station holds a key for."""
+    keys = tmp_path_factory.mktemp("keys") / "keys.json"
+    monkeypatch.setenv("AGENCY_DESK_KEYSTORE_FILE", str(keys))
+
+
+@pytest.fixture(autouse=True)
 def _no_unanswered_question(monkeypatch: pytest.MonkeyPatch) -> None:
     """A modal question that no test answers would hang the headless run: fail instead. A
     test that expects one patches `QMessageBox.question` itself (after this fixture)."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Boolean, Enum
@@ -118,6 +119,31 @@ def _children(session: Session, tbl: str, fk: str, parents: Sequence[str]) -> li
             [tbl, *chunk],
         )
     return list(dict.fromkeys(found))
+
+
+ERASED_RECORD = "erased contact"
+ERASED_TEXT = "Personal data of a contact erased"
+
+
+def erasures(session: Session, client_id: str) -> list[HistoryEntry]:
+    """The erases of this client's contacts (issue 18), from their synced record, which holds
+    who and when and none of the erased data; one entry each (a big erase is written as
+    several records)."""
+    rows = (
+        session.connection()
+        .exec_driver_sql(
+            "SELECT contact_id, erased_by, min(erased_at) FROM person_erasure WHERE client_id = ? "
+            "GROUP BY contact_id, erased_by",
+            (client_id,),
+        )
+        .fetchall()
+    )
+    found: list[HistoryEntry] = []
+    for _contact, who, at in rows:
+        when = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+        at_ms = int(when.replace(tzinfo=UTC).timestamp() * 1000)
+        found.append(HistoryEntry.event(at_ms, str(who or ""), ERASED_RECORD, ERASED_TEXT))
+    return found
 
 
 def contact_records(session: Session, contact_id: str) -> list[Record]:

@@ -55,6 +55,9 @@ _ENTITY_OF = {cls.__table__.name: name for name, cls in ENTITIES.items()}
 _BOOKKEEPING_TEXT = (
     ("sync_conflict", "id", ("losing_value", "winning_value", "row_data")),
     ("sync_tomb", "tbl || '/' || row_id", ("data",)),
+    # The audit trail (db.audit): another row's history may quote them (a summary that
+    # named them, before the user reworded it in the erase dialog).
+    ("audit_entry", "id", ("old", "new")),
 )
 
 
@@ -191,6 +194,13 @@ def _scrub_bookkeeping(conn: sqlite3.Connection, contact_id: str, words: list[st
         "DELETE FROM sync_tomb WHERE instr(data, ?) > 0",
     ):
         conn.execute(sql, (contact_id,))
+    # Their rows' history holds every value they ever had, and the erase's own deletes
+    # were just recorded there too.
+    conn.execute(
+        "DELETE FROM audit_entry WHERE (tbl, row_id) IN "
+        "(SELECT tbl, row_id FROM sync_erased WHERE contact_id = ?)",
+        (contact_id,),
+    )
     _scrub_outbox(conn, contact_id, words)
     redact(conn, words)
 

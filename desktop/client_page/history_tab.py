@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from db.audit.history import client_records
+from db.audit.history import client_records, erasures
 from desktop.client_page.context import PageContext
 from desktop.client_page.section import Section
 from desktop.history.panel import HistoryPanel
@@ -13,7 +13,14 @@ from desktop.history.panel import HistoryPanel
 
 class HistorySection(Section):
     title = "History"
-    entities = ("Client", "Contact", "ImportantDate", "TeamMember", "AgencySetting")
+    entities = (
+        "Client",
+        "Contact",
+        "ImportantDate",
+        "TeamMember",
+        "AgencySetting",
+        "PersonErasure",
+    )
 
     def __init__(self, context: PageContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -24,6 +31,7 @@ class HistorySection(Section):
             self.entities,
             self,
             follow=False,  # the page tells its sections what changed
+            extra=lambda session: erasures(session, client_id),
         )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

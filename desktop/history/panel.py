@@ -117,6 +117,7 @@ class HistoryPanel(QWidget):
         entries = history(session, self.records(session), self.audience)
         if self.extra is not None and self.audience is Audience.INTERNAL:
             entries += self.extra(session)
+            entries.sort(key=lambda e: e.at_ms, reverse=True)
         self.model.set_entries(entries)
         for column in (COL_WHEN, COL_WHO, COL_RECORD, COL_WHAT, COL_HOW):
             self.table.resizeColumnToContents(column)

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from db.am.client_detail import timeline
+from db.audit.history import ERASED_RECORD, ERASED_TEXT, client_records, erasures, history
 from db.errors import NotFoundError
 from db.models import Contact, Gift, ImportantDate, Interaction, PersonErasure
 from db.models.privacy import ERASED_CONTACT
@@ -82,6 +83,26 @@ def test_an_erase_leaves_nothing_of_the_person_in_the_file(store: Store, db_path
         assert outbox == [("person_erasure",)]
     finally:
         conn.close()
+
+
+def test_the_clients_history_says_who_erased_a_person_and_quotes_none_of_their_data(
+    store: Store,
+) -> None:
+    s = seed(store.session)
+    store.apply(ErasePerson(s.quilla, erased_by="Katja", edits=naming_edits(s)))
+    store.session.commit()
+
+    session = store.session
+    entries = history(session, client_records(session, s.client_id)) + erasures(
+        session, s.client_id
+    )
+    erased = [e for e in entries if e.action == ERASED_TEXT]
+    assert [(e.who, e.record) for e in erased] == [("Katja", ERASED_RECORD)]
+    shown = " ".join(f"{e.record} {e.field} {e.before} {e.after}" for e in entries)
+    assert strings_in(shown.encode(), list(PERSONAL.values())) == []
+    assert strings_in(shown.encode(), [n[0] for n in NAMING.values()]) == []
+    # The other person's history is untouched.
+    assert strings_in(shown.encode(), [OTHER["name"]]) == [OTHER["name"]]
 
 
 def test_erasing_a_contact_that_is_gone_is_refused_in_words(store: Store) -> None:
