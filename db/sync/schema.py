@@ -366,6 +366,10 @@ def ensure_causal_columns(conn: Connection) -> None:
     conn.exec_driver_sql("INSERT OR IGNORE INTO sync_ctx (id, vector) VALUES (0, '{}')")
 
 
+# Set in a connection's `info` while migrations build a new database (see install_triggers).
+DEFER_TRIGGERS = "agency_desk.defer_triggers"
+
+
 def install_triggers(conn: Connection) -> None:
     """(Re)create the outbox triggers of every synced table from its live columns. Call at the
     end of any migration that adds, drops or rebuilds a synced table."""
@@ -373,6 +377,10 @@ def install_triggers(conn: Connection) -> None:
 
     ensure_causal_columns(conn)
     ensure_author_column(conn)
+    if conn.info.get(DEFER_TRIGGERS):
+        # A new, empty database built by every migration in turn: only the last step's
+        # triggers count, and `db.database` installs them once at the end.
+        return
     columns = {tbl: live_columns(conn, tbl) for tbl in synced_tables(conn)}
     for tbl, live in columns.items():
         for kind in ("ai", "au", "ad"):
