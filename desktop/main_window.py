@@ -198,10 +198,14 @@ class MainWindow(QMainWindow):
         self.add_area("portfolio", "Portfolio", _portfolio_area, "Ctrl+5")
         # A moment after the first paint: a start waits for neither the tray nor its first
         # look at what is due (issue 19).
+        # The timer is the window's own, so a window closed before it fires (a test's, or a
+        # quick open-and-quit) never starts a notifier afterwards.
         self.notifier: QObject | None = None
-        self.first_painted.connect(
-            lambda: QTimer.singleShot(NOTIFIER_DELAY_MS, self._start_notifier)
-        )
+        self.notifier_timer = QTimer(self)
+        self.notifier_timer.setSingleShot(True)
+        self.notifier_timer.setInterval(NOTIFIER_DELAY_MS)
+        self.notifier_timer.timeout.connect(self._start_notifier)
+        self.first_painted.connect(self.notifier_timer.start)
         # A few minutes in, history past the agency's retention goes (db.audit.retention).
         self.history_timer = QTimer(self)
         self.history_timer.setSingleShot(True)
@@ -313,7 +317,7 @@ class MainWindow(QMainWindow):
         """Tray notifications of due items; none where the platform has no tray."""
         from desktop.notifications import DueNotifier
 
-        if self.notifier is not None or not DueNotifier.available():
+        if self.notifier is not None or not self.isVisible() or not DueNotifier.available():
             return
         notifier = DueNotifier(self.workspace, self.settings, self.windowIcon(), self)
         notifier.start()
@@ -664,6 +668,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         commit_typing(self)
+        self.notifier_timer.stop()
         if self.persist:
             self.save_state()
         super().closeEvent(event)
