@@ -269,3 +269,18 @@ def test_a_gift_planned_for_the_birthday_shows_its_state_on_today(
     qtbot.waitUntil(lambda: when().endswith("· gift idea"))
     workspace.run(mark_given(workspace.session, gift.id, True, date.today()))
     qtbot.waitUntil(lambda: when().endswith("· gift given"))
+
+
+def test_the_window_starts_its_notifier_after_the_first_paint_unless_closed(
+    qtbot, monkeypatch, workspace, settings, day
+) -> None:
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
+    monkeypatch.setattr(QSystemTrayIcon, "show", lambda self: None)
+    monkeypatch.setattr(QSystemTrayIcon, "showMessage", lambda self, *a: None)
+    settings.setValue(SETTINGS_MEMBER, day.am_id)
+    shown = open_window(qtbot, workspace, settings)
+    qtbot.waitUntil(lambda: shown.notifier is not None)
+    closed = open_window(qtbot, workspace, settings)
+    closed.close()
+    qtbot.wait(700)  # past the notifier's delay
+    assert closed.notifier is None
