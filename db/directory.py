@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.am.reading import read
+from db.core_reads import read as core_read
 from db.models import Client, Entity, Task, TeamMember
 
 
@@ -29,8 +30,10 @@ def clients_of_manager(session: Session, member_id: str) -> set[str]:
 
 def agency_is_empty(session: Session) -> bool:
     """No team member and no client yet: a new agency."""
-    query = select(TeamMember.id).union_all(select(Client.id)).limit(1)
-    return session.scalar(query) is None
+    # Table columns: the app asks before its first paint (see db.core_reads).
+    member, client = TeamMember.__table__.c, Client.__table__.c
+    query = select(member.id).union_all(select(client.id)).limit(1)
+    return core_read(session, query).first() is None
 
 
 def row_count(session: Session, entity: type[Entity]) -> int:

@@ -11,9 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.am.reading import read
+from db.core_reads import read as core_read
 from db.models import Closure, MemberCapacity, MemberRole, Overtime, TeamMember, TimeOff
 
-_PEOPLE = (TeamMember.active.is_(True), TeamMember.placeholder.is_(False))
+# Table columns, so that a read naming only these configures no mapper (see db.core_reads).
+_MEMBER = TeamMember.__table__.c
+_PEOPLE = (_MEMBER.active.is_(True), _MEMBER.placeholder.is_(False))
 
 
 def active_members(session: Session) -> list[tuple[str, str]]:
@@ -52,14 +55,23 @@ def members_by_name(session: Session, *, placeholders: bool = True) -> list[tupl
 def member_choices(session: Session) -> list[tuple[str, str]]:
     """(id, name) of the active team members, placeholders left out, account managers
     first, each group by name: "I am", account manager and follow-up owner pickers."""
+    # Read before the first paint (the Clients area's "I am" picker).
     rows = read(
         session,
-        select(TeamMember.id, TeamMember.name, TeamMember.role)
+        select(_MEMBER.id, _MEMBER.name, _MEMBER.role)
         .where(*_PEOPLE)
-        .order_by(func.lower(TeamMember.name)),
+        .order_by(func.lower(_MEMBER.name)),
     )
     ordered = sorted(rows, key=lambda r: r[2] != MemberRole.ACCOUNT_MANAGER)  # stable
     return [(id_, name) for id_, name, _role in ordered]
+
+
+def member_role(session: Session, member_id: str) -> MemberRole | None:
+    """The member's role; None when there is no such member (removed, or never here)."""
+    # Read before the first paint, who sits at the station (see db.core_reads).
+    query = select(_MEMBER.role).where(_MEMBER.id == member_id)
+    row = core_read(session, query).first()
+    return None if row is None else MemberRole(row[0])
 
 
 def members_in_order(session: Session) -> list[TeamMember]:

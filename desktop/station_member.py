@@ -11,8 +11,9 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings
 from sqlalchemy.orm import Session
 
-from db.models import MemberRole, TeamMember
+from db.models import MemberRole
 from db.roster import member_choices as member_choices
+from db.roster import member_role
 
 SETTINGS_MEMBER = "station/member_id"
 
@@ -24,7 +25,7 @@ def station_member(settings: QSettings | None, session: Session) -> str | None:
     value = settings.value(SETTINGS_MEMBER, "")
     if not value:
         return None
-    return str(value) if session.get(TeamMember, str(value)) is not None else None
+    return str(value) if member_role(session, str(value)) is not None else None
 
 
 def set_station_member(settings: QSettings | None, member_id: str | None) -> None:
@@ -34,5 +35,4 @@ def set_station_member(settings: QSettings | None, member_id: str | None) -> Non
 
 
 def is_account_manager(session: Session, member_id: str | None) -> bool:
-    member = session.get(TeamMember, member_id) if member_id else None
-    return member is not None and member.role == MemberRole.ACCOUNT_MANAGER
+    return member_id is not None and member_role(session, member_id) == MemberRole.ACCOUNT_MANAGER

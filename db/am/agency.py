@@ -9,13 +9,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.am.health import HealthThresholds
+from db.core_reads import read
 from db.models import AgencySetting
 from db.settings import DEFAULTS, HEALTH_THRESHOLDS, WORKING_WEEK
 
 
 def setting(session: Session, key: str) -> Any:
-    row = session.scalars(select(AgencySetting).where(AgencySetting.key == key)).first()
-    return row.value if row is not None else DEFAULTS[key]
+    # Table columns: the client list scores health before the first paint (see db.core_reads).
+    table = AgencySetting.__table__.c
+    row = read(session, select(table.value).where(table.key == key)).first()
+    return row[0] if row is not None else DEFAULTS[key]
 
 
 def health_thresholds(session: Session) -> HealthThresholds:

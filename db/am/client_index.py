@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from db.am.client_rows import ClientRow, client_list_rows, search_texts
 from db.am.reading import read
@@ -127,12 +127,14 @@ class ClientIndex:
         self.set_shown(self.wanted())
 
     def _read_light(self, ids: Iterable[str] | None) -> dict[str, Light]:
-        manager = aliased(TeamMember)
+        # Table columns: read before the first paint (see db.core_reads).
+        client = Client.__table__.c
+        manager = TeamMember.__table__.alias("manager")
         query = select(
-            Client.id, Client.name, Client.status, Client.account_manager_id, manager.name
-        ).outerjoin(manager, manager.id == Client.account_manager_id)
+            client.id, client.name, client.status, client.account_manager_id, manager.c.name
+        ).outerjoin(manager, manager.c.id == client.account_manager_id)
         if ids is not None:
-            query = query.where(Client.id.in_(list(ids)))
+            query = query.where(client.id.in_(list(ids)))
         return {
             cid: Light(cid, name, ClientStatus(status), am_id, am_name or "")
             for cid, name, status, am_id, am_name in read(self.session, query)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from db.am.health import Health
 from db.am.health_facts import CLOSED_PROJECT, as_text, health_for_clients, last_contacts
@@ -47,36 +47,38 @@ def client_list_rows(
     session: Session, today: date, client_ids: Collection[str] | None = None
 ) -> list[ClientRow]:
     """Rows for every client (or just `client_ids`, to refresh a few after a change), by name."""
-    manager = aliased(TeamMember)
+    # Table columns: the list reads its first rows before the first paint (see db.core_reads).
+    client, follow_up, project = Client.__table__.c, FollowUp.__table__.c, Project.__table__.c
+    manager = TeamMember.__table__.alias("manager")
     base = (
         select(
-            Client.id,
-            Client.name,
-            Client.status,
-            Client.account_manager_id,
-            manager.name,
-            Client.currency,
+            client.id,
+            client.name,
+            client.status,
+            client.account_manager_id,
+            manager.c.name,
+            client.currency,
         )
-        .outerjoin(manager, manager.id == Client.account_manager_id)
-        .order_by(func.lower(Client.name))
+        .outerjoin(manager, manager.c.id == client.account_manager_id)
+        .order_by(func.lower(client.name))
     )
     follow = (
-        select(FollowUp.client_id, func.min(FollowUp.due_date))
-        .where(FollowUp.done_at.is_(None), FollowUp.client_id.is_not(None))
-        .group_by(FollowUp.client_id)
+        select(follow_up.client_id, func.min(follow_up.due_date))
+        .where(follow_up.done_at.is_(None), follow_up.client_id.is_not(None))
+        .group_by(follow_up.client_id)
     )
     projects = (
-        select(Project.client_id, func.count())
-        .where(Project.status.not_in(CLOSED_PROJECT))
-        .group_by(Project.client_id)
+        select(project.client_id, func.count())
+        .where(project.status.not_in(CLOSED_PROJECT))
+        .group_by(project.client_id)
     )
     if client_ids is not None:
-        base = base.where(Client.id.in_(client_ids))
-        follow = follow.where(FollowUp.client_id.in_(client_ids))
-        projects = projects.where(Project.client_id.in_(client_ids))
+        base = base.where(client.id.in_(client_ids))
+        follow = follow.where(follow_up.client_id.in_(client_ids))
+        projects = projects.where(project.client_id.in_(client_ids))
     last_contact = last_contacts(session, today, client_ids)
-    next_follow = dict(read(session, follow).all())
-    open_projects = dict(read(session, projects).all())
+    next_follow: dict[str, date] = dict(read(session, follow).all())
+    open_projects: dict[str, int] = dict(read(session, projects).all())
     pipeline = open_pipeline_values(session, client_ids)
     health = health_for_clients(session, today, client_ids, contacts=last_contact)
     rows = []

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from db.core_reads import read
 from db.errors import NotFoundError, ValidationError
 from db.labels import quoted
 from db.models import (
@@ -58,7 +59,8 @@ class FieldDef:
     sort_order: int
 
 
-def _def(row: CustomField) -> FieldDef:
+def _def(row: Any) -> FieldDef:
+    """A field's definition from its row (a `CustomField`, or a row of its table's columns)."""
     return FieldDef(
         row.id,
         CustomFieldTarget(row.applies_to),
@@ -72,12 +74,13 @@ def _def(row: CustomField) -> FieldDef:
 
 def fields_of(session: Session, target: CustomFieldTarget | None = None) -> list[FieldDef]:
     """The agency's fields (of one kind of record), in their order."""
-    query = select(CustomField).order_by(
-        CustomField.applies_to, CustomField.sort_order, CustomField.name
-    )
+    # Table columns: the Clients area reads its columns before the first paint (see
+    # db.core_reads).
+    table = CustomField.__table__
+    query = select(table).order_by(table.c.applies_to, table.c.sort_order, table.c.name)
     if target is not None:
-        query = query.where(CustomField.applies_to == target)
-    return [_def(row) for row in session.scalars(query)]
+        query = query.where(table.c.applies_to == target)
+    return [_def(row) for row in read(session, query)]
 
 
 def _record_column(target: CustomFieldTarget) -> Any:

@@ -2,6 +2,10 @@
 (one per kind of fact, grouped by client), so scoring 5,000 clients stays well under the
 client list's time budget. `health_at` and `health_for_clients` are the entry points.
 
+The queries select table columns (`Model.__table__.c`), not the mapped classes' attributes:
+the client list reads them before the app's first paint, which must not configure the
+mappers (see `db.core_reads`).
+
 "As of" a past date means: interactions, ratings and costs up to that day, follow-ups that
 existed then and were not done by then. Project status and task dates are taken as they are
 now (the database keeps no history of them), which is close enough to tell whether health
@@ -57,12 +61,12 @@ def happened_by(day: date, now: datetime | None = None) -> ColumnElement[bool]:
     index for it: nearly every row qualifies, and the index would cost a row lookup each
     (the client/kind/occurred_at index still covers it)."""
     cutoff = min(end_of(day), now or utcnow())
-    return func.coalesce(Interaction.occurred_at, None) < cutoff
+    return func.coalesce(Interaction.__table__.c.occurred_at, None) < cutoff
 
 
 def _only(
     query: Select[*_Ts],
-    column: QueryableAttribute[str] | QueryableAttribute[str | None],
+    column: ColumnElement[Any],
     client_ids: Collection[str] | None,
 ) -> Select[*_Ts]:
     return query if client_ids is None else query.where(column.in_(client_ids))
@@ -72,12 +76,13 @@ def last_contacts(
     session: Session, as_of: date, client_ids: Collection[str] | None = None
 ) -> dict[str, datetime]:
     """Latest real contact (not an internal note) per client, up to `as_of`."""
+    interaction = Interaction.__table__.c  # table columns: see the module docstring
     query = (
-        select(Interaction.client_id, as_text(func.max(Interaction.occurred_at)))
-        .where(Interaction.kind != InteractionKind.NOTE, happened_by(as_of))
-        .group_by(Interaction.client_id)
+        select(interaction.client_id, as_text(func.max(interaction.occurred_at)))
+        .where(interaction.kind != InteractionKind.NOTE, happened_by(as_of))
+        .group_by(interaction.client_id)
     )
-    rows = read(session, _only(query, Interaction.client_id, client_ids))
+    rows = read(session, _only(query, interaction.client_id, client_ids))
     return {cid: datetime.fromisoformat(when) for cid, when in rows}
 
 
@@ -85,17 +90,18 @@ def overdue_follow_up_counts(
     session: Session, as_of: date, client_ids: Collection[str] | None = None
 ) -> dict[str, int]:
     cutoff = end_of(as_of)
+    follow_up = FollowUp.__table__.c
     query = (
-        select(FollowUp.client_id, func.count())
+        select(follow_up.client_id, func.count())
         .where(
-            FollowUp.client_id.is_not(None),
-            FollowUp.due_date < as_of,
-            FollowUp.created_at < cutoff,
-            FollowUp.done_at.is_(None) | (FollowUp.done_at >= cutoff),
+            follow_up.client_id.is_not(None),
+            follow_up.due_date < as_of,
+            follow_up.created_at < cutoff,
+            follow_up.done_at.is_(None) | (follow_up.done_at >= cutoff),
         )
-        .group_by(FollowUp.client_id)
+        .group_by(follow_up.client_id)
     )
-    rows = read(session, _only(query, FollowUp.client_id, client_ids)).all()
+    rows = read(session, _only(query, follow_up.client_id, client_ids)).all()
     return {client_id: n for client_id, n in rows if client_id is not None}
 
 
@@ -105,26 +111,27 @@ def open_project_facts(
     """Open projects per client with their scheduled finish and lateness, from the session's
     schedule service: one batch of queries for the projects not scheduled yet, no engine run
     for a project already scheduled or without tasks."""
+    project, cost = Project.__table__.c, CostEntry.__table__.c
     projects = read(
         session,
         _only(
             select(
-                Project.id, Project.client_id, Project.name, Project.due_date, Project.budget_cents
-            ).where(Project.status.not_in(CLOSED_PROJECT)),
-            Project.client_id,
+                project.id, project.client_id, project.name, project.due_date, project.budget_cents
+            ).where(project.status.not_in(CLOSED_PROJECT)),
+            project.client_id,
             client_ids,
         ),
     ).all()
     if not projects:
         return {}
-    open_ids = select(Project.id).where(Project.status.not_in(CLOSED_PROJECT))
-    open_ids = _only(open_ids, Project.client_id, client_ids)
+    open_ids = select(project.id).where(project.status.not_in(CLOSED_PROJECT))
+    open_ids = _only(open_ids, project.client_id, client_ids)
     spent = dict(
         read(
             session,
-            select(CostEntry.project_id, func.sum(CostEntry.amount_cents))
-            .where(CostEntry.spent_on <= as_of, CostEntry.project_id.in_(open_ids))
-            .group_by(CostEntry.project_id),
+            select(cost.project_id, func.sum(cost.amount_cents))
+            .where(cost.spent_on <= as_of, cost.project_id.in_(open_ids))
+            .group_by(cost.project_id),
         ).all()
     )
     schedules = schedules_for(session)
@@ -150,19 +157,18 @@ def latest_ratings(
     session: Session, as_of: date, client_ids: Collection[str] | None = None
 ) -> dict[str, tuple[int, ...]]:
     """The last two ratings per client up to `as_of`, oldest first."""
+    rating = SatisfactionRating.__table__.c
     rank = (
         func.row_number()
         .over(
-            partition_by=SatisfactionRating.client_id,
-            order_by=(SatisfactionRating.rated_on.desc(), SatisfactionRating.created_at.desc()),
+            partition_by=rating.client_id,
+            order_by=(rating.rated_on.desc(), rating.created_at.desc()),
         )
         .label("rank")
     )
     inner = _only(
-        select(SatisfactionRating.client_id, SatisfactionRating.score, rank).where(
-            SatisfactionRating.rated_on <= as_of
-        ),
-        SatisfactionRating.client_id,
+        select(rating.client_id, rating.score, rank).where(rating.rated_on <= as_of),
+        rating.client_id,
         client_ids,
     ).subquery()
     rows = read(
@@ -182,13 +188,14 @@ def health_facts(
 ) -> dict[str, HealthFacts]:
     """Facts for every client (or the given ones) that existed on `as_of`; `contacts` passes
     in `last_contacts` when the caller has already read them."""
+    client = Client.__table__.c
     clients = read(
         session,
         _only(
-            select(Client.id, as_text(func.substr(Client.created_at, 1, 10))).where(
-                Client.created_at < end_of(as_of)
+            select(client.id, as_text(func.substr(client.created_at, 1, 10))).where(
+                client.created_at < end_of(as_of)
             ),
-            Client.id,
+            client.id,
             client_ids,
         ),
     )

@@ -112,11 +112,12 @@ def open_pipeline_values(
     session: Session, client_ids: Collection[str] | None = None
 ) -> dict[str, int]:
     """Open pipeline value (idea + pitched) per client, one grouped query."""
+    opportunity = Opportunity.__table__.c  # read before the first paint (see db.core_reads)
     query = (
-        select(Opportunity.client_id, func.sum(Opportunity.value_cents))
-        .where(Opportunity.stage.in_(OPEN_STAGES))
-        .group_by(Opportunity.client_id)
+        select(opportunity.client_id, func.sum(opportunity.value_cents))
+        .where(opportunity.stage.in_(OPEN_STAGES))
+        .group_by(opportunity.client_id)
     )
     if client_ids is not None:
-        query = query.where(Opportunity.client_id.in_(client_ids))
+        query = query.where(opportunity.client_id.in_(client_ids))
     return {cid: total or 0 for cid, total in read(session, query)}

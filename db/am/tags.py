@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.core_reads import read
 from db.labels import quoted
 from db.models import Client
 from db.operations import Composite, Update, composite
@@ -32,7 +33,8 @@ def tags_text(tags: Iterable[str]) -> str:
 def agency_tags(session: Session) -> list[str]:
     """Every tag in use, sorted, one spelling each."""
     found: dict[str, str] = {}
-    for tags in session.scalars(select(Client.tags)):
+    # Table columns: the Clients area asks before the first paint (see db.core_reads).
+    for tags in read(session, select(Client.__table__.c.tags)).scalars():
         for tag in tags or []:
             found.setdefault(tag.casefold(), tag)
     return sorted(found.values(), key=str.casefold)

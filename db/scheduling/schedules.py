@@ -37,6 +37,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from db.change_scope import flush_changes
 from db.changes import ChangeSet
+from db.core_reads import read
 from db.models import Task, TaskConstraint, TaskKind
 from db.scheduling.calendar import AgencyDays, CalendarPool
 from db.scheduling.engine import Scheduled, Scheduler
@@ -128,9 +129,11 @@ class Schedules:
         _ = self.agency
         unknown = [pid for pid in wanted if pid not in self._spans]
         if unknown:
+            task = Task.__table__.c
             with_tasks = set(
                 self._scalars(
-                    select(Task.project_id).where(Task.project_id.in_(chunk)).distinct()
+                    # Table columns: the client list's health asks before the first paint.
+                    select(task.project_id).where(task.project_id.in_(chunk)).distinct()
                     for chunk in _chunks(unknown)
                 )
             )
@@ -187,7 +190,7 @@ class Schedules:
                 self._member_projects[member].add(project_id)
 
     def _scalars(self, queries: Iterable[Any]) -> list[Any]:
-        return [value for query in queries for value in self.session.scalars(query)]
+        return [value for query in queries for value in read(self.session, query).scalars()]
 
     # -- forgetting ---------------------------------------------------------------------------
 

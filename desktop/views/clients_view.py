@@ -15,9 +15,10 @@ from PySide6.QtCore import (
     QPoint,
     QSettings,
     Qt,
+    QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -265,11 +266,16 @@ class ClientsView(QWidget):
             self._style_chip()
         super().changeEvent(event)
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        # After the list's first paint, not on show: the worker's reads hold the interpreter
+        # too, and before the paint they only delay it (issue 19).
         if not self._prefetched:
             self._prefetched = True
-            self.model.prefetch()
+            QTimer.singleShot(0, self._prefetch_figures)
+
+    def _prefetch_figures(self) -> None:
+        self.model.prefetch()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # The table's viewport, not this view: its width is only final after the layout has

@@ -169,3 +169,13 @@ def test_opening_a_plan_configures_the_mappers_only_after_its_first_paint(
         tmp_path, "-c", CONFIGURE_PROBE, "--db", str(staffed_db), "--project", "Rebrand"
     )
     assert "mappers-configured" not in said
+
+
+def test_a_plain_start_configures_the_mappers_only_after_its_first_paint(
+    tmp_path, staffed_db
+) -> None:
+    """The Clients list's first screen (its rows, their health and figures, its columns and
+    pickers, whether the agency is empty) is read through table columns too; the list's
+    background read of every row starts after the paint as well."""
+    said = said_before_first_paint(tmp_path, "-c", CONFIGURE_PROBE, "--db", str(staffed_db))
+    assert "mappers-configured" not in said
