@@ -24,6 +24,7 @@ from db import instance_lock
 from db.database import open_database
 from db.errors import AgencyDeskError, DatabaseInUseError, DatabaseOpenError
 from db.store import Store
+from desktop import collector_pause
 
 if TYPE_CHECKING:  # Qt is imported only once the database is open (see above)
     from PySide6.QtCore import QSettings
@@ -37,6 +38,7 @@ APP_NAME = "Agency Desk"
 DB_FILE_NAME = "agency.sqlite"
 BENCH_ENV = "AGENCY_DESK_EXIT_AFTER_FIRST_PAINT"
 HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc")
+COLLECTOR_PAUSE_MAX_MS = 5000  # the longest the start keeps the garbage collector paused
 # What the offscreen platform says it cannot do (size hints; raising a window that another
 # launch brought forward): no fault of ours.
 OFFSCREEN_NOISE = ("does not support propagateSizeHints", "does not support raise()")
@@ -156,6 +158,7 @@ def _hand_over(db_path: Path, refusal: DatabaseInUseError) -> int:
     forward and end here (exit 0); otherwise say where it is open (exit 2)."""
     from desktop.single_instance import ask_running_app
 
+    collector_pause.resume()  # this process only hands over (and may wait for the app)
     _application()
     owner = refusal.owner
     # An app that is still starting holds the database before it listens: give it time.
@@ -187,6 +190,7 @@ def _run_with_app(
     setup_resources(app)
     first_run: str | None = None
     if engine is None:
+        collector_pause.resume()  # dialogs, perhaps a demo to write: no start to hurry
         if self_test:
             return _fail(f"{db_path}: no such database file", show=False)
         if is_default:
@@ -361,6 +365,10 @@ def _run_window(
     # configured (see `db.core_reads`): that happens just after the paint, while the user
     # takes in the window, rather than on the first edit.
     window.first_painted.connect(lambda: QTimer.singleShot(0, configure_mappers))
+    # The garbage collector, paused for the start (`desktop.collector_pause`), runs again
+    # after that, or after a few seconds whatever happened (a window that starts hidden).
+    window.first_painted.connect(lambda: QTimer.singleShot(0, collector_pause.resume))
+    QTimer.singleShot(COLLECTOR_PAUSE_MAX_MS, collector_pause.resume)
 
     async def main() -> int:
         window.show()

@@ -104,13 +104,21 @@ def _run_gui(args: argparse.Namespace) -> int:
         if not db_path.exists():
             raise UsageError(f"{db_path}: no such database file (--self-test does not create one)")
 
-    from db.errors import DatabaseOpenError
-    from desktop.app import run_gui
+    from desktop import collector_pause
 
+    # Until the window has painted (see `desktop.collector_pause`); the imports below are
+    # most of what start-up allocates.
+    collector_pause.pause()
     try:
-        return run_gui(db_path, self_test=args.self_test, project=args.open_project)
-    except DatabaseOpenError as exc:
-        raise UsageError(str(exc)) from exc
+        from db.errors import DatabaseOpenError
+        from desktop.app import run_gui
+
+        try:
+            return run_gui(db_path, self_test=args.self_test, project=args.open_project)
+        except DatabaseOpenError as exc:
+            raise UsageError(str(exc)) from exc
+    finally:
+        collector_pause.resume()
 
 
 def _identify(command: str) -> None:
