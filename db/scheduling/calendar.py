@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 # Each growth covers at least this many days, so the per-day build loop runs rarely.
 _GROW_DAYS = 366 * 2
@@ -40,13 +41,20 @@ class HolidayTables:
     def __init__(self) -> None:
         self._tables: dict[str, frozenset[int]] = {}
         self._file: Path | None = None
+        self._saved: Any = None  # the file's content, until the first lookup checks it
 
     def keep_in(self, path: Path) -> None:
         self._file = path
         try:
-            saved = json.loads(path.read_text(encoding="utf-8"))
+            self._saved = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
+
+    def _adopt_saved(self) -> None:
+        """Take the file's tables if the package's version wrote them: checked at the first
+        lookup, not when the file is named, because reading the version costs ~10 ms and an
+        agency without a country never looks a holiday up."""
+        saved, self._saved = self._saved, None
         if isinstance(saved, dict) and saved.get("version") == holidays_version():
             tables = saved.get("tables")
             if isinstance(tables, dict):
@@ -55,6 +63,8 @@ class HolidayTables:
                         self._tables.setdefault(str(key), frozenset(days))
 
     def of(self, country: str, region: str, year: int) -> frozenset[int]:
+        if self._saved is not None:
+            self._adopt_saved()
         key = f"{country}/{region}/{year}"
         found = self._tables.get(key)
         if found is None:

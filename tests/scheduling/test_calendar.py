@@ -113,3 +113,23 @@ def test_public_holidays_are_kept_between_runs(tmp_path, monkeypatch) -> None:  
     third.keep_in(kept)  # a broken file is ignored, not an error
     with pytest.raises(AssertionError):
         third.of("DE", "BE", 2026)
+
+
+def test_kept_holidays_are_checked_against_the_package_at_the_first_lookup(  # type: ignore[no-untyped-def]
+    tmp_path, monkeypatch
+) -> None:
+    """Naming the file reads no package metadata (a start whose agency names no country
+    never looks a holiday up); a file written by another version of the package is not
+    trusted when a lookup comes."""
+    from db.scheduling import calendar
+
+    kept = tmp_path / "public-holidays.json"
+    kept.write_text('{"version": "0.0-old", "tables": {"DE/BE/2026": [1, 2, 3]}}')
+    asked: list[str] = []
+    monkeypatch.setattr(calendar, "holidays_version", lambda: asked.append("v") or "9.9")
+    tables = calendar.HolidayTables()
+    tables.keep_in(kept)
+    assert asked == []
+    monkeypatch.setattr(calendar, "_country_holidays", lambda *_: {date(2026, 4, 6): "Easter"})
+    assert tables.of("DE", "BE", 2026) == frozenset({date(2026, 4, 6).toordinal()})
+    assert asked
