@@ -16,7 +16,6 @@ import traceback
 from pathlib import Path
 from typing import NoReturn
 
-from desktop.cli_commands import COMMANDS
 from desktop.cli_commands.command import USAGE_EXIT, UsageError
 
 PROG = "agency-desk"
@@ -63,6 +62,8 @@ class _VersionAction(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from desktop.cli_commands import COMMANDS
+
     parser = _OneLineParser(
         prog=PROG,
         description=(
@@ -70,6 +71,34 @@ def build_parser() -> argparse.ArgumentParser:
             "Without a command, opens the app."
         ),
     )
+    _add_app_options(parser)
+    subcommands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    for command in COMMANDS:
+        sub = subcommands.add_parser(command.NAME, help=command.HELP, description=command.HELP)
+        command.add_arguments(sub)
+        sub.set_defaults(run=command.run)
+    return parser
+
+
+def _app_start(argv: list[str]) -> argparse.Namespace | None:
+    """The options of a plain start of the app (no command, no help), read without building
+    the commands' parsers (see `desktop.cli_commands`); None when `argv` names a command,
+    asks for help or has a mistake, for the full parser to take it as ever."""
+    if any(arg in ("-h", "--help") for arg in argv):
+        return None
+    parser = _OneLineParser(prog=PROG, add_help=False)
+    _add_app_options(parser)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except UsageError:
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
+def _add_app_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         type=Path,
@@ -88,12 +117,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the database, show each view once, check it, print a summary and exit",
     )
     parser.add_argument("--version", action=_VersionAction)
-    subcommands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
-    for command in COMMANDS:
-        sub = subcommands.add_parser(command.NAME, help=command.HELP, description=command.HELP)
-        command.add_arguments(sub)
-        sub.set_defaults(run=command.run)
-    return parser
 
 
 def _run_gui(args: argparse.Namespace) -> int:
@@ -136,7 +159,8 @@ def _say(message: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run `agency-desk` with `argv` (default: the process's arguments); return the exit code."""
     try:
-        args = build_parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else argv
+        args = _app_start(argv) or build_parser().parse_args(argv)
         if args.command is None:
             return _run_gui(args)
         if args.self_test:

@@ -53,6 +53,12 @@ NEVER_AT_START = (
     "desktop.preferences_dialog",
     "desktop.gantt.money_dialog",  # a plan's dialogs load when first opened
     "desktop.gantt.task_dialog",
+    # The subcommands' modules: a start without a command does not even build their parsers.
+    "desktop.cli_commands.demo",
+    "desktop.cli_commands.export",
+    "desktop.cli_commands.import_file",
+    "desktop.cli_commands.server",
+    "desktop.cli_commands.sync",
 )
 # What the Gantt of a project opened with --project does not need either.
 NOT_FOR_A_PLAN = ("desktop.client_page", "desktop.views.clients_view", "desktop.today")
