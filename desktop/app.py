@@ -426,13 +426,28 @@ def _run_window(
     window.restore_state(area_key=None if project_id is None else "projects")
     if project_id is not None:
         window.open_project(project_id)
+
+    def keep_plan_layout() -> None:
+        """Where a plan stood, for the next `--project`'s first look (loaded only now: a
+        plain start does not need it)."""
+        from desktop.first_look import remember_layout
+
+        remember_layout(window, settings)
+
     if first_look is not None:
         # Where the look stands (the saved geometry, or wherever the user moved it since);
         # it goes once the main window has painted over it, and closing it ends the start.
         window.setGeometry(first_look.geometry())
         window.setWindowState(first_look.windowState())
-        window.first_painted.connect(lambda: QTimer.singleShot(0, first_look.hand_over))
+
+        def hand_over() -> None:
+            keep_plan_layout()
+            first_look.hand_over()
+
+        window.first_painted.connect(lambda: QTimer.singleShot(0, hand_over))
         first_look.dismissed.connect(window.close)
+    if not quiet:
+        window.closed.connect(keep_plan_layout)
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

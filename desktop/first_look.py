@@ -7,38 +7,174 @@ the chart's own painter and time scale (`desktop.gantt.painter`, `desktop.gantt.
 at the main window's geometry; the app then opens the database as always, and the main window,
 on the same project, takes this one's place as soon as it has painted (`desktop.app`).
 
+So that nothing moves when it does, the look draws the table and the chart where the main
+window last drew a plan at this size (`remember_layout`, kept in QSettings), with the
+project's zoom, critical path and baseline toggles; what surrounds them (menus, sidebar,
+toolbars) appears with the main window. Before any such record, it uses a layout of its own.
+
 Nothing can be edited here: the window takes no input, and shows a busy cursor and "Opening
 for editing…" for the half second it stands. Closing it ends the start (`dismissed`).
 """
 
 from __future__ import annotations
 
+import json
 import math
+import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from PySide6.QtCore import QByteArray, QRectF, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QPoint, QRectF, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QWidget
 
-from db.fast_open.plan_read import FirstLook
+from db.fast_open.plan_read import FirstLook, scheduled
 from db.scheduling.calendar import CalendarPool
-from db.scheduling.engine import Scheduler
-from db.scheduling.schedule_view import ScheduleView
 from desktop.gantt.geometry import ROW_HEIGHT
 from desktop.gantt.painter import ChartPainter, Colors
 from desktop.gantt.timescale import HEADER_HEIGHT, ScaleColors, paint_timescale
 
-# Where the main window keeps its geometry (`desktop.main_window.SETTINGS_GEOMETRY`, which a
-# test holds equal): the first look stands where the window will.
+# Where the main window keeps its geometry (`desktop.main_window.SETTINGS_GEOMETRY`), and the
+# Gantt its per-project toggles (`desktop.gantt.view.GanttView.use_settings`): the look stands
+# where the window will, zoomed as the plan will be. Tests hold these equal to their sources.
 SETTINGS_GEOMETRY = "main_window/geometry"
+SETTINGS_LAYOUT = "first_look/layout"
+PROJECT_KEY = "gantt/project/{}"
+ZOOMS = {"day": 32.0, "week": 14.0, "month": 4.5, "quarter": 1.6}  # `desktop.gantt.chart`
+OPENING_ZOOM = "week"
+LEAD_DAYS = 3  # the chart opens this many days before the plan's start
+# The task table's columns (`desktop.gantt.tree_model.HEADERS`), and the first five's widths
+# where no layout is remembered.
+HEADERS = ("WBS", "Name", "Start", "Finish", "Duration", "Progress", "Slip", "People")
+COL_WBS, COL_NAME, COL_START, COL_FINISH, COL_DURATION, COL_PROGRESS, COL_SLIP, COL_PEOPLE = range(
+    len(HEADERS)
+)
+RIGHT_ALIGNED = (COL_DURATION, COL_PROGRESS, COL_SLIP)
+DEFAULT_WIDTHS = (64, 200, 112, 112, 64)
 TITLE_HEIGHT = 40
 STATUS_HEIGHT = 24
-PX_PER_DAY = 14.0  # the chart's opening zoom ("week")
-# The task table's columns as the Gantt opens them: title, width.
-COLUMNS = (("WBS", 64), ("Name", 200), ("Start", 112), ("Finish", 112), ("Duration", 64))
-TABLE_WIDTH = sum(width for _title, width in COLUMNS)
-INDENT = 16  # px per outline level in the Name column
+INDENT = 16  # px per outline level in the Name column (`desktop.gantt.cells.INDENT`)
+PAD = 5
+
+Rect = tuple[int, int, int, int]  # x, y, width, height in the window
+
+
+@dataclass(frozen=True)
+class PlanLayout:
+    """Where a plan's parts stand in a window of `size`: the table's header and rows, its
+    columns (column, x in the table, width), the time scale and the chart."""
+
+    size: tuple[int, int]
+    table_header: Rect
+    table: Rect
+    columns: tuple[tuple[int, int, int], ...]
+    scale: Rect
+    chart: Rect
+
+    @classmethod
+    def default(cls, width: int, height: int) -> PlanLayout:
+        table_width = sum(DEFAULT_WIDTHS)
+        body_top = TITLE_HEIGHT + HEADER_HEIGHT
+        body_height = max(0, height - body_top - STATUS_HEIGHT)
+        columns, x = [], 0
+        for column, column_width in enumerate(DEFAULT_WIDTHS):
+            columns.append((column, x, column_width))
+            x += column_width
+        chart_x = table_width + 1
+        chart_width = max(0, width - chart_x)
+        return cls(
+            size=(width, height),
+            table_header=(0, TITLE_HEIGHT, table_width, HEADER_HEIGHT),
+            table=(0, body_top, table_width, body_height),
+            columns=tuple(columns),
+            scale=(chart_x, TITLE_HEIGHT, chart_width, HEADER_HEIGHT),
+            chart=(chart_x, body_top, chart_width, body_height),
+        )
+
+    @classmethod
+    def from_text(cls, text: object) -> PlanLayout | None:
+        """A layout as `remember_layout` stored it; None for anything else."""
+        try:
+            raw = json.loads(str(text))
+            width, height = _ints(raw["size"], 2)
+            return cls(
+                size=(width, height),
+                table_header=_rect(raw["table_header"]),
+                table=_rect(raw["table"]),
+                columns=tuple(
+                    (column, left, column_width)
+                    for column, left, column_width in (_ints(c, 3) for c in raw["columns"])
+                    if 0 <= column < len(HEADERS)
+                ),
+                scale=_rect(raw["scale"]),
+                chart=_rect(raw["chart"]),
+            )
+        except (ValueError, TypeError, KeyError):
+            return None
+
+    def fitted(self, width: int, height: int) -> PlanLayout | None:
+        """This layout in a window of another size, as the main window's layouts resize: the
+        table keeps its width, the chart and its scale take what the width gains or loses,
+        the rows what the height does. None when the window is too small for that."""
+        dw, dh = width - self.size[0], height - self.size[1]
+        x, y, w, h = self.table
+        table = (x, y, w, h + dh)
+        x, y, w, h = self.scale
+        scale = (x, y, w + dw, h)
+        x, y, w, h = self.chart
+        chart = (x, y, w + dw, h + dh)
+        if min(table[3], chart[2], chart[3]) < ROW_HEIGHT:
+            return None
+        return PlanLayout((width, height), self.table_header, table, self.columns, scale, chart)
+
+    def to_text(self) -> str:
+        return json.dumps(asdict(self))
+
+
+def _ints(values: object, count: int) -> list[int]:
+    if not isinstance(values, list) or len(values) != count:
+        raise ValueError("not a layout")
+    return [int(v) for v in values]
+
+
+def _rect(values: object) -> Rect:
+    x, y, width, height = _ints(values, 4)
+    return (x, y, width, height)
+
+
+def remember_layout(window: QWidget, settings: QSettings) -> None:
+    """Keep where `window` shows a plan's table and chart, for the next first look; nothing
+    when it shows none."""
+    if "desktop.gantt.view" not in sys.modules:  # no plan was shown: nothing to keep
+        return
+    from desktop.gantt.view import GanttView
+
+    view = window.findChild(GanttView)
+    if view is None or not view.isVisible():
+        return
+
+    def rect(widget: QWidget) -> Rect:
+        at = widget.mapTo(window, QPoint(0, 0))
+        return (at.x(), at.y(), widget.width(), widget.height())
+
+    header = view.tree.horizontalHeader()
+    columns = []
+    for visual in range(header.count()):
+        column = header.logicalIndex(visual)
+        if not header.isSectionHidden(column) and column < len(HEADERS):
+            columns.append(
+                (column, header.sectionViewportPosition(column), header.sectionSize(column))
+            )
+    layout = PlanLayout(
+        size=(window.width(), window.height()),
+        table_header=rect(header),
+        table=rect(view.tree.viewport()),
+        columns=tuple(columns),
+        scale=rect(view.timescale),
+        chart=rect(view.chart.viewport()),
+    )
+    settings.setValue(SETTINGS_LAYOUT, layout.to_text())
 
 
 class FirstLookRows:
@@ -47,7 +183,7 @@ class FirstLookRows:
 
     def __init__(self, look: FirstLook, calendars: CalendarPool | None = None) -> None:
         self.look = look
-        self.schedule = ScheduleView(Scheduler(look.plan, calendars))
+        self.schedule = scheduled(look, calendars)
         self.rows: Sequence[int] = self.schedule.outline()
         self.row_of: Mapping[int, int] = {node: r for r, node in enumerate(self.rows)}
         self.baseline: Mapping[str, tuple[date, date]] = look.baseline
@@ -72,11 +208,40 @@ class FirstLookRows:
             self._wbs[node] = found
         return found
 
+    def cell(self, node: int, column: int) -> str:
+        """A table cell's text, as the Gantt's task table shows it."""
+        v = self.schedule
+        spec = v.spec(node)
+        summary = v.is_summary(node)
+        if column == COL_WBS:
+            return self.wbs(node)
+        if column == COL_NAME:
+            return spec.name
+        if column in (COL_START, COL_FINISH):
+            day = v.start_ordinal(node) if column == COL_START else v.finish_ordinal(node)
+            return f"{date.fromordinal(day):%a %d %b %y}"
+        if column == COL_DURATION:
+            if spec.milestone and not summary:
+                return "◆ 0 d"
+            days = v.duration(node)
+            return f"▣ {days} d" if spec.id in self.look.deliverables else f"{days} d"
+        if column == COL_PROGRESS:
+            return "" if summary or spec.milestone else f"{spec.progress} %"
+        if column == COL_SLIP:
+            saved = self.baseline.get(spec.id)
+            if saved is None:
+                return ""
+            slip = v.slip(node, saved[1])
+            return "on plan" if slip == 0 else f"{slip:+d} d"
+        if column == COL_PEOPLE:
+            return self.people.get(spec.id, "")
+        return ""
+
 
 class FirstLookWindow(QWidget):
     """Signals:
     painted(): the window painted for the first time.
-    dismissed(): the user closed it (the start ends there).
+    dismissed(): the user closed it (the start ends).
     """
 
     painted = Signal()
@@ -101,9 +266,25 @@ class FirstLookWindow(QWidget):
             height = min(area.height(), max(740, area.height() * 4 // 5))
             self.resize(width, height)
             self.move(area.center() - self.rect().center())
+        self.remembered = PlanLayout.from_text(settings.value(SETTINGS_LAYOUT, ""))
+        key = PROJECT_KEY.format(look.project_id)
+        zoom = settings.value(f"{key}/zoom")
+        self.px = ZOOMS[zoom if isinstance(zoom, str) and zoom in ZOOMS else OPENING_ZOOM]
+        self.show_critical = str(settings.value(f"{key}/critical", "false")).lower() == "true"
+        self.show_baseline = str(settings.value(f"{key}/baseline", "true")).lower() == "true"
         span = self.rows.schedule.span()
         first = span[0] if span else date.today()
-        self.origin = (first - timedelta(days=14)).toordinal()
+        self.origin = (first - timedelta(days=LEAD_DAYS)).toordinal()
+
+    def layout_now(self) -> tuple[PlanLayout, bool]:
+        """The remembered layout fitted to this window's size (and True), else the look's
+        own (and False)."""
+        size = (self.width(), self.height())
+        if self.remembered is not None:
+            fitted = self.remembered.fitted(*size)
+            if fitted is not None:
+                return fitted, True
+        return PlanLayout.default(*size), False
 
     def hand_over(self) -> None:
         """Close without ending the start: the main window stands in this one's place."""
@@ -130,35 +311,43 @@ class FirstLookWindow(QWidget):
         palette = self.palette()
         width, height = self.width(), self.height()
         painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Window))
-        look = self.rows.look
-        bold = QFont(self.font())
-        bold.setBold(True)
-        painter.setFont(bold)
-        painter.setPen(palette.color(QPalette.ColorRole.WindowText))
-        painter.drawText(
-            QRectF(12, 0, width - 24, TITLE_HEIGHT),
-            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-            f"{look.client_name} — {look.project_name}",
-        )
-        painter.setFont(self.font())
-        body_top = TITLE_HEIGHT + HEADER_HEIGHT
-        body_height = max(0, height - body_top - STATUS_HEIGHT)
+        layout, remembered = self.layout_now()
+        if not remembered:  # the look's own layout names the plan (the main window's does too)
+            look = self.rows.look
+            bold = QFont(self.font())
+            bold.setBold(True)
+            painter.setFont(bold)
+            painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+            painter.drawText(
+                QRectF(12, 0, width - 24, TITLE_HEIGHT),
+                int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                f"{look.client_name} — {look.project_name}",
+            )
+            painter.setFont(self.font())
         colors = Colors.for_palette(palette)
-        self._paint_table(painter, colors, body_top, body_height)
-        chart_x = TABLE_WIDTH + 1
-        chart_width = max(0, width - chart_x)
+        self._paint_table(painter, colors, layout)
+        self._paint_chart(painter, colors, layout)
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.drawText(
+            QRectF(12, height - STATUS_HEIGHT, width - 24, STATUS_HEIGHT),
+            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight),
+            "Opening for editing…",
+        )
+
+    def _paint_chart(self, painter: QPainter, colors: Colors, layout: PlanLayout) -> None:
+        palette = self.palette()
+        x, y, width, height = layout.scale
         painter.save()
-        painter.translate(chart_x, TITLE_HEIGHT)
-        painter.setClipRect(QRectF(0, 0, chart_width, HEADER_HEIGHT + body_height))
-        last_o = self.origin + math.ceil(chart_width / PX_PER_DAY) + 1
+        painter.translate(x, y)
+        painter.setClipRect(QRectF(0, 0, width, height))
         paint_timescale(
             painter,
-            chart_width,
-            HEADER_HEIGHT,
-            lambda o: (o - self.origin) * PX_PER_DAY,
+            width,
+            height,
+            lambda o: (o - self.origin) * self.px,
             self.origin,
-            last_o,
-            PX_PER_DAY,
+            self.origin + math.ceil(width / self.px) + 1,
+            self.px,
             ScaleColors(
                 background=palette.color(QPalette.ColorRole.Button),
                 grid=palette.color(QPalette.ColorRole.Mid),
@@ -167,68 +356,86 @@ class FirstLookWindow(QWidget):
             ),
             date.today().toordinal(),
         )
-        painter.translate(0, HEADER_HEIGHT)
+        painter.restore()
+        x, y, width, height = layout.chart
+        painter.save()
+        painter.translate(x, y)
+        painter.setClipRect(QRectF(0, 0, width, height))
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() - 1))
         chart = ChartPainter(
             self.rows,
             colors,
-            PX_PER_DAY,
+            self.px,
             self.origin,
             date.today().toordinal(),
             QFont(self.font()),
             small,
-            bounds=(0.0, float(chart_width)),
+            show_critical=self.show_critical,
+            show_baseline=self.show_baseline,
+            bounds=(0.0, float(width)),
         )
-        chart.paint(painter, QRectF(0, 0, chart_width, body_height))
+        chart.paint(painter, QRectF(0, 0, width, height))
         painter.restore()
-        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-        painter.drawText(
-            QRectF(12, height - STATUS_HEIGHT, width - 24, STATUS_HEIGHT),
-            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight),
-            "Opening for editing…",
-        )
 
-    def _paint_table(
-        self, painter: QPainter, colors: Colors, body_top: int, body_height: int
-    ) -> None:
+    def _paint_table(self, painter: QPainter, colors: Colors, layout: PlanLayout) -> None:
         palette = self.palette()
-        painter.fillRect(
-            QRectF(0, TITLE_HEIGHT, TABLE_WIDTH, HEADER_HEIGHT),
-            palette.color(QPalette.ColorRole.Button),
-        )
-        painter.fillRect(QRectF(0, body_top, TABLE_WIDTH, body_height), colors.base)
+        middle = Qt.AlignmentFlag.AlignVCenter
+        x, y, width, height = layout.table_header
+        painter.save()
+        painter.setClipRect(QRectF(x, y, width, height))
+        painter.fillRect(QRectF(x, y, width, height), palette.color(QPalette.ColorRole.Button))
         painter.setPen(palette.color(QPalette.ColorRole.ButtonText))
-        x = 0
-        middle_left = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
-        for title, column_width in COLUMNS:
-            painter.drawText(
-                QRectF(x + 6, TITLE_HEIGHT, column_width - 8, HEADER_HEIGHT), middle_left, title
-            )
-            x += column_width
+        for column, left, column_width in layout.columns:
+            cell = QRectF(x + left + PAD, y, column_width - 2 * PAD, height)
+            painter.drawText(cell, int(middle | Qt.AlignmentFlag.AlignLeft), HEADERS[column])
+        painter.restore()
+        x, y, width, height = layout.table
+        painter.save()
+        painter.setClipRect(QRectF(x, y, width, height))
+        painter.fillRect(QRectF(x, y, width, height), colors.base)
         v = self.rows.schedule
-        metrics = painter.fontMetrics()
-        shown = self.rows.rows[: math.ceil(body_height / ROW_HEIGHT)]
-        painter.setClipRect(QRectF(0, body_top, TABLE_WIDTH, body_height))
-        for r, node in enumerate(shown):
-            y = body_top + r * ROW_HEIGHT
+        plain = QFont(self.font())
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for r, node in enumerate(self.rows.rows[: math.ceil(height / ROW_HEIGHT)]):
+            top = y + r * ROW_HEIGHT
             if r % 2:
-                painter.fillRect(QRectF(0, y, TABLE_WIDTH, ROW_HEIGHT), colors.row_alt)
-            painter.setPen(colors.text)
-            start = date.fromordinal(v.start_ordinal(node))
-            finish = date.fromordinal(v.finish_ordinal(node))
-            cells = (
-                self.rows.wbs(node),
-                v.name(node),
-                f"{start:%a %d %b %y}",
-                f"{finish:%a %d %b %y}",
-                f"{v.duration(node)} d",
-            )
-            x = 0
-            for (title, column_width), text in zip(COLUMNS, cells, strict=True):
-                indent = INDENT * v.depth(node) if title == "Name" else 0
-                cell = QRectF(x + 6 + indent, y, column_width - 8 - indent, ROW_HEIGHT)
+                painter.fillRect(QRectF(x, top, width, ROW_HEIGHT), colors.row_alt)
+            painter.setFont(bold if v.is_summary(node) else plain)
+            metrics = painter.fontMetrics()
+            for column, left, column_width in layout.columns:
+                text = self.rows.cell(node, column)
+                if not text:
+                    continue
+                indent = (v.depth(node) + 1) * INDENT if column == COL_NAME else 0
+                cell = QRectF(
+                    x + left + PAD + indent, top, column_width - 2 * PAD - indent, ROW_HEIGHT
+                )
+                align = (
+                    Qt.AlignmentFlag.AlignRight
+                    if column in RIGHT_ALIGNED
+                    else Qt.AlignmentFlag.AlignLeft
+                )
+                if column == COL_PROGRESS:  # a bar beside the figure, as the table draws it
+                    self._paint_progress_bar(painter, cell, v.progress(node))
+                late = column == COL_SLIP and text.startswith("+")
+                painter.setPen(colors.refuse if late else colors.text)
                 elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(cell.width()))
-                painter.drawText(cell, middle_left, elided)
-                x += column_width
-        painter.setClipping(False)
+                painter.drawText(cell, int(middle | align), elided)
+        painter.restore()
+
+    def _paint_progress_bar(self, painter: QPainter, cell: QRectF, value: int) -> None:
+        palette = self.palette()
+        label_width = painter.fontMetrics().horizontalAdvance("100 %") + 6
+        bar = QRectF(cell.left(), cell.center().y() - 2, max(cell.width() - label_width, 10), 5)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.color(QPalette.ColorRole.Mid))
+        painter.drawRoundedRect(bar, 2.5, 2.5)
+        if value:
+            done = QRectF(bar.left(), bar.top(), bar.width() * min(value, 100) / 100, bar.height())
+            painter.setBrush(palette.color(QPalette.ColorRole.Highlight).lighter(115))
+            painter.drawRoundedRect(done, 2.5, 2.5)
+        painter.restore()

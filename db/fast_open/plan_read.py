@@ -25,6 +25,9 @@ from db.errors import AgencyDeskError
 from db.local_disk import network_filesystem
 from db.migrations import SCHEMA_HEAD
 from db.name_match import NoMatch, match_name
+from db.scheduling.calendar import CalendarPool
+from db.scheduling.engine import Scheduler
+from db.scheduling.schedule_view import ScheduleView
 from db.scheduling.specs import LinkSpec, Plan, TaskSpec, agency_days_of
 from db.scheduling.vocabulary import DependencyType, TaskConstraint, TaskKind
 
@@ -50,6 +53,11 @@ class FirstLook:
     people: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     deliverables: frozenset[str] = frozenset()
     baseline: dict[str, tuple[date, date]] = field(default_factory=dict)
+
+
+def scheduled(look: FirstLook, calendars: CalendarPool | None = None) -> ScheduleView:
+    """The look's plan, scheduled, through the schedule's read API."""
+    return ScheduleView(Scheduler(look.plan, calendars))
 
 
 def read_first_look(path: Path, project: str) -> FirstLook | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QPoint, QSettings, QStandardPaths, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
@@ -137,6 +137,75 @@ def test_the_first_look_gives_way_to_the_window_that_edits(qapp, small_db) -> No
         store.close()
 
 
+def test_the_plan_stays_where_it_stands_when_the_window_takes_over(qapp, small_db) -> None:
+    """The first start has no layout to follow; the main window remembers where it drew the
+    plan, and the next start's first look draws the table and chart exactly there, with the
+    same text in every cell."""
+    failures: list[str] = []
+    starts: list[dict[str, object]] = []
+
+    def follow_a_start() -> None:
+        seen: dict[str, object] = {}
+        starts.append(seen)
+
+        def note_the_look() -> None:
+            look = shown("FirstLookWindow")[0]
+            assert isinstance(look, FirstLookWindow)
+            layout, remembered = look.layout_now()
+            seen["remembered"] = remembered
+            seen["rects"] = (layout.table, layout.scale, layout.chart)
+            columns = [column for column, _x, _w in layout.columns]
+            seen["columns"] = columns
+            seen["cells"] = [
+                [look.rows.cell(node, column) for column in columns] for node in look.rows.rows
+            ]
+            when(window_is_up, note_the_window, failures)
+
+        def window_is_up() -> bool:
+            windows = shown("MainWindow")
+            return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
+
+        def note_the_window() -> None:
+            from desktop.gantt import GanttView
+
+            window = shown("MainWindow")[0]
+            view = window.findChild(GanttView)
+            assert view is not None
+
+            def rect(widget: QWidget) -> tuple[int, int, int, int]:
+                at = widget.mapTo(window, QPoint(0, 0))
+                return (at.x(), at.y(), widget.width(), widget.height())
+
+            seen["window rects"] = (
+                rect(view.tree.viewport()),
+                rect(view.timescale),
+                rect(view.chart.viewport()),
+            )
+
+            def text(node: int, column: int) -> str:
+                value = view.model.index_of(node, column).data()
+                if column == first_look.COL_PROGRESS and isinstance(value, int):
+                    return f"{value} %"  # beside its bar (`ProgressCellDelegate`)
+                return "" if value is None else str(value)
+
+            seen["window cells"] = [
+                [text(node, column) for column in seen["columns"]] for node in view.document.rows
+            ]
+            window.close()
+
+        when(lambda: bool(shown("FirstLookWindow")), note_the_look, failures)
+
+    for _start in range(2):
+        follow_a_start()
+        assert run_gui(small_db, project="Rebrand") == 0
+        assert failures == []
+    first, second = starts
+    assert first["remembered"] is False
+    assert second["remembered"] is True
+    assert second["rects"] == second["window rects"]
+    assert second["cells"] == second["window cells"]
+
+
 def test_closing_the_first_look_ends_the_start(qapp, small_db) -> None:
     failures: list[str] = []
     windows: list[str] = []
@@ -167,5 +236,11 @@ def test_a_plan_that_needs_an_upgrade_opens_the_ordinary_way(
     assert looks == [0]
 
 
-def test_the_first_look_stands_where_the_main_window_will() -> None:
+def test_the_first_look_follows_the_windows_own_settings_and_sizes() -> None:
+    """What the look repeats of the main window and the Gantt, which it cannot import."""
+    from desktop.gantt import cells, chart, tree_model
+
     assert first_look.SETTINGS_GEOMETRY == main_window.SETTINGS_GEOMETRY
+    assert first_look.HEADERS == tree_model.HEADERS
+    assert first_look.ZOOMS == chart.ZOOMS
+    assert first_look.INDENT == cells.INDENT
