@@ -249,7 +249,7 @@ class FirstLookWindow(QWidget):
 
     def __init__(self, look: FirstLook, title: str, settings: QSettings) -> None:
         super().__init__()
-        self.rows = FirstLookRows(look)
+        self._rows: FirstLookRows | None = FirstLookRows(look)
         self._painted = False
         self._handed_over = False
         self.was_dismissed = False  # closed by the user: the start ends
@@ -286,10 +286,19 @@ class FirstLookWindow(QWidget):
                 return fitted, True
         return PlanLayout.default(*size), False
 
+    @property
+    def rows(self) -> FirstLookRows:
+        """The plan as the look draws it (gone once the look has handed over)."""
+        assert self._rows is not None, "the first look has handed over"
+        return self._rows
+
     def hand_over(self) -> None:
-        """Close without ending the start: the main window stands in this one's place."""
+        """Close without ending the start: the main window stands in this one's place. The
+        look lets go of its plan too (a 10,000-task one is tens of MB the session would
+        otherwise carry)."""
         self._handed_over = True
         self.close()
+        self._rows = None
 
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)
@@ -298,6 +307,8 @@ class FirstLookWindow(QWidget):
             self.dismissed.emit()
 
     def paintEvent(self, _event: QPaintEvent) -> None:
+        if self._rows is None:
+            return
         painter = QPainter(self)
         try:
             self._paint(painter)
