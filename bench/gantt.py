@@ -17,9 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.cache import cached_database
 from bench.registry import metric
 from db.database import open_database
-from db.migrations import SCHEMA_HEAD
 from db.models import Client, Project
 from db.operations import Create, composite
 from db.scheduling.generate import generated_plan
@@ -42,22 +42,17 @@ def _app() -> Any:
 
 
 def _cached_db(n_tasks: int) -> Path:
-    folder = Path(tempfile.gettempdir()) / "agency-desk-bench"
-    folder.mkdir(exist_ok=True)
-    # Named for the schema revision so a copy never needs an upgrade before it is timed.
-    path = folder / f"gantt-{n_tasks}-v{SCHEMA_VERSION}-{SCHEMA_HEAD}.sqlite"
-    if not path.exists():
-        partial = path.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        store = Store(open_database(partial, create=True))
+    def build(path: Path) -> None:
+        store = Store(open_database(path, create=True))
         client = Create(Client, {"name": "Bench Client"})
         project = Create(Project, {"id": PROJECT_ID, "name": "Bench", "client_id": client.id})
         store.apply(composite([client, project]))
         insert_plan(store.session, PROJECT_ID, generated_plan(n_tasks, fan_out=1000))
         store.session.commit()
         store.close()
-        partial.rename(path)
-    return path
+
+    # Named for the schema's sources so a copy never needs an upgrade before it is timed.
+    return cached_database(f"gantt-{n_tasks}-v{SCHEMA_VERSION}", build)
 
 
 def _open_store(n_tasks: int) -> Store:
