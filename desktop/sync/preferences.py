@@ -308,16 +308,16 @@ class SyncPreferencesSection(QGroupBox):
             password=self.server_password.text(),
             station_name=self.station_name.text().strip(),
         )
-        dialog.accepted.connect(lambda: self._joined(dialog))
+        dialog.accepted.connect(self._joined)
         self.join_dialog = dialog
         dialog.open()
         return dialog
 
-    def _joined(self, dialog: ServerJoinDialog) -> None:
+    def _joined(self) -> None:
         from desktop.sync import join_dialog
 
-        self.join_dialog = None
-        path = dialog.joined_path
+        dialog, self.join_dialog = self.join_dialog, None
+        path = dialog.joined_path if dialog is not None else None
         if path is None:
             return
         if join_dialog.open_in_new_window(path):

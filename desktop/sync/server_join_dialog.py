@@ -19,6 +19,8 @@ keychain once the server accepted it, never into a file.
 from __future__ import annotations
 
 import logging
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -250,11 +252,24 @@ class ServerJoinDialog(QDialog):
         path, name = self.database_path(), self.station_name.text().strip()
         self._set_busy(True)
         self.note.setText("Joining… copying the agency's data to this computer.")
-        if not self.runner.run(lambda: join_server(path, url, password, name), self._done):
+        if not self.runner.run(lambda: join_server(path, url, password, name), self._when_done()):
             self._set_busy(False)
             self.note.setText("Not joined: Agency Desk is closing")
             return False
         return True
+
+    def _when_done(self) -> Callable[[object, Failure | None], None]:
+        # The worker holds this callback until its job is dropped; holding the dialog only
+        # weakly, it can never be the last owner of a dialog, which would then be destroyed
+        # on the worker thread (Qt objects must die on their own thread).
+        method = weakref.WeakMethod(self._done)
+
+        def done(result: object, failure: Failure | None) -> None:
+            alive = method()
+            if alive is not None:
+                alive(result, failure)
+
+        return done
 
     def _done(self, _result: object, failure: Failure | None) -> None:
         from db.sync.crypto import EncryptionRequired, MissingKey
