@@ -14,6 +14,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -249,3 +250,66 @@ def delete_task_10k() -> float:
     view.close()
     store.close()
     return took
+
+
+@cache  # both metrics come from the same runs
+def _delete_project_cycle(n_tasks: int) -> tuple[float, float]:
+    """Delete a project of `n_tasks` tasks from the Projects list as a user does (Edit >
+    Delete, the question answered Yes) and undo it (Ctrl+Z), each up to its painted frame,
+    in the main window with every view listening: the medians of (delete, undo)."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.main_window import MainWindow
+    from desktop.views.projects_view import ProjectsView
+    from desktop.workspace import Workspace
+
+    app = _app()
+    store = _open_store(n_tasks)
+    settings_path = Path(tempfile.mkdtemp(prefix="gantt-bench-")) / "settings.ini"
+    window = MainWindow(
+        Workspace(store), QSettings(str(settings_path), QSettings.Format.IniFormat), auto_sync=False
+    )
+    window.persist = False
+    window.resize(1300, 800)
+    window.show()
+    window.show_area("projects")
+    app.processEvents()
+    projects = window.area("projects")
+    assert isinstance(projects, ProjectsView)
+    asked = QMessageBox.question
+    QMessageBox.question = lambda *_args: QMessageBox.StandardButton.Yes  # type: ignore[method-assign,assignment]
+    deletes, undos = [], []
+    try:
+        for _ in range(4):
+            projects.tree.setFocus()
+            projects.tree.setCurrentIndex(projects.project_index(PROJECT_ID))
+            app.processEvents()
+            start = CLOCK()
+            assert window.delete_selection()
+            app.processEvents()  # the frame: the list without the project
+            deletes.append(CLOCK() - start)
+            start = CLOCK()
+            window.workspace.undo_stack.undo()
+            app.processEvents()
+            undos.append(CLOCK() - start)
+    finally:
+        QMessageBox.question = asked  # type: ignore[method-assign]
+        window.close()
+        store.close()
+    # The first run warms imports and caches.
+    return statistics.median(deletes[1:]), statistics.median(undos[1:])
+
+
+@metric("gantt.delete_project.10k", target=0.5, unit="s")
+def delete_project_10k() -> float:
+    """Delete a 10,000-task project (its tasks and links with it) from the Projects list:
+    the question answered, the edit committed, every view following, one frame painted."""
+    return _delete_project_cycle(10_000)[0]
+
+
+@metric("gantt.undo_delete_project.10k", target=0.5, unit="s")
+def undo_delete_project_10k() -> float:
+    """Undo the delete of a 10,000-task project: every row back, every view following, one
+    frame painted."""
+    return _delete_project_cycle(10_000)[1]

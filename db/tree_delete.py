@@ -18,12 +18,14 @@ its scope, and the session forgets the objects it still held of them.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import inspect, literal_column, select, text
+from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -34,12 +36,10 @@ from db.models import Entity
 from db.operations import _referrers, _tree_depths
 from db.search import driver
 from db.store import report_bulk
-from db.sync.bulk_delete import delete_rows
-from db.sync.bulk_outbox import insert_rows
+from db.sync.bulk_delete import delete_rows, restore_rows
 
 _FRONTIER_NAME = "tree_delete_frontier"  # a temporary table: this connection's alone
 _FRONTIER = f"temp.{_FRONTIER_NAME}"
-_FRONTIER_IDS = select(literal_column("id")).select_from(text(_FRONTIER))
 
 Row = tuple[type[Entity], dict[str, Any]]
 Nulled = tuple[type[Entity], str, str, str]  # (entity, column, row id, the id it held)
@@ -96,7 +96,7 @@ class DeleteTree:
         for cls, values in reversed(self.rows):  # parents first, each table's rows by depth
             by_table.setdefault(cls, []).append(values)
         for cls in sorted(by_table, key=_rank):
-            insert_rows(conn, cls.__table__, by_table[cls])
+            restore_rows(conn, cls.__table__.name, by_table[cls])
         _forget(session, self.rows)  # collections loaded before the rows came back
         doomed = {values["id"] for _cls, values in self.rows}
         for cls, col, ref_id, target in self.nulled:
@@ -129,21 +129,21 @@ def _gather(
     conn: Connection, targets: Sequence[tuple[type[Entity], str]]
 ) -> tuple[list[Row], list[Nulled]]:
     """The targets and every row that cascades from them, level by level (one SELECT per
-    referring column, level and chunk of ids), and the references to them from rows that
-    stay, which become NULL."""
-    conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {_FRONTIER_NAME} (id TEXT PRIMARY KEY)")
+    referring column and level), and the references to them from rows that stay, which
+    become NULL. Each row's values as SQLite holds them: written back unchanged on undo."""
+    raw = driver(conn)
+    raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_FRONTIER_NAME} (id TEXT PRIMARY KEY)")
     rows: list[Row] = []
     nulled: list[Nulled] = []
     seen: set[str] = set()
     frontier: dict[type[Entity], list[dict[str, Any]]] = {}
     for entity, id_ in targets:
-        table = entity.__table__
-        found = conn.execute(select(table).where(table.c.id == id_)).mappings().first()
-        if found is None:
+        found = _select(raw, f'SELECT * FROM "{entity.__table__.name}" WHERE id = ?', (id_,))
+        if not found:
             raise NotFoundError(f"{entity.__name__} {id_} no longer exists")
         if id_ not in seen:
             seen.add(id_)
-            frontier.setdefault(entity, []).append(dict(found))
+            frontier.setdefault(entity, []).extend(found)
     while frontier:
         following: dict[type[Entity], list[dict[str, Any]]] = {}
         for cls, parents in frontier.items():
@@ -153,24 +153,32 @@ def _gather(
                 continue
             # The level's ids in a temporary table: one query per referring column, however
             # many ids (a list of 10,000 bound values would need chunks of a few hundred).
-            conn.exec_driver_sql(f"DELETE FROM {_FRONTIER}")
-            conn.exec_driver_sql(
-                f"INSERT OR IGNORE INTO {_FRONTIER} (id) VALUES (?)",
-                [(values["id"],) for values in parents],
+            raw.execute(f"DELETE FROM {_FRONTIER}")
+            raw.execute(
+                f"INSERT OR IGNORE INTO {_FRONTIER} (id) SELECT value FROM json_each(?)",
+                (json.dumps([values["id"] for values in parents]),),
             )
             for other, col, ondelete in referrers:
-                table = other.__table__
-                query = select(table).where(table.c[col].in_(_FRONTIER_IDS))
-                for row in conn.execute(query).mappings():
+                query = (
+                    f'SELECT * FROM "{other.__table__.name}" '
+                    f'WHERE "{col}" IN (SELECT id FROM {_FRONTIER})'
+                )
+                for row in _select(raw, query, ()):
                     if ondelete == "SET NULL":
                         nulled.append((other, col, row["id"], row[col]))
                     elif row["id"] not in seen:
                         seen.add(row["id"])
-                        following.setdefault(other, []).append(dict(row))
+                        following.setdefault(other, []).append(row)
         frontier = following
-    conn.exec_driver_sql(f"DELETE FROM {_FRONTIER}")
+    raw.execute(f"DELETE FROM {_FRONTIER}")
     # A reference from a row that goes too needs no clearing.
     return rows, [n for n in nulled if n[2] not in seen]
+
+
+def _select(raw: sqlite3.Connection, query: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
+    cursor = raw.execute(query, args)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor]
 
 
 def _children_first(rows: list[Row]) -> list[Row]:

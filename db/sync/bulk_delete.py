@@ -19,13 +19,15 @@ bookkeeping, so a change to the triggers that this module does not follow fails 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from db.models import Entity
-from db.sync.bulk_outbox import BULK, _triggers_live
+from db.sync.bulk_outbox import BULK, _record_inserts, _triggers_live
 from db.sync.hlc import COUNTER_BITS, SQL_WALL_MS
 from db.sync.schema import _AUTHOR, _CONTEXT, _CTX, _obj, _row_max, live_columns
 
@@ -45,9 +47,11 @@ def delete_rows(conn: Connection, rows: Sequence[tuple[type[Entity], str]]) -> N
         f"(k INTEGER PRIMARY KEY, tbl TEXT NOT NULL, id TEXT NOT NULL)"
     )
     conn.exec_driver_sql(f"DELETE FROM {_DOOMED}")
+    # One JSON array, not one statement per row: [[table, id], ...], k its position.
     conn.exec_driver_sql(
-        f"INSERT INTO {_DOOMED} (k, tbl, id) VALUES (?, ?, ?)",
-        [(k, entity.__table__.name, id_) for k, (entity, id_) in enumerate(rows)],
+        f"INSERT INTO {_DOOMED} (k, tbl, id) SELECT key, value ->> 0, value ->> 1 "
+        "FROM json_each(?)",
+        (json.dumps([(entity.__table__.name, id_) for entity, id_ in rows]),),
     )
     conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS temp.bulk_doomed_row ON bulk_doomed (tbl, id)")
     try:
@@ -117,3 +121,31 @@ def _record_deletes(conn: Connection, tables: list[str], count: int) -> None:
         f"FROM {_DOOMED} AS d, sync_ctl AS s, audit_ctl AS a WHERE s.id = 1 AND a.id = 1 "
         "ORDER BY d.k"
     )
+
+
+def restore_rows(conn: Connection, tbl: str, rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT rows read back from SQLite (`delete_rows` took them) into `tbl` in the order
+    given, values exactly as they were, with the bookkeeping the insert trigger writes for a
+    restored row (`bulk_outbox` writes it, as for any bulk insert)."""
+    if not rows:
+        return
+    names = list(rows[0])
+    columns = ", ".join(f'"{name}"' for name in names)
+    marks = ", ".join("?" for _ in names)
+    insert = f'INSERT INTO "{tbl}" ({columns}) VALUES ({marks})'
+    values = [tuple(row[name] for name in names) for row in rows]
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    if not _triggers_live(conn, tbl):
+        raw.executemany(insert, values)
+        return
+    before = conn.exec_driver_sql(f'SELECT coalesce(max(rowid), 0) FROM "{tbl}"').scalar_one()
+    outbox_before = conn.exec_driver_sql(
+        "SELECT coalesce(max(id), 0) FROM sync_outbox"
+    ).scalar_one()
+    conn.exec_driver_sql(f"UPDATE sync_ctl SET applying = {BULK} WHERE id = 1")
+    try:
+        raw.executemany(insert, values)
+    finally:
+        conn.exec_driver_sql("UPDATE sync_ctl SET applying = 0 WHERE id = 1")
+    _record_inserts(conn, tbl, before, outbox_before)

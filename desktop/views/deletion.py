@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QWidget
 
 from db.models import Entity
 from db.operations import DeleteRows, Operation
+from db.tree_delete import DeleteTree
 from desktop.workspace import Workspace
 
 NAME_CHARS = 40
@@ -65,7 +66,9 @@ class Deletion:
     noun: ("task", "tasks"); name: the one row's name (used when one row is selected);
     after: called once the rows are gone, to select what now sits where they were;
     instead: an operation a view runs in place of deleting (a team member with history is
-    archived, never deleted), with `verb` naming it in the menu ("Archive").
+    archived, never deleted), with `verb` naming it in the menu ("Archive");
+    whole_tree: the rows take large trees with them (a project's plan, a client's projects),
+    deleted and restored set-based (`DeleteTree`) so thousands of tasks go in a blink.
     """
 
     entity: type[Entity]
@@ -75,6 +78,7 @@ class Deletion:
     after: Callable[[], None] | None = field(default=None, repr=False)
     instead: Operation | None = field(default=None, repr=False)
     verb: str = "Delete"
+    whole_tree: bool = False
 
     @property
     def text(self) -> str:
@@ -86,7 +90,10 @@ class Deletion:
     def operation(self) -> Operation:
         if self.instead is not None:
             return self.instead
-        return DeleteRows([(self.entity, id_) for id_ in self.ids], self.text)
+        targets = [(self.entity, id_) for id_ in self.ids]
+        if self.whole_tree:
+            return DeleteTree(targets, self.text)
+        return DeleteRows(targets, self.text)
 
     def question(self, counts: dict[str, int]) -> str:
         """The confirmation to ask given what would go (`DeleteRows.preview`), or "" when
@@ -161,7 +168,9 @@ def delete_rows(parent: QWidget, workspace: Workspace, deletion: Deletion) -> bo
     them ("Delete project “Site” and its 25 tasks?"). True when the rows went."""
     op = deletion.operation()
     question = (
-        deletion.question(op.preview(workspace.session)) if isinstance(op, DeleteRows) else ""
+        deletion.question(op.preview(workspace.session))
+        if isinstance(op, DeleteRows | DeleteTree)
+        else ""
     )
     if question:
         undo = QKeySequence(QKeySequence.StandardKey.Undo).toString(
