@@ -69,7 +69,7 @@ class DeleteTree:
     def preview(self, session: Session) -> dict[str, int]:
         """How many rows of each entity would go, the targets included."""
         found: dict[str, int] = {}
-        rows, _nulled = _gather(session.connection(), self.targets)
+        rows, _nulled = _gather(session.connection(), self.targets, full=False)
         for cls, _values in rows:
             found[cls.__name__] = found.get(cls.__name__, 0) + 1
         return found
@@ -126,11 +126,12 @@ def _rank(cls: type[Entity]) -> int:
 
 
 def _gather(
-    conn: Connection, targets: Sequence[tuple[type[Entity], str]]
+    conn: Connection, targets: Sequence[tuple[type[Entity], str]], *, full: bool = True
 ) -> tuple[list[Row], list[Nulled]]:
     """The targets and every row that cascades from them, level by level (one SELECT per
-    referring column and level), and the references to them from rows that stay, which
-    become NULL. Each row's values as SQLite holds them: written back unchanged on undo."""
+    referring table and level), and the references to them from rows that stay, which
+    become NULL. Each row's values as SQLite holds them, written back unchanged on undo
+    (`full`; else only its id, which is enough to count)."""
     raw = driver(conn)
     raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_FRONTIER_NAME} (id TEXT PRIMARY KEY)")
     rows: list[Row] = []
@@ -144,35 +145,54 @@ def _gather(
         if id_ not in seen:
             seen.add(id_)
             frontier.setdefault(entity, []).extend(found)
+    what = "*" if full else "id"
     while frontier:
         following: dict[type[Entity], list[dict[str, Any]]] = {}
         for cls, parents in frontier.items():
             rows.extend((cls, values) for values in parents)
-            referrers = _referrers(cls)
+            referrers = _referrers_by_table(cls)
             if not referrers:
                 continue
-            # The level's ids in a temporary table: one query per referring column, however
+            # The level's ids in a temporary table: one query per referring table, however
             # many ids (a list of 10,000 bound values would need chunks of a few hundred).
             raw.execute(f"DELETE FROM {_FRONTIER}")
             raw.execute(
                 f"INSERT OR IGNORE INTO {_FRONTIER} (id) SELECT value FROM json_each(?)",
                 (json.dumps([values["id"] for values in parents]),),
             )
-            for other, col, ondelete in referrers:
-                query = (
-                    f'SELECT * FROM "{other.__table__.name}" '
-                    f'WHERE "{col}" IN (SELECT id FROM {_FRONTIER})'
-                )
-                for row in _select(raw, query, ()):
-                    if ondelete == "SET NULL":
-                        nulled.append((other, col, row["id"], row[col]))
-                    elif row["id"] not in seen:
-                        seen.add(row["id"])
-                        following.setdefault(other, []).append(row)
+            for other, cascading, clearing in referrers:
+                tbl = other.__table__.name
+                if cascading:
+                    # Every column at once: a link between two doomed tasks is read once.
+                    where = " OR ".join(
+                        f'"{col}" IN (SELECT id FROM {_FRONTIER})' for col in cascading
+                    )
+                    for row in _select(raw, f'SELECT {what} FROM "{tbl}" WHERE {where}', ()):
+                        if row["id"] not in seen:
+                            seen.add(row["id"])
+                            following.setdefault(other, []).append(row)
+                for col in clearing:
+                    query = f'SELECT id, "{col}" FROM "{tbl}" WHERE "{col}" IN (SELECT id FROM {_FRONTIER})'
+                    nulled.extend(
+                        (other, col, row["id"], row[col]) for row in _select(raw, query, ())
+                    )
         frontier = following
     raw.execute(f"DELETE FROM {_FRONTIER}")
     # A reference from a row that goes too needs no clearing.
     return rows, [n for n in nulled if n[2] not in seen]
+
+
+@cache
+def _referrers_by_table(
+    entity: type[Entity],
+) -> list[tuple[type[Entity], tuple[str, ...], tuple[str, ...]]]:
+    """(table, columns whose rows go with an `entity` row, columns that become NULL) for
+    every table with a foreign key to `entity`."""
+    found: dict[type[Entity], tuple[list[str], list[str]]] = {}
+    for other, col, ondelete in _referrers(entity):
+        cascading, clearing = found.setdefault(other, ([], []))
+        (clearing if ondelete == "SET NULL" else cascading).append(col)
+    return [(other, tuple(c), tuple(n)) for other, (c, n) in found.items()]
 
 
 def _select(raw: sqlite3.Connection, query: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:

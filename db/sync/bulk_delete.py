@@ -53,7 +53,9 @@ def delete_rows(conn: Connection, rows: Sequence[tuple[type[Entity], str]]) -> N
         "FROM json_each(?)",
         (json.dumps([(entity.__table__.name, id_) for entity, id_ in rows]),),
     )
-    conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS temp.bulk_doomed_row ON bulk_doomed (tbl, id)")
+    conn.exec_driver_sql(
+        f"CREATE INDEX IF NOT EXISTS temp.bulk_doomed_row ON bulk_doomed (tbl, id)"
+    )
     try:
         if _triggers_live(conn, tables[0]):
             _record_deletes(conn, tables, len(rows))
@@ -95,7 +97,7 @@ def _record_deletes(conn: Connection, tables: list[str], count: int) -> None:
         f"SELECT d.k AS k, '{tbl}' AS tbl, OLD.id AS row_id, "
         f"max({clock}, {_row_max(tbl, 'OLD')} + 1) AS hlc, "
         f"{_obj('OLD', live_columns(conn, tbl))} AS data "
-        f'FROM {_DOOMED} AS d JOIN "{tbl}" AS OLD ON OLD.id = d.id WHERE d.tbl = \'{tbl}\''
+        f"FROM {_DOOMED} AS d JOIN \"{tbl}\" AS OLD ON OLD.id = d.id WHERE d.tbl = '{tbl}'"
         for tbl in tables
     ]
     conn.execute(
