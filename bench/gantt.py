@@ -278,7 +278,7 @@ def _delete_project_cycle(n_tasks: int) -> tuple[float, float]:
     projects = window.area("projects")
     assert isinstance(projects, ProjectsView)
     asked = QMessageBox.question
-    QMessageBox.question = lambda *_args: QMessageBox.StandardButton.Yes  # type: ignore[method-assign,assignment]
+    QMessageBox.question = lambda *_args: QMessageBox.StandardButton.Yes  # type: ignore[method-assign]
     deletes, undos = [], []
     try:
         for _ in range(4):

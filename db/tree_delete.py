@@ -172,7 +172,10 @@ def _gather(
                             seen.add(row["id"])
                             following.setdefault(other, []).append(row)
                 for col in clearing:
-                    query = f'SELECT id, "{col}" FROM "{tbl}" WHERE "{col}" IN (SELECT id FROM {_FRONTIER})'
+                    query = (
+                        f'SELECT id, "{col}" FROM "{tbl}" '
+                        f'WHERE "{col}" IN (SELECT id FROM {_FRONTIER})'
+                    )
                     nulled.extend(
                         (other, col, row["id"], row[col]) for row in _select(raw, query, ())
                     )

@@ -43,8 +43,8 @@ def delete_rows(conn: Connection, rows: Sequence[tuple[type[Entity], str]]) -> N
         return
     tables = list(dict.fromkeys(entity.__table__.name for entity, _id in rows))
     conn.exec_driver_sql(
-        f"CREATE TEMP TABLE IF NOT EXISTS bulk_doomed "
-        f"(k INTEGER PRIMARY KEY, tbl TEXT NOT NULL, id TEXT NOT NULL)"
+        "CREATE TEMP TABLE IF NOT EXISTS bulk_doomed "
+        "(k INTEGER PRIMARY KEY, tbl TEXT NOT NULL, id TEXT NOT NULL)"
     )
     conn.exec_driver_sql(f"DELETE FROM {_DOOMED}")
     # One JSON array, not one statement per row: [[table, id], ...], k its position.
@@ -53,9 +53,7 @@ def delete_rows(conn: Connection, rows: Sequence[tuple[type[Entity], str]]) -> N
         "FROM json_each(?)",
         (json.dumps([(entity.__table__.name, id_) for entity, id_ in rows]),),
     )
-    conn.exec_driver_sql(
-        f"CREATE INDEX IF NOT EXISTS temp.bulk_doomed_row ON bulk_doomed (tbl, id)"
-    )
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS temp.bulk_doomed_row ON bulk_doomed (tbl, id)")
     try:
         if _triggers_live(conn, tables[0]):
             _record_deletes(conn, tables, len(rows))

@@ -86,7 +86,12 @@ def _plan(store: Store) -> dict[str, str]:
         *(
             Create(
                 BaselineTask,
-                {"baseline_id": baseline.id, "task_id": t.id, "start_date": day, "finish_date": day},
+                {
+                    "baseline_id": baseline.id,
+                    "task_id": t.id,
+                    "start_date": day,
+                    "finish_date": day,
+                },
             )
             for t in (design, build)
         ),
@@ -200,7 +205,9 @@ def test_deleting_a_project_set_based_leaves_what_the_row_by_row_delete_leaves(
     assert _data(new) == _data(old)
     # Every row of the tree went with its tombstone, and the stray cost entry was cleared.
     gone = found["outbox"]
-    assert sum(n for key, n in gone.items() if key[2] == "D") == 1 + 5 + 2 + 1 + 1 + 2 + 2 + 1 + 1 + 1
+    assert (
+        sum(n for key, n in gone.items() if key[2] == "D") == 1 + 5 + 2 + 1 + 1 + 2 + 2 + 1 + 1 + 1
+    )
     assert sum(n for key, n in gone.items() if key[2] == "U") == 1
     assert _rows(new, f"SELECT task_id FROM cost_entry WHERE id = '{ids['stray']}'") == [(None,)]
     assert len(set(found["clocks"])) == len(found["clocks"])  # each change its own stamp
