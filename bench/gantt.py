@@ -313,3 +313,56 @@ def undo_delete_project_10k() -> float:
     """Undo the delete of a 10,000-task project: every row back, every view following, one
     frame painted."""
     return _delete_project_cycle(10_000)[1]
+
+
+def _outline_step(indent: bool) -> float:
+    """Indent (Alt+Shift+Right) or outdent (Alt+Shift+Left) one task in the middle of a
+    10,000-task plan: the edit committed, tree and chart following, the task still selected,
+    one frame painted. Each run is undone (outside the timing), so every run edits the same
+    plan. A task that can go either way: it has a sibling task above it, and a parent."""
+    app = _app()
+    store = _open_store(10_000)
+    view = _open_view(store)
+    v = view.document.schedule
+    rows = view.document.rows
+    middle = next(
+        v.task_id(n)
+        for n in rows[len(rows) // 2 :]
+        if not v.is_summary(n)
+        and v.parent(n) >= 0
+        and view.document.row_in_parent(n) > 0
+        and not v.is_summary(v.children(v.parent(n))[view.document.row_in_parent(n) - 1])
+    )
+
+    def once() -> float:
+        view.select_task(middle)
+        app.processEvents()
+        start = CLOCK()
+        if indent:
+            view.indent_selected()
+        else:
+            view.outdent_selected()
+        app.processEvents()  # the frame: tree and chart
+        took = CLOCK() - start
+        assert view.selected_ids() == [middle]
+        view.workspace.undo_stack.undo()
+        app.processEvents()
+        return took
+
+    once()
+    took = _median(once, 5)
+    view.close()
+    store.close()
+    return took
+
+
+@metric("gantt.indent.10k", target=0.05, unit="s")
+def indent_10k() -> float:
+    """Indent a task under the one above it in a 10,000-task plan (Alt+Shift+Right)."""
+    return _outline_step(True)
+
+
+@metric("gantt.outdent.10k", target=0.05, unit="s")
+def outdent_10k() -> float:
+    """Outdent a task out of its summary in a 10,000-task plan (Alt+Shift+Left)."""
+    return _outline_step(False)
