@@ -323,16 +323,9 @@ def _outline_step(indent: bool) -> float:
     app = _app()
     store = _open_store(10_000)
     view = _open_view(store)
-    v = view.document.schedule
-    rows = view.document.rows
-    middle = next(
-        v.task_id(n)
-        for n in rows[len(rows) // 2 :]
-        if not v.is_summary(n)
-        and v.parent(n) >= 0
-        and view.document.row_in_parent(n) > 0
-        and not v.is_summary(v.children(v.parent(n))[view.document.row_in_parent(n) - 1])
-    )
+    doc = view.document
+    candidates = [doc.schedule.task_id(n) for n in doc.rows[len(doc.rows) // 2 :]]
+    middle = next(i for i in candidates if _can_indent_and_outdent(view, i))
 
     def once() -> float:
         view.select_task(middle)
@@ -345,6 +338,7 @@ def _outline_step(indent: bool) -> float:
         app.processEvents()  # the frame: tree and chart
         took = CLOCK() - start
         assert view.selected_ids() == [middle]
+        assert view.workspace.undo_stack.undoText().startswith("Indent" if indent else "Outdent")
         view.workspace.undo_stack.undo()
         app.processEvents()
         return took
@@ -354,6 +348,25 @@ def _outline_step(indent: bool) -> float:
     view.close()
     store.close()
     return took
+
+
+def _can_indent_and_outdent(view: Any, task_id: str) -> bool:
+    """Would the plan take both edits of this task: a parent to outdent from, and a task
+    above it to go under that neither waits on it nor it on (an indent would make that a
+    loop)?"""
+    doc = view.document
+    v, s = doc.schedule, doc.scheduler
+    node = v.node(task_id)
+    up = v.parent(node)
+    if v.is_summary(node) or up < 0 or doc.row_in_parent(node) == 0:
+        return False
+    above = v.children(up)[doc.row_in_parent(node) - 1]
+    above_id = v.task_id(above)
+    return not (
+        v.is_summary(above)
+        or task_id in s.downstream(above_id)
+        or above_id in s.downstream(task_id)
+    )
 
 
 @metric("gantt.indent.10k", target=0.05, unit="s")
