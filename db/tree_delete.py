@@ -59,6 +59,11 @@ class DeleteTree:
     rows: list[Row] = field(default_factory=list)
     nulled: list[Nulled] = field(default_factory=list)
     scopes: dict[tuple[str, str], Scope] = field(default_factory=dict, repr=False)
+    # What `preview` read, and the state of the database it read it in: an `apply` right
+    # after it (the question answered) reuses it when nothing was written since.
+    _previewed: tuple[tuple[int, int], list[Row], list[Nulled]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self.targets = list(self.targets)
@@ -69,7 +74,9 @@ class DeleteTree:
     def preview(self, session: Session) -> dict[str, int]:
         """How many rows of each entity would go, the targets included."""
         found: dict[str, int] = {}
-        rows, _nulled = _gather(session.connection(), self.targets, full=False)
+        conn = session.connection()
+        rows, nulled = _gather(conn, self.targets)
+        self._previewed = (_state(conn), rows, nulled)
         for cls, _values in rows:
             found[cls.__name__] = found.get(cls.__name__, 0) + 1
         return found
@@ -77,7 +84,11 @@ class DeleteTree:
     def apply(self, session: Session) -> None:
         session.flush()  # an earlier step of a composite: its rows are what is read here
         conn = session.connection()
-        found, self.nulled = _gather(conn, self.targets)
+        previewed, self._previewed = self._previewed, None
+        if previewed is not None and previewed[0] == _state(conn):
+            found, self.nulled = previewed[1], previewed[2]
+        else:
+            found, self.nulled = _gather(conn, self.targets)
         self.rows = _children_first(found)
         self.scopes = _scopes(conn, self.rows)
         for cls, col, ref_id, _target in self.nulled:
@@ -118,6 +129,14 @@ class DeleteTree:
         return changes
 
 
+def _state(conn: Connection) -> tuple[int, int]:
+    """Changes since: the rows this connection wrote, and the version of the database file
+    (which another connection's commit, a sync, moves on)."""
+    raw = driver(conn)
+    version = raw.execute("PRAGMA data_version").fetchone()[0]
+    return raw.total_changes, int(version)
+
+
 @cache
 def _rank(cls: type[Entity]) -> int:
     """A table's place in dependency order: parents before the tables that refer to them."""
@@ -126,12 +145,11 @@ def _rank(cls: type[Entity]) -> int:
 
 
 def _gather(
-    conn: Connection, targets: Sequence[tuple[type[Entity], str]], *, full: bool = True
+    conn: Connection, targets: Sequence[tuple[type[Entity], str]]
 ) -> tuple[list[Row], list[Nulled]]:
     """The targets and every row that cascades from them, level by level (one SELECT per
     referring table and level), and the references to them from rows that stay, which
-    become NULL. Each row's values as SQLite holds them, written back unchanged on undo
-    (`full`; else only its id, which is enough to count)."""
+    become NULL. Each row's values as SQLite holds them, written back unchanged on undo."""
     raw = driver(conn)
     raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_FRONTIER_NAME} (id TEXT PRIMARY KEY)")
     rows: list[Row] = []
@@ -145,7 +163,6 @@ def _gather(
         if id_ not in seen:
             seen.add(id_)
             frontier.setdefault(entity, []).extend(found)
-    what = "*" if full else "id"
     while frontier:
         following: dict[type[Entity], list[dict[str, Any]]] = {}
         for cls, parents in frontier.items():
@@ -167,7 +184,7 @@ def _gather(
                     where = " OR ".join(
                         f'"{col}" IN (SELECT id FROM {_FRONTIER})' for col in cascading
                     )
-                    for row in _select(raw, f'SELECT {what} FROM "{tbl}" WHERE {where}', ()):
+                    for row in _select(raw, f'SELECT * FROM "{tbl}" WHERE {where}', ()):
                         if row["id"] not in seen:
                             seen.add(row["id"])
                             following.setdefault(other, []).append(row)

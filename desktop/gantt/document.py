@@ -517,15 +517,16 @@ class GanttDocument:
         if changed is None:
             return None
         # The top level in outline order: by place, a task that came to it after its peers.
+        v = ScheduleView(s)
         at = {r: k for k, r in enumerate(old_roots)}
-        candidates = dict.fromkeys([*old_roots, *(s.pos[spec.id] for spec in specs)])
+        candidates = dict.fromkeys([*old_roots, *(v.node(spec.id) for spec in specs)])
         roots = sorted(
-            (r for r in candidates if s.parent[r] < 0),
-            key=lambda r: (s.specs[r].sort_order, at.get(r, len(at))),
+            (r for r in candidates if v.parent(r) < 0),
+            key=lambda r: (v.spec(r).sort_order, at.get(r, len(at))),
         )
-        self.schedule = ScheduleView(s, roots)
-        self.roots = self.schedule.roots()
-        self.collapsed = {c for c in self.collapsed if s.children[c]}
+        self.schedule = v = ScheduleView(s, roots)
+        self.roots = v.roots()
+        self.collapsed = {c for c in self.collapsed if v.is_summary(c)}
         self._number()
         target = self._layout()
         old = self.rows
@@ -551,7 +552,7 @@ class GanttDocument:
             self._renumber(first)
             if self.inserted is not None:
                 self.inserted()
-        return changed | set(s.ids)
+        return changed | set(v.task_ids())
 
     def _order_kept(self, specs: list[TaskSpec]) -> bool:
         """Do these new sort orders keep every sibling where it was (rows making room for

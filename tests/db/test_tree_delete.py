@@ -174,3 +174,26 @@ def test_any_tree_goes_whole_and_comes_back_exactly(
     store.revert(op)
     assert _rows(store) == before
     store.apply(DeleteRows([(Client, client.id)]))
+
+
+def test_what_was_added_after_the_question_goes_too(store: Store) -> None:
+    """The question counts what goes; a task added before the answer (a sync, a colleague's
+    edit pulled meanwhile) goes with the project all the same."""
+    ids = _plan(store)
+    op = DeleteTree([(Project, ids["project"])])
+    assert op.preview(store.session)["Task"] == 5
+    late = Create(Task, {"project_id": ids["project"], "name": "Late", "start_date": START})
+    store.apply(late)
+    changes = store.apply(op)
+    assert late.id in changes.removed["Task"]
+    assert store.get(Task, late.id) is None
+    store.revert(op)
+    assert store.get(Task, late.id) is not None
+
+
+def test_answered_at_once_it_deletes_what_the_question_named(store: Store) -> None:
+    ids = _plan(store)
+    op = DeleteTree([(Project, ids["project"])])
+    counts = op.preview(store.session)
+    changes = store.apply(op)
+    assert {entity: len(found) for entity, found in changes.removed.items()} == counts
