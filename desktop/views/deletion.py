@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QWidget
 
 from db.models import Entity
@@ -24,6 +24,7 @@ from db.tree_delete import DeleteTree
 from desktop.workspace import Workspace
 
 NAME_CHARS = 40
+BUSY_ROWS = 2_000  # rows a deletion takes before it shows the busy cursor while it runs
 
 # How the question names rows that go along: (singular, plural), in the order they are named.
 NOUNS: dict[str, tuple[str, str]] = {
@@ -167,11 +168,8 @@ def delete_rows(parent: QWidget, workspace: Workspace, deletion: Deletion) -> bo
     """Delete the selection as one undo step. When rows hang off it, ask first and name
     them ("Delete project “Site” and its 25 tasks?"). True when the rows went."""
     op = deletion.operation()
-    question = (
-        deletion.question(op.preview(workspace.session))
-        if isinstance(op, DeleteRows | DeleteTree)
-        else ""
-    )
+    counts = op.preview(workspace.session) if isinstance(op, DeleteRows | DeleteTree) else {}
+    question = deletion.question(counts) if counts else ""
     if question:
         undo = QKeySequence(QKeySequence.StandardKey.Undo).toString(
             QKeySequence.SequenceFormat.NativeText
@@ -185,7 +183,15 @@ def delete_rows(parent: QWidget, workspace: Workspace, deletion: Deletion) -> bo
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
-    if not workspace.run(op):
+    busy = sum(counts.values()) >= BUSY_ROWS
+    if busy:  # a large plan takes a moment: say so, rather than look frozen
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        done = workspace.run(op)
+    finally:
+        if busy:
+            QGuiApplication.restoreOverrideCursor()
+    if not done:
         return False
     if deletion.after is not None:
         deletion.after()
