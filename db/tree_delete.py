@@ -109,10 +109,7 @@ class DeleteTree:
         for cls in sorted(by_table, key=_rank):
             restore_rows(conn, cls.__table__.name, by_table[cls])
         _forget(session, self.rows)  # collections loaded before the rows came back
-        doomed = {values["id"] for _cls, values in self.rows}
-        for cls, col, ref_id, target in self.nulled:
-            if ref_id in doomed:
-                continue
+        for cls, col, ref_id, target in self.nulled:  # rows that stayed (see `_gather`)
             obj = session.get(cls, ref_id)
             if obj is not None:
                 setattr(obj, col, target)
@@ -248,10 +245,12 @@ def _forget(session: Session, rows: list[Row]) -> None:
     reads a row that is gone or misses one that came back."""
     doomed = {(cls, values["id"]) for cls, values in rows}
     kinds = {cls for cls, _values in rows}
-    for obj in list(session.identity_map.values()):
+    # By identity key: reading `obj.id` of an expired object would load it (and fail for
+    # one whose row is gone).
+    for key, obj in list(session.identity_map.items()):
         if not isinstance(obj, Entity):
             continue
-        if (type(obj), obj.id) in doomed:
+        if (key[0], key[1][0]) in doomed:
             if obj in session:
                 session.expunge(obj)
             continue

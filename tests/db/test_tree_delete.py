@@ -197,3 +197,16 @@ def test_answered_at_once_it_deletes_what_the_question_named(store: Store) -> No
     counts = op.preview(store.session)
     changes = store.apply(op)
     assert {entity: len(found) for entity, found in changes.removed.items()} == counts
+
+
+def test_rows_the_session_had_expired_are_forgotten_without_reading_them(store: Store) -> None:
+    ids = _plan(store)
+    build = store.get(Task, ids["build"])
+    store.session.expire_all()  # as after a rollback: every object must be read again
+    op = DeleteTree([(Project, ids["project"])])
+    store.apply(op)
+    assert build not in store.session
+    assert store.get(Task, ids["build"]) is None
+    store.revert(op)
+    again = store.get(Task, ids["build"])
+    assert again is not None and again.name == "Build"
