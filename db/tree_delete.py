@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -247,14 +246,14 @@ def _forget(session: Session, rows: list[Row]) -> None:
     kinds = {cls for cls, _values in rows}
     # By identity key: reading `obj.id` of an expired object would load it (and fail for
     # one whose row is gone).
-    for key, obj in list(session.identity_map.items()):
-        if not isinstance(obj, Entity):
+    for state in session.identity_map.all_states():
+        obj = state.obj()
+        if not isinstance(obj, Entity) or state.key is None:
             continue
-        if (key[0], key[1][0]) in doomed:
+        if (state.key[0], state.key[1][0]) in doomed:
             if obj in session:
                 session.expunge(obj)
             continue
-        state = inspect(obj)
         stale = [
             rel.key
             for rel in state.mapper.relationships
