@@ -42,6 +42,7 @@ from db.models import (
 )
 from db.operations import Update
 from db.privacy.mentions import needles
+from db.privacy.person import person, tombstoned_links
 from db.search.documents import BY_KIND
 from db.search.schema import present as index_present
 from db.store import report_bulk
@@ -88,27 +89,28 @@ def erase_rows(conn: sqlite3.Connection, contact_id: str) -> Erased:
     index of them, inside the caller's transaction. Idempotent: a second erase (the same
     erase arriving again, or after a rebuild) finds nothing more to do."""
     found = Erased(contact_id)
-    row = conn.execute(
-        "SELECT client_id, name, email FROM contact WHERE id = ?", (contact_id,)
-    ).fetchone()
+    # A contact deleted the ordinary way is erased from its tombstone (and its children's).
+    who = person(conn.execute, contact_id)
     words: list[str] = []
-    if row is not None:
-        found.client_id = row[0]
-        words = needles(row[1], row[2])
+    if who is not None:
+        found.client_id = who.client_id
+        words = needles(who.name, who.email)
     secure = conn.execute("PRAGMA secure_delete").fetchone()[0]
     # Freed space is overwritten with zeros as it is freed; `vacuum` then rewrites the file.
     conn.execute("PRAGMA secure_delete = ON")
     (applying,) = conn.execute("SELECT applying FROM sync_ctl WHERE id = 1").fetchone()
     conn.execute("UPDATE sync_ctl SET applying = 1 WHERE id = 1")
     try:
-        found.interaction_ids = [
+        took_part = {
             r[0]
             for r in conn.execute(
-                "SELECT DISTINCT interaction_id FROM interaction_contact WHERE contact_id = ? "
-                "ORDER BY interaction_id",
+                "SELECT interaction_id FROM interaction_contact WHERE contact_id = ?",
                 (contact_id,),
             )
-        ]
+        }
+        if who is not None and who.deleted:
+            took_part.update(tombstoned_links(conn.execute, contact_id))
+        found.interaction_ids = sorted(took_part)
         for tbl in PERSON_TABLES:
             ids = {
                 r[0]
@@ -116,7 +118,7 @@ def erase_rows(conn: sqlite3.Connection, contact_id: str) -> Erased:
             }
             if ids:
                 found.rows[tbl] = ids
-        if row is not None:
+        if who is not None and not who.deleted:
             found.rows["contact"] = {contact_id}
         _remember(conn, found)
         _drop_search_documents(conn, found)
@@ -288,8 +290,9 @@ class ErasePerson:
     erased: Erased | None = None
 
     def apply(self, session: Session) -> None:
-        contact = session.get(Contact, self.contact_id)
-        if contact is None:
+        if session.get(Contact, self.contact_id) is None and (
+            person(session.connection().exec_driver_sql, self.contact_id) is None
+        ):
             raise NotFoundError(f"contact {self.contact_id} no longer exists")
         for (entity, row_id, column), text in self.edits.items():
             Update(ENTITIES[entity], row_id, {column: text}, label=self.label).apply(session)
