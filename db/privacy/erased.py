@@ -9,6 +9,10 @@ pulled change before applying it.
   this station erased (`sync_erased`), and any row that arrives naming them in `contact_id`
   (an offline station's new important date or gift for them). Such a row's id is recorded
   too, so its later edits are dropped as well instead of waiting for a row that never comes.
+- `sync_erased` is this station's own table, but a snapshot is a copy of the compacting
+  station's file and carries it (ids only, nothing of the person): a station that joins or
+  rebuilds from one takes the ids over (`carry_over`), or an old edit of an erased row that
+  reaches it later would wait forever instead of being dropped.
 """
 
 from __future__ import annotations
@@ -83,3 +87,16 @@ class ErasedPeople:
         changes.merge(erased.changes())
         self._load().add(contact_id)
         self._rows.update((tbl, id_) for tbl, ids in erased.rows.items() for id_ in ids)
+
+
+def carry_over(conn: sqlite3.Connection, schema: str) -> None:
+    """Add the erased row ids of the database attached as `schema` (a snapshot being loaded)
+    to this station's, in the caller's transaction. Ours stay: an erased id never comes back."""
+    if not conn.execute(
+        f"SELECT 1 FROM {schema}.sqlite_master WHERE type = 'table' AND name = 'sync_erased'"
+    ).fetchone():
+        return  # a snapshot from before the erase existed
+    conn.execute(
+        "INSERT OR IGNORE INTO main.sync_erased (tbl, row_id, contact_id) "
+        f"SELECT tbl, row_id, contact_id FROM {schema}.sync_erased"
+    )

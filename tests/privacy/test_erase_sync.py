@@ -6,6 +6,7 @@ client's interactions are still there on every station."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -174,3 +175,44 @@ def test_a_late_gift_for_the_erased_persons_birthday_keeps_the_gift_not_the_date
         assert a.sql("SELECT contact_id, important_date_id FROM gift WHERE id = ?", (gift.id,)) == [
             (s.bram, None)
         ]
+
+
+def test_a_station_rebuilt_from_a_snapshot_drops_an_old_edit_of_an_erased_row(
+    tmp_path: Path,
+) -> None:
+    """`sync_erased` is this station's own record of the rows an erase removed. A station
+    that joins (or rebuilds) from a snapshot published after the erase gets the ids too (ids
+    only, nothing of the person), so an offline station's edit of her important date that
+    reaches it later is dropped, not left waiting for a row that never comes back."""
+    from db.sync.engine import sync
+
+    with bench(tmp_path, 3) as b:
+        a, s_b, c = b.stations
+        s = seed(a.open().session)
+        b.settle(2)
+        (birthday,) = c.sql("SELECT id FROM important_date WHERE contact_id = ?", (s.quilla,))[0]
+        c.apply(Update(ImportantDate, birthday, {"label": OFFLINE["date"]}))
+        c.apply(Update(Contact, s.quilla, {"title": OFFLINE["title"]}))
+        a.open().apply(ErasePerson(s.quilla, erased_by="Katja"))
+        b.sync(a)
+        b.sync(a, compact=True)
+        fresh = tmp_path / "rebuilt.sqlite"
+        assert sync(fresh, b.share, station_name="Rebuilt desk", compact=False).joined
+        assert b.sync(c).waiting == 0
+        assert strings_in(share_bytes(b.share), [OFFLINE["date"]]) == [OFFLINE["date"]]
+
+        late = sync(fresh, b.share, station_name="Rebuilt desk", compact=False)
+        assert late.waiting == 0 and not late.held, late.summary()
+        conn = sqlite3.connect(fresh)
+        try:
+            assert conn.execute(
+                "SELECT count(*) FROM important_date WHERE id = ?", (birthday,)
+            ).fetchone() == (0,)
+            assert conn.execute(
+                "SELECT count(*) FROM contact WHERE id = ?", (s.quilla,)
+            ).fetchone() == (0,)
+            assert conn.execute("SELECT count(*) FROM sync_conflict").fetchone() == (0,)
+        finally:
+            conn.close()
+        b.settle(2)
+        assert dump(fresh) == dump(a.path) == dump(s_b.path) == dump(c.path)
