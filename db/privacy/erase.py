@@ -44,6 +44,7 @@ from db.operations import Update
 from db.privacy.mentions import needles
 from db.privacy.person import person, tombstoned_links
 from db.search.documents import BY_KIND
+from db.search.index import refresh as refresh_search
 from db.search.schema import present as index_present
 from db.store import report_bulk
 
@@ -56,10 +57,11 @@ _ENTITY_OF = {cls.__table__.name: name for name, cls in ENTITIES.items()}
 _BOOKKEEPING_TEXT = (
     ("sync_conflict", "id", ("losing_value", "winning_value", "row_data")),
     ("sync_tomb", "tbl || '/' || row_id", ("data",)),
-    # The audit trail (db.audit): another row's history may quote them (a summary that
-    # named them, before the user reworded it in the erase dialog).
-    ("audit_entry", "id", ("old", "new")),
 )
+# The audit trail (db.audit): another row's history may quote them (a summary that named
+# them, before the user reworded it in the erase dialog). Such a value goes whole: the rest
+# of a text about a person (the allergy it mentioned) is theirs as much as the name.
+_HISTORY_COLUMNS = ("old", "new")
 
 
 @dataclass
@@ -209,7 +211,7 @@ def _scrub_bookkeeping(conn: sqlite3.Connection, contact_id: str, words: list[st
 
 def _scrub_outbox(conn: sqlite3.Connection, contact_id: str, words: list[str]) -> None:
     """One pass over the outbox (it has no index by row, and holds every row's insert):
-    the person's rows' changes go, their words elsewhere are replaced."""
+    the person's rows' changes go, other texts that name them are replaced."""
     forms = _forms(words)
     like = "".join(" OR data LIKE ? ESCAPE '\\'" for _ in forms)
     rows = conn.execute(
@@ -223,8 +225,23 @@ def _scrub_outbox(conn: sqlite3.Connection, contact_id: str, words: list[str]) -
     pattern = _pattern(forms)
     conn.executemany(
         "UPDATE sync_outbox SET data = ? WHERE id = ?",
-        [(pattern.sub(REDACTED, data), id_) for id_, erased, data in rows if not erased],
+        [(_blanked(data, pattern), id_) for id_, erased, data in rows if not erased],
     )
+
+
+def _blanked(data: str, pattern: re.Pattern[str]) -> str:
+    """A change's values with every text that names the person replaced whole, as in the
+    audit trail: the rest of such a text is about them too."""
+    try:
+        values = json.loads(data)
+    except ValueError:
+        values = None
+    if not isinstance(values, dict):
+        return pattern.sub(REDACTED, data)
+    for name, value in values.items():
+        if isinstance(value, str) and pattern.search(value):
+            values[name] = REDACTED
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
 
 
 def _forms(words: list[str]) -> list[str]:
@@ -237,11 +254,16 @@ def _pattern(forms: list[str]) -> re.Pattern[str]:
 
 
 def redact(conn: sqlite3.Connection, words: list[str]) -> None:
-    """Replace `words` (any case) in the conflict list and tombstones with "[erased]"."""
+    """Replace `words` (any case) in the conflict list and tombstones with "[erased]", and
+    every value of the audit trail that holds one of them."""
     forms = _forms(words)
     if not forms:
         return
     pattern = _pattern(forms)
+    for column in _HISTORY_COLUMNS:
+        like = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for _ in forms)
+        args = [f"%{_like_escape(f)}%" for f in forms]
+        conn.execute(f"UPDATE audit_entry SET {column} = ? WHERE {like}", [REDACTED, *args])
     for table, key, columns in _BOOKKEEPING_TEXT:
         for column in columns:
             like = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for _ in forms)
@@ -298,9 +320,14 @@ class ErasePerson:
             Update(ENTITIES[entity], row_id, {column: text}, label=self.label).apply(session)
         session.flush()
         conn = _driver(session)
+        # The reworded texts' documents are replaced now, before the index is merged, or
+        # their old words would stay in it (the store refreshes them again, harmlessly).
+        reworded = ChangeSet()
+        for entity, row_id, _field in self.edits:
+            reworded.add("changed", entity, {row_id})
+        refresh_search(conn, reworded)
         erased = erase_rows(conn, self.contact_id)
-        edited = {entity for entity, _id, _field in self.edits}
-        optimize_search(conn, {"Contact", *edited})
+        optimize_search(conn, {"Contact", *reworded.entities()})
         # The rows went by SQL: the session must forget them, or it would write them back.
         for tbl, ids in erased.rows.items():
             cls = ENTITIES[_ENTITY_OF[tbl]]

@@ -21,6 +21,7 @@ import sqlite3
 
 from db.changes import ChangeSet
 from db.privacy.erase import PERSON_TABLES, erase_rows, optimize_search
+from db.search.documents import BY_KIND
 from db.sync.wire import Change
 
 ERASURE_TABLE = "person_erasure"
@@ -34,6 +35,7 @@ class ErasedPeople:
         self.conn = conn
         self._contacts: set[str] | None = None
         self._rows: set[tuple[str, str]] = set()
+        self.carried_out = False  # an erase arrived in this file and was carried out
 
     def _load(self) -> set[str]:
         if self._contacts is None:
@@ -83,10 +85,18 @@ class ErasedPeople:
         if not isinstance(contact_id, str):
             return
         erased = erase_rows(self.conn, contact_id)
-        optimize_search(self.conn, {"Contact"})
+        self.carried_out = True
         changes.merge(erased.changes())
         self._load().add(contact_id)
         self._rows.update((tbl, id_) for tbl, ids in erased.rows.items() for id_ in ids)
+
+    def settle_index(self) -> None:
+        """After the file's search documents were refreshed: if an erase was carried out,
+        merge every kind's index. A document replaced in this file (a text reworded in the
+        erase step) or in an earlier one keeps its old words in the index's segments until
+        they are merged, and sync vacuums the file afterwards."""
+        if self.carried_out:
+            optimize_search(self.conn, BY_KIND)
 
 
 def carry_over(conn: sqlite3.Connection, schema: str) -> None:
