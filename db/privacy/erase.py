@@ -49,7 +49,7 @@ from db.search.schema import present as index_present
 from db.store import report_bulk
 
 REDACTED = "[erased]"
-IDS_PER_RECORD = 2_000  # 37 characters each in JSON: well under a value's 100,000
+IDS_PER_RECORD = 2_000  # 44 characters at most each in JSON: well under a value's 100,000
 # Tables whose rows belong to one contact (by `contact_id`), children before the contact.
 PERSON_TABLES = ("interaction_contact", "custom_value", "gift", "important_date")
 _ENTITY_OF = {cls.__table__.name: name for name, cls in ENTITIES.items()}
@@ -86,10 +86,12 @@ class Erased:
         return found
 
 
-def erase_rows(conn: sqlite3.Connection, contact_id: str) -> Erased:
+def erase_rows(conn: sqlite3.Connection, contact_id: str, also: Iterable[str] = ()) -> Erased:
     """Remove the contact and their rows, and scrub this station's sync bookkeeping and search
-    index of them, inside the caller's transaction. Idempotent: a second erase (the same
-    erase arriving again, or after a rebuild) finds nothing more to do."""
+    index of them, inside the caller's transaction. `also`: rows of theirs that no longer
+    name them ("gift:<id>", `PersonErasure.row_ids`; only the person's own tables count).
+    Idempotent: a second erase (the same erase arriving again, or after a rebuild) finds
+    nothing more to do."""
     found = Erased(contact_id)
     # A contact deleted the ordinary way is erased from its tombstone (and its children's).
     who = person(conn.execute, contact_id)
@@ -120,6 +122,15 @@ def erase_rows(conn: sqlite3.Connection, contact_id: str) -> Erased:
             }
             if ids:
                 found.rows[tbl] = ids
+        for tbl, id_ in _listed_rows(also):
+            if conn.execute(f"SELECT 1 FROM {tbl} WHERE id = ?", (id_,)).fetchone():
+                found.rows.setdefault(tbl, set()).add(id_)
+                conn.execute(f"DELETE FROM {tbl} WHERE id = ?", (id_,))
+            else:  # gone here already (or never arrived): its late changes are dropped
+                conn.execute(
+                    "INSERT OR IGNORE INTO sync_erased (tbl, row_id, contact_id) VALUES (?, ?, ?)",
+                    (tbl, id_, contact_id),
+                )
         if who is not None and not who.deleted:
             found.rows["contact"] = {contact_id}
         _remember(conn, found)
@@ -132,6 +143,32 @@ def erase_rows(conn: sqlite3.Connection, contact_id: str) -> Erased:
         conn.execute("UPDATE sync_ctl SET applying = ? WHERE id = 1", (applying,))
         conn.execute(f"PRAGMA secure_delete = {int(secure)}")
     return found
+
+
+def _listed_rows(also: Iterable[str]) -> list[tuple[str, str]]:
+    """("table", "id") of each "table:id" naming a row of the person's own tables; anything
+    else (a damaged or hostile value from another station) is ignored."""
+    found = []
+    for item in also:
+        tbl, sep, id_ = item.partition(":") if isinstance(item, str) else ("", "", "")
+        if sep and tbl in PERSON_TABLES and 0 < len(id_) <= 36:
+            found.append((tbl, id_))
+    return found
+
+
+def detached_gifts(conn: sqlite3.Connection, contact_id: str) -> list[str]:
+    """Gifts that were for the contact and now are for nobody ("gift:<id>"): deleting a
+    contact the ordinary way keeps their gifts as the client's. This station's audit trail
+    says whose they were; nothing else does, so the erase lists them for every station."""
+    return [
+        f"gift:{r[0]}"
+        for r in conn.execute(
+            "SELECT DISTINCT a.row_id FROM audit_entry AS a JOIN gift AS g ON g.id = a.row_id "
+            "WHERE a.tbl = 'gift' AND a.field = 'contact_id' AND a.old = ? "
+            "AND g.contact_id IS NULL ORDER BY a.row_id",
+            (contact_id,),
+        )
+    ]
 
 
 def _remember(conn: sqlite3.Connection, found: Erased) -> None:
@@ -326,7 +363,9 @@ class ErasePerson:
         for entity, row_id, _field in self.edits:
             reworded.add("changed", entity, {row_id})
         refresh_search(conn, reworded)
-        erased = erase_rows(conn, self.contact_id)
+        deleted = session.get(Contact, self.contact_id) is None
+        row_ids = detached_gifts(conn, self.contact_id) if deleted else []
+        erased = erase_rows(conn, self.contact_id, also=row_ids)
         optimize_search(conn, {"Contact", *reworded.entities()})
         # The rows went by SQL: the session must forget them, or it would write them back.
         for tbl, ids in erased.rows.items():
@@ -342,11 +381,10 @@ class ErasePerson:
         # A JSON value travels only up to 100,000 characters: someone in thousands of
         # interactions takes several records (the first one is the erase's own id).
         took_part = erased.interaction_ids
-        chunks = [
-            took_part[i : i + IDS_PER_RECORD] for i in range(0, len(took_part), IDS_PER_RECORD)
-        ]
+        chunks = _chunks(took_part)
+        row_chunks = _chunks(row_ids)
         when = utcnow()
-        for n, chunk in enumerate(chunks or [[]]):
+        for n in range(max(len(chunks), len(row_chunks), 1)):
             session.add(
                 PersonErasure(
                     id=self.erasure_id if n == 0 else new_id(),
@@ -354,7 +392,8 @@ class ErasePerson:
                     client_id=erased.client_id,
                     erased_by=self.erased_by[:200],
                     erased_at=when,
-                    interaction_ids=chunk,
+                    interaction_ids=chunks[n] if n < len(chunks) else [],
+                    row_ids=row_chunks[n] if n < len(row_chunks) else [],
                 )
             )
         report_bulk(session, erased.changes())
@@ -362,6 +401,10 @@ class ErasePerson:
 
     def revert(self, session: Session) -> None:
         raise NotImplementedError("an erase cannot be undone")
+
+
+def _chunks(ids: list[str]) -> list[list[str]]:
+    return [ids[i : i + IDS_PER_RECORD] for i in range(0, len(ids), IDS_PER_RECORD)]
 
 
 def _driver(session: Session) -> sqlite3.Connection:

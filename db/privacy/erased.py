@@ -17,6 +17,7 @@ pulled change before applying it.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from db.changes import ChangeSet
@@ -84,7 +85,7 @@ class ErasedPeople:
         contact_id = change.fields.get("contact_id")
         if not isinstance(contact_id, str):
             return
-        erased = erase_rows(self.conn, contact_id)
+        erased = erase_rows(self.conn, contact_id, also=_listed(change.fields.get("row_ids")))
         self.carried_out = True
         changes.merge(erased.changes())
         self._load().add(contact_id)
@@ -97,6 +98,17 @@ class ErasedPeople:
         they are merged, and sync vacuums the file afterwards."""
         if self.carried_out:
             optimize_search(self.conn, BY_KIND)
+
+
+def _listed(value: object) -> list[str]:
+    """A JSON column's value as it travels (its text, as the row holds it), as a list of
+    strings; anything else as nothing."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def carry_over(conn: sqlite3.Connection, schema: str) -> None:

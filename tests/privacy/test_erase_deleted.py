@@ -25,10 +25,7 @@ from tests.privacy.test_erase import file_bytes, strings_in
 from tests.privacy.test_erase_sync import share_bytes
 from tests.sync.harness import bench, dump
 
-# A gift for her the ordinary delete detached (kept as the client's gift, contact cleared):
-# it is the client's record from then on, and the erase leaves it (see db.privacy.person).
-DETACHED_GIFT = ("gift", "occasion")
-HELD = [v for k, v in PERSONAL.items() if k not in DETACHED_GIFT]
+HELD = list(PERSONAL.values())
 
 
 def deleted_quilla(store: Store) -> Seeded:
@@ -56,7 +53,10 @@ def test_erasing_a_deleted_contact_leaves_nothing_of_them_in_the_file(
 ) -> None:
     s = deleted_quilla(store)
     data = file_bytes(db_path)
-    assert strings_in(data, HELD) == HELD  # the tombstones and history hold all of it
+    assert strings_in(data, HELD) == HELD  # the tombstones, outbox and history hold all of it
+    assert (
+        store.session.query(Gift).filter_by(description=PERSONAL["gift"]).one().contact_id is None
+    )
     # The texts that name her are offered for editing as for a live contact.
     assert {m.key for m in mentions(store.session, s.quilla)} == set(naming_edits(s))
 
@@ -71,9 +71,10 @@ def test_erasing_a_deleted_contact_leaves_nothing_of_them_in_the_file(
     rows = {r.id: r for r in timeline(session, s.client_id)}
     assert rows[s.quilla_only_interaction].with_names == (ERASED_CONTACT,)
     assert rows[s.shared_interaction].summary == BUSINESS["summary"]
-    # The gift the delete had detached stays the client's, with no one named.
-    gift = session.query(Gift).filter_by(description=PERSONAL["gift"]).one()
-    assert gift.contact_id is None
+    # The gift for her that the delete had kept as the client's goes too, and the erase
+    # names it for the other stations (which cannot tell it was hers).
+    assert [g.description for g in session.query(Gift)] == [OTHER["gift"]]
+    assert len(erasure.row_ids) == 1 and erasure.row_ids[0].startswith("gift:")
     store.close()
     vacuum(db_path)
 
@@ -152,4 +153,5 @@ def test_an_erase_of_a_deleted_contact_reaches_every_station(tmp_path: Path) -> 
         assert strings_in(share_bytes(b.share), gone) == []
         session = c.open().session
         assert session.query(Interaction).count() == 3
+        assert [g.description for g in session.query(Gift)] == [OTHER["gift"]]
         assert session.query(Client).count() == 1
