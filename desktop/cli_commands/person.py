@@ -80,17 +80,9 @@ def _export(args: argparse.Namespace, db_path: Path) -> int:
     store = Store(open_database_or_refuse(db_path))
     try:
         from db.privacy.lookup import find_person
-        from db.privacy.person import DELETED, person
 
         contact_id = looked_up(find_person, store, args.person)
         assert contact_id is not None
-        found = person(store.session.connection().exec_driver_sql, contact_id)
-        if found is not None and found.deleted:
-            raise UsageError(
-                f"{found.name} {DELETED}: the contact was deleted, so there is no record "
-                "to export; 'person erase' removes what this station still holds of them "
-                "(its sync and audit history), here and at the next sync everywhere"
-            )
         gui_application()
         from desktop.printing.personal_data import export_person
 

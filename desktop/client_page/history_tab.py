@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 from db.audit.history import client_records, erasures
 from db.privacy.person import person
 from desktop.client_page.context import PageContext
-from desktop.client_page.personal_data import open_erase_dialog
+from desktop.client_page.personal_data import export_personal_data, open_erase_dialog
 from desktop.client_page.section import Section
 from desktop.history.panel import HistoryPanel
 
@@ -72,6 +72,10 @@ class HistorySection(Section):
             return None
         table.selectRow(index.row())
         menu = QMenu(table)
+        export = QAction("E&xport personal data…", menu)
+        export.setToolTip("What this station still holds of them (GDPR article 15)")
+        export.triggered.connect(lambda: export_personal_data(self.context, contact_id, self))
+        menu.addAction(export)
         erase = QAction("E&rase this deleted person…", menu)
         erase.setToolTip(
             "Their data is still in this station's sync history and audit trail; erase it "

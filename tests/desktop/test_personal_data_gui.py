@@ -144,11 +144,16 @@ def test_cancel_or_a_wrong_name_erases_nothing(qtbot, window, workspace, seeded)
     assert workspace.session.get(Contact, seeded.quilla) is not None
 
 
-def test_a_deleted_person_is_erased_from_the_clients_history(
-    qtbot, window, workspace, seeded, db_path
+def test_a_deleted_person_is_exported_and_erased_from_the_clients_history(
+    qtbot, window, workspace, seeded, db_path, tmp_path, monkeypatch
 ) -> None:
     """A contact deleted the ordinary way is gone from the People list but still shows in
-    the client's History, whose right-click menu erases what the station holds of them."""
+    the client's History, whose right-click menu exports and erases what the station holds
+    of them."""
+    monkeypatch.setattr(
+        "desktop.client_page.personal_data.existing_directory",
+        lambda _parent, _caption, _start: str(tmp_path),
+    )
     from db.operations import Delete
     from desktop.client_page.history_tab import HistorySection
     from tests.privacy.test_erase import file_bytes, strings_in
@@ -166,6 +171,14 @@ def test_a_deleted_person_is_erased_from_the_clients_history(
     menu = history.show_menu(table.visualRect(table.model().index(hers, 0)).center())
     assert menu is not None
     menu.close()
+    with qtbot.waitSignal(workspace.done) as done:
+        action(menu, "E&xport personal data…").trigger()
+    assert done.args == [
+        "Personal data written to personal-data-quilla-vantersby.pdf and "
+        "personal-data-quilla-vantersby.json"
+    ]
+    exported = (tmp_path / "personal-data-quilla-vantersby.json").read_text("utf-8")
+    assert PERSONAL["rapport"] in exported and PERSONAL["gift"] in exported
     action(menu, "E&rase this deleted person…").trigger()
     dialog = page.findChildren(EraseDialog)[0]
     qtbot.waitUntil(dialog.isVisible)

@@ -5,6 +5,7 @@ stations, which held the tombstones too, like an erase of a live contact."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -92,19 +93,34 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 @pytest.mark.usefixtures("qapp")
-def test_the_command_line_erases_a_deleted_contact_and_refuses_to_export_one(
+def test_the_command_line_exports_and_erases_a_deleted_contact(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    """What the delete kept of her (the tombstones, her gift now the client's, the
+    interactions she took part in) is still held, so article 15 exports it too."""
     path = tmp_path / "agency.sqlite"
     store = Store(open_database(path, create=True))
     try:
         deleted_quilla(store)
     finally:
         store.close()
-    code, _out, err = run(capsys, "person", "export", NAME, "--db", str(path), "-o", str(tmp_path))
-    assert code == 2
-    assert f"{NAME} (deleted): the contact was deleted" in err
-    assert "'person erase'" in err
+    code, out, err = run(capsys, "person", "export", NAME, "--db", str(path), "-o", str(tmp_path))
+    assert code == 0, err
+    pdf, json_file = (Path(line) for line in out.split())
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = json_file.read_text("utf-8")
+    data = json.loads(text)
+    assert data["contact"]["deleted"] is True
+    assert data["contact"]["role"] == "Deputy Lanternwright"  # as it was when deleted
+    for value in [*HELD, *BUSINESS.values()]:
+        if value != PERSONAL["title"]:  # her old title is only in the audit trail
+            assert value in text, value
+    for original, _edited in NAMING.values():
+        assert original in text, original
+    for value in OTHER.values():
+        assert value not in text, value
+    assert [g["description"] for g in data["gifts"]] == [PERSONAL["gift"]]
+    assert data["custom_fields"] == {"Favourite sweet": PERSONAL["custom"]}
 
     code, _out, err = run(
         capsys, "person", "erase", PERSONAL["email"], "--db", str(path), "--yes", "--redact"
