@@ -18,8 +18,8 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from bench.cache import cached_database
 from db.database import open_database
-from db.migrations import SCHEMA_HEAD
 from db.models import (
     Assignment,
     Client,
@@ -149,16 +149,8 @@ def build(path: Path) -> None:
 
 
 def cached_agency() -> Path:
-    folder = Path(tempfile.gettempdir()) / "agency-desk-bench"
-    folder.mkdir(exist_ok=True)
-    # Named for the schema revision so a copy never needs an upgrade before it is timed.
-    path = folder / f"agency-{PROJECTS}x{TASKS_PER_PROJECT}-v{SCHEMA_VERSION}-{SCHEMA_HEAD}.sqlite"
-    if not path.exists():
-        partial = path.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        build(partial)
-        partial.rename(path)
-    return path
+    # Named for the schema's sources so a copy never needs an upgrade before it is timed.
+    return cached_database(f"agency-{PROJECTS}x{TASKS_PER_PROJECT}-v{SCHEMA_VERSION}", build)
 
 
 def open_agency() -> Store:

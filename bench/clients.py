@@ -23,10 +23,10 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
+from bench.cache import cached_database
 from bench.registry import metric
 from db import search
 from db.database import open_database
-from db.migrations import SCHEMA_HEAD
 from db.models import (
     Client,
     ClientNote,
@@ -274,18 +274,12 @@ def _generate(
 
 def agency_file(today: date | None = None) -> Path:
     """The cached generated agency, written on first use (a few seconds). The name carries
-    the schema revision: a file from an older schema would be upgraded again on every fresh
-    copy, and the upgrade, not the metric, would take the time."""
-    today = today or date.today()
-    folder = Path(tempfile.gettempdir()) / "agency-desk-bench"
-    folder.mkdir(exist_ok=True)
-    path = folder / f"clients-v{SCHEMA_VERSION}-{SCHEMA_HEAD}-{today.isoformat()}.sqlite"
-    if not path.exists():
-        partial = path.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        _generate(partial, today)
-        partial.rename(path)
-    return path
+    a digest of the schema's sources: a file from another schema would be upgraded again on
+    every fresh copy (the upgrade, not the metric, would take the time) or be stale."""
+    day = today or date.today()
+    return cached_database(
+        f"clients-v{SCHEMA_VERSION}-{day.isoformat()}", lambda path: _generate(path, day)
+    )
 
 
 @contextmanager

@@ -14,12 +14,13 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from bench.cache import cached_database
 from bench.registry import metric
 from db.database import open_database
-from db.migrations import SCHEMA_HEAD
 from db.models import Client, Project
 from db.operations import Create, composite
 from db.scheduling.generate import generated_plan
@@ -42,22 +43,17 @@ def _app() -> Any:
 
 
 def _cached_db(n_tasks: int) -> Path:
-    folder = Path(tempfile.gettempdir()) / "agency-desk-bench"
-    folder.mkdir(exist_ok=True)
-    # Named for the schema revision so a copy never needs an upgrade before it is timed.
-    path = folder / f"gantt-{n_tasks}-v{SCHEMA_VERSION}-{SCHEMA_HEAD}.sqlite"
-    if not path.exists():
-        partial = path.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        store = Store(open_database(partial, create=True))
+    def build(path: Path) -> None:
+        store = Store(open_database(path, create=True))
         client = Create(Client, {"name": "Bench Client"})
         project = Create(Project, {"id": PROJECT_ID, "name": "Bench", "client_id": client.id})
         store.apply(composite([client, project]))
         insert_plan(store.session, PROJECT_ID, generated_plan(n_tasks, fan_out=1000))
         store.session.commit()
         store.close()
-        partial.rename(path)
-    return path
+
+    # Named for the schema's sources so a copy never needs an upgrade before it is timed.
+    return cached_database(f"gantt-{n_tasks}-v{SCHEMA_VERSION}", build)
 
 
 def _open_store(n_tasks: int) -> Store:
@@ -249,3 +245,132 @@ def delete_task_10k() -> float:
     view.close()
     store.close()
     return took
+
+
+@cache  # both metrics come from the same runs
+def _delete_project_cycle(n_tasks: int) -> tuple[float, float]:
+    """Delete a project of `n_tasks` tasks from the Projects list as a user does (Edit >
+    Delete, the question answered Yes) and undo it (Ctrl+Z), each up to its painted frame,
+    in the main window with every view listening: the medians of (delete, undo)."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.main_window import MainWindow
+    from desktop.views.projects_view import ProjectsView
+    from desktop.workspace import Workspace
+
+    app = _app()
+    store = _open_store(n_tasks)
+    settings_path = Path(tempfile.mkdtemp(prefix="gantt-bench-")) / "settings.ini"
+    window = MainWindow(
+        Workspace(store), QSettings(str(settings_path), QSettings.Format.IniFormat), auto_sync=False
+    )
+    window.persist = False
+    window.resize(1300, 800)
+    window.show()
+    window.show_area("projects")
+    app.processEvents()
+    projects = window.area("projects")
+    assert isinstance(projects, ProjectsView)
+    asked = QMessageBox.question
+    QMessageBox.question = lambda *_args: QMessageBox.StandardButton.Yes  # type: ignore[method-assign]
+    deletes, undos = [], []
+    try:
+        for _ in range(4):
+            projects.tree.setFocus()
+            projects.tree.setCurrentIndex(projects.project_index(PROJECT_ID))
+            app.processEvents()
+            start = CLOCK()
+            assert window.delete_selection()
+            app.processEvents()  # the frame: the list without the project
+            deletes.append(CLOCK() - start)
+            start = CLOCK()
+            window.workspace.undo_stack.undo()
+            app.processEvents()
+            undos.append(CLOCK() - start)
+    finally:
+        QMessageBox.question = asked  # type: ignore[method-assign]
+        window.close()
+        store.close()
+    # The first run warms imports and caches.
+    return statistics.median(deletes[1:]), statistics.median(undos[1:])
+
+
+@metric("gantt.delete_project.10k", target=1.0, unit="s")
+def delete_project_10k() -> float:
+    """Delete a 10,000-task project (its tasks and links with it) from the Projects list:
+    the question answered, the edit committed, every view following, one frame painted."""
+    return _delete_project_cycle(10_000)[0]
+
+
+@metric("gantt.undo_delete_project.10k", target=1.0, unit="s")
+def undo_delete_project_10k() -> float:
+    """Undo the delete of a 10,000-task project: every row back, every view following, one
+    frame painted."""
+    return _delete_project_cycle(10_000)[1]
+
+
+def _outline_step(indent: bool) -> float:
+    """Indent (Alt+Shift+Right) or outdent (Alt+Shift+Left) one task in the middle of a
+    10,000-task plan: the edit committed, tree and chart following, the task still selected,
+    one frame painted. Each run is undone (outside the timing), so every run edits the same
+    plan. A task that can go either way: it has a sibling task above it, and a parent."""
+    app = _app()
+    store = _open_store(10_000)
+    view = _open_view(store)
+    doc = view.document
+    candidates = [doc.schedule.task_id(n) for n in doc.rows[len(doc.rows) // 2 :]]
+    middle = next(i for i in candidates if _can_indent_and_outdent(view, i))
+
+    def once() -> float:
+        view.select_task(middle)
+        app.processEvents()
+        start = CLOCK()
+        if indent:
+            view.indent_selected()
+        else:
+            view.outdent_selected()
+        app.processEvents()  # the frame: tree and chart
+        took = CLOCK() - start
+        assert view.selected_ids() == [middle]
+        assert view.workspace.undo_stack.undoText().startswith("Indent" if indent else "Outdent")
+        view.workspace.undo_stack.undo()
+        app.processEvents()
+        return took
+
+    once()
+    took = _median(once, 5)
+    view.close()
+    store.close()
+    return took
+
+
+def _can_indent_and_outdent(view: Any, task_id: str) -> bool:
+    """Would the plan take both edits of this task: a parent to outdent from, and a task
+    above it to go under that neither waits on it nor it on (an indent would make that a
+    loop)?"""
+    doc = view.document
+    v, s = doc.schedule, doc.scheduler
+    node = v.node(task_id)
+    up = v.parent(node)
+    if v.is_summary(node) or up < 0 or doc.row_in_parent(node) == 0:
+        return False
+    above = v.children(up)[doc.row_in_parent(node) - 1]
+    above_id = v.task_id(above)
+    return not (
+        v.is_summary(above)
+        or task_id in s.downstream(above_id)
+        or above_id in s.downstream(task_id)
+    )
+
+
+@metric("gantt.indent.10k", target=0.05, unit="s")
+def indent_10k() -> float:
+    """Indent a task under the one above it in a 10,000-task plan (Alt+Shift+Right)."""
+    return _outline_step(True)
+
+
+@metric("gantt.outdent.10k", target=0.05, unit="s")
+def outdent_10k() -> float:
+    """Outdent a task out of its summary in a 10,000-task plan (Alt+Shift+Left)."""
+    return _outline_step(False)

@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bench.cache import REPO, cached_database
 from bench.gantt import PROJECT_ID, _cached_db
 from bench.registry import metric
 
@@ -66,14 +67,12 @@ def _workdir() -> Path:
 def _demo_copy() -> Path:
     from db.demo import write_demo
 
-    folder = Path(tempfile.gettempdir()) / "agency-desk-bench"
-    folder.mkdir(exist_ok=True)
-    source = folder / f"print-demo-{DEMO_DAY.isoformat()}.sqlite"
-    if not source.exists():
-        partial = source.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        write_demo(partial, today=DEMO_DAY)
-        partial.rename(source)
+    # The demo's own code is part of the key: a changed demo must not be timed stale.
+    source = cached_database(
+        f"print-demo-{DEMO_DAY.isoformat()}",
+        lambda path: write_demo(path, today=DEMO_DAY),
+        sources=[REPO / "db" / "demo.py", REPO / "db" / "demo_words.py"],
+    )
     copy = _workdir() / "agency.sqlite"
     shutil.copy(source, copy)
     return copy

@@ -1,5 +1,6 @@
-"""Sync through an agency server (PostgreSQL): push and pull of 10,000 changes, a no-op sync
-of one station among 20, and the latency of an edit on one online station showing on another.
+"""Sync through an agency server (PostgreSQL): bench.sync's scenarios (push and pull of 10,000
+changes, a no-op sync of one station among 20, each also encrypted) over the server transport,
+named with `.pg`, and the latency of an edit on one online station showing on another.
 
 The benchmark starts its own throwaway cluster (bench.pg_cluster: initdb in a temp folder,
 loopback only, fsync on like a real server) on first use and removes it when the run ends;
@@ -11,21 +12,16 @@ from __future__ import annotations
 
 import atexit
 import itertools
-import statistics
-import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from bench.pg_cluster import Cluster, find_binaries, start_cluster
 from bench.registry import metric
-from bench.sync import CHANGES, PASSPHRASE, _local_edits, _station, private_keystore
-from db.changes import ChangeSet
+from bench.sync import PASSPHRASE, Transport, _median, _station, declare_scenarios
 from db.database import make_engine
 from db.store import Store
-from db.sync import refresh_store
+from db.sync import SyncResult, refresh_store
 
-RUNS = 3
 _cluster: list[Cluster] = []
 _names = itertools.count(1)
 
@@ -57,75 +53,24 @@ def agency(stations: int) -> list[str]:
     return urls
 
 
-def _median(run: Callable[[Path], float]) -> float:
-    times = []
-    for _ in range(RUNS):
-        with tempfile.TemporaryDirectory(prefix="agency-desk-pg-bench-") as tmp:
-            times.append(run(Path(tmp)))
-    return statistics.median(times)
+def _server_places(_root: Path, n: int) -> list[str]:
+    return agency(n)
 
 
-@metric("sync.push.10k.pg", target=2.0, unit="s")
-def push_10k() -> float:
+def _server_sync(db: Path, url: str, station_name: str | None) -> SyncResult:
     from db.sync.server.sync import sync_server
 
-    def run(root: Path) -> float:
-        (url,) = agency(1)
-        db = _station(root / "a.sqlite")
-        _local_edits(db, CHANGES)
-        start = time.perf_counter()
-        result = sync_server(db, url, compact=False)
-        elapsed = time.perf_counter() - start
-        assert result.pushed == CHANGES, result.summary()
-        return elapsed
-
-    return _median(run)
+    return sync_server(db, url, station_name=station_name, compact=False)
 
 
-@metric("sync.pull.10k.pg", target=3.0, unit="s")
-def pull_10k() -> float:
-    from db.sync.server.sync import sync_server
+def _server_encrypt(db: Path, url: str) -> None:
+    from db.sync.server.sync import encrypt_server
 
-    def run(root: Path) -> float:
-        url_a, url_b = agency(2)
-        a, b = _station(root / "a.sqlite"), _station(root / "b.sqlite")
-        _local_edits(a, CHANGES)
-        sync_server(a, url_a, compact=False)
-        store = Store(make_engine(b))  # an open GUI session whose views must refresh
-        seen: list[ChangeSet] = []
-        store.subscribe(seen.append)
-        try:
-            start = time.perf_counter()
-            result = sync_server(b, url_b, compact=False)
-            refresh_store(store, result.changes)
-            elapsed = time.perf_counter() - start
-        finally:
-            store.close()
-        assert result.pulled == CHANGES and len(seen[0].ids("Client")) == CHANGES
-        return elapsed
-
-    return _median(run)
+    encrypt_server(db, url, PASSPHRASE)
 
 
-@metric("sync.noop.20stations.pg", target=0.2, unit="s")
-def noop_20_stations() -> float:
-    from db.sync.server.sync import sync_server
-
-    def run(root: Path) -> float:
-        urls = agency(20)
-        stations = [_station(root / f"s{i}.sqlite") for i in range(20)]
-        for i, (db, url) in enumerate(zip(stations, urls, strict=True)):
-            _local_edits(db, 5)
-            sync_server(db, url, station_name=f"desk {i}", compact=False)
-        me, url = stations[0], urls[0]
-        sync_server(me, url, compact=False)  # now everything is here and acknowledged
-        start = time.perf_counter()
-        result = sync_server(me, url, compact=False)
-        elapsed = time.perf_counter() - start
-        assert result.pushed == 0 and result.pulled == 0, result.summary()
-        return elapsed
-
-    return _median(run)
+SERVER = Transport(".pg", _server_places, _server_sync, _server_encrypt)
+declare_scenarios(SERVER)
 
 
 @metric("sync.latency.pg", target=1.0, unit="s")
@@ -136,13 +81,12 @@ def latency() -> float:
     import uuid
 
     from db.sync.server.doorbell import Doorbell
-    from db.sync.server.sync import sync_server
 
     def run(root: Path) -> float:
         url_a, url_b = agency(2)
         a, b = _station(root / "a.sqlite"), _station(root / "b.sqlite")
-        sync_server(a, url_a, compact=False)
-        sync_server(b, url_b, compact=False)
+        _server_sync(a, url_a, None)
+        _server_sync(b, url_b, None)
         store = Store(make_engine(b))
         try:
             with Doorbell(url_b) as bell:
@@ -158,60 +102,14 @@ def latency() -> float:
                         (client_id,),
                     )
                 conn.close()
-                sync_server(a, url_a, compact=False)
+                _server_sync(a, url_a, None)
                 assert bell.wait(5.0), "the doorbell did not ring"
-                result = sync_server(b, url_b, compact=False)
+                result = _server_sync(b, url_b, None)
                 refresh_store(store, result.changes)
                 elapsed = time.perf_counter() - start
             assert client_id in result.changes.ids("Client"), result.summary()
         finally:
             store.close()
-        return elapsed
-
-    return _median(run)
-
-
-@metric("sync.push.10k.pg.enc", target=2.4, unit="s")
-def push_10k_encrypted() -> float:
-    from db.sync.server.sync import encrypt_server, sync_server
-
-    def run(root: Path) -> float:
-        (url,) = agency(1)
-        db = _station(root / "a.sqlite")
-        with private_keystore(root):
-            encrypt_server(db, url, PASSPHRASE)
-            _local_edits(db, CHANGES)
-            start = time.perf_counter()
-            result = sync_server(db, url, compact=False)
-            elapsed = time.perf_counter() - start
-        assert result.pushed == CHANGES, result.summary()
-        return elapsed
-
-    return _median(run)
-
-
-@metric("sync.pull.10k.pg.enc", target=3.6, unit="s")
-def pull_10k_encrypted() -> float:
-    from db.sync.server.sync import encrypt_server, sync_server
-
-    def run(root: Path) -> float:
-        url_a, url_b = agency(2)
-        a, b = _station(root / "a.sqlite"), _station(root / "b.sqlite")
-        with private_keystore(root):
-            encrypt_server(a, url_a, PASSPHRASE)
-            _local_edits(a, CHANGES)
-            sync_server(a, url_a, compact=False)
-            store = Store(make_engine(b))
-            seen: list[ChangeSet] = []
-            store.subscribe(seen.append)
-            try:
-                start = time.perf_counter()
-                result = sync_server(b, url_b, compact=False)
-                refresh_store(store, result.changes)
-                elapsed = time.perf_counter() - start
-            finally:
-                store.close()
-        assert result.pulled >= CHANGES and len(seen[0].ids("Client")) == CHANGES
         return elapsed
 
     return _median(run)

@@ -301,7 +301,13 @@ def _restore(
     ordered = sorted(
         snapshot, key=lambda item: (rank[item[0].__table__], depth.get(item[1]["id"], 0))
     )
+    table = None
     for cls, values in ordered:
+        if cls.__table__ is not table:
+            # Table by table: the unit of work orders tables by relationships only, and a
+            # foreign key without one (a cost entry's task) would go in before its row.
+            session.flush()
+            table = cls.__table__
         session.add(cls(**values))  # the unit of work inserts a table's rows in this order
     session.flush()
     for cls, col, ref_id, target in nulled:

@@ -6,8 +6,10 @@ they manage or tasks they work on, the follow-ups they own, and the important da
 contacts at clients they look after. `write_member_calendars` keeps one such file per person
 in a folder (the shared one), for calendar programs to subscribe to; the app keeps them current
 after every change (`desktop/io/live_calendars.py`), rewriting only the files whose events
-changed. An event carries a
-title and a date, never notes: rapport text and internal notes stay in Agency Desk.
+changed, and removes the file of someone renamed, made inactive or deleted: a member's calendar
+carries `X-AGENCY-DESK-MEMBER` (their id), so only files the app made for a person are ever
+removed, never anything else kept in that folder. An event carries a title and a date, never
+notes: rapport text and internal notes stay in Agency Desk.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from db.models import (
 from db.scheduling.schedules import schedules_for
 
 PRODUCT = "-//Agency Desk//Agency Desk//EN"
+MEMBER_PROPERTY = "X-AGENCY-DESK-MEMBER"
 
 
 def _event(
@@ -63,6 +66,8 @@ def calendar_ics(
     cal.add("prodid", PRODUCT)
     cal.add("version", "2.0")
     cal.add("x-wr-calname", _title(session, member_id, project_id))
+    if member_id is not None:
+        cal.add(MEMBER_PROPERTY, member_id)
     for event in _task_events(session, member_id, project_id):
         cal.add_component(event)
     if project_id is None:
@@ -166,7 +171,9 @@ def write_calendars(folder: Path, calendars: dict[str, bytes]) -> list[Path]:
     """Write each calendar into `folder` whose events differ from the file there, each whole
     (written beside it, then moved into place: a calendar program reading it mid-write sees
     the old one). A file whose events are the same is left alone, so a subscriber is not
-    told of a change that is only a new time stamp. Plain file work: fit for a worker thread."""
+    told of a change that is only a new time stamp. A member's calendar in `folder` that is
+    not among `calendars` any more (renamed, inactive, deleted) is removed. Plain file work:
+    fit for a worker thread."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, data in calendars.items():
@@ -184,7 +191,23 @@ def write_calendars(folder: Path, calendars: dict[str, bytes]) -> list[Path]:
         finally:
             Path(temp).unlink(missing_ok=True)
         written.append(path)
+    _remove_former_members(folder, calendars)
     return written
+
+
+def _remove_former_members(folder: Path, calendars: dict[str, bytes]) -> None:
+    # Compared without case: on a case-insensitive disk "ana ruiz.ics" is Ana Ruiz's file.
+    current = {name.casefold() for name in calendars}
+    mark = f"\n{MEMBER_PROPERTY}:".encode()
+    for path in folder.glob("*.ics"):
+        if path.name.casefold() in current:
+            continue
+        try:
+            header = path.read_bytes().split(b"BEGIN:VEVENT", 1)[0]
+        except OSError:  # gone meanwhile (another station), or not a file this app wrote
+            continue
+        if mark in header:
+            path.unlink(missing_ok=True)
 
 
 def _without_stamps(data: bytes) -> bytes:

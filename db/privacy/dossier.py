@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -31,7 +32,9 @@ from db.models import (
     Interaction,
     InteractionContact,
 )
+from db.privacy.erase import detached_gifts
 from db.privacy.mentions import Mention, mentions
+from db.privacy.person import person, tombstoned_links
 from db.settings import AGENCY_NAME
 
 FORMAT = 1  # of the JSON file: bumped when its shape changes
@@ -87,6 +90,7 @@ class Dossier:
     gifts: tuple[GiftLine, ...] = ()
     interactions: tuple[InteractionLine, ...] = ()
     mentions: tuple[Mention, ...] = field(default=())
+    deleted: bool = False  # deleted the ordinary way: read from what the delete kept
 
     def as_json(self) -> dict[str, Any]:
         """The machine-readable form (ISO dates, plain lists); stable key names."""
@@ -115,6 +119,7 @@ class Dossier:
                 "stay_in_touch_days": self.stay_in_touch_days,
                 "recorded_since": self.recorded_since.isoformat(timespec="seconds"),
                 "last_changed": self.last_changed.isoformat(timespec="seconds"),
+                "deleted": self.deleted,
             },
             "rapport_notes": self.rapport_notes,
             "important_dates": [asdict(d) for d in self.important_dates],
@@ -136,7 +141,7 @@ class Dossier:
 def dossier(session: Session, contact_id: str, now: datetime | None = None) -> Dossier:
     contact = session.get(Contact, contact_id)
     if contact is None:
-        raise NotFoundError(f"contact {contact_id} no longer exists")
+        return _deleted_dossier(session, contact_id, now)
     client = session.get(Client, contact.client_id)
     dates = session.scalars(
         select(ImportantDate)
@@ -190,6 +195,118 @@ def dossier(session: Session, contact_id: str, now: datetime | None = None) -> D
             for i in took_part
         ),
         mentions=named,
+    )
+
+
+def _tombstones(session: Session, table: str, contact_id: str) -> list[dict[str, Any]]:
+    """The rows of `table` that belonged to the contact and went with their delete, as the
+    tombstones keep them (whole rows, so a restore can bring them back)."""
+    rows = session.connection().exec_driver_sql(
+        "SELECT data FROM sync_tomb WHERE tbl = ? AND data IS NOT NULL "
+        "AND json_extract(data, '$.contact_id') = ?",
+        (table, contact_id),
+    )
+    found = []
+    for (data,) in rows:
+        try:
+            values = json.loads(data)
+        except ValueError:
+            continue
+        if isinstance(values, dict):
+            found.append(values)
+    return found
+
+
+def _stamp(value: Any) -> datetime:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return datetime.min
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _deleted_dossier(session: Session, contact_id: str, now: datetime | None) -> Dossier:
+    """A contact deleted the ordinary way is still held here: their delete's tombstones keep
+    the row and its children (so a restore can bring them back), the interactions they took
+    part in are still the client's, and this station's audit trail says which of the
+    client's gifts were theirs. Article 15 covers all of that, so it is exported too."""
+    run = session.connection().exec_driver_sql
+    found = person(run, contact_id)
+    if found is None:
+        raise NotFoundError(f"contact {contact_id} no longer exists")
+    tomb = run(
+        "SELECT data FROM sync_tomb WHERE tbl = 'contact' AND row_id = ?", (contact_id,)
+    ).scalar_one()
+    values: dict[str, Any] = json.loads(tomb)
+    client = session.get(Client, found.client_id)
+    dates = sorted(
+        (
+            DateLine(
+                str(d.get("label") or ""),
+                _int_or_none(d.get("day")) or 0,
+                _int_or_none(d.get("month")) or 0,
+                _int_or_none(d.get("year")),
+            )
+            for d in _tombstones(session, "important_date", contact_id)
+        ),
+        key=lambda d: (d.month, d.day, d.label),
+    )
+    field_names = session.execute(select(CustomField.id, CustomField.name))
+    names: dict[str, str] = {i: n for i, n in field_names}
+    fields = sorted(
+        (str(names.get(str(v.get("field_id")), "?")), str(v.get("value") or ""))
+        for v in _tombstones(session, "custom_value", contact_id)
+        if v.get("value")
+    )
+    raw = session.connection().connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection), "a deleted contact is read from SQLite"
+    gift_ids = [g.split(":", 1)[1] for g in detached_gifts(raw, contact_id)]
+    gifts = list(session.scalars(select(Gift).where(Gift.id.in_(gift_ids)))) if gift_ids else []
+    gifts.sort(key=lambda g: (g.gift_date or date.min, g.created_at))
+    links = tombstoned_links(run, contact_id)
+    took_part = list(
+        session.scalars(
+            select(Interaction).where(Interaction.id.in_(links)).order_by(Interaction.occurred_at)
+        )
+    )
+    own = {i.id for i in took_part}
+    named = tuple(
+        m
+        for m in mentions(session, contact_id)
+        if not (m.entity == "Interaction" and m.row_id in own)
+        and not (m.entity == "Gift" and m.row_id in gift_ids)
+    )
+    return Dossier(
+        contact_id=contact_id,
+        name=found.name,
+        title=str(values.get("title") or ""),
+        email=found.email,
+        phone=str(values.get("phone") or ""),
+        client=client.name if client else "",
+        rapport_notes=str(values.get("rapport_notes") or ""),
+        stay_in_touch_days=_int_or_none(values.get("stay_in_touch_days")),
+        recorded_since=_stamp(values.get("created_at")),
+        last_changed=_stamp(values.get("updated_at")),
+        agency=str(setting(session, AGENCY_NAME) or ""),
+        made_at=(now or datetime.now()).replace(microsecond=0),
+        important_dates=tuple(dates),
+        custom_fields=tuple(fields),
+        gifts=tuple(
+            GiftLine(g.occasion, g.description, g.state.value, g.cost_cents, g.gift_date)
+            for g in gifts
+        ),
+        interactions=tuple(
+            InteractionLine(i.occurred_at, i.kind.value, i.summary, i.outcome, i.sentiment.value)
+            for i in took_part
+        ),
+        mentions=named,
+        deleted=True,
     )
 
 

@@ -438,6 +438,88 @@ class Scheduler:
         self._floats = None
         return self._propagate(sorted(seeds)) | new_ids
 
+    def reparent(self, specs: Sequence[TaskSpec]) -> set[str] | None:
+        """Give existing tasks a new parent or place among their siblings (an indent, an
+        outdent, rows moved in the outline) and reschedule only what that touches: the
+        moved tasks, the summaries they left and joined, and what waits on them. Node numbers
+        stay. Returns the ids whose dates changed, or None when only `rebuild` can take the
+        change (someone new on a task, a parent not in the plan, a loop)."""
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._reparent(list(specs))
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _reparent(self, specs: list[TaskSpec]) -> set[str] | None:
+        pos = self.pos
+        for spec in specs:
+            i = pos.get(spec.id)
+            if i is None or self.specs[i].members != spec.members:
+                return None
+            if spec.parent_id is not None and spec.parent_id not in pos:
+                return None
+        parent, children = self.parent, self.children
+        moved = [
+            pos[spec.id] for spec in specs if self.specs[pos[spec.id]].parent_id != spec.parent_id
+        ]
+        # The nodes whose links-from-above may change: the moved subtrees' leaves, and the
+        # summaries left without tasks or tasks turned summaries (their leaf links go or come).
+        touched_parents: set[int] = set()
+        for i in moved:
+            touched_parents.add(parent[i])
+        old_leaves = {j for i in moved for j in self.leaves(i)}
+        for spec in specs:
+            i = pos[spec.id]
+            new_parent = -1 if spec.parent_id is None else pos[spec.parent_id]
+            if new_parent != parent[i]:
+                if parent[i] >= 0:
+                    children[parent[i]].remove(i)
+                parent[i] = new_parent
+                if new_parent >= 0:
+                    children[new_parent].append(i)
+                touched_parents.add(new_parent)
+            else:
+                touched_parents.add(parent[i])
+            self.specs[i] = spec
+        for up in touched_parents:
+            if up >= 0:
+                children[up].sort(key=lambda k: self.specs[k].sort_order)
+        # An ancestor of a moved node cannot be under it: that would be a loop in the tree.
+        for i in moved:
+            seen: set[int] = set()
+            up = parent[i]
+            while up >= 0:
+                if up == i or up in seen:
+                    return None
+                seen.add(up)
+                up = parent[up]
+        affected = old_leaves | {j for i in moved for j in self.leaves(i)}
+        affected |= {up for up in touched_parents if up >= 0}
+        links_into: dict[int, list[tuple[int, int, int]]] = {}
+        for link in self.plan.links:
+            p, target = pos.get(link.predecessor_id), pos.get(link.successor_id)
+            if p is not None and target is not None:
+                links_into.setdefault(target, []).append((p, _TYPE_CODE[link.type], link.lag))
+        for a in affected:
+            for p, _code, _lag, _target in self.incoming[a]:
+                self.outgoing[p].remove(a)
+            entries: list[tuple[int, int, int, int]] = []
+            if not children[a]:  # a summary's links bind the tasks under it, not itself
+                at = a
+                while at >= 0:
+                    entries.extend((p, code, lag, at) for p, code, lag in links_into.get(at, ()))
+                    at = parent[at]
+            self.incoming[a] = entries
+            for p, _code, _lag, _target in entries:
+                self.outgoing[p].append(a)
+        self.plan = Plan(list(self.specs), self.plan.links, self.agency, self.plan.leave)
+        if self._rank_or_loop() is not None:
+            return None
+        self._floats = None
+        return self._propagate(sorted(affected | {pos[spec.id] for spec in specs}))
+
     def _links_into(self, summary: int, first_new: int) -> list[tuple[int, int, int, int]]:
         """The links made into a summary, as its tasks from before `first_new` hold them."""
         leaf = next(i for i in self.leaves(summary) if i < first_new)

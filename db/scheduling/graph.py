@@ -3,6 +3,7 @@ them ("Design → Review → Design")."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from db.errors import ValidationError
@@ -69,3 +70,51 @@ def raise_if_cycle(
     loop = find_cycle(nodes, edges)
     if loop is not None:
         raise CycleError(loop, [name_of(i) for i in loop])
+
+
+def outline_has_loop(
+    tasks: Sequence[tuple[str, str | None]], links: Iterable[tuple[str, str]]
+) -> bool:
+    """Would a plan with these tasks (id, parent id) and links (predecessor, successor)
+    wait on itself, as the engine orders it: a task comes after its predecessors and before
+    its summary, and a link into a summary binds every task under it. Reads no dates, so an
+    edit of the outline checks a 10,000-task plan in milliseconds; the engine names the loop
+    when there is one."""
+    # Many small lists that all live until the end: cyclic GC passes over them would cost
+    # more than the check (as in the engine's build).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _outline_has_loop(tasks, links)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _outline_has_loop(
+    tasks: Sequence[tuple[str, str | None]], links: Iterable[tuple[str, str]]
+) -> bool:
+    pos = {task_id: i for i, (task_id, _parent) in enumerate(tasks)}
+    n = len(tasks)
+    children: list[list[int]] = [[] for _ in range(n)]
+    succ: list[list[int]] = [[] for _ in range(n)]
+    indegree = [0] * n
+    for i, (_task_id, parent_id) in enumerate(tasks):
+        up = pos.get(parent_id) if parent_id is not None else None
+        if up is not None:
+            children[up].append(i)
+            succ[i].append(up)
+            indegree[up] += 1
+    for predecessor, successor in links:
+        p, s = pos.get(predecessor), pos.get(successor)
+        if p is None or s is None:
+            continue
+        stack = [s]
+        while stack:  # every task (not summary) at or under the successor
+            j = stack.pop()
+            if children[j]:
+                stack.extend(children[j])
+            else:
+                succ[p].append(j)
+                indegree[j] += 1
+    return topological_order(n, succ, indegree) is None

@@ -23,8 +23,10 @@ from db.labels import quoted
 from db.models import Dependency, DependencyType, Task, TaskConstraint, TaskKind
 from db.operations import Composite, Create, Delete, Operation, Update
 from db.scheduling.engine import Scheduler
+from db.scheduling.graph import outline_has_loop
 from db.scheduling.plan import load_plan
 from db.scheduling.rules import FixedDates, check_duration, check_starts
+from db.search import driver
 
 
 def _task(session: Session, task_id: str) -> Task:
@@ -35,8 +37,19 @@ def _task(session: Session, task_id: str) -> Task:
 
 
 def _check_no_cycle(session: Session, project_id: str) -> None:
+    """Refuse an edit of the outline or the links that makes tasks wait on themselves. The
+    ids alone are read (plain SQL, no objects) and checked first; only a plan that has a loop
+    is scheduled, to name it."""
     session.flush()
-    Scheduler(load_plan(session, project_id))  # raises CycleError naming the loop
+    raw = driver(session.connection())
+    tasks = raw.execute("SELECT id, parent_id FROM task WHERE project_id = ?", (project_id,))
+    links = raw.execute(
+        "SELECT d.predecessor_id, d.successor_id FROM dependency AS d "
+        "JOIN task AS t ON t.id = d.successor_id WHERE t.project_id = ?",
+        (project_id,),
+    )
+    if outline_has_loop(tasks.fetchall(), links.fetchall()):
+        Scheduler(load_plan(session, project_id))  # raises CycleError naming the loop
 
 
 @dataclass
@@ -273,11 +286,18 @@ class Outdent(Composite):
             raise ValidationError("Outdent", f"'{task.name}' is already at the top level")
         parent = _task(session, task.parent_id)
         self.label = self.label or f"Outdent {quoted(task.name)}"
-        # Make room right after the former parent among its siblings.
+        # Make room right after the former parent among its siblings: later ones move down
+        # only as far as they collide (a top level of thousands keeps its numbers).
         steps: list[Operation] = []
-        for sibling in _siblings(session, parent):
-            if sibling.sort_order > parent.sort_order:
-                steps.append(Update(Task, sibling.id, {"sort_order": sibling.sort_order + 1}))
+        siblings = _siblings(session, parent)  # held: the steps find them in the session
+        last = parent.sort_order + 1
+        for sibling in siblings:
+            if sibling.sort_order <= parent.sort_order or sibling is parent:
+                continue
+            if sibling.sort_order > last:
+                break
+            last += 1
+            steps.append(Update(Task, sibling.id, {"sort_order": last}))
         steps.append(
             Update(
                 Task, task.id, {"parent_id": parent.parent_id, "sort_order": parent.sort_order + 1}

@@ -322,15 +322,24 @@ class GanttDocument:
         rows = task_rows(self.session, [*added, *edited])
         new = [rows[i] for i in added if i in rows and rows[i].project_id == self.project_id]
         specs = []
-        reorder = False
+        reorder = reparent = False
         for task_id in edited:
             row = rows[task_id]
             old = s.spec(task_id)
-            if row.parent_id != old.parent_id:
-                self.reload()
-                return None
+            reparent = reparent or row.parent_id != old.parent_id
             reorder = reorder or row.sort_order != old.sort_order
             specs.append(row.spec(old.members))
+        for spec in specs:
+            if rows[spec.id].kind == TaskKind.DELIVERABLE:
+                self.deliverables.add(spec.id)
+            else:
+                self.deliverables.discard(spec.id)
+        if reparent:  # an indent, an outdent, rows moved in the outline
+            came = None if new or ties or removed else self._reparent(specs)
+            if came is None:
+                self.reload()
+                return None
+            return moved | came
         one = len(new) == 1 and not ties and not changes.added.get("Assignment")
         if one and not s.can_add(new[0].spec()):
             self.reload()
@@ -338,11 +347,6 @@ class GanttDocument:
         if reorder and not self._order_kept(specs):
             self.reload()
             return None
-        for spec in specs:
-            if rows[spec.id].kind == TaskKind.DELIVERABLE:
-                self.deliverables.add(spec.id)
-            else:
-                self.deliverables.discard(spec.id)
         moved |= self.preview(specs) | {spec.id for spec in specs}
         if one:
             moved |= self._insert(new[0].spec(), new[0].kind == TaskKind.DELIVERABLE)
@@ -500,6 +504,55 @@ class GanttDocument:
         if self.renumbered is not None:
             self.renumbered(new_of)
         return changed
+
+    def _reparent(self, specs: list[TaskSpec]) -> set[str] | None:
+        """Tasks that took a new parent or place follow in place (`Scheduler.reparent`):
+        node numbers stay, and only the rows between the first and the last that changed
+        leave and come back, in one block each (an indent changes none: the task keeps its
+        row, one level deeper). Returns every task id, since any row's outline number may
+        have changed; None when only a reload can follow."""
+        s = self.scheduler
+        old_roots = list(self.schedule.roots())
+        changed = s.reparent(specs)
+        if changed is None:
+            return None
+        # The top level in outline order: by place, a task that came to it after its peers.
+        v = ScheduleView(s)
+        at = {r: k for k, r in enumerate(old_roots)}
+        candidates = dict.fromkeys([*old_roots, *(v.node(spec.id) for spec in specs)])
+        roots = sorted(
+            (r for r in candidates if v.parent(r) < 0),
+            key=lambda r: (v.spec(r).sort_order, at.get(r, len(at))),
+        )
+        self.schedule = v = ScheduleView(s, roots)
+        self.roots = v.roots()
+        self.collapsed = {c for c in self.collapsed if v.is_summary(c)}
+        self._number()
+        target = self._layout()
+        old = self.rows
+        first, end_old, end_new = 0, len(old), len(target)
+        while first < min(end_old, end_new) and old[first] == target[first]:
+            first += 1
+        while end_old > first and end_new > first and old[end_old - 1] == target[end_new - 1]:
+            end_old -= 1
+            end_new -= 1
+        if end_old > first:
+            if self.about_to_remove is not None:
+                self.about_to_remove(first, end_old - 1)
+            for n in old[first:end_old]:
+                del self.row_of[n]
+            del self.rows[first:end_old]
+            self._renumber(first)
+            if self.removed is not None:
+                self.removed()
+        if end_new > first:
+            if self.about_to_insert is not None:
+                self.about_to_insert(first, end_new - 1)
+            self.rows[first:first] = target[first:end_new]
+            self._renumber(first)
+            if self.inserted is not None:
+                self.inserted()
+        return changed | set(v.task_ids())
 
     def _order_kept(self, specs: list[TaskSpec]) -> bool:
         """Do these new sort orders keep every sibling where it was (rows making room for

@@ -113,6 +113,15 @@ class DossierLayout:
         c.y += c.text(
             0, c.y, c.width, f"{made}" + (f" by {d.agency}" if d.agency else ""), c.font(9), MUTED
         )
+        if d.deleted:
+            c.y += 4
+            self._para(
+                c,
+                "This contact was deleted. What follows is what the agency still holds: the "
+                "record as it was deleted (kept so the delete can be undone), gifts for them "
+                "and the interactions they took part in.",
+                muted=True,
+            )
         self._section(
             c,
             "Contact details",

@@ -46,13 +46,16 @@ def write_summary_pdf(
 
 def gantt_document(session: Session, project_id: str) -> tuple[GanttDocument, str]:
     """The document to print and its name: a project's plan. (The portfolio prints with its
-    own painter: `desktop.portfolio.printing`.)"""
+    own painter: `desktop.portfolio.printing`.) Scheduled over the session's shared working-day
+    calendars, as the on-screen Gantt is (`desktop.gantt.view`): the printout counts the same
+    working days, holidays and leave, and builds no calendar the screen has built already."""
     from db.models import Project
+    from db.scheduling.schedules import schedules_for
 
     project = session.get(Project, project_id)
     if project is None:
         raise KeyError(project_id)
-    return GanttDocument(session, project_id), project.name
+    return GanttDocument(session, project_id, schedules_for(session).calendars), project.name
 
 
 def gantt_pages(

@@ -1,6 +1,7 @@
 """The Sync section of the Preferences dialog: Off, a shared folder (a folder chooser and an
 Off button) or an agency server (its URL, this station's login and password, and a "Test
-connection" button), this station's name, and the auto-sync interval. The folder must
+connection" and "Join this server…" buttons), this station's name, and the auto-sync
+interval. The folder must
 exist, be writable, and not belong to another agency (the message names both and points to
 File > Join a Shared Agency…); what is wrong is said next to the field. Saved in the open
 database, not in the agency's synced settings (see `desktop.sync.settings` for why).
@@ -10,7 +11,9 @@ chosen, or the dialog saves, not on every keystroke: a network path that does no
 take seconds, and typing must not wait for it. "Test connection" talks to the server on a
 worker thread and says what it found next to the button. The server's password goes to the
 OS keychain (`db.sync.server.secrets`) when the dialog saves, never into the database or
-QSettings; the field stays empty when one is kept already.
+QSettings; the field stays empty when one is kept already. "Join this server…" makes a new
+database from the server's agency instead (`desktop.sync.server_join_dialog`), opened in a new
+window: this database never joins another agency.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import contextlib
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -46,6 +50,9 @@ from desktop.sync.settings import (
     is_server_url,
     share_problem,
 )
+
+if TYPE_CHECKING:
+    from desktop.sync.server_join_dialog import ServerJoinDialog
 
 ERROR_COLOR = "#d0453b"
 OK_COLOR = "#2f9e57"
@@ -89,6 +96,12 @@ class SyncPreferencesSection(QGroupBox):
         self.test_result.setTextFormat(Qt.TextFormat.PlainText)
         self._tested.connect(self._show_test)
         self._testing: Future[None] | None = None
+        self.join_button = QPushButton("Join this server…")
+        self.join_button.setToolTip(
+            "Make a new database from this server's agency; this database stays as it is"
+        )
+        self.join_button.clicked.connect(self.join_server)
+        self.join_dialog: ServerJoinDialog | None = None
 
         self.folder = QLineEdit(str(current.share) if current.share is not None else "")
         self.folder.setPlaceholderText("Off — this station works on its own")
@@ -119,6 +132,7 @@ class SyncPreferencesSection(QGroupBox):
         tests = QHBoxLayout(test_row)
         tests.setContentsMargins(0, 0, 0, 0)
         tests.addWidget(self.test_button)
+        tests.addWidget(self.join_button)
         tests.addWidget(self.test_result, 1)
         form = QFormLayout(self)
         self.form = form
@@ -280,6 +294,36 @@ class SyncPreferencesSection(QGroupBox):
         palette = self.test_result.palette()
         palette.setColor(QPalette.ColorRole.WindowText, QColor(OK_COLOR if ok else ERROR_COLOR))
         self.test_result.setPalette(palette)
+
+    def join_server(self) -> ServerJoinDialog:
+        """Open the join dialog with what the server fields hold; a joined database opens
+        in a new window."""
+        from desktop.sync.server_join_dialog import ServerJoinDialog, suggested_database
+
+        dialog = ServerJoinDialog(
+            suggested_database(),
+            self,
+            address=self.server_url.text().strip(),
+            user=self.server_user.text().strip(),
+            password=self.server_password.text(),
+            station_name=self.station_name.text().strip(),
+        )
+        dialog.accepted.connect(self._joined)
+        self.join_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _joined(self) -> None:
+        from desktop.sync import join_dialog
+
+        dialog, self.join_dialog = self.join_dialog, None
+        path = dialog.joined_path if dialog is not None else None
+        if path is None:
+            return
+        if join_dialog.open_in_new_window(path):
+            self._show_test(f"Joined: {path.name} opens in a new window", True)
+        else:
+            self._show_test(f"Joined into {path}; open it with agency-desk --db {path}", True)
 
     def check_folder(self) -> bool:
         """Try the folder now and say what is wrong next to it."""

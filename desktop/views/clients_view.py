@@ -323,6 +323,7 @@ class ClientsView(QWidget):
             ("client", "clients"),
             row.name if row else "",
             after=lambda: self._select_row(at),
+            whole_tree=True,
         )
 
     def _select_row(self, row: int) -> None:

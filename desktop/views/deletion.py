@@ -14,15 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QWidget
 
 from db.models import Entity
 from db.operations import DeleteRows, Operation
+from db.tree_delete import DeleteTree
 from desktop.workspace import Workspace
 
 NAME_CHARS = 40
+BUSY_ROWS = 2_000  # rows a deletion takes before it shows the busy cursor while it runs
 
 # How the question names rows that go along: (singular, plural), in the order they are named.
 NOUNS: dict[str, tuple[str, str]] = {
@@ -65,7 +67,9 @@ class Deletion:
     noun: ("task", "tasks"); name: the one row's name (used when one row is selected);
     after: called once the rows are gone, to select what now sits where they were;
     instead: an operation a view runs in place of deleting (a team member with history is
-    archived, never deleted), with `verb` naming it in the menu ("Archive").
+    archived, never deleted), with `verb` naming it in the menu ("Archive");
+    whole_tree: the rows take large trees with them (a project's plan, a client's projects),
+    deleted and restored set-based (`DeleteTree`) so thousands of tasks go in a blink.
     """
 
     entity: type[Entity]
@@ -75,6 +79,7 @@ class Deletion:
     after: Callable[[], None] | None = field(default=None, repr=False)
     instead: Operation | None = field(default=None, repr=False)
     verb: str = "Delete"
+    whole_tree: bool = False
 
     @property
     def text(self) -> str:
@@ -86,7 +91,10 @@ class Deletion:
     def operation(self) -> Operation:
         if self.instead is not None:
             return self.instead
-        return DeleteRows([(self.entity, id_) for id_ in self.ids], self.text)
+        targets = [(self.entity, id_) for id_ in self.ids]
+        if self.whole_tree:
+            return DeleteTree(targets, self.text)
+        return DeleteRows(targets, self.text)
 
     def question(self, counts: dict[str, int]) -> str:
         """The confirmation to ask given what would go (`DeleteRows.preview`), or "" when
@@ -160,9 +168,8 @@ def delete_rows(parent: QWidget, workspace: Workspace, deletion: Deletion) -> bo
     """Delete the selection as one undo step. When rows hang off it, ask first and name
     them ("Delete project “Site” and its 25 tasks?"). True when the rows went."""
     op = deletion.operation()
-    question = (
-        deletion.question(op.preview(workspace.session)) if isinstance(op, DeleteRows) else ""
-    )
+    counts = op.preview(workspace.session) if isinstance(op, DeleteRows | DeleteTree) else {}
+    question = deletion.question(counts) if counts else ""
     if question:
         undo = QKeySequence(QKeySequence.StandardKey.Undo).toString(
             QKeySequence.SequenceFormat.NativeText
@@ -176,7 +183,15 @@ def delete_rows(parent: QWidget, workspace: Workspace, deletion: Deletion) -> bo
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
-    if not workspace.run(op):
+    busy = sum(counts.values()) >= BUSY_ROWS
+    if busy:  # a large plan takes a moment: say so, rather than look frozen
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        done = workspace.run(op)
+    finally:
+        if busy:
+            QGuiApplication.restoreOverrideCursor()
+    if not done:
         return False
     if deletion.after is not None:
         deletion.after()

@@ -248,6 +248,7 @@ class ProjectsView(QWidget):
             ("project", "projects") if is_project else ("task", "tasks"),
             str(index.data() or ""),
             after=lambda: self._select_after_delete(parent, at),
+            whole_tree=is_project,
         )
 
     def _select_after_delete(self, parent: QPersistentModelIndex, row: int) -> None:

@@ -121,3 +121,53 @@ def test_a_folder_that_cannot_be_written_is_reported_once(
         assert calendars.folder() is None and calendars.publish() is None
     finally:
         calendars.close()
+
+
+def test_a_renamed_or_inactive_member_leaves_no_old_calendar_behind(
+    store: Store,
+    settings: QSettings,
+    tmp_path: Path,
+    qtbot: object,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ids = _people(store)
+    folder = tmp_path / "share"
+    folder.mkdir()
+    # Other calendars kept in the same folder: someone's holidays, the agency-wide export.
+    (folder / "Holidays.ics").write_bytes(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")
+    (folder / "Agency Desk.ics").write_bytes(ics.calendar_ics(store.session))
+    monkeypatch.setattr(live_calendars, "DELAY_MS", 50)
+    calendars = LiveCalendars(store, settings)
+    try:
+        with qtbot.waitSignal(calendars.published, timeout=10_000):  # type: ignore[attr-defined]
+            calendars.set_folder(folder)
+        assert (folder / "Ana Ruiz.ics").exists()
+
+        with qtbot.waitSignal(calendars.published, timeout=10_000) as renamed:  # type: ignore[attr-defined]
+            store.apply(Update(TeamMember, ids["ana"], {"name": "Ana Ruiz-Lopez"}))
+        assert [p.name for p in renamed.args[0]] == ["Ana Ruiz-Lopez.ics"]
+        birthday = "Birthday: Mia (Acme)"
+        assert birthday in (folder / "Ana Ruiz-Lopez.ics").read_text(encoding="utf-8")
+
+        with qtbot.waitSignal(calendars.published, timeout=10_000):  # type: ignore[attr-defined]
+            store.apply(Update(TeamMember, ids["ben"], {"active": False}))
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "Agency Desk.ics",
+            "Ana Ruiz-Lopez.ics",
+            "Holidays.ics",
+        ]
+    finally:
+        calendars.close()
+
+
+def test_the_old_file_goes_when_the_folder_is_written_from_the_command_line(
+    store: Store, tmp_path: Path
+) -> None:
+    ids = _people(store)
+    folder = tmp_path / "calendars"
+    ics.write_member_calendars(store.session, folder)
+    store.apply(Update(TeamMember, ids["ben"], {"name": "Benedict Okafor"}))
+    assert [p.name for p in ics.write_member_calendars(store.session, folder)] == [
+        "Benedict Okafor.ics"
+    ]
+    assert sorted(p.name for p in folder.iterdir()) == ["Ana Ruiz.ics", "Benedict Okafor.ics"]

@@ -7,15 +7,18 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from db.models import Project
+from db.models import Closure, Project
+from db.operations import Create
 from db.store import Store
 from desktop.formatting import Formats
 from desktop.gantt.document import GanttDocument
 from desktop.gantt.painter import ChartPainter
 from desktop.printing.gantt_pages import GanttPages, GanttPrintOptions
 from desktop.printing.reports import write_gantt_pdf
+from desktop.workspace import Workspace
 from tests.printing.conftest import (
     TODAY,
     pdf_page_size,
@@ -94,3 +97,30 @@ def test_screen_and_print_share_the_painter(printing_store: Store) -> None:
     assert isinstance(painter, ChartPainter)
     node = doc.rows[1]
     assert painter.bar_rect(node) == chart.bar_rect(node)
+
+
+def test_the_printout_counts_the_working_days_the_screen_does(
+    printing_store: Store, qtbot: QtBot
+) -> None:
+    from desktop.gantt.view import GanttView
+    from desktop.printing.reports import gantt_document
+
+    project_id, _name = _project(printing_store)
+    workspace = Workspace(printing_store)
+    view = GanttView(workspace, project_id)
+    qtbot.addWidget(view)
+    screen = view.document
+    first = min(screen.scheduler.ids, key=screen.scheduler.start)
+    holiday = screen.scheduler.start(first)
+    # The agency closes on the day the plan starts: both outputs move the work past it.
+    workspace.store.apply(
+        Create(Closure, {"name": "Founders' day", "start_date": holiday, "end_date": holiday})
+    )
+    printed, _ = gantt_document(printing_store.session, project_id)
+    screen = view.document
+    assert printed.scheduler.calendar is screen.scheduler.calendar  # one shared calendar
+    assert not printed.scheduler.calendar.is_working_day(holiday)
+    assert {t: printed.scheduler.start(t) for t in printed.scheduler.ids} == {
+        t: screen.scheduler.start(t) for t in screen.scheduler.ids
+    }
+    assert printed.scheduler.start(first) > holiday

@@ -247,3 +247,58 @@ def test_tasks_put_back_in_place_schedule_as_before(p: Plan, data: st.DataObject
         assert [s.ids[c] for c in s.children[s.pos[i]]] == [
             full.ids[c] for c in full.children[full.pos[i]]
         ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(plans(), st.data())
+def test_a_task_given_a_new_parent_in_place_schedules_as_a_fresh_build(
+    p: Plan, data: st.DataObject
+) -> None:
+    """An indent or an outdent: one task (with everything under it) goes under another
+    parent, or to the top level, at some place among its new siblings. `reparent` keeps the
+    node numbers and reschedules only what that touches; a fresh build of the new plan must
+    agree on every date, float and outline."""
+    s = scheduled(p)
+    moved = data.draw(st.sampled_from(s.ids))
+    under = {moved} | {s.ids[j] for j in _below(s, s.pos[moved])}
+    new_parent = data.draw(st.one_of(st.none(), st.sampled_from(s.ids)))
+    assume(new_parent not in under)
+    spec = replace(
+        s.spec(moved), parent_id=new_parent, sort_order=data.draw(st.integers(-1, len(s.ids)))
+    )
+    tasks = sorted(
+        (spec if t.id == moved else t for t in p.tasks), key=lambda t: t.sort_order
+    )  # a fresh build takes each parent's tasks in the order given: by sort order
+    new = Plan(tasks, p.links, p.agency, p.leave)
+    try:
+        full = Scheduler(new)
+    except CycleError:
+        return  # an edit the plan's rules refuse before the engine ever sees it
+    before = dates(s)
+    changed = s.reparent([spec])
+    assert changed is not None
+    assert dates(s) == dates(full)
+    assert changed == {i for i in full.ids if before[i] != dates(full)[i]}
+    assert {i: s.total_float(i) for i in s.ids} == {i: full.total_float(i) for i in full.ids}
+    for i in s.ids:
+        assert [s.ids[c] for c in s.children[s.pos[i]]] == [
+            full.ids[c] for c in full.children[full.pos[i]]
+        ]
+    # Still incremental afterwards: moving a task again follows the new outline.
+    leaf = data.draw(st.sampled_from(s.ids))
+    if not s.is_summary(leaf):
+        later = replace(s.spec(leaf), start=s.spec(leaf).start + timedelta(days=2))
+        s.update([later])
+        again = Scheduler(
+            Plan([later if t.id == leaf else t for t in new.tasks], p.links, p.agency, p.leave)
+        )
+        assert dates(s) == dates(again)
+
+
+def _below(s: Scheduler, node: int) -> list[int]:
+    found, stack = [], list(s.children[node])
+    while stack:
+        j = stack.pop()
+        found.append(j)
+        stack.extend(s.children[j])
+    return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import quote, urlencode
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -50,6 +51,41 @@ def parts(url: str) -> dict[str, Any]:
         return conninfo_to_dict(url)
     except psycopg.ProgrammingError as exc:
         raise ValueError(f"not a valid server URL: {exc}") from None
+
+
+def server_address(text: str, user: str = "") -> tuple[str, str | None]:
+    """(the server's URL with `user` as its login (else the text's) and no password, the
+    password the text carried) for a URL (`postgresql://host/agency`) or a libpq key=value
+    string (`host=... dbname=agency`) as someone pastes it. Raises ValueError saying what
+    is wrong."""
+    text = text.strip()
+    if not text:
+        raise ValueError("give the server's address, postgresql://host/database")
+    if "://" in text and not is_server_url(text):
+        raise ValueError("a server address starts with postgresql://")
+    if "://" not in text and "=" not in text:
+        raise ValueError(
+            "give the server's address as postgresql://host/database (or host=... dbname=...)"
+        )
+    try:
+        fields = {k: str(v) for k, v in conninfo_to_dict(text).items()}
+    except psycopg.ProgrammingError as exc:
+        raise ValueError(f"not a server address: {' '.join(str(exc).split())}") from None
+    password = fields.pop("password", None) or None
+    login = user.strip() or fields.get("user", "")
+    fields.pop("user", None)
+    dbname = fields.pop("dbname", "")
+    if not dbname:
+        raise ValueError("the address names no database: postgresql://host/database")
+    host = fields.pop("host", "") or "localhost"
+    port = fields.pop("port", "")
+    where = f"[{host}]" if ":" in host else host
+    at = f"{quote(login, safe='')}@" if login else ""  # no login: libpq's default user
+    url = f"postgresql://{at}{where}{':' + port if port else ''}"
+    url += f"/{quote(dbname, safe='')}"
+    if fields:
+        url += "?" + urlencode(sorted(fields.items()))
+    return url, password
 
 
 def describe(url: str) -> str:
