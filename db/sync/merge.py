@@ -1181,6 +1181,57 @@ class Merger:
                 )
                 self._relist_gone_children(child_tbl, child_id, winner, by)
 
+    def _null_deleted_references(
+        self, tbl: str, row_id: str, version: Version, station: str, by: Change | None
+    ) -> None:
+        """Rows deleted here already that refer to this row in a SET NULL column read NULL,
+        as where this delete came before theirs and nulled them while they were there: the
+        write that holds the reference is listed as lost to this delete (unless its author
+        had seen that write), and the tombstone and the entries that show the row hold
+        NULL. So an edit lost with its row holds the same value whichever delete came
+        first."""
+        for child_tbl, fk in self.infos[tbl].referrers if tbl in self.infos else []:
+            if fk.ondelete != "SET NULL":
+                continue
+            gone = self.conn.execute(
+                "SELECT row_id, data FROM sync_tomb WHERE tbl = ? AND "
+                f"json_extract(data, '$.\"{fk.column}\"') = ?",
+                (child_tbl, row_id),
+            ).fetchall()
+            for child_id, data in gone:
+                if child_tbl == tbl and child_id == row_id:
+                    continue
+                child_versions = self._versions(child_tbl, child_id)
+                wrote = child_versions.get(fk.column, child_versions.get("*", NO_VERSION))
+                if wrote[1]:
+                    if by is None or not self.saw(station, by, wrote, fk.column):
+                        self.conflict(
+                            "field", child_tbl, child_id, fk.column, losing=row_id,
+                            winning=None, loser=(wrote[1], wrote[0], wrote[2]),
+                            winner=(station, version[0]),
+                        )  # fmt: skip
+                    self._repoint(child_tbl, child_id, fk.column, wrote, (wrote[1], wrote[0]), None)
+                values = json.loads(data)
+                values[fk.column] = None
+                self.conn.execute(
+                    "UPDATE sync_tomb SET data = ? WHERE tbl = ? AND row_id = ?",
+                    (_j(values), child_tbl, child_id),
+                )
+                held = self.conn.execute(
+                    "SELECT id, losing_value FROM sync_conflict WHERE kind = 'edit_deleted' "
+                    "AND resolved <= 0 AND entity = ? AND row_id = ?",
+                    (TABLE_ENTITY[child_tbl], child_id),
+                ).fetchall()
+                for entry, losing in held:
+                    fields = json.loads(losing or "{}")
+                    if fields.get(fk.column) == row_id:
+                        fields[fk.column] = None
+                        self.conn.execute(
+                            "UPDATE sync_conflict SET losing_value = ? WHERE id = ?",
+                            (_j(fields), entry),
+                        )
+                self._refresh_lost_row(child_tbl, child_id)
+
     def _remove(
         self,
         tbl: str,
@@ -1213,6 +1264,7 @@ class Merger:
             )
         if by is not None:
             self._relist_gone_children(tbl, row_id, (station, version[0]), by)
+        self._null_deleted_references(tbl, row_id, version, station, by)
         for child_tbl, fk in self.infos[tbl].referrers:
             children = self.conn.execute(
                 f'SELECT id FROM "{child_tbl}" WHERE "{fk.column}" = ?', (row_id,)
@@ -1269,8 +1321,12 @@ def supersede_own(
             "kind <> 'future'"
         )
     }
-    merger = Merger(conn, {}, 0)
+    # A delete of ours nulls references to its row that rows deleted here still hold.
+    merger = Merger(conn, table_infos(conn) if any(r[2] == "D" for r in rows) else {}, 0)
     for tbl, row_id, op, hlc, data, _base, n, ctx in rows:
+        if op == "D" and tbl in merger.infos:
+            by = Change(tbl, row_id, op, hlc, {}, {}, n, contexts.get(ctx, {}))
+            merger._null_deleted_references(tbl, row_id, (hlc, station, n), station, by)
         if op != "D" and (TABLE_ENTITY.get(tbl), row_id) not in listed:
             continue
         change = Change(tbl, row_id, op, hlc, json.loads(data), {}, n, contexts.get(ctx, {}))
