@@ -1159,15 +1159,18 @@ class Merger:
         """The row is deleted again (it was restored since an earlier delete): rows that
         had gone with it before, by a lower delete their changes never saw, lost to this
         one too, as where they arrived after it and met it as the parent's tombstone. An
-        entry names the highest delete of the parent its loser had not seen; a row deleted
-        by its own delete keeps naming that one (its tombstone is not a cascade)."""
+        entry names the highest delete of the parent its loser had not seen; an entry that
+        names the row's own delete (its tombstone, not a cascade) keeps naming it. One that
+        names an older cascade does not: the row, restored since, went again by its own
+        delete, which its loser outranked where it came after (soak seed 155)."""
         for child_tbl, fk in self.infos[tbl].referrers:
             if fk.ondelete == "SET NULL" or child_tbl == tbl:
                 continue
             listed = self.conn.execute(
                 "SELECT c.id, c.row_id, c.losing_hlc, c.losing_station, c.losing_n FROM "
                 "sync_conflict AS c JOIN sync_tomb AS t ON t.tbl = ? AND t.row_id = c.row_id "
-                "WHERE t.base = 1 AND c.entity = ? AND c.resolved <= 0 AND c.kind IN ('orphan', "
+                "WHERE (t.base = 1 OR t.hlc <> c.winning_hlc OR t.station <> c.winning_station) "
+                "AND c.entity = ? AND c.resolved <= 0 AND c.kind IN ('orphan', "
                 "'edit_deleted') AND (c.winning_hlc < ? OR (c.winning_hlc = ? AND "
                 f"c.winning_station < ?)) AND json_extract(t.data, '$.\"{fk.column}\"') = ?",
                 (child_tbl, TABLE_ENTITY[child_tbl], winner[1], winner[1], winner[0], row_id),

@@ -197,6 +197,45 @@ def test_a_restore_outranked_by_a_restore_the_delete_saw_is_not_listed(abc: Benc
     assert _same_lists(abc) == set()
 
 
+def test_a_restore_under_a_parent_restored_unseen_names_the_parents_later_delete(
+    abc: Bench,
+) -> None:
+    """B deletes Dana before A's new birthday under her reaches it (listed). A deletes the
+    client, restores the birthday (with Dana and the client), then deletes Dana. B,
+    having seen none of that, restores the birthday with Dana too. B's Dana lost to A's
+    client delete, which it never saw; B's birthday lost with her, to Dana's later delete
+    by A: at B, where A's client delete came after the restores and took both, as at A,
+    where they came after Dana's delete (soak seed 155)."""
+    a, b, _c = abc.stations
+    cid = _shared_client(abc)
+    dana = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(dana)
+    abc.sync(a)
+    abc.sync(b)
+    birthday = Create(
+        ImportantDate, {"contact_id": dana.id, "label": "birthday", "day": 1, "month": 2}
+    )
+    a.apply(birthday)
+    b.apply(Delete(Contact, dana.id))
+    abc.sync(b)
+    abc.sync(a)
+    abc.sync(b)  # the birthday arrives at B after Dana's delete: listed there and at A
+    a.apply(Delete(Client, cid))
+    _restore_entry(a, "orphan", birthday.id)
+    a.apply(Delete(Contact, dana.id))
+    abc.sync(a)
+    b.close()
+    with not_arrived(*sorted(_folder(abc, a).glob("*.jsonl"))[-1:]):
+        _restore_entry(b, "orphan", birthday.id)
+        abc.sync(b)
+    abc.sync(a)
+    abc.sync(b)
+    entries = _same_lists(abc)
+    (lost,) = [e for e in entries if e[0] == "orphan" and e[2] == birthday.id]
+    deletes = a.sql("SELECT hlc FROM sync_outbox WHERE op = 'D' AND row_id = ?", (dana.id,))
+    assert (lost[6], lost[9]) == (b.station_id, deletes[-1][0])
+
+
 @pytest.mark.parametrize("first", ["A", "B"])
 def test_a_reference_to_a_member_deleted_after_its_client_reads_null(
     abc: Bench, first: str
