@@ -551,6 +551,22 @@ class Merger:
             (*new, _j(value), _j(value), *args),
         )  # fmt: skip
 
+    def _outwritten(
+        self, tbl: str, row_id: str, fld: str, old: Version, new: tuple[str, int], value: Any
+    ) -> None:
+        """A higher write takes the field from `old`, whose reference read NULL and is
+        listed as lost to that row's delete: it lost the field to this write, as where this
+        one came first and the delete found it holding the field no more."""
+        if not old[1]:
+            return
+        self.conn.execute(
+            "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ?, winning_value = ?, "
+            f"resolved = CASE WHEN losing_value = ? THEN {SAME_VALUE} ELSE 0 END WHERE "
+            "entity = ? AND row_id = ? AND field = ? AND kind = 'field' AND resolved <= 0 AND "
+            "losing_station = ? AND losing_hlc = ? AND losing_n IS ?",
+            (*new, _j(value), _j(value), TABLE_ENTITY[tbl], row_id, fld, old[1], old[0], old[2]),
+        )
+
     def flag_clock(self, station: str, ahead_ms: int, change: Change) -> None:
         """List a station whose clock runs far ahead once, with how far; a later sighting
         only updates the offset shown."""
@@ -954,6 +970,8 @@ class Merger:
             same = data.get(fld) == value
             if self.saw(station, change, v, fld) or incoming > (v[0], v[1]):
                 self._repoint(tbl, row_id, fld, v, (station, change.hlc), value)
+                if not self.saw(station, change, v, fld):
+                    self._outwritten(tbl, row_id, fld, v, (station, change.hlc), value)
                 self._unhold(tbl, row_id, fld, v)
                 if listed and not self.saw(station, change, v, fld) and fld not in deleted_seen:
                     self.conflict(
@@ -1001,6 +1019,7 @@ class Merger:
                 to_set[fld] = value
                 reads = self._reads(info, station, change, fld, value)
                 self._repoint(tbl, row_id, fld, local, (station, change.hlc), reads)
+                self._outwritten(tbl, row_id, fld, local, (station, change.hlc), reads)
                 if listed:
                     self.conflict(
                         "field",

@@ -127,6 +127,28 @@ def test_a_write_that_lost_to_a_nulled_reference_shows_it_reading_null(abc: Benc
     assert a.sql("SELECT account_manager_id FROM client") == [(None,)]
 
 
+def test_two_writes_of_a_deleted_member_list_the_lower_as_lost_to_the_higher(
+    abc: Bench,
+) -> None:
+    """C deletes Sam; A and then B, neither seeing the other nor C's delete, make Sam the
+    client's account manager. B's write wins the field and reads NULL, lost to Sam's
+    delete; A's lost to B's: at C, where the delete came first and nulled A's write before
+    B's came, as at B, where the writes met first."""
+    a, b, c = abc.stations
+    sam = Create(TeamMember, {"name": "Sam"})
+    a.apply(sam)
+    cid = _shared_client(abc)
+    c.apply(Delete(TeamMember, sam.id))
+    a.apply(Update(Client, cid, {"account_manager_id": sam.id}))
+    b.apply(Update(Client, cid, {"account_manager_id": sam.id}))
+    abc.sync(c)
+    abc.sync(a)
+    abc.sync(b)
+    entries = _same_lists(abc)
+    by_loser = {e[6]: (e[7], json.loads(e[5])) for e in entries}
+    assert by_loser == {a.station_id: (b.station_id, None), b.station_id: (c.station_id, None)}
+
+
 def test_a_row_lost_with_a_parent_deleted_twice_names_the_later_delete(abc: Bench) -> None:
     """B adds a contact; A deletes the client, C restores it (having seen that delete, not
     the contact), and A deletes it again. The contact never saw either delete: it is listed
