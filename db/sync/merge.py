@@ -49,7 +49,12 @@ Every station applies the same rules, so every station converges:
     restore lost to a delete merges into the deleted row field by field and is listed
     only while it holds something (the row exists by it, or it wrote a surviving field);
   - a write whose reference reads NULL (its row was deleted) shows NULL as the value that
-    won in what lost to it.
+    won in what lost to it; it is listed as lost to that delete until a higher write takes
+    the field, and then as lost to that write. A delete nulls the references that rows
+    deleted here still hold too (tombstone and entries), so an edit lost with its row
+    holds NULL whichever delete came first;
+  - an orphan entry naming an older cascade of its row follows the parent's later delete
+    even when the row went meanwhile by its own (only one naming that keeps it).
 - A deleted row keeps its field versions (an edit arriving for it still updates them), so a
   restore is merged with edits it never saw by the field rule above, as on a station where
   those edits came after the restore. A restored row keeps the delete it came back from, so
