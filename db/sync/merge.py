@@ -185,6 +185,10 @@ class Merger:
         # Erased people (issue 18): their late changes are dropped, an arriving erase is
         # carried out here too.
         self.erased = ErasedPeople(conn)
+        # What deleted rows refer to, per (table, column), read once when first asked: a
+        # delete looks for deleted rows still referring to it only where one may (a pull
+        # deleting thousands of rows would otherwise read every tombstone for each).
+        self._tomb_refs: dict[tuple[str, str], set[Any]] = {}
 
     def _has_entries(self, entity: str, row_id: str) -> bool:
         if self._listed is None:
@@ -361,6 +365,7 @@ class Merger:
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (tbl, row_id, v[0], v[1], int(cascade), _j(data), v[2]),
         )
+        self._note_tomb(tbl, data)
 
     def _by_cascade(self, tbl: str, row_id: str) -> bool:
         found = self.conn.execute(
@@ -998,6 +1003,7 @@ class Merger:
                 "UPDATE sync_tomb SET data = ? WHERE tbl = ? AND row_id = ?",
                 (_j(data), tbl, row_id),
             )
+            self._note_tomb(tbl, data)
 
     def _merge_fields(
         self, info: TableInfo, station: str, change: Change, fields: dict[str, Any]
@@ -1208,6 +1214,31 @@ class Merger:
                 )
                 self._relist_gone_children(child_tbl, child_id, winner, by)
 
+    def _tombs_referring(self, tbl: str, column: str, ref: str) -> list[tuple[str, str]]:
+        """Deleted rows of `tbl` whose `column` refers to `ref`: (row id, data)."""
+        path = f"json_extract(data, '$.\"{column}\"')"
+        refs = self._tomb_refs.get((tbl, column))
+        if refs is None:
+            refs = self._tomb_refs[(tbl, column)] = {
+                r
+                for (r,) in self.conn.execute(
+                    f"SELECT DISTINCT {path} FROM sync_tomb WHERE tbl = ? AND {path} IS NOT NULL",
+                    (tbl,),
+                )
+            }
+        if ref not in refs:
+            return []
+        found: list[tuple[str, str]] = self.conn.execute(
+            f"SELECT row_id, data FROM sync_tomb WHERE tbl = ? AND {path} = ?", (tbl, ref)
+        ).fetchall()
+        return found
+
+    def _note_tomb(self, tbl: str, data: dict[str, Any]) -> None:
+        """A tombstone written: its references join those known (a superset is safe)."""
+        for (t, column), refs in self._tomb_refs.items():
+            if t == tbl and data.get(column) is not None:
+                refs.add(data[column])
+
     def _null_deleted_references(
         self, tbl: str, row_id: str, version: Version, station: str, by: Change | None
     ) -> None:
@@ -1220,11 +1251,7 @@ class Merger:
         for child_tbl, fk in self.infos[tbl].referrers if tbl in self.infos else []:
             if fk.ondelete != "SET NULL":
                 continue
-            gone = self.conn.execute(
-                "SELECT row_id, data FROM sync_tomb WHERE tbl = ? AND "
-                f"json_extract(data, '$.\"{fk.column}\"') = ?",
-                (child_tbl, row_id),
-            ).fetchall()
+            gone = self._tombs_referring(child_tbl, fk.column, row_id)
             for child_id, data in gone:
                 if child_tbl == tbl and child_id == row_id:
                     continue
