@@ -6,6 +6,12 @@ from enum import StrEnum
 
 from sqlalchemy import Enum
 
+# A plan's vocabularies live with the scheduling engine, which must import without the ORM
+# (a project opened from the command line is scheduled before SQLAlchemy loads, issue 19).
+from db.scheduling.vocabulary import DependencyType as DependencyType
+from db.scheduling.vocabulary import TaskConstraint as TaskConstraint
+from db.scheduling.vocabulary import TaskKind as TaskKind
+
 
 class MemberRole(StrEnum):
     ACCOUNT_MANAGER = "account_manager"
@@ -92,29 +98,6 @@ class ProjectStatus(StrEnum):
     ON_HOLD = "on_hold"
     DONE = "done"
     CANCELLED = "cancelled"
-
-
-class TaskKind(StrEnum):
-    TASK = "task"
-    MILESTONE = "milestone"
-    DELIVERABLE = "deliverable"
-
-
-class TaskConstraint(StrEnum):
-    """How a task's dates are held, as in MS Project. Its start date is always a floor;
-    "must start on" also pins it there (a link that would push it later is refused), and
-    "finish no later than" sets a deadline (`Task.finish_by`) no edit may push it past."""
-
-    START_NO_EARLIER = "start_no_earlier"
-    MUST_START_ON = "must_start_on"
-    FINISH_NO_LATER = "finish_no_later"
-
-
-class DependencyType(StrEnum):
-    FS = "FS"
-    SS = "SS"
-    FF = "FF"
-    SF = "SF"
 
 
 class ChangeRequestStatus(StrEnum):

@@ -42,12 +42,14 @@ from db.models import (
 )
 from db.operations import Update
 from db.privacy.mentions import needles
+from db.privacy.person import person, tombstoned_links
 from db.search.documents import BY_KIND
+from db.search.index import refresh as refresh_search
 from db.search.schema import present as index_present
 from db.store import report_bulk
 
 REDACTED = "[erased]"
-IDS_PER_RECORD = 2_000  # 37 characters each in JSON: well under a value's 100,000
+IDS_PER_RECORD = 2_000  # 44 characters at most each in JSON: well under a value's 100,000
 # Tables whose rows belong to one contact (by `contact_id`), children before the contact.
 PERSON_TABLES = ("interaction_contact", "custom_value", "gift", "important_date")
 _ENTITY_OF = {cls.__table__.name: name for name, cls in ENTITIES.items()}
@@ -55,10 +57,11 @@ _ENTITY_OF = {cls.__table__.name: name for name, cls in ENTITIES.items()}
 _BOOKKEEPING_TEXT = (
     ("sync_conflict", "id", ("losing_value", "winning_value", "row_data")),
     ("sync_tomb", "tbl || '/' || row_id", ("data",)),
-    # The audit trail (db.audit): another row's history may quote them (a summary that
-    # named them, before the user reworded it in the erase dialog).
-    ("audit_entry", "id", ("old", "new")),
 )
+# The audit trail (db.audit): another row's history may quote them (a summary that named
+# them, before the user reworded it in the erase dialog). Such a value goes whole: the rest
+# of a text about a person (the allergy it mentioned) is theirs as much as the name.
+_HISTORY_COLUMNS = ("old", "new")
 
 
 @dataclass
@@ -83,32 +86,35 @@ class Erased:
         return found
 
 
-def erase_rows(conn: sqlite3.Connection, contact_id: str) -> Erased:
+def erase_rows(conn: sqlite3.Connection, contact_id: str, also: Iterable[str] = ()) -> Erased:
     """Remove the contact and their rows, and scrub this station's sync bookkeeping and search
-    index of them, inside the caller's transaction. Idempotent: a second erase (the same
-    erase arriving again, or after a rebuild) finds nothing more to do."""
+    index of them, inside the caller's transaction. `also`: rows of theirs that no longer
+    name them ("gift:<id>", `PersonErasure.row_ids`; only the person's own tables count).
+    Idempotent: a second erase (the same erase arriving again, or after a rebuild) finds
+    nothing more to do."""
     found = Erased(contact_id)
-    row = conn.execute(
-        "SELECT client_id, name, email FROM contact WHERE id = ?", (contact_id,)
-    ).fetchone()
+    # A contact deleted the ordinary way is erased from its tombstone (and its children's).
+    who = person(conn.execute, contact_id)
     words: list[str] = []
-    if row is not None:
-        found.client_id = row[0]
-        words = needles(row[1], row[2])
+    if who is not None:
+        found.client_id = who.client_id
+        words = needles(who.name, who.email)
     secure = conn.execute("PRAGMA secure_delete").fetchone()[0]
     # Freed space is overwritten with zeros as it is freed; `vacuum` then rewrites the file.
     conn.execute("PRAGMA secure_delete = ON")
     (applying,) = conn.execute("SELECT applying FROM sync_ctl WHERE id = 1").fetchone()
     conn.execute("UPDATE sync_ctl SET applying = 1 WHERE id = 1")
     try:
-        found.interaction_ids = [
+        took_part = {
             r[0]
             for r in conn.execute(
-                "SELECT DISTINCT interaction_id FROM interaction_contact WHERE contact_id = ? "
-                "ORDER BY interaction_id",
+                "SELECT interaction_id FROM interaction_contact WHERE contact_id = ?",
                 (contact_id,),
             )
-        ]
+        }
+        if who is not None and who.deleted:
+            took_part.update(tombstoned_links(conn.execute, contact_id))
+        found.interaction_ids = sorted(took_part)
         for tbl in PERSON_TABLES:
             ids = {
                 r[0]
@@ -116,7 +122,16 @@ def erase_rows(conn: sqlite3.Connection, contact_id: str) -> Erased:
             }
             if ids:
                 found.rows[tbl] = ids
-        if row is not None:
+        for tbl, id_ in _listed_rows(also):
+            if conn.execute(f"SELECT 1 FROM {tbl} WHERE id = ?", (id_,)).fetchone():
+                found.rows.setdefault(tbl, set()).add(id_)
+                conn.execute(f"DELETE FROM {tbl} WHERE id = ?", (id_,))
+            else:  # gone here already (or never arrived): its late changes are dropped
+                conn.execute(
+                    "INSERT OR IGNORE INTO sync_erased (tbl, row_id, contact_id) VALUES (?, ?, ?)",
+                    (tbl, id_, contact_id),
+                )
+        if who is not None and not who.deleted:
             found.rows["contact"] = {contact_id}
         _remember(conn, found)
         _drop_search_documents(conn, found)
@@ -128,6 +143,32 @@ def erase_rows(conn: sqlite3.Connection, contact_id: str) -> Erased:
         conn.execute("UPDATE sync_ctl SET applying = ? WHERE id = 1", (applying,))
         conn.execute(f"PRAGMA secure_delete = {int(secure)}")
     return found
+
+
+def _listed_rows(also: Iterable[str]) -> list[tuple[str, str]]:
+    """("table", "id") of each "table:id" naming a row of the person's own tables; anything
+    else (a damaged or hostile value from another station) is ignored."""
+    found = []
+    for item in also:
+        tbl, sep, id_ = item.partition(":") if isinstance(item, str) else ("", "", "")
+        if sep and tbl in PERSON_TABLES and 0 < len(id_) <= 36:
+            found.append((tbl, id_))
+    return found
+
+
+def detached_gifts(conn: sqlite3.Connection, contact_id: str) -> list[str]:
+    """Gifts that were for the contact and now are for nobody ("gift:<id>"): deleting a
+    contact the ordinary way keeps their gifts as the client's. This station's audit trail
+    says whose they were; nothing else does, so the erase lists them for every station."""
+    return [
+        f"gift:{r[0]}"
+        for r in conn.execute(
+            "SELECT DISTINCT a.row_id FROM audit_entry AS a JOIN gift AS g ON g.id = a.row_id "
+            "WHERE a.tbl = 'gift' AND a.field = 'contact_id' AND a.old = ? "
+            "AND g.contact_id IS NULL ORDER BY a.row_id",
+            (contact_id,),
+        )
+    ]
 
 
 def _remember(conn: sqlite3.Connection, found: Erased) -> None:
@@ -207,7 +248,7 @@ def _scrub_bookkeeping(conn: sqlite3.Connection, contact_id: str, words: list[st
 
 def _scrub_outbox(conn: sqlite3.Connection, contact_id: str, words: list[str]) -> None:
     """One pass over the outbox (it has no index by row, and holds every row's insert):
-    the person's rows' changes go, their words elsewhere are replaced."""
+    the person's rows' changes go, other texts that name them are replaced."""
     forms = _forms(words)
     like = "".join(" OR data LIKE ? ESCAPE '\\'" for _ in forms)
     rows = conn.execute(
@@ -221,8 +262,23 @@ def _scrub_outbox(conn: sqlite3.Connection, contact_id: str, words: list[str]) -
     pattern = _pattern(forms)
     conn.executemany(
         "UPDATE sync_outbox SET data = ? WHERE id = ?",
-        [(pattern.sub(REDACTED, data), id_) for id_, erased, data in rows if not erased],
+        [(_blanked(data, pattern), id_) for id_, erased, data in rows if not erased],
     )
+
+
+def _blanked(data: str, pattern: re.Pattern[str]) -> str:
+    """A change's values with every text that names the person replaced whole, as in the
+    audit trail: the rest of such a text is about them too."""
+    try:
+        values = json.loads(data)
+    except ValueError:
+        values = None
+    if not isinstance(values, dict):
+        return pattern.sub(REDACTED, data)
+    for name, value in values.items():
+        if isinstance(value, str) and pattern.search(value):
+            values[name] = REDACTED
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
 
 
 def _forms(words: list[str]) -> list[str]:
@@ -235,11 +291,16 @@ def _pattern(forms: list[str]) -> re.Pattern[str]:
 
 
 def redact(conn: sqlite3.Connection, words: list[str]) -> None:
-    """Replace `words` (any case) in the conflict list and tombstones with "[erased]"."""
+    """Replace `words` (any case) in the conflict list and tombstones with "[erased]", and
+    every value of the audit trail that holds one of them."""
     forms = _forms(words)
     if not forms:
         return
     pattern = _pattern(forms)
+    for column in _HISTORY_COLUMNS:
+        like = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for _ in forms)
+        args = [f"%{_like_escape(f)}%" for f in forms]
+        conn.execute(f"UPDATE audit_entry SET {column} = ? WHERE {like}", [REDACTED, *args])
     for table, key, columns in _BOOKKEEPING_TEXT:
         for column in columns:
             like = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for _ in forms)
@@ -288,16 +349,24 @@ class ErasePerson:
     erased: Erased | None = None
 
     def apply(self, session: Session) -> None:
-        contact = session.get(Contact, self.contact_id)
-        if contact is None:
+        if session.get(Contact, self.contact_id) is None and (
+            person(session.connection().exec_driver_sql, self.contact_id) is None
+        ):
             raise NotFoundError(f"contact {self.contact_id} no longer exists")
         for (entity, row_id, column), text in self.edits.items():
             Update(ENTITIES[entity], row_id, {column: text}, label=self.label).apply(session)
         session.flush()
         conn = _driver(session)
-        erased = erase_rows(conn, self.contact_id)
-        edited = {entity for entity, _id, _field in self.edits}
-        optimize_search(conn, {"Contact", *edited})
+        # The reworded texts' documents are replaced now, before the index is merged, or
+        # their old words would stay in it (the store refreshes them again, harmlessly).
+        reworded = ChangeSet()
+        for entity, row_id, _field in self.edits:
+            reworded.add("changed", entity, {row_id})
+        refresh_search(conn, reworded)
+        deleted = session.get(Contact, self.contact_id) is None
+        row_ids = detached_gifts(conn, self.contact_id) if deleted else []
+        erased = erase_rows(conn, self.contact_id, also=row_ids)
+        optimize_search(conn, {"Contact", *reworded.entities()})
         # The rows went by SQL: the session must forget them, or it would write them back.
         for tbl, ids in erased.rows.items():
             cls = ENTITIES[_ENTITY_OF[tbl]]
@@ -312,11 +381,10 @@ class ErasePerson:
         # A JSON value travels only up to 100,000 characters: someone in thousands of
         # interactions takes several records (the first one is the erase's own id).
         took_part = erased.interaction_ids
-        chunks = [
-            took_part[i : i + IDS_PER_RECORD] for i in range(0, len(took_part), IDS_PER_RECORD)
-        ]
+        chunks = _chunks(took_part)
+        row_chunks = _chunks(row_ids)
         when = utcnow()
-        for n, chunk in enumerate(chunks or [[]]):
+        for n in range(max(len(chunks), len(row_chunks), 1)):
             session.add(
                 PersonErasure(
                     id=self.erasure_id if n == 0 else new_id(),
@@ -324,7 +392,8 @@ class ErasePerson:
                     client_id=erased.client_id,
                     erased_by=self.erased_by[:200],
                     erased_at=when,
-                    interaction_ids=chunk,
+                    interaction_ids=chunks[n] if n < len(chunks) else [],
+                    row_ids=row_chunks[n] if n < len(row_chunks) else [],
                 )
             )
         report_bulk(session, erased.changes())
@@ -332,6 +401,10 @@ class ErasePerson:
 
     def revert(self, session: Session) -> None:
         raise NotImplementedError("an erase cannot be undone")
+
+
+def _chunks(ids: list[str]) -> list[list[str]]:
+    return [ids[i : i + IDS_PER_RECORD] for i in range(0, len(ids), IDS_PER_RECORD)]
 
 
 def _driver(session: Session) -> sqlite3.Connection:

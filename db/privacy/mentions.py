@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from db.models import (
     ClientNote,
-    Contact,
     Entity,
     FollowUp,
     Gift,
@@ -26,6 +25,7 @@ from db.models import (
     Project,
     SatisfactionRating,
 )
+from db.privacy.person import person
 
 # (entity, text fields, what a user calls it) for every table whose free text can name a
 # person; each holds a client_id.
@@ -79,7 +79,7 @@ def mentions(session: Session, contact_id: str, *, exclude_own_gifts: bool = Tru
     """Every text field of the contact's client that names the contact, oldest row first
     within each kind. Gifts *for* the contact are not mentions (they are the contact's own
     data) unless `exclude_own_gifts` is False."""
-    contact = session.get(Contact, contact_id)
+    contact = person(session.connection().exec_driver_sql, contact_id)  # live or deleted
     if contact is None:
         return []
     found = needles(contact.name, contact.email)

@@ -9,10 +9,8 @@ from sqlalchemy.orm import Session
 
 from db.core_reads import read
 from db.models import Client, Project, TeamMember
-
-
-class NoMatch(Exception):
-    """The text matched nothing, or more than one row; the message names the candidates."""
+from db.name_match import NoMatch as NoMatch
+from db.name_match import match_name
 
 
 def _find(session: Session, model: type[Client] | type[Project], what: str, text: str) -> str:
@@ -24,19 +22,8 @@ def _find(session: Session, model: type[Client] | type[Project], what: str, text
     c = model.__table__.c
     if read(session, select(c.id).where(c.id == needle)).first() is not None:
         return needle
-    rows = read(session, select(c.id, c.name).order_by(c.name)).all()
-    folded = needle.casefold()
-    exact = [r for r in rows if r.name.casefold() == folded]
-    if len(exact) == 1:
-        return str(exact[0].id)
-    partial = exact or [r for r in rows if folded in r.name.casefold()]
-    if len(partial) == 1:
-        return str(partial[0].id)
-    if not partial:
-        raise NoMatch(f"{what} {text!r}: no such {what} (give a name or an id)")
-    names = ", ".join(repr(r.name) for r in partial[:8])
-    more = f" and {len(partial) - 8} more" if len(partial) > 8 else ""
-    raise NoMatch(f"{what} {text!r} is ambiguous: {names}{more}")
+    rows = read(session, select(c.id, c.name).order_by(c.name))
+    return match_name(what, text, [(str(id_), name) for id_, name in rows])
 
 
 def find_client(session: Session, text: str) -> str:

@@ -46,10 +46,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from db.models import DependencyType
 from db.scheduling.calendar import AgencyDays, CalendarPool, WorkCalendar
 from db.scheduling.graph import CycleError, find_cycle, topological_order
-from db.scheduling.plan import LinkSpec, Plan, TaskSpec
+from db.scheduling.specs import LinkSpec, Plan, TaskSpec
+from db.scheduling.vocabulary import DependencyType
 
 _FS, _SS, _FF, _SF = 0, 1, 2, 3
 _TYPE_CODE = {

@@ -1,4 +1,4 @@
-"""The inputs of a schedule as plain values, and reading them from the database.
+"""Reading a schedule's inputs (`db.scheduling.specs`) from the database, and writing them.
 
 The engine works on `Plan` rather than on ORM rows so the same code serves the Gantt view,
 printing and import (which builds a `Plan` before anything is stored), and so a 10,000-task
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import String, insert, select, type_coerce
@@ -28,42 +27,10 @@ from db.models import (
     TimeOff,
 )
 from db.scheduling.calendar import AgencyDays
-from db.settings import DEFAULTS, HOLIDAY_COUNTRY, HOLIDAY_REGION, WORKING_WEEK
-
-
-@dataclass(frozen=True, slots=True)
-class TaskSpec:
-    """One task as the scheduler sees it. `start` is the user's "start no earlier than";
-    `duration` is in working days; a milestone has none."""
-
-    id: str
-    name: str
-    start: date
-    duration: int = 1
-    parent_id: str | None = None
-    milestone: bool = False
-    members: frozenset[str] = frozenset()
-    sort_order: int = 0
-    progress: int = 0
-    fixed: bool = False  # "must start on" `start`: links may not push it later
-    finish_by: date | None = None  # "finish no later than"
-
-
-@dataclass(frozen=True, slots=True)
-class LinkSpec:
-    predecessor_id: str
-    successor_id: str
-    type: DependencyType = DependencyType.FS
-    lag: int = 0
-    id: str = ""
-
-
-@dataclass
-class Plan:
-    tasks: list[TaskSpec]
-    links: list[LinkSpec] = field(default_factory=list)
-    agency: AgencyDays = field(default_factory=AgencyDays)
-    leave: dict[str, list[tuple[date, date]]] = field(default_factory=dict)
+from db.scheduling.specs import LinkSpec as LinkSpec
+from db.scheduling.specs import Plan as Plan
+from db.scheduling.specs import TaskSpec as TaskSpec
+from db.scheduling.specs import agency_days_of
 
 
 def constraint_of(spec: TaskSpec) -> TaskConstraint:
@@ -86,24 +53,9 @@ def agency_days(session: Session) -> AgencyDays:
     # Table columns throughout this module's reads: a plan loads before the first paint,
     # which must not configure the mappers (see `db.core_reads`).
     setting_c, closure_c = AgencySetting.__table__.c, Closure.__table__.c
-    rows: dict[str, object] = {
-        key: value for key, value in read(session, select(setting_c.key, setting_c.value))
-    }
-
-    def setting(key: str) -> object:
-        return rows.get(key, DEFAULTS[key])
-
-    closures = tuple(
-        (start, end)
-        for start, end in read(session, select(closure_c.start_date, closure_c.end_date))
-    )
-    week = setting(WORKING_WEEK)
-    return AgencyDays(
-        working_week=frozenset(int(d) for d in week) if isinstance(week, list) else frozenset(),
-        country=str(setting(HOLIDAY_COUNTRY) or ""),
-        region=str(setting(HOLIDAY_REGION) or ""),
-        closures=closures,
-    )
+    settings = {key: value for key, value in read(session, select(setting_c.key, setting_c.value))}
+    closures = read(session, select(closure_c.start_date, closure_c.end_date))
+    return agency_days_of(settings, [(start, end) for start, end in closures])
 
 
 _DEPENDENCY_TYPES = {t.value: t for t in DependencyType}

@@ -23,10 +23,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from db.models import DependencyType
 from db.scheduling.calendar import WorkCalendar
 from db.scheduling.engine import _TYPE_CODE, Scheduler
-from db.scheduling.plan import TaskSpec
+from db.scheduling.specs import TaskSpec
+from db.scheduling.vocabulary import DependencyType
 
 if TYPE_CHECKING:
     from db.scheduling.rules import FixedDateWatch

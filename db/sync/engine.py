@@ -811,6 +811,7 @@ def _apply_file(
         authors.stop()
         # The search index is local: kept current here, in the file's transaction.
         search.refresh(merger.conn, merger.out.changes)
+        merger.erased.settle_index()  # an erased person's words leave the index as well
         crash_point("apply.before_commit")
         station.set_applied(other, ref.seq, max((c.n for c in changes), default=0))
         station.new_context()

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from db import search
+from db.privacy import erased
 from db.sync.errors import ShareFormatError, ShareIOError
 from db.sync.faults import crash_point
 from db.sync.hlc import COUNTER_BITS
@@ -218,6 +219,7 @@ def _load(station: LocalStation, snapshot: Path) -> None:
                 cols = ", ".join(f'"{c}"' for c in ours if c in theirs)
                 conn.execute(f"DELETE FROM main.{tbl}")
                 conn.execute(f"INSERT INTO main.{tbl} ({cols}) SELECT {cols} FROM snap.{tbl}")
+            erased.carry_over(conn, "snap")  # an erased row's late edits are dropped here too
             snap_hlc = conn.execute("SELECT hlc FROM snap.sync_ctl").fetchone()[0]
             me = station.identity()
             # Our own files stay ours: re-applying those newer than the snapshot is harmless.

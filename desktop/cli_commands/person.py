@@ -6,6 +6,10 @@ Export writes `personal-data-<name>.json` and `.pdf` into DIR. Erase removes the
 data for good (the erase reaches other stations with the next sync) and lists the texts that
 still name them; `--redact` replaces their name and email in those texts instead. A name that
 matches nobody or several people ends with exit code 2 and a line listing the candidates.
+
+Both find contacts deleted the ordinary way too ("(deleted)" in a candidate list): such a
+contact's data stays in this station's sync history (tombstones, outbox, audit trail) until
+an erase removes it, here and, with the next sync, on every station.
 """
 
 from __future__ import annotations
@@ -76,9 +80,17 @@ def _export(args: argparse.Namespace, db_path: Path) -> int:
     store = Store(open_database_or_refuse(db_path))
     try:
         from db.privacy.lookup import find_person
+        from db.privacy.person import DELETED, person
 
         contact_id = looked_up(find_person, store, args.person)
         assert contact_id is not None
+        found = person(store.session.connection().exec_driver_sql, contact_id)
+        if found is not None and found.deleted:
+            raise UsageError(
+                f"{found.name} {DELETED}: the contact was deleted, so there is no record "
+                "to export; 'person erase' removes what this station still holds of them "
+                "(its sync and audit history), here and at the next sync everywhere"
+            )
         gui_application()
         from desktop.printing.personal_data import export_person
 
@@ -99,10 +111,10 @@ def _erase(args: argparse.Namespace, db_path: Path) -> int:
             f"erasing {args.person!r} cannot be undone; add --yes to confirm "
             "(export the data first with 'person export' if it was asked for)"
         )
-    from db.models import Contact
     from db.privacy.erase import ErasePerson, vacuum
     from db.privacy.lookup import find_person
     from db.privacy.mentions import mentions, needles
+    from db.privacy.person import DELETED, person
     from db.store import Store
     from desktop.printing.command_line import looked_up
 
@@ -110,9 +122,9 @@ def _erase(args: argparse.Namespace, db_path: Path) -> int:
     try:
         contact_id = looked_up(find_person, store, args.person)
         assert contact_id is not None
-        contact = store.session.get(Contact, contact_id)
+        contact = person(store.session.connection().exec_driver_sql, contact_id)
         assert contact is not None
-        name = contact.name
+        name = f"{contact.name} {DELETED}" if contact.deleted else contact.name
         words = needles(contact.name, contact.email)
         named = mentions(store.session, contact_id)
         edits: dict[tuple[str, str, str], str] = {}

@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import AgencyDeskError
-from db.models import Contact, TeamMember
+from db.models import TeamMember
 from db.privacy.erase import ErasePerson, vacuum
 from db.privacy.mentions import Mention, mentions
+from db.privacy.person import person
 from desktop.client_page.context import PageContext
 from desktop.client_page.fields import error_label
 from desktop.file_dialogs import existing_directory
@@ -80,8 +81,8 @@ def export_personal_data(
 def open_erase_dialog(
     context: PageContext, contact_id: str, parent: QWidget | None
 ) -> EraseDialog | None:
-    if context.session.get(Contact, contact_id) is None:
-        return None
+    if person(context.session.connection().exec_driver_sql, contact_id) is None:
+        return None  # erased meanwhile (by sync)
     dialog = EraseDialog(context, contact_id, parent)
     dialog.open()
     return dialog
@@ -118,16 +119,23 @@ class EraseDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.contact_id = contact_id
-        contact = context.session.get(Contact, contact_id)
+        # A contact deleted the ordinary way is read from what the delete kept.
+        contact = person(context.session.connection().exec_driver_sql, contact_id)
         assert contact is not None
         self.name = contact.name
         self.vacuum: Vacuum | None = None
         self.setWindowTitle(f"Erase {self.name}")
         layout = QVBoxLayout(self)
+        deleted = (
+            "<p>The contact was deleted, but this station still holds their data in its "
+            "sync history and audit trail, and so may others.</p>"
+            if contact.deleted
+            else ""
+        )
         intro = QLabel(
-            f"<p>This erases <b>{_html(self.name)}</b>'s personal data: contact details, "
-            "rapport notes, important dates, gifts for them and their own fields, here and, "
-            "with the next sync, on every station.</p>"
+            f"{deleted}<p>This erases <b>{_html(self.name)}</b>'s personal data: contact "
+            "details, rapport notes, important dates, gifts for them and their own fields, "
+            "here and, with the next sync, on every station.</p>"
             "<p>Interactions stay, with the person shown as “erased contact”.</p>"
             "<p><b>This cannot be undone.</b> Export the data first if the person asked "
             "for it.</p>"

@@ -8,12 +8,14 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
-from desktop.gantt.chart import GanttChart
+if TYPE_CHECKING:  # the header draws for a chart; `paint_timescale` needs none (first look)
+    from desktop.gantt.chart import GanttChart
 
 HEADER_HEIGHT = 44
 

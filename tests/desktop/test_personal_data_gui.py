@@ -142,3 +142,45 @@ def test_cancel_or_a_wrong_name_erases_nothing(qtbot, window, workspace, seeded)
     assert dialog.erase() is False
     qtbot.keyClick(dialog.confirm, Qt.Key.Key_Return)  # Return does not erase
     assert workspace.session.get(Contact, seeded.quilla) is not None
+
+
+def test_a_deleted_person_is_erased_from_the_clients_history(
+    qtbot, window, workspace, seeded, db_path
+) -> None:
+    """A contact deleted the ordinary way is gone from the People list but still shows in
+    the client's History, whose right-click menu erases what the station holds of them."""
+    from db.operations import Delete
+    from desktop.client_page.history_tab import HistorySection
+    from tests.privacy.test_erase import file_bytes, strings_in
+
+    workspace.run(Delete(Contact, seeded.quilla))
+    page = people_page(window, seeded.client_id)
+    assert [r.name for r in page.people.model.rows] == [OTHER["name"]]
+    history = page.section(HistorySection)
+    page.show_section(history)
+    table = history.panel.table
+    entries = history.panel.model.entries
+    hers = next(i for i, e in enumerate(entries) if e.row_id == seeded.quilla)
+    others = next(i for i, e in enumerate(entries) if e.row_id == seeded.bram)
+    assert history.show_menu(table.visualRect(table.model().index(others, 0)).center()) is None
+    menu = history.show_menu(table.visualRect(table.model().index(hers, 0)).center())
+    assert menu is not None
+    menu.close()
+    action(menu, "E&rase this deleted person…").trigger()
+    dialog = page.findChildren(EraseDialog)[0]
+    qtbot.waitUntil(dialog.isVisible)
+    assert any("was deleted" in label.text() for label in dialog.findChildren(QLabel))
+    assert len(dialog.editors) == len(NAMING)  # the texts that name her, as for anyone
+    for editor in dialog.editors.values():
+        original = editor.toPlainText()
+        editor.selectAll()
+        qtbot.keyClicks(editor, next(n[1] for n in NAMING.values() if n[0] == original))
+    qtbot.keyClicks(dialog.confirm, PERSONAL["name"])
+    qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.vacuum is not None and dialog.vacuum.done.is_set())
+
+    assert workspace.undo_stack.count() == 0  # the delete's undo held all of her data
+    assert workspace.session.query(PersonErasure).one().contact_id == seeded.quilla
+    history.refresh()
+    assert all(e.row_id != seeded.quilla for e in history.panel.model.entries)
+    assert strings_in(file_bytes(db_path), list(PERSONAL.values())) == []

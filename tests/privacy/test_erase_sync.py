@@ -6,19 +6,20 @@ client's interactions are still there on every station."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from db.am.client_detail import timeline
-from db.models import Contact, Gift, ImportantDate, Interaction, PersonErasure
+from db.models import Contact, Gift, ImportantDate, Interaction, InteractionKind, PersonErasure
 from db.models.privacy import ERASED_CONTACT
 from db.operations import Create, Update
 from db.privacy.erase import ErasePerson, vacuum
 from db.sync.engine import SyncResult
-from tests.privacy.people import BUSINESS, NAMING, PERSONAL, Seeded, naming_edits, seed
+from tests.privacy.people import BUSINESS, NAME, NAMING, PERSONAL, Seeded, naming_edits, seed
 from tests.privacy.test_erase import file_bytes, strings_in
 from tests.sync.harness import Station, bench, dump
 
@@ -174,3 +175,100 @@ def test_a_late_gift_for_the_erased_persons_birthday_keeps_the_gift_not_the_date
         assert a.sql("SELECT contact_id, important_date_id FROM gift WHERE id = ?", (gift.id,)) == [
             (s.bram, None)
         ]
+
+
+def test_a_station_rebuilt_from_a_snapshot_drops_an_old_edit_of_an_erased_row(
+    tmp_path: Path,
+) -> None:
+    """`sync_erased` is this station's own record of the rows an erase removed. A station
+    that joins (or rebuilds) from a snapshot published after the erase gets the ids too (ids
+    only, nothing of the person), so an offline station's edit of her important date that
+    reaches it later is dropped, not left waiting for a row that never comes back."""
+    from db.sync.engine import sync
+
+    with bench(tmp_path, 3) as b:
+        a, s_b, c = b.stations
+        s = seed(a.open().session)
+        b.settle(2)
+        (birthday,) = c.sql("SELECT id FROM important_date WHERE contact_id = ?", (s.quilla,))[0]
+        c.apply(Update(ImportantDate, birthday, {"label": OFFLINE["date"]}))
+        c.apply(Update(Contact, s.quilla, {"title": OFFLINE["title"]}))
+        a.open().apply(ErasePerson(s.quilla, erased_by="Katja"))
+        b.sync(a)
+        b.sync(a, compact=True)
+        fresh = tmp_path / "rebuilt.sqlite"
+        assert sync(fresh, b.share, station_name="Rebuilt desk", compact=False).joined
+        assert b.sync(c).waiting == 0
+        assert strings_in(share_bytes(b.share), [OFFLINE["date"]]) == [OFFLINE["date"]]
+
+        late = sync(fresh, b.share, station_name="Rebuilt desk", compact=False)
+        assert late.waiting == 0 and not late.held, late.summary()
+        conn = sqlite3.connect(fresh)
+        try:
+            assert conn.execute(
+                "SELECT count(*) FROM important_date WHERE id = ?", (birthday,)
+            ).fetchone() == (0,)
+            assert conn.execute(
+                "SELECT count(*) FROM contact WHERE id = ?", (s.quilla,)
+            ).fetchone() == (0,)
+            assert conn.execute("SELECT count(*) FROM sync_conflict").fetchone() == (0,)
+        finally:
+            conn.close()
+        b.settle(2)
+        assert dump(fresh) == dump(a.path) == dump(s_b.path) == dump(c.path)
+
+
+def test_a_station_that_applies_an_erase_keeps_no_reworded_words_in_its_search_index(
+    tmp_path: Path,
+) -> None:
+    """The erase step rewords a summary that named her; another station applies the erase
+    and the new wording by sync. Its search index forgets the old words too (a full-text
+    index keeps a replaced document's words until its segments are merged): a word that was
+    only in the old summary is nowhere in that station's file, nor in its history (an old
+    value that named her goes whole)."""
+    from db.privacy.mentions import mentions
+    from db.search import ensure_index
+    from db.search.query import search
+
+    def found(st: Station, word: str) -> list[str]:
+        conn = sqlite3.connect(st.path)
+        try:
+            return [h.row_id for h in search(conn, word)]
+        finally:
+            conn.close()
+
+    with bench(tmp_path, 2) as b:
+        a, other = b.stations
+        s = seed(a.open().session)
+        told = Create(
+            Interaction,
+            {
+                "client_id": s.client_id,
+                "kind": InteractionKind.CALL,
+                "occurred_at": datetime(2026, 2, 12, 9, 0),
+                "summary": f"{NAME} told us about her zygoflux allergy",
+            },
+        )
+        a.apply(told)
+        b.settle(2)
+        conn = sqlite3.connect(other.path)
+        with conn:
+            ensure_index(conn)  # as the app does when it opens the file
+        conn.close()
+        assert found(other, "zygoflux") == [told.id]
+        edits = naming_edits(s)
+        key = ("Interaction", told.id, "summary")
+        assert key in {m.key for m in mentions(a.open().session, s.quilla)}
+        edits[key] = "The contact has an allergy"
+        a.open().apply(ErasePerson(s.quilla, erased_by="Katja", edits=edits))
+        b.sync(a)
+        b.sync(other)
+        other.close()
+        assert found(other, "zygoflux") == []
+        assert found(other, "allergy") == [told.id]
+        assert strings_in(file_bytes(other.path), ["zygoflux"]) == []
+        # Nor in the file of the station that erased (which vacuums after the erase).
+        a.close()
+        vacuum(a.path)
+        assert found(a, "zygoflux") == []
+        assert strings_in(file_bytes(a.path), ["zygoflux"]) == []

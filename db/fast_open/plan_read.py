@@ -1,0 +1,241 @@
+"""What a plan's first screen shows, read with plain sqlite3: the project's name and its
+client's, the engine's inputs (tasks, links, the people on them and their leave, the agency's
+working days), who is on each task, the deliverables and the latest baseline.
+
+The same rows as the session's readers return (`db.scheduling.plan.load_plan`,
+`db.scheduling.plan_reads`, `db.scheduling.baseline`; a test holds them equal), read in one
+transaction. `read_first_look` only reads where it can be sure the app could open the file:
+whenever it has a doubt (another Agency Desk has it, another program locks it, an older
+schema, a read-only or network location, a damaged file, a project it cannot name) it
+returns None and the app takes its ordinary way, whose refusal or upgrade says what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from db import instance_lock
+from db.errors import AgencyDeskError
+from db.local_disk import network_filesystem
+from db.migrations import SCHEMA_HEAD
+from db.name_match import NoMatch, match_name
+from db.scheduling.calendar import CalendarPool
+from db.scheduling.engine import Scheduler
+from db.scheduling.schedule_view import ScheduleView
+from db.scheduling.specs import LinkSpec, Plan, TaskSpec, agency_days_of
+from db.scheduling.vocabulary import DependencyType, TaskConstraint, TaskKind
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+LOCK_TIMEOUT_S = 2.0
+_TYPES = {t.value: t for t in DependencyType}
+_MILESTONE = TaskKind.MILESTONE.value
+_DELIVERABLE = TaskKind.DELIVERABLE.value
+_MUST_START_ON = TaskConstraint.MUST_START_ON.value
+_FINISH_NO_LATER = TaskConstraint.FINISH_NO_LATER.value
+
+
+@dataclass(frozen=True)
+class FirstLook:
+    """One project's plan as its first screen shows it. `people`: task id to the (name,
+    colour) of each person on it, by name; `baseline`: task id to the latest baseline's
+    (start, finish)."""
+
+    project_id: str
+    project_name: str
+    client_name: str
+    plan: Plan
+    people: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    deliverables: frozenset[str] = frozenset()
+    baseline: dict[str, tuple[date, date]] = field(default_factory=dict)
+
+
+def scheduled(look: FirstLook, calendars: CalendarPool | None = None) -> ScheduleView:
+    """The look's plan, scheduled, through the schedule's read API."""
+    return ScheduleView(Scheduler(look.plan, calendars))
+
+
+def read_first_look(path: Path, project: str) -> FirstLook | None:
+    """The first screen of the project `project` (a name or an id) names in the database at
+    `path`, with this process holding the database's instance lock (`db.instance_lock`), so
+    no other Agency Desk opens it between this read and the app's own opening: the caller
+    gives that hold back (`instance_lock.release(path)`) once its engine holds the lock.
+    None, holding nothing, whenever the app's ordinary opening should decide (see above)."""
+    path = Path(path).expanduser().absolute()
+    if not _plainly_usable(path):
+        return None
+    try:
+        instance_lock.acquire(path)
+    except AgencyDeskError:  # in use by another Agency Desk, or not lockable: it says why
+        return None
+    try:
+        found = _read(path, project)
+    except (sqlite3.Error, OSError, ValueError, KeyError, NoMatch):
+        found = None
+    if found is None:
+        instance_lock.release(path)
+    return found
+
+
+def _plainly_usable(path: Path) -> bool:
+    """A writable SQLite file in a writable local folder (what `db.database` checks first)."""
+    try:
+        if not path.is_file() or network_filesystem(path) is not None:
+            return False
+        with path.open("rb") as f:
+            if f.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+                return False
+    except OSError:
+        return False
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _read(path: Path, project: str) -> FirstLook | None:
+    conn = sqlite3.connect(path, timeout=LOCK_TIMEOUT_S)
+    try:
+        # Another program writing now would make the app refuse the file: leave that to it.
+        conn.execute("BEGIN IMMEDIATE")
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+        if "alembic_version" not in tables:
+            return None
+        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        if revision is None or revision[0] != SCHEMA_HEAD:
+            return None  # an upgrade is due: Alembic's business
+        return _first_look(conn, project)
+    finally:
+        conn.rollback()
+        conn.close()
+
+
+def _first_look(conn: sqlite3.Connection, project: str) -> FirstLook:
+    rows = conn.execute("SELECT id, name FROM project ORDER BY name").fetchall()
+    project_id = match_name("project", project, rows)
+    project_name, client_name = conn.execute(
+        "SELECT project.name, client.name FROM project JOIN client ON client.id = project.client_id"
+        " WHERE project.id = ?",
+        (project_id,),
+    ).fetchone()
+    return FirstLook(
+        project_id=project_id,
+        project_name=project_name,
+        client_name=client_name,
+        plan=read_plan(conn, project_id),
+        people=_people(conn, project_id),
+        deliverables=frozenset(
+            task_id
+            for (task_id,) in conn.execute(
+                "SELECT id FROM task WHERE project_id = ? AND kind = ?", (project_id, _DELIVERABLE)
+            )
+        ),
+        baseline=_baseline(conn, project_id),
+    )
+
+
+def read_plan(conn: sqlite3.Connection, project_id: str) -> Plan:
+    """The engine's inputs for one project, as `db.scheduling.plan.load_plan` reads them."""
+    settings = {
+        key: json.loads(value)
+        for key, value in conn.execute("SELECT key, value FROM agency_setting")
+        if value is not None
+    }
+    closures = [
+        (date.fromisoformat(start), date.fromisoformat(end))
+        for start, end in conn.execute("SELECT start_date, end_date FROM closure")
+    ]
+    members: dict[str, set[str]] = defaultdict(set)
+    for task_id, member_id in conn.execute(
+        "SELECT assignment.task_id, assignment.member_id FROM assignment"
+        " JOIN task ON task.id = assignment.task_id WHERE task.project_id = ?",
+        (project_id,),
+    ):
+        members[task_id].add(member_id)
+    tasks = []
+    for (
+        tid,
+        name,
+        start,
+        duration,
+        parent_id,
+        kind,
+        sort_order,
+        progress,
+        held,
+        finish_by,
+    ) in conn.execute(
+        "SELECT id, name, start_date, duration_days, parent_id, kind, sort_order, progress,"
+        " constraint_kind, finish_by FROM task WHERE project_id = ? ORDER BY sort_order",
+        (project_id,),
+    ):
+        milestone = kind == _MILESTONE or duration == 0
+        tasks.append(
+            TaskSpec(
+                tid,
+                name,
+                date.fromisoformat(start),
+                0 if milestone else duration,
+                parent_id,
+                milestone,
+                frozenset(members[tid]) if tid in members else frozenset(),
+                sort_order,
+                progress,
+                held == _MUST_START_ON,
+                date.fromisoformat(finish_by) if held == _FINISH_NO_LATER and finish_by else None,
+            )
+        )
+    links = [
+        LinkSpec(pred, succ, _TYPES[kind], lag, did)
+        for did, pred, succ, kind, lag in conn.execute(
+            "SELECT dependency.id, predecessor_id, successor_id, type, lag_days FROM dependency"
+            " JOIN task ON task.id = dependency.successor_id WHERE task.project_id = ?",
+            (project_id,),
+        )
+    ]
+    leave: dict[str, list[tuple[date, date]]] = defaultdict(list)
+    people = sorted({m for found in members.values() for m in found})
+    if people:
+        marks = ",".join("?" * len(people))
+        for member_id, start, end in conn.execute(
+            f"SELECT member_id, start_date, end_date FROM time_off WHERE member_id IN ({marks})",
+            people,
+        ):
+            leave[member_id].append((date.fromisoformat(start), date.fromisoformat(end)))
+    return Plan(
+        tasks=tasks,
+        links=links,
+        agency=agency_days_of(settings, closures),
+        leave={m: leave[m] for m in people if m in leave},
+    )
+
+
+def _people(conn: sqlite3.Connection, project_id: str) -> dict[str, tuple[tuple[str, str], ...]]:
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for task_id, name, colour in conn.execute(
+        "SELECT assignment.task_id, team_member.name, team_member.colour FROM assignment"
+        " JOIN team_member ON team_member.id = assignment.member_id"
+        " JOIN task ON task.id = assignment.task_id"
+        " WHERE task.project_id = ? ORDER BY team_member.name",
+        (project_id,),
+    ):
+        found[task_id].append((name, colour))
+    return {task_id: tuple(people) for task_id, people in found.items()}
+
+
+def _baseline(conn: sqlite3.Connection, project_id: str) -> dict[str, tuple[date, date]]:
+    latest = conn.execute(
+        "SELECT id FROM baseline WHERE project_id = ? ORDER BY saved_at DESC LIMIT 1",
+        (project_id,),
+    ).fetchone()
+    if latest is None:
+        return {}
+    return {
+        task_id: (date.fromisoformat(start), date.fromisoformat(finish))
+        for task_id, start, finish in conn.execute(
+            "SELECT task_id, start_date, finish_date FROM baseline_task WHERE baseline_id = ?",
+            latest,
+        )
+    }
