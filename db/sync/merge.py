@@ -49,7 +49,12 @@ Every station applies the same rules, so every station converges:
     restore lost to a delete merges into the deleted row field by field and is listed
     only while it holds something (the row exists by it, or it wrote a surviving field);
   - a write whose reference reads NULL (its row was deleted) shows NULL as the value that
-    won in what lost to it.
+    won in what lost to it; it is listed as lost to that delete until a higher write takes
+    the field, and then as lost to that write. A delete nulls the references that rows
+    deleted here still hold too (tombstone and entries), so an edit lost with its row
+    holds NULL whichever delete came first;
+  - an orphan entry naming an older cascade of its row follows the parent's later delete
+    even when the row went meanwhile by its own (only one naming that keeps it).
 - A deleted row keeps its field versions (an edit arriving for it still updates them), so a
   restore is merged with edits it never saw by the field rule above, as on a station where
   those edits came after the restore. A restored row keeps the delete it came back from, so
@@ -180,6 +185,10 @@ class Merger:
         # Erased people (issue 18): their late changes are dropped, an arriving erase is
         # carried out here too.
         self.erased = ErasedPeople(conn)
+        # What deleted rows refer to, per (table, column), read once when first asked: a
+        # delete looks for deleted rows still referring to it only where one may (a pull
+        # deleting thousands of rows would otherwise read every tombstone for each).
+        self._tomb_refs: dict[tuple[str, str], set[Any]] = {}
 
     def _has_entries(self, entity: str, row_id: str) -> bool:
         if self._listed is None:
@@ -356,6 +365,7 @@ class Merger:
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (tbl, row_id, v[0], v[1], int(cascade), _j(data), v[2]),
         )
+        self._note_tomb(tbl, data)
 
     def _by_cascade(self, tbl: str, row_id: str) -> bool:
         found = self.conn.execute(
@@ -550,6 +560,22 @@ class Merger:
             f"resolved = CASE WHEN losing_value = ? THEN {SAME_VALUE} ELSE 0 END {where}",
             (*new, _j(value), _j(value), *args),
         )  # fmt: skip
+
+    def _outwritten(
+        self, tbl: str, row_id: str, fld: str, old: Version, new: tuple[str, int], value: Any
+    ) -> None:
+        """A higher write takes the field from `old`, whose reference read NULL and is
+        listed as lost to that row's delete: it lost the field to this write, as where this
+        one came first and the delete found it holding the field no more."""
+        if not old[1]:
+            return
+        self.conn.execute(
+            "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ?, winning_value = ?, "
+            f"resolved = CASE WHEN losing_value = ? THEN {SAME_VALUE} ELSE 0 END WHERE "
+            "entity = ? AND row_id = ? AND field = ? AND kind = 'field' AND resolved <= 0 AND "
+            "losing_station = ? AND losing_hlc = ? AND losing_n IS ?",
+            (*new, _j(value), _j(value), TABLE_ENTITY[tbl], row_id, fld, old[1], old[0], old[2]),
+        )
 
     def flag_clock(self, station: str, ahead_ms: int, change: Change) -> None:
         """List a station whose clock runs far ahead once, with how far; a later sighting
@@ -954,6 +980,8 @@ class Merger:
             same = data.get(fld) == value
             if self.saw(station, change, v, fld) or incoming > (v[0], v[1]):
                 self._repoint(tbl, row_id, fld, v, (station, change.hlc), value)
+                if not self.saw(station, change, v, fld):
+                    self._outwritten(tbl, row_id, fld, v, (station, change.hlc), value)
                 self._unhold(tbl, row_id, fld, v)
                 if listed and not self.saw(station, change, v, fld) and fld not in deleted_seen:
                     self.conflict(
@@ -975,6 +1003,7 @@ class Merger:
                 "UPDATE sync_tomb SET data = ? WHERE tbl = ? AND row_id = ?",
                 (_j(data), tbl, row_id),
             )
+            self._note_tomb(tbl, data)
 
     def _merge_fields(
         self, info: TableInfo, station: str, change: Change, fields: dict[str, Any]
@@ -1001,6 +1030,7 @@ class Merger:
                 to_set[fld] = value
                 reads = self._reads(info, station, change, fld, value)
                 self._repoint(tbl, row_id, fld, local, (station, change.hlc), reads)
+                self._outwritten(tbl, row_id, fld, local, (station, change.hlc), reads)
                 if listed:
                     self.conflict(
                         "field",
@@ -1159,15 +1189,18 @@ class Merger:
         """The row is deleted again (it was restored since an earlier delete): rows that
         had gone with it before, by a lower delete their changes never saw, lost to this
         one too, as where they arrived after it and met it as the parent's tombstone. An
-        entry names the highest delete of the parent its loser had not seen; a row deleted
-        by its own delete keeps naming that one (its tombstone is not a cascade)."""
+        entry names the highest delete of the parent its loser had not seen; an entry that
+        names the row's own delete (its tombstone, not a cascade) keeps naming it. One that
+        names an older cascade does not: the row, restored since, went again by its own
+        delete, which its loser outranked where it came after (soak seed 155)."""
         for child_tbl, fk in self.infos[tbl].referrers:
             if fk.ondelete == "SET NULL" or child_tbl == tbl:
                 continue
             listed = self.conn.execute(
                 "SELECT c.id, c.row_id, c.losing_hlc, c.losing_station, c.losing_n FROM "
                 "sync_conflict AS c JOIN sync_tomb AS t ON t.tbl = ? AND t.row_id = c.row_id "
-                "WHERE t.base = 1 AND c.entity = ? AND c.resolved <= 0 AND c.kind IN ('orphan', "
+                "WHERE (t.base = 1 OR t.hlc <> c.winning_hlc OR t.station <> c.winning_station) "
+                "AND c.entity = ? AND c.resolved <= 0 AND c.kind IN ('orphan', "
                 "'edit_deleted') AND (c.winning_hlc < ? OR (c.winning_hlc = ? AND "
                 f"c.winning_station < ?)) AND json_extract(t.data, '$.\"{fk.column}\"') = ?",
                 (child_tbl, TABLE_ENTITY[child_tbl], winner[1], winner[1], winner[0], row_id),
@@ -1180,6 +1213,78 @@ class Merger:
                     (*winner, entry),
                 )
                 self._relist_gone_children(child_tbl, child_id, winner, by)
+
+    def _tombs_referring(self, tbl: str, column: str, ref: str) -> list[tuple[str, str]]:
+        """Deleted rows of `tbl` whose `column` refers to `ref`: (row id, data)."""
+        path = f"json_extract(data, '$.\"{column}\"')"
+        refs = self._tomb_refs.get((tbl, column))
+        if refs is None:
+            refs = self._tomb_refs[(tbl, column)] = {
+                r
+                for (r,) in self.conn.execute(
+                    f"SELECT DISTINCT {path} FROM sync_tomb WHERE tbl = ? AND {path} IS NOT NULL",
+                    (tbl,),
+                )
+            }
+        if ref not in refs:
+            return []
+        found: list[tuple[str, str]] = self.conn.execute(
+            f"SELECT row_id, data FROM sync_tomb WHERE tbl = ? AND {path} = ?", (tbl, ref)
+        ).fetchall()
+        return found
+
+    def _note_tomb(self, tbl: str, data: dict[str, Any]) -> None:
+        """A tombstone written: its references join those known (a superset is safe)."""
+        for (t, column), refs in self._tomb_refs.items():
+            if t == tbl and data.get(column) is not None:
+                refs.add(data[column])
+
+    def _null_deleted_references(
+        self, tbl: str, row_id: str, version: Version, station: str, by: Change | None
+    ) -> None:
+        """Rows deleted here already that refer to this row in a SET NULL column read NULL,
+        as where this delete came before theirs and nulled them while they were there: the
+        write that holds the reference is listed as lost to this delete (unless its author
+        had seen that write), and the tombstone and the entries that show the row hold
+        NULL. So an edit lost with its row holds the same value whichever delete came
+        first."""
+        for child_tbl, fk in self.infos[tbl].referrers if tbl in self.infos else []:
+            if fk.ondelete != "SET NULL":
+                continue
+            gone = self._tombs_referring(child_tbl, fk.column, row_id)
+            for child_id, data in gone:
+                if child_tbl == tbl and child_id == row_id:
+                    continue
+                child_versions = self._versions(child_tbl, child_id)
+                wrote = child_versions.get(fk.column, child_versions.get("*", NO_VERSION))
+                if wrote[1]:
+                    if by is None or not self.saw(station, by, wrote, fk.column):
+                        self.conflict(
+                            "field", child_tbl, child_id, fk.column, losing=row_id,
+                            winning=None, loser=(wrote[1], wrote[0], wrote[2]),
+                            winner=(station, version[0]),
+                        )  # fmt: skip
+                    self._repoint(child_tbl, child_id, fk.column, wrote, (wrote[1], wrote[0]), None)
+                values = json.loads(data)
+                values[fk.column] = None
+                self.conn.execute(
+                    "UPDATE sync_tomb SET data = ? WHERE tbl = ? AND row_id = ?",
+                    (_j(values), child_tbl, child_id),
+                )
+                held = self.conn.execute(
+                    "SELECT id, losing_value FROM sync_conflict WHERE kind = 'edit_deleted' "
+                    "AND resolved <= 0 AND entity = ? AND row_id = ?",
+                    (TABLE_ENTITY[child_tbl], child_id),
+                ).fetchall()
+                for entry, losing in held:
+                    fields = json.loads(losing or "{}")
+                    if fields.get(fk.column) == row_id:
+                        fields[fk.column] = None
+                        self.conn.execute(
+                            "UPDATE sync_conflict SET losing_value = ? WHERE id = ?",
+                            (_j(fields), entry),
+                        )
+                self._refresh_lost_row(child_tbl, child_id)
 
     def _remove(
         self,
@@ -1213,6 +1318,7 @@ class Merger:
             )
         if by is not None:
             self._relist_gone_children(tbl, row_id, (station, version[0]), by)
+        self._null_deleted_references(tbl, row_id, version, station, by)
         for child_tbl, fk in self.infos[tbl].referrers:
             children = self.conn.execute(
                 f'SELECT id FROM "{child_tbl}" WHERE "{fk.column}" = ?', (row_id,)
@@ -1269,8 +1375,12 @@ def supersede_own(
             "kind <> 'future'"
         )
     }
-    merger = Merger(conn, {}, 0)
+    # A delete of ours nulls references to its row that rows deleted here still hold.
+    merger = Merger(conn, table_infos(conn) if any(r[2] == "D" for r in rows) else {}, 0)
     for tbl, row_id, op, hlc, data, _base, n, ctx in rows:
+        if op == "D" and tbl in merger.infos:
+            by = Change(tbl, row_id, op, hlc, {}, {}, n, contexts.get(ctx, {}))
+            merger._null_deleted_references(tbl, row_id, (hlc, station, n), station, by)
         if op != "D" and (TABLE_ENTITY.get(tbl), row_id) not in listed:
             continue
         change = Change(tbl, row_id, op, hlc, json.loads(data), {}, n, contexts.get(ctx, {}))
