@@ -63,6 +63,9 @@ Every station applies the same rules, so every station converges:
   since) is not inserted: it is recorded as an `orphan` conflict and tombstoned; the
   station that added it drops it too when the parent's delete reaches it. A reference to
   such a row in a SET NULL column becomes NULL, with the old reference in the conflict list;
+  but a row restored there since (by a restore that saw that delete) stays: an insert or
+  edit of it that never saw the delete and does not move it merges by field, the insert
+  listed as the delete's orphan (as where it came first and the delete took it);
   the field keeps the version of the write that won it, so its winner is still decided
   among the writes alone, as on a station where the delete came after them.
 - A row whose parent (or whose own insert) has not arrived yet is not an error: the file
@@ -655,7 +658,10 @@ class Merger:
                 continue
             if self._exists(fk.target, ref):
                 tomb = self._unseen_delete(station, change, fk.target, ref)
-                if tomb is None:
+                if tomb is None or (
+                    fk.ondelete != "SET NULL"
+                    and self._back_since(change.tbl, change.row_id, fk.column, ref, tomb)
+                ):
                     continue
             else:
                 tomb = self._tomb(fk.target, ref)
@@ -676,6 +682,44 @@ class Merger:
             else:
                 return False
         return True
+
+    def _back_since(self, tbl: str, row_id: str, column: str, ref: str, tomb: Tomb) -> bool:
+        """The row is here, under `ref` already, by an insert or restore made after the
+        parent's delete `tomb` (which a change now writing this reference never saw): that
+        delete took the row with its parent where the change came first, and this restore,
+        which saw the delete, brought it back there, merged with the change field by field
+        (soak seed 145). So the change is no move under a deleted parent: the row stays,
+        on every station, whatever order the delete, the restores and the change come in.
+
+        The restore saw the delete: the row is under `ref`, the delete was applied here, and
+        an insert under `ref` that had not seen it is never let in after it (`_check_refs`,
+        and the parent's delete takes it where it came first), so the row exists by one that
+        had. Its context is not kept; the dot order (one author) or the HLC (which every
+        change made having seen the delete stamps above it) is what is stored of it."""
+        row = self._row(tbl, row_id)
+        if row is None or row.get(column) != ref:
+            return False  # a move: judged as one
+        star = self._versions(tbl, row_id).get("*", NO_VERSION)
+        if star[1] == tomb[1]:
+            return star[2] > tomb[2]
+        return bool(star[1]) and (star[0], star[1]) > (tomb[0], tomb[1])
+
+    def _orphan_of_unseen(
+        self, info: TableInfo, station: str, change: Change, values: dict[str, Any]
+    ) -> Tomb | None:
+        """The parent's delete an insert or restore of a row restored since never saw (the
+        row stays: `_back_since`); where the insert came first, that delete took it as the
+        insert the row existed by, and lists it as its orphan."""
+        for fk in info.fks:
+            ref = values.get(fk.column)
+            if ref is None or fk.ondelete == "SET NULL" or not self._exists(fk.target, ref):
+                continue
+            tomb = self._unseen_delete(station, change, fk.target, ref)
+            if tomb is not None and self._back_since(
+                change.tbl, change.row_id, fk.column, ref, tomb
+            ):
+                return tomb
+        return None
 
     def _reads(self, info: TableInfo, station: str, change: Change, fld: str, value: Any) -> Any:
         """What a write of `value` reads once merged: a reference in a SET NULL column to a
@@ -738,7 +782,22 @@ class Merger:
             if (ours[0], ours[1]) == me:
                 return  # this very insert, applied before
             fields = {k: v for k, v in values.items() if k != "id"}
+            gone = self._orphan_of_unseen(info, station, change, values)
             self._merge_fields(info, station, change, fields)
+            if gone is not None:
+                # Where this insert came first it was the row's, and the parent's delete it
+                # never saw took it: listed as that delete's orphan, and the row exists by
+                # the restore that saw the delete (this insert's values merge by field).
+                if me > (ours[0], ours[1]):
+                    self.conflict(
+                        "orphan",
+                        tbl,
+                        row_id,
+                        loser=(station, change.hlc, change.n),
+                        winner=(gone[1], gone[0]),
+                        row_data=self._row(tbl, row_id),
+                    )
+                return
             if me > (ours[0], ours[1]):
                 # Two restores of one row: it exists by the higher one on every station.
                 self._set_version(tbl, row_id, "*", (change.hlc, station, change.n))

@@ -414,3 +414,41 @@ def test_references_and_parents_deleted_twice_list_alike_in_any_order(
             assert lost_edits([s.path for s in bench.stations]) == []
         finally:
             bench.close()
+
+
+def test_a_restore_made_before_its_parents_second_delete_keeps_the_restored_row(
+    abc: Bench,
+) -> None:
+    """Soak seed 145. B deletes the client (and with it the contact) while A edits both; A
+    restores the client. B, having seen that, deletes the client again and restores the
+    contact (and with it the client). A, not having seen B's second delete, restores the
+    contact too, later. At A the second delete takes A's restore with the client, and B's restore (made
+    having seen that delete) brings the contact back with A's values; at B, A's restore
+    comes last, to a contact restored already. It must not take the contact with the
+    delete it never saw: both stations keep the contact, with A's values, and list alike."""
+    a, b, _c = abc.stations
+    client = Create(Client, {"name": "Acme"})
+    a.apply(client)
+    contact = Create(Contact, {"client_id": client.id, "name": "Dana"})
+    a.apply(contact)
+    abc.settle(1)
+    a.apply(Update(Client, client.id, {"name": "A's name"}))
+    a.apply(Update(Contact, contact.id, {"name": "A's Dana"}))
+    b.apply(Delete(Client, client.id))
+    abc.sync(b)
+    abc.sync(a)  # A's edits lost to B's delete
+    _restore_entry(a, "edit_deleted", client.id)
+    abc.sync(a)
+    abc.sync(b)  # B gets A's edits and A's restore of the client
+    b.apply(Delete(Client, client.id))
+    _restore_entry(b, "edit_deleted", contact.id)  # the client comes back with it
+    _restore_entry(a, "edit_deleted", contact.id)  # A has not seen B's second delete
+    abc.sync(b)
+    abc.sync(a)
+    abc.sync(b)  # A's restore of the contact comes last at B
+    entries = _same_lists(abc)
+    for station in abc.stations:
+        assert station.sql("SELECT name FROM contact WHERE id = ?", (contact.id,)) == [
+            ("A's Dana",)
+        ], station.name
+    assert not [e for e in entries if e[0] == "orphan" and e[6] == e[7]]  # none lost to its own
