@@ -422,10 +422,11 @@ def test_a_restore_made_before_its_parents_second_delete_keeps_the_restored_row(
     """Soak seed 145. B deletes the client (and with it the contact) while A edits both; A
     restores the client. B, having seen that, deletes the client again and restores the
     contact (and with it the client). A, not having seen B's second delete, restores the
-    contact too, later. At A the second delete takes A's restore with the client, and B's restore (made
-    having seen that delete) brings the contact back with A's values; at B, A's restore
-    comes last, to a contact restored already. It must not take the contact with the
-    delete it never saw: both stations keep the contact, with A's values, and list alike."""
+    contact too, later. At A the second delete takes A's restore with the client, and B's
+    restore (made having seen that delete) brings the contact back with A's values; at B,
+    A's restore comes last, to a contact restored already. It must not take the contact
+    with the delete it never saw: both stations keep the contact, with A's values, and list
+    alike (A's restore as that delete's orphan, never B's, which saw it)."""
     a, b, _c = abc.stations
     client = Create(Client, {"name": "Acme"})
     a.apply(client)
