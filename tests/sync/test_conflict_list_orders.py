@@ -453,3 +453,42 @@ def test_a_restore_made_before_its_parents_second_delete_keeps_the_restored_row(
             ("A's Dana",)
         ], station.name
     assert not [e for e in entries if e[0] == "orphan" and e[6] == e[7]]  # none lost to its own
+
+
+def test_a_restore_arriving_between_its_parents_delete_and_the_rows_restore_keeps_its_values(
+    abc: Bench,
+) -> None:
+    """Seed 145 as C sees it: B's second delete of the client reaches C on its own, then A's
+    restore of the contact (made before A saw that delete), then B's restore of the client
+    and the contact (made having seen it). A's restore is that delete's orphan, and its
+    values merge into the deleted contact, which B's restore brings back with them, as at
+    A and B."""
+    a, b, c = abc.stations
+    client = Create(Client, {"name": "Acme"})
+    a.apply(client)
+    contact = Create(Contact, {"client_id": client.id, "name": "Dana"})
+    a.apply(contact)
+    abc.settle(1)
+    a.apply(Update(Client, client.id, {"name": "A's name"}))
+    a.apply(Update(Contact, contact.id, {"name": "A's Dana"}))
+    b.apply(Delete(Client, client.id))
+    abc.sync(b)
+    abc.sync(a)
+    _restore_entry(a, "edit_deleted", client.id)
+    abc.sync(a)
+    abc.sync(b)
+    abc.sync(c)
+    b.apply(Delete(Client, client.id))
+    abc.sync(b)
+    abc.sync(c)  # B's second delete reaches C on its own
+    _restore_entry(b, "edit_deleted", contact.id)
+    _restore_entry(a, "edit_deleted", contact.id)  # A has not seen B's second delete
+    abc.sync(a)
+    abc.sync(b)
+    abc.sync(c)  # A's restore of the contact, then B's
+    entries = _same_lists(abc)
+    for station in abc.stations:
+        assert station.sql("SELECT name FROM contact WHERE id = ?", (contact.id,)) == [
+            ("A's Dana",)
+        ], station.name
+    assert not [e for e in entries if e[0] == "orphan" and e[6] == e[7]]
