@@ -785,18 +785,18 @@ class Merger:
             gone = self._orphan_of_unseen(info, station, change, values)
             self._merge_fields(info, station, change, fields)
             if gone is not None:
-                # Where this insert came first it was the row's, and the parent's delete it
-                # never saw took it: listed as that delete's orphan, and the row exists by
-                # the restore that saw the delete (this insert's values merge by field).
-                if me > (ours[0], ours[1]):
-                    self.conflict(
-                        "orphan",
-                        tbl,
-                        row_id,
-                        loser=(station, change.hlc, change.n),
-                        winner=(gone[1], gone[0]),
-                        row_data=self._row(tbl, row_id),
-                    )
+                # Where this insert came first, the parent's delete it never saw took it
+                # with the row (it was the row's insert): listed as that delete's orphan
+                # whatever its clock against the restore the row exists by now (which saw
+                # the delete, and keeps the row's `*`); its values merge by field.
+                self.conflict(
+                    "orphan",
+                    tbl,
+                    row_id,
+                    loser=(station, change.hlc, change.n),
+                    winner=(gone[1], gone[0]),
+                    row_data=self._row(tbl, row_id),
+                )
                 return
             if me > (ours[0], ours[1]):
                 # Two restores of one row: it exists by the higher one on every station.
