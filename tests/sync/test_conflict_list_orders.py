@@ -492,3 +492,34 @@ def test_a_restore_arriving_between_its_parents_delete_and_the_rows_restore_keep
             ("A's Dana",)
         ], station.name
     assert not [e for e in entries if e[0] == "orphan" and e[6] == e[7]]
+
+
+def test_a_row_lost_with_a_parent_deleted_twice_concurrently_names_the_higher_delete(
+    abc: Bench,
+) -> None:
+    """Soak seed 58. C and then B delete the client, neither seeing the other's delete; each
+    restores A's rename that its delete took, C not having seen B's delete (its restore
+    outranks it unseen), B having seen C's. A added a contact meanwhile, seeing none of it.
+    The contact went with the client: it is listed as lost to the higher of the deletes
+    it never saw, B's, at A (where B's delete took it, C's restore set that delete aside,
+    and B's restore answered it) as at B (where it came after both restores) and at C
+    (where B's delete came after C's restore, set aside)."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    a.apply(Update(Client, cid, {"name": "A's name"}))
+    abc.sync(a)
+    contact = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(contact)  # not sent before the deletes and restores reach A
+    c.apply(Delete(Client, cid))
+    b.apply(Delete(Client, cid))
+    abc.sync(c)  # C's delete goes out; A's rename lost to it
+    abc.sync(b)  # B's too; A's rename lost to it, C's delete set aside
+    _restore_entry(c, "edit_deleted", cid)  # having seen its own delete, not B's
+    _restore_entry(b, "edit_deleted", cid)  # having seen both deletes, not C's restore
+    abc.sync(c)
+    abc.sync(b)
+    abc.sync(a)  # B's delete takes the contact at A, C's restore sets it aside, B's answers it
+    entries = _same_lists(abc)
+    (orphan,) = [e for e in entries if e[0] == "orphan"]
+    higher = b.sql("SELECT hlc FROM sync_outbox WHERE op = 'D' AND row_id = ?", (cid,))
+    assert (orphan[2], orphan[7], orphan[9]) == (contact.id, b.station_id, higher[0][0])
