@@ -44,7 +44,9 @@ Every station applies the same rules, so every station converges:
   - a row's tombstone names its own delete over its parent's cascade (the parent's delete
     finds the row gone where the row's own came first); a row that went with its parent
     names the highest delete of the parent its insert never saw, also when the parent,
-    restored meanwhile, is deleted again;
+    restored meanwhile, is deleted again, and when a delete set aside is answered later by
+    a restore that had seen it (so other stations' deletes of parent rows keep their causal
+    context, `sync_delete_ctx`: it says which rows the delete had seen);
   - an insert or restore supersedes what its author saw listed even when it loses; a
     restore lost to a delete merges into the deleted row field by field and is listed
     only while it holds something (the row exists by it, or it wrote a surviving field);
@@ -334,6 +336,50 @@ class Merger:
                     "DELETE FROM sync_version WHERE tbl = ? AND row_id = ? AND field = ?",
                     (change.tbl, change.row_id, fld),
                 )
+                self._relist_answered(change.tbl, change.row_id, v)
+
+    def _relist_answered(self, tbl: str, row_id: str, v: Version) -> None:
+        """A delete set aside (a restore outranked it unseen, and what went with the row was
+        listed as lost to a delete that restore answered: `_relist_void`) is answered: it
+        counts again, so a row that went with this one is lost to it if it is the higher
+        and had not seen that row's change, as where it came after this answer (soak seed
+        58). Whether it had seen is its causal context, kept for this (`sync_delete_ctx`);
+        without one (an older file, a delete from before it was kept) entries stay."""
+        if not self._has_children(tbl):
+            return
+        ctx = self._delete_ctx(v)
+        if ctx is not None:
+            by = Change(tbl, row_id, "D", v[0], {}, {}, v[2], ctx)
+            self._relist_gone_children(tbl, row_id, (v[1], v[0]), by)
+
+    def _has_children(self, tbl: str) -> bool:
+        """Can rows of other tables go with a row of `tbl` (not just lose a reference)?"""
+        info = self.infos.get(tbl)
+        return info is not None and any(
+            child != tbl and fk.ondelete != "SET NULL" for child, fk in info.referrers
+        )
+
+    def _keep_delete_ctx(self, station: str, change: Change) -> None:
+        """Keep the context of another station's delete of a row others hang under (see
+        `_relist_answered`); its dot names it, and the rows that go with it share it."""
+        if change.ctx is not None and self._has_children(change.tbl):
+            self.conn.execute(
+                "INSERT OR IGNORE INTO sync_delete_ctx (station, n, vector) VALUES (?, ?, ?)",
+                (station, change.n, json.dumps(change.ctx, sort_keys=True)),
+            )
+
+    def _delete_ctx(self, v: Version) -> dict[str, int] | None:
+        """The context delete `v` was made in: ours in the outbox, others' as kept."""
+        found = self.conn.execute(
+            "SELECT vector FROM sync_delete_ctx WHERE station = ? AND n = ? UNION ALL "
+            "SELECT x.vector FROM sync_ctl AS c JOIN sync_outbox AS o ON o.id = ? AND "
+            "o.op = 'D' JOIN sync_ctx AS x ON x.id = o.ctx WHERE c.station_id = ?",
+            (v[1], v[2], v[2], v[1]),
+        ).fetchone()
+        if found is None:
+            return None
+        ctx: dict[str, int] = json.loads(found[0])
+        return ctx
 
     def _unseen_delete(self, station: str, change: Change, tbl: str, row_id: str) -> Tomb | None:
         """The row is there, but this change was made before a delete of it that it never
@@ -1153,6 +1199,7 @@ class Merger:
     def _delete_change(self, info: TableInfo, station: str, change: Change) -> None:
         tbl, row_id = change.tbl, change.row_id
         version = (change.hlc, station, change.n)
+        self._keep_delete_ctx(station, change)
         row = self._row(tbl, row_id)
         if row is None:
             tomb = self._tomb(tbl, row_id)

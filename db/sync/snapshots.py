@@ -50,7 +50,7 @@ LEASE_MS = 10 * 60 * 1000
 # differ) was not taken by Agency Desk: it counts as expired, so it cannot stop compaction.
 LEASE_SLACK_MS = 60 * 1000
 KEEP_SNAPSHOTS = 2
-SHARED_SYNC_TABLES = ("sync_version", "sync_tomb", "sync_applied")
+SHARED_SYNC_TABLES = ("sync_version", "sync_tomb", "sync_applied", "sync_delete_ctx")
 # `sync_settings` holds a path on the compacting computer: never published (local_settings.py).
 LOCAL_SYNC_TABLES = (
     "sync_outbox",
@@ -218,7 +218,8 @@ def _load(station: LocalStation, snapshot: Path) -> None:
                 ours = [r[1] for r in conn.execute(f'PRAGMA main.table_info("{tbl}")')]
                 cols = ", ".join(f'"{c}"' for c in ours if c in theirs)
                 conn.execute(f"DELETE FROM main.{tbl}")
-                conn.execute(f"INSERT INTO main.{tbl} ({cols}) SELECT {cols} FROM snap.{tbl}")
+                if cols:  # a snapshot from before 0017 has no delete contexts
+                    conn.execute(f"INSERT INTO main.{tbl} ({cols}) SELECT {cols} FROM snap.{tbl}")
             erased.carry_over(conn, "snap")  # an erased row's late edits are dropped here too
             snap_hlc = conn.execute("SELECT hlc FROM snap.sync_ctl").fetchone()[0]
             me = station.identity()
@@ -302,6 +303,11 @@ def purge_seen_by_all(
             gone += conn.execute(
                 f"DELETE FROM sync_tomb WHERE NOT ({unstable('sync_tomb')})"
             ).rowcount
+        # A delete's context counts while a restore may still answer it (merge.py).
+        conn.execute(
+            "DELETE FROM sync_delete_ctx WHERE (station, n) NOT IN (SELECT station, n FROM "
+            "sync_tomb UNION ALL SELECT station, n FROM sync_version WHERE field LIKE '~%')"
+        )
         station.commit()
     except BaseException:
         station.rollback()
@@ -310,6 +316,18 @@ def purge_seen_by_all(
 
 
 # -- compaction -------------------------------------------------------------------------------
+
+# The snapshot drops the outbox, which holds the contexts of our own deletes: a station
+# rebuilt from it keeps those a restore may still answer (tombstones, deletes set aside),
+# as it keeps other stations' (`sync_delete_ctx`, see merge.py).
+_KEEP_OWN_DELETE_CONTEXTS = (
+    "INSERT OR IGNORE INTO sync_delete_ctx (station, n, vector) SELECT c.station_id, o.id, "
+    "x.vector FROM sync_ctl AS c JOIN sync_outbox AS o ON o.op = 'D' JOIN sync_ctx AS x ON "
+    "x.id = o.ctx WHERE EXISTS (SELECT 1 FROM sync_tomb AS t WHERE t.tbl = o.tbl AND "
+    "t.row_id = o.row_id AND t.station = c.station_id AND t.n = o.id) OR EXISTS (SELECT 1 "
+    "FROM sync_version AS v WHERE v.tbl = o.tbl AND v.row_id = o.row_id AND "
+    "v.field = '~' || c.station_id || ':' || o.id)"
+)
 
 
 def compaction_due(meta: dict[str, Any], share_now_ms: int) -> bool:
@@ -369,6 +387,7 @@ def compact(station: LocalStation, transport: Transport, retention_ms: int) -> b
                 if conn.execute(unpushed).fetchone()[0]:
                     return False  # an edit slipped in after the push; next time
                 vector = dict(conn.execute("SELECT station, seq FROM sync_applied").fetchall())
+                conn.execute(_KEEP_OWN_DELETE_CONTEXTS)
                 for tbl in LOCAL_SYNC_TABLES:
                     conn.execute(f"DELETE FROM {tbl}")
                 conn.execute(
