@@ -523,3 +523,39 @@ def test_a_row_lost_with_a_parent_deleted_twice_concurrently_names_the_higher_de
     (orphan,) = [e for e in entries if e[0] == "orphan"]
     higher = b.sql("SELECT hlc FROM sync_outbox WHERE op = 'D' AND row_id = ?", (cid,))
     assert (orphan[2], orphan[7], orphan[9]) == (contact.id, b.station_id, higher[0][0])
+
+
+def test_a_stations_own_delete_set_aside_and_answered_takes_back_the_row_it_took(
+    abc: Bench,
+) -> None:
+    """Seed 58 with B's delete answered by A: C and then B delete the client, each unseen by
+    the other, and C restores A's rename (not having seen B's delete). A gets only B's
+    delete, which takes A's new contact, and restores the rename. At B, C's restore sets
+    B's own delete aside before the contact comes (lost to C's delete, the one counting
+    then), and A's restore answers B's delete afterwards: the contact is lost to B's, the
+    higher, there too, as at A and C."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    a.apply(Update(Client, cid, {"name": "A's name"}))
+    abc.sync(a)
+    contact = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(contact)
+    c.apply(Delete(Client, cid))
+    b.apply(Delete(Client, cid))
+    abc.sync(c)  # C's delete goes out; A's rename lost to it
+    abc.sync(b)  # B's too; C's set aside at B
+    _restore_entry(c, "edit_deleted", cid)  # having seen its own delete, not B's
+    abc.sync(c)
+    a.close()
+    with not_arrived(*sorted(_folder(abc, c).glob("*.jsonl"))):
+        abc.sync(a)  # A's contact goes out; B's delete takes it and A's rename at A
+        _restore_entry(a, "edit_deleted", cid)  # having seen B's delete, not C's
+        abc.sync(a)
+    b.close()
+    with not_arrived(*sorted(_folder(abc, a).glob("*.jsonl"))[-2:]):
+        abc.sync(b)  # C's restore sets B's delete aside at B
+    abc.sync(b)  # the contact (lost to C's delete), then A's restore answering B's
+    entries = _same_lists(abc)
+    (orphan,) = [e for e in entries if e[0] == "orphan"]
+    higher = b.sql("SELECT hlc FROM sync_outbox WHERE op = 'D' AND row_id = ?", (cid,))
+    assert (orphan[2], orphan[7], orphan[9]) == (contact.id, b.station_id, higher[0][0])
