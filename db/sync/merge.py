@@ -45,8 +45,9 @@ Every station applies the same rules, so every station converges:
     finds the row gone where the row's own came first); a row that went with its parent
     names the highest delete of the parent its insert never saw, also when the parent,
     restored meanwhile, is deleted again, and when a delete set aside is answered later by
-    a restore that had seen it (so other stations' deletes of parent rows keep their causal
-    context, `sync_delete_ctx`: it says which rows the delete had seen);
+    a restore that had seen it (so other stations' deletes of rows others hang under or
+    refer to keep their causal context, `sync_delete_ctx`: it says what the delete saw);
+    a reference that reads NULL follows the same way;
   - an insert or restore supersedes what its author saw listed even when it loses; a
     restore lost to a delete merges into the deleted row field by field and is listed
     only while it holds something (the row exists by it, or it wrote a surviving field);
@@ -339,30 +340,50 @@ class Merger:
                 self._relist_answered(change.tbl, change.row_id, v)
 
     def _relist_answered(self, tbl: str, row_id: str, v: Version) -> None:
-        """A delete set aside (a restore outranked it unseen, and what went with the row was
-        listed as lost to a delete that restore answered: `_relist_void`) is answered: it
-        counts again, so a row that went with this one is lost to it if it is the higher
-        and had not seen that row's change, as where it came after this answer (soak seed
-        58). Whether it had seen is its causal context, kept for this (`sync_delete_ctx`);
-        without one (an older file, a delete from before it was kept) entries stay."""
-        if not self._has_children(tbl):
+        """A delete set aside (a restore outranked it unseen, and what it took with the row
+        was listed as lost to a delete that restore answered: `_relist_void`) is answered:
+        it counts again, so a row that went with this one, or a reference to it that reads
+        NULL, is lost to it if it is the higher and had not seen that change, as where it
+        came after this answer (soak seed 58). Whether it had seen is its causal context,
+        kept for this (`sync_delete_ctx`); without one (an older file, a delete from before
+        it was kept) entries stay."""
+        if not self._has_referrers(tbl):
             return
         ctx = self._delete_ctx(v)
-        if ctx is not None:
-            by = Change(tbl, row_id, "D", v[0], {}, {}, v[2], ctx)
-            self._relist_gone_children(tbl, row_id, (v[1], v[0]), by)
+        if ctx is None:
+            return
+        by = Change(tbl, row_id, "D", v[0], {}, {}, v[2], ctx)
+        self._relist_gone_children(tbl, row_id, (v[1], v[0]), by)
+        counted = {(h, s) for h, s, _n in self._past_deletes(tbl, row_id)}
+        for child_tbl, fk in self.infos[tbl].referrers:
+            if fk.ondelete != "SET NULL" or child_tbl == tbl:
+                continue
+            listed = self.conn.execute(
+                "SELECT id, losing_hlc, losing_station, losing_n, winning_hlc, winning_station "
+                "FROM sync_conflict WHERE entity = ? AND kind = 'field' AND field = ? AND "
+                "resolved <= 0 AND losing_value = ? AND (winning_hlc < ? OR (winning_hlc = ? "
+                "AND winning_station < ?))",
+                (TABLE_ENTITY[child_tbl], fk.column, _j(row_id), v[0], v[0], v[1]),
+            ).fetchall()
+            for entry, lh, ls, ln, wh, ws in listed:
+                if (wh, ws) not in counted or None in (lh, ls, ln):
+                    continue  # lost to a write, not to a delete of this row
+                if not self.saw(v[1], by, (lh, ls, ln), fk.column):
+                    self.conn.execute(
+                        "UPDATE sync_conflict SET winning_station = ?, winning_hlc = ? "
+                        "WHERE id = ?",
+                        (v[1], v[0], entry),
+                    )
 
-    def _has_children(self, tbl: str) -> bool:
-        """Can rows of other tables go with a row of `tbl` (not just lose a reference)?"""
+    def _has_referrers(self, tbl: str) -> bool:
+        """Can rows of other tables go with a row of `tbl`, or refer to it?"""
         info = self.infos.get(tbl)
-        return info is not None and any(
-            child != tbl and fk.ondelete != "SET NULL" for child, fk in info.referrers
-        )
+        return info is not None and any(child != tbl for child, _fk in info.referrers)
 
     def _keep_delete_ctx(self, station: str, change: Change) -> None:
-        """Keep the context of another station's delete of a row others hang under (see
-        `_relist_answered`); its dot names it, and the rows that go with it share it."""
-        if change.ctx is not None and self._has_children(change.tbl):
+        """Keep the context of another station's delete of a row others hang under or refer
+        to (see `_relist_answered`); its dot names it, the rows going with it share it."""
+        if change.ctx is not None and self._has_referrers(change.tbl):
             self.conn.execute(
                 "INSERT OR IGNORE INTO sync_delete_ctx (station, n, vector) VALUES (?, ?, ?)",
                 (station, change.n, json.dumps(change.ctx, sort_keys=True)),

@@ -216,12 +216,13 @@ sync_quarantine = Table(
 # Created by migration 0007, not by 0002 (which creates TABLES as they are now).
 INTEGRITY_TABLES = (sync_file, sync_quarantine)
 
-# The causal context of other stations' deletes of rows that others can hang under (a
-# client's contacts): keyed by the delete's dot, so the rows that went with it share one
-# entry. A delete a restore outranked without seeing it is kept aside (merge.py); when a
-# restore that had seen it answers it later, the rows that went with the row are listed as
-# lost to it again unless it had seen them, which only its context tells. This station's
-# own deletes have theirs in the outbox. Created by migration 0017.
+# The causal context of other stations' deletes of rows that others hang under or refer to
+# (a client's contacts, a member as account manager): keyed by the delete's dot, so the rows
+# that went with it share one entry. A delete a restore outranked without seeing it is kept
+# aside (merge.py); when a restore that had seen it answers it later, the rows that went with
+# the row, and references to it, are listed as lost to it again unless it had seen them,
+# which only its context tells. This station's own deletes have theirs in the outbox.
+# Created by migration 0017.
 sync_delete_ctx = Table(
     "sync_delete_ctx",
     metadata,

@@ -559,3 +559,36 @@ def test_a_stations_own_delete_set_aside_and_answered_takes_back_the_row_it_took
     (orphan,) = [e for e in entries if e[0] == "orphan"]
     higher = b.sql("SELECT hlc FROM sync_outbox WHERE op = 'D' AND row_id = ?", (cid,))
     assert (orphan[2], orphan[7], orphan[9]) == (contact.id, b.station_id, higher[0][0])
+
+
+def test_a_reference_to_a_member_deleted_twice_concurrently_names_the_higher_delete(
+    abc: Bench,
+) -> None:
+    """Seed 58 with a reference: C and then B delete Sam, neither seeing the other's
+    delete; each restores A's rename of Sam, C not having seen B's delete, B having seen
+    C's. A made Sam the client's account manager meanwhile, seeing none of it. The
+    reference reads NULL, lost to the higher delete it never saw, B's, at A (where B's
+    delete nulled it, C's restore set that delete aside, and B's restore answered it) as
+    at B and C."""
+    a, b, c = abc.stations
+    sam = Create(TeamMember, {"name": "Sam"})
+    a.apply(sam)
+    cid = _shared_client(abc)
+    a.apply(Update(TeamMember, sam.id, {"name": "A's Sam"}))
+    abc.sync(a)
+    a.apply(Update(Client, cid, {"account_manager_id": sam.id}))  # not sent yet
+    c.apply(Delete(TeamMember, sam.id))
+    b.apply(Delete(TeamMember, sam.id))
+    abc.sync(c)
+    abc.sync(b)
+    _restore_entry(c, "edit_deleted", sam.id)  # having seen its own delete, not B's
+    _restore_entry(b, "edit_deleted", sam.id)  # having seen both deletes, not C's restore
+    abc.sync(c)
+    abc.sync(b)
+    abc.sync(a)
+    entries = _same_lists(abc)
+    (reference,) = [e for e in entries if e[3] == "account_manager_id"]
+    higher = b.sql("SELECT hlc FROM sync_outbox WHERE op = 'D' AND row_id = ?", (sam.id,))
+    assert (json.loads(reference[4]), reference[5]) == (sam.id, "null")
+    assert (reference[7], reference[9]) == (b.station_id, higher[0][0])
+    assert a.sql("SELECT account_manager_id FROM client") == [(None,)]

@@ -1,7 +1,8 @@
 """The causal context of deletes that a restore may still answer (issue 10, soak seed 58):
-kept for other stations' deletes of rows others hang under, carried to a station that joins
-from a snapshot (the compactor's own deletes included, whose contexts are in its outbox,
-which no snapshot carries), and purged with the tombstones once every station has seen them.
+kept for other stations' deletes of rows others hang under or refer to, carried to a station
+that joins from a snapshot (the compactor's own deletes included, whose contexts are in its
+outbox, which no snapshot carries), and purged with the tombstones once every station has
+seen them.
 
 Stations A, B and C sort in that order (tests/sync/test_causal.py)."""
 
@@ -11,7 +12,7 @@ import json
 import time
 from pathlib import Path
 
-from db.models import Client, Contact, ImportantDate
+from db.models import Client, ClientNote, Contact
 from db.operations import Create, Delete
 from db.sync.engine import sync
 from tests.sync.harness import Bench, Station
@@ -37,20 +38,19 @@ def _delete_dot(station: Station, row_id: str) -> tuple[str, int, dict[str, int]
 
 
 def test_a_pulled_delete_of_a_row_others_hang_under_keeps_its_context(abc: Bench) -> None:
-    """B deletes a birthday (nothing hangs under it), then the client (contacts do), and
-    with it the contact (birthdays do): A keeps the contexts of the client's and the
-    contact's deletes, each under its dot, and nothing for the birthday's."""
+    """B deletes a note (nothing hangs under it or refers to it), then the client
+    (contacts hang under it), and with it the contact (birthdays do): A keeps the contexts
+    of the client's and the contact's deletes, each under its dot, and nothing for the
+    note's."""
     a, b, c = abc.stations
     cid = _shared_client(abc)
     contact = Create(Contact, {"client_id": cid, "name": "Dana"})
     c.apply(contact)
-    birthday = Create(
-        ImportantDate, {"contact_id": contact.id, "label": "birthday", "day": 1, "month": 2}
-    )
-    c.apply(birthday)
+    note = Create(ClientNote, {"client_id": cid, "kind": "goal", "text": "Open a shop"})
+    c.apply(note)
     abc.sync(c)
     abc.sync(b)
-    b.apply(Delete(ImportantDate, birthday.id))
+    b.apply(Delete(ClientNote, note.id))
     b.apply(Delete(Client, cid))
     abc.sync(b)
     abc.sync(a)
