@@ -495,10 +495,11 @@ class Merger:
         whose loser it saw go, and the field versions it saw are marked (`base` = 1) as
         deleted having been seen, so an edit arriving later for the deleted row does not
         list them as losing to it (where that edit came first, this delete dropped that
-        entry). A restore clears the marks."""
+        entry). The insert or restore the row exists by (`*`) is marked too, for a
+        reference it wrote (`_null_deleted_references`). A restore clears the marks."""
         self._drop_seen(station, change, None, rows=True)
         for fld, v in self._versions(change.tbl, change.row_id).items():
-            if fld != "*" and self.saw(station, change, v, fld):
+            if self.saw(station, change, v, fld):
                 self.conn.execute(
                     "UPDATE sync_version SET base = 1 WHERE tbl = ? AND row_id = ? AND field = ?",
                     (change.tbl, change.row_id, fld),
@@ -535,6 +536,14 @@ class Merger:
             (tbl, row_id),
         )
         return {r[0] for r in rows}
+
+    def _deleted_having_seen(self, tbl: str, row_id: str, fld: str) -> bool:
+        """Had a delete of the (deleted) row seen the field's version (`*`: its insert)?"""
+        found = self.conn.execute(
+            "SELECT base FROM sync_version WHERE tbl = ? AND row_id = ? AND field = ?",
+            (tbl, row_id, fld),
+        ).fetchone()
+        return found is not None and found[0] == 1
 
     def _repoint(
         self,
@@ -1304,9 +1313,10 @@ class Merger:
         """Rows deleted here already that refer to this row in a SET NULL column read NULL,
         as where this delete came before theirs and nulled them while they were there: the
         write that holds the reference is listed as lost to this delete (unless its author
-        had seen that write), and the tombstone and the entries that show the row hold
-        NULL. So an edit lost with its row holds the same value whichever delete came
-        first."""
+        had seen that write, or a delete of the row had: where this delete came first, that
+        one came after the listing and superseded it), and the tombstone and the entries
+        that show the row hold NULL. So an edit lost with its row holds the same value
+        whichever delete came first."""
         for child_tbl, fk in self.infos[tbl].referrers if tbl in self.infos else []:
             if fk.ondelete != "SET NULL":
                 continue
@@ -1315,9 +1325,12 @@ class Merger:
                 if child_tbl == tbl and child_id == row_id:
                     continue
                 child_versions = self._versions(child_tbl, child_id)
-                wrote = child_versions.get(fk.column, child_versions.get("*", NO_VERSION))
+                held_by = fk.column if fk.column in child_versions else "*"
+                wrote = child_versions.get(held_by, NO_VERSION)
                 if wrote[1]:
-                    if by is None or not self.saw(station, by, wrote, fk.column):
+                    if (by is None or not self.saw(station, by, wrote, fk.column)) and not (
+                        self._deleted_having_seen(child_tbl, child_id, held_by)
+                    ):
                         self.conflict(
                             "field", child_tbl, child_id, fk.column, losing=row_id,
                             winning=None, loser=(wrote[1], wrote[0], wrote[2]),

@@ -316,6 +316,37 @@ def test_a_member_deleted_here_nulls_a_reference_an_edit_of_a_deleted_row_holds(
     assert json.loads(edit[4]) == {"account_manager_id": None}
 
 
+@pytest.mark.parametrize("wrote", ["C's edit", "C's insert", "B's edit"])
+def test_a_reference_its_rows_delete_had_seen_is_not_lost_to_a_members_delete(
+    abc: Bench, wrote: str
+) -> None:
+    """C makes Sam the client's account manager (or adds the client with Sam, or gets B's
+    edit doing so) and then deletes the client; A, meanwhile, deletes Sam. C's delete saw
+    the reference, so nothing of it is lost to Sam's delete: no station lists it, neither
+    A, where C's delete came after the reference was nulled, nor C, where Sam's delete
+    came after C's and found only the deleted client referring to Sam (the hypothesis
+    property's case `rename, manager, delete member, delete client`)."""
+    a, b, c = abc.stations
+    sam = Create(TeamMember, {"name": "Sam"})
+    a.apply(sam)
+    if wrote == "C's insert":
+        abc.settle(1)
+        client = Create(Client, {"name": "Acme", "account_manager_id": sam.id})
+        c.apply(client)
+        cid = client.id
+    else:
+        cid = _shared_client(abc)
+        (b if wrote == "B's edit" else c).apply(Update(Client, cid, {"account_manager_id": sam.id}))
+        if wrote == "B's edit":
+            abc.sync(b)
+            abc.sync(c)
+    a.apply(Delete(TeamMember, sam.id))
+    c.apply(Delete(Client, cid))
+    abc.sync(a)
+    abc.sync(c)  # Sam's delete reaches C after C's delete of the client
+    assert _same_lists(abc) == set()
+
+
 fight = st.tuples(
     st.sampled_from(
         ["rename", "manager", "delete", "delete", "restore", "restore", "sync", "child"]
