@@ -347,6 +347,38 @@ def test_a_reference_its_rows_delete_had_seen_is_not_lost_to_a_members_delete(
     assert _same_lists(abc) == set()
 
 
+def test_a_restore_lost_to_a_delete_is_not_listed_by_field_for_a_later_edit(abc: Bench) -> None:
+    """Soak seed 135. A deletes Sam while B renames him; A restores B's rename, and so,
+    later, does B, not having seen A's restore. A, not having seen B's, deletes Sam again;
+    C, having seen only A's restore, sets his email. B's restore lost to A's second delete
+    and is listed with its row; its email lost to C's edit too, but a restore lost to a
+    delete is listed with its row, not field by field: at B, where A's delete and then C's
+    edit came after the restore, as at C, where the restore came last."""
+    a, b, c = abc.stations
+    sam = Create(TeamMember, {"name": "Sam"})
+    a.apply(sam)
+    abc.settle(1)
+    b.apply(Update(TeamMember, sam.id, {"name": "B's Sam"}))
+    a.apply(Delete(TeamMember, sam.id))
+    abc.sync(a)
+    abc.sync(b)  # B's rename lost to A's delete
+    abc.sync(a)
+    _restore_entry(a, "edit_deleted", sam.id)
+    abc.sync(a)
+    abc.sync(c)  # C sees Sam back
+    _restore_entry(b, "edit_deleted", sam.id)  # B has not seen A's restore
+    a.apply(Delete(TeamMember, sam.id))  # A has not seen B's restore
+    c.apply(Update(TeamMember, sam.id, {"email": "sam@c.example"}))  # nor has C
+    abc.sync(a)
+    abc.sync(c)
+    abc.sync(b)  # A's second delete, then C's edit, reach B after its restore
+    entries = _same_lists(abc)
+    restores = b.sql("SELECT hlc FROM sync_outbox WHERE op = 'I' AND row_id = ?", (sam.id,))
+    mine = [e for e in entries if (e[6], e[8]) == (b.station_id, restores[-1][0])]
+    assert [e[0] for e in mine] == ["delete"]
+    assert json.loads(mine[0][10])["email"] == "sam@c.example"
+
+
 fight = st.tuples(
     st.sampled_from(
         ["rename", "manager", "delete", "delete", "restore", "restore", "sync", "child"]
