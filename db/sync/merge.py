@@ -874,6 +874,7 @@ class Merger:
         self._set_version(tbl, row_id, "*", (change.hlc, station, change.n))
         for fld, version in kept.items():
             self._set_version(tbl, row_id, fld, version)
+        self._refresh_live_row(tbl, row_id)
         self.out.changes.add("added", TABLE_ENTITY[tbl], [row_id])
 
     def _holds(self, tbl: str, row_id: str, v: Version) -> bool:
@@ -1150,6 +1151,7 @@ class Merger:
         )
         for fld in to_set:
             self._set_version(tbl, row_id, fld, (change.hlc, station, change.n))
+        self._refresh_live_row(tbl, row_id)
         self.out.changes.add("changed", TABLE_ENTITY[tbl], [row_id])
 
     def _deleted_parent(
@@ -1264,6 +1266,22 @@ class Merger:
             "'edit_deleted', 'unique')",
             # The tombstone of a local delete holds SQLite's JSON text: entries hold one form.
             (_j(json.loads(tomb[3])), TABLE_ENTITY[tbl], row_id),
+        )
+
+    def _refresh_live_row(self, tbl: str, row_id: str) -> None:
+        """A row that is there (restored since) and changed: its listed entries that show
+        the row (an orphan of a delete it came back from) show its latest values too, as on
+        a station where they were listed after this change (soak seed 81)."""
+        if not self._has_entries(TABLE_ENTITY[tbl], row_id):
+            return
+        row = self._row(tbl, row_id)
+        if row is None:
+            return
+        self.conn.execute(
+            "UPDATE sync_conflict SET row_data = ? WHERE entity = ? AND row_id = ? AND "
+            "row_data IS NOT NULL AND resolved = 0 AND kind IN ('delete', 'orphan', "
+            "'edit_deleted', 'unique')",
+            (_j(row), TABLE_ENTITY[tbl], row_id),
         )
 
     def _relist_gone_children(
@@ -1436,6 +1454,7 @@ class Merger:
                     self.conn.execute(
                         f'UPDATE "{child_tbl}" SET "{fk.column}" = NULL WHERE id = ?', (child_id,)
                     )
+                    self._refresh_live_row(child_tbl, child_id)
                     self.out.changes.add("changed", TABLE_ENTITY[child_tbl], [child_id])
                 else:
                     self._remove(child_tbl, child_id, version, station, record=True, by=by)
@@ -1481,3 +1500,5 @@ def supersede_own(
             merger._drop_seen(station, change, None, rows=True)
         else:
             merger._drop_seen(station, change, set(change.fields))
+        if op != "D":
+            merger._refresh_live_row(tbl, row_id)

@@ -379,6 +379,38 @@ def test_a_restore_lost_to_a_delete_is_not_listed_by_field_for_a_later_edit(abc:
     assert json.loads(mine[0][10])["email"] == "sam@c.example"
 
 
+def test_an_orphan_of_a_row_restored_since_shows_the_rows_latest_values(abc: Bench) -> None:
+    """Soak seed 81. C's rename of the contact lost to B's delete of it, and C restores it;
+    A, not having seen that restore, deletes the client. B restores C's rename too (with
+    the client), having seen A's delete, and renames the contact again. C's restore is A's
+    delete's orphan, and its entry shows the contact as it is now, with B's name: at C,
+    where A's delete took the contact and B's restore and rename came after, as at A,
+    where C's restore came last."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    contact = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(contact)
+    abc.settle(1)
+    c.apply(Update(Contact, contact.id, {"name": "C's Dana"}))
+    b.apply(Delete(Contact, contact.id))
+    abc.sync(b)
+    abc.sync(c)  # C's rename lost to B's delete
+    _restore_entry(c, "edit_deleted", contact.id)
+    abc.sync(a)
+    a.apply(Delete(Client, cid))  # A has not seen C's restore
+    abc.sync(a)
+    abc.sync(b)
+    _restore_entry(b, "edit_deleted", contact.id)  # brings the client back too
+    b.apply(Update(Contact, contact.id, {"name": "B's Dana"}))
+    abc.sync(b)
+    abc.sync(c)  # A's delete takes C's restore, then B's restore and rename arrive
+    entries = _same_lists(abc)
+    restores = c.sql("SELECT hlc FROM sync_outbox WHERE op = 'I' AND row_id = ?", (contact.id,))
+    (orphan,) = [e for e in entries if e[0] == "orphan" and e[8] == restores[-1][0]]
+    assert json.loads(orphan[10])["name"] == "B's Dana"
+    assert c.sql("SELECT name FROM contact") == [("B's Dana",)]
+
+
 fight = st.tuples(
     st.sampled_from(
         ["rename", "manager", "delete", "delete", "restore", "restore", "sync", "child"]
