@@ -411,6 +411,39 @@ def test_an_orphan_of_a_row_restored_since_shows_the_rows_latest_values(abc: Ben
     assert c.sql("SELECT name FROM contact") == [("B's Dana",)]
 
 
+def test_a_row_lost_with_a_restored_parent_names_the_delete_that_took_the_restore(
+    abc: Bench,
+) -> None:
+    """Soak seed 81. C adds a birthday under Dana and renames her; B deletes Dana (both of
+    C's changes listed), and C restores her. A, having seen none of that, deletes the
+    client, and Dana with it (her own delete first). C's restore outranks A's delete of
+    Dana but goes with the client: the birthday, which no delete ever saw, names the
+    client's delete at A, where the restore came last, as at C, where the client's delete
+    took the restored Dana."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    dana = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(dana)
+    abc.settle(1)
+    birthday = Create(
+        ImportantDate, {"contact_id": dana.id, "label": "birthday", "day": 1, "month": 2}
+    )
+    c.apply(birthday)
+    c.apply(Update(Contact, dana.id, {"name": "C's Dana"}))
+    b.apply(Delete(Contact, dana.id))
+    abc.sync(b)
+    abc.sync(c)  # the birthday and the rename lost to B's delete
+    a.apply(Delete(Client, cid))  # A has seen none of it
+    _restore_entry(c, "edit_deleted", dana.id)  # after A's delete, not having seen it
+    abc.sync(a)
+    abc.sync(c)  # A's deletes reach C after its restore
+    abc.sync(a)  # C's restore reaches A after A's deletes
+    entries = _same_lists(abc)
+    (lost,) = [e for e in entries if e[2] == birthday.id]
+    client_delete = a.sql("SELECT hlc FROM sync_outbox WHERE op = 'D' AND row_id = ?", (cid,))
+    assert (lost[0], lost[9]) == ("orphan", client_delete[0][0])
+
+
 fight = st.tuples(
     st.sampled_from(
         ["rename", "manager", "delete", "delete", "restore", "restore", "sync", "child"]
