@@ -444,6 +444,36 @@ def test_a_row_lost_with_a_restored_parent_names_the_delete_that_took_the_restor
     assert (lost[0], lost[9]) == ("orphan", client_delete[0][0])
 
 
+def test_a_restore_outranked_by_a_higher_one_is_not_its_parents_deletes_orphan(
+    abc: Bench,
+) -> None:
+    """Soak seed 81. C's rename of Dana lost to A's delete of her; A then deletes the
+    client too. B and then C restore C's rename, neither seeing the other's restore nor the
+    client's delete. Both restores went with the client, but C's outranks B's in every
+    field: only C's is listed as the client's delete's orphan, at A, where both came after
+    the client's delete, as at C, where they met while the client was still there."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    dana = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(dana)
+    abc.settle(1)
+    c.apply(Update(Contact, dana.id, {"name": "C's Dana"}))
+    a.apply(Delete(Contact, dana.id))
+    abc.sync(a)
+    abc.sync(c)
+    abc.sync(b)  # C's rename lost to A's delete, at every station
+    a.apply(Delete(Client, cid))
+    _restore_entry(b, "edit_deleted", dana.id)
+    _restore_entry(c, "edit_deleted", dana.id)  # later: it outranks B's
+    abc.sync(b)
+    abc.sync(c)  # B's restore meets C's while the client is there
+    abc.sync(a)  # both reach A after the client's delete
+    entries = _same_lists(abc)
+    restores = c.sql("SELECT hlc FROM sync_outbox WHERE op = 'I' AND row_id = ?", (dana.id,))
+    orphans = [(e[6], e[8]) for e in entries if e[0] == "orphan" and e[2] == dana.id]
+    assert orphans == [(c.station_id, restores[-1][0])]
+
+
 fight = st.tuples(
     st.sampled_from(
         ["rename", "manager", "delete", "delete", "restore", "restore", "sync", "child"]
