@@ -783,11 +783,14 @@ class Merger:
                 # As that delete lists what it takes: the insert the row existed by, and each
                 # change still holding a field; a restore another one outranked in every
                 # field is no longer a concurrent value (see _list_lost_row).
-                self._drop_hollow_restores(tbl, row_id)
+                # A row that went with its parent (a restore of it went with the parent's
+                # delete, `_orphan_restore`) lists it as that delete's orphan.
+                cascaded = self._by_cascade(tbl, row_id)
+                self._drop_hollow_restores(tbl, row_id, ("delete", "orphan"))
                 if self._holds(tbl, row_id, mine):
                     merged = self._tomb(tbl, row_id) or tomb
                     self.conflict(
-                        "delete",
+                        "orphan" if cascaded else "delete",
                         tbl,
                         row_id,
                         loser=(station, change.hlc, change.n),
@@ -829,20 +832,20 @@ class Merger:
             return
         if not self._check_refs(info, values, station, change):
             parent_tomb = self._deleted_parent(info, station, change, values)
-            if self._highest_orphan(tbl, row_id, me, (parent_tomb[1], parent_tomb[0])):
-                self.conflict(
-                    "orphan",
-                    tbl,
-                    row_id,
-                    loser=(station, change.hlc, change.n),
-                    winner=(parent_tomb[1], parent_tomb[0]),
-                    row_data=values,
-                )
+            if tomb is not None:
+                self._orphan_restore(tbl, row_id, station, change, values, kept, parent_tomb)
+                return
+            self.conflict(
+                "orphan",
+                tbl,
+                row_id,
+                loser=(station, change.hlc, change.n),
+                winner=(parent_tomb[1], parent_tomb[0]),
+                row_data=values,
+            )
             self._set_tomb(
                 tbl, row_id, (parent_tomb[0], parent_tomb[1], parent_tomb[2]), values, cascade=True
             )
-            if tomb is not None:
-                self._relist_with_restore(tbl, row_id, parent_tomb)
             return
         if not self._claim_unique(info, station, change, values):
             return
@@ -881,26 +884,43 @@ class Merger:
         self._refresh_live_row(tbl, row_id)
         self.out.changes.add("added", TABLE_ENTITY[tbl], [row_id])
 
-    def _highest_orphan(
-        self, tbl: str, row_id: str, me: tuple[int, str], winner: tuple[str, int]
-    ) -> bool:
-        """Two inserts or restores of the row that went with one delete of its parent, and
-        neither saw the other: only the higher is that delete's orphan (the lower one holds
-        no field of the row), as where they met while the parent was there and the delete
-        took the row as the higher one left it (`_list_lost_row`, soak seed 81). Drops a
-        lower one listed already; False if a higher one is."""
-        listed = self.conn.execute(
-            "SELECT id, losing_hlc, losing_station FROM sync_conflict WHERE kind = 'orphan' "
-            "AND resolved <= 0 AND entity = ? AND row_id = ? AND winning_station = ? AND "
-            "winning_hlc = ? AND losing_station IS NOT NULL AND losing_hlc IS NOT NULL",
-            (TABLE_ENTITY[tbl], row_id, *winner),
-        ).fetchall()
-        if any((lh, ls) > me for _, lh, ls in listed):
-            return False
-        for entry, lh, ls in listed:
-            if (lh, ls) < me:
-                self.conn.execute("DELETE FROM sync_conflict WHERE id = ?", (entry,))
-        return True
+    def _orphan_restore(
+        self,
+        tbl: str,
+        row_id: str,
+        station: str,
+        change: Change,
+        values: dict[str, Any],
+        kept: dict[str, Version],
+        parent_delete: Tomb,
+    ) -> None:
+        """A restore of a deleted row whose parent is deleted by a delete it never saw: the
+        row stays deleted, with the restore's values merged in field by field (`values`, as
+        `_merge_retained` left them; `kept`: the fields an edit it never saw holds), as
+        where it came before that delete and the delete took the row it restored. It is
+        that delete's orphan while it holds anything: of two restores neither of which saw
+        the other, the higher takes every field, and the lower is no longer listed, as
+        where they met while the parent was there (soak seed 81)."""
+        mine = (change.hlc, station, change.n)
+        for fld in values:
+            if fld != "id" and fld not in kept:
+                self._set_version(tbl, row_id, fld, mine)
+        if (change.hlc, station) > versions_star(self._versions(tbl, row_id)):
+            self._set_version(tbl, row_id, "*", mine)
+        self._set_tomb(tbl, row_id, parent_delete[:3], values, cascade=True)
+        self.conn.execute(
+            "UPDATE sync_tomb SET data = ? WHERE tbl = ? AND row_id = ?",
+            (_j(values), tbl, row_id),
+        )
+        self._note_tomb(tbl, values)
+        self._drop_hollow_restores(tbl, row_id, kinds=("delete", "orphan"))
+        if self._holds(tbl, row_id, mine):
+            self.conflict(
+                "orphan", tbl, row_id, loser=(station, change.hlc, change.n),
+                winner=(parent_delete[1], parent_delete[0]), row_data=values,
+            )  # fmt: skip
+        self._refresh_lost_row(tbl, row_id)
+        self._relist_with_restore(tbl, row_id, parent_delete)
 
     def _holds(self, tbl: str, row_id: str, v: Version) -> bool:
         """Does version `v` of a deleted row still count: the insert or restore the row
@@ -910,15 +930,17 @@ class Merger:
             w == v for f, w in versions.items() if f != "*" and f not in QUIET_FIELDS
         )
 
-    def _drop_hollow_restores(self, tbl: str, row_id: str) -> None:
-        """A restore listed as lost to the row's delete that no longer holds anything (a
-        higher restore, arriving since, took every field and the row) goes, as where that
-        one came before the delete and the delete listed only it."""
+    def _drop_hollow_restores(
+        self, tbl: str, row_id: str, kinds: tuple[str, ...] = ("delete",)
+    ) -> None:
+        """A restore listed as lost to the row's delete (or its parent's: `kinds`) that no
+        longer holds anything (a higher restore, arriving since, took every field and the
+        row) goes, as where that one came before the delete and the delete listed only it."""
         listed = self.conn.execute(
             "SELECT id, losing_hlc, losing_station, losing_n FROM sync_conflict WHERE "
-            "kind = 'delete' AND resolved <= 0 AND entity = ? AND row_id = ? AND "
-            "losing_station IS NOT NULL AND losing_n IS NOT NULL",
-            (TABLE_ENTITY[tbl], row_id),
+            f"kind IN ({', '.join('?' for _ in kinds)}) AND resolved <= 0 AND entity = ? AND "
+            "row_id = ? AND losing_station IS NOT NULL AND losing_n IS NOT NULL",
+            (*kinds, TABLE_ENTITY[tbl], row_id),
         ).fetchall()
         for entry, lh, ls, ln in listed:
             if not self._holds(tbl, row_id, (lh, ls, ln)):

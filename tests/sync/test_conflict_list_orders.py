@@ -474,6 +474,37 @@ def test_a_restore_outranked_by_a_higher_one_is_not_its_parents_deletes_orphan(
     assert orphans == [(c.station_id, restores[-1][0])]
 
 
+def test_a_restore_that_came_after_its_parents_delete_keeps_the_fields_it_took(
+    abc: Bench,
+) -> None:
+    """Soak seed 81. As above, but C restores Dana first, B then, and A deletes the client
+    after both. At A, B's restore comes first and goes with the client, and C's comes
+    after it, below the client's delete: it lost every field to B's, which the row keeps,
+    so it is listed nowhere, as at B and C, where the restores met while the client was
+    there."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    dana = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(dana)
+    abc.settle(1)
+    c.apply(Update(Contact, dana.id, {"name": "C's Dana"}))
+    a.apply(Delete(Contact, dana.id))
+    abc.sync(a)
+    abc.sync(c)
+    abc.sync(b)  # C's rename lost to A's delete, at every station
+    _restore_entry(c, "edit_deleted", dana.id)
+    _restore_entry(b, "edit_deleted", dana.id)  # later: it outranks C's
+    a.apply(Delete(Client, cid))  # later still, having seen neither
+    abc.sync(c)
+    abc.sync(b)
+    abc.sync(c)  # the restores met while the client was there
+    abc.sync(a)  # B's restore, then C's, reach A after the client's delete
+    entries = _same_lists(abc)
+    restores = b.sql("SELECT hlc FROM sync_outbox WHERE op = 'I' AND row_id = ?", (dana.id,))
+    lost = [(e[0], e[6], e[8]) for e in entries if e[2] == dana.id and e[3] is None]
+    assert lost == [("orphan", b.station_id, restores[-1][0])]
+
+
 fight = st.tuples(
     st.sampled_from(
         ["rename", "manager", "delete", "delete", "restore", "restore", "sync", "child"]
