@@ -54,7 +54,12 @@ Every station applies the same rules, so every station converges:
     deleted here still hold too (tombstone and entries), so an edit lost with its row
     holds NULL whichever delete came first;
   - an orphan entry naming an older cascade of its row follows the parent's later delete
-    even when the row went meanwhile by its own (only one naming that keeps it).
+    even when the row went meanwhile by its own (only one naming that keeps it);
+  - a restore under a parent deleted by a delete it never saw merges into the deleted row
+    by field and is that delete's orphan while it holds anything; rows that had gone with
+    the row follow that delete, as where it took the restored row;
+  - an entry that shows a row shows its latest values, live or deleted; a reference a
+    delete of its row had seen is not lost to its target's delete.
 - A deleted row keeps its field versions (an edit arriving for it still updates them), so a
   restore is merged with edits it never saw by the field rule above, as on a station where
   those edits came after the restore. A restored row keeps the delete it came back from, so
