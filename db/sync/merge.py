@@ -57,7 +57,12 @@ Every station applies the same rules, so every station converges:
     deleted here still hold too (tombstone and entries), so an edit lost with its row
     holds NULL whichever delete came first;
   - an orphan entry naming an older cascade of its row follows the parent's later delete
-    even when the row went meanwhile by its own (only one naming that keeps it).
+    even when the row went meanwhile by its own (only one naming that keeps it);
+  - a restore under a parent deleted by a delete it never saw merges into the deleted row
+    by field and is that delete's orphan while it holds anything; rows that had gone with
+    the row follow that delete, as where it took the restored row;
+  - an entry that shows a row shows its latest values, live or deleted; a reference a
+    delete of its row had seen is not lost to its target's delete.
 - A deleted row keeps its field versions (an edit arriving for it still updates them), so a
   restore is merged with edits it never saw by the field rule above, as on a station where
   those edits came after the restore. A restored row keeps the delete it came back from, so
@@ -472,6 +477,8 @@ class Merger:
             "(kind = 'future') = (? = 'future')",
             (TABLE_ENTITY[tbl], row_id, fld, lh, ls, kind),
         ).fetchone()
+        if dup is None and kind == "field" and self._lost_with_row(tbl, row_id, ls, ln):
+            return  # a restore lost to a delete is listed with its row (see below)
         if dup:
             if dup[1] == SAME_VALUE and not same:
                 self.conn.execute(
@@ -515,6 +522,19 @@ class Merger:
                 "entity = ? AND row_id = ? AND losing_station = ? AND losing_n IS ?",
                 (TABLE_ENTITY[tbl], row_id, ls, ln),
             )
+
+    def _lost_with_row(self, tbl: str, row_id: str, ls: str | None, ln: int | None) -> bool:
+        """Is this insert or restore listed as lost, with its row, to the row's delete? Its
+        values are then not also listed field by field, whatever came first: the delete's
+        entry or an edit that outranks one of its fields (soak seed 135)."""
+        if ls is None:
+            return False
+        found = self.conn.execute(
+            "SELECT 1 FROM sync_conflict WHERE kind = 'delete' AND entity = ? AND row_id = ? "
+            "AND losing_station = ? AND losing_n IS ?",
+            (TABLE_ENTITY[tbl], row_id, ls, ln),
+        ).fetchone()
+        return found is not None
 
     def _drop_seen(
         self, station: str, change: Change, fields: set[str] | None, *, rows: bool = False
@@ -562,10 +582,11 @@ class Merger:
         whose loser it saw go, and the field versions it saw are marked (`base` = 1) as
         deleted having been seen, so an edit arriving later for the deleted row does not
         list them as losing to it (where that edit came first, this delete dropped that
-        entry). A restore clears the marks."""
+        entry). The insert or restore the row exists by (`*`) is marked too, for a
+        reference it wrote (`_null_deleted_references`). A restore clears the marks."""
         self._drop_seen(station, change, None, rows=True)
         for fld, v in self._versions(change.tbl, change.row_id).items():
-            if fld != "*" and self.saw(station, change, v, fld):
+            if self.saw(station, change, v, fld):
                 self.conn.execute(
                     "UPDATE sync_version SET base = 1 WHERE tbl = ? AND row_id = ? AND field = ?",
                     (change.tbl, change.row_id, fld),
@@ -602,6 +623,14 @@ class Merger:
             (tbl, row_id),
         )
         return {r[0] for r in rows}
+
+    def _deleted_having_seen(self, tbl: str, row_id: str, fld: str) -> bool:
+        """Had a delete of the (deleted) row seen the field's version (`*`: its insert)?"""
+        found = self.conn.execute(
+            "SELECT base FROM sync_version WHERE tbl = ? AND row_id = ? AND field = ?",
+            (tbl, row_id, fld),
+        ).fetchone()
+        return found is not None and found[0] == 1
 
     def _repoint(
         self,
@@ -826,11 +855,14 @@ class Merger:
                 # As that delete lists what it takes: the insert the row existed by, and each
                 # change still holding a field; a restore another one outranked in every
                 # field is no longer a concurrent value (see _list_lost_row).
-                self._drop_hollow_restores(tbl, row_id)
+                # A row that went with its parent (a restore of it went with the parent's
+                # delete, `_orphan_restore`) lists it as that delete's orphan.
+                cascaded = self._by_cascade(tbl, row_id)
+                self._drop_hollow_restores(tbl, row_id, ("delete", "orphan"))
                 if self._holds(tbl, row_id, mine):
                     merged = self._tomb(tbl, row_id) or tomb
                     self.conflict(
-                        "delete",
+                        "orphan" if cascaded else "delete",
                         tbl,
                         row_id,
                         loser=(station, change.hlc, change.n),
@@ -864,6 +896,7 @@ class Merger:
                     winner=(gone[1], gone[0]),
                     row_data=self._row(tbl, row_id),
                 )
+                self._relist_with_restore(tbl, row_id, gone)
                 return
             if me > (ours[0], ours[1]):
                 # Two restores of one row: it exists by the higher one on every station.
@@ -871,6 +904,9 @@ class Merger:
             return
         if not self._check_refs(info, values, station, change):
             parent_tomb = self._deleted_parent(info, station, change, values)
+            if tomb is not None:
+                self._orphan_restore(tbl, row_id, station, change, values, kept, parent_tomb)
+                return
             self.conflict(
                 "orphan",
                 tbl,
@@ -917,7 +953,46 @@ class Merger:
         self._set_version(tbl, row_id, "*", (change.hlc, station, change.n))
         for fld, version in kept.items():
             self._set_version(tbl, row_id, fld, version)
+        self._refresh_live_row(tbl, row_id)
         self.out.changes.add("added", TABLE_ENTITY[tbl], [row_id])
+
+    def _orphan_restore(
+        self,
+        tbl: str,
+        row_id: str,
+        station: str,
+        change: Change,
+        values: dict[str, Any],
+        kept: dict[str, Version],
+        parent_delete: Tomb,
+    ) -> None:
+        """A restore of a deleted row whose parent is deleted by a delete it never saw: the
+        row stays deleted, with the restore's values merged in field by field (`values`, as
+        `_merge_retained` left them; `kept`: the fields an edit it never saw holds), as
+        where it came before that delete and the delete took the row it restored. It is
+        that delete's orphan while it holds anything: of two restores neither of which saw
+        the other, the higher takes every field, and the lower is no longer listed, as
+        where they met while the parent was there (soak seed 81)."""
+        mine = (change.hlc, station, change.n)
+        for fld in values:
+            if fld != "id" and fld not in kept:
+                self._set_version(tbl, row_id, fld, mine)
+        if (change.hlc, station) > versions_star(self._versions(tbl, row_id)):
+            self._set_version(tbl, row_id, "*", mine)
+        self._set_tomb(tbl, row_id, parent_delete[:3], values, cascade=True)
+        self.conn.execute(
+            "UPDATE sync_tomb SET data = ? WHERE tbl = ? AND row_id = ?",
+            (_j(values), tbl, row_id),
+        )
+        self._note_tomb(tbl, values)
+        self._drop_hollow_restores(tbl, row_id, kinds=("delete", "orphan"))
+        if self._holds(tbl, row_id, mine):
+            self.conflict(
+                "orphan", tbl, row_id, loser=(station, change.hlc, change.n),
+                winner=(parent_delete[1], parent_delete[0]), row_data=values,
+            )  # fmt: skip
+        self._refresh_lost_row(tbl, row_id)
+        self._relist_with_restore(tbl, row_id, parent_delete)
 
     def _holds(self, tbl: str, row_id: str, v: Version) -> bool:
         """Does version `v` of a deleted row still count: the insert or restore the row
@@ -927,15 +1002,17 @@ class Merger:
             w == v for f, w in versions.items() if f != "*" and f not in QUIET_FIELDS
         )
 
-    def _drop_hollow_restores(self, tbl: str, row_id: str) -> None:
-        """A restore listed as lost to the row's delete that no longer holds anything (a
-        higher restore, arriving since, took every field and the row) goes, as where that
-        one came before the delete and the delete listed only it."""
+    def _drop_hollow_restores(
+        self, tbl: str, row_id: str, kinds: tuple[str, ...] = ("delete",)
+    ) -> None:
+        """A restore listed as lost to the row's delete (or its parent's: `kinds`) that no
+        longer holds anything (a higher restore, arriving since, took every field and the
+        row) goes, as where that one came before the delete and the delete listed only it."""
         listed = self.conn.execute(
             "SELECT id, losing_hlc, losing_station, losing_n FROM sync_conflict WHERE "
-            "kind = 'delete' AND resolved <= 0 AND entity = ? AND row_id = ? AND "
-            "losing_station IS NOT NULL AND losing_n IS NOT NULL",
-            (TABLE_ENTITY[tbl], row_id),
+            f"kind IN ({', '.join('?' for _ in kinds)}) AND resolved <= 0 AND entity = ? AND "
+            "row_id = ? AND losing_station IS NOT NULL AND losing_n IS NOT NULL",
+            (*kinds, TABLE_ENTITY[tbl], row_id),
         ).fetchall()
         for entry, lh, ls, ln in listed:
             if not self._holds(tbl, row_id, (lh, ls, ln)):
@@ -1193,6 +1270,7 @@ class Merger:
         )
         for fld in to_set:
             self._set_version(tbl, row_id, fld, (change.hlc, station, change.n))
+        self._refresh_live_row(tbl, row_id)
         self.out.changes.add("changed", TABLE_ENTITY[tbl], [row_id])
 
     def _deleted_parent(
@@ -1310,6 +1388,22 @@ class Merger:
             (_j(json.loads(tomb[3])), TABLE_ENTITY[tbl], row_id),
         )
 
+    def _refresh_live_row(self, tbl: str, row_id: str) -> None:
+        """A row that is there (restored since) and changed: its listed entries that show
+        the row (an orphan of a delete it came back from) show its latest values too, as on
+        a station where they were listed after this change (soak seed 81)."""
+        if not self._has_entries(TABLE_ENTITY[tbl], row_id):
+            return
+        row = self._row(tbl, row_id)
+        if row is None:
+            return
+        self.conn.execute(
+            "UPDATE sync_conflict SET row_data = ? WHERE entity = ? AND row_id = ? AND "
+            "row_data IS NOT NULL AND resolved = 0 AND kind IN ('delete', 'orphan', "
+            "'edit_deleted', 'unique')",
+            (_j(row), TABLE_ENTITY[tbl], row_id),
+        )
+
     def _relist_gone_children(
         self, tbl: str, row_id: str, winner: tuple[str, int], by: Change
     ) -> None:
@@ -1340,6 +1434,15 @@ class Merger:
                     (*winner, entry),
                 )
                 self._relist_gone_children(child_tbl, child_id, winner, by)
+
+    def _relist_with_restore(self, tbl: str, row_id: str, parent_delete: Tomb) -> None:
+        """A restore of the row that never saw its parent's delete went with the parent: rows
+        that had gone with the row before, by a lower delete their changes never saw, lost to
+        the parent's delete too, as where it came after the restore and took the restored
+        row (`_remove`, soak seed 81). That delete's context is not kept here: only a change
+        its author made before it counts as seen by it."""
+        by = Change(tbl, row_id, "D", parent_delete[0], {}, {}, parent_delete[2], {})
+        self._relist_gone_children(tbl, row_id, (parent_delete[1], parent_delete[0]), by)
 
     def _tombs_referring(self, tbl: str, column: str, ref: str) -> list[tuple[str, str]]:
         """Deleted rows of `tbl` whose `column` refers to `ref`: (row id, data)."""
@@ -1372,9 +1475,10 @@ class Merger:
         """Rows deleted here already that refer to this row in a SET NULL column read NULL,
         as where this delete came before theirs and nulled them while they were there: the
         write that holds the reference is listed as lost to this delete (unless its author
-        had seen that write), and the tombstone and the entries that show the row hold
-        NULL. So an edit lost with its row holds the same value whichever delete came
-        first."""
+        had seen that write, or a delete of the row had: where this delete came first, that
+        one came after the listing and superseded it), and the tombstone and the entries
+        that show the row hold NULL. So an edit lost with its row holds the same value
+        whichever delete came first."""
         for child_tbl, fk in self.infos[tbl].referrers if tbl in self.infos else []:
             if fk.ondelete != "SET NULL":
                 continue
@@ -1383,9 +1487,12 @@ class Merger:
                 if child_tbl == tbl and child_id == row_id:
                     continue
                 child_versions = self._versions(child_tbl, child_id)
-                wrote = child_versions.get(fk.column, child_versions.get("*", NO_VERSION))
+                held_by = fk.column if fk.column in child_versions else "*"
+                wrote = child_versions.get(held_by, NO_VERSION)
                 if wrote[1]:
-                    if by is None or not self.saw(station, by, wrote, fk.column):
+                    if (by is None or not self.saw(station, by, wrote, fk.column)) and not (
+                        self._deleted_having_seen(child_tbl, child_id, held_by)
+                    ):
                         self.conflict(
                             "field", child_tbl, child_id, fk.column, losing=row_id,
                             winning=None, loser=(wrote[1], wrote[0], wrote[2]),
@@ -1476,6 +1583,7 @@ class Merger:
                     self.conn.execute(
                         f'UPDATE "{child_tbl}" SET "{fk.column}" = NULL WHERE id = ?', (child_id,)
                     )
+                    self._refresh_live_row(child_tbl, child_id)
                     self.out.changes.add("changed", TABLE_ENTITY[child_tbl], [child_id])
                 else:
                     self._remove(child_tbl, child_id, version, station, record=True, by=by)
@@ -1521,3 +1629,5 @@ def supersede_own(
             merger._drop_seen(station, change, None, rows=True)
         else:
             merger._drop_seen(station, change, set(change.fields))
+        if op != "D":
+            merger._refresh_live_row(tbl, row_id)

@@ -316,6 +316,195 @@ def test_a_member_deleted_here_nulls_a_reference_an_edit_of_a_deleted_row_holds(
     assert json.loads(edit[4]) == {"account_manager_id": None}
 
 
+@pytest.mark.parametrize("wrote", ["C's edit", "C's insert", "B's edit"])
+def test_a_reference_its_rows_delete_had_seen_is_not_lost_to_a_members_delete(
+    abc: Bench, wrote: str
+) -> None:
+    """C makes Sam the client's account manager (or adds the client with Sam, or gets B's
+    edit doing so) and then deletes the client; A, meanwhile, deletes Sam. C's delete saw
+    the reference, so nothing of it is lost to Sam's delete: no station lists it, neither
+    A, where C's delete came after the reference was nulled, nor C, where Sam's delete
+    came after C's and found only the deleted client referring to Sam (the hypothesis
+    property's case `rename, manager, delete member, delete client`)."""
+    a, b, c = abc.stations
+    sam = Create(TeamMember, {"name": "Sam"})
+    a.apply(sam)
+    if wrote == "C's insert":
+        abc.settle(1)
+        client = Create(Client, {"name": "Acme", "account_manager_id": sam.id})
+        c.apply(client)
+        cid = client.id
+    else:
+        cid = _shared_client(abc)
+        (b if wrote == "B's edit" else c).apply(Update(Client, cid, {"account_manager_id": sam.id}))
+        if wrote == "B's edit":
+            abc.sync(b)
+            abc.sync(c)
+    a.apply(Delete(TeamMember, sam.id))
+    c.apply(Delete(Client, cid))
+    abc.sync(a)
+    abc.sync(c)  # Sam's delete reaches C after C's delete of the client
+    assert _same_lists(abc) == set()
+
+
+def test_a_restore_lost_to_a_delete_is_not_listed_by_field_for_a_later_edit(abc: Bench) -> None:
+    """Soak seed 135. A deletes Sam while B renames him; A restores B's rename, and so,
+    later, does B, not having seen A's restore. A, not having seen B's, deletes Sam again;
+    C, having seen only A's restore, sets his email. B's restore lost to A's second delete
+    and is listed with its row; its email lost to C's edit too, but a restore lost to a
+    delete is listed with its row, not field by field: at B, where A's delete and then C's
+    edit came after the restore, as at C, where the restore came last."""
+    a, b, c = abc.stations
+    sam = Create(TeamMember, {"name": "Sam"})
+    a.apply(sam)
+    abc.settle(1)
+    b.apply(Update(TeamMember, sam.id, {"name": "B's Sam"}))
+    a.apply(Delete(TeamMember, sam.id))
+    abc.sync(a)
+    abc.sync(b)  # B's rename lost to A's delete
+    abc.sync(a)
+    _restore_entry(a, "edit_deleted", sam.id)
+    abc.sync(a)
+    abc.sync(c)  # C sees Sam back
+    _restore_entry(b, "edit_deleted", sam.id)  # B has not seen A's restore
+    a.apply(Delete(TeamMember, sam.id))  # A has not seen B's restore
+    c.apply(Update(TeamMember, sam.id, {"email": "sam@c.example"}))  # nor has C
+    abc.sync(a)
+    abc.sync(c)
+    abc.sync(b)  # A's second delete, then C's edit, reach B after its restore
+    entries = _same_lists(abc)
+    restores = b.sql("SELECT hlc FROM sync_outbox WHERE op = 'I' AND row_id = ?", (sam.id,))
+    mine = [e for e in entries if (e[6], e[8]) == (b.station_id, restores[-1][0])]
+    assert [e[0] for e in mine] == ["delete"]
+    assert json.loads(mine[0][10])["email"] == "sam@c.example"
+
+
+def test_an_orphan_of_a_row_restored_since_shows_the_rows_latest_values(abc: Bench) -> None:
+    """Soak seed 81. C's rename of the contact lost to B's delete of it, and C restores it;
+    A, not having seen that restore, deletes the client. B restores C's rename too (with
+    the client), having seen A's delete, and renames the contact again. C's restore is A's
+    delete's orphan, and its entry shows the contact as it is now, with B's name: at C,
+    where A's delete took the contact and B's restore and rename came after, as at A,
+    where C's restore came last."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    contact = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(contact)
+    abc.settle(1)
+    c.apply(Update(Contact, contact.id, {"name": "C's Dana"}))
+    b.apply(Delete(Contact, contact.id))
+    abc.sync(b)
+    abc.sync(c)  # C's rename lost to B's delete
+    _restore_entry(c, "edit_deleted", contact.id)
+    abc.sync(a)
+    a.apply(Delete(Client, cid))  # A has not seen C's restore
+    abc.sync(a)
+    abc.sync(b)
+    _restore_entry(b, "edit_deleted", contact.id)  # brings the client back too
+    b.apply(Update(Contact, contact.id, {"name": "B's Dana"}))
+    abc.sync(b)
+    abc.sync(c)  # A's delete takes C's restore, then B's restore and rename arrive
+    entries = _same_lists(abc)
+    restores = c.sql("SELECT hlc FROM sync_outbox WHERE op = 'I' AND row_id = ?", (contact.id,))
+    (orphan,) = [e for e in entries if e[0] == "orphan" and e[8] == restores[-1][0]]
+    assert json.loads(orphan[10])["name"] == "B's Dana"
+    assert c.sql("SELECT name FROM contact") == [("B's Dana",)]
+
+
+def test_a_row_lost_with_a_restored_parent_names_the_delete_that_took_the_restore(
+    abc: Bench,
+) -> None:
+    """Soak seed 81. C adds a birthday under Dana and renames her; B deletes Dana (both of
+    C's changes listed), and C restores her. A, having seen none of that, deletes the
+    client, and Dana with it (her own delete first). C's restore outranks A's delete of
+    Dana but goes with the client: the birthday, which no delete ever saw, names the
+    client's delete at A, where the restore came last, as at C, where the client's delete
+    took the restored Dana."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    dana = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(dana)
+    abc.settle(1)
+    birthday = Create(
+        ImportantDate, {"contact_id": dana.id, "label": "birthday", "day": 1, "month": 2}
+    )
+    c.apply(birthday)
+    c.apply(Update(Contact, dana.id, {"name": "C's Dana"}))
+    b.apply(Delete(Contact, dana.id))
+    abc.sync(b)
+    abc.sync(c)  # the birthday and the rename lost to B's delete
+    a.apply(Delete(Client, cid))  # A has seen none of it
+    _restore_entry(c, "edit_deleted", dana.id)  # after A's delete, not having seen it
+    abc.sync(a)
+    abc.sync(c)  # A's deletes reach C after its restore
+    abc.sync(a)  # C's restore reaches A after A's deletes
+    entries = _same_lists(abc)
+    (lost,) = [e for e in entries if e[2] == birthday.id]
+    client_delete = a.sql("SELECT hlc FROM sync_outbox WHERE op = 'D' AND row_id = ?", (cid,))
+    assert (lost[0], lost[9]) == ("orphan", client_delete[0][0])
+
+
+def test_a_restore_outranked_by_a_higher_one_is_not_its_parents_deletes_orphan(
+    abc: Bench,
+) -> None:
+    """Soak seed 81. C's rename of Dana lost to A's delete of her; A then deletes the
+    client too. B and then C restore C's rename, neither seeing the other's restore nor the
+    client's delete. Both restores went with the client, but C's outranks B's in every
+    field: only C's is listed as the client's delete's orphan, at A, where both came after
+    the client's delete, as at C, where they met while the client was still there."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    dana = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(dana)
+    abc.settle(1)
+    c.apply(Update(Contact, dana.id, {"name": "C's Dana"}))
+    a.apply(Delete(Contact, dana.id))
+    abc.sync(a)
+    abc.sync(c)
+    abc.sync(b)  # C's rename lost to A's delete, at every station
+    a.apply(Delete(Client, cid))
+    _restore_entry(b, "edit_deleted", dana.id)
+    _restore_entry(c, "edit_deleted", dana.id)  # later: it outranks B's
+    abc.sync(b)
+    abc.sync(c)  # B's restore meets C's while the client is there
+    abc.sync(a)  # both reach A after the client's delete
+    entries = _same_lists(abc)
+    restores = c.sql("SELECT hlc FROM sync_outbox WHERE op = 'I' AND row_id = ?", (dana.id,))
+    orphans = [(e[6], e[8]) for e in entries if e[0] == "orphan" and e[2] == dana.id]
+    assert orphans == [(c.station_id, restores[-1][0])]
+
+
+def test_a_restore_that_came_after_its_parents_delete_keeps_the_fields_it_took(
+    abc: Bench,
+) -> None:
+    """Soak seed 81. As above, but C restores Dana first, B then, and A deletes the client
+    after both. At A, B's restore comes first and goes with the client, and C's comes
+    after it, below the client's delete: it lost every field to B's, which the row keeps,
+    so it is listed nowhere, as at B and C, where the restores met while the client was
+    there."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    dana = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(dana)
+    abc.settle(1)
+    c.apply(Update(Contact, dana.id, {"name": "C's Dana"}))
+    a.apply(Delete(Contact, dana.id))
+    abc.sync(a)
+    abc.sync(c)
+    abc.sync(b)  # C's rename lost to A's delete, at every station
+    _restore_entry(c, "edit_deleted", dana.id)
+    _restore_entry(b, "edit_deleted", dana.id)  # later: it outranks C's
+    a.apply(Delete(Client, cid))  # later still, having seen neither
+    abc.sync(c)
+    abc.sync(b)
+    abc.sync(c)  # the restores met while the client was there
+    abc.sync(a)  # B's restore, then C's, reach A after the client's delete
+    entries = _same_lists(abc)
+    restores = b.sql("SELECT hlc FROM sync_outbox WHERE op = 'I' AND row_id = ?", (dana.id,))
+    lost = [(e[0], e[6], e[8]) for e in entries if e[2] == dana.id and e[3] is None]
+    assert lost == [("orphan", b.station_id, restores[-1][0])]
+
+
 fight = st.tuples(
     st.sampled_from(
         ["rename", "manager", "delete", "delete", "restore", "restore", "sync", "child"]
