@@ -9,8 +9,9 @@ sealing transport `encrypted.py`, the keychain `keystore.py`.
   passphrase raises `WrongPassphrase` with nothing changed.
 - `enable_encryption(db_path, transport, share, passphrase)`: converts a plain share or server
   in place: a new key goes into the keychain and, wrapped, onto the share, recording which
-  plain files exist (they stay readable until compaction retires them); then this station
-  syncs sealed (its unsent edits never go out in the clear) and publishes a sealed snapshot.
+  plain files exist; then this station syncs sealed (its unsent edits never go out in the
+  clear), sealing every one of those files in place first (`reseal.py`: nothing readable is
+  left on the share), and publishes a sealed snapshot.
   Stations still editing lose nothing: a station that has not unlocked is stopped with
   `EncryptionRequired` before it sends anything (its outbox waits), and a file it wrote in
   the clear in the moment of the switch is quarantined by the others and published again,
@@ -34,7 +35,7 @@ from typing import Any
 
 from db import instance_lock
 from db.sync import agency as agencies
-from db.sync import keystore, snapshots
+from db.sync import keystore, reseal, snapshots
 from db.sync.crypto import (
     AgencyKey,
     EncryptionError,
@@ -190,6 +191,9 @@ def prepare_station(
                 f"{_place_args(transport, share)} --encrypt"
             )
         return
+    # What the share still holds in the clear from before the switch is sealed in place
+    # (reseal.py), by the station that switched or, if it was interrupted, by the next one.
+    reseal.finish_conversion(station, transport)
     me = station.identity().station_id
     ack = transport.read_acks().get(me)
     if ack is not None and ack.get("key_id") == transport.state.key.key_id:
