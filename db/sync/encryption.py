@@ -392,3 +392,49 @@ def rotate_key(
     _switch(db_path, transport, rotated, retiring=current.key_id)
     _sync(db_path, transport, share, place, compact=True)
     return EncryptionStatus(True, key.key_id, True)
+
+
+# -- moving an encrypted share onto a server ---------------------------------------------------
+
+
+def carry_encryption(db_path: Path, source: Transport, target: Transport) -> bool:
+    """Give `target` (the agency server a share moves to) the encryption of `source`, before
+    the station at `db_path` sends it anything: the same agency key, its record wrapped by the
+    same passphrase, so every station that unlocked the share reads the server as it is and
+    nothing reaches the server in the clear. Batches a plain server holds already (sent by
+    stations that moved before the share was encrypted) are sealed in place by the sync that
+    follows (`reseal.py`). True when it did so; False when `source` is plain (a plain share
+    moves to a plain server, as before) or `target` is encrypted already, or belongs to
+    another agency (the sync then says what to do)."""
+    record = record_of(source.read_meta())
+    if record is None:
+        return False
+    agency = agencies.share_agency(source)
+    if agency is None:
+        raise EncryptionError("the shared folder is encrypted but records no agency; nothing moved")
+    key = keystore.load_keys(agency.id).get(record["key_id"])
+    if key is None:
+        raise EncryptionRequired(
+            "the shared folder is encrypted and this station does not hold its agency key; "
+            f"{_unlock_hint(source, 'DIR')} first. Nothing moved"
+        )
+    open_record(record, key)  # the record is the agency's, sealed under its key
+    target.check()
+    if record_of(target.read_meta()) is not None:
+        return False
+    held = agencies.share_agency(target)
+    if held is not None and held.id != agency.id:
+        return False
+    if held is None:
+        found = source.read_agency()
+        assert found is not None  # share_agency read it a moment ago
+        target.claim_agency(found)
+    snapshot = target.read_meta().get("snapshot")
+    state = EncryptionState(
+        key=key,
+        wrapped=dict(record["wrapped"]),
+        plain=_bounds(target),
+        plain_snapshot=snapshot if isinstance(snapshot, str) else None,
+    )
+    _switch(db_path, target, state, retiring=None)
+    return True
