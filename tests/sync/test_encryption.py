@@ -336,6 +336,8 @@ def test_converting_while_others_keep_editing_loses_nothing(three: EncryptedBenc
     three.converged()
     assert "B while converting" in _names(a) and "C offline" in _names(a)
     assert _open_quarantine(three) == {s.name: [] for s in three.stations}
+    # B's file sent in the clear after the switch was published again, sealed, by B.
+    assert _plain_files(three.share) == []
 
 
 def _plain_agency(bench: EncryptedBench) -> None:
