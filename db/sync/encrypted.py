@@ -19,8 +19,10 @@ The sealed part, readable and writable only with the current key, says what may 
 read that is not sealed with it:
 
 - `plain`: station -> highest seq of its files written in the clear before encryption was
-  turned on (they stay readable until compaction retires them); `plain_snapshot`: the plain
-  snapshot of that moment, by name (its hash is in the name).
+  turned on; `plain_snapshot`: the plain snapshot of that moment, by name (its hash is in
+  the name). They stay readable only until they are sealed in place, at once by the station
+  that turned encryption on, or by the next station with the key to sync if that one was
+  interrupted (`reseal.py`); both are then emptied, and any file in the clear is refused.
 - `retired`: keys replaced by a rotation, each with its secret and, per station, the
   highest seq sealed with it. Files within those bounds stay readable for stations holding
   the new key; a station holding only an old key cannot open the record, so it learns no
@@ -252,9 +254,16 @@ class EncryptedTransport:
     def read_change(self, ref: ChangeRef) -> bytes:
         return self.open_change(ref, self.inner.read_change(ref))
 
+    def sealed_change(self, station: str, seq: int, data: bytes) -> bytes:
+        """`data` sealed under the current key as change `seq` of `station`."""
+        return seal(self.state.key, kind=_CHANGE, station=station, seq=seq, data=data)
+
+    def sealed_snapshot(self, generation: int, data: bytes) -> bytes:
+        """A snapshot's bytes sealed under the current key for `generation`."""
+        return seal(self.state.key, kind=_SNAPSHOT, station="", seq=generation, data=data)
+
     def write_change(self, station: str, seq: int, data: bytes) -> ChangeRef:
-        sealed = seal(self.state.key, kind=_CHANGE, station=station, seq=seq, data=data)
-        return self.inner.write_change(station, seq, sealed)
+        return self.inner.write_change(station, seq, self.sealed_change(station, seq, data))
 
     def delete_change(self, ref: ChangeRef) -> None:
         self.inner.delete_change(ref)
@@ -296,9 +305,7 @@ class EncryptedTransport:
         dest.write_bytes(data)
 
     def publish_snapshot(self, generation: int, source: Path) -> SnapshotRef:
-        sealed = seal(
-            self.state.key, kind=_SNAPSHOT, station="", seq=generation, data=source.read_bytes()
-        )
+        sealed = self.sealed_snapshot(generation, source.read_bytes())
         fd, name = tempfile.mkstemp(prefix="agency-desk-sealed-", suffix=".sqlite")
         try:
             with os.fdopen(fd, "wb") as out:

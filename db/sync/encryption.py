@@ -9,8 +9,9 @@ sealing transport `encrypted.py`, the keychain `keystore.py`.
   passphrase raises `WrongPassphrase` with nothing changed.
 - `enable_encryption(db_path, transport, share, passphrase)`: converts a plain share or server
   in place: a new key goes into the keychain and, wrapped, onto the share, recording which
-  plain files exist (they stay readable until compaction retires them); then this station
-  syncs sealed (its unsent edits never go out in the clear) and publishes a sealed snapshot.
+  plain files exist; then this station syncs sealed (its unsent edits never go out in the
+  clear), sealing every one of those files in place first (`reseal.py`: nothing readable is
+  left on the share), and publishes a sealed snapshot.
   Stations still editing lose nothing: a station that has not unlocked is stopped with
   `EncryptionRequired` before it sends anything (its outbox waits), and a file it wrote in
   the clear in the moment of the switch is quarantined by the others and published again,
@@ -34,7 +35,7 @@ from typing import Any
 
 from db import instance_lock
 from db.sync import agency as agencies
-from db.sync import keystore, snapshots
+from db.sync import keystore, reseal, snapshots
 from db.sync.crypto import (
     AgencyKey,
     EncryptionError,
@@ -190,6 +191,9 @@ def prepare_station(
                 f"{_place_args(transport, share)} --encrypt"
             )
         return
+    # What the share still holds in the clear from before the switch is sealed in place
+    # (reseal.py), by the station that switched or, if it was interrupted, by the next one.
+    reseal.finish_conversion(station, transport)
     me = station.identity().station_id
     ack = transport.read_acks().get(me)
     if ack is not None and ack.get("key_id") == transport.state.key.key_id:
@@ -388,3 +392,49 @@ def rotate_key(
     _switch(db_path, transport, rotated, retiring=current.key_id)
     _sync(db_path, transport, share, place, compact=True)
     return EncryptionStatus(True, key.key_id, True)
+
+
+# -- moving an encrypted share onto a server ---------------------------------------------------
+
+
+def carry_encryption(db_path: Path, source: Transport, target: Transport) -> bool:
+    """Give `target` (the agency server a share moves to) the encryption of `source`, before
+    the station at `db_path` sends it anything: the same agency key, its record wrapped by the
+    same passphrase, so every station that unlocked the share reads the server as it is and
+    nothing reaches the server in the clear. Batches a plain server holds already (sent by
+    stations that moved before the share was encrypted) are sealed in place by the sync that
+    follows (`reseal.py`). True when it did so; False when `source` is plain (a plain share
+    moves to a plain server, as before) or `target` is encrypted already, or belongs to
+    another agency (the sync then says what to do)."""
+    record = record_of(source.read_meta())
+    if record is None:
+        return False
+    agency = agencies.share_agency(source)
+    if agency is None:
+        raise EncryptionError("the shared folder is encrypted but records no agency; nothing moved")
+    key = keystore.load_keys(agency.id).get(record["key_id"])
+    if key is None:
+        raise EncryptionRequired(
+            "the shared folder is encrypted and this station does not hold its agency key; "
+            f"{_unlock_hint(source, 'DIR')} first. Nothing moved"
+        )
+    open_record(record, key)  # the record is the agency's, sealed under its key
+    target.check()
+    if record_of(target.read_meta()) is not None:
+        return False
+    held = agencies.share_agency(target)
+    if held is not None and held.id != agency.id:
+        return False
+    if held is None:
+        found = source.read_agency()
+        assert found is not None  # share_agency read it a moment ago
+        target.claim_agency(found)
+    snapshot = target.read_meta().get("snapshot")
+    state = EncryptionState(
+        key=key,
+        wrapped=dict(record["wrapped"]),
+        plain=_bounds(target),
+        plain_snapshot=snapshot if isinstance(snapshot, str) else None,
+    )
+    _switch(db_path, target, state, retiring=None)
+    return True

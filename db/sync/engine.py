@@ -481,6 +481,10 @@ def verify_own_files(
     spot = sorted(pushed)[(now // 1000) % len(pushed)] if pushed else None
     for seq, digest in sorted(pushed.items()):
         info = found.get((seq, digest))
+        if info is None:
+            info = _sealed_in_place(station, transport, me, seq, digest, listed)
+            if info is not None:
+                pushed[seq] = digest = info.ref.sha256
         problem = _own_file_problem(
             station, transport, me, seq, digest, info, known.get(seq), read_anyway=seq == spot
         )
@@ -497,6 +501,34 @@ def verify_own_files(
         reason = "in this station's folder but not written by it; left alone"
         if quarantine.record(station.conn, info.ref, reason, now):
             _listed(result, info.ref, reason)
+
+
+def _sealed_in_place(
+    station: LocalStation,
+    transport: Transport,
+    me: str,
+    seq: int,
+    digest: str,
+    listed: list[FileInfo],
+) -> FileInfo | None:
+    """Our file at `seq` sealed in place by the station that turned encryption on (reseal.py):
+    the same changes under another name, which becomes ours (None when there is none)."""
+    same_content = getattr(transport, "same_content", None)
+    if same_content is None:
+        return None
+    for info in listed:
+        if info.ref.seq == seq and info.ref.sha256 != digest and same_content(info.ref, digest):
+            station.conn.execute(
+                "UPDATE sync_pushed SET hash = ? WHERE station = ? AND seq = ?",
+                (info.ref.sha256, me, seq),
+            )
+            station.conn.execute(
+                "INSERT OR REPLACE INTO sync_file (station, seq, hash, size, mtime_ns) "
+                "VALUES (?, ?, ?, NULL, NULL)",
+                (me, seq, info.ref.sha256),
+            )
+            return info
+    return None
 
 
 def _own_file_problem(
@@ -784,6 +816,9 @@ def _quarantine_twins(
                 "UPDATE sync_file SET hash = ? WHERE station = ? AND seq = ?",
                 (ref.sha256, ref.station, ref.seq),
             )
+            # Listed as a second file by a sync in the clear that met it before this
+            # station held the key: it is the same file.
+            quarantine.resolve(station.conn, [quarantine.file_name(ref)])
             continue
         reason = f"a second file at seq {ref.seq}; the one applied first ({kept[:12]}…) stays"
         if quarantine.record(station.conn, ref, reason, now):

@@ -187,6 +187,11 @@ def _move(args: argparse.Namespace) -> int:
         n = report.republished
         print(f"sent {n} earlier batch{'es' if n > 1 else ''} of this station to the server")
     print(f"this station now syncs with the agency server {describe(url)}")
+    if report.encrypted:
+        print(
+            "the agency server is encrypted with the agency's key, as the shared folder is "
+            "(the same passphrase)"
+        )
     if report.marked:
         print("the shared folder now tells every station still using it that the agency moved")
     if report.not_switched:

@@ -14,31 +14,28 @@ fixed); from the File menu any new file will do, and it opens in a new window.
 
 from __future__ import annotations
 
-import contextlib
 import sys
-import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QProcess, Qt, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QProcess, Qt
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop import file_dialogs
-from desktop.sync.passphrase_dialogs import UnlockDialog
+from desktop.sync.background import Failure
+from desktop.sync.joining import JoinDialogBase, error_label
 from desktop.sync.settings import default_station_name, share_problem
 
-ERROR_COLOR = "#d0453b"
+if TYPE_CHECKING:
+    from desktop.sync.encryption_steps import Place
 
 
 def describe_share(folder: Path) -> str:
@@ -95,13 +92,12 @@ def open_in_new_window(path: Path) -> bool:
     return bool(started)
 
 
-class JoinDialog(QDialog):
+class JoinDialog(JoinDialogBase):
     """Signals:
     join_finished(str): the join ended; "" when it succeeded, else the reason (one line).
     """
 
-    join_finished = Signal(str)
-    _worker_done = Signal(str, bool)  # the reason it failed ("" when joined), needs the key
+    place_field = "folder"
 
     def __init__(
         self,
@@ -113,9 +109,6 @@ class JoinDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Join a Shared Agency")
         self.setMinimumWidth(560)
-        self.joined_path: Path | None = None
-        self.busy = False
-        self.unlock_dialog: UnlockDialog | None = None
 
         intro = QLabel(
             "Work with an agency that already syncs through a shared folder. Agency Desk makes "
@@ -130,6 +123,7 @@ class JoinDialog(QDialog):
         self.folder_note = QLabel()
         self.folder_note.setWordWrap(True)
         self.folder_note.setTextFormat(Qt.TextFormat.PlainText)  # the agency's name is user text
+        self.note = self.folder_note
         self.database = QLineEdit(str(database))
         self.database.setReadOnly(fixed_database)
         self.choose_database_button = QPushButton("Choose…")
@@ -137,7 +131,9 @@ class JoinDialog(QDialog):
         self.choose_database_button.clicked.connect(self.choose_database)
         self.station_name = QLineEdit(default_station_name())
         self.station_name.setMaxLength(200)
-        self.errors = {key: self._error(key) for key in ("folder", "database", "station_name")}
+        self.errors = {
+            key: error_label(f"join_{key}_error") for key in ("folder", "database", "station_name")
+        }
 
         form = QFormLayout()
         # Notes and messages take the whole width, so they wrap only when they must.
@@ -150,16 +146,6 @@ class JoinDialog(QDialog):
         form.addRow("Station name:", self.station_name)
         form.addRow("", self.errors["station_name"])
 
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)  # busy: a join's length is not known in advance
-        self.progress.setTextVisible(False)
-        self.progress.hide()
-        self.buttons = QDialogButtonBox()
-        self.join_button = self.buttons.addButton("Join", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.join)
-        self.buttons.rejected.connect(self.reject)
-
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addWidget(intro)
@@ -169,7 +155,6 @@ class JoinDialog(QDialog):
 
         self.folder.editingFinished.connect(self.check_folder)
         self.folder.textChanged.connect(lambda _t: self.folder_note.clear())
-        self._worker_done.connect(self._on_done)
 
     def _row(self, field: QLineEdit, button: QPushButton) -> QWidget:
         holder = QWidget()
@@ -178,17 +163,6 @@ class JoinDialog(QDialog):
         row.addWidget(field, 1)
         row.addWidget(button)
         return holder
-
-    def _error(self, key: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(f"join_{key}_error")
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        palette = label.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, QColor(ERROR_COLOR))
-        label.setPalette(palette)
-        label.hide()
-        return label
 
     # -- fields --------------------------------------------------------------------------------
 
@@ -234,129 +208,50 @@ class JoinDialog(QDialog):
             "database": database_problem(self.database_path(), share),
             "station_name": None if self.station_name.text().strip() else "Give it a name",
         }
-        for key, label in self.errors.items():
-            message = problems.get(key) or ""
-            label.setText(message)
-            label.setVisible(bool(message))
+        self.show_problems(problems)
         return not any(problems.values())
 
     # -- joining -------------------------------------------------------------------------------
 
     def join(self) -> bool:
-        """Start the join on a worker thread; False when a field is wrong (said beside it)."""
+        """Start the join on the worker; False when a field is wrong (said beside it)."""
         if self.busy or not self.validate():
             return False
         share = self.share()
         assert share is not None
-        self.busy = True
-        self._set_inputs_enabled(False)
-        self.progress.show()
-        self.folder_note.setText("Joining… copying the agency's data to this computer.")
-        worker = threading.Thread(
-            target=self._work,
-            args=(self.database_path(), share, self.station_name.text().strip()),
-            name="join",
-            daemon=True,
-        )
-        worker.start()
-        return True
+        path, name = self.database_path(), self.station_name.text().strip()
 
-    def _work(self, path: Path, share: Path, name: str) -> None:
-        from db.errors import AgencyDeskError
-        from db.sync.crypto import EncryptionRequired, MissingKey
-
-        needs_key = False
-        try:
+        def work() -> None:
             from db.sync import sync
 
             sync(path, share, station_name=name)
-        except (EncryptionRequired, MissingKey) as exc:
-            # An encrypted agency: nothing was made yet; the passphrase is asked, then the
-            # join runs again.
-            message, needs_key = " ".join(str(exc).splitlines()), True
-        except AgencyDeskError as exc:
-            message = " ".join(str(exc).splitlines())
-        except Exception as exc:  # any fault becomes a sentence; the traceback goes to the log
-            import logging
 
-            logging.getLogger(__name__).exception("join failed")
-            message = f"Joining failed: {type(exc).__name__}: {exc}"
-        else:
-            message = ""
-        # The dialog may be gone; the database (if any) is complete either way.
-        with contextlib.suppress(RuntimeError):
-            self._worker_done.emit(message, needs_key)
+        return self.start_join(work, "Joining… copying the agency's data to this computer.")
 
-    def _on_done(self, message: str, needs_key: bool = False) -> None:
-        self.busy = False
-        self.progress.hide()
-        self._set_inputs_enabled(True)
-        path = self.database_path()
-        share = self.share()
-        if needs_key and share is not None and not path.exists():
-            self.ask_passphrase(share)
-            return
-        if message and not path.exists():
-            self.folder_note.setText("")
-            self.errors["folder"].setText(f"Not joined: {message}")
-            self.errors["folder"].show()
-            self.join_finished.emit(message)
-            return
-        # Joined (a failure after the database was whole only delays the first full sync).
-        self.joined_path = path
-        self.join_finished.emit("")
-        self.accept()
-
-    def ask_passphrase(self, share: Path) -> UnlockDialog:
-        """The agency's sync is encrypted: ask for its passphrase (the key goes to the
-        keychain), then join again; "Not now" leaves the dialog as it was, saying why."""
-        from desktop.sync import encryption_steps as steps
-        from desktop.sync.background import Background
-
-        place = steps.Place(share=share)
-        dialog = UnlockDialog(
-            Background(parent=self),
-            lambda passphrase: steps.unlock(place, None, passphrase),
-            intro=steps.unlock_intro(place, _agency_name(share)),
-            parent=self,
-        )
-        dialog.unlocked.connect(self._unlocked)
-        dialog.rejected.connect(self._not_unlocked)
-        self.unlock_dialog = dialog
-        self.folder_note.setText("This agency's sync is encrypted: type its passphrase.")
-        dialog.open()
-        return dialog
-
-    def _unlocked(self) -> None:
-        self.unlock_dialog = None
-        self.join()
-
-    def _not_unlocked(self) -> None:
-        self.unlock_dialog = None
-        self.folder_note.setText("")
-        message = (
-            "this agency's sync is encrypted; join again and type the agency passphrase "
-            "(ask whoever set up encryption)"
-        )
-        self.errors["folder"].setText(f"Not joined: {message}")
-        self.errors["folder"].show()
-        self.join_finished.emit(message)
-
-    def _set_inputs_enabled(self, enabled: bool) -> None:
-        for widget in (
+    def inputs(self) -> list[QWidget]:
+        return [
             self.folder,
             self.choose_folder_button,
             self.database,
             self.choose_database_button,
             self.station_name,
             self.join_button,
-        ):
-            widget.setEnabled(enabled)
+        ]
 
-    def reject(self) -> None:
-        if self.busy:
-            return  # a join in progress finishes (or is undone) by itself; wait for it
-        super().reject()
+    def unlock_place(self) -> tuple[Place, str]:
+        from desktop.sync import encryption_steps as steps
+
+        share = self.share()
+        assert share is not None
+        return steps.Place(share=share), _agency_name(share)
+
+    def failure_text(self, failure: Failure) -> tuple[str, str]:
+        from db.errors import AgencyDeskError
+
+        error = failure.error
+        if isinstance(error, AgencyDeskError):
+            return "folder", " ".join(str(error).splitlines())
+        return "folder", f"Joining failed: {type(error).__name__}: {error}"
 
 
 def ask_join(database: Path, parent: QWidget | None = None, *, fixed: bool = False) -> Path | None:

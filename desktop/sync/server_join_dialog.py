@@ -19,20 +19,15 @@ keychain once the server accepted it, never into a file.
 from __future__ import annotations
 
 import logging
-import weakref
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -40,9 +35,12 @@ from PySide6.QtWidgets import (
 
 from desktop import file_dialogs
 from desktop.sync.background import Background, Failure
-from desktop.sync.join_dialog import ERROR_COLOR, database_problem
-from desktop.sync.passphrase_dialogs import UnlockDialog
+from desktop.sync.join_dialog import database_problem
+from desktop.sync.joining import JoinDialogBase, error_label
 from desktop.sync.settings import default_station_name
+
+if TYPE_CHECKING:
+    from desktop.sync.encryption_steps import Place
 
 log = logging.getLogger(__name__)
 FIELDS = ("server", "user", "password", "database", "station_name")
@@ -97,12 +95,12 @@ def field_of(error: BaseException) -> str:
     return "server"
 
 
-class ServerJoinDialog(QDialog):
+class ServerJoinDialog(JoinDialogBase):
     """Signals:
     join_finished(str): the join ended; "" when it succeeded, else the reason (one line).
     """
 
-    join_finished = Signal(str)
+    place_field = "server"
 
     def __init__(
         self,
@@ -115,14 +113,10 @@ class ServerJoinDialog(QDialog):
         station_name: str = "",
         runner: Background | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, runner)
         self.setWindowTitle("Join an Agency Server")
         self.setObjectName("serverJoinDialog")
         self.setMinimumWidth(600)
-        self.runner = runner or Background(parent=self)
-        self.joined_path: Path | None = None
-        self.busy = False
-        self.unlock_dialog: UnlockDialog | None = None
         self._url = ""  # the server's URL (no password) and the password, as last validated
         self._typed_password = ""
 
@@ -148,7 +142,7 @@ class ServerJoinDialog(QDialog):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
-        self.errors = {key: self._error(key) for key in FIELDS}
+        self.errors = {key: error_label(f"server_join_{key}_error") for key in FIELDS}
 
         database_row = QWidget()
         row = QHBoxLayout(database_row)
@@ -168,16 +162,6 @@ class ServerJoinDialog(QDialog):
         form.addRow("Station name:", self.station_name)
         form.addRow("", self.errors["station_name"])
 
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)  # busy: a join's length is not known in advance
-        self.progress.setTextVisible(False)
-        self.progress.hide()
-        self.buttons = QDialogButtonBox()
-        self.join_button = self.buttons.addButton("Join", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.join)
-        self.buttons.rejected.connect(self.reject)
-
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addWidget(intro)
@@ -185,17 +169,6 @@ class ServerJoinDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
-
-    def _error(self, key: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(f"server_join_{key}_error")
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)  # server messages quote user text
-        palette = label.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, QColor(ERROR_COLOR))
-        label.setPalette(palette)
-        label.hide()
-        return label
 
     # -- fields --------------------------------------------------------------------------------
 
@@ -233,14 +206,8 @@ class ServerJoinDialog(QDialog):
         problems["database"] = database_problem(self.database_path(), None)
         if not self.station_name.text().strip():
             problems["station_name"] = "Give this station a name"
-        self._show(problems)
+        self.show_problems(problems)
         return not any(problems.values())
-
-    def _show(self, problems: dict[str, str | None]) -> None:
-        for key, label in self.errors.items():
-            message = problems.get(key) or ""
-            label.setText(message)
-            label.setVisible(bool(message))
 
     # -- joining -------------------------------------------------------------------------------
 
@@ -250,82 +217,13 @@ class ServerJoinDialog(QDialog):
             return False
         url, password = self._url, self._typed_password or None
         path, name = self.database_path(), self.station_name.text().strip()
-        self._set_busy(True)
-        self.note.setText("Joining… copying the agency's data to this computer.")
-        if not self.runner.run(lambda: join_server(path, url, password, name), self._when_done()):
-            self._set_busy(False)
-            self.note.setText("Not joined: Agency Desk is closing")
-            return False
-        return True
-
-    def _when_done(self) -> Callable[[object, Failure | None], None]:
-        # The worker holds this callback until its job is dropped; holding the dialog only
-        # weakly, it can never be the last owner of a dialog, which would then be destroyed
-        # on the worker thread (Qt objects must die on their own thread).
-        method = weakref.WeakMethod(self._done)
-
-        def done(result: object, failure: Failure | None) -> None:
-            alive = method()
-            if alive is not None:
-                alive(result, failure)
-
-        return done
-
-    def _done(self, _result: object, failure: Failure | None) -> None:
-        from db.sync.crypto import EncryptionRequired, MissingKey
-
-        self._set_busy(False)
-        self.note.clear()
-        path = self.database_path()
-        if failure is not None and not path.exists():
-            if isinstance(failure.error, (EncryptionRequired, MissingKey)):
-                self.ask_passphrase()
-                return
-            self._show({field_of(failure.error): f"Not joined: {failure.message}"})
-            self.join_finished.emit(failure.message)
-            return
-        # Joined (a failure after the database was whole only delays its first full sync).
-        self.joined_path = path
-        self.join_finished.emit("")
-        self.accept()
-
-    def ask_passphrase(self) -> UnlockDialog:
-        """The agency's sync is encrypted: its passphrase unlocks the key (kept in the
-        keychain), then the join runs again; "Not now" says why nothing was joined."""
-        from desktop.sync import encryption_steps as steps
-
-        place = steps.Place(server=self._url)
-        dialog = UnlockDialog(
-            self.runner,
-            lambda passphrase: steps.unlock(place, None, passphrase),
-            intro=steps.unlock_intro(place, ""),
-            parent=self,
+        return self.start_join(
+            lambda: join_server(path, url, password, name),
+            "Joining… copying the agency's data to this computer.",
         )
-        dialog.unlocked.connect(self._unlocked)
-        dialog.rejected.connect(self._not_unlocked)
-        self.unlock_dialog = dialog
-        self.note.setText("This agency's sync is encrypted: type its passphrase.")
-        dialog.open()
-        return dialog
 
-    def _unlocked(self) -> None:
-        self.unlock_dialog = None
-        self.join()
-
-    def _not_unlocked(self) -> None:
-        self.unlock_dialog = None
-        self.note.clear()
-        message = (
-            "this agency's sync is encrypted; join again and type the agency passphrase "
-            "(ask whoever set up encryption)"
-        )
-        self._show({"server": f"Not joined: {message}"})
-        self.join_finished.emit(message)
-
-    def _set_busy(self, busy: bool) -> None:
-        self.busy = busy
-        self.progress.setVisible(busy)
-        for widget in (
+    def inputs(self) -> list[QWidget]:
+        return [
             self.server,
             self.user,
             self.password,
@@ -333,13 +231,15 @@ class ServerJoinDialog(QDialog):
             self.choose_database_button,
             self.station_name,
             self.join_button,
-        ):
-            widget.setEnabled(not busy)
+        ]
 
-    def reject(self) -> None:
-        if self.busy:
-            return  # a join in progress finishes (or leaves nothing) by itself; wait for it
-        super().reject()
+    def unlock_place(self) -> tuple[Place, str]:
+        from desktop.sync import encryption_steps as steps
+
+        return steps.Place(server=self._url), ""
+
+    def failure_text(self, failure: Failure) -> tuple[str, str]:
+        return field_of(failure.error), failure.message
 
 
 def _sentence(text: str) -> str:

@@ -101,6 +101,36 @@ def test_a_newer_server_schema_is_exit_code_2_in_one_line(
     assert "schema version 99, newer than this Agency Desk knows" in _one_line_error(capsys)
 
 
+def test_init_upgrades_a_version_1_server_which_stations_refuse_until_then(
+    pg_database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Version 2 adds the function that seals batches sent in the clear when encryption is
+    turned on (issue 17): an older server is refused with what to do, and `server init`
+    upgrades it in place."""
+    from db.sync.server import schema
+    from db.sync.server.errors import ServerSchemaError
+
+    with monkeypatch.context() as older:
+        older.setattr(schema, "SERVER_SCHEMA", 1)
+        assert main(["server", "init", pg_database]) == 0
+    capsys.readouterr()
+    with psycopg.connect(pg_database) as conn:
+        with pytest.raises(ServerSchemaError, match="older than this Agency Desk needs"):
+            schema.check_version(conn, "the server")
+        assert conn.execute(
+            "SELECT to_regprocedure('agency_desk.reseal_change(text,bigint,text,uuid,bytea)')"
+        ).fetchone() == (None,)
+    assert main(["server", "init", pg_database]) == 0
+    out, _ = capsys.readouterr()
+    assert "upgraded schema agency_desk (version 2)" in out
+    with psycopg.connect(pg_database) as conn:
+        assert schema.check_version(conn, "the server") == 2
+        assert conn.execute(
+            "SELECT to_regprocedure('agency_desk.reseal_change(text,bigint,text,uuid,bytea)') "
+            "IS NOT NULL"
+        ).fetchone() == (True,)
+
+
 def test_not_a_url_is_exit_code_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sync", "--db", str(tmp_path / "a.sqlite"), "--server", "db.example"]) == 2
     assert "--server" in _one_line_error(capsys)

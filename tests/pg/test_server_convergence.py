@@ -83,7 +83,10 @@ def test_the_template_is_a_whole_agency_server(
     try:
         import psycopg
 
+        from db.sync.server.schema import SERVER_SCHEMA
+
         with psycopg.connect(urls[0]) as conn:
-            assert conn.execute("SELECT version FROM agency_desk.agency_schema").fetchone() == (1,)
+            version = conn.execute("SELECT version FROM agency_desk.agency_schema").fetchone()
+            assert version == (SERVER_SCHEMA,)
     finally:
         pg_cluster.drop_database(name)

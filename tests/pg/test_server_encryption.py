@@ -193,3 +193,84 @@ def test_converting_while_others_keep_editing_loses_nothing(three: ServerStation
 
 def _id(s: Station, name: str) -> str:
     return str(s.sql("SELECT id FROM client WHERE name = ?", (name,))[0][0])
+
+
+def test_converting_seals_every_plain_batch_and_snapshot_on_the_server_at_once(
+    three: ServerStations,
+) -> None:
+    a, b, c = three.stations
+    for s in three.stations:
+        s.apply(Create(Client, {"name": f"Client of {s.name}, private"}))
+    three.settle()
+    three.sync(a, compact=True)  # a snapshot in the clear too
+    for s in three.stations:
+        s.apply(Create(Client, {"name": f"Second client of {s.name}"}))
+    three.settle()
+    texts = client_texts(a.path)
+    assert leaks(server_rows(three.server.admin_url), texts) != []  # readable before
+    b.apply(Create(Client, {"name": "B's edit waiting to be sent"}))
+    three.enable(a)
+    # No row is readable any more, before B or C have even unlocked the server.
+    assert leaks(server_rows(three.server.admin_url), texts) == []
+    with psycopg.connect(three.server.admin_url) as conn:
+        plain = conn.execute(
+            "SELECT count(*) FROM agency_desk.changes WHERE substring(payload FROM 1 FOR 4) "
+            "<> 'ADE1'::bytea"
+        ).fetchone()
+        plain_snapshots = conn.execute(
+            "SELECT count(*) FROM agency_desk.snapshots WHERE substring(data FROM 1 FOR 4) "
+            "<> 'ADE1'::bytea"
+        ).fetchone()
+    assert plain == (0,) and plain_snapshots == (0,)
+    three.unlock(b)
+    three.unlock(c)
+    results = [three.sync(s) for s in (b, c, a)]
+    assert all(r.quarantined == [] and r.republished == 0 for r in results)
+    three.converged()
+    assert "B's edit waiting to be sent" in _names(c)
+    assert leaks(server_rows(three.server.admin_url), client_texts(a.path)) == []
+    assert all(not list_quarantined(s.open()) for s in three.stations)
+
+
+def test_no_station_can_replace_a_batch_but_by_sealing_one_in_the_clear(
+    three: ServerStations,
+) -> None:
+    """`reseal_change` lets a station rewrite another station's batch only to seal it: not on
+    a plain server, not with bytes that are not sealed under the agency key meta names, and
+    never a batch that is sealed already."""
+    a, b, _c = three.stations
+    b.apply(Create(Client, {"name": "Plain client of B"}))
+    three.sync(b)
+    (seq, digest), *_ = b.sql("SELECT seq, hash FROM sync_pushed")
+
+    def reseal(payload: bytes) -> None:
+        with psycopg.connect(three.url(a), autocommit=True) as conn:
+            conn.execute(
+                "SELECT agency_desk.reseal_change(%s, %s, %s, gen_random_uuid(), %s)",
+                (b.station_id, seq, digest, payload),
+            )
+
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        reseal(b"ADE1" + b"0" * 16 + b"forged")  # a plain server: nothing may be replaced
+    three.sync(a)
+    three.enable(a)
+    with psycopg.connect(three.server.admin_url) as conn:
+        (key_id,) = conn.execute(
+            "SELECT meta->'encryption'->>'key_id' FROM agency_desk.meta"
+        ).fetchone()  # type: ignore[misc]
+        ((stored, payload),) = conn.execute(
+            "SELECT hash, payload FROM agency_desk.changes WHERE station = %s",
+            (b.station_id,),
+        ).fetchall()
+    assert bytes(payload).startswith(b"ADE1" + key_id.encode())  # sealed at the switch
+    for forged in (b"not sealed at all", b"ADE1" + b"f" * 16 + b"another key's bytes"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            reseal(forged)
+    # Sealed bytes under the right key id cannot replace a batch that is sealed already.
+    digest = stored
+    reseal(b"ADE1" + key_id.encode() + b"forged")
+    with psycopg.connect(three.server.admin_url) as conn:
+        after = conn.execute(
+            "SELECT payload FROM agency_desk.changes WHERE station = %s", (b.station_id,)
+        ).fetchone()
+    assert after is not None and bytes(after[0]) == bytes(payload)

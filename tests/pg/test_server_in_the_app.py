@@ -19,6 +19,7 @@ from db.database import open_database
 from db.models import Client
 from db.operations import Create
 from db.store import Store
+from db.sync.server.schema import SERVER_SCHEMA
 from db.sync.server.secrets import store_password
 from db.sync.server.sync import sync_server
 from desktop.preferences_dialog import PreferencesDialog
@@ -64,7 +65,7 @@ def test_preferences_offer_an_agency_server_with_a_connection_test(
     qtbot.keyClicks(section.server_password, password)
     qtbot.mouseClick(section.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: section.test_result.text().startswith("Connected"), timeout=WAIT_MS)
-    assert "agency server (schema 1)" in section.test_result.text()
+    assert f"agency server (schema {SERVER_SCHEMA})" in section.test_result.text()
     dialog.grab().save("/tmp/agency-desk-preferences-server.png")
     qtbot.mouseClick(
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton

@@ -23,6 +23,7 @@ from db.sync.crypto import (
     seal,
     unseal,
 )
+from db.sync.encrypted import open_record
 from db.sync.encryption import enable_encryption, encryption_status, rotate_key, unlock
 from db.sync.engine import SyncResult, pull, push
 from db.sync.errors import ShareFormatError
@@ -335,6 +336,130 @@ def test_converting_while_others_keep_editing_loses_nothing(three: EncryptedBenc
     three.converged()
     assert "B while converting" in _names(a) and "C offline" in _names(a)
     assert _open_quarantine(three) == {s.name: [] for s in three.stations}
+    # B's file sent in the clear after the switch was published again, sealed, by B.
+    assert _plain_files(three.share) == []
+
+
+def _plain_agency(bench: EncryptedBench) -> None:
+    """Three stations that synced in the clear for a while, with a plain snapshot too."""
+    for s in bench.stations:
+        s.apply(Create(Client, {"name": f"Client of {s.name}, private"}))
+        s.apply(Create(Client, {"name": f"Second client of {s.name}"}))
+        bench.sync(s)
+    bench.settle()
+    bench.sync(bench.stations[0], compact=True)
+    for s in bench.stations:  # and files newer than the snapshot
+        s.apply(Create(Client, {"name": f"Third client of {s.name}"}))
+        bench.sync(s)
+    bench.settle()
+
+
+def _plain_files(share: Path) -> list[str]:
+    """Change files and snapshots on the share that are not sealed."""
+    root = share / "AgencyDesk"
+    return sorted(
+        str(p.relative_to(root))
+        for folder in ("changes", "snapshots")
+        for p in (root / folder).rglob("*")
+        if p.is_file() and not p.read_bytes().startswith(b"ADE1")
+    )
+
+
+def test_converting_seals_every_plain_file_in_place_at_once(three: EncryptedBench) -> None:
+    a, b, c = three.stations
+    _plain_agency(three)
+    texts = client_texts(a.path)
+    assert len(texts) >= 6
+    assert leaks(share_files(three.share), texts) != []  # in the clear before
+    b.apply(Create(Client, {"name": "B's edit waiting to be sent"}))
+    three.enable(a)
+    # Nothing readable is left, before any other station has even unlocked the share.
+    assert _plain_files(three.share) == []
+    assert leaks(share_files(three.share), texts) == []
+    meta = json.loads((three.share / "AgencyDesk" / "meta.json").read_text())
+    with three.keychains.of(a.name):
+        state = open_record(meta["encryption"], next(iter(_keys(three).values())))
+    assert state.plain == {} and state.plain_snapshot is None
+    for s in (b, c):
+        three.unlock(s)
+    three.converged()
+    assert "B's edit waiting to be sent" in _names(a)
+    assert _plain_files(three.share) == []
+    assert leaks(share_files(three.share), client_texts(a.path)) == []
+    assert _open_quarantine(three) == {s.name: [] for s in three.stations}
+
+
+def _keys(bench: EncryptedBench) -> dict[str, object]:
+    agency = json.loads((bench.share / "AgencyDesk" / "agency.json").read_text())["agency_id"]
+    return keystore.load_keys(agency)  # type: ignore[return-value]
+
+
+def test_a_plain_file_sealed_in_place_is_the_same_file_for_its_readers(
+    three: EncryptedBench,
+) -> None:
+    """Whoever applied a file in the clear takes its sealed copy for the same file: nothing
+    is listed, applied twice or published again."""
+    a, b, c = three.stations
+    _plain_agency(three)
+    three.enable(a)
+    for s in (b, c):
+        three.unlock(s)
+    results = [three.sync(s) for s in (b, c, a, b, c)]
+    assert all(r.quarantined == [] and r.republished == 0 for r in results)
+    three.converged()
+
+
+def test_conversion_killed_while_sealing_is_finished_by_the_next_sync(
+    three: EncryptedBench,
+) -> None:
+    import subprocess
+    import sys
+
+    a, b, c = three.stations
+    _plain_agency(three)
+    texts = client_texts(a.path)
+    a.close()
+    repo = Path(__file__).resolve().parents[2]
+    script = (
+        "import sys\nfrom pathlib import Path\n"
+        "from tests.sync.encryption_helpers import cheap_scrypt\n"
+        "from db.sync.encryption import enable_encryption\n"
+        "from db.sync.folder import FolderTransport\n"
+        "with cheap_scrypt():\n"
+        "    enable_encryption(Path(sys.argv[1]), FolderTransport(Path(sys.argv[2])), "
+        "Path(sys.argv[2]), sys.argv[3])\n"
+    )
+    killed = subprocess.run(
+        [sys.executable, "-c", script, str(a.path), str(three.share), PASSPHRASE],
+        env={
+            **three.keychains.env(a.name),
+            "PYTHONPATH": str(repo),
+            "AGENCY_DESK_SYNC_CRASH_AT": "reseal.after_write",
+        },
+        cwd=repo,
+        capture_output=True,
+        timeout=120,
+    )
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    # Killed between writing a sealed copy and removing the plain file: both are there.
+    assert _plain_files(three.share) != []
+    assert encryption_status(FolderTransport(three.share)).enabled
+    three.sync(a)  # the next sync of a station with the key finishes the job
+    assert _plain_files(three.share) == []
+    assert leaks(share_files(three.share), texts) == []
+    for s in (b, c):
+        three.unlock(s)
+    result = three.sync(b)
+    assert result.quarantined == [] and result.republished == 0
+    # B's files newer than the snapshot, which B checks every sync, were sealed by A: B
+    # takes the sealed copies for its own.
+    meta = json.loads((three.share / "AgencyDesk" / "meta.json").read_text())
+    floor = meta["vector"][b.station_id]
+    pushed = b.sql("SELECT seq, hash FROM sync_pushed WHERE seq > ?", (floor,))
+    on_share = {_seq(f): f.name[13:-6] for f in three.files(b)}
+    assert pushed and all(on_share[seq] == digest for seq, digest in pushed)
+    three.converged()
+    assert _open_quarantine(three) == {s.name: [] for s in three.stations}
 
 
 def _open_quarantine(bench: EncryptedBench) -> dict[str, list[tuple[str, str]]]:
@@ -417,7 +542,7 @@ for i in range(rounds):
             "INSERT INTO client (id, name, status, industry, annual_budget_cents, currency, "
             "website, tags, yearly_gift_budget_cents, created_at, updated_at) VALUES (?, ?, "
             "'active', '', 0, 'EUR', '', '[]', 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
-            (str(uuid.uuid4()), f"{db.stem} edit {i}"),
+            (str(uuid.uuid4()), f"{db.stem}'s private client, edit {i}"),
         )
     conn.close()
     try:
@@ -477,5 +602,13 @@ def test_converting_while_two_other_processes_keep_editing_loses_nothing(
         three.unlock(s)
     three.converged()
     names = set(_names(a))
-    assert {f"{s.path.stem} edit {i}" for s in (b, c) for i in range(rounds)} <= names
+    assert {f"{s.path.stem}'s private client, edit {i}" for s in (b, c) for i in range(rounds)} <= (
+        names
+    )
     assert _open_quarantine(three) == {s.name: [] for s in three.stations}
+    # Nothing of any client is readable on the share: what was written in the clear before
+    # (and by B and C in the moment of the switch) was sealed in place.
+    texts = client_texts(a.path)
+    assert len(texts) >= 2 * rounds
+    assert leaks(share_files(three.share), texts) == []
+    assert _plain_files(three.share) == []

@@ -246,6 +246,69 @@ def test_a_file_that_fails_authentication_is_listed_as_tampered_and_the_rest_app
     assert "Acme Bakery Riverside" in names and "Birchwood Florists" not in names
 
 
+def _listed_as_tampered(window, file: str, station: str) -> bool:
+    """Whether the Sync panel lists `file` (station-id/seq-hash.jsonl) as tampered or
+    corrupt; the panel names it by its station's name, its seq and the start of its hash."""
+    model = window.sync.show_panel().skipped
+    shown = f"{station}: {file.split('/')[1][:25]}….jsonl"
+    return any(
+        model.index(r, 0).data() == shown
+        and model.index(r, 1).data().startswith("tampered or corrupt")
+        for r in range(model.rowCount())
+    )
+
+
+def test_files_renamed_moved_or_replayed_are_listed_as_tampered_and_never_applied(
+    qtbot, monkeypatch, tmp_path: Path, station_a, window, share: Path
+) -> None:
+    keys_of(monkeypatch, tmp_path, "both")  # one keychain: B holds the key from the start
+    station_a.sync()
+    enable_encryption(station_a.path, FolderTransport(share), share, PASSPHRASE)
+    opening_sync(qtbot, window)
+    for name in ("Acme Bakery Riverside", "Birchwood Florists", "Cedar Joinery"):
+        station_a.apply(Create(Client, {"name": name}))
+        station_a.sync()
+    changes = share / "AgencyDesk" / "changes"
+    folder = next(p for p in changes.iterdir() if p.is_dir())
+    first, second, third = sorted(folder.glob("*.jsonl"))[-3:]
+    genuine = {f: f.read_bytes() for f in (second, third)}
+
+    def put(where: Path, seq: int, data: bytes) -> str:
+        """Bytes under a sound name (the checksum matches): only authentication can tell."""
+        where.mkdir(exist_ok=True)
+        name = f"{seq:012d}-{sha256(data)}.jsonl"
+        (where / name).write_bytes(data)
+        return f"{where.name}/{name}"
+
+    seq = int(second.name[:12])
+    # Renamed: A's second and third files swap seqs. Moved: A's first file into the folder
+    # of another station, as its first.
+    for f in genuine:
+        f.unlink()
+    renamed = put(folder, seq, genuine[third])
+    put(folder, seq + 1, genuine[second])
+    moved = put(changes / "0123456789abcdef", 1, first.read_bytes())
+    sync(qtbot, window)
+    assert _listed_as_tampered(window, renamed, "A")
+    assert _listed_as_tampered(window, moved, "0123456789abcdef")
+    names = {c.name for c in window.workspace.store.session.query(Client)}
+    assert "Acme Bakery Riverside" in names
+    assert not names & {"Birchwood Florists", "Cedar Joinery"}
+
+    # The genuine files come back and apply; A's first file replayed as its fourth does not.
+    for f in folder.glob(f"{seq:012d}-*.jsonl"):
+        f.unlink()
+    for f in folder.glob(f"{seq + 1:012d}-*.jsonl"):
+        f.unlink()
+    for f, data in genuine.items():
+        f.write_bytes(data)
+    replayed = put(folder, seq + 2, first.read_bytes())
+    sync(qtbot, window)
+    assert _listed_as_tampered(window, replayed, "A")
+    names = {c.name for c in window.workspace.store.session.query(Client)}
+    assert {"Acme Bakery Riverside", "Birchwood Florists", "Cedar Joinery"} <= names
+
+
 def test_joining_an_encrypted_agency_asks_its_passphrase_then_joins(
     qtbot, monkeypatch, tmp_path: Path, station_a, share: Path
 ) -> None:

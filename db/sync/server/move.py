@@ -16,6 +16,12 @@ or the app's Preferences):
    share of stations that have not switched yet;
 4. the database remembers the server instead of the folder.
 
+An encrypted share moves to an encrypted server: before step 3 sends anything, the first
+station to switch gives the server the share's encryption record (the same agency key,
+wrapped by the same passphrase: `encryption.carry_encryption`), so every payload and snapshot
+on the server is sealed and every station that unlocked the share reads it as it is. A plain
+share moves to a plain server.
+
 What a station sent to the folder after others switched reaches the server when it switches:
 its batches are in its own outbox, and step 3 publishes them. Stations that switched see the
 ones that have not (`not_switched`), and those see the marker: nobody is left behind unseen.
@@ -31,9 +37,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from db.sync.encryption import carry_encryption
 from db.sync.engine import SyncResult, sync
 from db.sync.errors import ShareIOError
-from db.sync.folder import ROOT_NAME, NotAFileError, read_regular
+from db.sync.folder import ROOT_NAME, FolderTransport, NotAFileError, read_regular
 from db.sync.server import secrets
 from db.sync.server.connect import describe
 from db.sync.server.sync import sync_server
@@ -52,6 +59,7 @@ class MoveReport:
     marked: bool  # this station wrote the share's marker (the first to switch)
     not_switched: list[str] = field(default_factory=list)  # station ids
     republished: int = 0  # this station's batches from the folder's time, sent to the server
+    encrypted: bool = False  # this station gave the server the share's encryption
 
 
 def marker_path(share: Path) -> Path:
@@ -144,6 +152,10 @@ def move(
     if password is None:
         password = secrets.stored_password(url)
     folder = sync(db_path, share, station_name=station_name)
+    # An encrypted share moves to an encrypted server (the same key, its wrapped record
+    # carried over) before anything is sent there.
+    with ServerTransport(url, password) as transport:
+        encrypted = carry_encryption(db_path, FolderTransport(share), transport)
     conn = sqlite3.connect(db_path)
     try:
         row = conn.execute("SELECT station_name, station_id FROM sync_ctl WHERE id = 1").fetchone()
@@ -159,4 +171,4 @@ def move(
         meta = transport.read_meta()
     vector = meta.get("vector") if isinstance(meta.get("vector"), dict) else {}
     switched = not_switched(url, password, dict(vector or {}))
-    return MoveReport(folder, server, marked, switched, republished)
+    return MoveReport(folder, server, marked, switched, republished, encrypted)

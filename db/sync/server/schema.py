@@ -19,6 +19,9 @@ registrations only under station ids registered to the login itself (row-level s
 checks `current_user`); it may never update or delete a change. Compaction deletes through two
 SECURITY DEFINER functions owned by the admin, which delete only what the published meta
 says a snapshot holds (`purge_change`) and never the snapshot meta names (`drop_snapshot`).
+Turning encryption on seals the batches written before in the clear through a third
+(`reseal_change`, version 2), which replaces only a batch in the clear, only by one sealed
+under the agency key meta names (issue 17).
 An insert into `changes` rings the `agency_desk_changes` doorbell (NOTIFY) once per statement.
 
 The schema is versioned like the local one: `init_server` creates it or upgrades it step by
@@ -38,7 +41,7 @@ from db.sync.server.connect import connect, describe, parts
 from db.sync.server.errors import NotAServerError, ServerRefusedError, ServerSchemaError
 
 SCHEMA = "agency_desk"
-SERVER_SCHEMA = 1
+SERVER_SCHEMA = 2
 CHANNEL = "agency_desk_changes"
 LOGIN_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -158,8 +161,41 @@ GRANT EXECUTE ON FUNCTION agency_desk.purge_change(text, bigint),
     agency_desk.drop_snapshot(text) TO {role};
 """
 
+# Version 2 (issue 17): the station that turns encryption on (or carries it over from a share)
+# seals every batch written in the clear before, in place, so the server keeps no client data
+# readable. A station may not update another's batch, so this goes through a function that
+# replaces a batch only while meta names an agency key, only a batch in the clear, and only by
+# one sealed under that key (an envelope starts "ADE1" and the key id): what it writes is then
+# authenticated by every encrypted station, and a plain server's batches cannot be touched.
+_V2 = """
+CREATE FUNCTION agency_desk.reseal_change(p_station text, p_seq bigint, p_hash text,
+    p_change_id uuid, p_payload bytea) RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    k text;
+    new_hash text := encode(sha256(p_payload), 'hex');
+BEGIN
+    SELECT meta->'encryption'->>'key_id' INTO k FROM agency_desk.meta WHERE id = 1 FOR SHARE;
+    IF k IS NULL OR k !~ '^[0-9a-f]{16}$'
+       OR substring(p_payload FROM 1 FOR 20) <> convert_to('ADE1' || k, 'UTF8') THEN
+        RAISE EXCEPTION 'only a batch sealed under the agency key meta names may replace one'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    UPDATE agency_desk.changes SET payload = p_payload, hash = new_hash,
+        change_id = p_change_id
+    WHERE station = p_station AND seq = p_seq AND hash = p_hash
+        AND substring(payload FROM 1 FOR 4) <> convert_to('ADE1', 'UTF8');
+    RETURN new_hash;
+END $$;
+REVOKE ALL ON FUNCTION agency_desk.reseal_change(text, bigint, text, uuid, bytea) FROM PUBLIC;
+"""
+
+_V2_GRANTS = """
+GRANT EXECUTE ON FUNCTION agency_desk.reseal_change(text, bigint, text, uuid, bytea) TO {role};
+"""
+
 # version -> the statements that bring the schema from version - 1 to it
-UPGRADES: dict[int, list[str]] = {1: [_V1, _V1_GRANTS]}
+UPGRADES: dict[int, list[str]] = {1: [_V1, _V1_GRANTS], 2: [_V2, _V2_GRANTS]}
 
 
 @dataclass
@@ -272,7 +308,7 @@ def init_server(admin_url: str, password: str | None = None) -> InitReport:
                 report.done.append(
                     f"{role} may read everything, insert only under its own station ids, "
                     "and never update or delete a change (compaction: purge_change, "
-                    "drop_snapshot)"
+                    "drop_snapshot; sealing batches sent in the clear: reseal_change)"
                 )
             else:
                 conn.execute(

@@ -318,6 +318,18 @@ class ServerTransport:
     def delete_change(self, ref: ChangeRef) -> None:
         self._q("SELECT agency_desk.purge_change(%s, %s)", (ref.station, ref.seq))
 
+    def replace_change(self, ref: ChangeRef, sealed: bytes) -> ChangeRef:
+        """The batch at `ref`, written in the clear, replaced in place by `sealed` (the same
+        changes sealed under the agency key): turning encryption on leaves no batch readable
+        on the server. Any station's batch, through `reseal_change` (schema.py), which
+        refuses anything but a batch in the clear replaced by one sealed under meta's key."""
+        digest = _sha256(sealed)
+        self._q(
+            "SELECT agency_desk.reseal_change(%s, %s, %s, %s, %s)",
+            (ref.station, ref.seq, ref.sha256, change_id(ref.station, ref.seq, digest), sealed),
+        )
+        return ChangeRef(ref.seq, digest, ref.station)
+
     def read_acks(self) -> dict[str, dict[str, Any]]:
         acks = {}
         for station, text in self._q("SELECT station, ack::text FROM agency_desk.acks"):
