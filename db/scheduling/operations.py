@@ -24,6 +24,7 @@ from db.models import Dependency, DependencyType, Task, TaskConstraint, TaskKind
 from db.operations import Composite, Create, Delete, Operation, Update
 from db.scheduling.engine import Scheduler
 from db.scheduling.graph import outline_has_loop
+from db.scheduling.outline_loops import indent_closes_loop
 from db.scheduling.plan import load_plan
 from db.scheduling.rules import FixedDates, check_duration, check_starts
 from db.search import driver
@@ -41,6 +42,13 @@ def _check_no_cycle(session: Session, project_id: str) -> None:
     ids alone are read (plain SQL, no objects) and checked first; only a plan that has a loop
     is scheduled, to name it."""
     session.flush()
+    if outline_has_loop(*_ids_and_links(session, project_id)):
+        _name_loop(session, project_id)
+
+
+def _ids_and_links(
+    session: Session, project_id: str
+) -> tuple[list[tuple[str, str | None]], list[tuple[str, str]]]:
     raw = driver(session.connection())
     tasks = raw.execute("SELECT id, parent_id FROM task WHERE project_id = ?", (project_id,))
     links = raw.execute(
@@ -48,8 +56,11 @@ def _check_no_cycle(session: Session, project_id: str) -> None:
         "JOIN task AS t ON t.id = d.successor_id WHERE t.project_id = ?",
         (project_id,),
     )
-    if outline_has_loop(tasks.fetchall(), links.fetchall()):
-        Scheduler(load_plan(session, project_id))  # raises CycleError naming the loop
+    return tasks.fetchall(), links.fetchall()
+
+
+def _name_loop(session: Session, project_id: str) -> None:
+    Scheduler(load_plan(session, project_id))  # raises CycleError naming the loop
 
 
 @dataclass
@@ -270,7 +281,11 @@ class Indent(Composite):
             session,
             [Update(Task, task.id, {"parent_id": new_parent.id, "sort_order": order})],
         )
-        _check_no_cycle(session, task.project_id)
+        closes = indent_closes_loop(session, task.id, new_parent.id)
+        if closes is None:
+            _check_no_cycle(session, task.project_id)
+        elif closes:
+            _name_loop(session, task.project_id)
         fixed.check("Indent")
 
 
@@ -305,7 +320,7 @@ class Outdent(Composite):
         )
         fixed = FixedDates(session, task.project_id)
         self.run_steps(session, steps)
-        _check_no_cycle(session, task.project_id)
+        # No loop check: an outdent adds no wait the plan did not have (`outline_loops`).
         fixed.check("Outdent")
 
 
