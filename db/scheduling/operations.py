@@ -12,6 +12,7 @@ project first and refused with a `CycleError` naming the loop.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -258,6 +259,22 @@ def _siblings(session: Session, task: Task) -> list[Task]:
     )
 
 
+def _siblings_after(session: Session, task: Task) -> Iterator[tuple[str, int]]:
+    """(id, place) of the siblings after a task, in order, read only as far as the caller
+    goes: making room after a top-level task stops at the first gap, and a top level of
+    thousands is not loaded to find it."""
+    session.flush()  # an earlier step's places (an outdent of several tasks)
+    c = Task.__table__.c
+    same_parent = c.parent_id.is_(None) if task.parent_id is None else c.parent_id == task.parent_id
+    query = (
+        select(c.id, c.sort_order)
+        .where(c.project_id == task.project_id, same_parent, c.sort_order > task.sort_order)
+        .order_by(c.sort_order)
+    )
+    with session.connection().execute(query) as rows:
+        yield from ((task_id, order) for task_id, order in rows)
+
+
 @dataclass
 class Indent(Composite):
     """Make a task the last child of the sibling above it (that sibling becomes a summary)."""
@@ -304,15 +321,12 @@ class Outdent(Composite):
         # Make room right after the former parent among its siblings: later ones move down
         # only as far as they collide (a top level of thousands keeps its numbers).
         steps: list[Operation] = []
-        siblings = _siblings(session, parent)  # held: the steps find them in the session
         last = parent.sort_order + 1
-        for sibling in siblings:
-            if sibling.sort_order <= parent.sort_order or sibling is parent:
-                continue
-            if sibling.sort_order > last:
+        for sibling_id, order in _siblings_after(session, parent):
+            if order > last:
                 break
             last += 1
-            steps.append(Update(Task, sibling.id, {"sort_order": last}))
+            steps.append(Update(Task, sibling_id, {"sort_order": last}))
         steps.append(
             Update(
                 Task, task.id, {"parent_id": parent.parent_id, "sort_order": parent.sort_order + 1}
