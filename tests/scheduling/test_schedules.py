@@ -348,7 +348,7 @@ def test_health_of_many_clients_schedules_each_project_once(store: Store, agency
 
 
 def test_undoing_a_project_delete_puts_its_schedule_back_without_a_run(
-    store: Store, agency
+    store: Store, agency: dict[str, str]
 ) -> None:
     """Delete a project from its list and press Ctrl+Z at once: the rows are back as they
     went, so its schedule comes back as it was, with no engine run."""
@@ -372,7 +372,7 @@ def test_undoing_a_project_delete_puts_its_schedule_back_without_a_run(
 
 
 def test_a_change_between_the_delete_and_its_undo_schedules_the_project_again(
-    store: Store, agency
+    store: Store, agency: dict[str, str]
 ) -> None:
     """Ann's leave, booked while the project was deleted, moves its build once it is back:
     the schedule kept aside at the delete is not used."""
