@@ -33,6 +33,7 @@ from db.changes import ChangeSet, Scope
 from db.errors import NotFoundError
 from db.models import Entity
 from db.operations import _referrers, _tree_depths
+from db.scheduling.schedules import schedules_for
 from db.search import driver
 from db.store import report_bulk
 from db.sync.bulk_delete import delete_rows, restore_rows
@@ -112,7 +113,10 @@ class DeleteTree:
             obj = session.get(cls, ref_id)
             if obj is not None:
                 setattr(obj, col, target)
-        report_bulk(session, self._changes("added"))
+        restored = self._changes("added")
+        # The rows are back as they went: the projects' schedules need no engine run.
+        schedules_for(session).put_back(restored)
+        report_bulk(session, restored)
 
     def _changes(self, kind: str) -> ChangeSet:
         changes = ChangeSet()

@@ -91,6 +91,8 @@ class Scheduler:
 
     # Set by the first build; `_rebuild` compares against it when it exists.
     _dates: dict[str, tuple[int, int]]
+    # The plan's links by target, with the list they were read from (`_links_by_target`).
+    _by_target: tuple[list[LinkSpec], dict[str, list[tuple[str, int, int]]]] | None = None
 
     def __init__(self, plan: Plan, calendars: CalendarPool | None = None) -> None:
         # A plan scheduled on its own still gets a pool of its own: its people's leave
@@ -483,9 +485,10 @@ class Scheduler:
             else:
                 touched_parents.add(parent[i])
             self.specs[i] = spec
+        # Tasks that share a place keep the plan's order, as a fresh build takes them.
         for up in touched_parents:
             if up >= 0:
-                children[up].sort(key=lambda k: self.specs[k].sort_order)
+                children[up].sort(key=lambda k: (self.specs[k].sort_order, k))
         # An ancestor of a moved node cannot be under it: that would be a loop in the tree.
         for i in moved:
             seen: set[int] = set()
@@ -497,11 +500,8 @@ class Scheduler:
                 up = parent[up]
         affected = old_leaves | {j for i in moved for j in self.leaves(i)}
         affected |= {up for up in touched_parents if up >= 0}
-        links_into: dict[int, list[tuple[int, int, int]]] = {}
-        for link in self.plan.links:
-            p, target = pos.get(link.predecessor_id), pos.get(link.successor_id)
-            if p is not None and target is not None:
-                links_into.setdefault(target, []).append((p, _TYPE_CODE[link.type], link.lag))
+        links_into = self._links_by_target()
+        ids = self.ids
         for a in affected:
             for p, _code, _lag, _target in self.incoming[a]:
                 self.outgoing[p].remove(a)
@@ -509,16 +509,40 @@ class Scheduler:
             if not children[a]:  # a summary's links bind the tasks under it, not itself
                 at = a
                 while at >= 0:
-                    entries.extend((p, code, lag, at) for p, code, lag in links_into.get(at, ()))
+                    for pred, code, lag in links_into.get(ids[at], ()):
+                        found = pos.get(pred)
+                        if found is not None:
+                            entries.append((found, code, lag, at))
                     at = parent[at]
             self.incoming[a] = entries
             for p, _code, _lag, _target in entries:
                 self.outgoing[p].append(a)
         self.plan = Plan(list(self.specs), self.plan.links, self.agency, self.plan.leave)
-        if self._rank_or_loop() is not None:
+        # The order stays when every wait the move made keeps it (a task before its new
+        # summary, a link's predecessor before the tasks it now binds): it is still an
+        # order of the whole plan, so there is no loop, and nothing else needs ranking.
+        rank = self.rank
+        kept = all(rank[i] < rank[parent[i]] for i in moved if parent[i] >= 0) and all(
+            rank[p] < rank[a] for a in affected for p, _code, _lag, _target in self.incoming[a]
+        )
+        if not kept and self._rank_or_loop() is not None:
             return None
         self._floats = None
         return self._propagate(sorted(affected | {pos[spec.id] for spec in specs}))
+
+    def _links_by_target(self) -> dict[str, list[tuple[str, int, int]]]:
+        """The plan's links by the task they are made into: (predecessor, type code, lag).
+        Kept while the plan's list of links is the same one (an edit of links makes a new
+        list), so moving tasks about does not read every link each time."""
+        found = self._by_target
+        if found is None or found[0] is not self.plan.links:
+            into: dict[str, list[tuple[str, int, int]]] = {}
+            for link in self.plan.links:
+                into.setdefault(link.successor_id, []).append(
+                    (link.predecessor_id, _TYPE_CODE[link.type], link.lag)
+                )
+            found = self._by_target = (self.plan.links, into)
+        return found[1]
 
     def _links_into(self, summary: int, first_new: int) -> list[tuple[int, int, int, int]]:
         """The links made into a summary, as its tasks from before `first_new` hold them."""

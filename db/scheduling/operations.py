@@ -12,6 +12,7 @@ project first and refused with a `CycleError` naming the loop.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,6 +25,7 @@ from db.models import Dependency, DependencyType, Task, TaskConstraint, TaskKind
 from db.operations import Composite, Create, Delete, Operation, Update
 from db.scheduling.engine import Scheduler
 from db.scheduling.graph import outline_has_loop
+from db.scheduling.outline_loops import indent_closes_loop
 from db.scheduling.plan import load_plan
 from db.scheduling.rules import FixedDates, check_duration, check_starts
 from db.search import driver
@@ -41,6 +43,13 @@ def _check_no_cycle(session: Session, project_id: str) -> None:
     ids alone are read (plain SQL, no objects) and checked first; only a plan that has a loop
     is scheduled, to name it."""
     session.flush()
+    if outline_has_loop(*_ids_and_links(session, project_id)):
+        _name_loop(session, project_id)
+
+
+def _ids_and_links(
+    session: Session, project_id: str
+) -> tuple[list[tuple[str, str | None]], list[tuple[str, str]]]:
     raw = driver(session.connection())
     tasks = raw.execute("SELECT id, parent_id FROM task WHERE project_id = ?", (project_id,))
     links = raw.execute(
@@ -48,8 +57,11 @@ def _check_no_cycle(session: Session, project_id: str) -> None:
         "JOIN task AS t ON t.id = d.successor_id WHERE t.project_id = ?",
         (project_id,),
     )
-    if outline_has_loop(tasks.fetchall(), links.fetchall()):
-        Scheduler(load_plan(session, project_id))  # raises CycleError naming the loop
+    return tasks.fetchall(), links.fetchall()
+
+
+def _name_loop(session: Session, project_id: str) -> None:
+    Scheduler(load_plan(session, project_id))  # raises CycleError naming the loop
 
 
 @dataclass
@@ -247,6 +259,22 @@ def _siblings(session: Session, task: Task) -> list[Task]:
     )
 
 
+def _siblings_after(session: Session, task: Task) -> Iterator[tuple[str, int]]:
+    """(id, place) of the siblings after a task, in order, read only as far as the caller
+    goes: making room after a top-level task stops at the first gap, and a top level of
+    thousands is not loaded to find it."""
+    session.flush()  # an earlier step's places (an outdent of several tasks)
+    c = Task.__table__.c
+    same_parent = c.parent_id.is_(None) if task.parent_id is None else c.parent_id == task.parent_id
+    query = (
+        select(c.id, c.sort_order)
+        .where(c.project_id == task.project_id, same_parent, c.sort_order > task.sort_order)
+        .order_by(c.sort_order)
+    )
+    with session.connection().execute(query) as rows:
+        yield from ((task_id, order) for task_id, order in rows)
+
+
 @dataclass
 class Indent(Composite):
     """Make a task the last child of the sibling above it (that sibling becomes a summary)."""
@@ -270,7 +298,11 @@ class Indent(Composite):
             session,
             [Update(Task, task.id, {"parent_id": new_parent.id, "sort_order": order})],
         )
-        _check_no_cycle(session, task.project_id)
+        closes = indent_closes_loop(session, task.id, new_parent.id)
+        if closes is None:
+            _check_no_cycle(session, task.project_id)
+        elif closes:
+            _name_loop(session, task.project_id)
         fixed.check("Indent")
 
 
@@ -289,15 +321,12 @@ class Outdent(Composite):
         # Make room right after the former parent among its siblings: later ones move down
         # only as far as they collide (a top level of thousands keeps its numbers).
         steps: list[Operation] = []
-        siblings = _siblings(session, parent)  # held: the steps find them in the session
         last = parent.sort_order + 1
-        for sibling in siblings:
-            if sibling.sort_order <= parent.sort_order or sibling is parent:
-                continue
-            if sibling.sort_order > last:
+        for sibling_id, order in _siblings_after(session, parent):
+            if order > last:
                 break
             last += 1
-            steps.append(Update(Task, sibling.id, {"sort_order": last}))
+            steps.append(Update(Task, sibling_id, {"sort_order": last}))
         steps.append(
             Update(
                 Task, task.id, {"parent_id": parent.parent_id, "sort_order": parent.sort_order + 1}
@@ -305,7 +334,7 @@ class Outdent(Composite):
         )
         fixed = FixedDates(session, task.project_id)
         self.run_steps(session, steps)
-        _check_no_cycle(session, task.project_id)
+        # No loop check: an outdent adds no wait the plan did not have (`outline_loops`).
         fixed.check("Outdent")
 
 

@@ -85,6 +85,10 @@ class Schedules:
         # its project dropped, and anything read since is fresh): the change set that
         # reports them after the commit (see `invalidate`) has nothing left to drop.
         self._flushed: set[str] = set()
+        # The schedules of the projects the last change removed, until anything else
+        # changes: an undo of that delete puts them back (`put_back`) instead of scheduling
+        # thousands of tasks again.
+        self._removed: dict[str, Scheduler] = {}
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -216,6 +220,7 @@ class Schedules:
         self._spans.clear()
         self._member_projects.clear()
         self._flushed.clear()
+        self._removed.clear()
 
     def __contains__(self, project_id: object) -> bool:
         """Is this project's schedule kept (reading it runs no engine)?"""
@@ -228,6 +233,7 @@ class Schedules:
     def invalidate(self, changes: ChangeSet) -> None:
         """Drop the schedules of the projects `changes` touches, as its scope names them
         (rows this cache already followed at their flush excepted)."""
+        self._removed = {}
         seen, self._flushed = self._flushed, set()
         if seen:
             changes = _without(changes, seen)
@@ -242,8 +248,11 @@ class Schedules:
     def _drop_touched(self, changes: ChangeSet) -> None:
         """Forget the projects whose plans the rows of `changes` are part of: a task, link or
         assignment's project, the plans a member on leave works on, a removed project. A row
-        without a scope could be anyone's: everything goes."""
-        touched = set(changes.removed.get("Project", ()))
+        without a scope could be anyone's: everything goes. The schedules of removed
+        projects are kept aside for an undo (`put_back`)."""
+        gone = changes.removed.get("Project", set())
+        removed = {pid: self._plans[pid] for pid in gone if pid in self._plans}
+        touched = set(gone)
         if changes.touches(*_PLANNED):
             projects = changes.projects(*_PLANNED)
             if projects is None:
@@ -259,6 +268,31 @@ class Schedules:
         # A member's own row changes no plan; one removed leaves the plans it worked on.
         touched |= self._projects_of_members(changes.removed.get("TeamMember", set()))
         self.forget(touched)
+        self._removed = removed
+
+    def put_back(self, restored: ChangeSet) -> None:
+        """The rows of projects the last change removed are back exactly as they were (the
+        undo of that delete, nothing else written since): their schedules come back as
+        they were kept aside, with no engine run, and the restored rows count as followed
+        (`invalidate` has nothing to drop for them). All or nothing: a project whose
+        schedule was not kept is scheduled again when read, as usual."""
+        removed, self._removed = self._removed, {}
+        projects = restored.added.get("Project", set())
+        if not projects or not projects <= removed.keys():
+            return
+        for pid in projects:
+            s = removed[pid]
+            self._plans[pid] = s
+            self._spans[pid] = s.project_span()
+            self._generation[pid] = self._generation.get(pid, 0) + 1
+            for t in s.plan.tasks:
+                for member in t.members:
+                    self._member_projects[member].add(pid)
+        for entity in restored.entities():
+            for row_id in restored.ids(entity):
+                scope = restored.scope.get((entity, row_id))
+                if entity == "Project" or (scope is not None and scope.project in projects):
+                    self._flushed.add(row_id)
 
     def _projects_of_members(self, member_ids: Iterable[str]) -> set[str]:
         found: set[str] = set()
@@ -285,6 +319,7 @@ class Schedules:
     def flushed(self, session: Session, step: ChangeSet) -> None:
         """Follow what a flush of the session writes (`step`, its rows with their scope):
         a task's new dates are scheduled in place, anything else drops its projects."""
+        self._removed = {}
         for entity in step.entities():
             self._flushed |= step.ids(entity)
         if not self._plans and not self._spans and self._agency is None:

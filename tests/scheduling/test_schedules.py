@@ -345,3 +345,51 @@ def test_health_of_many_clients_schedules_each_project_once(store: Store, agency
     )
     health_for_clients(store.session, MON, [agency["client"]])
     assert s.runs == 3
+
+
+def test_undoing_a_project_delete_puts_its_schedule_back_without_a_run(
+    store: Store, agency: dict[str, str]
+) -> None:
+    """Delete a project from its list and press Ctrl+Z at once: the rows are back as they
+    went, so its schedule comes back as it was, with no engine run."""
+    from db.tree_delete import DeleteTree
+
+    s = store.schedules
+    s.spans(projects(agency))
+    before = s.span(agency["p1"])
+    delete = DeleteTree([(Project, agency["p1"])])
+    store.apply(delete)
+    assert s.span(agency["p1"]) is None  # gone: nothing to schedule
+    runs = s.runs
+    store.revert(delete)
+    assert s.span(agency["p1"]) == before == engine_span(store, agency["p1"])
+    assert s.runs == runs
+    build = s.task(agency["build1"])
+    assert build is not None and build.start == MON + timedelta(days=3)
+    # It follows the next edit as any cached schedule does.
+    store.apply(Update(Task, agency["design1"], {"duration_days": 5}))
+    assert s.span(agency["p1"]) == engine_span(store, agency["p1"])
+
+
+def test_a_change_between_the_delete_and_its_undo_schedules_the_project_again(
+    store: Store, agency: dict[str, str]
+) -> None:
+    """Ann's leave, booked while the project was deleted, moves its build once it is back:
+    the schedule kept aside at the delete is not used."""
+    from db.tree_delete import DeleteTree
+
+    s = store.schedules
+    s.spans(projects(agency))
+    delete = DeleteTree([(Project, agency["p1"])])
+    store.apply(delete)
+    store.apply(
+        Create(
+            TimeOff,
+            {"member_id": agency["ann"], "start_date": MON, "end_date": MON + timedelta(days=7)},
+        )
+    )
+    runs = s.runs
+    store.revert(delete)
+    assert s.span(agency["p1"]) == engine_span(store, agency["p1"])
+    assert s.span(agency["p1"]) != (MON, MON + timedelta(days=4))  # the build waits for Ann
+    assert s.runs == runs + 1
