@@ -11,7 +11,6 @@ taken as local: a refusal must never come from a guess.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 from pathlib import Path
@@ -76,12 +75,16 @@ def _windows_remote(path: Path) -> str | None:
     drive = os.path.splitdrive(text)[0]
     if not drive:
         return None
+    import ctypes  # here, not at the top: on Linux the check never needs it (issue 19)
+
     drive_remote = 4  # DRIVE_REMOTE
     kind = ctypes.windll.kernel32.GetDriveTypeW(drive + "\\")
     return "remote drive" if kind == drive_remote else None
 
 
 def _macos_fstype(path: Path) -> str | None:
+    import ctypes
+
     class StatFs(ctypes.Structure):  # struct statfs (64-bit inodes), <sys/mount.h>
         _fields_ = [
             ("f_bsize", ctypes.c_uint32), ("f_iosize", ctypes.c_int32),

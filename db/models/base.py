@@ -4,8 +4,6 @@ Primary keys are UUID text generated on the station that creates the row, so row
 different stations never collide when they meet through sync.
 """
 
-from __future__ import annotations
-
 import uuid
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar

@@ -1,7 +1,5 @@
 """Clients, their structured brief and the people who work there."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -42,29 +40,31 @@ class Client(Entity):
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     yearly_gift_budget_cents: Mapped[int] = mapped_column(Integer, default=0)
 
-    account_manager: Mapped[TeamMember | None] = relationship()
-    notes: Mapped[list[ClientNote]] = relationship(
+    account_manager: Mapped["TeamMember | None"] = relationship()
+    notes: Mapped[list["ClientNote"]] = relationship(
         back_populates="client", cascade="all, delete-orphan", order_by="ClientNote.noted_on"
     )
-    contacts: Mapped[list[Contact]] = relationship(
+    contacts: Mapped[list["Contact"]] = relationship(
         back_populates="client", cascade="all, delete-orphan", order_by="Contact.name"
     )
-    interactions: Mapped[list[Interaction]] = relationship(
+    interactions: Mapped[list["Interaction"]] = relationship(
         back_populates="client", cascade="all, delete-orphan"
     )
-    follow_ups: Mapped[list[FollowUp]] = relationship(
+    follow_ups: Mapped[list["FollowUp"]] = relationship(
         back_populates="client", cascade="all, delete-orphan"
     )
-    opportunities: Mapped[list[Opportunity]] = relationship(
+    opportunities: Mapped[list["Opportunity"]] = relationship(
         back_populates="client", cascade="all, delete-orphan"
     )
-    gifts: Mapped[list[Gift]] = relationship(back_populates="client", cascade="all, delete-orphan")
-    ratings: Mapped[list[SatisfactionRating]] = relationship(
+    gifts: Mapped[list["Gift"]] = relationship(
+        back_populates="client", cascade="all, delete-orphan"
+    )
+    ratings: Mapped[list["SatisfactionRating"]] = relationship(
         back_populates="client",
         cascade="all, delete-orphan",
         order_by="SatisfactionRating.rated_on",
     )
-    projects: Mapped[list[Project]] = relationship(
+    projects: Mapped[list["Project"]] = relationship(
         back_populates="client", cascade="all, delete-orphan"
     )
 
@@ -81,7 +81,7 @@ class ClientNote(Entity):
     noted_on: Mapped[date] = mapped_column(Date, default=date.today)
     resolved_on: Mapped[date | None] = mapped_column(Date)
 
-    client: Mapped[Client] = relationship(back_populates="notes")
+    client: Mapped["Client"] = relationship(back_populates="notes")
 
 
 class Contact(Entity):
@@ -97,8 +97,8 @@ class Contact(Entity):
     # Days between touches the AM wants with this person; None means no cadence.
     stay_in_touch_days: Mapped[int | None] = mapped_column(Integer)
 
-    client: Mapped[Client] = relationship(back_populates="contacts")
-    important_dates: Mapped[list[ImportantDate]] = relationship(
+    client: Mapped["Client"] = relationship(back_populates="contacts")
+    important_dates: Mapped[list["ImportantDate"]] = relationship(
         back_populates="contact", cascade="all, delete-orphan"
     )
 
@@ -116,4 +116,4 @@ class ImportantDate(Entity):
     month: Mapped[int] = mapped_column(Integer)
     year: Mapped[int | None] = mapped_column(Integer)
 
-    contact: Mapped[Contact] = relationship(back_populates="important_dates")
+    contact: Mapped["Contact"] = relationship(back_populates="important_dates")

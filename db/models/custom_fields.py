@@ -10,8 +10,6 @@ canonical form per kind (a number "12.5", a date "2026-03-18", a choice as its t
 compares, sorts and travels the same on every station.
 """
 
-from __future__ import annotations
-
 import uuid
 from typing import TYPE_CHECKING
 
@@ -46,7 +44,7 @@ class CustomField(Entity):
     shareable: Mapped[bool] = mapped_column(default=False, server_default=false())
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
-    values: Mapped[list[CustomValue]] = relationship(
+    values: Mapped[list["CustomValue"]] = relationship(
         back_populates="field", cascade="all, delete-orphan", passive_deletes=True
     )
 
@@ -66,6 +64,6 @@ class CustomValue(Entity):
     )
     value: Mapped[str] = mapped_column(Text, default="")
 
-    field: Mapped[CustomField] = relationship(back_populates="values")
-    client: Mapped[Client | None] = relationship()
-    contact: Mapped[Contact | None] = relationship()
+    field: Mapped["CustomField"] = relationship(back_populates="values")
+    client: Mapped["Client | None"] = relationship()
+    contact: Mapped["Contact | None"] = relationship()

@@ -8,8 +8,6 @@ insert erases the same contact itself, and from then on drops any change that st
 concerns that contact (`db.privacy.erased`).
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, String

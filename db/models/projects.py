@@ -1,8 +1,6 @@
 """Projects and their plan: the task tree, assignments, dependencies, baselines, money and
 change requests."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -44,22 +42,22 @@ class Project(Entity):
     start_date: Mapped[date | None] = mapped_column(Date)
     due_date: Mapped[date | None] = mapped_column(Date)
 
-    client: Mapped[Client] = relationship(back_populates="projects")
-    account_manager: Mapped[TeamMember | None] = relationship(foreign_keys=[account_manager_id])
-    project_manager: Mapped[TeamMember | None] = relationship(foreign_keys=[project_manager_id])
-    tasks: Mapped[list[Task]] = relationship(
+    client: Mapped["Client"] = relationship(back_populates="projects")
+    account_manager: Mapped["TeamMember | None"] = relationship(foreign_keys=[account_manager_id])
+    project_manager: Mapped["TeamMember | None"] = relationship(foreign_keys=[project_manager_id])
+    tasks: Mapped[list["Task"]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="Task.sort_order"
     )
-    follow_ups: Mapped[list[FollowUp]] = relationship(
+    follow_ups: Mapped[list["FollowUp"]] = relationship(
         back_populates="project", cascade="all, delete-orphan"
     )
-    costs: Mapped[list[CostEntry]] = relationship(
+    costs: Mapped[list["CostEntry"]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="CostEntry.spent_on"
     )
-    change_requests: Mapped[list[ChangeRequest]] = relationship(
+    change_requests: Mapped[list["ChangeRequest"]] = relationship(
         back_populates="project", cascade="all, delete-orphan"
     )
-    baselines: Mapped[list[Baseline]] = relationship(
+    baselines: Mapped[list["Baseline"]] = relationship(
         back_populates="project", cascade="all, delete-orphan"
     )
 
@@ -88,20 +86,20 @@ class Task(Entity):
     )
     finish_by: Mapped[date | None] = mapped_column(Date, default=None)  # finish no later than
 
-    project: Mapped[Project] = relationship(back_populates="tasks")
-    parent: Mapped[Task | None] = relationship(back_populates="children", remote_side="Task.id")
-    children: Mapped[list[Task]] = relationship(
+    project: Mapped["Project"] = relationship(back_populates="tasks")
+    parent: Mapped["Task | None"] = relationship(back_populates="children", remote_side="Task.id")
+    children: Mapped[list["Task"]] = relationship(
         back_populates="parent", cascade="all, delete-orphan", order_by="Task.sort_order"
     )
-    assignments: Mapped[list[Assignment]] = relationship(
+    assignments: Mapped[list["Assignment"]] = relationship(
         back_populates="task", cascade="all, delete-orphan"
     )
-    successors: Mapped[list[Dependency]] = relationship(
+    successors: Mapped[list["Dependency"]] = relationship(
         back_populates="predecessor",
         cascade="all, delete-orphan",
         foreign_keys="Dependency.predecessor_id",
     )
-    predecessors: Mapped[list[Dependency]] = relationship(
+    predecessors: Mapped[list["Dependency"]] = relationship(
         back_populates="successor",
         cascade="all, delete-orphan",
         foreign_keys="Dependency.successor_id",
@@ -118,8 +116,8 @@ class Assignment(Entity):
     )
     hours_per_day: Mapped[float] = mapped_column(Float, default=8.0)
 
-    task: Mapped[Task] = relationship(back_populates="assignments")
-    member: Mapped[TeamMember] = relationship()
+    task: Mapped["Task"] = relationship(back_populates="assignments")
+    member: Mapped["TeamMember"] = relationship()
 
 
 class Dependency(Entity):
@@ -137,10 +135,10 @@ class Dependency(Entity):
     )
     lag_days: Mapped[int] = mapped_column(Integer, default=0)
 
-    predecessor: Mapped[Task] = relationship(
+    predecessor: Mapped["Task"] = relationship(
         back_populates="successors", foreign_keys=[predecessor_id]
     )
-    successor: Mapped[Task] = relationship(
+    successor: Mapped["Task"] = relationship(
         back_populates="predecessors", foreign_keys=[successor_id]
     )
 
@@ -156,8 +154,8 @@ class Baseline(Entity):
     name: Mapped[str] = mapped_column(String(200))
     saved_at: Mapped[datetime] = mapped_column(DateTime)
 
-    project: Mapped[Project] = relationship(back_populates="baselines")
-    tasks: Mapped[list[BaselineTask]] = relationship(
+    project: Mapped["Project"] = relationship(back_populates="baselines")
+    tasks: Mapped[list["BaselineTask"]] = relationship(
         back_populates="baseline", cascade="all, delete-orphan"
     )
 
@@ -172,12 +170,12 @@ class BaselineTask(Entity):
     start_date: Mapped[date] = mapped_column(Date)
     finish_date: Mapped[date] = mapped_column(Date)
 
-    baseline: Mapped[Baseline] = relationship(back_populates="tasks")
+    baseline: Mapped["Baseline"] = relationship(back_populates="tasks")
     # Never navigated: it tells the unit of work that a baseline row goes before the task it
     # copies. Without it a project's delete could remove tasks first, the database's ON DELETE
     # CASCADE took their baseline rows, and the ORM's own DELETE of those rows then matched
     # nothing (SAWarning "expected to delete N row(s); 0 were matched").
-    task: Mapped[Task] = relationship()
+    task: Mapped["Task"] = relationship()
 
 
 class CostEntry(Entity):
@@ -193,7 +191,7 @@ class CostEntry(Entity):
         ForeignKey("task.id", ondelete="SET NULL"), index=True
     )
 
-    project: Mapped[Project] = relationship(back_populates="costs")
+    project: Mapped["Project"] = relationship(back_populates="costs")
 
 
 class ChangeRequest(Entity):
@@ -215,8 +213,8 @@ class ChangeRequest(Entity):
         ForeignKey("contact.id", ondelete="SET NULL"), index=True
     )
 
-    project: Mapped[Project] = relationship(back_populates="change_requests")
-    tasks: Mapped[list[ChangeRequestTask]] = relationship(
+    project: Mapped["Project"] = relationship(back_populates="change_requests")
+    tasks: Mapped[list["ChangeRequestTask"]] = relationship(
         back_populates="change_request", cascade="all, delete-orphan"
     )
 
@@ -233,4 +231,4 @@ class ChangeRequestTask(Entity):
     )
     task_id: Mapped[str] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
 
-    change_request: Mapped[ChangeRequest] = relationship(back_populates="tasks")
+    change_request: Mapped["ChangeRequest"] = relationship(back_populates="tasks")

@@ -1,8 +1,6 @@
 """The account manager's record of the relationship: interactions, follow-ups, pipeline, gifts,
 satisfaction."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -41,14 +39,14 @@ class Interaction(Entity):
         ForeignKey("team_member.id", ondelete="SET NULL")
     )
 
-    client: Mapped[Client] = relationship(back_populates="interactions")
-    logged_by: Mapped[TeamMember | None] = relationship()
-    contact_links: Mapped[list[InteractionContact]] = relationship(
+    client: Mapped["Client"] = relationship(back_populates="interactions")
+    logged_by: Mapped["TeamMember | None"] = relationship()
+    contact_links: Mapped[list["InteractionContact"]] = relationship(
         back_populates="interaction", cascade="all, delete-orphan"
     )
 
     @property
-    def contacts(self) -> list[Contact]:
+    def contacts(self) -> list["Contact"]:
         return [link.contact for link in self.contact_links]
 
 
@@ -65,8 +63,8 @@ class InteractionContact(Entity):
         ForeignKey("contact.id", ondelete="CASCADE"), index=True
     )
 
-    interaction: Mapped[Interaction] = relationship(back_populates="contact_links")
-    contact: Mapped[Contact] = relationship()
+    interaction: Mapped["Interaction"] = relationship(back_populates="contact_links")
+    contact: Mapped["Contact"] = relationship()
 
 
 class FollowUp(Entity):
@@ -86,9 +84,9 @@ class FollowUp(Entity):
     # Internal unless someone decides the client may see it (summaries, client agendas).
     share_with_client: Mapped[bool] = mapped_column(default=False, server_default=false())
 
-    owner: Mapped[TeamMember | None] = relationship()
-    client: Mapped[Client | None] = relationship(back_populates="follow_ups")
-    project: Mapped[Project | None] = relationship(back_populates="follow_ups")
+    owner: Mapped["TeamMember | None"] = relationship()
+    client: Mapped["Client | None"] = relationship(back_populates="follow_ups")
+    project: Mapped["Project | None"] = relationship(back_populates="follow_ups")
 
 
 class Opportunity(Entity):
@@ -108,7 +106,7 @@ class Opportunity(Entity):
     # None means the client's currency.
     currency: Mapped[str | None] = mapped_column(String(3))
 
-    client: Mapped[Client] = relationship(back_populates="opportunities")
+    client: Mapped["Client"] = relationship(back_populates="opportunities")
 
 
 class Gift(Entity):
@@ -128,8 +126,8 @@ class Gift(Entity):
         ForeignKey("important_date.id", ondelete="SET NULL"), index=True
     )
 
-    client: Mapped[Client] = relationship(back_populates="gifts")
-    contact: Mapped[Contact | None] = relationship()
+    client: Mapped["Client"] = relationship(back_populates="gifts")
+    contact: Mapped["Contact | None"] = relationship()
 
 
 class SatisfactionRating(Entity):
@@ -140,7 +138,7 @@ class SatisfactionRating(Entity):
     score: Mapped[int] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="")
 
-    client: Mapped[Client] = relationship(back_populates="ratings")
+    client: Mapped["Client"] = relationship(back_populates="ratings")
 
 
 __all__ = [

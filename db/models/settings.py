@@ -1,8 +1,6 @@
 """Agency-wide settings that every station shares (agency name, currency, working week,
 holidays). Per-station things such as window geometry live in QSettings instead."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from sqlalchemy import JSON, String

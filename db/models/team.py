@@ -1,7 +1,5 @@
 """The agency's own people, their time off and the agency's closures."""
 
-from __future__ import annotations
-
 from datetime import date
 
 from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -28,10 +26,10 @@ class TeamMember(Entity):
     placeholder: Mapped[bool] = mapped_column(default=False, server_default="0")
     day_rate_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    time_off: Mapped[list[TimeOff]] = relationship(
+    time_off: Mapped[list["TimeOff"]] = relationship(
         back_populates="member", cascade="all, delete-orphan"
     )
-    capacity_changes: Mapped[list[MemberCapacity]] = relationship(
+    capacity_changes: Mapped[list["MemberCapacity"]] = relationship(
         back_populates="member", cascade="all, delete-orphan", order_by="MemberCapacity.starts_on"
     )
 
@@ -50,7 +48,7 @@ class MemberCapacity(Entity):
     weekly_hours: Mapped[float] = mapped_column(Float, default=40.0)
     working_days: Mapped[str] = mapped_column(String(7), default="01234")
 
-    member: Mapped[TeamMember] = relationship(back_populates="capacity_changes")
+    member: Mapped["TeamMember"] = relationship(back_populates="capacity_changes")
 
 
 class TimeOff(Entity):
@@ -68,7 +66,7 @@ class TimeOff(Entity):
         enum_column(LeaveKind), default=LeaveKind.HOLIDAY, server_default=LeaveKind.HOLIDAY.value
     )
 
-    member: Mapped[TeamMember] = relationship(back_populates="time_off")
+    member: Mapped["TeamMember"] = relationship(back_populates="time_off")
 
 
 class Overtime(Entity):
