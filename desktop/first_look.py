@@ -29,7 +29,8 @@ from PySide6.QtCore import QByteArray, QPoint, QRectF, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QWidget
 
-from db.fast_open.plan_read import FirstLook, scheduled
+from db.fast_open.hand_over import ScheduledPlan
+from db.fast_open.plan_read import FirstLook
 from db.scheduling.calendar import CalendarPool
 from desktop.gantt.geometry import ROW_HEIGHT
 from desktop.gantt.painter import ChartPainter, Colors
@@ -183,7 +184,8 @@ class FirstLookRows:
 
     def __init__(self, look: FirstLook, calendars: CalendarPool | None = None) -> None:
         self.look = look
-        self.schedule = scheduled(look, calendars)
+        self.scheduled = ScheduledPlan.of(look, calendars)  # handed to the Gantt after
+        self.schedule = self.scheduled.view()
         self.rows: Sequence[int] = self.schedule.outline()
         self.row_of: Mapping[int, int] = {node: r for r, node in enumerate(self.rows)}
         self.baseline: Mapping[str, tuple[date, date]] = look.baseline
@@ -291,6 +293,11 @@ class FirstLookWindow(QWidget):
         """The plan as the look draws it (gone once the look has handed over)."""
         assert self._rows is not None, "the first look has handed over"
         return self._rows
+
+    def scheduled_plan(self) -> ScheduledPlan:
+        """The plan as the look read and scheduled it, for the Gantt that edits it
+        (`desktop.gantt.document.GanttDocument`) to take rather than read again."""
+        return self.rows.scheduled
 
     def hand_over(self) -> None:
         """Close without ending the start: the main window stands in this one's place. The

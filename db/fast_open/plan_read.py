@@ -25,9 +25,6 @@ from db.errors import AgencyDeskError
 from db.local_disk import network_filesystem
 from db.migrations import SCHEMA_HEAD
 from db.name_match import NoMatch, match_name
-from db.scheduling.calendar import CalendarPool
-from db.scheduling.engine import Scheduler
-from db.scheduling.schedule_view import ScheduleView
 from db.scheduling.specs import LinkSpec, Plan, TaskSpec, agency_days_of
 from db.scheduling.vocabulary import DependencyType, TaskConstraint, TaskKind
 
@@ -38,13 +35,18 @@ _MILESTONE = TaskKind.MILESTONE.value
 _DELIVERABLE = TaskKind.DELIVERABLE.value
 _MUST_START_ON = TaskConstraint.MUST_START_ON.value
 _FINISH_NO_LATER = TaskConstraint.FINISH_NO_LATER.value
+# The state of the file a read saw: the station's hybrid clock, which the outbox triggers tick
+# at every change of a synced table, and the sync context, which every pull moves (see
+# `db.fast_open.hand_over`). One row, id 1, in every database at the current schema.
+STAMP_QUERY = "SELECT hlc, ctx FROM sync_ctl WHERE id = 1"
 
 
 @dataclass(frozen=True)
 class FirstLook:
     """One project's plan as its first screen shows it. `people`: task id to the (name,
     colour) of each person on it, by name; `baseline`: task id to the latest baseline's
-    (start, finish)."""
+    (start, finish); `stamp`: the state of the file it was read from (`STAMP_QUERY`), None
+    where it has none."""
 
     project_id: str
     project_name: str
@@ -53,11 +55,7 @@ class FirstLook:
     people: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     deliverables: frozenset[str] = frozenset()
     baseline: dict[str, tuple[date, date]] = field(default_factory=dict)
-
-
-def scheduled(look: FirstLook, calendars: CalendarPool | None = None) -> ScheduleView:
-    """The look's plan, scheduled, through the schedule's read API."""
-    return ScheduleView(Scheduler(look.plan, calendars))
+    stamp: tuple[int, int] | None = None
 
 
 def read_first_look(path: Path, project: str) -> FirstLook | None:
@@ -133,7 +131,13 @@ def _first_look(conn: sqlite3.Connection, project: str) -> FirstLook:
             )
         ),
         baseline=_baseline(conn, project_id),
+        stamp=_stamp(conn),
     )
+
+
+def _stamp(conn: sqlite3.Connection) -> tuple[int, int] | None:
+    found = conn.execute(STAMP_QUERY).fetchone()
+    return None if found is None else (int(found[0]), int(found[1]))
 
 
 def read_plan(conn: sqlite3.Connection, project_id: str) -> Plan:

@@ -4,6 +4,7 @@ first look ends the start; a plan the first look cannot read opens the ordinary 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -135,6 +136,91 @@ def test_the_first_look_gives_way_to_the_window_that_edits(qapp, small_db) -> No
         assert task is not None and task.name == "Kick-off"
     finally:
         store.close()
+
+
+def test_the_window_that_edits_takes_the_plan_the_look_scheduled(qapp, small_db) -> None:
+    """The plan is read and scheduled once: the main window's Gantt takes the look's."""
+    seen: dict[str, object] = {}
+    failures: list[str] = []
+
+    def note_the_look() -> None:
+        look = shown("FirstLookWindow")[0]
+        assert isinstance(look, FirstLookWindow)
+        seen["look's schedule"] = look.rows.scheduled.scheduler
+        when(window_is_up, note_the_window, failures)
+
+    def window_is_up() -> bool:
+        windows = shown("MainWindow")
+        return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
+
+    def note_the_window() -> None:
+        from desktop.gantt import GanttView
+
+        window = shown("MainWindow")[0]
+        view = window.findChild(GanttView)
+        assert view is not None
+        seen["window's schedule"] = view.document.scheduler
+        seen["names"] = [view.document.schedule.name(n) for n in view.document.rows]
+        window.close()
+
+    when(lambda: bool(shown("FirstLookWindow")), note_the_look, failures)
+    assert run_gui(small_db, project="Rebrand") == 0
+    assert failures == []
+    assert seen["window's schedule"] is seen["look's schedule"]
+    assert seen["names"] == ["Discovery", "Interviews", "Logo", "Launch"]
+
+
+def test_a_plan_renamed_by_another_program_while_the_look_stands_opens_renamed(
+    qapp, small_db
+) -> None:
+    """The look keeps other Agency Desks out, not every program: the window reads what
+    changed since the look read it."""
+    seen: dict[str, object] = {}
+    failures: list[str] = []
+
+    def rename_behind_the_look() -> None:
+        other = sqlite3.connect(small_db)
+        with other:
+            other.execute("UPDATE task SET name = 'Research' WHERE name = 'Discovery'")
+        other.close()
+        when(window_is_up, note_the_window, failures)
+
+    def window_is_up() -> bool:
+        windows = shown("MainWindow")
+        return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
+
+    def note_the_window() -> None:
+        from desktop.gantt import GanttView
+
+        window = shown("MainWindow")[0]
+        view = window.findChild(GanttView)
+        assert view is not None
+        seen["names"] = [view.document.schedule.name(n) for n in view.document.rows]
+        window.close()
+
+    when(lambda: bool(shown("FirstLookWindow")), rename_behind_the_look, failures)
+    assert run_gui(small_db, project="Rebrand") == 0
+    assert failures == []
+    assert seen["names"] == ["Research", "Interviews", "Logo", "Launch"]
+
+
+def test_the_benchmark_can_mark_the_editable_windows_paint(
+    qapp, small_db, monkeypatch, capsys
+) -> None:
+    """`startup.open_project.*.editable`: the mark comes once, from the main window, after
+    the look."""
+    monkeypatch.setenv(desktop_app.BENCH_ENV, desktop_app.BENCH_EDITABLE)
+    seen: list[str] = []
+    failures: list[str] = []
+    when(
+        lambda: bool(shown("FirstLookWindow")),
+        lambda: seen.append(capsys.readouterr().out),
+        failures,
+    )
+    assert run_gui(small_db, project="Rebrand") == 0
+    assert failures == []
+    assert seen == [""]  # nothing marked while the look stood
+    assert capsys.readouterr().out == "first-paint\n"
 
 
 def test_the_plan_stays_where_it_stands_when_the_window_takes_over(qapp, small_db) -> None:
