@@ -4,8 +4,8 @@ scale 1 and scale 20, and `agency-desk --db PATH --project NAME` opening a proje
 the data layer.
 
 Each measurement spawns a fresh interpreter, so nothing is shared with this process; the demo
-databases are written once into a cache folder keyed by the demo's code and the schema, and
-reused until either changes.
+databases are written once into the benchmarks' cache (`bench.cache`), keyed by the schema's
+sources (and the demo's code), and reused until they change.
 
 GANTT_BENCH_CLOCK=cpu (as for the other benchmarks) reports the app's CPU time to its first
 paint, which the app prints on stderr with its `first-paint` mark, instead of the wall time to the
@@ -18,7 +18,6 @@ wall time is reported.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import statistics
 import subprocess
@@ -28,10 +27,9 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bench.cache import CACHE, REPO, cached_database
 from bench.registry import metric
 
-REPO = Path(__file__).resolve().parent.parent
-CACHE = Path(tempfile.gettempdir()) / "agency-desk-bench"
 RUNS = 5  # a shared 2-core machine is noisy: the median of five holds steadier
 CPU_CLOCK = os.environ.get("GANTT_BENCH_CLOCK") == "cpu"
 FIRST_PAINT_TIMEOUT_S = 120.0
@@ -39,29 +37,21 @@ FIRST_PAINT_TIMEOUT_S = 120.0
 DEMO_DAY = date(2025, 3, 12)
 
 
-def _demo_key() -> str:
-    """Changes whenever the demo's code or the schema does, so a stale cache is never used."""
-    digest = hashlib.sha256()
-    sources = [REPO / "db" / "demo.py", REPO / "db" / "demo_words.py"]
-    sources += sorted((REPO / "db" / "migrations" / "versions").glob("*.py"))
-    for path in sources:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+# The demo's own code is part of its databases' key: a changed demo must not be timed stale.
+DEMO_SOURCES = (REPO / "db" / "demo.py", REPO / "db" / "demo_words.py")
+PLAN_VERSION = 1  # bump when the generated project (`project_database`) changes shape
 
 
 def demo_database(scale: int) -> Path:
-    """The cached demo database at `scale`, written on first use."""
-    path = CACHE / f"demo-scale{scale}-{_demo_key()}.sqlite"
-    if not path.exists():
+    """The cached demo database at `scale`, written on first use (`bench.cache`: keyed by
+    the schema's sources and the demo's)."""
+
+    def build(path: Path) -> None:
         from db.demo import write_demo
 
-        CACHE.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.stem}.partial.sqlite")
-        partial.unlink(missing_ok=True)
-        write_demo(partial, scale, today=DEMO_DAY)
-        partial.rename(path)
-    return path
+        write_demo(path, scale, today=DEMO_DAY)
+
+    return cached_database(f"demo-scale{scale}", build, sources=DEMO_SOURCES)
 
 
 def _isolated_env(mark: str = "1") -> dict[str, str]:
@@ -178,18 +168,15 @@ def first_paint_scale20() -> float:
 def project_database(n_tasks: int) -> Path:
     """The cached database holding one project, named `Plan N`, of `n_tasks` tasks in chains
     of ten linked finish-to-start (the plan the peer planners were timed on, see issue 19)."""
-    path = CACHE / f"plan-{n_tasks}-{_demo_key()}.sqlite"
-    if not path.exists():
+
+    def build(path: Path) -> None:
         from db.database import open_database
         from db.models import Client, Project
         from db.operations import Create, composite
         from db.scheduling.plan import LinkSpec, Plan, TaskSpec, insert_plan
         from db.store import Store
 
-        CACHE.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.stem}.partial.sqlite")
-        partial.unlink(missing_ok=True)
-        store = Store(open_database(partial, create=True))
+        store = Store(open_database(path, create=True))
         client = Create(Client, {"name": "Bench Client"})
         project = Create(Project, {"name": f"Plan {n_tasks}", "client_id": client.id})
         store.apply(composite([client, project]))
@@ -201,8 +188,8 @@ def project_database(n_tasks: int) -> Path:
         insert_plan(store.session, str(project.id), Plan(tasks=tasks, links=links))
         store.session.commit()
         store.close()
-        partial.rename(path)
-    return path
+
+    return cached_database(f"plan-{n_tasks}-v{PLAN_VERSION}", build)
 
 
 @functools.cache  # the 10k time and peak memory come from the same runs
