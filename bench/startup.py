@@ -270,23 +270,46 @@ def import_db() -> float:
     return statistics.median(once() for _ in range(5))
 
 
-def compare_frozen(executable: Path, db_path: Path) -> str:
+def compare_frozen(
+    executable: Path, db_path: Path, *args: str, what: str = "start-up", mark: str = "1"
+) -> str:
     """One line for CI: the frozen app's and the source app's median time to first paint on
-    `db_path` (each warmed once, then five runs, alternating so both see the same load)."""
+    `db_path` with `args` (each warmed once, then five runs, alternating so both see the
+    same load); `what` names the start, `mark` which paint counts (see `_isolated_env`)."""
     frozen: list[float] = []
     source: list[float] = []
     for app in ((str(executable),), SOURCE_APP):
-        _first_paint_run(db_path, app=app)
+        _first_paint_run(db_path, *args, app=app, mark=mark)
     for _ in range(RUNS):
-        frozen.append(_first_paint_run(db_path, app=(str(executable),))[0])
-        source.append(_first_paint_run(db_path)[0])
+        frozen.append(_first_paint_run(db_path, *args, app=(str(executable),), mark=mark)[0])
+        source.append(_first_paint_run(db_path, *args, mark=mark)[0])
     frozen_s, source_s = statistics.median(frozen), statistics.median(source)
     verdict = "as fast or faster" if frozen_s <= source_s else "SLOWER"
     return (
-        f"start-up to first paint (median of {RUNS}): frozen {frozen_s:.2f} s, "
+        f"{what} to first paint (median of {RUNS}): frozen {frozen_s:.2f} s, "
         f"source {source_s:.2f} s ({verdict})"
     )
 
 
+def compare_frozen_starts(executable: Path, db_path: Path) -> list[str]:
+    """CI's lines (see .ci/run): the frozen app against the source one on a plain start on
+    `db_path`, and on `--project` opening a 2,000-task plan (`project_database`), to its
+    first look's paint and to the paint of the window that edits it."""
+    plan = project_database(2_000)
+    project = ("--project", "Plan 2000")
+    return [
+        compare_frozen(executable, db_path),
+        compare_frozen(executable, plan, *project, what="--project (2,000 tasks), first look"),
+        compare_frozen(
+            executable,
+            plan,
+            *project,
+            what="--project (2,000 tasks), editable window",
+            mark="editable",
+        ),
+    ]
+
+
 if __name__ == "__main__":  # python -m bench.startup FROZEN_EXECUTABLE DATABASE (see .ci/run)
-    print(compare_frozen(Path(sys.argv[1]), Path(sys.argv[2])), flush=True)
+    for line in compare_frozen_starts(Path(sys.argv[1]), Path(sys.argv[2])):
+        print(line, flush=True)
