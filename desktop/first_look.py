@@ -9,8 +9,13 @@ on the same project, takes this one's place as soon as it has painted (`desktop.
 
 So that nothing moves when it does, the look draws the table and the chart where the main
 window last drew a plan at this size (`remember_layout`, kept in QSettings), with the
-project's zoom, critical path and baseline toggles; what surrounds them (menus, sidebar,
-toolbars) appears with the main window. Before any such record, it uses a layout of its own.
+project's zoom, critical path and baseline toggles, its header sections, outline marks and
+row colours drawn as the task table draws them (a test holds the two equal pixel for pixel);
+what surrounds them (menus, sidebar, toolbars) appears with the main window. Before any such
+record, it uses a layout of its own, and the plan moves once, at that first hand-over.
+
+The plan it read and scheduled goes on to the main window's Gantt (`scheduled_plan`), which
+takes it rather than reading and scheduling it again (`db.fast_open.hand_over`).
 
 Nothing can be edited here: the window takes no input, and shows a busy cursor and "Opening
 for editing…" for the half second it stands. Closing it ends the start (`dismissed`).
@@ -25,9 +30,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from PySide6.QtCore import QByteArray, QPoint, QRectF, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QStyle, QStyleOption, QStyleOptionHeader, QWidget
 
 from db.fast_open.hand_over import ScheduledPlan
 from db.fast_open.plan_read import FirstLook
@@ -403,15 +408,33 @@ class FirstLookWindow(QWidget):
         painter.save()
         painter.setClipRect(QRectF(x, y, width, height))
         painter.fillRect(QRectF(x, y, width, height), palette.color(QPalette.ColorRole.Button))
-        painter.setPen(palette.color(QPalette.ColorRole.ButtonText))
-        for column, left, column_width in layout.columns:
-            cell = QRectF(x + left + PAD, y, column_width - 2 * PAD, height)
-            painter.drawText(cell, int(middle | Qt.AlignmentFlag.AlignLeft), HEADERS[column])
+        # Each section as the task table's header view draws it, through the style.
+        positions = QStyleOptionHeader.SectionPosition
+        last = len(layout.columns) - 1
+        for n, (column, left, column_width) in enumerate(layout.columns):
+            section = QStyleOptionHeader()
+            section.initFrom(self)
+            section.state |= QStyle.StateFlag.State_Raised | QStyle.StateFlag.State_Horizontal
+            section.rect = QRect(x + left, y, column_width, height)
+            section.section = column
+            section.text = HEADERS[column]
+            section.textAlignment = middle | Qt.AlignmentFlag.AlignLeft
+            section.orientation = Qt.Orientation.Horizontal
+            if last == 0:
+                section.position = positions.OnlyOneSection
+            elif n == 0:
+                section.position = positions.Beginning
+            elif n == last:
+                section.position = positions.End
+            else:
+                section.position = positions.Middle
+            self.style().drawControl(QStyle.ControlElement.CE_Header, section, painter, self)
         painter.restore()
         x, y, width, height = layout.table
         painter.save()
         painter.setClipRect(QRectF(x, y, width, height))
         painter.fillRect(QRectF(x, y, width, height), colors.base)
+        alternate = palette.color(QPalette.ColorRole.AlternateBase)  # the table's, not the chart's
         v = self.rows.schedule
         plain = QFont(self.font())
         bold = QFont(self.font())
@@ -419,10 +442,12 @@ class FirstLookWindow(QWidget):
         for r, node in enumerate(self.rows.rows[: math.ceil(height / ROW_HEIGHT)]):
             top = y + r * ROW_HEIGHT
             if r % 2:
-                painter.fillRect(QRectF(x, top, width, ROW_HEIGHT), colors.row_alt)
+                painter.fillRect(QRectF(x, top, width, ROW_HEIGHT), alternate)
             painter.setFont(bold if v.is_summary(node) else plain)
             metrics = painter.fontMetrics()
             for column, left, column_width in layout.columns:
+                if column == COL_NAME and v.is_summary(node):  # open: the look shows all
+                    self._paint_branch(painter, x + left + v.depth(node) * INDENT, top)
                 text = self.rows.cell(node, column)
                 if not text:
                     continue
@@ -442,6 +467,17 @@ class FirstLookWindow(QWidget):
                 elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(cell.width()))
                 painter.drawText(cell, int(middle | align), elided)
         painter.restore()
+
+    def _paint_branch(self, painter: QPainter, left: int, top: int) -> None:
+        """An open summary's mark, where and as the task table's name cells draw it
+        (`desktop.gantt.cells.NameCellDelegate`, `branch_rect`)."""
+        mark = QStyleOption()
+        mark.rect = QRect(left, top, INDENT, ROW_HEIGHT)
+        mark.palette = self.palette()
+        flags = QStyle.StateFlag
+        mark.state = flags.State_Children | flags.State_Enabled | flags.State_Item
+        mark.state |= flags.State_Open
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorBranch, mark, painter, self)
 
     def _paint_progress_bar(self, painter: QPainter, cell: QRectF, value: int) -> None:
         palette = self.palette()

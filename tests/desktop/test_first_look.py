@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from PySide6.QtCore import QPoint, QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
@@ -290,6 +291,48 @@ def test_the_plan_stays_where_it_stands_when_the_window_takes_over(qapp, small_d
     assert second["remembered"] is True
     assert second["rects"] == second["window rects"]
     assert second["cells"] == second["window cells"]
+
+
+def test_the_look_draws_the_plan_as_the_window_does(qapp, small_db) -> None:
+    """Where the main window drew a plan before, the look's table (header, outline marks,
+    cells, row colours) and chart are the window's, pixel for pixel: nothing changes as one
+    takes the other's place."""
+    failures: list[str] = []
+    grabs: list[dict[str, object]] = []
+
+    def follow_a_start() -> None:
+        seen: dict[str, object] = {}
+        grabs.append(seen)
+
+        def note_the_look() -> None:
+            look = shown("FirstLookWindow")[0]
+            assert isinstance(look, FirstLookWindow)
+            layout, seen["remembered"] = look.layout_now()
+            seen["parts"] = (layout.table_header, layout.table, layout.scale, layout.chart)
+            seen["look"] = look.grab().toImage()
+            when(window_is_up, note_the_window, failures)
+
+        def window_is_up() -> bool:
+            windows = shown("MainWindow")
+            return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
+
+        def note_the_window() -> None:
+            window = shown("MainWindow")[0]
+            seen["window"] = window.grab().toImage()
+            window.close()
+
+        when(lambda: bool(shown("FirstLookWindow")), note_the_look, failures)
+
+    for _start in range(2):
+        follow_a_start()
+        assert run_gui(small_db, project="Rebrand") == 0
+        assert failures == []
+    second = grabs[1]
+    assert second["remembered"] is True
+    look, window = second["look"], second["window"]
+    assert isinstance(look, QImage) and isinstance(window, QImage)
+    for x, y, width, height in second["parts"]:  # type: ignore[attr-defined]
+        assert look.copy(x, y, width, height) == window.copy(x, y, width, height), (x, y)
 
 
 def test_closing_the_first_look_ends_the_start(qapp, small_db) -> None:
