@@ -9,8 +9,13 @@ on the same project, takes this one's place as soon as it has painted (`desktop.
 
 So that nothing moves when it does, the look draws the table and the chart where the main
 window last drew a plan at this size (`remember_layout`, kept in QSettings), with the
-project's zoom, critical path and baseline toggles; what surrounds them (menus, sidebar,
-toolbars) appears with the main window. Before any such record, it uses a layout of its own.
+project's zoom, critical path and baseline toggles, its header sections, outline marks and
+row colours drawn as the task table draws them (a test holds the two equal pixel for pixel);
+what surrounds them (menus, sidebar, toolbars) appears with the main window. Before any such
+record, it uses a layout of its own, and the plan moves once, at that first hand-over.
+
+The plan it read and scheduled goes on to the main window's Gantt (`scheduled_plan`), which
+takes it rather than reading and scheduling it again (`db.fast_open.hand_over`).
 
 Nothing can be edited here: the window takes no input, and shows a busy cursor and "Opening
 for editing…" for the half second it stands. Closing it ends the start (`dismissed`).
@@ -25,11 +30,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from PySide6.QtCore import QByteArray, QPoint, QRectF, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QStyle, QStyleOption, QStyleOptionHeader, QWidget
 
-from db.fast_open.plan_read import FirstLook, scheduled
+from db.fast_open.hand_over import ScheduledPlan
+from db.fast_open.plan_read import FirstLook
 from db.scheduling.calendar import CalendarPool
 from desktop.gantt.geometry import ROW_HEIGHT
 from desktop.gantt.painter import ChartPainter, Colors
@@ -183,7 +189,8 @@ class FirstLookRows:
 
     def __init__(self, look: FirstLook, calendars: CalendarPool | None = None) -> None:
         self.look = look
-        self.schedule = scheduled(look, calendars)
+        self.scheduled = ScheduledPlan.of(look, calendars)  # handed to the Gantt after
+        self.schedule = self.scheduled.view()
         self.rows: Sequence[int] = self.schedule.outline()
         self.row_of: Mapping[int, int] = {node: r for r, node in enumerate(self.rows)}
         self.baseline: Mapping[str, tuple[date, date]] = look.baseline
@@ -292,6 +299,11 @@ class FirstLookWindow(QWidget):
         assert self._rows is not None, "the first look has handed over"
         return self._rows
 
+    def scheduled_plan(self) -> ScheduledPlan:
+        """The plan as the look read and scheduled it, for the Gantt that edits it
+        (`desktop.gantt.document.GanttDocument`) to take rather than read again."""
+        return self.rows.scheduled
+
     def hand_over(self) -> None:
         """Close without ending the start: the main window stands in this one's place. The
         look lets go of its plan too (a 10,000-task one is tens of MB the session would
@@ -396,15 +408,33 @@ class FirstLookWindow(QWidget):
         painter.save()
         painter.setClipRect(QRectF(x, y, width, height))
         painter.fillRect(QRectF(x, y, width, height), palette.color(QPalette.ColorRole.Button))
-        painter.setPen(palette.color(QPalette.ColorRole.ButtonText))
-        for column, left, column_width in layout.columns:
-            cell = QRectF(x + left + PAD, y, column_width - 2 * PAD, height)
-            painter.drawText(cell, int(middle | Qt.AlignmentFlag.AlignLeft), HEADERS[column])
+        # Each section as the task table's header view draws it, through the style.
+        positions = QStyleOptionHeader.SectionPosition
+        last = len(layout.columns) - 1
+        for n, (column, left, column_width) in enumerate(layout.columns):
+            section = QStyleOptionHeader()
+            section.initFrom(self)
+            section.state |= QStyle.StateFlag.State_Raised | QStyle.StateFlag.State_Horizontal
+            section.rect = QRect(x + left, y, column_width, height)
+            section.section = column
+            section.text = HEADERS[column]
+            section.textAlignment = middle | Qt.AlignmentFlag.AlignLeft
+            section.orientation = Qt.Orientation.Horizontal
+            if last == 0:
+                section.position = positions.OnlyOneSection
+            elif n == 0:
+                section.position = positions.Beginning
+            elif n == last:
+                section.position = positions.End
+            else:
+                section.position = positions.Middle
+            self.style().drawControl(QStyle.ControlElement.CE_Header, section, painter, self)
         painter.restore()
         x, y, width, height = layout.table
         painter.save()
         painter.setClipRect(QRectF(x, y, width, height))
         painter.fillRect(QRectF(x, y, width, height), colors.base)
+        alternate = palette.color(QPalette.ColorRole.AlternateBase)  # the table's, not the chart's
         v = self.rows.schedule
         plain = QFont(self.font())
         bold = QFont(self.font())
@@ -412,10 +442,12 @@ class FirstLookWindow(QWidget):
         for r, node in enumerate(self.rows.rows[: math.ceil(height / ROW_HEIGHT)]):
             top = y + r * ROW_HEIGHT
             if r % 2:
-                painter.fillRect(QRectF(x, top, width, ROW_HEIGHT), colors.row_alt)
+                painter.fillRect(QRectF(x, top, width, ROW_HEIGHT), alternate)
             painter.setFont(bold if v.is_summary(node) else plain)
             metrics = painter.fontMetrics()
             for column, left, column_width in layout.columns:
+                if column == COL_NAME and v.is_summary(node):  # open: the look shows all
+                    self._paint_branch(painter, x + left + v.depth(node) * INDENT, top)
                 text = self.rows.cell(node, column)
                 if not text:
                     continue
@@ -435,6 +467,17 @@ class FirstLookWindow(QWidget):
                 elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(cell.width()))
                 painter.drawText(cell, int(middle | align), elided)
         painter.restore()
+
+    def _paint_branch(self, painter: QPainter, left: int, top: int) -> None:
+        """An open summary's mark, where and as the task table's name cells draw it
+        (`desktop.gantt.cells.NameCellDelegate`, `branch_rect`)."""
+        mark = QStyleOption()
+        mark.rect = QRect(left, top, INDENT, ROW_HEIGHT)
+        mark.palette = self.palette()
+        flags = QStyle.StateFlag
+        mark.state = flags.State_Children | flags.State_Enabled | flags.State_Item
+        mark.state |= flags.State_Open
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorBranch, mark, painter, self)
 
     def _paint_progress_bar(self, painter: QPainter, cell: QRectF, value: int) -> None:
         palette = self.palette()

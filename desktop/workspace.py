@@ -8,6 +8,8 @@ edit, an undo or sync (which calls `Store.notify`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +21,9 @@ from db.labels import short_label
 from db.operations import Operation
 from db.store import Store
 from desktop.commands import OperationCommand
+
+if TYPE_CHECKING:
+    from db.fast_open.hand_over import ScheduledPlan
 
 
 class Workspace(QObject):
@@ -42,6 +47,9 @@ class Workspace(QObject):
         self._pushing = False
         self._index = 0
         self.undo_stack.indexChanged.connect(self._report_step)
+        # A plan the first look read and scheduled, offered to the Gantt that opens it next
+        # (`take_scheduled_plan`); set by the start (`desktop.app`) for as long as it opens one.
+        self.scheduled_plan: ScheduledPlan | None = None
 
     @property
     def session(self) -> Session:
@@ -72,6 +80,11 @@ class Workspace(QObject):
             self._pushing = False
         self.done.emit(short_label(op.label))
         return True
+
+    def take_scheduled_plan(self, project_id: str) -> ScheduledPlan | None:
+        """The offered plan when it is `project_id`'s (it is offered once)."""
+        found, self.scheduled_plan = self.scheduled_plan, None
+        return found if found is not None and found.project_id == project_id else None
 
     def close(self) -> None:
         self.store.unsubscribe(self._forward)

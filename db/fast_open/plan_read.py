@@ -12,7 +12,6 @@ returns None and the app takes its ordinary way, whose refusal or upgrade says w
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections import defaultdict
@@ -25,26 +24,25 @@ from db.errors import AgencyDeskError
 from db.local_disk import network_filesystem
 from db.migrations import SCHEMA_HEAD
 from db.name_match import NoMatch, match_name
-from db.scheduling.calendar import CalendarPool
-from db.scheduling.engine import Scheduler
-from db.scheduling.schedule_view import ScheduleView
-from db.scheduling.specs import LinkSpec, Plan, TaskSpec, agency_days_of
-from db.scheduling.vocabulary import DependencyType, TaskConstraint, TaskKind
+from db.scheduling.plan_rows import TASK_COLUMNS, agency_days_from_rows, plans_from_rows
+from db.scheduling.specs import Plan
+from db.scheduling.vocabulary import TaskKind
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 LOCK_TIMEOUT_S = 2.0
-_TYPES = {t.value: t for t in DependencyType}
-_MILESTONE = TaskKind.MILESTONE.value
 _DELIVERABLE = TaskKind.DELIVERABLE.value
-_MUST_START_ON = TaskConstraint.MUST_START_ON.value
-_FINISH_NO_LATER = TaskConstraint.FINISH_NO_LATER.value
+# The state of the file a read saw: the station's hybrid clock, which the outbox triggers tick
+# at every change of a synced table, and the sync context, which every pull moves (see
+# `db.fast_open.hand_over`). One row, id 1, in every database at the current schema.
+STAMP_QUERY = "SELECT hlc, ctx FROM sync_ctl WHERE id = 1"
 
 
 @dataclass(frozen=True)
 class FirstLook:
     """One project's plan as its first screen shows it. `people`: task id to the (name,
     colour) of each person on it, by name; `baseline`: task id to the latest baseline's
-    (start, finish)."""
+    (start, finish); `stamp`: the state of the file it was read from (`STAMP_QUERY`), None
+    where it has none."""
 
     project_id: str
     project_name: str
@@ -53,11 +51,7 @@ class FirstLook:
     people: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     deliverables: frozenset[str] = frozenset()
     baseline: dict[str, tuple[date, date]] = field(default_factory=dict)
-
-
-def scheduled(look: FirstLook, calendars: CalendarPool | None = None) -> ScheduleView:
-    """The look's plan, scheduled, through the schedule's read API."""
-    return ScheduleView(Scheduler(look.plan, calendars))
+    stamp: tuple[int, int] | None = None
 
 
 def read_first_look(path: Path, project: str) -> FirstLook | None:
@@ -133,83 +127,46 @@ def _first_look(conn: sqlite3.Connection, project: str) -> FirstLook:
             )
         ),
         baseline=_baseline(conn, project_id),
+        stamp=_stamp(conn),
     )
+
+
+def _stamp(conn: sqlite3.Connection) -> tuple[int, int] | None:
+    found = conn.execute(STAMP_QUERY).fetchone()
+    return None if found is None else (int(found[0]), int(found[1]))
 
 
 def read_plan(conn: sqlite3.Connection, project_id: str) -> Plan:
-    """The engine's inputs for one project, as `db.scheduling.plan.load_plan` reads them."""
-    settings = {
-        key: json.loads(value)
-        for key, value in conn.execute("SELECT key, value FROM agency_setting")
-        if value is not None
-    }
-    closures = [
-        (date.fromisoformat(start), date.fromisoformat(end))
-        for start, end in conn.execute("SELECT start_date, end_date FROM closure")
-    ]
-    members: dict[str, set[str]] = defaultdict(set)
-    for task_id, member_id in conn.execute(
+    """The engine's inputs for one project, as `db.scheduling.plan.load_plan` reads them
+    (the same builder turns the rows into a plan, `db.scheduling.plan_rows`)."""
+    agency = agency_days_from_rows(
+        conn.execute("SELECT key, value FROM agency_setting"),
+        conn.execute("SELECT start_date, end_date FROM closure"),
+    )
+    assignments = conn.execute(
         "SELECT assignment.task_id, assignment.member_id FROM assignment"
         " JOIN task ON task.id = assignment.task_id WHERE task.project_id = ?",
         (project_id,),
-    ):
-        members[task_id].add(member_id)
-    tasks = []
-    for (
-        tid,
-        name,
-        start,
-        duration,
-        parent_id,
-        kind,
-        sort_order,
-        progress,
-        held,
-        finish_by,
-    ) in conn.execute(
-        "SELECT id, name, start_date, duration_days, parent_id, kind, sort_order, progress,"
-        " constraint_kind, finish_by FROM task WHERE project_id = ? ORDER BY sort_order",
-        (project_id,),
-    ):
-        milestone = kind == _MILESTONE or duration == 0
-        tasks.append(
-            TaskSpec(
-                tid,
-                name,
-                date.fromisoformat(start),
-                0 if milestone else duration,
-                parent_id,
-                milestone,
-                frozenset(members[tid]) if tid in members else frozenset(),
-                sort_order,
-                progress,
-                held == _MUST_START_ON,
-                date.fromisoformat(finish_by) if held == _FINISH_NO_LATER and finish_by else None,
-            )
-        )
-    links = [
-        LinkSpec(pred, succ, _TYPES[kind], lag, did)
-        for did, pred, succ, kind, lag in conn.execute(
-            "SELECT dependency.id, predecessor_id, successor_id, type, lag_days FROM dependency"
-            " JOIN task ON task.id = dependency.successor_id WHERE task.project_id = ?",
-            (project_id,),
-        )
-    ]
-    leave: dict[str, list[tuple[date, date]]] = defaultdict(list)
-    people = sorted({m for found in members.values() for m in found})
-    if people:
-        marks = ",".join("?" * len(people))
-        for member_id, start, end in conn.execute(
-            f"SELECT member_id, start_date, end_date FROM time_off WHERE member_id IN ({marks})",
-            people,
-        ):
-            leave[member_id].append((date.fromisoformat(start), date.fromisoformat(end)))
-    return Plan(
-        tasks=tasks,
-        links=links,
-        agency=agency_days_of(settings, closures),
-        leave={m: leave[m] for m in people if m in leave},
     )
+    tasks = conn.execute(
+        f"SELECT {', '.join(TASK_COLUMNS)} FROM task WHERE project_id = ? ORDER BY sort_order",
+        (project_id,),
+    )
+    links = conn.execute(
+        "SELECT task.project_id, dependency.id, predecessor_id, successor_id, type, lag_days"
+        " FROM dependency JOIN task ON task.id = dependency.successor_id"
+        " WHERE task.project_id = ?",
+        (project_id,),
+    )
+
+    def leave_of(members: list[str]) -> sqlite3.Cursor:
+        marks = ",".join("?" * len(members))
+        return conn.execute(
+            f"SELECT member_id, start_date, end_date FROM time_off WHERE member_id IN ({marks})",
+            members,
+        )
+
+    return plans_from_rows([project_id], agency, assignments, tasks, links, leave_of)[project_id]
 
 
 def _people(conn: sqlite3.Connection, project_id: str) -> dict[str, tuple[tuple[str, str], ...]]:

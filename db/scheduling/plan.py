@@ -7,11 +7,11 @@ plan loads with a few column queries instead of ten thousand objects.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import String, insert, select, type_coerce
+from sqlalchemy import ColumnElement, String, insert, select, type_coerce
 from sqlalchemy.orm import Session
 
 from db.core_reads import read
@@ -27,10 +27,10 @@ from db.models import (
     TimeOff,
 )
 from db.scheduling.calendar import AgencyDays
+from db.scheduling.plan_rows import TASK_COLUMNS, agency_days_from_rows, plans_from_rows
 from db.scheduling.specs import LinkSpec as LinkSpec
 from db.scheduling.specs import Plan as Plan
 from db.scheduling.specs import TaskSpec as TaskSpec
-from db.scheduling.specs import agency_days_of
 
 
 def constraint_of(spec: TaskSpec) -> TaskConstraint:
@@ -51,16 +51,18 @@ def held_by(kind: TaskConstraint, finish_by: date | None) -> dict[str, object]:
 
 def agency_days(session: Session) -> AgencyDays:
     # Table columns throughout this module's reads: a plan loads before the first paint,
-    # which must not configure the mappers (see `db.core_reads`).
+    # which must not configure the mappers (see `db.core_reads`). Values are read as SQLite
+    # holds them, for the builder both readers share (`db.scheduling.plan_rows`).
     setting_c, closure_c = AgencySetting.__table__.c, Closure.__table__.c
-    settings = {key: value for key, value in read(session, select(setting_c.key, setting_c.value))}
-    closures = read(session, select(closure_c.start_date, closure_c.end_date))
-    return agency_days_of(settings, [(start, end) for start, end in closures])
+    return agency_days_from_rows(
+        read(session, select(setting_c.key, _raw(setting_c.value))),
+        read(session, select(_raw(closure_c.start_date), _raw(closure_c.end_date))),
+    )
 
 
-_DEPENDENCY_TYPES = {t.value: t for t in DependencyType}
-_MUST_START_ON = TaskConstraint.MUST_START_ON.value
-_FINISH_NO_LATER = TaskConstraint.FINISH_NO_LATER.value
+def _raw(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The column's value as stored (ISO date text, enum value, JSON text)."""
+    return type_coerce(column, String)
 
 
 def load_plan(session: Session, project_id: str) -> Plan:
@@ -76,104 +78,52 @@ def load_plans(
     per project. Every id asked for gets a plan (an empty one for a project without tasks)."""
     wanted = list(dict.fromkeys(project_ids))
     agency = agency_days(session) if agency is None else agency
-    tasks_of: dict[str, list[TaskSpec]] = {pid: [] for pid in wanted}
-    links_of: dict[str, list[LinkSpec]] = {pid: [] for pid in wanted}
     if not wanted:
         return {}
     task = Task.__table__.c
     in_projects = task.project_id.in_(wanted)
-    assignment = Assignment.__table__.c
-    members: dict[str, set[str]] = defaultdict(set)
-    for task_id, member_id in read(
+    assignment, dep, off = Assignment.__table__.c, Dependency.__table__.c, TimeOff.__table__.c
+    assignments = read(
         session,
         select(assignment.task_id, assignment.member_id)
         .join(Task.__table__, task.id == assignment.task_id)
         .where(in_projects),
-    ):
-        members[task_id].add(member_id)
-    # Columns are read raw (ISO date text, enum text) and converted here: SQLAlchemy's
-    # per-value Date and Enum processing dominated loading a 10,000-task plan.
-    milestone_kind = TaskKind.MILESTONE.value
-    for (
-        pid,
-        tid,
-        name,
-        start,
-        duration,
-        parent_id,
-        kind,
-        sort_order,
-        progress,
-        held,
-        finish_by,
-    ) in read(
+    )
+    # Columns are read raw (ISO date text, enum text) and converted by the builder:
+    # SQLAlchemy's per-value Date and Enum processing dominated loading a 10,000-task plan.
+    tasks = read(
         session,
-        select(
-            task.project_id,
-            task.id,
-            task.name,
-            type_coerce(task.start_date, String),
-            task.duration_days,
-            task.parent_id,
-            type_coerce(task.kind, String),
-            task.sort_order,
-            task.progress,
-            type_coerce(task.constraint_kind, String),
-            type_coerce(task.finish_by, String),
-        )
+        select(*(_raw(task[c]) if c in _CONVERTED else task[c] for c in TASK_COLUMNS))
         .where(in_projects)
         .order_by(task.sort_order),
-    ).all():
-        milestone = kind == milestone_kind or duration == 0
-        tasks_of[pid].append(
-            TaskSpec(
-                tid,
-                name,
-                date.fromisoformat(start),
-                0 if milestone else duration,
-                parent_id,
-                milestone,
-                frozenset(members[tid]) if tid in members else frozenset(),
-                sort_order,
-                progress,
-                held == _MUST_START_ON,
-                date.fromisoformat(finish_by) if held == _FINISH_NO_LATER and finish_by else None,
-            )
-        )
-    dep = Dependency.__table__.c
-    for pid, did, pred, succ, kind, lag in read(
+    )
+    links = read(
         session,
         select(
             task.project_id,
             dep.id,
             dep.predecessor_id,
             dep.successor_id,
-            type_coerce(dep.type, String),
+            _raw(dep.type),
             dep.lag_days,
         )
         .join(Task.__table__, task.id == dep.successor_id)
         .where(in_projects),
-    ).all():
-        links_of[pid].append(LinkSpec(pred, succ, _DEPENDENCY_TYPES[kind], lag, did))
-    leave: dict[str, list[tuple[date, date]]] = defaultdict(list)
-    assigned = set().union(*members.values()) if members else set()
-    if assigned:
-        off = TimeOff.__table__.c
-        for member_id, start, end in read(
+    )
+
+    def leave_of(members: list[str]) -> Iterable[Sequence[Any]]:
+        return read(
             session,
-            select(off.member_id, off.start_date, off.end_date).where(off.member_id.in_(assigned)),
-        ):
-            leave[member_id].append((start, end))
-    plans = {}
-    for pid in wanted:
-        people = {m for t in tasks_of[pid] for m in t.members}
-        plans[pid] = Plan(
-            tasks=tasks_of[pid],
-            links=links_of[pid],
-            agency=agency,
-            leave={m: leave[m] for m in people if m in leave},
+            select(off.member_id, _raw(off.start_date), _raw(off.end_date)).where(
+                off.member_id.in_(members)
+            ),
         )
-    return plans
+
+    return plans_from_rows(wanted, agency, assignments, tasks, links, leave_of)
+
+
+# The task columns read as stored, for the builder to convert.
+_CONVERTED = frozenset({"start_date", "kind", "constraint_kind", "finish_by"})
 
 
 def insert_plan(session: Session, project_id: str, plan: Plan) -> None:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from db.changes import ChangeSet
+from db.fast_open.hand_over import ScheduledPlan, still_current
 from db.models import TaskKind
 from db.scheduling.baseline import baseline_dates, latest_baseline
 from db.scheduling.calendar import CalendarPool
@@ -47,8 +48,16 @@ class GanttDocument:
     kept for `preview` and `apply_changes`."""
 
     def __init__(
-        self, session: Session, project_id: str, calendars: CalendarPool | None = None
+        self,
+        session: Session,
+        project_id: str,
+        calendars: CalendarPool | None = None,
+        *,
+        scheduled: ScheduledPlan | None = None,
     ) -> None:
+        """`scheduled`: this project's plan as the first look read and scheduled it
+        (`db.fast_open.hand_over`), taken instead of reading it again while the file is
+        provably as the look read it."""
         self.session = session
         # Working-day calendars shared with the session's other schedules (`Schedules`), so
         # a reload after a change of people or leave builds none that exist already.
@@ -65,7 +74,14 @@ class GanttDocument:
         # Tasks left the plan and the others were numbered again: new node by old node (-1
         # for a task that went), for whoever holds node numbers (a Qt model's indexes).
         self.renumbered: Callable[[list[int]], None] | None = None
-        self.reload()
+        if (
+            scheduled is not None
+            and scheduled.project_id == project_id
+            and still_current(session, scheduled)
+        ):
+            self._take(scheduled)
+        else:
+            self.reload()
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -99,12 +115,29 @@ class GanttDocument:
         people: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for task_id, name, colour in people_on_tasks(self.session, self.project_id):
             people[task_id].append((name, colour))
+        self._set_people(
+            {k: tuple(v) for k, v in people.items()},
+            deliverable_ids(self.session, self.project_id),
+        )
+
+    def _set_people(
+        self, people: Mapping[str, tuple[tuple[str, str], ...]], deliverables: set[str]
+    ) -> None:
         self.people = {k: ", ".join(name for name, _c in v) for k, v in people.items()}
         # Who is on each task with their colour, in the order the People column names them.
-        self.assignees: dict[str, tuple[tuple[str, str], ...]] = {
-            k: tuple(v) for k, v in people.items()
-        }
-        self.deliverables: set[str] = deliverable_ids(self.session, self.project_id)
+        self.assignees: dict[str, tuple[tuple[str, str], ...]] = dict(people)
+        self.deliverables: set[str] = deliverables
+
+    def _take(self, scheduled: ScheduledPlan) -> None:
+        """Load as `reload` does, from what the first look read and scheduled."""
+        look = scheduled.look
+        self.scheduler = scheduled.scheduler
+        self.schedule = ScheduleView(self.scheduler)
+        self._carry_collapsed(set())
+        self._set_people(look.people, set(look.deliverables))
+        self.baseline = dict(look.baseline)
+        self._number()
+        self.relayout()
 
     def colour_of(self, task_id: str) -> str:
         """The colour a task's bar takes: its first person's ("" for none, or no colour)."""

@@ -97,7 +97,10 @@ class GanttView(QWidget):
         self.workspace = workspace
         self.project_id = project_id
         self.document = GanttDocument(
-            workspace.session, project_id, workspace.store.schedules.calendars
+            workspace.session,
+            project_id,
+            workspace.store.schedules.calendars,
+            scheduled=workspace.take_scheduled_plan(project_id),
         )
         self.model = TaskTreeModel(self.document, self.run, self.show_refusal)
 

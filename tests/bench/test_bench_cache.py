@@ -91,3 +91,21 @@ def test_a_database_is_built_once_per_key(tmp_path: Path, monkeypatch: pytest.Mo
     generator.write_text("SEED = 2")
     reseeded = cache.cached_database("plan", build, sources=[generator])
     assert len({first, seeded, reseeded}) == 3 and len(built) == 3
+
+
+def test_the_startup_databases_are_keyed_like_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start-up benchmark's demo and project databases are named by the schema's
+    sources (and the demo's code), so a branch's changed migration never times a stale file."""
+    from bench import startup
+
+    monkeypatch.setattr(cache, "CACHE", tmp_path)
+    demo = cache.digest([*cache.schema_sources(), *startup.DEMO_SOURCES])
+    built = [
+        tmp_path / f"demo-scale1-{demo}.sqlite",
+        tmp_path / f"plan-2000-v{startup.PLAN_VERSION}-{cache.schema_key()}.sqlite",
+    ]
+    for path in built:
+        path.write_text("built before")  # found in the cache: taken, not written again
+    assert [startup.demo_database(1), startup.project_database(2000)] == built

@@ -4,12 +4,14 @@ first look ends the start; a plan the first look cannot read opens the ordinary 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from alembic import command
 from PySide6.QtCore import QPoint, QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
@@ -137,6 +139,91 @@ def test_the_first_look_gives_way_to_the_window_that_edits(qapp, small_db) -> No
         store.close()
 
 
+def test_the_window_that_edits_takes_the_plan_the_look_scheduled(qapp, small_db) -> None:
+    """The plan is read and scheduled once: the main window's Gantt takes the look's."""
+    seen: dict[str, object] = {}
+    failures: list[str] = []
+
+    def note_the_look() -> None:
+        look = shown("FirstLookWindow")[0]
+        assert isinstance(look, FirstLookWindow)
+        seen["look's schedule"] = look.rows.scheduled.scheduler
+        when(window_is_up, note_the_window, failures)
+
+    def window_is_up() -> bool:
+        windows = shown("MainWindow")
+        return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
+
+    def note_the_window() -> None:
+        from desktop.gantt import GanttView
+
+        window = shown("MainWindow")[0]
+        view = window.findChild(GanttView)
+        assert view is not None
+        seen["window's schedule"] = view.document.scheduler
+        seen["names"] = [view.document.schedule.name(n) for n in view.document.rows]
+        window.close()
+
+    when(lambda: bool(shown("FirstLookWindow")), note_the_look, failures)
+    assert run_gui(small_db, project="Rebrand") == 0
+    assert failures == []
+    assert seen["window's schedule"] is seen["look's schedule"]
+    assert seen["names"] == ["Discovery", "Interviews", "Logo", "Launch"]
+
+
+def test_a_plan_renamed_by_another_program_while_the_look_stands_opens_renamed(
+    qapp, small_db
+) -> None:
+    """The look keeps other Agency Desks out, not every program: the window reads what
+    changed since the look read it."""
+    seen: dict[str, object] = {}
+    failures: list[str] = []
+
+    def rename_behind_the_look() -> None:
+        other = sqlite3.connect(small_db)
+        with other:
+            other.execute("UPDATE task SET name = 'Research' WHERE name = 'Discovery'")
+        other.close()
+        when(window_is_up, note_the_window, failures)
+
+    def window_is_up() -> bool:
+        windows = shown("MainWindow")
+        return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
+
+    def note_the_window() -> None:
+        from desktop.gantt import GanttView
+
+        window = shown("MainWindow")[0]
+        view = window.findChild(GanttView)
+        assert view is not None
+        seen["names"] = [view.document.schedule.name(n) for n in view.document.rows]
+        window.close()
+
+    when(lambda: bool(shown("FirstLookWindow")), rename_behind_the_look, failures)
+    assert run_gui(small_db, project="Rebrand") == 0
+    assert failures == []
+    assert seen["names"] == ["Research", "Interviews", "Logo", "Launch"]
+
+
+def test_the_benchmark_can_mark_the_editable_windows_paint(
+    qapp, small_db, monkeypatch, capsys
+) -> None:
+    """`startup.open_project.*.editable`: the mark comes once, from the main window, after
+    the look."""
+    monkeypatch.setenv(desktop_app.BENCH_ENV, desktop_app.BENCH_EDITABLE)
+    seen: list[str] = []
+    failures: list[str] = []
+    when(
+        lambda: bool(shown("FirstLookWindow")),
+        lambda: seen.append(capsys.readouterr().out),
+        failures,
+    )
+    assert run_gui(small_db, project="Rebrand") == 0
+    assert failures == []
+    assert seen == [""]  # nothing marked while the look stood
+    assert capsys.readouterr().out == "first-paint\n"
+
+
 def test_the_plan_stays_where_it_stands_when_the_window_takes_over(qapp, small_db) -> None:
     """The first start has no layout to follow; the main window remembers where it drew the
     plan, and the next start's first look draws the table and chart exactly there, with the
@@ -204,6 +291,48 @@ def test_the_plan_stays_where_it_stands_when_the_window_takes_over(qapp, small_d
     assert second["remembered"] is True
     assert second["rects"] == second["window rects"]
     assert second["cells"] == second["window cells"]
+
+
+def test_the_look_draws_the_plan_as_the_window_does(qapp, small_db) -> None:
+    """Where the main window drew a plan before, the look's table (header, outline marks,
+    cells, row colours) and chart are the window's, pixel for pixel: nothing changes as one
+    takes the other's place."""
+    failures: list[str] = []
+    grabs: list[dict[str, object]] = []
+
+    def follow_a_start() -> None:
+        seen: dict[str, object] = {}
+        grabs.append(seen)
+
+        def note_the_look() -> None:
+            look = shown("FirstLookWindow")[0]
+            assert isinstance(look, FirstLookWindow)
+            layout, seen["remembered"] = look.layout_now()
+            seen["parts"] = (layout.table_header, layout.table, layout.scale, layout.chart)
+            seen["look"] = look.grab().toImage()
+            when(window_is_up, note_the_window, failures)
+
+        def window_is_up() -> bool:
+            windows = shown("MainWindow")
+            return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
+
+        def note_the_window() -> None:
+            window = shown("MainWindow")[0]
+            seen["window"] = window.grab().toImage()
+            window.close()
+
+        when(lambda: bool(shown("FirstLookWindow")), note_the_look, failures)
+
+    for _start in range(2):
+        follow_a_start()
+        assert run_gui(small_db, project="Rebrand") == 0
+        assert failures == []
+    second = grabs[1]
+    assert second["remembered"] is True
+    look, window = second["look"], second["window"]
+    assert isinstance(look, QImage) and isinstance(window, QImage)
+    for x, y, width, height in second["parts"]:  # type: ignore[attr-defined]
+        assert look.copy(x, y, width, height) == window.copy(x, y, width, height), (x, y)
 
 
 def test_closing_the_first_look_ends_the_start(qapp, small_db) -> None:
