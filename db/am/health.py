@@ -115,6 +115,16 @@ class Health:
 
 
 Week = Sequence[int]
+
+
+def week_of(setting: object) -> tuple[int, ...]:
+    """The working week as the agency's `working_week` setting stores it (weekday numbers,
+    Monday 0); Monday to Friday for anything that is not a list."""
+    if not isinstance(setting, list):
+        return DEFAULT_WEEK
+    return tuple(sorted({d for d in setting if isinstance(d, int) and 0 <= d <= 6}))
+
+
 Rule = Callable[[HealthFacts, date, HealthThresholds, Week], Finding]
 
 
