@@ -31,6 +31,7 @@ from db.settings import DEFAULTS, HEALTH_THRESHOLDS, WORKING_WEEK
 
 CLOSED_PROJECT = ("done", "cancelled")  # `db.am.health_facts.CLOSED_PROJECT`
 OPEN_STAGES = ("idea", "pitched")  # `db.am.money.OPEN_STAGES`
+ACCOUNT_MANAGER = "account_manager"  # `db.models.MemberRole.ACCOUNT_MANAGER`
 NOTE = "note"  # an internal note is no contact (`db.am.health_facts.last_contacts`)
 ALL_WELL = Health(100, (), "good")  # a client without facts (`client_list_rows`)
 
@@ -61,6 +62,10 @@ class ClientsLook:
     lines: tuple[ClientLine, ...]
     agency_empty: bool  # no team member and no client (a new agency starts on Team)
     station_role: str | None  # the station member's stored role, None when unknown
+    # The chips' choices: (id, name) of the people who can manage an account, as
+    # `db.roster.member_choices` orders them, and the tags in use (`db.am.tags.agency_tags`).
+    managers: tuple[tuple[str, str], ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 def read_clients_look(
@@ -99,7 +104,24 @@ def clients_look(
             "SELECT role FROM team_member WHERE id = ?", (station_member,)
         ).fetchone()
         role = None if found_role is None else str(found_role[0])
-    return ClientsLook(tuple(lines), agency_empty, role)
+    return ClientsLook(tuple(lines), agency_empty, role, _managers(conn), _tags(conn))
+
+
+def _managers(conn: sqlite3.Connection) -> tuple[tuple[str, str], ...]:
+    rows = conn.execute(
+        "SELECT id, name, role FROM team_member WHERE active = 1 AND placeholder = 0"
+        " ORDER BY lower(name)"
+    ).fetchall()
+    ordered = sorted(rows, key=lambda r: r[2] != ACCOUNT_MANAGER)  # stable
+    return tuple((id_, name) for id_, name, _role in ordered)
+
+
+def _tags(conn: sqlite3.Connection) -> tuple[str, ...]:
+    found: dict[str, str] = {}
+    for (tags,) in conn.execute("SELECT tags FROM client"):
+        for tag in json.loads(tags) if tags else []:
+            found.setdefault(tag.casefold(), tag)
+    return tuple(sorted(found.values(), key=str.casefold))
 
 
 def _stamp(when: datetime) -> str:

@@ -22,16 +22,17 @@ STATUS_LABELS_BY_VALUE = {
 }
 NOT_SET = "—"
 OVERDUE_HUE = "#d64541"  # the health badge's "at risk" red, readable on light and dark
-# The base columns in order (`desktop.models.client_columns.BASE_COLUMNS`): header, numeric.
-BASE_HEADERS = (
-    ("Name", False),
-    ("Status", False),
-    ("Account manager", False),
-    ("Health", True),
-    ("Last contact", False),
-    ("Next follow-up", False),
-    ("Open projects", True),
-    ("Pipeline", True),
+# The base columns in order (`desktop.models.client_columns.BASE_COLUMNS`): key (the column
+# chooser's name for it), header, and whether it is a number (right-aligned).
+BASE_HEADS = (
+    ("name", "Name", False),
+    ("status", "Status", False),
+    ("manager", "Account manager", False),
+    ("health", "Health", True),
+    ("last_contact", "Last contact", False),
+    ("next_follow_up", "Next follow-up", False),
+    ("open_projects", "Open projects", True),
+    ("pipeline", "Pipeline", True),
 )
 
 

@@ -21,7 +21,7 @@ from db.am.client_rows import ClientRow
 from db.labels import plural
 from db.models import ClientStatus
 from desktop.models.client_cells import (
-    BASE_HEADERS,
+    BASE_HEADS,
     NOT_SET,
     STATUS_LABELS_BY_VALUE,
     contact_text,
@@ -83,44 +83,39 @@ def _pipeline(row: ClientRow | None, cells: CellContext) -> str:
     return pipeline_text(row.pipeline_cents, row.currency, cells.locale) if row else NOT_SET
 
 
-def _base(index: int, key: str, sort: SortKey, text: CellText, **more: Any) -> ClientColumn:
-    """A base column, its header and alignment as `client_cells.BASE_HEADERS` has them."""
-    header, numeric = BASE_HEADERS[index]
+def _base(index: int, sort: SortKey, text: CellText, **more: Any) -> ClientColumn:
+    """A base column: its key, header and alignment as `client_cells.BASE_HEADS` has them."""
+    key, header, numeric = BASE_HEADS[index]
     return ClientColumn(key, header, sort, text, numeric=numeric, **more)
 
 
 BASE_COLUMNS = (
     _base(
         0,
-        "name",
         BY_NAME,
         lambda light, _row, _cells: light.name,
         edit_value=lambda light: light.name,
     ),
     _base(
         1,
-        "status",
         SortKey(lambda light, _row: STATUS_ORDER[light.status], light=True),
         lambda light, _row, _cells: STATUS_LABELS[light.status],
         edit_value=lambda light: light.status.value,
     ),
     _base(
         2,
-        "manager",
         SortKey(lambda light, _row: (light.manager or "—").casefold(), light=True),
         lambda light, _row, _cells: manager_text(light.manager),
         edit_value=lambda light: light.manager_id or "",
     ),
     _base(
         3,
-        "health",
         _figure(lambda row: row.health.score),
         lambda _light, row, _cells: str(row.health.score) if row else "",
         tooltip=_health_tip,
     ),
     _base(
         4,
-        "last_contact",
         # Never-contacted clients sort as the longest ago.
         _figure(lambda row: row.last_contact or datetime.min),
         lambda _light, row, cells: contact_text(row.last_contact, cells.today) if row else "",
@@ -128,20 +123,17 @@ BASE_COLUMNS = (
     ),
     _base(
         5,
-        "next_follow_up",
         _figure(lambda row: row.next_follow_up or date.max),  # nothing planned sorts last
         lambda _light, row, _cells: day_text(row.next_follow_up) if row else "",
         tooltip=_follow_up_tip,
     ),
     _base(
         6,
-        "open_projects",
         _figure(lambda row: row.open_projects),
         lambda _light, row, _cells: count_text(row.open_projects) if row else NOT_SET,
     ),
     _base(
         7,
-        "pipeline",
         _figure(lambda row: row.pipeline_cents),
         lambda _light, row, cells: _pipeline(row, cells),
     ),

@@ -43,6 +43,11 @@ CHIP_STYLE = (
 )
 
 
+def row_height(widget: QWidget) -> int:
+    """The list's row height in `widget`'s font: the text and a margin either side."""
+    return widget.fontMetrics().height() + 14
+
+
 class FreshComboBox(QComboBox):
     """A combo box that refills itself before its list opens when marked stale."""
 
@@ -132,7 +137,7 @@ class ClientsListPage(QWidget):
         table.setShowGrid(False)
         table.setWordWrap(False)
         table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
+        table.verticalHeader().setDefaultSectionSize(row_height(self))
         table.setItemDelegateForColumn(COL_STATUS, CachedStatusDelegate(lambda: statuses, self))
         table.setItemDelegateForColumn(COL_HEALTH, HealthDelegate(HEALTH_ROLE, self))
         header = table.horizontalHeader()

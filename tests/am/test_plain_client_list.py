@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from db import instance_lock
 from db.am.client_rows import ClientRow, client_list_rows
+from db.am.tags import agency_tags
 from db.database import open_database
 from db.demo import write_demo
 from db.fast_open.clients_read import ClientLine, clients_look, read_clients_look
@@ -28,6 +29,7 @@ from db.models import (
     SatisfactionRating,
     Task,
 )
+from db.roster import member_choices
 
 from .conftest import TODAY, Agency
 from .test_first_screen_reads import fill
@@ -119,6 +121,23 @@ def test_the_demo_agency_reads_the_same_either_way(tmp_path: Path) -> None:
     assert len(lines) == len(rows) > 20
     assert {line.id: line for line in lines} == {row.id: as_line(row) for row in rows}
     assert len({line.health.score for line in lines}) > 3  # a spread of scores, not all 100
+
+
+def test_the_chips_choices_are_the_sessions(agency: Agency, db_path: Path) -> None:
+    fill(agency)
+    agency.member("bo", role=MemberRole.DESIGNER)
+    agency.member("Cy", role=MemberRole.ACCOUNT_MANAGER)
+    agency.member("Dee", active=False)
+    agency.member("Role to fill", placeholder=True)
+    agency.client("Bolt", tags=["Retail", "VIP"])
+    conn = sqlite3.connect(db_path)
+    try:
+        look = clients_look(conn, TODAY, 30)
+    finally:
+        conn.close()
+    assert list(look.managers) == member_choices(agency.session)
+    assert [name for _id, name in look.managers] == ["Ann", "Cy", "bo"]
+    assert list(look.tags) == agency_tags(agency.session) == ["Retail", "vip"]
 
 
 def test_who_sits_here_and_an_empty_agency(agency: Agency, db_path: Path) -> None:
