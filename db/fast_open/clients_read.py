@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from db.am.health import Health, HealthFacts, HealthThresholds, ProjectFacts, score, week_of
+from db.am.health import (
+    Health,
+    HealthFacts,
+    HealthThresholds,
+    ProjectFacts,
+    ratings_oldest_first,
+    score,
+    week_of,
+)
 from db.fast_open.held_read import read_held
 from db.fast_open.plan_read import read_plan
 from db.scheduling.calendar import CalendarPool
@@ -307,7 +315,4 @@ def latest_ratings(
         " WHERE rank <= 2",
         [as_of.isoformat(), *ids],
     ).fetchall()
-    newest_first: dict[str, list[int]] = defaultdict(list)
-    for client_id, value, _rank in sorted(rows, key=lambda r: (r[0], r[2])):
-        newest_first[client_id].append(value)
-    return {cid: tuple(reversed(values)) for cid, values in newest_first.items()}
+    return ratings_oldest_first(rows)

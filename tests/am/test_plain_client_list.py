@@ -30,6 +30,7 @@ from db.models import (
     Task,
 )
 from db.roster import member_choices
+from tests.scheduling.test_fast_open import HOLD
 
 from .conftest import TODAY, Agency
 from .test_first_screen_reads import fill
@@ -177,16 +178,6 @@ def test_the_ordinary_opening_decides_when_in_doubt(agency: Agency, db_path: Pat
     engine.dispose()
     assert read_clients_look(db_path, TODAY, 30) is None  # an upgrade is due
     assert not instance_lock.held_here(db_path)
-
-
-HOLD = """
-import sys, time
-from db.database import open_database
-engine = open_database(sys.argv[1])
-engine.connect().close()
-print("holding", flush=True)
-time.sleep(120)
-"""
 
 
 def test_a_database_open_in_another_agency_desk_is_left_to_it(

@@ -29,14 +29,14 @@ from desktop.views import clients_view
 from desktop.views.clients_list_page import COLUMN_CHARS
 from desktop.window_frame import SETTINGS_AREA
 
-from .conftest import populate_small
-from .test_first_look import shown, user_settings, when
+from .test_first_look import shown, small_db, user_settings, when
 
 pytestmark = [
     pytest.mark.gui,
     pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
 ]
-__all__ = ["user_settings"]  # autouse: the app's QSettings() in a temporary folder
+# Fixtures: `small_db`; `user_settings` (autouse): the app's QSettings() in a temporary folder.
+__all__ = ["small_db", "user_settings"]
 
 ROLES = (
     Qt.ItemDataRole.DisplayRole,
@@ -45,15 +45,6 @@ ROLES = (
     STATUS_ROLE,
     HEALTH_ROLE,
 )
-
-
-@pytest.fixture
-def small_db(tmp_path: Path) -> Path:
-    path = tmp_path / "small.sqlite"
-    store = Store(open_database(path, create=True))
-    populate_small(store)
-    store.close()
-    return path
 
 
 def cells(model: QAbstractItemModel) -> list[list[object]]:
