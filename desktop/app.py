@@ -15,6 +15,12 @@ used, so that path never loads it before its paint. That paint is the one the be
 marks there. The trade: the plan shows about 0.4 s sooner, and the window that edits it comes
 about 0.1 s later than it did (the look's own read, schedule and paint, and SQLAlchemy
 imported after PySide6); the look takes no input meanwhile.
+
+A plain start does the same where the main window would open on the Clients list: its first
+screen (`desktop.first_screen`, read by `db.fast_open.clients_read`) paints before the data
+layer loads, and the main window takes its place, pixel for pixel, once it has painted. Where
+the window would open elsewhere, or in any doubt, the ordinary start runs, with SQLAlchemy
+then imported after PySide6.
 """
 
 from __future__ import annotations
