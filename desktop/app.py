@@ -273,22 +273,16 @@ def _open_with_first_screen(db_path: Path, *, t0: float) -> int | None:
         window = first_screen(db_path, _window_title(db_path), settings)
         if window is None:
             return None
-        opened = _stand_in_while_opening(window, db_path, bench=bench)
-        if not isinstance(opened, int):
-            try:
-                return _run_with_app(
-                    app,
-                    db_path,
-                    opened,
-                    is_default=False,
-                    self_test=False,
-                    t0=t0,
-                    first_look=window,
-                )
-            finally:
-                window.hand_over()
-                window.deleteLater()
-        return opened
+        try:
+            opened = _stand_in_while_opening(window, db_path, bench=bench)
+            if isinstance(opened, int):
+                return opened
+            return _run_with_app(
+                app, db_path, opened, is_default=False, self_test=False, t0=t0, first_look=window
+            )
+        finally:
+            window.hand_over()
+            window.deleteLater()
 
 
 def _stand_in_while_opening(window: StandInWindow, db_path: Path, *, bench: bool) -> Engine | int:

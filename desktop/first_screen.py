@@ -244,26 +244,34 @@ class FirstScreenWindow(StandIn, QMainWindow):
         self.mark_painted()
 
 
-def opens_on_clients(settings: QSettings, look: ClientsLook) -> bool:
-    """Whether the main window would open on the Clients list, and show it as built here
-    (`desktop.main_window.MainWindow.restore_state`)."""
+def may_open_on_clients(settings: QSettings) -> bool:
+    """What the settings alone tell: the main window's remembered area is the Clients list
+    (or none yet), and the list shows no custom field's column, which it does not build."""
     area = settings.value(SETTINGS_AREA)
-    if area is None and look.agency_empty:
-        return False  # a new agency starts on Team
     if area is not None and area != CLIENTS:
         return False
-    if look.station_role == ACCOUNT_MANAGER:
-        return False  # an account manager's day starts on Today
     shown = settings.value(SETTINGS_COLUMNS, {})
     if isinstance(shown, dict):
         return not any(str(key).startswith(CUSTOM_PREFIX) and on for key, on in shown.items())
     return True
 
 
+def opens_on_clients(settings: QSettings, look: ClientsLook) -> bool:
+    """Whether the main window opens on the Clients list, as built here
+    (`desktop.main_window.MainWindow.restore_state`)."""
+    if settings.value(SETTINGS_AREA) is None and look.agency_empty:
+        return False  # a new agency starts on Team
+    if look.station_role == ACCOUNT_MANAGER:
+        return False  # an account manager's day starts on Today
+    return may_open_on_clients(settings)
+
+
 def first_screen(db_path: Path, title: str, settings: QSettings) -> FirstScreenWindow | None:
     """The first screen of the database at `db_path`, not shown yet, with this process
     holding the database (`db.fast_open.held_read`: the caller gives the hold back once its
     engine has the file); None, holding nothing, when the app's ordinary start should run."""
+    if not may_open_on_clients(settings):
+        return None  # before building anything: the ordinary start waits for nothing
     window = FirstScreenWindow(title, str(db_path), settings)
     today = date.today()
     member = str(settings.value(SETTINGS_MEMBER, "") or "") or None
