@@ -204,9 +204,13 @@ class FirstScreenWindow(StandIn, QMainWindow):
             app.installEventFilter(self)
 
     def rows_on_screen(self) -> int:
-        """How many of the list's rows the window shows at its size (a few more: the
-        header and chips take less than the whole frame)."""
-        return math.ceil(self.height() / row_height(self)) + 1
+        """How many of the list's rows the window can show: at its size, or its screen's
+        when it opens maximised (a few more either way: the bars take some of the height)."""
+        height = self.height()
+        if self.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
+            screen = self.screen()
+            height = max(height, screen.geometry().height() if screen is not None else 0)
+        return math.ceil(height / row_height(self)) + 1
 
     def show_list(self, look: ClientsLook, today: date, settings: QSettings) -> None:
         """Build the list's page on what it lists, as the Clients area is built: a combo box

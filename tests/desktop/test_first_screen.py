@@ -252,3 +252,29 @@ def test_the_first_screen_follows_the_lists_own_settings_and_sizes() -> None:
     assert ClientsView.new_text == first_screen.NEW_CLIENT
     assert MemberRole.ACCOUNT_MANAGER.value == first_screen.ACCOUNT_MANAGER
     assert len(COLUMN_CHARS) == len(client_columns.BASE_COLUMNS)
+
+
+def test_every_row_on_screen_has_its_figures(qapp, qtbot, tmp_path, scratch) -> None:
+    """The plain read reads the figures of the rows the window shows, and only those."""
+    from db.operations import Create, composite
+
+    path = tmp_path / "many.sqlite"
+    store = Store(open_database(path, create=True))
+    store.apply(composite([Create(Client, {"name": f"Client {n:03}"}) for n in range(90)], "90"))
+    store.close()
+    window = first_screen.first_screen(path, "Agency Desk", scratch)
+    assert window is not None and window.model is not None and window.page is not None
+    try:
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window._marked)
+        table = window.page.table
+        last = table.rowAt(table.viewport().height() - 1)
+        on_screen = range(table.rowAt(0), (last if last >= 0 else table.model().rowCount() - 1) + 1)
+        assert len(on_screen) > 10
+        lines = window.model.lines
+        assert all(lines[r].figures for r in on_screen)
+        assert not all(line.figures for line in lines)  # not every client's, at 90
+    finally:
+        instance_lock.release(path)
+        window.hand_over()
