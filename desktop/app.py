@@ -19,6 +19,12 @@ reading and scheduling it again, while the file is provably as the look read it
 (`db.fast_open.hand_over`). The trade: the plan shows about 0.4 s sooner, and the window that
 edits it comes about 0.05 s of CPU later than without the look (its window and paint;
 `startup.open_project.*.editable` in the bench); the look takes no input meanwhile.
+
+A plain start does the same where the main window would open on the Clients list: its first
+screen (`desktop.first_screen`, read by `db.fast_open.clients_read`) paints before the data
+layer loads, and the main window takes its place, pixel for pixel, once it has painted. Where
+the window would open elsewhere, or in any doubt, the ordinary start runs, with SQLAlchemy
+then imported after PySide6.
 """
 
 from __future__ import annotations
@@ -43,8 +49,11 @@ if TYPE_CHECKING:  # Qt is imported only once the database is open (see above)
 
     from db.store import Store
     from desktop.first_look import FirstLookWindow
+    from desktop.first_screen import FirstScreenWindow
     from desktop.main_window import MainWindow
     from desktop.single_instance import ActivationServer
+
+    StandInWindow = FirstLookWindow | FirstScreenWindow  # what paints before the data layer
 
 APP_NAME = "Agency Desk"
 DB_FILE_NAME = "agency.sqlite"
@@ -148,6 +157,10 @@ def run_gui(db_path: Path | None, *, self_test: bool = False, project: str | Non
         code = _open_with_first_look(db_path, project, t0=started)
         if code is not None:
             return code
+    if project is None and not self_test:
+        code = _open_with_first_screen(db_path, t0=started)
+        if code is not None:
+            return code
     from db.database import open_database
 
     engine: Engine | None = None
@@ -243,6 +256,72 @@ def _open_with_first_look(db_path: Path, project: str, *, t0: float) -> int | No
             window.deleteLater()
 
 
+def _open_with_first_screen(db_path: Path, *, t0: float) -> int | None:
+    """A plain start: show the Clients list's first screen before the data layer loads,
+    then open the database and run the app with the main window in its place. None when the
+    main window would open elsewhere or the list cannot be read that way
+    (`desktop.first_screen`): the ordinary start then runs, and says what is wrong."""
+    if not db_path.exists():
+        return None  # a first run: its questions come first
+    _keep_holidays_between_runs()  # before the health figures: late days skip holidays
+    app = _application()
+    with _without_offscreen_noise():
+        from PySide6.QtCore import QSettings
+
+        from desktop.first_screen import first_screen
+        from desktop.resources import setup_resources
+        from desktop.theme import apply_color_scheme
+
+        bench = os.environ.get(BENCH_ENV) == "1"
+        apply_color_scheme(app)
+        setup_resources(app)
+        settings = _scratch_settings() if bench else QSettings()
+        window = first_screen(db_path, _window_title(db_path), settings)
+        if window is None:
+            return None
+        try:
+            opened = _stand_in_while_opening(window, db_path, bench=bench)
+            if isinstance(opened, int):
+                return opened
+            return _run_with_app(
+                app, db_path, opened, is_default=False, self_test=False, t0=t0, first_look=window
+            )
+        finally:
+            window.hand_over()
+            window.deleteLater()
+
+
+def _stand_in_while_opening(window: StandInWindow, db_path: Path, *, bench: bool) -> Engine | int:
+    """Show `window` until it has painted, then open the database it read (holding it until
+    the engine does). The engine, or the exit code when the start ends here: the benchmark's
+    mark made, the window closed by the user, or the database refused (said)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    try:
+        shown = QEventLoop()
+        window.painted.connect(shown.quit)
+        window.dismissed.connect(shown.quit)
+        # A window that is never exposed (started minimised) never paints: go on anyway.
+        QTimer.singleShot(1000, shown.quit)
+        window.show()
+        shown.exec()
+        if bench or window.was_dismissed:
+            if bench:
+                _say_first_paint()
+            window.hand_over()
+            return 0
+        from db.database import open_database
+
+        try:
+            return open_database(db_path)
+        except DatabaseOpenError as exc:
+            window.hand_over()
+            return _fail(str(exc), show=True)
+    finally:
+        # The engine holds the database now (or nothing does): give back the read's hold.
+        instance_lock.release(db_path)
+
+
 def _say_first_paint() -> None:
     """The start-up benchmark's mark (`AGENCY_DESK_EXIT_AFTER_FIRST_PAINT`)."""
     print("first-paint", flush=True)
@@ -281,7 +360,7 @@ def _run_with_app(
     self_test: bool,
     t0: float,
     project: str | None = None,
-    first_look: FirstLookWindow | None = None,
+    first_look: StandInWindow | None = None,
 ) -> int:
     from db.database import open_database
     from db.store import Store
@@ -421,7 +500,7 @@ def _run_window(
     bench: bool,
     t0: float,
     project_id: str | None = None,
-    first_look: FirstLookWindow | None = None,
+    first_look: StandInWindow | None = None,
 ) -> int:
     import qasync
     from PySide6.QtCore import QSettings, QTimer

@@ -30,8 +30,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QPoint, QRect, QRectF, QSettings, Qt
+from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QStyle, QStyleOption, QStyleOptionHeader, QWidget
 
 from db.fast_open.hand_over import ScheduledPlan
@@ -40,6 +40,8 @@ from db.scheduling.calendar import CalendarPool
 from desktop.gantt.geometry import ROW_HEIGHT
 from desktop.gantt.painter import ChartPainter, Colors
 from desktop.gantt.timescale import HEADER_HEIGHT, ScaleColors, paint_timescale
+from desktop.stand_in import StandIn
+from desktop.window_frame import place_like_main_window
 
 # Where the main window keeps its geometry (`desktop.main_window.SETTINGS_GEOMETRY`), and the
 # Gantt its per-project toggles (`desktop.gantt.view.GanttView.use_settings`): the look stands
@@ -245,34 +247,19 @@ class FirstLookRows:
         return ""
 
 
-class FirstLookWindow(QWidget):
-    """Signals:
+class FirstLookWindow(StandIn, QWidget):
+    """Signals (see `desktop.stand_in.StandIn`):
     painted(): the window painted for the first time.
     dismissed(): the user closed it (the start ends).
     """
 
-    painted = Signal()
-    dismissed = Signal()
-
     def __init__(self, look: FirstLook, title: str, settings: QSettings) -> None:
         super().__init__()
         self._rows: FirstLookRows | None = FirstLookRows(look)
-        self._painted = False
-        self._handed_over = False
-        self.was_dismissed = False  # closed by the user: the start ends
         self.setWindowTitle(title)
         self.setCursor(Qt.CursorShape.BusyCursor)
         self.resize(1180, 740)
-        geometry = settings.value(SETTINGS_GEOMETRY)
-        if isinstance(geometry, QByteArray | bytes) and geometry:
-            self.restoreGeometry(QByteArray(geometry))
-        elif (screen := self.screen()) is not None:
-            # As the main window's first start: most of the screen, centred.
-            area = screen.availableGeometry()
-            width = min(area.width(), max(1180, area.width() * 4 // 5))
-            height = min(area.height(), max(740, area.height() * 4 // 5))
-            self.resize(width, height)
-            self.move(area.center() - self.rect().center())
+        place_like_main_window(self, settings)
         self.remembered = PlanLayout.from_text(settings.value(SETTINGS_LAYOUT, ""))
         key = PROJECT_KEY.format(look.project_id)
         zoom = settings.value(f"{key}/zoom")
@@ -308,15 +295,8 @@ class FirstLookWindow(QWidget):
         """Close without ending the start: the main window stands in this one's place. The
         look lets go of its plan too (a 10,000-task one is tens of MB the session would
         otherwise carry)."""
-        self._handed_over = True
-        self.close()
+        super().hand_over()
         self._rows = None
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        super().closeEvent(event)
-        if not self._handed_over and not self.was_dismissed:
-            self.was_dismissed = True
-            self.dismissed.emit()
 
     def paintEvent(self, _event: QPaintEvent) -> None:
         if self._rows is None:
@@ -326,9 +306,7 @@ class FirstLookWindow(QWidget):
             self._paint(painter)
         finally:
             painter.end()
-        if not self._painted:
-            self._painted = True
-            self.painted.emit()
+        self.mark_painted()
 
     def _paint(self, painter: QPainter) -> None:
         palette = self.palette()

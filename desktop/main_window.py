@@ -13,14 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QObject, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QPalette
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QFrame,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
@@ -38,6 +36,17 @@ from desktop.sync.window import attach_sync
 from desktop.views.area import Area
 from desktop.views.deletion import DeleteOffer, delete_rows, offer_of
 from desktop.views.typing import commit_typing
+from desktop.window_frame import (
+    AREAS,
+    SETTINGS_AREA,
+    SETTINGS_GEOMETRY,
+    SETTINGS_STATE,
+    add_area_item,
+    frame,
+    main_toolbar,
+    place_like_main_window,
+    restore_bars,
+)
 from desktop.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -45,9 +54,6 @@ if TYPE_CHECKING:
     from desktop.search import SearchPopup
 
 AreaFactory = Callable[[Workspace], QWidget]
-SETTINGS_GEOMETRY = "main_window/geometry"
-SETTINGS_STATE = "main_window/state"
-SETTINGS_AREA = "main_window/area"
 STATUS_MS = 6000
 ERROR_MS = 12000
 NOTIFIER_DELAY_MS = 500
@@ -112,6 +118,16 @@ def _projects_area(workspace: Workspace) -> QWidget:
     return ProjectsView(workspace, detail_factory=_project_plan)
 
 
+AREA_FACTORIES: dict[str, AreaFactory] = {
+    "today": _today_area,
+    "clients": _clients_area,
+    "projects": _projects_area,
+    "team": _team_area,
+    "workload": _workload_area,
+    "portfolio": _portfolio_area,
+}
+
+
 class MainWindow(QMainWindow):
     """Signals:
     area_changed(str): the key of the area now showing.
@@ -145,36 +161,9 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.resize(1180, 740)
 
-        self.sidebar = QListWidget()
-        self.sidebar.setObjectName("areaSwitcher")
-        self.sidebar.setFrameShape(QFrame.Shape.NoFrame)
-        self.sidebar.setFixedWidth(168)
-        self.sidebar.setIconSize(QSize(18, 18))
-        self.sidebar.setSpacing(2)
-        # palette() references keep the sidebar right on both light and dark palettes.
-        self.sidebar.setStyleSheet(
-            "QListWidget#areaSwitcher { padding: 8px 6px; }"
-            "QListWidget#areaSwitcher::item { padding-left: 10px; border-radius: 6px; }"
-            "QListWidget#areaSwitcher::item:selected {"
-            " background: palette(highlight); color: palette(highlighted-text); }"
-        )
-        self.sidebar.setBackgroundRole(QPalette.ColorRole.Window)
-        self.sidebar.viewport().setAutoFillBackground(False)
         self.stack = QStackedWidget()
+        self.sidebar = frame(self, self.stack)
         self.sidebar.currentRowChanged.connect(self._show_row)
-
-        divider = QFrame()
-        divider.setFrameShape(QFrame.Shape.VLine)
-        divider.setFrameShadow(QFrame.Shadow.Plain)
-        divider.setForegroundRole(QPalette.ColorRole.Mid)
-        central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.sidebar)
-        layout.addWidget(divider)
-        layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
 
         self._build_actions()
         self.file_actions = FileActions(self, workspace, self.settings, self)
@@ -189,13 +178,8 @@ class MainWindow(QMainWindow):
         # A self-test or benchmark must not sync: the database's own settings may name a share.
         self.sync = attach_sync(self, workspace, self.settings, start=auto_sync)
 
-        # Today leads the sidebar: it is an account manager's start page (see restore_state).
-        self.add_area("today", "Today", _today_area, "Ctrl+T")
-        self.add_area("clients", "Clients", _clients_area, "Ctrl+1")
-        self.add_area("projects", "Projects", _projects_area, "Ctrl+2")
-        self.add_area("team", "Team", _team_area, "Ctrl+3")
-        self.add_area("workload", "Workload", _workload_area, "Ctrl+4")
-        self.add_area("portfolio", "Portfolio", _portfolio_area, "Ctrl+5")
+        for key, title, shortcut in AREAS:  # Today first: an account manager's start page
+            self.add_area(key, title, AREA_FACTORIES[key], shortcut)
         # A moment after the first paint: a start waits for neither the tray nor its first
         # look at what is due (issue 19).
         # The timer is the window's own, so a window closed before it fires (a test's, or a
@@ -221,11 +205,9 @@ class MainWindow(QMainWindow):
         holder = QWidget()
         holder_layout = QHBoxLayout(holder)
         holder_layout.setContentsMargins(0, 0, 0, 0)
-        item = QListWidgetItem(title)
-        item.setSizeHint(QSize(0, self.fontMetrics().height() + 16))
+        item = add_area_item(self, self.sidebar, title)
         self._slots[key] = _AreaSlot(key, title, factory, item, holder)
         self.stack.addWidget(holder)
-        self.sidebar.addItem(item)
         action = QAction(title, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
@@ -452,16 +434,12 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
 
-        toolbar = self.addToolBar("Main")
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.new_action, self.undo_action, self.redo_action):
-            toolbar.addAction(action)
-        toolbar.addSeparator()
-        toolbar.addAction(self.find_action)
         self.search_action.setIconText("Search")
-        toolbar.addAction(self.search_action)
+        main_toolbar(
+            self,
+            (self.new_action, self.undo_action, self.redo_action),
+            (self.find_action, self.search_action),
+        )
 
     def _new(self) -> None:
         area = self.current_area()
@@ -633,19 +611,8 @@ class MainWindow(QMainWindow):
     def restore_state(self, *, area_key: str | None = None) -> None:
         """Geometry, toolbars and the area last shown; `area_key` instead of that one (a project
         asked for on the command line: the saved area is then not even built)."""
-        geometry = self.settings.value(SETTINGS_GEOMETRY)
-        if isinstance(geometry, QByteArray | bytes) and geometry:
-            self.restoreGeometry(QByteArray(geometry))
-        elif (screen := self.screen()) is not None:
-            # First start: a Gantt chart needs room, so take most of the screen, centred.
-            area = screen.availableGeometry()
-            width = min(area.width(), max(1180, area.width() * 4 // 5))
-            height = min(area.height(), max(740, area.height() * 4 // 5))
-            self.resize(width, height)
-            self.move(area.center() - self.rect().center())
-        state = self.settings.value(SETTINGS_STATE)
-        if isinstance(state, QByteArray | bytes) and state:
-            self.restoreState(QByteArray(state))
+        place_like_main_window(self, self.settings)
+        restore_bars(self, self.settings)
         if area_key is not None:
             self.show_area(area_key)
             return

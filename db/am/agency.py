@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.am.health import HealthThresholds
+from db.am.health import HealthThresholds, week_of
 from db.core_reads import read
 from db.models import AgencySetting
 from db.settings import DEFAULTS, HEALTH_THRESHOLDS, WORKING_WEEK
@@ -27,7 +27,4 @@ def health_thresholds(session: Session) -> HealthThresholds:
 
 
 def working_week(session: Session) -> tuple[int, ...]:
-    value = setting(session, WORKING_WEEK)
-    if not isinstance(value, list):
-        return (0, 1, 2, 3, 4)
-    return tuple(sorted({d for d in value if isinstance(d, int) and 0 <= d <= 6}))
+    return week_of(setting(session, WORKING_WEEK))

@@ -32,7 +32,8 @@ overdue follow-up never raises it; logging an interaction today never lowers it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -115,6 +116,25 @@ class Health:
 
 
 Week = Sequence[int]
+
+
+def ratings_oldest_first(ranked: Iterable[Sequence[Any]]) -> dict[str, tuple[int, ...]]:
+    """Each client's latest ratings, oldest first, from (client id, score, rank) rows, rank 1
+    the newest (the facts' `latest_ratings`)."""
+    newest_first: dict[str, list[int]] = defaultdict(list)
+    for client_id, value, _rank in sorted(ranked, key=lambda r: (r[0], r[2])):
+        newest_first[client_id].append(value)
+    return {cid: tuple(reversed(values)) for cid, values in newest_first.items()}
+
+
+def week_of(setting: object) -> tuple[int, ...]:
+    """The working week as the agency's `working_week` setting stores it (weekday numbers,
+    Monday 0); Monday to Friday for anything that is not a list."""
+    if not isinstance(setting, list):
+        return DEFAULT_WEEK
+    return tuple(sorted({d for d in setting if isinstance(d, int) and 0 <= d <= 6}))
+
+
 Rule = Callable[[HealthFacts, date, HealthThresholds, Week], Finding]
 
 

@@ -23,7 +23,14 @@ from sqlalchemy import ColumnElement, Select, String, func, select, type_coerce
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from db.am.agency import health_thresholds, working_week
-from db.am.health import Health, HealthFacts, HealthThresholds, ProjectFacts, score
+from db.am.health import (
+    Health,
+    HealthFacts,
+    HealthThresholds,
+    ProjectFacts,
+    ratings_oldest_first,
+    score,
+)
 from db.am.reading import read
 from db.models import (
     Client,
@@ -174,10 +181,7 @@ def latest_ratings(
     rows = read(
         session, select(inner.c.client_id, inner.c.score, inner.c.rank).where(inner.c.rank <= 2)
     )
-    newest_first: dict[str, list[int]] = defaultdict(list)
-    for client_id, value, _rank in sorted(rows, key=lambda r: (r[0], r[2])):
-        newest_first[client_id].append(value)
-    return {cid: tuple(reversed(values)) for cid, values in newest_first.items()}
+    return ratings_oldest_first(rows)
 
 
 def health_facts(

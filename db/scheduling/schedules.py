@@ -41,6 +41,7 @@ from db.core_reads import read
 from db.models import Task, TaskConstraint, TaskKind
 from db.scheduling.calendar import AgencyDays, CalendarPool
 from db.scheduling.engine import Scheduled, Scheduler
+from db.scheduling.lateness import late_days
 from db.scheduling.plan import Plan, agency_days, load_plans
 from db.scheduling.schedule_view import ScheduleView
 
@@ -166,17 +167,9 @@ class Schedules:
         return cal.index(last.toordinal() + 1) - cal.index(first.toordinal())
 
     def late_days(self, due: date | None, finish: date | None, as_of: date) -> int:
-        """Working days an open project is, or is planned to be, past its due date: the
-        agency's working days after `due` up to its finish, or up to `as_of` when that is
-        later (work not done by its due date is late however the plan looks). 0 without a
-        due date."""
-        if due is None:
-            return 0
-        expected = max(as_of, finish or as_of)
-        if expected <= due:
-            return 0
-        cal = self.calendars.calendar(self.agency, CalendarPool.origin(due))
-        return cal.index(expected.toordinal() + 1) - cal.index(due.toordinal() + 1)
+        """Working days an open project is, or is planned to be, past its due date (see
+        `db.scheduling.lateness`)."""
+        return late_days(self.calendars, self.agency, due, finish, as_of)
 
     # -- loading ------------------------------------------------------------------------------
 

@@ -20,15 +20,18 @@ from db.am.client_index import BY_NAME, Light, SortKey
 from db.am.client_rows import ClientRow
 from db.labels import plural
 from db.models import ClientStatus
-from desktop.formatting import describe_last_contact, money
+from desktop.models.client_cells import (
+    BASE_HEADS,
+    NOT_SET,
+    STATUS_LABELS_BY_VALUE,
+    contact_text,
+    count_text,
+    day_text,
+    manager_text,
+    pipeline_text,
+)
 
-STATUS_LABELS = {
-    ClientStatus.LEAD: "Lead",
-    ClientStatus.PROSPECT: "Prospect",
-    ClientStatus.ACTIVE: "Active",
-    ClientStatus.PAUSED: "Paused",
-    ClientStatus.FORMER: "Former",
-}
+STATUS_LABELS = {status: STATUS_LABELS_BY_VALUE[status.value] for status in ClientStatus}
 STATUS_ORDER = {status: i for i, status in enumerate(ClientStatus)}
 
 
@@ -40,22 +43,21 @@ class CellContext:
     locale: QLocale
 
 
+CellText = Callable[[Light, ClientRow | None, CellContext], str]
+
+
 @dataclass(frozen=True, slots=True)
 class ClientColumn:
     key: str  # stable name, for roles and settings
     header: str
     sort: SortKey
     # The cell's text; `row` is None for a light column (it is never read for one).
-    text: Callable[[Light, ClientRow | None, CellContext], str]
+    text: CellText
     tooltip: Callable[[ClientRow, CellContext], str | None] | None = None
     numeric: bool = False
     # For an editable column: the value an editor starts from.
     edit_value: Callable[[Light], Any] | None = None
     header_tip: str | None = None  # the header's tooltip
-
-
-def _day(value: date | None) -> str:
-    return value.strftime("%d %b %Y") if value else "—"
 
 
 def _figure(key: Callable[[ClientRow], Any]) -> SortKey:
@@ -78,71 +80,62 @@ def _follow_up_tip(row: ClientRow, cells: CellContext) -> str | None:
 
 
 def _pipeline(row: ClientRow | None, cells: CellContext) -> str:
-    if row is None or not row.pipeline_cents:
-        return "—"
-    return money(row.pipeline_cents, row.currency, cells.locale)
+    return pipeline_text(row.pipeline_cents, row.currency, cells.locale) if row else NOT_SET
+
+
+def _base(index: int, sort: SortKey, text: CellText, **more: Any) -> ClientColumn:
+    """A base column: its key, header and alignment as `client_cells.BASE_HEADS` has them."""
+    key, header, numeric = BASE_HEADS[index]
+    return ClientColumn(key, header, sort, text, numeric=numeric, **more)
 
 
 BASE_COLUMNS = (
-    ClientColumn(
-        "name",
-        "Name",
+    _base(
+        0,
         BY_NAME,
         lambda light, _row, _cells: light.name,
         edit_value=lambda light: light.name,
     ),
-    ClientColumn(
-        "status",
-        "Status",
+    _base(
+        1,
         SortKey(lambda light, _row: STATUS_ORDER[light.status], light=True),
         lambda light, _row, _cells: STATUS_LABELS[light.status],
         edit_value=lambda light: light.status.value,
     ),
-    ClientColumn(
-        "manager",
-        "Account manager",
+    _base(
+        2,
         SortKey(lambda light, _row: (light.manager or "—").casefold(), light=True),
-        lambda light, _row, _cells: light.manager or "—",
+        lambda light, _row, _cells: manager_text(light.manager),
         edit_value=lambda light: light.manager_id or "",
     ),
-    ClientColumn(
-        "health",
-        "Health",
+    _base(
+        3,
         _figure(lambda row: row.health.score),
         lambda _light, row, _cells: str(row.health.score) if row else "",
         tooltip=_health_tip,
-        numeric=True,
     ),
-    ClientColumn(
-        "last_contact",
-        "Last contact",
+    _base(
+        4,
         # Never-contacted clients sort as the longest ago.
         _figure(lambda row: row.last_contact or datetime.min),
-        lambda _light, row, cells: (
-            describe_last_contact(row.last_contact, cells.today) if row else ""
-        ),
+        lambda _light, row, cells: contact_text(row.last_contact, cells.today) if row else "",
         tooltip=_contact_tip,
     ),
-    ClientColumn(
-        "next_follow_up",
-        "Next follow-up",
+    _base(
+        5,
         _figure(lambda row: row.next_follow_up or date.max),  # nothing planned sorts last
-        lambda _light, row, _cells: _day(row.next_follow_up) if row else "",
+        lambda _light, row, _cells: day_text(row.next_follow_up) if row else "",
         tooltip=_follow_up_tip,
     ),
-    ClientColumn(
-        "open_projects",
-        "Open projects",
+    _base(
+        6,
         _figure(lambda row: row.open_projects),
-        lambda _light, row, _cells: str(row.open_projects) if row and row.open_projects else "—",
-        numeric=True,
+        lambda _light, row, _cells: count_text(row.open_projects) if row else NOT_SET,
     ),
-    ClientColumn(
-        "pipeline",
-        "Pipeline",
+    _base(
+        7,
         _figure(lambda row: row.pipeline_cents),
         lambda _light, row, cells: _pipeline(row, cells),
-        numeric=True,
     ),
 )
 (

@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
 
 from db.am.client_index import ClientIndex, Light
 from db.am.client_rows import ClientRow
@@ -27,6 +26,7 @@ from db.models import Client, ClientStatus, TeamMember
 from db.operations import Operation, Update
 from db.roster import active_people
 from desktop.formatting import display_locale
+from desktop.models.client_cells import follow_up_colour
 from desktop.models.client_columns import (
     COL_HEALTH,
     COL_LAST_CONTACT,
@@ -42,7 +42,7 @@ from desktop.models.client_columns import (
 )
 from desktop.models.clients_prefetch import ClientsPrefetch
 from desktop.models.custom_columns import KEY_PREFIX, CustomColumns
-from desktop.models.roles import ENTITY_ROLE, ID_ROLE, SORT_ROLE, STATUS_ROLE
+from desktop.models.roles import ENTITY_ROLE, HEALTH_ROLE, ID_ROLE, SORT_ROLE, STATUS_ROLE
 from desktop.workspace import Workspace
 
 __all__ = [
@@ -59,9 +59,7 @@ __all__ = [
     "ClientsTableModel",
 ]
 
-HEALTH_ROLE = Qt.ItemDataRole.UserRole + 20  # the row's `db.am.health.Health`
 NO_MANAGER = "No account manager"
-OVERDUE_HUE = "#d64541"  # the health badge's "at risk" red, readable on light and dark
 
 DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 EDIT = int(Qt.ItemDataRole.EditRole)
@@ -362,8 +360,7 @@ class ClientsTableModel(QAbstractTableModel):
         if role == TOOLTIP:
             return column.tooltip(row, self._cells) if column.tooltip else None
         if role == FOREGROUND and col == COL_NEXT_FOLLOW_UP:
-            overdue = row.next_follow_up is not None and row.next_follow_up < self._cells.today
-            return QColor(OVERDUE_HUE) if overdue else None
+            return follow_up_colour(row.next_follow_up, self._cells.today)
         return None
 
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

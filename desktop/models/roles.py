@@ -9,3 +9,4 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a Python value that sorts the column
 ENTITY_ROLE = Qt.ItemDataRole.UserRole + 3  # "Client", "Project", "Task"
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 4  # the raw enum value of a status column
 MAX_LENGTH_ROLE = Qt.ItemDataRole.UserRole + 5  # how many characters a text cell takes
+HEALTH_ROLE = Qt.ItemDataRole.UserRole + 20  # the row's `db.am.health.Health`

@@ -5,12 +5,8 @@ status and manager edit in place, each edit one undo step."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import (
-    QEvent,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     QPoint,
     QSettings,
@@ -20,13 +16,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
     QInputDialog,
     QMenu,
-    QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,15 +28,8 @@ from db.models import Client, ClientStatus
 from db.operations import Create
 from db.validation import NAME_MAX
 from desktop.models.clients_table import (
-    COL_HEALTH,
-    COL_LAST_CONTACT,
     COL_MANAGER,
     COL_NAME,
-    COL_NEXT_FOLLOW_UP,
-    COL_OPEN_PROJECTS,
-    COL_PIPELINE,
-    COL_STATUS,
-    HEALTH_ROLE,
     STATUS_LABELS,
     ClientsTableModel,
 )
@@ -53,41 +37,15 @@ from desktop.models.custom_columns import KEY_PREFIX as CUSTOM_KEY_PREFIX
 from desktop.models.roles import ID_ROLE
 from desktop.printing.printable import PrintTarget
 from desktop.station_member import member_choices, set_station_member, station_member
-from desktop.views.area_header import AreaHeader
-from desktop.views.badge_delegates import CachedStatusDelegate, HealthDelegate
+from desktop.views.clients_list_page import ClientsListPage
 from desktop.views.column_chooser import ColumnChooser
 from desktop.views.delegates import ChoiceDelegate, LimitedTextDelegate
 from desktop.views.deletion import DeleteOffer, Deletion, delete_rows
 from desktop.views.detail_host import DetailFactory, DetailHost
-from desktop.views.palette_colors import outline_color
 from desktop.workspace import Workspace
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-NAME_MIN_CHARS = 30
 SETTINGS_COLUMNS = "clients/columns"  # the column chooser's choice
-ALL_MANAGERS = None
-WITHOUT_MANAGER = ""
-CHIP_STYLE = (
-    "QPushButton#myClientsChip { border: 1px solid %s; border-radius: 11px;"
-    " padding: 3px 12px; }"
-    "QPushButton#myClientsChip:checked { background: palette(highlight);"
-    " color: palette(highlighted-text); border-color: palette(highlight); }"
-)
-
-
-class FreshComboBox(QComboBox):
-    """A combo box that refills itself before its list opens when marked stale."""
-
-    def __init__(self, refill: Callable[[], None]) -> None:
-        super().__init__()
-        self.stale = False
-        self._refill = refill
-
-    def showPopup(self) -> None:
-        if self.stale:
-            self.stale = False
-            self._refill()
-        super().showPopup()
 
 
 class ClientsView(QWidget):
@@ -117,72 +75,40 @@ class ClientsView(QWidget):
         # in between doubled the Python calls behind every painted cell.
         self.model = ClientsTableModel(workspace)
 
-        self.header = AreaHeader("Clients", "Filter by name, contact, tag or note")
-        self.my_clients = QPushButton("My clients")
-        self.my_clients.setObjectName("myClientsChip")
-        self.my_clients.setCheckable(True)
-        self._style_chip()
-        self.my_clients.setToolTip(
-            "Only the clients you look after (who you are is kept on this computer)"
+        statuses = [(status.value, STATUS_LABELS[status]) for status in ClientStatus]
+        self.page = ClientsListPage(
+            statuses, with_open=detail_factory is not None, refill_tags=self._fill_tags
         )
+        page = self.page
+        self.header, self.my_clients = page.header, page.my_clients
+        self.status_filter, self.manager_filter = page.status_filter, page.manager_filter
+        self.tag_filter, self.rename_tag_button = page.tag_filter, page.rename_tag_button
+        self.open_button = page.open_button
         self.my_clients.toggled.connect(self._my_clients_toggled)
-        self.status_filter = QComboBox()
-        self.status_filter.addItem("All statuses", None)
-        for status, label in STATUS_LABELS.items():
-            self.status_filter.addItem(label, status.value)
         self.status_filter.currentIndexChanged.connect(
             lambda _i: self.model.set_status(self.status_filter.currentData())
         )
-        self.manager_filter = QComboBox()
-        self.manager_filter.setAccessibleName("Account manager filter")
         self._fill_managers()
         self.manager_filter.currentIndexChanged.connect(self._manager_picked)
-        self.tag_filter = FreshComboBox(self._fill_tags)
-        self.tag_filter.setAccessibleName("Tag filter")
         self._fill_tags()
         self.tag_filter.currentIndexChanged.connect(
             lambda _i: self.model.set_tag(self.tag_filter.currentData())
         )
-        self.rename_tag_button = QPushButton("Rename tag…")
-        self.rename_tag_button.setToolTip("Rename the picked tag on every client that has it")
-        self.rename_tag_button.setEnabled(False)
         self.rename_tag_button.clicked.connect(self.ask_tag_name)
         self.tag_filter.currentIndexChanged.connect(
             lambda _i: self.rename_tag_button.setEnabled(self.tag_filter.currentData() is not None)
         )
         self.tag_dialog: QInputDialog | None = None
-        self.open_button = QPushButton("Open")
-        self.open_button.setToolTip("Open the selected client's page (Return)")
-        self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self._open_selected)
-        if detail_factory is not None:
-            self.header.extra.addWidget(self.open_button)
         self.header.filter_changed.connect(self._filter)
 
-        self.table = QTableView()
+        self.table = page.table
         self.item_view = self.table
-        self.table.setObjectName("clientsTable")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # Double-click opens the client (as Return does); F2 renames, as on every list.
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        # The model already holds name order, so enabling sorting by name costs nothing.
-        self.table.horizontalHeader().setSortIndicator(COL_NAME, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
-        self.table.setItemDelegateForColumn(
-            COL_STATUS,
-            CachedStatusDelegate(lambda: [(s.value, STATUS_LABELS[s]) for s in ClientStatus], self),
-        )
+        page.size_columns()
         self.table.setItemDelegateForColumn(
             COL_MANAGER, ChoiceDelegate(self.model.manager_choices, self)
         )
-        self.table.setItemDelegateForColumn(COL_HEALTH, HealthDelegate(HEALTH_ROLE, self))
         self.table.setItemDelegateForColumn(COL_NAME, LimitedTextDelegate(self, limit=NAME_MAX))
         # Right-click the header: show or hide columns, the custom fields' among them.
         self.columns = ColumnChooser(
@@ -191,26 +117,7 @@ class ClientsView(QWidget):
             SETTINGS_COLUMNS,
             hidden_by_default=lambda key: key.startswith(CUSTOM_KEY_PREFIX),
         )
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        # Name takes the room a wide window has (see resizeEvent) but never less than its
-        # own width: a narrow window scrolls sideways rather than squeezing names.
-        header.setMinimumSectionSize(40)
-        em = self.fontMetrics().averageCharWidth()
-        for col, chars in (
-            (COL_NAME, NAME_MIN_CHARS),
-            (COL_STATUS, 12),
-            (COL_MANAGER, 18),
-            (COL_HEALTH, 9),
-            (COL_LAST_CONTACT, 14),
-            (COL_NEXT_FOLLOW_UP, 15),
-            (COL_OPEN_PROJECTS, 13),
-            (COL_PIPELINE, 13),
-        ):
-            header.resizeSection(col, chars * em)
         # Return, or a double-click on a cell that does not edit in place.
-        self.table.viewport().installEventFilter(self)
         self.table.activated.connect(self._activated)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self.show_menu)
@@ -220,26 +127,7 @@ class ClientsView(QWidget):
         )
         self.delete_offer = DeleteOffer(self.table, self.deletion)
 
-        list_page = QWidget()
-        list_layout = QVBoxLayout(list_page)
-        list_layout.setContentsMargins(0, 0, 0, 0)
-        list_layout.setSpacing(0)
-        list_layout.addWidget(self.header)
-        chips = QHBoxLayout()
-        chips.setContentsMargins(16, 0, 16, 8)
-        chips.setSpacing(8)
-        for widget in (
-            self.my_clients,
-            self.status_filter,
-            self.manager_filter,
-            self.tag_filter,
-            self.rename_tag_button,
-        ):
-            chips.addWidget(widget)
-        chips.addStretch(1)
-        list_layout.addLayout(chips)
-        list_layout.addWidget(self.table, 1)
-        self.host = DetailHost(list_page, "All clients")
+        self.host = DetailHost(page, "All clients")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.host)
@@ -256,16 +144,6 @@ class ClientsView(QWidget):
         self.destroyed.connect(self.model.stop_prefetch)
         self._update_count()
 
-    def _style_chip(self) -> None:
-        # The outline follows the palette (light or dark) rather than palette(mid), which is
-        # nearly the window colour in dark palettes.
-        self.my_clients.setStyleSheet(CHIP_STYLE % outline_color(self.palette()).name())
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.PaletteChange:
-            self._style_chip()
-        super().changeEvent(event)
-
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         # After the list's first paint, not on show: the worker's reads hold the interpreter
@@ -276,21 +154,6 @@ class ClientsView(QWidget):
 
     def _prefetch_figures(self) -> None:
         self.model.prefetch()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # The table's viewport, not this view: its width is only final after the layout has
-        # run, and it also changes when the scroll bar comes and goes as a filter narrows.
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
-            self._fit_name_column()
-        return super().eventFilter(watched, event)
-
-    def _fit_name_column(self) -> None:
-        header = self.table.horizontalHeader()
-        others = sum(header.sectionSize(c) for c in range(1, self.model.columnCount()))
-        room = self.table.viewport().width() - others
-        header.resizeSection(
-            COL_NAME, max(room, NAME_MIN_CHARS * self.fontMetrics().averageCharWidth())
-        )
 
     def use_settings(self, settings: QSettings) -> None:
         """The main window hands over its settings (where the station's member is kept)."""
@@ -370,28 +233,11 @@ class ClientsView(QWidget):
     # -- account manager chips ------------------------------------------------------------------
 
     def _fill_managers(self) -> None:
-        current = self.manager_filter.currentData() if self.manager_filter.count() else None
-        self.manager_filter.blockSignals(True)
-        self.manager_filter.clear()
-        self.manager_filter.addItem("All account managers", ALL_MANAGERS)
-        self.manager_filter.addItem("No account manager", WITHOUT_MANAGER)
-        for id_, name in member_choices(self.workspace.session):
-            self.manager_filter.addItem(name, id_)
-        self.manager_filter.setCurrentIndex(max(self.manager_filter.findData(current), 0))
-        self.manager_filter.blockSignals(False)
+        self.page.fill_managers(member_choices(self.workspace.session))
 
     def _fill_tags(self) -> None:
-        current = self.tag_filter.currentData() if self.tag_filter.count() else None
-        self.tag_filter.blockSignals(True)
-        self.tag_filter.clear()
-        self.tag_filter.addItem("All tags", None)
-        for tag in agency_tags(self.workspace.session):
-            self.tag_filter.addItem(tag, tag)
-        found = self.tag_filter.findData(current) if current is not None else 0
-        self.tag_filter.setCurrentIndex(max(found, 0))
-        self.tag_filter.blockSignals(False)
-        if current is not None and found < 0:  # the tag went (renamed, or its clients)
-            self.model.set_tag(None)
+        if not self.page.fill_tags(agency_tags(self.workspace.session)):
+            self.model.set_tag(None)  # the tag went (renamed, or its clients)
             self.rename_tag_button.setEnabled(False)
 
     def ask_tag_name(self) -> QInputDialog | None:

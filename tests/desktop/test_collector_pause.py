@@ -11,7 +11,7 @@ import pytest
 from db.database import open_database
 from db.store import Store
 from desktop import app as desktop_app
-from desktop import collector_pause
+from desktop import collector_pause, first_screen
 from desktop.cli import main
 from desktop.first_run import EMPTY
 
@@ -49,6 +49,26 @@ def test_the_window_is_built_with_the_collector_paused_and_it_runs_after(
         return build(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(desktop_app, "_run_window", watched)
+    # The main window's own start: the plain start's first screen declining.
+    monkeypatch.setattr(first_screen, "first_screen", lambda *_args: None)
+    assert main(["--db", str(small_db)]) == 0
+    assert capsys.readouterr().out == "first-paint\n"
+    assert seen == [False]
+    assert gc.isenabled() and not collector_pause.is_paused()
+
+
+def test_the_first_screen_is_built_with_the_collector_paused_and_it_runs_after(
+    qapp, small_db, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv(desktop_app.BENCH_ENV, "1")
+    seen: list[bool] = []
+    build = first_screen.first_screen
+
+    def watched(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(first_screen, "first_screen", watched)
     assert main(["--db", str(small_db)]) == 0
     assert capsys.readouterr().out == "first-paint\n"
     assert seen == [False]

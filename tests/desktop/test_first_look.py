@@ -68,13 +68,17 @@ def when(condition: Callable[[], bool], then: Callable[[], None], failures: list
                 then()
             except BaseException as exc:  # the test fails after the app has closed
                 failures.append(repr(exc))
-                for window in shown("MainWindow") + shown("FirstLookWindow"):
+                for window in (
+                    shown("MainWindow") + shown("FirstLookWindow") + shown("FirstScreenWindow")
+                ):
                     window.close()
             return
         waited[0] += 1
         if waited[0] > 2000:
             failures.append("gave up waiting")
-            for window in shown("MainWindow") + shown("FirstLookWindow"):
+            for window in (
+                shown("MainWindow") + shown("FirstLookWindow") + shown("FirstScreenWindow")
+            ):
                 window.close()
             return
         QTimer.singleShot(10, poll)

@@ -74,6 +74,19 @@ NOT_BEFORE_A_PLANS_FIRST_LOOK = (
     "desktop.gantt.view",
 )
 
+# Nor before the plain start's first screen (`desktop.first_screen`), the Clients list read
+# with plain sqlite3 and built by the list's own code.
+NOT_BEFORE_THE_PLAIN_FIRST_SCREEN = (
+    "sqlalchemy",
+    "db.models",
+    "db.store",
+    "db.database",
+    "desktop.main_window",
+    "desktop.workspace",
+    "desktop.views.clients_view",
+    "desktop.models.clients_table",
+)
+
 IMPORT_LINE = re.compile(r"^import time:\s+\d+ \|\s+\d+ \| +(\S+)$")
 
 
@@ -133,8 +146,29 @@ def test_opening_a_plan_imports_only_what_its_first_screen_needs(tmp_path, small
     assert loaded(modules, NEVER_AT_START + NOT_FOR_A_PLAN + NOT_BEFORE_A_PLANS_FIRST_LOOK) == []
 
 
-def test_a_plain_start_leaves_the_heavy_modules_for_later(tmp_path, small_db) -> None:
+def test_a_plain_start_paints_before_the_data_layer_loads(tmp_path, small_db) -> None:
     modules = imported_before_first_paint(tmp_path, "--db", str(small_db))
+    # The probe sees the first screen's own modules: the Clients list, read plainly.
+    assert {"desktop.first_screen", "db.fast_open.clients_read"} <= modules
+    assert loaded(modules, NEVER_AT_START + NOT_BEFORE_THE_PLAIN_FIRST_SCREEN) == []
+
+
+# The app with the first screen declining, as it does for a start on another area: the main
+# window then paints first.
+ORDINARY_START = (
+    "import sys\n"
+    "import desktop.first_screen\n"
+    "desktop.first_screen.first_screen = lambda *_args: None\n"
+    "from desktop.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+def test_a_plain_start_leaves_the_heavy_modules_for_later(tmp_path, small_db) -> None:
+    before = said_before_first_paint(
+        tmp_path, "-X", "importtime", "-c", ORDINARY_START, "--db", str(small_db)
+    )
+    modules = {m.group(1) for line in before if (m := IMPORT_LINE.match(line))}
     assert "desktop.main_window" in modules
     assert loaded(modules, NEVER_AT_START) == []
 
@@ -197,4 +231,14 @@ def test_a_plain_start_configures_the_mappers_only_after_its_first_paint(
     pickers, whether the agency is empty) is read through table columns too; the list's
     background read of every row starts after the paint as well."""
     said = said_before_first_paint(tmp_path, "-c", CONFIGURE_PROBE, "--db", str(staffed_db))
+    assert "mappers-configured" not in said
+    # The main window's own first paint too, where the first screen declines.
+    declining = CONFIGURE_PROBE.replace(
+        "from desktop.cli import main\n",
+        "import desktop.first_screen\n"
+        "desktop.first_screen.first_screen = lambda *_args: None\n"
+        "from desktop.cli import main\n",
+    )
+    assert declining != CONFIGURE_PROBE
+    said = said_before_first_paint(tmp_path, "-c", declining, "--db", str(staffed_db))
     assert "mappers-configured" not in said
