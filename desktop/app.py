@@ -517,7 +517,9 @@ def _run_window(
     window.setWindowTitle(_window_title(db_path))
     window.restore_state(area_key=None if project_id is None else "projects")
     if project_id is not None:
-        if first_look is not None:  # the plan the look read and scheduled, if still the file's
+        from desktop.first_look import FirstLookWindow  # loaded already when a look stood in
+
+        if isinstance(first_look, FirstLookWindow):  # its plan, if still the file's
             workspace.scheduled_plan = first_look.scheduled_plan()
         window.open_project(project_id)
         workspace.scheduled_plan = None
