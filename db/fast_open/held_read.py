@@ -6,6 +6,7 @@ caller gives it back (`instance_lock.release(path)`) once that engine holds it."
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -13,10 +14,13 @@ from typing import TypeVar
 
 from db import instance_lock
 from db.errors import AgencyDeskError
-from db.fast_open.plan_read import LOCK_TIMEOUT_S, _plainly_usable
+from db.local_disk import network_filesystem
 from db.migrations import SCHEMA_HEAD
 
 T = TypeVar("T")
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+LOCK_TIMEOUT_S = 2.0
 
 
 def read_held(path: Path, reader: Callable[[sqlite3.Connection], T | None]) -> T | None:
@@ -55,3 +59,16 @@ def _read_current(path: Path, reader: Callable[[sqlite3.Connection], T | None]) 
     finally:
         conn.rollback()
         conn.close()
+
+
+def _plainly_usable(path: Path) -> bool:
+    """A writable SQLite file in a writable local folder (what `db.database` checks first)."""
+    try:
+        if not path.is_file() or network_filesystem(path) is not None:
+            return False
+        with path.open("rb") as f:
+            if f.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+                return False
+    except OSError:
+        return False
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)

@@ -12,24 +12,18 @@ returns None and the app takes its ordinary way, whose refusal or upgrade says w
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from db import instance_lock
-from db.errors import AgencyDeskError
-from db.local_disk import network_filesystem
-from db.migrations import SCHEMA_HEAD
+from db.fast_open.held_read import read_held
 from db.name_match import NoMatch, match_name
 from db.scheduling.plan_rows import TASK_COLUMNS, agency_days_from_rows, plans_from_rows
 from db.scheduling.specs import Plan
 from db.scheduling.vocabulary import TaskKind
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-LOCK_TIMEOUT_S = 2.0
 _DELIVERABLE = TaskKind.DELIVERABLE.value
 # The state of the file a read saw: the station's hybrid clock, which the outbox triggers tick
 # at every change of a synced table, and the sync context, which every pull moves (see
@@ -60,50 +54,14 @@ def read_first_look(path: Path, project: str) -> FirstLook | None:
     no other Agency Desk opens it between this read and the app's own opening: the caller
     gives that hold back (`instance_lock.release(path)`) once its engine holds the lock.
     None, holding nothing, whenever the app's ordinary opening should decide (see above)."""
-    path = Path(path).expanduser().absolute()
-    if not _plainly_usable(path):
-        return None
-    try:
-        instance_lock.acquire(path)
-    except AgencyDeskError:  # in use by another Agency Desk, or not lockable: it says why
-        return None
-    try:
-        found = _read(path, project)
-    except (sqlite3.Error, OSError, ValueError, KeyError, NoMatch):
-        found = None
-    if found is None:
-        instance_lock.release(path)
-    return found
 
-
-def _plainly_usable(path: Path) -> bool:
-    """A writable SQLite file in a writable local folder (what `db.database` checks first)."""
-    try:
-        if not path.is_file() or network_filesystem(path) is not None:
-            return False
-        with path.open("rb") as f:
-            if f.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-                return False
-    except OSError:
-        return False
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
-
-
-def _read(path: Path, project: str) -> FirstLook | None:
-    conn = sqlite3.connect(path, timeout=LOCK_TIMEOUT_S)
-    try:
-        # Another program writing now would make the app refuse the file: leave that to it.
-        conn.execute("BEGIN IMMEDIATE")
-        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-        if "alembic_version" not in tables:
+    def first_look(conn: sqlite3.Connection) -> FirstLook | None:
+        try:
+            return _first_look(conn, project)
+        except NoMatch:  # the ordinary start says which names it knows
             return None
-        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        if revision is None or revision[0] != SCHEMA_HEAD:
-            return None  # an upgrade is due: Alembic's business
-        return _first_look(conn, project)
-    finally:
-        conn.rollback()
-        conn.close()
+
+    return read_held(path, first_look)
 
 
 def _first_look(conn: sqlite3.Connection, project: str) -> FirstLook:
