@@ -204,7 +204,7 @@ def _open_with_first_look(db_path: Path, project: str, *, t0: float) -> int | No
         return None
     app = _application()
     with _without_offscreen_noise():
-        from PySide6.QtCore import QEventLoop, QSettings, QTimer
+        from PySide6.QtCore import QSettings
 
         from desktop.first_look import FirstLookWindow
         from desktop.resources import setup_resources
@@ -217,34 +217,17 @@ def _open_with_first_look(db_path: Path, project: str, *, t0: float) -> int | No
             setup_resources(app)
             settings = _scratch_settings() if quiet else QSettings()
             window = FirstLookWindow(look, _window_title(db_path), settings)
-            shown = QEventLoop()
-            window.painted.connect(shown.quit)
-            window.dismissed.connect(shown.quit)
-            # A window that is never exposed (started minimised) never paints: go on anyway.
-            QTimer.singleShot(1000, shown.quit)
-            window.show()
-            shown.exec()
-            if bench:
-                _say_first_paint()
-                window.hand_over()
-                return 0
-            if window.was_dismissed:
-                return 0
-            from db.database import open_database
-
-            try:
-                engine = open_database(db_path)
-            except DatabaseOpenError as exc:
-                window.hand_over()
-                return _fail(str(exc), show=True)
-        finally:
-            # The engine holds the database now (or nothing does): give back the look's hold.
-            instance_lock.release(db_path)
+        except BaseException:
+            instance_lock.release(db_path)  # the look's hold: nothing else will give it back
+            raise
         try:
+            opened = _stand_in_while_opening(window, db_path, bench=bench)
+            if isinstance(opened, int):
+                return opened
             return _run_with_app(
                 app,
                 db_path,
-                engine,
+                opened,
                 is_default=False,
                 self_test=False,
                 t0=t0,
