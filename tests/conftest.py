@@ -4,6 +4,8 @@ Qt, so no test depends on the caller's environment."""
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,10 +39,48 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "agency.sqlite"
 
 
+@pytest.fixture(scope="session")
+def new_database_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new database as `open_database(create=True)` makes it, made once per test process:
+    running the migrations costs 0.3-1 s, copying the file a millisecond."""
+    path = tmp_path_factory.mktemp("new-database") / "template.sqlite"
+    open_database(path, create=True).dispose()
+    conn = sqlite3.connect(path)
+    try:
+        # Everything into the main file, so a copy of that one file is the whole database.
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return path
+
+
+def copy_new_database(template: Path, path: Path) -> None:
+    """A new database at `path`, copied from `template`, with the identity a new database
+    gets of its own: a new station id and agency id, and a clock reading now. Nothing else in
+    a new database differs between two of them."""
+    from db.sync.hlc import COUNTER_BITS, SQL_WALL_MS
+    from db.sync.local_settings import new_agency_id
+    from db.sync.schema import new_station_id
+
+    shutil.copyfile(template, path)
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            conn.execute(
+                f"UPDATE sync_ctl SET station_id = ?, hlc = ({SQL_WALL_MS}) << {COUNTER_BITS}",
+                (new_station_id(),),
+            )
+            conn.execute("UPDATE sync_agency SET agency_id = ?", (new_agency_id(),))
+    finally:
+        conn.close()
+
+
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    """A fresh, empty, migrated database per test."""
-    s = Store(open_database(db_path, create=True))
+def store(db_path: Path, new_database_template: Path) -> Iterator[Store]:
+    """A fresh, empty, migrated database per test (a copy of the session's new database,
+    with an identity of its own)."""
+    copy_new_database(new_database_template, db_path)
+    s = Store(open_database(db_path))
     yield s
     s.close()
 
