@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from db.am.reading import read
+from db.core_reads import read
 from db.models import (
     Client,
     Contact,
