@@ -1,14 +1,17 @@
-"""Fixtures for the GUI tests: a workspace over the per-test store, a small agency in it, and
-QSettings pointed at a temporary folder so no test touches the user's own settings."""
+"""Fixtures for the GUI tests: a workspace over the per-test store, a small agency in it (or in
+a database file of its own, for the tests that start the app on a path), and QSettings pointed
+at a temporary folder so no test touches the user's own settings."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import QSettings
 
+from db.database import open_database
 from db.models import (
     Client,
     ClientStatus,
@@ -133,6 +136,16 @@ def populate_small(store: Store, today: date = date(2026, 11, 27)) -> Agency:
 @pytest.fixture
 def agency(store: Store) -> Agency:
     return populate_small(store)
+
+
+@pytest.fixture
+def small_db(tmp_path: Path) -> Path:
+    """A database file holding the small agency, for starting the app on it."""
+    path = tmp_path / "small.sqlite"
+    store = Store(open_database(path, create=True))
+    populate_small(store)
+    store.close()
+    return path
 
 
 @pytest.fixture

@@ -24,21 +24,10 @@ from desktop.app import run_gui
 from desktop.first_look import FirstLookWindow
 from desktop.gantt.tree_model import COL_NAME
 
-from .conftest import populate_small
-
 pytestmark = [
     pytest.mark.gui,
     pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
 ]
-
-
-@pytest.fixture
-def small_db(tmp_path: Path) -> Path:
-    path = tmp_path / "small.sqlite"
-    store = Store(open_database(path, create=True))
-    populate_small(store)
-    store.close()
-    return path
 
 
 @pytest.fixture(autouse=True)
