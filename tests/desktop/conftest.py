@@ -148,6 +148,29 @@ def small_db(tmp_path: Path) -> Path:
     return path
 
 
+def clients_window(
+    qtbot: Any,
+    workspace: Workspace,
+    settings: QSettings,
+    *,
+    persist: bool = False,
+    auto_sync: bool = True,
+) -> MainWindow:
+    """The main window on the Clients list, 1024 by 700, shown and active: where an account
+    manager's records are opened from. `persist`: whether it saves its state on closing."""
+    from desktop.main_window import MainWindow
+
+    w = MainWindow(workspace, settings, auto_sync=auto_sync)
+    w.persist = persist
+    qtbot.addWidget(w)
+    w.resize(1024, 700)
+    w.show_area("clients")
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    return w
+
+
 @pytest.fixture
 def window(qtbot: Any, workspace: Workspace, agency: Agency, settings: QSettings) -> MainWindow:
     """The main window over the small agency."""
