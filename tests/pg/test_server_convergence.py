@@ -4,32 +4,14 @@ stations end with every station holding the same data and no edit lost."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.pg_cluster import Cluster
 from tests.pg.conftest import AgencyTemplate
-from tests.pg.server_bench import ServerBench, late_server
+from tests.pg.server_bench import run_scenario_through_server
 from tests.sync import test_convergence as convergence
-
-
-def _run(template: AgencyTemplate, n: int, steps: list[tuple]) -> None:
-    name, urls = template.fresh()
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            convergence.run_scenario(
-                Path(tmp),
-                n,
-                steps,
-                make_bench=lambda root, k: ServerBench(root, k, urls),
-                late=late_server,
-            )
-    finally:
-        template.cluster.drop_database(name)
 
 
 @settings(
@@ -45,7 +27,7 @@ def _run(template: AgencyTemplate, n: int, steps: list[tuple]) -> None:
 def test_random_edits_converge_through_the_server(
     agency_template: AgencyTemplate, n: int, steps: list[tuple]
 ) -> None:
-    _run(agency_template, n, steps)
+    run_scenario_through_server(agency_template, n, steps)
 
 
 @settings(
@@ -64,7 +46,9 @@ def test_deletes_and_restores_converge_through_the_server(
     from db.models import Client, Contact
 
     seed = [("create", 0, Client, 0, "name"), ("create", 0, Contact, 0, "name"), ("sync", 0)]
-    _run(agency_template, 3, [(*s, Client, 0, "name")[:5] for s in seed] + steps)
+    run_scenario_through_server(
+        agency_template, 3, [(*s, Client, 0, "name")[:5] for s in seed] + steps
+    )
 
 
 @pytest.mark.slow
@@ -73,7 +57,7 @@ def test_deletes_and_restores_converge_through_the_server(
 def test_many_random_histories_converge_through_the_server(
     agency_template: AgencyTemplate, n: int, steps: list[tuple]
 ) -> None:
-    _run(agency_template, n, steps)
+    run_scenario_through_server(agency_template, n, steps)
 
 
 def test_the_template_is_a_whole_agency_server(
