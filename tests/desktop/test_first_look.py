@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from alembic import command
@@ -23,6 +24,9 @@ from desktop import first_look, main_window
 from desktop.app import run_gui
 from desktop.first_look import FirstLookWindow
 from desktop.gantt.tree_model import COL_NAME
+
+if TYPE_CHECKING:
+    from desktop.gantt import GanttView
 
 pytestmark = [
     pytest.mark.gui,
@@ -45,6 +49,23 @@ def user_settings(tmp_path: Path) -> Iterator[None]:
 
 def shown(kind: str) -> list[QWidget]:
     return [w for w in QApplication.topLevelWidgets() if type(w).__name__ == kind and w.isVisible()]
+
+
+def window_is_up() -> bool:
+    """The main window has painted and the first look has given way to it."""
+    windows = shown("MainWindow")
+    return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
+
+
+def the_window_and_its_plan() -> tuple[main_window.MainWindow, GanttView]:
+    """The main window that took over, and the Gantt view in it."""
+    from desktop.gantt import GanttView  # imported once the app runs, as the app does
+
+    window = shown("MainWindow")[0]
+    assert isinstance(window, main_window.MainWindow)
+    view = window.findChild(GanttView)
+    assert view is not None
+    return window, view
 
 
 def when(condition: Callable[[], bool], then: Callable[[], None], failures: list[str]) -> None:
@@ -90,18 +111,10 @@ def test_the_first_look_gives_way_to_the_window_that_edits(qapp, small_db) -> No
         seen["geometry"] = look.geometry()
         when(window_is_up, edit_and_close, failures)
 
-    def window_is_up() -> bool:
-        windows = shown("MainWindow")
-        return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
-
     def edit_and_close() -> None:
-        from desktop.gantt import GanttView
-
-        window = shown("MainWindow")[0]
-        assert isinstance(window, main_window.MainWindow)
+        window, view = the_window_and_its_plan()
         assert window.geometry() == seen["geometry"]  # it stands where the look stood
-        view = window.findChild(GanttView)
-        assert view is not None and view.isVisible()
+        assert view.isVisible()
         # The user renames the first task, as in the table: F2, type, Enter.
         node = view.document.node(view.document.schedule.task_id(view.document.rows[0]))
         index = view.model.index_of(node, COL_NAME)
@@ -143,16 +156,8 @@ def test_the_window_that_edits_takes_the_plan_the_look_scheduled(qapp, small_db)
         seen["look's schedule"] = look.rows.scheduled.scheduler
         when(window_is_up, note_the_window, failures)
 
-    def window_is_up() -> bool:
-        windows = shown("MainWindow")
-        return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
-
     def note_the_window() -> None:
-        from desktop.gantt import GanttView
-
-        window = shown("MainWindow")[0]
-        view = window.findChild(GanttView)
-        assert view is not None
+        window, view = the_window_and_its_plan()
         seen["window's schedule"] = view.document.scheduler
         seen["names"] = [view.document.schedule.name(n) for n in view.document.rows]
         window.close()
@@ -179,16 +184,8 @@ def test_a_plan_renamed_by_another_program_while_the_look_stands_opens_renamed(
         other.close()
         when(window_is_up, note_the_window, failures)
 
-    def window_is_up() -> bool:
-        windows = shown("MainWindow")
-        return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
-
     def note_the_window() -> None:
-        from desktop.gantt import GanttView
-
-        window = shown("MainWindow")[0]
-        view = window.findChild(GanttView)
-        assert view is not None
+        window, view = the_window_and_its_plan()
         seen["names"] = [view.document.schedule.name(n) for n in view.document.rows]
         window.close()
 
@@ -241,16 +238,8 @@ def test_the_plan_stays_where_it_stands_when_the_window_takes_over(qapp, small_d
             ]
             when(window_is_up, note_the_window, failures)
 
-        def window_is_up() -> bool:
-            windows = shown("MainWindow")
-            return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
-
         def note_the_window() -> None:
-            from desktop.gantt import GanttView
-
-            window = shown("MainWindow")[0]
-            view = window.findChild(GanttView)
-            assert view is not None
+            window, view = the_window_and_its_plan()
 
             def rect(widget: QWidget) -> tuple[int, int, int, int]:
                 at = widget.mapTo(window, QPoint(0, 0))
@@ -304,10 +293,6 @@ def test_the_look_draws_the_plan_as_the_window_does(qapp, small_db) -> None:
             seen["parts"] = (layout.table_header, layout.table, layout.scale, layout.chart)
             seen["look"] = look.grab().toImage()
             when(window_is_up, note_the_window, failures)
-
-        def window_is_up() -> bool:
-            windows = shown("MainWindow")
-            return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
 
         def note_the_window() -> None:
             window = shown("MainWindow")[0]
