@@ -39,13 +39,13 @@ of n working days starting at work index a occupies [day(a), day(a + n - 1) + 1)
 from __future__ import annotations
 
 import bisect
-import gc
 import heapq
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from db.collector_paused import collector_paused
 from db.scheduling.calendar import AgencyDays, CalendarPool, WorkCalendar
 from db.scheduling.graph import CycleError, find_cycle, topological_order
 from db.scheduling.specs import LinkSpec, Plan, TaskSpec
@@ -107,13 +107,8 @@ class Scheduler:
         first time). Raises CycleError naming a loop when tasks wait on each other."""
         # The build allocates many small lists and tuples that all live on; cyclic GC passes
         # over them would double the time and find nothing to free.
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return self._rebuild(plan)
-        finally:
-            if was_enabled:
-                gc.enable()
 
     def _rebuild(self, plan: Plan) -> set[str]:
         before = dict(self._dates) if hasattr(self, "_dates") else {}
@@ -368,13 +363,8 @@ class Scheduler:
         `rebuild` can take the change: an existing task would become a summary, a task starts
         before the calendar's range, someone new to the plan (whose leave it does not hold)
         is on a new task, or the links would close a loop."""
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return self._add_tasks(list(specs), list(links))
-        finally:
-            if was_enabled:
-                gc.enable()
 
     def _add_tasks(self, specs: list[TaskSpec], links: list[LinkSpec]) -> set[str] | None:
         new_ids = {spec.id for spec in specs}
@@ -446,13 +436,8 @@ class Scheduler:
         moved tasks, the summaries they left and joined, and what waits on them. Node numbers
         stay. Returns the ids whose dates changed, or None when only `rebuild` can take the
         change (someone new on a task, a parent not in the plan, a loop)."""
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return self._reparent(list(specs))
-        finally:
-            if was_enabled:
-                gc.enable()
 
     def _reparent(self, specs: list[TaskSpec]) -> set[str] | None:
         pos = self.pos
@@ -551,13 +536,8 @@ class Scheduler:
 
     def remove_tasks(self, task_ids: Iterable[str]) -> set[str] | None:
         # Like a build, this makes many small lists that all live on (see `rebuild`).
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return self._remove_tasks(task_ids)
-        finally:
-            if was_enabled:
-                gc.enable()
 
     def _remove_tasks(self, task_ids: Iterable[str]) -> set[str] | None:
         """Take tasks out of the schedule, each with every task under it and every link that
