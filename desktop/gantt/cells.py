@@ -50,12 +50,8 @@ class CellDelegate(QStyledItemDelegate):
     ) -> None:
         rect = option.rect
         palette: QPalette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if selected:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
-        text_colour = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
+        selected = is_selected(option)
+        text_colour = paint_background(painter, option)
         if self.progress:
             self._paint_progress(painter, rect, index, palette, text_colour)
             return
@@ -107,6 +103,21 @@ class CellDelegate(QStyledItemDelegate):
             box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), f"{value} %"
         )
         painter.restore()
+
+
+def is_selected(option: QStyleOptionViewItem) -> bool:
+    return bool(option.state & QStyle.StateFlag.State_Selected)
+
+
+def paint_background(painter: QPainter, option: QStyleOptionViewItem) -> QColor:
+    """Fill a selected cell with the highlight; the colour its text takes either way."""
+    palette: QPalette = option.palette
+    selected = is_selected(option)
+    if selected:
+        painter.fillRect(option.rect, palette.color(QPalette.ColorRole.Highlight))
+    return palette.color(
+        QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+    )
 
 
 def branch_rect(cell: QRect, depth: int) -> QRect:
@@ -194,13 +205,7 @@ class PeopleCellDelegate(CellDelegate):
             super().paint(painter, option, index)
             return
         rect = option.rect
-        palette: QPalette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if selected:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
-        text_colour = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
+        text_colour = paint_background(painter, option)
         paint_people(painter, rect.adjusted(_PAD, 0, -_PAD, 0), people, text_colour)
 
     def createEditor(
