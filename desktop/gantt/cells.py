@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.gantt.progress_bar import paint_progress_bar
 from desktop.gantt.tree_model import CELL_ROLE, LEAF, OPEN, TaskTreeModel
 from desktop.models.roles import ID_ROLE
 from desktop.views.delegates import DateDelegate, NumberDelegate
@@ -88,16 +89,7 @@ class CellDelegate(QStyledItemDelegate):
             return
         painter.save()
         box = rect.adjusted(_PAD, 0, -_PAD, 0)
-        label_width = painter.fontMetrics().horizontalAdvance("100 %") + 6
-        bar = QRectF(box.left(), box.center().y() - 2, max(box.width() - label_width, 10), 5)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(palette.color(QPalette.ColorRole.Mid))
-        painter.drawRoundedRect(bar, 2.5, 2.5)
-        if value:
-            done = QRectF(bar.left(), bar.top(), bar.width() * min(value, 100) / 100, bar.height())
-            painter.setBrush(palette.color(QPalette.ColorRole.Highlight).lighter(115))
-            painter.drawRoundedRect(done, 2.5, 2.5)
+        paint_progress_bar(painter, box.left(), box.center().y(), box.width(), value, palette)
         painter.setPen(text_colour)
         painter.drawText(
             box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), f"{value} %"
