@@ -1,9 +1,8 @@
-"""Fixtures for the client page tests: a workspace over the per-test store, one client an
+"""Fixtures for the client page tests (the workspace is tests/conftest.py's): one client an
 account manager looks after, last called 41 days ago, and that client's page on screen."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -14,13 +13,6 @@ from db.models import Client, ClientStatus, Interaction, InteractionKind, Member
 from db.store import Store
 from desktop.client_page import ClientPage
 from desktop.workspace import Workspace
-
-
-@pytest.fixture
-def workspace(store: Store, qapp: object) -> Iterator[Workspace]:
-    ws = Workspace(store)
-    yield ws
-    ws.close()
 
 
 @dataclass
