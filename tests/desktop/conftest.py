@@ -1,15 +1,17 @@
 """Fixtures for the GUI tests: a workspace over the per-test store, a small agency in it (or in
 a database file of its own, for the tests that start the app on a path), and QSettings pointed
-at a temporary folder so no test touches the user's own settings."""
+at a temporary folder so no test touches the user's own settings (the window's, and with
+`user_settings` the app's own QSettings())."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QStandardPaths
 
 from db.database import open_database
 from db.models import (
@@ -146,6 +148,19 @@ def small_db(tmp_path: Path) -> Path:
     populate_small(store)
     store.close()
     return path
+
+
+@pytest.fixture
+def user_settings(tmp_path: Path) -> Iterator[None]:
+    """The app's own QSettings() in a temporary folder for the length of the test."""
+    location = QStandardPaths.StandardLocation.GenericConfigLocation
+    original = QStandardPaths.writableLocation(location)
+    formats = (QSettings.Format.NativeFormat, QSettings.Format.IniFormat)
+    for fmt in formats:
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    yield
+    for fmt in formats:
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, original)
 
 
 def clients_window(

@@ -5,13 +5,12 @@ first look ends the start; a plan the first look cannot read opens the ordinary 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
 from alembic import command
-from PySide6.QtCore import QPoint, QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
@@ -31,20 +30,8 @@ if TYPE_CHECKING:
 pytestmark = [
     pytest.mark.gui,
     pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+    pytest.mark.usefixtures("user_settings"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def user_settings(tmp_path: Path) -> Iterator[None]:
-    """The app's own QSettings() in a temporary folder for the length of the test."""
-    location = QStandardPaths.StandardLocation.GenericConfigLocation
-    original = QStandardPaths.writableLocation(location)
-    formats = (QSettings.Format.NativeFormat, QSettings.Format.IniFormat)
-    for fmt in formats:
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    yield
-    for fmt in formats:
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, original)
 
 
 def shown(kind: str) -> list[QWidget]:
