@@ -304,21 +304,15 @@ class Scheduler:
         parent = self.pos.get(spec.parent_id, -1)
         return parent >= 0 and bool(self.children[parent])
 
-    def add_task(self, spec: TaskSpec) -> set[str] | None:
-        """Schedule one new task without links of its own (an inserted row) and reschedule
-        only the summaries above it: the new node takes the next node number, so every other
-        task keeps its own. Returns the ids whose dates changed (the new one included), or
-        None when the task changes the plan's shape in a way only `rebuild` handles (it turns
-        a task into a summary, or starts before the calendar's range)."""
-        if not self.can_add(spec):
-            return None
-        parent = -1 if spec.parent_id is None else self.pos[spec.parent_id]
+    def _append_node(self, spec: TaskSpec) -> tuple[int, int]:
+        """A node for a new task at the next node number, among its parent's children in
+        sort order, with no dates or links yet: its node number and its parent's (-1 at the
+        top)."""
         n = len(self.ids)
         self.ids.append(spec.id)
         self.pos[spec.id] = n
         self.specs.append(spec)
-        # A new Plan: the caller's stays as it was given.
-        self.plan = Plan([*self.plan.tasks, spec], self.plan.links, self.agency, self.plan.leave)
+        parent = -1 if spec.parent_id is None else self.pos[spec.parent_id]
         self.parent.append(parent)
         self.children.append([])
         self.cal.append(self._calendar_for(spec.members))
@@ -330,6 +324,20 @@ class Scheduler:
             kids = self.children[parent]
             orders = [self.specs[k].sort_order for k in kids]
             kids.insert(bisect.bisect_right(orders, spec.sort_order), n)
+        return n, parent
+
+    def add_task(self, spec: TaskSpec) -> set[str] | None:
+        """Schedule one new task without links of its own (an inserted row) and reschedule
+        only the summaries above it: the new node takes the next node number, so every other
+        task keeps its own. Returns the ids whose dates changed (the new one included), or
+        None when the task changes the plan's shape in a way only `rebuild` handles (it turns
+        a task into a summary, or starts before the calendar's range)."""
+        if not self.can_add(spec):
+            return None
+        n, parent = self._append_node(spec)
+        # A new Plan: the caller's stays as it was given.
+        self.plan = Plan([*self.plan.tasks, spec], self.plan.links, self.agency, self.plan.leave)
+        if parent >= 0:
             # Links into a summary hold every task under it, the new one too.
             above: set[int] = set()
             p = parent
@@ -379,23 +387,8 @@ class Scheduler:
                     return None
         first = len(self.ids)
         for spec in specs:
-            n = len(self.ids)
-            self.ids.append(spec.id)
-            self.pos[spec.id] = n
-            self.specs.append(spec)
-            parent = -1 if spec.parent_id is None else self.pos[spec.parent_id]
-            self.parent.append(parent)
-            self.children.append([])
-            self.cal.append(self._calendar_for(spec.members))
-            self.incoming.append([])
-            self.outgoing.append([])
-            for array in (self.a, self.start_o, self.finish_o, self.sm, self.em):
-                array.append(0)
+            self._append_node(spec)
             self._dates[spec.id] = (0, 0)
-            if parent >= 0:
-                kids = self.children[parent]
-                orders = [self.specs[k].sort_order for k in kids]
-                kids.insert(bisect.bisect_right(orders, spec.sort_order), n)
         new_links = [
             link
             for link in links
