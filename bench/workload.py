@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from bench.agency import open_agency
 from bench.gantt import CLOCK
+from bench.offscreen_app import offscreen_app
 from bench.registry import metric
 from db.models import Project
 from db.store import Store
@@ -32,15 +33,6 @@ from db.workload.load import UNASSIGNED, Workload
 
 RUNS = 5
 AS_OF = date(2026, 6, 1)
-
-
-def _app() -> Any:
-    import os
-
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
-    return QApplication.instance() or QApplication([])
 
 
 def _median(run: Callable[[], float], runs: int = RUNS) -> float:
@@ -55,7 +47,7 @@ def _open(store: Store) -> Any:
     from desktop.workload.view import WorkloadView
     from desktop.workspace import Workspace
 
-    app = _app()
+    app = offscreen_app()
     view = WorkloadView(Workspace(store))
     view.resize(1600, 900)
     view.show()
@@ -106,7 +98,7 @@ def _busiest(workload: Workload, as_of: date) -> str:
 def reassign() -> float:
     from desktop.gantt import GanttView
 
-    app = _app()
+    app = offscreen_app()
     store = open_agency()
     _warm(store)
     view = _open(store)
