@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hypothesis import HealthCheck, settings
+
 from db.sync.engine import SyncResult, sync
 from db.sync.server.connect import describe
 from db.sync.server.sync import server_label
@@ -67,6 +69,20 @@ class LateServer(ServerTransport):
 def late_server(bench: Bench, station: Station, late_station: str) -> Transport:
     assert isinstance(bench, ServerBench)
     return LateServer(bench.urls[station.name], late_station)
+
+
+def server_examples(n: int) -> settings:
+    """Hypothesis settings for `n` scenarios through a server: each is slow and large by
+    hypothesis's measure, and shares the session's cluster (a function-scoped fixture)."""
+    return settings(
+        max_examples=n,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.function_scoped_fixture,
+        ],
+    )
 
 
 def fresh_bench(

@@ -10,19 +10,11 @@ from hypothesis import strategies as st
 
 from bench.pg_cluster import Cluster
 from tests.pg.conftest import AgencyTemplate
-from tests.pg.server_bench import run_scenario_through_server
+from tests.pg.server_bench import run_scenario_through_server, server_examples
 from tests.sync import test_convergence as convergence
 
 
-@settings(
-    max_examples=6,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.function_scoped_fixture,
-    ],
-)
+@server_examples(6)
 @given(st.integers(2, 3), st.lists(convergence.step, min_size=5, max_size=25))
 def test_random_edits_converge_through_the_server(
     agency_template: AgencyTemplate, n: int, steps: list[tuple]
@@ -30,15 +22,7 @@ def test_random_edits_converge_through_the_server(
     run_scenario_through_server(agency_template, n, steps)
 
 
-@settings(
-    max_examples=6,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.function_scoped_fixture,
-    ],
-)
+@server_examples(6)
 @given(st.lists(convergence.contested, min_size=5, max_size=30))
 def test_deletes_and_restores_converge_through_the_server(
     agency_template: AgencyTemplate, steps: list[tuple]

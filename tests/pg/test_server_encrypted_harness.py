@@ -9,13 +9,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from bench.pg_cluster import Cluster
 from tests.pg import test_server_faults as faults
 from tests.pg.conftest import AgencyTemplate
-from tests.pg.server_bench import ServerBench, fresh_bench, run_scenario_through_server
+from tests.pg.server_bench import (
+    ServerBench,
+    fresh_bench,
+    run_scenario_through_server,
+    server_examples,
+)
 from tests.sync import test_convergence as convergence
 from tests.sync.encryption_helpers import encrypt_bench
 
@@ -26,15 +31,7 @@ def _encrypted(root: Path, n: int, urls: list[str], by: int = 0) -> ServerBench:
     return bench
 
 
-@settings(
-    max_examples=4,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.function_scoped_fixture,
-    ],
-)
+@server_examples(4)
 @given(st.integers(2, 3), st.lists(convergence.step, min_size=5, max_size=25))
 def test_random_edits_converge_through_the_encrypted_server(
     agency_template: AgencyTemplate, n: int, steps: list[tuple]
