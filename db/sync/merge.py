@@ -1439,9 +1439,12 @@ class Merger:
         """A restore of the row that never saw its parent's delete went with the parent: rows
         that had gone with the row before, by a lower delete their changes never saw, lost to
         the parent's delete too, as where it came after the restore and took the restored
-        row (`_remove`, soak seed 81). That delete's context is not kept here: only a change
-        its author made before it counts as seen by it."""
-        by = Change(tbl, row_id, "D", parent_delete[0], {}, {}, parent_delete[2], {})
+        row (`_remove`, soak seed 81). Whether their changes had seen that delete is its
+        kept context (`sync_delete_ctx`), as where it arrives as a change: an entry whose
+        loser it had seen keeps naming the delete it lost to (soak seed 81, id seed 24).
+        Without one (an older file), only a change its author made before it counts."""
+        ctx = self._delete_ctx(parent_delete[:3]) or {}
+        by = Change(tbl, row_id, "D", parent_delete[0], {}, {}, parent_delete[2], ctx)
         self._relist_gone_children(tbl, row_id, (parent_delete[1], parent_delete[0]), by)
 
     def _tombs_referring(self, tbl: str, column: str, ref: str) -> list[tuple[str, str]]:
