@@ -505,6 +505,125 @@ def test_a_restore_that_came_after_its_parents_delete_keeps_the_fields_it_took(
     assert lost == [("orphan", b.station_id, restores[-1][0])]
 
 
+def test_a_birthday_under_a_restore_outranking_the_contacts_delete_names_the_clients(
+    abc: Bench,
+) -> None:
+    """Soak seed 81 (id seed 4). B deletes Dana while C renames her, and A restores C's
+    rename. A then deletes the client, Dana with it (her own delete first, one local
+    cascade), while B renames her; B restores that rename, bringing both back. C, having
+    seen none of A's or B's later changes, restores its own rename (outranking A's delete
+    of Dana, unseen) and adds a birthday under her. At C, where the birthday came first,
+    C's restore set Dana's own delete aside and the client's took Dana and the birthday;
+    at A and B, where B's restore had answered Dana's delete first, the birthday names the
+    client's delete too, not Dana's one tick below it."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    dana = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(dana)
+    abc.settle(1)
+    c.apply(Update(Contact, dana.id, {"name": "C's Dana"}))
+    b.apply(Delete(Contact, dana.id))
+    abc.sync(b)
+    abc.sync(c)  # C's rename lost to B's delete
+    abc.sync(a)
+    _restore_entry(a, "edit_deleted", dana.id)
+    abc.sync(a)
+    abc.sync(b)  # Dana is back at B
+    b.apply(Update(Contact, dana.id, {"name": "B's Dana"}))
+    a.apply(Delete(Client, cid))  # not having seen B's rename
+    abc.sync(a)
+    abc.sync(b)  # B's rename lost to Dana's own delete
+    _restore_entry(b, "edit_deleted", dana.id)  # the client comes back with her
+    _restore_entry(c, "edit_deleted", dana.id)  # having seen none of A's or B's since
+    birthday = Create(
+        ImportantDate, {"contact_id": dana.id, "label": "birthday", "day": 1, "month": 2}
+    )
+    c.apply(birthday)
+    abc.sync(b)
+    abc.sync(c)  # A's deletes and B's restore reach C after its restore and birthday
+    abc.sync(a)  # B's restore, then C's, reach A after A's deletes
+    abc.sync(b)
+    entries = _same_lists(abc)
+    (lost,) = [e for e in entries if e[2] == birthday.id]
+    client_delete = a.sql("SELECT hlc FROM sync_outbox WHERE op = 'D' AND row_id = ?", (cid,))
+    assert (lost[0], lost[9]) == ("orphan", client_delete[-1][0])
+
+
+def test_a_child_added_under_a_restore_outranking_an_answered_delete_stays(abc: Bench) -> None:
+    """B deletes Dana while C renames her, and A restores C's rename; A deletes Dana again
+    while B renames her, and B restores that rename. C, having seen none of A's or B's later
+    changes, restores its own rename (later, so it outranks A's second delete, unseen) and
+    adds a birthday under her. At C, Dana and the birthday stay: C's restore set A's delete
+    aside. At A and B, where B's restore had answered that delete before C's changes came,
+    the birthday stays too: its author had seen a restore outranking that delete."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    dana = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(dana)
+    abc.settle(1)
+    c.apply(Update(Contact, dana.id, {"name": "C's Dana"}))
+    b.apply(Delete(Contact, dana.id))
+    abc.sync(b)
+    abc.sync(c)
+    abc.sync(a)
+    _restore_entry(a, "edit_deleted", dana.id)
+    abc.sync(a)
+    abc.sync(b)
+    b.apply(Update(Contact, dana.id, {"name": "B's Dana"}))
+    a.apply(Delete(Contact, dana.id))
+    abc.sync(a)
+    abc.sync(b)  # B's rename lost to A's delete
+    _restore_entry(b, "edit_deleted", dana.id)
+    _restore_entry(c, "edit_deleted", dana.id)  # having seen none of A's or B's since
+    birthday = Create(
+        ImportantDate, {"contact_id": dana.id, "label": "birthday", "day": 1, "month": 2}
+    )
+    c.apply(birthday)
+    abc.sync(b)
+    abc.sync(c)
+    abc.sync(a)
+    abc.sync(b)
+    _same_lists(abc)
+    for station in abc.stations:
+        assert station.sql("SELECT label FROM important_date") == [("birthday",)], station.name
+
+
+def test_a_birthday_lost_to_its_contacts_delete_keeps_naming_it_when_the_client_goes_later(
+    abc: Bench,
+) -> None:
+    """Soak seed 81 (id seed 24). C adds a birthday under Dana and renames her while B
+    deletes her: both lost to B's delete. B restores the rename. A, having seen the birthday
+    lost, deletes the client (not having seen B's restore). The birthday lost to B's delete
+    and A's delete had seen it: it keeps naming B's delete at B, where A's delete took the
+    restored Dana, as at A and C, where B's restore came after A's delete and went with the
+    client."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    dana = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(dana)
+    abc.settle(1)
+    c.apply(Update(Contact, dana.id, {"name": "C's Dana"}))
+    birthday = Create(
+        ImportantDate, {"contact_id": dana.id, "label": "birthday", "day": 1, "month": 2}
+    )
+    c.apply(birthday)
+    b.apply(Delete(Contact, dana.id))
+    abc.sync(b)
+    abc.sync(c)  # the rename and the birthday lost to B's delete
+    abc.sync(b)
+    _restore_entry(b, "edit_deleted", dana.id)  # not sent before A's delete reaches B
+    abc.sync(a)
+    a.apply(Delete(Client, cid))  # having seen the birthday lost
+    abc.sync(a)
+    abc.sync(b)  # A's delete takes B's restore at B
+    abc.sync(c)  # A's delete, then B's restore, at C
+    abc.sync(a)
+    entries = _same_lists(abc)
+    (lost,) = [e for e in entries if e[2] == birthday.id]
+    dana_delete = b.sql("SELECT hlc FROM sync_outbox WHERE op = 'D' AND row_id = ?", (dana.id,))
+    assert (lost[0], lost[7], lost[9]) == ("orphan", b.station_id, dana_delete[0][0])
+
+
 fight = st.tuples(
     st.sampled_from(
         ["rename", "manager", "delete", "delete", "restore", "restore", "sync", "child"]
