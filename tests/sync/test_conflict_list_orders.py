@@ -624,6 +624,29 @@ def test_a_birthday_lost_to_its_contacts_delete_keeps_naming_it_when_the_client_
     assert (lost[0], lost[7], lost[9]) == ("orphan", b.station_id, dana_delete[0][0])
 
 
+def test_a_local_restore_keeps_the_restores_applied_to_its_row(abc: Bench) -> None:
+    """A deletes the client while B renames it; B restores its rename, and A gets that
+    restore. A then deletes the client and undoes it: the row keeps the restores applied to
+    it (B's, and A's insert it existed by before), which a change made having seen B's
+    restore is judged by (see the birthday tests above)."""
+    a, b, _c = abc.stations
+    cid = _shared_client(abc)
+    b.apply(Update(Client, cid, {"name": "B's name"}))
+    a.apply(Delete(Client, cid))
+    abc.sync(a)
+    abc.sync(b)
+    _restore_entry(b, "edit_deleted", cid)
+    abc.sync(b)
+    abc.sync(a)
+    (restore,) = b.sql("SELECT id FROM sync_outbox WHERE op = 'I' AND row_id = ?", (cid,))[-1:]
+    delete = Delete(Client, cid)
+    a.apply(delete)
+    a.open().revert(delete)
+    kept = a.sql("SELECT field FROM sync_version WHERE row_id = ? AND field LIKE '+%'", (cid,))
+    assert (f"+{b.station_id}:{restore[0]}",) in kept
+    assert (f"+{a.station_id}:1",) in kept
+
+
 fight = st.tuples(
     st.sampled_from(
         ["rename", "manager", "delete", "delete", "restore", "restore", "sync", "child"]
