@@ -1214,14 +1214,23 @@ class Merger:
         """Keep a deleted row's field versions as if it were there, so a later restore is
         merged with this edit the same way on every station."""
         tbl, row_id, incoming = change.tbl, change.row_id, (change.hlc, station)
-        # A reference to a row deleted here reads NULL, with the reference listed, as where
-        # this edit came before that delete (a row that must go with its parent is gone).
-        values = dict(change.fields)
-        self._check_refs(info, values, station, change, null_only=True)
-        self._drop_seen(station, change, set(change.fields))
         versions = self._versions(tbl, row_id)
-        deleted_seen = self._seen_by_delete(tbl, row_id)
         star = versions.get("*", NO_VERSION)
+        # A reference to a row deleted here reads NULL, with the reference listed, as where
+        # this edit came before that delete (a row that must go with its parent is gone):
+        # where the edit takes the field. One a higher write holds is lost to that write,
+        # as where the two met first (fight property, example 188).
+        values = dict(change.fields)
+        taken = {
+            fld: value
+            for fld, value in values.items()
+            if self.saw(station, change, versions.get(fld, star), fld)
+            or incoming > versions.get(fld, star)[:2]
+        }
+        self._check_refs(info, taken, station, change, null_only=True)
+        values.update(taken)
+        self._drop_seen(station, change, set(change.fields))
+        deleted_seen = self._seen_by_delete(tbl, row_id)
         data = json.loads(tomb[3])
         changed = False
         for fld, value in values.items():

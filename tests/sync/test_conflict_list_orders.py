@@ -647,6 +647,32 @@ def test_a_local_restore_keeps_the_restores_applied_to_its_row(abc: Bench) -> No
     assert (f"+{a.station_id}:1",) in kept
 
 
+def test_a_lower_write_of_a_member_deleted_with_its_client_is_lost_to_the_higher_write(
+    abc: Bench,
+) -> None:
+    """Fight property, example 188. C and then B make Sam the client's account manager;
+    B then deletes the client and Sam. B's write is the higher: C's lost the field to it
+    (reading NULL) at B, where C's write came to a deleted client and a deleted Sam, as at
+    C, where B's write came first and Sam's delete nulled it."""
+    a, b, c = abc.stations
+    sam = Create(TeamMember, {"name": "Sam"})
+    a.apply(sam)
+    cid = _shared_client(abc)
+    c.apply(Update(Client, cid, {"account_manager_id": sam.id}))
+    b.apply(Update(Client, cid, {"account_manager_id": sam.id}))  # later: the higher
+    b.apply(Delete(Client, cid))
+    b.apply(Delete(TeamMember, sam.id))
+    abc.sync(b)
+    abc.sync(c)  # B's write and deletes reach C after its write
+    abc.sync(b)  # C's write reaches B after B's deletes
+    abc.sync(a)
+    entries = _same_lists(abc)
+    (lost,) = [e for e in entries if e[3] == "account_manager_id"]
+    write = b.sql("SELECT hlc FROM sync_outbox WHERE op = 'U' AND row_id = ?", (cid,))
+    assert (json.loads(lost[4]), lost[5], lost[6]) == (sam.id, "null", c.station_id)
+    assert (lost[7], lost[9]) == (b.station_id, write[0][0])
+
+
 fight = st.tuples(
     st.sampled_from(
         ["rename", "manager", "delete", "delete", "restore", "restore", "sync", "child"]
