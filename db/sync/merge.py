@@ -1102,6 +1102,9 @@ class Merger:
             same = old[fld] == value
             if incoming > (v[0], v[1]):
                 self._repoint(tbl, row_id, fld, v, (station, change.hlc), value)
+                # A write listed as lost to its member's delete lost the field to this
+                # restore, as where the two met first (fight property, example 457).
+                self._outwritten(tbl, row_id, fld, v, (station, change.hlc), value)
                 if listed:
                     self.conflict(
                         "field", tbl, row_id, fld, losing=old[fld], winning=value,

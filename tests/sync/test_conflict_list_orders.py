@@ -673,6 +673,36 @@ def test_a_lower_write_of_a_member_deleted_with_its_client_is_lost_to_the_higher
     assert (lost[7], lost[9]) == (b.station_id, write[0][0])
 
 
+def test_a_write_of_a_deleted_member_outwritten_by_a_restore_is_lost_to_the_restore(
+    abc: Bench,
+) -> None:
+    """Fight property, example 457. A makes Sam the client's account manager; B, not having
+    seen that, deletes Sam and the client, and restores the client (C's rename had lost to
+    that delete), with no account manager. The restore is the higher write: A's lost the
+    field to it at A and C, where Sam's delete had listed it first, as at B, where it came
+    after the restore."""
+    a, b, c = abc.stations
+    sam = Create(TeamMember, {"name": "Sam"})
+    a.apply(sam)
+    cid = _shared_client(abc)
+    c.apply(Update(Client, cid, {"name": "C's name"}))
+    a.apply(Update(Client, cid, {"account_manager_id": sam.id}))
+    b.apply(Delete(TeamMember, sam.id))
+    b.apply(Delete(Client, cid))
+    abc.sync(c)
+    abc.sync(b)  # C's rename lost to B's delete
+    _restore_entry(b, "edit_deleted", cid)  # not having seen A's write
+    abc.sync(b)
+    abc.sync(a)  # Sam's delete lists A's write, then B's restore outwrites it
+    abc.sync(b)
+    abc.sync(c)
+    entries = _same_lists(abc)
+    (lost,) = [e for e in entries if e[3] == "account_manager_id"]
+    restore = b.sql("SELECT hlc FROM sync_outbox WHERE op = 'I' AND row_id = ?", (cid,))
+    assert (json.loads(lost[4]), lost[5], lost[6]) == (sam.id, "null", a.station_id)
+    assert (lost[7], lost[9]) == (b.station_id, restore[-1][0])
+
+
 fight = st.tuples(
     st.sampled_from(
         ["rename", "manager", "delete", "delete", "restore", "restore", "sync", "child"]
