@@ -4,4 +4,4 @@ SCHEMA_HEAD names the newest revision so that opening an up-to-date database nee
 import at all; a test keeps it equal to the head of the scripts in versions/.
 """
 
-SCHEMA_HEAD = "0017"
+SCHEMA_HEAD = "0018"

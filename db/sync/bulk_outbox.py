@@ -15,8 +15,9 @@ in the same transaction:
   them), with every column, the current causal context recorded once;
 - the audit trail gets each row's entry (`db.audit.capture.record_bulk_inserts`);
 - `sync_version` and `sync_tomb` change as the insert trigger changes them: a restore keeps
-  the delete it came back from as `-<station>`, answers waiting `~` deletes, drops the old
-  field versions and the tombstone, then gets its `*` version naming its outbox row.
+  the delete it came back from as `-<station>`, answers waiting `~` deletes, keeps the old
+  `*` among the restores (`+<station>:<n>`), drops the old field versions and the
+  tombstone, then gets its `*` version naming its outbox row.
 
 `tests/sync/test_bulk_outbox.py` runs both paths over the same rows and compares every
 bookkeeping row, so a change to the triggers that this module does not follow fails there.
@@ -144,7 +145,14 @@ def _restore_versions(conn: Connection, tbl: str, ids: str) -> None:
         (tbl,),
     )
     conn.exec_driver_sql(
-        f"DELETE FROM sync_version WHERE tbl = ? AND row_id IN {ids} AND field NOT LIKE '-%'",
+        "INSERT OR IGNORE INTO sync_version (tbl, row_id, field, hlc, station, base, n) "
+        "SELECT tbl, row_id, '+' || station || ':' || n, hlc, station, 0, n FROM sync_version "
+        f"WHERE tbl = ? AND row_id IN {ids} AND field = '*' AND station <> ''",
+        (tbl,),
+    )
+    conn.exec_driver_sql(
+        f"DELETE FROM sync_version WHERE tbl = ? AND row_id IN {ids} AND "
+        "substr(field, 1, 1) NOT IN ('-', '+')",
         (tbl,),
     )
     conn.exec_driver_sql(f"DELETE FROM sync_tomb WHERE tbl = ? AND row_id IN {ids}", (tbl,))

@@ -75,7 +75,11 @@ Every station applies the same rules, so every station converges:
   edit of it that never saw the delete and does not move it merges by field, the insert
   listed as the delete's orphan (as where it came first and the delete took it);
   the field keeps the version of the write that won it, so its winner is still decided
-  among the writes alone, as on a station where the delete came after them.
+  among the writes alone, as on a station where the delete came after them. A delete
+  outranked by a restore the change had seen (unseen by both) does not count: where they
+  came first that restore set it aside. The parent then goes for the change only with its
+  own parent (a local cascade deletes a row one tick below its parent); restores applied
+  here are kept for this (`+<station>:<n>`).
 - A row whose parent (or whose own insert) has not arrived yet is not an error: the file
   waits (`Deferred`) and is retried after other stations' files, or at the next sync.
 - Two rows claiming one unique key (two stations adding the same setting): the higher
@@ -105,8 +109,9 @@ from db.sync.wire import Change
 
 # sync_version rows that are field versions (`*` and column names), not deletes a restored
 # row remembers (`-<station>`: answered by a restore that had seen it) or keeps aside
-# (`~<station>:<n>`: no restore applied here had seen it).
-FIELDS_ONLY = "substr(field, 1, 1) NOT IN ('-', '~')"
+# (`~<station>:<n>`: no restore applied here had seen it), nor the restores applied here
+# (`+<station>:<n>`: see `_unseen_delete`).
+FIELDS_ONLY = "substr(field, 1, 1) NOT IN ('-', '~', '+')"
 QUIET_FIELDS = frozenset({"created_at", "updated_at"})
 Version = tuple[int, str, int]  # hlc, station, counter (the dot is station + counter)
 NO_VERSION: Version = (0, "", 0)
@@ -410,15 +415,59 @@ class Merger:
     def _unseen_delete(self, station: str, change: Change, tbl: str, row_id: str) -> Tomb | None:
         """The row is there, but this change was made before a delete of it that it never
         saw (the row was restored since): to it, the row is deleted, on every station,
-        whatever the order the delete, the restore and the change arrive in."""
-        # The highest of them, whichever arrived first (see _relist_gone_children).
+        whatever the order the delete, the restore and the change arrive in.
+
+        Not a delete that a restore the change had seen outranks (that restore had not seen
+        it either): where the change came first, the restore had set that delete aside and
+        the change met a row that was there. The row still went for the change if its
+        parent did, by a delete the change never saw: a local cascade deletes the row by
+        its own delete one tick below its parent's, and a restore outranking the row's own
+        delete goes with the parent's (soak seed 81, id seed 4)."""
         unseen = [
             v for v in self._past_deletes(tbl, row_id) if not self.saw(station, change, v, "*")
         ]
         if not unseen:
             return None
-        v = max(unseen, key=lambda d: (d[0], d[1]))
-        return (v[0], v[1], v[2], _j(self._row(tbl, row_id) or {}))
+        seen = [r for r in self._restores(tbl, row_id) if self.saw(station, change, r, "*")]
+        counted = [v for v in unseen if not any((r[0], r[1]) > (v[0], v[1]) for r in seen)]
+        if counted:
+            # The highest of them, whichever arrived first (see _relist_gone_children).
+            v = max(counted, key=lambda d: (d[0], d[1]))
+            return (v[0], v[1], v[2], _j(self._row(tbl, row_id) or {}))
+        row = self._row(tbl, row_id) or {}
+        for fk in self.infos[tbl].fks if tbl in self.infos else []:
+            ref = row.get(fk.column)
+            if ref is None or fk.ondelete == "SET NULL" or fk.target == tbl:
+                continue
+            parent = self._unseen_delete(station, change, fk.target, ref)
+            if parent is not None:
+                return parent
+        return None
+
+    def _restores(self, tbl: str, row_id: str) -> list[Version]:
+        """The inserts and restores of the row applied here once it had been deleted."""
+        found: list[Version] = self.conn.execute(
+            "SELECT hlc, station, n FROM sync_version WHERE tbl = ? AND row_id = ? "
+            "AND field LIKE '+%'",
+            (tbl, row_id),
+        ).fetchall()
+        return found
+
+    def _note_restore(self, tbl: str, row_id: str, v: Version) -> None:
+        """Keep a restore of the row (and the insert or restore the row existed by before
+        it, ours too), for `_unseen_delete`: which deletes a change made having seen it
+        still meets depends on the restores it saw, not on which the row exists by."""
+        star = self.conn.execute(
+            "SELECT hlc, station, n FROM sync_version WHERE tbl = ? AND row_id = ? AND field = '*'",
+            (tbl, row_id),
+        ).fetchone()
+        for hlc, author, n in [v] if star is None else [v, star]:
+            if author:
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO sync_version (tbl, row_id, field, hlc, station, "
+                    "base, n) VALUES (?, ?, ?, ?, ?, 0, ?)",
+                    (tbl, row_id, f"+{author}:{n}", hlc, author, n),
+                )
 
     def _set_version(self, tbl: str, row_id: str, fld: str, v: Version) -> None:
         self.conn.execute(
@@ -842,6 +891,7 @@ class Merger:
         if tomb is not None:
             if (tomb[0], tomb[1]) == me:
                 return  # this very insert, tombstoned here before (orphan, unique)
+            self._note_restore(tbl, row_id, (change.hlc, station, change.n))
             deleted_by = (tomb[0], tomb[1], tomb[2])
             if not self.saw(station, change, deleted_by, "*") and (tomb[0], tomb[1]) > me:
                 # A delete this insert (a restore, mostly) had not seen, and that outranks
@@ -880,6 +930,7 @@ class Merger:
             ours = self._versions(tbl, row_id).get("*", NO_VERSION)
             if (ours[0], ours[1]) == me:
                 return  # this very insert, applied before
+            self._note_restore(tbl, row_id, (change.hlc, station, change.n))
             fields = {k: v for k, v in values.items() if k != "id"}
             gone = self._orphan_of_unseen(info, station, change, values)
             self._merge_fields(info, station, change, fields)
@@ -1051,6 +1102,9 @@ class Merger:
             same = old[fld] == value
             if incoming > (v[0], v[1]):
                 self._repoint(tbl, row_id, fld, v, (station, change.hlc), value)
+                # A write listed as lost to its member's delete lost the field to this
+                # restore, as where the two met first (fight property, example 457).
+                self._outwritten(tbl, row_id, fld, v, (station, change.hlc), value)
                 if listed:
                     self.conflict(
                         "field", tbl, row_id, fld, losing=old[fld], winning=value,
@@ -1163,14 +1217,23 @@ class Merger:
         """Keep a deleted row's field versions as if it were there, so a later restore is
         merged with this edit the same way on every station."""
         tbl, row_id, incoming = change.tbl, change.row_id, (change.hlc, station)
-        # A reference to a row deleted here reads NULL, with the reference listed, as where
-        # this edit came before that delete (a row that must go with its parent is gone).
-        values = dict(change.fields)
-        self._check_refs(info, values, station, change, null_only=True)
-        self._drop_seen(station, change, set(change.fields))
         versions = self._versions(tbl, row_id)
-        deleted_seen = self._seen_by_delete(tbl, row_id)
         star = versions.get("*", NO_VERSION)
+        # A reference to a row deleted here reads NULL, with the reference listed, as where
+        # this edit came before that delete (a row that must go with its parent is gone):
+        # where the edit takes the field. One a higher write holds is lost to that write,
+        # as where the two met first (fight property, example 188).
+        values = dict(change.fields)
+        taken = {
+            fld: value
+            for fld, value in values.items()
+            if self.saw(station, change, versions.get(fld, star), fld)
+            or incoming > versions.get(fld, star)[:2]
+        }
+        self._check_refs(info, taken, station, change, null_only=True)
+        values.update(taken)
+        self._drop_seen(station, change, set(change.fields))
+        deleted_seen = self._seen_by_delete(tbl, row_id)
         data = json.loads(tomb[3])
         changed = False
         for fld, value in values.items():
@@ -1439,9 +1502,12 @@ class Merger:
         """A restore of the row that never saw its parent's delete went with the parent: rows
         that had gone with the row before, by a lower delete their changes never saw, lost to
         the parent's delete too, as where it came after the restore and took the restored
-        row (`_remove`, soak seed 81). That delete's context is not kept here: only a change
-        its author made before it counts as seen by it."""
-        by = Change(tbl, row_id, "D", parent_delete[0], {}, {}, parent_delete[2], {})
+        row (`_remove`, soak seed 81). Whether their changes had seen that delete is its
+        kept context (`sync_delete_ctx`), as where it arrives as a change: an entry whose
+        loser it had seen keeps naming the delete it lost to (soak seed 81, id seed 24).
+        Without one (an older file), only a change its author made before it counts."""
+        ctx = self._delete_ctx(parent_delete[:3]) or {}
+        by = Change(tbl, row_id, "D", parent_delete[0], {}, {}, parent_delete[2], ctx)
         self._relist_gone_children(tbl, row_id, (parent_delete[1], parent_delete[0]), by)
 
     def _tombs_referring(self, tbl: str, column: str, ref: str) -> list[tuple[str, str]]:

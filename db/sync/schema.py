@@ -30,7 +30,9 @@ Per row and statement, a trigger:
   is merged with edits it never saw exactly as on a station where they came after it; a
   restored row keeps the delete it came back from as field `-<station>`, so a change made
   before that delete still meets a deleted row wherever it arrives; deletes no restore had
-  seen yet wait as `~<station>:<n>`, and a local restore answers them all) and `sync_tomb`
+  seen yet wait as `~<station>:<n>`, and a local restore answers them all; the restores
+  applied here stay as `+<station>:<n>`, a local restore keeping the `*` it replaces, so
+  a change made having seen one is judged by it, `db.sync.merge`) and `sync_tomb`
   (deleted rows, with their last values, so a conflict can restore them).
 While sync applies pulled changes `sync_ctl.applying` is 1 and the triggers stay silent.
 """
@@ -312,7 +314,11 @@ def trigger_sql(tbl: str, columns: list[str]) -> list[str]:
     WHERE tbl = '{tbl}' AND row_id = NEW.id AND field LIKE '~%'
     ON CONFLICT (tbl, row_id, field) DO UPDATE SET hlc = excluded.hlc, n = excluded.n
     WHERE excluded.n > sync_version.n;
-  DELETE FROM sync_version WHERE tbl = '{tbl}' AND row_id = NEW.id AND field NOT LIKE '-%';
+  INSERT OR IGNORE INTO sync_version (tbl, row_id, field, hlc, station, base, n)
+    SELECT '{tbl}', NEW.id, '+' || station || ':' || n, hlc, station, 0, n FROM sync_version
+    WHERE tbl = '{tbl}' AND row_id = NEW.id AND field = '*' AND station <> '';
+  DELETE FROM sync_version WHERE tbl = '{tbl}' AND row_id = NEW.id
+    AND substr(field, 1, 1) NOT IN ('-', '+');
   DELETE FROM sync_tomb WHERE tbl = '{tbl}' AND row_id = NEW.id;
   INSERT INTO sync_version (tbl, row_id, field, hlc, station, base, n)
     VALUES ('{tbl}', NEW.id, '*', {last}, {me}, 0, last_insert_rowid());

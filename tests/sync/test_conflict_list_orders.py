@@ -505,6 +505,204 @@ def test_a_restore_that_came_after_its_parents_delete_keeps_the_fields_it_took(
     assert lost == [("orphan", b.station_id, restores[-1][0])]
 
 
+def test_a_birthday_under_a_restore_outranking_the_contacts_delete_names_the_clients(
+    abc: Bench,
+) -> None:
+    """Soak seed 81 (id seed 4). B deletes Dana while C renames her, and A restores C's
+    rename. A then deletes the client, Dana with it (her own delete first, one local
+    cascade), while B renames her; B restores that rename, bringing both back. C, having
+    seen none of A's or B's later changes, restores its own rename (outranking A's delete
+    of Dana, unseen) and adds a birthday under her. At C, where the birthday came first,
+    C's restore set Dana's own delete aside and the client's took Dana and the birthday;
+    at A and B, where B's restore had answered Dana's delete first, the birthday names the
+    client's delete too, not Dana's one tick below it."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    dana = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(dana)
+    abc.settle(1)
+    c.apply(Update(Contact, dana.id, {"name": "C's Dana"}))
+    b.apply(Delete(Contact, dana.id))
+    abc.sync(b)
+    abc.sync(c)  # C's rename lost to B's delete
+    abc.sync(a)
+    _restore_entry(a, "edit_deleted", dana.id)
+    abc.sync(a)
+    abc.sync(b)  # Dana is back at B
+    b.apply(Update(Contact, dana.id, {"name": "B's Dana"}))
+    a.apply(Delete(Client, cid))  # not having seen B's rename
+    abc.sync(a)
+    abc.sync(b)  # B's rename lost to Dana's own delete
+    _restore_entry(b, "edit_deleted", dana.id)  # the client comes back with her
+    _restore_entry(c, "edit_deleted", dana.id)  # having seen none of A's or B's since
+    birthday = Create(
+        ImportantDate, {"contact_id": dana.id, "label": "birthday", "day": 1, "month": 2}
+    )
+    c.apply(birthday)
+    abc.sync(b)
+    abc.sync(c)  # A's deletes and B's restore reach C after its restore and birthday
+    abc.sync(a)  # B's restore, then C's, reach A after A's deletes
+    abc.sync(b)
+    entries = _same_lists(abc)
+    (lost,) = [e for e in entries if e[2] == birthday.id]
+    client_delete = a.sql("SELECT hlc FROM sync_outbox WHERE op = 'D' AND row_id = ?", (cid,))
+    assert (lost[0], lost[9]) == ("orphan", client_delete[-1][0])
+
+
+def test_a_child_added_under_a_restore_outranking_an_answered_delete_stays(abc: Bench) -> None:
+    """B deletes Dana while C renames her, and A restores C's rename; A deletes Dana again
+    while B renames her, and B restores that rename. C, having seen none of A's or B's later
+    changes, restores its own rename (later, so it outranks A's second delete, unseen) and
+    adds a birthday under her. At C, Dana and the birthday stay: C's restore set A's delete
+    aside. At A and B, where B's restore had answered that delete before C's changes came,
+    the birthday stays too: its author had seen a restore outranking that delete."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    dana = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(dana)
+    abc.settle(1)
+    c.apply(Update(Contact, dana.id, {"name": "C's Dana"}))
+    b.apply(Delete(Contact, dana.id))
+    abc.sync(b)
+    abc.sync(c)
+    abc.sync(a)
+    _restore_entry(a, "edit_deleted", dana.id)
+    abc.sync(a)
+    abc.sync(b)
+    b.apply(Update(Contact, dana.id, {"name": "B's Dana"}))
+    a.apply(Delete(Contact, dana.id))
+    abc.sync(a)
+    abc.sync(b)  # B's rename lost to A's delete
+    _restore_entry(b, "edit_deleted", dana.id)
+    _restore_entry(c, "edit_deleted", dana.id)  # having seen none of A's or B's since
+    birthday = Create(
+        ImportantDate, {"contact_id": dana.id, "label": "birthday", "day": 1, "month": 2}
+    )
+    c.apply(birthday)
+    abc.sync(b)
+    abc.sync(c)
+    abc.sync(a)
+    abc.sync(b)
+    _same_lists(abc)
+    for station in abc.stations:
+        assert station.sql("SELECT label FROM important_date") == [("birthday",)], station.name
+
+
+def test_a_birthday_lost_to_its_contacts_delete_keeps_naming_it_when_the_client_goes_later(
+    abc: Bench,
+) -> None:
+    """Soak seed 81 (id seed 24). C adds a birthday under Dana and renames her while B
+    deletes her: both lost to B's delete. B restores the rename. A, having seen the birthday
+    lost, deletes the client (not having seen B's restore). The birthday lost to B's delete
+    and A's delete had seen it: it keeps naming B's delete at B, where A's delete took the
+    restored Dana, as at A and C, where B's restore came after A's delete and went with the
+    client."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    dana = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(dana)
+    abc.settle(1)
+    c.apply(Update(Contact, dana.id, {"name": "C's Dana"}))
+    birthday = Create(
+        ImportantDate, {"contact_id": dana.id, "label": "birthday", "day": 1, "month": 2}
+    )
+    c.apply(birthday)
+    b.apply(Delete(Contact, dana.id))
+    abc.sync(b)
+    abc.sync(c)  # the rename and the birthday lost to B's delete
+    abc.sync(b)
+    _restore_entry(b, "edit_deleted", dana.id)  # not sent before A's delete reaches B
+    abc.sync(a)
+    a.apply(Delete(Client, cid))  # having seen the birthday lost
+    abc.sync(a)
+    abc.sync(b)  # A's delete takes B's restore at B
+    abc.sync(c)  # A's delete, then B's restore, at C
+    abc.sync(a)
+    entries = _same_lists(abc)
+    (lost,) = [e for e in entries if e[2] == birthday.id]
+    dana_delete = b.sql("SELECT hlc FROM sync_outbox WHERE op = 'D' AND row_id = ?", (dana.id,))
+    assert (lost[0], lost[7], lost[9]) == ("orphan", b.station_id, dana_delete[0][0])
+
+
+def test_a_local_restore_keeps_the_restores_applied_to_its_row(abc: Bench) -> None:
+    """A deletes the client while B renames it; B restores its rename, and A gets that
+    restore. A then deletes the client and undoes it: the row keeps the restores applied to
+    it (B's, and A's insert it existed by before), which a change made having seen B's
+    restore is judged by (see the birthday tests above)."""
+    a, b, _c = abc.stations
+    cid = _shared_client(abc)
+    b.apply(Update(Client, cid, {"name": "B's name"}))
+    a.apply(Delete(Client, cid))
+    abc.sync(a)
+    abc.sync(b)
+    _restore_entry(b, "edit_deleted", cid)
+    abc.sync(b)
+    abc.sync(a)
+    (restore,) = b.sql("SELECT id FROM sync_outbox WHERE op = 'I' AND row_id = ?", (cid,))[-1:]
+    delete = Delete(Client, cid)
+    a.apply(delete)
+    a.open().revert(delete)
+    kept = a.sql("SELECT field FROM sync_version WHERE row_id = ? AND field LIKE '+%'", (cid,))
+    assert (f"+{b.station_id}:{restore[0]}",) in kept
+    assert (f"+{a.station_id}:1",) in kept
+
+
+def test_a_lower_write_of_a_member_deleted_with_its_client_is_lost_to_the_higher_write(
+    abc: Bench,
+) -> None:
+    """Fight property, example 188. C and then B make Sam the client's account manager;
+    B then deletes the client and Sam. B's write is the higher: C's lost the field to it
+    (reading NULL) at B, where C's write came to a deleted client and a deleted Sam, as at
+    C, where B's write came first and Sam's delete nulled it."""
+    a, b, c = abc.stations
+    sam = Create(TeamMember, {"name": "Sam"})
+    a.apply(sam)
+    cid = _shared_client(abc)
+    c.apply(Update(Client, cid, {"account_manager_id": sam.id}))
+    b.apply(Update(Client, cid, {"account_manager_id": sam.id}))  # later: the higher
+    b.apply(Delete(Client, cid))
+    b.apply(Delete(TeamMember, sam.id))
+    abc.sync(b)
+    abc.sync(c)  # B's write and deletes reach C after its write
+    abc.sync(b)  # C's write reaches B after B's deletes
+    abc.sync(a)
+    entries = _same_lists(abc)
+    (lost,) = [e for e in entries if e[3] == "account_manager_id"]
+    write = b.sql("SELECT hlc FROM sync_outbox WHERE op = 'U' AND row_id = ?", (cid,))
+    assert (json.loads(lost[4]), lost[5], lost[6]) == (sam.id, "null", c.station_id)
+    assert (lost[7], lost[9]) == (b.station_id, write[0][0])
+
+
+def test_a_write_of_a_deleted_member_outwritten_by_a_restore_is_lost_to_the_restore(
+    abc: Bench,
+) -> None:
+    """Fight property, example 457. A makes Sam the client's account manager; B, not having
+    seen that, deletes Sam and the client, and restores the client (C's rename had lost to
+    that delete), with no account manager. The restore is the higher write: A's lost the
+    field to it at A and C, where Sam's delete had listed it first, as at B, where it came
+    after the restore."""
+    a, b, c = abc.stations
+    sam = Create(TeamMember, {"name": "Sam"})
+    a.apply(sam)
+    cid = _shared_client(abc)
+    c.apply(Update(Client, cid, {"name": "C's name"}))
+    a.apply(Update(Client, cid, {"account_manager_id": sam.id}))
+    b.apply(Delete(TeamMember, sam.id))
+    b.apply(Delete(Client, cid))
+    abc.sync(c)
+    abc.sync(b)  # C's rename lost to B's delete
+    _restore_entry(b, "edit_deleted", cid)  # not having seen A's write
+    abc.sync(b)
+    abc.sync(a)  # Sam's delete lists A's write, then B's restore outwrites it
+    abc.sync(b)
+    abc.sync(c)
+    entries = _same_lists(abc)
+    (lost,) = [e for e in entries if e[3] == "account_manager_id"]
+    restore = b.sql("SELECT hlc FROM sync_outbox WHERE op = 'I' AND row_id = ?", (cid,))
+    assert (json.loads(lost[4]), lost[5], lost[6]) == (sam.id, "null", a.station_id)
+    assert (lost[7], lost[9]) == (b.station_id, restore[-1][0])
+
+
 fight = st.tuples(
     st.sampled_from(
         ["rename", "manager", "delete", "delete", "restore", "restore", "sync", "child"]
