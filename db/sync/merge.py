@@ -309,12 +309,22 @@ class Merger:
             )
 
     def _retarget_cascade(
-        self, tbl: str, row_id: str, old: tuple[int, str], station: str, change: Change
+        self,
+        tbl: str,
+        row_id: str,
+        old: tuple[int, str],
+        station: str,
+        change: Change,
+        *,
+        relist: bool = True,
     ) -> None:
         """The row's own delete takes the place of its parent's, which had taken it: the row
         and the rows that went with it (children, rows added under it since) lost to this
-        delete, as where it came first and the parent's delete found them gone."""
-        self._relist_overtaken(old, station, change, only=(tbl, row_id))
+        delete, as where it came first and the parent's delete found them gone. Without
+        `relist` only the tombstones of the rows that went with it follow (a higher delete
+        of the row overtook `old`, and `_relist_overtaken` moved every entry already)."""
+        if relist:
+            self._relist_overtaken(old, station, change, only=(tbl, row_id))
         for child_tbl, fk in self.infos[tbl].referrers if tbl in self.infos else []:
             if fk.ondelete == "SET NULL" or child_tbl == tbl:
                 continue
@@ -328,7 +338,7 @@ class Merger:
                     "UPDATE sync_tomb SET hlc = ?, station = ?, n = ? WHERE tbl = ? AND row_id = ?",
                     (change.hlc, station, change.n, child_tbl, child_id),
                 )
-                self._retarget_cascade(child_tbl, child_id, old, station, change)
+                self._retarget_cascade(child_tbl, child_id, old, station, change, relist=relist)
 
     def _answer_deletes(self, station: str, change: Change) -> None:
         """An insert or restore answers every delete of its row its author had seen: from
@@ -1319,6 +1329,12 @@ class Merger:
                     self._retarget_cascade(tbl, row_id, (tomb[0], tomb[1]), station, change)
                 else:
                     self._relist_overtaken((tomb[0], tomb[1]), station, change)
+                    # The rows that went with it (which no delete of the row had seen)
+                    # went by this one, as where it came first: an edit of one, arriving
+                    # later, is listed as lost to it (soak seeds 27, 199).
+                    self._retarget_cascade(
+                        tbl, row_id, (tomb[0], tomb[1]), station, change, relist=False
+                    )
                 self.conn.execute(
                     "UPDATE sync_tomb SET hlc = ?, station = ?, n = ?, base = 0 WHERE tbl = ? "
                     "AND row_id = ?",
