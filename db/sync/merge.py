@@ -989,12 +989,14 @@ class Merger:
                 self._set_version(tbl, row_id, fld, mine)
         if (change.hlc, station) > versions_star(self._versions(tbl, row_id)):
             self._set_version(tbl, row_id, "*", mine)
-        self._set_tomb(tbl, row_id, parent_delete[:3], values, cascade=True)
+        by_parent = self._went_with_parent(tbl, row_id, station, change, parent_delete)
         self.conn.execute(
             "UPDATE sync_tomb SET data = ? WHERE tbl = ? AND row_id = ?",
             (_j(values), tbl, row_id),
         )
         self._note_tomb(tbl, values)
+        if by_parent:
+            self._rehold_edits(tbl, row_id, values, parent_delete)
         self._drop_hollow_restores(tbl, row_id, kinds=("delete", "orphan"))
         if self._holds(tbl, row_id, mine):
             self.conflict(
@@ -1003,6 +1005,64 @@ class Merger:
             )  # fmt: skip
         self._refresh_lost_row(tbl, row_id)
         self._relist_with_restore(tbl, row_id, parent_delete)
+
+    def _went_with_parent(
+        self, tbl: str, row_id: str, station: str, change: Change, parent_delete: Tomb
+    ) -> bool:
+        """The restored row went with its parent, by `parent_delete`: its tombstone names
+        that delete, as where the restore came first and that delete took the restored row,
+        also when the delete the restore came back from (and had seen) is the higher. That
+        one is answered, as by a restore that takes effect, so a change made having seen it
+        is not judged as lost to it (soak seed 27). A higher delete the restore never saw
+        stays the tombstone. True if the tombstone names `parent_delete`."""
+        tomb = self._tomb(tbl, row_id)
+        if tomb is not None and (tomb[0], tomb[1]) != (parent_delete[0], parent_delete[1]):
+            deleted = (tomb[0], tomb[1], tomb[2])
+            if self.saw(station, change, deleted, "*"):
+                self._remember_delete(tbl, row_id, deleted)
+                self.conn.execute(
+                    "DELETE FROM sync_tomb WHERE tbl = ? AND row_id = ?", (tbl, row_id)
+                )
+        self._set_tomb(tbl, row_id, parent_delete[:3], {}, cascade=True)
+        tomb = self._tomb(tbl, row_id)
+        return tomb is not None and (tomb[0], tomb[1]) == (parent_delete[0], parent_delete[1])
+
+    def _rehold_edits(
+        self, tbl: str, row_id: str, data: dict[str, Any], parent_delete: Tomb
+    ) -> None:
+        """A restore that went with its parent merged into the deleted row: each edit lost
+        with the row holds only the fields it still holds after that merge, and is lost to
+        the parent's delete, as where the restore came first (the row back, its edits no
+        longer lost with it) and that delete took the row and listed the edits holding a
+        field (`_list_lost_row`); an edit that delete had seen is not listed."""
+        listed = self.conn.execute(
+            "SELECT id, losing_hlc, losing_station, losing_n FROM sync_conflict WHERE "
+            "kind = 'edit_deleted' AND resolved <= 0 AND entity = ? AND row_id = ? AND "
+            "losing_station IS NOT NULL AND losing_n IS NOT NULL",
+            (TABLE_ENTITY[tbl], row_id),
+        ).fetchall()
+        if not listed:
+            return
+        versions = self._versions(tbl, row_id)
+        ctx = self._delete_ctx(parent_delete[:3])
+        by = None
+        if ctx is not None:
+            by = Change(tbl, row_id, "D", parent_delete[0], {}, {}, parent_delete[2], ctx)
+        for entry, lh, ls, ln in listed:
+            held = {
+                f: data.get(f)
+                for f, v in versions.items()
+                if v == (lh, ls, ln) and f != "*" and f not in QUIET_FIELDS
+            }
+            seen = by is not None and self.saw(parent_delete[1], by, (lh, ls, ln), "*")
+            if not held or seen:
+                self.conn.execute("DELETE FROM sync_conflict WHERE id = ?", (entry,))
+                continue
+            self.conn.execute(
+                "UPDATE sync_conflict SET losing_value = ?, winning_station = ?, "
+                "winning_hlc = ? WHERE id = ?",
+                (_j(held), parent_delete[1], parent_delete[0], entry),
+            )
 
     def _holds(self, tbl: str, row_id: str, v: Version) -> bool:
         """Does version `v` of a deleted row still count: the insert or restore the row
