@@ -43,7 +43,9 @@ Every station applies the same rules, so every station converges:
     a delete is listed with its row, not field by field;
   - a row's tombstone names its own delete over its parent's cascade (the parent's delete
     finds the row gone where the row's own came first); a row that went with its parent
-    names the highest delete of the parent its insert never saw, also when the parent,
+    names the highest delete of the parent its insert never saw (its tombstone follows a
+    higher delete of the parent that overtakes the one that took it, so an edit of it
+    arriving later is lost to that one, as where it came first), also when the parent,
     restored meanwhile, is deleted again, and when a delete set aside is answered later by
     a restore that had seen it (so other stations' deletes of rows others hang under or
     refer to keep their causal context, `sync_delete_ctx`: it says what the delete saw);
@@ -60,7 +62,10 @@ Every station applies the same rules, so every station converges:
     even when the row went meanwhile by its own (only one naming that keeps it);
   - a restore under a parent deleted by a delete it never saw merges into the deleted row
     by field and is that delete's orphan while it holds anything; rows that had gone with
-    the row follow that delete, as where it took the restored row;
+    the row follow that delete, as where it took the restored row; so does the row's
+    tombstone, over the delete the restore came back from (answered, as by a restore that
+    takes effect), and each edit lost with the row holds what it still holds after the
+    merge, lost to the parent's delete;
   - an entry that shows a row shows its latest values, live or deleted; a reference a
     delete of its row had seen is not lost to its target's delete.
 - A deleted row keeps its field versions (an edit arriving for it still updates them), so a
