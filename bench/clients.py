@@ -9,7 +9,6 @@ reports the median of a few runs.
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import statistics
@@ -24,6 +23,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from bench.cache import cached_database
+from bench.offscreen_app import offscreen_app
 from bench.registry import metric
 from db import search
 from db.database import open_database
@@ -295,13 +295,6 @@ def fresh_store() -> Iterator[Store]:
             store.close()
 
 
-def _app() -> Any:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
-    return QApplication.instance() or QApplication([])
-
-
 def median_seconds(step: Callable[[], object], runs: int = RUNS) -> float:
     times = []
     for _ in range(runs):
@@ -330,7 +323,7 @@ def close_list(view: Any) -> None:
 
 @metric("clients.list_open", target=0.3, unit="s")
 def list_open() -> float:
-    app = _app()
+    app = offscreen_app()
     from desktop.workspace import Workspace
 
     with fresh_store() as store:
@@ -348,7 +341,7 @@ def list_open() -> float:
 
 @metric("clients.filter_keystroke", target=0.03, unit="s")
 def filter_keystroke() -> float:
-    app = _app()
+    app = offscreen_app()
     from desktop.workspace import Workspace
 
     with fresh_store() as store:
@@ -368,7 +361,7 @@ def filter_keystroke() -> float:
 
 @metric("clients.page_open", target=0.1, unit="s")
 def page_open() -> float:
-    app = _app()
+    app = offscreen_app()
     from desktop.client_page import ClientPage
     from desktop.workspace import Workspace
 
@@ -401,7 +394,7 @@ def page_open() -> float:
 
 @metric("clients.log_interaction", target=0.05, unit="s")
 def log_interaction_metric() -> float:
-    app = _app()
+    app = offscreen_app()
     from db.am.operations import log_interaction
     from desktop.workspace import Workspace
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.cache import cached_database
+from bench.offscreen_app import offscreen_app
 from bench.registry import metric
 from db.database import open_database
 from db.models import Client, Project
@@ -33,13 +34,6 @@ CLOCK = time.process_time if os.environ.get("GANTT_BENCH_CLOCK") == "cpu" else t
 SCHEMA_VERSION = 1  # bump when the generated plan changes shape
 RUNS = 5
 PROJECT_ID = "bench-gantt-project"
-
-
-def _app() -> Any:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
-    return QApplication.instance() or QApplication([])
 
 
 def _cached_db(n_tasks: int) -> Path:
@@ -67,11 +61,21 @@ def _median(run: Callable[[], float], runs: int = RUNS) -> float:
     return statistics.median(run() for _ in range(runs))
 
 
+def _warm_median_then_close(once: Callable[[], float], runs: int, view: Any, store: Store) -> float:
+    """The median of `runs` runs of an edit on an open view, after one run that warms the
+    caches it fills (not counted); then the view and its store closed."""
+    once()
+    took = _median(once, runs)
+    view.close()
+    store.close()
+    return took
+
+
 def _open_view(store: Store) -> Any:
     from desktop.gantt import GanttView
     from desktop.workspace import Workspace
 
-    app = _app()
+    app = offscreen_app()
     view = GanttView(Workspace(store), PROJECT_ID)
     view.resize(1600, 900)
     view.show()
@@ -80,7 +84,7 @@ def _open_view(store: Store) -> Any:
 
 
 def _time_open(n_tasks: int) -> float:
-    _app()
+    offscreen_app()
 
     def once() -> float:
         store = _open_store(n_tasks)
@@ -115,7 +119,7 @@ def drag_commit() -> float:
     from PySide6.QtCore import QPointF, Qt
     from PySide6.QtTest import QTest
 
-    app = _app()
+    app = offscreen_app()
     store = _open_store(10_000)
     view = _open_view(store)
     chart = view.chart
@@ -138,18 +142,14 @@ def drag_commit() -> float:
         app.processEvents()  # the frame: every widget the edit made dirty, painted once
         return CLOCK() - start
 
-    once()
-    took = _median(once, 7)
-    view.close()
-    store.close()
-    return took
+    return _warm_median_then_close(once, 7, view, store)
 
 
 @metric("gantt.repaint.10k", target=0.016, unit="s")
 def repaint_10k() -> float:
     """One frame after a scroll step (tree and chart repainted) or a zoom step (chart and
     time scale) on a 10,000-task project, whichever is slower."""
-    app = _app()
+    app = offscreen_app()
     store = _open_store(10_000)
     view = _open_view(store)
     chart = view.chart
@@ -191,7 +191,7 @@ def insert_task_10k() -> float:
 
     from db.models import TaskKind
 
-    app = _app()
+    app = offscreen_app()
     store = _open_store(10_000)
     view = _open_view(store)
     s = view.document.scheduler
@@ -210,11 +210,7 @@ def insert_task_10k() -> float:
         app.processEvents()
         return took
 
-    once()
-    took = _median(once, 5)
-    view.close()
-    store.close()
-    return took
+    return _warm_median_then_close(once, 5, view, store)
 
 
 @metric("gantt.delete_task.10k", target=0.05, unit="s")
@@ -222,7 +218,7 @@ def delete_task_10k() -> float:
     """Delete a task (with its links) in the middle of a 10,000-task plan, as Edit > Delete
     does: the edit committed, the plan and table following, one frame painted. Each run is
     undone (outside the timing) so every run deletes from the same plan."""
-    app = _app()
+    app = offscreen_app()
     store = _open_store(10_000)
     view = _open_view(store)
     v = view.document.schedule
@@ -240,11 +236,7 @@ def delete_task_10k() -> float:
         app.processEvents()
         return took
 
-    once()
-    took = _median(once, 5)
-    view.close()
-    store.close()
-    return took
+    return _warm_median_then_close(once, 5, view, store)
 
 
 @cache  # both metrics come from the same runs
@@ -259,7 +251,7 @@ def _delete_project_cycle(n_tasks: int) -> tuple[float, float]:
     from desktop.views.projects_view import ProjectsView
     from desktop.workspace import Workspace
 
-    app = _app()
+    app = offscreen_app()
     store = _open_store(n_tasks)
     settings_path = Path(tempfile.mkdtemp(prefix="gantt-bench-")) / "settings.ini"
     window = MainWindow(
@@ -315,7 +307,7 @@ def _outline_step(indent: bool) -> float:
     10,000-task plan: the edit committed, tree and chart following, the task still selected,
     one frame painted. Each run is undone (outside the timing), so every run edits the same
     plan. A task that can go either way: it has a sibling task above it, and a parent."""
-    app = _app()
+    app = offscreen_app()
     store = _open_store(10_000)
     view = _open_view(store)
     doc = view.document
@@ -338,11 +330,7 @@ def _outline_step(indent: bool) -> float:
         app.processEvents()
         return took
 
-    once()
-    took = _median(once, 5)
-    view.close()
-    store.close()
-    return took
+    return _warm_median_then_close(once, 5, view, store)
 
 
 def _can_indent_and_outdent(view: Any, task_id: str) -> bool:

@@ -14,21 +14,17 @@ from sqlalchemy import select
 
 from bench.agency import open_agency
 from bench.gantt import CLOCK
+from bench.offscreen_app import offscreen_app
 from bench.registry import metric
 from db.models import Project
 from db.store import Store
 
 
 def _open(store: Store) -> Any:
-    import os
-
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
     from desktop.portfolio.view import PortfolioView
     from desktop.workspace import Workspace
 
-    app = QApplication.instance() or QApplication([])
+    app = offscreen_app()
     view = PortfolioView(Workspace(store))
     view.resize(1600, 900)
     view.show()

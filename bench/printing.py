@@ -19,10 +19,10 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from bench.cache import REPO, cached_database
 from bench.gantt import PROJECT_ID, _cached_db
+from bench.offscreen_app import offscreen_app
 from bench.registry import metric
 
 RUNS = 5
@@ -49,15 +49,6 @@ took = time.perf_counter() - start
 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"seconds": took, "peak_mb": peak_kb / 1024}))
 """
-
-
-def _app() -> Any:
-    import os
-
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
-    return QApplication.instance() or QApplication([])
 
 
 def _workdir() -> Path:
@@ -89,7 +80,7 @@ def client_summary() -> float:
     from db.store import Store
     from desktop.printing.reports import write_summary_pdf
 
-    _app()
+    offscreen_app()
     store = Store(open_database(_demo_copy()))
     session = store.session
     client_id = session.scalars(

@@ -6,8 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.am.reading import read
-from db.core_reads import read as core_read
+from db.core_reads import read
 from db.models import Client, Entity, Task, TeamMember
 
 
@@ -33,7 +32,7 @@ def agency_is_empty(session: Session) -> bool:
     # Table columns: the app asks before its first paint (see db.core_reads).
     member, client = TeamMember.__table__.c, Client.__table__.c
     query = select(member.id).union_all(select(client.id)).limit(1)
-    return core_read(session, query).first() is None
+    return read(session, query).first() is None
 
 
 def row_count(session: Session, entity: type[Entity]) -> int:

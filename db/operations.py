@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Protocol
 
 from sqlalchemy import inspect, select
@@ -33,8 +34,10 @@ def column_values(obj: Entity) -> dict[str, Any]:
     return {attr.key: getattr(obj, attr.key) for attr in mapper.column_attrs}
 
 
-def _scalar_defaults(entity: type[Entity]) -> dict[str, Any]:
-    """Column defaults that are plain values, so a new row is validated as it will be stored."""
+@cache
+def scalar_defaults(entity: type[Entity]) -> dict[str, Any]:
+    """Column defaults that are plain values, so a new row is validated as it will be stored
+    (an edit and an import alike). Cached: a mapper's defaults never change; callers copy."""
     found = {}
     for attr in inspect(entity).column_attrs:
         default = attr.columns[0].default
@@ -70,7 +73,7 @@ class Create:
 
     def apply(self, session: Session) -> None:
         check_values(
-            self.entity.__name__, {**_scalar_defaults(self.entity), **self.values}, partial=False
+            self.entity.__name__, {**scalar_defaults(self.entity), **self.values}, partial=False
         )
         check_lengths(self.entity.__name__, self.values)
         session.add(self.entity(**self.values))

@@ -10,8 +10,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.am.reading import read
-from db.core_reads import read as core_read
+from db.core_reads import read
 from db.models import Closure, MemberCapacity, MemberRole, Overtime, TeamMember, TimeOff
 
 # Table columns, so that a read naming only these configures no mapper (see db.core_reads).
@@ -70,7 +69,7 @@ def member_role(session: Session, member_id: str) -> MemberRole | None:
     """The member's role; None when there is no such member (removed, or never here)."""
     # Read before the first paint, who sits at the station (see db.core_reads).
     query = select(_MEMBER.role).where(_MEMBER.id == member_id)
-    row = core_read(session, query).first()
+    row = read(session, query).first()
     return None if row is None else MemberRole(row[0])
 
 

@@ -39,6 +39,7 @@ from db.fast_open.plan_read import FirstLook
 from db.scheduling.calendar import CalendarPool
 from desktop.gantt.geometry import ROW_HEIGHT
 from desktop.gantt.painter import ChartPainter, Colors
+from desktop.gantt.progress_bar import paint_progress_bar
 from desktop.gantt.timescale import HEADER_HEIGHT, ScaleColors, paint_timescale
 from desktop.stand_in import StandIn
 from desktop.window_frame import place_like_main_window
@@ -458,16 +459,8 @@ class FirstLookWindow(StandIn, QWidget):
         self.style().drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorBranch, mark, painter, self)
 
     def _paint_progress_bar(self, painter: QPainter, cell: QRectF, value: int) -> None:
-        palette = self.palette()
-        label_width = painter.fontMetrics().horizontalAdvance("100 %") + 6
-        bar = QRectF(cell.left(), cell.center().y() - 2, max(cell.width() - label_width, 10), 5)
         painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(palette.color(QPalette.ColorRole.Mid))
-        painter.drawRoundedRect(bar, 2.5, 2.5)
-        if value:
-            done = QRectF(bar.left(), bar.top(), bar.width() * min(value, 100) / 100, bar.height())
-            painter.setBrush(palette.color(QPalette.ColorRole.Highlight).lighter(115))
-            painter.drawRoundedRect(done, 2.5, 2.5)
+        paint_progress_bar(
+            painter, cell.left(), cell.center().y(), cell.width(), value, self.palette()
+        )
         painter.restore()

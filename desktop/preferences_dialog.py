@@ -14,7 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QColor, QPalette, QShowEvent
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -43,7 +43,7 @@ from db.settings import (
 from db.validation import currency_code, required_text
 from desktop.custom_fields.definitions import CustomFieldsSection
 from desktop.sync.preferences import SyncPreferencesSection
-from desktop.views.unsaved_changes import UnsavedChanges
+from desktop.views.unsaved_changes import GuardedDialog, UnsavedChanges
 from desktop.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def holiday_regions(country: str) -> list[tuple[str, str]]:
     return [(code, f"{names[code]} ({code})" if code in names else code) for code in codes]
 
 
-class PreferencesDialog(QDialog):
+class PreferencesDialog(GuardedDialog):
     def __init__(
         self,
         workspace: Workspace,
@@ -186,14 +186,6 @@ class PreferencesDialog(QDialog):
         self.currency.textChanged.connect(lambda _t: self.validate())
         for box in self.days:
             box.toggled.connect(lambda _on: self.validate())
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self.unsaved.initial is None:
-            self.unsaved.remember()
-        super().showEvent(event)
-
-    def reject(self) -> None:
-        self.unsaved.close_or_ask()
 
     def _with_error(self, key: str, field: QWidget) -> QWidget:
         """The field with a message label beside it, hidden while the value is fine."""

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.am.health_facts import happened_by
-from db.am.reading import read
+from db.core_reads import read
 from db.labels import plural
 from db.models import Client, Contact, Interaction, InteractionContact
 

@@ -28,8 +28,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.am.client_rows import ClientRow, client_list_rows, search_texts
-from db.am.reading import read
 from db.changes import ChangeSet
+from db.core_reads import read
 from db.models import Client, ClientStatus, TeamMember
 
 BATCH = 100  # rows read per query when an uncached row is asked for

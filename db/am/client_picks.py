@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.am.reading import read
+from db.core_reads import read
 from db.models import Client, ClientStatus, Contact, Project, TeamMember
 
 

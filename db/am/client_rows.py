@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from db.am.health import Health
 from db.am.health_facts import CLOSED_PROJECT, as_text, health_for_clients, last_contacts
 from db.am.money import open_pipeline_values
-from db.am.reading import read
+from db.core_reads import read
 from db.models import (
     Client,
     ClientNote,

@@ -31,7 +31,7 @@ from db.am.health import (
     ratings_oldest_first,
     score,
 )
-from db.am.reading import read
+from db.core_reads import read
 from db.models import (
     Client,
     CostEntry,

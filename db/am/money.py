@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.am.reading import read
+from db.core_reads import read
 from db.models import Client, CostEntry, Opportunity, OpportunityStage, Project, ProjectStatus
 
 OPEN_STAGES = (OpportunityStage.IDEA, OpportunityStage.PITCHED)

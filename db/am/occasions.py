@@ -19,10 +19,10 @@ import calendar
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from db.am.reading import read
+from db.core_reads import read
 from db.models import (
     Client,
     Contact,
@@ -99,14 +99,10 @@ def _gift_state(
     return best
 
 
-def upcoming_occasions(
-    session: Session, today: date, days: int = 14, client_id: str | None = None
-) -> list[Occasion]:
-    """Occasions from today to `today + days` inclusive, soonest first."""
-    until = today + timedelta(days=days)
-    found: list[Occasion] = []
-
-    dates = (
+def dates_with_people() -> Select[str, str, int, int, int | None, str, str, str, str]:
+    """Every contact's important dates with whose they are: (date id, label, day, month, year,
+    contact id, contact name, client id, client name), for the occasions and the calendars."""
+    return (
         select(
             ImportantDate.id,
             ImportantDate.label,
@@ -121,6 +117,16 @@ def upcoming_occasions(
         .join(Contact, Contact.id == ImportantDate.contact_id)
         .join(Client, Client.id == Contact.client_id)
     )
+
+
+def upcoming_occasions(
+    session: Session, today: date, days: int = 14, client_id: str | None = None
+) -> list[Occasion]:
+    """Occasions from today to `today + days` inclusive, soonest first."""
+    until = today + timedelta(days=days)
+    found: list[Occasion] = []
+
+    dates = dates_with_people()
     if client_id is not None:
         dates = dates.where(Client.id == client_id)
     for date_id, label, day, month, year, contact_id, contact_name, cid, cname in read(

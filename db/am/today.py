@@ -18,7 +18,7 @@ from db.am.agency import health_thresholds
 from db.am.cadence import ContactCadence, contacts_due
 from db.am.health_facts import health_for_clients
 from db.am.occasions import Occasion, upcoming_occasions
-from db.am.reading import read
+from db.core_reads import read
 from db.models import Client, FollowUp
 
 

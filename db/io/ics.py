@@ -24,12 +24,11 @@ import icalendar
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from db.am.occasions import dates_with_people
 from db.models import (
     Assignment,
     Client,
-    Contact,
     FollowUp,
-    ImportantDate,
     Project,
     ProjectStatus,
     Task,
@@ -128,23 +127,11 @@ def _follow_up_events(session: Session, member_id: str | None) -> list[icalendar
 
 
 def _date_events(session: Session, member_id: str | None) -> list[icalendar.Event]:
-    query = (
-        select(
-            ImportantDate.id,
-            ImportantDate.label,
-            ImportantDate.day,
-            ImportantDate.month,
-            ImportantDate.year,
-            Contact.name,
-            Client.name,
-        )
-        .join(Contact, Contact.id == ImportantDate.contact_id)
-        .join(Client, Client.id == Contact.client_id)
-    )
+    query = dates_with_people()
     if member_id is not None:
         query = query.where(Client.account_manager_id == member_id)
     found = []
-    for id_, label, day, month, year, contact, client in session.execute(query):
+    for id_, label, day, month, year, _, contact, _, client in session.execute(query):
         # Without a year, a leap year: a 29 February birthday still has a day.
         first = date(year or 2000, month, day)
         found.append(_event(id_, f"{label}: {contact} ({client})", first, "Important date", True))

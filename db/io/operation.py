@@ -15,13 +15,13 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, delete, inspect, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from db.changes import ChangeSet
 from db.errors import NotFoundError, ValidationError
 from db.models import ENTITIES, Entity, utcnow
-from db.operations import DeleteRows, column_values
+from db.operations import DeleteRows, column_values, scalar_defaults
 from db.store import report_bulk
 from db.sync.bulk_outbox import insert_rows
 from db.validation import (
@@ -86,18 +86,7 @@ def _complete(
 ) -> dict[str, Any]:
     """`values` with the column defaults and the time stamps (`now`: the import's moment)."""
     now = now or utcnow()
-    return {**_defaults(entity), "created_at": now, "updated_at": now, **values}
-
-
-@cache
-def _defaults(entity: type[Entity]) -> dict[str, Any]:
-    """Column defaults that are plain values, so a new row is checked as it will be stored."""
-    found = {}
-    for attr in inspect(entity).column_attrs:
-        default = attr.columns[0].default
-        if default is not None and default.is_scalar:
-            found[attr.key] = default.arg
-    return found
+    return {**scalar_defaults(entity), "created_at": now, "updated_at": now, **values}
 
 
 @cache
@@ -110,7 +99,7 @@ def _check_new(entity: type[Entity], values: dict[str, Any]) -> None:
     """`check_values(partial=False)` and `check_lengths` for a new row, with the per-table
     facts looked up once: checked one by one, 60,000 imported rows cost five seconds."""
     name = entity.__name__
-    full = {**_defaults(entity), **values}
+    full = {**scalar_defaults(entity), **values}
     if name in _FULL_CHECK:
         check_values(name, full, partial=False)
         check_lengths(name, values)

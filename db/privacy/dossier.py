@@ -61,6 +61,10 @@ class GiftLine:
     cost_cents: int
     gift_date: date | None
 
+    @classmethod
+    def of(cls, g: Gift) -> GiftLine:
+        return cls(g.occasion, g.description, g.state.value, g.cost_cents, g.gift_date)
+
 
 @dataclass(frozen=True)
 class InteractionLine:
@@ -69,6 +73,10 @@ class InteractionLine:
     summary: str
     outcome: str
     sentiment: str
+
+    @classmethod
+    def of(cls, i: Interaction) -> InteractionLine:
+        return cls(i.occurred_at, i.kind.value, i.summary, i.outcome, i.sentiment.value)
 
 
 @dataclass(frozen=True)
@@ -186,14 +194,8 @@ def dossier(session: Session, contact_id: str, now: datetime | None = None) -> D
         made_at=(now or datetime.now()).replace(microsecond=0),
         important_dates=tuple(DateLine(d.label, d.day, d.month, d.year) for d in dates),
         custom_fields=tuple((str(n), str(v)) for n, v in fields),
-        gifts=tuple(
-            GiftLine(g.occasion, g.description, g.state.value, g.cost_cents, g.gift_date)
-            for g in gifts
-        ),
-        interactions=tuple(
-            InteractionLine(i.occurred_at, i.kind.value, i.summary, i.outcome, i.sentiment.value)
-            for i in took_part
-        ),
+        gifts=tuple(GiftLine.of(g) for g in gifts),
+        interactions=tuple(InteractionLine.of(i) for i in took_part),
         mentions=named,
     )
 
@@ -297,14 +299,8 @@ def _deleted_dossier(session: Session, contact_id: str, now: datetime | None) ->
         made_at=(now or datetime.now()).replace(microsecond=0),
         important_dates=tuple(dates),
         custom_fields=tuple(fields),
-        gifts=tuple(
-            GiftLine(g.occasion, g.description, g.state.value, g.cost_cents, g.gift_date)
-            for g in gifts
-        ),
-        interactions=tuple(
-            InteractionLine(i.occurred_at, i.kind.value, i.summary, i.outcome, i.sentiment.value)
-            for i in took_part
-        ),
+        gifts=tuple(GiftLine.of(g) for g in gifts),
+        interactions=tuple(InteractionLine.of(i) for i in took_part),
         mentions=named,
         deleted=True,
     )

@@ -15,9 +15,8 @@ always internal.
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -35,7 +34,8 @@ from db.models import (
     TeamMember,
 )
 from db.reports.allocation import OverAllocation, over_allocated
-from db.reports.client_summary import Audience, FieldLine, custom_field_lines
+from db.reports.audience import Audience, check_defaults, shown_to
+from db.reports.client_summary import FieldLine, custom_field_lines
 from db.scheduling.schedules import schedules_for
 from db.settings import AGENCY_NAME
 
@@ -122,14 +122,8 @@ CLIENT_VISIBLE = frozenset(
 
 
 def for_audience(found: Agenda, audience: Audience) -> Agenda:
-    """The agenda as `audience` may see it: all of it for the agency, only the whitelisted
-    fields for the client."""
-    if audience is Audience.INTERNAL:
-        return replace(found, audience=audience)
-    hidden: dict[str, Any] = {
-        f.name: f.default for f in fields(found) if f.name not in CLIENT_VISIBLE
-    }
-    return replace(found, audience=audience, **hidden)
+    """The agenda as `audience` may see it (`db.reports.audience`)."""
+    return shown_to(found, audience, CLIENT_VISIBLE)
 
 
 def open_projects(session: Session, client_id: str | None = None) -> list[tuple[str, str, str]]:
@@ -266,11 +260,4 @@ def agenda(
     return for_audience(full, audience)
 
 
-def _check_defaults() -> None:
-    """Every field the client may not see needs an empty default to be reset to."""
-    for f in fields(Agenda):
-        if f.name not in CLIENT_VISIBLE and f.default is MISSING:
-            raise TypeError(f"Agenda.{f.name} is internal and needs a default")
-
-
-_check_defaults()
+check_defaults(Agenda, CLIENT_VISIBLE)

@@ -13,10 +13,8 @@ whitelist, so no row the client sees carries them.
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -40,6 +38,8 @@ from db.models import (
     Task,
     TeamMember,
 )
+from db.reports.audience import Audience as Audience  # where the app has always found it
+from db.reports.audience import check_defaults, shown_to
 from db.settings import AGENCY_NAME
 
 RECENT_INTERACTIONS = 6
@@ -61,11 +61,6 @@ SHARED_STAGES = (OpportunityStage.PITCHED, OpportunityStage.WON)
 # Brief entries in the client's own words. Pain points ("the CEO signs off everything") and
 # opportunities ("their sister company is unhappy with its agency") are our notes about them.
 SHARED_BRIEF_KINDS = (NoteKind.VISION, NoteKind.GOAL, NoteKind.NEED)
-
-
-class Audience(StrEnum):
-    CLIENT = "client"
-    INTERNAL = "internal"
 
 
 @dataclass(frozen=True)
@@ -255,16 +250,8 @@ CLIENT_VISIBLE = frozenset(
 
 
 def for_audience(summary: ClientSummary, audience: Audience) -> ClientSummary:
-    """The summary as `audience` may see it: everything for the agency, only the whitelisted
-    fields for the client."""
-    if audience is Audience.INTERNAL:
-        return replace(summary, audience=audience)
-    hidden: dict[str, Any] = {}
-    for f in fields(summary):
-        if f.name in CLIENT_VISIBLE:
-            continue
-        hidden[f.name] = f.default
-    return replace(summary, audience=audience, **hidden)
+    """The summary as `audience` may see it (`db.reports.audience`)."""
+    return shown_to(summary, audience, CLIENT_VISIBLE)
 
 
 def custom_field_lines(
@@ -451,11 +438,4 @@ def client_summary(
     return for_audience(full, audience)
 
 
-def _check_defaults() -> None:
-    """Every field the client may not see needs an empty default to be reset to."""
-    for f in fields(ClientSummary):
-        if f.name not in CLIENT_VISIBLE and f.default is MISSING:
-            raise TypeError(f"ClientSummary.{f.name} is internal and needs a default")
-
-
-_check_defaults()
+check_defaults(ClientSummary, CLIENT_VISIBLE)

@@ -39,13 +39,13 @@ of n working days starting at work index a occupies [day(a), day(a + n - 1) + 1)
 from __future__ import annotations
 
 import bisect
-import gc
 import heapq
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from db.collector_paused import collector_paused
 from db.scheduling.calendar import AgencyDays, CalendarPool, WorkCalendar
 from db.scheduling.graph import CycleError, find_cycle, topological_order
 from db.scheduling.specs import LinkSpec, Plan, TaskSpec
@@ -107,13 +107,8 @@ class Scheduler:
         first time). Raises CycleError naming a loop when tasks wait on each other."""
         # The build allocates many small lists and tuples that all live on; cyclic GC passes
         # over them would double the time and find nothing to free.
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return self._rebuild(plan)
-        finally:
-            if was_enabled:
-                gc.enable()
 
     def _rebuild(self, plan: Plan) -> set[str]:
         before = dict(self._dates) if hasattr(self, "_dates") else {}
@@ -309,21 +304,15 @@ class Scheduler:
         parent = self.pos.get(spec.parent_id, -1)
         return parent >= 0 and bool(self.children[parent])
 
-    def add_task(self, spec: TaskSpec) -> set[str] | None:
-        """Schedule one new task without links of its own (an inserted row) and reschedule
-        only the summaries above it: the new node takes the next node number, so every other
-        task keeps its own. Returns the ids whose dates changed (the new one included), or
-        None when the task changes the plan's shape in a way only `rebuild` handles (it turns
-        a task into a summary, or starts before the calendar's range)."""
-        if not self.can_add(spec):
-            return None
-        parent = -1 if spec.parent_id is None else self.pos[spec.parent_id]
+    def _append_node(self, spec: TaskSpec) -> tuple[int, int]:
+        """A node for a new task at the next node number, among its parent's children in
+        sort order, with no dates or links yet: its node number and its parent's (-1 at the
+        top)."""
         n = len(self.ids)
         self.ids.append(spec.id)
         self.pos[spec.id] = n
         self.specs.append(spec)
-        # A new Plan: the caller's stays as it was given.
-        self.plan = Plan([*self.plan.tasks, spec], self.plan.links, self.agency, self.plan.leave)
+        parent = -1 if spec.parent_id is None else self.pos[spec.parent_id]
         self.parent.append(parent)
         self.children.append([])
         self.cal.append(self._calendar_for(spec.members))
@@ -335,6 +324,20 @@ class Scheduler:
             kids = self.children[parent]
             orders = [self.specs[k].sort_order for k in kids]
             kids.insert(bisect.bisect_right(orders, spec.sort_order), n)
+        return n, parent
+
+    def add_task(self, spec: TaskSpec) -> set[str] | None:
+        """Schedule one new task without links of its own (an inserted row) and reschedule
+        only the summaries above it: the new node takes the next node number, so every other
+        task keeps its own. Returns the ids whose dates changed (the new one included), or
+        None when the task changes the plan's shape in a way only `rebuild` handles (it turns
+        a task into a summary, or starts before the calendar's range)."""
+        if not self.can_add(spec):
+            return None
+        n, parent = self._append_node(spec)
+        # A new Plan: the caller's stays as it was given.
+        self.plan = Plan([*self.plan.tasks, spec], self.plan.links, self.agency, self.plan.leave)
+        if parent >= 0:
             # Links into a summary hold every task under it, the new one too.
             above: set[int] = set()
             p = parent
@@ -368,13 +371,8 @@ class Scheduler:
         `rebuild` can take the change: an existing task would become a summary, a task starts
         before the calendar's range, someone new to the plan (whose leave it does not hold)
         is on a new task, or the links would close a loop."""
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return self._add_tasks(list(specs), list(links))
-        finally:
-            if was_enabled:
-                gc.enable()
 
     def _add_tasks(self, specs: list[TaskSpec], links: list[LinkSpec]) -> set[str] | None:
         new_ids = {spec.id for spec in specs}
@@ -389,23 +387,8 @@ class Scheduler:
                     return None
         first = len(self.ids)
         for spec in specs:
-            n = len(self.ids)
-            self.ids.append(spec.id)
-            self.pos[spec.id] = n
-            self.specs.append(spec)
-            parent = -1 if spec.parent_id is None else self.pos[spec.parent_id]
-            self.parent.append(parent)
-            self.children.append([])
-            self.cal.append(self._calendar_for(spec.members))
-            self.incoming.append([])
-            self.outgoing.append([])
-            for array in (self.a, self.start_o, self.finish_o, self.sm, self.em):
-                array.append(0)
+            self._append_node(spec)
             self._dates[spec.id] = (0, 0)
-            if parent >= 0:
-                kids = self.children[parent]
-                orders = [self.specs[k].sort_order for k in kids]
-                kids.insert(bisect.bisect_right(orders, spec.sort_order), n)
         new_links = [
             link
             for link in links
@@ -446,13 +429,8 @@ class Scheduler:
         moved tasks, the summaries they left and joined, and what waits on them. Node numbers
         stay. Returns the ids whose dates changed, or None when only `rebuild` can take the
         change (someone new on a task, a parent not in the plan, a loop)."""
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return self._reparent(list(specs))
-        finally:
-            if was_enabled:
-                gc.enable()
 
     def _reparent(self, specs: list[TaskSpec]) -> set[str] | None:
         pos = self.pos
@@ -551,13 +529,8 @@ class Scheduler:
 
     def remove_tasks(self, task_ids: Iterable[str]) -> set[str] | None:
         # Like a build, this makes many small lists that all live on (see `rebuild`).
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return self._remove_tasks(task_ids)
-        finally:
-            if was_enabled:
-                gc.enable()
 
     def _remove_tasks(self, task_ids: Iterable[str]) -> set[str] | None:
         """Take tasks out of the schedule, each with every task under it and every link that

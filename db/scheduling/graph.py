@@ -3,9 +3,9 @@ them ("Design → Review → Design")."""
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from db.collector_paused import collector_paused
 from db.errors import ValidationError
 
 
@@ -82,13 +82,8 @@ def outline_has_loop(
     when there is one."""
     # Many small lists that all live until the end: cyclic GC passes over them would cost
     # more than the check (as in the engine's build).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _outline_has_loop(tasks, links)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _outline_has_loop(

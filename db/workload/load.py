@@ -16,7 +16,6 @@ drag on a 15,000-task agency repaints in milliseconds.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.changes import ChangeSet
+from db.collector_paused import collector_paused
 from db.models import Assignment, Client, Project, ProjectStatus, Task, TeamMember
 from db.scheduling.calendar import AgencyDays, CalendarPool, WorkCalendar
 from db.scheduling.engine import Scheduler
@@ -222,13 +222,8 @@ class Workload:
         """Rebuild the bookings of these projects (dropping those no longer open)."""
         # Thousands of small objects that all live on: cyclic GC passes over them would cost
         # more than the work and find nothing to free (as in the engine's rebuild).
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             self._resync(project_ids)
-        finally:
-            if was_enabled:
-                gc.enable()
 
     def _resync(self, project_ids: list[str]) -> None:
         # What the projects booked before: a booking that comes out the same is kept as it

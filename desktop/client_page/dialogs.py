@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QShowEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -59,7 +59,7 @@ from desktop.custom_fields.editors import CustomFieldRows
 from desktop.formatting import day as py_day
 from desktop.formatting import label
 from desktop.views.text_limits import cap_field
-from desktop.views.unsaved_changes import UnsavedChanges
+from desktop.views.unsaved_changes import GuardedDialog, UnsavedChanges
 
 if TYPE_CHECKING:
     from desktop.workspace import Workspace
@@ -95,7 +95,7 @@ def py_date(edit: QDateEdit) -> date:
 Submit = Callable[[Operation], str | None]  # run it; the refusal's message, or None
 
 
-class FormDialog(QDialog):
+class FormDialog(GuardedDialog):
     """A form with OK and Cancel. Cancel, Escape or the close button after an edit asks
     Save / Discard / Keep editing (`desktop.views.unsaved_changes`).
 
@@ -159,11 +159,6 @@ class FormDialog(QDialog):
             return
         self.accept()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        if self.unsaved.initial is None:
-            self.unsaved.remember()
-        super().showEvent(event)
-
     @property
     def confirm(self) -> QMessageBox | None:
         """The "Save / Discard / Keep editing" question while it is asked."""
@@ -172,9 +167,6 @@ class FormDialog(QDialog):
     def typed(self) -> bool:
         """Whether any field differs from how the dialog opened."""
         return self.unsaved.changed()
-
-    def reject(self) -> None:
-        self.unsaved.close_or_ask()
 
 
 class LogInteractionDialog(FormDialog):

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.gantt.progress_bar import paint_progress_bar
 from desktop.gantt.tree_model import CELL_ROLE, LEAF, OPEN, TaskTreeModel
 from desktop.models.roles import ID_ROLE
 from desktop.views.delegates import DateDelegate, NumberDelegate
@@ -50,12 +51,8 @@ class CellDelegate(QStyledItemDelegate):
     ) -> None:
         rect = option.rect
         palette: QPalette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if selected:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
-        text_colour = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
+        selected = is_selected(option)
+        text_colour = paint_background(painter, option)
         if self.progress:
             self._paint_progress(painter, rect, index, palette, text_colour)
             return
@@ -92,21 +89,27 @@ class CellDelegate(QStyledItemDelegate):
             return
         painter.save()
         box = rect.adjusted(_PAD, 0, -_PAD, 0)
-        label_width = painter.fontMetrics().horizontalAdvance("100 %") + 6
-        bar = QRectF(box.left(), box.center().y() - 2, max(box.width() - label_width, 10), 5)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(palette.color(QPalette.ColorRole.Mid))
-        painter.drawRoundedRect(bar, 2.5, 2.5)
-        if value:
-            done = QRectF(bar.left(), bar.top(), bar.width() * min(value, 100) / 100, bar.height())
-            painter.setBrush(palette.color(QPalette.ColorRole.Highlight).lighter(115))
-            painter.drawRoundedRect(done, 2.5, 2.5)
+        paint_progress_bar(painter, box.left(), box.center().y(), box.width(), value, palette)
         painter.setPen(text_colour)
         painter.drawText(
             box, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), f"{value} %"
         )
         painter.restore()
+
+
+def is_selected(option: QStyleOptionViewItem) -> bool:
+    return bool(option.state & QStyle.StateFlag.State_Selected)
+
+
+def paint_background(painter: QPainter, option: QStyleOptionViewItem) -> QColor:
+    """Fill a selected cell with the highlight; the colour its text takes either way."""
+    palette: QPalette = option.palette
+    selected = is_selected(option)
+    if selected:
+        painter.fillRect(option.rect, palette.color(QPalette.ColorRole.Highlight))
+    return palette.color(
+        QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+    )
 
 
 def branch_rect(cell: QRect, depth: int) -> QRect:
@@ -194,13 +197,7 @@ class PeopleCellDelegate(CellDelegate):
             super().paint(painter, option, index)
             return
         rect = option.rect
-        palette: QPalette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        if selected:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
-        text_colour = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
+        text_colour = paint_background(painter, option)
         paint_people(painter, rect.adjusted(_PAD, 0, -_PAD, 0), people, text_colour)
 
     def createEditor(

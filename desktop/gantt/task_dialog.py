@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -61,7 +60,7 @@ from db.scheduling.rules import MAX_DURATION
 from db.scheduling.staffing import Assign, SetHours, Unassign
 from desktop.gantt.document import GanttDocument
 from desktop.gantt.task_tabs import TAB_GENERAL, TAB_LINKS, TAB_PEOPLE
-from desktop.views.unsaved_changes import UnsavedChanges
+from desktop.views.unsaved_changes import GuardedDialog, UnsavedChanges
 from desktop.workspace import Workspace
 
 KIND_LABELS = {
@@ -128,7 +127,7 @@ def _lag_box(days: int) -> QSpinBox:
     return box
 
 
-class TaskDialog(QDialog):
+class TaskDialog(GuardedDialog):
     def __init__(
         self,
         workspace: Workspace,
@@ -570,14 +569,6 @@ class TaskDialog(QDialog):
         if not self.summary and (held, finish_by) != (task.constraint_kind, task.finish_by):
             ops.append(SetConstraint(task.id, held, finish_by))
         return ops
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self.unsaved.initial is None:
-            self.unsaved.remember()
-        super().showEvent(event)
-
-    def reject(self) -> None:
-        self.unsaved.close_or_ask()
 
     def accept(self) -> None:
         ops = self.operations()

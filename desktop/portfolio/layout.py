@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from db.portfolio.timeline import PortfolioClient, PortfolioProject
+from desktop.day_rows import RowsOverDays
 
 NAME_WIDTH = 260
 HEADER_HEIGHT = 42
@@ -25,7 +26,7 @@ class Row:
 
 
 @dataclass
-class PortfolioLayout:
+class PortfolioLayout(RowsOverDays[Row]):
     clients: list[PortfolioClient] = field(default_factory=list)
     collapsed: set[str] = field(default_factory=set)
     zoom: str = "months"
@@ -41,10 +42,6 @@ class PortfolioLayout:
     @property
     def px(self) -> float:
         return self.px_override if self.px_override is not None else DAY_PX[self.zoom]
-
-    @property
-    def origin(self) -> int:
-        return self.first.toordinal()
 
     def rebuild(self) -> None:
         self.rows = []
@@ -71,23 +68,6 @@ class PortfolioLayout:
             for project in client.projects:
                 self.rows.append(Row(y, PROJECT_HEIGHT, client, project))
                 y += PROJECT_HEIGHT
-
-    @property
-    def height(self) -> int:
-        return self.rows[-1].y + self.rows[-1].height if self.rows else 0
-
-    @property
-    def width(self) -> int:
-        return int((self.last.toordinal() + 1 - self.origin) * self.px)
-
-    def x_of(self, ordinal: float) -> float:
-        return (ordinal - self.origin) * self.px
-
-    def row_at(self, y: float) -> Row | None:
-        for row in self.rows:
-            if row.y <= y < row.y + row.height:
-                return row
-        return None
 
     def row_of_project(self, project_id: str) -> Row | None:
         return next((r for r in self.rows if r.project and r.project.id == project_id), None)

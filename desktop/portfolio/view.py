@@ -40,6 +40,7 @@ from db.portfolio.operations import MoveProject
 from db.portfolio.timeline import Filters, PortfolioClient, PortfolioProject, portfolio
 from db.roster import members_by_name
 from desktop.budget_text import money_line
+from desktop.day_rows import scrolled_to_show
 from desktop.gantt.painter import Colors
 from desktop.portfolio.layout import HEADER_HEIGHT, NAME_WIDTH, PortfolioLayout, Row
 from desktop.portfolio.painter import STATUS_TEXT, Ghost, PortfolioPainter
@@ -278,11 +279,7 @@ class PortfolioChart(QAbstractScrollArea):
 
     def _ensure_visible(self, row: Row) -> None:
         bar = self.verticalScrollBar()
-        height = self.viewport().height() - HEADER_HEIGHT
-        if row.y < bar.value():
-            bar.setValue(row.y)
-        elif row.y + row.height > bar.value() + height:
-            bar.setValue(row.y + row.height - height)
+        bar.setValue(scrolled_to_show(row, bar.value(), self.viewport().height() - HEADER_HEIGHT))
 
 
 def _esc(text: str) -> str:

@@ -10,15 +10,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from db.models import ENTITIES
+from desktop.sync.listed_rows import Index, ListedRowsModel
 
 if TYPE_CHECKING:
     from db.store import Store
     from db.sync import Conflict
-
-Index = QModelIndex | QPersistentModelIndex
 
 COL_ENTITY, COL_RECORD, COL_FIELD, COL_KEPT, COL_LOST, COL_STATIONS, COL_WHEN = range(7)
 HEADERS = ("Type", "Record", "Field", "Kept value", "Lost value", "Stations", "When")
@@ -76,10 +75,9 @@ def when_text(hlc: int | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M}"
 
 
-class ConflictsModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ConflictRow] = []
+class ConflictsModel(ListedRowsModel):
+    headers = HEADERS
+    _rows: list[ConflictRow]
 
     # -- filling -----------------------------------------------------------------------------
 
@@ -89,9 +87,7 @@ class ConflictsModel(QAbstractTableModel):
         conflicts: list[Conflict],
         station_names: dict[str, str],
     ) -> None:
-        self.beginResetModel()
-        self._rows = [self._row(store, c, station_names) for c in conflicts]
-        self.endResetModel()
+        self._set_rows([self._row(store, c, station_names) for c in conflicts])
 
     def _row(self, store: Store, c: Conflict, names: dict[str, str]) -> ConflictRow:
         field_text, kept_text, lost_text = KIND_TEXT.get(c.kind, (None, None, None))
@@ -122,12 +118,6 @@ class ConflictsModel(QAbstractTableModel):
 
     # -- Qt ----------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -140,17 +130,6 @@ class ConflictsModel(QAbstractTableModel):
             return row.conflict_id
         if role == RestorableRole:
             return row.restorable
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
         return None
 
 

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QProcess, Qt
 from PySide6.QtWidgets import (
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop import file_dialogs
 from desktop.sync.background import Failure
-from desktop.sync.joining import JoinDialogBase, error_label
+from desktop.sync.joining import JoinDialogBase, error_label, field_row
 from desktop.sync.settings import default_station_name, share_problem
 
 if TYPE_CHECKING:
@@ -138,10 +137,10 @@ class JoinDialog(JoinDialogBase):
         form = QFormLayout()
         # Notes and messages take the whole width, so they wrap only when they must.
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Shared folder:", self._row(self.folder, self.choose_folder_button))
+        form.addRow("Shared folder:", field_row(self.folder, self.choose_folder_button))
         form.addRow("", self.folder_note)
         form.addRow("", self.errors["folder"])
-        form.addRow("New database:", self._row(self.database, self.choose_database_button))
+        form.addRow("New database:", field_row(self.database, self.choose_database_button))
         form.addRow("", self.errors["database"])
         form.addRow("Station name:", self.station_name)
         form.addRow("", self.errors["station_name"])
@@ -156,14 +155,6 @@ class JoinDialog(JoinDialogBase):
         self.folder.editingFinished.connect(self.check_folder)
         self.folder.textChanged.connect(lambda _t: self.folder_note.clear())
 
-    def _row(self, field: QLineEdit, button: QPushButton) -> QWidget:
-        holder = QWidget()
-        row = QHBoxLayout(holder)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(field, 1)
-        row.addWidget(button)
-        return holder
-
     # -- fields --------------------------------------------------------------------------------
 
     def choose_folder(self) -> None:
@@ -173,26 +164,9 @@ class JoinDialog(JoinDialogBase):
             self.folder.setText(chosen)
             self.check_folder()
 
-    def choose_database(self) -> None:
-        # No content sniffing: only the name is taken (the file must not exist anyway).
-        chosen = file_dialogs.save_file_name(
-            self,
-            "New database for the joined agency",
-            self.database.text().strip() or str(Path.home()),
-            "Agency Desk databases (*.sqlite)",
-            confirm_overwrite=False,
-        )
-        if chosen:
-            path = Path(chosen)
-            self.database.setText(str(path if path.suffix else path.with_suffix(".sqlite")))
-            self.validate()
-
     def share(self) -> Path | None:
         text = self.folder.text().strip()
         return Path(text).expanduser() if text else None
-
-    def database_path(self) -> Path:
-        return Path(self.database.text().strip()).expanduser()
 
     def check_folder(self) -> bool:
         share = self.share()

@@ -3,7 +3,9 @@
 hand-off of the join to a worker and back, and the passphrase step of an encrypted agency
 (`UnlockDialog`, then the join runs again; "Not now" says why nothing was joined).
 
-A dialog built on `JoinDialogBase` provides its form, `database_path()`, `join()`,
+A dialog built on `JoinDialogBase` provides its form (with the `database` field for the new
+file, chosen through `choose_database()`; `field_row` lays a field out beside its Choose…
+button), `validate()`, `join()`,
 `inputs()` (what is disabled while joining), `unlock_place()` (where the agency's key
 lies, and its name for the prompt) and `failure_text()` (which field a failure is said
 under, and how), and sets `note` (the line that says what is happening) and `place_field`
@@ -19,8 +21,18 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
 
+from desktop import file_dialogs
 from desktop.sync.background import Background, Failure
 from desktop.sync.passphrase_dialogs import UnlockDialog
 
@@ -47,6 +59,16 @@ def error_label(object_name: str) -> QLabel:
     return label
 
 
+def field_row(field: QLineEdit, button: QPushButton) -> QWidget:
+    """A field with its Choose… button beside it, as one form row."""
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(field, 1)
+    row.addWidget(button)
+    return holder
+
+
 class JoinDialogBase(QDialog):
     """Signals:
     join_finished(str): the join ended; "" when it succeeded, else the reason (one line).
@@ -56,6 +78,7 @@ class JoinDialogBase(QDialog):
 
     note: QLabel
     place_field: str
+    database: QLineEdit
 
     def __init__(self, parent: QWidget | None = None, runner: Background | None = None) -> None:
         super().__init__(parent)
@@ -79,7 +102,7 @@ class JoinDialogBase(QDialog):
     def join(self) -> bool:
         raise NotImplementedError
 
-    def database_path(self) -> Path:
+    def validate(self) -> bool:
         raise NotImplementedError
 
     def inputs(self) -> list[QWidget]:
@@ -92,6 +115,23 @@ class JoinDialogBase(QDialog):
         raise NotImplementedError
 
     # -- shared ----------------------------------------------------------------------------
+
+    def choose_database(self) -> None:
+        # No content sniffing: only the name is taken (the file must not exist anyway).
+        chosen = file_dialogs.save_file_name(
+            self,
+            "New database for the joined agency",
+            self.database.text().strip() or str(Path.home()),
+            "Agency Desk databases (*.sqlite)",
+            confirm_overwrite=False,
+        )
+        if chosen:
+            path = Path(chosen)
+            self.database.setText(str(path if path.suffix else path.with_suffix(".sqlite")))
+            self.validate()
+
+    def database_path(self) -> Path:
+        return Path(self.database.text().strip()).expanduser()
 
     def show_problems(self, problems: dict[str, str | None]) -> None:
         for key, label in self.errors.items():

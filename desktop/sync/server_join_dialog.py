@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -33,10 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import file_dialogs
 from desktop.sync.background import Background, Failure
 from desktop.sync.join_dialog import database_problem
-from desktop.sync.joining import JoinDialogBase, error_label
+from desktop.sync.joining import JoinDialogBase, error_label, field_row
 from desktop.sync.settings import default_station_name
 
 if TYPE_CHECKING:
@@ -144,11 +142,6 @@ class ServerJoinDialog(JoinDialogBase):
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.errors = {key: error_label(f"server_join_{key}_error") for key in FIELDS}
 
-        database_row = QWidget()
-        row = QHBoxLayout(database_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.database, 1)
-        row.addWidget(self.choose_database_button)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("Server:", self.server)
@@ -157,7 +150,7 @@ class ServerJoinDialog(JoinDialogBase):
         form.addRow("", self.errors["user"])
         form.addRow("Password:", self.password)
         form.addRow("", self.errors["password"])
-        form.addRow("New database:", database_row)
+        form.addRow("New database:", field_row(self.database, self.choose_database_button))
         form.addRow("", self.errors["database"])
         form.addRow("Station name:", self.station_name)
         form.addRow("", self.errors["station_name"])
@@ -171,22 +164,6 @@ class ServerJoinDialog(JoinDialogBase):
         layout.addWidget(self.buttons)
 
     # -- fields --------------------------------------------------------------------------------
-
-    def choose_database(self) -> None:
-        chosen = file_dialogs.save_file_name(
-            self,
-            "New database for the joined agency",
-            self.database.text().strip() or str(Path.home()),
-            "Agency Desk databases (*.sqlite)",
-            confirm_overwrite=False,
-        )
-        if chosen:
-            path = Path(chosen)
-            self.database.setText(str(path if path.suffix else path.with_suffix(".sqlite")))
-            self.validate()
-
-    def database_path(self) -> Path:
-        return Path(self.database.text().strip()).expanduser()
 
     def validate(self) -> bool:
         """Say what is wrong beside each field (no I/O beyond looking at the local path)."""

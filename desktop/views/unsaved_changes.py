@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -69,7 +70,7 @@ def form_state(root: QWidget) -> list[object]:
 
 class UnsavedChanges(QObject):
     """Guards one dialog. Call `remember` when it is first shown (and after a save that keeps
-    it open), and `close_or_ask` from its `reject`."""
+    it open), and `close_or_ask` from its `reject`: `GuardedDialog` does both."""
 
     def __init__(
         self,
@@ -126,3 +127,19 @@ class UnsavedChanges(QObject):
             self._discard()
         elif answer == QMessageBox.StandardButton.Save:
             self._save()  # stays open when the save is refused, the edits intact
+
+
+class GuardedDialog(QDialog):
+    """An editing dialog guarded by the `UnsavedChanges` it sets as `self.unsaved` (in its
+    `__init__`, with `discard` closing through `QDialog.reject`): its fields are remembered when
+    it is first shown, and Cancel, Escape or the close button ask before edits are lost."""
+
+    unsaved: UnsavedChanges
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.unsaved.initial is None:
+            self.unsaved.remember()
+        super().showEvent(event)
+
+    def reject(self) -> None:
+        self.unsaved.close_or_ask()

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
 from db.workload.buckets import Cell, Zoom, cell
 from db.workload.load import EPS, UNASSIGNED, Booking, Workload
 from db.workload.operations import MoveAndReassign
+from desktop.day_rows import scrolled_to_show
 from desktop.gantt.painter import Colors, blend
 from desktop.workload.layout import (
     HEADER_HEIGHT,
@@ -201,11 +202,7 @@ class WorkloadChart(QAbstractScrollArea):
 
     def ensure_row_visible(self, row: Row) -> None:
         bar = self.verticalScrollBar()
-        height = self.viewport().height() - HEADER_HEIGHT
-        if row.y < bar.value():
-            bar.setValue(row.y)
-        elif row.y + row.height > bar.value() + height:
-            bar.setValue(row.y + row.height - height)
+        bar.setValue(scrolled_to_show(row, bar.value(), self.viewport().height() - HEADER_HEIGHT))
 
     def scroll_to_day(self, day: date) -> None:
         """Put `day` a little right of the names."""

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from db.workload.buckets import Zoom, buckets
 from db.workload.load import UNASSIGNED, Booking, Person, Workload
+from desktop.day_rows import RowsOverDays
 
 NAME_WIDTH = 220
 HEADER_HEIGHT = 42
@@ -51,7 +52,7 @@ def pack_lanes(bookings: list[Booking]) -> list[list[Booking]]:
 
 
 @dataclass
-class ChartLayout:
+class ChartLayout(RowsOverDays[Row]):
     """The chart's rows and columns for a workload, a zoom, a date range and the people
     expanded to their task bars."""
 
@@ -67,10 +68,6 @@ class ChartLayout:
     @property
     def px(self) -> float:
         return DAY_PX[self.zoom]
-
-    @property
-    def origin(self) -> int:
-        return self.first.toordinal()
 
     def people(self) -> list[Person]:
         wanted = self.name_filter.casefold().strip()
@@ -91,25 +88,8 @@ class ChartLayout:
                     self.rows.append(Row(person, y, LANE_HEIGHT, n, tuple(lane)))
                     y += LANE_HEIGHT
 
-    @property
-    def height(self) -> int:
-        return self.rows[-1].y + self.rows[-1].height if self.rows else 0
-
-    @property
-    def width(self) -> int:
-        return int((self.last.toordinal() + 1 - self.origin) * self.px)
-
-    def x_of(self, ordinal: float) -> float:
-        return (ordinal - self.origin) * self.px
-
     def day_at(self, x: float) -> int:
         return self.origin + int(x // self.px)
-
-    def row_at(self, y: float) -> Row | None:
-        for row in self.rows:
-            if row.y <= y < row.y + row.height:
-                return row
-        return None
 
     def row_of(self, person_id: str) -> Row | None:
         return next((r for r in self.rows if r.lane < 0 and r.person.id == person_id), None)

@@ -5,8 +5,6 @@ select table columns, so SQLAlchemy configures the mappers only after the first 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -27,10 +25,9 @@ from db.models import (
     Task,
 )
 from db.roster import member_role
+from tests.db.mapper_probe import assert_configures_no_mapper
 
 from .conftest import TODAY, Agency
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def fill(agency: Agency) -> dict[str, str]:
@@ -100,13 +97,4 @@ def test_the_first_screen_reads_configure_no_mapper(agency: Agency, db_path: Pat
         "assert index.figures(0) is not None\n"
         "print(Base.registry._new_mappers)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe, str(db_path), ids["member"]],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "True"
+    assert_configures_no_mapper(probe, str(db_path), ids["member"])

@@ -55,12 +55,17 @@ def _lines(
     return [(e.who, e.record, e.action, e.field, e.before, e.after, e.how) for e in entries]
 
 
-def test_local_edits_are_recorded_with_who_and_what(two: Bench) -> None:
-    a = two.stations[0]
-    katja = _member(two, "Katja")
-    store = _as(a, katja)
+def _acme_by_katja(bench: Bench) -> tuple[Store, str, Create]:
+    """Katja, on the first station, adds the client Acme: her store there, her id, the add."""
+    katja = _member(bench, "Katja")
+    store = _as(bench.stations[0], katja)
     client = Create(Client, {"name": "Acme"})
     store.apply(client)
+    return store, katja, client
+
+
+def test_local_edits_are_recorded_with_who_and_what(two: Bench) -> None:
+    store, _, client = _acme_by_katja(two)
     store.apply(Update(Client, client.id, {"name": "Acme Ltd", "industry": "Retail"}))
     lines = _lines(store, client.id)
     # The record is named as it is now; the rename is in the list.
@@ -74,11 +79,7 @@ def test_local_edits_are_recorded_with_who_and_what(two: Bench) -> None:
 
 
 def test_an_undo_is_recorded_too_and_an_undone_delete_as_a_restore(two: Bench) -> None:
-    a = two.stations[0]
-    katja = _member(two, "Katja")
-    store = _as(a, katja)
-    client = Create(Client, {"name": "Acme"})
-    store.apply(client)
+    store, _, client = _acme_by_katja(two)
     delete = Delete(Client, client.id)
     store.apply(delete)
     store.revert(delete)
@@ -203,11 +204,7 @@ def test_a_restore_that_comes_by_sync_reads_as_a_restore(two: Bench) -> None:
 
 
 def test_rapport_notes_history_stays_internal(two: Bench) -> None:
-    a = two.stations[0]
-    katja = _member(two, "Katja")
-    store = _as(a, katja)
-    client = Create(Client, {"name": "Acme"})
-    store.apply(client)
+    store, _, client = _acme_by_katja(two)
     contact = Create(Contact, {"client_id": client.id, "name": "Dana"})
     store.apply(contact)
     store.apply(Update(Contact, contact.id, {"rapport_notes": "Loves sailing", "phone": "555"}))
@@ -219,11 +216,7 @@ def test_rapport_notes_history_stays_internal(two: Bench) -> None:
 
 
 def test_an_erase_leaves_an_entry_without_the_data(two: Bench) -> None:
-    a = two.stations[0]
-    katja = _member(two, "Katja")
-    store = _as(a, katja)
-    client = Create(Client, {"name": "Acme"})
-    store.apply(client)
+    store, katja, client = _acme_by_katja(two)
     contact = Create(Contact, {"client_id": client.id, "name": "Dana"})
     store.apply(contact)
     run = store.session.connection().exec_driver_sql
@@ -260,11 +253,7 @@ def test_old_change_files_read_as_author_unknown(two: Bench) -> None:
 
 
 def test_history_is_kept_for_the_agency_period_then_compacted(two: Bench) -> None:
-    a = two.stations[0]
-    katja = _member(two, "Katja")
-    store = _as(a, katja)
-    client = Create(Client, {"name": "Acme"})
-    store.apply(client)
+    store, _, client = _acme_by_katja(two)
     store.apply(Update(Client, client.id, {"name": "Acme Ltd"}))
     now = wall_ms()
     run = store.session.connection().exec_driver_sql

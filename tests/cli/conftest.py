@@ -1,5 +1,5 @@
-"""Fixtures for the command-line tests: a demo database made once, and a way to prove a file
-was left exactly as it was."""
+"""Fixtures for the command-line tests: a demo database made once, a way to prove a file
+was left exactly as it was, and an empty shared folder for the sync commands."""
 
 from __future__ import annotations
 
@@ -56,3 +56,11 @@ def untouched() -> Iterator[Callable[[Path], None]]:
     yield lambda path: watched.append((path, snapshot(path)))
     for path, before in watched:
         assert snapshot(path) == before, f"{path} was changed"
+
+
+@pytest.fixture
+def share(tmp_path: Path) -> Path:
+    """An empty folder to sync through, as a user would make for the agency."""
+    folder = tmp_path / "share"
+    folder.mkdir()
+    return folder

@@ -63,13 +63,6 @@ def recorded(share: Path) -> dict:
     return json.loads((share / "AgencyDesk" / "agency.json").read_text())
 
 
-@pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "share"
-    folder.mkdir()
-    return folder
-
-
 def demo(capsys: pytest.CaptureFixture[str], path: Path, today: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     assert run_cli(capsys, "demo", "--db", str(path), "--today", today)[0] == 0

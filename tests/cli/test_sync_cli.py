@@ -41,13 +41,6 @@ def new_station(path: Path, *names: str) -> Store:
     return store
 
 
-@pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "share"
-    folder.mkdir()
-    return folder
-
-
 def test_two_stations_converge_through_the_command_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, share: Path
 ) -> None:

@@ -25,13 +25,6 @@ def _cheap_key_derivation(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "share"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def on_computer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
     """`on_computer("b")`: what follows runs with station b's keychain."""
 

@@ -1,24 +1,18 @@
-"""Fixtures for the client page tests: a workspace over the per-test store and one client an
-account manager looks after, last called 41 days ago."""
+"""Fixtures for the client page tests (the workspace is tests/conftest.py's): one client an
+account manager looks after, last called 41 days ago, and that client's page on screen."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from db.models import Client, ClientStatus, Interaction, InteractionKind, MemberRole, TeamMember
 from db.store import Store
+from desktop.client_page import ClientPage
 from desktop.workspace import Workspace
-
-
-@pytest.fixture
-def workspace(store: Store, qapp: object) -> Iterator[Workspace]:
-    ws = Workspace(store)
-    yield ws
-    ws.close()
 
 
 @dataclass
@@ -57,3 +51,25 @@ def acme(store: Store) -> Setup:
     )
     session.commit()
     return Setup(client.id, am.id, pm.id)
+
+
+def show_page(
+    qtbot: Any, workspace: Workspace, client_id: str, *, active: bool = False
+) -> ClientPage:
+    """The client's page on its own, 1100 by 720, shown; with `active`, also the active window
+    (for tests that type into it)."""
+    widget = ClientPage(workspace, client_id)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 720)
+    widget.show()
+    if active:
+        widget.activateWindow()
+        qtbot.waitUntil(widget.isActiveWindow)
+    else:
+        qtbot.waitExposed(widget)
+    return widget
+
+
+@pytest.fixture
+def page(qtbot: Any, workspace: Workspace, acme: Setup) -> ClientPage:
+    return show_page(qtbot, workspace, acme.client_id)

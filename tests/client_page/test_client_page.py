@@ -37,16 +37,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def page(qtbot: QtBot, workspace: Workspace, acme: Setup) -> ClientPage:
-    widget = ClientPage(workspace, acme.client_id)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 720)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 def texts(model: RowsModel, column: int) -> list[str]:
     return [model.index(r, column).data() for r in range(model.rowCount())]
 

@@ -23,16 +23,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def page(qtbot: QtBot, workspace: Workspace, acme: Setup) -> ClientPage:
-    widget = ClientPage(workspace, acme.client_id)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 720)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
 def shared(workspace: Workspace) -> dict[str, bool]:
     workspace.session.expire_all()
     return {f.title: f.share_with_client for f in workspace.session.query(FollowUp)}

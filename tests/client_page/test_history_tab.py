@@ -17,7 +17,7 @@ from desktop.client_page.history_tab import HistorySection
 from desktop.client_page.page import ClientPage
 from desktop.history.model import COL_FROM, COL_HOW, COL_RECORD, COL_TO, COL_WHAT, COL_WHO
 from desktop.workspace import Workspace
-from tests.client_page.conftest import Setup
+from tests.client_page.conftest import Setup, show_page
 
 SHOTS = Path("/tmp")
 # The offscreen platform cannot resize a window to new size hints; it says so, harmlessly.
@@ -29,13 +29,7 @@ def page(qtbot: QtBot, workspace: Workspace, acme: Setup) -> ClientPage:
     # Ann sits at this station ("I am"), as the main window tells the store.
     workspace.store.member_source = lambda: acme.am_id
     workspace.run(Create(Contact, {"client_id": acme.client_id, "name": "Jo Baker"}))
-    widget = ClientPage(workspace, acme.client_id)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 720)
-    widget.show()
-    widget.activateWindow()
-    qtbot.waitUntil(widget.isActiveWindow)
-    return widget
+    return show_page(qtbot, workspace, acme.client_id, active=True)
 
 
 def rows(table: QTableView) -> list[tuple[str, ...]]:

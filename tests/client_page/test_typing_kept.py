@@ -17,7 +17,7 @@ from desktop.client_page.dialogs import ContactDialog, LogInteractionDialog
 from desktop.views.text_limits import notice
 from desktop.workspace import Workspace
 
-from .conftest import Setup
+from .conftest import Setup, show_page
 
 pytestmark = [
     pytest.mark.gui,
@@ -32,13 +32,7 @@ def page(qtbot: QtBot, workspace: Workspace, acme: Setup) -> ClientPage:
             Create(Contact, {"client_id": acme.client_id, "name": name, "rapport_notes": notes})
         )
     workspace.undo_stack.clear()
-    widget = ClientPage(workspace, acme.client_id)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 720)
-    widget.show()
-    widget.activateWindow()
-    qtbot.waitUntil(widget.isActiveWindow)
-    return widget
+    return show_page(qtbot, workspace, acme.client_id, active=True)
 
 
 def notes_of(workspace: Workspace, name: str) -> str:

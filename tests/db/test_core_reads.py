@@ -4,8 +4,6 @@ would, and they leave the mappers alone in a process that has not configured the
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import event, select
@@ -14,8 +12,7 @@ from sqlalchemy.orm import Session
 from db.core_reads import read
 from db.models import Client, ClientStatus
 from db.store import Store
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.db.mapper_probe import assert_configures_no_mapper
 
 
 def test_an_autoflushing_session_is_flushed_first_as_for_an_orm_query(store: Store) -> None:
@@ -64,13 +61,4 @@ def test_reading_a_plan_through_its_tables_configures_no_mapper(db_path: Path) -
         "latest_baseline(s, 'p'); project_list_rows(s); project_currency(s, 'p')\n"
         "print(Base.registry._new_mappers)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe, str(db_path)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "True"
+    assert_configures_no_mapper(probe, str(db_path))

@@ -1,14 +1,19 @@
-"""Fixtures for the GUI tests: a workspace over the per-test store, a small agency in it, and
-QSettings pointed at a temporary folder so no test touches the user's own settings."""
+"""Fixtures for the GUI tests: a workspace over the per-test store, a small agency in it (or in
+a database file of its own, for the tests that start the app on a path), and QSettings pointed
+at a temporary folder so no test touches the user's own settings (the window's, and with
+`user_settings` the app's own QSettings())."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QStandardPaths
 
+from db.database import open_database
 from db.models import (
     Client,
     ClientStatus,
@@ -133,6 +138,52 @@ def populate_small(store: Store, today: date = date(2026, 11, 27)) -> Agency:
 @pytest.fixture
 def agency(store: Store) -> Agency:
     return populate_small(store)
+
+
+@pytest.fixture
+def small_db(tmp_path: Path) -> Path:
+    """A database file holding the small agency, for starting the app on it."""
+    path = tmp_path / "small.sqlite"
+    store = Store(open_database(path, create=True))
+    populate_small(store)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def user_settings(tmp_path: Path) -> Iterator[None]:
+    """The app's own QSettings() in a temporary folder for the length of the test."""
+    location = QStandardPaths.StandardLocation.GenericConfigLocation
+    original = QStandardPaths.writableLocation(location)
+    formats = (QSettings.Format.NativeFormat, QSettings.Format.IniFormat)
+    for fmt in formats:
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    yield
+    for fmt in formats:
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, original)
+
+
+def clients_window(
+    qtbot: Any,
+    workspace: Workspace,
+    settings: QSettings,
+    *,
+    persist: bool = False,
+    auto_sync: bool = True,
+) -> MainWindow:
+    """The main window on the Clients list, 1024 by 700, shown and active: where an account
+    manager's records are opened from. `persist`: whether it saves its state on closing."""
+    from desktop.main_window import MainWindow
+
+    w = MainWindow(workspace, settings, auto_sync=auto_sync)
+    w.persist = persist
+    qtbot.addWidget(w)
+    w.resize(1024, 700)
+    w.show_area("clients")
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    return w
 
 
 @pytest.fixture

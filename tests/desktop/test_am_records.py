@@ -32,6 +32,7 @@ from desktop.main_window import MainWindow
 from desktop.models.clients_table import COL_NAME
 from desktop.station_member import SETTINGS_MEMBER
 from desktop.views.clients_view import ClientsView
+from tests.desktop.conftest import clients_window
 
 pytestmark = [
     pytest.mark.gui,
@@ -41,15 +42,7 @@ pytestmark = [
 
 @pytest.fixture
 def window(qtbot, workspace, agency, settings) -> MainWindow:
-    w = MainWindow(workspace, settings)
-    w.persist = False
-    qtbot.addWidget(w)
-    w.resize(1024, 700)
-    w.show_area("clients")
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    return w
+    return clients_window(qtbot, workspace, settings)
 
 
 def clients_of(window: MainWindow) -> ClientsView:

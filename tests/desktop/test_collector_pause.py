@@ -4,32 +4,18 @@ the start ends: painted, refused, or turned into the first-run questions (issue 
 from __future__ import annotations
 
 import gc
-from pathlib import Path
 
 import pytest
 
-from db.database import open_database
-from db.store import Store
 from desktop import app as desktop_app
 from desktop import collector_pause, first_screen
 from desktop.cli import main
 from desktop.first_run import EMPTY
 
-from .conftest import populate_small
-
 pytestmark = [
     pytest.mark.gui,
     pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
 ]
-
-
-@pytest.fixture
-def small_db(tmp_path: Path) -> Path:
-    path = tmp_path / "small.sqlite"
-    store = Store(open_database(path, create=True))
-    populate_small(store)
-    store.close()
-    return path
 
 
 @pytest.fixture(autouse=True)

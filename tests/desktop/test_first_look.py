@@ -5,12 +5,12 @@ first look ends the start; a plan the first look cannot read opens the ordinary 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 from alembic import command
-from PySide6.QtCore import QPoint, QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
@@ -24,38 +24,35 @@ from desktop.app import run_gui
 from desktop.first_look import FirstLookWindow
 from desktop.gantt.tree_model import COL_NAME
 
-from .conftest import populate_small
+if TYPE_CHECKING:
+    from desktop.gantt import GanttView
 
 pytestmark = [
     pytest.mark.gui,
     pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+    pytest.mark.usefixtures("user_settings"),
 ]
-
-
-@pytest.fixture
-def small_db(tmp_path: Path) -> Path:
-    path = tmp_path / "small.sqlite"
-    store = Store(open_database(path, create=True))
-    populate_small(store)
-    store.close()
-    return path
-
-
-@pytest.fixture(autouse=True)
-def user_settings(tmp_path: Path) -> Iterator[None]:
-    """The app's own QSettings() in a temporary folder for the length of the test."""
-    location = QStandardPaths.StandardLocation.GenericConfigLocation
-    original = QStandardPaths.writableLocation(location)
-    formats = (QSettings.Format.NativeFormat, QSettings.Format.IniFormat)
-    for fmt in formats:
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    yield
-    for fmt in formats:
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, original)
 
 
 def shown(kind: str) -> list[QWidget]:
     return [w for w in QApplication.topLevelWidgets() if type(w).__name__ == kind and w.isVisible()]
+
+
+def window_is_up() -> bool:
+    """The main window has painted and the first look has given way to it."""
+    windows = shown("MainWindow")
+    return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
+
+
+def the_window_and_its_plan() -> tuple[main_window.MainWindow, GanttView]:
+    """The main window that took over, and the Gantt view in it."""
+    from desktop.gantt import GanttView  # imported once the app runs, as the app does
+
+    window = shown("MainWindow")[0]
+    assert isinstance(window, main_window.MainWindow)
+    view = window.findChild(GanttView)
+    assert view is not None
+    return window, view
 
 
 def when(condition: Callable[[], bool], then: Callable[[], None], failures: list[str]) -> None:
@@ -101,18 +98,10 @@ def test_the_first_look_gives_way_to_the_window_that_edits(qapp, small_db) -> No
         seen["geometry"] = look.geometry()
         when(window_is_up, edit_and_close, failures)
 
-    def window_is_up() -> bool:
-        windows = shown("MainWindow")
-        return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
-
     def edit_and_close() -> None:
-        from desktop.gantt import GanttView
-
-        window = shown("MainWindow")[0]
-        assert isinstance(window, main_window.MainWindow)
+        window, view = the_window_and_its_plan()
         assert window.geometry() == seen["geometry"]  # it stands where the look stood
-        view = window.findChild(GanttView)
-        assert view is not None and view.isVisible()
+        assert view.isVisible()
         # The user renames the first task, as in the table: F2, type, Enter.
         node = view.document.node(view.document.schedule.task_id(view.document.rows[0]))
         index = view.model.index_of(node, COL_NAME)
@@ -154,16 +143,8 @@ def test_the_window_that_edits_takes_the_plan_the_look_scheduled(qapp, small_db)
         seen["look's schedule"] = look.rows.scheduled.scheduler
         when(window_is_up, note_the_window, failures)
 
-    def window_is_up() -> bool:
-        windows = shown("MainWindow")
-        return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
-
     def note_the_window() -> None:
-        from desktop.gantt import GanttView
-
-        window = shown("MainWindow")[0]
-        view = window.findChild(GanttView)
-        assert view is not None
+        window, view = the_window_and_its_plan()
         seen["window's schedule"] = view.document.scheduler
         seen["names"] = [view.document.schedule.name(n) for n in view.document.rows]
         window.close()
@@ -190,16 +171,8 @@ def test_a_plan_renamed_by_another_program_while_the_look_stands_opens_renamed(
         other.close()
         when(window_is_up, note_the_window, failures)
 
-    def window_is_up() -> bool:
-        windows = shown("MainWindow")
-        return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
-
     def note_the_window() -> None:
-        from desktop.gantt import GanttView
-
-        window = shown("MainWindow")[0]
-        view = window.findChild(GanttView)
-        assert view is not None
+        window, view = the_window_and_its_plan()
         seen["names"] = [view.document.schedule.name(n) for n in view.document.rows]
         window.close()
 
@@ -252,16 +225,8 @@ def test_the_plan_stays_where_it_stands_when_the_window_takes_over(qapp, small_d
             ]
             when(window_is_up, note_the_window, failures)
 
-        def window_is_up() -> bool:
-            windows = shown("MainWindow")
-            return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
-
         def note_the_window() -> None:
-            from desktop.gantt import GanttView
-
-            window = shown("MainWindow")[0]
-            view = window.findChild(GanttView)
-            assert view is not None
+            window, view = the_window_and_its_plan()
 
             def rect(widget: QWidget) -> tuple[int, int, int, int]:
                 at = widget.mapTo(window, QPoint(0, 0))
@@ -315,10 +280,6 @@ def test_the_look_draws_the_plan_as_the_window_does(qapp, small_db) -> None:
             seen["parts"] = (layout.table_header, layout.table, layout.scale, layout.chart)
             seen["look"] = look.grab().toImage()
             when(window_is_up, note_the_window, failures)
-
-        def window_is_up() -> bool:
-            windows = shown("MainWindow")
-            return bool(windows) and windows[0]._painted and not shown("FirstLookWindow")
 
         def note_the_window() -> None:
             window = shown("MainWindow")[0]

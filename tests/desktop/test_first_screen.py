@@ -29,14 +29,13 @@ from desktop.views import clients_view
 from desktop.views.clients_list_page import COLUMN_CHARS
 from desktop.window_frame import SETTINGS_AREA
 
-from .test_first_look import shown, small_db, user_settings, when
+from .test_first_look import shown, when
 
 pytestmark = [
     pytest.mark.gui,
     pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+    pytest.mark.usefixtures("user_settings"),  # tests/desktop/conftest.py, as `small_db`
 ]
-# Fixtures: `small_db`; `user_settings` (autouse): the app's QSettings() in a temporary folder.
-__all__ = ["small_db", "user_settings"]
 
 ROLES = (
     Qt.ItemDataRole.DisplayRole,

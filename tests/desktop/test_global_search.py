@@ -18,6 +18,7 @@ from desktop.client_page.page import ClientPage
 from desktop.gantt.view import GanttView
 from desktop.main_window import MainWindow
 from desktop.search import SearchPopup
+from tests.desktop.conftest import clients_window
 from tests.sync.harness import new_station_db
 
 pytestmark = [
@@ -33,15 +34,7 @@ pytestmark = [
 
 @pytest.fixture
 def window(qtbot, workspace, agency, settings) -> MainWindow:
-    w = MainWindow(workspace, settings, auto_sync=False)
-    w.persist = False
-    qtbot.addWidget(w)
-    w.resize(1024, 700)
-    w.show_area("clients")
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    return w
+    return clients_window(qtbot, workspace, settings, auto_sync=False)
 
 
 def open_search(qtbot, window: MainWindow) -> SearchPopup:

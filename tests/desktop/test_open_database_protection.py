@@ -13,11 +13,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QFileInfo, QSettings, QStandardPaths, QTimer
+from PySide6.QtCore import QFileInfo, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel
 
 from db import instance_lock
@@ -250,19 +250,6 @@ def test_opening_and_closing_a_database_file_in_the_app_lets_nobody_else_in(
     others_are_refused(tmp_path, db_path)
     edit_then_close(workspace, store, window, agency)
     assert_every_edit_arrived(tmp_path, db_path)
-
-
-@pytest.fixture
-def user_settings(tmp_path: Path) -> Iterator[None]:
-    """The app's own QSettings() in a temporary folder for the length of the test."""
-    location = QStandardPaths.StandardLocation.GenericConfigLocation
-    original = QStandardPaths.writableLocation(location)
-    formats = (QSettings.Format.NativeFormat, QSettings.Format.IniFormat)
-    for fmt in formats:
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    yield
-    for fmt in formats:
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, original)
 
 
 Step = Generator["int | subprocess.Popen[str]", "subprocess.Popen[str] | None", None]

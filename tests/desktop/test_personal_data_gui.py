@@ -19,6 +19,7 @@ from desktop.client_page.personal_data import EraseDialog
 from desktop.main_window import MainWindow
 from desktop.views.clients_view import ClientsView
 from desktop.workspace import Workspace
+from tests.desktop.conftest import clients_window
 from tests.privacy.people import BUSINESS, NAMING, OTHER, PERSONAL, Seeded, seed
 
 pytestmark = [
@@ -34,15 +35,7 @@ def seeded(workspace: Workspace) -> Seeded:
 
 @pytest.fixture
 def window(qtbot, workspace, seeded, settings) -> MainWindow:
-    w = MainWindow(workspace, settings)
-    w.persist = False
-    qtbot.addWidget(w)
-    w.resize(1024, 700)
-    w.show_area("clients")
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    return w
+    return clients_window(qtbot, workspace, settings)
 
 
 def people_page(window: MainWindow, client_id: str) -> ClientPage:

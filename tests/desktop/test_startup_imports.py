@@ -90,15 +90,6 @@ NOT_BEFORE_THE_PLAIN_FIRST_SCREEN = (
 IMPORT_LINE = re.compile(r"^import time:\s+\d+ \|\s+\d+ \| +(\S+)$")
 
 
-@pytest.fixture
-def small_db(tmp_path: Path) -> Path:
-    path = tmp_path / "small.sqlite"
-    store = Store(open_database(path, create=True))
-    populate_small(store)
-    store.close()
-    return path
-
-
 def imported_before_first_paint(tmp_path: Path, *args: str) -> set[str]:
     """The modules a fresh `python -m desktop ARGS` has imported when it first paints."""
     before = said_before_first_paint(tmp_path, "-X", "importtime", "-m", "desktop", *args)

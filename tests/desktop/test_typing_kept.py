@@ -14,6 +14,7 @@ from desktop.client_page.page import ClientPage
 from desktop.main_window import MainWindow
 from desktop.models.clients_table import COL_NAME
 from desktop.views.clients_view import ClientsView
+from tests.desktop.conftest import clients_window
 
 pytestmark = [
     pytest.mark.gui,
@@ -23,14 +24,7 @@ pytestmark = [
 
 @pytest.fixture
 def window(qtbot, workspace, agency, settings) -> MainWindow:
-    w = MainWindow(workspace, settings)
-    qtbot.addWidget(w)
-    w.resize(1024, 700)
-    w.show_area("clients")
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    return w
+    return clients_window(qtbot, workspace, settings, persist=True)
 
 
 def open_page(window: MainWindow, client_id: str) -> tuple[ClientsView, ClientPage]:

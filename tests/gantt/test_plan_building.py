@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QDate, QModelIndex, QPointF, QSettings, Qt
@@ -33,11 +34,28 @@ from desktop.gantt.task_dialog import TAB_LINKS, TaskDialog
 from desktop.gantt.tree_model import COL_DURATION, COL_NAME, COL_WBS
 from tests.gantt.conftest import dates, drag
 
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
+
 pytestmark = [
     pytest.mark.gui,
     pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
 ]
 CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _main_window(qtbot: QtBot, workspace: object, tmp_path: Path) -> MainWindow:
+    """The app's main window over the test's workspace, its settings in `tmp_path`, not
+    saving its state on closing."""
+    from desktop.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(workspace, settings)  # type: ignore[arg-type]
+    window.persist = False
+    qtbot.addWidget(window)
+    return window
+
+
 ALT_SHIFT = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier
 
 
@@ -247,12 +265,7 @@ def test_dragging_rows_under_another_task(view: GanttView, store: Store) -> None
 def test_new_button_says_new_task_in_a_plan_and_ctrl_n_inserts(
     qtbot: QtBot, workspace: object, project: str, tmp_path: Path
 ) -> None:
-    from desktop.main_window import MainWindow
-
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(workspace, settings)  # type: ignore[arg-type]
-    window.persist = False
-    qtbot.addWidget(window)
+    window = _main_window(qtbot, workspace, tmp_path)
     window.show()
     window.show_area("projects")
     assert window.new_action.text() == "New Project"
@@ -497,13 +510,9 @@ def test_toggles_are_remembered_per_project_and_the_chart_gets_room(
 def test_help_lists_every_shortcut_from_the_actions(
     qtbot: QtBot, workspace: object, project: str, tmp_path: Path
 ) -> None:
-    from desktop.main_window import MainWindow
     from desktop.shortcuts_dialog import ShortcutsDialog
 
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(workspace, settings)  # type: ignore[arg-type]
-    window.persist = False
-    qtbot.addWidget(window)
+    window = _main_window(qtbot, workspace, tmp_path)
     window.show_area("projects")
     window.area("projects").open_project(project)  # type: ignore[attr-defined]
     dialog = window.show_shortcuts()
@@ -614,12 +623,7 @@ def test_the_refusal_label_stays_inside_the_chart_at_its_left_edge(view: GanttVi
 def test_the_plans_status_line_and_the_windows_status_bar_agree(
     qtbot: QtBot, workspace: object, project: str, tmp_path: Path
 ) -> None:
-    from desktop.main_window import MainWindow
-
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(workspace, settings)  # type: ignore[arg-type]
-    window.persist = False
-    qtbot.addWidget(window)
+    window = _main_window(qtbot, workspace, tmp_path)
     window.show()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)

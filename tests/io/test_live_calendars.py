@@ -52,11 +52,6 @@ def test_only_calendars_whose_events_changed_are_rewritten(store: Store, tmp_pat
     assert not list(folder.glob(".*"))  # no temporary file left behind
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
 def test_edits_keep_the_published_calendars_current_from_a_worker_thread(
     store: Store,
     settings: QSettings,

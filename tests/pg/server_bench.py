@@ -1,17 +1,26 @@
 """The multi-station test bench of tests/sync/harness.py, syncing through a real server: one
-login per station, a fresh agency database per bench."""
+login per station, a fresh agency database per bench (`fresh_bench`, and
+`run_scenario_through_server` for tests/sync's convergence scenarios), dropped after."""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from hypothesis import HealthCheck, settings
 
 from db.sync.engine import SyncResult, sync
 from db.sync.server.connect import describe
 from db.sync.server.sync import server_label
 from db.sync.server.transport import ServerTransport
 from db.sync.transport import ChangeRef, Skipped, Transport
+from tests.sync import test_convergence as convergence
 from tests.sync.harness import Bench, Station
+
+if TYPE_CHECKING:
+    from tests.pg.conftest import AgencyTemplate
 
 
 class ServerBench(Bench):
@@ -60,3 +69,55 @@ class LateServer(ServerTransport):
 def late_server(bench: Bench, station: Station, late_station: str) -> Transport:
     assert isinstance(bench, ServerBench)
     return LateServer(bench.urls[station.name], late_station)
+
+
+def server_examples(n: int) -> settings:
+    """Hypothesis settings for `n` scenarios through a server: each is slow and large by
+    hypothesis's measure, and shares the session's cluster (a function-scoped fixture)."""
+    return settings(
+        max_examples=n,
+        deadline=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.function_scoped_fixture,
+        ],
+    )
+
+
+def fresh_bench(
+    template: AgencyTemplate, make: Callable[[list[str]], ServerBench]
+) -> Iterator[ServerBench]:
+    """A bench `make`s from a fresh agency database's station URLs; then closed and the
+    database dropped (the cluster started again first, should a test have stopped it)."""
+    name, urls = template.fresh()
+    bench = make(urls)
+    try:
+        yield bench
+    finally:
+        bench.close()
+        if not template.cluster.running():
+            template.cluster.start()
+        template.cluster.drop_database(name)
+
+
+def run_scenario_through_server(
+    template: AgencyTemplate,
+    n: int,
+    steps: list[tuple[Any, ...]],
+    make_bench: Callable[[Path, int, list[str]], ServerBench] = ServerBench,
+) -> None:
+    """One of tests/sync's convergence scenarios on `n` stations of a fresh agency database,
+    dropped after."""
+    name, urls = template.fresh()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            convergence.run_scenario(
+                Path(tmp),
+                n,
+                steps,
+                make_bench=lambda root, k: make_bench(root, k, urls),
+                late=late_server,
+            )
+    finally:
+        template.cluster.drop_database(name)

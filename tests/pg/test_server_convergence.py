@@ -4,59 +4,25 @@ stations end with every station holding the same data and no edit lost."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.pg_cluster import Cluster
 from tests.pg.conftest import AgencyTemplate
-from tests.pg.server_bench import ServerBench, late_server
+from tests.pg.server_bench import run_scenario_through_server, server_examples
 from tests.sync import test_convergence as convergence
 
 
-def _run(template: AgencyTemplate, n: int, steps: list[tuple]) -> None:
-    name, urls = template.fresh()
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            convergence.run_scenario(
-                Path(tmp),
-                n,
-                steps,
-                make_bench=lambda root, k: ServerBench(root, k, urls),
-                late=late_server,
-            )
-    finally:
-        template.cluster.drop_database(name)
-
-
-@settings(
-    max_examples=6,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.function_scoped_fixture,
-    ],
-)
+@server_examples(6)
 @given(st.integers(2, 3), st.lists(convergence.step, min_size=5, max_size=25))
 def test_random_edits_converge_through_the_server(
     agency_template: AgencyTemplate, n: int, steps: list[tuple]
 ) -> None:
-    _run(agency_template, n, steps)
+    run_scenario_through_server(agency_template, n, steps)
 
 
-@settings(
-    max_examples=6,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.function_scoped_fixture,
-    ],
-)
+@server_examples(6)
 @given(st.lists(convergence.contested, min_size=5, max_size=30))
 def test_deletes_and_restores_converge_through_the_server(
     agency_template: AgencyTemplate, steps: list[tuple]
@@ -64,7 +30,9 @@ def test_deletes_and_restores_converge_through_the_server(
     from db.models import Client, Contact
 
     seed = [("create", 0, Client, 0, "name"), ("create", 0, Contact, 0, "name"), ("sync", 0)]
-    _run(agency_template, 3, [(*s, Client, 0, "name")[:5] for s in seed] + steps)
+    run_scenario_through_server(
+        agency_template, 3, [(*s, Client, 0, "name")[:5] for s in seed] + steps
+    )
 
 
 @pytest.mark.slow
@@ -73,7 +41,7 @@ def test_deletes_and_restores_converge_through_the_server(
 def test_many_random_histories_converge_through_the_server(
     agency_template: AgencyTemplate, n: int, steps: list[tuple]
 ) -> None:
-    _run(agency_template, n, steps)
+    run_scenario_through_server(agency_template, n, steps)
 
 
 def test_the_template_is_a_whole_agency_server(

@@ -5,18 +5,22 @@ of test_server_convergence and test_server_faults, given an encrypted bench."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from bench.pg_cluster import Cluster
 from tests.pg import test_server_faults as faults
 from tests.pg.conftest import AgencyTemplate
-from tests.pg.server_bench import ServerBench, late_server
+from tests.pg.server_bench import (
+    ServerBench,
+    fresh_bench,
+    run_scenario_through_server,
+    server_examples,
+)
 from tests.sync import test_convergence as convergence
 from tests.sync.encryption_helpers import encrypt_bench
 
@@ -27,44 +31,17 @@ def _encrypted(root: Path, n: int, urls: list[str], by: int = 0) -> ServerBench:
     return bench
 
 
-@settings(
-    max_examples=4,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.function_scoped_fixture,
-    ],
-)
+@server_examples(4)
 @given(st.integers(2, 3), st.lists(convergence.step, min_size=5, max_size=25))
 def test_random_edits_converge_through_the_encrypted_server(
     agency_template: AgencyTemplate, n: int, steps: list[tuple]
 ) -> None:
-    name, urls = agency_template.fresh()
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            convergence.run_scenario(
-                Path(tmp),
-                n,
-                steps,
-                make_bench=lambda root, k: _encrypted(root, k, urls),
-                late=late_server,
-            )
-    finally:
-        agency_template.cluster.drop_database(name)
+    run_scenario_through_server(agency_template, n, steps, make_bench=_encrypted)
 
 
 @pytest.fixture
 def two(tmp_path: Path, agency_template: AgencyTemplate) -> Iterator[ServerBench]:
-    name, urls = agency_template.fresh()
-    bench = _encrypted(tmp_path, 2, urls, by=1)
-    try:
-        yield bench
-    finally:
-        bench.close()
-        if not agency_template.cluster.running():
-            agency_template.cluster.start()
-        agency_template.cluster.drop_database(name)
+    yield from fresh_bench(agency_template, lambda urls: _encrypted(tmp_path, 2, urls, by=1))
 
 
 @pytest.mark.parametrize("after_insert", [False, True], ids=["before-insert", "after-insert"])

@@ -23,7 +23,7 @@ from db.sync.server.transport import ServerTransport
 from db.sync.transport import ChangeRef
 from desktop.cli import main
 from tests.pg.conftest import AgencyTemplate
-from tests.pg.server_bench import ServerBench
+from tests.pg.server_bench import ServerBench, fresh_bench
 from tests.sync.harness import Station, dump, lost_edits
 
 REPO = Path(__file__).resolve().parents[2]
@@ -31,15 +31,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def two(tmp_path: Path, agency_template: AgencyTemplate) -> Iterator[ServerBench]:
-    name, urls = agency_template.fresh()
-    bench = ServerBench(tmp_path, 2, urls)
-    try:
-        yield bench
-    finally:
-        bench.close()
-        if not agency_template.cluster.running():
-            agency_template.cluster.start()
-        agency_template.cluster.drop_database(name)
+    yield from fresh_bench(agency_template, lambda urls: ServerBench(tmp_path, 2, urls))
 
 
 def _names(station: Station) -> list[str]:

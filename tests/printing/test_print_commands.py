@@ -88,75 +88,29 @@ def test_unknown_and_ambiguous_clients_are_refused(
 def test_bad_output_and_database_are_refused(
     capsys: pytest.CaptureFixture[str], printing_db: Path, tmp_path: Path
 ) -> None:
-    code, err = run(
-        capsys, "print-summary", CLIENT, "--db", str(printing_db), "-o", str(tmp_path / "x.txt")
-    )
-    assert_refused(code, err, "x.txt", ".pdf")
-    code, err = run(
-        capsys,
-        "print-summary",
-        CLIENT,
-        "--db",
-        str(printing_db),
-        "-o",
-        str(tmp_path / "no" / "x.pdf"),
-    )
-    assert_refused(code, err, "no such folder")
-    code, err = run(
-        capsys,
-        "print-gantt",
-        "--db",
-        str(tmp_path / "missing.sqlite"),
-        "-o",
-        str(tmp_path / "g.pdf"),
-    )
-    assert_refused(code, err, "missing.sqlite")
-    code, err = run(
-        capsys,
-        "print-gantt",
-        "--db",
-        str(printing_db),
-        "-o",
-        str(tmp_path / "g.pdf"),
-        "--from",
-        "2026-05-01",
-        "--to",
-        "2026-04-01",
-    )
-    assert_refused(code, err, "--to")
-    code, err = run(
-        capsys,
-        "print-gantt",
-        "--db",
-        str(printing_db),
-        "-o",
-        str(tmp_path / "g.pdf"),
-        "--zoom",
-        "year",
-    )
-    assert_refused(code, err, "zoom")
-    code, err = run(
-        capsys,
-        "print-gantt",
-        "--db",
-        str(printing_db),
-        "-o",
-        str(tmp_path / "g.pdf"),
-        "--fit-pages",
-        "0",
-    )
-    assert_refused(code, err, "fit-pages")
-    code, err = run(
-        capsys,
-        "print-agenda",
-        "--client",
-        "Nobody Ltd",
-        "--db",
-        str(printing_db),
-        "-o",
-        str(tmp_path / "a.pdf"),
-    )
-    assert_refused(code, err, "Nobody Ltd")
+    db, gantt = ["--db", str(printing_db)], ["-o", str(tmp_path / "g.pdf")]
+    # (what the user types, what the one line must name)
+    typed: list[tuple[list[str], tuple[str, ...]]] = [
+        (["print-summary", CLIENT, *db, "-o", str(tmp_path / "x.txt")], ("x.txt", ".pdf")),
+        (
+            ["print-summary", CLIENT, *db, "-o", str(tmp_path / "no" / "x.pdf")],
+            ("no such folder",),
+        ),
+        (
+            ["print-gantt", "--db", str(tmp_path / "missing.sqlite"), *gantt],
+            ("missing.sqlite",),
+        ),
+        (["print-gantt", *db, *gantt, "--from", "2026-05-01", "--to", "2026-04-01"], ("--to",)),
+        (["print-gantt", *db, *gantt, "--zoom", "year"], ("zoom",)),
+        (["print-gantt", *db, *gantt, "--fit-pages", "0"], ("fit-pages",)),
+        (
+            ["print-agenda", "--client", "Nobody Ltd", *db, "-o", str(tmp_path / "a.pdf")],
+            ("Nobody Ltd",),
+        ),
+    ]
+    for argv, fragments in typed:
+        code, err = run(capsys, *argv)
+        assert_refused(code, err, *fragments)
     assert not any(tmp_path.glob("*.pdf"))
 
 

@@ -53,6 +53,12 @@ class StationA:
         return row[0] if row else None
 
 
+def click_sync(qtbot, window: MainWindow) -> None:
+    """Sync now as a user does (the Sync action) and wait until it has finished."""
+    with qtbot.wait_signal(window.sync.controller.finished, timeout=30_000):
+        window.sync.sync_action.trigger()
+
+
 @pytest.fixture
 def share(tmp_path: Path) -> Path:
     folder = tmp_path / "share"

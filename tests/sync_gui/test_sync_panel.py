@@ -13,6 +13,7 @@ from db.models import Client
 from db.operations import Create, Delete, Update
 from desktop.sync.conflicts_model import humanize, show_value
 from desktop.sync.skipped_model import SkippedModel
+from tests.sync_gui.conftest import click_sync
 
 pytestmark = [
     pytest.mark.gui,
@@ -20,11 +21,6 @@ pytestmark = [
         "This plugin does not support propagateSizeHints", "This plugin does not support raise"
     ),
 ]
-
-
-def sync(qtbot, window) -> None:
-    with qtbot.wait_signal(window.sync.controller.finished, timeout=30_000):
-        window.sync.sync_action.trigger()
 
 
 def test_skipped_files_are_listed_with_their_reason(
@@ -35,7 +31,7 @@ def test_skipped_files_are_listed_with_their_reason(
     folder = next((share / "AgencyDesk" / "changes").iterdir())
     original = next(folder.iterdir())
     (folder / f"{original.stem} (Front desk's conflicted copy).jsonl").write_bytes(b"x")
-    sync(qtbot, window)
+    click_sync(qtbot, window)
     panel = window.sync.show_panel()
     model = panel.skipped
     qtmodeltester.check(model)
@@ -52,11 +48,11 @@ def test_an_edit_against_a_delete_is_listed_and_restore_brings_the_record_back(
     acme = Create(Client, {"name": "Acme Bakery"})
     station_a.apply(acme)
     station_a.sync()
-    sync(qtbot, window)
+    click_sync(qtbot, window)
     station_a.apply(Delete(Client, acme.id))
     station_a.sync()
     window.workspace.run(Update(Client, acme.id, {"website": "acme.example"}))
-    sync(qtbot, window)
+    click_sync(qtbot, window)
 
     panel = window.sync.show_panel()
     model = panel.conflicts
@@ -86,11 +82,11 @@ def test_a_restore_that_cannot_be_done_is_said_in_the_panel(
     acme = Create(Client, {"name": "Acme Bakery"})
     station_a.apply(acme)
     station_a.sync()
-    sync(qtbot, window)
+    click_sync(qtbot, window)
     station_a.apply(Update(Client, acme.id, {"name": "From A"}))
     station_a.sync()
     window.workspace.run(Update(Client, acme.id, {"name": "From B"}))
-    sync(qtbot, window)
+    click_sync(qtbot, window)
     panel = window.sync.show_panel()
 
     def refuse(store: object, conflict_id: int) -> None:

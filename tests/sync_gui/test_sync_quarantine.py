@@ -14,6 +14,7 @@ from db.models import Client
 from db.operations import Create, Update
 from db.sync.folder import sha256
 from desktop.cli import main as cli_main
+from tests.sync_gui.conftest import click_sync
 
 pytestmark = [
     pytest.mark.gui,
@@ -21,11 +22,6 @@ pytestmark = [
         "This plugin does not support propagateSizeHints", "This plugin does not support raise"
     ),
 ]
-
-
-def sync(qtbot, window) -> None:
-    with qtbot.wait_signal(window.sync.controller.finished, timeout=30_000):
-        window.sync.sync_action.trigger()
 
 
 def katja_syncs(station_a) -> None:
@@ -46,8 +42,8 @@ def test_a_damaged_file_is_listed_once_and_its_station_shown_waiting_until_sent_
     whole = second.read_bytes()
     second.write_bytes(whole[: len(whole) // 2])  # a cloud client cut it short, for good
 
-    sync(qtbot, window)
-    sync(qtbot, window)  # met again: still one entry
+    click_sync(qtbot, window)
+    click_sync(qtbot, window)  # met again: still one entry
     status = window.sync.status
     assert status.tone == "warn" and "waiting for a damaged file" in status.text()
     panel = window.sync.show_panel()
@@ -60,7 +56,7 @@ def test_a_damaged_file_is_listed_once_and_its_station_shown_waiting_until_sent_
 
     katja_syncs(station_a)  # Katja's station notices and sends it again
     assert second.read_bytes() == whole and sha256(whole) in second.name
-    sync(qtbot, window)
+    click_sync(qtbot, window)
     assert panel.skipped.rowCount() == 0 and panel.no_skipped.isVisible()
     assert "waiting" not in panel.state.text() and status.tone == "ok"
     names = [c.name for c in window.workspace.store.session.query(Client)]

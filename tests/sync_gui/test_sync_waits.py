@@ -13,6 +13,7 @@ from db.models import Client
 from db.operations import Create, Update
 from db.store import Store
 from db.sync import sync as sync_db
+from tests.sync_gui.conftest import click_sync
 
 pytestmark = [
     pytest.mark.gui,
@@ -20,11 +21,6 @@ pytestmark = [
         "This plugin does not support propagateSizeHints", "This plugin does not support raise"
     ),
 ]
-
-
-def sync(qtbot, window) -> None:
-    with qtbot.wait_signal(window.sync.controller.finished, timeout=30_000):
-        window.sync.sync_action.trigger()
 
 
 def test_changes_waiting_for_an_earlier_file_show_until_it_arrives(
@@ -45,7 +41,7 @@ def test_changes_waiting_for_an_earlier_file_show_until_it_arrives(
 
     later = tmp_path / ben_file.name
     ben_file.rename(later)  # not brought down to this computer yet
-    sync(qtbot, window)
+    click_sync(qtbot, window)
     status = window.sync.status
     assert status.tone == "warn" and "waiting for an earlier file" in status.text()
     panel = window.sync.show_panel()
@@ -57,7 +53,7 @@ def test_changes_waiting_for_an_earlier_file_show_until_it_arrives(
     panel.grab().save(str(tmp_path / "waiting.png"))
 
     later.rename(ben_file)
-    sync(qtbot, window)
+    click_sync(qtbot, window)
     assert "waiting" not in panel.state.text() and status.tone == "ok"
     names = [c.name for c in window.workspace.store.session.query(Client)]
     assert names == ["Acme Bakery Ltd"]

@@ -1,11 +1,13 @@
-"""A main window over an empty agency, as on a first run."""
+"""A main window over an empty agency, as on a first run, and typing a new name into it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from desktop.main_window import MainWindow
@@ -23,3 +25,13 @@ def window(qtbot: QtBot, workspace: Workspace, tmp_path: Path) -> MainWindow:
     w.show()
     qtbot.waitExposed(w)
     return w
+
+
+def type_name(text: str) -> None:
+    """Type `text` into the name that opened for typing (after New or Insert), and Enter."""
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit), "the new name opens for typing"
+    editor.selectAll()
+    QTest.keyClicks(editor, text)
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    QApplication.processEvents()  # the delegate commits on a queued call

@@ -33,20 +33,12 @@ from desktop.gantt.task_dialog import TAB_LINKS, TaskDialog
 from desktop.gantt.tree_model import COL_FINISH, COL_PEOPLE, COL_SLIP, COL_START, qdate
 from desktop.main_window import MainWindow
 from desktop.team.view import TeamView
+from tests.team.conftest import type_name
 
 pytestmark = [
     pytest.mark.gui,
     pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
 ]
-
-
-def type_name(text: str) -> None:
-    editor = QApplication.focusWidget()
-    assert isinstance(editor, QLineEdit), "the new name opens for typing"
-    editor.selectAll()
-    QTest.keyClicks(editor, text)
-    QTest.keyClick(editor, Qt.Key.Key_Return)
-    QApplication.processEvents()
 
 
 def task_id(window: MainWindow, name: str) -> str:

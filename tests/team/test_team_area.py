@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from db.models import Client, Closure, LeaveKind, TeamMember, TimeOff
@@ -16,20 +16,12 @@ from db.operations import Create
 from desktop.main_window import MainWindow
 from desktop.team.view import COL_STATUS, TeamView
 from desktop.views.clients_view import ClientsView
+from tests.team.conftest import type_name
 
 pytestmark = [
     pytest.mark.gui,
     pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
 ]
-
-
-def type_name(text: str) -> None:
-    editor = QApplication.focusWidget()
-    assert isinstance(editor, QLineEdit), "the new name opens for typing"
-    editor.selectAll()
-    QTest.keyClicks(editor, text)
-    QTest.keyClick(editor, Qt.Key.Key_Return)
-    QApplication.processEvents()  # the delegate commits on a queued call
 
 
 def members(window: MainWindow) -> list[str]:
