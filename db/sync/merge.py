@@ -43,7 +43,9 @@ Every station applies the same rules, so every station converges:
     a delete is listed with its row, not field by field;
   - a row's tombstone names its own delete over its parent's cascade (the parent's delete
     finds the row gone where the row's own came first); a row that went with its parent
-    names the highest delete of the parent its insert never saw, also when the parent,
+    names the highest delete of the parent its insert never saw (its tombstone follows a
+    higher delete of the parent that overtakes the one that took it, so an edit of it
+    arriving later is lost to that one, as where it came first), also when the parent,
     restored meanwhile, is deleted again, and when a delete set aside is answered later by
     a restore that had seen it (so other stations' deletes of rows others hang under or
     refer to keep their causal context, `sync_delete_ctx`: it says what the delete saw);
@@ -60,7 +62,10 @@ Every station applies the same rules, so every station converges:
     even when the row went meanwhile by its own (only one naming that keeps it);
   - a restore under a parent deleted by a delete it never saw merges into the deleted row
     by field and is that delete's orphan while it holds anything; rows that had gone with
-    the row follow that delete, as where it took the restored row;
+    the row follow that delete, as where it took the restored row; so does the row's
+    tombstone, over the delete the restore came back from (answered, as by a restore that
+    takes effect), and each edit lost with the row holds what it still holds after the
+    merge, lost to the parent's delete;
   - an entry that shows a row shows its latest values, live or deleted; a reference a
     delete of its row had seen is not lost to its target's delete.
 - A deleted row keeps its field versions (an edit arriving for it still updates them), so a
@@ -314,12 +319,22 @@ class Merger:
             )
 
     def _retarget_cascade(
-        self, tbl: str, row_id: str, old: tuple[int, str], station: str, change: Change
+        self,
+        tbl: str,
+        row_id: str,
+        old: tuple[int, str],
+        station: str,
+        change: Change,
+        *,
+        relist: bool = True,
     ) -> None:
         """The row's own delete takes the place of its parent's, which had taken it: the row
         and the rows that went with it (children, rows added under it since) lost to this
-        delete, as where it came first and the parent's delete found them gone."""
-        self._relist_overtaken(old, station, change, only=(tbl, row_id))
+        delete, as where it came first and the parent's delete found them gone. Without
+        `relist` only the tombstones of the rows that went with it follow (a higher delete
+        of the row overtook `old`, and `_relist_overtaken` moved every entry already)."""
+        if relist:
+            self._relist_overtaken(old, station, change, only=(tbl, row_id))
         for child_tbl, fk in self.infos[tbl].referrers if tbl in self.infos else []:
             if fk.ondelete == "SET NULL" or child_tbl == tbl:
                 continue
@@ -333,7 +348,7 @@ class Merger:
                     "UPDATE sync_tomb SET hlc = ?, station = ?, n = ? WHERE tbl = ? AND row_id = ?",
                     (change.hlc, station, change.n, child_tbl, child_id),
                 )
-                self._retarget_cascade(child_tbl, child_id, old, station, change)
+                self._retarget_cascade(child_tbl, child_id, old, station, change, relist=relist)
 
     def _answer_deletes(self, station: str, change: Change) -> None:
         """An insert or restore answers every delete of its row its author had seen: from
@@ -1030,12 +1045,14 @@ class Merger:
                 self._set_version(tbl, row_id, fld, mine)
         if (change.hlc, station) > versions_star(self._versions(tbl, row_id)):
             self._set_version(tbl, row_id, "*", mine)
-        self._set_tomb(tbl, row_id, parent_delete[:3], values, cascade=True)
+        by_parent = self._went_with_parent(tbl, row_id, station, change, parent_delete)
         self.conn.execute(
             "UPDATE sync_tomb SET data = ? WHERE tbl = ? AND row_id = ?",
             (_j(values), tbl, row_id),
         )
         self._note_tomb(tbl, values)
+        if by_parent:
+            self._rehold_edits(tbl, row_id, values, parent_delete)
         self._drop_hollow_restores(tbl, row_id, kinds=("delete", "orphan"))
         if self._holds(tbl, row_id, mine):
             self.conflict(
@@ -1044,6 +1061,64 @@ class Merger:
             )  # fmt: skip
         self._refresh_lost_row(tbl, row_id)
         self._relist_with_restore(tbl, row_id, parent_delete)
+
+    def _went_with_parent(
+        self, tbl: str, row_id: str, station: str, change: Change, parent_delete: Tomb
+    ) -> bool:
+        """The restored row went with its parent, by `parent_delete`: its tombstone names
+        that delete, as where the restore came first and that delete took the restored row,
+        also when the delete the restore came back from (and had seen) is the higher. That
+        one is answered, as by a restore that takes effect, so a change made having seen it
+        is not judged as lost to it (soak seed 27). A higher delete the restore never saw
+        stays the tombstone. True if the tombstone names `parent_delete`."""
+        tomb = self._tomb(tbl, row_id)
+        if tomb is not None and (tomb[0], tomb[1]) != (parent_delete[0], parent_delete[1]):
+            deleted = (tomb[0], tomb[1], tomb[2])
+            if self.saw(station, change, deleted, "*"):
+                self._remember_delete(tbl, row_id, deleted)
+                self.conn.execute(
+                    "DELETE FROM sync_tomb WHERE tbl = ? AND row_id = ?", (tbl, row_id)
+                )
+        self._set_tomb(tbl, row_id, parent_delete[:3], {}, cascade=True)
+        tomb = self._tomb(tbl, row_id)
+        return tomb is not None and (tomb[0], tomb[1]) == (parent_delete[0], parent_delete[1])
+
+    def _rehold_edits(
+        self, tbl: str, row_id: str, data: dict[str, Any], parent_delete: Tomb
+    ) -> None:
+        """A restore that went with its parent merged into the deleted row: each edit lost
+        with the row holds only the fields it still holds after that merge, and is lost to
+        the parent's delete, as where the restore came first (the row back, its edits no
+        longer lost with it) and that delete took the row and listed the edits holding a
+        field (`_list_lost_row`); an edit that delete had seen is not listed."""
+        listed = self.conn.execute(
+            "SELECT id, losing_hlc, losing_station, losing_n FROM sync_conflict WHERE "
+            "kind = 'edit_deleted' AND resolved <= 0 AND entity = ? AND row_id = ? AND "
+            "losing_station IS NOT NULL AND losing_n IS NOT NULL",
+            (TABLE_ENTITY[tbl], row_id),
+        ).fetchall()
+        if not listed:
+            return
+        versions = self._versions(tbl, row_id)
+        ctx = self._delete_ctx(parent_delete[:3])
+        by = None
+        if ctx is not None:
+            by = Change(tbl, row_id, "D", parent_delete[0], {}, {}, parent_delete[2], ctx)
+        for entry, lh, ls, ln in listed:
+            held = {
+                f: data.get(f)
+                for f, v in versions.items()
+                if v == (lh, ls, ln) and f != "*" and f not in QUIET_FIELDS
+            }
+            seen = by is not None and self.saw(parent_delete[1], by, (lh, ls, ln), "*")
+            if not held or seen:
+                self.conn.execute("DELETE FROM sync_conflict WHERE id = ?", (entry,))
+                continue
+            self.conn.execute(
+                "UPDATE sync_conflict SET losing_value = ?, winning_station = ?, "
+                "winning_hlc = ? WHERE id = ?",
+                (_j(held), parent_delete[1], parent_delete[0], entry),
+            )
 
     def _holds(self, tbl: str, row_id: str, v: Version) -> bool:
         """Does version `v` of a deleted row still count: the insert or restore the row
@@ -1382,6 +1457,12 @@ class Merger:
                     self._retarget_cascade(tbl, row_id, (tomb[0], tomb[1]), station, change)
                 else:
                     self._relist_overtaken((tomb[0], tomb[1]), station, change)
+                    # The rows that went with it (which no delete of the row had seen)
+                    # went by this one, as where it came first: an edit of one, arriving
+                    # later, is listed as lost to it (soak seeds 27, 199).
+                    self._retarget_cascade(
+                        tbl, row_id, (tomb[0], tomb[1]), station, change, relist=False
+                    )
                 self.conn.execute(
                     "UPDATE sync_tomb SET hlc = ?, station = ?, n = ?, base = 0 WHERE tbl = ? "
                     "AND row_id = ?",

@@ -986,3 +986,64 @@ def test_a_reference_to_a_member_deleted_twice_concurrently_names_the_higher_del
     assert (json.loads(reference[4]), reference[5]) == (sam.id, "null")
     assert (reference[7], reference[9]) == (b.station_id, higher[0][0])
     assert a.sql("SELECT account_manager_id FROM client") == [(None,)]
+
+
+def test_an_edit_of_a_row_its_parents_deletes_never_saw_names_the_higher_delete(
+    abc: Bench,
+) -> None:
+    """Soak seeds 27 and 199. A adds a contact and sends it; B and then C delete the client,
+    neither having seen the contact; A renames the contact, having seen neither delete. The
+    contact went with the client: the rename is listed as lost to the higher delete, C's,
+    at B (where the contact came after B's own delete and went with it, and C's delete
+    came before the rename) as at A and C."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    contact = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(contact)
+    abc.sync(a)  # the contact goes out
+    b.apply(Delete(Client, cid))
+    c.apply(Delete(Client, cid))  # later: it outranks B's
+    a.apply(Update(Contact, contact.id, {"name": "A's Dana"}))  # not sent yet
+    abc.sync(b)  # B's delete goes out; the contact comes after it: it goes with the client
+    abc.sync(c)
+    abc.sync(b)  # C's delete overtakes B's at B
+    abc.sync(a)
+    abc.sync(b)  # A's rename comes last at B
+    entries = _same_lists(abc)
+    (edit,) = [e for e in entries if e[0] == "edit_deleted"]
+    higher = c.sql("SELECT hlc FROM sync_outbox WHERE op = 'D' AND row_id = ?", (cid,))
+    assert (edit[2], edit[7], edit[9]) == (contact.id, c.station_id, higher[0][0])
+
+
+def test_an_edit_of_a_restore_lost_with_its_parent_names_the_parents_delete(
+    abc: Bench,
+) -> None:
+    """Soak seed 27. A deletes the client (and Dana with it), not sending it yet. B deletes
+    Dana later, lists C's rename of her, restores it (not having seen A's deletes) and sets
+    her title. The restore went with the client, by A's delete: B's title is listed as lost
+    to that delete at B, where A's deletes came after the edit, as at A and C, where they
+    came first (not to B's delete of Dana, which the restore and the edit had seen)."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    dana = Create(Contact, {"client_id": cid, "name": "Dana"})
+    a.apply(dana)
+    abc.settle(1)
+    a.apply(Delete(Client, cid))  # not sent yet
+    c.apply(Update(Contact, dana.id, {"name": "C's Dana"}))
+    abc.sync(c)
+    b.apply(Delete(Contact, dana.id))  # later than A's deletes: it outranks them
+    abc.sync(b)  # C's rename lost to B's delete
+    _restore_entry(b, "edit_deleted", dana.id)
+    b.apply(Update(Contact, dana.id, {"title": "B's title"}))
+    abc.sync(b)
+    abc.sync(a)  # B's delete, restore and edit reach A after its deletes
+    abc.sync(c)
+    abc.sync(b)  # A's deletes reach B after the edit
+    entries = _same_lists(abc)
+    (edit,) = [e for e in entries if e[0] == "edit_deleted"]
+    client_delete = a.sql("SELECT hlc FROM sync_outbox WHERE op = 'D' AND row_id = ?", (cid,))
+    assert (edit[6], json.loads(edit[4]), edit[9]) == (
+        b.station_id,
+        {"title": "B's title"},
+        client_delete[0][0],
+    )
