@@ -1047,3 +1047,45 @@ def test_an_edit_of_a_restore_lost_with_its_parent_names_the_parents_delete(
         {"title": "B's title"},
         client_delete[0][0],
     )
+
+
+def _restore_own(station: Station, row_id: str, author: Station) -> None:
+    """The user restores `author`'s edit listed as lost with the deleted row."""
+    store = station.open()
+    (entry,) = [
+        c
+        for c in list_conflicts(store)
+        if c.kind == "edit_deleted" and c.row_id == row_id and c.losing_station == author.station_id
+    ]
+    restore_conflict(store, entry.id)
+
+
+def test_a_delete_outranked_by_a_restore_it_never_saw_still_supersedes_what_it_saw(
+    abc: Bench,
+) -> None:
+    """A deletes the client while B and C edit it; C restores its edit, B restores its own
+    and then deletes the client again, having seen its restore; A, having seen neither,
+    restores B's edit above that delete, and C, having seen none of that, renames the
+    client last. B's second delete saw B's restore: that restore's values are no longer
+    concurrent ones, whether the delete took the row (at C, where it came before A's
+    restore) or was outranked (at A): no station lists B's restore's name as lost to C's
+    rename (soak seed 96, id seed 11)."""
+    a, b, c = abc.stations
+    cid = _shared_client(abc)
+    b.apply(Update(Client, cid, {"industry": "B's industry"}))
+    c.apply(Update(Client, cid, {"website": "c.example"}))
+    a.apply(Delete(Client, cid))
+    abc.sync(a)
+    abc.sync(c)  # C's edit is lost with the client
+    _restore_own(c, cid, c)
+    abc.sync(b)  # pushes B's edit, gets A's delete and C's edit (not C's restore)
+    _restore_own(b, cid, b)
+    b.apply(Delete(Client, cid))
+    abc.sync(a)  # A gets B's and C's edits, not B's restore and delete
+    _restore_own(a, cid, b)
+    c.apply(Update(Client, cid, {"name": "C's name"}))
+    abc.sync(b)  # B pushes its restore and delete
+    abc.sync(c)  # C gets them before A's restore: B's delete takes the row there
+    abc.sync(a)
+    entries = _same_lists(abc)
+    assert not [e for e in entries if e[0] == "field" and e[3] == "name" and e[6] == b.station_id]
