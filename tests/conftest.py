@@ -3,6 +3,7 @@ Qt, so no test depends on the caller's environment."""
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sqlite3
@@ -83,6 +84,20 @@ def store(db_path: Path, new_database_template: Path) -> Iterator[Store]:
     s = Store(open_database(db_path))
     yield s
     s.close()
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_here() -> Iterator[None]:
+    """Python's cyclic collector runs on whichever thread happens to allocate when its
+    threshold is reached: in a GUI test that may be a sync or prefetch worker, and a window
+    a finished test left in a reference cycle is then destroyed off the UI thread ("Timers
+    cannot be stopped from another thread", then a segfault in the next event loop). So each
+    test's garbage is collected here, on the main thread, as the test ends; and what is
+    still alive then is frozen (`gc.freeze`), so the next test's collections walk only what
+    it made itself."""
+    yield
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(autouse=True)
