@@ -490,6 +490,7 @@ def _run_window(
 
     from db.core_reads import configure_mappers
     from desktop.main_window import MainWindow
+    from desktop.ui_collector import collecting_on_ui_thread
     from desktop.workspace import Workspace
 
     workspace = Workspace(store)
@@ -574,7 +575,7 @@ def _run_window(
         return code
 
     try:
-        with loop:
+        with loop, collecting_on_ui_thread():
             code: int = loop.run_until_complete(main())
     finally:
         asyncio.set_event_loop(None)

@@ -6,7 +6,8 @@ again, finding nothing to free: about 60 ms of CPU before the window shows (a te
 plain start, issue 19). Reference counting still frees everything that is not in a cycle; the
 collector resumes once the window has painted, or as soon as the start goes another way (a
 dialog, an error, a hand-over to the running app), and finds then whatever cycles start-up
-left.
+left. While the app's loop runs, collection is the UI thread's (`desktop.ui_collector`):
+`resume` then leaves the automatic collector off.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import gc
 
 _paused = False
+_ui_collects = False
 
 
 def pause() -> None:
@@ -29,8 +31,15 @@ def resume() -> None:
     global _paused
     if _paused:
         _paused = False
-        gc.enable()
+        if not _ui_collects:
+            gc.enable()
 
 
 def is_paused() -> bool:
     return _paused
+
+
+def hand_over_to_ui(on: bool) -> None:
+    """While on, collection is a UI-thread timer's (`desktop.ui_collector`)."""
+    global _ui_collects
+    _ui_collects = on
