@@ -32,12 +32,10 @@ Every station applies the same rules, so every station converges:
   delete, a restore that voids the delete), the entry follows. The list is a function of
   the changes applied, not of their order (tests/sync/test_arrival_order.py):
   - supersession: an entry goes once a change made having seen its loser writes that
-    field, or deletes or restores the row (this station's own edits too, when pushed),
-    whether it wins or not (a delete outranked by a restore it never saw too): every
-    station applies that change after the loser, so each lists the loser first or never.
-    A delete marks the field versions it saw (`base` = 1), so an edit arriving later for
-    the deleted row, or a restore outranking that delete unseen, does not list them as
-    losing to it;
+    field, or deletes or restores the row (this station's own edits too, when pushed):
+    every station applies that change after the loser, so each lists the loser first or
+    never. A delete marks the field versions it saw (`base` = 1), so an edit arriving
+    later for the deleted row does not list them as losing to it;
   - a field write that lost with the very value that won is kept hidden (`SAME_VALUE`),
     and shows once a write it was concurrent with wins with another value;
   - an `edit_deleted` entry holds only the fields its edit still holds; a restore of the
@@ -1165,10 +1163,6 @@ class Merger:
         tbl, row_id, incoming = change.tbl, change.row_id, (change.hlc, station)
         versions = self._versions(tbl, row_id)
         star = versions.get("*", NO_VERSION)
-        # A version a delete applied here had seen is no longer a concurrent value, even if
-        # this restore outranks that delete unseen: where the restore came first, the
-        # delete (voided) superseded what had lost to the restore (soak seed 96).
-        deleted_seen = self._seen_by_delete(tbl, row_id)
         kept: dict[str, Version] = {}
         for fld, value in list(values.items()):
             v = versions.get(fld, star)
@@ -1186,7 +1180,7 @@ class Merger:
                 # A write listed as lost to its member's delete lost the field to this
                 # restore, as where the two met first (fight property, example 457).
                 self._outwritten(tbl, row_id, fld, v, (station, change.hlc), value)
-                if listed and (fld if fld in versions else "*") not in deleted_seen:
+                if listed:
                     self.conflict(
                         "field", tbl, row_id, fld, losing=old[fld], winning=value,
                         loser=(v[1], v[0], v[2]), winner=(station, change.hlc), same=same,
@@ -1480,10 +1474,7 @@ class Merger:
         star = versions.get("*", NO_VERSION)
         if not self.saw(station, change, star, "*") and (star[0], star[1]) > version[:2]:
             # A restore this delete had not seen outranks it: the row stays, and the delete
-            # is kept aside for a restore that had seen it. It still supersedes what its
-            # author had seen listed, as where it came first and took the row until that
-            # restore voided it (soak seed 96).
-            self._drop_seen(station, change, None, rows=True)
+            # is kept aside for a restore that had seen it.
             self._void(tbl, row_id, version)
             return
         self._supersede_delete(station, change)
